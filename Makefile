@@ -1,0 +1,143 @@
+# advdb — build, test, bench, fuzz, demo, install.
+#
+#   make                 advdb-compile, advdb-query, libadvdb.a, libadvdb.so
+#   make deps            install the Debian packages the build and tests need
+#   make test            unit + end-to-end tests; ends with "N passed, N failed"
+#   make test-sanitize   the same tests built with ASan + UBSan (build-san/)
+#   make demo            compile data/ and run a few queries
+#   make bench           the benchmark table (see README, Figures)
+#   make fuzz            run each libFuzzer target for FUZZ_SECONDS
+#   make install         PREFIX=/usr/local DESTDIR=
+#
+# Outputs go to $(BUILD) (build/ by default); nothing is written elsewhere.
+
+BUILD   ?= build
+PREFIX  ?= /usr/local
+DESTDIR ?=
+CC      ?= cc
+PKG     ?= pkg-config
+SAN     ?=
+FUZZ_SECONDS ?= 60
+
+PKGS     = libgit2 lmdb libzstd yaml-0.1
+DEB_PKGS = build-essential pkg-config libgit2-dev liblmdb-dev libzstd-dev \
+           libyaml-dev libcmocka-dev git python3 clang zstd
+
+CFLAGS_BASE = -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE \
+              -Wall -Wextra -Werror -fPIC -g -Ischema -Iquery -Icompiler
+ifeq ($(SAN),1)
+CFLAGS_OPT  = -O1 -fno-omit-frame-pointer -fsanitize=address,undefined \
+              -fno-sanitize-recover=all
+LDFLAGS_SAN = -fsanitize=address,undefined
+else
+CFLAGS_OPT  = -O2
+LDFLAGS_SAN =
+endif
+PKG_CFLAGS := $(shell $(PKG) --cflags $(PKGS) 2>/dev/null)
+CFLAGS  ?=
+ALL_CFLAGS = $(CFLAGS_BASE) $(CFLAGS_OPT) $(PKG_CFLAGS) $(CFLAGS)
+
+LIBS_GIT   := $(shell $(PKG) --libs libgit2 2>/dev/null)
+LIBS_LMDB  := $(shell $(PKG) --libs lmdb 2>/dev/null || echo -llmdb)
+LIBS_ZSTD  := $(shell $(PKG) --libs libzstd 2>/dev/null)
+LIBS_YAML  := $(shell $(PKG) --libs yaml-0.1 2>/dev/null)
+LIBS_QUERY  = $(LIBS_LMDB) $(LIBS_ZSTD) $(LIBS_YAML) -lpthread -lm
+LIBS_COMP   = $(LIBS_GIT) $(LIBS_LMDB) $(LIBS_ZSTD) $(LIBS_YAML) -lpthread -lm
+
+SCHEMA_SRC   = $(wildcard schema/*.c)
+LIB_SRC      = $(wildcard query/*.c)
+CLI_SRC      = $(wildcard query/cli/*.c)
+COMP_SRC     = $(filter-out compiler/main.c,$(wildcard compiler/*.c))
+UNIT_SRC     = $(wildcard tests/unit/test_*.c)
+BENCH_SRC    = $(wildcard tests/bench/*.c)
+
+obj = $(patsubst %.c,$(BUILD)/obj/%.o,$(1))
+SCHEMA_OBJ = $(call obj,$(SCHEMA_SRC))
+LIB_OBJ    = $(call obj,$(LIB_SRC))
+CLI_OBJ    = $(call obj,$(CLI_SRC))
+COMP_OBJ   = $(call obj,$(COMP_SRC))
+UNIT_BIN   = $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRC))
+
+BINS = $(BUILD)/advdb-compile $(BUILD)/advdb-query \
+       $(BUILD)/libadvdb.a $(BUILD)/libadvdb.so
+
+.PHONY: all deps test test-sanitize check demo bench fuzz install clean
+all: $(BINS)
+
+$(BUILD)/obj/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -MMD -MP -c -o $@ $<
+
+$(BUILD)/libadvdb.a: $(SCHEMA_OBJ) $(LIB_OBJ)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(BUILD)/libadvdb.so: $(SCHEMA_OBJ) $(LIB_OBJ)
+	$(CC) -shared -Wl,-soname,libadvdb.so.0 $(LDFLAGS_SAN) -o $@ $^ $(LIBS_QUERY)
+
+$(BUILD)/advdb-query: $(CLI_OBJ) $(BUILD)/libadvdb.a
+	$(CC) $(LDFLAGS_SAN) -o $@ $(CLI_OBJ) $(BUILD)/libadvdb.a $(LIBS_QUERY)
+
+$(BUILD)/advdb-compile: $(call obj,compiler/main.c) $(COMP_OBJ) $(SCHEMA_OBJ)
+	$(CC) $(LDFLAGS_SAN) -o $@ $^ $(LIBS_COMP)
+
+# Unit tests see every module (not the two main()s).
+$(BUILD)/tests/%: tests/unit/%.c $(COMP_OBJ) $(BUILD)/libadvdb.a
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -o $@ $< $(COMP_OBJ) $(BUILD)/libadvdb.a \
+	    $(LIBS_COMP) -lcmocka
+
+$(BUILD)/advdb-bench: $(BENCH_SRC) $(COMP_OBJ) $(BUILD)/libadvdb.a
+	$(CC) $(ALL_CFLAGS) -o $@ $(BENCH_SRC) $(COMP_OBJ) $(BUILD)/libadvdb.a \
+	    $(LIBS_COMP)
+
+# The public header must stand alone, in strict C99 and in C11.
+$(BUILD)/header-check.o: query/advdb.h
+	@mkdir -p $(BUILD)
+	printf '#include "advdb.h"\nint advdb_header_check;\n' | \
+	    $(CC) -std=c99 -pedantic -Wall -Wextra -Werror -Iquery -x c -c -o $@ -
+
+test: all $(UNIT_BIN) $(BUILD)/header-check.o $(if $(BENCH_SRC),$(BUILD)/advdb-bench)
+	@BUILD=$(BUILD) sh tests/run.sh
+
+test-sanitize:
+	$(MAKE) BUILD=build-san SAN=1 test
+
+check: test test-sanitize
+
+deps:
+	@missing=""; for p in $(DEB_PKGS); do \
+	    dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	    echo "installing:$$missing"; \
+	    apt-get update && DEBIAN_FRONTEND=noninteractive \
+	        apt-get install -y --no-install-recommends $$missing; \
+	fi
+
+demo: all
+	@BUILD=$(BUILD) sh tests/demo.sh
+
+bench: all $(BUILD)/advdb-bench
+	@BUILD=$(BUILD) sh tests/bench/run.sh
+
+fuzz:
+	@BUILD=build-fuzz FUZZ_SECONDS=$(FUZZ_SECONDS) sh tests/fuzz/run.sh
+
+$(BUILD)/advdb.pc:
+	@mkdir -p $(BUILD)
+	printf 'prefix=%s\nlibdir=$${prefix}/lib\nincludedir=$${prefix}/include\n\nName: advdb\nDescription: reader of advdb vulnerability-advisory indexes\nVersion: 0.1.0\nRequires.private: lmdb libzstd\nLibs: -L$${libdir} -ladvdb\nCflags: -I$${includedir}\n' '$(PREFIX)' > $@
+
+install: all $(BUILD)/advdb.pc
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib \
+	    $(DESTDIR)$(PREFIX)/include $(DESTDIR)$(PREFIX)/lib/pkgconfig
+	install -m 755 $(BUILD)/advdb-compile $(BUILD)/advdb-query $(DESTDIR)$(PREFIX)/bin/
+	install -m 644 $(BUILD)/libadvdb.a $(DESTDIR)$(PREFIX)/lib/
+	install -m 755 $(BUILD)/libadvdb.so $(DESTDIR)$(PREFIX)/lib/libadvdb.so.0
+	ln -sf libadvdb.so.0 $(DESTDIR)$(PREFIX)/lib/libadvdb.so
+	install -m 644 query/advdb.h $(DESTDIR)$(PREFIX)/include/
+	install -m 644 $(BUILD)/advdb.pc $(DESTDIR)$(PREFIX)/lib/pkgconfig/
+
+clean:
+	rm -rf build build-san build-fuzz
+
+-include $(shell find $(BUILD)/obj -name '*.d' 2>/dev/null)

@@ -1,0 +1,206 @@
+/*
+ * advdb.h — libadvdb, the reader of an advdb index.
+ *
+ * An index is one LMDB file written by advdb-compile (schema/SCHEMA.md
+ * describes it byte by byte). This library opens it read-only and answers
+ * "which advisories affect NAME@VERSION?" without allocating, fetches full
+ * advisory records, and iterates packages and advisories.
+ *
+ * Conventions (as libgit2):
+ *   - Every call returns 0 (ADVDB_OK) on success or a negative advdb_error.
+ *     Out-parameters come first.
+ *   - After a failure, advdb_last_error(db) gives a message for the caller
+ *     to print. It belongs to the handle and to the calling thread's most
+ *     recent failing call on it; it stays valid until the next call on the
+ *     same handle from the same thread. advdb_open() failures, which have
+ *     no handle yet, write their message into the caller's buffer.
+ *   - The library never prints, never exits, and keeps no global state.
+ *
+ * Ownership and lifetimes:
+ *   - An advdb handle is owned by the caller and released by advdb_close().
+ *     One handle may be shared by any number of threads that read at once;
+ *     advdb_close() must not race with other calls on it.
+ *   - advdb_match arrays are caller-owned; the library fills them and keeps
+ *     nothing. Strings inside an advdb_match are copied into it.
+ *   - An advdb_advisory from advdb_advisory_get() is owned by the caller
+ *     and released with advdb_advisory_free(); all its strings live in it.
+ *   - Iterators are owned by the caller and released with their _free().
+ */
+#ifndef ADVDB_H
+#define ADVDB_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define ADVDB_VERSION "0.1.0"
+
+typedef enum advdb_error {
+	ADVDB_OK = 0,
+	ADVDB_ERROR = -1,       /* anything else; see advdb_last_error() */
+	ADVDB_ENOTFOUND = -2,   /* no such file, package or advisory */
+	ADVDB_ECORRUPT = -3,    /* the file or a record is damaged */
+	ADVDB_ESCHEMA = -4,     /* written by a newer (or older) schema */
+	ADVDB_ENOTDB = -5,      /* a file that is not an advdb index */
+	ADVDB_EVERSION = -6,    /* a version string that is not semver */
+	ADVDB_EINVAL = -7,      /* a bad argument */
+	ADVDB_ENOMEM = -8,
+	ADVDB_EBUFS = -9        /* more matches than the array holds */
+} advdb_error;
+
+/* A static text for an error code. */
+const char *advdb_strerror(int code);
+
+typedef struct advdb advdb;
+
+/* Open the index at path, read-only. flags: 0 for now.
+ * On failure *out is NULL and, when errbuf is not NULL, a message naming
+ * the file is written there (at most errcap bytes, NUL-terminated).
+ * Returns ADVDB_OK, ADVDB_ENOTFOUND, ADVDB_ENOTDB, ADVDB_ECORRUPT,
+ * ADVDB_ESCHEMA, ADVDB_ENOMEM or ADVDB_ERROR. */
+int advdb_open(advdb **out, const char *path, unsigned flags,
+               char *errbuf, size_t errcap);
+void advdb_close(advdb *db);
+
+/* The message of this thread's last failing call on db ("" if none). */
+const char *advdb_last_error(const advdb *db);
+
+/* ---- lookup ---- */
+
+typedef enum advdb_kind {       /* what an advisory is */
+	ADVDB_KIND_VULNERABILITY = 0,
+	ADVDB_KIND_UNMAINTAINED = 1,
+	ADVDB_KIND_UNSOUND = 2,
+	ADVDB_KIND_NOTICE = 3,
+	ADVDB_KIND_OTHER = 4        /* another informational word */
+} advdb_kind;
+
+typedef enum advdb_severity {
+	ADVDB_SEV_NONE = 0, ADVDB_SEV_LOW, ADVDB_SEV_MEDIUM,
+	ADVDB_SEV_HIGH, ADVDB_SEV_CRITICAL
+} advdb_severity;
+
+#define ADVDB_ID_MAX 64
+
+typedef struct advdb_match {
+	char id[ADVDB_ID_MAX];      /* NUL-terminated */
+	advdb_kind kind;
+	advdb_severity severity;
+	uint16_t cvss_score10;      /* CVSS base score * 10; 0 if none */
+	unsigned withdrawn : 1;     /* only with ADVDB_Q_WITHDRAWN */
+	unsigned has_functions : 1; /* lists affected functions */
+} advdb_match;
+
+/* Lookup options. Zero-initialise, then set what you need. */
+typedef struct advdb_query {
+	const char *os;             /* target os (e.g. "linux"), or NULL */
+	const char *arch;           /* target arch (e.g. "x86_64"), or NULL */
+	unsigned flags;             /* ADVDB_Q_* */
+} advdb_query;
+
+#define ADVDB_Q_WITHDRAWN 0x01  /* also report withdrawn advisories */
+#define ADVDB_Q_TOOLCHAIN 0x02  /* look in the `rust` collection (std,
+                                   cargo, rustdoc, ...) instead of crates */
+
+/*
+ * Which advisories affect crate `name` at `version`?
+ * Fills up to cap matches (ordered by advisory id) and sets *nout to the
+ * number found. q may be NULL for the default scope (crates collection,
+ * withdrawn advisories skipped, any os/arch). Informational advisories are
+ * matched too: check kind. Does not allocate.
+ * Returns ADVDB_OK (also when nothing matches or the package is unknown),
+ * ADVDB_EVERSION for a bad version, ADVDB_EBUFS when more than cap matched
+ * (*nout then holds the full count and the first cap are filled), or
+ * ADVDB_ECORRUPT.
+ */
+int advdb_lookup(advdb_match *out, size_t cap, size_t *nout, advdb *db,
+                 const char *name, const char *version,
+                 const advdb_query *q);
+
+/* The same with explicit lengths (name and version need not be
+ * NUL-terminated). */
+int advdb_lookup_n(advdb_match *out, size_t cap, size_t *nout, advdb *db,
+                   const char *name, size_t name_len,
+                   const char *version, size_t version_len,
+                   const advdb_query *q);
+
+/* ---- full advisories ---- */
+
+typedef struct advdb_advisory advdb_advisory;
+
+/* Fetch and decompress one advisory by id, or by a CVE/GHSA alias (the
+ * first advisory carrying it). ADVDB_ENOTFOUND when there is none. */
+int advdb_advisory_get(advdb_advisory **out, advdb *db, const char *id);
+void advdb_advisory_free(advdb_advisory *a);
+
+typedef enum advdb_field {      /* single strings; NULL when absent */
+	ADVDB_F_ID, ADVDB_F_PACKAGE, ADVDB_F_TITLE, ADVDB_F_DESCRIPTION,
+	ADVDB_F_DATE, ADVDB_F_WITHDRAWN, ADVDB_F_URL, ADVDB_F_LICENSE,
+	ADVDB_F_INFORMATIONAL, ADVDB_F_CVSS, ADVDB_F_SOURCE, ADVDB_F_PATH,
+	ADVDB_F_COLLECTION          /* "crates" or "rust" */
+} advdb_field;
+
+typedef enum advdb_list {       /* lists of strings */
+	ADVDB_L_ALIASES, ADVDB_L_RELATED, ADVDB_L_CATEGORIES, ADVDB_L_KEYWORDS,
+	ADVDB_L_REFERENCES, ADVDB_L_OS, ADVDB_L_ARCH, ADVDB_L_PATCHED,
+	ADVDB_L_UNAFFECTED
+} advdb_list;
+
+const char *advdb_advisory_field(const advdb_advisory *a, advdb_field f);
+/* Number of items of a list, and the i-th (NULL past the end). */
+size_t advdb_advisory_list_len(const advdb_advisory *a, advdb_list l);
+const char *advdb_advisory_list_at(const advdb_advisory *a, advdb_list l,
+                                   size_t i);
+advdb_kind advdb_advisory_kind(const advdb_advisory *a);
+advdb_severity advdb_advisory_severity(const advdb_advisory *a);
+uint16_t advdb_advisory_cvss_score10(const advdb_advisory *a);
+int64_t advdb_advisory_modified(const advdb_advisory *a); /* 0: unknown */
+
+/* Vulnerable ranges as OSV events: range i has introduced (NULL: from the
+ * first version, OSV's "0.0.0-0") and fixed (NULL: none). */
+size_t advdb_advisory_range_count(const advdb_advisory *a);
+int advdb_advisory_range(const char **introduced, const char **fixed,
+                         const advdb_advisory *a, size_t i);
+
+/* [affected.functions]: path i and its requirement strings. */
+size_t advdb_advisory_function_count(const advdb_advisory *a);
+const char *advdb_advisory_function(const advdb_advisory *a, size_t i,
+                                    size_t *nreqs, const char *const **reqs);
+
+/* ---- iteration ---- */
+
+typedef struct advdb_iter advdb_iter;
+
+/* Iterate package names (crates collection, sorted), or advisory ids
+ * (all collections, sorted). The iterator holds a read snapshot. */
+int advdb_packages_iter(advdb_iter **out, advdb *db);
+int advdb_advisories_iter(advdb_iter **out, advdb *db);
+/* Next item: ADVDB_OK with *name set (valid until the next call or
+ * _free), ADVDB_ENOTFOUND at the end, or an error. */
+int advdb_iter_next(const char **name, advdb_iter *it);
+void advdb_iter_free(advdb_iter *it);
+
+/* ---- info ---- */
+
+typedef struct advdb_info {
+	unsigned schema_version;
+	char source_commit[41];     /* hex, "" when unknown */
+	int64_t source_time;        /* unix seconds of that commit */
+	int64_t compile_time;       /* unix seconds */
+	uint64_t advisory_count;
+	uint64_t package_count;
+	char digest[65];            /* hex */
+	unsigned nsources;          /* entries in `sources` text below */
+	char sources[1024];         /* "name commit time\n" lines */
+	int history;                /* modified times were computed */
+} advdb_info;
+
+int advdb_info_get(advdb_info *out, advdb *db);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

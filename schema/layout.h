@@ -1,0 +1,46 @@
+/*
+ * layout.h — names of the LMDB sub-databases and meta keys of the index.
+ * SCHEMA.md documents each; both sides use these names and no literals.
+ *
+ * The index is one LMDB environment in one file (MDB_NOSUBDIR).
+ *
+ *   meta        key: ASCII name (below)   value: see each key
+ *   packages    key: crate name           value: hot record (record.h)
+ *   toolchain   key: component name       value: hot record, `rust/` ones
+ *   advisories  key: advisory id          value: zstd frame of a full record
+ *   aliases     key: CVE/GHSA id          value: ids, each followed by NUL
+ *   sources     key: path in the source   value: 20-byte git blob id
+ *                  (for several sources the key is "<source>:<path>")
+ */
+#ifndef ADVDB_SCHEMA_LAYOUT_H
+#define ADVDB_SCHEMA_LAYOUT_H
+
+#define ADVDB_SCHEMA_VERSION 1
+#define ADVDB_MAGIC "advdb"          /* value of META_MAGIC */
+
+#define DB_META       "meta"
+#define DB_PACKAGES   "packages"
+#define DB_TOOLCHAIN  "toolchain"
+#define DB_ADVISORIES "advisories"
+#define DB_ALIASES    "aliases"
+#define DB_SOURCES    "sources"
+#define DB_MAXDBS     8
+
+/* meta keys; values are ASCII text unless said otherwise */
+#define META_MAGIC          "magic"          /* "advdb" */
+#define META_SCHEMA         "schema_version" /* decimal */
+#define META_COMMIT         "source_commit"  /* 40 hex digits */
+#define META_COMMIT_TIME    "source_time"    /* unix seconds, decimal */
+#define META_SOURCE_NAME    "source_name"    /* "rustsec" */
+#define META_SOURCES        "sources"        /* one line per source:
+                                                name SP commit SP time LF */
+#define META_COMPILE_TIME   "compile_time"   /* unix seconds, decimal */
+#define META_N_ADVISORIES   "advisory_count" /* decimal */
+#define META_N_PACKAGES     "package_count"  /* decimal */
+#define META_DIGEST         "digest"         /* 40 hex digits (see SCHEMA.md) */
+#define META_DICT           "zstd_dict"      /* raw dictionary bytes */
+#define META_DICT_ID        "zstd_dict_id"   /* decimal */
+#define META_HISTORY        "history"        /* "1" when modified times
+                                                were computed */
+
+#endif

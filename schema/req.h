@@ -1,0 +1,72 @@
+/*
+ * req.h — version requirements as RustSec advisories write them, and the
+ * vulnerable ranges they imply.
+ *
+ * A requirement string from `[versions] patched` or `unaffected` (or from
+ * `[affected.functions]`) becomes one *interval* of unaffected versions.
+ * The vulnerable ranges of an advisory are the complement of the union of
+ * those intervals, as half-open [introduced, fixed) pairs, exactly as the
+ * `rustsec` crate exports them to OSV.
+ *
+ * Reading (rustsec's, not Cargo's):
+ *   >V  >=V  <V  <=V   at most one lower and one upper bound, comma-joined
+ *   =V                 exactly V, alone
+ *   ^V and bare V      [V, next caret bound with -0), alone
+ *   ~V                 [V, next minor/major with -0), alone
+ *   *                  every version, alone
+ *   missing parts of V are 0 (`> 1.2` is `> 1.2.0`, `=1.2` is `=1.2.0`).
+ *   Wildcards inside a comparator (1.*, 1.2.x) are errors.
+ *
+ * Invariants: every interval returned has lo <= hi (an empty interval is an
+ * error); ranges from req_vulnerable() are sorted, disjoint, non-empty, and
+ * their bounds are exclusive-free: `introduced` inclusive, `fixed`
+ * exclusive, either may be absent (unbounded).
+ */
+#ifndef ADVDB_SCHEMA_REQ_H
+#define ADVDB_SCHEMA_REQ_H
+
+#include <stddef.h>
+#include "version.h"
+
+#define REQ_TEXT_MAX   512   /* longest requirement string accepted */
+#define REQ_RANGES_MAX 256   /* most requirements (and ranges) per advisory */
+
+typedef struct bound {
+	int present;             /* 0: unbounded on this side */
+	int inclusive;           /* for lo: >= vs >; for hi: <= vs < */
+	version v;
+} bound;
+
+typedef struct interval {    /* the versions between lo and hi */
+	bound lo, hi;
+} interval;
+
+typedef struct range {       /* vulnerable: introduced <= x < fixed */
+	int has_introduced;      /* 0: from the very first version */
+	int has_fixed;           /* 0: no fix */
+	version introduced;
+	version fixed;
+} range;
+
+/* Parse one requirement string (exactly len bytes) into *out.
+ * Returns 0, or -1 with a message in err (NUL-terminated, at most errcap
+ * bytes) that quotes the requirement. */
+int req_parse(interval *out, const char *s, size_t len,
+              char *err, size_t errcap);
+
+/* Does v lie in the interval? */
+int interval_contains(const interval *iv, const version *v);
+
+/* The vulnerable ranges for `n` unaffected intervals (patched and
+ * unaffected together, in any order). n == 0 means every version is
+ * vulnerable: one range with neither bound. Writes at most `cap` ranges to
+ * out and their count to *nout. Returns 0, or -1 with a message in err when
+ * two intervals overlap or the result does not fit in cap. */
+int req_vulnerable(range *out, size_t cap, size_t *nout,
+                   const interval *unaffected, size_t n,
+                   char *err, size_t errcap);
+
+/* Is v inside any of the ranges? */
+int ranges_contain(const range *r, size_t n, const version *v);
+
+#endif

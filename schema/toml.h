@@ -1,0 +1,87 @@
+/*
+ * toml.h — a TOML 1.0 reader: text in, an immutable tree out.
+ *
+ * Used for advisory front matter, Cargo.lock and Cargo.toml. The whole tree
+ * of one document lives in one arena owned by the toml_doc; toml_free()
+ * releases it at once, and every pointer handed out (values, keys, string
+ * bytes) stays valid exactly until then.
+ *
+ * Invariants:
+ *   - Strings are decoded (escapes resolved), valid UTF-8, and
+ *     NUL-terminated; `len` excludes the NUL and may count embedded NULs
+ *     from \u0000, so use the length, not strlen.
+ *   - Tables keep their keys in document order and never hold a key twice.
+ *   - Every value records the 1-based line and column where it starts, so
+ *     callers can report `path:line: message`.
+ *   - Nesting of arrays and inline tables is capped at TOML_DEPTH_MAX; the
+ *     parser never recurses deeper, whatever the input.
+ */
+#ifndef ADVDB_SCHEMA_TOML_H
+#define ADVDB_SCHEMA_TOML_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define TOML_DEPTH_MAX 128          /* nested arrays/inline tables/keys */
+#define TOML_INPUT_MAX (16u << 20)  /* bytes of one document */
+
+typedef enum toml_type {
+	TOML_STRING = 1,
+	TOML_INTEGER,
+	TOML_FLOAT,
+	TOML_BOOL,
+	TOML_DATETIME,       /* offset date-time: 1979-05-27T07:32:00Z */
+	TOML_DATETIME_LOCAL, /* 1979-05-27T07:32:00 */
+	TOML_DATE_LOCAL,     /* 1979-05-27 */
+	TOML_TIME_LOCAL,     /* 07:32:00 */
+	TOML_ARRAY,
+	TOML_TABLE
+} toml_type;
+
+typedef struct toml_value toml_value;
+typedef struct toml_doc toml_doc;
+
+typedef struct toml_error {
+	unsigned line, col;     /* 1-based; 0 when not tied to a place */
+	char msg[160];
+} toml_error;
+
+/*
+ * Parse `len` bytes of `text` (need not be NUL-terminated).
+ * Returns 0 and sets *out, or -1 with *err filled (and *out NULL).
+ * Rejects, with line and column: syntax errors, duplicate keys, redefined
+ * tables, invalid UTF-8, bare control characters, out-of-range numbers and
+ * dates, nesting past TOML_DEPTH_MAX, input past TOML_INPUT_MAX.
+ */
+int toml_parse(toml_doc **out, const char *text, size_t len, toml_error *err);
+void toml_free(toml_doc *doc);
+
+/* The root table. */
+const toml_value *toml_root(const toml_doc *doc);
+
+toml_type toml_kind(const toml_value *v);
+unsigned toml_line(const toml_value *v);
+unsigned toml_col(const toml_value *v);
+
+/* Tables: number of keys, the i-th key and value (document order), and a
+ * look-up by key (NULL when absent). key_len may be NULL. */
+size_t toml_table_len(const toml_value *t);
+const char *toml_table_key(const toml_value *t, size_t i, size_t *key_len);
+const toml_value *toml_table_value(const toml_value *t, size_t i);
+const toml_value *toml_table_get(const toml_value *t, const char *key);
+/* Line of the i-th key of a table (where it was written). */
+unsigned toml_table_key_line(const toml_value *t, size_t i);
+
+/* Arrays: number of elements and the i-th one. */
+size_t toml_array_len(const toml_value *a);
+const toml_value *toml_array_at(const toml_value *a, size_t i);
+
+/* Scalars. Each returns the value when v has that type; callers check
+ * toml_kind() first. For datetimes, toml_string() returns the text exactly
+ * as written in the document (e.g. "1979-05-27T07:32:00Z"). */
+const char *toml_string(const toml_value *v, size_t *len);
+int64_t toml_integer(const toml_value *v);
+double toml_float(const toml_value *v);
+int toml_bool(const toml_value *v);
+
+#endif
