@@ -1,0 +1,73 @@
+/*
+ * writer.h — builds the LMDB index (layout.h, SCHEMA.md) from advisories.
+ *
+ * The writer is the only code that writes an index. It builds the new DB
+ * in a temporary file beside the target and renames it into place on
+ * commit, so readers see the old file or the new one, never half, and a
+ * failed or killed compile leaves the old DB as it was.
+ *
+ * Records are identified by (source, path): the file they came from. An
+ * update starts from the previous DB's records (writer_load_previous),
+ * removes the paths that changed and adds their new versions; the content
+ * digest then equals that of a full compile of the same commit, because it
+ * covers only the content, in a canonical order.
+ *
+ * Ownership: writer_add copies what it keeps; the caller's record may be
+ * freed right after.
+ */
+#ifndef ADVDB_COMPILER_WRITER_H
+#define ADVDB_COMPILER_WRITER_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "record.h"
+
+typedef struct writer writer;
+
+typedef struct writer_stats {
+	size_t advisories, packages, aliases;
+	uint64_t db_bytes;          /* size of the file written */
+	char digest[41];            /* META_DIGEST */
+} writer_stats;
+
+/* Start a new index that will replace `target` on commit. */
+int writer_open(writer **out, const char *target, char *err, size_t errcap);
+
+/*
+ * For --update: read the DB currently at `target` (records, sources,
+ * dictionary). Fills the previous source commit (40 hex + NUL) of source
+ * `source`. Returns 0, 1 when there is no previous DB or it has no such
+ * source (the caller then does a full compile), or -1 with err when the
+ * file exists but cannot be read as an index.
+ */
+int writer_load_previous(writer *w, const char *source, char commit[41],
+                         char *err, size_t errcap);
+
+/* The blob id recorded for (source, path) in the previous DB, if any:
+ * 1 and blob filled, 0 when unknown. */
+int writer_previous_blob(writer *w, const char *source, const char *path,
+                         uint8_t blob[20]);
+
+/* Drop the record that came from (source, path); 0 even when absent. */
+int writer_remove(writer *w, const char *source, const char *path);
+
+/* Add (or replace) the record of (source, path), whose git blob id is
+ * blob (NULL for sources that are not git). Returns 0, or -1 with err
+ * (e.g. out of memory, or another path already holds this id: then err
+ * names both paths). */
+int writer_add(writer *w, const adv_record *r, const char *source,
+               const char *path, const uint8_t blob[20],
+               char *err, size_t errcap);
+
+/* Record the source's commit (40 hex) and its commit time. */
+int writer_set_source(writer *w, const char *source, const char *commit,
+                      int64_t commit_time);
+
+/* Write everything, fsync, rename over target. Returns 0 or -1 with err;
+ * either way the writer is finished and must be closed. */
+int writer_commit(writer *w, writer_stats *st, char *err, size_t errcap);
+
+/* Release everything; without a commit, remove the temporary file. */
+void writer_close(writer *w);
+
+#endif
