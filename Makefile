@@ -50,6 +50,7 @@ CLI_SRC      = $(wildcard query/cli/*.c)
 COMP_SRC     = $(filter-out compiler/main.c,$(wildcard compiler/*.c))
 UNIT_SRC     = $(wildcard tests/unit/test_*.c)
 BENCH_SRC    = $(wildcard tests/bench/*.c)
+TOOL_SRC     = $(wildcard tests/tools/*.c)
 
 obj = $(patsubst %.c,$(BUILD)/obj/%.o,$(1))
 SCHEMA_OBJ = $(call obj,$(SCHEMA_SRC))
@@ -57,6 +58,7 @@ LIB_OBJ    = $(call obj,$(LIB_SRC))
 CLI_OBJ    = $(call obj,$(CLI_SRC))
 COMP_OBJ   = $(call obj,$(COMP_SRC))
 UNIT_BIN   = $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRC))
+TOOL_BIN   = $(patsubst tests/tools/%.c,$(BUILD)/tools/%,$(TOOL_SRC))
 
 BINS = $(BUILD)/advdb-compile $(BUILD)/advdb-query \
        $(BUILD)/libadvdb.a $(BUILD)/libadvdb.so
@@ -87,6 +89,11 @@ $(BUILD)/tests/%: tests/unit/%.c $(COMP_OBJ) $(BUILD)/libadvdb.a
 	$(CC) $(ALL_CFLAGS) -o $@ $< $(COMP_OBJ) $(BUILD)/libadvdb.a \
 	    $(LIBS_COMP) -lcmocka
 
+# Helper programs the end-to-end tests drive (one .c each).
+$(BUILD)/tools/%: tests/tools/%.c $(COMP_OBJ) $(BUILD)/libadvdb.a
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -o $@ $< $(COMP_OBJ) $(BUILD)/libadvdb.a $(LIBS_COMP)
+
 $(BUILD)/advdb-bench: $(BENCH_SRC) $(COMP_OBJ) $(BUILD)/libadvdb.a
 	$(CC) $(ALL_CFLAGS) -o $@ $(BENCH_SRC) $(COMP_OBJ) $(BUILD)/libadvdb.a \
 	    $(LIBS_COMP)
@@ -97,7 +104,7 @@ $(BUILD)/header-check.o: query/advdb.h
 	printf '#include "advdb.h"\nint advdb_header_check;\n' | \
 	    $(CC) -std=c99 -pedantic -Wall -Wextra -Werror -Iquery -x c -c -o $@ -
 
-test: all $(UNIT_BIN) $(BUILD)/header-check.o $(if $(BENCH_SRC),$(BUILD)/advdb-bench)
+test: all $(UNIT_BIN) $(TOOL_BIN) $(BUILD)/header-check.o $(if $(BENCH_SRC),$(BUILD)/advdb-bench)
 	@BUILD=$(BUILD) sh tests/run.sh
 
 test-sanitize:
