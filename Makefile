@@ -56,6 +56,7 @@ obj = $(patsubst %.c,$(BUILD)/obj/%.o,$(1))
 SCHEMA_OBJ = $(call obj,$(SCHEMA_SRC))
 LIB_OBJ    = $(call obj,$(LIB_SRC))
 CLI_OBJ    = $(call obj,$(CLI_SRC))
+CLI_LIBOBJ = $(call obj,$(filter-out query/cli/main.c,$(CLI_SRC)))
 COMP_OBJ   = $(call obj,$(COMP_SRC))
 UNIT_BIN   = $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRC))
 TOOL_BIN   = $(patsubst tests/tools/%.c,$(BUILD)/tools/%,$(TOOL_SRC))
@@ -84,10 +85,10 @@ $(BUILD)/advdb-compile: $(call obj,compiler/main.c) $(COMP_OBJ) $(SCHEMA_OBJ)
 	$(CC) $(LDFLAGS_SAN) -o $@ $^ $(LIBS_COMP)
 
 # Unit tests see every module (not the two main()s).
-$(BUILD)/tests/%: tests/unit/%.c $(COMP_OBJ) $(BUILD)/libadvdb.a
+$(BUILD)/tests/%: tests/unit/%.c $(COMP_OBJ) $(CLI_LIBOBJ) $(BUILD)/libadvdb.a
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) -o $@ $< $(COMP_OBJ) $(BUILD)/libadvdb.a \
-	    $(LIBS_COMP) -lcmocka
+	$(CC) $(ALL_CFLAGS) -Iquery/cli -o $@ $< $(COMP_OBJ) $(CLI_LIBOBJ) \
+	    $(BUILD)/libadvdb.a $(LIBS_COMP) -lcmocka
 
 # Helper programs the end-to-end tests drive (one .c each).
 $(BUILD)/tools/%: tests/tools/%.c $(COMP_OBJ) $(BUILD)/libadvdb.a
