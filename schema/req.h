@@ -18,9 +18,15 @@
  *   Wildcards inside a comparator (1.*, 1.2.x) are errors.
  *
  * Invariants: every interval returned has lo <= hi (an empty interval is an
- * error); ranges from req_vulnerable() are sorted, disjoint, non-empty, and
- * their bounds are exclusive-free: `introduced` inclusive, `fixed`
- * exclusive, either may be absent (unbounded).
+ * error); ranges from req_vulnerable() are sorted and disjoint, and their
+ * bounds are exclusive-free: `introduced` inclusive, `fixed` exclusive,
+ * either may be absent (unbounded). Like rustsec's OSV export, two
+ * touching unaffected intervals (`>= 1.0, < 1.1` and `>= 1.1`) leave an
+ * empty range [1.1.0, 1.1.0) between them; it contains no version, and
+ * keeping it makes the ranges identical to RustSec's OSV events.
+ *
+ * Syntax is the `semver` crate's: only spaces are whitespace; `x` and `X`
+ * alone mean `*`; build metadata in a comparator is accepted and ignored.
  */
 #ifndef ADVDB_SCHEMA_REQ_H
 #define ADVDB_SCHEMA_REQ_H

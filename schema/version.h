@@ -47,7 +47,9 @@ typedef struct version {
  * (MAJOR.MINOR.PATCH[-PRE][+BUILD]); no surrounding whitespace, no 'v'.
  * Numbers: no leading zeros, at most 2^64-1. Identifiers: non-empty,
  * [0-9A-Za-z-]; numeric prerelease identifiers without leading zeros
- * (build identifiers may have them).
+ * (build identifiers may have them), and within 2^64-1 too, so that the
+ * key can hold them (the semver crate has no such limit; no real version
+ * needs more).
  * Returns 0 and fills *out, or -1 and sets *err to a static message.
  */
 int version_parse(version *out, const char *s, size_t len, const char **err);
