@@ -1,0 +1,43 @@
+/*
+ * cvss.h — CVSS vector strings as RustSec advisories carry them: parsing,
+ * validation, the 3.x base score and the qualitative rating.
+ *
+ *   CVSS:3.0/... and CVSS:3.1/...  the 8 base metrics AV AC PR UI S C I A,
+ *       each exactly once, in any order; temporal and environmental
+ *       metrics (E RL RC CR IR AR MAV MAC MPR MUI MS MC MI MA) accepted
+ *       and validated, at most once each, but only the base score is
+ *       computed (FIRST CVSS v3.1 spec, section 7.1, with its Roundup;
+ *       3.0 vectors use the same formulas).
+ *   CVSS:4.0/...  the 11 base metrics AV AC AT PR UI VC VI VA SC SI SA
+ *       exactly once each, plus the optional threat, environmental and
+ *       supplemental metrics, validated. No score is computed for 4.0
+ *       (its score needs the spec's macro-vector tables): has_score is 0
+ *       and the severity stays ADV_SEV_NONE.
+ *
+ * No allocation, no state; error messages name the offending metric.
+ */
+#ifndef ADVDB_COMPILER_CVSS_H
+#define ADVDB_COMPILER_CVSS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define CVSS_TEXT_MAX 256    /* longest vector accepted */
+
+typedef struct cvss {
+	uint8_t major, minor;    /* 3.0, 3.1 or 4.0 */
+	uint8_t has_score;       /* 1 for 3.x */
+	uint16_t score10;        /* base score * 10, 0..100 */
+	uint8_t severity;        /* adv_severity (record.h) */
+} cvss;
+
+/* Parse exactly len bytes of s. Returns 0 and fills *out, or -1 with a
+ * NUL-terminated message in err (at most errcap bytes). */
+int cvss_parse(cvss *out, const char *s, size_t len, char *err,
+               size_t errcap);
+
+/* Rating of a score*10: 0 none, 1..39 low, 40..69 medium, 70..89 high,
+ * 90..100 critical (adv_severity values). */
+int cvss_severity(unsigned score10);
+
+#endif
