@@ -1,0 +1,567 @@
+/*
+ * bench.c — `make bench`: every figure of the benchmark table, measured in
+ * one run so that the ratios between them hold on a noisy machine.
+ *
+ *   advdb-bench --build DIR --work DIR --repo REPO --update-repo REPO
+ *               --markdown FILE --lockfiles DIR --scan-dir DIR
+ *               [--runs N] [--lookups N] [--batch-lines N] [--label TEXT]
+ *
+ * tests/bench/run.sh prepares the inputs (a bare clone of the advisory-db
+ * bundle, or data/; a clone with one extra commit that changes 10
+ * advisories; all the Markdown concatenated; the lockfiles replicated to
+ * 5,000 files) and calls this program, which times the real programs as
+ * child processes (wall clock, peak RSS from wait4) and the library
+ * in-process (clock_gettime around each call).
+ *
+ * Benchmarks are not tests: nothing here fails because a machine is slow.
+ * It exits 2 only when a program it drives fails.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <lmdb.h>
+#include <pthread.h>
+#include <signal.h>
+#include <spawn.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+#include <zstd.h>
+
+#include "advdb.h"
+#include "layout.h"
+
+extern char **environ;
+
+typedef struct opts {
+	const char *build, *work, *repo, *update_repo, *markdown;
+	const char *lockfiles, *scan_dir, *label;
+	int runs;
+	long lookups, batch_lines;
+} opts;
+
+typedef struct run_result {
+	double ms;                  /* wall time */
+	long rss_kb;                /* peak resident set of the child */
+	int status;                 /* exit status, or 128+signal */
+} run_result;
+
+static double now_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
+}
+
+static uint64_t now_ns(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+static void die(const char *what)
+{
+	fprintf(stderr, "advdb-bench: %s\n", what);
+	exit(2);
+}
+
+/* Run argv with stdin from in_path (or /dev/null) and stdout to out_path
+ * (or /dev/null); stderr is kept. */
+static run_result run(char *const argv[], const char *in_path,
+                      const char *out_path)
+{
+	posix_spawn_file_actions_t fa;
+	run_result r = { 0, 0, 0 };
+	struct rusage ru;
+	pid_t pid;
+	int st;
+
+	posix_spawn_file_actions_init(&fa);
+	posix_spawn_file_actions_addopen(&fa, 0, in_path ? in_path : "/dev/null",
+	                                 O_RDONLY, 0);
+	posix_spawn_file_actions_addopen(&fa, 1, out_path ? out_path : "/dev/null",
+	                                 O_WRONLY | O_CREAT | O_TRUNC, 0644);
+	double t0 = now_ms();
+	if (posix_spawn(&pid, argv[0], &fa, NULL, argv, environ) != 0) {
+		posix_spawn_file_actions_destroy(&fa);
+		fprintf(stderr, "advdb-bench: cannot run %s: %s\n", argv[0],
+		        strerror(errno));
+		exit(2);
+	}
+	while (wait4(pid, &st, 0, &ru) < 0)
+		if (errno != EINTR)
+			die("wait4 failed");
+	r.ms = now_ms() - t0;
+	r.rss_kb = ru.ru_maxrss;
+	r.status = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+	posix_spawn_file_actions_destroy(&fa);
+	return r;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+	return (x > y) - (x < y);
+}
+
+static int cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+	return (x > y) - (x < y);
+}
+
+static double median(double *v, int n)
+{
+	qsort(v, (size_t)n, sizeof(*v), cmp_double);
+	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+}
+
+static off_t file_size(const char *path)
+{
+	struct stat st;
+	return stat(path, &st) == 0 ? st.st_size : -1;
+}
+
+static void path_join(char *out, size_t cap, const char *a, const char *b)
+{
+	int n = snprintf(out, cap, "%s/%s", a, b);
+	if (n < 0 || (size_t)n >= cap)
+		die("path too long");
+}
+
+static void copy_file(const char *from, const char *to)
+{
+	char *argv[] = { "/bin/cp", (char *)from, (char *)to, NULL };
+	if (run(argv, NULL, NULL).status != 0)
+		die("cp failed");
+}
+
+/* ---- the table ---- */
+
+static void row(const char *figure, const char *value, const char *target,
+                const char *met)
+{
+	printf("| %-38s | %-22s | %-22s | %-4s |\n", figure, value, target, met);
+}
+
+static const char *yes(int ok) { return ok ? "yes" : "no"; }
+
+/* ---- (name, version) pairs from the lockfile corpus ---- */
+
+typedef struct pair {
+	char name[72];
+	char version[48];
+} pair;
+
+typedef struct pairs {
+	pair *v;
+	size_t n, cap;
+} pairs;
+
+static void pairs_add(pairs *p, const char *name, const char *version)
+{
+	if (strlen(name) >= sizeof(p->v[0].name) ||
+	    strlen(version) >= sizeof(p->v[0].version))
+		return;
+	if (p->n == p->cap) {
+		p->cap = p->cap ? p->cap * 2 : 1024;
+		p->v = realloc(p->v, p->cap * sizeof(*p->v));
+		if (!p->v)
+			die("out of memory");
+	}
+	snprintf(p->v[p->n].name, sizeof(p->v[0].name), "%s", name);
+	snprintf(p->v[p->n].version, sizeof(p->v[0].version), "%s", version);
+	p->n++;
+}
+
+/* A deliberately simple reading of `name = "x"` / `version = "y"` lines:
+ * the bench only needs realistic names, not a lockfile parser. */
+static void read_pairs(pairs *p, const char *dir)
+{
+	char cmd[4096], line[512], name[128] = "";
+	int n = snprintf(cmd, sizeof(cmd),
+	                 "cat '%s'/*.lock '%s'/Cargo.lock 2>/dev/null", dir, dir);
+	if (n < 0 || (size_t)n >= sizeof(cmd))
+		die("lockfile path too long");
+	FILE *f = popen(cmd, "r");
+	if (!f)
+		die("cannot read lockfiles");
+	while (fgets(line, sizeof(line), f)) {
+		char val[128];
+		if (sscanf(line, "name = \"%127[^\"]\"", val) == 1)
+			snprintf(name, sizeof(name), "%s", val);
+		else if (sscanf(line, "version = \"%127[^\"]\"", val) == 1 && *name) {
+			pairs_add(p, name, val);
+			*name = '\0';
+		}
+	}
+	pclose(f);
+}
+
+static uint64_t rng_state = 0x9e3779b97f4a7c15u;
+static uint64_t rng(void)
+{
+	rng_state ^= rng_state << 13;
+	rng_state ^= rng_state >> 7;
+	rng_state ^= rng_state << 17;
+	return rng_state;
+}
+
+/* ---- in-process lookups ---- */
+
+static void lookup_figures(const opts *o, const char *db_path)
+{
+	pairs all = { 0 }, present = { 0 }, absent = { 0 };
+	advdb *db;
+	char err[512];
+	MDB_env *env;
+	MDB_txn *txn;
+	MDB_dbi dbi;
+
+	read_pairs(&all, o->lockfiles);
+	if (all.n == 0)
+		die("no packages found in the lockfiles");
+	if (advdb_open(&db, db_path, 0, err, sizeof(err)) != ADVDB_OK)
+		die(err);
+	if (mdb_env_create(&env) || mdb_env_set_maxdbs(env, DB_MAXDBS) ||
+	    mdb_env_open(env, db_path, MDB_RDONLY | MDB_NOSUBDIR | MDB_NOLOCK, 0) ||
+	    mdb_txn_begin(env, NULL, MDB_RDONLY, &txn) ||
+	    mdb_dbi_open(txn, DB_PACKAGES, 0, &dbi))
+		die("cannot open the DB with LMDB");
+	for (size_t i = 0; i < all.n; i++) {
+		MDB_val k = { strlen(all.v[i].name), all.v[i].name }, v;
+		pairs_add(mdb_get(txn, dbi, &k, &v) == 0 ? &present : &absent,
+		          all.v[i].name, all.v[i].version);
+	}
+	/* About half present: draw alternately from each pool. */
+	size_t n = (size_t)o->lookups;
+	pair **mix = malloc(n * sizeof(*mix));
+	uint64_t *t_ours = malloc(n * sizeof(uint64_t));
+	uint64_t *t_raw = malloc(n * sizeof(uint64_t));
+	if (!mix || !t_ours || !t_raw)
+		die("out of memory");
+	size_t npresent = 0;
+	for (size_t i = 0; i < n; i++) {
+		pairs *pool = (i % 2 == 0 && present.n) || !absent.n ? &present : &absent;
+		mix[i] = &pool->v[rng() % pool->n];
+		npresent += pool == &present;
+	}
+	advdb_match m[64];
+	size_t nm, hits = 0;
+	for (size_t i = 0; i < n && i < 1000; i++)   /* warm the caches */
+		advdb_lookup(m, 64, &nm, db, mix[i]->name, mix[i]->version, NULL);
+	for (size_t i = 0; i < n; i++) {
+		uint64_t t0 = now_ns();
+		int rc = advdb_lookup(m, 64, &nm, db, mix[i]->name, mix[i]->version,
+		                      NULL);
+		t_ours[i] = now_ns() - t0;
+		if (rc == ADVDB_OK && nm)
+			hits++;
+	}
+	for (size_t i = 0; i < n; i++) {
+		MDB_val k = { strlen(mix[i]->name), mix[i]->name }, v;
+		uint64_t t0 = now_ns();
+		int rc = mdb_get(txn, dbi, &k, &v);
+		t_raw[i] = now_ns() - t0;
+		(void)rc;
+	}
+	qsort(t_ours, n, sizeof(uint64_t), cmp_u64);
+	qsort(t_raw, n, sizeof(uint64_t), cmp_u64);
+	uint64_t p50 = t_ours[n / 2], p99 = t_ours[n * 99 / 100];
+	uint64_t r50 = t_raw[n / 2], r99 = t_raw[n * 99 / 100];
+	char val[64], fig[96];
+	snprintf(fig, sizeof(fig), "lookup p50 / p99 (%zu keys, %.0f%% known)",
+	         n, 100.0 * (double)npresent / (double)n);
+	snprintf(val, sizeof(val), "%llu / %llu ns", (unsigned long long)p50,
+	         (unsigned long long)p99);
+	row(fig, val, "p50 <= 1000 ns", yes(p50 <= 1000));
+	snprintf(val, sizeof(val), "%llu / %llu ns", (unsigned long long)r50,
+	         (unsigned long long)r99);
+	row("raw mdb_get p50 / p99 (same keys)", val, "", "");
+	double ratio = r50 ? (double)p50 / (double)r50 : 0;
+	snprintf(val, sizeof(val), "%.2fx", ratio);
+	row("lookup p50 / raw mdb_get p50", val, "<= 3x", yes(ratio <= 3.0));
+	fprintf(stderr, "advdb-bench: %zu of %zu lookups found an advisory\n",
+	        hits, n);
+	mdb_txn_abort(txn);
+	mdb_env_close(env);
+	advdb_close(db);
+	free(mix); free(t_ours); free(t_raw);
+	free(all.v); free(present.v); free(absent.v);
+}
+
+/* ---- batch through a pipe ---- */
+
+static void batch_figures(const opts *o, const char *db_path)
+{
+	pairs all = { 0 };
+	char in_path[4096], out_path[4096], q[4096];
+	read_pairs(&all, o->lockfiles);
+	path_join(in_path, sizeof(in_path), o->work, "batch.in");
+	path_join(out_path, sizeof(out_path), o->work, "batch.out");
+	path_join(q, sizeof(q), o->build, "advdb-query");
+	FILE *f = fopen(in_path, "w");
+	if (!f)
+		die("cannot write the batch input");
+	for (long i = 0; i < o->batch_lines; i++) {
+		const pair *p = &all.v[rng() % all.n];
+		fprintf(f, "%s %s\n", p->name, p->version);
+	}
+	if (fclose(f) != 0)
+		die("cannot write the batch input");
+	/* stdin from a file is still a pipe-like stream to the reader; a real
+	 * pipe through `cat` measures the same with one more process. */
+	char cmd[12288];
+	int n = snprintf(cmd, sizeof(cmd), "cat '%s' | '%s' -d '%s' batch > '%s'",
+	                 in_path, q, db_path, out_path);
+	if (n < 0 || (size_t)n >= sizeof(cmd))
+		die("path too long");
+	char *argv[] = { "/bin/sh", "-c", cmd, NULL };
+	double best = 1e30;
+	long rss = 0;
+	for (int i = 0; i < (o->runs < 3 ? o->runs : 3); i++) {
+		run_result r = run(argv, NULL, NULL);
+		if (r.status != 0)
+			die("advdb-query batch failed");
+		if (r.ms < best)
+			best = r.ms;
+		if (r.rss_kb > rss)
+			rss = r.rss_kb;
+	}
+	/* Count the answers: one line per input line. */
+	long lines = 0;
+	FILE *g = fopen(out_path, "r");
+	if (!g)
+		die("no batch output");
+	for (int c; (c = getc(g)) != EOF;)
+		lines += c == '\n';
+	fclose(g);
+	if (lines != o->batch_lines)
+		die("batch answered a different number of lines");
+	char val[64];
+	double rate = (double)o->batch_lines / (best / 1e3);
+	snprintf(val, sizeof(val), "%.2f M lookups/s", rate / 1e6);
+	char fig[96];
+	snprintf(fig, sizeof(fig), "batch through a pipe (%ld lines)",
+	         o->batch_lines);
+	row(fig, val, ">= 2 M lookups/s", yes(rate >= 2e6));
+	free(all.v);
+	/* RSS of the batch process itself: run once without the shell. */
+	char *argv2[] = { q, "-d", (char *)db_path, "batch", NULL };
+	run_result r = run(argv2, in_path, "/dev/null");
+	snprintf(val, sizeof(val), "%.1f MB", r.rss_kb / 1024.0);
+	row("peak RSS, batch", val, "", "");
+	(void)rss;
+}
+
+/* ---- scan ---- */
+
+static void scan_figures(const opts *o, const char *db_path)
+{
+	char q[4096], cmd[8192];
+	path_join(q, sizeof(q), o->build, "advdb-query");
+	/* Count files and bytes of the scan folder. */
+	int n = snprintf(cmd, sizeof(cmd),
+	                 "find '%s' -name Cargo.lock -o -name '*.lock' | wc -l; "
+	                 "find '%s' -type f -exec cat {} + | wc -c",
+	                 o->scan_dir, o->scan_dir);
+	if (n < 0 || (size_t)n >= sizeof(cmd))
+		die("path too long");
+	FILE *f = popen(cmd, "r");
+	long files = 0, bytes = 0;
+	if (!f || fscanf(f, "%ld %ld", &files, &bytes) != 2)
+		die("cannot count the scan folder");
+	pclose(f);
+	long rss = 0;
+	for (int jobs = 1; jobs <= 2; jobs++) {
+		char j[16];
+		snprintf(j, sizeof(j), "%d", jobs);
+		char *argv[] = { q, "-d", (char *)db_path, "--jobs", j, "--json",
+		                 "scan", (char *)o->scan_dir, NULL };
+		double t[9];
+		int runs = o->runs < 5 ? o->runs : 5;
+		for (int i = 0; i < runs; i++) {
+			run_result r = run(argv, NULL, NULL);
+			if (r.status != 0 && r.status != 1)
+				die("advdb-query scan failed");
+			t[i] = r.ms;
+			if (r.rss_kb > rss)
+				rss = r.rss_kb;
+		}
+		double ms = median(t, runs);
+		double fps = files / (ms / 1e3);
+		char val[64], fig[96];
+		snprintf(val, sizeof(val), "%.0f files/s, %.0f MB/s", fps,
+		         bytes / 1e6 / (ms / 1e3));
+		snprintf(fig, sizeof(fig), "scan %ld lockfiles, %d thread%s", files,
+		         jobs, jobs > 1 ? "s" : "");
+		row(fig, val, jobs == 2 ? ">= 2000 files/s" : "",
+		    jobs == 2 ? yes(fps >= 2000) : "");
+	}
+	char val[64];
+	snprintf(val, sizeof(val), "%.1f MB", rss / 1024.0);
+	row("peak RSS, scan", val, "<= 20 MB", yes(rss <= 20 * 1024));
+}
+
+/* ---- main ---- */
+
+static void usage(void)
+{
+	fprintf(stderr,
+	        "usage: advdb-bench --build DIR --work DIR --repo REPO "
+	        "--update-repo REPO --markdown FILE --lockfiles DIR "
+	        "--scan-dir DIR [--runs N] [--lookups N] [--batch-lines N] "
+	        "[--label TEXT]\n");
+	exit(2);
+}
+
+int main(int argc, char **argv)
+{
+	opts o = { 0 };
+	o.runs = 7;
+	o.lookups = 200000;
+	o.batch_lines = 1000000;
+	o.label = "";
+	for (int i = 1; i < argc; i++) {
+		const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
+		if (!v)
+			usage();
+		if (!strcmp(a, "--build")) o.build = v;
+		else if (!strcmp(a, "--work")) o.work = v;
+		else if (!strcmp(a, "--repo")) o.repo = v;
+		else if (!strcmp(a, "--update-repo")) o.update_repo = v;
+		else if (!strcmp(a, "--markdown")) o.markdown = v;
+		else if (!strcmp(a, "--lockfiles")) o.lockfiles = v;
+		else if (!strcmp(a, "--scan-dir")) o.scan_dir = v;
+		else if (!strcmp(a, "--label")) o.label = v;
+		else if (!strcmp(a, "--runs")) o.runs = atoi(v);
+		else if (!strcmp(a, "--lookups")) o.lookups = atol(v);
+		else if (!strcmp(a, "--batch-lines")) o.batch_lines = atol(v);
+		else usage();
+		i++;
+	}
+	if (!o.build || !o.work || !o.repo || !o.update_repo || !o.markdown ||
+	    !o.lockfiles || !o.scan_dir || o.runs < 1 || o.runs > 9 ||
+	    o.lookups < 100 || o.batch_lines < 1)
+		usage();
+
+	char comp[4096], q[4096], naive[4096], db[4096], old_db[4096], upd_db[4096];
+	path_join(comp, sizeof(comp), o.build, "advdb-compile");
+	path_join(q, sizeof(q), o.build, "advdb-query");
+	path_join(naive, sizeof(naive), o.build, "tools/naive_check");
+	path_join(db, sizeof(db), o.work, "full.lmdb");
+	path_join(old_db, sizeof(old_db), o.work, "old.lmdb");
+	path_join(upd_db, sizeof(upd_db), o.work, "update.lmdb");
+
+	printf("advdb benchmark: %s\n\n", o.label);
+	row("figure", "value", "target", "met");
+	printf("|%s|%s|%s|%s|\n", "----------------------------------------",
+	       "------------------------", "------------------------", "------");
+
+	/* 1. full compile, and --update after a commit changing 10 advisories */
+	double t[9];
+	long rss_compile = 0;
+	char *cargv[] = { comp, "--quiet", "-o", db, (char *)o.repo, NULL };
+	for (int i = 0; i < o.runs; i++) {
+		run_result r = run(cargv, NULL, NULL);
+		if (r.status != 0)
+			die("advdb-compile failed");
+		t[i] = r.ms;
+		if (r.rss_kb > rss_compile)
+			rss_compile = r.rss_kb;
+	}
+	char val[96], fig[96];
+	double ms = median(t, o.runs);
+	snprintf(fig, sizeof(fig), "full compile (median of %d)", o.runs);
+	snprintf(val, sizeof(val), "%.1f ms", ms);
+	row(fig, val, "<= 250 ms", yes(ms <= 250));
+
+	char *oargv[] = { comp, "--quiet", "--ref", "HEAD~1", "-o", old_db,
+	                  (char *)o.update_repo, NULL };
+	if (run(oargv, NULL, NULL).status != 0)
+		die("advdb-compile of HEAD~1 failed");
+	char *uargv[] = { comp, "--quiet", "--update", "-o", upd_db,
+	                  (char *)o.update_repo, NULL };
+	for (int i = 0; i < o.runs; i++) {
+		copy_file(old_db, upd_db);
+		run_result r = run(uargv, NULL, NULL);
+		if (r.status != 0)
+			die("advdb-compile --update failed");
+		t[i] = r.ms;
+	}
+	ms = median(t, o.runs);
+	snprintf(val, sizeof(val), "%.1f ms", ms);
+	row("--update after 10 changed advisories", val, "<= 30 ms",
+	    yes(ms <= 30));
+
+	/* 2. sizes */
+	off_t dbsize = file_size(db), mdsize = file_size(o.markdown);
+	if (dbsize <= 0 || mdsize <= 0)
+		die("cannot stat the DB or the Markdown");
+	char *md = malloc((size_t)mdsize);
+	FILE *f = fopen(o.markdown, "rb");
+	if (!md || !f || fread(md, 1, (size_t)mdsize, f) != (size_t)mdsize)
+		die("cannot read the Markdown");
+	fclose(f);
+	size_t zcap = ZSTD_compressBound((size_t)mdsize);
+	void *z = malloc(zcap);
+	size_t zn = z ? ZSTD_compress(z, zcap, md, (size_t)mdsize, 19) : 0;
+	if (!z || ZSTD_isError(zn))
+		die("zstd -19 failed");
+	free(z);
+	free(md);
+	snprintf(val, sizeof(val), "%.0f KiB", dbsize / 1024.0);
+	row("DB file size", val, "", "");
+	snprintf(val, sizeof(val), "%.0f KiB (DB is %.2fx)", mdsize / 1024.0,
+	         (double)dbsize / (double)mdsize);
+	row("raw Markdown", val, "", "");
+	double floor_ratio = (double)dbsize / (double)zn;
+	snprintf(val, sizeof(val), "%.0f KiB (DB is %.2fx)", zn / 1024.0,
+	         floor_ratio);
+	row("zstd -19 of all Markdown (floor)", val, "DB <= 2x floor",
+	    yes(floor_ratio <= 2.0));
+
+	/* 3. in-process lookups against raw mdb_get */
+	lookup_figures(&o, db);
+
+	/* 4. batch */
+	batch_figures(&o, db);
+
+	/* 5. scan */
+	scan_figures(&o, db);
+
+	/* 6. one-shot check, 7. the naive way */
+	char *qargv[] = { q, "-d", db, "check", "tokio@1.18.3", NULL };
+	char *nargv[] = { naive, (char *)o.repo, "tokio", "1.18.3", NULL };
+	double tq[9], tn[9];
+	for (int i = 0; i < o.runs; i++) {
+		run_result r = run(qargv, NULL, NULL);
+		if (r.status == 2)
+			die("advdb-query check failed");
+		tq[i] = r.ms;
+		r = run(nargv, NULL, NULL);
+		if (r.status == 2)
+			die("naive_check failed");
+		tn[i] = r.ms;
+	}
+	double mq = median(tq, o.runs), mn = median(tn, o.runs);
+	snprintf(val, sizeof(val), "%.2f ms", mq);
+	row("one-shot check tokio@1.18.3 (median)", val, "<= 3 ms",
+	    yes(mq <= 3));
+	snprintf(val, sizeof(val), "%.1f ms", mn);
+	row("naive: parse every advisory, match", val, "", "");
+	snprintf(val, sizeof(val), "%.0fx", mn / mq);
+	row("one-shot speedup over the naive way", val, ">= 30x",
+	    yes(mn / mq >= 30));
+
+	/* 8. peak RSS of compile (batch and scan above) */
+	snprintf(val, sizeof(val), "%.1f MB", rss_compile / 1024.0);
+	row("peak RSS, compile", val, "", "");
+	return 0;
+}

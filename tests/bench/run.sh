@@ -1,0 +1,65 @@
+#!/bin/sh
+# tests/bench/run.sh — prepare the inputs of the benchmark and run it.
+#
+# Uses the real advisory-db (../shared/data/advisory-db.bundle) when it is
+# there, the sample set in data/ otherwise. Everything it makes lives in
+# $BUILD/bench (re-created each run). BENCH_QUICK=1 makes a tiny run for
+# the test that checks the benchmark itself works.
+set -eu
+ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+BUILD=${BUILD:-build}
+case $BUILD in /*) ;; *) BUILD="$ROOT/$BUILD" ;; esac
+SHARED=${ADVDB_SHARED:-$ROOT/../shared/data}
+W="$BUILD/bench"
+rm -rf "$W" && mkdir -p "$W"
+G="git -c user.name=advdb -c user.email=advdb@localhost"
+
+if [ -f "$SHARED/advisory-db.bundle" ] && [ "${BENCH_SAMPLE:-0}" != 1 ]; then
+	git clone -q --bare "$SHARED/advisory-db.bundle" "$W/adb.git"
+	LOCKS="$SHARED/lockfiles"
+	label="RustSec advisory-db ($(git --git-dir="$W/adb.git" rev-parse --short HEAD))"
+else
+	mkdir "$W/src" && cp -R "$ROOT/data/." "$W/src/"
+	git -C "$W/src" init -q -b main
+	$G -C "$W/src" add -A && $G -C "$W/src" commit -q -m sample
+	git clone -q --bare "$W/src" "$W/adb.git"
+	LOCKS="$ROOT/data/lockfiles"
+	label="sample set in data/ (../shared/data not found)"
+fi
+
+# A clone with one more commit that changes 10 advisories (their text).
+git clone -q "$W/adb.git" "$W/upd"
+ls "$W/upd"/crates/*/*.md | head -n 10 > "$W/changed"
+while read -r f; do printf '\nUpdated for the benchmark.\n' >> "$f"; done < "$W/changed"
+$G -C "$W/upd" commit -q -a -m "bench: change 10 advisories"
+
+# All the Markdown, concatenated: the compression floor's input.
+git --git-dir="$W/adb.git" archive HEAD crates rust | tar -x -C "$W" --one-top-level=md
+find "$W/md" -name '*.md' | sort | xargs cat > "$W/all.md"
+
+# The lockfiles, replicated (hard links) to at least 5,000 files.
+want=5000
+[ "${BENCH_QUICK:-0}" = 1 ] && want=20
+mkdir "$W/scan"
+n=0 i=0
+while [ "$n" -lt "$want" ]; do
+	mkdir "$W/scan/$i"
+	for f in "$LOCKS"/*.lock "$LOCKS"/Cargo.lock; do
+		[ -f "$f" ] || continue
+		n=$((n + 1))
+		mkdir "$W/scan/$i/$n" && ln "$f" "$W/scan/$i/$n/Cargo.lock" 2>/dev/null ||
+			cp "$f" "$W/scan/$i/$n/Cargo.lock"
+	done
+	i=$((i + 1))
+done
+
+if [ "${BENCH_QUICK:-0}" = 1 ]; then
+	set -- --runs 1 --lookups 2000 --batch-lines 2000
+else
+	set -- --runs 7
+fi
+cpu=$(grep -m1 'model name' /proc/cpuinfo 2>/dev/null | sed 's/.*: //')
+"$BUILD/advdb-bench" --build "$BUILD" --work "$W" --repo "$W/adb.git" \
+	--update-repo "$W/upd" --markdown "$W/all.md" --lockfiles "$LOCKS" \
+	--scan-dir "$W/scan" \
+	--label "$label; $(nproc) cores, ${cpu:-unknown cpu}" "$@"
