@@ -1,0 +1,245 @@
+/*
+ * frontmatter.c — see frontmatter.h. Owns the split of an advisory file
+ * into front matter, title and description, and the whole-file sanity
+ * checks (size, NUL bytes, UTF-8) that make the later stages safe.
+ *
+ * The cut points follow the rustsec crate: the front matter ends at the
+ * first line starting with ``` (its "\n```"); the title must be the first
+ * thing after that fence once white space is skipped. We are stricter in
+ * two places, both reported as errors: the opening line must be exactly
+ * "```toml", and nothing but blanks may follow the closing ```.
+ *
+ * Every scan is bounded by len; nothing here allocates.
+ */
+#include "frontmatter.h"
+
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+static int fail(fm_error *err, unsigned line, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static int fail(fm_error *err, unsigned line, const char *fmt, ...)
+{
+	va_list ap;
+
+	err->line = line;
+	va_start(ap, fmt);
+	int n = vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		err->msg[0] = '\0';
+	return -1;
+}
+
+/* Decode one UTF-8 sequence at s[i]: its length (1..4) and code point, or
+ * 0 when the bytes there are not valid UTF-8. */
+static size_t utf8_char(const unsigned char *s, size_t len, size_t i,
+                        uint32_t *cp)
+{
+	unsigned char c = s[i];
+	size_t n;
+	uint32_t v, min;
+
+	if (c < 0x80) {
+		*cp = c;
+		return 1;
+	} else if (c >= 0xC2 && c <= 0xDF) {
+		n = 2; v = c & 0x1F; min = 0x80;
+	} else if (c >= 0xE0 && c <= 0xEF) {
+		n = 3; v = c & 0x0F; min = 0x800;
+	} else if (c >= 0xF0 && c <= 0xF4) {
+		n = 4; v = c & 0x07; min = 0x10000;
+	} else {
+		return 0;
+	}
+	if (len - i < n)
+		return 0;
+	for (size_t k = 1; k < n; k++) {
+		if ((s[i + k] & 0xC0) != 0x80)
+			return 0;
+		v = (v << 6) | (s[i + k] & 0x3F);
+	}
+	if (v < min || v > 0x10FFFF || (v >= 0xD800 && v <= 0xDFFF))
+		return 0;
+	*cp = v;
+	return n;
+}
+
+size_t frontmatter_utf8_valid(const char *s, size_t len)
+{
+	const unsigned char *u = (const unsigned char *)s;
+	size_t i = 0;
+	uint32_t cp;
+
+	while (i < len) {
+		size_t n = utf8_char(u, len, i, &cp);
+		if (n == 0)
+			return i;
+		i += n;
+	}
+	return len;
+}
+
+/* Rust's char::is_whitespace, so our trims cut where rustsec's do. */
+static int is_uspace(uint32_t c)
+{
+	return (c >= 0x09 && c <= 0x0D) || c == 0x20 || c == 0x85 ||
+	       c == 0xA0 || c == 0x1680 || (c >= 0x2000 && c <= 0x200A) ||
+	       c == 0x2028 || c == 0x2029 || c == 0x202F || c == 0x205F ||
+	       c == 0x3000;
+}
+
+/* First index >= i that does not start a white-space character. The text
+ * is known valid UTF-8 here. */
+static size_t skip_space(const char *s, size_t len, size_t i)
+{
+	const unsigned char *u = (const unsigned char *)s;
+	uint32_t cp;
+
+	while (i < len) {
+		size_t n = utf8_char(u, len, i, &cp);
+		if (n == 0 || !is_uspace(cp))
+			break;
+		i += n;
+	}
+	return i;
+}
+
+/* End of s[from..end) once trailing white space is removed. */
+static size_t trim_end(const char *s, size_t from, size_t end)
+{
+	const unsigned char *u = (const unsigned char *)s;
+	uint32_t cp;
+
+	while (end > from) {
+		size_t st = end - 1;
+		while (st > from && (u[st] & 0xC0) == 0x80 && end - st < 4)
+			st--;
+		size_t n = utf8_char(u, end, st, &cp);
+		if (n != end - st || !is_uspace(cp))
+			break;
+		end = st;
+	}
+	return end;
+}
+
+/* 1-based line of offset off. */
+static unsigned line_of(const char *s, size_t off)
+{
+	unsigned line = 1;
+	const char *p = s, *end = s + off;
+
+	while (p < end && (p = memchr(p, '\n', (size_t)(end - p))) != NULL) {
+		line++;
+		p++;
+	}
+	return line;
+}
+
+/* Index just past the end of the line starting at i (after its '\n'),
+ * and in *eol the index of the '\n' itself (len when none). */
+static size_t next_line(const char *s, size_t len, size_t i, size_t *eol)
+{
+	const char *nl = memchr(s + i, '\n', len - i);
+
+	*eol = nl ? (size_t)(nl - s) : len;
+	return nl ? *eol + 1 : len;
+}
+
+/* Only spaces, tabs and CR in s[i..end)? */
+static int blank_rest(const char *s, size_t i, size_t end)
+{
+	for (; i < end; i++)
+		if (s[i] != ' ' && s[i] != '\t' && s[i] != '\r')
+			return 0;
+	return 1;
+}
+
+static int check_file(const char *text, size_t len, fm_error *err)
+{
+	if (len == 0)
+		return fail(err, 0, "empty file");
+	if (len > FRONTMATTER_FILE_MAX)
+		return fail(err, 0, "file is %zu bytes, more than the %u allowed",
+		            len, (unsigned)FRONTMATTER_FILE_MAX);
+	const char *nul = memchr(text, '\0', len);
+	if (nul)
+		return fail(err, line_of(text, (size_t)(nul - text)),
+		            "NUL byte in file (binary data?)");
+	size_t ok = frontmatter_utf8_valid(text, len);
+	if (ok != len) {
+		size_t bol = ok;
+		while (bol > 0 && text[bol - 1] != '\n')
+			bol--;
+		return fail(err, line_of(text, ok),
+		            "invalid UTF-8 (byte 0x%02X at column %zu)",
+		            (unsigned)(unsigned char)text[ok], ok - bol + 1);
+	}
+	return 0;
+}
+
+int frontmatter_split(fm_parts *out, const char *text, size_t len,
+                      fm_error *err)
+{
+	size_t eol, i;
+
+	memset(out, 0, sizeof(*out));
+	err->line = 0;
+	err->msg[0] = '\0';
+	if (check_file(text, len, err) < 0)
+		return -1;
+
+	/* Opening fence: the whole first line. */
+	i = next_line(text, len, 0, &eol);
+	if (eol < 7 || memcmp(text, "```toml", 7) != 0 ||
+	    !blank_rest(text, 7, eol))
+		return fail(err, 1, "expected \"```toml\" on the first line "
+		            "(the front matter fence)");
+	out->toml = text + i;
+	out->toml_line = 2;
+
+	/* Closing fence: the first line that starts with ```. */
+	size_t close = len;
+	for (size_t p = i; p < len; p = next_line(text, len, p, &eol)) {
+		if (len - p >= 3 && memcmp(text + p, "```", 3) == 0) {
+			close = p;
+			break;
+		}
+	}
+	if (close == len)
+		return fail(err, 1, "front matter is never closed (no \"```\" "
+		            "line after the opening \"```toml\")");
+	out->toml_len = close - i;
+	unsigned close_line = line_of(text, close);
+	i = next_line(text, len, close, &eol);
+	if (!blank_rest(text, close + 3, eol))
+		return fail(err, close_line, "unexpected text after the closing "
+		            "\"```\" of the front matter");
+
+	/* Title: the first non-blank text must be "# ". */
+	size_t t = skip_space(text, len, i);
+	if (t == len)
+		return fail(err, close_line, "no \"# Title\" heading after the "
+		            "front matter");
+	out->title_line = line_of(text, t);
+	if (len - t < 2 || text[t] != '#' || text[t + 1] != ' ')
+		return fail(err, out->title_line, "expected a \"# Title\" heading "
+		            "after the front matter");
+	size_t d = next_line(text, len, t, &eol);
+	size_t tend = trim_end(text, t + 2, eol);
+	out->title = text + t + 2;
+	out->title_len = tend - (t + 2);
+	if (out->title_len == 0)
+		return fail(err, out->title_line, "empty \"# Title\" heading");
+
+	/* Description: the rest, trimmed at both ends. */
+	size_t ds = skip_space(text, len, d);
+	size_t de = trim_end(text, ds, len);
+	out->desc = text + ds;
+	out->desc_len = de - ds;
+	out->desc_line = ds < len ? line_of(text, ds) : out->title_line + 1;
+	return 0;
+}
