@@ -1,0 +1,498 @@
+/*
+ * gitsrc.c — advisory slots of one commit, from git objects (gitsrc.h).
+ *
+ * Owns: the open repository, the resolved commit and its tree, and the
+ * sorted slot list built once at open. Only tree objects are read to build
+ * the list (two levels below crates/ and rust/); blobs are read one at a
+ * time by gitsrc_load, after their size is known from the object header,
+ * so a hostile repository cannot make us hold a huge file.
+ *
+ * Invariants: entries[] is sorted by strcmp(path); every path fits
+ * GITSRC_PATH_MAX; libgit2 objects are freed on every path out.
+ */
+#include "gitsrc.h"
+
+#include <git2.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "advisory.h"           /* ADVISORY_FILE_MAX */
+
+static const char *const COLLECTIONS[] = { "crates", "rust" };
+#define NCOLLECTIONS (sizeof(COLLECTIONS) / sizeof(COLLECTIONS[0]))
+
+struct gitsrc {
+	git_repository *repo;
+	git_odb *odb;
+	git_commit *commit;
+	git_tree *tree;
+	char commit_hex[GIT_OID_HEXSZ + 1];
+	int64_t commit_time;
+	gitsrc_entry *v;
+	size_t n, cap;
+};
+
+static void seterr(char *err, size_t cap, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static void seterr(char *err, size_t cap, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!err || !cap)
+		return;
+	va_start(ap, fmt);
+	int n = vsnprintf(err, cap, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		snprintf(err, cap, "(error message unavailable)");
+}
+
+/* libgit2's own message for the last failure, never NULL. */
+static const char *gitmsg(void)
+{
+	const git_error *e = git_error_last();
+	return (e && e->message) ? e->message : "unknown libgit2 error";
+}
+
+static int ends_md(const char *name)
+{
+	size_t n = strlen(name);
+	return n > 3 && memcmp(name + n - 3, ".md", 3) == 0;
+}
+
+/* Why a tree entry at a slot is not a readable advisory, or NULL. */
+static const char *mode_problem(const git_tree_entry *te)
+{
+	switch (git_tree_entry_filemode(te)) {
+	case GIT_FILEMODE_BLOB:
+	case GIT_FILEMODE_BLOB_EXECUTABLE:
+		return NULL;
+	case GIT_FILEMODE_LINK:
+		return "not a regular file (symlink)";
+	case GIT_FILEMODE_COMMIT:
+		return "not a regular file (submodule)";
+	case GIT_FILEMODE_TREE:
+		return "not a regular file (folder)";
+	default:
+		return "not a regular file (unknown mode)";
+	}
+}
+
+static int add_entry(gitsrc *g, const char *coll, const char *dir,
+                     const git_tree_entry *te, const char *bad,
+                     char *err, size_t errcap)
+{
+	char path[GITSRC_PATH_MAX + 1];
+	int n;
+
+	if (dir)
+		n = snprintf(path, sizeof(path), "%s/%s/%s", coll, dir,
+		             git_tree_entry_name(te));
+	else
+		n = snprintf(path, sizeof(path), "%s/%s", coll,
+		             git_tree_entry_name(te));
+	if (n < 0 || (size_t)n > GITSRC_PATH_MAX) {
+		/* Not worth a slot: a name this long cannot be "<id>.md".
+		 * Keep a cut path so the user learns where it is. */
+		if (n < 0)
+			return seterr(err, errcap, "cannot format a path"), -1;
+		memcpy(path + GITSRC_PATH_MAX - 3, "...", 4);
+		bad = "path too long";
+	}
+	if (g->n >= GITSRC_ENTRIES_MAX) {
+		seterr(err, errcap, "more than %d advisory files: refused",
+		       GITSRC_ENTRIES_MAX);
+		return -1;
+	}
+	if (g->n == g->cap) {
+		size_t cap = g->cap ? g->cap * 2 : 1024;
+		gitsrc_entry *v = realloc(g->v, cap * sizeof(*v));
+		if (!v)
+			return seterr(err, errcap, "out of memory"), -1;
+		g->v = v;
+		g->cap = cap;
+	}
+	char *p = strdup(path);
+	if (!p)
+		return seterr(err, errcap, "out of memory"), -1;
+	gitsrc_entry *e = &g->v[g->n++];
+	e->path = p;
+	memcpy(e->blob, git_tree_entry_id(te)->id, 20);
+	e->bad = bad;
+	return 0;
+}
+
+/* The slots in one package (or component) folder. */
+static int list_package(gitsrc *g, const char *coll,
+                        const git_tree_entry *dirent, char *err,
+                        size_t errcap)
+{
+	git_tree *t = NULL;
+
+	if (git_tree_lookup(&t, g->repo, git_tree_entry_id(dirent)) < 0) {
+		seterr(err, errcap, "%s/%s: cannot read folder: %s", coll,
+		       git_tree_entry_name(dirent), gitmsg());
+		return -1;
+	}
+	int rc = 0;
+	size_t n = git_tree_entrycount(t);
+	for (size_t i = 0; i < n && rc == 0; i++) {
+		const git_tree_entry *te = git_tree_entry_byindex(t, i);
+		if (!te || !ends_md(git_tree_entry_name(te)))
+			continue;
+		rc = add_entry(g, coll, git_tree_entry_name(dirent), te,
+		               mode_problem(te), err, errcap);
+	}
+	git_tree_free(t);
+	return rc;
+}
+
+static int list_collection(gitsrc *g, const char *coll, char *err,
+                           size_t errcap)
+{
+	const git_tree_entry *ce = git_tree_entry_byname(g->tree, coll);
+	git_tree *t = NULL;
+
+	if (!ce || git_tree_entry_type(ce) != GIT_OBJECT_TREE)
+		return 0;           /* no such collection in this commit */
+	if (git_tree_lookup(&t, g->repo, git_tree_entry_id(ce)) < 0) {
+		seterr(err, errcap, "%s: cannot read folder: %s", coll, gitmsg());
+		return -1;
+	}
+	int rc = 0;
+	size_t n = git_tree_entrycount(t);
+	for (size_t i = 0; i < n && rc == 0; i++) {
+		const git_tree_entry *te = git_tree_entry_byindex(t, i);
+		if (!te)
+			continue;
+		if (git_tree_entry_filemode(te) == GIT_FILEMODE_TREE)
+			rc = list_package(g, coll, te, err, errcap);
+		else if (ends_md(git_tree_entry_name(te)))
+			rc = add_entry(g, coll, NULL, te,
+			               "advisory outside a package folder",
+			               err, errcap);
+	}
+	git_tree_free(t);
+	return rc;
+}
+
+static int cmp_entry(const void *a, const void *b)
+{
+	return strcmp(((const gitsrc_entry *)a)->path,
+	              ((const gitsrc_entry *)b)->path);
+}
+
+int gitsrc_open(gitsrc **out, const char *repo_path, const char *ref,
+                char *err, size_t errcap)
+{
+	gitsrc *g = calloc(1, sizeof(*g));
+	git_object *obj = NULL, *peeled = NULL;
+	int rc = -1;
+
+	*out = NULL;
+	if (!g)
+		return seterr(err, errcap, "out of memory"), -1;
+	if (!ref)
+		ref = "HEAD";
+	if (git_repository_open_ext(&g->repo, repo_path,
+	                            GIT_REPOSITORY_OPEN_NO_SEARCH, NULL) < 0) {
+		seterr(err, errcap, "%s: not a git repository: %s", repo_path,
+		       gitmsg());
+		goto done;
+	}
+	if (git_repository_odb(&g->odb, g->repo) < 0) {
+		seterr(err, errcap, "%s: cannot open object store: %s",
+		       repo_path, gitmsg());
+		goto done;
+	}
+	if (git_revparse_single(&obj, g->repo, ref) < 0) {
+		seterr(err, errcap, "%s: cannot resolve '%s': %s", repo_path, ref,
+		       gitmsg());
+		goto done;
+	}
+	if (git_object_peel(&peeled, obj, GIT_OBJECT_COMMIT) < 0) {
+		seterr(err, errcap, "%s: '%s' is not a commit: %s", repo_path,
+		       ref, gitmsg());
+		goto done;
+	}
+	g->commit = (git_commit *)peeled;
+	peeled = NULL;
+	if (git_commit_tree(&g->tree, g->commit) < 0) {
+		seterr(err, errcap, "%s: cannot read the tree of '%s': %s",
+		       repo_path, ref, gitmsg());
+		goto done;
+	}
+	git_oid_tostr(g->commit_hex, sizeof(g->commit_hex),
+	              git_commit_id(g->commit));
+	g->commit_time = (int64_t)git_commit_time(g->commit);
+
+	for (size_t i = 0; i < NCOLLECTIONS; i++)
+		if (list_collection(g, COLLECTIONS[i], err, errcap) < 0)
+			goto done;
+	if (g->n > 1)
+		qsort(g->v, g->n, sizeof(*g->v), cmp_entry);
+	*out = g;
+	g = NULL;
+	rc = 0;
+done:
+	git_object_free(peeled);
+	git_object_free(obj);
+	gitsrc_close(g);
+	return rc;
+}
+
+void gitsrc_close(gitsrc *g)
+{
+	if (!g)
+		return;
+	for (size_t i = 0; i < g->n; i++)
+		free((char *)g->v[i].path);
+	free(g->v);
+	git_tree_free(g->tree);
+	git_commit_free(g->commit);
+	git_odb_free(g->odb);
+	git_repository_free(g->repo);
+	free(g);
+}
+
+const char *gitsrc_commit(const gitsrc *g)
+{
+	return g->commit_hex;
+}
+
+int64_t gitsrc_commit_time(const gitsrc *g)
+{
+	return g->commit_time;
+}
+
+const gitsrc_entry *gitsrc_entries(const gitsrc *g, size_t *n)
+{
+	*n = g->n;
+	return g->v;
+}
+
+const gitsrc_entry *gitsrc_find(const gitsrc *g, const char *path)
+{
+	gitsrc_entry key = { .path = path };
+
+	if (!g->n)
+		return NULL;
+	return bsearch(&key, g->v, g->n, sizeof(*g->v), cmp_entry);
+}
+
+int gitsrc_load(char **text, size_t *len, gitsrc *g, const gitsrc_entry *e,
+                char *err, size_t errcap)
+{
+	git_oid id;
+	git_object_t type;
+	size_t size;
+	git_odb_object *o = NULL;
+
+	*text = NULL;
+	*len = 0;
+	memcpy(id.id, e->blob, 20);
+	if (git_odb_read_header(&size, &type, g->odb, &id) < 0) {
+		seterr(err, errcap, "%s: cannot read object: %s", e->path,
+		       gitmsg());
+		return -1;
+	}
+	if (type != GIT_OBJECT_BLOB) {
+		seterr(err, errcap, "not a regular file (object is a %s)",
+		       git_object_type2string(type));
+		return 1;
+	}
+	if (size > ADVISORY_FILE_MAX) {
+		seterr(err, errcap, "file too large (%zu bytes, limit %u)", size,
+		       (unsigned)ADVISORY_FILE_MAX);
+		return 1;
+	}
+	if (git_odb_read(&o, g->odb, &id) < 0) {
+		seterr(err, errcap, "%s: cannot read object: %s", e->path,
+		       gitmsg());
+		return -1;
+	}
+	/* The header said one size; trust only what was actually read. */
+	size = git_odb_object_size(o);
+	if (git_odb_object_type(o) != GIT_OBJECT_BLOB ||
+	    size > ADVISORY_FILE_MAX) {
+		git_odb_object_free(o);
+		seterr(err, errcap, "%s: object changed type or size while read",
+		       e->path);
+		return -1;
+	}
+	char *buf = malloc(size + 1);
+	if (!buf) {
+		git_odb_object_free(o);
+		return seterr(err, errcap, "out of memory"), -1;
+	}
+	memcpy(buf, git_odb_object_data(o), size);
+	buf[size] = '\0';
+	git_odb_object_free(o);
+	*text = buf;
+	*len = size;
+	return 0;
+}
+
+/* ---- changed slots between two commits ---- */
+
+typedef struct pathset {
+	char **v;
+	size_t n, cap;
+} pathset;
+
+static int pathset_add(pathset *s, const char *path)
+{
+	if (s->n >= GITSRC_ENTRIES_MAX * 2)
+		return -1;
+	if (s->n == s->cap) {
+		size_t cap = s->cap ? s->cap * 2 : 64;
+		char **v = realloc(s->v, cap * sizeof(*v));
+		if (!v)
+			return -1;
+		s->v = v;
+		s->cap = cap;
+	}
+	if (!(s->v[s->n] = strdup(path)))
+		return -1;
+	s->n++;
+	return 0;
+}
+
+/*
+ * A changed file below a collection folder ("pkg/file.md", "x.md",
+ * "pkg/dir.md/deeper") belongs to the slot made of its first two
+ * components (or its only one); slots are only ever named "*.md".
+ */
+static int add_changed(pathset *s, const char *coll, const char *rel)
+{
+	char path[GITSRC_PATH_MAX + 1];
+	const char *slash = strchr(rel, '/');
+	size_t keep = strlen(rel);
+
+	if (slash) {
+		const char *second = strchr(slash + 1, '/');
+		if (second)
+			keep = (size_t)(second - rel);
+	}
+	if (keep < 3 || memcmp(rel + keep - 3, ".md", 3) != 0)
+		return 0;
+	int n = snprintf(path, sizeof(path), "%s/%.*s", coll, (int)keep, rel);
+	if (n < 0 || (size_t)n > GITSRC_PATH_MAX)
+		return 0;           /* cannot be a slot (see add_entry) */
+	return pathset_add(s, path);
+}
+
+static int subtree(git_tree **out, git_repository *repo, git_tree *root,
+                   const char *name)
+{
+	const git_tree_entry *te = git_tree_entry_byname(root, name);
+
+	*out = NULL;
+	if (!te || git_tree_entry_type(te) != GIT_OBJECT_TREE)
+		return 0;
+	return git_tree_lookup(out, repo, git_tree_entry_id(te));
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+void gitsrc_paths_free(char **paths, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(paths[i]);
+	free(paths);
+}
+
+int gitsrc_diff(char ***paths, size_t *n, gitsrc *g, const char *old_hex,
+                char *err, size_t errcap)
+{
+	git_oid oid;
+	git_commit *old = NULL;
+	git_tree *old_root = NULL;
+	pathset s = { 0 };
+	int rc = -1;
+
+	*paths = NULL;
+	*n = 0;
+	if (!old_hex || strlen(old_hex) != GIT_OID_HEXSZ ||
+	    git_oid_fromstr(&oid, old_hex) < 0) {
+		seterr(err, errcap, "previous commit id '%s' is not 40 hex digits",
+		       old_hex ? old_hex : "");
+		return -1;
+	}
+	int lr = git_commit_lookup(&old, g->repo, &oid);
+	if (lr == GIT_ENOTFOUND)
+		return GITSRC_ENOTFOUND;
+	if (lr < 0) {
+		seterr(err, errcap, "previous commit %s: %s", old_hex, gitmsg());
+		return -1;
+	}
+	if (git_commit_tree(&old_root, old) < 0) {
+		seterr(err, errcap, "previous commit %s: cannot read its tree: %s",
+		       old_hex, gitmsg());
+		goto done;
+	}
+	for (size_t c = 0; c < NCOLLECTIONS; c++) {
+		git_tree *a = NULL, *b = NULL;
+		git_diff *diff = NULL;
+		git_diff_options opts;
+		int bad = 0;
+
+		/* Trees only: the diff compares ids and never reads a blob. */
+		if (git_diff_options_init(&opts, GIT_DIFF_OPTIONS_VERSION) < 0) {
+			seterr(err, errcap, "cannot set up a diff: %s", gitmsg());
+			goto done;
+		}
+		opts.flags = GIT_DIFF_SKIP_BINARY_CHECK;
+		if (subtree(&a, g->repo, old_root, COLLECTIONS[c]) < 0 ||
+		    subtree(&b, g->repo, g->tree, COLLECTIONS[c]) < 0 ||
+		    git_diff_tree_to_tree(&diff, g->repo, a, b, &opts) < 0) {
+			seterr(err, errcap, "%s: cannot compare with %s: %s",
+			       COLLECTIONS[c], old_hex, gitmsg());
+			bad = 1;
+		}
+		size_t nd = bad ? 0 : git_diff_num_deltas(diff);
+		for (size_t i = 0; i < nd && !bad; i++) {
+			const git_diff_delta *d = git_diff_get_delta(diff, i);
+			if (!d)
+				continue;
+			if ((d->old_file.path &&
+			     add_changed(&s, COLLECTIONS[c], d->old_file.path) < 0) ||
+			    (d->new_file.path &&
+			     add_changed(&s, COLLECTIONS[c], d->new_file.path) < 0)) {
+				seterr(err, errcap, "out of memory (or too many changes)");
+				bad = 1;
+			}
+		}
+		git_diff_free(diff);
+		git_tree_free(a);
+		git_tree_free(b);
+		if (bad)
+			goto done;
+	}
+	if (s.n > 1)
+		qsort(s.v, s.n, sizeof(*s.v), cmp_str);
+	size_t u = 0;
+	for (size_t i = 0; i < s.n; i++) {
+		if (u && strcmp(s.v[u - 1], s.v[i]) == 0)
+			free(s.v[i]);
+		else
+			s.v[u++] = s.v[i];
+	}
+	s.n = u;
+	*paths = s.v;
+	*n = s.n;
+	s.v = NULL;
+	s.n = 0;
+	rc = 0;
+done:
+	gitsrc_paths_free(s.v, s.n);
+	git_tree_free(old_root);
+	git_commit_free(old);
+	return rc;
+}

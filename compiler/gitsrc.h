@@ -1,0 +1,91 @@
+/*
+ * gitsrc.h — the advisories of one commit of an advisory-db repository,
+ * read from git objects (libgit2), never from a working tree.
+ *
+ * A *slot* is a place where an advisory may live: `crates/<pkg>/<f>.md`
+ * or `rust/<component>/<f>.md`, plus any non-folder sitting directly in
+ * crates/ or rust/ whose name ends in ".md" (an advisory outside a package
+ * folder). Each slot is one gitsrc_entry; entries that cannot be an
+ * advisory (a symlink, a submodule, a folder, an oversized or foreign
+ * object) carry a reason instead of being skipped, so the driver reports
+ * them as "path: message" and never crashes on them.
+ *
+ * Invariants:
+ *   - Entries are sorted by path (bytewise), so every run sees the same
+ *     order whatever git's tree order is.
+ *   - No content is read until gitsrc_load(), and never more than
+ *     ADVISORY_FILE_MAX bytes of it (the size is checked from the object
+ *     header first).
+ *   - Paths are at most GITSRC_PATH_MAX bytes; a tree with more than
+ *     GITSRC_ENTRIES_MAX slots is refused as a whole.
+ *
+ * Ownership: a gitsrc owns its entry list and every string in it; they
+ * are valid until gitsrc_close(). The caller calls git_libgit2_init()
+ * before gitsrc_open() and git_libgit2_shutdown() after gitsrc_close().
+ */
+#ifndef ADVDB_COMPILER_GITSRC_H
+#define ADVDB_COMPILER_GITSRC_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define GITSRC_PATH_MAX 1024
+#define GITSRC_ENTRIES_MAX 200000
+
+/* Return codes besides 0 and -1 (-1: message in err). */
+#define GITSRC_ENOTFOUND (-2)   /* gitsrc_diff: old commit not in the repo */
+
+typedef struct gitsrc gitsrc;
+
+typedef struct gitsrc_entry {
+	const char *path;           /* e.g. "crates/tokio/RUSTSEC-2023-0001.md" */
+	uint8_t blob[20];           /* object id the tree names */
+	const char *bad;            /* why it cannot be an advisory, or NULL,
+	                               e.g. "not a regular file (symlink)" */
+} gitsrc_entry;
+
+/*
+ * Open the repository at repo_path (a bare repository, a .git folder or a
+ * working clone; parent folders are not searched) and resolve ref (NULL
+ * means HEAD: a branch, tag, remote branch such as origin/main, commit id
+ * or any git revision expression) to a commit, then list its slots.
+ * Returns 0 and *out, or -1 with a message in err (*out NULL).
+ */
+int gitsrc_open(gitsrc **out, const char *repo_path, const char *ref,
+                char *err, size_t errcap);
+void gitsrc_close(gitsrc *g);
+
+const char *gitsrc_commit(const gitsrc *g);   /* 40 hex digits */
+int64_t gitsrc_commit_time(const gitsrc *g);  /* committer time, unix s */
+
+/* The slots, sorted by path; *n of them. Valid until gitsrc_close(). */
+const gitsrc_entry *gitsrc_entries(const gitsrc *g, size_t *n);
+
+/* The entry at path, or NULL (binary search). */
+const gitsrc_entry *gitsrc_find(const gitsrc *g, const char *path);
+
+/*
+ * Read the content of entry e (e->bad must be NULL) into a new malloc'd
+ * buffer (*text, *len; NUL-terminated for convenience, len excludes it).
+ * Returns 0; 1 when this entry is unusable (larger than
+ * ADVISORY_FILE_MAX, or not a blob after all): err says why and *text is
+ * NULL; or -1 with err when the object cannot be read (corrupt, missing,
+ * out of memory).
+ */
+int gitsrc_load(char **text, size_t *len, gitsrc *g, const gitsrc_entry *e,
+                char *err, size_t errcap);
+
+/*
+ * Slots that may differ between commit old_hex and this one, sorted and
+ * unique, as an array of paths (*paths, *n; free with
+ * gitsrc_paths_free). A path may be in this commit's entries (added or
+ * modified) or not (deleted). Uses git's tree diff, so only changed
+ * subtrees are visited. Returns 0, GITSRC_ENOTFOUND when old_hex is not a
+ * commit of this repository (the caller then compares blob ids), or -1
+ * with err.
+ */
+int gitsrc_diff(char ***paths, size_t *n, gitsrc *g, const char *old_hex,
+                char *err, size_t errcap);
+void gitsrc_paths_free(char **paths, size_t n);
+
+#endif

@@ -1,0 +1,382 @@
+/*
+ * main.c — advdb-compile: the command line around gitsrc -> advisory ->
+ * writer.
+ *
+ * Owns: option parsing, the order of the work (full compile or update),
+ * the policy on bad input (fail, or skip with --keep-going), and every
+ * line the program prints. The library modules below never print.
+ *
+ * Invariants:
+ *   - The target DB is replaced only when the run found no error (or
+ *     --keep-going turned them into warnings); otherwise the writer is
+ *     closed without commit and the old file stays byte for byte.
+ *   - Advisories are handed to the writer in path order, so which of two
+ *     files with the same id wins (the first) never depends on git.
+ *   - An update removes every changed path before adding any, so a file
+ *     that moved is not taken for a duplicate of its old self.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <git2.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+
+#include "advisory.h"
+#include "dbpath.h"
+#include "diag.h"
+#include "gitsrc.h"
+#include "layout.h"
+#include "writer.h"
+
+#define PROG "advdb-compile"
+#define VERSION "0.1.0"
+#define SOURCE "rustsec"
+#define ERR_MAX 1024
+
+enum exit_code {
+	EXIT_OK = 0,
+	EXIT_FAILED = 2,            /* bad usage, bad input, or I/O error */
+};
+
+typedef struct options {
+	const char *db;             /* -o; NULL: the default location */
+	const char *ref;            /* --ref; NULL: HEAD */
+	const char *repo;
+	int update, keep_going, quiet;
+} options;
+
+typedef struct run {
+	const options *opt;
+	gitsrc *src;
+	writer *w;
+	diag_list d;
+	size_t parsed;              /* files handed to advisory_parse */
+} run;
+
+#define SYNOPSIS \
+	"usage: " PROG " [-o DB] [--ref REF] [--update] [--keep-going] " \
+	"[--quiet] REPO\n"
+
+/* Misuse gets the synopsis on stderr; --help the whole text on stdout. */
+static void usage(FILE *f, int full)
+{
+	fputs(SYNOPSIS, f);
+	if (!full) {
+		fputs("Try '" PROG " --help' for more.\n", f);
+		return;
+	}
+	fprintf(f,
+	    "\n"
+	    "Compile the RustSec advisories of a git repository (bare or not;\n"
+	    "read from git objects, never from the working tree) into one\n"
+	    "LMDB index file.\n"
+	    "\n"
+	    "  -o, --output DB     index to write (default: $ADVDB_DB, else\n"
+	    "                      $XDG_DATA_HOME/advdb/advdb.lmdb, else\n"
+	    "                      ~/.local/share/advdb/advdb.lmdb)\n"
+	    "  -r, --ref REF       commit to compile: branch, tag, remote\n"
+	    "                      branch, commit id (default: HEAD)\n"
+	    "  -u, --update        start from the existing index; re-read only\n"
+	    "                      the advisories changed since its commit\n"
+	    "  -k, --keep-going    skip bad advisories with a warning and still\n"
+	    "                      write the index\n"
+	    "  -q, --quiet         no summary line unless there were errors\n"
+	    "  -h, --help          this text\n"
+	    "  -V, --version       program and schema version\n"
+	    "\n"
+	    "Exit status: 0 index written, 2 errors (the old index is kept).\n");
+}
+
+static double now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+}
+
+/* A problem with one file: an error, or a warning under --keep-going. */
+static void problem(run *r, const char *path, const char *msg)
+{
+	diag_add(&r->d, r->opt->keep_going ? DIAG_WARNING : DIAG_ERROR, path,
+	         0, "%s", msg);
+}
+
+/*
+ * Under --keep-going the parser's errors for this file become warnings:
+ * every entry added since (n0, e0) belongs to it, including the ones the
+ * list could not keep, which are only counted.
+ */
+static void demote_errors(run *r, size_t n0, size_t e0)
+{
+	size_t moved = r->d.errors - e0;
+
+	for (size_t i = n0; i < r->d.n; i++)
+		r->d.v[i].level = DIAG_WARNING;
+	r->d.errors = e0;
+	r->d.warnings += moved;
+}
+
+/* Parse one slot and add it to the index; problems go to r->d. */
+static int compile_entry(run *r, const gitsrc_entry *e)
+{
+	char err[ERR_MAX];
+	char *text = NULL;
+	size_t len = 0;
+	advisory *a = NULL;
+
+	if (e->bad) {
+		problem(r, e->path, e->bad);
+		return 0;
+	}
+	int lr = gitsrc_load(&text, &len, r->src, e, err, sizeof(err));
+	if (lr != 0) {
+		problem(r, e->path, err);
+		return 0;
+	}
+	size_t n0 = r->d.n, e0 = r->d.errors;
+	int pr = advisory_parse(&a, SOURCE, e->path, text, len, &r->d);
+	r->parsed++;
+	if (pr < 0 && r->d.errors == e0)   /* defensive: never fail silently */
+		diag_add(&r->d, DIAG_ERROR, e->path, 0, "invalid advisory");
+	if (pr < 0) {
+		if (r->opt->keep_going) {
+			size_t nerr = r->d.errors - e0;
+			demote_errors(r, n0, e0);
+			diag_add(&r->d, DIAG_WARNING, e->path, 0,
+			         "skipped (%zu error%s)", nerr, nerr == 1 ? "" : "s");
+		}
+	} else if (writer_add(r->w, advisory_record(a), SOURCE, e->path,
+	                      e->blob, err, sizeof(err)) < 0) {
+		problem(r, e->path, err);
+	}
+	advisory_free(a);
+	free(text);
+	return 0;
+}
+
+static void compile_all(run *r)
+{
+	size_t n;
+	const gitsrc_entry *v = gitsrc_entries(r->src, &n);
+
+	for (size_t i = 0; i < n; i++)
+		compile_entry(r, &v[i]);
+}
+
+/* Only the slots that differ from the previous commit. 1: cannot tell
+ * (previous commit not in this repository). */
+static int compile_changes(run *r, const char *prev)
+{
+	char err[ERR_MAX];
+	char **paths = NULL;
+	size_t n = 0;
+
+	int rc = gitsrc_diff(&paths, &n, r->src, prev, err, sizeof(err));
+	if (rc == GITSRC_ENOTFOUND)
+		return 1;
+	if (rc < 0) {
+		diag_add(&r->d, DIAG_ERROR, r->opt->repo, 0, "%s", err);
+		return 0;
+	}
+	for (size_t i = 0; i < n; i++)
+		if (writer_remove(r->w, SOURCE, paths[i]) < 0)
+			diag_add(&r->d, DIAG_ERROR, paths[i], 0,
+			         "cannot remove the previous record");
+	for (size_t i = 0; i < n; i++) {
+		const gitsrc_entry *e = gitsrc_find(r->src, paths[i]);
+		if (e)
+			compile_entry(r, e);
+	}
+	gitsrc_paths_free(paths, n);
+	return 0;
+}
+
+/* -o must name a file in an existing folder; the default location is
+ * created on demand. 0 ok, -1 after a message. */
+static int check_target(const char *db, int is_default)
+{
+	char dir[4096];
+	struct stat st;
+	size_t len = strlen(db);
+
+	if (len == 0 || len >= sizeof(dir)) {
+		fprintf(stderr, PROG ": %s: bad index path\n", db);
+		return -1;
+	}
+	if (is_default && dbpath_make_parent(db) < 0) {
+		fprintf(stderr, PROG ": %s: cannot create its folder: %s\n", db,
+		        strerror(errno));
+		return -1;
+	}
+	memcpy(dir, db, len + 1);
+	char *slash = strrchr(dir, '/');
+	if (!slash)
+		strcpy(dir, ".");
+	else if (slash == dir)
+		dir[1] = '\0';
+	else
+		*slash = '\0';
+	if (stat(dir, &st) < 0 || !S_ISDIR(st.st_mode)) {
+		fprintf(stderr, PROG ": %s: folder %s does not exist\n", db, dir);
+		return -1;
+	}
+	if (stat(db, &st) == 0 && S_ISDIR(st.st_mode)) {
+		fprintf(stderr, PROG ": %s: is a folder, not an index file\n", db);
+		return -1;
+	}
+	return 0;
+}
+
+static void print_diags(const diag_list *d)
+{
+	for (size_t i = 0; i < d->n; i++)
+		fprintf(stderr, "%s%s\n",
+		        d->v[i].level == DIAG_WARNING ? "warning: " : "",
+		        d->v[i].text);
+	if (d->dropped)
+		fprintf(stderr, PROG ": %zu more problems not shown\n", d->dropped);
+}
+
+static int parse_args(options *o, int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "output", required_argument, NULL, 'o' },
+		{ "ref", required_argument, NULL, 'r' },
+		{ "update", no_argument, NULL, 'u' },
+		{ "keep-going", no_argument, NULL, 'k' },
+		{ "quiet", no_argument, NULL, 'q' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int c;
+
+	memset(o, 0, sizeof(*o));
+	while ((c = getopt_long(argc, argv, "o:r:ukqhV", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'o': o->db = optarg; break;
+		case 'r': o->ref = optarg; break;
+		case 'u': o->update = 1; break;
+		case 'k': o->keep_going = 1; break;
+		case 'q': o->quiet = 1; break;
+		case 'h': usage(stdout, 1); return 1;
+		case 'V':
+			printf(PROG " " VERSION " (index schema %d, libgit2 %s)\n",
+			       ADVDB_SCHEMA_VERSION, LIBGIT2_VERSION);
+			return 1;
+		default:
+			usage(stderr, 0);
+			return -1;
+		}
+	}
+	if (argc - optind != 1) {
+		fprintf(stderr, PROG ": %s\n", argc - optind ? "one REPO only"
+		                                            : "missing REPO");
+		usage(stderr, 0);
+		return -1;
+	}
+	o->repo = argv[optind];
+	if (!*o->repo || (o->db && !*o->db) || (o->ref && !*o->ref)) {
+		fprintf(stderr, PROG ": empty argument\n");
+		usage(stderr, 0);
+		return -1;
+	}
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	options opt;
+	run r = { .opt = &opt };
+	char db[4096], err[ERR_MAX], prev[41];
+	writer_stats st;
+	int code = EXIT_FAILED;
+	double t0 = now_ms();
+
+	int pa = parse_args(&opt, argc, argv);
+	if (pa != 0)
+		return pa > 0 ? EXIT_OK : EXIT_FAILED;
+	if (opt.db) {
+		if (snprintf(db, sizeof(db), "%s", opt.db) >= (int)sizeof(db)) {
+			fprintf(stderr, PROG ": index path too long\n");
+			return EXIT_FAILED;
+		}
+	} else if (dbpath_default(db, sizeof(db)) < 0) {
+		fprintf(stderr, PROG ": no index location: give -o DB, or set "
+		        "ADVDB_DB, XDG_DATA_HOME or HOME\n");
+		return EXIT_FAILED;
+	}
+	if (check_target(db, !opt.db) < 0)
+		return EXIT_FAILED;
+
+	diag_init(&r.d);
+	if (git_libgit2_init() < 0) {
+		fprintf(stderr, PROG ": cannot start libgit2\n");
+		return EXIT_FAILED;
+	}
+	if (gitsrc_open(&r.src, opt.repo, opt.ref, err, sizeof(err)) < 0) {
+		fprintf(stderr, PROG ": %s\n", err);
+		goto done;
+	}
+	if (writer_open(&r.w, db, err, sizeof(err)) < 0) {
+		fprintf(stderr, PROG ": %s: %s\n", db, err);
+		goto done;
+	}
+	int full = 1;
+	if (opt.update) {
+		int lp = writer_load_previous(r.w, SOURCE, prev, err, sizeof(err));
+		if (lp < 0) {
+			fprintf(stderr, PROG ": %s: %s\n", db, err);
+			goto done;
+		}
+		if (lp == 0) {
+			full = compile_changes(&r, prev);
+			if (full) {
+				/* The old commit is unknown here: start from an empty
+				 * index, which a full compile then fills. */
+				writer_close(r.w);
+				r.w = NULL;
+				if (writer_open(&r.w, db, err, sizeof(err)) < 0) {
+					fprintf(stderr, PROG ": %s: %s\n", db, err);
+					goto done;
+				}
+			}
+		}
+	}
+	if (full)
+		compile_all(&r);
+	print_diags(&r.d);
+	if (r.d.errors) {
+		fprintf(stderr, PROG ": %zu error%s, %zu warning%s, %.0f ms; %s "
+		        "left unchanged\n", r.d.errors, r.d.errors == 1 ? "" : "s",
+		        r.d.warnings, r.d.warnings == 1 ? "" : "s", now_ms() - t0,
+		        db);
+		goto done;
+	}
+	if (writer_set_source(r.w, SOURCE, gitsrc_commit(r.src),
+	                      gitsrc_commit_time(r.src)) < 0) {
+		fprintf(stderr, PROG ": %s: cannot record the source commit\n", db);
+		goto done;
+	}
+	if (writer_commit(r.w, &st, err, sizeof(err)) < 0) {
+		fprintf(stderr, PROG ": %s: %s\n", db, err);
+		goto done;
+	}
+	code = EXIT_OK;
+	if (!opt.quiet)
+		fprintf(stderr, PROG ": %zu advisories, %zu packages, %zu "
+		        "warning%s, %llu KiB, %.0f ms -> %s\n", st.advisories,
+		        st.packages, r.d.warnings, r.d.warnings == 1 ? "" : "s",
+		        (unsigned long long)((st.db_bytes + 1023) / 1024),
+		        now_ms() - t0, db);
+done:
+	writer_close(r.w);
+	gitsrc_close(r.src);
+	git_libgit2_shutdown();
+	diag_free(&r.d);
+	return code;
+}
