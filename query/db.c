@@ -1,0 +1,420 @@
+/*
+ * db.c — opening, validating and closing an index; error codes.
+ *
+ * advdb_open() decides, before any LMDB page is touched through the map,
+ * whether the file is safe to read: it must be a regular, non-empty file
+ * that LMDB accepts (magic, version), and at least as long as the pages
+ * the newest meta page claims — a truncated file would otherwise make the
+ * first read past EOF a SIGBUS. Only then are the sub-databases opened,
+ * our magic and schema version checked, and the zstd dictionary loaded.
+ *
+ * The environment is opened MDB_RDONLY|MDB_NOLOCK: the compiler never
+ * modifies an index in place (it renames a new file over the old), so no
+ * lock file is needed and a read-only location works.
+ *
+ * Invariants: a failed open leaves nothing allocated and *out NULL; every
+ * open-time message names the file.
+ */
+#include <errno.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include "db_internal.h"
+#include "layout.h"
+
+const char *advdb_strerror(int code)
+{
+	switch (code) {
+	case ADVDB_OK:        return "success";
+	case ADVDB_ERROR:     return "error";
+	case ADVDB_ENOTFOUND: return "not found";
+	case ADVDB_ECORRUPT:  return "damaged index or record";
+	case ADVDB_ESCHEMA:   return "index written with another schema version";
+	case ADVDB_ENOTDB:    return "not an advdb index";
+	case ADVDB_EVERSION:  return "not a semver version";
+	case ADVDB_EINVAL:    return "invalid argument";
+	case ADVDB_ENOMEM:    return "out of memory";
+	case ADVDB_EBUFS:     return "more matches than the array holds";
+	default:              return "unknown error";
+	}
+}
+
+int db_map_mdb(int rc)
+{
+	switch (rc) {
+	case 0:                 return ADVDB_OK;
+	case MDB_NOTFOUND:      return ADVDB_ENOTFOUND;
+	case MDB_CORRUPTED:
+	case MDB_PAGE_NOTFOUND:
+	case MDB_INVALID:
+	case MDB_INCOMPATIBLE:  return ADVDB_ECORRUPT;
+	case MDB_BAD_VALSIZE:   return ADVDB_EINVAL;
+	case ENOMEM:            return ADVDB_ENOMEM;
+	default:                return ADVDB_ERROR;
+	}
+}
+
+int db_read_begin(MDB_txn **out, struct advdb *db)
+{
+	int rc = mdb_txn_begin(db->env, NULL, MDB_RDONLY, out);
+
+	if (rc != 0) {
+		*out = NULL;
+		return db_fail(db, db_map_mdb(rc), "%s: cannot begin a read: %s",
+		               db->path, mdb_strerror(rc));
+	}
+	return ADVDB_OK;
+}
+
+int meta_get(MDB_val *out, MDB_txn *txn, const struct advdb *db,
+             const char *key)
+{
+	MDB_val k = { strlen(key), (void *)key };
+	int rc = mdb_get(txn, db->meta, &k, out);
+
+	if (rc == MDB_NOTFOUND)
+		return 1;
+	return rc == 0 ? 0 : -1;
+}
+
+int meta_u64(uint64_t *out, MDB_txn *txn, const struct advdb *db,
+             const char *key)
+{
+	MDB_val v;
+	const unsigned char *p;
+	uint64_t x = 0;
+	size_t i;
+	int rc = meta_get(&v, txn, db, key);
+
+	*out = 0;
+	if (rc != 0)
+		return rc;
+	p = v.mv_data;
+	if (v.mv_size == 0 || v.mv_size > 20)
+		return -1;
+	for (i = 0; i < v.mv_size; i++) {
+		unsigned d = (unsigned)p[i] - '0';
+
+		if (d > 9 || x > (UINT64_MAX - d) / 10)
+			return -1;
+		x = x * 10 + d;
+	}
+	*out = x;
+	return 0;
+}
+
+static int open_fail(char *errbuf, size_t errcap, int code,
+                     const char *fmt, ...)
+#if defined(__GNUC__)
+	__attribute__((format(printf, 4, 5)))
+#endif
+	;
+
+static int open_fail(char *errbuf, size_t errcap, int code,
+                     const char *fmt, ...)
+{
+	va_list ap;
+
+	if (errbuf && errcap > 0) {
+		va_start(ap, fmt);
+		if (vsnprintf(errbuf, errcap, fmt, ap) < 0)
+			snprintf(errbuf, errcap, "%s", advdb_strerror(code));
+		va_end(ap);
+	}
+	return code;
+}
+
+/* Is the file (already open in env) long enough for the pages in use? */
+static int check_length(struct advdb *db, char *errbuf, size_t errcap)
+{
+	MDB_envinfo info;
+	MDB_stat st;
+	struct stat sb;
+	mdb_filehandle_t fd;
+	unsigned long long need;
+	int rc;
+
+	if ((rc = mdb_env_info(db->env, &info)) != 0 ||
+	    (rc = mdb_env_stat(db->env, &st)) != 0 ||
+	    (rc = mdb_env_get_fd(db->env, &fd)) != 0)
+		return open_fail(errbuf, errcap, ADVDB_ECORRUPT,
+		                 "%s: cannot read the LMDB header: %s", db->path,
+		                 mdb_strerror(rc));
+	if (fstat(fd, &sb) != 0)
+		return open_fail(errbuf, errcap, ADVDB_ERROR, "%s: %s", db->path,
+		                 strerror(errno));
+	if (st.ms_psize == 0 ||
+	    (unsigned long long)info.me_last_pgno >= ULLONG_MAX / st.ms_psize)
+		return open_fail(errbuf, errcap, ADVDB_ECORRUPT,
+		                 "%s: damaged LMDB header", db->path);
+	need = ((unsigned long long)info.me_last_pgno + 1) * st.ms_psize;
+	if ((unsigned long long)sb.st_size < need)
+		return open_fail(errbuf, errcap, ADVDB_ECORRUPT,
+		                 "%s: truncated index: %lld bytes, its pages need "
+		                 "%llu", db->path, (long long)sb.st_size, need);
+	return ADVDB_OK;
+}
+
+static int open_dbi(MDB_dbi *out, unsigned *present, MDB_txn *txn,
+                    const char *name)
+{
+	int rc = mdb_dbi_open(txn, name, 0, out);
+
+	if (rc == MDB_NOTFOUND) {
+		*present = 0;
+		return 0;
+	}
+	*present = rc == 0;
+	return rc;
+}
+
+/* Our magic, schema version, sub-databases and dictionary. */
+static int check_contents(struct advdb *db, char *errbuf, size_t errcap)
+{
+	MDB_txn *txn = NULL;
+	MDB_val v, dict;
+	uint64_t schema, dict_id;
+	unsigned present = 0;
+	int rc, err = ADVDB_OK;
+
+	rc = mdb_txn_begin(db->env, NULL, MDB_RDONLY, &txn);
+	if (rc != 0)
+		return open_fail(errbuf, errcap, db_map_mdb(rc),
+		                 "%s: cannot begin a read: %s", db->path,
+		                 mdb_strerror(rc));
+
+	rc = open_dbi(&db->meta, &present, txn, DB_META);
+	if (rc != 0 || !present) {
+		err = open_fail(errbuf, errcap, ADVDB_ENOTDB,
+		                "%s: an LMDB file, but not an advdb index (no "
+		                "`%s` database)", db->path, DB_META);
+		goto done;
+	}
+	rc = meta_get(&v, txn, db, META_MAGIC);
+	if (rc != 0 || v.mv_size != strlen(ADVDB_MAGIC) ||
+	    memcmp(v.mv_data, ADVDB_MAGIC, v.mv_size) != 0) {
+		err = open_fail(errbuf, errcap, ADVDB_ENOTDB,
+		                "%s: an LMDB file, but not an advdb index (no "
+		                "magic `%s`)", db->path, ADVDB_MAGIC);
+		goto done;
+	}
+	rc = meta_u64(&schema, txn, db, META_SCHEMA);
+	if (rc != 0) {
+		err = open_fail(errbuf, errcap, ADVDB_ECORRUPT,
+		                "%s: damaged index: %s `%s`", db->path,
+		                rc > 0 ? "no" : "malformed", META_SCHEMA);
+		goto done;
+	}
+	if (schema != ADVDB_SCHEMA_VERSION) {
+		err = open_fail(errbuf, errcap, ADVDB_ESCHEMA,
+		                "%s: index has schema version %llu, %s than the "
+		                "version %d this library reads: %s", db->path,
+		                (unsigned long long)schema,
+		                schema > ADVDB_SCHEMA_VERSION ? "newer" : "older",
+		                ADVDB_SCHEMA_VERSION,
+		                schema > ADVDB_SCHEMA_VERSION
+		                    ? "upgrade advdb"
+		                    : "recompile the index with this advdb");
+		goto done;
+	}
+	db->schema_version = (unsigned)schema;
+
+	if ((rc = open_dbi(&db->packages, &present, txn, DB_PACKAGES)) != 0 ||
+	    !present ||
+	    (rc = open_dbi(&db->advisories, &present, txn, DB_ADVISORIES)) != 0 ||
+	    !present) {
+		err = open_fail(errbuf, errcap, ADVDB_ECORRUPT,
+		                "%s: damaged index: sub-database `%s` or `%s` "
+		                "missing or unreadable", db->path, DB_PACKAGES,
+		                DB_ADVISORIES);
+		goto done;
+	}
+	if ((rc = open_dbi(&db->toolchain, &present, txn, DB_TOOLCHAIN)) != 0)
+		goto dbi_fail;
+	db->has_toolchain = present;
+	if ((rc = open_dbi(&db->aliases, &present, txn, DB_ALIASES)) != 0)
+		goto dbi_fail;
+	db->has_aliases = present;
+	if ((rc = open_dbi(&db->sources, &present, txn, DB_SOURCES)) != 0)
+		goto dbi_fail;
+	db->has_sources = present;
+
+	rc = meta_u64(&dict_id, txn, db, META_DICT_ID);
+	if (rc < 0 || dict_id > UINT32_MAX) {
+		err = open_fail(errbuf, errcap, ADVDB_ECORRUPT,
+		                "%s: damaged index: malformed `%s`", db->path,
+		                META_DICT_ID);
+		goto done;
+	}
+	db->dict_id = (unsigned)dict_id;
+	if (dict_id != 0) {
+		if (meta_get(&dict, txn, db, META_DICT) != 0 || dict.mv_size == 0) {
+			err = open_fail(errbuf, errcap, ADVDB_ECORRUPT,
+			                "%s: damaged index: dictionary %llu missing",
+			                db->path, (unsigned long long)dict_id);
+			goto done;
+		}
+		db->ddict = ZSTD_createDDict(dict.mv_data, dict.mv_size);
+		if (!db->ddict) {
+			err = open_fail(errbuf, errcap, ADVDB_ECORRUPT,
+			                "%s: damaged index: unusable zstd dictionary",
+			                db->path);
+			goto done;
+		}
+		if (ZSTD_getDictID_fromDDict(db->ddict) != db->dict_id) {
+			err = open_fail(errbuf, errcap, ADVDB_ECORRUPT,
+			                "%s: damaged index: dictionary id %u, meta "
+			                "says %u", db->path,
+			                ZSTD_getDictID_fromDDict(db->ddict),
+			                db->dict_id);
+			goto done;
+		}
+	}
+	rc = mdb_txn_commit(txn);  /* commit keeps the dbi handles open */
+	txn = NULL;
+	if (rc != 0)
+		err = open_fail(errbuf, errcap, db_map_mdb(rc), "%s: %s", db->path,
+		                mdb_strerror(rc));
+	goto done;
+
+dbi_fail:
+	err = open_fail(errbuf, errcap, ADVDB_ECORRUPT,
+	                "%s: damaged index: %s", db->path, mdb_strerror(rc));
+done:
+	if (txn)
+		mdb_txn_abort(txn);
+	return err;
+}
+
+/* The file itself, before LMDB sees it. */
+static int check_file(const char *path, char *errbuf, size_t errcap)
+{
+	struct stat sb;
+
+	if (stat(path, &sb) != 0) {
+		if (errno == ENOENT || errno == ENOTDIR)
+			return open_fail(errbuf, errcap, ADVDB_ENOTFOUND,
+			                 "%s: no such file (compile one with "
+			                 "advdb-compile)", path);
+		return open_fail(errbuf, errcap, ADVDB_ERROR, "%s: %s", path,
+		                 strerror(errno));
+	}
+	if (S_ISDIR(sb.st_mode))
+		return open_fail(errbuf, errcap, ADVDB_ENOTDB,
+		                 "%s: is a directory, not an advdb index file", path);
+	if (!S_ISREG(sb.st_mode))
+		return open_fail(errbuf, errcap, ADVDB_ENOTDB,
+		                 "%s: not a regular file", path);
+	if (sb.st_size == 0)
+		return open_fail(errbuf, errcap, ADVDB_ENOTDB,
+		                 "%s: empty file, not an advdb index", path);
+	return ADVDB_OK;
+}
+
+static int env_open(struct advdb *db, char *errbuf, size_t errcap)
+{
+	int rc;
+
+	rc = mdb_env_create(&db->env);
+	if (rc != 0) {
+		db->env = NULL;
+		return open_fail(errbuf, errcap, db_map_mdb(rc), "%s: %s",
+		                 db->path, mdb_strerror(rc));
+	}
+	if ((rc = mdb_env_set_maxdbs(db->env, DB_MAXDBS)) != 0)
+		return open_fail(errbuf, errcap, ADVDB_ERROR, "%s: %s", db->path,
+		                 mdb_strerror(rc));
+	rc = mdb_env_open(db->env, db->path,
+	                  MDB_RDONLY | MDB_NOSUBDIR | MDB_NOLOCK | MDB_NOTLS |
+	                  MDB_NORDAHEAD, 0444);
+	switch (rc) {
+	case 0:
+		return ADVDB_OK;
+	case MDB_INVALID:
+	case ENOENT:  /* LMDB's word for "nothing at offset 0" */
+		return open_fail(errbuf, errcap, ADVDB_ENOTDB,
+		                 "%s: not an advdb index (not an LMDB file)",
+		                 db->path);
+	case MDB_VERSION_MISMATCH:
+		return open_fail(errbuf, errcap, ADVDB_ENOTDB,
+		                 "%s: not an advdb index (LMDB file of another "
+		                 "LMDB format version)", db->path);
+	case MDB_CORRUPTED:
+		return open_fail(errbuf, errcap, ADVDB_ECORRUPT,
+		                 "%s: damaged index: %s", db->path,
+		                 mdb_strerror(rc));
+	default:
+		return open_fail(errbuf, errcap, db_map_mdb(rc), "%s: %s",
+		                 db->path, mdb_strerror(rc));
+	}
+}
+
+int advdb_open(advdb **out, const char *path, unsigned flags,
+               char *errbuf, size_t errcap)
+{
+	struct advdb *db;
+	int err;
+
+	if (errbuf && errcap > 0)
+		errbuf[0] = '\0';
+	if (!out)
+		return open_fail(errbuf, errcap, ADVDB_EINVAL,
+		                 "advdb_open: no place for the handle");
+	*out = NULL;
+	if (!path || !*path)
+		return open_fail(errbuf, errcap, ADVDB_EINVAL,
+		                 "advdb_open: no path given");
+	if (flags != 0)
+		return open_fail(errbuf, errcap, ADVDB_EINVAL,
+		                 "%s: unknown open flags 0x%x", path, flags);
+	if ((err = check_file(path, errbuf, errcap)) != 0)
+		return err;
+
+	db = calloc(1, sizeof *db);
+	if (!db || !(db->path = strdup(path))) {
+		free(db);
+		return open_fail(errbuf, errcap, ADVDB_ENOMEM, "%s: out of memory",
+		                 path);
+	}
+	if (pthread_mutex_init(&db->lock, NULL) != 0) {
+		free(db->path);
+		free(db);
+		return open_fail(errbuf, errcap, ADVDB_ERROR,
+		                 "%s: cannot create a mutex", path);
+	}
+	if (errmsg_init(db) != 0) {
+		pthread_mutex_destroy(&db->lock);
+		free(db->path);
+		free(db);
+		return open_fail(errbuf, errcap, ADVDB_ERROR,
+		                 "%s: cannot create a thread key", path);
+	}
+	if ((err = env_open(db, errbuf, errcap)) != 0 ||
+	    (err = check_length(db, errbuf, errcap)) != 0 ||
+	    (err = check_contents(db, errbuf, errcap)) != 0) {
+		advdb_close(db);
+		return err;
+	}
+	*out = db;
+	return ADVDB_OK;
+}
+
+void advdb_close(advdb *db)
+{
+	size_t i;
+
+	if (!db)
+		return;
+	for (i = 0; i < db->npool; i++)
+		ZSTD_freeDCtx(db->pool[i]);
+	ZSTD_freeDDict(db->ddict);
+	if (db->env)
+		mdb_env_close(db->env);
+	errmsg_fini(db);
+	pthread_mutex_destroy(&db->lock);
+	free(db->path);
+	free(db);
+}

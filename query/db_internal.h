@@ -1,0 +1,107 @@
+/*
+ * db_internal.h — the inside of an advdb handle, shared by the files of
+ * libadvdb (db.c, errmsg.c, lookup.c, advisory.c, iter.c, info.c) and by
+ * nothing else.
+ *
+ * Invariants of an open handle:
+ *   - env is open read-only on a file whose size covers every page the
+ *     newest meta page says is in use, so no page LMDB reaches through
+ *     that meta lies past EOF (which would be SIGBUS, not an error).
+ *   - The sub-database handles were opened once, in a committed read
+ *     transaction, and stay valid until advdb_close(). A missing optional
+ *     sub-database (toolchain, aliases, sources) is recorded as absent and
+ *     reads as empty.
+ *   - ddict is NULL exactly when the index has no dictionary (dict id 0).
+ *   - Everything mutable after open is either per thread (the thread state
+ *     behind tkey) or behind `lock` (the list of thread states and the
+ *     pool of decompression contexts). Reads never take `lock` on the
+ *     lookup path.
+ */
+#ifndef ADVDB_QUERY_DB_INTERNAL_H
+#define ADVDB_QUERY_DB_INTERNAL_H
+
+#include <pthread.h>
+#include <stddef.h>
+#include <lmdb.h>
+#include <zstd.h>
+#include "advdb.h"
+#include "record.h"
+
+#define ADVDB_MSG_MAX   512          /* one error message, with its NUL */
+#define ADVDB_DCTX_POOL 8            /* idle decompression contexts kept */
+#define ADVDB_RECORD_MAX (16u << 20) /* largest decompressed record */
+#define ADVDB_KEY_MAX   511          /* LMDB's default largest key */
+
+/* One thread's state on one handle: its last error message. Linked into
+ * the handle's list so that advdb_close() can free the states of threads
+ * that are still alive. */
+typedef struct advdb_thread {
+	struct advdb_thread *prev, *next;
+	struct advdb *db;
+	char msg[ADVDB_MSG_MAX];
+} advdb_thread;
+
+struct advdb {
+	MDB_env *env;
+	MDB_dbi meta, packages, toolchain, advisories, aliases, sources;
+	unsigned has_toolchain : 1, has_aliases : 1, has_sources : 1;
+	unsigned schema_version;
+	unsigned dict_id;
+	ZSTD_DDict *ddict;
+
+	pthread_key_t tkey;          /* -> advdb_thread of the calling thread */
+	pthread_mutex_t lock;        /* guards threads, pool, npool */
+	advdb_thread *threads;
+	ZSTD_DCtx *pool[ADVDB_DCTX_POOL];
+	size_t npool;
+
+	char *path;                  /* as given to advdb_open, for messages */
+};
+
+/* ---- errmsg.c ---- */
+
+/* Create / destroy the per-thread message machinery of a handle. */
+int errmsg_init(struct advdb *db);
+void errmsg_fini(struct advdb *db);
+
+/* Record a message for the calling thread on db and return code, so a
+ * failure reads `return db_fail(db, ADVDB_ECORRUPT, "...", ...);`. Never
+ * fails itself: without memory for the thread's buffer the code is still
+ * returned, and advdb_last_error() gives "". */
+int db_fail(struct advdb *db, int code, const char *fmt, ...)
+#if defined(__GNUC__)
+	__attribute__((format(printf, 3, 4)))
+#endif
+	;
+
+/* ---- db.c ---- */
+
+/* Map an LMDB return code to an advdb code (never 0 for rc != 0). */
+int db_map_mdb(int rc);
+
+/* Begin a read transaction on db; on failure record a message. */
+int db_read_begin(MDB_txn **out, struct advdb *db);
+
+/* The value of meta key `key`: 0 found, 1 absent, -1 read error. The
+ * value points into the map: valid until txn ends. */
+int meta_get(MDB_val *out, MDB_txn *txn, const struct advdb *db,
+             const char *key);
+
+/* A decimal meta value (1..20 digits, no sign, no overflow): 0 found,
+ * 1 absent (*out 0), -1 malformed or unreadable. */
+int meta_u64(uint64_t *out, MDB_txn *txn, const struct advdb *db,
+             const char *key);
+
+/* A stored adv_info as the public kind (unknown values: OTHER). */
+static inline advdb_kind db_kind(uint8_t info)
+{
+	switch (info) {
+	case ADV_INFO_NONE:         return ADVDB_KIND_VULNERABILITY;
+	case ADV_INFO_UNMAINTAINED: return ADVDB_KIND_UNMAINTAINED;
+	case ADV_INFO_UNSOUND:      return ADVDB_KIND_UNSOUND;
+	case ADV_INFO_NOTICE:       return ADVDB_KIND_NOTICE;
+	default:                    return ADVDB_KIND_OTHER;
+	}
+}
+
+#endif

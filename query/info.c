@@ -1,0 +1,139 @@
+/*
+ * info.c — advdb_info_get(): the meta keys of layout.h as one struct.
+ *
+ * Absent keys read as zero / empty (an index may lack, e.g., a commit
+ * when compiled from a plain folder); a present but malformed value is
+ * ADVDB_ECORRUPT. Texts are copied only when they fit their field whole
+ * and hold no control bytes, so a caller can print them as they are; the
+ * `sources` lines are the exception: as many whole lines as fit are kept
+ * (nsources counts those), since their number has no fixed bound.
+ *
+ * Invariant: on failure *out is left zeroed, never half-filled.
+ */
+#include <string.h>
+#include "db_internal.h"
+#include "layout.h"
+
+static int printable(const unsigned char *p, size_t n, int allow_lf)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if ((p[i] < 0x20 && !(allow_lf && p[i] == '\n')) || p[i] == 0x7f)
+			return 0;
+	return 1;
+}
+
+/* Copy a text meta value into dst (cap bytes with the NUL): 0, 1 absent,
+ * -1 too long or not printable. */
+static int meta_text(char *dst, size_t cap, MDB_txn *txn,
+                     const advdb *db, const char *key)
+{
+	MDB_val v;
+	int rc = meta_get(&v, txn, db, key);
+
+	dst[0] = '\0';
+	if (rc != 0)
+		return rc;
+	if (v.mv_size >= cap)
+		return -1;
+	if (!printable(v.mv_data, v.mv_size, 0))
+		return -1;
+	memcpy(dst, v.mv_data, v.mv_size);
+	dst[v.mv_size] = '\0';
+	return 0;
+}
+
+/* The `sources` lines that fit whole into out->sources; -1 malformed. */
+static int meta_sources(advdb_info *out, MDB_txn *txn, const advdb *db)
+{
+	MDB_val v;
+	const char *p, *end, *nl;
+	size_t used = 0, n;
+
+	if (meta_get(&v, txn, db, META_SOURCES) != 0)
+		return 0;
+	if (!printable(v.mv_data, v.mv_size, 1))
+		return -1;
+	p = v.mv_data;
+	end = p + v.mv_size;
+	while (p < end) {
+		nl = memchr(p, '\n', (size_t)(end - p));
+		n = nl ? (size_t)(nl - p) : (size_t)(end - p);
+		if (n > 0) {
+			if (used + n + 2 > sizeof out->sources)
+				break;
+			memcpy(out->sources + used, p, n);
+			used += n;
+			out->sources[used++] = '\n';
+			out->nsources++;
+		}
+		p += n + (nl != NULL);
+	}
+	out->sources[used] = '\0';
+	return 0;
+}
+
+static int bad(advdb *db, advdb_info *out, const char *key)
+{
+	memset(out, 0, sizeof *out);
+	return db_fail(db, ADVDB_ECORRUPT, "%s: damaged index: malformed meta "
+	               "`%s`", db->path, key);
+}
+
+int advdb_info_get(advdb_info *out, advdb *db)
+{
+	MDB_txn *txn;
+	uint64_t x;
+	int err;
+
+	if (!db)
+		return ADVDB_EINVAL;
+	if (!out)
+		return db_fail(db, ADVDB_EINVAL, "advdb_info_get: NULL argument");
+	memset(out, 0, sizeof *out);
+	if ((err = db_read_begin(&txn, db)) != 0)
+		return err;
+
+	out->schema_version = db->schema_version;
+	if (meta_text(out->source_commit, sizeof out->source_commit, txn, db,
+	              META_COMMIT) < 0) {
+		err = bad(db, out, META_COMMIT);
+		goto done;
+	}
+	if (meta_u64(&x, txn, db, META_COMMIT_TIME) < 0 || x > INT64_MAX) {
+		err = bad(db, out, META_COMMIT_TIME);
+		goto done;
+	}
+	out->source_time = (int64_t)x;
+	if (meta_u64(&x, txn, db, META_COMPILE_TIME) < 0 || x > INT64_MAX) {
+		err = bad(db, out, META_COMPILE_TIME);
+		goto done;
+	}
+	out->compile_time = (int64_t)x;
+	if (meta_u64(&out->advisory_count, txn, db, META_N_ADVISORIES) < 0) {
+		err = bad(db, out, META_N_ADVISORIES);
+		goto done;
+	}
+	if (meta_u64(&out->package_count, txn, db, META_N_PACKAGES) < 0) {
+		err = bad(db, out, META_N_PACKAGES);
+		goto done;
+	}
+	if (meta_text(out->digest, sizeof out->digest, txn, db, META_DIGEST)
+	    < 0) {
+		err = bad(db, out, META_DIGEST);
+		goto done;
+	}
+	if (meta_sources(out, txn, db) < 0) {
+		err = bad(db, out, META_SOURCES);
+		goto done;
+	}
+	if (meta_u64(&x, txn, db, META_HISTORY) < 0) {
+		err = bad(db, out, META_HISTORY);
+		goto done;
+	}
+	out->history = x != 0;
+done:
+	mdb_txn_abort(txn);
+	return err;
+}

@@ -1,0 +1,172 @@
+/*
+ * lookup.c — the hot path: which advisories affect NAME@VERSION?
+ *
+ * One read transaction, one mdb_get of the package's hot record, then a
+ * walk over its entries with record.h's decoders: scope filters first
+ * (withdrawn, os, arch: cheap byte compares), then the range test on
+ * version keys (a couple of memcmp per range). Nothing is decompressed,
+ * nothing allocated by this file; matches are written into the caller's
+ * array in the record's order, which is advisory id order.
+ *
+ * Invariants: the version key is encoded once per call; every byte of the
+ * hot record is read through hot_iter_* / hot_entry_*, which never read
+ * outside the value; a malformed record is ADVDB_ECORRUPT, never a crash.
+ */
+#include <string.h>
+#include "db_internal.h"
+#include "record.h"
+#include "version.h"
+
+#define Q_KNOWN (ADVDB_Q_WITHDRAWN | ADVDB_Q_TOOLCHAIN)
+
+static advdb_severity severity_of(uint8_t sev)
+{
+	return sev <= ADV_SEV_CRITICAL ? (advdb_severity)sev : ADVDB_SEV_NONE;
+}
+
+/* Does entry e apply in the scope of q (before looking at versions)? */
+static int in_scope(const hot_entry *e, const advdb_query *q)
+{
+	if ((e->flags & HOT_WITHDRAWN) && !(q && (q->flags & ADVDB_Q_WITHDRAWN)))
+		return 0;
+	if (!q)
+		return 1;
+	/* No target given: the advisory applies; a target given: it must be
+	 * in the advisory's list (an empty list matches any). */
+	if (q->os && e->n_os > 0 && !hot_entry_has_os(e, q->os, strlen(q->os)))
+		return 0;
+	if (q->arch && e->n_arch > 0 &&
+	    !hot_entry_has_arch(e, q->arch, strlen(q->arch)))
+		return 0;
+	return 1;
+}
+
+static void fill(advdb_match *m, const hot_entry *e)
+{
+	memcpy(m->id, e->id, e->id_len);
+	m->id[e->id_len] = '\0';
+	m->kind = db_kind(e->info);
+	m->severity = severity_of(e->severity);
+	m->cvss_score10 = e->cvss_score10;
+	m->withdrawn = (e->flags & HOT_WITHDRAWN) != 0;
+	m->has_functions = (e->flags & HOT_HAS_FUNCTIONS) != 0;
+}
+
+/* Walk one hot record; *n counts every match, the first cap are filled. */
+static int scan(advdb_match *out, size_t cap, size_t *n, advdb *db,
+                const MDB_val *val, const uint8_t *key, size_t klen,
+                const advdb_query *q, const char *name, size_t name_len)
+{
+	hot_iter it;
+	hot_entry e;
+	int rc;
+
+	if (hot_iter_init(&it, val->mv_data, val->mv_size) != 0)
+		goto corrupt;
+	while ((rc = hot_iter_next(&it, &e)) == 1) {
+		if (!in_scope(&e, q))
+			continue;
+		rc = hot_entry_affects(&e, key, klen);
+		if (rc < 0)
+			goto corrupt;
+		if (rc == 0)
+			continue;
+		if (e.id_len == 0 || e.id_len >= ADVDB_ID_MAX)
+			goto corrupt;
+		if (*n < cap)
+			fill(&out[*n], &e);
+		(*n)++;
+	}
+	if (rc < 0)
+		goto corrupt;
+	return ADVDB_OK;
+corrupt:
+	return db_fail(db, ADVDB_ECORRUPT, "%s: damaged record of package "
+	               "`%.*s`", db->path, (int)name_len, name);
+}
+
+int advdb_lookup_n(advdb_match *out, size_t cap, size_t *nout, advdb *db,
+                   const char *name, size_t name_len,
+                   const char *version_text, size_t version_len,
+                   const advdb_query *q)
+{
+	version v;
+	uint8_t key[VKEY_MAX];
+	size_t klen, n = 0;
+	const char *why = NULL;
+	MDB_txn *txn;
+	MDB_dbi dbi;
+	MDB_val k, val;
+	int rc, err;
+
+	if (!db)
+		return ADVDB_EINVAL;
+	if (nout)
+		*nout = 0;
+	if (!nout || (!out && cap > 0) || !name || !version_text)
+		return db_fail(db, ADVDB_EINVAL, "advdb_lookup: NULL argument");
+	if (q && (q->flags & ~(unsigned)Q_KNOWN))
+		return db_fail(db, ADVDB_EINVAL, "advdb_lookup: unknown query "
+		               "flags 0x%x", q->flags & ~(unsigned)Q_KNOWN);
+	if (name_len == 0)
+		return db_fail(db, ADVDB_EINVAL, "advdb_lookup: empty name");
+	if (version_len > VERSION_TEXT_MAX)
+		return db_fail(db, ADVDB_EVERSION, "%.*s: version too long (%zu "
+		               "bytes)", name_len > 64 ? 64 : (int)name_len, name,
+		               version_len);
+	if (version_parse(&v, version_text, version_len, &why) != 0)
+		return db_fail(db, ADVDB_EVERSION, "%.*s: bad version \"%.*s\": %s",
+		               name_len > 64 ? 64 : (int)name_len, name,
+		               (int)version_len, version_text,
+		               why ? why : "not semver");
+	klen = version_key_encode(&v, key);
+	if (klen == 0)
+		return db_fail(db, ADVDB_EVERSION, "%.*s: version \"%.*s\" does "
+		               "not fit a key", name_len > 64 ? 64 : (int)name_len,
+		               name, (int)version_len, version_text);
+	/* A name LMDB cannot hold as a key cannot be in the index. */
+	if (name_len > ADVDB_KEY_MAX)
+		return ADVDB_OK;
+	if (q && (q->flags & ADVDB_Q_TOOLCHAIN)) {
+		if (!db->has_toolchain)
+			return ADVDB_OK;
+		dbi = db->toolchain;
+	} else {
+		dbi = db->packages;
+	}
+
+	if ((err = db_read_begin(&txn, db)) != 0)
+		return err;
+	k.mv_size = name_len;
+	k.mv_data = (void *)name;
+	rc = mdb_get(txn, dbi, &k, &val);
+	if (rc == 0)
+		err = scan(out, cap, &n, db, &val, key, klen, q, name, name_len);
+	else if (rc != MDB_NOTFOUND)
+		err = db_fail(db, db_map_mdb(rc), "%s: reading package `%.*s`: %s",
+		              db->path, (int)name_len, name, mdb_strerror(rc));
+	mdb_txn_abort(txn);
+	if (err != 0)
+		return err;
+	*nout = n;
+	if (n > cap)
+		return db_fail(db, ADVDB_EBUFS, "%.*s@%.*s: %zu matches, room for "
+		               "%zu", (int)name_len, name, (int)version_len,
+		               version_text, n, cap);
+	return ADVDB_OK;
+}
+
+int advdb_lookup(advdb_match *out, size_t cap, size_t *nout, advdb *db,
+                 const char *name, const char *version_text,
+                 const advdb_query *q)
+{
+	if (!db)
+		return ADVDB_EINVAL;
+	if (!name || !version_text) {
+		if (nout)
+			*nout = 0;
+		return db_fail(db, ADVDB_EINVAL, "advdb_lookup: NULL argument");
+	}
+	return advdb_lookup_n(out, cap, nout, db, name, strlen(name),
+	                      version_text, strlen(version_text), q);
+}
