@@ -1,0 +1,314 @@
+/*
+ * test_gitsrc.c — gitsrc against small repositories built here with
+ * libgit2 (an in-memory index written as trees, committed without any
+ * working tree), so each test knows exactly which entries exist,
+ * including the ones a checkout could not even hold.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <git2.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "advisory.h"
+#include "gitsrc.h"
+
+typedef struct fix {
+	char dir[64];
+	git_repository *repo;
+	char c1[41], c2[41];        /* first and second commit */
+} fix;
+
+typedef struct spec {
+	const char *path;
+	unsigned mode;              /* GIT_FILEMODE_* */
+	const char *text;           /* NULL for the submodule entry */
+} spec;
+
+static void add(git_repository *repo, git_index *ix, const spec *s)
+{
+	git_index_entry e;
+
+	memset(&e, 0, sizeof(e));
+	e.path = s->path;
+	e.mode = s->mode;
+	if (s->mode == GIT_FILEMODE_COMMIT)
+		assert_int_equal(git_oid_fromstr(&e.id,
+		    "0123456789abcdef0123456789abcdef01234567"), 0);
+	else
+		assert_int_equal(git_blob_create_from_buffer(&e.id, repo, s->text,
+		                                             strlen(s->text)), 0);
+	if (git_index_add(ix, &e) < 0)
+		fail_msg("git_index_add: %s", git_error_last()->message);
+}
+
+/* Commit the entries of v (on top of parent_hex, if any); hex out. */
+static void commit(fix *f, const spec *v, size_t n, const char *parent_hex,
+                   char out[41])
+{
+	git_index *ix = NULL;
+	git_oid tree_id, commit_id, pid;
+	git_tree *tree = NULL;
+	git_commit *parent = NULL;
+	git_signature *sig = NULL;
+
+	assert_int_equal(git_index_new(&ix), 0);
+	for (size_t i = 0; i < n; i++)
+		add(f->repo, ix, &v[i]);
+	assert_int_equal(git_index_write_tree_to(&tree_id, ix, f->repo), 0);
+	assert_int_equal(git_tree_lookup(&tree, f->repo, &tree_id), 0);
+	assert_int_equal(git_signature_new(&sig, "t", "t@localhost",
+	                                   1700000000, 0), 0);
+	if (parent_hex) {
+		assert_int_equal(git_oid_fromstr(&pid, parent_hex), 0);
+		assert_int_equal(git_commit_lookup(&parent, f->repo, &pid), 0);
+	}
+	const git_commit *parents[1] = { parent };
+	assert_int_equal(git_commit_create(&commit_id, f->repo, "HEAD", sig,
+	                 sig, NULL, "t", tree, parent ? 1 : 0, parents), 0);
+	git_oid_tostr(out, 41, &commit_id);
+	git_commit_free(parent);
+	git_signature_free(sig);
+	git_tree_free(tree);
+	git_index_free(ix);
+}
+
+static char big[ADVISORY_FILE_MAX + 2];
+
+static const spec FIRST[] = {
+	{ "README.md", GIT_FILEMODE_BLOB, "not an advisory\n" },
+	{ "crates/zeta/RUSTSEC-2020-0002.md", GIT_FILEMODE_BLOB, "zeta\n" },
+	{ "crates/alpha/RUSTSEC-2020-0001.md", GIT_FILEMODE_BLOB, "alpha\n" },
+	{ "crates/alpha/notes.txt", GIT_FILEMODE_BLOB, "ignored\n" },
+	{ "crates/alpha-beta/RUSTSEC-2020-0003.md",
+	  GIT_FILEMODE_BLOB_EXECUTABLE, "ab\n" },
+	{ "crates/link/RUSTSEC-2020-0004.md", GIT_FILEMODE_LINK,
+	  "../alpha/RUSTSEC-2020-0001.md" },
+	{ "crates/sub/RUSTSEC-2020-0005.md", GIT_FILEMODE_COMMIT, NULL },
+	{ "crates/dir/RUSTSEC-2020-0006.md/inner.md", GIT_FILEMODE_BLOB, "x\n" },
+	{ "crates/stray.md", GIT_FILEMODE_BLOB, "stray\n" },
+	{ "crates/huge/RUSTSEC-2020-0007.md", GIT_FILEMODE_BLOB, big },
+	{ "rust/std/CVE-2018-1000657.md", GIT_FILEMODE_BLOB, "std\n" },
+};
+#define NFIRST (sizeof(FIRST) / sizeof(FIRST[0]))
+
+/* Second commit: zeta modified, alpha-beta deleted, gamma added, the
+ * symlink became a file; the rest unchanged. */
+static const spec SECOND[] = {
+	{ "crates/zeta/RUSTSEC-2020-0002.md", GIT_FILEMODE_BLOB, "zeta 2\n" },
+	{ "crates/alpha/RUSTSEC-2020-0001.md", GIT_FILEMODE_BLOB, "alpha\n" },
+	{ "crates/gamma/RUSTSEC-2020-0008.md", GIT_FILEMODE_BLOB, "gamma\n" },
+	{ "crates/link/RUSTSEC-2020-0004.md", GIT_FILEMODE_BLOB, "now real\n" },
+	{ "rust/std/CVE-2018-1000657.md", GIT_FILEMODE_BLOB, "std\n" },
+};
+#define NSECOND (sizeof(SECOND) / sizeof(SECOND[0]))
+
+static int setup(void **state)
+{
+	fix *f = calloc(1, sizeof(*f));
+
+	if (!f)
+		return -1;
+	memset(big, 'a', sizeof(big) - 1);
+	snprintf(f->dir, sizeof(f->dir), "/tmp/test_gitsrc.XXXXXX");
+	if (!mkdtemp(f->dir))
+		return -1;
+	git_libgit2_init();
+	/* The submodule entry names a commit this repository lacks. */
+	git_libgit2_opts(GIT_OPT_ENABLE_STRICT_OBJECT_CREATION, 0);
+	if (git_repository_init(&f->repo, f->dir, 1) < 0)
+		return -1;
+	commit(f, FIRST, NFIRST, NULL, f->c1);
+	commit(f, SECOND, NSECOND, f->c1, f->c2);
+	*state = f;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	fix *f = *state;
+	char cmd[128];
+
+	if (!f)
+		return 0;
+	git_repository_free(f->repo);
+	git_libgit2_shutdown();
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", f->dir);
+	if (system(cmd) != 0)
+		fprintf(stderr, "could not remove %s\n", f->dir);
+	free(f);
+	return 0;
+}
+
+static gitsrc *open_at(fix *f, const char *ref)
+{
+	gitsrc *g = NULL;
+	char err[256] = "";
+
+	if (gitsrc_open(&g, f->dir, ref, err, sizeof(err)) < 0)
+		fail_msg("gitsrc_open: %s", err);
+	return g;
+}
+
+static void test_gitsrc_open__slots_sorted_by_path(void **state)
+{
+	fix *f = *state;
+	gitsrc *g = open_at(f, f->c1);
+	size_t n;
+	const gitsrc_entry *v = gitsrc_entries(g, &n);
+	static const char *const want[] = {
+		"crates/alpha-beta/RUSTSEC-2020-0003.md",
+		"crates/alpha/RUSTSEC-2020-0001.md",
+		"crates/dir/RUSTSEC-2020-0006.md",
+		"crates/huge/RUSTSEC-2020-0007.md",
+		"crates/link/RUSTSEC-2020-0004.md",
+		"crates/stray.md",
+		"crates/sub/RUSTSEC-2020-0005.md",
+		"crates/zeta/RUSTSEC-2020-0002.md",
+		"rust/std/CVE-2018-1000657.md",
+	};
+
+	assert_int_equal(n, sizeof(want) / sizeof(want[0]));
+	for (size_t i = 0; i < n; i++)
+		assert_string_equal(v[i].path, want[i]);
+	assert_string_equal(gitsrc_commit(g), f->c1);
+	assert_int_equal(gitsrc_commit_time(g), 1700000000);
+	gitsrc_close(g);
+}
+
+static void test_gitsrc_open__odd_entries_carry_a_reason(void **state)
+{
+	fix *f = *state;
+	gitsrc *g = open_at(f, f->c1);
+
+	assert_null(gitsrc_find(g, "crates/alpha/RUSTSEC-2020-0001.md")->bad);
+	assert_null(gitsrc_find(g, "crates/alpha-beta/RUSTSEC-2020-0003.md")->bad);
+	assert_string_equal(gitsrc_find(g, "crates/link/RUSTSEC-2020-0004.md")->bad,
+	                    "not a regular file (symlink)");
+	assert_string_equal(gitsrc_find(g, "crates/sub/RUSTSEC-2020-0005.md")->bad,
+	                    "not a regular file (submodule)");
+	assert_string_equal(gitsrc_find(g, "crates/dir/RUSTSEC-2020-0006.md")->bad,
+	                    "not a regular file (folder)");
+	assert_string_equal(gitsrc_find(g, "crates/stray.md")->bad,
+	                    "advisory outside a package folder");
+	assert_null(gitsrc_find(g, "crates/alpha/notes.txt"));
+	assert_null(gitsrc_find(g, "README.md"));
+	gitsrc_close(g);
+}
+
+static void test_gitsrc_load__reads_the_blob(void **state)
+{
+	fix *f = *state;
+	gitsrc *g = open_at(f, NULL);     /* HEAD: the second commit */
+	char *text = NULL, err[256];
+	size_t len = 0;
+	const gitsrc_entry *e = gitsrc_find(g, "crates/zeta/RUSTSEC-2020-0002.md");
+
+	assert_string_equal(gitsrc_commit(g), f->c2);
+	assert_non_null(e);
+	assert_int_equal(gitsrc_load(&text, &len, g, e, err, sizeof(err)), 0);
+	assert_int_equal(len, 7);
+	assert_memory_equal(text, "zeta 2\n", 8);   /* NUL-terminated too */
+	free(text);
+	gitsrc_close(g);
+}
+
+static void test_gitsrc_load__refuses_oversized_file(void **state)
+{
+	fix *f = *state;
+	gitsrc *g = open_at(f, f->c1);
+	char *text = (char *)1, err[256] = "";
+	size_t len = 1;
+	const gitsrc_entry *e = gitsrc_find(g, "crates/huge/RUSTSEC-2020-0007.md");
+
+	assert_non_null(e);
+	assert_null(e->bad);
+	assert_int_equal(gitsrc_load(&text, &len, g, e, err, sizeof(err)), 1);
+	assert_null(text);
+	assert_int_equal(len, 0);
+	assert_non_null(strstr(err, "too large"));
+	gitsrc_close(g);
+}
+
+static void test_gitsrc_open__bad_ref_and_bad_repo(void **state)
+{
+	fix *f = *state;
+	gitsrc *g = (gitsrc *)1;
+	char err[256] = "";
+
+	assert_int_equal(gitsrc_open(&g, f->dir, "no-such-branch", err,
+	                             sizeof(err)), -1);
+	assert_null(g);
+	assert_non_null(strstr(err, "no-such-branch"));
+	/* A tree id peels to no commit. */
+	assert_int_equal(gitsrc_open(&g, f->dir, "HEAD^{tree}", err,
+	                             sizeof(err)), -1);
+	assert_int_equal(gitsrc_open(&g, "/nonexistent/repo", NULL, err,
+	                             sizeof(err)), -1);
+	assert_non_null(strstr(err, "/nonexistent/repo"));
+}
+
+static void test_gitsrc_diff__lists_changed_slots(void **state)
+{
+	fix *f = *state;
+	gitsrc *g = open_at(f, f->c2);
+	char **paths = NULL, err[256] = "";
+	size_t n = 0;
+	static const char *const want[] = {
+		"crates/alpha-beta/RUSTSEC-2020-0003.md",   /* deleted */
+		"crates/dir/RUSTSEC-2020-0006.md",          /* folder gone */
+		"crates/gamma/RUSTSEC-2020-0008.md",        /* added */
+		"crates/huge/RUSTSEC-2020-0007.md",
+		"crates/link/RUSTSEC-2020-0004.md",         /* symlink -> file */
+		"crates/stray.md",
+		"crates/sub/RUSTSEC-2020-0005.md",
+		"crates/zeta/RUSTSEC-2020-0002.md",         /* modified */
+	};
+
+	assert_int_equal(gitsrc_diff(&paths, &n, g, f->c1, err, sizeof(err)), 0);
+	assert_int_equal(n, sizeof(want) / sizeof(want[0]));
+	for (size_t i = 0; i < n; i++)
+		assert_string_equal(paths[i], want[i]);
+	gitsrc_paths_free(paths, n);
+
+	/* Against itself: nothing changed. */
+	assert_int_equal(gitsrc_diff(&paths, &n, g, f->c2, err, sizeof(err)), 0);
+	assert_int_equal(n, 0);
+	gitsrc_paths_free(paths, n);
+	gitsrc_close(g);
+}
+
+static void test_gitsrc_diff__unknown_or_bad_commit(void **state)
+{
+	fix *f = *state;
+	gitsrc *g = open_at(f, NULL);
+	char **paths = NULL, err[256] = "";
+	size_t n = 0;
+
+	assert_int_equal(gitsrc_diff(&paths, &n, g,
+	    "89abcdef0123456789abcdef0123456789abcdef", err, sizeof(err)),
+	    GITSRC_ENOTFOUND);
+	assert_int_equal(gitsrc_diff(&paths, &n, g, "xyz", err, sizeof(err)), -1);
+	assert_int_equal(gitsrc_diff(&paths, &n, g, "", err, sizeof(err)), -1);
+	assert_null(paths);
+	gitsrc_close(g);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_gitsrc_open__slots_sorted_by_path),
+		cmocka_unit_test(test_gitsrc_open__odd_entries_carry_a_reason),
+		cmocka_unit_test(test_gitsrc_load__reads_the_blob),
+		cmocka_unit_test(test_gitsrc_load__refuses_oversized_file),
+		cmocka_unit_test(test_gitsrc_open__bad_ref_and_bad_repo),
+		cmocka_unit_test(test_gitsrc_diff__lists_changed_slots),
+		cmocka_unit_test(test_gitsrc_diff__unknown_or_bad_commit),
+	};
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
