@@ -1,0 +1,640 @@
+/*
+ * toml_scan.c — lexing of TOML leaves: the whole-text UTF-8 and control
+ * character check, whitespace and comments, keys, the four string kinds,
+ * integers, floats, booleans and the four datetime kinds.
+ *
+ * Invariants:
+ *   - No read at or past sc->len; every helper takes the bound from sc.
+ *   - Decoded strings are never longer than their source text (every escape
+ *     is at least as long as the UTF-8 it yields), so one arena block of the
+ *     source length plus a NUL always fits; that is why strings are scanned
+ *     twice: once to find the end, once to decode.
+ *   - Multi-line strings turn CR-LF into LF, so values do not depend on the
+ *     line endings of the file.
+ *   - Datetimes are returned as written, except that the date/time
+ *     separator ('t' or space) becomes 'T' and a 'z' offset becomes 'Z'.
+ */
+#include "toml_scan.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define NUM_TOKEN_MAX 256       /* longest number we convert */
+
+static void set_msg(toml_error *e, unsigned line, unsigned col,
+                    const char *fmt, va_list ap)
+{
+	if (!e)
+		return;
+	e->line = line;
+	e->col = col;
+	if (vsnprintf(e->msg, sizeof e->msg, fmt, ap) < 0)
+		snprintf(e->msg, sizeof e->msg, "invalid input");
+}
+
+int tscan_err(tscan *sc, size_t at, const char *fmt, ...)
+{
+	va_list ap;
+	unsigned col = at >= sc->bol ? (unsigned)(at - sc->bol + 1) : 1;
+
+	va_start(ap, fmt);
+	set_msg(sc->err, sc->line, col, fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+int tscan_err_at(tscan *sc, unsigned line, unsigned col, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	set_msg(sc->err, line, col, fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+/* Length of the UTF-8 sequence at s[i] (1..4), or 0 when it is not a valid,
+ * shortest-form encoding of a scalar value. */
+static size_t utf8_len(const unsigned char *s, size_t i, size_t len)
+{
+	unsigned c = s[i];
+	unsigned lo = 0x80, hi = 0xBF;
+	size_t n, k;
+
+	if (c < 0x80)
+		return 1;
+	if (c >= 0xC2 && c <= 0xDF)
+		n = 2;
+	else if (c >= 0xE0 && c <= 0xEF)
+		n = 3;
+	else if (c >= 0xF0 && c <= 0xF4)
+		n = 4;
+	else
+		return 0;
+	/* The second byte's range is what rules out overlongs, surrogates
+	 * and code points past U+10FFFF. */
+	if (c == 0xE0)
+		lo = 0xA0;
+	else if (c == 0xED)
+		hi = 0x9F;
+	else if (c == 0xF0)
+		lo = 0x90;
+	else if (c == 0xF4)
+		hi = 0x8F;
+	if (len - i < n)
+		return 0;
+	if (s[i + 1] < lo || s[i + 1] > hi)
+		return 0;
+	for (k = 2; k < n; k++)
+		if (s[i + k] < 0x80 || s[i + k] > 0xBF)
+			return 0;
+	return n;
+}
+
+int tscan_check_text(tscan *sc)
+{
+	const unsigned char *s = (const unsigned char *)sc->s;
+	size_t i = 0, n;
+	size_t bol = 0;
+	unsigned line = 1;
+
+	while (i < sc->len) {
+		unsigned c = s[i];
+		if (c >= 0x20 && c < 0x7F) {
+			i++;
+			continue;
+		}
+		if (c == '\n') {
+			line++;
+			bol = ++i;
+			continue;
+		}
+		if (c == '\t') {
+			i++;
+			continue;
+		}
+		if (c == '\r') {
+			if (i + 1 < sc->len && s[i + 1] == '\n') {
+				i++;
+				continue;
+			}
+			return tscan_err_at(sc, line, (unsigned)(i - bol + 1),
+			    "carriage return not followed by line feed");
+		}
+		if (c < 0x80)
+			return tscan_err_at(sc, line, (unsigned)(i - bol + 1),
+			    "control character U+%04X is not allowed", c);
+		n = utf8_len(s, i, sc->len);
+		if (n == 0)
+			return tscan_err_at(sc, line, (unsigned)(i - bol + 1),
+			    "invalid UTF-8");
+		i += n;
+	}
+	return 0;
+}
+
+void tscan_ws(tscan *sc)
+{
+	while (sc->pos < sc->len &&
+	       (sc->s[sc->pos] == ' ' || sc->s[sc->pos] == '\t'))
+		sc->pos++;
+}
+
+int tscan_newline(tscan *sc)
+{
+	size_t p = sc->pos;
+
+	if (p < sc->len && sc->s[p] == '\r' && p + 1 < sc->len &&
+	    sc->s[p + 1] == '\n')
+		p++;
+	if (p < sc->len && sc->s[p] == '\n') {
+		sc->pos = p + 1;
+		sc->bol = sc->pos;
+		sc->line++;
+		return 1;
+	}
+	return 0;
+}
+
+void tscan_comment(tscan *sc)
+{
+	const char *nl;
+
+	if (sc->pos >= sc->len || sc->s[sc->pos] != '#')
+		return;
+	nl = memchr(sc->s + sc->pos, '\n', sc->len - sc->pos);
+	sc->pos = nl ? (size_t)(nl - sc->s) : sc->len;
+	/* Leave a CR of a CR-LF for tscan_newline(). */
+	if (sc->pos > 0 && sc->pos < sc->len && sc->s[sc->pos - 1] == '\r')
+		sc->pos--;
+}
+
+static int is_bare(char c)
+{
+	return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
+	       (c >= '0' && c <= '9') || c == '_' || c == '-';
+}
+
+static int is_digit(char c) { return c >= '0' && c <= '9'; }
+
+static int hexval(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+static size_t put_utf8(char *o, uint32_t cp)
+{
+	if (cp < 0x80) {
+		o[0] = (char)cp;
+		return 1;
+	}
+	if (cp < 0x800) {
+		o[0] = (char)(0xC0 | (cp >> 6));
+		o[1] = (char)(0x80 | (cp & 0x3F));
+		return 2;
+	}
+	if (cp < 0x10000) {
+		o[0] = (char)(0xE0 | (cp >> 12));
+		o[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
+		o[2] = (char)(0x80 | (cp & 0x3F));
+		return 3;
+	}
+	o[0] = (char)(0xF0 | (cp >> 18));
+	o[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
+	o[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
+	o[3] = (char)(0x80 | (cp & 0x3F));
+	return 4;
+}
+
+/* Decode the escape whose backslash is at sc->pos, inside a string ending
+ * at `end`; append to o. Leaves sc->pos after the escape. A line-ending
+ * backslash (multi-line only) swallows the whitespace and newlines after
+ * it. */
+static int escape(tscan *sc, size_t end, int multi, char *o, size_t *on)
+{
+	size_t at = sc->pos, p = at + 1, k, ndig;
+	uint32_t cp = 0;
+	char c;
+
+	if (p >= end)
+		return tscan_err(sc, at, "unfinished escape sequence");
+	c = sc->s[p];
+	switch (c) {
+	case 'b': o[(*on)++] = '\b'; sc->pos = p + 1; return 0;
+	case 't': o[(*on)++] = '\t'; sc->pos = p + 1; return 0;
+	case 'n': o[(*on)++] = '\n'; sc->pos = p + 1; return 0;
+	case 'f': o[(*on)++] = '\f'; sc->pos = p + 1; return 0;
+	case 'r': o[(*on)++] = '\r'; sc->pos = p + 1; return 0;
+	case '"': o[(*on)++] = '"'; sc->pos = p + 1; return 0;
+	case '\\': o[(*on)++] = '\\'; sc->pos = p + 1; return 0;
+	case 'u':
+	case 'U':
+		ndig = c == 'u' ? 4 : 8;
+		if (end - p - 1 < ndig)
+			return tscan_err(sc, at, "short \\%c escape", c);
+		for (k = 0; k < ndig; k++) {
+			int h = hexval(sc->s[p + 1 + k]);
+			if (h < 0)
+				return tscan_err(sc, at, "bad hex digit in \\%c escape", c);
+			cp = (cp << 4) | (uint32_t)h;
+		}
+		if (cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
+			return tscan_err(sc, at, "escape \\%c is not a Unicode scalar value", c);
+		*on += put_utf8(o + *on, cp);
+		sc->pos = p + 1 + ndig;
+		return 0;
+	default:
+		break;
+	}
+	if (multi) {
+		/* Only whitespace may sit between the backslash and the newline. */
+		while (p < end && (sc->s[p] == ' ' || sc->s[p] == '\t'))
+			p++;
+		sc->pos = p;
+		if (tscan_newline(sc)) {
+			for (;;) {
+				tscan_ws(sc);
+				if (sc->pos >= end || !tscan_newline(sc))
+					break;
+			}
+			if (sc->pos > end)
+				sc->pos = end;
+			return 0;
+		}
+	}
+	return tscan_err(sc, at, "invalid escape sequence");
+}
+
+/* Strings: find the closing delimiter, then decode into the arena. */
+static int string(tscan *sc, tscalar *out)
+{
+	const char *s = sc->s;
+	char q = s[sc->pos];
+	int basic = q == '"';
+	int multi = sc->len - sc->pos >= 3 && s[sc->pos + 1] == q &&
+	            s[sc->pos + 2] == q;
+	size_t start = sc->pos, i, end, close, on = 0;
+	unsigned line0 = sc->line, col0 = (unsigned)(start - sc->bol + 1);
+	char *o;
+
+	sc->pos = start + (multi ? 3 : 1);
+	/* A newline right after the opening delimiter is trimmed. */
+	if (multi)
+		tscan_newline(sc);
+	i = sc->pos;
+	for (;;) {
+		if (i >= sc->len)
+			return tscan_err_at(sc, line0, col0, "unterminated string");
+		if (s[i] == q) {
+			size_t n = 1;
+			if (!multi)
+				break;
+			while (i + n < sc->len && s[i + n] == q)
+				n++;
+			if (n >= 3) {
+				if (n > 5)
+					return tscan_err(sc, i, "too many quotes at end of string");
+				i += n - 3;
+				break;
+			}
+			i += n;
+			continue;
+		}
+		if (!multi && (s[i] == '\n' || s[i] == '\r'))
+			return tscan_err(sc, i, "newline in single-line string");
+		if (basic && s[i] == '\\' && i + 1 < sc->len &&
+		    s[i + 1] != '\n' && s[i + 1] != '\r')
+			i++;
+		i++;
+	}
+	end = i;
+	close = end + (multi ? 3 : 1);
+
+	o = toml_arena_alloc(sc->arena, end - sc->pos + 1);
+	if (!o)
+		return tscan_err_at(sc, line0, col0, "out of memory");
+	while (sc->pos < end) {
+		char c = s[sc->pos];
+		if (basic && c == '\\') {
+			if (escape(sc, end, multi, o, &on) < 0)
+				return -1;
+			continue;
+		}
+		if (c == '\r' || c == '\n') {
+			/* Only multi-line strings get here (checked above). */
+			tscan_newline(sc);
+			o[on++] = '\n';
+			continue;
+		}
+		o[on++] = c;
+		sc->pos++;
+	}
+	o[on] = '\0';
+	sc->pos = close;
+	out->type = TOML_STRING;
+	out->s = o;
+	out->len = on;
+	return 0;
+}
+
+int tscan_key(tscan *sc, tkey *out)
+{
+	size_t p = sc->pos;
+
+	out->line = sc->line;
+	out->col = (unsigned)(p - sc->bol + 1);
+	if (p < sc->len && (sc->s[p] == '"' || sc->s[p] == '\'')) {
+		tscalar v;
+		if (sc->len - p >= 3 && sc->s[p + 1] == sc->s[p] &&
+		    sc->s[p + 2] == sc->s[p])
+			return tscan_err(sc, p, "a key cannot be a multi-line string");
+		if (string(sc, &v) < 0)
+			return -1;
+		out->s = v.s;
+		out->len = v.len;
+		out->owned = 1;
+		return 0;
+	}
+	while (p < sc->len && is_bare(sc->s[p]))
+		p++;
+	if (p == sc->pos)
+		return tscan_err(sc, p, "expected a key");
+	out->s = sc->s + sc->pos;
+	out->len = p - sc->pos;
+	out->owned = 0;
+	sc->pos = p;
+	return 0;
+}
+
+/* Digits of `radix`, with single underscores only between digits. Returns
+ * the index after the run, or 0 with no digit at all / a bad underscore. */
+static size_t digit_run(const char *t, size_t i, size_t n, int radix)
+{
+	size_t start = i;
+
+	for (;;) {
+		int d = i < n ? hexval(t[i]) : -1;
+		if (d < 0 || d >= radix)
+			return 0;
+		i++;
+		if (i < n && t[i] == '_') {
+			i++;
+			continue;
+		}
+		d = i < n ? hexval(t[i]) : -1;
+		if (d < 0 || d >= radix)
+			return i > start ? i : 0;
+	}
+}
+
+static int number(tscan *sc, tscalar *out)
+{
+	const char *t = sc->s + sc->pos;
+	size_t n = 0, i = 0, j, ilen;
+	int neg = 0, signed_ = 0, isfloat = 0;
+	char buf[NUM_TOKEN_MAX + 1];
+	uint64_t acc = 0, lim;
+	int radix = 10;
+
+	while (sc->pos + n < sc->len &&
+	       (is_bare(t[n]) || t[n] == '.' || t[n] == '+'))
+		n++;
+	if (n == 0)
+		return tscan_err(sc, sc->pos, "expected a value");
+	if (n > NUM_TOKEN_MAX)
+		return tscan_err(sc, sc->pos, "number too long");
+	if (t[0] == '+' || t[0] == '-') {
+		signed_ = 1;
+		neg = t[0] == '-';
+		i = 1;
+	}
+	if (n - i == 3 && (!memcmp(t + i, "inf", 3) || !memcmp(t + i, "nan", 3))) {
+		out->type = TOML_FLOAT;
+		out->f = t[i] == 'i' ? INFINITY : NAN;
+		if (neg)
+			out->f = -out->f;
+		sc->pos += n;
+		return 0;
+	}
+	if (n - i > 2 && t[i] == '0' &&
+	    (t[i + 1] == 'x' || t[i + 1] == 'o' || t[i + 1] == 'b')) {
+		if (signed_)
+			return tscan_err(sc, sc->pos, "a sign is not allowed before 0%c", t[i + 1]);
+		radix = t[i + 1] == 'x' ? 16 : t[i + 1] == 'o' ? 8 : 2;
+		i += 2;
+	}
+	j = digit_run(t, i, n, radix);
+	if (j == 0)
+		return tscan_err(sc, sc->pos, "invalid number");
+	ilen = j - i;
+	if (radix == 10 && t[i] == '0' && ilen > 1)
+		return tscan_err(sc, sc->pos, "leading zero in number");
+	if (radix == 10 && j < n && t[j] == '.') {
+		isfloat = 1;
+		j = digit_run(t, j + 1, n, 10);
+		if (j == 0)
+			return tscan_err(sc, sc->pos, "invalid fraction in float");
+	}
+	if (radix == 10 && j < n && (t[j] == 'e' || t[j] == 'E')) {
+		isfloat = 1;
+		j++;
+		if (j < n && (t[j] == '+' || t[j] == '-'))
+			j++;
+		j = digit_run(t, j, n, 10);
+		if (j == 0)
+			return tscan_err(sc, sc->pos, "invalid exponent in float");
+	}
+	if (j != n)
+		return tscan_err(sc, sc->pos, "invalid number");
+
+	if (isfloat) {
+		size_t k, b = 0;
+		char *endp;
+		for (k = 0; k < n; k++)
+			if (t[k] != '_')
+				buf[b++] = t[k];
+		buf[b] = '\0';
+		errno = 0;
+		out->f = strtod(buf, &endp);
+		if (endp != buf + b)
+			return tscan_err(sc, sc->pos, "invalid float");
+		if (errno == ERANGE && isinf(out->f))
+			return tscan_err(sc, sc->pos, "float out of range");
+		out->type = TOML_FLOAT;
+		sc->pos += n;
+		return 0;
+	}
+	lim = neg ? (uint64_t)INT64_MAX + 1 : (uint64_t)INT64_MAX;
+	for (; i < n; i++) {
+		uint64_t d;
+		if (t[i] == '_')
+			continue;
+		d = (uint64_t)hexval(t[i]);
+		if (acc > (lim - d) / (uint64_t)radix)
+			return tscan_err(sc, sc->pos, "integer out of range");
+		acc = acc * (uint64_t)radix + d;
+	}
+	out->type = TOML_INTEGER;
+	if (neg)
+		out->i = acc == (uint64_t)INT64_MAX + 1 ? INT64_MIN : -(int64_t)acc;
+	else
+		out->i = (int64_t)acc;
+	sc->pos += n;
+	return 0;
+}
+
+/* Exactly n decimal digits at t[0..); -1 when not. */
+static int fixed_digits(const char *t, size_t avail, size_t n)
+{
+	int v = 0;
+	size_t k;
+
+	if (avail < n)
+		return -1;
+	for (k = 0; k < n; k++) {
+		if (!is_digit(t[k]))
+			return -1;
+		v = v * 10 + (t[k] - '0');
+	}
+	return v;
+}
+
+static int days_in(int y, int m)
+{
+	static const int d[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+	int leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+
+	return m == 2 && leap ? 29 : d[m - 1];
+}
+
+/* HH:MM:SS[.frac] at p; returns the index after it, or 0. */
+static size_t time_part(const char *s, size_t p, size_t len)
+{
+	int h = fixed_digits(s + p, len - p, 2), mi, se;
+
+	if (h < 0 || len - p < 8 || s[p + 2] != ':' || s[p + 5] != ':')
+		return 0;
+	mi = fixed_digits(s + p + 3, len - p - 3, 2);
+	se = fixed_digits(s + p + 6, len - p - 6, 2);
+	if (mi < 0 || se < 0 || h > 23 || mi > 59 || se > 60)
+		return 0;
+	p += 8;
+	if (p < len && s[p] == '.') {
+		size_t q = p + 1;
+		while (q < len && is_digit(s[q]))
+			q++;
+		if (q == p + 1)
+			return 0;
+		p = q;
+	}
+	return p;
+}
+
+static int datetime(tscan *sc, tscalar *out)
+{
+	const char *s = sc->s;
+	size_t p = sc->pos, len = sc->len, k;
+	toml_type type = TOML_TIME_LOCAL;
+	char *o;
+
+	if (fixed_digits(s + p, len - p, 4) >= 0 && len - p > 4 && s[p + 4] == '-') {
+		int y = fixed_digits(s + p, len - p, 4), m, d;
+		if (len - p < 10 || s[p + 7] != '-')
+			return tscan_err(sc, sc->pos, "invalid date");
+		m = fixed_digits(s + p + 5, len - p - 5, 2);
+		d = fixed_digits(s + p + 8, len - p - 8, 2);
+		if (m < 1 || m > 12 || d < 1 || d > days_in(y, m))
+			return tscan_err(sc, sc->pos, "invalid date");
+		p += 10;
+		type = TOML_DATE_LOCAL;
+		/* A space separates a time only when a time follows. */
+		if (p < len && (s[p] == 'T' || s[p] == 't' ||
+		    (s[p] == ' ' && fixed_digits(s + p + 1, len - p - 1, 2) >= 0 &&
+		     len - p > 3 && s[p + 3] == ':'))) {
+			type = TOML_DATETIME_LOCAL;
+			p++;
+		} else {
+			goto done;
+		}
+	}
+	p = time_part(s, p, len);
+	if (p == 0)
+		return tscan_err(sc, sc->pos, "invalid time");
+	if (type == TOML_DATETIME_LOCAL && p < len) {
+		if (s[p] == 'Z' || s[p] == 'z') {
+			type = TOML_DATETIME;
+			p++;
+		} else if (s[p] == '+' || s[p] == '-') {
+			int oh = fixed_digits(s + p + 1, len - p - 1, 2), om;
+			if (oh < 0 || len - p < 6 || s[p + 3] != ':')
+				return tscan_err(sc, p, "invalid time offset");
+			om = fixed_digits(s + p + 4, len - p - 4, 2);
+			if (om < 0 || oh > 23 || om > 59)
+				return tscan_err(sc, p, "invalid time offset");
+			type = TOML_DATETIME;
+			p += 6;
+		}
+	}
+done:
+	o = toml_arena_alloc(sc->arena, p - sc->pos + 1);
+	if (!o)
+		return tscan_err(sc, sc->pos, "out of memory");
+	for (k = 0; k < p - sc->pos; k++) {
+		char c = s[sc->pos + k];
+		if (k == 10 && (c == 't' || c == ' '))
+			c = 'T';
+		else if (c == 'z')
+			c = 'Z';
+		o[k] = c;
+	}
+	o[k] = '\0';
+	out->type = type;
+	out->s = o;
+	out->len = k;
+	sc->pos = p;
+	return 0;
+}
+
+static int word(tscan *sc, const char *w, size_t n)
+{
+	return sc->len - sc->pos >= n && !memcmp(sc->s + sc->pos, w, n);
+}
+
+int tscan_scalar(tscan *sc, tscalar *out)
+{
+	size_t p = sc->pos;
+	char c;
+
+	memset(out, 0, sizeof *out);
+	if (p >= sc->len)
+		return tscan_err(sc, p, "expected a value");
+	c = sc->s[p];
+	if (c == '"' || c == '\'')
+		return string(sc, out);
+	if (word(sc, "true", 4) || word(sc, "false", 5)) {
+		out->type = TOML_BOOL;
+		out->b = c == 't';
+		sc->pos += out->b ? 4 : 5;
+		return 0;
+	}
+	/* NNNN- starts a date, NN: a time; anything else is a number. */
+	if (sc->len - p >= 5 && fixed_digits(sc->s + p, 4, 4) >= 0 &&
+	    sc->s[p + 4] == '-')
+		return datetime(sc, out);
+	if (sc->len - p >= 3 && fixed_digits(sc->s + p, 2, 2) >= 0 &&
+	    sc->s[p + 2] == ':')
+		return datetime(sc, out);
+	if (is_digit(c) || c == '+' || c == '-' || c == 'i' || c == 'n')
+		return number(sc, out);
+	return tscan_err(sc, p, "expected a value");
+}

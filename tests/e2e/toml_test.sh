@@ -1,0 +1,172 @@
+#!/bin/sh
+# tests/e2e/toml_test.sh — the toml-test conformance run for TOML 1.0.
+#
+# Runs every case named in ../shared/data/toml-test/tests/files-toml-1.0.0
+# (only that list: the tree also holds TOML 1.1 cases that disagree) through
+# build/tools/toml_decode. An invalid case passes when the decoder rejects
+# it with status 1 (a crash or any other status is a failure); a valid case
+# passes when its JSON equals the expected JSON, compared by python3 the way
+# toml-test's runner does: floats numerically (any NaN equals any NaN),
+# datetimes as instants after turning ' ', 't', 'z' into 'T', 'Z', other
+# leaves as strings, types and keys exactly. One TAP line per case.
+. "$(dirname "$0")/lib.sh"
+
+DEC="$BUILD/tools/toml_decode"
+TT="$SHARED/toml-test/tests"
+LIST="$TT/files-toml-1.0.0"
+
+need_shared "toml-test 1.0 conformance" || exit 0
+if [ ! -f "$LIST" ]; then
+	skip "toml-test 1.0 conformance" "no $LIST"
+	exit 0
+fi
+if [ ! -x "$DEC" ]; then
+	_tap "not ok" "toml_decode is built ($DEC)"
+	exit 1
+fi
+
+mkdir -p "$T/out"
+: >"$T/valid.list"
+vpass=0 vtotal=0 ipass=0 itotal=0
+i=0
+while IFS= read -r f; do
+	case $f in
+	invalid/*.toml)
+		itotal=$((itotal + 1))
+		"$DEC" "$TT/$f" >/dev/null 2>"$T/err"
+		rc=$?
+		if [ "$rc" -eq 1 ]; then
+			ipass=$((ipass + 1))
+			_tap ok "rejects $f"
+		elif [ "$rc" -eq 0 ]; then
+			_tap "not ok" "rejects $f"
+			echo "#   accepted an invalid document"
+		else
+			_tap "not ok" "rejects $f"
+			echo "#   decoder exited with status $rc"
+			head -n 5 "$T/err" | sed 's/^/#   /'
+		fi
+		;;
+	valid/*.toml)
+		i=$((i + 1))
+		"$DEC" "$TT/$f" >"$T/out/$i.json" 2>"$T/out/$i.err"
+		printf '%s\t%s\t%s\n' "$f" "$?" "$i" >>"$T/valid.list"
+		;;
+	esac
+done <"$LIST"
+
+if ! command -v python3 >/dev/null 2>&1; then
+	skip "toml-test 1.0 valid cases" "python3 not found (needed to compare JSON)"
+	echo "# toml-test 1.0: valid ?/$i, invalid $ipass/$itotal"
+	exit 0
+fi
+
+cat >"$T/cmp.py" <<'EOF'
+import calendar, json, math, re, sys
+
+tt, out = sys.argv[1], sys.argv[2]
+DT = re.compile(r'^(?:(\d{4})-(\d{2})-(\d{2}))?[T ]?'
+                r'(?:(\d{2}):(\d{2}):(\d{2})(?:\.(\d+))?)?'
+                r'(Z|[+-]\d{2}:\d{2})?$')
+
+def dt_key(kind, s):
+    s = s.upper().replace(' ', 'T') if kind != 'time-local' else s
+    m = DT.match(s)
+    if not m:
+        raise ValueError('bad datetime %r' % s)
+    y, mo, d, h, mi, se, frac, off = m.groups()
+    frac = ((frac or '') + '000000000')[:9]
+    if kind == 'datetime':
+        t = calendar.timegm((int(y), int(mo), int(d), int(h), int(mi),
+                             int(se), 0, 0, 0))
+        if off and off != 'Z':
+            sign = 1 if off[0] == '+' else -1
+            t -= sign * (int(off[1:3]) * 3600 + int(off[4:6]) * 60)
+        return (t, frac)
+    return (y, mo, d, h, mi, se, frac, off)
+
+def num(s):
+    s = s.strip()
+    if s.lstrip('+-') == 'nan':
+        return float('nan')
+    return float(s)
+
+def leaf(a):
+    return (isinstance(a, dict) and set(a) == {'type', 'value'}
+            and isinstance(a['type'], str) and isinstance(a['value'], str))
+
+def same(exp, got, path):
+    if leaf(exp):
+        if not leaf(got):
+            return '%s: expected a %s, got %s' % (path, exp['type'], json.dumps(got)[:80])
+        if exp['type'] != got['type']:
+            return '%s: type %s, want %s' % (path, got['type'], exp['type'])
+        t, a, b = exp['type'], exp['value'], got['value']
+        try:
+            if t == 'float':
+                x, y = num(a), num(b)
+                ok = (math.isnan(x) and math.isnan(y)) or x == y
+            elif t == 'integer':
+                ok = int(a) == int(b)
+            elif t == 'bool':
+                ok = a.lower() == b.lower()
+            elif t in ('datetime', 'datetime-local', 'date-local', 'time-local'):
+                ok = dt_key(t, a) == dt_key(t, b)
+            else:
+                ok = a == b
+        except ValueError as e:
+            return '%s: %s' % (path, e)
+        return None if ok else '%s: %r, want %r' % (path, b, a)
+    if isinstance(exp, dict):
+        if not isinstance(got, dict) or leaf(got):
+            return '%s: expected a table' % path
+        if set(exp) != set(got):
+            return '%s: keys %s, want %s' % (path, sorted(got)[:8], sorted(exp)[:8])
+        for k in exp:
+            r = same(exp[k], got[k], path + '.' + k)
+            if r:
+                return r
+        return None
+    if isinstance(exp, list):
+        if not isinstance(got, list):
+            return '%s: expected an array' % path
+        if len(exp) != len(got):
+            return '%s: %d elements, want %d' % (path, len(got), len(exp))
+        for n, (x, y) in enumerate(zip(exp, got)):
+            r = same(x, y, '%s[%d]' % (path, n))
+            if r:
+                return r
+        return None
+    return '%s: unexpected %r in expected JSON' % (path, exp)
+
+for line in open(sys.argv[3], encoding='utf-8'):
+    case, rc, n = line.rstrip('\n').split('\t')
+    why = None
+    if rc != '0':
+        err = open('%s/%s.err' % (out, n), encoding='utf-8', errors='replace').read()
+        why = 'rejected (status %s): %s' % (rc, err.strip()[:200])
+    else:
+        try:
+            got = json.load(open('%s/%s.json' % (out, n), encoding='utf-8'))
+            exp = json.load(open('%s/%s' % (tt, case[:-5] + '.json'), encoding='utf-8'))
+            why = same(exp, got, '$')
+        except (OSError, ValueError) as e:
+            why = 'bad JSON: %s' % e
+    print('%s\t%s' % (case, why or ''))
+EOF
+
+python3 "$T/cmp.py" "$TT" "$T/out" "$T/valid.list" >"$T/valid.res" 2>"$T/cmp.err" ||
+	{ _tap "not ok" "compare valid cases"; sed 's/^/#   /' "$T/cmp.err"; }
+while IFS="	" read -r f why; do
+	if [ -z "$why" ]; then
+		vpass=$((vpass + 1))
+		_tap ok "decodes $f"
+	else
+		_tap "not ok" "decodes $f"
+		echo "#   $why"
+	fi
+	vtotal=$((vtotal + 1))
+done <"$T/valid.res"
+is "every valid case compared" "$vtotal" "$i"
+
+echo "# toml-test 1.0: valid $vpass/$vtotal, invalid $ipass/$itotal"
