@@ -1,0 +1,94 @@
+/*
+ * audit.c — package -> findings (see audit.h). With a decision cache the
+ * look-up of a (name, version) pair seen before is a hash probe.
+ */
+#include "audit.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+
+unsigned kind_bit(advdb_kind k)
+{
+	switch (k) {
+	case ADVDB_KIND_VULNERABILITY: return 0;
+	case ADVDB_KIND_UNMAINTAINED: return DENY_UNMAINTAINED;
+	case ADVDB_KIND_UNSOUND: return DENY_UNSOUND;
+	case ADVDB_KIND_NOTICE: return DENY_NOTICE;
+	default: return DENY_OTHER;
+	}
+}
+
+static int push(findings *f, const lock_pkg *p, const advdb_match *m)
+{
+	if (f->n == f->cap) {
+		if (f->cap >= FINDINGS_MAX)
+			return ADVDB_EBUFS;
+		size_t cap = f->cap ? f->cap * 2 : 16;
+		finding *v = realloc(f->v, cap * sizeof(*v));
+		if (!v)
+			return ADVDB_ENOMEM;
+		f->v = v;
+		f->cap = cap;
+	}
+	f->v[f->n].pkg = p;
+	f->v[f->n].m = *m;
+	f->n++;
+	if (m->kind == ADVDB_KIND_VULNERABILITY)
+		f->nvuln++;
+	else {
+		f->nwarn++;
+		f->warn_kinds |= kind_bit(m->kind);
+	}
+	return ADVDB_OK;
+}
+
+#define SCRATCH 64
+
+int audit_pkg(findings *f, const session *s, const lock_pkg *p)
+{
+	advdb_match scratch[SCRATCH], *heap = NULL;
+	const advdb_match *m = scratch;
+	size_t n = 0;
+	int rc;
+
+	if (!p->crates_io)
+		return ADVDB_OK;
+	if (s->cache) {
+		rc = dcache_lookup(&m, &n, s->cache, p->name, p->version,
+		                   scratch, SCRATCH);
+	} else {
+		rc = advdb_lookup(scratch, SCRATCH, &n, s->db, p->name,
+		                  p->version, &s->q);
+		if (rc == ADVDB_EBUFS && n <= 65536) {
+			size_t want = n;
+			heap = malloc(want * sizeof(*heap));
+			if (!heap)
+				return ADVDB_ENOMEM;
+			rc = advdb_lookup(heap, want, &n, s->db, p->name,
+			                  p->version, &s->q);
+			m = heap;
+		}
+	}
+	for (size_t i = 0; rc == ADVDB_OK && i < n; i++) {
+		if (m[i].withdrawn || session_ignored(s, m[i].id))
+			continue;
+		rc = push(f, p, &m[i]);
+	}
+	free(heap);
+	return rc;
+}
+
+void findings_free(findings *f)
+{
+	free(f->v);
+	memset(f, 0, sizeof(*f));
+}
+
+int findings_exit(const findings *f, unsigned deny)
+{
+	if (f->nvuln || (f->warn_kinds & deny))
+		return EXIT_FOUND;
+	return EXIT_CLEAN;
+}

@@ -1,0 +1,238 @@
+/*
+ * batch.c — `advdb-query batch`: stdin lines in, one JSON object per line
+ * out, in input order. Made for other tools driving advdb over a pipe.
+ *
+ * Input: `NAME VERSION` or `NAME@VERSION`, blanks around fields ignored,
+ * a trailing CR ignored. Blank lines and lines starting with `#` are
+ * skipped and produce no output; every output object carries the 1-based
+ * input line number, so a reader can match answers to questions.
+ *
+ * Output per line (compact JSON):
+ *   {"line":N,"name":"..","version":"..","affected":BOOL,
+ *    "vulnerabilities":[{"id":"..","severity":"high","cvss":7.5}],
+ *    "warnings":[{"id":"..","kind":"unmaintained"}]}
+ *   {"line":N,"error":".."}       for a line that cannot be answered
+ * "affected" is true when a vulnerability (not a warning) matches.
+ * --os/--arch/--ignore apply; withdrawn advisories never appear.
+ *
+ * Lines longer than BATCH_LINE_MAX bytes are an error object (the rest of
+ * the line is skipped); a bad line never stops the run.
+ *
+ * Exit: 0 when no line was affected, 1 when some line was (or had a
+ * --deny'd warning), 2 when the index cannot be opened or stdin / stdout
+ * fail. Bad lines are reported in-band only and do not change the status.
+ * --line-buffered flushes after every answer (for request/response use).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "audit.h"
+#include "buf.h"
+#include "cli.h"
+#include "json.h"
+#include "session.h"
+#include "version.h"
+
+#define BATCH_LINE_MAX 4096
+
+static void error_line(buf *out, unsigned long line, const char *msg)
+{
+	json j;
+
+	json_init(&j, out);
+	json_obj_begin(&j);
+	json_key(&j, "line");
+	json_uint(&j, line);
+	json_key(&j, "error");
+	json_str(&j, msg);
+	json_obj_end(&j);
+	buf_putc(out, '\n');
+}
+
+static int is_blank(char c)
+{
+	return c == ' ' || c == '\t';
+}
+
+/* Answer one line (s, n: without the newline). Returns 1 when affected. */
+static int answer(buf *out, const session *s, unsigned long line,
+                  char *s0, size_t n)
+{
+	char *p = s0, *end = s0 + n, *name, *ver;
+	const char *verr = NULL;
+	findings f = { 0 };
+	lock_pkg pkg;
+	version v;
+	char msg[256];
+	json j;
+
+	if (n && end[-1] == '\r')
+		end--;
+	while (p < end && is_blank(*p))
+		p++;
+	while (end > p && is_blank(end[-1]))
+		end--;
+	if (p == end || *p == '#')
+		return 0;
+	if (memchr(p, '\0', (size_t)(end - p))) {
+		error_line(out, line, "NUL byte in line");
+		return 0;
+	}
+	*end = '\0';
+	name = p;
+	while (p < end && !is_blank(*p) && *p != '@')
+		p++;
+	if (p == name) {
+		error_line(out, line, "expected NAME VERSION or NAME@VERSION");
+		return 0;
+	}
+	if (*p == '@') {
+		*p++ = '\0';
+		ver = p;
+	} else {
+		if (p < end)
+			*p++ = '\0';
+		while (p < end && is_blank(*p))
+			p++;
+		ver = p;
+	}
+	if (!*ver || strpbrk(ver, " \t@")) {
+		error_line(out, line, "expected NAME VERSION or NAME@VERSION");
+		return 0;
+	}
+	if (version_parse(&v, ver, strlen(ver), &verr) < 0) {
+		snprintf(msg, sizeof(msg), "bad version: %s",
+		         verr ? verr : "not semver");
+		error_line(out, line, msg);
+		return 0;
+	}
+	memset(&pkg, 0, sizeof(pkg));
+	pkg.name = name;
+	pkg.version = ver;
+	pkg.crates_io = 1;
+	int rc = audit_pkg(&f, s, &pkg);
+	if (rc != ADVDB_OK) {
+		const char *m = advdb_last_error(s->db);
+		error_line(out, line, m[0] ? m : advdb_strerror(rc));
+		findings_free(&f);
+		return 0;
+	}
+	json_init(&j, out);
+	json_obj_begin(&j);
+	json_key(&j, "line");
+	json_uint(&j, line);
+	json_key(&j, "name");
+	json_str(&j, name);
+	json_key(&j, "version");
+	json_str(&j, ver);
+	json_key(&j, "affected");
+	json_bool(&j, f.nvuln > 0);
+	json_key(&j, "vulnerabilities");
+	json_arr_begin(&j);
+	for (size_t i = 0; i < f.n; i++) {
+		const advdb_match *m = &f.v[i].m;
+		if (m->kind != ADVDB_KIND_VULNERABILITY)
+			continue;
+		json_obj_begin(&j);
+		json_key(&j, "id");
+		json_str(&j, m->id);
+		json_key(&j, "severity");
+		json_str(&j, m->cvss_score10 ? severity_name(m->severity)
+		                             : NULL);
+		json_key(&j, "cvss");
+		if (m->cvss_score10)
+			json_tenths(&j, m->cvss_score10);
+		else
+			json_null(&j);
+		json_obj_end(&j);
+	}
+	json_arr_end(&j);
+	json_key(&j, "warnings");
+	json_arr_begin(&j);
+	for (size_t i = 0; i < f.n; i++) {
+		const advdb_match *m = &f.v[i].m;
+		if (m->kind == ADVDB_KIND_VULNERABILITY)
+			continue;
+		json_obj_begin(&j);
+		json_key(&j, "id");
+		json_str(&j, m->id);
+		json_key(&j, "kind");
+		json_str(&j, kind_name(m->kind));
+		json_obj_end(&j);
+	}
+	json_arr_end(&j);
+	json_obj_end(&j);
+	buf_putc(out, '\n');
+	int hit = findings_exit(&f, s->opts->deny) == EXIT_FOUND;
+	findings_free(&f);
+	return hit;
+}
+
+int cmd_batch(const cli_opts *o)
+{
+	session s;
+	buf out = BUF_INIT;
+	char *line = malloc(BATCH_LINE_MAX + 1);
+	size_t len = 0;
+	unsigned long lineno = 0;
+	int c, too_long = 0, found = 0, status;
+
+	if (!line) {
+		cli_error("out of memory");
+		return EXIT_ERROR;
+	}
+	if (o->nargs) {
+		cli_error("batch: reads stdin, takes no operands");
+		free(line);
+		return EXIT_ERROR;
+	}
+	if (session_open(&s, o, 0) != EXIT_CLEAN) {
+		free(line);
+		return EXIT_ERROR;
+	}
+	status = EXIT_CLEAN;
+	for (;;) {
+		c = getchar_unlocked();
+		if (c != EOF && c != '\n') {
+			if (len < BATCH_LINE_MAX)
+				line[len++] = (char)c;
+			else
+				too_long = 1;
+			continue;
+		}
+		if (c == EOF && len == 0 && !too_long)
+			break;
+		lineno++;
+		if (too_long)
+			error_line(&out, lineno, "line longer than 4096 bytes");
+		else
+			found |= answer(&out, &s, lineno, line, len);
+		len = 0;
+		too_long = 0;
+		if (o->line_buffered || out.len >= 64 * 1024) {
+			if (buf_write(&out, stdout) < 0 ||
+			    (o->line_buffered && fflush(stdout) != 0)) {
+				status = EXIT_ERROR;
+				break;
+			}
+			buf_reset(&out);
+		}
+		if (c == EOF)
+			break;
+	}
+	if (ferror(stdin)) {
+		cli_error("batch: cannot read stdin");
+		status = EXIT_ERROR;
+	}
+	if (buf_write(&out, stdout) < 0 || fflush(stdout) != 0) {
+		cli_error("batch: cannot write stdout");
+		status = EXIT_ERROR;
+	}
+	if (status == EXIT_CLEAN && found)
+		status = EXIT_FOUND;
+	buf_free(&out);
+	free(line);
+	session_close(&s);
+	return status;
+}

@@ -1,0 +1,41 @@
+/*
+ * buf.h — a growable byte buffer: where every report is written before it
+ * reaches stdout, so that scan workers can render in parallel and the main
+ * thread can print in argument order.
+ *
+ * Invariants:
+ *   - p[0..len) is the content and, when p is not NULL, p[len] is a NUL.
+ *   - Growth is capped at BUF_MAX; past it (or when malloc fails) the buffer
+ *     sets `failed`, stops growing and ignores further writes, so callers
+ *     check once at the end instead of after every append.
+ */
+#ifndef ADVDB_CLI_BUF_H
+#define ADVDB_CLI_BUF_H
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+
+#define BUF_MAX ((size_t)1 << 30)
+
+typedef struct buf {
+	char *p;
+	size_t len, cap;
+	int failed;
+} buf;
+
+#define BUF_INIT { NULL, 0, 0, 0 }
+
+void buf_put(buf *b, const char *s, size_t n);
+void buf_puts(buf *b, const char *s);
+void buf_putc(buf *b, char c);
+void buf_printf(buf *b, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+/* Empty the buffer, keeping its memory. */
+void buf_reset(buf *b);
+void buf_free(buf *b);
+/* Write the content to f; returns 0, or -1 when the buffer failed or the
+ * write did. */
+int buf_write(const buf *b, FILE *f);
+
+#endif

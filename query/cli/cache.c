@@ -1,0 +1,212 @@
+/*
+ * cache.c — the sharded decision cache (see cache.h). Open addressing with
+ * linear probing over entry pointers; a shard doubles when half full. The
+ * look-up itself runs under the shard's lock, so a pair is never decided
+ * twice and nothing is inserted twice; with 64 shards and ~1 us look-ups,
+ * contention is low.
+ */
+#include "cache.h"
+
+#include <pthread.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct dentry {
+	uint64_t hash;
+	size_t nlen, vlen;
+	size_t n;
+	advdb_match *m;     /* points just after the key text */
+	char key[];         /* name NUL version NUL, then the matches */
+} dentry;
+
+typedef struct shard {
+	pthread_mutex_t mu;
+	dentry **slots;
+	size_t cap, n;
+} shard;
+
+struct dcache {
+	advdb *db;
+	const advdb_query *q;
+	size_t max_per_shard;
+	shard shards[DCACHE_SHARDS];
+};
+
+/* FNV-1a over name, a separator, and version. */
+static uint64_t hash_pair(const char *name, size_t nlen, const char *ver,
+                          size_t vlen)
+{
+	uint64_t h = 1469598103934665603ull;
+	for (size_t i = 0; i < nlen; i++)
+		h = (h ^ (unsigned char)name[i]) * 1099511628211ull;
+	h = (h ^ 0xFF) * 1099511628211ull;
+	for (size_t i = 0; i < vlen; i++)
+		h = (h ^ (unsigned char)ver[i]) * 1099511628211ull;
+	return h ^ (h >> 29);
+}
+
+int dcache_new(dcache **out, advdb *db, const advdb_query *q,
+               size_t max_entries)
+{
+	dcache *c = calloc(1, sizeof(*c));
+	size_t i;
+
+	*out = NULL;
+	if (!c)
+		return ADVDB_ENOMEM;
+	c->db = db;
+	c->q = q;
+	c->max_per_shard = max_entries / DCACHE_SHARDS + 1;
+	for (i = 0; i < DCACHE_SHARDS; i++)
+		if (pthread_mutex_init(&c->shards[i].mu, NULL) != 0)
+			break;
+	if (i < DCACHE_SHARDS) {
+		while (i--)
+			pthread_mutex_destroy(&c->shards[i].mu);
+		free(c);
+		return ADVDB_ERROR;
+	}
+	*out = c;
+	return ADVDB_OK;
+}
+
+void dcache_free(dcache *c)
+{
+	if (!c)
+		return;
+	for (size_t i = 0; i < DCACHE_SHARDS; i++) {
+		shard *s = &c->shards[i];
+		for (size_t k = 0; k < s->cap; k++)
+			free(s->slots[k]);
+		free(s->slots);
+		pthread_mutex_destroy(&s->mu);
+	}
+	free(c);
+}
+
+static int grow(shard *s)
+{
+	size_t cap = s->cap ? s->cap * 2 : 64;
+	dentry **slots = calloc(cap, sizeof(*slots));
+
+	if (!slots)
+		return -1;
+	for (size_t k = 0; k < s->cap; k++) {
+		dentry *e = s->slots[k];
+		if (!e)
+			continue;
+		size_t j = (e->hash >> 6) & (cap - 1);
+		while (slots[j])
+			j = (j + 1) & (cap - 1);
+		slots[j] = e;
+	}
+	free(s->slots);
+	s->slots = slots;
+	s->cap = cap;
+	return 0;
+}
+
+/* Decide name@version into scratch, or into a heap array when scratch is
+ * too small (*heap then owns it). */
+static int decide(advdb_match **m, size_t *n, advdb_match **heap,
+                  dcache *c, const char *name, size_t nlen,
+                  const char *ver, size_t vlen,
+                  advdb_match *scratch, size_t cap)
+{
+	int rc = advdb_lookup_n(scratch, cap, n, c->db, name, nlen, ver, vlen,
+	                        c->q);
+	*heap = NULL;
+	*m = scratch;
+	if (rc != ADVDB_EBUFS)
+		return rc;
+	size_t want = *n;
+	if (want > 65536)
+		return ADVDB_ECORRUPT;
+	*heap = malloc(want * sizeof(**heap));
+	if (!*heap)
+		return ADVDB_ENOMEM;
+	rc = advdb_lookup_n(*heap, want, n, c->db, name, nlen, ver, vlen, c->q);
+	if (rc != ADVDB_OK) {
+		free(*heap);
+		*heap = NULL;
+		return rc == ADVDB_EBUFS ? ADVDB_ECORRUPT : rc;
+	}
+	*m = *heap;
+	return ADVDB_OK;
+}
+
+int dcache_lookup(const advdb_match **mout, size_t *nout, dcache *c,
+                  const char *name, const char *version,
+                  advdb_match *scratch, size_t cap)
+{
+	size_t nlen = strlen(name), vlen = strlen(version);
+	uint64_t h = hash_pair(name, nlen, version, vlen);
+	shard *s = &c->shards[h % DCACHE_SHARDS];
+	advdb_match *m, *heap;
+	size_t n = 0;
+	int rc;
+
+	*mout = NULL;
+	*nout = 0;
+	pthread_mutex_lock(&s->mu);
+	if (s->cap) {
+		for (size_t j = (h >> 6) & (s->cap - 1); s->slots[j];
+		     j = (j + 1) & (s->cap - 1)) {
+			dentry *e = s->slots[j];
+			if (e->hash == h && e->nlen == nlen && e->vlen == vlen &&
+			    memcmp(e->key, name, nlen) == 0 &&
+			    memcmp(e->key + nlen + 1, version, vlen) == 0) {
+				pthread_mutex_unlock(&s->mu);
+				*mout = e->m;
+				*nout = e->n;
+				return ADVDB_OK;
+			}
+		}
+	}
+	rc = decide(&m, &n, &heap, c, name, nlen, version, vlen, scratch, cap);
+	if (rc != ADVDB_OK)
+		goto done;
+	if (s->n >= c->max_per_shard ||
+	    ((s->n + 1) * 2 > s->cap && grow(s) < 0))
+		goto uncached;
+
+	size_t keylen = nlen + vlen + 2;
+	size_t pad = (sizeof(advdb_match) - keylen % sizeof(advdb_match)) %
+	             sizeof(advdb_match);
+	dentry *e = malloc(sizeof(*e) + keylen + pad + n * sizeof(*m));
+	if (!e)
+		goto uncached;
+	e->hash = h;
+	e->nlen = nlen;
+	e->vlen = vlen;
+	e->n = n;
+	memcpy(e->key, name, nlen);
+	e->key[nlen] = '\0';
+	memcpy(e->key + nlen + 1, version, vlen);
+	e->key[nlen + 1 + vlen] = '\0';
+	e->m = (advdb_match *)(void *)(e->key + keylen + pad);
+	if (n)
+		memcpy(e->m, m, n * sizeof(*m));
+	size_t j = (h >> 6) & (s->cap - 1);
+	while (s->slots[j])
+		j = (j + 1) & (s->cap - 1);
+	s->slots[j] = e;
+	s->n++;
+	free(heap);
+	*mout = e->m;
+	*nout = n;
+	goto done;
+uncached:
+	if (heap) {
+		/* Too many to hand back in scratch: report the first cap. */
+		n = n < cap ? n : cap;
+		memcpy(scratch, heap, n * sizeof(*scratch));
+		free(heap);
+	}
+	*mout = scratch;
+	*nout = n;
+done:
+	pthread_mutex_unlock(&s->mu);
+	return rc;
+}

@@ -1,0 +1,171 @@
+/*
+ * info.c — `advdb-query info [--json]`: what the index was compiled from
+ * and when, its counts and digest. The age of the source commit is shown
+ * so stale mirrors are noticed; --max-age (checked in session_open) warns,
+ * and fails only with --max-age-strict.
+ */
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "buf.h"
+#include "cli.h"
+#include "json.h"
+#include "report.h"
+#include "session.h"
+
+static void when(char out[32], int64_t t)
+{
+	time_t tt = (time_t)t;
+	struct tm tm;
+
+	if (t <= 0 || !gmtime_r(&tt, &tm) ||
+	    strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
+		out[0] = '\0';
+}
+
+static int64_t age_days(int64_t t)
+{
+	return t > 0 ? ((int64_t)time(NULL) - t) / 86400 : -1;
+}
+
+/* Walk the "name commit time\n" lines of info->sources. */
+typedef struct src_line {
+	char name[128], commit[41];
+	int64_t time;
+} src_line;
+
+static int next_source(src_line *out, const char **p)
+{
+	while (**p) {
+		const char *nl = strchr(*p, '\n');
+		size_t len = nl ? (size_t)(nl - *p) : strlen(*p);
+		char tmp[256];
+		long long t = 0;
+		int ok = 0;
+
+		if (len < sizeof(tmp)) {
+			memcpy(tmp, *p, len);
+			tmp[len] = '\0';
+			out->name[0] = out->commit[0] = '\0';
+			ok = sscanf(tmp, "%127s %40s %lld", out->name, out->commit,
+			            &t) >= 1;
+			out->time = t;
+		}
+		*p += len + (nl ? 1 : 0);
+		if (ok)
+			return 1;
+	}
+	return 0;
+}
+
+static void info_json(buf *out, const advdb_info *in)
+{
+	char t[32];
+	const char *p = in->sources;
+	src_line sl;
+	json j;
+
+	json_init(&j, out);
+	json_obj_begin(&j);
+	json_key(&j, "schema_version");
+	json_uint(&j, in->schema_version);
+	json_key(&j, "source_commit");
+	json_str(&j, in->source_commit[0] ? in->source_commit : NULL);
+	json_key(&j, "source_time");
+	json_int(&j, in->source_time);
+	json_key(&j, "source_date");
+	when(t, in->source_time);
+	json_str(&j, t[0] ? t : NULL);
+	json_key(&j, "age_days");
+	if (in->source_time > 0)
+		json_int(&j, age_days(in->source_time));
+	else
+		json_null(&j);
+	json_key(&j, "sources");
+	json_arr_begin(&j);
+	while (next_source(&sl, &p)) {
+		json_obj_begin(&j);
+		json_key(&j, "name");
+		json_str(&j, sl.name);
+		json_key(&j, "commit");
+		json_str(&j, sl.commit[0] ? sl.commit : NULL);
+		json_key(&j, "time");
+		json_int(&j, sl.time);
+		json_obj_end(&j);
+	}
+	json_arr_end(&j);
+	json_key(&j, "compile_time");
+	json_int(&j, in->compile_time);
+	json_key(&j, "advisory_count");
+	json_uint(&j, in->advisory_count);
+	json_key(&j, "package_count");
+	json_uint(&j, in->package_count);
+	json_key(&j, "digest");
+	json_str(&j, in->digest);
+	json_key(&j, "history");
+	json_bool(&j, in->history);
+	json_obj_end(&j);
+	buf_putc(out, '\n');
+}
+
+static void info_human(buf *out, const advdb_info *in)
+{
+	char t[32];
+	const char *p = in->sources;
+	src_line sl;
+
+	buf_printf(out, "%-12s%u\n", "Schema:", in->schema_version);
+	buf_printf(out, "%-12s", "Commit:");
+	report_text(out, in->source_commit[0] ? in->source_commit : "unknown",
+	            0);
+	buf_putc(out, '\n');
+	when(t, in->source_time);
+	if (t[0])
+		buf_printf(out, "%-12s%s (%" PRId64 " days ago)\n",
+		           "Committed:", t, age_days(in->source_time));
+	while (next_source(&sl, &p)) {
+		buf_printf(out, "%-12s", "Source:");
+		report_text(out, sl.name, 0);
+		buf_putc(out, ' ');
+		report_text(out, sl.commit, 0);
+		when(t, sl.time);
+		if (t[0])
+			buf_printf(out, " %s", t);
+		buf_putc(out, '\n');
+	}
+	buf_printf(out, "%-12s%" PRIu64 "\n", "Advisories:", in->advisory_count);
+	buf_printf(out, "%-12s%" PRIu64 "\n", "Packages:", in->package_count);
+	when(t, in->compile_time);
+	buf_printf(out, "%-12s%s\n", "Compiled:", t[0] ? t : "unknown");
+	buf_printf(out, "%-12s", "Digest:");
+	report_text(out, in->digest, 0);
+	buf_putc(out, '\n');
+	buf_printf(out, "%-12s%s\n", "History:", in->history ? "yes" : "no");
+}
+
+int cmd_info(const cli_opts *o)
+{
+	session s;
+	buf out = BUF_INIT;
+	int status = EXIT_CLEAN;
+
+	if (o->nargs) {
+		cli_error("info: takes no operands");
+		return EXIT_ERROR;
+	}
+	if (session_open(&s, o, 0) != EXIT_CLEAN)
+		return EXIT_ERROR;
+	if (o->json)
+		info_json(&out, &s.info);
+	else
+		info_human(&out, &s.info);
+	if (buf_write(&out, stdout) < 0 || fflush(stdout) != 0) {
+		cli_error("cannot write the info");
+		status = EXIT_ERROR;
+	}
+	buf_free(&out);
+	session_close(&s);
+	return status;
+}

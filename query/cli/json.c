@@ -1,0 +1,194 @@
+/*
+ * json.c — the JSON writer (see json.h). Escaping validates UTF-8 by hand
+ * (RFC 3629 table) so invalid input never leaks into the output.
+ */
+#include "json.h"
+
+#include <inttypes.h>
+#include <string.h>
+
+void json_init(json *j, buf *out)
+{
+	memset(j, 0, sizeof(*j));
+	j->out = out;
+}
+
+/* Separator before a value or a key at the current level. */
+static void sep(json *j)
+{
+	if (j->after_key) {
+		j->after_key = 0;
+		return;
+	}
+	if (j->has_item[j->depth])
+		buf_putc(j->out, ',');
+	j->has_item[j->depth] = 1;
+}
+
+static void jopen(json *j, char c)
+{
+	sep(j);
+	if (j->depth >= JSON_DEPTH_MAX) {
+		j->out->failed = 1;
+		return;
+	}
+	buf_putc(j->out, c);
+	j->depth++;
+	j->has_item[j->depth] = 0;
+}
+
+static void jclose(json *j, char c)
+{
+	if (j->depth == 0 || j->after_key) {
+		j->out->failed = 1;
+		return;
+	}
+	j->depth--;
+	buf_putc(j->out, c);
+}
+
+void json_obj_begin(json *j) { jopen(j, '{'); }
+void json_obj_end(json *j) { jclose(j, '}'); }
+void json_arr_begin(json *j) { jopen(j, '['); }
+void json_arr_end(json *j) { jclose(j, ']'); }
+
+void json_key(json *j, const char *key)
+{
+	sep(j);
+	buf_putc(j->out, '"');
+	json_escape(j->out, key, strlen(key));
+	buf_put(j->out, "\":", 2);
+	j->after_key = 1;
+}
+
+/* Length of the well-formed UTF-8 sequence at s (1..4), or 0. */
+static size_t utf8_len(const unsigned char *s, size_t n)
+{
+	unsigned char c = s[0];
+	size_t len;
+	unsigned char lo = 0x80, hi = 0xBF;
+
+	if (c < 0x80)
+		return 1;
+	if (c >= 0xC2 && c <= 0xDF)
+		len = 2;
+	else if (c >= 0xE0 && c <= 0xEF) {
+		len = 3;
+		if (c == 0xE0)
+			lo = 0xA0;          /* no overlongs */
+		else if (c == 0xED)
+			hi = 0x9F;          /* no surrogates */
+	} else if (c >= 0xF0 && c <= 0xF4) {
+		len = 4;
+		if (c == 0xF0)
+			lo = 0x90;
+		else if (c == 0xF4)
+			hi = 0x8F;          /* nothing past U+10FFFF */
+	} else
+		return 0;
+	if (n < len)
+		return 0;
+	if (s[1] < lo || s[1] > hi)
+		return 0;
+	for (size_t i = 2; i < len; i++)
+		if (s[i] < 0x80 || s[i] > 0xBF)
+			return 0;
+	return len;
+}
+
+void json_escape(buf *out, const char *str, size_t n)
+{
+	const unsigned char *s = (const unsigned char *)str;
+	size_t i = 0, run = 0;          /* s[i-run..i) is pending plain text */
+
+	while (i < n) {
+		unsigned char c = s[i];
+		const char *esc = NULL;
+		char ubuf[8];
+
+		if (c >= 0x20 && c != '"' && c != '\\' && c < 0x80) {
+			i++, run++;
+			continue;
+		}
+		if (c >= 0x80) {
+			size_t l = utf8_len(s + i, n - i);
+			if (l) {
+				i += l, run += l;
+				continue;
+			}
+			esc = "\xEF\xBF\xBD";   /* U+FFFD for one bad byte */
+		} else if (c == '"')
+			esc = "\\\"";
+		else if (c == '\\')
+			esc = "\\\\";
+		else if (c == '\n')
+			esc = "\\n";
+		else if (c == '\t')
+			esc = "\\t";
+		else if (c == '\r')
+			esc = "\\r";
+		else if (c == '\b')
+			esc = "\\b";
+		else if (c == '\f')
+			esc = "\\f";
+		else {
+			static const char hex[] = "0123456789abcdef";
+			memcpy(ubuf, "\\u00", 4);
+			ubuf[4] = hex[c >> 4];
+			ubuf[5] = hex[c & 15];
+			ubuf[6] = '\0';
+			esc = ubuf;
+		}
+		buf_put(out, (const char *)s + i - run, run);
+		run = 0;
+		buf_puts(out, esc);
+		i++;
+	}
+	buf_put(out, (const char *)s + i - run, run);
+}
+
+void json_strn(json *j, const char *s, size_t n)
+{
+	sep(j);
+	buf_putc(j->out, '"');
+	json_escape(j->out, s, n);
+	buf_putc(j->out, '"');
+}
+
+void json_str(json *j, const char *s)
+{
+	if (!s)
+		json_null(j);
+	else
+		json_strn(j, s, strlen(s));
+}
+
+void json_int(json *j, int64_t v)
+{
+	sep(j);
+	buf_printf(j->out, "%" PRId64, v);
+}
+
+void json_uint(json *j, uint64_t v)
+{
+	sep(j);
+	buf_printf(j->out, "%" PRIu64, v);
+}
+
+void json_bool(json *j, int v)
+{
+	sep(j);
+	buf_puts(j->out, v ? "true" : "false");
+}
+
+void json_null(json *j)
+{
+	sep(j);
+	buf_puts(j->out, "null");
+}
+
+void json_tenths(json *j, unsigned v10)
+{
+	sep(j);
+	buf_printf(j->out, "%u.%u", v10 / 10, v10 % 10);
+}

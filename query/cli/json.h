@@ -1,0 +1,53 @@
+/*
+ * json.h — a small streaming JSON writer into a buf (compact output, one
+ * document per line when the caller adds the newline).
+ *
+ * The writer tracks commas itself: callers emit keys and values in order
+ * and never write separators. Strings are always valid JSON whatever the
+ * bytes: `"` `\` and control characters are escaped, and bytes that are not
+ * well-formed UTF-8 (overlongs, surrogates, > U+10FFFF, truncated
+ * sequences) become U+FFFD.
+ *
+ * Invariants: nesting is capped at JSON_DEPTH_MAX; a call that would go
+ * deeper, or close more than was opened, marks the buffer failed rather
+ * than writing invalid JSON.
+ */
+#ifndef ADVDB_CLI_JSON_H
+#define ADVDB_CLI_JSON_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "buf.h"
+
+#define JSON_DEPTH_MAX 32
+
+typedef struct json {
+	buf *out;
+	unsigned depth;
+	unsigned after_key;             /* a key was written, a value is due */
+	unsigned char has_item[JSON_DEPTH_MAX + 1];
+} json;
+
+void json_init(json *j, buf *out);
+
+void json_obj_begin(json *j);
+void json_obj_end(json *j);
+void json_arr_begin(json *j);
+void json_arr_end(json *j);
+/* The key of the next member of the current object. */
+void json_key(json *j, const char *key);
+
+/* Values. json_str(NULL) writes null. */
+void json_str(json *j, const char *s);
+void json_strn(json *j, const char *s, size_t n);
+void json_int(json *j, int64_t v);
+void json_uint(json *j, uint64_t v);
+void json_bool(json *j, int v);
+void json_null(json *j);
+/* A number with one decimal from a value scaled by ten (CVSS 7.5). */
+void json_tenths(json *j, unsigned v10);
+
+/* Append s[0..n) to out as the body of a JSON string (no quotes). */
+void json_escape(buf *out, const char *s, size_t n);
+
+#endif

@@ -1,0 +1,352 @@
+/*
+ * lockfile.c — Cargo.lock into lock_pkg entries (see lockfile.h).
+ *
+ * Format detection, as Cargo writes them:
+ *   v1  [root] table and/or [metadata] "checksum NAME VERSION (SOURCE)"
+ *       keys; no top-level `version`
+ *   v2  no top-level `version`, checksums inline in [[package]]
+ *   v3+ top-level `version = N`
+ * The v1 checksums are joined to packages through a sorted index, so a
+ * large v1 file costs n log n, not n * m.
+ */
+#include "lockfile.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "toml.h"
+#include "version.h"
+
+static int fail(lock_error *err, unsigned line, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static int fail(lock_error *err, unsigned line, const char *fmt, ...)
+{
+	va_list ap;
+
+	err->line = line;
+	va_start(ap, fmt);
+	int n = vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		snprintf(err->msg, sizeof(err->msg), "malformed lockfile");
+	return -1;
+}
+
+int lockfile_source_is_crates_io(const char *source)
+{
+	return source && (strcmp(source, CRATES_IO_GIT) == 0 ||
+	                  strcmp(source, CRATES_IO_SPARSE) == 0);
+}
+
+/* A string member that must not hold a NUL; *out NULL when absent. */
+static int get_str(const char **out, const toml_value *t, const char *key,
+                   int required, lock_error *err)
+{
+	const toml_value *v = toml_table_get(t, key);
+	size_t len;
+
+	*out = NULL;
+	if (!v) {
+		if (required)
+			return fail(err, toml_line(t),
+			            "package without a `%s`", key);
+		return 0;
+	}
+	if (toml_kind(v) != TOML_STRING)
+		return fail(err, toml_line(v), "`%s` is not a string", key);
+	const char *s = toml_string(v, &len);
+	if (memchr(s, '\0', len))
+		return fail(err, toml_line(v), "`%s` holds a NUL byte", key);
+	if (required && len == 0)
+		return fail(err, toml_line(v), "empty `%s`", key);
+	*out = s;
+	return 0;
+}
+
+static int add_pkg(lockfile *lf, const toml_value *t, lock_error *err)
+{
+	lock_pkg *p = &lf->pkgs[lf->npkgs];
+	const char *verr = NULL;
+	version v;
+
+	if (toml_kind(t) != TOML_TABLE)
+		return fail(err, toml_line(t), "a package is not a table");
+	memset(p, 0, sizeof(*p));
+	p->line = toml_line(t);
+	if (get_str(&p->name, t, "name", 1, err) < 0 ||
+	    get_str(&p->version, t, "version", 1, err) < 0 ||
+	    get_str(&p->source, t, "source", 0, err) < 0 ||
+	    get_str(&p->checksum, t, "checksum", 0, err) < 0)
+		return -1;
+	if (version_parse(&v, p->version, strlen(p->version), &verr) < 0) {
+		const toml_value *vv = toml_table_get(t, "version");
+		return fail(err, toml_line(vv), "package %.60s: bad version "
+		            "\"%.40s\": %s", p->name, p->version,
+		            verr ? verr : "not semver");
+	}
+	p->crates_io = lockfile_source_is_crates_io(p->source) ? 1 : 0;
+	lf->npkgs++;
+	return 0;
+}
+
+static int cmp_key(const char *n1, const char *v1, const char *s1,
+                   const char *n2, size_t n2len, const char *v2,
+                   size_t v2len, const char *s2, size_t s2len)
+{
+	int c = strncmp(n1, n2, n2len);
+	if (c || n1[n2len])
+		return c ? c : 1;
+	c = strncmp(v1, v2, v2len);
+	if (c || v1[v2len])
+		return c ? c : 1;
+	if (!s1)
+		s1 = "";
+	c = strncmp(s1, s2, s2len);
+	if (c || s1[s2len])
+		return c ? c : 1;
+	return 0;
+}
+
+static int cmp_pkg(const void *a, const void *b)
+{
+	const lock_pkg *p = *(const lock_pkg *const *)a;
+	const lock_pkg *q = *(const lock_pkg *const *)b;
+	int c = strcmp(p->name, q->name);
+	if (!c)
+		c = strcmp(p->version, q->version);
+	if (!c)
+		c = strcmp(p->source ? p->source : "", q->source ? q->source : "");
+	return c;
+}
+
+/* v1: join "checksum NAME VERSION (SOURCE)" = "HEX" keys to packages.
+ * Keys that are not checksums, or name no package, are ignored (Cargo
+ * ignores them too); a value "<none>" means no checksum. */
+static int join_metadata(lockfile *lf, const toml_value *meta,
+                         lock_error *err)
+{
+	size_t nkeys = toml_table_len(meta);
+	lock_pkg **idx;
+
+	if (nkeys == 0 || lf->npkgs == 0)
+		return 0;
+	idx = malloc(lf->npkgs * sizeof(*idx));
+	if (!idx)
+		return fail(err, 0, "out of memory");
+	for (size_t i = 0; i < lf->npkgs; i++)
+		idx[i] = &lf->pkgs[i];
+	qsort(idx, lf->npkgs, sizeof(*idx), cmp_pkg);
+
+	for (size_t k = 0; k < nkeys; k++) {
+		size_t klen;
+		const char *key = toml_table_key(meta, k, &klen);
+		const toml_value *val = toml_table_value(meta, k);
+		const char *end = key + klen;
+
+		if (klen < 9 || memcmp(key, "checksum ", 9) != 0)
+			continue;
+		if (toml_kind(val) != TOML_STRING) {
+			free(idx);
+			return fail(err, toml_table_key_line(meta, k),
+			            "checksum is not a string");
+		}
+		const char *name = key + 9;
+		const char *sp1 = memchr(name, ' ', (size_t)(end - name));
+		if (!sp1)
+			continue;
+		const char *ver = sp1 + 1;
+		const char *sp2 = memchr(ver, ' ', (size_t)(end - ver));
+		if (!sp2 || end - sp2 < 3 || sp2[1] != '(' || end[-1] != ')')
+			continue;
+		const char *src = sp2 + 2;
+		size_t nlen = (size_t)(sp1 - name), vlen = (size_t)(sp2 - ver);
+		size_t slen = (size_t)(end - 1 - src);
+
+		size_t lo = 0, hi = lf->npkgs;
+		while (lo < hi) {
+			size_t mid = lo + (hi - lo) / 2;
+			const lock_pkg *p = idx[mid];
+			int c = cmp_key(p->name, p->version, p->source, name,
+			                nlen, ver, vlen, src, slen);
+			if (c == 0) {
+				const char *sum = toml_string(val, NULL);
+				if (strcmp(sum, "<none>") != 0)
+					idx[mid]->checksum = sum;
+				break;
+			}
+			if (c < 0)
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+	}
+	free(idx);
+	return 0;
+}
+
+int lockfile_parse(lockfile *out, const char *text, size_t len,
+                   lock_error *err)
+{
+	toml_error terr;
+	toml_doc *doc = NULL;
+	const toml_value *root, *pkgs, *rootpkg, *meta, *ver;
+	size_t n = 0;
+
+	memset(out, 0, sizeof(*out));
+	memset(err, 0, sizeof(*err));
+	if (len > LOCKFILE_SIZE_MAX)
+		return fail(err, 0, "larger than %zu MiB",
+		            LOCKFILE_SIZE_MAX >> 20);
+	if (toml_parse(&doc, text, len, &terr) < 0)
+		return fail(err, terr.line, "%s", terr.msg);
+	root = toml_root(doc);
+
+	out->format = 2;
+	ver = toml_table_get(root, "version");
+	if (ver) {
+		if (toml_kind(ver) != TOML_INTEGER) {
+			fail(err, toml_line(ver), "`version` is not an integer");
+			goto bad;
+		}
+		int64_t f = toml_integer(ver);
+		if (f < 1 || f > 4) {
+			fail(err, toml_line(ver),
+			     "unsupported lockfile version %lld", (long long)f);
+			goto bad;
+		}
+		out->format = (unsigned)f;
+	}
+	pkgs = toml_table_get(root, "package");
+	if (pkgs) {
+		if (toml_kind(pkgs) != TOML_ARRAY) {
+			fail(err, toml_line(pkgs), "`package` is not an array");
+			goto bad;
+		}
+		n = toml_array_len(pkgs);
+	}
+	rootpkg = toml_table_get(root, "root");
+	meta = toml_table_get(root, "metadata");
+	if (meta && toml_kind(meta) != TOML_TABLE) {
+		fail(err, toml_line(meta), "`metadata` is not a table");
+		goto bad;
+	}
+	if (!ver && (rootpkg || meta))
+		out->format = 1;
+	if (n + (rootpkg ? 1 : 0) > LOCKFILE_PKGS_MAX) {
+		fail(err, 0, "more than %d packages", LOCKFILE_PKGS_MAX);
+		goto bad;
+	}
+	out->pkgs = calloc(n + 2, sizeof(*out->pkgs));
+	if (!out->pkgs) {
+		fail(err, 0, "out of memory");
+		goto bad;
+	}
+	if (rootpkg && add_pkg(out, rootpkg, err) < 0)
+		goto bad;
+	for (size_t i = 0; i < n; i++)
+		if (add_pkg(out, toml_array_at(pkgs, i), err) < 0)
+			goto bad;
+	if (meta && join_metadata(out, meta, err) < 0)
+		goto bad;
+	out->doc = doc;
+	return 0;
+bad:
+	free(out->pkgs);
+	toml_free(doc);
+	memset(out, 0, sizeof(*out));
+	return -1;
+}
+
+/* Read all of fd, at most LOCKFILE_SIZE_MAX bytes. */
+static int read_all(char **out, size_t *outlen, int fd, lock_error *err)
+{
+	size_t cap = 64 * 1024, len = 0;
+	char *p = malloc(cap);
+
+	if (!p)
+		return fail(err, 0, "out of memory");
+	for (;;) {
+		if (len == cap) {
+			if (cap > LOCKFILE_SIZE_MAX) {
+				free(p);
+				return fail(err, 0, "larger than %zu MiB",
+				            LOCKFILE_SIZE_MAX >> 20);
+			}
+			char *q = realloc(p, cap * 2);
+			if (!q) {
+				free(p);
+				return fail(err, 0, "out of memory");
+			}
+			p = q;
+			cap *= 2;
+		}
+		ssize_t r = read(fd, p + len, cap - len);
+		if (r < 0) {
+			if (errno == EINTR)
+				continue;
+			int e = errno;
+			free(p);
+			return fail(err, 0, "%s", strerror(e));
+		}
+		if (r == 0)
+			break;
+		len += (size_t)r;
+	}
+	if (len > LOCKFILE_SIZE_MAX) {
+		free(p);
+		return fail(err, 0, "larger than %zu MiB",
+		            LOCKFILE_SIZE_MAX >> 20);
+	}
+	*out = p;
+	*outlen = len;
+	return 0;
+}
+
+int lockfile_read(lockfile *out, const char *path, lock_error *err)
+{
+	int fd = 0, rc;
+	char *text = NULL;
+	size_t len = 0;
+	struct stat st;
+
+	memset(out, 0, sizeof(*out));
+	memset(err, 0, sizeof(*err));
+	if (strcmp(path, "-") != 0) {
+		fd = open(path, O_RDONLY | O_CLOEXEC);
+		if (fd < 0)
+			return fail(err, 0, "%s", strerror(errno));
+		if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+			close(fd);
+			return fail(err, 0, "not a regular file");
+		}
+		if ((uint64_t)st.st_size > LOCKFILE_SIZE_MAX) {
+			close(fd);
+			return fail(err, 0, "larger than %zu MiB",
+			            LOCKFILE_SIZE_MAX >> 20);
+		}
+	}
+	rc = read_all(&text, &len, fd, err);
+	if (fd != 0)
+		close(fd);
+	if (rc < 0)
+		return -1;
+	rc = lockfile_parse(out, text, len, err);
+	free(text);
+	return rc;
+}
+
+void lockfile_free(lockfile *lf)
+{
+	if (!lf)
+		return;
+	free(lf->pkgs);
+	toml_free(lf->doc);
+	memset(lf, 0, sizeof(*lf));
+}

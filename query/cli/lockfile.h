@@ -1,0 +1,65 @@
+/*
+ * lockfile.h — Cargo.lock reader: formats v1 (checksums in [metadata])
+ * through v4, into a flat list of packages.
+ *
+ * Ownership: a lockfile owns its parsed TOML document; every string of a
+ * lock_pkg points into it and stays valid until lockfile_free().
+ *
+ * Invariants:
+ *   - Every package has a non-empty name and a version that parses as
+ *     semver (schema/version.h); neither contains a NUL byte. A lockfile
+ *     breaking this is rejected as a whole, with the line of the culprit.
+ *   - `crates_io` is set exactly when the source is the crates.io git
+ *     index or sparse index URL; path packages (no source), git packages
+ *     and other registries are kept in the list (they count as
+ *     dependencies) but never matched against advisories.
+ *   - Sizes are capped: LOCKFILE_SIZE_MAX bytes, LOCKFILE_PKGS_MAX
+ *     packages.
+ */
+#ifndef ADVDB_CLI_LOCKFILE_H
+#define ADVDB_CLI_LOCKFILE_H
+
+#include <stddef.h>
+
+#define LOCKFILE_SIZE_MAX ((size_t)64 << 20)
+#define LOCKFILE_PKGS_MAX 200000
+
+#define CRATES_IO_GIT "registry+https://github.com/rust-lang/crates.io-index"
+#define CRATES_IO_SPARSE "sparse+https://index.crates.io/"
+
+typedef struct lock_pkg {
+	const char *name;
+	const char *version;
+	const char *source;         /* NULL for path packages */
+	const char *checksum;       /* NULL when the lockfile has none */
+	unsigned line;              /* where the package's table starts */
+	unsigned crates_io : 1;
+} lock_pkg;
+
+typedef struct lockfile {
+	unsigned format;            /* 1..4 */
+	size_t npkgs;
+	lock_pkg *pkgs;             /* in document order ([root] first, v1) */
+	struct toml_doc *doc;       /* owns every string above */
+} lockfile;
+
+typedef struct lock_error {
+	unsigned line;              /* 1-based; 0 when not tied to a line */
+	char msg[200];
+} lock_error;
+
+/* Parse `len` bytes of Cargo.lock text. Returns 0 and fills *out, or -1
+ * with *err set (and *out zeroed). */
+int lockfile_parse(lockfile *out, const char *text, size_t len,
+                   lock_error *err);
+
+/* Read and parse the file at path ("-" is stdin). Errors as
+ * lockfile_parse, plus I/O and size errors (line 0). */
+int lockfile_read(lockfile *out, const char *path, lock_error *err);
+
+void lockfile_free(lockfile *lf);
+
+/* Is this package source crates.io? (NULL: no) */
+int lockfile_source_is_crates_io(const char *source);
+
+#endif

@@ -1,0 +1,236 @@
+/*
+ * main.c — advdb-query's command line: options, the command, exit codes.
+ * Nothing else lives here; each command is its own file.
+ *
+ * Options may come before or after the command (glibc's getopt_long
+ * permutes argv), so `advdb-query scan x.lock --json` works. The first
+ * operand names the command; one containing '@' means `check`.
+ */
+#include <getopt.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "advdb.h"
+#include "cli.h"
+
+void cli_error(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("advdb-query: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+void cli_warn(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("advdb-query: warning: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+static void usage(FILE *f)
+{
+	fputs(
+"usage: advdb-query [options] check NAME@VERSION...\n"
+"       advdb-query [options] NAME@VERSION...      (short for check)\n"
+"       advdb-query [options] scan LOCKFILE|DIR|-...\n"
+"       advdb-query [-d DB] [--line-buffered] batch  (stdin lines -> JSON)\n"
+"       advdb-query [-d DB] show ID [--json]         (ID, CVE or GHSA)\n"
+"       advdb-query [-d DB] info [--json] [--max-age DAYS [--max-age-strict]]\n"
+"\n"
+"options:\n"
+"  -d, --db DB          the index (default: $ADVDB_DB, else\n"
+"                       $XDG_DATA_HOME/advdb/advdb.lmdb or\n"
+"                       ~/.local/share/advdb/advdb.lmdb)\n"
+"      --json           JSON output (check/scan: cargo audit --json shape;\n"
+"                       scan: one report per lockfile per line)\n"
+"      --os OS          only advisories that apply to this target os\n"
+"      --arch ARCH      only advisories that apply to this target arch\n"
+"      --ignore ID      ignore an advisory (by id, CVE or GHSA alias);\n"
+"                       may be repeated\n"
+"      --deny KIND      fail (exit 1) on warnings too: warnings (all),\n"
+"                       unmaintained, unsound, notice or other; repeatable\n"
+"      --line-buffered  flush output after every line (batch, scan)\n"
+"      --max-age DAYS   warn when the advisories are older than DAYS\n"
+"      --max-age-strict with --max-age: that is an error (exit 2)\n"
+"  -j, --jobs N         scan threads (default: one per core)\n"
+"  -h, --help           this text\n"
+"  -V, --version        the version\n"
+"\n"
+"exit status: 0 nothing found, 1 vulnerabilities found (or denied\n"
+"warnings), 2 usage or data error (a bad argument, lockfile or index).\n",
+	      f);
+}
+
+enum {
+	OPT_JSON = 256, OPT_OS, OPT_ARCH, OPT_IGNORE, OPT_DENY,
+	OPT_LINEBUF, OPT_MAXAGE, OPT_MAXAGE_STRICT
+};
+
+static const struct option longopts[] = {
+	{ "db", required_argument, NULL, 'd' },
+	{ "json", no_argument, NULL, OPT_JSON },
+	{ "os", required_argument, NULL, OPT_OS },
+	{ "arch", required_argument, NULL, OPT_ARCH },
+	{ "ignore", required_argument, NULL, OPT_IGNORE },
+	{ "deny", required_argument, NULL, OPT_DENY },
+	{ "line-buffered", no_argument, NULL, OPT_LINEBUF },
+	{ "max-age", required_argument, NULL, OPT_MAXAGE },
+	{ "max-age-strict", no_argument, NULL, OPT_MAXAGE_STRICT },
+	{ "jobs", required_argument, NULL, 'j' },
+	{ "help", no_argument, NULL, 'h' },
+	{ "version", no_argument, NULL, 'V' },
+	{ NULL, 0, NULL, 0 }
+};
+
+static int parse_deny(unsigned *deny, const char *s)
+{
+	static const struct { const char *name; unsigned bit; } kinds[] = {
+		{ "warnings", DENY_WARNINGS },
+		{ "unmaintained", DENY_UNMAINTAINED },
+		{ "unsound", DENY_UNSOUND },
+		{ "notice", DENY_NOTICE },
+		{ "other", DENY_OTHER },
+	};
+	for (size_t i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++)
+		if (strcmp(s, kinds[i].name) == 0) {
+			*deny |= kinds[i].bit;
+			return 0;
+		}
+	return -1;
+}
+
+static int parse_long(long *out, const char *s, long max)
+{
+	char *end;
+	long v;
+
+	if (!*s)
+		return -1;
+	v = strtol(s, &end, 10);
+	if (*end || v < 0 || v > max)
+		return -1;
+	*out = v;
+	return 0;
+}
+
+static int usage_error(const char *fmt, const char *arg)
+{
+	fputs("advdb-query: ", stderr);
+	fprintf(stderr, fmt, arg);
+	fputs("\n", stderr);
+	usage(stderr);
+	return EXIT_ERROR;
+}
+
+int main(int argc, char **argv)
+{
+	static cli_opts o;  /* large (ignore list); not on the stack */
+	const char *nc = getenv("NO_COLOR");
+	int c;
+	long v;
+
+	o.max_age_days = -1;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "d:j:hV", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'd':
+			o.db_path = optarg;
+			break;
+		case OPT_JSON:
+			o.json = 1;
+			break;
+		case OPT_OS:
+			o.os = optarg;
+			break;
+		case OPT_ARCH:
+			o.arch = optarg;
+			break;
+		case OPT_IGNORE:
+			if (o.nignore >= CLI_IGNORE_MAX)
+				return usage_error("too many --ignore (at most "
+				                   "1024)%s", "");
+			o.ignore[o.nignore++] = optarg;
+			break;
+		case OPT_DENY:
+			if (parse_deny(&o.deny, optarg) < 0)
+				return usage_error("--deny %s: expected warnings, "
+				                   "unmaintained, unsound, notice or "
+				                   "other", optarg);
+			break;
+		case OPT_LINEBUF:
+			o.line_buffered = 1;
+			break;
+		case OPT_MAXAGE:
+			if (parse_long(&v, optarg, 1000000) < 0)
+				return usage_error("--max-age %s: expected a "
+				                   "number of days", optarg);
+			o.max_age_days = v;
+			break;
+		case OPT_MAXAGE_STRICT:
+			o.max_age_strict = 1;
+			break;
+		case 'j':
+			if (parse_long(&v, optarg, 1024) < 0 || v == 0)
+				return usage_error("--jobs %s: expected 1..1024",
+				                   optarg);
+			o.jobs = (int)v;
+			break;
+		case 'h':
+			usage(stdout);
+			return fflush(stdout) == 0 ? EXIT_CLEAN : EXIT_ERROR;
+		case 'V':
+			printf("advdb-query %s\n", ADVDB_VERSION);
+			return fflush(stdout) == 0 ? EXIT_CLEAN : EXIT_ERROR;
+		default:
+			if (optopt && optopt < 256)
+				return usage_error("bad option -%s",
+				                   (char[]){ (char)optopt, 0 });
+			return usage_error("bad option %s", argv[optind - 1]);
+		}
+	}
+	if (o.max_age_strict && o.max_age_days < 0)
+		return usage_error("--max-age-strict needs --max-age%s", "");
+	if (optind >= argc)
+		return usage_error("no command given%s", "");
+	if ((size_t)(argc - optind) > CLI_ARGS_MAX)
+		return usage_error("too many operands%s", "");
+
+	o.color = isatty(STDOUT_FILENO) && nc == NULL;
+	const char *cmd = argv[optind];
+	int (*run)(const cli_opts *) = NULL;
+	if (!strcmp(cmd, "check"))
+		run = cmd_check;
+	else if (!strcmp(cmd, "scan"))
+		run = cmd_scan;
+	else if (!strcmp(cmd, "batch"))
+		run = cmd_batch;
+	else if (!strcmp(cmd, "show"))
+		run = cmd_show;
+	else if (!strcmp(cmd, "info"))
+		run = cmd_info;
+	if (run) {
+		o.args = argv + optind + 1;
+		o.nargs = (size_t)(argc - optind - 1);
+	} else if (strchr(cmd, '@')) {
+		run = cmd_check;
+		o.args = argv + optind;
+		o.nargs = (size_t)(argc - optind);
+	} else {
+		return usage_error("unknown command '%s'", cmd);
+	}
+	if (o.line_buffered)
+		setvbuf(stdout, NULL, _IOLBF, 0);
+	return run(&o);
+}

@@ -1,0 +1,48 @@
+/*
+ * report.h — rendering findings: the human report and the JSON report in
+ * the shape of `cargo audit --json` (rustsec's Report: database, lockfile,
+ * settings, vulnerabilities {found, count, list}, warnings {kind: [...]}).
+ * Also the pieces `show` reuses: one advisory as JSON, or as text.
+ *
+ * Everything is rendered into a buf, never straight to stdout, so scans
+ * can render in parallel and print in order. Text from the index is
+ * treated as hostile: in human output, control characters (terminal
+ * escapes included) are replaced; JSON strings are escaped by json.c.
+ */
+#ifndef ADVDB_CLI_REPORT_H
+#define ADVDB_CLI_REPORT_H
+
+#include <stddef.h>
+#include "advdb.h"
+#include "audit.h"
+#include "buf.h"
+#include "json.h"
+#include "session.h"
+
+typedef struct report_in {
+	const char *path;           /* lockfile path; NULL for `check` */
+	size_t ndeps;               /* packages in the lockfile / given */
+	const findings *f;
+} report_in;
+
+/* One JSON report and a newline. Returns 0, or a libadvdb error when an
+ * advisory cannot be fetched (message via advdb_last_error). */
+int report_json(buf *out, const session *s, const report_in *r);
+
+/* The human report. Returns as report_json. */
+int report_human(buf *out, const session *s, const report_in *r);
+
+/* rustsec's advisory Metadata object, Versions object, and Affected
+ * object (null when the advisory restricts nothing) as JSON values. */
+void report_advisory_json(json *j, const advdb_advisory *a);
+void report_versions_json(json *j, const advdb_advisory *a);
+void report_affected_json(json *j, const advdb_advisory *a);
+
+/* Text from the index, with control characters replaced by '?' (newlines
+ * kept when keep_nl). */
+void report_text(buf *out, const char *s, int keep_nl);
+
+/* ANSI colour around text when on. */
+void report_color(buf *out, int on, const char *code, const char *text);
+
+#endif

@@ -1,0 +1,154 @@
+/*
+ * session.c — opening the index for a command (see session.h). Every way
+ * the index can fail to open is EXIT_ERROR with libadvdb's message, never
+ * a finding.
+ */
+#include "session.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "dbpath.h"
+
+const char *kind_name(advdb_kind k)
+{
+	switch (k) {
+	case ADVDB_KIND_VULNERABILITY: return "vulnerability";
+	case ADVDB_KIND_UNMAINTAINED: return "unmaintained";
+	case ADVDB_KIND_UNSOUND: return "unsound";
+	case ADVDB_KIND_NOTICE: return "notice";
+	default: return "other";
+	}
+}
+
+const char *severity_name(advdb_severity s)
+{
+	switch (s) {
+	case ADVDB_SEV_LOW: return "low";
+	case ADVDB_SEV_MEDIUM: return "medium";
+	case ADVDB_SEV_HIGH: return "high";
+	case ADVDB_SEV_CRITICAL: return "critical";
+	default: return "none";
+	}
+}
+
+static int add_ignored(session *s, const char *id)
+{
+	if (strlen(id) >= ADVDB_ID_MAX)
+		return 0;               /* no id is that long: matches nothing */
+	for (size_t i = 0; i < s->nignored; i++)
+		if (strcmp(s->ignored[i], id) == 0)
+			return 0;
+	memcpy(s->ignored[s->nignored++], id, strlen(id) + 1);
+	return 0;
+}
+
+/* Each --ignore counts as itself and, when it names an advisory or an
+ * alias of one, as that advisory's id. */
+static int resolve_ignores(session *s, const cli_opts *o)
+{
+	if (!o->nignore)
+		return 0;
+	s->ignored = calloc(o->nignore * 2, sizeof(*s->ignored));
+	if (!s->ignored) {
+		cli_error("out of memory");
+		return -1;
+	}
+	for (size_t i = 0; i < o->nignore; i++) {
+		advdb_advisory *a = NULL;
+		add_ignored(s, o->ignore[i]);
+		int rc = advdb_advisory_get(&a, s->db, o->ignore[i]);
+		if (rc == ADVDB_OK) {
+			const char *id = advdb_advisory_field(a, ADVDB_F_ID);
+			if (id)
+				add_ignored(s, id);
+			advdb_advisory_free(a);
+		} else if (rc == ADVDB_ENOTFOUND) {
+			cli_warn("--ignore %s: no such advisory or alias in the "
+			         "index", o->ignore[i]);
+		} else {
+			cli_error("--ignore %s: %s", o->ignore[i],
+			          advdb_last_error(s->db));
+			return -1;
+		}
+	}
+	return 0;
+}
+
+int session_open(session *s, const cli_opts *o, int with_cache)
+{
+	char path[4096], err[512];
+	const char *p = o->db_path;
+	int rc;
+
+	memset(s, 0, sizeof(*s));
+	s->opts = o;
+	s->q.os = o->os;
+	s->q.arch = o->arch;
+	if (!p) {
+		if (dbpath_default(path, sizeof(path)) < 0) {
+			cli_error("no index given: use -d DB or set ADVDB_DB "
+			          "(HOME is not set either)");
+			return EXIT_ERROR;
+		}
+		p = path;
+	}
+	err[0] = '\0';
+	rc = advdb_open(&s->db, p, 0, err, sizeof(err));
+	if (rc != ADVDB_OK) {
+		cli_error("%s", err[0] ? err : advdb_strerror(rc));
+		s->db = NULL;
+		return EXIT_ERROR;
+	}
+	rc = advdb_info_get(&s->info, s->db);
+	if (rc != ADVDB_OK) {
+		cli_error("%s: %s", p, advdb_last_error(s->db));
+		goto fail;
+	}
+	if (resolve_ignores(s, o) < 0)
+		goto fail;
+	if (o->max_age_days >= 0) {
+		time_t now = time(NULL);
+		int64_t age = s->info.source_time > 0
+		                  ? ((int64_t)now - s->info.source_time) / 86400
+		                  : -1;
+		if (age < 0 || age > o->max_age_days) {
+			if (age < 0)
+				cli_warn("the index does not record its source's "
+				         "commit time");
+			else
+				cli_warn("the advisories are %lld days old (more "
+				         "than --max-age %ld)", (long long)age,
+				         o->max_age_days);
+			if (o->max_age_strict)
+				goto fail;
+		}
+	}
+	if (with_cache && dcache_new(&s->cache, s->db, &s->q, 4u << 20) !=
+	                      ADVDB_OK) {
+		cli_error("out of memory");
+		goto fail;
+	}
+	return EXIT_CLEAN;
+fail:
+	session_close(s);
+	return EXIT_ERROR;
+}
+
+void session_close(session *s)
+{
+	dcache_free(s->cache);
+	free(s->ignored);
+	if (s->db)
+		advdb_close(s->db);
+	memset(s, 0, sizeof(*s));
+}
+
+int session_ignored(const session *s, const char *id)
+{
+	for (size_t i = 0; i < s->nignored; i++)
+		if (strcmp(s->ignored[i], id) == 0)
+			return 1;
+	return 0;
+}

@@ -1,0 +1,41 @@
+/*
+ * session.h — one run's read-only context over an open index: the handle,
+ * the lookup scope (--os/--arch), the --ignore list resolved to advisory
+ * ids, the index's info, and (for scans) the decision cache.
+ *
+ * Invariant: after session_open() nothing in a session changes until
+ * session_close(), so scan workers share one without locking (the handle
+ * and the cache are thread-safe themselves).
+ */
+#ifndef ADVDB_CLI_SESSION_H
+#define ADVDB_CLI_SESSION_H
+
+#include <stddef.h>
+#include "advdb.h"
+#include "cache.h"
+#include "cli.h"
+
+typedef struct session {
+	const cli_opts *opts;
+	advdb *db;
+	advdb_query q;
+	advdb_info info;
+	char (*ignored)[ADVDB_ID_MAX];  /* ids given and ids they resolve to */
+	size_t nignored;
+	dcache *cache;                  /* NULL unless asked for */
+} session;
+
+/* Open the index named by o (-d, else the default path), read its info,
+ * resolve --ignore, check --max-age; with_cache makes a decision cache.
+ * Prints its own errors. Returns EXIT_CLEAN or EXIT_ERROR. */
+int session_open(session *s, const cli_opts *o, int with_cache);
+void session_close(session *s);
+
+/* Is this advisory id ignored? */
+int session_ignored(const session *s, const char *id);
+
+/* Lower-case names of advdb_kind and advdb_severity. */
+const char *kind_name(advdb_kind k);
+const char *severity_name(advdb_severity s);
+
+#endif
