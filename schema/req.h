@@ -67,7 +67,8 @@ int interval_contains(const interval *iv, const version *v);
  * unaffected together, in any order). n == 0 means every version is
  * vulnerable: one range with neither bound. Writes at most `cap` ranges to
  * out and their count to *nout. Returns 0, or -1 with a message in err when
- * two intervals overlap or the result does not fit in cap. */
+ * two intervals overlap or the result does not fit in cap. At most n + 1
+ * ranges result (n == 0 gives 1), so cap = n + 1 always suffices. */
 int req_vulnerable(range *out, size_t cap, size_t *nout,
                    const interval *unaffected, size_t n,
                    char *err, size_t errcap);
