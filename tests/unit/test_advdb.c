@@ -1,0 +1,1189 @@
+/*
+ * test_advdb.c — libadvdb (query/advdb.h) against small indexes built here
+ * with compiler/writer.h from hand-made adv_records, and against damaged
+ * files made from them.
+ *
+ * The fixture is one index of a dozen advisories chosen to hit every rule
+ * of a lookup: several ranges per advisory, bounds exactly at introduced
+ * and fixed, prereleases, a withdrawn one, os/arch restrictions, each
+ * informational kind, one toolchain advisory, and a package with more
+ * matches than a small array holds. Expected answers are written from the
+ * ranges in the fixture, never read back from the library.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <cmocka.h>
+#include <lmdb.h>
+
+#include "advdb.h"
+#include "layout.h"
+#include "record.h"
+#include "version.h"
+#include "writer.h"
+
+#define COMMIT "0123456789abcdef0123456789abcdef01234567"
+#define COMMIT_TIME 1700000000
+
+/* ---- the fixture ---- */
+
+typedef struct spec {
+	const char *id, *pkg;
+	int rust;                    /* toolchain collection */
+	const char *withdrawn;
+	const char *informational;
+	uint8_t info, sev;
+	uint16_t score;
+	const char *os[3], *arch[3], *aliases[3];
+	const char *ranges[3][2];    /* {introduced, fixed}, NULL: unbounded */
+	int nranges;
+	int functions;
+} spec;
+
+static const spec SPECS[] = {
+	{ "RUSTSEC-2020-0001", "alpha", 0, NULL, NULL, ADV_INFO_NONE,
+	  ADV_SEV_HIGH, 75, { NULL }, { NULL },
+	  { "CVE-2020-1111", "GHSA-aaaa-bbbb-cccc", NULL },
+	  { { NULL, "1.2.3" }, { "2.0.0", "2.1.0" } }, 2, 1 },
+	{ "RUSTSEC-2020-0002", "alpha", 0, NULL, "unsound", ADV_INFO_UNSOUND,
+	  ADV_SEV_NONE, 0, { NULL }, { NULL }, { "CVE-2020-2222", NULL },
+	  { { "1.0.0-alpha.1", "1.0.0" } }, 1, 0 },
+	{ "RUSTSEC-2021-0001", "alpha", 0, "2021-05-01", NULL, ADV_INFO_NONE,
+	  ADV_SEV_LOW, 30, { NULL }, { NULL }, { NULL },
+	  { { NULL, NULL } }, 1, 0 },
+	{ "RUSTSEC-2021-0002", "beta", 0, NULL, NULL, ADV_INFO_NONE,
+	  ADV_SEV_CRITICAL, 98, { "windows", NULL }, { NULL }, { NULL },
+	  { { NULL, "0.5.0" } }, 1, 0 },
+	{ "RUSTSEC-2021-0003", "beta", 0, NULL, NULL, ADV_INFO_NONE,
+	  ADV_SEV_MEDIUM, 55, { "linux", "macos", NULL }, { "x86", NULL },
+	  { NULL }, { { NULL, NULL } }, 1, 0 },
+	{ "RUSTSEC-2022-0001", "gamma", 0, NULL, "unmaintained",
+	  ADV_INFO_UNMAINTAINED, ADV_SEV_NONE, 0, { NULL }, { NULL }, { NULL },
+	  { { NULL, NULL } }, 1, 0 },
+	{ "RUSTSEC-2022-0002", "gamma", 0, NULL, "notice", ADV_INFO_NOTICE,
+	  ADV_SEV_NONE, 0, { NULL }, { NULL }, { NULL },
+	  { { NULL, NULL } }, 1, 0 },
+	{ "RUSTSEC-2022-0003", "gamma", 0, NULL, "remote-only",
+	  ADV_INFO_OTHER, ADV_SEV_NONE, 0, { NULL }, { NULL }, { NULL },
+	  { { NULL, NULL } }, 1, 0 },
+	{ "CVE-2018-1000657", "std", 1, NULL, NULL, ADV_INFO_NONE,
+	  ADV_SEV_CRITICAL, 98, { NULL }, { NULL }, { NULL },
+	  { { "1.3.0", "1.22.0" } }, 1, 0 },
+	{ "RUSTSEC-2023-0001", "delta", 0, NULL, NULL, ADV_INFO_NONE,
+	  ADV_SEV_NONE, 0, { NULL }, { NULL }, { NULL },
+	  { { NULL, NULL } }, 1, 0 },
+	{ "RUSTSEC-2023-0002", "delta", 0, NULL, NULL, ADV_INFO_NONE,
+	  ADV_SEV_NONE, 0, { NULL }, { NULL }, { NULL },
+	  { { NULL, NULL } }, 1, 0 },
+	{ "RUSTSEC-2023-0003", "delta", 0, NULL, NULL, ADV_INFO_NONE,
+	  ADV_SEV_NONE, 0, { NULL }, { NULL }, { NULL },
+	  { { NULL, "9.0.0" } }, 1, 0 },
+	{ "RUSTSEC-2023-0004", "delta", 0, NULL, NULL, ADV_INFO_NONE,
+	  ADV_SEV_NONE, 0, { NULL }, { NULL }, { NULL },
+	  { { "0.1.0", NULL } }, 1, 0 },
+	{ "RUSTSEC-2023-0005", "delta", 0, NULL, NULL, ADV_INFO_NONE,
+	  ADV_SEV_NONE, 0, { NULL }, { NULL }, { NULL },
+	  { { NULL, NULL } }, 1, 0 },
+};
+#define NSPECS (sizeof SPECS / sizeof SPECS[0])
+
+/* An adv_record and the storage it points into. */
+typedef struct built {
+	adv_record r;
+	range ranges[3];
+	adv_function fn;
+	const char *fn_reqs[2];
+	const char *patched[1];
+	const char *refs[2];
+	const char *cats[1];
+	const char *kws[2];
+	const char *related[1];
+	char path[128];
+} built;
+
+static uint32_t count(const char *const *v, size_t cap)
+{
+	uint32_t n = 0;
+
+	while (n < cap && v[n])
+		n++;
+	return n;
+}
+
+static void set_version(version *v, const char *s)
+{
+	const char *why = NULL;
+
+	assert_int_equal(version_parse(v, s, strlen(s), &why), 0);
+}
+
+static void build(built *b, const spec *s)
+{
+	int i;
+
+	memset(b, 0, sizeof *b);
+	snprintf(b->path, sizeof b->path, "%s/%s/%s.md",
+	         s->rust ? "rust" : "crates", s->pkg, s->id);
+	b->r.id = s->id;
+	b->r.package = s->pkg;
+	b->r.source = "rustsec";
+	b->r.path = b->path;
+	b->r.date = "2020-01-02";
+	b->r.withdrawn = s->withdrawn;
+	b->r.url = "https://example.org/advisory";
+	b->r.title = "A title";
+	b->r.description = "A description\nof two lines.";
+	b->r.license = "CC0-1.0";
+	b->r.informational = s->informational;
+	b->r.cvss = s->score ? "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H"
+	                     : NULL;
+	b->r.modified = 1600000000;
+	b->r.cvss_score10 = s->score;
+	b->r.collection = s->rust ? ADV_RUST : ADV_CRATES;
+	b->r.info = s->info;
+	b->r.severity = s->sev;
+	b->r.aliases.v = (const char **)s->aliases;
+	b->r.aliases.n = count(s->aliases, 3);
+	b->r.os.v = (const char **)s->os;
+	b->r.os.n = count(s->os, 3);
+	b->r.arch.v = (const char **)s->arch;
+	b->r.arch.n = count(s->arch, 3);
+	b->related[0] = "RUSTSEC-2019-0001";
+	b->r.related.v = b->related;
+	b->r.related.n = 1;
+	b->cats[0] = "memory-corruption";
+	b->r.categories.v = b->cats;
+	b->r.categories.n = 1;
+	b->kws[0] = "overflow";
+	b->kws[1] = "heap";
+	b->r.keywords.v = b->kws;
+	b->r.keywords.n = 2;
+	b->refs[0] = "https://example.org/ref1";
+	b->refs[1] = "https://example.org/ref2";
+	b->r.references.v = b->refs;
+	b->r.references.n = 2;
+	for (i = 0; i < s->nranges; i++) {
+		if (s->ranges[i][0]) {
+			b->ranges[i].has_introduced = 1;
+			set_version(&b->ranges[i].introduced, s->ranges[i][0]);
+		}
+		if (s->ranges[i][1]) {
+			b->ranges[i].has_fixed = 1;
+			set_version(&b->ranges[i].fixed, s->ranges[i][1]);
+		}
+	}
+	b->r.ranges = b->ranges;
+	b->r.nranges = (uint32_t)s->nranges;
+	if (s->nranges == 1 && s->ranges[0][1] && !s->ranges[0][0]) {
+		b->patched[0] = s->ranges[0][1];
+		b->r.patched.v = b->patched;
+		b->r.patched.n = 1;
+	}
+	if (s->functions) {
+		b->fn.path = "alpha::parse";
+		b->fn_reqs[0] = "< 1.2.3";
+		b->fn_reqs[1] = ">= 2.0.0, < 2.1.0";
+		b->fn.reqs.v = b->fn_reqs;
+		b->fn.reqs.n = 2;
+		b->r.functions = &b->fn;
+		b->r.nfunctions = 1;
+	}
+}
+
+typedef struct fixture {
+	char dir[64];
+	char db[128];
+	advdb *h;
+} fixture;
+
+static void write_index(const char *target, size_t n)
+{
+	writer *w = NULL;
+	writer_stats st;
+	char err[512] = "";
+	built *b = calloc(1, sizeof *b);
+	size_t i;
+
+	assert_non_null(b);
+	assert_int_equal(writer_open(&w, target, err, sizeof err), 0);
+	for (i = 0; i < n; i++) {
+		build(b, &SPECS[i]);
+		if (writer_add(w, &b->r, "rustsec", b->path, NULL, err,
+		               sizeof err) != 0)
+			fail_msg("writer_add %s: %s", SPECS[i].id, err);
+	}
+	assert_int_equal(writer_set_source(w, "rustsec", COMMIT, COMMIT_TIME),
+	                 0);
+	if (writer_commit(w, &st, err, sizeof err) != 0)
+		fail_msg("writer_commit: %s", err);
+	writer_close(w);
+	free(b);
+}
+
+static int setup(void **state)
+{
+	fixture *f = calloc(1, sizeof *f);
+	char err[512] = "";
+
+	if (!f)
+		return -1;
+	snprintf(f->dir, sizeof f->dir, "/tmp/test_advdb.XXXXXX");
+	if (!mkdtemp(f->dir))
+		return -1;
+	snprintf(f->db, sizeof f->db, "%s/index.lmdb", f->dir);
+	write_index(f->db, NSPECS);
+	if (advdb_open(&f->h, f->db, 0, err, sizeof err) != 0) {
+		fprintf(stderr, "advdb_open: %s\n", err);
+		return -1;
+	}
+	*state = f;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	fixture *f = *state;
+	char cmd[256];
+
+	if (!f)
+		return 0;
+	advdb_close(f->h);
+	snprintf(cmd, sizeof cmd, "rm -rf '%s'", f->dir);
+	if (system(cmd) != 0)
+		fprintf(stderr, "could not remove %s\n", f->dir);
+	free(f);
+	return 0;
+}
+
+/* ---- lookup ---- */
+
+/* Look up and compare the ids found, in order, with a space-separated
+ * list ("" for none). */
+static void expect_ids(advdb *h, const char *name, const char *ver,
+                       const advdb_query *q, const char *want)
+{
+	advdb_match m[16];
+	size_t n = 99, i;
+	char got[512] = "";
+	int rc = advdb_lookup(m, 16, &n, h, name, ver, q);
+
+	if (rc != 0)
+		fail_msg("%s@%s: %s (%s)", name, ver, advdb_strerror(rc),
+		         advdb_last_error(h));
+	for (i = 0; i < n; i++) {
+		if (i)
+			strcat(got, " ");
+		strcat(got, m[i].id);
+	}
+	if (strcmp(got, want) != 0)
+		fail_msg("%s@%s: got [%s], want [%s]", name, ver, got, want);
+}
+
+static void test_lookup__ranges_and_bounds(void **state)
+{
+	fixture *f = *state;
+
+	expect_ids(f->h, "alpha", "0.1.0", NULL, "RUSTSEC-2020-0001");
+	expect_ids(f->h, "alpha", "1.2.2", NULL, "RUSTSEC-2020-0001");
+	/* fixed is exclusive, introduced inclusive */
+	expect_ids(f->h, "alpha", "1.2.3", NULL, "");
+	expect_ids(f->h, "alpha", "1.9.9", NULL, "");
+	expect_ids(f->h, "alpha", "2.0.0", NULL, "RUSTSEC-2020-0001");
+	expect_ids(f->h, "alpha", "2.0.9", NULL, "RUSTSEC-2020-0001");
+	expect_ids(f->h, "alpha", "2.1.0", NULL, "");
+	expect_ids(f->h, "alpha", "3.0.0", NULL, "");
+	/* build metadata is ignored */
+	expect_ids(f->h, "alpha", "1.2.3+build.5", NULL, "");
+	expect_ids(f->h, "alpha", "2.0.0+x", NULL, "RUSTSEC-2020-0001");
+}
+
+static void test_lookup__prereleases(void **state)
+{
+	fixture *f = *state;
+
+	expect_ids(f->h, "alpha", "1.2.3-rc.1", NULL, "RUSTSEC-2020-0001");
+	expect_ids(f->h, "alpha", "2.0.0-rc.1", NULL, "");
+	expect_ids(f->h, "alpha", "2.1.0-rc.1", NULL, "RUSTSEC-2020-0001");
+	expect_ids(f->h, "alpha", "1.0.0-alpha.0", NULL, "RUSTSEC-2020-0001");
+	expect_ids(f->h, "alpha", "1.0.0-alpha.1", NULL,
+	           "RUSTSEC-2020-0001 RUSTSEC-2020-0002");
+	expect_ids(f->h, "alpha", "1.0.0-beta", NULL,
+	           "RUSTSEC-2020-0001 RUSTSEC-2020-0002");
+	expect_ids(f->h, "alpha", "1.0.0", NULL, "RUSTSEC-2020-0001");
+}
+
+static void test_lookup__match_fields(void **state)
+{
+	fixture *f = *state;
+	advdb_match m[4];
+	size_t n = 0;
+
+	assert_int_equal(advdb_lookup(m, 4, &n, f->h, "alpha", "1.0.0-rc.1",
+	                              NULL), 0);
+	assert_int_equal(n, 2);
+	assert_string_equal(m[0].id, "RUSTSEC-2020-0001");
+	assert_int_equal(m[0].kind, ADVDB_KIND_VULNERABILITY);
+	assert_int_equal(m[0].severity, ADVDB_SEV_HIGH);
+	assert_int_equal(m[0].cvss_score10, 75);
+	assert_int_equal(m[0].withdrawn, 0);
+	assert_int_equal(m[0].has_functions, 1);
+	assert_string_equal(m[1].id, "RUSTSEC-2020-0002");
+	assert_int_equal(m[1].kind, ADVDB_KIND_UNSOUND);
+	assert_int_equal(m[1].severity, ADVDB_SEV_NONE);
+	assert_int_equal(m[1].cvss_score10, 0);
+	assert_int_equal(m[1].has_functions, 0);
+}
+
+static void test_lookup__unknown_package(void **state)
+{
+	fixture *f = *state;
+	advdb_match m[2];
+	size_t n = 7;
+
+	assert_int_equal(advdb_lookup(m, 2, &n, f->h, "no-such-crate", "1.0.0",
+	                              NULL), ADVDB_OK);
+	assert_int_equal(n, 0);
+	/* a prefix of a known name is not that name */
+	expect_ids(f->h, "alph", "0.1.0", NULL, "");
+	expect_ids(f->h, "alphaa", "0.1.0", NULL, "");
+}
+
+static void test_lookup__withdrawn(void **state)
+{
+	fixture *f = *state;
+	advdb_query q = { NULL, NULL, ADVDB_Q_WITHDRAWN };
+	advdb_match m[4];
+	size_t n = 0;
+
+	expect_ids(f->h, "alpha", "5.0.0", NULL, "");
+	expect_ids(f->h, "alpha", "5.0.0", &q, "RUSTSEC-2021-0001");
+	expect_ids(f->h, "alpha", "0.1.0", &q,
+	           "RUSTSEC-2020-0001 RUSTSEC-2021-0001");
+	assert_int_equal(advdb_lookup(m, 4, &n, f->h, "alpha", "0.1.0", &q), 0);
+	assert_int_equal(n, 2);
+	assert_int_equal(m[0].withdrawn, 0);
+	assert_int_equal(m[1].withdrawn, 1);
+	assert_int_equal(m[1].severity, ADVDB_SEV_LOW);
+}
+
+static void test_lookup__os_arch(void **state)
+{
+	fixture *f = *state;
+	advdb_query q = { NULL, NULL, 0 };
+
+	/* no target: every advisory applies */
+	expect_ids(f->h, "beta", "0.4.0", &q,
+	           "RUSTSEC-2021-0002 RUSTSEC-2021-0003");
+	expect_ids(f->h, "beta", "0.5.0", &q, "RUSTSEC-2021-0003");
+	q.os = "linux";
+	expect_ids(f->h, "beta", "0.4.0", &q, "RUSTSEC-2021-0003");
+	q.os = "windows";
+	expect_ids(f->h, "beta", "0.4.0", &q, "RUSTSEC-2021-0002");
+	q.os = "freebsd";
+	expect_ids(f->h, "beta", "0.4.0", &q, "");
+	q.os = "linux";
+	q.arch = "x86_64";
+	expect_ids(f->h, "beta", "0.4.0", &q, "");
+	q.arch = "x86";
+	expect_ids(f->h, "beta", "0.4.0", &q, "RUSTSEC-2021-0003");
+	q.os = NULL;  /* 0002 has no arch list: any arch */
+	expect_ids(f->h, "beta", "0.4.0", &q,
+	           "RUSTSEC-2021-0002 RUSTSEC-2021-0003");
+	q.arch = "arm";
+	expect_ids(f->h, "beta", "0.4.0", &q, "RUSTSEC-2021-0002");
+	/* os names compare whole: "linu" is not "linux" */
+	q.arch = NULL;
+	q.os = "linu";
+	expect_ids(f->h, "beta", "0.4.0", &q, "");
+	/* packages without lists ignore the target */
+	q.os = "windows";
+	q.arch = "arm";
+	expect_ids(f->h, "alpha", "0.1.0", &q, "RUSTSEC-2020-0001");
+}
+
+static void test_lookup__informational_kinds(void **state)
+{
+	fixture *f = *state;
+	advdb_match m[4];
+	size_t n = 0;
+
+	assert_int_equal(advdb_lookup(m, 4, &n, f->h, "gamma", "9.9.9", NULL),
+	                 0);
+	assert_int_equal(n, 3);
+	assert_string_equal(m[0].id, "RUSTSEC-2022-0001");
+	assert_int_equal(m[0].kind, ADVDB_KIND_UNMAINTAINED);
+	assert_string_equal(m[1].id, "RUSTSEC-2022-0002");
+	assert_int_equal(m[1].kind, ADVDB_KIND_NOTICE);
+	assert_string_equal(m[2].id, "RUSTSEC-2022-0003");
+	assert_int_equal(m[2].kind, ADVDB_KIND_OTHER);
+}
+
+static void test_lookup__toolchain(void **state)
+{
+	fixture *f = *state;
+	advdb_query q = { NULL, NULL, ADVDB_Q_TOOLCHAIN };
+
+	expect_ids(f->h, "std", "1.21.0", &q, "CVE-2018-1000657");
+	expect_ids(f->h, "std", "1.3.0", &q, "CVE-2018-1000657");
+	expect_ids(f->h, "std", "1.22.0", &q, "");
+	expect_ids(f->h, "std", "1.2.9", &q, "");
+	/* not in the crates collection, and crates not in the toolchain */
+	expect_ids(f->h, "std", "1.21.0", NULL, "");
+	expect_ids(f->h, "alpha", "0.1.0", &q, "");
+}
+
+static void test_lookup__ebufs(void **state)
+{
+	fixture *f = *state;
+	advdb_match m[5];
+	size_t n = 0, i;
+
+	memset(m, 0, sizeof m);
+	assert_int_equal(advdb_lookup(m, 3, &n, f->h, "delta", "1.0.0", NULL),
+	                 ADVDB_EBUFS);
+	assert_int_equal(n, 5);
+	for (i = 0; i < 3; i++) {
+		char want[32];
+
+		snprintf(want, sizeof want, "RUSTSEC-2023-000%zu", i + 1);
+		assert_string_equal(m[i].id, want);
+	}
+	assert_string_equal(m[3].id, "");  /* untouched past cap */
+	assert_true(strlen(advdb_last_error(f->h)) > 0);
+	assert_int_equal(advdb_lookup(NULL, 0, &n, f->h, "delta", "1.0.0",
+	                              NULL), ADVDB_EBUFS);
+	assert_int_equal(n, 5);
+	assert_int_equal(advdb_lookup(m, 5, &n, f->h, "delta", "1.0.0", NULL),
+	                 ADVDB_OK);
+	assert_int_equal(n, 5);
+	/* 0.0.1 is below 0004's introduced 0.1.0 */
+	assert_int_equal(advdb_lookup(m, 5, &n, f->h, "delta", "0.0.1", NULL),
+	                 ADVDB_OK);
+	assert_int_equal(n, 4);
+	/* nothing matched: an empty array is enough */
+	assert_int_equal(advdb_lookup(NULL, 0, &n, f->h, "alpha", "1.2.3",
+	                              NULL), ADVDB_OK);
+	assert_int_equal(n, 0);
+}
+
+static void test_lookup__bad_version(void **state)
+{
+	fixture *f = *state;
+	static const char *const bad[] = {
+		"", "1", "1.2", "01.2.3", "1.2.3-", "1.2.3+", "v1.2.3", " 1.2.3",
+		"1.2.3 ", "1.2.3-01", "1..3", "1.2.3-a..b", "18446744073709551616.0.0",
+		"x.y.z",
+	};
+	advdb_match m[4];
+	size_t n, i;
+	char huge[1000];
+
+	for (i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		n = 42;
+		if (advdb_lookup(m, 4, &n, f->h, "alpha", bad[i], NULL) !=
+		    ADVDB_EVERSION)
+			fail_msg("version \"%s\" was accepted", bad[i]);
+		assert_int_equal(n, 0);
+		assert_true(strlen(advdb_last_error(f->h)) > 0);
+	}
+	memset(huge, '1', sizeof huge - 1);
+	huge[sizeof huge - 1] = '\0';
+	assert_int_equal(advdb_lookup(m, 4, &n, f->h, "alpha", huge, NULL),
+	                 ADVDB_EVERSION);
+}
+
+static void test_lookup__bad_arguments(void **state)
+{
+	fixture *f = *state;
+	advdb_match m[4];
+	advdb_query q = { NULL, NULL, 0x80 };
+	size_t n;
+
+	assert_int_equal(advdb_lookup(m, 4, NULL, f->h, "alpha", "1.0.0", NULL),
+	                 ADVDB_EINVAL);
+	assert_int_equal(advdb_lookup(m, 4, &n, f->h, NULL, "1.0.0", NULL),
+	                 ADVDB_EINVAL);
+	assert_int_equal(advdb_lookup(m, 4, &n, f->h, "alpha", NULL, NULL),
+	                 ADVDB_EINVAL);
+	assert_int_equal(advdb_lookup(m, 4, &n, f->h, "", "1.0.0", NULL),
+	                 ADVDB_EINVAL);
+	assert_int_equal(advdb_lookup(NULL, 4, &n, f->h, "alpha", "1.0.0",
+	                              NULL), ADVDB_EINVAL);
+	assert_int_equal(advdb_lookup(m, 4, &n, f->h, "alpha", "1.0.0", &q),
+	                 ADVDB_EINVAL);
+	assert_int_equal(advdb_lookup(m, 4, &n, NULL, "alpha", "1.0.0", NULL),
+	                 ADVDB_EINVAL);
+}
+
+static void test_lookup__explicit_lengths(void **state)
+{
+	fixture *f = *state;
+	advdb_match m[4];
+	size_t n = 0;
+	const char name[] = { 'a', 'l', 'p', 'h', 'a', 'X', 'Y' };
+	const char ver[] = { '2', '.', '0', '.', '0', '!', '?' };
+	char longname[600];
+
+	assert_int_equal(advdb_lookup_n(m, 4, &n, f->h, name, 5, ver, 5, NULL),
+	                 0);
+	assert_int_equal(n, 1);
+	assert_string_equal(m[0].id, "RUSTSEC-2020-0001");
+	assert_int_equal(advdb_lookup_n(m, 4, &n, f->h, name, 5, ver, 6, NULL),
+	                 ADVDB_EVERSION);
+	/* a name longer than any key is simply unknown */
+	memset(longname, 'a', sizeof longname);
+	assert_int_equal(advdb_lookup_n(m, 4, &n, f->h, longname,
+	                                sizeof longname, "1.0.0", 5, NULL), 0);
+	assert_int_equal(n, 0);
+}
+
+/* ---- threads ---- */
+
+typedef struct tcase {
+	const char *name, *ver;
+	advdb_query q;
+	int rc;
+	size_t n;
+	char ids[256];
+} tcase;
+
+static const struct { const char *name, *ver, *os; unsigned flags; }
+TCASES[] = {
+	{ "alpha", "0.1.0", NULL, 0 }, { "alpha", "1.0.0-alpha.1", NULL, 0 },
+	{ "alpha", "1.2.3", NULL, 0 }, { "alpha", "2.0.0", NULL, 1 },
+	{ "beta", "0.4.0", "linux", 0 }, { "beta", "0.4.0", NULL, 0 },
+	{ "gamma", "1.0.0", NULL, 0 }, { "delta", "1.0.0", NULL, 0 },
+	{ "std", "1.10.0", NULL, ADVDB_Q_TOOLCHAIN }, { "nope", "1.0.0", NULL, 0 },
+	{ "alpha", "1.0", NULL, 0 },
+};
+#define NTCASES (sizeof TCASES / sizeof TCASES[0])
+
+static void run_case(tcase *c, advdb *h, const char *name, const char *ver,
+                     const char *os, unsigned flags)
+{
+	advdb_match m[4];
+	size_t i;
+
+	memset(c, 0, sizeof *c);
+	c->q.os = os;
+	c->q.flags = flags;
+	c->rc = advdb_lookup(m, 4, &c->n, h, name, ver, &c->q);
+	for (i = 0; i < c->n && i < 4; i++) {
+		strcat(c->ids, m[i].id);
+		strcat(c->ids, " ");
+	}
+}
+
+typedef struct targ {
+	advdb *h;
+	const tcase *want;
+	int bad;
+	char err_seen[ADVDB_ID_MAX];
+} targ;
+
+static void *worker(void *p)
+{
+	targ *a = p;
+	tcase got;
+	int round;
+	size_t i;
+
+	for (round = 0; round < 2000; round++) {
+		for (i = 0; i < NTCASES; i++) {
+			run_case(&got, a->h, TCASES[i].name, TCASES[i].ver,
+			         TCASES[i].os, TCASES[i].flags);
+			if (got.rc != a->want[i].rc || got.n != a->want[i].n ||
+			    strcmp(got.ids, a->want[i].ids) != 0)
+				a->bad++;
+		}
+	}
+	/* This thread's last failure was the bad version of the last case. */
+	snprintf(a->err_seen, sizeof a->err_seen, "%s",
+	         advdb_last_error(a->h));
+	return NULL;
+}
+
+static void test_threads__agree_with_single_thread(void **state)
+{
+	fixture *f = *state;
+	tcase want[NTCASES];
+	pthread_t t[4];
+	targ a[4];
+	size_t i;
+
+	for (i = 0; i < NTCASES; i++)
+		run_case(&want[i], f->h, TCASES[i].name, TCASES[i].ver,
+		         TCASES[i].os, TCASES[i].flags);
+	assert_int_equal(want[NTCASES - 1].rc, ADVDB_EVERSION);
+	assert_int_equal(want[7].rc, ADVDB_EBUFS);
+	for (i = 0; i < 4; i++) {
+		a[i].h = f->h;
+		a[i].want = want;
+		a[i].bad = 0;
+		assert_int_equal(pthread_create(&t[i], NULL, worker, &a[i]), 0);
+	}
+	for (i = 0; i < 4; i++) {
+		assert_int_equal(pthread_join(t[i], NULL), 0);
+		assert_int_equal(a[i].bad, 0);
+		assert_non_null(strstr(a[i].err_seen, "1.0"));
+	}
+}
+
+/* Messages are per thread: another thread's failure leaves ours alone. */
+static void *fail_other(void *p)
+{
+	advdb *h = p;
+	advdb_advisory *a = NULL;
+
+	if (advdb_advisory_get(&a, h, "RUSTSEC-0000-OTHER") != ADVDB_ENOTFOUND)
+		return (void *)1;
+	return strstr(advdb_last_error(h), "RUSTSEC-0000-OTHER") ? NULL
+	                                                        : (void *)1;
+}
+
+static void test_threads__last_error_per_thread(void **state)
+{
+	fixture *f = *state;
+	advdb_match m[1];
+	size_t n;
+	pthread_t t;
+	void *res = (void *)2;
+
+	assert_int_equal(advdb_lookup(m, 1, &n, f->h, "alpha", "bogus", NULL),
+	                 ADVDB_EVERSION);
+	assert_non_null(strstr(advdb_last_error(f->h), "bogus"));
+	assert_int_equal(pthread_create(&t, NULL, fail_other, f->h), 0);
+	assert_int_equal(pthread_join(t, &res), 0);
+	assert_null(res);
+	assert_non_null(strstr(advdb_last_error(f->h), "bogus"));
+	assert_null(strstr(advdb_last_error(f->h), "OTHER"));
+}
+
+/* ---- full advisories ---- */
+
+static void test_advisory__by_id_every_accessor(void **state)
+{
+	fixture *f = *state;
+	advdb_advisory *a = NULL;
+	const char *in, *fx;
+	const char *const *reqs;
+	size_t nreqs;
+
+	assert_int_equal(advdb_advisory_get(&a, f->h, "RUSTSEC-2020-0001"), 0);
+	assert_non_null(a);
+	assert_string_equal(advdb_advisory_field(a, ADVDB_F_ID),
+	                    "RUSTSEC-2020-0001");
+	assert_string_equal(advdb_advisory_field(a, ADVDB_F_PACKAGE), "alpha");
+	assert_string_equal(advdb_advisory_field(a, ADVDB_F_TITLE), "A title");
+	assert_string_equal(advdb_advisory_field(a, ADVDB_F_DESCRIPTION),
+	                    "A description\nof two lines.");
+	assert_string_equal(advdb_advisory_field(a, ADVDB_F_DATE),
+	                    "2020-01-02");
+	assert_null(advdb_advisory_field(a, ADVDB_F_WITHDRAWN));
+	assert_string_equal(advdb_advisory_field(a, ADVDB_F_URL),
+	                    "https://example.org/advisory");
+	assert_string_equal(advdb_advisory_field(a, ADVDB_F_LICENSE),
+	                    "CC0-1.0");
+	assert_null(advdb_advisory_field(a, ADVDB_F_INFORMATIONAL));
+	assert_string_equal(advdb_advisory_field(a, ADVDB_F_CVSS),
+	                    "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H");
+	assert_string_equal(advdb_advisory_field(a, ADVDB_F_SOURCE), "rustsec");
+	assert_string_equal(advdb_advisory_field(a, ADVDB_F_PATH),
+	                    "crates/alpha/RUSTSEC-2020-0001.md");
+	assert_string_equal(advdb_advisory_field(a, ADVDB_F_COLLECTION),
+	                    "crates");
+	assert_null(advdb_advisory_field(a, (advdb_field)99));
+
+	assert_int_equal(advdb_advisory_list_len(a, ADVDB_L_ALIASES), 2);
+	assert_string_equal(advdb_advisory_list_at(a, ADVDB_L_ALIASES, 0),
+	                    "CVE-2020-1111");
+	assert_string_equal(advdb_advisory_list_at(a, ADVDB_L_ALIASES, 1),
+	                    "GHSA-aaaa-bbbb-cccc");
+	assert_null(advdb_advisory_list_at(a, ADVDB_L_ALIASES, 2));
+	assert_int_equal(advdb_advisory_list_len(a, ADVDB_L_RELATED), 1);
+	assert_string_equal(advdb_advisory_list_at(a, ADVDB_L_RELATED, 0),
+	                    "RUSTSEC-2019-0001");
+	assert_int_equal(advdb_advisory_list_len(a, ADVDB_L_CATEGORIES), 1);
+	assert_string_equal(advdb_advisory_list_at(a, ADVDB_L_CATEGORIES, 0),
+	                    "memory-corruption");
+	assert_int_equal(advdb_advisory_list_len(a, ADVDB_L_KEYWORDS), 2);
+	assert_string_equal(advdb_advisory_list_at(a, ADVDB_L_KEYWORDS, 1),
+	                    "heap");
+	assert_int_equal(advdb_advisory_list_len(a, ADVDB_L_REFERENCES), 2);
+	assert_string_equal(advdb_advisory_list_at(a, ADVDB_L_REFERENCES, 0),
+	                    "https://example.org/ref1");
+	assert_int_equal(advdb_advisory_list_len(a, ADVDB_L_OS), 0);
+	assert_int_equal(advdb_advisory_list_len(a, ADVDB_L_ARCH), 0);
+	assert_int_equal(advdb_advisory_list_len(a, ADVDB_L_PATCHED), 0);
+	assert_int_equal(advdb_advisory_list_len(a, ADVDB_L_UNAFFECTED), 0);
+	assert_int_equal(advdb_advisory_list_len(a, (advdb_list)99), 0);
+	assert_null(advdb_advisory_list_at(a, (advdb_list)99, 0));
+
+	assert_int_equal(advdb_advisory_kind(a), ADVDB_KIND_VULNERABILITY);
+	assert_int_equal(advdb_advisory_severity(a), ADVDB_SEV_HIGH);
+	assert_int_equal(advdb_advisory_cvss_score10(a), 75);
+	assert_int_equal(advdb_advisory_modified(a), 1600000000);
+
+	assert_int_equal(advdb_advisory_range_count(a), 2);
+	assert_int_equal(advdb_advisory_range(&in, &fx, a, 0), 0);
+	assert_null(in);
+	assert_string_equal(fx, "1.2.3");
+	assert_int_equal(advdb_advisory_range(&in, &fx, a, 1), 0);
+	assert_string_equal(in, "2.0.0");
+	assert_string_equal(fx, "2.1.0");
+	assert_int_equal(advdb_advisory_range(&in, &fx, a, 2),
+	                 ADVDB_ENOTFOUND);
+	assert_null(in);
+	assert_null(fx);
+
+	assert_int_equal(advdb_advisory_function_count(a), 1);
+	assert_string_equal(advdb_advisory_function(a, 0, &nreqs, &reqs),
+	                    "alpha::parse");
+	assert_int_equal(nreqs, 2);
+	assert_string_equal(reqs[0], "< 1.2.3");
+	assert_string_equal(reqs[1], ">= 2.0.0, < 2.1.0");
+	assert_null(advdb_advisory_function(a, 1, &nreqs, &reqs));
+	assert_int_equal(nreqs, 0);
+	advdb_advisory_free(a);
+}
+
+static void test_advisory__other_kinds(void **state)
+{
+	fixture *f = *state;
+	advdb_advisory *a = NULL;
+	const char *in, *fx;
+
+	assert_int_equal(advdb_advisory_get(&a, f->h, "CVE-2018-1000657"), 0);
+	assert_string_equal(advdb_advisory_field(a, ADVDB_F_COLLECTION), "rust");
+	assert_string_equal(advdb_advisory_field(a, ADVDB_F_PACKAGE), "std");
+	assert_int_equal(advdb_advisory_severity(a), ADVDB_SEV_CRITICAL);
+	assert_int_equal(advdb_advisory_range(&in, &fx, a, 0), 0);
+	assert_string_equal(in, "1.3.0");
+	assert_string_equal(fx, "1.22.0");
+	advdb_advisory_free(a);
+
+	assert_int_equal(advdb_advisory_get(&a, f->h, "RUSTSEC-2021-0003"), 0);
+	assert_int_equal(advdb_advisory_list_len(a, ADVDB_L_OS), 2);
+	assert_string_equal(advdb_advisory_list_at(a, ADVDB_L_OS, 1), "macos");
+	assert_int_equal(advdb_advisory_list_len(a, ADVDB_L_ARCH), 1);
+	assert_string_equal(advdb_advisory_list_at(a, ADVDB_L_ARCH, 0), "x86");
+	assert_int_equal(advdb_advisory_range(&in, &fx, a, 0), 0);
+	assert_null(in);
+	assert_null(fx);
+	assert_int_equal(advdb_advisory_function_count(a), 0);
+	advdb_advisory_free(a);
+
+	assert_int_equal(advdb_advisory_get(&a, f->h, "RUSTSEC-2021-0001"), 0);
+	assert_string_equal(advdb_advisory_field(a, ADVDB_F_WITHDRAWN),
+	                    "2021-05-01");
+	advdb_advisory_free(a);
+
+	assert_int_equal(advdb_advisory_get(&a, f->h, "RUSTSEC-2022-0003"), 0);
+	assert_int_equal(advdb_advisory_kind(a), ADVDB_KIND_OTHER);
+	assert_string_equal(advdb_advisory_field(a, ADVDB_F_INFORMATIONAL),
+	                    "remote-only");
+	assert_null(advdb_advisory_field(a, ADVDB_F_CVSS));
+	advdb_advisory_free(a);
+
+	assert_int_equal(advdb_advisory_get(&a, f->h, "RUSTSEC-2021-0002"), 0);
+	assert_int_equal(advdb_advisory_list_len(a, ADVDB_L_PATCHED), 1);
+	assert_string_equal(advdb_advisory_list_at(a, ADVDB_L_PATCHED, 0),
+	                    "0.5.0");
+	advdb_advisory_free(a);
+}
+
+static void test_advisory__by_alias(void **state)
+{
+	fixture *f = *state;
+	advdb_advisory *a = NULL;
+
+	assert_int_equal(advdb_advisory_get(&a, f->h, "CVE-2020-1111"), 0);
+	assert_string_equal(advdb_advisory_field(a, ADVDB_F_ID),
+	                    "RUSTSEC-2020-0001");
+	advdb_advisory_free(a);
+	assert_int_equal(advdb_advisory_get(&a, f->h, "GHSA-aaaa-bbbb-cccc"),
+	                 0);
+	assert_string_equal(advdb_advisory_field(a, ADVDB_F_ID),
+	                    "RUSTSEC-2020-0001");
+	advdb_advisory_free(a);
+	assert_int_equal(advdb_advisory_get(&a, f->h, "CVE-2020-2222"), 0);
+	assert_string_equal(advdb_advisory_field(a, ADVDB_F_ID),
+	                    "RUSTSEC-2020-0002");
+	advdb_advisory_free(a);
+}
+
+static void test_advisory__missing(void **state)
+{
+	fixture *f = *state;
+	advdb_advisory *a = (advdb_advisory *)&a;
+	char big[700];
+
+	assert_int_equal(advdb_advisory_get(&a, f->h, "RUSTSEC-2099-0001"),
+	                 ADVDB_ENOTFOUND);
+	assert_null(a);
+	assert_non_null(strstr(advdb_last_error(f->h), "RUSTSEC-2099-0001"));
+	assert_int_equal(advdb_advisory_get(&a, f->h, ""), ADVDB_ENOTFOUND);
+	memset(big, 'R', sizeof big - 1);
+	big[sizeof big - 1] = '\0';
+	assert_int_equal(advdb_advisory_get(&a, f->h, big), ADVDB_ENOTFOUND);
+	assert_int_equal(advdb_advisory_get(&a, f->h, NULL), ADVDB_EINVAL);
+	assert_int_equal(advdb_advisory_get(NULL, f->h, "X"), ADVDB_EINVAL);
+	/* accessors on NULL are safe */
+	assert_null(advdb_advisory_field(NULL, ADVDB_F_ID));
+	assert_int_equal(advdb_advisory_range_count(NULL), 0);
+	advdb_advisory_free(NULL);
+}
+
+/* ---- iteration, info ---- */
+
+static void test_iter__packages_sorted(void **state)
+{
+	fixture *f = *state;
+	advdb_iter *it = NULL;
+	const char *name;
+	char got[256] = "";
+
+	assert_int_equal(advdb_packages_iter(&it, f->h), 0);
+	while (advdb_iter_next(&name, it) == ADVDB_OK) {
+		strcat(got, name);
+		strcat(got, " ");
+	}
+	assert_string_equal(got, "alpha beta delta gamma ");
+	assert_int_equal(advdb_iter_next(&name, it), ADVDB_ENOTFOUND);
+	assert_null(name);
+	assert_int_equal(advdb_iter_next(&name, it), ADVDB_ENOTFOUND);
+	advdb_iter_free(it);
+	advdb_iter_free(NULL);
+}
+
+static void test_iter__advisories_all_collections(void **state)
+{
+	fixture *f = *state;
+	advdb_iter *it = NULL;
+	const char *name;
+	char prev[512] = "";
+	size_t n = 0, i;
+	int seen[NSPECS] = { 0 };
+
+	assert_int_equal(advdb_advisories_iter(&it, f->h), 0);
+	while (advdb_iter_next(&name, it) == ADVDB_OK) {
+		assert_true(strcmp(prev, name) < 0);
+		snprintf(prev, sizeof prev, "%s", name);
+		for (i = 0; i < NSPECS; i++)
+			if (strcmp(SPECS[i].id, name) == 0)
+				seen[i]++;
+		n++;
+	}
+	assert_int_equal(n, NSPECS);
+	for (i = 0; i < NSPECS; i++)
+		assert_int_equal(seen[i], 1);
+	advdb_iter_free(it);
+}
+
+static void test_info__meta(void **state)
+{
+	fixture *f = *state;
+	advdb_info info;
+	size_t i;
+
+	memset(&info, 0xAB, sizeof info);
+	assert_int_equal(advdb_info_get(&info, f->h), 0);
+	assert_int_equal(info.schema_version, ADVDB_SCHEMA_VERSION);
+	assert_string_equal(info.source_commit, COMMIT);
+	assert_int_equal(info.source_time, COMMIT_TIME);
+	assert_true(info.compile_time > COMMIT_TIME);
+	assert_int_equal(info.advisory_count, NSPECS);
+	assert_true(info.package_count >= 4);
+	assert_true(strlen(info.digest) >= 40);
+	for (i = 0; info.digest[i]; i++)
+		assert_non_null(strchr("0123456789abcdef", info.digest[i]));
+	assert_int_equal(info.nsources, 1);
+	assert_non_null(strstr(info.sources, "rustsec " COMMIT));
+	assert_int_equal(advdb_info_get(NULL, f->h), ADVDB_EINVAL);
+}
+
+/* ---- damaged files ---- */
+
+static void expect_open_fails(const char *path, int code, const char *word)
+{
+	advdb *h = (advdb *)&h;
+	char err[512];
+	int rc;
+
+	memset(err, 'x', sizeof err);
+	rc = advdb_open(&h, path, 0, err, sizeof err);
+	if (rc != code)
+		fail_msg("open %s: got %d (%s), want %d", path, rc, err, code);
+	assert_null(h);
+	assert_non_null(memchr(err, '\0', sizeof err));
+	assert_non_null(strstr(err, path));
+	if (word && !strstr(err, word))
+		fail_msg("open %s: message \"%s\" lacks \"%s\"", path, err, word);
+}
+
+static void copy_file(const char *from, const char *to)
+{
+	FILE *in = fopen(from, "rb"), *out = fopen(to, "wb");
+	char buf[65536];
+	size_t n;
+
+	assert_non_null(in);
+	assert_non_null(out);
+	while ((n = fread(buf, 1, sizeof buf, in)) > 0)
+		assert_int_equal(fwrite(buf, 1, n, out), n);
+	assert_int_equal(fclose(in), 0);
+	assert_int_equal(fclose(out), 0);
+}
+
+static void write_bytes(const char *path, size_t n, uint32_t seed)
+{
+	FILE *out = fopen(path, "wb");
+	size_t i;
+
+	assert_non_null(out);
+	for (i = 0; i < n; i++) {
+		seed = seed * 1103515245u + 12345u;
+		fputc((int)(seed >> 16) & 0xff, out);
+	}
+	assert_int_equal(fclose(out), 0);
+}
+
+static void test_open__missing_dir_empty_random(void **state)
+{
+	fixture *f = *state;
+	char p[256];
+	char small[8];
+	advdb *h = NULL;
+
+	snprintf(p, sizeof p, "%s/absent.lmdb", f->dir);
+	expect_open_fails(p, ADVDB_ENOTFOUND, "no such file");
+	snprintf(p, sizeof p, "%s/absent/deeper.lmdb", f->dir);
+	expect_open_fails(p, ADVDB_ENOTFOUND, NULL);
+	expect_open_fails(f->dir, ADVDB_ENOTDB, "directory");
+	snprintf(p, sizeof p, "%s/empty.lmdb", f->dir);
+	write_bytes(p, 0, 1);
+	expect_open_fails(p, ADVDB_ENOTDB, "empty");
+	snprintf(p, sizeof p, "%s/random.lmdb", f->dir);
+	write_bytes(p, 100, 7);
+	expect_open_fails(p, ADVDB_ENOTDB, NULL);
+	write_bytes(p, 4096, 8);
+	expect_open_fails(p, ADVDB_ENOTDB, NULL);
+	write_bytes(p, 65536, 9);
+	expect_open_fails(p, ADVDB_ENOTDB, NULL);
+	/* a small errbuf is cut, still terminated; NULL is allowed */
+	assert_int_equal(advdb_open(&h, f->dir, 0, small, sizeof small),
+	                 ADVDB_ENOTDB);
+	assert_int_equal(strlen(small), sizeof small - 1);
+	assert_int_equal(advdb_open(&h, f->dir, 0, NULL, 0), ADVDB_ENOTDB);
+	assert_int_equal(advdb_open(NULL, f->db, 0, NULL, 0), ADVDB_EINVAL);
+	assert_int_equal(advdb_open(&h, NULL, 0, NULL, 0), ADVDB_EINVAL);
+	assert_int_equal(advdb_open(&h, f->db, 0x10, NULL, 0), ADVDB_EINVAL);
+	advdb_close(NULL);
+}
+
+/* Pages the index uses, read with raw LMDB as any reader would. */
+static size_t needed_bytes(const char *path)
+{
+	MDB_env *env;
+	MDB_envinfo info;
+	MDB_stat st;
+
+	assert_int_equal(mdb_env_create(&env), 0);
+	assert_int_equal(mdb_env_open(env, path, MDB_RDONLY | MDB_NOSUBDIR |
+	                              MDB_NOLOCK, 0), 0);
+	assert_int_equal(mdb_env_info(env, &info), 0);
+	assert_int_equal(mdb_env_stat(env, &st), 0);
+	mdb_env_close(env);
+	return (info.me_last_pgno + 1) * (size_t)st.ms_psize;
+}
+
+static void test_open__truncated(void **state)
+{
+	fixture *f = *state;
+	char p[256];
+	size_t need = needed_bytes(f->db), i;
+	size_t cuts[] = { need - 1, need - 4096, need / 2 + 7, 2 * 4096,
+	                  4096 + 100, 4096, 4095, 100, 1 };
+	struct stat sb;
+
+	assert_int_equal(stat(f->db, &sb), 0);
+	assert_true((size_t)sb.st_size >= need);
+	assert_true(need >= 3 * 4096);
+	snprintf(p, sizeof p, "%s/cut.lmdb", f->dir);
+	for (i = 0; i < sizeof cuts / sizeof cuts[0]; i++) {
+		copy_file(f->db, p);
+		assert_int_equal(truncate(p, (off_t)cuts[i]), 0);
+		/* Both meta pages present: LMDB takes it, the length check
+		 * must refuse it. Fewer: not an LMDB file any more. */
+		expect_open_fails(p, cuts[i] >= 2 * 4096 ? ADVDB_ECORRUPT
+		                                         : ADVDB_ENOTDB,
+		                  cuts[i] >= 2 * 4096 ? "truncated" : NULL);
+	}
+}
+
+/* Open a copy for writing with raw LMDB, put key=val into sub-database
+ * dbname (NULL: the main one), commit. */
+static void raw_put(const char *path, const char *dbname, const char *key,
+                    const void *val, size_t vlen, unsigned dbflags)
+{
+	MDB_env *env;
+	MDB_txn *txn;
+	MDB_dbi dbi;
+	MDB_val k = { strlen(key), (void *)key }, v = { vlen, (void *)val };
+
+	assert_int_equal(mdb_env_create(&env), 0);
+	assert_int_equal(mdb_env_set_maxdbs(env, 8), 0);
+	assert_int_equal(mdb_env_open(env, path, MDB_NOSUBDIR | MDB_NOLOCK,
+	                              0644), 0);
+	assert_int_equal(mdb_txn_begin(env, NULL, 0, &txn), 0);
+	assert_int_equal(mdb_dbi_open(txn, dbname, dbflags, &dbi), 0);
+	assert_int_equal(mdb_put(txn, dbi, &k, &v, 0), 0);
+	assert_int_equal(mdb_txn_commit(txn), 0);
+	mdb_env_close(env);
+}
+
+static void test_open__foreign_lmdb(void **state)
+{
+	fixture *f = *state;
+	char p[256];
+
+	snprintf(p, sizeof p, "%s/foreign.lmdb", f->dir);
+	unlink(p);
+	raw_put(p, NULL, "hello", "world", 5, 0);
+	expect_open_fails(p, ADVDB_ENOTDB, "not an advdb index");
+	/* a `meta` database without our magic */
+	unlink(p);
+	raw_put(p, DB_META, "magic", "other", 5, MDB_CREATE);
+	expect_open_fails(p, ADVDB_ENOTDB, "magic");
+	/* `meta` as a plain key of the main database */
+	unlink(p);
+	raw_put(p, NULL, "meta", "x", 1, 0);
+	expect_open_fails(p, ADVDB_ENOTDB, NULL);
+}
+
+static void test_open__other_schema(void **state)
+{
+	fixture *f = *state;
+	char p[256];
+
+	snprintf(p, sizeof p, "%s/schema.lmdb", f->dir);
+	copy_file(f->db, p);
+	raw_put(p, DB_META, META_SCHEMA, "2", 1, 0);
+	expect_open_fails(p, ADVDB_ESCHEMA, "newer");
+	copy_file(f->db, p);
+	raw_put(p, DB_META, META_SCHEMA, "0", 1, 0);
+	expect_open_fails(p, ADVDB_ESCHEMA, "older");
+	copy_file(f->db, p);
+	raw_put(p, DB_META, META_SCHEMA, "one", 3, 0);
+	expect_open_fails(p, ADVDB_ECORRUPT, NULL);
+	copy_file(f->db, p);
+	raw_put(p, DB_META, META_SCHEMA, "99999999999999999999999", 23, 0);
+	expect_open_fails(p, ADVDB_ECORRUPT, NULL);
+}
+
+static void test_damaged__records(void **state)
+{
+	fixture *f = *state;
+	char p[256];
+	advdb *h = NULL;
+	advdb_advisory *a = NULL;
+	advdb_match m[4];
+	size_t n, len;
+	char err[512];
+	uint8_t junk[64];
+	uint32_t seed = 99;
+	int round;
+
+	snprintf(p, sizeof p, "%s/records.lmdb", f->dir);
+	for (round = 0; round < 20; round++) {
+		len = (size_t)round * 3 + 1;
+		for (n = 0; n < len; n++) {
+			seed = seed * 1103515245u + 12345u;
+			junk[n] = (uint8_t)(seed >> 16);
+		}
+		junk[0] = round % 2 ? RECORD_FORMAT : junk[0];
+		copy_file(f->db, p);
+		raw_put(p, DB_PACKAGES, "alpha", junk, len, 0);
+		raw_put(p, DB_ADVISORIES, "RUSTSEC-2020-0001", junk, len, 0);
+		assert_int_equal(advdb_open(&h, p, 0, err, sizeof err), 0);
+		n = 0;
+		int rc = advdb_lookup(m, 4, &n, h, "alpha", "1.0.0", NULL);
+		assert_true(rc == ADVDB_ECORRUPT || rc == ADVDB_OK);
+		if (rc == ADVDB_ECORRUPT)
+			assert_non_null(strstr(advdb_last_error(h), "alpha"));
+		assert_int_equal(advdb_advisory_get(&a, h, "RUSTSEC-2020-0001"),
+		                 ADVDB_ECORRUPT);
+		assert_null(a);
+		assert_non_null(strstr(advdb_last_error(h), "RUSTSEC-2020-0001"));
+		/* the rest of the index still answers */
+		assert_int_equal(advdb_advisory_get(&a, h, "RUSTSEC-2020-0002"), 0);
+		advdb_advisory_free(a);
+		a = NULL;
+		advdb_close(h);
+		h = NULL;
+	}
+}
+
+static void test_open__read_only_location(void **state)
+{
+	fixture *f = *state;
+	char p[256], lock[300];
+	advdb *h = NULL;
+	char err[512];
+	advdb_match m[4];
+	size_t n;
+
+	snprintf(p, sizeof p, "%s/ro.lmdb", f->dir);
+	copy_file(f->db, p);
+	assert_int_equal(chmod(p, 0444), 0);
+	assert_int_equal(advdb_open(&h, p, 0, err, sizeof err), 0);
+	assert_int_equal(advdb_lookup(m, 4, &n, h, "alpha", "0.1.0", NULL), 0);
+	assert_int_equal(n, 1);
+	advdb_close(h);
+	snprintf(lock, sizeof lock, "%s-lock", p);
+	assert_int_not_equal(access(lock, F_OK), 0);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_lookup__ranges_and_bounds),
+		cmocka_unit_test(test_lookup__prereleases),
+		cmocka_unit_test(test_lookup__match_fields),
+		cmocka_unit_test(test_lookup__unknown_package),
+		cmocka_unit_test(test_lookup__withdrawn),
+		cmocka_unit_test(test_lookup__os_arch),
+		cmocka_unit_test(test_lookup__informational_kinds),
+		cmocka_unit_test(test_lookup__toolchain),
+		cmocka_unit_test(test_lookup__ebufs),
+		cmocka_unit_test(test_lookup__bad_version),
+		cmocka_unit_test(test_lookup__bad_arguments),
+		cmocka_unit_test(test_lookup__explicit_lengths),
+		cmocka_unit_test(test_threads__agree_with_single_thread),
+		cmocka_unit_test(test_threads__last_error_per_thread),
+		cmocka_unit_test(test_advisory__by_id_every_accessor),
+		cmocka_unit_test(test_advisory__other_kinds),
+		cmocka_unit_test(test_advisory__by_alias),
+		cmocka_unit_test(test_advisory__missing),
+		cmocka_unit_test(test_iter__packages_sorted),
+		cmocka_unit_test(test_iter__advisories_all_collections),
+		cmocka_unit_test(test_info__meta),
+		cmocka_unit_test(test_open__missing_dir_empty_random),
+		cmocka_unit_test(test_open__truncated),
+		cmocka_unit_test(test_open__foreign_lmdb),
+		cmocka_unit_test(test_open__other_schema),
+		cmocka_unit_test(test_damaged__records),
+		cmocka_unit_test(test_open__read_only_location),
+	};
+
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
