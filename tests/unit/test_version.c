@@ -310,7 +310,11 @@ static uint64_t gen_num(uint64_t *s)
 	case 2: return rng_next(s) % 300;
 	case 3: return UINT64_MAX - rng_next(s) % 3;
 	case 4: return (uint64_t)1 << (rng_next(s) % 64);
-	default: return rng_next(s) >> (rng_next(s) % 64);
+	default: {
+		/* two statements: argument order would be unspecified */
+		uint64_t x = rng_next(s);
+		return x >> (rng_next(s) % 64);
+	}
 	}
 }
 
@@ -318,10 +322,9 @@ static uint64_t gen_num(uint64_t *s)
  * prefixes common, which is where orderings go wrong. */
 static void gen_version(char *buf, size_t cap, uint64_t *s)
 {
-	int n = snprintf(buf, cap, "%llu.%llu.%llu",
-	                 (unsigned long long)gen_num(s),
-	                 (unsigned long long)gen_num(s),
-	                 (unsigned long long)gen_num(s));
+	uint64_t major = gen_num(s), minor = gen_num(s), patch = gen_num(s);
+	int n = snprintf(buf, cap, "%llu.%llu.%llu", (unsigned long long)major,
+	                 (unsigned long long)minor, (unsigned long long)patch);
 	size_t at = (size_t)n;
 	if (rng_next(s) % 3 != 0) {
 		unsigned ids = 1 + (unsigned)(rng_next(s) % 4);
