@@ -12,7 +12,8 @@
  *     from \u0000, so use the length, not strlen.
  *   - Tables keep their keys in document order and never hold a key twice.
  *   - Every value records the 1-based line and column where it starts, so
- *     callers can report `path:line: message`.
+ *     callers can report `path:line: message`. Columns count bytes.
+ *   - Multi-line strings hold LF where the document has CR-LF.
  *   - Nesting of arrays and inline tables is capped at TOML_DEPTH_MAX; the
  *     parser never recurses deeper, whatever the input.
  */
@@ -51,9 +52,13 @@ typedef struct toml_error {
  * Returns 0 and sets *out, or -1 with *err filled (and *out NULL).
  * Rejects, with line and column: syntax errors, duplicate keys, redefined
  * tables, invalid UTF-8, bare control characters, out-of-range numbers and
- * dates, nesting past TOML_DEPTH_MAX, input past TOML_INPUT_MAX.
+ * dates, nesting past TOML_DEPTH_MAX, input past TOML_INPUT_MAX. err->msg
+ * carries no place; callers prefix "path:line:col: " themselves. Out of
+ * memory and oversized input are reported with line 0. A UTF-8 byte order
+ * mark at the start is skipped. err may be NULL.
  */
 int toml_parse(toml_doc **out, const char *text, size_t len, toml_error *err);
+/* Free a document and everything handed out from it (NULL is fine). */
 void toml_free(toml_doc *doc);
 
 /* The root table. */
@@ -76,9 +81,13 @@ unsigned toml_table_key_line(const toml_value *t, size_t i);
 size_t toml_array_len(const toml_value *a);
 const toml_value *toml_array_at(const toml_value *a, size_t i);
 
-/* Scalars. Each returns the value when v has that type; callers check
- * toml_kind() first. For datetimes, toml_string() returns the text exactly
- * as written in the document (e.g. "1979-05-27T07:32:00Z"). */
+/* Scalars. Each returns the value when v has that type, and NULL / 0
+ * otherwise; callers check toml_kind() first. For datetimes, toml_string()
+ * returns the text as written in the document (e.g.
+ * "1979-05-27T07:32:00Z", fractional seconds kept), normalised in two ways
+ * only: the date/time separator ('t' or space) becomes 'T' and a 'z' offset
+ * becomes 'Z'. Dates and times are range-checked (leap years included,
+ * seconds up to 60). Every accessor accepts NULL and returns NULL / 0. */
 const char *toml_string(const toml_value *v, size_t *len);
 int64_t toml_integer(const toml_value *v);
 double toml_float(const toml_value *v);
