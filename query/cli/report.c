@@ -316,13 +316,13 @@ static void field(buf *out, const char *label, const char *value)
 }
 
 static void list_line(buf *out, const char *label, const advdb_advisory *a,
-                      advdb_list l, const char *sep)
+                      advdb_list l, const char *sep, const char *lead)
 {
 	size_t n = advdb_advisory_list_len(a, l);
 
 	if (!n)
 		return;
-	buf_printf(out, "%-11s", label);
+	buf_printf(out, "%-11s%s", label, lead);
 	for (size_t i = 0; i < n; i++) {
 		if (i)
 			buf_puts(out, sep);
@@ -354,15 +354,16 @@ static int finding_human(buf *out, const session *s, const finding *fd)
 		           fd->m.cvss_score10 / 10, fd->m.cvss_score10 % 10,
 		           severity_name(fd->m.severity));
 	field(out, "URL:", advdb_advisory_field(a, ADVDB_F_URL));
-	list_line(out, "Aliases:", a, ADVDB_L_ALIASES, ", ");
+	list_line(out, "Aliases:", a, ADVDB_L_ALIASES, ", ", "");
 	if (advdb_advisory_list_len(a, ADVDB_L_PATCHED))
-		list_line(out, "Solution:", a, ADVDB_L_PATCHED, " OR ");
+		list_line(out, "Solution:", a, ADVDB_L_PATCHED, " OR ",
+		          "upgrade to ");
 	else
 		field(out, "Solution:", "no fixed upgrade is available");
 	if (advdb_advisory_list_len(a, ADVDB_L_OS))
-		list_line(out, "OS:", a, ADVDB_L_OS, ", ");
+		list_line(out, "OS:", a, ADVDB_L_OS, ", ", "");
 	if (advdb_advisory_list_len(a, ADVDB_L_ARCH))
-		list_line(out, "Arch:", a, ADVDB_L_ARCH, ", ");
+		list_line(out, "Arch:", a, ADVDB_L_ARCH, ", ", "");
 	buf_putc(out, '\n');
 	advdb_advisory_free(a);
 	return ADVDB_OK;
@@ -376,7 +377,8 @@ int report_human(buf *out, const session *s, const report_in *r)
 	if (r->path) {
 		buf_puts(out, "Scanning ");
 		report_text(out, r->path, 0);
-		buf_printf(out, " (%zu packages)\n", r->ndeps);
+		buf_printf(out, " (%zu %s)\n", r->ndeps,
+		           r->ndeps == 1 ? "package" : "packages");
 	}
 	if (f->n)
 		buf_putc(out, '\n');
@@ -397,7 +399,8 @@ int report_human(buf *out, const session *s, const report_in *r)
 		report_color(out, color, C_GREEN, "ok:");
 		buf_puts(out, " no vulnerabilities found");
 	}
-	buf_printf(out, " in %zu packages", r->ndeps);
+	buf_printf(out, " in %zu %s", r->ndeps,
+	           r->ndeps == 1 ? "package" : "packages");
 	if (f->nwarn) {
 		int denied = (f->warn_kinds & s->opts->deny) != 0;
 		buf_printf(out, ", %zu %s%s", f->nwarn,
