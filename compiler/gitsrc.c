@@ -30,8 +30,9 @@ struct gitsrc {
 	git_tree *tree;
 	char commit_hex[GIT_OID_HEXSZ + 1];
 	int64_t commit_time;
-	gitsrc_entry *v;
+	gitsrc_entry *v;            /* the slot list, once listed */
 	size_t n, cap;
+	int listed;
 };
 
 static void seterr(char *err, size_t cap, const char *fmt, ...)
@@ -229,11 +230,6 @@ int gitsrc_open(gitsrc **out, const char *repo_path, const char *ref,
 	              git_commit_id(g->commit));
 	g->commit_time = (int64_t)git_commit_time(g->commit);
 
-	for (size_t i = 0; i < NCOLLECTIONS; i++)
-		if (list_collection(g, COLLECTIONS[i], err, errcap) < 0)
-			goto done;
-	if (g->n > 1)
-		qsort(g->v, g->n, sizeof(*g->v), cmp_entry);
 	*out = g;
 	g = NULL;
 	rc = 0;
@@ -268,19 +264,65 @@ int64_t gitsrc_commit_time(const gitsrc *g)
 	return g->commit_time;
 }
 
-const gitsrc_entry *gitsrc_entries(const gitsrc *g, size_t *n)
+int gitsrc_list(const gitsrc_entry **out, size_t *n, gitsrc *g,
+                char *err, size_t errcap)
 {
+	if (!g->listed) {
+		for (size_t i = 0; i < NCOLLECTIONS; i++) {
+			if (list_collection(g, COLLECTIONS[i], err, errcap) < 0) {
+				for (size_t j = 0; j < g->n; j++)   /* retry from empty */
+					free((char *)g->v[j].path);
+				g->n = 0;
+				return -1;
+			}
+		}
+		if (g->n > 1)
+			qsort(g->v, g->n, sizeof(*g->v), cmp_entry);
+		g->listed = 1;
+	}
+	*out = g->v;
 	*n = g->n;
-	return g->v;
+	return 0;
 }
 
-const gitsrc_entry *gitsrc_find(const gitsrc *g, const char *path)
+int gitsrc_lookup(gitsrc_entry *out, gitsrc *g, const char *path,
+                  char *err, size_t errcap)
 {
-	gitsrc_entry key = { .path = path };
+	git_tree_entry *te = NULL;
+	size_t len = strlen(path), depth = 0;
+	int known = 0;
 
-	if (!g->n)
-		return NULL;
-	return bsearch(&key, g->v, g->n, sizeof(*g->v), cmp_entry);
+	memset(out, 0, sizeof(*out));
+	for (size_t i = 0; i < NCOLLECTIONS && !known; i++) {
+		size_t cl = strlen(COLLECTIONS[i]);
+		known = len > cl && strncmp(path, COLLECTIONS[i], cl) == 0 &&
+		        path[cl] == '/';
+	}
+	for (const char *p = path; *p; p++)
+		depth += *p == '/';
+	/* Same shapes as list_collection/list_package make; the list marks
+	 * over-long paths, which a lookup simply does not find. */
+	if (!known || depth < 1 || depth > 2 || len > GITSRC_PATH_MAX ||
+	    !ends_md(path) || strstr(path, "//") || path[len - 4] == '/')
+		return 0;
+	int rc = git_tree_entry_bypath(&te, g->tree, path);
+	if (rc == GIT_ENOTFOUND)
+		return 0;
+	if (rc < 0) {
+		seterr(err, errcap, "%s: cannot look up: %s", path, gitmsg());
+		return -1;
+	}
+	int is_tree = git_tree_entry_filemode(te) == GIT_FILEMODE_TREE;
+	if (depth == 1 && is_tree) {      /* a package folder named "*.md" */
+		git_tree_entry_free(te);
+		return 0;
+	}
+	out->path = path;
+	memcpy(out->blob, git_tree_entry_id(te)->id, 20);
+	out->bad = depth == 1 ? "advisory outside a package folder"
+	                      : mode_problem(te);
+	git_tree_entry_free(te);
+	return 1;
 }
 
 int gitsrc_load(char **text, size_t *len, gitsrc *g, const gitsrc_entry *e,

@@ -18,6 +18,8 @@
  *     header first).
  *   - Paths are at most GITSRC_PATH_MAX bytes; a tree with more than
  *     GITSRC_ENTRIES_MAX slots is refused as a whole.
+ *   - An update reads only the trees the diff and the changed slots need:
+ *     the full slot list is built only when asked for.
  *
  * Ownership: a gitsrc owns its entry list and every string in it; they
  * are valid until gitsrc_close(). The caller calls git_libgit2_init()
@@ -48,7 +50,7 @@ typedef struct gitsrc_entry {
  * Open the repository at repo_path (a bare repository, a .git folder or a
  * working clone; parent folders are not searched) and resolve ref (NULL
  * means HEAD: a branch, tag, remote branch such as origin/main, commit id
- * or any git revision expression) to a commit, then list its slots.
+ * or any git revision expression) to a commit. Reads no folder yet.
  * Returns 0 and *out, or -1 with a message in err (*out NULL).
  */
 int gitsrc_open(gitsrc **out, const char *repo_path, const char *ref,
@@ -58,11 +60,22 @@ void gitsrc_close(gitsrc *g);
 const char *gitsrc_commit(const gitsrc *g);   /* 40 hex digits */
 int64_t gitsrc_commit_time(const gitsrc *g);  /* committer time, unix s */
 
-/* The slots, sorted by path; *n of them. Valid until gitsrc_close(). */
-const gitsrc_entry *gitsrc_entries(const gitsrc *g, size_t *n);
+/*
+ * Every slot of the commit, sorted by path (*out, *n). Built on the first
+ * call (it reads every package folder), then kept; valid until
+ * gitsrc_close(). Returns 0, or -1 with err.
+ */
+int gitsrc_list(const gitsrc_entry **out, size_t *n, gitsrc *g,
+                char *err, size_t errcap);
 
-/* The entry at path, or NULL (binary search). */
-const gitsrc_entry *gitsrc_find(const gitsrc *g, const char *path);
+/*
+ * The slot at path, looked up directly (only the folders on its way are
+ * read), with the same verdict the list would give. out->path is the
+ * caller's path. Returns 1 and *out; 0 when there is no slot there
+ * (nothing at that path, or a package folder); -1 with err.
+ */
+int gitsrc_lookup(gitsrc_entry *out, gitsrc *g, const char *path,
+                  char *err, size_t errcap);
 
 /*
  * Read the content of entry e (e->bad must be NULL) into a new malloc'd

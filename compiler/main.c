@@ -101,6 +101,11 @@ static double now_ms(void)
 /* A problem with one file: an error, or a warning under --keep-going. */
 static void problem(run *r, const char *path, const char *msg)
 {
+	size_t pl = strlen(path);
+
+	/* Messages from the writer and gitsrc may already name the file. */
+	if (strncmp(msg, path, pl) == 0 && msg[pl] == ':' && msg[pl + 1] == ' ')
+		msg += pl + 2;
 	diag_add(&r->d, r->opt->keep_going ? DIAG_WARNING : DIAG_ERROR, path,
 	         0, "%s", msg);
 }
@@ -160,9 +165,14 @@ static int compile_entry(run *r, const gitsrc_entry *e)
 
 static void compile_all(run *r)
 {
+	char err[ERR_MAX];
 	size_t n;
-	const gitsrc_entry *v = gitsrc_entries(r->src, &n);
+	const gitsrc_entry *v;
 
+	if (gitsrc_list(&v, &n, r->src, err, sizeof(err)) < 0) {
+		diag_add(&r->d, DIAG_ERROR, r->opt->repo, 0, "%s", err);
+		return;
+	}
 	for (size_t i = 0; i < n; i++)
 		compile_entry(r, &v[i]);
 }
@@ -187,9 +197,12 @@ static int compile_changes(run *r, const char *prev)
 			diag_add(&r->d, DIAG_ERROR, paths[i], 0,
 			         "cannot remove the previous record");
 	for (size_t i = 0; i < n; i++) {
-		const gitsrc_entry *e = gitsrc_find(r->src, paths[i]);
-		if (e)
-			compile_entry(r, e);
+		gitsrc_entry e;
+		int lr = gitsrc_lookup(&e, r->src, paths[i], err, sizeof(err));
+		if (lr > 0)
+			compile_entry(r, &e);
+		else if (lr < 0)
+			diag_add(&r->d, DIAG_ERROR, paths[i], 0, "%s", err);
 	}
 	gitsrc_paths_free(paths, n);
 	return 0;

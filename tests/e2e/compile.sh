@@ -1,0 +1,184 @@
+#!/bin/sh
+# tests/e2e/compile.sh — advdb-compile end to end: the sample set in data/
+# and the real advisory-db bundle, full compiles, updates, bad input.
+#
+# Expected values are computed from the inputs (file counts from git, the
+# digest of a full compile), never written in here.
+. "$(dirname "$0")/lib.sh"
+
+GIT="git -c user.name=advdb -c user.email=advdb@localhost"
+
+# The content digest of an index: the query tool when it can tell,
+# else the meta sub-database read with lmdb-utils.
+digest() {
+	if [ -x "$Q" ] && _j=$("$Q" -d "$1" info --json 2>/dev/null); then
+		printf '%s\n' "$_j" |
+		    sed -n 's/.*"digest" *: *"\([0-9a-f]*\)".*/\1/p' | head -n 1
+		return
+	fi
+	command -v mdb_dump >/dev/null 2>&1 || return 0
+	mdb_dump -n -s meta -p "$1" 2>/dev/null |
+	    awk 'f { sub(/^ /, ""); print; exit } $0 == " digest" { f = 1 }'
+}
+# Advisory count from the summary line in file $1.
+count_of() { sed -n 's/^advdb-compile: \([0-9][0-9]*\) advisories,.*/\1/p' "$1"; }
+# Advisory files of a commit, as git itself lists them.
+git_count() {
+	git -C "$1" ls-tree -r --name-only "${2:-HEAD}" |
+	    grep -cE '^(crates|rust)/[^/]+/[^/]+\.md$'
+}
+HEX='^[0-9a-f]{40,64}$'
+
+# ---- usage ---------------------------------------------------------------
+"$C" >"$T/o" 2>"$T/e"; is "no REPO: exit 2" "$?" 2
+has "no REPO: usage on stderr" "$(cat "$T/e")" '^usage: advdb-compile'
+"$C" --no-such-option x >/dev/null 2>&1; is "unknown option: exit 2" "$?" 2
+"$C" a b >/dev/null 2>&1; is "two REPOs: exit 2" "$?" 2
+"$C" -o >/dev/null 2>&1; is "-o without value: exit 2" "$?" 2
+"$C" --help >"$T/o" 2>"$T/e"; is "--help: exit 0" "$?" 0
+has "--help: usage on stdout" "$(cat "$T/o")" '--keep-going'
+"$C" --version >"$T/o" 2>&1; is "--version: exit 0" "$?" 0
+has "--version: names the program" "$(cat "$T/o")" '^advdb-compile [0-9]'
+
+# ---- hostile arguments ---------------------------------------------------
+mkdir -p "$T/notrepo"
+"$C" -o "$T/x.lmdb" "$T/notrepo" >/dev/null 2>"$T/e"; rc=$?
+is "not a repository: exit 2" "$rc" 2
+has "not a repository: names it" "$(cat "$T/e")" "notrepo"
+"$C" -o "$T/x.lmdb" "$T/missing" >/dev/null 2>"$T/e"
+is "missing repository: exit 2" "$?" 2
+[ ! -e "$T/x.lmdb" ]; is "failed runs write no index" "$?" 0
+
+# ---- the sample set in data/ ---------------------------------------------
+mkrepo "$ROOT/data" "$T/data" >/dev/null 2>&1
+want=$(git_count "$T/data")
+"$C" -o "$T/d1.lmdb" "$T/data" 2>"$T/e"; rc=$?
+is "data: compiles, exit 0" "$rc" 0
+has "data: one summary line" "$(cat "$T/e")" \
+    '^advdb-compile: [0-9]+ advisories, [0-9]+ packages, 0 warnings, [0-9]+ KiB, [0-9]+ ms -> '
+is "data: every advisory file counted" "$(count_of "$T/e")" "$want"
+"$C" -q -o "$T/d2.lmdb" "$T/data" 2>"$T/e"; rc=$?
+is "data: --quiet, exit 0" "$rc" 0
+is "data: --quiet prints nothing" "$(cat "$T/e")" ""
+d1=$(digest "$T/d1.lmdb"); d2=$(digest "$T/d2.lmdb")
+has "data: digest present" "$d1" "$HEX"
+is "data: digest stable across runs" "$d2" "$d1"
+
+# The working tree is never read: a broken, uncommitted edit changes nothing.
+f=$(cd "$T/data" && ls crates/*/*.md | head -n 1)
+printf 'garbage\n' >"$T/data/$f"
+"$C" -q -o "$T/d3.lmdb" "$T/data" 2>"$T/e"; rc=$?
+is "data: dirty working tree ignored" "$rc:$(digest "$T/d3.lmdb")" "0:$d1"
+git -C "$T/data" checkout -q -- .
+
+# Default location: $ADVDB_DB, its folder created.
+ADVDB_DB="$T/deflt/sub/advdb.lmdb" "$C" -q "$T/data" 2>"$T/e"
+is "default location from ADVDB_DB" "$?:$(digest "$T/deflt/sub/advdb.lmdb")" "0:$d1"
+"$C" -o "$T/no/such/folder/x.lmdb" "$T/data" 2>"$T/e"; rc=$?
+is "-o into a missing folder: exit 2" "$rc" 2
+has "-o into a missing folder: says so" "$(cat "$T/e")" 'does not exist'
+
+# ---- a broken advisory ---------------------------------------------------
+# Copy of data/ plus one advisory with an unknown key, committed.
+bad() {  # name: a fresh copy of the sample repo in $T/$1
+	rm -rf "$T/$1"; git clone -q "$T/data" "$T/$1"
+}
+bad broken
+src=$(cd "$T/broken" && ls crates/*/*.md | head -n 1)
+pkg=$(dirname "$src")
+sed -e 's/^id = ".*"/id = "RUSTSEC-2099-0001"/' \
+    -e 's/^\[advisory\]$/[advisory]\nfrobnicate = "yes"/' \
+    "$T/broken/$src" >"$T/broken/$pkg/RUSTSEC-2099-0001.md"
+$GIT -C "$T/broken" add -A && $GIT -C "$T/broken" commit -q -m broken
+cp "$T/d1.lmdb" "$T/old.lmdb"
+"$C" -o "$T/old.lmdb" "$T/broken" >/dev/null 2>"$T/e"; rc=$?
+is "broken: exit 2" "$rc" 2
+has "broken: path:line: message" "$(cat "$T/e")" \
+    "^$pkg/RUSTSEC-2099-0001\\.md:[0-9]+: "
+has "broken: error count in the last line" "$(tail -n 1 "$T/e")" \
+    '^advdb-compile: [1-9][0-9]* errors?, '
+ok "broken: old index byte-identical" cmp "$T/d1.lmdb" "$T/old.lmdb"
+"$C" --keep-going -o "$T/old.lmdb" "$T/broken" 2>"$T/e"; rc=$?
+is "broken, --keep-going: exit 0" "$rc" 0
+has "broken, --keep-going: warned" "$(cat "$T/e")" \
+    "^warning: $pkg/RUSTSEC-2099-0001\\.md:"
+is "broken, --keep-going: written without it" \
+    "$(count_of "$T/e"):$(digest "$T/old.lmdb")" "$want:$d1"
+
+# ---- a symlink where an advisory should be ---------------------------------
+bad link
+mkdir -p "$T/link/crates/linked"
+ln -s "../../$src" "$T/link/crates/linked/RUSTSEC-2099-0002.md"
+$GIT -C "$T/link" add -A && $GIT -C "$T/link" commit -q -m link
+"$C" -o "$T/l.lmdb" "$T/link" >/dev/null 2>"$T/e"; rc=$?
+is "symlink: exit 2" "$rc" 2
+has "symlink: named as such" "$(cat "$T/e")" \
+    '^crates/linked/RUSTSEC-2099-0002\.md: not a regular file \(symlink\)'
+[ ! -e "$T/l.lmdb" ]; is "symlink: no index written" "$?" 0
+"$C" -k -o "$T/l.lmdb" "$T/link" 2>"$T/e"; rc=$?
+is "symlink, --keep-going: only it is skipped" "$rc:$(count_of "$T/e")" "0:$want"
+
+# ---- the same id in two files ----------------------------------------------
+bad dup
+id=$(sed -n 's/^id = "\(.*\)"/\1/p' "$T/dup/$src" | head -n 1)
+mkdir -p "$T/dup/crates/zzz-dup"
+sed 's/^package = ".*"/package = "zzz-dup"/' "$T/dup/$src" \
+    >"$T/dup/crates/zzz-dup/$id.md"
+$GIT -C "$T/dup" add -A && $GIT -C "$T/dup" commit -q -m dup
+"$C" -o "$T/u.lmdb" "$T/dup" >/dev/null 2>"$T/e"; rc=$?
+is "duplicate id: exit 2" "$rc" 2
+has "duplicate id: the later path, naming the first" "$(cat "$T/e")" \
+    "^crates/zzz-dup/$id\\.md: .*$src"
+"$C" -k -o "$T/u.lmdb" "$T/dup" 2>"$T/e"; rc=$?
+is "duplicate id, --keep-going: first kept" \
+    "$rc:$(count_of "$T/e"):$(digest "$T/u.lmdb")" "0:$want:$d1"
+
+# ---- the real advisory-db ------------------------------------------------
+if need_shared "advisory-db bundle"; then
+	B="$SHARED/advisory-db.bundle"
+	git clone -q "$B" "$T/adb" 2>/dev/null
+	git clone -q --mirror "$B" "$T/adb.git" 2>/dev/null
+	head=$(git -C "$T/adb" rev-parse HEAD)
+	want=$(git_count "$T/adb")
+	"$C" -o "$T/full.lmdb" "$T/adb" 2>"$T/e"; rc=$?
+	is "advisory-db: HEAD compiles, exit 0" "$rc" 0
+	has "advisory-db: no warnings" "$(cat "$T/e")" ' 0 warnings, '
+	is "advisory-db: every advisory" "$(count_of "$T/e")" "$want"
+	sed 's/^/# /' "$T/e"
+	full=$(digest "$T/full.lmdb")
+	has "advisory-db: digest present" "$full" "$HEX"
+	"$C" -q -o "$T/full2.lmdb" "$T/adb"
+	is "advisory-db: digest stable" "$(digest "$T/full2.lmdb")" "$full"
+	"$C" -q -o "$T/bare.lmdb" "$T/adb.git"
+	is "advisory-db: bare mirror, same digest" "$(digest "$T/bare.lmdb")" "$full"
+	"$C" -q --ref "$head" -o "$T/byid.lmdb" "$T/adb.git"
+	is "advisory-db: by commit id" "$(digest "$T/byid.lmdb")" "$full"
+	"$C" -q --ref origin/main -o "$T/remote.lmdb" "$T/adb"
+	is "advisory-db: remote branch" "$(digest "$T/remote.lmdb")" "$full"
+
+	old=$(git -C "$T/adb" rev-list -1 --before=2025-08-21 main)
+	"$C" -q --ref "$old" -o "$T/up.lmdb" "$T/adb.git"; rc=$?
+	is "advisory-db: a year-old commit compiles" "$rc" 0
+	"$C" -q --ref "$old" -o "$T/old.lmdb" "$T/adb.git"
+	is "advisory-db: the old digest differs" \
+	    "$([ "$(digest "$T/old.lmdb")" != "$full" ] && echo differs)" differs
+	"$C" --update -o "$T/up.lmdb" "$T/adb.git" 2>"$T/e"; rc=$?
+	sed 's/^/# update: /' "$T/e"
+	is "advisory-db: --update to HEAD, exit 0" "$rc" 0
+	is "advisory-db: --update digest = full compile" \
+	    "$(digest "$T/up.lmdb")" "$full"
+	is "advisory-db: --update count" "$(count_of "$T/e")" "$want"
+	"$C" -q --update -o "$T/up.lmdb" "$T/adb.git"
+	is "advisory-db: --update with no change" "$(digest "$T/up.lmdb")" "$full"
+
+	# The index's commit is not in this repository: whole compile.
+	"$C" -q --update -o "$T/d1.lmdb" "$T/adb"; rc=$?
+	is "advisory-db: --update from a foreign commit" \
+	    "$rc:$(digest "$T/d1.lmdb")" "0:$full"
+	# And on a repository that lacks the index's commit the other way.
+	"$C" -q --update -o "$T/d1.lmdb" "$T/data"; rc=$?
+	is "advisory-db: back to data/ by --update" \
+	    "$rc:$(digest "$T/d1.lmdb")" "0:$d1"
+fi
+
+echo "1..$_n"
