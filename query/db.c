@@ -385,7 +385,7 @@ int advdb_open(advdb **out, const char *path, unsigned flags,
 		return open_fail(errbuf, errcap, ADVDB_ERROR,
 		                 "%s: cannot create a mutex", path);
 	}
-	if (errmsg_init(db) != 0) {
+	if (thread_init(db) != 0) {
 		pthread_mutex_destroy(&db->lock);
 		free(db->path);
 		free(db);
@@ -411,9 +411,9 @@ void advdb_close(advdb *db)
 	for (i = 0; i < db->npool; i++)
 		ZSTD_freeDCtx(db->pool[i]);
 	ZSTD_freeDDict(db->ddict);
+	thread_fini(db);  /* aborts per-thread transactions: before the env */
 	if (db->env)
 		mdb_env_close(db->env);
-	errmsg_fini(db);
 	pthread_mutex_destroy(&db->lock);
 	free(db->path);
 	free(db);

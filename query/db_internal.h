@@ -1,6 +1,6 @@
 /*
  * db_internal.h — the inside of an advdb handle, shared by the files of
- * libadvdb (db.c, errmsg.c, lookup.c, advisory.c, iter.c, info.c) and by
+ * libadvdb (db.c, thread.c, lookup.c, advisory.c, iter.c, info.c) and by
  * nothing else.
  *
  * Invariants of an open handle:
@@ -32,12 +32,13 @@
 #define ADVDB_RECORD_MAX (16u << 20) /* largest decompressed record */
 #define ADVDB_KEY_MAX   511          /* LMDB's default largest key */
 
-/* One thread's state on one handle: its last error message. Linked into
- * the handle's list so that advdb_close() can free the states of threads
- * that are still alive. */
+/* One thread's state on one handle: its last error message and its read
+ * transaction (reset between calls). Linked into the handle's list so
+ * that advdb_close() can free the states of threads still alive. */
 typedef struct advdb_thread {
 	struct advdb_thread *prev, *next;
 	struct advdb *db;
+	MDB_txn *txn;                /* NULL until the first lookup */
 	char msg[ADVDB_MSG_MAX];
 } advdb_thread;
 
@@ -58,11 +59,18 @@ struct advdb {
 	char *path;                  /* as given to advdb_open, for messages */
 };
 
-/* ---- errmsg.c ---- */
+/* ---- thread.c ---- */
 
-/* Create / destroy the per-thread message machinery of a handle. */
-int errmsg_init(struct advdb *db);
-void errmsg_fini(struct advdb *db);
+/* Create / destroy the per-thread machinery of a handle. thread_fini()
+ * aborts the threads' transactions: call it before mdb_env_close(). */
+int thread_init(struct advdb *db);
+void thread_fini(struct advdb *db);
+
+/* The calling thread's read transaction on db, renewed (*state: its
+ * thread state, or NULL when there was no memory for one: then txn is a
+ * fresh transaction). End it with db_snapshot_end(txn, *state). */
+int db_snapshot(MDB_txn **out, advdb_thread **state, struct advdb *db);
+void db_snapshot_end(MDB_txn *txn, advdb_thread *state);
 
 /* Record a message for the calling thread on db and return code, so a
  * failure reads `return db_fail(db, ADVDB_ECORRUPT, "...", ...);`. Never

@@ -1,11 +1,12 @@
 /*
  * lookup.c — the hot path: which advisories affect NAME@VERSION?
  *
- * One read transaction, one mdb_get of the package's hot record, then a
- * walk over its entries with record.h's decoders: scope filters first
- * (withdrawn, os, arch: cheap byte compares), then the range test on
- * version keys (a couple of memcmp per range). Nothing is decompressed,
- * nothing allocated by this file; matches are written into the caller's
+ * One read transaction (the thread's own, renewed: see thread.c), one
+ * mdb_get of the package's hot record, then a walk over its entries with
+ * record.h's decoders: scope filters first (withdrawn, os, arch: cheap
+ * byte compares), then the range test on version keys (a couple of
+ * memcmp per range). Nothing is decompressed, and nothing is allocated
+ * after a thread's first call; matches are written into the caller's
  * array in the record's order, which is advisory id order.
  *
  * Invariants: the version key is encoded once per call; every byte of the
@@ -95,6 +96,7 @@ int advdb_lookup_n(advdb_match *out, size_t cap, size_t *nout, advdb *db,
 	size_t klen, n = 0;
 	const char *why = NULL;
 	MDB_txn *txn;
+	advdb_thread *ts;
 	MDB_dbi dbi;
 	MDB_val k, val;
 	int rc, err;
@@ -135,7 +137,7 @@ int advdb_lookup_n(advdb_match *out, size_t cap, size_t *nout, advdb *db,
 		dbi = db->packages;
 	}
 
-	if ((err = db_read_begin(&txn, db)) != 0)
+	if ((err = db_snapshot(&txn, &ts, db)) != 0)
 		return err;
 	k.mv_size = name_len;
 	k.mv_data = (void *)name;
@@ -145,7 +147,7 @@ int advdb_lookup_n(advdb_match *out, size_t cap, size_t *nout, advdb *db,
 	else if (rc != MDB_NOTFOUND)
 		err = db_fail(db, db_map_mdb(rc), "%s: reading package `%.*s`: %s",
 		              db->path, (int)name_len, name, mdb_strerror(rc));
-	mdb_txn_abort(txn);
+	db_snapshot_end(txn, ts);
 	if (err != 0)
 		return err;
 	*nout = n;
