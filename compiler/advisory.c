@@ -200,7 +200,9 @@ static int take_strlist(ctx *c, const toml_value *v, const char *what,
 		return -1;
 	}
 	for (size_t i = 0; i < n; i++) {
-		const char *s = take_string(c, toml_array_at(v, i), what);
+		char name[96];
+		snprintf(name, sizeof(name), "%.80s[%zu]", what, i);
+		const char *s = take_string(c, toml_array_at(v, i), name);
 		if (s)
 			out->v[out->n++] = s;
 	}
