@@ -186,6 +186,38 @@ static int cmp_entry(const void *a, const void *b)
 	              ((const gitsrc_entry *)b)->path);
 }
 
+/* The folder `name` right below root, or *out NULL when there is none. */
+static int subtree(git_tree **out, git_repository *repo, git_tree *root,
+                   const char *name)
+{
+	const git_tree_entry *te = git_tree_entry_byname(root, name);
+
+	*out = NULL;
+	if (!te || git_tree_entry_type(te) != GIT_OBJECT_TREE)
+		return 0;
+	return git_tree_lookup(out, repo, git_tree_entry_id(te));
+}
+
+/* Does crates/ or rust/ hold at least one folder? One tree read each. */
+static int has_package_folder(gitsrc *g)
+{
+	for (size_t i = 0; i < NCOLLECTIONS; i++) {
+		git_tree *t = NULL;
+		int found = 0;
+		if (subtree(&t, g->repo, g->tree, COLLECTIONS[i]) < 0 || !t)
+			continue;
+		size_t n = git_tree_entrycount(t);
+		for (size_t j = 0; j < n && !found; j++) {
+			const git_tree_entry *te = git_tree_entry_byindex(t, j);
+			found = te && git_tree_entry_filemode(te) == GIT_FILEMODE_TREE;
+		}
+		git_tree_free(t);
+		if (found)
+			return 1;
+	}
+	return 0;
+}
+
 int gitsrc_open(gitsrc **out, const char *repo_path, const char *ref,
                 char *err, size_t errcap)
 {
@@ -209,6 +241,10 @@ int gitsrc_open(gitsrc **out, const char *repo_path, const char *ref,
 		       repo_path, gitmsg());
 		goto done;
 	}
+	if (!strcmp(ref, "HEAD") && git_repository_head_unborn(g->repo) == 1) {
+		seterr(err, errcap, "%s: the repository has no commits", repo_path);
+		goto done;
+	}
 	if (git_revparse_single(&obj, g->repo, ref) < 0) {
 		seterr(err, errcap, "%s: cannot resolve '%s': %s", repo_path, ref,
 		       gitmsg());
@@ -224,6 +260,13 @@ int gitsrc_open(gitsrc **out, const char *repo_path, const char *ref,
 	if (git_commit_tree(&g->tree, g->commit) < 0) {
 		seterr(err, errcap, "%s: cannot read the tree of '%s': %s",
 		       repo_path, ref, gitmsg());
+		goto done;
+	}
+	/* A wrong ref (say, the osv branch, whose crates/ holds JSON files)
+	 * must not give an empty index. */
+	if (!has_package_folder(g)) {
+		seterr(err, errcap, "%s: '%s' has no package folder in crates/ "
+		       "or rust/: not an advisory-db commit", repo_path, ref);
 		goto done;
 	}
 	git_oid_tostr(g->commit_hex, sizeof(g->commit_hex),
@@ -425,17 +468,6 @@ static int add_changed(pathset *s, const char *coll, const char *rel)
 	if (n < 0 || (size_t)n > GITSRC_PATH_MAX)
 		return 0;           /* cannot be a slot (see add_entry) */
 	return pathset_add(s, path);
-}
-
-static int subtree(git_tree **out, git_repository *repo, git_tree *root,
-                   const char *name)
-{
-	const git_tree_entry *te = git_tree_entry_byname(root, name);
-
-	*out = NULL;
-	if (!te || git_tree_entry_type(te) != GIT_OBJECT_TREE)
-		return 0;
-	return git_tree_lookup(out, repo, git_tree_entry_id(te));
 }
 
 static int cmp_str(const void *a, const void *b)

@@ -50,7 +50,9 @@ typedef struct gitsrc_entry {
  * Open the repository at repo_path (a bare repository, a .git folder or a
  * working clone; parent folders are not searched) and resolve ref (NULL
  * means HEAD: a branch, tag, remote branch such as origin/main, commit id
- * or any git revision expression) to a commit. Reads no folder yet.
+ * or any git revision expression) to a commit, which must have a crates/
+ * or rust/ folder (so a wrong branch cannot make an empty index). Reads
+ * no folder below those yet.
  * Returns 0 and *out, or -1 with a message in err (*out NULL).
  */
 int gitsrc_open(gitsrc **out, const char *repo_path, const char *ref,

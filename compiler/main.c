@@ -244,6 +244,18 @@ static int check_target(const char *db, int is_default)
 	return 0;
 }
 
+/* "advdb-compile: DB: message", without naming DB twice when the
+ * writer's message already starts with it. */
+static void fail_db(const char *db, const char *msg)
+{
+	size_t dl = strlen(db);
+
+	if (strncmp(msg, db, dl) == 0 && msg[dl] == ':')
+		fprintf(stderr, PROG ": %s\n", msg);
+	else
+		fprintf(stderr, PROG ": %s: %s\n", db, msg);
+}
+
 static void print_diags(const diag_list *d)
 {
 	for (size_t i = 0; i < d->n; i++)
@@ -336,14 +348,14 @@ int main(int argc, char **argv)
 		goto done;
 	}
 	if (writer_open(&r.w, db, err, sizeof(err)) < 0) {
-		fprintf(stderr, PROG ": %s: %s\n", db, err);
+		fail_db(db, err);
 		goto done;
 	}
 	int full = 1;
 	if (opt.update) {
 		int lp = writer_load_previous(r.w, SOURCE, prev, err, sizeof(err));
 		if (lp < 0) {
-			fprintf(stderr, PROG ": %s: %s\n", db, err);
+			fail_db(db, err);
 			goto done;
 		}
 		if (lp == 0) {
@@ -354,7 +366,7 @@ int main(int argc, char **argv)
 				writer_close(r.w);
 				r.w = NULL;
 				if (writer_open(&r.w, db, err, sizeof(err)) < 0) {
-					fprintf(stderr, PROG ": %s: %s\n", db, err);
+					fail_db(db, err);
 					goto done;
 				}
 			}
@@ -376,7 +388,7 @@ int main(int argc, char **argv)
 		goto done;
 	}
 	if (writer_commit(r.w, &st, err, sizeof(err)) < 0) {
-		fprintf(stderr, PROG ": %s: %s\n", db, err);
+		fail_db(db, err);
 		goto done;
 	}
 	code = EXIT_OK;

@@ -47,6 +47,10 @@ is "not a repository: exit 2" "$rc" 2
 has "not a repository: names it" "$(cat "$T/e")" "notrepo"
 "$C" -o "$T/x.lmdb" "$T/missing" >/dev/null 2>"$T/e"
 is "missing repository: exit 2" "$?" 2
+git init -q "$T/empty"
+"$C" -o "$T/x.lmdb" "$T/empty" >/dev/null 2>"$T/e"; rc=$?
+is "repository without commits: exit 2" "$rc" 2
+has "repository without commits: says so" "$(cat "$T/e")" 'no commits'
 [ ! -e "$T/x.lmdb" ]; is "failed runs write no index" "$?" 0
 
 # ---- the sample set in data/ ---------------------------------------------
@@ -77,6 +81,17 @@ is "default location from ADVDB_DB" "$?:$(digest "$T/deflt/sub/advdb.lmdb")" "0:
 "$C" -o "$T/no/such/folder/x.lmdb" "$T/data" 2>"$T/e"; rc=$?
 is "-o into a missing folder: exit 2" "$rc" 2
 has "-o into a missing folder: says so" "$(cat "$T/e")" 'does not exist'
+
+# --update over a file that is not an index: refused, file untouched.
+printf 'not an index\n' >"$T/junk.lmdb"; cp "$T/junk.lmdb" "$T/junk.orig"
+"$C" --update -o "$T/junk.lmdb" "$T/data" >/dev/null 2>"$T/e"; rc=$?
+is "--update over a foreign file: exit 2" "$rc" 2
+ok "--update over a foreign file: untouched" cmp "$T/junk.lmdb" "$T/junk.orig"
+"$C" -o "$T/data" "$T/data" >/dev/null 2>&1
+is "-o naming a folder: exit 2" "$?" 2
+"$C" --ref no-such-ref -o "$T/x.lmdb" "$T/data" >/dev/null 2>"$T/e"
+is "unknown ref: exit 2" "$?" 2
+has "unknown ref: named" "$(cat "$T/e")" 'no-such-ref'
 
 # ---- a broken advisory ---------------------------------------------------
 # Copy of data/ plus one advisory with an unknown key, committed.
@@ -153,6 +168,10 @@ if need_shared "advisory-db bundle"; then
 	is "advisory-db: bare mirror, same digest" "$(digest "$T/bare.lmdb")" "$full"
 	"$C" -q --ref "$head" -o "$T/byid.lmdb" "$T/adb.git"
 	is "advisory-db: by commit id" "$(digest "$T/byid.lmdb")" "$full"
+	"$C" -q --ref osv -o "$T/osv.lmdb" "$T/adb.git" 2>"$T/e"; rc=$?
+	is "advisory-db: the osv branch is refused, exit 2" "$rc" 2
+	has "advisory-db: the osv branch is refused, why" "$(cat "$T/e")" \
+	    'not an advisory-db commit'
 	"$C" -q --ref origin/main -o "$T/remote.lmdb" "$T/adb"
 	is "advisory-db: remote branch" "$(digest "$T/remote.lmdb")" "$full"
 

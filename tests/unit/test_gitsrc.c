@@ -22,6 +22,7 @@ typedef struct fix {
 	char dir[64];
 	git_repository *repo;
 	char c1[41], c2[41];        /* first and second commit */
+	char c3[41];                /* branch "other": no advisories */
 } fix;
 
 typedef struct spec {
@@ -49,7 +50,7 @@ static void add(git_repository *repo, git_index *ix, const spec *s)
 
 /* Commit the entries of v (on top of parent_hex, if any); hex out. */
 static void commit(fix *f, const spec *v, size_t n, const char *parent_hex,
-                   char out[41])
+                   const char *update_ref, char out[41])
 {
 	git_index *ix = NULL;
 	git_oid tree_id, commit_id, pid;
@@ -69,7 +70,7 @@ static void commit(fix *f, const spec *v, size_t n, const char *parent_hex,
 		assert_int_equal(git_commit_lookup(&parent, f->repo, &pid), 0);
 	}
 	const git_commit *parents[1] = { parent };
-	assert_int_equal(git_commit_create(&commit_id, f->repo, "HEAD", sig,
+	assert_int_equal(git_commit_create(&commit_id, f->repo, update_ref, sig,
 	                 sig, NULL, "t", tree, parent ? 1 : 0, parents), 0);
 	git_oid_tostr(out, 41, &commit_id);
 	git_commit_free(parent);
@@ -108,6 +109,10 @@ static const spec SECOND[] = {
 };
 #define NSECOND (sizeof(SECOND) / sizeof(SECOND[0]))
 
+static const spec OTHER[] = {
+	{ "crates.json", GIT_FILEMODE_BLOB, "{}\n" },
+};
+
 static int setup(void **state)
 {
 	fix *f = calloc(1, sizeof(*f));
@@ -123,8 +128,9 @@ static int setup(void **state)
 	git_libgit2_opts(GIT_OPT_ENABLE_STRICT_OBJECT_CREATION, 0);
 	if (git_repository_init(&f->repo, f->dir, 1) < 0)
 		return -1;
-	commit(f, FIRST, NFIRST, NULL, f->c1);
-	commit(f, SECOND, NSECOND, f->c1, f->c2);
+	commit(f, FIRST, NFIRST, NULL, "HEAD", f->c1);
+	commit(f, SECOND, NSECOND, f->c1, "HEAD", f->c2);
+	commit(f, OTHER, 1, NULL, "refs/heads/other", f->c3);
 	*state = f;
 	return 0;
 }
@@ -281,6 +287,9 @@ static void test_gitsrc_open__bad_ref_and_bad_repo(void **state)
 	/* A tree id peels to no commit. */
 	assert_int_equal(gitsrc_open(&g, f->dir, "HEAD^{tree}", err,
 	                             sizeof(err)), -1);
+	/* A branch without package folders is not an advisory-db commit. */
+	assert_int_equal(gitsrc_open(&g, f->dir, "other", err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "not an advisory-db commit"));
 	assert_int_equal(gitsrc_open(&g, "/nonexistent/repo", NULL, err,
 	                             sizeof(err)), -1);
 	assert_non_null(strstr(err, "/nonexistent/repo"));
