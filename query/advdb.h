@@ -11,15 +11,22 @@
  *     Out-parameters come first.
  *   - After a failure, advdb_last_error(db) gives a message for the caller
  *     to print. It belongs to the handle and to the calling thread's most
- *     recent failing call on it; it stays valid until the next call on the
- *     same handle from the same thread. advdb_open() failures, which have
- *     no handle yet, write their message into the caller's buffer.
- *   - The library never prints, never exits, and keeps no global state.
+ *     recent failing call on it (successful calls leave it unchanged); it
+ *     stays valid until the next call on the same handle from the same
+ *     thread. advdb_open() failures, which have no handle yet, write their
+ *     message into the caller's buffer. Messages name the file, package,
+ *     version or advisory concerned.
+ *   - The library never prints, never exits, and keeps no global state:
+ *     what it keeps per thread (the message, and a read transaction that
+ *     lookups reuse) hangs off the handle through a pthread key, is made
+ *     on the thread's first call that needs it, and is freed when that
+ *     thread exits or at advdb_close(), whichever comes first.
  *
  * Ownership and lifetimes:
  *   - An advdb handle is owned by the caller and released by advdb_close().
  *     One handle may be shared by any number of threads that read at once;
- *     advdb_close() must not race with other calls on it.
+ *     advdb_close() must not race with other calls on it, nor with the
+ *     exit of a thread that used it.
  *   - advdb_match arrays are caller-owned; the library fills them and keeps
  *     nothing. Strings inside an advdb_match are copied into it.
  *   - An advdb_advisory from advdb_advisory_get() is owned by the caller
@@ -57,10 +64,18 @@ const char *advdb_strerror(int code);
 typedef struct advdb advdb;
 
 /* Open the index at path, read-only. flags: 0 for now.
+ * The file is never written and no lock file is made (the compiler never
+ * changes an index in place), so an index in a read-only place works.
  * On failure *out is NULL and, when errbuf is not NULL, a message naming
  * the file is written there (at most errcap bytes, NUL-terminated).
- * Returns ADVDB_OK, ADVDB_ENOTFOUND, ADVDB_ENOTDB, ADVDB_ECORRUPT,
- * ADVDB_ESCHEMA, ADVDB_ENOMEM or ADVDB_ERROR. */
+ * Returns ADVDB_OK;
+ *   ADVDB_ENOTFOUND  no such file;
+ *   ADVDB_ENOTDB     a directory, an empty file, not an LMDB file, or an
+ *                    LMDB file that is not an advdb index (no magic);
+ *   ADVDB_ECORRUPT   truncated (shorter than the pages it uses) or damaged;
+ *   ADVDB_ESCHEMA    another schema version (the message says newer or
+ *                    older, and what to do);
+ *   ADVDB_EINVAL, ADVDB_ENOMEM or ADVDB_ERROR (e.g. permission denied). */
 int advdb_open(advdb **out, const char *path, unsigned flags,
                char *errbuf, size_t errcap);
 void advdb_close(advdb *db);
@@ -109,8 +124,12 @@ typedef struct advdb_query {
  * Which advisories affect crate `name` at `version`?
  * Fills up to cap matches (ordered by advisory id) and sets *nout to the
  * number found. q may be NULL for the default scope (crates collection,
- * withdrawn advisories skipped, any os/arch). Informational advisories are
- * matched too: check kind. Does not allocate.
+ * withdrawn advisories skipped, any os/arch). With q->os (q->arch) set,
+ * an advisory restricted to some os (arch) list applies only when that
+ * os (arch) is in it; an unrestricted one always applies. Informational
+ * advisories are matched too: check kind. Does not allocate, except on
+ * the calling thread's first lookup on db (its reusable read
+ * transaction). Unknown q->flags bits are ADVDB_EINVAL.
  * Returns ADVDB_OK (also when nothing matches or the package is unknown),
  * ADVDB_EVERSION for a bad version, ADVDB_EBUFS when more than cap matched
  * (*nout then holds the full count and the first cap are filled), or
@@ -132,7 +151,9 @@ int advdb_lookup_n(advdb_match *out, size_t cap, size_t *nout, advdb *db,
 typedef struct advdb_advisory advdb_advisory;
 
 /* Fetch and decompress one advisory by id, or by a CVE/GHSA alias (the
- * first advisory carrying it). ADVDB_ENOTFOUND when there is none. */
+ * first advisory carrying it). ADVDB_ENOTFOUND when there is none;
+ * ADVDB_ECORRUPT when the stored record is damaged, or declares a size
+ * that is unknown or above 16 MiB (refused before allocating). */
 int advdb_advisory_get(advdb_advisory **out, advdb *db, const char *id);
 void advdb_advisory_free(advdb_advisory *a);
 
@@ -160,12 +181,15 @@ uint16_t advdb_advisory_cvss_score10(const advdb_advisory *a);
 int64_t advdb_advisory_modified(const advdb_advisory *a); /* 0: unknown */
 
 /* Vulnerable ranges as OSV events: range i has introduced (NULL: from the
- * first version, OSV's "0.0.0-0") and fixed (NULL: none). */
+ * first version, OSV's "0.0.0-0") and fixed (NULL: none). Returns
+ * ADVDB_OK, or ADVDB_ENOTFOUND (both set to NULL) when i is past the end.
+ * Either out-parameter may be NULL. */
 size_t advdb_advisory_range_count(const advdb_advisory *a);
 int advdb_advisory_range(const char **introduced, const char **fixed,
                          const advdb_advisory *a, size_t i);
 
-/* [affected.functions]: path i and its requirement strings. */
+/* [affected.functions]: path i and its requirement strings (NULL, with
+ * *nreqs 0, when i is past the end). */
 size_t advdb_advisory_function_count(const advdb_advisory *a);
 const char *advdb_advisory_function(const advdb_advisory *a, size_t i,
                                     size_t *nreqs, const char *const **reqs);
@@ -179,7 +203,8 @@ typedef struct advdb_iter advdb_iter;
 int advdb_packages_iter(advdb_iter **out, advdb *db);
 int advdb_advisories_iter(advdb_iter **out, advdb *db);
 /* Next item: ADVDB_OK with *name set (valid until the next call or
- * _free), ADVDB_ENOTFOUND at the end, or an error. */
+ * _free), ADVDB_ENOTFOUND at the end, or an error (ADVDB_ECORRUPT, ...);
+ * after the end or an error, every further call returns the same. */
 int advdb_iter_next(const char **name, advdb_iter *it);
 void advdb_iter_free(advdb_iter *it);
 
@@ -192,12 +217,15 @@ typedef struct advdb_info {
 	int64_t compile_time;       /* unix seconds */
 	uint64_t advisory_count;
 	uint64_t package_count;
-	char digest[65];            /* hex */
+	char digest[65];            /* hex (SHA-1 today: 40 digits) */
 	unsigned nsources;          /* entries in `sources` text below */
-	char sources[1024];         /* "name commit time\n" lines */
+	char sources[1024];         /* "name commit time\n" lines (as many
+	                               whole lines as fit) */
 	int history;                /* modified times were computed */
 } advdb_info;
 
+/* Absent meta keys read as 0 / "". Returns ADVDB_OK, ADVDB_ECORRUPT for
+ * a malformed value (then *out is all zero), or ADVDB_EINVAL. */
 int advdb_info_get(advdb_info *out, advdb *db);
 
 #ifdef __cplusplus

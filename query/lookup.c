@@ -113,19 +113,17 @@ int advdb_lookup_n(advdb_match *out, size_t cap, size_t *nout, advdb *db,
 	if (name_len == 0)
 		return db_fail(db, ADVDB_EINVAL, "advdb_lookup: empty name");
 	if (version_len > VERSION_TEXT_MAX)
-		return db_fail(db, ADVDB_EVERSION, "%.*s: version too long (%zu "
-		               "bytes)", name_len > 64 ? 64 : (int)name_len, name,
-		               version_len);
+		return db_fail(db, ADVDB_EVERSION, "bad version \"%.32s...\": "
+		               "longer than %d bytes", version_text,
+		               VERSION_TEXT_MAX);
 	if (version_parse(&v, version_text, version_len, &why) != 0)
-		return db_fail(db, ADVDB_EVERSION, "%.*s: bad version \"%.*s\": %s",
-		               name_len > 64 ? 64 : (int)name_len, name,
+		return db_fail(db, ADVDB_EVERSION, "bad version \"%.*s\": %s",
 		               (int)version_len, version_text,
 		               why ? why : "not semver");
 	klen = version_key_encode(&v, key);
 	if (klen == 0)
-		return db_fail(db, ADVDB_EVERSION, "%.*s: version \"%.*s\" does "
-		               "not fit a key", name_len > 64 ? 64 : (int)name_len,
-		               name, (int)version_len, version_text);
+		return db_fail(db, ADVDB_EVERSION, "bad version \"%.*s\": does "
+		               "not fit a key", (int)version_len, version_text);
 	/* A name LMDB cannot hold as a key cannot be in the index. */
 	if (name_len > ADVDB_KEY_MAX)
 		return ADVDB_OK;

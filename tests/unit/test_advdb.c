@@ -24,6 +24,7 @@
 #include <unistd.h>
 #include <cmocka.h>
 #include <lmdb.h>
+#include <zstd.h>
 
 #include "advdb.h"
 #include "layout.h"
@@ -583,6 +584,31 @@ static void run_case(tcase *c, advdb *h, const char *name, const char *ver,
 	}
 }
 
+/* Full records and iterators from several threads at once (the context
+ * pool and per-iterator snapshots). 1 when every answer was right. */
+static int fetch_and_iterate(advdb *h)
+{
+	advdb_advisory *a = NULL;
+	advdb_iter *it = NULL;
+	const char *name;
+	size_t i, n = 0;
+	int ok = 1;
+
+	for (i = 0; i < NSPECS; i++) {
+		if (advdb_advisory_get(&a, h, SPECS[i].id) != 0)
+			return 0;
+		ok &= strcmp(advdb_advisory_field(a, ADVDB_F_PACKAGE),
+		             SPECS[i].pkg) == 0;
+		advdb_advisory_free(a);
+	}
+	if (advdb_advisories_iter(&it, h) != 0)
+		return 0;
+	while (advdb_iter_next(&name, it) == ADVDB_OK)
+		n++;
+	advdb_iter_free(it);
+	return ok && n == NSPECS;
+}
+
 typedef struct targ {
 	advdb *h;
 	const tcase *want;
@@ -598,6 +624,8 @@ static void *worker(void *p)
 	size_t i;
 
 	for (round = 0; round < 2000; round++) {
+		if (round % 100 == 0 && !fetch_and_iterate(a->h))
+			a->bad++;
 		for (i = 0; i < NTCASES; i++) {
 			run_case(&got, a->h, TCASES[i].name, TCASES[i].ver,
 			         TCASES[i].os, TCASES[i].flags);
@@ -1133,6 +1161,159 @@ static void test_damaged__records(void **state)
 	}
 }
 
+/* A compressed record that claims a size it must not be trusted with. */
+static void test_damaged__record_sizes(void **state)
+{
+	fixture *f = *state;
+	char p[256], err[512];
+	size_t big = (16u << 20) + 1, cap = ZSTD_compressBound(big), n;
+	char *src = calloc(1, big), *dst = malloc(cap);
+	advdb *h = NULL;
+	advdb_advisory *a = NULL;
+	ZSTD_CCtx *cc = ZSTD_createCCtx();
+	const char small[] = "not a record, but a frame of known size";
+
+	assert_non_null(src);
+	assert_non_null(dst);
+	assert_non_null(cc);
+	snprintf(p, sizeof p, "%s/sizes.lmdb", f->dir);
+
+	/* declares 16 MiB + 1 */
+	n = ZSTD_compress(dst, cap, src, big, 1);
+	assert_false(ZSTD_isError(n));
+	copy_file(f->db, p);
+	raw_put(p, DB_ADVISORIES, "RUSTSEC-2020-0001", dst, n, 0);
+	/* declares nothing */
+	assert_false(ZSTD_isError(ZSTD_CCtx_setParameter(
+	    cc, ZSTD_c_contentSizeFlag, 0)));
+	n = ZSTD_compress2(cc, dst, cap, small, sizeof small);
+	assert_false(ZSTD_isError(n));
+	raw_put(p, DB_ADVISORIES, "RUSTSEC-2020-0002", dst, n, 0);
+	/* well-framed, but not a record */
+	n = ZSTD_compress(dst, cap, small, sizeof small, 1);
+	raw_put(p, DB_ADVISORIES, "RUSTSEC-2021-0001", dst, n, 0);
+	/* a frame cut short */
+	raw_put(p, DB_ADVISORIES, "RUSTSEC-2021-0002", dst, n / 2, 0);
+
+	assert_int_equal(advdb_open(&h, p, 0, err, sizeof err), 0);
+	assert_int_equal(advdb_advisory_get(&a, h, "RUSTSEC-2020-0001"),
+	                 ADVDB_ECORRUPT);
+	assert_null(a);
+	assert_int_equal(advdb_advisory_get(&a, h, "RUSTSEC-2020-0002"),
+	                 ADVDB_ECORRUPT);
+	assert_int_equal(advdb_advisory_get(&a, h, "RUSTSEC-2021-0001"),
+	                 ADVDB_ECORRUPT);
+	assert_int_equal(advdb_advisory_get(&a, h, "RUSTSEC-2021-0002"),
+	                 ADVDB_ECORRUPT);
+	assert_non_null(strstr(advdb_last_error(h), "RUSTSEC-2021-0002"));
+	advdb_close(h);
+	ZSTD_freeCCtx(cc);
+	free(src);
+	free(dst);
+}
+
+static void test_damaged__aliases(void **state)
+{
+	fixture *f = *state;
+	char p[256], err[512];
+	advdb *h = NULL;
+	advdb_advisory *a = NULL;
+
+	snprintf(p, sizeof p, "%s/aliases.lmdb", f->dir);
+	copy_file(f->db, p);
+	raw_put(p, DB_ALIASES, "CVE-2020-1111", "no terminator", 13, 0);
+	raw_put(p, DB_ALIASES, "CVE-2020-2222", "RUSTSEC-2099-0009", 18, 0);
+	raw_put(p, DB_ALIASES, "CVE-2020-3333", "", 1, 0);
+	assert_int_equal(advdb_open(&h, p, 0, err, sizeof err), 0);
+	assert_int_equal(advdb_advisory_get(&a, h, "CVE-2020-1111"),
+	                 ADVDB_ECORRUPT);
+	assert_int_equal(advdb_advisory_get(&a, h, "CVE-2020-2222"),
+	                 ADVDB_ECORRUPT);
+	assert_non_null(strstr(advdb_last_error(h), "RUSTSEC-2099-0009"));
+	assert_int_equal(advdb_advisory_get(&a, h, "CVE-2020-3333"),
+	                 ADVDB_ECORRUPT);
+	assert_null(a);
+	advdb_close(h);
+}
+
+/* Enough records for the writer to train a zstd dictionary: every record
+ * must come back through it. */
+static void test_advisory__with_dictionary(void **state)
+{
+	fixture *f = *state;
+	enum { N = 300 };
+	char p[256], err[512], ids[N][32], pkgs[N][32], descs[N][160];
+	writer *w = NULL;
+	writer_stats st;
+	built *b = calloc(1, sizeof *b);
+	advdb *h = NULL;
+	advdb_advisory *a = NULL;
+	advdb_info info;
+	MDB_env *env;
+	MDB_txn *txn;
+	MDB_dbi dbi;
+	MDB_val k = { strlen(META_DICT_ID), (void *)META_DICT_ID }, v;
+	spec s;
+	size_t i, n;
+	advdb_match m[2];
+
+	assert_non_null(b);
+	snprintf(p, sizeof p, "%s/dict.lmdb", f->dir);
+	assert_int_equal(writer_open(&w, p, err, sizeof err), 0);
+	for (i = 0; i < N; i++) {
+		s = SPECS[0];
+		snprintf(ids[i], sizeof ids[i], "RUSTSEC-2024-%04zu", i + 1);
+		snprintf(pkgs[i], sizeof pkgs[i], "crate-%03zu", i);
+		snprintf(descs[i], sizeof descs[i], "The parser of crate-%03zu "
+		         "reads past the end of its buffer when given %zu bytes "
+		         "of hostile input; upgrade.", i, i * 7919 % 1000);
+		s.id = ids[i];
+		s.pkg = pkgs[i];
+		s.aliases[0] = NULL;
+		build(b, &s);
+		b->r.description = descs[i];
+		if (writer_add(w, &b->r, "rustsec", b->path, NULL, err,
+		               sizeof err) != 0)
+			fail_msg("writer_add: %s", err);
+	}
+	assert_int_equal(writer_set_source(w, "rustsec", COMMIT, COMMIT_TIME),
+	                 0);
+	if (writer_commit(w, &st, err, sizeof err) != 0)
+		fail_msg("writer_commit: %s", err);
+	writer_close(w);
+	free(b);
+
+	/* the writer did train one (else this test tests nothing) */
+	assert_int_equal(mdb_env_create(&env), 0);
+	assert_int_equal(mdb_env_set_maxdbs(env, 8), 0);
+	assert_int_equal(mdb_env_open(env, p, MDB_RDONLY | MDB_NOSUBDIR |
+	                              MDB_NOLOCK, 0), 0);
+	assert_int_equal(mdb_txn_begin(env, NULL, MDB_RDONLY, &txn), 0);
+	assert_int_equal(mdb_dbi_open(txn, DB_META, 0, &dbi), 0);
+	assert_int_equal(mdb_get(txn, dbi, &k, &v), 0);
+	assert_false(v.mv_size == 1 && ((char *)v.mv_data)[0] == '0');
+	mdb_txn_abort(txn);
+	mdb_env_close(env);
+
+	assert_int_equal(advdb_open(&h, p, 0, err, sizeof err), 0);
+	assert_int_equal(advdb_info_get(&info, h), 0);
+	assert_int_equal(info.advisory_count, N);
+	for (i = 0; i < N; i++) {
+		assert_int_equal(advdb_advisory_get(&a, h, ids[i]), 0);
+		assert_string_equal(advdb_advisory_field(a, ADVDB_F_DESCRIPTION),
+		                    descs[i]);
+		assert_string_equal(advdb_advisory_field(a, ADVDB_F_PACKAGE),
+		                    pkgs[i]);
+		advdb_advisory_free(a);
+		a = NULL;
+		assert_int_equal(advdb_lookup(m, 2, &n, h, pkgs[i], "1.2.2", NULL),
+		                 0);
+		assert_int_equal(n, 1);
+		assert_string_equal(m[0].id, ids[i]);
+	}
+	advdb_close(h);
+}
+
 static void test_open__read_only_location(void **state)
 {
 	fixture *f = *state;
@@ -1182,6 +1363,9 @@ int main(void)
 		cmocka_unit_test(test_open__foreign_lmdb),
 		cmocka_unit_test(test_open__other_schema),
 		cmocka_unit_test(test_damaged__records),
+		cmocka_unit_test(test_damaged__record_sizes),
+		cmocka_unit_test(test_damaged__aliases),
+		cmocka_unit_test(test_advisory__with_dictionary),
 		cmocka_unit_test(test_open__read_only_location),
 	};
 
