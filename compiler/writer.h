@@ -63,6 +63,11 @@ int writer_add(writer *w, const adv_record *r, const char *source,
 int writer_set_source(writer *w, const char *source, const char *commit,
                       int64_t commit_time);
 
+/* Whether the records' `modified` times were computed from history
+ * (META_HISTORY). Default 0; an update keeps the previous DB's value
+ * unless this is called after writer_load_previous. */
+int writer_set_history(writer *w, int on);
+
 /* Write everything, fsync, rename over target. Returns 0 or -1 with err;
  * either way the writer is finished and must be closed. */
 int writer_commit(writer *w, writer_stats *st, char *err, size_t errcap);

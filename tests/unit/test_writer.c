@@ -1,0 +1,579 @@
+/*
+ * test_writer.c — the index writer (compiler/writer.c), read back with raw
+ * LMDB and zstd calls that follow schema/SCHEMA.md, not with libadvdb:
+ * counts, aliases, meta, digest stability, updates, atomic replacement.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <dirent.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <cmocka.h>
+
+#include <lmdb.h>
+#include <zstd.h>
+
+#include "layout.h"
+#include "record.h"
+#include "version.h"
+#include "writer.h"
+
+/* ---- hand-made advisories ---- */
+
+typedef struct adv {
+	adv_record r;
+	char id[32], pkg[32], path[96], title[64], desc[256], alias[2][32];
+	const char *aliases[2];
+	range rg[2];
+} adv;
+
+static version ver(const char *s)
+{
+	version v;
+	const char *err;
+	assert_int_equal(version_parse(&v, s, strlen(s), &err), 0);
+	return v;
+}
+
+/* Advisory number i of package pkg (collection from the prefix). */
+static void mk(adv *a, int i, const char *pkg, int rust)
+{
+	memset(a, 0, sizeof(*a));
+	snprintf(a->id, sizeof(a->id), "RUSTSEC-2020-%04d", i);
+	snprintf(a->pkg, sizeof(a->pkg), "%s", pkg);
+	snprintf(a->path, sizeof(a->path), "%s/%s/%s.md",
+	         rust ? "rust" : "crates", pkg, a->id);
+	snprintf(a->title, sizeof(a->title), "Problem %d in %s", i, pkg);
+	snprintf(a->desc, sizeof(a->desc),
+	         "The function `%s::f%d` may read out of bounds when given a "
+	         "crafted input of length %d.\n", pkg, i, i * 7);
+	snprintf(a->alias[0], sizeof(a->alias[0]), "CVE-2020-%d", 1000 + i);
+	snprintf(a->alias[1], sizeof(a->alias[1]), "GHSA-shared-%d", i % 3);
+	a->aliases[0] = a->alias[0];
+	a->aliases[1] = a->alias[1];
+	a->r.id = a->id;
+	a->r.package = a->pkg;
+	a->r.date = "2020-01-01";
+	a->r.title = a->title;
+	a->r.description = a->desc;
+	a->r.collection = rust ? ADV_RUST : ADV_CRATES;
+	a->r.aliases = (strlist){ a->aliases, 2 };
+	a->rg[0].has_fixed = 1;
+	a->rg[0].fixed = ver("1.0.0");
+	a->rg[1].has_introduced = 1;
+	a->rg[1].introduced = ver("2.0.0");
+	a->rg[1].has_fixed = 1;
+	a->rg[1].fixed = ver("2.1.3");
+	a->r.ranges = a->rg;
+	a->r.nranges = 2;
+}
+
+static const char *COMMIT = "0123456789abcdef0123456789abcdef01234567";
+
+typedef struct fx {
+	char dir[64];
+	char db[128];
+	char err[512];
+} fx;
+
+static int setup(void **state)
+{
+	fx *f = calloc(1, sizeof(*f));
+	snprintf(f->dir, sizeof(f->dir), "/tmp/advdb-test-writer.XXXXXX");
+	if (!f || !mkdtemp(f->dir))
+		return -1;
+	snprintf(f->db, sizeof(f->db), "%s/index.lmdb", f->dir);
+	*state = f;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	fx *f = *state;
+	DIR *d = opendir(f->dir);
+	struct dirent *e;
+	char p[512];
+	while (d && (e = readdir(d))) {
+		if (e->d_name[0] == '.')
+			continue;
+		snprintf(p, sizeof(p), "%s/%s", f->dir, e->d_name);
+		if (unlink(p) < 0)
+			rmdir(p);
+	}
+	if (d)
+		closedir(d);
+	rmdir(f->dir);
+	free(f);
+	return 0;
+}
+
+static uint8_t blob_of(int i)
+{
+	return (uint8_t)(i * 13 + 1);
+}
+
+/* Write advisories ids[0..n) (all in package pkg<id % 3>; id 99 goes to
+ * the toolchain) into path; returns the stats. */
+static writer_stats build(fx *f, const char *path, const int *ids, size_t n)
+{
+	writer *w;
+	writer_stats st;
+	adv a;
+	uint8_t blob[20];
+
+	assert_int_equal(writer_open(&w, path, f->err, sizeof(f->err)), 0);
+	for (size_t i = 0; i < n; i++) {
+		char pkg[16];
+		snprintf(pkg, sizeof(pkg), "pkg%d", ids[i] % 3);
+		mk(&a, ids[i], ids[i] == 99 ? "std" : pkg, ids[i] == 99);
+		memset(blob, blob_of(ids[i]), sizeof(blob));
+		assert_int_equal(writer_add(w, &a.r, "rustsec", a.path, blob,
+		                            f->err, sizeof(f->err)), 0);
+	}
+	assert_int_equal(writer_set_source(w, "rustsec", COMMIT, 1600000000), 0);
+	assert_int_equal(writer_commit(w, &st, f->err, sizeof(f->err)), 0);
+	writer_close(w);
+	return st;
+}
+
+/* ---- raw reading, per SCHEMA.md ---- */
+
+typedef struct rd {
+	MDB_env *env;
+	MDB_txn *txn;
+} rd;
+
+static void rd_open(rd *r, const char *path)
+{
+	assert_int_equal(mdb_env_create(&r->env), 0);
+	assert_int_equal(mdb_env_set_maxdbs(r->env, DB_MAXDBS), 0);
+	assert_int_equal(mdb_env_open(r->env, path, MDB_NOSUBDIR | MDB_RDONLY |
+	                              MDB_NOLOCK, 0644), 0);
+	assert_int_equal(mdb_txn_begin(r->env, NULL, MDB_RDONLY, &r->txn), 0);
+}
+
+static void rd_close(rd *r)
+{
+	mdb_txn_abort(r->txn);
+	mdb_env_close(r->env);
+}
+
+/* value of key in sub-database db; 0 or MDB_NOTFOUND */
+static int rd_get(rd *r, const char *db, const char *key, MDB_val *v)
+{
+	MDB_dbi dbi;
+	assert_int_equal(mdb_dbi_open(r->txn, db, 0, &dbi), 0);
+	MDB_val k = { strlen(key), (void *)key };
+	return mdb_get(r->txn, dbi, &k, v);
+}
+
+static void rd_meta(rd *r, const char *key, char *buf, size_t cap)
+{
+	MDB_val v;
+	assert_int_equal(rd_get(r, DB_META, key, &v), 0);
+	assert_true(v.mv_size < cap);
+	memcpy(buf, v.mv_data, v.mv_size);
+	buf[v.mv_size] = 0;
+}
+
+static size_t rd_count(rd *r, const char *db)
+{
+	MDB_dbi dbi;
+	MDB_stat s;
+	assert_int_equal(mdb_dbi_open(r->txn, db, 0, &dbi), 0);
+	assert_int_equal(mdb_stat(r->txn, dbi, &s), 0);
+	return s.ms_entries;
+}
+
+/* The full record of id, decompressed with the meta dictionary. */
+static adv_record *rd_record(rd *r, const char *id)
+{
+	MDB_val v, d;
+	char buf[32];
+	adv_record *rec = NULL;
+
+	assert_int_equal(rd_get(r, DB_ADVISORIES, id, &v), 0);
+	rd_meta(r, META_DICT_ID, buf, sizeof(buf));
+	unsigned long long n = ZSTD_getFrameContentSize(v.mv_data, v.mv_size);
+	assert_true(n > 0 && n < (1u << 20));
+	uint8_t *out = malloc(n);
+	ZSTD_DCtx *dc = ZSTD_createDCtx();
+	size_t got;
+	if (strcmp(buf, "0") != 0) {
+		assert_int_equal(rd_get(r, DB_META, META_DICT, &d), 0);
+		assert_int_equal(ZSTD_getDictID_fromDict(d.mv_data, d.mv_size),
+		                 strtoul(buf, NULL, 10));
+		assert_int_equal(ZSTD_getDictID_fromFrame(v.mv_data, v.mv_size),
+		                 strtoul(buf, NULL, 10));
+		got = ZSTD_decompress_usingDict(dc, out, n, v.mv_data, v.mv_size,
+		                                d.mv_data, d.mv_size);
+	} else {
+		assert_int_equal(rd_get(r, DB_META, META_DICT, &d), MDB_NOTFOUND);
+		got = ZSTD_decompressDCtx(dc, out, n, v.mv_data, v.mv_size);
+	}
+	assert_int_equal(got, n);
+	assert_int_equal(record_decode(&rec, out, n), 0);
+	ZSTD_freeDCtx(dc);
+	free(out);
+	return rec;
+}
+
+static void file_bytes(const char *path, uint8_t **out, size_t *len)
+{
+	FILE *fp = fopen(path, "rb");
+	assert_non_null(fp);
+	fseek(fp, 0, SEEK_END);
+	*len = (size_t)ftell(fp);
+	rewind(fp);
+	*out = malloc(*len ? *len : 1);
+	assert_int_equal(fread(*out, 1, *len, fp), *len);
+	fclose(fp);
+}
+
+/* Names in dir other than the index itself. */
+static int stray_files(const fx *f, char *first, size_t cap)
+{
+	DIR *d = opendir(f->dir);
+	struct dirent *e;
+	int n = 0;
+	assert_non_null(d);
+	while ((e = readdir(d))) {
+		if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0 ||
+		    strcmp(e->d_name, "index.lmdb") == 0)
+			continue;
+		if (!n++)
+			snprintf(first, cap, "%s", e->d_name);
+	}
+	closedir(d);
+	return n;
+}
+
+/* ---- tests ---- */
+
+static void test_writer_build__read_back_raw(void **state)
+{
+	fx *f = *state;
+	const int ids[] = { 4, 1, 2, 5, 3, 99 };
+	writer_stats st = build(f, f->db, ids, 6);
+	rd r;
+	char buf[128];
+	MDB_val v;
+
+	assert_int_equal(st.advisories, 6);
+	assert_int_equal(st.packages, 3);   /* pkg0 pkg1 pkg2; std apart */
+	assert_true(st.db_bytes > 0);
+	assert_int_equal(strlen(st.digest), 40);
+
+	rd_open(&r, f->db);
+	rd_meta(&r, META_MAGIC, buf, sizeof(buf));
+	assert_string_equal(buf, ADVDB_MAGIC);
+	rd_meta(&r, META_SCHEMA, buf, sizeof(buf));
+	assert_int_equal(atoi(buf), ADVDB_SCHEMA_VERSION);
+	rd_meta(&r, META_N_ADVISORIES, buf, sizeof(buf));
+	assert_string_equal(buf, "6");
+	rd_meta(&r, META_N_PACKAGES, buf, sizeof(buf));
+	assert_string_equal(buf, "3");
+	rd_meta(&r, META_DIGEST, buf, sizeof(buf));
+	assert_string_equal(buf, st.digest);
+	rd_meta(&r, META_COMMIT, buf, sizeof(buf));
+	assert_string_equal(buf, COMMIT);
+	rd_meta(&r, META_COMMIT_TIME, buf, sizeof(buf));
+	assert_string_equal(buf, "1600000000");
+	rd_meta(&r, META_SOURCE_NAME, buf, sizeof(buf));
+	assert_string_equal(buf, "rustsec");
+	rd_meta(&r, META_SOURCES, buf, sizeof(buf));
+	assert_string_equal(buf, "rustsec 0123456789abcdef0123456789abcdef01234567"
+	                         " 1600000000\n");
+	rd_meta(&r, META_DICT_ID, buf, sizeof(buf));
+	assert_string_equal(buf, "0");      /* too few records to train */
+	rd_meta(&r, META_HISTORY, buf, sizeof(buf));
+	assert_string_equal(buf, "0");
+	rd_meta(&r, META_COMPILE_TIME, buf, sizeof(buf));
+	assert_true(atoll(buf) > 1600000000);
+
+	assert_int_equal(rd_count(&r, DB_ADVISORIES), 6);
+	assert_int_equal(rd_count(&r, DB_PACKAGES), 3);
+	assert_int_equal(rd_count(&r, DB_TOOLCHAIN), 1);
+	assert_int_equal(rd_count(&r, DB_SOURCES), 6);
+	/* 6 CVE aliases + GHSA-shared-{0,1,2} */
+	assert_int_equal(rd_count(&r, DB_ALIASES), 9);
+	assert_int_equal(st.aliases, 9);
+
+	/* ids carrying an alias, sorted, each NUL-terminated */
+	assert_int_equal(rd_get(&r, DB_ALIASES, "GHSA-shared-1", &v), 0);
+	assert_int_equal(v.mv_size, 36);
+	assert_memory_equal(v.mv_data, "RUSTSEC-2020-0001\0RUSTSEC-2020-0004\0",
+	                    36);
+	assert_int_equal(rd_get(&r, DB_ALIASES, "CVE-2020-1005", &v), 0);
+	assert_memory_equal(v.mv_data, "RUSTSEC-2020-0005\0", 18);
+
+	/* sources: "<source>:<path>" -> blob */
+	assert_int_equal(rd_get(&r, DB_SOURCES,
+	                        "rustsec:crates/pkg2/RUSTSEC-2020-0002.md", &v), 0);
+	assert_int_equal(v.mv_size, 20);
+	assert_int_equal(((uint8_t *)v.mv_data)[19], blob_of(2));
+
+	/* the hot record of pkg1: advisories 1 and 4, in id order */
+	assert_int_equal(rd_get(&r, DB_PACKAGES, "pkg1", &v), 0);
+	hot_iter it;
+	hot_entry e;
+	assert_int_equal(hot_iter_init(&it, v.mv_data, v.mv_size), 0);
+	assert_int_equal(hot_iter_next(&it, &e), 1);
+	assert_memory_equal(e.id, "RUSTSEC-2020-0001", e.id_len);
+	assert_int_equal(e.n_ranges, 2);
+	version x = ver("2.1.0");
+	uint8_t key[VKEY_MAX];
+	size_t kl = version_key_encode(&x, key);
+	assert_int_equal(hot_entry_affects(&e, key, kl), 1);
+	x = ver("1.5.0");
+	kl = version_key_encode(&x, key);
+	assert_int_equal(hot_entry_affects(&e, key, kl), 0);
+	assert_int_equal(hot_iter_next(&it, &e), 1);
+	assert_memory_equal(e.id, "RUSTSEC-2020-0004", e.id_len);
+	assert_int_equal(hot_iter_next(&it, &e), 0);
+	assert_int_equal(rd_get(&r, DB_PACKAGES, "std", &v), MDB_NOTFOUND);
+	assert_int_equal(rd_get(&r, DB_TOOLCHAIN, "std", &v), 0);
+
+	/* the full record, with the source and path the writer was given */
+	adv_record *rec = rd_record(&r, "RUSTSEC-2020-0002");
+	assert_string_equal(rec->package, "pkg2");
+	assert_string_equal(rec->source, "rustsec");
+	assert_string_equal(rec->path, "crates/pkg2/RUSTSEC-2020-0002.md");
+	assert_int_equal(rec->aliases.n, 2);
+	assert_int_equal(rec->nranges, 2);
+	record_free(rec);
+	rd_close(&r);
+
+	char stray[256];
+	if (stray_files(f, stray, sizeof(stray)))
+		fail_msg("left behind: %s", stray);
+}
+
+static void test_writer_digest__independent_of_order_and_time(void **state)
+{
+	fx *f = *state;
+	const int a[] = { 1, 2, 3, 4, 5, 6 };
+	const int b[] = { 6, 3, 5, 1, 2, 4 };
+	char other[160];
+	snprintf(other, sizeof(other), "%s/other.lmdb", f->dir);
+
+	setenv("SOURCE_DATE_EPOCH", "1700000000", 1);
+	writer_stats s1 = build(f, f->db, a, 6);
+	setenv("SOURCE_DATE_EPOCH", "1800000000", 1);
+	writer_stats s2 = build(f, other, b, 6);
+	unsetenv("SOURCE_DATE_EPOCH");
+	assert_string_equal(s1.digest, s2.digest);
+
+	/* and content changes change it */
+	writer_stats s3 = build(f, other, a, 5);
+	assert_string_not_equal(s1.digest, s3.digest);
+	unlink(other);
+}
+
+static void test_writer_add__duplicate_id_names_both_paths(void **state)
+{
+	fx *f = *state;
+	writer *w;
+	adv a;
+
+	mk(&a, 7, "pkg1", 0);
+	assert_int_equal(writer_open(&w, f->db, f->err, sizeof(f->err)), 0);
+	assert_int_equal(writer_add(w, &a.r, "rustsec", a.path, NULL, f->err,
+	                            sizeof(f->err)), 0);
+	assert_int_equal(writer_add(w, &a.r, "rustsec", "crates/other/x.md",
+	                            NULL, f->err, sizeof(f->err)), -1);
+	assert_non_null(strstr(f->err, a.path));
+	assert_non_null(strstr(f->err, "crates/other/x.md"));
+	/* the same path again replaces, it is not a duplicate */
+	assert_int_equal(writer_add(w, &a.r, "rustsec", a.path, NULL, f->err,
+	                            sizeof(f->err)), 0);
+	/* a record without a package is refused */
+	a.r.package = NULL;
+	assert_int_equal(writer_add(w, &a.r, "rustsec", "p.md", NULL, f->err,
+	                            sizeof(f->err)), -1);
+	writer_close(w);
+	struct stat sb;
+	assert_int_equal(stat(f->db, &sb), -1);   /* nothing was committed */
+	char stray[256];
+	assert_int_equal(stray_files(f, stray, sizeof(stray)), 0);
+}
+
+/* An update that removes one and adds one equals a fresh build of the
+ * resulting set; with n >= 64 the dictionary path is exercised too. */
+static void update_case(fx *f, int n)
+{
+	int *ids = malloc((size_t)n * sizeof(int));
+	for (int i = 0; i < n; i++)
+		ids[i] = i + 1;
+	writer_stats s0 = build(f, f->db, ids, (size_t)n);
+
+	writer *w;
+	char commit[41];
+	uint8_t blob[20];
+	adv a;
+	writer_stats su;
+	assert_int_equal(writer_open(&w, f->db, f->err, sizeof(f->err)), 0);
+	assert_int_equal(writer_load_previous(w, "rustsec", commit, f->err,
+	                                      sizeof(f->err)), 0);
+	assert_string_equal(commit, COMMIT);
+	mk(&a, 2, "pkg2", 0);
+	assert_int_equal(writer_previous_blob(w, "rustsec", a.path, blob), 1);
+	assert_int_equal(blob[0], blob_of(2));
+	assert_int_equal(writer_previous_blob(w, "rustsec", "nope.md", blob), 0);
+	assert_int_equal(writer_remove(w, "rustsec", a.path), 0);
+	assert_int_equal(writer_remove(w, "rustsec", "nope.md"), 0);
+	mk(&a, 1000, "pkg1", 0);
+	memset(blob, blob_of(1000), sizeof(blob));
+	assert_int_equal(writer_add(w, &a.r, "rustsec", a.path, blob, f->err,
+	                            sizeof(f->err)), 0);
+	assert_int_equal(writer_set_source(w, "rustsec", COMMIT, 1600000000), 0);
+	assert_int_equal(writer_commit(w, &su, f->err, sizeof(f->err)), 0);
+	writer_close(w);
+	assert_string_not_equal(su.digest, s0.digest);
+	assert_int_equal(su.advisories, (size_t)n);
+
+	/* every record of the updated DB decodes, old and new */
+	rd r;
+	rd_open(&r, f->db);
+	adv_record *rec = rd_record(&r, "RUSTSEC-2020-1000");
+	assert_string_equal(rec->package, "pkg1");
+	record_free(rec);
+	rec = rd_record(&r, "RUSTSEC-2020-0003");
+	assert_string_equal(rec->package, "pkg0");
+	record_free(rec);
+	MDB_val v;
+	assert_int_equal(rd_get(&r, DB_ADVISORIES, "RUSTSEC-2020-0002", &v),
+	                 MDB_NOTFOUND);
+	assert_int_equal(rd_get(&r, DB_ALIASES, "CVE-2020-1002", &v),
+	                 MDB_NOTFOUND);
+	assert_int_equal(rd_get(&r, DB_SOURCES,
+	                        "rustsec:crates/pkg1/RUSTSEC-2020-1000.md", &v), 0);
+	rd_close(&r);
+
+	char fresh[160];
+	snprintf(fresh, sizeof(fresh), "%s/fresh.lmdb", f->dir);
+	ids[1] = 1000;
+	writer_stats sf = build(f, fresh, ids, (size_t)n);
+	assert_string_equal(sf.digest, su.digest);
+	unlink(fresh);
+	free(ids);
+}
+
+static void test_writer_update__equals_fresh_build_small(void **state)
+{
+	update_case(*state, 6);
+}
+
+static void test_writer_update__equals_fresh_build_with_dict(void **state)
+{
+	fx *f = *state;
+	update_case(f, 150);
+	rd r;
+	char buf[32];
+	rd_open(&r, f->db);
+	rd_meta(&r, META_DICT_ID, buf, sizeof(buf));
+	assert_string_not_equal(buf, "0");   /* 150 records: trained */
+	rd_close(&r);
+}
+
+static void test_writer_commit__failure_keeps_old_file(void **state)
+{
+	fx *f = *state;
+	const int ids[] = { 1, 2, 3 };
+	uint8_t *before, *after;
+	size_t lb, la;
+	writer *w;
+	adv a;
+	char tmp[256];
+
+	build(f, f->db, ids, 3);
+	file_bytes(f->db, &before, &lb);
+
+	/* a directory squatting on the temporary name makes the commit fail */
+	snprintf(tmp, sizeof(tmp), "%s.tmp.%ld", f->db, (long)getpid());
+	assert_int_equal(mkdir(tmp, 0755), 0);
+	assert_int_equal(writer_open(&w, f->db, f->err, sizeof(f->err)), 0);
+	mk(&a, 9, "pkg0", 0);
+	assert_int_equal(writer_add(w, &a.r, "rustsec", a.path, NULL, f->err,
+	                            sizeof(f->err)), 0);
+	f->err[0] = 0;
+	assert_int_equal(writer_commit(w, NULL, f->err, sizeof(f->err)), -1);
+	assert_true(strlen(f->err) > 0);
+	/* a second commit is refused, not attempted */
+	assert_int_equal(writer_commit(w, NULL, f->err, sizeof(f->err)), -1);
+	writer_close(w);
+	rmdir(tmp);
+
+	file_bytes(f->db, &after, &la);
+	assert_int_equal(la, lb);
+	assert_memory_equal(before, after, lb);
+	free(before);
+	free(after);
+	char stray[256];
+	if (stray_files(f, stray, sizeof(stray)))
+		fail_msg("left behind: %s", stray);
+}
+
+static void test_writer_load__missing_foreign_and_other_source(void **state)
+{
+	fx *f = *state;
+	writer *w;
+	char commit[41];
+	const int ids[] = { 1 };
+
+	/* no file: 1 (full compile) */
+	assert_int_equal(writer_open(&w, f->db, f->err, sizeof(f->err)), 0);
+	assert_int_equal(writer_load_previous(w, "rustsec", commit, f->err,
+	                                      sizeof(f->err)), 1);
+	writer_close(w);
+
+	/* not an LMDB file: -1 with a message naming it */
+	FILE *fp = fopen(f->db, "wb");
+	for (int i = 0; i < 3000; i++)
+		fputc(i * 31, fp);
+	fclose(fp);
+	assert_int_equal(writer_open(&w, f->db, f->err, sizeof(f->err)), 0);
+	assert_int_equal(writer_load_previous(w, "rustsec", commit, f->err,
+	                                      sizeof(f->err)), -1);
+	assert_non_null(strstr(f->err, f->db));
+	writer_close(w);
+
+	/* an index without that source: 1; and the writer is still usable */
+	build(f, f->db, ids, 1);
+	assert_int_equal(writer_open(&w, f->db, f->err, sizeof(f->err)), 0);
+	assert_int_equal(writer_load_previous(w, "other", commit, f->err,
+	                                      sizeof(f->err)), 1);
+	writer_stats st;
+	assert_int_equal(writer_commit(w, &st, f->err, sizeof(f->err)), 0);
+	assert_int_equal(st.advisories, 0);
+	writer_close(w);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_writer_build__read_back_raw,
+		                                setup, teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_writer_digest__independent_of_order_and_time,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_writer_add__duplicate_id_names_both_paths, setup, teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_writer_update__equals_fresh_build_small, setup, teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_writer_update__equals_fresh_build_with_dict,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_writer_commit__failure_keeps_old_file, setup, teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_writer_load__missing_foreign_and_other_source,
+		    setup, teardown),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
