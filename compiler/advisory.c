@@ -94,18 +94,60 @@ typedef struct ctx {
 static void err(ctx *c, unsigned line, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
+/* Add one diagnostic. Values quoted in messages come from the file, so
+ * control characters are escaped: a diagnostic is always one line. */
+static void vreport(ctx *c, diag_level level, unsigned line, const char *fmt,
+                    va_list ap)
+{
+	char msg[DIAG_MSG_MAX], out[DIAG_MSG_MAX];
+	size_t o = 0;
+
+	int n = vsnprintf(msg, sizeof(msg), fmt, ap);
+	if (n < 0)
+		snprintf(msg, sizeof(msg), "(unprintable message)");
+	for (const unsigned char *p = (const unsigned char *)msg;
+	     *p && o + 5 < sizeof(out); p++) {
+		if (*p < 0x20 || *p == 0x7F) {
+			static const char hex[] = "0123456789abcdef";
+			out[o++] = '\\';
+			if (*p == '\n') {
+				out[o++] = 'n';
+			} else if (*p == '\t') {
+				out[o++] = 't';
+			} else {
+				out[o++] = 'x';
+				out[o++] = hex[*p >> 4];
+				out[o++] = hex[*p & 15];
+			}
+		} else {
+			out[o++] = (char)*p;
+		}
+	}
+	out[o] = '\0';
+	diag_add(c->d, level, c->path, line, "%s", out);
+	if (level == DIAG_ERROR)
+		c->errors++;
+}
+
 static void err(ctx *c, unsigned line, const char *fmt, ...)
 {
-	char msg[DIAG_MSG_MAX];
 	va_list ap;
 
 	va_start(ap, fmt);
-	int n = vsnprintf(msg, sizeof(msg), fmt, ap);
+	vreport(c, DIAG_ERROR, line, fmt, ap);
 	va_end(ap);
-	if (n < 0)
-		snprintf(msg, sizeof(msg), "(unprintable message)");
-	diag_add(c->d, DIAG_ERROR, c->path, line, "%s", msg);
-	c->errors++;
+}
+
+static void warn(ctx *c, unsigned line, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static void warn(ctx *c, unsigned line, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vreport(c, DIAG_WARNING, line, fmt, ap);
+	va_end(ap);
 }
 
 static void oom(ctx *c, unsigned line)
@@ -368,9 +410,8 @@ static void advisory_key(ctx *c, const char *key, const toml_value *v,
 			r->info = ADV_INFO_NOTICE;
 		else {
 			r->info = ADV_INFO_OTHER;
-			diag_add(c->d, DIAG_WARNING, c->path, line,
-			         "unknown informational kind \"%s\" (kept as "
-			         "written)", s);
+			warn(c, line, "unknown informational kind \"%s\" (kept "
+			     "as written)", s);
 		}
 	} else if (strcmp(key, "cvss") == 0) {
 		const char *s = take_string(c, v, "cvss");
