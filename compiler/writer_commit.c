@@ -1,0 +1,530 @@
+/*
+ * writer_commit.c — writer_commit(): derives every sub-database from the
+ * live entries and writes them in one LMDB write transaction into
+ * "<target>.tmp.<pid>", then syncs it and renames it over the target.
+ *
+ * Invariants:
+ *   - The digest covers only the live encoded records, in id order, so it
+ *     is the same for a full compile and an update of the same content.
+ *   - Keys go in in sorted order with MDB_APPEND: pages are filled, and no
+ *     page is ever freed, so the file needs no compaction.
+ *   - The target is touched only by the final rename; on any failure the
+ *     temporary file is unlinked. MDB_NOLOCK: no "-lock" file is created.
+ *
+ * libgit2: the digest uses git_odb_hash; this file calls
+ * git_libgit2_init()/git_libgit2_shutdown() around it. Both are reference
+ * counted, so a caller that holds its own init is unaffected.
+ */
+#include "writer_int.h"
+#include "layout.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <git2.h>
+#include <lmdb.h>
+#include <zstd.h>
+#define ZDICT_STATIC_LINKING_ONLY   /* fixed fastCover parameters */
+#include <zdict.h>
+
+static int cmp_id(const void *a, const void *b)
+{
+	const entry *x = *(const entry *const *)a, *y = *(const entry *const *)b;
+	return strcmp(x->id, y->id);
+}
+
+static int cmp_key(const void *a, const void *b)
+{
+	const entry *x = *(const entry *const *)a, *y = *(const entry *const *)b;
+	return strcmp(x->key, y->key);
+}
+
+static int cmp_package(const void *a, const void *b)
+{
+	const entry *x = *(const entry *const *)a, *y = *(const entry *const *)b;
+	if (x->rec->collection != y->rec->collection)
+		return x->rec->collection < y->rec->collection ? -1 : 1;
+	int c = strcmp(x->rec->package, y->rec->package);
+	return c ? c : strcmp(x->id, y->id);
+}
+
+typedef struct alias_pair {
+	const char *alias, *id;
+} alias_pair;
+
+static int cmp_alias(const void *a, const void *b)
+{
+	const alias_pair *x = a, *y = b;
+	int c = strcmp(x->alias, y->alias);
+	return c ? c : strcmp(x->id, y->id);
+}
+
+/*
+ * The digest: SHA-1, as a git blob id, of the stream
+ *   for each live record in id order: u32 LE length, encoded record.
+ */
+static int digest_hex(char hex[41], entry *const *live, size_t n)
+{
+	size_t total = 0;
+	for (size_t i = 0; i < n; i++)
+		total += 4 + live[i]->enc_len;
+	uint8_t *buf = malloc(total ? total : 1), *p = buf;
+	if (!buf)
+		return -1;
+	for (size_t i = 0; i < n; i++) {
+		uint32_t l = (uint32_t)live[i]->enc_len;
+		p[0] = (uint8_t)l;
+		p[1] = (uint8_t)(l >> 8);
+		p[2] = (uint8_t)(l >> 16);
+		p[3] = (uint8_t)(l >> 24);
+		memcpy(p + 4, live[i]->enc, live[i]->enc_len);
+		p += 4 + live[i]->enc_len;
+	}
+	git_oid oid;
+	int rc = -1;
+	if (git_libgit2_init() >= 0) {
+		if (git_odb_hash(&oid, buf, total, GIT_OBJECT_BLOB) == 0 &&
+		    git_oid_tostr(hex, 41, &oid) != NULL && strlen(hex) == 40)
+			rc = 0;
+		git_libgit2_shutdown();
+	}
+	free(buf);
+	return rc;
+}
+
+/* Train a dictionary on the records; 0 with *dict NULL when there are too
+ * few to train on (or training fails: a dictionary is only an
+ * optimisation). -1 only when out of memory. */
+static int dict_train(uint8_t **dict, size_t *dict_len,
+                      entry *const *live, size_t n)
+{
+	*dict = NULL;
+	*dict_len = 0;
+	if (n < DICT_MIN_SAMPLES)
+		return 0;
+	size_t total = 0;
+	for (size_t i = 0; i < n; i++)
+		total += live[i]->enc_len;
+	uint8_t *samples = malloc(total);
+	size_t *sizes = malloc(n * sizeof(*sizes));
+	uint8_t *d = malloc(DICT_CAP);
+	if (!samples || !sizes || !d) {
+		free(samples);
+		free(sizes);
+		free(d);
+		return -1;
+	}
+	size_t off = 0;
+	for (size_t i = 0; i < n; i++) {
+		memcpy(samples + off, live[i]->enc, live[i]->enc_len);
+		sizes[i] = live[i]->enc_len;
+		off += live[i]->enc_len;
+	}
+	/* fixed fastCover parameters: the default trainer's search costs
+	 * ~50 ms for no gain on this corpus (measured, SCHEMA.md) */
+	ZDICT_fastCover_params_t p;
+	memset(&p, 0, sizeof(p));
+	p.k = 1000;
+	p.d = 8;
+	p.f = 16;
+	p.accel = 4;
+	p.zParams.compressionLevel = ZLEVEL;
+	size_t r = ZDICT_trainFromBuffer_fastCover(d, DICT_CAP, samples, sizes,
+	                                           (unsigned)n, p);
+	free(samples);
+	free(sizes);
+	if (ZDICT_isError(r) || ZDICT_getDictID(d, r) == 0) {
+		free(d);
+		return 0;
+	}
+	*dict = d;
+	*dict_len = r;
+	return 0;
+}
+
+/* Frames for every live record: reused from the previous DB when the
+ * dictionary is the previous one, compressed otherwise. */
+static int compress_all(entry *const *live, size_t n, const uint8_t *dict,
+                        size_t dict_len, int reuse)
+{
+	ZSTD_CCtx *cctx = ZSTD_createCCtx();
+	ZSTD_CDict *cdict = NULL;
+	int rc = -1;
+
+	if (!cctx)
+		return -1;
+	if (dict_len) {
+		cdict = ZSTD_createCDict(dict, dict_len, ZLEVEL);
+		if (!cdict)
+			goto done;
+	}
+	for (size_t i = 0; i < n; i++) {
+		entry *e = live[i];
+		if (reuse && e->zf)
+			continue;
+		size_t cap = ZSTD_compressBound(e->enc_len);
+		uint8_t *z = malloc(cap);
+		if (!z)
+			goto done;
+		size_t r = cdict ?
+		    ZSTD_compress_usingCDict(cctx, z, cap, e->enc, e->enc_len, cdict) :
+		    ZSTD_compressCCtx(cctx, z, cap, e->enc, e->enc_len, ZLEVEL);
+		if (ZSTD_isError(r)) {
+			free(z);
+			goto done;
+		}
+		free(e->zf);
+		e->zf = z;
+		e->zlen = r;
+	}
+	rc = 0;
+done:
+	ZSTD_freeCDict(cdict);
+	ZSTD_freeCCtx(cctx);
+	return rc;
+}
+
+typedef struct wctx {
+	MDB_txn *txn;
+	int mrc;                  /* first LMDB error */
+	size_t bytes;             /* payload written, for the map size */
+} wctx;
+
+static void put(wctx *c, MDB_dbi dbi, const void *k, size_t kl,
+                const void *v, size_t vl, unsigned flags)
+{
+	MDB_val key = { kl, (void *)k }, val = { vl, (void *)v };
+	if (c->mrc)
+		return;
+	c->mrc = mdb_put(c->txn, dbi, &key, &val, flags);
+}
+
+static void put_meta(wctx *c, MDB_dbi dbi, const char *key, const char *val)
+{
+	put(c, dbi, key, strlen(key), val, strlen(val), 0);
+}
+
+static void put_meta_u64(wctx *c, MDB_dbi dbi, const char *key, int64_t x)
+{
+	char buf[32];
+	snprintf(buf, sizeof(buf), "%lld", (long long)x);
+	put_meta(c, dbi, key, buf);
+}
+
+static int64_t compile_time(void)
+{
+	/* reproducible builds: https://reproducible-builds.org/specs/ */
+	const char *s = getenv("SOURCE_DATE_EPOCH");
+	uint64_t x;
+	if (s && wr_parse_u64(s, &x) == 0 && x < (1ull << 62))
+		return (int64_t)x;
+	return (int64_t)time(NULL);
+}
+
+static int cmp_source(const void *a, const void *b)
+{
+	return strcmp(((const source_info *)a)->name,
+	              ((const source_info *)b)->name);
+}
+
+/* Hot records of one collection into dbi; counts the keys. */
+static int write_hot(wctx *c, MDB_dbi pk, MDB_dbi tc, entry *const *byp,
+                     size_t n, size_t *npackages)
+{
+	const adv_record **recs = malloc((n ? n : 1) * sizeof(*recs));
+	if (!recs)
+		return -1;
+	*npackages = 0;
+	for (size_t i = 0; i < n && !c->mrc;) {
+		size_t j = i, k = 0;
+		const adv_record *first = byp[i]->rec;
+		while (j < n && byp[j]->rec->collection == first->collection &&
+		       strcmp(byp[j]->rec->package, first->package) == 0)
+			recs[k++] = byp[j++]->rec;
+		uint8_t *hot;
+		size_t hl;
+		if (hot_encode(recs, k, &hot, &hl) < 0) {
+			free(recs);
+			return -1;
+		}
+		int crates = first->collection != ADV_RUST;
+		put(c, crates ? pk : tc, first->package, strlen(first->package),
+		    hot, hl, MDB_APPEND);
+		free(hot);
+		if (crates)
+			(*npackages)++;
+		i = j;
+	}
+	free(recs);
+	return 0;
+}
+
+static int write_aliases(wctx *c, MDB_dbi dbi, entry *const *live, size_t n,
+                         size_t *naliases)
+{
+	size_t np = 0;
+	for (size_t i = 0; i < n; i++)
+		np += live[i]->rec->aliases.n;
+	alias_pair *v = malloc((np ? np : 1) * sizeof(*v));
+	char *val = NULL;
+	size_t valcap = 0;
+	int rc = -1;
+	if (!v)
+		return -1;
+	np = 0;
+	for (size_t i = 0; i < n; i++)
+		for (uint32_t j = 0; j < live[i]->rec->aliases.n; j++) {
+			const char *a = live[i]->rec->aliases.v[j];
+			if (*a && strlen(a) <= 255)   /* LMDB keys are short */
+				v[np++] = (alias_pair){ a, live[i]->id };
+		}
+	qsort(v, np, sizeof(*v), cmp_alias);
+	*naliases = 0;
+	for (size_t i = 0; i < np && !c->mrc;) {
+		size_t len = 0, j;
+		for (j = i; j < np && strcmp(v[j].alias, v[i].alias) == 0; j++)
+			len += strlen(v[j].id) + 1;
+		if (len > valcap) {
+			char *nv = realloc(val, len);
+			if (!nv)
+				goto done;
+			val = nv;
+			valcap = len;
+		}
+		size_t off = 0;
+		for (size_t k = i; k < j; k++) {
+			if (k > i && strcmp(v[k].id, v[k - 1].id) == 0)
+				continue;   /* an alias listed twice by one advisory */
+			size_t l = strlen(v[k].id) + 1;
+			memcpy(val + off, v[k].id, l);
+			off += l;
+		}
+		put(c, dbi, v[i].alias, strlen(v[i].alias), val, off, MDB_APPEND);
+		(*naliases)++;
+		i = j;
+	}
+	rc = 0;
+done:
+	free(val);
+	free(v);
+	return rc;
+}
+
+static int fsync_path(const char *path, int dir)
+{
+	int fd = open(path, O_RDONLY | (dir ? O_DIRECTORY : 0));
+	if (fd < 0)
+		return -1;
+	int rc = fsync(fd);
+	close(fd);
+	return rc;
+}
+
+static int fsync_parent(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	if (!slash)
+		return fsync_path(".", 1);
+	if (slash == path)
+		return fsync_path("/", 1);
+	size_t n = (size_t)(slash - path);
+	char *dir = malloc(n + 1);
+	if (!dir)
+		return -1;
+	memcpy(dir, path, n);
+	dir[n] = 0;
+	int rc = fsync_path(dir, 1);
+	free(dir);
+	return rc;
+}
+
+/* Write the whole index into w->tmp. */
+static int write_db(writer *w, entry **live, size_t n, const char *digest,
+                    const uint8_t *dict, size_t dict_len, unsigned dict_id,
+                    writer_stats *st, char *err, size_t errcap)
+{
+	MDB_env *env = NULL;
+	wctx c = {0};
+	MDB_dbi meta, pk, tc, adv, al, src;
+	size_t est = dict_len + (1u << 20);
+	int rc = -1, e;
+
+	for (size_t i = 0; i < n; i++)
+		est += live[i]->zlen + live[i]->enc_len / 4 + 256;
+	(void)unlink(w->tmp);   /* a stale one from a killed run of this pid */
+	if ((e = mdb_env_create(&env)) != 0 ||
+	    (e = mdb_env_set_maxdbs(env, DB_MAXDBS)) != 0 ||
+	    (e = mdb_env_set_mapsize(env, est * 4 + (16u << 20))) != 0 ||
+	    (e = mdb_env_open(env, w->tmp, MDB_NOSUBDIR | MDB_NOLOCK |
+	                      MDB_NOSYNC, 0644)) != 0 ||
+	    (e = mdb_txn_begin(env, NULL, 0, &c.txn)) != 0) {
+		wr_seterr(err, errcap, "%s: %s", w->tmp, mdb_strerror(e));
+		goto done;
+	}
+	if ((e = mdb_dbi_open(c.txn, DB_META, MDB_CREATE, &meta)) ||
+	    (e = mdb_dbi_open(c.txn, DB_PACKAGES, MDB_CREATE, &pk)) ||
+	    (e = mdb_dbi_open(c.txn, DB_TOOLCHAIN, MDB_CREATE, &tc)) ||
+	    (e = mdb_dbi_open(c.txn, DB_ADVISORIES, MDB_CREATE, &adv)) ||
+	    (e = mdb_dbi_open(c.txn, DB_ALIASES, MDB_CREATE, &al)) ||
+	    (e = mdb_dbi_open(c.txn, DB_SOURCES, MDB_CREATE, &src))) {
+		wr_seterr(err, errcap, "%s: %s", w->tmp, mdb_strerror(e));
+		goto done;
+	}
+
+	/* advisories, in id order (live is sorted by id) */
+	for (size_t i = 0; i < n; i++)
+		put(&c, adv, live[i]->id, strlen(live[i]->id), live[i]->zf,
+		    live[i]->zlen, MDB_APPEND);
+
+	size_t npk = 0, nal = 0;
+	entry **byp = malloc((n ? n : 1) * sizeof(*byp));
+	if (!byp)
+		goto oom;
+	memcpy(byp, live, n * sizeof(*byp));
+	qsort(byp, n, sizeof(*byp), cmp_package);
+	int hrc = write_hot(&c, pk, tc, byp, n, &npk);
+	qsort(byp, n, sizeof(*byp), cmp_key);
+	for (size_t i = 0; i < n; i++)
+		if (byp[i]->has_blob)
+			put(&c, src, byp[i]->key, strlen(byp[i]->key), byp[i]->blob,
+			    20, MDB_APPEND);
+	free(byp);
+	if (hrc < 0 || write_aliases(&c, al, live, n, &nal) < 0)
+		goto oom;
+
+	put_meta(&c, meta, META_MAGIC, ADVDB_MAGIC);
+	put_meta_u64(&c, meta, META_SCHEMA, ADVDB_SCHEMA_VERSION);
+	qsort(w->src, w->nsrc, sizeof(w->src[0]), cmp_source);
+	char srcs[SOURCES_MAX * (SOURCE_NAME_MAX + 64)];
+	size_t off = 0;
+	srcs[0] = 0;
+	for (size_t i = 0; i < w->nsrc; i++) {
+		int k = snprintf(srcs + off, sizeof(srcs) - off, "%s %s %lld\n",
+		                 w->src[i].name, w->src[i].commit,
+		                 (long long)w->src[i].time);
+		if (k < 0 || (size_t)k >= sizeof(srcs) - off)
+			goto oom;
+		off += (size_t)k;
+	}
+	put_meta(&c, meta, META_SOURCES, srcs);
+	if (w->nsrc) {   /* the first by name is the primary source */
+		put_meta(&c, meta, META_SOURCE_NAME, w->src[0].name);
+		put_meta(&c, meta, META_COMMIT, w->src[0].commit);
+		put_meta_u64(&c, meta, META_COMMIT_TIME, w->src[0].time);
+	}
+	put_meta_u64(&c, meta, META_COMPILE_TIME, compile_time());
+	put_meta_u64(&c, meta, META_N_ADVISORIES, (int64_t)n);
+	put_meta_u64(&c, meta, META_N_PACKAGES, (int64_t)npk);
+	put_meta(&c, meta, META_DIGEST, digest);
+	put_meta_u64(&c, meta, META_DICT_ID, dict_id);
+	if (dict_len)
+		put(&c, meta, META_DICT, strlen(META_DICT), dict, dict_len, 0);
+	put_meta(&c, meta, META_HISTORY, w->history ? "1" : "0");
+
+	if (c.mrc) {
+		wr_seterr(err, errcap, "%s: %s", w->tmp, mdb_strerror(c.mrc));
+		goto done;
+	}
+	e = mdb_txn_commit(c.txn);
+	c.txn = NULL;
+	if (e || (e = mdb_env_sync(env, 1)) != 0) {
+		wr_seterr(err, errcap, "%s: %s", w->tmp, mdb_strerror(e));
+		goto done;
+	}
+	if (st) {
+		st->advisories = n;
+		st->packages = npk;
+		st->aliases = nal;
+	}
+	rc = 0;
+	goto done;
+oom:
+	wr_seterr(err, errcap, "%s: out of memory", w->tmp);
+done:
+	if (c.txn)
+		mdb_txn_abort(c.txn);
+	if (env)
+		mdb_env_close(env);
+	return rc;
+}
+
+int writer_commit(writer *w, writer_stats *st, char *err, size_t errcap)
+{
+	entry **live = NULL;
+	uint8_t *newdict = NULL;
+	size_t n = 0, newdict_len = 0;
+	char digest[41];
+	struct stat sb;
+	int rc = -1;
+
+	if (st)
+		memset(st, 0, sizeof(*st));
+	if (w->finished) {
+		wr_seterr(err, errcap, "%s: writer already committed", w->target);
+		return -1;
+	}
+	w->finished = 1;
+	live = malloc((w->n ? w->n : 1) * sizeof(*live));
+	if (!live)
+		goto oom;
+	for (size_t i = 0; i < w->n; i++)
+		if (w->v[i].alive)
+			live[n++] = &w->v[i];
+	qsort(live, n, sizeof(*live), cmp_id);
+	if (digest_hex(digest, live, n) < 0) {
+		wr_seterr(err, errcap, "%s: cannot compute the digest", w->target);
+		goto done;
+	}
+
+	/* An update keeps the previous dictionary (and so every unchanged
+	 * frame) unless it had none and there is now enough to train on. */
+	const uint8_t *dict;
+	size_t dict_len;
+	int reuse = w->have_prev && (w->dict_len || n < DICT_MIN_SAMPLES);
+	if (reuse) {
+		dict = w->dict;
+		dict_len = w->dict_len;
+	} else {
+		if (dict_train(&newdict, &newdict_len, live, n) < 0)
+			goto oom;
+		dict = newdict;
+		dict_len = newdict_len;
+	}
+	unsigned dict_id = dict_len ? ZDICT_getDictID(dict, dict_len) : 0;
+	if (compress_all(live, n, dict, dict_len, reuse) < 0)
+		goto oom;
+	if (write_db(w, live, n, digest, dict, dict_len, dict_id, st, err,
+	             errcap) < 0)
+		goto done;
+	if (fsync_path(w->tmp, 0) < 0 || stat(w->tmp, &sb) < 0) {
+		wr_seterr(err, errcap, "%s: %s", w->tmp, strerror(errno));
+		goto done;
+	}
+	if (rename(w->tmp, w->target) < 0) {
+		wr_seterr(err, errcap, "%s: cannot replace: %s", w->target,
+		       strerror(errno));
+		goto done;
+	}
+	w->committed = 1;
+	(void)fsync_parent(w->target);   /* the rename is done either way */
+	if (st) {
+		st->db_bytes = (uint64_t)sb.st_size;
+		memcpy(st->digest, digest, 41);
+	}
+	rc = 0;
+	goto done;
+oom:
+	wr_seterr(err, errcap, "%s: out of memory", w->target);
+done:
+	if (rc < 0)
+		(void)unlink(w->tmp);
+	free(newdict);
+	free(live);
+	return rc;
+}

@@ -1,0 +1,96 @@
+/*
+ * writer_int.h — the writer's internal state, shared by writer.c (entries
+ * and the public calls), writer_load.c (reading a previous index) and
+ * writer_commit.c (writing the new one). Not for use outside the writer.
+ *
+ * Invariants:
+ *   - An entry owns its encoded record (enc), a decoded copy (rec, made by
+ *     record_decode from enc, so enc == record_encode(rec)), and possibly
+ *     the zstd frame of enc from a previous DB (zf), valid only under the
+ *     previous dictionary (writer.dict).
+ *   - At most one live entry per id and per (source, path). Replaced and
+ *     removed entries stay in the array, dead, until the writer is closed:
+ *     the maps skip dead entries; the previous DB's blob ids stay readable.
+ */
+#ifndef ADVDB_COMPILER_WRITER_INT_H
+#define ADVDB_COMPILER_WRITER_INT_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "writer.h"
+
+#ifndef ZLEVEL
+#define ZLEVEL 9                  /* measured: see SCHEMA.md, Figures */
+#endif
+#ifndef DICT_CAP
+#define DICT_CAP (16u << 10)      /* trained dictionary size (measured) */
+#endif
+#define DICT_MIN_SAMPLES 64       /* fewer records: no dictionary */
+#define FRAME_MAX (64u << 20)     /* largest decompressed record accepted */
+#define SOURCE_NAME_MAX 64
+#define SOURCES_MAX 16
+
+typedef struct entry {
+	char *key;                /* "<source>:<path>", the sources DB key */
+	const char *id;           /* inside rec */
+	uint8_t blob[20];
+	int has_blob;
+	int alive;
+	int from_prev;            /* loaded by writer_load_previous */
+	uint8_t *enc;             /* encoded full record */
+	size_t enc_len;
+	adv_record *rec;          /* decoded from enc */
+	uint8_t *zf;              /* frame of enc (previous dict), or NULL */
+	size_t zlen;
+} entry;
+
+typedef struct strmap {       /* open addressing, values: entry index + 1 */
+	uint32_t *slot;
+	size_t cap, used;
+} strmap;
+
+typedef struct source_info {
+	char name[SOURCE_NAME_MAX + 1];
+	char commit[41];
+	int64_t time;
+} source_info;
+
+struct writer {
+	char *target, *tmp;
+	entry *v;
+	size_t n, cap;
+	strmap by_id, by_key;
+	source_info src[SOURCES_MAX];
+	size_t nsrc;
+	uint8_t *dict;            /* previous DB's dictionary (update) */
+	size_t dict_len;
+	int have_prev;            /* entries came from a previous DB */
+	int history;
+	int finished;             /* writer_commit ran */
+	int committed;            /* ... and renamed the file into place */
+};
+
+void wr_seterr(char *err, size_t cap, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+int wr_parse_u64(const char *s, uint64_t *out);
+
+/* "<source>:<path>" in a new allocation, or NULL. */
+char *wr_make_key(const char *source, const char *path);
+
+/* Index of the live entry with this key (by_id or by_key), or with
+ * want_prev of an entry loaded from the previous DB, dead or alive;
+ * -1 when none. */
+long wr_map_find(const writer *w, const strmap *m, const char *key,
+                 int want_prev);
+
+/* Take ownership of *e as a new live entry (then *e is zeroed). */
+int wr_entry_push(writer *w, entry *e);
+void wr_entry_free(entry *e);
+
+/* Forget every entry, the previous dictionary and the sources. */
+void wr_drop_all(writer *w);
+
+/* The source named name; created when create and there is room. */
+source_info *wr_source_slot(writer *w, const char *name, int create);
+
+#endif
