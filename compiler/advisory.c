@@ -31,6 +31,9 @@
 #include "req.h"
 #include "toml.h"
 
+_Static_assert(ADVISORY_FILE_MAX == FRONTMATTER_FILE_MAX,
+               "the two file caps must agree");
+
 /* ---- arena: one list of blocks, freed at once ---- */
 
 typedef struct arena_block {
@@ -809,6 +812,12 @@ int advisory_parse(advisory **out, const char *source, const char *path,
 const adv_record *advisory_record(const advisory *a)
 {
 	return a ? &a->rec : NULL;
+}
+
+void advisory_set_modified(advisory *a, int64_t when)
+{
+	if (a)
+		a->rec.modified = when;
 }
 
 void advisory_free(advisory *a)

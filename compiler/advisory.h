@@ -13,6 +13,7 @@
 #define ADVDB_COMPILER_ADVISORY_H
 
 #include <stddef.h>
+#include <stdint.h>
 #include "record.h"
 #include "diag.h"
 
@@ -31,11 +32,30 @@ typedef struct advisory advisory;
  * Every problem goes to d as "path:line: message" (all of them, not just
  * the first). Returns 0 and *out, or -1 when there was at least one error
  * (*out NULL). Warnings alone do not fail.
+ *
+ * Details callers may rely on:
+ *   - line is the line of the FILE (not of the front matter) where the
+ *     offending key or value is written; 0 ("path: message") only for
+ *     whole-file problems (empty, too big) and for the path itself.
+ *   - A diagnostic is always one line: control characters from the file
+ *     are escaped (\n, \t, \xHH).
+ *   - The only warning: an `informational` kind other than unmaintained,
+ *     unsound or notice (kept as written, info = ADV_INFO_OTHER).
+ *   - CVSS 3.0/3.1 vectors get cvss_score10 and severity; 4.0 vectors are
+ *     validated and kept but not scored (score 0, ADV_SEV_NONE).
+ *   - record.modified is 0; the caller (who knows the history) sets it.
+ *   - text need not be NUL-terminated and is not referenced after the
+ *     call; path and source are copied.
  */
 int advisory_parse(advisory **out, const char *source, const char *path,
                    const char *text, size_t len, diag_list *d);
 
 const adv_record *advisory_record(const advisory *a);
+
+/* Set record.modified (unix time of the last commit that changed the
+ * file), which only the caller walking the history can know. */
+void advisory_set_modified(advisory *a, int64_t when);
+
 void advisory_free(advisory *a);
 
 #endif
