@@ -9,6 +9,11 @@
  * informational kind, one toolchain advisory, and a package with more
  * matches than a small array holds. Expected answers are written from the
  * ranges in the fixture, never read back from the library.
+ *
+ * One more test compiles the real advisory-db (../shared/data, or
+ * $ADVDB_SHARED; a TAP skip with the reason when absent) and checks that
+ * every stored advisory decompresses with the real dictionary and that
+ * lookups at each range's bounds agree with the ranges.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -21,12 +26,16 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 #include <cmocka.h>
+#include <git2.h>
 #include <lmdb.h>
 #include <zstd.h>
 
 #include "advdb.h"
+#include "advisory.h"
+#include "gitsrc.h"
 #include "layout.h"
 #include "record.h"
 #include "version.h"
@@ -1334,6 +1343,203 @@ static void test_open__read_only_location(void **state)
 	assert_int_not_equal(access(lock, F_OK), 0);
 }
 
+/* ---- the real advisory-db ---- */
+
+static int clone_bundle(const char *bundle, const char *dir)
+{
+	pid_t pid = fork();
+	int st;
+
+	if (pid < 0)
+		return -1;
+	if (pid == 0) {
+		execlp("git", "git", "clone", "-q", "--bare", bundle, dir,
+		       (char *)NULL);
+		_exit(127);
+	}
+	if (waitpid(pid, &st, 0) < 0)
+		return -1;
+	return WIFEXITED(st) && WEXITSTATUS(st) == 0 ? 0 : -1;
+}
+
+/* Compile the `main` branch of repo into target; returns records added. */
+static size_t compile_real(const char *repo, const char *target,
+                           char commit[41])
+{
+	gitsrc *g = NULL;
+	writer *w = NULL;
+	writer_stats st;
+	const gitsrc_entry *e;
+	size_t n = 0, i, added = 0, rejected = 0;
+	char err[1024];
+
+	git_libgit2_init();
+	if (gitsrc_open(&g, repo, "main", err, sizeof err) != 0)
+		fail_msg("gitsrc_open: %s", err);
+	snprintf(commit, 41, "%s", gitsrc_commit(g));
+	assert_int_equal(gitsrc_list(&e, &n, g, err, sizeof err), 0);
+	assert_int_equal(writer_open(&w, target, err, sizeof err), 0);
+	for (i = 0; i < n; i++) {
+		char *text = NULL;
+		size_t len = 0;
+		advisory *a = NULL;
+		diag_list d;
+
+		if (e[i].bad || gitsrc_load(&text, &len, g, &e[i], err,
+		                            sizeof err) != 0) {
+			rejected++;
+			continue;
+		}
+		diag_init(&d);
+		if (advisory_parse(&a, "rustsec", e[i].path, text, len, &d) == 0 &&
+		    writer_add(w, advisory_record(a), "rustsec", e[i].path,
+		               e[i].blob, err, sizeof err) == 0)
+			added++;
+		else
+			rejected++;
+		advisory_free(a);
+		diag_free(&d);
+		free(text);
+	}
+	assert_int_equal(writer_set_source(w, "rustsec", gitsrc_commit(g),
+	                                   gitsrc_commit_time(g)), 0);
+	if (writer_commit(w, &st, err, sizeof err) != 0)
+		fail_msg("writer_commit: %s", err);
+	writer_close(w);
+	gitsrc_close(g);
+	git_libgit2_shutdown();
+	if (rejected)
+		print_message("# %zu advisory files not compiled\n", rejected);
+	return added;
+}
+
+static int parse_v(version *v, const char *s)
+{
+	const char *why;
+
+	return version_parse(v, s, strlen(s), &why);
+}
+
+/* Is the version s inside one of a's ranges? */
+static int in_any_range(const advdb_advisory *a, const char *s)
+{
+	version v, lo, hi;
+	const char *in, *fx;
+	size_t i;
+
+	assert_int_equal(parse_v(&v, s), 0);
+	for (i = 0; i < advdb_advisory_range_count(a); i++) {
+		assert_int_equal(advdb_advisory_range(&in, &fx, a, i), 0);
+		if (in && (parse_v(&lo, in) != 0 || version_cmp(&v, &lo) < 0))
+			continue;
+		if (fx && (parse_v(&hi, fx) != 0 || version_cmp(&v, &hi) >= 0))
+			continue;
+		return 1;
+	}
+	return 0;
+}
+
+/* Does a lookup of (pkg, ver) in scope q list id? */
+static int lookup_lists(advdb *h, const char *pkg, const char *ver,
+                        const advdb_query *q, const char *id)
+{
+	advdb_match m[64];
+	size_t n = 0, i;
+	int rc = advdb_lookup(m, 64, &n, h, pkg, ver, q);
+
+	if (rc != 0)
+		fail_msg("%s@%s: %s", pkg, ver, advdb_last_error(h));
+	for (i = 0; i < n; i++)
+		if (strcmp(m[i].id, id) == 0)
+			return 1;
+	return 0;
+}
+
+static void check_real_advisory(advdb *h, const char *id, size_t *probes)
+{
+	advdb_advisory *a = NULL;
+	advdb_query all = { NULL, NULL, ADVDB_Q_WITHDRAWN }, dflt = { 0 };
+	const char *pkg, *in, *fx;
+	int withdrawn;
+	size_t i;
+
+	if (advdb_advisory_get(&a, h, id) != 0)
+		fail_msg("%s: %s", id, advdb_last_error(h));
+	assert_string_equal(advdb_advisory_field(a, ADVDB_F_ID), id);
+	pkg = advdb_advisory_field(a, ADVDB_F_PACKAGE);
+	assert_non_null(pkg);
+	if (strcmp(advdb_advisory_field(a, ADVDB_F_COLLECTION), "rust") == 0) {
+		all.flags |= ADVDB_Q_TOOLCHAIN;
+		dflt.flags |= ADVDB_Q_TOOLCHAIN;
+	}
+	withdrawn = advdb_advisory_field(a, ADVDB_F_WITHDRAWN) != NULL;
+	for (i = 0; i < advdb_advisory_range_count(a); i++) {
+		const char *probe;
+
+		assert_int_equal(advdb_advisory_range(&in, &fx, a, i), 0);
+		probe = in ? in : "0.0.0";
+		if (in_any_range(a, probe)) {
+			if (!lookup_lists(h, pkg, probe, &all, id))
+				fail_msg("%s@%s: %s not found", pkg, probe, id);
+			if (lookup_lists(h, pkg, probe, &dflt, id) == withdrawn)
+				fail_msg("%s@%s: %s withdrawn (%d) but default scope "
+				         "disagrees", pkg, probe, id, withdrawn);
+			(*probes)++;
+		}
+		if (fx && !in_any_range(a, fx)) {
+			if (lookup_lists(h, pkg, fx, &all, id))
+				fail_msg("%s@%s: %s reported at its fix", pkg, fx, id);
+			(*probes)++;
+		}
+	}
+	advdb_advisory_free(a);
+}
+
+static void test_real__advisory_db(void **state)
+{
+	fixture *f = *state;
+	const char *shared = getenv("ADVDB_SHARED");
+	char bundle[1024], repo[256], db[256], err[512], commit[41];
+	advdb *h = NULL;
+	advdb_info info;
+	advdb_iter *it = NULL;
+	const char *id;
+	size_t added, seen = 0, probes = 0;
+	int rc;
+
+	if (!shared || !*shared)
+		shared = "../shared/data";
+	snprintf(bundle, sizeof bundle, "%s/advisory-db.bundle", shared);
+	if (access(bundle, R_OK) != 0) {
+		print_message("# SKIP needs ../shared/data (%s not found)\n",
+		              bundle);
+		skip();
+	}
+	snprintf(repo, sizeof repo, "%s/advisory-db.git", f->dir);
+	snprintf(db, sizeof db, "%s/real.lmdb", f->dir);
+	if (clone_bundle(bundle, repo) != 0)
+		fail_msg("git clone %s failed", bundle);
+	added = compile_real(repo, db, commit);
+	assert_true(added > 1000);
+
+	assert_int_equal(advdb_open(&h, db, 0, err, sizeof err), 0);
+	assert_int_equal(advdb_info_get(&info, h), 0);
+	assert_int_equal(info.advisory_count, added);
+	assert_string_equal(info.source_commit, commit);
+	assert_int_equal(advdb_advisories_iter(&it, h), 0);
+	while ((rc = advdb_iter_next(&id, it)) == ADVDB_OK) {
+		check_real_advisory(h, id, &probes);
+		seen++;
+	}
+	assert_int_equal(rc, ADVDB_ENOTFOUND);
+	advdb_iter_free(it);
+	assert_int_equal(seen, added);
+	print_message("# %zu advisories, %zu bound probes agree\n", seen,
+	              probes);
+	assert_true(probes > seen);
+	advdb_close(h);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1367,6 +1573,7 @@ int main(void)
 		cmocka_unit_test(test_damaged__aliases),
 		cmocka_unit_test(test_advisory__with_dictionary),
 		cmocka_unit_test(test_open__read_only_location),
+		cmocka_unit_test(test_real__advisory_db),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
