@@ -3,10 +3,11 @@
  * cores, reports printed in argument order.
  *
  * Work is handed out by index under one mutex; each worker reads, decides
- * and renders a lockfile into that item's own buffers. The main thread
- * prints item i as soon as it is done, and workers never run more than
- * SCAN_WINDOW items ahead of printing, so memory stays bounded however
- * many lockfiles there are. Decisions go through the session's cache, so
+ * and renders a lockfile into that item's own buffers. The worker that
+ * completes the oldest unprinted item prints it and every finished one
+ * after it (under the mutex, so output stays in order and no thread is
+ * woken per item). Workers never run more than SCAN_WINDOW items ahead of
+ * printing, so memory stays bounded however many lockfiles there are. Decisions go through the session's cache, so
  * a (crate, version) pair is looked up once per run.
  *
  * A directory operand stands for every file named Cargo.lock below it
@@ -52,8 +53,9 @@ typedef struct scan {
 	item *items;
 	size_t n;
 	pthread_mutex_t mu;
-	pthread_cond_t done_cv, window_cv;
-	size_t next, printed;
+	pthread_cond_t all_cv, window_cv;
+	size_t next, printed;           /* handed out; printed so far */
+	int worst, write_failed, progress_shown;
 } scan;
 
 static int paths_add(paths *p, const char *path)
@@ -210,19 +212,47 @@ fail:
 	it->status = EXIT_ERROR;
 }
 
+/* Print every finished item at the head of the queue, in order. Runs
+ * under sc->mu, in whichever worker completed the head item: nobody
+ * wakes up just to print. */
+static void emit_ready(scan *sc)
+{
+	const cli_opts *o = sc->s->opts;
+
+	while (sc->printed < sc->n && sc->items[sc->printed].done) {
+		item *it = &sc->items[sc->printed];
+		if (sc->progress_shown && it->err.len) {
+			fputs("\r\033[K", stderr);
+			sc->progress_shown = 0;
+		}
+		buf_write(&it->err, stderr);
+		if (!o->json && sc->printed > 0 && it->out.len)
+			putchar('\n');
+		if (buf_write(&it->out, stdout) < 0)
+			sc->write_failed = 1;
+		if (o->line_buffered)
+			fflush(stdout);
+		if (it->status == EXIT_ERROR || sc->worst == EXIT_ERROR)
+			sc->worst = EXIT_ERROR;
+		else if (it->status == EXIT_FOUND)
+			sc->worst = EXIT_FOUND;
+		buf_free(&it->out);
+		buf_free(&it->err);
+		sc->printed++;
+	}
+}
+
 static void *worker(void *arg)
 {
 	scan *sc = arg;
 
+	pthread_mutex_lock(&sc->mu);
 	for (;;) {
-		pthread_mutex_lock(&sc->mu);
 		while (sc->next < sc->n &&
 		       sc->next >= sc->printed + SCAN_WINDOW)
 			pthread_cond_wait(&sc->window_cv, &sc->mu);
-		if (sc->next >= sc->n) {
-			pthread_mutex_unlock(&sc->mu);
-			return NULL;
-		}
+		if (sc->next >= sc->n)
+			break;
 		size_t i = sc->next++;
 		pthread_mutex_unlock(&sc->mu);
 
@@ -230,9 +260,15 @@ static void *worker(void *arg)
 
 		pthread_mutex_lock(&sc->mu);
 		sc->items[i].done = 1;
-		pthread_cond_broadcast(&sc->done_cv);
-		pthread_mutex_unlock(&sc->mu);
+		if (i == sc->printed) {
+			emit_ready(sc);
+			pthread_cond_broadcast(&sc->window_cv);
+			if (sc->printed == sc->n)
+				pthread_cond_signal(&sc->all_cv);
+		}
 	}
+	pthread_mutex_unlock(&sc->mu);
+	return NULL;
 }
 
 static double now_s(void)
@@ -254,61 +290,32 @@ static int nthreads(const cli_opts *o, size_t n)
 	return (int)c;
 }
 
-/* Print items in order as they finish; a progress line on a TTY stderr
- * once the run has taken more than a second. Returns the worst status. */
-static int print_in_order(scan *sc, int *write_failed)
+/* Wait for the workers to print everything; meanwhile a progress line on
+ * a TTY stderr once the run has taken more than a second. */
+static void wait_all(scan *sc)
 {
 	int progress = isatty(STDERR_FILENO) && sc->n > 1;
-	int shown = 0, worst = EXIT_CLEAN;
-	double start = now_s(), last = 0;
+	double start = now_s();
 
-	for (size_t i = 0; i < sc->n; i++) {
-		item *it = &sc->items[i];
-		pthread_mutex_lock(&sc->mu);
-		while (!it->done) {
-			struct timespec ts;
-			clock_gettime(CLOCK_REALTIME, &ts);
-			ts.tv_nsec += 200 * 1000000L;
-			if (ts.tv_nsec >= 1000000000L) {
-				ts.tv_sec++;
-				ts.tv_nsec -= 1000000000L;
-			}
-			pthread_cond_timedwait(&sc->done_cv, &sc->mu, &ts);
-			double t = now_s();
-			if (progress && !it->done && t - start > 1.0 &&
-			    t - last > 0.2) {
-				fprintf(stderr, "\radvdb-query: scanned %zu of "
-				        "%zu lockfiles", i, sc->n);
-				shown = 1;
-				last = t;
-			}
+	pthread_mutex_lock(&sc->mu);
+	while (sc->printed < sc->n) {
+		struct timespec ts;
+		clock_gettime(CLOCK_REALTIME, &ts);
+		ts.tv_nsec += 250 * 1000000L;
+		if (ts.tv_nsec >= 1000000000L) {
+			ts.tv_sec++;
+			ts.tv_nsec -= 1000000000L;
 		}
-		pthread_mutex_unlock(&sc->mu);
-		if (shown && it->err.len) {
-			fputs("\r\033[K", stderr);
-			shown = 0;
+		pthread_cond_timedwait(&sc->all_cv, &sc->mu, &ts);
+		if (progress && sc->printed < sc->n && now_s() - start > 1.0) {
+			fprintf(stderr, "\radvdb-query: scanned %zu of %zu "
+			        "lockfiles", sc->printed, sc->n);
+			sc->progress_shown = 1;
 		}
-		buf_write(&it->err, stderr);
-		if (!sc->s->opts->json && i > 0 && it->out.len)
-			putchar('\n');
-		if (buf_write(&it->out, stdout) < 0)
-			*write_failed = 1;
-		if (sc->s->opts->line_buffered)
-			fflush(stdout);
-		if (it->status == EXIT_ERROR || worst == EXIT_ERROR)
-			worst = EXIT_ERROR;
-		else if (it->status == EXIT_FOUND)
-			worst = EXIT_FOUND;
-		buf_free(&it->out);
-		buf_free(&it->err);
-		pthread_mutex_lock(&sc->mu);
-		sc->printed = i + 1;
-		pthread_cond_broadcast(&sc->window_cv);
-		pthread_mutex_unlock(&sc->mu);
 	}
-	if (shown)
+	if (sc->progress_shown)
 		fputs("\r\033[K", stderr);
-	return worst;
+	pthread_mutex_unlock(&sc->mu);
 }
 
 int cmd_scan(const cli_opts *o)
@@ -317,7 +324,7 @@ int cmd_scan(const cli_opts *o)
 	session s;
 	scan sc;
 	pthread_t th[SCAN_THREADS_MAX];
-	int nth = 0, status = EXIT_ERROR, write_failed = 0;
+	int nth = 0, status = EXIT_ERROR;
 	size_t nfound = 0, nerr = 0;
 
 	if (o->nargs == 0) {
@@ -343,7 +350,7 @@ int cmd_scan(const cli_opts *o)
 	for (size_t i = 0; i < p.n; i++)
 		sc.items[i].path = p.v[i];
 	pthread_mutex_init(&sc.mu, NULL);
-	pthread_cond_init(&sc.done_cv, NULL);
+	pthread_cond_init(&sc.all_cv, NULL);
 	pthread_cond_init(&sc.window_cv, NULL);
 
 	int want = nthreads(o, p.n);
@@ -354,7 +361,8 @@ int cmd_scan(const cli_opts *o)
 		cli_error("cannot start a thread");
 		status = EXIT_ERROR;
 	} else {
-		status = print_in_order(&sc, &write_failed);
+		wait_all(&sc);
+		status = sc.worst;
 	}
 	for (int t = 0; t < nth; t++)
 		pthread_join(th[t], NULL);
@@ -367,12 +375,12 @@ int cmd_scan(const cli_opts *o)
 	if (!o->json && p.n > 1)
 		printf("\n%zu lockfiles scanned: %zu with findings, %zu with "
 		       "errors\n", p.n, nfound, nerr);
-	if (fflush(stdout) != 0 || write_failed) {
+	if (fflush(stdout) != 0 || sc.write_failed) {
 		cli_error("cannot write the report");
 		status = EXIT_ERROR;
 	}
 	pthread_cond_destroy(&sc.window_cv);
-	pthread_cond_destroy(&sc.done_cv);
+	pthread_cond_destroy(&sc.all_cv);
 	pthread_mutex_destroy(&sc.mu);
 	free(sc.items);
 out_session:
