@@ -120,6 +120,31 @@ has "broken, --keep-going: warned" "$(cat "$T/e")" \
 is "broken, --keep-going: written without it" \
     "$(count_of "$T/e"):$(digest "$T/old.lmdb")" "$want:$d1"
 
+# The same through --update (the previous commit is in this clone).
+cp "$T/d1.lmdb" "$T/upd.lmdb"
+"$C" --update -o "$T/upd.lmdb" "$T/broken" >/dev/null 2>"$T/e"; rc=$?
+is "broken, --update: exit 2" "$rc" 2
+has "broken, --update: path:line: message" "$(cat "$T/e")" \
+    "^$pkg/RUSTSEC-2099-0001\\.md:[0-9]+: "
+ok "broken, --update: old index byte-identical" cmp "$T/d1.lmdb" "$T/upd.lmdb"
+"$C" -k --update -o "$T/upd.lmdb" "$T/broken" 2>"$T/e"; rc=$?
+is "broken, --update --keep-going: written without it" \
+    "$rc:$(count_of "$T/e"):$(digest "$T/upd.lmdb")" "0:$want:$d1"
+
+# ---- an advisory in another package's folder ---------------------------------
+bad misplaced
+mkdir -p "$T/misplaced/crates/not-its-package"
+sed 's/^id = ".*"/id = "RUSTSEC-2099-0004"/' "$T/misplaced/$src" \
+    >"$T/misplaced/crates/not-its-package/RUSTSEC-2099-0004.md"
+$GIT -C "$T/misplaced" add -A && $GIT -C "$T/misplaced" commit -q -m misplaced
+"$C" -o "$T/m.lmdb" "$T/misplaced" >/dev/null 2>"$T/e"; rc=$?
+is "misplaced: exit 2" "$rc" 2
+has "misplaced: reported at its path" "$(cat "$T/e")" \
+    '^crates/not-its-package/RUSTSEC-2099-0004\.md:'
+"$C" -k -o "$T/m.lmdb" "$T/misplaced" 2>"$T/e"; rc=$?
+is "misplaced, --keep-going: only it is skipped" \
+    "$rc:$(count_of "$T/e"):$(digest "$T/m.lmdb")" "0:$want:$d1"
+
 # ---- a symlink where an advisory should be ---------------------------------
 bad link
 mkdir -p "$T/link/crates/linked"
