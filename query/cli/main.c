@@ -25,6 +25,7 @@ static void usage(FILE *f)
 "       advdb-query [-d DB] [--line-buffered] batch  (stdin lines -> JSON)\n"
 "       advdb-query [-d DB] show ID [--json]         (ID, CVE or GHSA)\n"
 "       advdb-query [-d DB] info [--json] [--max-age DAYS [--max-age-strict]]\n"
+"       advdb-query [-d DB] export-osv DIR         (one OSV file per advisory)\n"
 "\n"
 "options:\n"
 "  -d, --db DB          the index (default: $ADVDB_DB, else\n"
@@ -197,6 +198,8 @@ int main(int argc, char **argv)
 		run = cmd_show;
 	else if (!strcmp(cmd, "info"))
 		run = cmd_info;
+	else if (!strcmp(cmd, "export-osv"))
+		run = cmd_export_osv;
 	if (run) {
 		o.args = argv + optind + 1;
 		o.nargs = (size_t)(argc - optind - 1);
