@@ -227,7 +227,7 @@ int writer_set_source(writer *w, const char *source, const char *commit,
                       int64_t commit_time)
 {
 	if (!source || !*source || strpbrk(source, " :\n") || !commit ||
-	    strlen(commit) != 40 || !is_hex40(commit))
+	    strlen(commit) != 40 || !is_hex40(commit) || commit_time < 0)
 		return -1;
 	source_info *s = wr_source_slot(w, source, 1);
 	if (!s)

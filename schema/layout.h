@@ -9,8 +9,8 @@
  *   toolchain   key: component name       value: hot record, `rust/` ones
  *   advisories  key: advisory id          value: zstd frame of a full record
  *   aliases     key: CVE/GHSA id          value: ids, each followed by NUL
- *   sources     key: path in the source   value: 20-byte git blob id
- *                  (for several sources the key is "<source>:<path>")
+ *   sources     key: "<source>:<path>"   value: 20-byte git blob id
+ *                  (e.g. "rustsec:crates/tokio/RUSTSEC-2023-0001.md")
  */
 #ifndef ADVDB_SCHEMA_LAYOUT_H
 #define ADVDB_SCHEMA_LAYOUT_H
