@@ -84,6 +84,16 @@ q 2 "a bad pair among good ones: exit 2" $D check tokio@1.18.3 mio@bad
 has "  the good pair is still reported" "$(cat "$T/o")" 'RUSTSEC-2023-0001'
 has "no colour when stdout is not a terminal" "$(cat "$T/o" | tr '\033' E)" '^[^E]*$'
 
+if command -v script >/dev/null 2>&1; then
+	# script(1) gives the tool a terminal for stdout.
+	env -u NO_COLOR script -qc "'$Q' -d '$DB' check tokio@1.18.3" /dev/null >"$T/tty" 2>&1
+	has "colour on a terminal" "$(tr '\033' E <"$T/tty")" 'E\[1;31mRUSTSEC-2023-0001E\[0m'
+	NO_COLOR=1 script -qc "'$Q' -d '$DB' check tokio@1.18.3" /dev/null >"$T/tty" 2>&1
+	is "no colour on a terminal with NO_COLOR" "$(tr '\033' E <"$T/tty" | grep -c 'E\[')" 0
+else
+	skip "colour on a terminal" "script(1) not found"
+fi
+
 # --ignore, by id and by alias
 q 0 "--ignore the id" $D --ignore RUSTSEC-2023-0001 check tokio@1.18.3
 q 0 "--ignore a CVE alias" $D --ignore CVE-2023-22466 check tokio@1.18.3
