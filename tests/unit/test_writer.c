@@ -554,6 +554,133 @@ static void test_writer_load__missing_foreign_and_other_source(void **state)
 	writer_close(w);
 }
 
+/* Write a hand-made index with raw LMDB: meta magic/schema/sources and
+ * one advisories value. */
+static void raw_index(const char *path, const char *schema, const void *frame,
+                      size_t flen)
+{
+	MDB_env *env;
+	MDB_txn *txn;
+	MDB_dbi meta, adv, src;
+	MDB_val k, v;
+	char srcs[128];
+
+	assert_int_equal(mdb_env_create(&env), 0);
+	assert_int_equal(mdb_env_set_maxdbs(env, DB_MAXDBS), 0);
+	assert_int_equal(mdb_env_open(env, path, MDB_NOSUBDIR | MDB_NOLOCK,
+	                              0644), 0);
+	assert_int_equal(mdb_txn_begin(env, NULL, 0, &txn), 0);
+	assert_int_equal(mdb_dbi_open(txn, DB_META, MDB_CREATE, &meta), 0);
+	assert_int_equal(mdb_dbi_open(txn, DB_ADVISORIES, MDB_CREATE, &adv), 0);
+	assert_int_equal(mdb_dbi_open(txn, DB_SOURCES, MDB_CREATE, &src), 0);
+	snprintf(srcs, sizeof(srcs), "rustsec %s 1\n", COMMIT);
+	const char *kv[][2] = {
+		{ META_MAGIC, ADVDB_MAGIC }, { META_SCHEMA, schema },
+		{ META_SOURCES, srcs }, { META_DICT_ID, "0" },
+	};
+	for (size_t i = 0; i < 4; i++) {
+		k = (MDB_val){ strlen(kv[i][0]), (void *)kv[i][0] };
+		v = (MDB_val){ strlen(kv[i][1]), (void *)kv[i][1] };
+		assert_int_equal(mdb_put(txn, meta, &k, &v, 0), 0);
+	}
+	k = (MDB_val){ 17, "RUSTSEC-2020-0001" };
+	v = (MDB_val){ flen, (void *)frame };
+	assert_int_equal(mdb_put(txn, adv, &k, &v, 0), 0);
+	assert_int_equal(mdb_txn_commit(txn), 0);
+	mdb_env_close(env);
+}
+
+static void test_writer_load__damaged_record_and_other_schema(void **state)
+{
+	fx *f = *state;
+	writer *w;
+	char commit[41];
+	adv a;
+	uint8_t *enc;
+	size_t elen;
+
+	/* a valid frame of a valid record: loads */
+	mk(&a, 1, "pkg1", 0);
+	a.r.source = "rustsec";
+	a.r.path = a.path;
+	assert_int_equal(record_encode(&a.r, &enc, &elen), 0);
+	size_t cap = ZSTD_compressBound(elen);
+	uint8_t *z = malloc(cap);
+	size_t zl = ZSTD_compress(z, cap, enc, elen, 3);
+	assert_false(ZSTD_isError(zl));
+	raw_index(f->db, "1", z, zl);
+	assert_int_equal(writer_open(&w, f->db, f->err, sizeof(f->err)), 0);
+	assert_int_equal(writer_load_previous(w, "rustsec", commit, f->err,
+	                                      sizeof(f->err)), 0);
+	assert_string_equal(commit, COMMIT);
+	writer_close(w);
+	unlink(f->db);
+
+	/* a frame whose record is damaged (its last byte flipped): -1, and
+	 * the writer still works as for a full compile */
+	enc[elen - 1] ^= 0x55;
+	zl = ZSTD_compress(z, cap, enc, elen, 3);
+	raw_index(f->db, "1", z, zl);
+	assert_int_equal(writer_open(&w, f->db, f->err, sizeof(f->err)), 0);
+	assert_int_equal(writer_load_previous(w, "rustsec", commit, f->err,
+	                                      sizeof(f->err)), -1);
+	assert_non_null(strstr(f->err, "damaged"));
+	assert_string_equal(commit, "");
+	mk(&a, 1, "pkg1", 0);
+	assert_int_equal(writer_add(w, &a.r, "rustsec", a.path, NULL, f->err,
+	                            sizeof(f->err)), 0);
+	writer_stats st;
+	assert_int_equal(writer_commit(w, &st, f->err, sizeof(f->err)), 0);
+	assert_int_equal(st.advisories, 1);
+	writer_close(w);
+	unlink(f->db);
+
+	/* garbage instead of a frame: -1 */
+	raw_index(f->db, "1", "not zstd at all", 15);
+	assert_int_equal(writer_open(&w, f->db, f->err, sizeof(f->err)), 0);
+	assert_int_equal(writer_load_previous(w, "rustsec", commit, f->err,
+	                                      sizeof(f->err)), -1);
+	writer_close(w);
+	unlink(f->db);
+
+	/* another schema version: 1, a full compile */
+	raw_index(f->db, "2", z, zl);
+	assert_int_equal(writer_open(&w, f->db, f->err, sizeof(f->err)), 0);
+	assert_int_equal(writer_load_previous(w, "rustsec", commit, f->err,
+	                                      sizeof(f->err)), 1);
+	writer_close(w);
+	free(z);
+	free(enc);
+}
+
+static void test_writer_add__fields_past_index_caps(void **state)
+{
+	fx *f = *state;
+	writer *w;
+	adv a;
+	char longid[300];
+	const char *os[] = { "" };
+
+	memset(longid, 'X', sizeof(longid) - 1);
+	longid[sizeof(longid) - 1] = 0;
+	assert_int_equal(writer_open(&w, f->db, f->err, sizeof(f->err)), 0);
+	mk(&a, 1, "pkg1", 0);
+	a.r.id = longid;
+	assert_int_equal(writer_add(w, &a.r, "rustsec", a.path, NULL, f->err,
+	                            sizeof(f->err)), -1);
+	assert_non_null(strstr(f->err, a.path));
+	mk(&a, 1, "pkg1", 0);
+	a.r.os = (strlist){ os, 1 };   /* an empty os name */
+	assert_int_equal(writer_add(w, &a.r, "rustsec", a.path, NULL, f->err,
+	                            sizeof(f->err)), -1);
+	/* a bad source name */
+	mk(&a, 1, "pkg1", 0);
+	assert_int_equal(writer_add(w, &a.r, "a:b", a.path, NULL, f->err,
+	                            sizeof(f->err)), -1);
+	assert_int_equal(writer_set_source(w, "rustsec", "xyz", 1), -1);
+	writer_close(w);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -574,6 +701,11 @@ int main(void)
 		cmocka_unit_test_setup_teardown(
 		    test_writer_load__missing_foreign_and_other_source,
 		    setup, teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_writer_load__damaged_record_and_other_schema,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_writer_add__fields_past_index_caps, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
