@@ -121,7 +121,7 @@ int main(int argc, char **argv)
 
 	o.max_age_days = -1;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "d:j:hV", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":d:j:hV", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'd':
 			o.db_path = optarg;
@@ -171,6 +171,9 @@ int main(int argc, char **argv)
 		case 'V':
 			printf("advdb-query %s\n", ADVDB_VERSION);
 			return fflush(stdout) == 0 ? EXIT_CLEAN : EXIT_ERROR;
+		case ':':
+			return usage_error("option %s needs a value",
+			                   argv[optind - 1]);
 		default:
 			if (optopt && optopt < 256)
 				return usage_error("bad option -%s",
