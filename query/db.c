@@ -3,10 +3,12 @@
  *
  * advdb_open() decides, before any LMDB page is touched through the map,
  * whether the file is safe to read: it must be a regular, non-empty file
- * that LMDB accepts (magic, version), and at least as long as the pages
- * the newest meta page claims — a truncated file would otherwise make the
- * first read past EOF a SIGBUS. Only then are the sub-databases opened,
- * our magic and schema version checked, and the zstd dictionary loaded.
+ * that LMDB accepts (magic, version), at least as long as the pages the
+ * newest meta page claims — a truncated file would otherwise make the
+ * first read past EOF a SIGBUS — and every page a reader can reach must
+ * be well-formed (lmdbcheck.c), since liblmdb itself trusts its pages.
+ * Only then are the sub-databases opened, our magic and schema version
+ * checked, and the zstd dictionary loaded.
  *
  * The environment is opened MDB_RDONLY|MDB_NOLOCK: the compiler never
  * modifies an index in place (it renames a new file over the old), so no
@@ -127,14 +129,16 @@ static int open_fail(char *errbuf, size_t errcap, int code,
 	return code;
 }
 
-/* Is the file (already open in env) long enough for the pages in use? */
-static int check_length(struct advdb *db, char *errbuf, size_t errcap)
+/* Is the file (already open in env) long enough for the pages in use,
+ * and is every page a reader can reach well-formed? */
+static int check_pages(struct advdb *db, char *errbuf, size_t errcap)
 {
 	MDB_envinfo info;
 	MDB_stat st;
 	struct stat sb;
 	mdb_filehandle_t fd;
 	unsigned long long need;
+	char msg[ADVDB_MSG_MAX];
 	int rc;
 
 	if ((rc = mdb_env_info(db->env, &info)) != 0 ||
@@ -155,6 +159,9 @@ static int check_length(struct advdb *db, char *errbuf, size_t errcap)
 		return open_fail(errbuf, errcap, ADVDB_ECORRUPT,
 		                 "%s: truncated index: %lld bytes, its pages need "
 		                 "%llu", db->path, (long long)sb.st_size, need);
+	rc = lmdb_check(db, info.me_last_pgno, st.ms_psize, msg);
+	if (rc != 0)
+		return open_fail(errbuf, errcap, rc, "%s", msg);
 	return ADVDB_OK;
 }
 
@@ -393,7 +400,7 @@ int advdb_open(advdb **out, const char *path, unsigned flags,
 		                 "%s: cannot create a thread key", path);
 	}
 	if ((err = env_open(db, errbuf, errcap)) != 0 ||
-	    (err = check_length(db, errbuf, errcap)) != 0 ||
+	    (err = check_pages(db, errbuf, errcap)) != 0 ||
 	    (err = check_contents(db, errbuf, errcap)) != 0) {
 		advdb_close(db);
 		return err;

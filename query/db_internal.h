@@ -1,6 +1,6 @@
 /*
  * db_internal.h — the inside of an advdb handle, shared by the files of
- * libadvdb (db.c, thread.c, lookup.c, advisory.c, iter.c, info.c) and by
+ * libadvdb (db.c, lmdbcheck.c, thread.c, lookup.c, advisory.c, iter.c, info.c) and by
  * nothing else.
  *
  * Invariants of an open handle:
@@ -99,6 +99,15 @@ int meta_get(MDB_val *out, MDB_txn *txn, const struct advdb *db,
  * 1 absent (*out 0), -1 malformed or unreadable. */
 int meta_u64(uint64_t *out, MDB_txn *txn, const struct advdb *db,
              const char *key);
+
+/* ---- lmdbcheck.c ---- */
+
+/* Walk every page a reader can reach (see lmdbcheck.c). The file must
+ * already be known to hold pages [0, last_pgno]. Returns 0, or
+ * ADVDB_ECORRUPT / ADVDB_ENOTDB / ... with a message naming the file in
+ * msg (ADVDB_MSG_MAX bytes). */
+int lmdb_check(struct advdb *db, uint64_t last_pgno, unsigned psize,
+               char *msg);
 
 /* A stored adv_info as the public kind (unknown values: OTHER). */
 static inline advdb_kind db_kind(uint8_t info)
