@@ -1,0 +1,339 @@
+/*
+ * fuzz_batch.c — `advdb-query batch` (query/cli/batch.c) on arbitrary
+ * stdin, against a small index built once from the advisories below.
+ *
+ * batch.c has no line parser apart from its command: a line is parsed and
+ * answered in one static function that needs an open session. So the
+ * target drives the whole command, cmd_batch(), with stdin and stdout
+ * swapped for memory streams, and checks the protocol batch.c documents:
+ *   - the exit status is 0 or 1 (2 would mean the index or stdout failed);
+ *   - exactly one output line per input line that is not blank or a
+ *     comment (a line past BATCH_LINE_MAX always answers, with an error);
+ *   - each output line is one valid JSON object (strings valid UTF-8)
+ *     starting {"line":N with N the 1-based input line it answers, in
+ *     order.
+ * The index is built with the compiler's own writer, in a temporary
+ * folder removed at exit; the one-time setup is the only static state.
+ */
+#include <unistd.h>
+
+#include "fuzz.h"
+#include "advisory.h"
+#include "cli.h"
+#include "diag.h"
+#include "writer.h"
+
+#define FB_LINE_MAX 4096        /* batch.c's BATCH_LINE_MAX */
+#define FB_JSON_DEPTH 64
+
+static const struct fb_adv {
+	const char *path, *text;
+} fb_advs[] = {
+	{ "crates/tokio/RUSTSEC-2023-0001.md",
+	  "```toml\n[advisory]\nid = \"RUSTSEC-2023-0001\"\npackage = \"tokio\"\n"
+	  "date = \"2023-01-04\"\ncvss = \"CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/"
+	  "I:H/A:H\"\n\n[versions]\npatched = [\">= 1.18.4, < 1.19.0\", "
+	  "\">= 1.23.1\"]\nunaffected = [\"< 1.7.0\"]\n```\n\n"
+	  "# A fuzzing sample\n\nAffects 1.7.0 up to 1.18.4.\n" },
+	{ "crates/tokio/RUSTSEC-2024-0002.md",
+	  "```toml\n[advisory]\nid = \"RUSTSEC-2024-0002\"\npackage = \"tokio\"\n"
+	  "date = \"2024-02-01\"\n\n[affected]\nos = [\"windows\"]\n\n"
+	  "[versions]\npatched = [\"^1.2.3-rc.1\"]\n```\n\n"
+	  "# Only on Windows\n\nA sample with an os list and a prerelease.\n" },
+	{ "crates/ansi_term/RUSTSEC-2021-0139.md",
+	  "```toml\n[advisory]\nid = \"RUSTSEC-2021-0139\"\n"
+	  "package = \"ansi_term\"\ndate = \"2021-08-18\"\n"
+	  "informational = \"unmaintained\"\n\n[versions]\npatched = []\n```\n\n"
+	  "# Unmaintained\n\nA warning, never a vulnerability.\n" },
+	{ "crates/smallvec/RUSTSEC-2019-0009.md",
+	  "```toml\n[advisory]\nid = \"RUSTSEC-2019-0009\"\n"
+	  "package = \"smallvec\"\ndate = \"2019-06-06\"\n"
+	  "withdrawn = \"2019-07-01\"\n\n[versions]\npatched = [\">= 0.6.10\"]\n"
+	  "```\n\n# Withdrawn\n\nNever reported.\n" },
+};
+
+static char fb_dir[64];
+static char fb_db[96];
+static int fb_state;            /* 0 not tried, 1 ready, -1 failed */
+
+static void fb_cleanup(void)
+{
+	if (fb_db[0]) {
+		unlink(fb_db);
+		char lock[128];
+		snprintf(lock, sizeof lock, "%s-lock", fb_db);
+		unlink(lock);
+	}
+	if (fb_dir[0])
+		rmdir(fb_dir);
+}
+
+static int fb_build_db(void)
+{
+	char err[512];
+	writer *w = NULL;
+	writer_stats st;
+	int ok = 0;
+
+	snprintf(fb_dir, sizeof fb_dir, "/tmp/advdb-fuzz-batch.XXXXXX");
+	if (!mkdtemp(fb_dir)) {
+		fb_dir[0] = '\0';
+		return -1;
+	}
+	snprintf(fb_db, sizeof fb_db, "%s/index.lmdb", fb_dir);
+	atexit(fb_cleanup);
+	if (writer_open(&w, fb_db, err, sizeof err) != 0) {
+		fprintf(stderr, "fuzz_batch: writer_open: %s\n", err);
+		return -1;
+	}
+	for (size_t i = 0; i < sizeof fb_advs / sizeof fb_advs[0]; i++) {
+		advisory *a = NULL;
+		diag_list d;
+		diag_init(&d);
+		if (advisory_parse(&a, "rustsec", fb_advs[i].path, fb_advs[i].text,
+		                   strlen(fb_advs[i].text), &d) != 0) {
+			for (size_t k = 0; k < d.n; k++)
+				fprintf(stderr, "fuzz_batch: %s\n", d.v[k].text);
+			diag_free(&d);
+			goto done;
+		}
+		diag_free(&d);
+		int rc = writer_add(w, advisory_record(a), "rustsec",
+		                    fb_advs[i].path, NULL, err, sizeof err);
+		advisory_free(a);
+		if (rc != 0) {
+			fprintf(stderr, "fuzz_batch: writer_add: %s\n", err);
+			goto done;
+		}
+	}
+	if (writer_set_source(w, "rustsec",
+	                      "0123456789abcdef0123456789abcdef01234567",
+	                      1700000000) != 0)
+		goto done;
+	if (writer_commit(w, &st, err, sizeof err) != 0) {
+		fprintf(stderr, "fuzz_batch: writer_commit: %s\n", err);
+		goto done;
+	}
+	ok = 1;
+done:
+	writer_close(w);
+	return ok ? 0 : -1;
+}
+
+/* ---- a strict JSON checker for one line ---- */
+
+typedef struct fb_json {
+	const unsigned char *p, *end;
+} fb_json;
+
+static void fb_ws(fb_json *j)
+{
+	while (j->p < j->end && (*j->p == ' ' || *j->p == '\t'))
+		j->p++;
+}
+
+static int fb_lit(fb_json *j, const char *w)
+{
+	size_t n = strlen(w);
+	if ((size_t)(j->end - j->p) < n || memcmp(j->p, w, n) != 0)
+		return -1;
+	j->p += n;
+	return 0;
+}
+
+static int fb_string(fb_json *j)
+{
+	if (j->p >= j->end || *j->p != '"')
+		return -1;
+	const unsigned char *s = ++j->p;
+	while (j->p < j->end && *j->p != '"') {
+		if (*j->p < 0x20)
+			return -1;
+		if (*j->p == '\\') {
+			if (++j->p >= j->end)
+				return -1;
+			if (*j->p == 'u') {
+				for (int k = 1; k <= 4; k++)
+					if (j->p + k >= j->end ||
+					    !strchr("0123456789abcdefABCDEF", j->p[k]) ||
+					    j->p[k] == '\0')
+						return -1;
+				j->p += 4;
+			} else if (!strchr("\"\\/bfnrt", *j->p) || *j->p == '\0') {
+				return -1;
+			}
+		}
+		j->p++;
+	}
+	if (j->p >= j->end)
+		return -1;
+	if (fuzz_utf8_prefix(s, (size_t)(j->p - s)) != (size_t)(j->p - s))
+		return -1;
+	j->p++;
+	return 0;
+}
+
+static int fb_number(fb_json *j)
+{
+	const unsigned char *s = j->p;
+	if (j->p < j->end && *j->p == '-')
+		j->p++;
+	if (j->p >= j->end || *j->p < '0' || *j->p > '9')
+		return -1;
+	if (*j->p == '0')
+		j->p++;
+	else
+		while (j->p < j->end && *j->p >= '0' && *j->p <= '9')
+			j->p++;
+	if (j->p < j->end && *j->p == '.') {
+		j->p++;
+		if (j->p >= j->end || *j->p < '0' || *j->p > '9')
+			return -1;
+		while (j->p < j->end && *j->p >= '0' && *j->p <= '9')
+			j->p++;
+	}
+	return j->p > s ? 0 : -1;
+}
+
+static int fb_value(fb_json *j, int depth)
+{
+	if (depth > FB_JSON_DEPTH)
+		return -1;
+	fb_ws(j);
+	if (j->p >= j->end)
+		return -1;
+	switch (*j->p) {
+	case '{':
+	case '[': {
+		unsigned char close = *j->p == '{' ? '}' : ']';
+		int obj = close == '}';
+		j->p++;
+		fb_ws(j);
+		if (j->p < j->end && *j->p == close) {
+			j->p++;
+			return 0;
+		}
+		for (;;) {
+			if (obj) {
+				fb_ws(j);
+				if (fb_string(j) != 0)
+					return -1;
+				fb_ws(j);
+				if (fb_lit(j, ":") != 0)
+					return -1;
+			}
+			if (fb_value(j, depth + 1) != 0)
+				return -1;
+			fb_ws(j);
+			if (j->p < j->end && *j->p == ',') {
+				j->p++;
+				continue;
+			}
+			return fb_lit(j, close == '}' ? "}" : "]");
+		}
+	}
+	case '"':
+		return fb_string(j);
+	case 't':
+		return fb_lit(j, "true");
+	case 'f':
+		return fb_lit(j, "false");
+	case 'n':
+		return fb_lit(j, "null");
+	default:
+		return fb_number(j);
+	}
+}
+
+/* Which input lines must be answered: not blank, not a comment. */
+static int fb_answers(const char *s, size_t n)
+{
+	if (n > FB_LINE_MAX)
+		return 1;
+	if (n && s[n - 1] == '\r')
+		n--;
+	size_t i = 0;
+	while (i < n && (s[i] == ' ' || s[i] == '\t'))
+		i++;
+	while (n > i && (s[n - 1] == ' ' || s[n - 1] == '\t'))
+		n--;
+	return i < n && s[i] != '#';
+}
+
+static void fb_check_output(const uint8_t *in, size_t isize,
+                            const char *out, size_t osize)
+{
+	const char *ip = (const char *)in, *iend = ip + isize;
+	const char *op = out, *oend = out + osize;
+	unsigned long lineno = 0;
+
+	FUZZ_CHECK(osize == 0 || out[osize - 1] == '\n',
+	           "output does not end with a newline");
+	while (ip < iend) {
+		const char *nl = memchr(ip, '\n', (size_t)(iend - ip));
+		size_t n = nl ? (size_t)(nl - ip) : (size_t)(iend - ip);
+		int want = fb_answers(ip, n);
+		lineno++;
+		ip = nl ? nl + 1 : iend;
+		if (!want)
+			continue;
+		FUZZ_CHECK(op < oend, "no answer for input line %lu", lineno);
+		const char *onl = memchr(op, '\n', (size_t)(oend - op));
+		FUZZ_CHECK(onl != NULL, "answer without a newline");
+		char head[40];
+		int hn = snprintf(head, sizeof head, "{\"line\":%lu,", lineno);
+		FUZZ_CHECK((size_t)(onl - op) > (size_t)hn &&
+		           memcmp(op, head, (size_t)hn) == 0,
+		           "answer \"%.*s\" is not for line %lu",
+		           (int)(onl - op > 80 ? 80 : onl - op), op, lineno);
+		fb_json j = { (const unsigned char *)op,
+		              (const unsigned char *)onl };
+		FUZZ_CHECK(fb_value(&j, 0) == 0 && j.p == j.end,
+		           "answer to line %lu is not one JSON value: %.*s", lineno,
+		           (int)(onl - op > 200 ? 200 : onl - op), op);
+		op = onl + 1;
+	}
+	FUZZ_CHECK(op == oend, "%zu bytes of output past the last answer",
+	           (size_t)(oend - op));
+}
+
+int fuzz_batch(const uint8_t *data, size_t size)
+{
+	if (fb_state == 0)
+		fb_state = fb_build_db() == 0 ? 1 : -1;
+	FUZZ_CHECK(fb_state == 1, "cannot build the sample index");
+	if (size == 0)
+		return 0;   /* fmemopen refuses an empty buffer */
+
+	char *obuf = NULL;
+	size_t olen = 0;
+	FILE *in = fmemopen((void *)(uintptr_t)data, size, "r");
+	FILE *out = open_memstream(&obuf, &olen);
+	FUZZ_CHECK(in && out, "memory streams");
+
+	cli_opts o;
+	memset(&o, 0, sizeof o);
+	o.db_path = fb_db;
+	o.max_age_days = -1;
+	o.jobs = 1;
+	FILE *save_in = stdin, *save_out = stdout;
+	stdin = in;
+	stdout = out;
+	int rc = cmd_batch(&o);
+	stdin = save_in;
+	stdout = save_out;
+	fclose(in);
+	fclose(out);
+	FUZZ_CHECK(rc == EXIT_CLEAN || rc == EXIT_FOUND,
+	           "cmd_batch exit status %d", rc);
+	fb_check_output(data, size, obuf ? obuf : "", obuf ? olen : 0);
+	free(obuf);
+	return 0;
+}
+
+#ifndef FUZZ_REPLAY
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	return fuzz_batch(data, size);
+}
+#endif

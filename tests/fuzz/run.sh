@@ -1,0 +1,232 @@
+#!/bin/sh
+# tests/fuzz/run.sh — `make fuzz`: build every libFuzzer target in
+# tests/fuzz/fuzz_*.c with clang, seed its corpus, run it for FUZZ_SECONDS.
+#
+# The project's modules are compiled here from their sources (never the gcc
+# objects of build/) with the fuzzer's coverage and ASan + UBSan, into one
+# archive each target links against. A target's corpus is three folders:
+#   $BUILD/corpus/<target>/   grows from run to run (libFuzzer writes here)
+#   tests/fuzz/seeds/<target>/ small hand-written seeds (committed)
+#   $BUILD/data/<target>/     copied at run time from data/ and, when
+#                             present, ../shared/data (never committed)
+# Crashes, hangs and OOMs land in $BUILD/crashes/<target>/; the run prints
+# each one's path and exits 1. Minimised inputs belong in
+# tests/golden/fuzz/<target>/, which `make test` replays (test_fuzz).
+#
+# Environment: BUILD (build-fuzz), FUZZ_SECONDS (60), FUZZ_JOBS (2 targets
+# at once), FUZZ_TARGETS (names to run, default all), CLANG (clang),
+# ADVDB_SHARED (../shared/data).
+set -u
+ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+cd "$ROOT" || exit 2
+BUILD=${BUILD:-build-fuzz}
+case $BUILD in /*) ;; *) BUILD="$ROOT/$BUILD" ;; esac
+FUZZ_SECONDS=${FUZZ_SECONDS:-60}
+FUZZ_JOBS=${FUZZ_JOBS:-2}
+FUZZ_TARGETS=${FUZZ_TARGETS:-}
+CLANG=${CLANG:-clang}
+SHARED=${ADVDB_SHARED:-$ROOT/../shared/data}
+PKG=${PKG:-pkg-config}
+PKGS="libgit2 lmdb libzstd yaml-0.1"
+
+case $FUZZ_SECONDS in ''|*[!0-9]*) echo "fuzz: FUZZ_SECONDS must be a number" >&2; exit 2 ;; esac
+case $FUZZ_JOBS in ''|*[!0-9]*|0) FUZZ_JOBS=1 ;; esac
+if ! command -v "$CLANG" >/dev/null 2>&1; then
+	echo "fuzz: $CLANG not found (make deps installs clang)" >&2
+	exit 2
+fi
+
+CFLAGS="-std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -Wall -Wextra \
+-Werror -g -O1 -fno-omit-frame-pointer -fno-sanitize-recover=all \
+-Ischema -Iquery -Icompiler -Iquery/cli -Itests/fuzz \
+$($PKG --cflags $PKGS 2>/dev/null)"
+LIBS="$($PKG --libs $PKGS 2>/dev/null || echo -lgit2 -llmdb -lzstd -lyaml) -lpthread -lm"
+MOD_SAN="-fsanitize=fuzzer-no-link,address,undefined"
+BIN_SAN="-fsanitize=fuzzer,address,undefined"
+
+mkdir -p "$BUILD/obj" "$BUILD/bin" "$BUILD/logs" "$BUILD/corpus" \
+    "$BUILD/crashes" "$BUILD/data" || exit 2
+
+# ---- the modules, as one archive -------------------------------------
+# A module is rebuilt when it or any header is newer than its object.
+newest_h=$(ls -t schema/*.h compiler/*.h query/*.h query/cli/*.h 2>/dev/null | head -n 1)
+mods=""
+for src in schema/*.c compiler/*.c query/*.c query/cli/*.c; do
+	[ -f "$src" ] || continue
+	case $src in compiler/main.c|query/cli/main.c) continue ;; esac
+	mods="$mods $src"
+done
+objs="" build_failed=""
+compile_one() {  # src obj
+	if [ ! -f "$2" ] || [ "$1" -nt "$2" ] ||
+	   { [ -n "$newest_h" ] && [ "$newest_h" -nt "$2" ]; }; then
+		mkdir -p "$(dirname "$2")"
+		$CLANG $CFLAGS $MOD_SAN -c -o "$2" "$1" 2>"$2.err" ||
+		    { echo "fuzz: cannot compile $1:"; sed 's/^/  /' "$2.err" | head -n 20; rm -f "$2"; return 1; }
+	fi
+	return 0
+}
+# two compilers at a time, as the targets run
+set -- $mods
+while [ $# -gt 0 ]; do
+	a=$1; shift
+	oa="$BUILD/obj/${a%.c}.o"
+	compile_one "$a" "$oa" > "$BUILD/logs/cc.a" 2>&1 &
+	pa=$!
+	ob=""
+	if [ $# -gt 0 ]; then
+		b=$1; shift
+		ob="$BUILD/obj/${b%.c}.o"
+		compile_one "$b" "$ob" > "$BUILD/logs/cc.b" 2>&1 || { cat "$BUILD/logs/cc.b"; build_failed="$build_failed $b"; }
+		objs="$objs $ob"
+	fi
+	wait $pa || { cat "$BUILD/logs/cc.a"; build_failed="$build_failed $a"; }
+	objs="$objs $oa"
+done
+lib="$BUILD/libadvdb-fuzz.a"
+rm -f "$lib"
+ok_objs=""
+for o in $objs; do [ -f "$o" ] && ok_objs="$ok_objs $o"; done
+# shellcheck disable=SC2086
+[ -n "$ok_objs" ] && ar rcs "$lib" $ok_objs
+
+# ---- seeds from data/ and ../shared/data, copied fresh each run ------
+# Lockfiles up to 32 KiB: libFuzzer sizes its inputs after the largest
+# seed, and a few hundred KiB would cut the executions a hundredfold.
+small_lockfiles() {
+	for f in data/lockfiles/* "$SHARED"/lockfiles/*.lock; do
+		[ -f "$f" ] && [ "$(wc -c < "$f")" -le 32768 ] && echo "$f"
+	done
+	return 0
+}
+data_seeds() {  # target dir
+	rm -rf "$2"; mkdir -p "$2"
+	case $1 in
+	fuzz_advisory)
+		# The target parses every input as crates/fuzz/RUSTSEC-2020-0001.md;
+		# give the sample advisories that id and package so they pass.
+		for f in data/crates/*/*.md data/rust/*/*.md; do
+			[ -f "$f" ] || continue
+			sed -e 's/^id = ".*"/id = "RUSTSEC-2020-0001"/' \
+			    -e 's/^package = ".*"/package = "fuzz"/' \
+			    -e 's/^date = "[0-9]*-/date = "2020-/' \
+			    "$f" > "$2/$(basename "$(dirname "$f")")-$(basename "$f")"
+		done ;;
+	fuzz_toml)
+		for f in $(small_lockfiles); do cp "$f" "$2/$(basename "$f")"; done
+		for f in data/crates/*/*.md data/rust/*/*.md; do
+			[ -f "$f" ] || continue
+			sed -n '2,/^```$/p' "$f" | sed '$d' > "$2/fm-$(basename "$f" .md).toml"
+		done
+		if [ -d "$SHARED/toml-test/tests" ]; then
+			n=0
+			find "$SHARED/toml-test/tests/valid" "$SHARED/toml-test/tests/invalid" \
+			    -name '*.toml' -size -8k 2>/dev/null | while read -r f; do
+				n=$((n + 1)); cp "$f" "$2/tt-$n.toml"
+			done
+		fi ;;
+	fuzz_lockfile)
+		for f in $(small_lockfiles); do cp "$f" "$2/$(basename "$f")"; done ;;
+	fuzz_batch)
+		# "name version" and "name@version" lines from the lockfiles
+		for f in $(small_lockfiles); do
+			awk '/^name = /{gsub(/"/,"",$3); n=$3}
+			     /^version = /{gsub(/"/,"",$3); if (n != "") { if (NR % 2) print n "@" $3; else print n, $3 }; n=""}' \
+			    "$f" | head -n 50 > "$2/$(basename "$f").txt"
+		done ;;
+	fuzz_req)
+		# each advisory's patched + unaffected requirements, one per line
+		for f in data/crates/*/*.md data/rust/*/*.md; do
+			[ -f "$f" ] || continue
+			sed -n -e 's/^\(patched\|unaffected\) *= *\[\(.*\)\]/\2/p' "$f" |
+			    tr ',' '\n' | sed -n 's/^ *"\(.*\)" *$/\1/p' \
+			    > "$2/$(basename "$f" .md).req"
+		done ;;
+	esac
+	return 0
+}
+
+# ---- build and run -------------------------------------------------------
+targets=""
+for t in tests/fuzz/fuzz_*.c; do
+	name=$(basename "$t" .c)
+	if [ -n "$FUZZ_TARGETS" ]; then
+		case " $FUZZ_TARGETS " in *" $name "*|*" ${name#fuzz_} "*) ;; *) continue ;; esac
+	fi
+	targets="$targets $name"
+done
+[ -n "$targets" ] || { echo "fuzz: no targets selected"; exit 2; }
+
+failed=""
+built=""
+for name in $targets; do
+	bin="$BUILD/bin/$name"
+	# shellcheck disable=SC2086
+	if [ -f "$lib" ] && $CLANG $CFLAGS $BIN_SAN -o "$bin" "tests/fuzz/$name.c" \
+	    "$lib" $LIBS 2>"$BUILD/logs/$name.build"; then
+		built="$built $name"
+	else
+		echo "fuzz: $name: build failed"
+		sed 's/^/  /' "$BUILD/logs/$name.build" 2>/dev/null | head -n 20
+		failed="$failed $name"
+	fi
+done
+
+run_target() {  # name
+	name=$1
+	corpus="$BUILD/corpus/$name"
+	crashes="$BUILD/crashes/$name"
+	mkdir -p "$corpus" "$crashes"
+	data_seeds "$name" "$BUILD/data/$name"
+	dirs="$corpus $BUILD/data/$name"
+	[ -d "tests/fuzz/seeds/$name" ] && dirs="$dirs tests/fuzz/seeds/$name"
+	[ -d "tests/golden/fuzz/$name" ] && dirs="$dirs tests/golden/fuzz/$name"
+	guard=""
+	command -v timeout >/dev/null 2>&1 && guard="timeout -s KILL $((FUZZ_SECONDS + 120))"
+	# shellcheck disable=SC2086
+	$guard "$BUILD/bin/$name" -max_total_time="$FUZZ_SECONDS" -timeout=5 \
+	    -rss_limit_mb=2048 -print_final_stats=1 \
+	    -artifact_prefix="$crashes/" $dirs >"$BUILD/logs/$name.log" 2>&1
+	echo $? > "$BUILD/logs/$name.rc"
+}
+
+report() {  # name
+	name=$1
+	rc=$(cat "$BUILD/logs/$name.rc" 2>/dev/null || echo 1)
+	execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$BUILD/logs/$name.log" | tail -n 1)
+	size=$(ls "$BUILD/corpus/$name" | wc -l | tr -d ' ')
+	arts=$(grep -o "Test unit written to .*" "$BUILD/logs/$name.log" | sed 's/^Test unit written to //')
+	if [ "$rc" -eq 0 ] && [ -z "$arts" ]; then
+		printf '%-22s ok      %10s execs  corpus %s\n' "$name" "${execs:-?}" "$size"
+	else
+		printf '%-22s FAILED  %10s execs  corpus %s  (exit %s)\n' "$name" "${execs:-?}" "$size" "$rc"
+		for a in $arts; do echo "  crash input: $a"; done
+		[ -n "$arts" ] || echo "  no input saved; see $BUILD/logs/$name.log"
+		grep -E -m 12 'fuzz check failed|^  |ERROR: |SUMMARY|#[0-9]+ 0x[0-9a-f]+ in ' \
+		    "$BUILD/logs/$name.log" | head -n 24 | sed 's/^/  | /'
+		failed="$failed $name"
+	fi
+}
+
+echo "fuzz: $FUZZ_SECONDS s per target, $FUZZ_JOBS at a time, into $BUILD"
+set -- $built
+while [ $# -gt 0 ]; do
+	batch=""
+	i=0
+	while [ $# -gt 0 ] && [ $i -lt "$FUZZ_JOBS" ]; do
+		run_target "$1" &
+		batch="$batch $1"; shift; i=$((i + 1))
+	done
+	wait
+	for name in $batch; do report "$name"; done
+done
+
+if [ -n "$build_failed" ]; then
+	echo "fuzz: modules that did not compile:$build_failed"
+fi
+if [ -n "$failed" ] || [ -n "$build_failed" ]; then
+	echo "fuzz: FAILED:$failed"
+	exit 1
+fi
+echo "fuzz: all targets ok"
+exit 0
