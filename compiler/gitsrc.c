@@ -582,3 +582,166 @@ done:
 	git_commit_free(old);
 	return rc;
 }
+
+/* ---- when each slot last changed ---- */
+
+typedef struct history {
+	const char *const *paths;
+	size_t n, left;
+	int64_t *times;
+} history;
+
+static int cmp_key_str(const void *key, const void *elem)
+{
+	return strcmp((const char *)key, *(const char *const *)elem);
+}
+
+static void history_mark(history *h, const char *coll, const char *pkg,
+                         const char *file, int64_t when)
+{
+	char path[GITSRC_PATH_MAX + 1];
+	int n = snprintf(path, sizeof(path), "%s/%s/%s", coll, pkg, file);
+
+	if (n < 0 || (size_t)n > GITSRC_PATH_MAX)
+		return;
+	const char *const *hit = bsearch(path, h->paths, h->n,
+	                                 sizeof(*h->paths), cmp_key_str);
+	if (!hit)
+		return;
+	size_t i = (size_t)(hit - h->paths);
+	if (h->times[i] == 0 && h->left)
+		h->left--;
+	if (when > h->times[i])
+		h->times[i] = when;
+}
+
+static int same_entry(const git_tree_entry *a, const git_tree_entry *b)
+{
+	return a && b && git_tree_entry_filemode(a) == git_tree_entry_filemode(b)
+	       && git_oid_equal(git_tree_entry_id(a), git_tree_entry_id(b));
+}
+
+/*
+ * Mark the advisory files of collection coll that root b has and root a
+ * (NULL: none, a root commit) lacks or holds with other content. Only
+ * folders whose ids differ are opened, so an unchanged collection costs
+ * one comparison.
+ */
+static int history_step(history *h, git_repository *repo, git_tree *a,
+                        git_tree *b, const char *coll, int64_t when)
+{
+	git_tree *ta = NULL, *tb = NULL;
+	int rc = -1;
+
+	/* Most commits leave the collection alone: compare ids first, and
+	 * parse its (large) folder only when they differ. */
+	const git_tree_entry *ra = a ? git_tree_entry_byname(a, coll) : NULL;
+	const git_tree_entry *rb = git_tree_entry_byname(b, coll);
+	if (!rb || same_entry(ra, rb))
+		return 0;
+	if (subtree(&tb, repo, b, coll) < 0 || (a && subtree(&ta, repo, a, coll) < 0))
+		goto done;
+	rc = 0;
+	if (!tb)
+		goto done;
+	size_t n = git_tree_entrycount(tb);
+	for (size_t i = 0; i < n && rc == 0; i++) {
+		const git_tree_entry *eb = git_tree_entry_byindex(tb, i);
+		if (!eb || git_tree_entry_filemode(eb) != GIT_FILEMODE_TREE)
+			continue;
+		const char *pkg = git_tree_entry_name(eb);
+		const git_tree_entry *ea = ta ? git_tree_entry_byname(ta, pkg) : NULL;
+		if (same_entry(ea, eb))
+			continue;
+		git_tree *pa = NULL, *pb = NULL;
+		if (git_tree_lookup(&pb, repo, git_tree_entry_id(eb)) < 0 ||
+		    (ea && git_tree_entry_filemode(ea) == GIT_FILEMODE_TREE &&
+		     git_tree_lookup(&pa, repo, git_tree_entry_id(ea)) < 0)) {
+			rc = -1;
+		} else {
+			size_t m = git_tree_entrycount(pb);
+			for (size_t j = 0; j < m; j++) {
+				const git_tree_entry *fb = git_tree_entry_byindex(pb, j);
+				if (!fb || !ends_md(git_tree_entry_name(fb)))
+					continue;
+				const git_tree_entry *fa = pa ?
+				    git_tree_entry_byname(pa, git_tree_entry_name(fb)) : NULL;
+				if (!same_entry(fa, fb))
+					history_mark(h, coll, pkg, git_tree_entry_name(fb), when);
+			}
+		}
+		git_tree_free(pa);
+		git_tree_free(pb);
+	}
+done:
+	git_tree_free(ta);
+	git_tree_free(tb);
+	return rc;
+}
+
+int gitsrc_history(int64_t *times, gitsrc *g, const char *const *paths,
+                   size_t n, const char *since_hex, char *err,
+                   size_t errcap)
+{
+	git_revwalk *walk = NULL;
+	git_oid oid;
+	history h = { .paths = paths, .n = n, .left = n, .times = times };
+	int rc = -1;
+
+	for (size_t i = 0; i < n; i++)
+		times[i] = 0;
+	if (!n)
+		return 0;
+	if (git_revwalk_new(&walk, g->repo) < 0 ||
+	    git_revwalk_sorting(walk, GIT_SORT_TIME) < 0 ||
+	    git_revwalk_push(walk, git_commit_id(g->commit)) < 0) {
+		seterr(err, errcap, "cannot walk the history: %s", gitmsg());
+		goto done;
+	}
+	if (since_hex && strlen(since_hex) == GIT_OID_HEXSZ &&
+	    git_oid_fromstr(&oid, since_hex) == 0) {
+		git_commit *since = NULL;
+		/* An unknown commit hides nothing: walk everything. */
+		if (git_commit_lookup(&since, g->repo, &oid) == 0 &&
+		    git_revwalk_hide(walk, &oid) < 0) {
+			git_commit_free(since);
+			seterr(err, errcap, "cannot walk the history: %s", gitmsg());
+			goto done;
+		}
+		git_commit_free(since);
+	}
+	int wr;
+	while (h.left && (wr = git_revwalk_next(&oid, walk)) == 0) {
+		git_commit *c = NULL, *p = NULL;
+		git_tree *tc = NULL, *tp = NULL;
+		int bad = 0;
+
+		if (git_commit_lookup(&c, g->repo, &oid) < 0)
+			bad = 1;
+		else if (git_commit_parentcount(c) <= 1) {   /* merges: skipped */
+			/* A parent missing (shallow clone) counts as none. */
+			if (git_commit_parentcount(c) == 1 &&
+			    git_commit_parent(&p, c, 0) == 0 &&
+			    git_commit_tree(&tp, p) < 0)
+				bad = 1;
+			if (!bad && git_commit_tree(&tc, c) < 0)
+				bad = 1;
+			for (size_t i = 0; i < NCOLLECTIONS && !bad; i++)
+				bad = history_step(&h, g->repo, tp, tc, COLLECTIONS[i],
+				                   (int64_t)git_commit_time(c)) < 0;
+		}
+		git_tree_free(tp);
+		git_tree_free(tc);
+		git_commit_free(p);
+		git_commit_free(c);
+		if (bad) {
+			seterr(err, errcap, "history at %s: %s", git_oid_tostr_s(&oid),
+			       gitmsg());
+			goto done;
+		}
+	}
+	rc = 0;
+done:
+	git_revwalk_free(walk);
+	return rc;
+}

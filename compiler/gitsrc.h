@@ -95,6 +95,19 @@ int gitsrc_load(char **text, size_t *len, gitsrc *g, const gitsrc_entry *e,
                 char *err, size_t errcap);
 
 /*
+ * When each of n slot paths (sorted bytewise, e.g. from gitsrc_list) last
+ * changed, as RustSec's OSV export dates `modified`: times[i] is the
+ * committer time of the newest non-merge commit reachable from this one
+ * (and, when since_hex is a commit of this repository, not from it) whose
+ * change to its parent adds or alters path i; 0 when none was found (also
+ * past the edge of a shallow clone). Walks the commits newest first and
+ * stops once every path has its time. Returns 0, or -1 with err.
+ */
+int gitsrc_history(int64_t *times, gitsrc *g, const char *const *paths,
+                   size_t n, const char *since_hex, char *err,
+                   size_t errcap);
+
+/*
  * Slots that may differ between commit old_hex and this one, sorted and
  * unique, as an array of paths (*paths, *n; free with
  * gitsrc_paths_free). A path may be in this commit's entries (added or

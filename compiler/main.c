@@ -14,6 +14,10 @@
  *     files with the same id wins (the first) never depends on git.
  *   - An update removes every changed path before adding any, so a file
  *     that moved is not taken for a duplicate of its old self.
+ *   - With --history every record added carries the time of the last
+ *     commit that changed its file; an update dates only what it re-adds
+ *     (walking just the commits since the previous one), which is why
+ *     --history has to be given again with --update.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -45,7 +49,7 @@ typedef struct options {
 	const char *db;             /* -o; NULL: the default location */
 	const char *ref;            /* --ref; NULL: HEAD */
 	const char *repo;
-	int update, keep_going, quiet;
+	int update, keep_going, quiet, history;
 } options;
 
 typedef struct run {
@@ -58,7 +62,7 @@ typedef struct run {
 
 #define SYNOPSIS \
 	"usage: " PROG " [-o DB] [--ref REF] [--update] [--keep-going] " \
-	"[--quiet] REPO\n"
+	"[--history] [--quiet] REPO\n"
 
 /* Misuse gets the synopsis on stderr; --help the whole text on stdout. */
 static void usage(FILE *f, int full)
@@ -84,6 +88,10 @@ static void usage(FILE *f, int full)
 	    "  -k, --keep-going    skip bad advisories with a warning and still\n"
 	    "                      write the index\n"
 	    "  -q, --quiet         no summary line unless there were errors\n"
+	    "      --history       date each advisory by the last commit that\n"
+	    "                      changed it (OSV `modified`; walks the whole\n"
+	    "                      history, a few hundred ms); give it again\n"
+	    "                      with --update to keep those dates\n"
 	    "  -h, --help          this text\n"
 	    "  -V, --version       program and schema version\n"
 	    "\n"
@@ -125,8 +133,9 @@ static void demote_errors(run *r, size_t n0, size_t e0)
 	r->d.warnings += moved;
 }
 
-/* Parse one slot and add it to the index; problems go to r->d. */
-static int compile_entry(run *r, const gitsrc_entry *e)
+/* Parse one slot and add it to the index, dated `modified` (0:
+ * unknown); problems go to r->d. */
+static int compile_entry(run *r, const gitsrc_entry *e, int64_t modified)
 {
 	char err[ERR_MAX];
 	char *text = NULL;
@@ -154,13 +163,40 @@ static int compile_entry(run *r, const gitsrc_entry *e)
 			diag_add(&r->d, DIAG_WARNING, e->path, 0,
 			         "skipped (%zu error%s)", nerr, nerr == 1 ? "" : "s");
 		}
-	} else if (writer_add(r->w, advisory_record(a), SOURCE, e->path,
-	                      e->blob, err, sizeof(err)) < 0) {
-		problem(r, e->path, err);
+	} else {
+		adv_record rec = *advisory_record(a);   /* shallow: a owns it */
+		rec.modified = modified;
+		if (writer_add(r->w, &rec, SOURCE, e->path, e->blob, err,
+		               sizeof(err)) < 0)
+			problem(r, e->path, err);
 	}
 	advisory_free(a);
 	free(text);
 	return 0;
+}
+
+/*
+ * --history: when each of the n paths last changed (see gitsrc_history),
+ * into a new array; NULL without --history or after an error (in r->d).
+ */
+static int64_t *dates(run *r, const char *const *paths, size_t n,
+                      const char *since)
+{
+	char err[ERR_MAX];
+
+	if (!r->opt->history)
+		return NULL;
+	int64_t *t = calloc(n ? n : 1, sizeof(*t));
+	if (!t) {
+		diag_add(&r->d, DIAG_ERROR, r->opt->repo, 0, "out of memory");
+		return NULL;
+	}
+	if (gitsrc_history(t, r->src, paths, n, since, err, sizeof(err)) < 0) {
+		diag_add(&r->d, DIAG_ERROR, r->opt->repo, 0, "%s", err);
+		free(t);
+		return NULL;
+	}
+	return t;
 }
 
 static void compile_all(run *r)
@@ -168,13 +204,28 @@ static void compile_all(run *r)
 	char err[ERR_MAX];
 	size_t n;
 	const gitsrc_entry *v;
+	const char **paths = NULL;
+	int64_t *t = NULL;
 
 	if (gitsrc_list(&v, &n, r->src, err, sizeof(err)) < 0) {
 		diag_add(&r->d, DIAG_ERROR, r->opt->repo, 0, "%s", err);
 		return;
 	}
+	if (r->opt->history) {
+		if (!(paths = malloc((n ? n : 1) * sizeof(*paths)))) {
+			diag_add(&r->d, DIAG_ERROR, r->opt->repo, 0, "out of memory");
+			return;
+		}
+		for (size_t i = 0; i < n; i++)
+			paths[i] = v[i].path;
+		t = dates(r, paths, n, NULL);
+		free(paths);
+		if (!t)
+			return;
+	}
 	for (size_t i = 0; i < n; i++)
-		compile_entry(r, &v[i]);
+		compile_entry(r, &v[i], t ? t[i] : 0);
+	free(t);
 }
 
 /* Only the slots that differ from the previous commit. 1: cannot tell
@@ -196,14 +247,17 @@ static int compile_changes(run *r, const char *prev)
 		if (writer_remove(r->w, SOURCE, paths[i]) < 0)
 			diag_add(&r->d, DIAG_ERROR, paths[i], 0,
 			         "cannot remove the previous record");
-	for (size_t i = 0; i < n; i++) {
+	/* Only commits since prev can have touched what changed since. */
+	int64_t *t = dates(r, (const char *const *)paths, n, prev);
+	for (size_t i = 0; i < n && (t || !r->opt->history); i++) {
 		gitsrc_entry e;
 		int lr = gitsrc_lookup(&e, r->src, paths[i], err, sizeof(err));
 		if (lr > 0)
-			compile_entry(r, &e);
+			compile_entry(r, &e, t ? t[i] : 0);
 		else if (lr < 0)
 			diag_add(&r->d, DIAG_ERROR, paths[i], 0, "%s", err);
 	}
+	free(t);
 	gitsrc_paths_free(paths, n);
 	return 0;
 }
@@ -274,6 +328,7 @@ static int parse_args(options *o, int argc, char **argv)
 		{ "update", no_argument, NULL, 'u' },
 		{ "keep-going", no_argument, NULL, 'k' },
 		{ "quiet", no_argument, NULL, 'q' },
+		{ "history", no_argument, NULL, 'H' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
@@ -288,6 +343,7 @@ static int parse_args(options *o, int argc, char **argv)
 		case 'u': o->update = 1; break;
 		case 'k': o->keep_going = 1; break;
 		case 'q': o->quiet = 1; break;
+		case 'H': o->history = 1; break;
 		case 'h': usage(stdout, 1); return 1;
 		case 'V':
 			printf(PROG " " VERSION " (index schema %d, libgit2 %s)\n",
@@ -374,6 +430,8 @@ int main(int argc, char **argv)
 	}
 	if (full)
 		compile_all(&r);
+	if (opt.history && writer_set_history(r.w, 1) < 0)
+		diag_add(&r.d, DIAG_ERROR, db, 0, "cannot record --history");
 	print_diags(&r.d);
 	if (r.d.errors) {
 		fprintf(stderr, PROG ": %zu error%s, %zu warning%s, %.0f ms; %s "

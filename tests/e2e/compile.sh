@@ -215,6 +215,30 @@ if need_shared "advisory-db bundle"; then
 	"$C" -q --update -o "$T/up.lmdb" "$T/adb.git"
 	is "advisory-db: --update with no change" "$(digest "$T/up.lmdb")" "$full"
 
+	# --history: each advisory dated by the last commit that changed it,
+	# the way RustSec's OSV export dates `modified` (git log's answer).
+	"$C" -q --history -o "$T/hist.lmdb" "$T/adb.git"; rc=$?
+	is "advisory-db: --history compiles" "$rc" 0
+	hist=$(digest "$T/hist.lmdb")
+	if [ -x "$Q" ] && "$Q" -d "$T/hist.lmdb" info --json >"$T/o" 2>/dev/null
+	then
+		has "advisory-db: --history recorded" "$(cat "$T/o")" '"history": *true'
+		for p in $(git -C "$T/adb" ls-tree -r --name-only HEAD crates rust |
+		           grep -E '\.md$' | awk 'NR % 300 == 1'); do
+			id=$(basename "$p" .md)
+			got=$("$Q" -d "$T/hist.lmdb" show "$id" --json |
+			      sed -n 's/.*"modified": *\([0-9]*\).*/\1/p')
+			is "advisory-db: --history date of $id" "$got" \
+			    "$(git -C "$T/adb" log -1 --format=%ct HEAD -- "$p")"
+		done
+	else
+		skip "advisory-db: --history dates" "advdb-query info/show unavailable"
+	fi
+	"$C" -q --history --ref "$old" -o "$T/hup.lmdb" "$T/adb.git" &&
+	"$C" -q --history --update -o "$T/hup.lmdb" "$T/adb.git"
+	is "advisory-db: --history --update = full --history" \
+	    "$(digest "$T/hup.lmdb")" "$hist"
+
 	# The index's commit is not in this repository: whole compile.
 	"$C" -q --update -o "$T/d1.lmdb" "$T/adb"; rc=$?
 	is "advisory-db: --update from a foreign commit" \

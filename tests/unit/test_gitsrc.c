@@ -50,7 +50,7 @@ static void add(git_repository *repo, git_index *ix, const spec *s)
 
 /* Commit the entries of v (on top of parent_hex, if any); hex out. */
 static void commit(fix *f, const spec *v, size_t n, const char *parent_hex,
-                   const char *update_ref, char out[41])
+                   const char *update_ref, int64_t when, char out[41])
 {
 	git_index *ix = NULL;
 	git_oid tree_id, commit_id, pid;
@@ -64,7 +64,7 @@ static void commit(fix *f, const spec *v, size_t n, const char *parent_hex,
 	assert_int_equal(git_index_write_tree_to(&tree_id, ix, f->repo), 0);
 	assert_int_equal(git_tree_lookup(&tree, f->repo, &tree_id), 0);
 	assert_int_equal(git_signature_new(&sig, "t", "t@localhost",
-	                                   1700000000, 0), 0);
+	                                   (git_time_t)when, 0), 0);
 	if (parent_hex) {
 		assert_int_equal(git_oid_fromstr(&pid, parent_hex), 0);
 		assert_int_equal(git_commit_lookup(&parent, f->repo, &pid), 0);
@@ -80,6 +80,9 @@ static void commit(fix *f, const spec *v, size_t n, const char *parent_hex,
 }
 
 static char big[ADVISORY_FILE_MAX + 2];
+
+#define T1 1700000000               /* first commit's time */
+#define T2 1700000100               /* second commit's time */
 
 static const spec FIRST[] = {
 	{ "README.md", GIT_FILEMODE_BLOB, "not an advisory\n" },
@@ -128,9 +131,9 @@ static int setup(void **state)
 	git_libgit2_opts(GIT_OPT_ENABLE_STRICT_OBJECT_CREATION, 0);
 	if (git_repository_init(&f->repo, f->dir, 1) < 0)
 		return -1;
-	commit(f, FIRST, NFIRST, NULL, "HEAD", f->c1);
-	commit(f, SECOND, NSECOND, f->c1, "HEAD", f->c2);
-	commit(f, OTHER, 1, NULL, "refs/heads/other", f->c3);
+	commit(f, FIRST, NFIRST, NULL, "HEAD", T1, f->c1);
+	commit(f, SECOND, NSECOND, f->c1, "HEAD", T2, f->c2);
+	commit(f, OTHER, 1, NULL, "refs/heads/other", T2, f->c3);
 	*state = f;
 	return 0;
 }
@@ -344,6 +347,45 @@ static void test_gitsrc_diff__unknown_or_bad_commit(void **state)
 	gitsrc_close(g);
 }
 
+static void test_gitsrc_history__last_change_of_each_path(void **state)
+{
+	fix *f = *state;
+	gitsrc *g = open_at(f, NULL);
+	char err[256] = "";
+	static const char *const paths[] = {    /* sorted */
+		"crates/alpha/RUSTSEC-2020-0001.md",    /* unchanged since c1 */
+		"crates/gamma/RUSTSEC-2020-0008.md",    /* added in c2 */
+		"crates/link/RUSTSEC-2020-0004.md",     /* symlink -> file */
+		"crates/nowhere/RUSTSEC-2020-0009.md",  /* never existed */
+		"crates/zeta/RUSTSEC-2020-0002.md",     /* modified in c2 */
+		"rust/std/CVE-2018-1000657.md",         /* unchanged since c1 */
+	};
+	int64_t t[6];
+
+	assert_int_equal(gitsrc_history(t, g, paths, 6, NULL, err,
+	                                sizeof(err)), 0);
+	assert_int_equal(t[0], T1);
+	assert_int_equal(t[1], T2);
+	assert_int_equal(t[2], T2);
+	assert_int_equal(t[3], 0);
+	assert_int_equal(t[4], T2);
+	assert_int_equal(t[5], T1);
+
+	/* Since c1: only what c2 touched has a date. */
+	assert_int_equal(gitsrc_history(t, g, paths, 6, f->c1, err,
+	                                sizeof(err)), 0);
+	assert_int_equal(t[0], 0);
+	assert_int_equal(t[1], T2);
+	assert_int_equal(t[4], T2);
+	assert_int_equal(t[5], 0);
+
+	/* A commit this repository lacks hides nothing. */
+	assert_int_equal(gitsrc_history(t, g, paths, 6,
+	    "89abcdef0123456789abcdef0123456789abcdef", err, sizeof(err)), 0);
+	assert_int_equal(t[0], T1);
+	gitsrc_close(g);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -354,6 +396,7 @@ int main(void)
 		cmocka_unit_test(test_gitsrc_open__bad_ref_and_bad_repo),
 		cmocka_unit_test(test_gitsrc_diff__lists_changed_slots),
 		cmocka_unit_test(test_gitsrc_diff__unknown_or_bad_commit),
+		cmocka_unit_test(test_gitsrc_history__last_change_of_each_path),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
