@@ -18,9 +18,9 @@
  * Lines longer than BATCH_LINE_MAX bytes are an error object (the rest of
  * the line is skipped); a bad line never stops the run.
  *
- * Exit: 0 when no line was affected, 1 when some line was (or had a
- * --deny'd warning), 2 when the index cannot be opened or stdin / stdout
- * fail. Bad lines are reported in-band only and do not change the status.
+ * Exit: 0 when every line was answered (findings and bad lines are
+ * answers, in-band: a driver reads them, not the status), 2 when the
+ * index cannot be opened or stdin / stdout fail.
  * --line-buffered flushes after every answer (for request/response use).
  */
 #include <stdio.h>
@@ -55,8 +55,8 @@ static int is_blank(char c)
 	return c == ' ' || c == '\t';
 }
 
-/* Answer one line (s, n: without the newline). Returns 1 when affected. */
-static int answer(buf *out, const session *s, unsigned long line,
+/* Answer one line (s, n: without the newline). */
+static void answer(buf *out, const session *s, unsigned long line,
                   char *s0, size_t n)
 {
 	char *p = s0, *end = s0 + n, *name, *ver;
@@ -74,10 +74,10 @@ static int answer(buf *out, const session *s, unsigned long line,
 	while (end > p && is_blank(end[-1]))
 		end--;
 	if (p == end || *p == '#')
-		return 0;
+		return;
 	if (memchr(p, '\0', (size_t)(end - p))) {
 		error_line(out, line, "NUL byte in line");
-		return 0;
+		return;
 	}
 	*end = '\0';
 	name = p;
@@ -85,7 +85,7 @@ static int answer(buf *out, const session *s, unsigned long line,
 		p++;
 	if (p == name) {
 		error_line(out, line, "expected NAME VERSION or NAME@VERSION");
-		return 0;
+		return;
 	}
 	if (*p == '@') {
 		*p++ = '\0';
@@ -99,13 +99,13 @@ static int answer(buf *out, const session *s, unsigned long line,
 	}
 	if (!*ver || strpbrk(ver, " \t@")) {
 		error_line(out, line, "expected NAME VERSION or NAME@VERSION");
-		return 0;
+		return;
 	}
 	if (version_parse(&v, ver, strlen(ver), &verr) < 0) {
 		snprintf(msg, sizeof(msg), "bad version: %s",
 		         verr ? verr : "not semver");
 		error_line(out, line, msg);
-		return 0;
+		return;
 	}
 	memset(&pkg, 0, sizeof(pkg));
 	pkg.name = name;
@@ -116,7 +116,7 @@ static int answer(buf *out, const session *s, unsigned long line,
 		const char *m = advdb_last_error(s->db);
 		error_line(out, line, m[0] ? m : advdb_strerror(rc));
 		findings_free(&f);
-		return 0;
+		return;
 	}
 	json_init(&j, out);
 	json_obj_begin(&j);
@@ -164,9 +164,7 @@ static int answer(buf *out, const session *s, unsigned long line,
 	json_arr_end(&j);
 	json_obj_end(&j);
 	buf_putc(out, '\n');
-	int hit = findings_exit(&f, s->opts->deny) == EXIT_FOUND;
 	findings_free(&f);
-	return hit;
 }
 
 int cmd_batch(const cli_opts *o)
@@ -176,7 +174,7 @@ int cmd_batch(const cli_opts *o)
 	char *line = malloc(BATCH_LINE_MAX + 1);
 	size_t len = 0;
 	unsigned long lineno = 0;
-	int c, too_long = 0, found = 0, status;
+	int c, too_long = 0, status;
 
 	if (!line) {
 		cli_error("out of memory");
@@ -207,7 +205,7 @@ int cmd_batch(const cli_opts *o)
 		if (too_long)
 			error_line(&out, lineno, "line longer than 4096 bytes");
 		else
-			found |= answer(&out, &s, lineno, line, len);
+			answer(&out, &s, lineno, line, len);
 		len = 0;
 		too_long = 0;
 		if (o->line_buffered || out.len >= 64 * 1024) {
@@ -229,8 +227,6 @@ int cmd_batch(const cli_opts *o)
 		cli_error("batch: cannot write stdout");
 		status = EXIT_ERROR;
 	}
-	if (status == EXIT_CLEAN && found)
-		status = EXIT_FOUND;
 	buf_free(&out);
 	free(line);
 	session_close(&s);
