@@ -59,8 +59,10 @@ static int map_grow(writer *w, strmap *m)
 	}
 	m->cap = cap;
 	m->used = 0;
-	for (size_t i = 0; i < oldcap; i++)   /* dead entries are dropped */
-		if (old[i] && w->v[old[i] - 1].alive)
+	/* dead entries are dropped, except the previous DB's (their blob
+	 * ids must stay visible to writer_previous_blob) */
+	for (size_t i = 0; i < oldcap; i++)
+		if (old[i] && (w->v[old[i] - 1].alive || w->v[old[i] - 1].from_prev))
 			map_insert(w, m, old[i] - 1);
 	free(old);
 	return 0;
@@ -308,6 +310,10 @@ int writer_add(writer *w, const adv_record *r, const char *source,
 	e.key = wr_make_key(source, path);
 	if (!e.key)
 		goto oom;
+	if (strlen(e.key) > KEY_MAX) {   /* the `sources` key */
+		wr_seterr(err, errcap, "%s: path too long for the index", path);
+		goto fail;
+	}
 	e.id = e.rec->id;
 	if (blob) {
 		memcpy(e.blob, blob, 20);

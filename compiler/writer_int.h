@@ -28,6 +28,7 @@
 #define DICT_MIN_SAMPLES 64       /* fewer records: no dictionary */
 #define FRAME_MAX (64u << 20)     /* largest decompressed record accepted */
 #define SOURCE_NAME_MAX 64
+#define KEY_MAX 480               /* LMDB's default key limit is 511 */
 #define SOURCES_MAX 16
 
 typedef struct entry {

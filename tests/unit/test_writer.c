@@ -681,6 +681,40 @@ static void test_writer_add__fields_past_index_caps(void **state)
 	writer_close(w);
 }
 
+static void test_writer_previous_blob__survives_removal_and_growth(void **state)
+{
+	fx *f = *state;
+	const int ids[] = { 1, 2, 3 };
+	writer *w;
+	char commit[41];
+	uint8_t blob[20];
+	adv a;
+
+	build(f, f->db, ids, 3);
+	assert_int_equal(writer_open(&w, f->db, f->err, sizeof(f->err)), 0);
+	assert_int_equal(writer_load_previous(w, "rustsec", commit, f->err,
+	                                      sizeof(f->err)), 0);
+	mk(&a, 2, "pkg2", 0);
+	assert_int_equal(writer_remove(w, "rustsec", a.path), 0);
+	for (int i = 100; i < 700; i++) {   /* several map rehashes */
+		char pkg[16];
+		snprintf(pkg, sizeof(pkg), "pkg%d", i % 3);
+		mk(&a, i, pkg, 0);
+		assert_int_equal(writer_add(w, &a.r, "rustsec", a.path, NULL,
+		                            f->err, sizeof(f->err)), 0);
+	}
+	mk(&a, 2, "pkg2", 0);
+	assert_int_equal(writer_previous_blob(w, "rustsec", a.path, blob), 1);
+	assert_int_equal(blob[5], blob_of(2));
+	/* removed, so its id is free again for another path */
+	assert_int_equal(writer_add(w, &a.r, "rustsec", "crates/pkg2/moved.md",
+	                            NULL, f->err, sizeof(f->err)), 0);
+	writer_stats st;
+	assert_int_equal(writer_commit(w, &st, f->err, sizeof(f->err)), 0);
+	assert_int_equal(st.advisories, 603);
+	writer_close(w);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -706,6 +740,9 @@ int main(void)
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(
 		    test_writer_add__fields_past_index_caps, setup, teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_writer_previous_blob__survives_removal_and_growth,
+		    setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
