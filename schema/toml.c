@@ -16,7 +16,9 @@
  *   - Table flags record how a table came to be, which is what TOML's
  *     "define once" rules depend on:
  *       IMPLICIT  made as a parent by a [header] or [[header]]; one later
- *                 [header] may still define it;
+ *                 [header] may still define it, or dotted keys (which
+ *                 makes it DOTTED), as the spec only forbids extending
+ *                 tables "defined in [table] form";
  *       DEFINED   named by a [header] or an element of [[header]];
  *       DOTTED    made by a dotted key; only more dotted keys of the same
  *                 block may add to it (headers may still go through it);
@@ -366,10 +368,14 @@ static int keyval(parser *p, toml_value *t)
 			if (!v || tab_add(p, t, k, h, v) < 0)
 				return -1;
 			v->flags = T_DOTTED;
-		} else if (v->type != TOML_TABLE || !(v->flags & T_DOTTED)) {
+		} else if (v->type != TOML_TABLE ||
+		           !(v->flags & (T_DOTTED | T_IMPLICIT))) {
 			return tscan_err_at(sc, k->line, k->col,
 			    "key \"%.*s\" is already defined and cannot be extended "
 			    "with dotted keys", (int)(k->len > 60 ? 60 : k->len), k->s);
+		} else {
+			/* Now defined by dotted keys: no [header] may name it. */
+			v->flags = T_DOTTED;
 		}
 		t = v;
 	}

@@ -95,6 +95,11 @@ static size_t utf8_len(const unsigned char *s, size_t i, size_t len)
 	return n;
 }
 
+/* Bytes of w below n have their high bit set in the result, provided no
+ * byte of w has its own high bit set (checked alongside). */
+#define ONES UINT64_C(0x0101010101010101)
+#define HASLESS(w, n) (((w) - ONES * (n)) & ~(w))
+
 int tscan_check_text(tscan *sc)
 {
 	const unsigned char *s = (const unsigned char *)sc->s;
@@ -103,7 +108,19 @@ int tscan_check_text(tscan *sc)
 	unsigned line = 1;
 
 	while (i < sc->len) {
-		unsigned c = s[i];
+		unsigned c;
+		uint64_t w;
+		/* Eight plain ASCII bytes at a time: no high bit, none below
+		 * 0x20, none equal to 0x7F. */
+		if (sc->len - i >= 8) {
+			memcpy(&w, s + i, 8);
+			if (!((w | HASLESS(w, 0x20) | HASLESS(w ^ ONES * 0x7F, 1)) &
+			      ONES * 0x80)) {
+				i += 8;
+				continue;
+			}
+		}
+		c = s[i];
 		if (c >= 0x20 && c < 0x7F) {
 			i++;
 			continue;
@@ -275,6 +292,11 @@ static int escape(tscan *sc, size_t end, int multi, char *o, size_t *on)
 	return tscan_err(sc, at, "invalid escape sequence");
 }
 
+/* Bytes that end the fast scan of a single-line string. */
+static const unsigned char str_stop[256] = {
+	['"'] = 1, ['\''] = 1, ['\\'] = 1, ['\n'] = 1, ['\r'] = 1,
+};
+
 /* Strings: find the closing delimiter, then decode into the arena. */
 static int string(tscan *sc, tscalar *out)
 {
@@ -292,6 +314,40 @@ static int string(tscan *sc, tscalar *out)
 	if (multi)
 		tscan_newline(sc);
 	i = sc->pos;
+	if (!multi) {
+		/* Fast path, most strings of a Cargo.lock: no escape, so the
+		 * bytes are the value. */
+		uint64_t wq = ONES * (unsigned char)q, wb = ONES * '\\', w;
+		for (;;) {
+			/* Eight bytes at a time while none is the quote, a
+			 * backslash or below 0x20. */
+			while (sc->len - i >= 8) {
+				memcpy(&w, s + i, 8);
+				if ((HASLESS(w ^ wq, 1) | HASLESS(w ^ wb, 1) |
+				     HASLESS(w, 0x20)) & ONES * 0x80)
+					break;
+				i += 8;
+			}
+			while (i < sc->len && !str_stop[(unsigned char)s[i]])
+				i++;
+			if (i < sc->len && s[i] == (basic ? '\'' : '"'))
+				i++;
+			else
+				break;
+		}
+		if (i < sc->len && s[i] == q) {
+			o = toml_arena_alloc(sc->arena, i - sc->pos + 1);
+			if (!o)
+				return tscan_err_at(sc, line0, col0, "out of memory");
+			memcpy(o, s + sc->pos, i - sc->pos);
+			o[i - sc->pos] = '\0';
+			out->type = TOML_STRING;
+			out->s = o;
+			out->len = i - sc->pos;
+			sc->pos = i + 1;
+			return 0;
+		}
+	}
 	for (;;) {
 		if (i >= sc->len)
 			return tscan_err_at(sc, line0, col0, "unterminated string");

@@ -420,13 +420,19 @@ static void test_toml__duplicates_and_redefinitions(void **state)
 	bad("[a]\n[a]", 2, 1, "already defined");
 	bad("[a.b]\n[a]\n[a]", 3, 1, "already defined");
 	bad("[t1]\nt2.t3.v = 0\n[t1.t2]", 3, 1, "already defined");
-	bad("[a.b.c]\nz = 9\n[a]\nb.c.t = 1", 4, 1, "cannot be extended");
+	bad("[a.b.c]\nz = 9\n[a]\nb.c.t = 1", 4, 3, "cannot be extended");
 	bad("[[a.b]]\n[a]\nb.y = 2", 3, 1, "cannot be extended");
 	bad("a = []\n[[a]]", 2, 3, "already defined as a value");
 	bad("[[a]]\n[a]", 2, 1, "array of tables");
 	bad("[a]\n[[a]]", 2, 1, "already defined");
 	bad("a = 1\n[a.b]", 2, 2, "already defined as a value");
 	bad("a.b.c = 1\na.b = 2", 2, 3, "duplicate key");
+	/* Tables made implicitly by a header may take dotted keys (the spec
+	 * forbids only tables "defined in [table] form"), and are then
+	 * defined: no later [header] may name them. */
+	toml_free(ok("[a.b.c]\n[a]\nb.x = 1\n[a.b.d]\n"));
+	bad("[a.b.c]\n[a]\nb.x = 1\n[a.b]", 4, 1, "already defined");
+	bad("[a.b.c.d]\n[a]\nb.c.d.k = 1", 3, 5, "cannot be extended");
 }
 
 static void test_toml__invalid_utf8(void **state)
