@@ -14,6 +14,11 @@
  *
  * Ownership: writer_add copies what it keeps; the caller's record may be
  * freed right after.
+ *
+ * libgit2: writer_commit() hashes with git_odb_hash and calls
+ * git_libgit2_init()/git_libgit2_shutdown() around it itself (both are
+ * reference counted), so the caller need not have initialised libgit2.
+ * The writer keeps no global state; one writer is used by one thread.
  */
 #ifndef ADVDB_COMPILER_WRITER_H
 #define ADVDB_COMPILER_WRITER_H
@@ -64,8 +69,8 @@ int writer_set_source(writer *w, const char *source, const char *commit,
                       int64_t commit_time);
 
 /* Whether the records' `modified` times were computed from history
- * (META_HISTORY). Default 0; an update keeps the previous DB's value
- * unless this is called after writer_load_previous. */
+ * (META_HISTORY). Default 0, also for an update: the caller says it for
+ * every compile, as only it knows how the records it adds were made. */
 int writer_set_history(writer *w, int on);
 
 /* Write everything, fsync, rename over target. Returns 0 or -1 with err;

@@ -213,8 +213,6 @@ int writer_load_previous(writer *w, const char *source, char commit[41],
 			goto done;
 		}
 	}
-	if (meta_get(txn, meta, META_HISTORY, buf, sizeof(buf)) == 0)
-		w->history = strcmp(buf, "1") == 0;
 	if (load_records(w, txn, ddict) < 0) {
 		wr_seterr(err, errcap, "%s: damaged index (advisories or sources)",
 		       w->target);
@@ -227,7 +225,6 @@ done:
 		wr_drop_all(w);
 		memcpy(w->src, saved, sizeof(saved));
 		w->nsrc = nsaved;
-		w->history = 0;
 		commit[0] = 0;
 	}
 	ZSTD_freeDDict(ddict);

@@ -432,6 +432,7 @@ static void update_case(fx *f, int n)
 	assert_int_equal(writer_add(w, &a.r, "rustsec", a.path, blob, f->err,
 	                            sizeof(f->err)), 0);
 	assert_int_equal(writer_set_source(w, "rustsec", COMMIT, 1600000000), 0);
+	assert_int_equal(writer_set_history(w, 1), 0);   /* not in the digest */
 	assert_int_equal(writer_commit(w, &su, f->err, sizeof(f->err)), 0);
 	writer_close(w);
 	assert_string_not_equal(su.digest, s0.digest);
@@ -439,7 +440,10 @@ static void update_case(fx *f, int n)
 
 	/* every record of the updated DB decodes, old and new */
 	rd r;
+	char hist[8];
 	rd_open(&r, f->db);
+	rd_meta(&r, META_HISTORY, hist, sizeof(hist));
+	assert_string_equal(hist, "1");
 	adv_record *rec = rd_record(&r, "RUSTSEC-2020-1000");
 	assert_string_equal(rec->package, "pkg1");
 	record_free(rec);
