@@ -44,7 +44,7 @@ static const char *map_key(const writer *w, const strmap *m, uint32_t i)
 	return m == &w->by_id ? w->v[i].id : w->v[i].key;
 }
 
-static int map_insert(writer *w, strmap *m, size_t idx);
+static void map_insert(writer *w, strmap *m, size_t idx);
 
 static int map_grow(writer *w, strmap *m)
 {
@@ -68,17 +68,22 @@ static int map_grow(writer *w, strmap *m)
 	return 0;
 }
 
-static int map_insert(writer *w, strmap *m, size_t idx)
+/* Room for one more key; after this, map_insert cannot fail. */
+static int map_reserve(writer *w, strmap *m)
 {
-	if ((m->used + 1) * 2 > m->cap && map_grow(w, m) < 0)
-		return -1;
+	if ((m->used + 1) * 2 > m->cap)
+		return map_grow(w, m);
+	return 0;
+}
+
+static void map_insert(writer *w, strmap *m, size_t idx)
+{
 	size_t mask = m->cap - 1;
 	size_t i = (size_t)hash_str(map_key(w, m, (uint32_t)idx)) & mask;
 	while (m->slot[i])
 		i = (i + 1) & mask;
 	m->slot[i] = (uint32_t)idx + 1;
 	m->used++;
-	return 0;
 }
 
 /* The entry with this key: alive ones, or (want_prev) one from the
@@ -154,15 +159,12 @@ int wr_entry_push(writer *w, entry *e)
 		w->v = v;
 		w->cap = cap;
 	}
+	if (map_reserve(w, &w->by_id) < 0 || map_reserve(w, &w->by_key) < 0)
+		return -1;
 	w->v[w->n] = *e;
 	w->v[w->n].alive = 1;
-	if (map_insert(w, &w->by_id, w->n) < 0 ||
-	    map_insert(w, &w->by_key, w->n) < 0) {
-		/* the maps may hold the index: keep it, but dead */
-		w->v[w->n].alive = 0;
-		w->n++;
-		return -1;
-	}
+	map_insert(w, &w->by_id, w->n);
+	map_insert(w, &w->by_key, w->n);
 	w->n++;
 	memset(e, 0, sizeof(*e));
 	return 0;
@@ -352,7 +354,6 @@ void writer_close(writer *w)
 	free(w->tmp);
 	free(w);
 }
-
 
 int wr_parse_u64(const char *s, uint64_t *out)
 {

@@ -84,7 +84,8 @@ char *wr_make_key(const char *source, const char *path);
 long wr_map_find(const writer *w, const strmap *m, const char *key,
                  int want_prev);
 
-/* Take ownership of *e as a new live entry (then *e is zeroed). */
+/* Take ownership of *e as a new live entry (then *e is zeroed); on
+ * failure (-1, out of memory) *e is untouched and still the caller's. */
 int wr_entry_push(writer *w, entry *e);
 void wr_entry_free(entry *e);
 
