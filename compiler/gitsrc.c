@@ -622,6 +622,26 @@ static int same_entry(const git_tree_entry *a, const git_tree_entry *b)
 }
 
 /*
+ * The entry of tree a (na entries) named like e, or NULL. Both trees are
+ * in git's order and callers ask in that order, so *pos only moves
+ * forward: one merge pass per folder instead of a search per entry.
+ */
+static const git_tree_entry *same_name(const git_tree *a, size_t na,
+                                       size_t *pos, const git_tree_entry *e)
+{
+	while (*pos < na) {
+		const git_tree_entry *x = git_tree_entry_byindex(a, *pos);
+		int c = x ? git_tree_entry_cmp(x, e) : -1;
+		if (c > 0)
+			return NULL;
+		(*pos)++;
+		if (c == 0)
+			return x;
+	}
+	return NULL;
+}
+
+/*
  * Mark the advisory files of collection coll that root b has and root a
  * (NULL: none, a root commit) lacks or holds with other content. Only
  * folders whose ids differ are opened, so an unchanged collection costs
@@ -644,15 +664,16 @@ static int history_step(history *h, git_repository *repo, git_tree *a,
 	rc = 0;
 	if (!tb)
 		goto done;
-	size_t n = git_tree_entrycount(tb);
+	size_t n = git_tree_entrycount(tb), na = ta ? git_tree_entrycount(ta) : 0;
+	size_t j = 0;
 	for (size_t i = 0; i < n && rc == 0; i++) {
 		const git_tree_entry *eb = git_tree_entry_byindex(tb, i);
 		if (!eb || git_tree_entry_filemode(eb) != GIT_FILEMODE_TREE)
 			continue;
-		const char *pkg = git_tree_entry_name(eb);
-		const git_tree_entry *ea = ta ? git_tree_entry_byname(ta, pkg) : NULL;
+		const git_tree_entry *ea = same_name(ta, na, &j, eb);
 		if (same_entry(ea, eb))
 			continue;
+		const char *pkg = git_tree_entry_name(eb);
 		git_tree *pa = NULL, *pb = NULL;
 		if (git_tree_lookup(&pb, repo, git_tree_entry_id(eb)) < 0 ||
 		    (ea && git_tree_entry_filemode(ea) == GIT_FILEMODE_TREE &&
@@ -660,13 +681,13 @@ static int history_step(history *h, git_repository *repo, git_tree *a,
 			rc = -1;
 		} else {
 			size_t m = git_tree_entrycount(pb);
-			for (size_t j = 0; j < m; j++) {
-				const git_tree_entry *fb = git_tree_entry_byindex(pb, j);
-				if (!fb || !ends_md(git_tree_entry_name(fb)))
+			size_t ma = pa ? git_tree_entrycount(pa) : 0, k = 0;
+			for (size_t f = 0; f < m; f++) {
+				const git_tree_entry *fb = git_tree_entry_byindex(pb, f);
+				if (!fb)
 					continue;
-				const git_tree_entry *fa = pa ?
-				    git_tree_entry_byname(pa, git_tree_entry_name(fb)) : NULL;
-				if (!same_entry(fa, fb))
+				const git_tree_entry *fa = same_name(pa, ma, &k, fb);
+				if (!same_entry(fa, fb) && ends_md(git_tree_entry_name(fb)))
 					history_mark(h, coll, pkg, git_tree_entry_name(fb), when);
 			}
 		}

@@ -399,6 +399,10 @@ int main(int argc, char **argv)
 		fprintf(stderr, PROG ": cannot start libgit2\n");
 		return EXIT_FAILED;
 	}
+	/* crates/ is one ~50 KB tree, past libgit2's default cache limit for
+	 * trees (4 KB): without this, --history parses it twice a commit. */
+	(void)git_libgit2_opts(GIT_OPT_SET_CACHE_OBJECT_LIMIT, GIT_OBJECT_TREE,
+	                       (size_t)1 << 20);
 	if (gitsrc_open(&r.src, opt.repo, opt.ref, err, sizeof(err)) < 0) {
 		fprintf(stderr, PROG ": %s\n", err);
 		goto done;
