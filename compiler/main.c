@@ -310,12 +310,26 @@ static void fail_db(const char *db, const char *msg)
 		fprintf(stderr, PROG ": %s: %s\n", db, msg);
 }
 
+/* One message on one line, whatever bytes a hostile repository put in
+ * a file name: control characters are shown as \xNN, never sent to the
+ * terminal. */
+static void print_line(const char *prefix, const char *text)
+{
+	fputs(prefix, stderr);
+	for (const unsigned char *p = (const unsigned char *)text; *p; p++) {
+		if (*p < 0x20 || *p == 0x7f)
+			fprintf(stderr, "\\x%02x", *p);
+		else
+			fputc(*p, stderr);
+	}
+	fputc('\n', stderr);
+}
+
 static void print_diags(const diag_list *d)
 {
 	for (size_t i = 0; i < d->n; i++)
-		fprintf(stderr, "%s%s\n",
-		        d->v[i].level == DIAG_WARNING ? "warning: " : "",
-		        d->v[i].text);
+		print_line(d->v[i].level == DIAG_WARNING ? "warning: " : "",
+		           d->v[i].text);
 	if (d->dropped)
 		fprintf(stderr, PROG ": %zu more problems not shown\n", d->dropped);
 }

@@ -158,6 +158,19 @@ has "symlink: named as such" "$(cat "$T/e")" \
 "$C" -k -o "$T/l.lmdb" "$T/link" 2>"$T/e"; rc=$?
 is "symlink, --keep-going: only it is skipped" "$rc:$(count_of "$T/e")" "0:$want"
 
+# ---- a hostile file name: control characters never reach the terminal ------
+bad esc
+e=$(printf '\033')
+mkdir -p "$T/esc/crates/x${e}[31m"
+printf 'junk\n' >"$T/esc/crates/x${e}[31m/RUSTSEC-2099-0005.md"
+$GIT -C "$T/esc" add -A && $GIT -C "$T/esc" commit -q -m esc
+"$C" -o "$T/esc.lmdb" "$T/esc" >/dev/null 2>"$T/e"; rc=$?
+is "control characters in a path: exit 2" "$rc" 2
+has "control characters in a path: shown escaped" "$(cat "$T/e")" \
+    '^crates/x\\x1b\[31m/RUSTSEC-2099-0005\.md:'
+is "control characters in a path: none printed raw" \
+    "$(tr -d '\n' <"$T/e" | LC_ALL=C tr -d '[:print:]' | wc -c | tr -d ' ')" 0
+
 # ---- the same id in two files ----------------------------------------------
 bad dup
 id=$(sed -n 's/^id = "\(.*\)"/\1/p' "$T/dup/$src" | head -n 1)
