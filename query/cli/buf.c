@@ -31,7 +31,7 @@ static int grow(buf *b, size_t need)
 	return 0;
 }
 
-void buf_put(buf *b, const char *s, size_t n)
+void buf_put_grow(buf *b, const char *s, size_t n)
 {
 	if (grow(b, n) < 0)
 		return;
@@ -46,9 +46,16 @@ void buf_puts(buf *b, const char *s)
 	buf_put(b, s, strlen(s));
 }
 
-void buf_putc(buf *b, char c)
+void buf_putu(buf *b, unsigned long long v)
 {
-	buf_put(b, &c, 1);
+	char tmp[24];
+	size_t i = sizeof(tmp);
+
+	do {
+		tmp[--i] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	buf_put(b, tmp + i, sizeof(tmp) - i);
 }
 
 void buf_printf(buf *b, const char *fmt, ...)

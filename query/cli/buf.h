@@ -15,6 +15,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
+#include <string.h>
 
 #define BUF_MAX ((size_t)1 << 30)
 
@@ -26,9 +27,35 @@ typedef struct buf {
 
 #define BUF_INIT { NULL, 0, 0, 0 }
 
-void buf_put(buf *b, const char *s, size_t n);
+/* The slow path of buf_put: grows the buffer first. */
+void buf_put_grow(buf *b, const char *s, size_t n);
+
+/* Append n bytes. Inline: the common case (room left) is a memcpy, which
+ * matters for batch, where output formatting is most of the work. */
+static inline void buf_put(buf *b, const char *s, size_t n)
+{
+	if (b->cap - b->len > n && !b->failed) {
+		memcpy(b->p + b->len, s, n);
+		b->len += n;
+		b->p[b->len] = '\0';
+	} else {
+		buf_put_grow(b, s, n);
+	}
+}
+
+static inline void buf_putc(buf *b, char c)
+{
+	if (b->cap - b->len > 1 && !b->failed) {
+		b->p[b->len++] = c;
+		b->p[b->len] = '\0';
+	} else {
+		buf_put_grow(b, &c, 1);
+	}
+}
+
 void buf_puts(buf *b, const char *s);
-void buf_putc(buf *b, char c);
+/* An unsigned integer in decimal (no printf on the hot path). */
+void buf_putu(buf *b, unsigned long long v);
 void buf_printf(buf *b, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 /* Empty the buffer, keeping its memory. */

@@ -4,7 +4,6 @@
  */
 #include "json.h"
 
-#include <inttypes.h>
 #include <string.h>
 
 void json_init(json *j, buf *out)
@@ -166,13 +165,18 @@ void json_str(json *j, const char *s)
 void json_int(json *j, int64_t v)
 {
 	sep(j);
-	buf_printf(j->out, "%" PRId64, v);
+	if (v < 0) {
+		buf_putc(j->out, '-');
+		buf_putu(j->out, 0 - (unsigned long long)v);
+	} else {
+		buf_putu(j->out, (unsigned long long)v);
+	}
 }
 
 void json_uint(json *j, uint64_t v)
 {
 	sep(j);
-	buf_printf(j->out, "%" PRIu64, v);
+	buf_putu(j->out, v);
 }
 
 void json_bool(json *j, int v)
@@ -190,5 +194,7 @@ void json_null(json *j)
 void json_tenths(json *j, unsigned v10)
 {
 	sep(j);
-	buf_printf(j->out, "%u.%u", v10 / 10, v10 % 10);
+	buf_putu(j->out, v10 / 10);
+	buf_putc(j->out, '.');
+	buf_putc(j->out, (char)('0' + v10 % 10));
 }

@@ -194,6 +194,33 @@ pyjson "batch: answers" "$T/b.out" \
 "$Q" $D batch <"$T/long.in" >"$T/long.out" 2>/dev/null
 pyjson "batch: an over-long line is an error, the run goes on" "$T/long.out" \
   'len(docs) == 3 and "error" in docs[1] and docs[1]["line"] == 2 and docs[2]["affected"]'
+# Request/response over a pipe: each answer arrives before the next
+# question is sent, with and without --line-buffered.
+if [ -n "$PY" ]; then
+	for lb in --line-buffered ""; do
+		"$PY" - "$Q" "$DB" $lb >"$T/py" 2>&1 <<'PYEOF'
+import json, select, subprocess, sys
+q, db, extra = sys.argv[1], sys.argv[2], sys.argv[3:]
+p = subprocess.Popen([q, "-d", db] + extra + ["batch"], stdin=subprocess.PIPE,
+                     stdout=subprocess.PIPE)
+for i, (question, affected) in enumerate([("tokio 1.18.3", True),
+                                          ("tokio@1.18.4", False),
+                                          ("mio 0.8.10", True)]):
+    p.stdin.write((question + "\n").encode()); p.stdin.flush()
+    if not select.select([p.stdout], [], [], 10)[0]:
+        print("no answer to", question); sys.exit(1)
+    d = json.loads(p.stdout.readline())
+    if d["line"] != i + 1 or d["affected"] != affected:
+        print("wrong answer", d); sys.exit(1)
+p.stdin.close()
+sys.exit(p.wait())
+PYEOF
+		if [ $? -eq 0 ]; then _tap ok "batch over a pipe answers each line at once ${lb:-(default)}"
+		else _tap "not ok" "batch over a pipe answers each line at once ${lb:-(default)}"; sed 's/^/# /' "$T/py"; fi
+	done
+else
+	skip "batch over a pipe" "python3 not found"
+fi
 printf 'tokio 1.18.4\n' | "$Q" -d "$T/none.lmdb" batch >/dev/null 2>&1
 is "batch: a missing index is exit 2" "$?" 2
 if [ -n "$PY" ]; then
