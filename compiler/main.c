@@ -435,8 +435,13 @@ int main(int argc, char **argv)
 		if (lp == 0) {
 			full = compile_changes(&r, prev);
 			if (full) {
-				/* The old commit is unknown here: start from an empty
-				 * index, which a full compile then fills. */
+				/* The old commit is unknown here (another clone, or
+				 * history rewritten), so deleted files cannot be told
+				 * apart: start from an empty index and compile it all. */
+				if (!opt.quiet)
+					fprintf(stderr, PROG ": %s: previous commit %.12s not "
+					        "in this repository; compiling everything\n",
+					        opt.repo, prev);
 				writer_close(r.w);
 				r.w = NULL;
 				if (writer_open(&r.w, db, err, sizeof(err)) < 0) {
