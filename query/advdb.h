@@ -30,8 +30,10 @@
  *   - advdb_match arrays are caller-owned; the library fills them and keeps
  *     nothing. Strings inside an advdb_match are copied into it.
  *   - An advdb_advisory from advdb_advisory_get() is owned by the caller
- *     and released with advdb_advisory_free(); all its strings live in it.
- *   - Iterators are owned by the caller and released with their _free().
+ *     and released with advdb_advisory_free(); all its strings live in it,
+ *     so it may outlive the handle.
+ *   - Iterators are owned by the caller and released with their _free(),
+ *     before advdb_close() of their handle (they hold a read snapshot).
  */
 #ifndef ADVDB_H
 #define ADVDB_H
@@ -66,6 +68,9 @@ typedef struct advdb advdb;
 /* Open the index at path, read-only. flags: 0 for now.
  * The file is never written and no lock file is made (the compiler never
  * changes an index in place), so an index in a read-only place works.
+ * Before anything is read through LMDB, the file's length and every LMDB
+ * page a reader can reach are checked (tens of microseconds for the real
+ * database), so a damaged file is an error here, never a crash later.
  * On failure *out is NULL and, when errbuf is not NULL, a message naming
  * the file is written there (at most errcap bytes, NUL-terminated).
  * Returns ADVDB_OK;
