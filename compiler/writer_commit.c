@@ -431,9 +431,12 @@ static int write_db(writer *w, entry **live, size_t n, const char *digest,
 		wr_seterr(err, errcap, "%s: %s", w->tmp, mdb_strerror(c.mrc));
 		goto done;
 	}
+	/* MDB_NOSYNC: LMDB's own syncs (commit ordering) protect a file that
+	 * others may open mid-write; nobody opens this one before the rename,
+	 * and writer_commit fsyncs it once, whole, before that. */
 	e = mdb_txn_commit(c.txn);
 	c.txn = NULL;
-	if (e || (e = mdb_env_sync(env, 1)) != 0) {
+	if (e) {
 		wr_seterr(err, errcap, "%s: %s", w->tmp, mdb_strerror(e));
 		goto done;
 	}
