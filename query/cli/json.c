@@ -146,6 +146,14 @@ void json_escape(buf *out, const char *str, size_t n)
 	buf_put(out, (const char *)s + i - run, run);
 }
 
+void json_raw_members(json *j, const char *s, size_t n)
+{
+	if (!n)
+		return;
+	sep(j);
+	buf_put(j->out, s, n);
+}
+
 void json_strn(json *j, const char *s, size_t n)
 {
 	sep(j);

@@ -47,6 +47,10 @@ void json_null(json *j);
 /* A number with one decimal from a value scaled by ten (CVSS 7.5). */
 void json_tenths(json *j, unsigned v10);
 
+/* Members already rendered by a json writer ("k":v,"k":v), added to the
+ * current object as if written one by one. */
+void json_raw_members(json *j, const char *s, size_t n);
+
 /* Append s[0..n) to out as the body of a JSON string (no quotes). */
 void json_escape(buf *out, const char *s, size_t n);
 

@@ -11,6 +11,7 @@
 #include <time.h>
 
 #include "cli.h"
+#include "rcache.h"
 
 #define C_RED    "1;31"
 #define C_YELLOW "1;33"
@@ -228,14 +229,47 @@ static int fetch(advdb_advisory **a, const session *s, const finding *fd)
 	return advdb_advisory_get(a, s->db, fd->m.id);
 }
 
+/* "advisory", "versions" and "affected" of a finding: rendered once per
+ * advisory when the session has a cache, else every time. */
+static int advisory_members(json *j, const session *s, const finding *fd)
+{
+	advdb_advisory *a = NULL;
+	const char *frag;
+	size_t len = 0;
+	buf fb = BUF_INIT;
+	json fj;
+	int rc;
+
+	if (s->rcache && (frag = rcache_get(s->rcache, fd->m.id, &len))) {
+		json_raw_members(j, frag, len);
+		return ADVDB_OK;
+	}
+	if ((rc = fetch(&a, s, fd)) != ADVDB_OK)
+		return rc;
+	json_init(&fj, &fb);
+	json_key(&fj, "advisory");
+	report_advisory_json(&fj, a);
+	json_key(&fj, "versions");
+	report_versions_json(&fj, a);
+	json_key(&fj, "affected");
+	report_affected_json(&fj, a);
+	advdb_advisory_free(a);
+	if (fb.failed) {
+		buf_free(&fb);
+		return ADVDB_ENOMEM;
+	}
+	if (s->rcache)
+		rcache_put(s->rcache, fd->m.id, fb.p, fb.len, &len);
+	json_raw_members(j, fb.p, fb.len);
+	buf_free(&fb);
+	return ADVDB_OK;
+}
+
 static int finding_json(json *j, const session *s, const finding *fd,
                         int warning)
 {
-	advdb_advisory *a = NULL;
-	int rc = fetch(&a, s, fd);
+	int rc;
 
-	if (rc != ADVDB_OK)
-		return rc;
 	json_obj_begin(j);
 	if (warning) {
 		json_key(j, "kind");
@@ -243,19 +277,13 @@ static int finding_json(json *j, const session *s, const finding *fd,
 		json_key(j, "package");
 		package_json(j, fd->pkg);
 	}
-	json_key(j, "advisory");
-	report_advisory_json(j, a);
-	json_key(j, "versions");
-	report_versions_json(j, a);
-	json_key(j, "affected");
-	report_affected_json(j, a);
+	rc = advisory_members(j, s, fd);
 	if (!warning) {
 		json_key(j, "package");
 		package_json(j, fd->pkg);
 	}
 	json_obj_end(j);
-	advdb_advisory_free(a);
-	return ADVDB_OK;
+	return rc;
 }
 
 int report_json(buf *out, const session *s, const report_in *r)
@@ -331,42 +359,64 @@ static void list_line(buf *out, const char *label, const advdb_advisory *a,
 	buf_putc(out, '\n');
 }
 
-static int finding_human(buf *out, const session *s, const finding *fd)
+/* The advisory's part of a finding's text block: the same for every
+ * package it is reported on, so cached per run like the JSON members. */
+static int advisory_text(buf *out, const session *s, const finding *fd)
 {
 	int color = s->opts->color;
 	advdb_advisory *a = NULL;
-	int rc = fetch(&a, s, fd);
+	const char *frag;
+	size_t len = 0;
+	buf fb = BUF_INIT;
+	int rc;
 
-	if (rc != ADVDB_OK)
+	if (s->rcache && (frag = rcache_get(s->rcache, fd->m.id, &len))) {
+		buf_put(out, frag, len);
+		return ADVDB_OK;
+	}
+	if ((rc = fetch(&a, s, fd)) != ADVDB_OK)
 		return rc;
-	buf_printf(out, "%-11s", "ID:");
-	report_color(out, color, fd->m.kind == ADVDB_KIND_VULNERABILITY
+	field(&fb, "Title:", advdb_advisory_field(a, ADVDB_F_TITLE));
+	field(&fb, "Date:", advdb_advisory_field(a, ADVDB_F_DATE));
+	buf_printf(&fb, "%-11s", "ID:");
+	report_color(&fb, color, fd->m.kind == ADVDB_KIND_VULNERABILITY
 	                         ? C_RED : C_YELLOW, fd->m.id);
-	buf_putc(out, '\n');
+	buf_putc(&fb, '\n');
 	if (fd->m.kind != ADVDB_KIND_VULNERABILITY)
-		field(out, "Warning:", kind_name(fd->m.kind));
-	field(out, "Crate:", fd->pkg->name);
-	field(out, "Version:", fd->pkg->version);
-	field(out, "Title:", advdb_advisory_field(a, ADVDB_F_TITLE));
-	field(out, "Date:", advdb_advisory_field(a, ADVDB_F_DATE));
+		field(&fb, "Warning:", kind_name(fd->m.kind));
 	if (fd->m.cvss_score10)
-		buf_printf(out, "%-11s%u.%u (%s)\n", "Severity:",
+		buf_printf(&fb, "%-11s%u.%u (%s)\n", "Severity:",
 		           fd->m.cvss_score10 / 10, fd->m.cvss_score10 % 10,
 		           severity_name(fd->m.severity));
-	field(out, "URL:", advdb_advisory_field(a, ADVDB_F_URL));
-	list_line(out, "Aliases:", a, ADVDB_L_ALIASES, ", ", "");
+	field(&fb, "URL:", advdb_advisory_field(a, ADVDB_F_URL));
+	list_line(&fb, "Aliases:", a, ADVDB_L_ALIASES, ", ", "");
 	if (advdb_advisory_list_len(a, ADVDB_L_PATCHED))
-		list_line(out, "Solution:", a, ADVDB_L_PATCHED, " OR ",
+		list_line(&fb, "Solution:", a, ADVDB_L_PATCHED, " OR ",
 		          "upgrade to ");
 	else
-		field(out, "Solution:", "no fixed upgrade is available");
-	if (advdb_advisory_list_len(a, ADVDB_L_OS))
-		list_line(out, "OS:", a, ADVDB_L_OS, ", ", "");
-	if (advdb_advisory_list_len(a, ADVDB_L_ARCH))
-		list_line(out, "Arch:", a, ADVDB_L_ARCH, ", ", "");
-	buf_putc(out, '\n');
+		field(&fb, "Solution:", "no fixed upgrade is available");
+	list_line(&fb, "OS:", a, ADVDB_L_OS, ", ", "");
+	list_line(&fb, "Arch:", a, ADVDB_L_ARCH, ", ", "");
 	advdb_advisory_free(a);
+	if (fb.failed) {
+		buf_free(&fb);
+		return ADVDB_ENOMEM;
+	}
+	if (s->rcache)
+		rcache_put(s->rcache, fd->m.id, fb.p, fb.len, &len);
+	buf_put(out, fb.p, fb.len);
+	buf_free(&fb);
 	return ADVDB_OK;
+}
+
+/* One finding, in cargo-audit's order: the package, then the advisory. */
+static int finding_human(buf *out, const session *s, const finding *fd)
+{
+	field(out, "Crate:", fd->pkg->name);
+	field(out, "Version:", fd->pkg->version);
+	int rc = advisory_text(out, s, fd);
+	buf_putc(out, '\n');
+	return rc;
 }
 
 int report_human(buf *out, const session *s, const report_in *r)

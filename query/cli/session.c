@@ -10,6 +10,7 @@
 #include <time.h>
 
 #include "dbpath.h"
+#include "rcache.h"
 
 const char *kind_name(advdb_kind k)
 {
@@ -125,8 +126,9 @@ int session_open(session *s, const cli_opts *o, int with_cache)
 				goto fail;
 		}
 	}
-	if (with_cache && dcache_new(&s->cache, s->db, &s->q, 4u << 20) !=
-	                      ADVDB_OK) {
+	if (with_cache && (dcache_new(&s->cache, s->db, &s->q, 4u << 20) !=
+	                       ADVDB_OK ||
+	                   rcache_new(&s->rcache) < 0)) {
 		cli_error("out of memory");
 		goto fail;
 	}
@@ -139,6 +141,7 @@ fail:
 void session_close(session *s)
 {
 	dcache_free(s->cache);
+	rcache_free(s->rcache);
 	free(s->ignored);
 	if (s->db)
 		advdb_close(s->db);

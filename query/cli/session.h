@@ -23,10 +23,14 @@ typedef struct session {
 	char (*ignored)[ADVDB_ID_MAX];  /* ids given and ids they resolve to */
 	size_t nignored;
 	dcache *cache;                  /* NULL unless asked for */
+	struct rcache *rcache;          /* rendered advisories (JSON or text,
+	                                   as opts->json says); NULL unless
+	                                   a cache was asked for */
 } session;
 
 /* Open the index named by o (-d, else the default path), read its info,
- * resolve --ignore, check --max-age; with_cache makes a decision cache.
+ * resolve --ignore, check --max-age; with_cache makes a decision cache
+ * and a rendered-advisory cache.
  * Prints its own errors. Returns EXIT_CLEAN or EXIT_ERROR. */
 int session_open(session *s, const cli_opts *o, int with_cache);
 void session_close(session *s);
