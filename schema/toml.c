@@ -73,6 +73,7 @@ typedef struct toml_chunk {
 struct toml_arena {
 	toml_chunk *head;
 	size_t next_cap;
+	size_t total;               /* bytes of all chunks, <= TOML_MEMORY_MAX */
 };
 
 struct toml_doc {
@@ -85,6 +86,10 @@ typedef struct parser {
 	toml_doc *doc;
 	toml_value *cur;            /* table that key/values go to */
 	tkey keys[TOML_DEPTH_MAX];  /* segments of the key being read */
+	/* Elements of the open arrays, innermost last: each array is copied
+	 * to the arena once, at its ']', at its exact size. */
+	toml_value **stk;
+	size_t top, cap;
 } parser;
 
 /* ---- arena ---- */
@@ -119,9 +124,12 @@ void *toml_arena_alloc(struct toml_arena *a, size_t n)
 		size_t cap = a->next_cap;
 		if (cap < n)
 			cap = n;
+		if (cap > TOML_MEMORY_MAX - a->total)
+			return NULL;
 		c = chunk_new(cap);
 		if (!c)
 			return NULL;
+		a->total += cap;
 		/* A block bigger than the usual chunk gets its own chunk, kept
 		 * behind the current one so that one's free space is not lost. */
 		if (cap > a->next_cap && a->head) {
@@ -217,6 +225,10 @@ static void idx_put(toml_value *t, size_t slot_of)
 
 static int perr_oom(parser *p)
 {
+	if (p->doc->arena.total + CHUNK_MAX > TOML_MEMORY_MAX)
+		return tscan_err(&p->sc, p->sc.pos,
+		                 "document needs more than %u bytes of memory",
+		                 TOML_MEMORY_MAX);
 	return tscan_err_at(&p->sc, 0, 0, "out of memory");
 }
 
@@ -402,9 +414,27 @@ static void array_ws(parser *p)
 	}
 }
 
+static int stk_push(parser *p, toml_value *v)
+{
+	if (p->top == p->cap) {
+		size_t cap = p->cap ? p->cap * 2 : 64;
+		toml_value **s;
+		if (cap > SIZE_MAX / sizeof *s)
+			return perr_oom(p);
+		s = realloc(p->stk, cap * sizeof *s);
+		if (!s)
+			return perr_oom(p);
+		p->stk = s;
+		p->cap = cap;
+	}
+	p->stk[p->top++] = v;
+	return 0;
+}
+
 static int parse_array(parser *p, toml_value *a)
 {
 	tscan *sc = &p->sc;
+	size_t base = p->top, n;
 	toml_value *e;
 
 	sc->pos++;
@@ -412,7 +442,7 @@ static int parse_array(parser *p, toml_value *a)
 		array_ws(p);
 		if (at(p, ']'))
 			break;
-		if (parse_value(p, &e, a->depth + 1u) < 0 || arr_push(p, a, e) < 0)
+		if (parse_value(p, &e, a->depth + 1u) < 0 || stk_push(p, e) < 0)
 			return -1;
 		array_ws(p);
 		if (at(p, ','))
@@ -423,6 +453,15 @@ static int parse_array(parser *p, toml_value *a)
 			return tscan_err(sc, sc->pos, "expected ',' or ']' in array");
 	}
 	sc->pos++;
+	n = p->top - base;
+	if (n) {
+		a->u.arr.v = toml_arena_alloc(&p->doc->arena, n * sizeof *a->u.arr.v);
+		if (!a->u.arr.v)
+			return perr_oom(p);
+		memcpy(a->u.arr.v, p->stk + base, n * sizeof *a->u.arr.v);
+		a->u.arr.n = a->u.arr.cap = n;
+	}
+	p->top = base;
 	return 0;
 }
 
@@ -593,7 +632,7 @@ static int parse_document(parser *p)
 
 int toml_parse(toml_doc **out, const char *text, size_t len, toml_error *err)
 {
-	struct toml_arena a = {NULL, CHUNK_MIN};
+	struct toml_arena a = {NULL, CHUNK_MIN, 0};
 	toml_error scratch;
 	toml_doc *doc;
 	parser *p;
@@ -637,6 +676,7 @@ int toml_parse(toml_doc **out, const char *text, size_t len, toml_error *err)
 		p->cur = doc->root;
 		rc = parse_document(p);
 	}
+	free(p->stk);
 	free(p);
 	if (rc < 0) {
 		toml_free(doc);

@@ -25,6 +25,7 @@
 
 #define TOML_DEPTH_MAX 128          /* nested arrays/inline tables/keys */
 #define TOML_INPUT_MAX (16u << 20)  /* bytes of one document */
+#define TOML_MEMORY_MAX (256u << 20) /* bytes of one document's tree */
 
 typedef enum toml_type {
 	TOML_STRING = 1,
@@ -52,7 +53,9 @@ typedef struct toml_error {
  * Returns 0 and sets *out, or -1 with *err filled (and *out NULL).
  * Rejects, with line and column: syntax errors, duplicate keys, redefined
  * tables, invalid UTF-8, bare control characters, out-of-range numbers and
- * dates, nesting past TOML_DEPTH_MAX, input past TOML_INPUT_MAX. err->msg
+ * dates, nesting past TOML_DEPTH_MAX, input past TOML_INPUT_MAX, a tree
+ * past TOML_MEMORY_MAX (only hostile input comes near it: a Cargo.lock
+ * takes about ten times its size). err->msg
  * carries no place; callers prefix "path:line:col: " themselves. Out of
  * memory and oversized input are reported with line 0. A UTF-8 byte order
  * mark at the start is skipped. err may be NULL.
