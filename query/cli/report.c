@@ -2,8 +2,11 @@
  * report.c — human and JSON reports of findings (see report.h).
  *
  * JSON: the keys and nesting of cargo-audit's report, so its readers read
- * ours. Each finding's advisory is fetched (and decompressed) once per
- * report; deciding never needs it, rendering does.
+ * ours. Text: cargo-audit's order, package first, then the advisory.
+ * Deciding never needs the full advisory, rendering does: it is fetched
+ * (and decompressed) per finding, or once per run when the session has a
+ * rendered-advisory cache (scan), which then holds the advisory's part of
+ * the output.
  */
 #include "report.h"
 
