@@ -111,9 +111,12 @@ int session_open(session *s, const cli_opts *o, int with_cache)
 		goto fail;
 	if (o->max_age_days >= 0) {
 		time_t now = time(NULL);
-		int64_t age = s->info.source_time > 0
-		                  ? ((int64_t)now - s->info.source_time) / 86400
-		                  : -1;
+		int64_t age = -1;
+		if (s->info.source_time > 0) {
+			/* A commit from the future (clock skew) is fresh. */
+			age = ((int64_t)now - s->info.source_time) / 86400;
+			age = age < 0 ? 0 : age;
+		}
 		if (age < 0 || age > o->max_age_days) {
 			if (age < 0)
 				cli_warn("the index does not record its source's "

@@ -1,0 +1,391 @@
+/*
+ * test_audit.c — the query tool's decision path over a small index built
+ * here with the writer: session (open errors, --ignore resolved through
+ * aliases), the decision cache (hits, misses, errors not cached, a full
+ * cache, threads) and audit (scope, warnings, --deny, non-crates.io
+ * packages skipped).
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "audit.h"
+#include "cache.h"
+#include "cli.h"
+#include "record.h"
+#include "session.h"
+#include "version.h"
+#include "writer.h"
+
+#define COMMIT "0123456789abcdef0123456789abcdef01234567"
+
+typedef struct adv {
+	const char *id, *pkg, *withdrawn, *informational;
+	uint8_t info;
+	const char *alias;      /* or NULL */
+	const char *os;         /* or NULL */
+	const char *fixed;      /* vulnerable below this; NULL: all */
+} adv;
+
+static const adv ADVS[] = {
+	{ "RUSTSEC-2099-0001", "alpha", NULL, NULL, ADV_INFO_NONE,
+	  "CVE-2099-1111", NULL, "1.0.0" },
+	{ "RUSTSEC-2099-0002", "alpha", NULL, "unmaintained",
+	  ADV_INFO_UNMAINTAINED, NULL, NULL, NULL },
+	{ "RUSTSEC-2099-0003", "alpha", "2099-02-02", NULL, ADV_INFO_NONE,
+	  NULL, NULL, NULL },
+	{ "RUSTSEC-2099-0004", "beta", NULL, NULL, ADV_INFO_NONE, NULL,
+	  "windows", NULL },
+};
+#define NADVS (sizeof(ADVS) / sizeof(ADVS[0]))
+
+typedef struct fixture {
+	char db[64];
+	cli_opts o;
+	session s;
+} fixture;
+
+static void write_index(const char *target)
+{
+	writer *w = NULL;
+	writer_stats st;
+	char err[512] = "", path[128];
+	const char *why = NULL;
+
+	assert_int_equal(writer_open(&w, target, err, sizeof(err)), 0);
+	for (size_t i = 0; i < NADVS; i++) {
+		const adv *a = &ADVS[i];
+		adv_record r;
+		range rg;
+		const char *alias = a->alias, *os = a->os, *patched = a->fixed;
+
+		memset(&r, 0, sizeof(r));
+		memset(&rg, 0, sizeof(rg));
+		snprintf(path, sizeof(path), "crates/%s/%s.md", a->pkg, a->id);
+		r.id = a->id;
+		r.package = a->pkg;
+		r.source = "rustsec";
+		r.path = path;
+		r.date = "2099-01-01";
+		r.withdrawn = a->withdrawn;
+		r.title = "title";
+		r.description = "description";
+		r.informational = a->informational;
+		r.collection = ADV_CRATES;
+		r.info = a->info;
+		if (alias) {
+			r.aliases.v = &alias;
+			r.aliases.n = 1;
+		}
+		if (os) {
+			r.os.v = &os;
+			r.os.n = 1;
+		}
+		if (a->fixed) {
+			rg.has_fixed = 1;
+			assert_int_equal(version_parse(&rg.fixed, a->fixed,
+			                               strlen(a->fixed), &why), 0);
+			r.patched.v = &patched;
+			r.patched.n = 1;
+		}
+		r.ranges = &rg;
+		r.nranges = 1;
+		if (writer_add(w, &r, "rustsec", path, NULL, err,
+		               sizeof(err)) != 0)
+			fail_msg("writer_add %s: %s", a->id, err);
+	}
+	assert_int_equal(writer_set_source(w, "rustsec", COMMIT, 4000000000),
+	                 0);
+	if (writer_commit(w, &st, err, sizeof(err)) != 0)
+		fail_msg("writer_commit: %s", err);
+	writer_close(w);
+}
+
+static int setup(void **state)
+{
+	fixture *f = calloc(1, sizeof(*f));
+
+	if (!f)
+		return -1;
+	snprintf(f->db, sizeof(f->db), "/tmp/advdb-test-audit-%ld.lmdb",
+	         (long)getpid());
+	write_index(f->db);
+	f->o.db_path = f->db;
+	f->o.max_age_days = -1;
+	*state = f;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	fixture *f = *state;
+
+	unlink(f->db);
+	free(f);
+	return 0;
+}
+
+static lock_pkg pkg(const char *name, const char *ver, int crates_io)
+{
+	lock_pkg p;
+
+	memset(&p, 0, sizeof(p));
+	p.name = name;
+	p.version = ver;
+	p.source = crates_io ? CRATES_IO_GIT : NULL;
+	p.crates_io = crates_io ? 1 : 0;
+	return p;
+}
+
+static void test_session__missing_index_is_an_error(void **state)
+{
+	(void)state;
+	cli_opts o;
+	session s;
+
+	memset(&o, 0, sizeof(o));
+	o.db_path = "/nonexistent/advdb.lmdb";
+	o.max_age_days = -1;
+	assert_int_equal(session_open(&s, &o, 0), EXIT_ERROR);
+	assert_null(s.db);
+}
+
+static void test_session__ignore_resolves_aliases(void **state)
+{
+	fixture *f = *state;
+	cli_opts o = f->o;
+	session s;
+
+	o.ignore[0] = "CVE-2099-1111";
+	o.ignore[1] = "RUSTSEC-2000-0000";      /* unknown: kept as given */
+	o.nignore = 2;
+	assert_int_equal(session_open(&s, &o, 0), EXIT_CLEAN);
+	assert_true(session_ignored(&s, "CVE-2099-1111"));
+	assert_true(session_ignored(&s, "RUSTSEC-2099-0001"));
+	assert_true(session_ignored(&s, "RUSTSEC-2000-0000"));
+	assert_false(session_ignored(&s, "RUSTSEC-2099-0002"));
+	assert_int_equal(s.info.advisory_count, NADVS);
+	session_close(&s);
+}
+
+static void test_session__max_age_strict(void **state)
+{
+	fixture *f = *state;
+	cli_opts o = f->o;
+	session s;
+
+	/* The index's source commit is in 2096: never too old. */
+	o.max_age_days = 0;
+	o.max_age_strict = 1;
+	assert_int_equal(session_open(&s, &o, 0), EXIT_CLEAN);
+	session_close(&s);
+}
+
+static void test_audit__vulnerability_and_warning(void **state)
+{
+	fixture *f = *state;
+	session s;
+	findings fs = { 0 };
+	lock_pkg p = pkg("alpha", "0.5.0", 1);
+
+	assert_int_equal(session_open(&s, &f->o, 0), EXIT_CLEAN);
+	assert_int_equal(audit_pkg(&fs, &s, &p), ADVDB_OK);
+	assert_int_equal(fs.n, 2);              /* withdrawn one left out */
+	assert_int_equal(fs.nvuln, 1);
+	assert_int_equal(fs.nwarn, 1);
+	assert_string_equal(fs.v[0].m.id, "RUSTSEC-2099-0001");
+	assert_ptr_equal(fs.v[0].pkg, &p);
+	assert_int_equal(fs.warn_kinds, DENY_UNMAINTAINED);
+	assert_int_equal(findings_exit(&fs, 0), EXIT_FOUND);
+	findings_free(&fs);
+
+	/* Past the fix: only the warning, which fails only when denied. */
+	p = pkg("alpha", "1.0.0", 1);
+	assert_int_equal(audit_pkg(&fs, &s, &p), ADVDB_OK);
+	assert_int_equal(fs.nvuln, 0);
+	assert_int_equal(fs.nwarn, 1);
+	assert_int_equal(findings_exit(&fs, 0), EXIT_CLEAN);
+	assert_int_equal(findings_exit(&fs, DENY_UNSOUND), EXIT_CLEAN);
+	assert_int_equal(findings_exit(&fs, DENY_UNMAINTAINED), EXIT_FOUND);
+	assert_int_equal(findings_exit(&fs, DENY_WARNINGS), EXIT_FOUND);
+	findings_free(&fs);
+	session_close(&s);
+}
+
+static void test_audit__non_crates_io_skipped(void **state)
+{
+	fixture *f = *state;
+	session s;
+	findings fs = { 0 };
+	lock_pkg p = pkg("alpha", "0.5.0", 0);
+
+	assert_int_equal(session_open(&s, &f->o, 0), EXIT_CLEAN);
+	assert_int_equal(audit_pkg(&fs, &s, &p), ADVDB_OK);
+	assert_int_equal(fs.n, 0);
+	findings_free(&fs);
+	session_close(&s);
+}
+
+static void test_audit__ignored_and_os(void **state)
+{
+	fixture *f = *state;
+	cli_opts o = f->o;
+	session s;
+	findings fs = { 0 };
+	lock_pkg a = pkg("alpha", "0.5.0", 1), b = pkg("beta", "3.0.0", 1);
+
+	o.ignore[0] = "CVE-2099-1111";
+	o.nignore = 1;
+	o.os = "linux";
+	assert_int_equal(session_open(&s, &o, 1), EXIT_CLEAN);
+	assert_int_equal(audit_pkg(&fs, &s, &a), ADVDB_OK);
+	assert_int_equal(audit_pkg(&fs, &s, &b), ADVDB_OK);
+	assert_int_equal(fs.nvuln, 0);          /* ignored; windows only */
+	assert_int_equal(fs.nwarn, 1);
+	findings_free(&fs);
+	session_close(&s);
+
+	o.os = "windows";
+	assert_int_equal(session_open(&s, &o, 1), EXIT_CLEAN);
+	assert_int_equal(audit_pkg(&fs, &s, &b), ADVDB_OK);
+	assert_int_equal(fs.nvuln, 1);
+	assert_string_equal(fs.v[0].m.id, "RUSTSEC-2099-0004");
+	findings_free(&fs);
+	session_close(&s);
+}
+
+static void test_cache__hit_returns_the_same_entry(void **state)
+{
+	fixture *f = *state;
+	session s;
+	advdb_match scratch[4];
+	const advdb_match *m1, *m2;
+	size_t n1, n2;
+
+	assert_int_equal(session_open(&s, &f->o, 1), EXIT_CLEAN);
+	assert_int_equal(dcache_lookup(&m1, &n1, s.cache, "alpha", "0.5.0",
+	                               scratch, 4), ADVDB_OK);
+	assert_int_equal(n1, 2);
+	assert_ptr_not_equal(m1, scratch);      /* cached, not scratch */
+	assert_int_equal(dcache_lookup(&m2, &n2, s.cache, "alpha", "0.5.0",
+	                               scratch, 4), ADVDB_OK);
+	assert_ptr_equal(m1, m2);
+	assert_int_equal(n2, 2);
+	/* Same name, other version: another entry. */
+	assert_int_equal(dcache_lookup(&m2, &n2, s.cache, "alpha", "1.0.0",
+	                               scratch, 4), ADVDB_OK);
+	assert_int_equal(n2, 1);
+	assert_int_equal(m2[0].kind, ADVDB_KIND_UNMAINTAINED);
+	/* Unknown crates are cached too, with nothing. */
+	assert_int_equal(dcache_lookup(&m2, &n2, s.cache, "zeta", "1.0.0",
+	                               scratch, 4), ADVDB_OK);
+	assert_int_equal(n2, 0);
+	session_close(&s);
+}
+
+static void test_cache__errors_not_cached(void **state)
+{
+	fixture *f = *state;
+	session s;
+	advdb_match scratch[4];
+	const advdb_match *m;
+	size_t n;
+
+	assert_int_equal(session_open(&s, &f->o, 1), EXIT_CLEAN);
+	for (int i = 0; i < 2; i++)
+		assert_int_equal(dcache_lookup(&m, &n, s.cache, "alpha", "1.x",
+		                               scratch, 4), ADVDB_EVERSION);
+	session_close(&s);
+}
+
+static void test_cache__full_cache_still_answers(void **state)
+{
+	fixture *f = *state;
+	session s;
+	dcache *tiny;
+	advdb_match scratch[4];
+	const advdb_match *m;
+	size_t n;
+	char ver[32];
+
+	assert_int_equal(session_open(&s, &f->o, 0), EXIT_CLEAN);
+	assert_int_equal(dcache_new(&tiny, s.db, &s.q, 0), ADVDB_OK);
+	/* A capacity of 0 still allows one entry per shard; go well past. */
+	for (int i = 0; i < 2000; i++) {
+		snprintf(ver, sizeof(ver), "0.%d.0", i);
+		assert_int_equal(dcache_lookup(&m, &n, tiny, "alpha", ver,
+		                               scratch, 4), ADVDB_OK);
+		assert_int_equal(n, 2);
+		assert_string_equal(m[0].id, "RUSTSEC-2099-0001");
+	}
+	dcache_free(tiny);
+	session_close(&s);
+}
+
+typedef struct targ {
+	dcache *c;
+	int seed, bad;
+} targ;
+
+static void *hammer(void *p)
+{
+	targ *t = p;
+	advdb_match scratch[4];
+	const advdb_match *m;
+	size_t n;
+	char ver[32];
+
+	for (int i = 0; i < 3000; i++) {
+		int k = (i * 31 + t->seed) % 400;
+		snprintf(ver, sizeof(ver), "%d.%d.0", k / 200, k % 200);
+		if (dcache_lookup(&m, &n, t->c, "alpha", ver, scratch, 4) !=
+		        ADVDB_OK ||
+		    n != (size_t)(k < 200 ? 2 : 1))
+			t->bad++;
+	}
+	return NULL;
+}
+
+static void test_cache__threads_agree(void **state)
+{
+	fixture *f = *state;
+	session s;
+	pthread_t th[4];
+	targ t[4];
+
+	assert_int_equal(session_open(&s, &f->o, 1), EXIT_CLEAN);
+	for (int i = 0; i < 4; i++) {
+		t[i] = (targ){ s.cache, i * 7, 0 };
+		assert_int_equal(pthread_create(&th[i], NULL, hammer, &t[i]), 0);
+	}
+	for (int i = 0; i < 4; i++) {
+		pthread_join(th[i], NULL);
+		assert_int_equal(t[i].bad, 0);
+	}
+	session_close(&s);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_session__missing_index_is_an_error),
+		cmocka_unit_test(test_session__ignore_resolves_aliases),
+		cmocka_unit_test(test_session__max_age_strict),
+		cmocka_unit_test(test_audit__vulnerability_and_warning),
+		cmocka_unit_test(test_audit__non_crates_io_skipped),
+		cmocka_unit_test(test_audit__ignored_and_os),
+		cmocka_unit_test(test_cache__hit_returns_the_same_entry),
+		cmocka_unit_test(test_cache__errors_not_cached),
+		cmocka_unit_test(test_cache__full_cache_still_answers),
+		cmocka_unit_test(test_cache__threads_agree),
+	};
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
