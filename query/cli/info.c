@@ -25,9 +25,11 @@ static void when(char out[32], int64_t t)
 		out[0] = '\0';
 }
 
+/* Whole days since t; a time in the future (clock skew) is 0 days. */
 static int64_t age_days(int64_t t)
 {
-	return t > 0 ? ((int64_t)time(NULL) - t) / 86400 : -1;
+	int64_t d = ((int64_t)time(NULL) - t) / 86400;
+	return d < 0 ? 0 : d;
 }
 
 /* Walk the "name commit time\n" lines of info->sources. */
