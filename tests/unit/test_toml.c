@@ -637,6 +637,46 @@ static void test_toml__large_table(void **state)
 	free(s);
 }
 
+/* A string bigger than any arena chunk, many [[p]] elements and a long
+ * array: the big-block, regrowth and scratch-stack paths. */
+static void test_toml__big_values(void **state)
+{
+	size_t big = 3u << 20, n = 5000, i, o;
+	char *s = malloc(big + n * 16 + 64);
+	toml_doc *doc = NULL;
+	toml_error err;
+	const toml_value *p;
+
+	(void)state;
+	assert_non_null(s);
+	memcpy(s, "s = '", 5);
+	memset(s + 5, 'x', big);
+	o = 5 + big;
+	o += (size_t)sprintf(s + o, "'\na = [");
+	for (i = 0; i < n; i++)
+		o += (size_t)sprintf(s + o, "%zu,", i);
+	o += (size_t)sprintf(s + o, "]\n");
+	for (i = 0; i < n; i++)
+		o += (size_t)sprintf(s + o, "[[p]]\n");
+	assert_int_equal(toml_parse(&doc, s, o, &err), 0);
+	free(s);
+	assert_int_equal(toml_kind(get(doc, "s")), TOML_STRING);
+	{
+		size_t len;
+		const char *v = toml_string(get(doc, "s"), &len);
+		assert_int_equal(len, big);
+		assert_int_equal(v[0], 'x');
+		assert_int_equal(v[big - 1], 'x');
+		assert_int_equal(v[big], '\0');
+	}
+	assert_int_equal(toml_array_len(get(doc, "a")), n);
+	assert_int_equal(toml_integer(toml_array_at(get(doc, "a"), n - 1)), (int64_t)(n - 1));
+	p = get(doc, "p");
+	assert_int_equal(toml_array_len(p), n);
+	assert_int_equal(toml_line(toml_array_at(p, n - 1)), n + 2);
+	toml_free(doc);
+}
+
 static void test_toml__byte_order_mark(void **state)
 {
 	toml_doc *doc = ok("\xef\xbb\xbf" "a = 1\n");
@@ -712,6 +752,7 @@ int main(void)
 		cmocka_unit_test(test_toml__input_cap),
 		cmocka_unit_test(test_toml__accessors_on_wrong_types),
 		cmocka_unit_test(test_toml__large_table),
+		cmocka_unit_test(test_toml__big_values),
 		cmocka_unit_test(test_toml__byte_order_mark),
 		cmocka_unit_test(test_toml__truncation_and_mutation),
 	};
