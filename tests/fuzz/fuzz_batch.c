@@ -12,113 +12,14 @@
  *   - each output line is one valid JSON object (strings valid UTF-8)
  *     starting {"line":N with N the 1-based input line it answers, in
  *     order.
- * The index is built with the compiler's own writer, in a temporary
- * folder removed at exit; the one-time setup is the only static state.
+ * The index is the sample one of fuzz_index.h.
  */
-#include <unistd.h>
-
 #include "fuzz.h"
-#include "advisory.h"
+#include "fuzz_index.h"
 #include "cli.h"
-#include "diag.h"
-#include "writer.h"
 
 #define FB_LINE_MAX 4096        /* batch.c's BATCH_LINE_MAX */
 #define FB_JSON_DEPTH 64
-
-static const struct fb_adv {
-	const char *path, *text;
-} fb_advs[] = {
-	{ "crates/tokio/RUSTSEC-2023-0001.md",
-	  "```toml\n[advisory]\nid = \"RUSTSEC-2023-0001\"\npackage = \"tokio\"\n"
-	  "date = \"2023-01-04\"\ncvss = \"CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/"
-	  "I:H/A:H\"\n\n[versions]\npatched = [\">= 1.18.4, < 1.19.0\", "
-	  "\">= 1.23.1\"]\nunaffected = [\"< 1.7.0\"]\n```\n\n"
-	  "# A fuzzing sample\n\nAffects 1.7.0 up to 1.18.4.\n" },
-	{ "crates/tokio/RUSTSEC-2024-0002.md",
-	  "```toml\n[advisory]\nid = \"RUSTSEC-2024-0002\"\npackage = \"tokio\"\n"
-	  "date = \"2024-02-01\"\n\n[affected]\nos = [\"windows\"]\n\n"
-	  "[versions]\npatched = [\"^1.2.3-rc.1\"]\n```\n\n"
-	  "# Only on Windows\n\nA sample with an os list and a prerelease.\n" },
-	{ "crates/ansi_term/RUSTSEC-2021-0139.md",
-	  "```toml\n[advisory]\nid = \"RUSTSEC-2021-0139\"\n"
-	  "package = \"ansi_term\"\ndate = \"2021-08-18\"\n"
-	  "informational = \"unmaintained\"\n\n[versions]\npatched = []\n```\n\n"
-	  "# Unmaintained\n\nA warning, never a vulnerability.\n" },
-	{ "crates/smallvec/RUSTSEC-2019-0009.md",
-	  "```toml\n[advisory]\nid = \"RUSTSEC-2019-0009\"\n"
-	  "package = \"smallvec\"\ndate = \"2019-06-06\"\n"
-	  "withdrawn = \"2019-07-01\"\n\n[versions]\npatched = [\">= 0.6.10\"]\n"
-	  "```\n\n# Withdrawn\n\nNever reported.\n" },
-};
-
-static char fb_dir[64];
-static char fb_db[96];
-static int fb_state;            /* 0 not tried, 1 ready, -1 failed */
-
-static void fb_cleanup(void)
-{
-	if (fb_db[0]) {
-		unlink(fb_db);
-		char lock[128];
-		snprintf(lock, sizeof lock, "%s-lock", fb_db);
-		unlink(lock);
-	}
-	if (fb_dir[0])
-		rmdir(fb_dir);
-}
-
-static int fb_build_db(void)
-{
-	char err[512];
-	writer *w = NULL;
-	writer_stats st;
-	int ok = 0;
-
-	snprintf(fb_dir, sizeof fb_dir, "/tmp/advdb-fuzz-batch.XXXXXX");
-	if (!mkdtemp(fb_dir)) {
-		fb_dir[0] = '\0';
-		return -1;
-	}
-	snprintf(fb_db, sizeof fb_db, "%s/index.lmdb", fb_dir);
-	atexit(fb_cleanup);
-	if (writer_open(&w, fb_db, err, sizeof err) != 0) {
-		fprintf(stderr, "fuzz_batch: writer_open: %s\n", err);
-		return -1;
-	}
-	for (size_t i = 0; i < sizeof fb_advs / sizeof fb_advs[0]; i++) {
-		advisory *a = NULL;
-		diag_list d;
-		diag_init(&d);
-		if (advisory_parse(&a, "rustsec", fb_advs[i].path, fb_advs[i].text,
-		                   strlen(fb_advs[i].text), &d) != 0) {
-			for (size_t k = 0; k < d.n; k++)
-				fprintf(stderr, "fuzz_batch: %s\n", d.v[k].text);
-			diag_free(&d);
-			goto done;
-		}
-		diag_free(&d);
-		int rc = writer_add(w, advisory_record(a), "rustsec",
-		                    fb_advs[i].path, NULL, err, sizeof err);
-		advisory_free(a);
-		if (rc != 0) {
-			fprintf(stderr, "fuzz_batch: writer_add: %s\n", err);
-			goto done;
-		}
-	}
-	if (writer_set_source(w, "rustsec",
-	                      "0123456789abcdef0123456789abcdef01234567",
-	                      1700000000) != 0)
-		goto done;
-	if (writer_commit(w, &st, err, sizeof err) != 0) {
-		fprintf(stderr, "fuzz_batch: writer_commit: %s\n", err);
-		goto done;
-	}
-	ok = 1;
-done:
-	writer_close(w);
-	return ok ? 0 : -1;
-}
 
 /* ---- a strict JSON checker for one line ---- */
 
@@ -299,9 +200,8 @@ static void fb_check_output(const uint8_t *in, size_t isize,
 
 int fuzz_batch(const uint8_t *data, size_t size)
 {
-	if (fb_state == 0)
-		fb_state = fb_build_db() == 0 ? 1 : -1;
-	FUZZ_CHECK(fb_state == 1, "cannot build the sample index");
+	const char *db = fuzz_index_path();
+	FUZZ_CHECK(db != NULL, "cannot build the sample index");
 	if (size == 0)
 		return 0;   /* fmemopen refuses an empty buffer */
 
@@ -313,7 +213,7 @@ int fuzz_batch(const uint8_t *data, size_t size)
 
 	cli_opts o;
 	memset(&o, 0, sizeof o);
-	o.db_path = fb_db;
+	o.db_path = db;
 	o.max_age_days = -1;
 	o.jobs = 1;
 	FILE *save_in = stdin, *save_out = stdout;

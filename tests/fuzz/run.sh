@@ -46,6 +46,11 @@ BIN_SAN="-fsanitize=fuzzer,address,undefined"
 
 mkdir -p "$BUILD/obj" "$BUILD/bin" "$BUILD/logs" "$BUILD/corpus" \
     "$BUILD/crashes" "$BUILD/data" || exit 2
+# Targets that need an index build it under $TMPDIR; libFuzzer's exit
+# skips their clean-up, so keep that inside $BUILD and empty it here.
+rm -rf "$BUILD/tmp" && mkdir -p "$BUILD/tmp" || exit 2
+TMPDIR="$BUILD/tmp"
+export TMPDIR
 
 # ---- the modules, as one archive -------------------------------------
 # A module is rebuilt when it or any header is newer than its object.

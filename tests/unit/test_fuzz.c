@@ -39,6 +39,7 @@
 #include "../fuzz/fuzz_record.c"
 #include "../fuzz/fuzz_lockfile.c"
 #include "../fuzz/fuzz_batch.c"
+#include "../fuzz/fuzz_db.c"
 
 #define REPLAY_INPUT_MAX (8u << 20)
 
@@ -56,6 +57,7 @@ static const target targets[] = {
 	{ "fuzz_record", fuzz_record },
 	{ "fuzz_lockfile", fuzz_lockfile },
 	{ "fuzz_batch", fuzz_batch },
+	{ "fuzz_db", fuzz_db },
 };
 #define NTARGETS (sizeof targets / sizeof targets[0])
 
