@@ -1,85 +1,27 @@
 /*
- * toml.c — the TOML 1.0 document: its arena, its tree, and the parser of
- * its structure (tables, arrays of tables, key/value pairs, arrays, inline
- * tables). Leaves are lexed in toml_scan.c.
+ * toml.c — the TOML 1.0 parser of document structure: tables, arrays of
+ * tables, key/value pairs, dotted keys, arrays and inline tables, with
+ * TOML's "define once" rules. Leaves are lexed in toml_scan.c; storage and
+ * the accessors are in toml_tree.c.
  *
  * Invariants:
- *   - Every byte of a document (doc, values, keys, strings, element and
- *     key arrays, hash indexes) comes from its arena; toml_free() is one walk
- *     over the chunk list. Nothing is ever freed on its own.
- *   - A table never holds a key twice: every insertion looks the key up
- *     first. Tables past HASH_MIN keys also keep an open-addressing index,
- *     so a hostile table of a million keys stays linear, not quadratic.
+ *   - A key is looked up before it is added, so a table never holds it
+ *     twice, and every rejection names the line and column of the key or
+ *     header at fault.
  *   - Each container records its depth below the root; none is created
  *     deeper than TOML_DEPTH_MAX, and parsing recursion follows container
  *     depth, so the C stack stays bounded whatever the input.
- *   - Table flags record how a table came to be, which is what TOML's
- *     "define once" rules depend on:
- *       IMPLICIT  made as a parent by a [header] or [[header]]; one later
- *                 [header] may still define it, or dotted keys (which
- *                 makes it DOTTED), as the spec only forbids extending
- *                 tables "defined in [table] form";
- *       DEFINED   named by a [header] or an element of [[header]];
- *       DOTTED    made by a dotted key; only more dotted keys of the same
- *                 block may add to it (headers may still go through it);
- *       INLINE    an inline table: closed once its '}' is read.
- *     Arrays made by [[header]] carry AOT; all other arrays are static.
+ *   - Key segments being read sit in parser.keys (not on the C stack), and
+ *     are used up before the value is parsed, so nested inline tables may
+ *     reuse them.
  */
 #include "toml.h"
 #include "toml_scan.h"
+#include "toml_tree.h"
 
-#include <stdalign.h>
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
-
-enum {
-	T_IMPLICIT = 1, T_DEFINED = 2, T_DOTTED = 4, T_INLINE = 8, A_AOT = 16
-};
-
-#define HASH_MIN 8              /* keys before a table gets a hash index */
-#define CHUNK_MIN 4096
-#define CHUNK_MAX (1u << 20)
-
-typedef struct toml_kv {
-	const char *key;
-	size_t klen;
-	uint32_t hash;
-	unsigned line;
-	toml_value *val;
-} toml_kv;
-
-struct toml_value {
-	uint8_t type;
-	uint8_t flags;
-	uint16_t depth;
-	unsigned line, col;
-	union {
-		struct { const char *s; size_t len; } str;
-		int64_t i;
-		double f;
-		int b;
-		struct { toml_value **v; size_t n, cap; } arr;
-		struct { toml_kv *kv; uint32_t *idx; size_t n, cap, icap; } tab;
-	} u;
-};
-
-typedef struct toml_chunk {
-	struct toml_chunk *next;
-	size_t cap, used;
-	alignas(max_align_t) unsigned char data[];
-} toml_chunk;
-
-struct toml_arena {
-	toml_chunk *head;
-	size_t next_cap;
-	size_t total;               /* bytes of all chunks, <= TOML_MEMORY_MAX */
-};
-
-struct toml_doc {
-	struct toml_arena arena;
-	toml_value *root;
-};
 
 typedef struct parser {
 	tscan sc;
@@ -92,194 +34,13 @@ typedef struct parser {
 	size_t top, cap;
 } parser;
 
-/* ---- arena ---- */
-
-#define ALIGN_UP(n) (((n) + (alignof(max_align_t) - 1)) & \
-                     ~(size_t)(alignof(max_align_t) - 1))
-
-static toml_chunk *chunk_new(size_t cap)
-{
-	toml_chunk *c;
-
-	if (cap > SIZE_MAX - sizeof *c)
-		return NULL;
-	c = malloc(sizeof *c + cap);
-	if (!c)
-		return NULL;
-	c->next = NULL;
-	c->cap = cap;
-	c->used = 0;
-	return c;
-}
-
-void *toml_arena_alloc(struct toml_arena *a, size_t n)
-{
-	toml_chunk *c = a->head;
-	void *p;
-
-	if (n > SIZE_MAX / 4)
-		return NULL;
-	n = ALIGN_UP(n ? n : 1);
-	if (!c || c->cap - c->used < n) {
-		size_t cap = a->next_cap;
-		if (cap < n)
-			cap = n;
-		if (cap > TOML_MEMORY_MAX - a->total)
-			return NULL;
-		c = chunk_new(cap);
-		if (!c)
-			return NULL;
-		a->total += cap;
-		/* A block bigger than the usual chunk gets its own chunk, kept
-		 * behind the current one so that one's free space is not lost. */
-		if (cap > a->next_cap && a->head) {
-			c->next = a->head->next;
-			a->head->next = c;
-		} else {
-			c->next = a->head;
-			a->head = c;
-			if (a->next_cap < CHUNK_MAX)
-				a->next_cap *= 2;
-		}
-	}
-	p = c->data + c->used;
-	c->used += n;
-	return p;
-}
-
-/* Grow the block p (of old bytes) to n bytes: in place when it is the last
- * block of the current chunk, else by copy. */
-static void *arena_grow(struct toml_arena *a, void *p, size_t old, size_t n)
-{
-	toml_chunk *c = a->head;
-	void *q;
-
-	if (p && c && (unsigned char *)p + ALIGN_UP(old) == c->data + c->used &&
-	    n <= SIZE_MAX / 4 &&
-	    ALIGN_UP(n) - ALIGN_UP(old) <= c->cap - c->used) {
-		c->used += ALIGN_UP(n) - ALIGN_UP(old);
-		return p;
-	}
-	q = toml_arena_alloc(a, n);
-	if (q && old)
-		memcpy(q, p, old);
-	return q;
-}
-
-void toml_free(toml_doc *doc)
-{
-	toml_chunk *c, *next;
-
-	if (!doc)
-		return;
-	/* The doc itself lives in the oldest chunk: read the list first. */
-	for (c = doc->arena.head; c; c = next) {
-		next = c->next;
-		free(c);
-	}
-}
-
-/* ---- tree ---- */
-
-static uint32_t key_hash(const char *k, size_t n)
-{
-	uint32_t h = 2166136261u;
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		h = (h ^ (unsigned char)k[i]) * 16777619u;
-	return h;
-}
-
-static toml_value *tab_find(const toml_value *t, const char *k, size_t n,
-                            uint32_t h)
-{
-	size_t i;
-
-	if (t->u.tab.idx) {
-		size_t mask = t->u.tab.icap - 1;
-		for (i = h & mask; t->u.tab.idx[i]; i = (i + 1) & mask) {
-			const toml_kv *kv = &t->u.tab.kv[t->u.tab.idx[i] - 1];
-			if (kv->hash == h && kv->klen == n && !memcmp(kv->key, k, n))
-				return kv->val;
-		}
-		return NULL;
-	}
-	for (i = 0; i < t->u.tab.n; i++) {
-		const toml_kv *kv = &t->u.tab.kv[i];
-		if (kv->hash == h && kv->klen == n && !memcmp(kv->key, k, n))
-			return kv->val;
-	}
-	return NULL;
-}
-
-static void idx_put(toml_value *t, size_t slot_of)
-{
-	size_t mask = t->u.tab.icap - 1;
-	size_t i = t->u.tab.kv[slot_of].hash & mask;
-
-	while (t->u.tab.idx[i])
-		i = (i + 1) & mask;
-	t->u.tab.idx[i] = (uint32_t)(slot_of + 1);
-}
-
 static int perr_oom(parser *p)
 {
-	if (p->doc->arena.total + CHUNK_MAX > TOML_MEMORY_MAX)
+	if (toml_arena_full(&p->doc->arena))
 		return tscan_err(&p->sc, p->sc.pos,
 		                 "document needs more than %u bytes of memory",
 		                 TOML_MEMORY_MAX);
 	return tscan_err_at(&p->sc, 0, 0, "out of memory");
-}
-
-/* Add key k (known absent) with value v to table t. */
-static int tab_add(parser *p, toml_value *t, const tkey *k, uint32_t h,
-                   toml_value *v)
-{
-	struct toml_arena *a = &p->doc->arena;
-	toml_kv *kv;
-	const char *key = k->s;
-
-	if (t->u.tab.n >= UINT32_MAX - 1)
-		return tscan_err_at(&p->sc, k->line, k->col, "too many keys");
-	if (!k->owned) {
-		char *c = toml_arena_alloc(a, k->len + 1);
-		if (!c)
-			return perr_oom(p);
-		memcpy(c, k->s, k->len);
-		c[k->len] = '\0';
-		key = c;
-	}
-	if (t->u.tab.n == t->u.tab.cap) {
-		size_t cap = t->u.tab.cap ? t->u.tab.cap * 2 : 4;
-		kv = arena_grow(a, t->u.tab.kv, t->u.tab.cap * sizeof *kv,
-		                cap * sizeof *kv);
-		if (!kv)
-			return perr_oom(p);
-		t->u.tab.kv = kv;
-		t->u.tab.cap = cap;
-	}
-	kv = &t->u.tab.kv[t->u.tab.n++];
-	kv->key = key;
-	kv->klen = k->len;
-	kv->hash = h;
-	kv->line = k->line;
-	kv->val = v;
-	if (t->u.tab.n >= HASH_MIN && t->u.tab.n * 2 > t->u.tab.icap) {
-		size_t i, icap = t->u.tab.icap ? t->u.tab.icap * 2 : 32;
-		while (icap < t->u.tab.n * 2)
-			icap *= 2;
-		t->u.tab.idx = toml_arena_alloc(a, icap * sizeof(uint32_t));
-		if (!t->u.tab.idx)
-			return perr_oom(p);
-		memset(t->u.tab.idx, 0, icap * sizeof(uint32_t));
-		t->u.tab.icap = icap;
-		for (i = 0; i < t->u.tab.n; i++)
-			idx_put(t, i);
-	} else if (t->u.tab.idx) {
-		idx_put(t, t->u.tab.n - 1);
-	}
-	return 0;
 }
 
 static toml_value *new_value(parser *p, toml_type type, unsigned depth,
@@ -292,33 +53,22 @@ static toml_value *new_value(parser *p, toml_type type, unsigned depth,
 		             "nesting deeper than %d levels", TOML_DEPTH_MAX);
 		return NULL;
 	}
-	v = toml_arena_alloc(&p->doc->arena, sizeof *v);
-	if (!v) {
+	v = toml_value_new(&p->doc->arena, type, depth, line, col);
+	if (!v)
 		perr_oom(p);
-		return NULL;
-	}
-	memset(v, 0, sizeof *v);
-	v->type = (uint8_t)type;
-	v->depth = (uint16_t)depth;
-	v->line = line;
-	v->col = col;
 	return v;
 }
 
-static int arr_push(parser *p, toml_value *a, toml_value *v)
+/* Add key k (known absent) with value v to table t. */
+static int tab_add(parser *p, toml_value *t, const tkey *k, uint32_t h,
+                   toml_value *v)
 {
-	if (a->u.arr.n == a->u.arr.cap) {
-		size_t cap = a->u.arr.cap ? a->u.arr.cap * 2 : 4;
-		toml_value **e = arena_grow(&p->doc->arena, a->u.arr.v,
-		                            a->u.arr.cap * sizeof *e,
-		                            cap * sizeof *e);
-		if (!e)
-			return perr_oom(p);
-		a->u.arr.v = e;
-		a->u.arr.cap = cap;
-	}
-	a->u.arr.v[a->u.arr.n++] = v;
-	return 0;
+	if (toml_tab_add(&p->doc->arena, t, k->s, k->len, k->owned, h, k->line,
+	                 v) == 0)
+		return 0;
+	if (t->u.tab.n >= UINT32_MAX - 1)
+		return tscan_err_at(&p->sc, k->line, k->col, "too many keys");
+	return perr_oom(p);
 }
 
 /* ---- parser ---- */
@@ -373,8 +123,8 @@ static int keyval(parser *p, toml_value *t)
 	tscan_ws(sc);
 	for (i = 0; i + 1 < n; i++) {
 		const tkey *k = &p->keys[i];
-		h = key_hash(k->s, k->len);
-		v = tab_find(t, k->s, k->len, h);
+		h = toml_key_hash(k->s, k->len);
+		v = toml_tab_find(t, k->s, k->len, h);
 		if (!v) {
 			v = new_value(p, TOML_TABLE, t->depth + 1u, k->line, k->col);
 			if (!v || tab_add(p, t, k, h, v) < 0)
@@ -393,8 +143,8 @@ static int keyval(parser *p, toml_value *t)
 	}
 	/* Nested inline tables reuse p->keys: keep the last segment. */
 	last = p->keys[n - 1];
-	h = key_hash(last.s, last.len);
-	if (tab_find(t, last.s, last.len, h))
+	h = toml_key_hash(last.s, last.len);
+	if (toml_tab_find(t, last.s, last.len, h))
 		return tscan_err_at(sc, last.line, last.col,
 		    "duplicate key \"%.*s\"", (int)(last.len > 60 ? 60 : last.len),
 		    last.s);
@@ -552,8 +302,8 @@ static int header(parser *p)
 	for (i = 0; i < n; i++) {
 		const tkey *k = &p->keys[i];
 		int final = i + 1 == n;
-		h = key_hash(k->s, k->len);
-		v = tab_find(t, k->s, k->len, h);
+		h = toml_key_hash(k->s, k->len);
+		v = toml_tab_find(t, k->s, k->len, h);
 		if (!v) {
 			if (final && aot) {
 				v = new_value(p, TOML_ARRAY, t->depth + 1u, line, col);
@@ -573,8 +323,10 @@ static int header(parser *p)
 			if (final && aot) {
 				toml_value *e = new_value(p, TOML_TABLE, v->depth + 1u,
 				                          line, col);
-				if (!e || arr_push(p, v, e) < 0)
+				if (!e)
 					return -1;
+				if (toml_arr_push(&p->doc->arena, v, e) < 0)
+					return perr_oom(p);
 				e->flags = T_DEFINED;
 				t = e;
 				break;
@@ -632,7 +384,6 @@ static int parse_document(parser *p)
 
 int toml_parse(toml_doc **out, const char *text, size_t len, toml_error *err)
 {
-	struct toml_arena a = {NULL, CHUNK_MIN, 0};
 	toml_error scratch;
 	toml_doc *doc;
 	parser *p;
@@ -647,19 +398,14 @@ int toml_parse(toml_doc **out, const char *text, size_t len, toml_error *err)
 	if (len > TOML_INPUT_MAX)
 		return tscan_err_at(&(tscan){.err = err}, 0, 0,
 		                    "document larger than %u bytes", TOML_INPUT_MAX);
-	doc = toml_arena_alloc(&a, sizeof *doc);
+	doc = toml_doc_new();
 	p = malloc(sizeof *p);
 	if (!doc || !p) {
 		free(p);
-		if (doc) {
-			doc->arena = a;
-			toml_free(doc);
-		}
+		toml_free(doc);
 		return tscan_err_at(&(tscan){.err = err}, 0, 0, "out of memory");
 	}
 	memset(p, 0, sizeof *p);
-	doc->arena = a;
-	doc->root = NULL;
 	p->doc = doc;
 	p->sc.s = text ? text : "";
 	p->sc.len = len;
@@ -684,95 +430,4 @@ int toml_parse(toml_doc **out, const char *text, size_t len, toml_error *err)
 	}
 	*out = doc;
 	return 0;
-}
-
-/* ---- accessors ---- */
-
-const toml_value *toml_root(const toml_doc *doc)
-{
-	return doc ? doc->root : NULL;
-}
-
-toml_type toml_kind(const toml_value *v)
-{
-	return v ? (toml_type)v->type : (toml_type)0;
-}
-
-unsigned toml_line(const toml_value *v) { return v ? v->line : 0; }
-unsigned toml_col(const toml_value *v) { return v ? v->col : 0; }
-
-size_t toml_table_len(const toml_value *t)
-{
-	return t && t->type == TOML_TABLE ? t->u.tab.n : 0;
-}
-
-const char *toml_table_key(const toml_value *t, size_t i, size_t *key_len)
-{
-	if (!t || t->type != TOML_TABLE || i >= t->u.tab.n)
-		return NULL;
-	if (key_len)
-		*key_len = t->u.tab.kv[i].klen;
-	return t->u.tab.kv[i].key;
-}
-
-const toml_value *toml_table_value(const toml_value *t, size_t i)
-{
-	if (!t || t->type != TOML_TABLE || i >= t->u.tab.n)
-		return NULL;
-	return t->u.tab.kv[i].val;
-}
-
-unsigned toml_table_key_line(const toml_value *t, size_t i)
-{
-	if (!t || t->type != TOML_TABLE || i >= t->u.tab.n)
-		return 0;
-	return t->u.tab.kv[i].line;
-}
-
-const toml_value *toml_table_get(const toml_value *t, const char *key)
-{
-	size_t n;
-
-	if (!t || t->type != TOML_TABLE || !key)
-		return NULL;
-	n = strlen(key);
-	return tab_find(t, key, n, key_hash(key, n));
-}
-
-size_t toml_array_len(const toml_value *a)
-{
-	return a && a->type == TOML_ARRAY ? a->u.arr.n : 0;
-}
-
-const toml_value *toml_array_at(const toml_value *a, size_t i)
-{
-	if (!a || a->type != TOML_ARRAY || i >= a->u.arr.n)
-		return NULL;
-	return a->u.arr.v[i];
-}
-
-const char *toml_string(const toml_value *v, size_t *len)
-{
-	if (!v || (v->type != TOML_STRING && v->type != TOML_DATETIME &&
-	           v->type != TOML_DATETIME_LOCAL && v->type != TOML_DATE_LOCAL &&
-	           v->type != TOML_TIME_LOCAL))
-		return NULL;
-	if (len)
-		*len = v->u.str.len;
-	return v->u.str.s;
-}
-
-int64_t toml_integer(const toml_value *v)
-{
-	return v && v->type == TOML_INTEGER ? v->u.i : 0;
-}
-
-double toml_float(const toml_value *v)
-{
-	return v && v->type == TOML_FLOAT ? v->u.f : 0.0;
-}
-
-int toml_bool(const toml_value *v)
-{
-	return v && v->type == TOML_BOOL ? v->u.b : 0;
 }
