@@ -164,6 +164,25 @@ static void answer(buf *out, const session *s, unsigned long line,
 	findings_free(&f);
 }
 
+/* Next block of stdin. read(2) on the descriptor, not fread: a driver
+ * waiting for the answer to one line must get it without sending more
+ * input first (fread would wait for a full block). A stdin without a
+ * descriptor (a memory stream, in tests) is read with fread, which then
+ * never waits. Returns bytes read, 0 at the end, -1 with errno. */
+static ssize_t fill(char *blk, size_t cap)
+{
+	int fd = fileno(stdin);
+
+	if (fd >= 0)
+		return read(fd, blk, cap);
+	size_t n = fread(blk, 1, cap, stdin);
+	if (n == 0 && ferror(stdin)) {
+		errno = EIO;
+		return -1;
+	}
+	return (ssize_t)n;
+}
+
 /* Flush out to stdout; returns -1 on a write error. */
 static int flush_out(buf *out, int force)
 {
@@ -198,10 +217,8 @@ int cmd_batch(const cli_opts *o)
 		goto out;
 	}
 	while (!eof || len || too_long) {
-		/* read(2), not stdio: a driver waiting for the answer to one
-		 * line must get it without sending more input first. */
 		if (bpos == blen && !eof) {
-			ssize_t r = read(STDIN_FILENO, blk, BATCH_BLOCK);
+			ssize_t r = fill(blk, BATCH_BLOCK);
 			if (r < 0 && errno == EINTR)
 				continue;
 			if (r < 0) {
