@@ -1,7 +1,7 @@
 /*
  * toml_scan.c — lexing of TOML leaves: the whole-text UTF-8 and control
- * character check, whitespace and comments, keys, the four string kinds,
- * integers, floats, booleans and the four datetime kinds.
+ * character check, whitespace and comments, keys, the four string kinds
+ * and booleans; numbers and datetimes are in toml_num.c.
  *
  * Invariants:
  *   - No read at or past sc->len; every helper takes the bound from sc.
@@ -14,19 +14,13 @@
  *   - The text check and single-line strings without escapes go eight
  *     bytes at a time; each fast path stops at anything it is unsure of
  *     and leaves it to the byte loop, so both accept exactly the same.
- *   - Datetimes are returned as written, except that the date/time
- *     separator ('t' or space) becomes 'T' and a 'z' offset becomes 'Z'.
  */
 #include "toml_scan.h"
 
-#include <errno.h>
-#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-#define NUM_TOKEN_MAX 256       /* longest number we convert */
 
 static void set_msg(toml_error *e, unsigned line, unsigned col,
                     const char *fmt, va_list ap)
@@ -193,24 +187,6 @@ void tscan_comment(tscan *sc)
 		sc->pos--;
 }
 
-static int is_bare(char c)
-{
-	return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
-	       (c >= '0' && c <= '9') || c == '_' || c == '-';
-}
-
-static int is_digit(char c) { return c >= '0' && c <= '9'; }
-
-static int hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
 
 static size_t put_utf8(char *o, uint32_t cp)
 {
@@ -263,7 +239,7 @@ static int escape(tscan *sc, size_t end, int multi, char *o, size_t *on)
 		if (end - p - 1 < ndig)
 			return tscan_err(sc, at, "short \\%c escape", c);
 		for (k = 0; k < ndig; k++) {
-			int h = hexval(sc->s[p + 1 + k]);
+			int h = tscan_hexval(sc->s[p + 1 + k]);
 			if (h < 0)
 				return tscan_err(sc, at, "bad hex digit in \\%c escape", c);
 			cp = (cp << 4) | (uint32_t)h;
@@ -424,242 +400,13 @@ int tscan_key(tscan *sc, tkey *out)
 		out->owned = 1;
 		return 0;
 	}
-	while (p < sc->len && is_bare(sc->s[p]))
+	while (p < sc->len && tscan_is_bare(sc->s[p]))
 		p++;
 	if (p == sc->pos)
 		return tscan_err(sc, p, "expected a key");
 	out->s = sc->s + sc->pos;
 	out->len = p - sc->pos;
 	out->owned = 0;
-	sc->pos = p;
-	return 0;
-}
-
-/* Digits of `radix`, with single underscores only between digits. Returns
- * the index after the run, or 0 with no digit at all / a bad underscore. */
-static size_t digit_run(const char *t, size_t i, size_t n, int radix)
-{
-	size_t start = i;
-
-	for (;;) {
-		int d = i < n ? hexval(t[i]) : -1;
-		if (d < 0 || d >= radix)
-			return 0;
-		i++;
-		if (i < n && t[i] == '_') {
-			i++;
-			continue;
-		}
-		d = i < n ? hexval(t[i]) : -1;
-		if (d < 0 || d >= radix)
-			return i > start ? i : 0;
-	}
-}
-
-static int number(tscan *sc, tscalar *out)
-{
-	const char *t = sc->s + sc->pos;
-	size_t n = 0, i = 0, j, ilen;
-	int neg = 0, signed_ = 0, isfloat = 0;
-	char buf[NUM_TOKEN_MAX + 1];
-	uint64_t acc = 0, lim;
-	int radix = 10;
-
-	while (sc->pos + n < sc->len &&
-	       (is_bare(t[n]) || t[n] == '.' || t[n] == '+'))
-		n++;
-	if (n == 0)
-		return tscan_err(sc, sc->pos, "expected a value");
-	if (n > NUM_TOKEN_MAX)
-		return tscan_err(sc, sc->pos, "number too long");
-	if (t[0] == '+' || t[0] == '-') {
-		signed_ = 1;
-		neg = t[0] == '-';
-		i = 1;
-	}
-	if (n - i == 3 && (!memcmp(t + i, "inf", 3) || !memcmp(t + i, "nan", 3))) {
-		out->type = TOML_FLOAT;
-		out->f = t[i] == 'i' ? INFINITY : NAN;
-		if (neg)
-			out->f = -out->f;
-		sc->pos += n;
-		return 0;
-	}
-	if (n - i > 2 && t[i] == '0' &&
-	    (t[i + 1] == 'x' || t[i + 1] == 'o' || t[i + 1] == 'b')) {
-		if (signed_)
-			return tscan_err(sc, sc->pos, "a sign is not allowed before 0%c", t[i + 1]);
-		radix = t[i + 1] == 'x' ? 16 : t[i + 1] == 'o' ? 8 : 2;
-		i += 2;
-	}
-	j = digit_run(t, i, n, radix);
-	if (j == 0)
-		return tscan_err(sc, sc->pos, "invalid number");
-	ilen = j - i;
-	if (radix == 10 && t[i] == '0' && ilen > 1)
-		return tscan_err(sc, sc->pos, "leading zero in number");
-	if (radix == 10 && j < n && t[j] == '.') {
-		isfloat = 1;
-		j = digit_run(t, j + 1, n, 10);
-		if (j == 0)
-			return tscan_err(sc, sc->pos, "invalid fraction in float");
-	}
-	if (radix == 10 && j < n && (t[j] == 'e' || t[j] == 'E')) {
-		isfloat = 1;
-		j++;
-		if (j < n && (t[j] == '+' || t[j] == '-'))
-			j++;
-		j = digit_run(t, j, n, 10);
-		if (j == 0)
-			return tscan_err(sc, sc->pos, "invalid exponent in float");
-	}
-	if (j != n)
-		return tscan_err(sc, sc->pos, "invalid number");
-
-	if (isfloat) {
-		size_t k, b = 0;
-		char *endp;
-		for (k = 0; k < n; k++)
-			if (t[k] != '_')
-				buf[b++] = t[k];
-		buf[b] = '\0';
-		errno = 0;
-		out->f = strtod(buf, &endp);
-		if (endp != buf + b)
-			return tscan_err(sc, sc->pos, "invalid float");
-		if (errno == ERANGE && isinf(out->f))
-			return tscan_err(sc, sc->pos, "float out of range");
-		out->type = TOML_FLOAT;
-		sc->pos += n;
-		return 0;
-	}
-	lim = neg ? (uint64_t)INT64_MAX + 1 : (uint64_t)INT64_MAX;
-	for (; i < n; i++) {
-		uint64_t d;
-		if (t[i] == '_')
-			continue;
-		d = (uint64_t)hexval(t[i]);
-		if (acc > (lim - d) / (uint64_t)radix)
-			return tscan_err(sc, sc->pos, "integer out of range");
-		acc = acc * (uint64_t)radix + d;
-	}
-	out->type = TOML_INTEGER;
-	if (neg)
-		out->i = acc == (uint64_t)INT64_MAX + 1 ? INT64_MIN : -(int64_t)acc;
-	else
-		out->i = (int64_t)acc;
-	sc->pos += n;
-	return 0;
-}
-
-/* Exactly n decimal digits at t[0..); -1 when not. */
-static int fixed_digits(const char *t, size_t avail, size_t n)
-{
-	int v = 0;
-	size_t k;
-
-	if (avail < n)
-		return -1;
-	for (k = 0; k < n; k++) {
-		if (!is_digit(t[k]))
-			return -1;
-		v = v * 10 + (t[k] - '0');
-	}
-	return v;
-}
-
-static int days_in(int y, int m)
-{
-	static const int d[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-	int leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-
-	return m == 2 && leap ? 29 : d[m - 1];
-}
-
-/* HH:MM:SS[.frac] at p; returns the index after it, or 0. */
-static size_t time_part(const char *s, size_t p, size_t len)
-{
-	int h = fixed_digits(s + p, len - p, 2), mi, se;
-
-	if (h < 0 || len - p < 8 || s[p + 2] != ':' || s[p + 5] != ':')
-		return 0;
-	mi = fixed_digits(s + p + 3, len - p - 3, 2);
-	se = fixed_digits(s + p + 6, len - p - 6, 2);
-	if (mi < 0 || se < 0 || h > 23 || mi > 59 || se > 60)
-		return 0;
-	p += 8;
-	if (p < len && s[p] == '.') {
-		size_t q = p + 1;
-		while (q < len && is_digit(s[q]))
-			q++;
-		if (q == p + 1)
-			return 0;
-		p = q;
-	}
-	return p;
-}
-
-static int datetime(tscan *sc, tscalar *out)
-{
-	const char *s = sc->s;
-	size_t p = sc->pos, len = sc->len, k;
-	toml_type type = TOML_TIME_LOCAL;
-	char *o;
-
-	if (fixed_digits(s + p, len - p, 4) >= 0 && len - p > 4 && s[p + 4] == '-') {
-		int y = fixed_digits(s + p, len - p, 4), m, d;
-		if (len - p < 10 || s[p + 7] != '-')
-			return tscan_err(sc, sc->pos, "invalid date");
-		m = fixed_digits(s + p + 5, len - p - 5, 2);
-		d = fixed_digits(s + p + 8, len - p - 8, 2);
-		if (m < 1 || m > 12 || d < 1 || d > days_in(y, m))
-			return tscan_err(sc, sc->pos, "invalid date");
-		p += 10;
-		type = TOML_DATE_LOCAL;
-		/* A space separates a time only when a time follows. */
-		if (p < len && (s[p] == 'T' || s[p] == 't' ||
-		    (s[p] == ' ' && fixed_digits(s + p + 1, len - p - 1, 2) >= 0 &&
-		     len - p > 3 && s[p + 3] == ':'))) {
-			type = TOML_DATETIME_LOCAL;
-			p++;
-		} else {
-			goto done;
-		}
-	}
-	p = time_part(s, p, len);
-	if (p == 0)
-		return tscan_err(sc, sc->pos, "invalid time");
-	if (type == TOML_DATETIME_LOCAL && p < len) {
-		if (s[p] == 'Z' || s[p] == 'z') {
-			type = TOML_DATETIME;
-			p++;
-		} else if (s[p] == '+' || s[p] == '-') {
-			int oh = fixed_digits(s + p + 1, len - p - 1, 2), om;
-			if (oh < 0 || len - p < 6 || s[p + 3] != ':')
-				return tscan_err(sc, p, "invalid time offset");
-			om = fixed_digits(s + p + 4, len - p - 4, 2);
-			if (om < 0 || oh > 23 || om > 59)
-				return tscan_err(sc, p, "invalid time offset");
-			type = TOML_DATETIME;
-			p += 6;
-		}
-	}
-done:
-	o = toml_arena_alloc(sc->arena, p - sc->pos + 1);
-	if (!o)
-		return tscan_err(sc, sc->pos, "out of memory");
-	for (k = 0; k < p - sc->pos; k++) {
-		char c = s[sc->pos + k];
-		if (k == 10 && (c == 't' || c == ' '))
-			c = 'T';
-		else if (c == 'z')
-			c = 'Z';
-		o[k] = c;
-	}
-	o[k] = '\0';
-	out->type = type;
-	out->s = o;
-	out->len = k;
 	sc->pos = p;
 	return 0;
 }
@@ -686,14 +433,7 @@ int tscan_scalar(tscan *sc, tscalar *out)
 		sc->pos += out->b ? 4 : 5;
 		return 0;
 	}
-	/* NNNN- starts a date, NN: a time; anything else is a number. */
-	if (sc->len - p >= 5 && fixed_digits(sc->s + p, 4, 4) >= 0 &&
-	    sc->s[p + 4] == '-')
-		return datetime(sc, out);
-	if (sc->len - p >= 3 && fixed_digits(sc->s + p, 2, 2) >= 0 &&
-	    sc->s[p + 2] == ':')
-		return datetime(sc, out);
-	if (is_digit(c) || c == '+' || c == '-' || c == 'i' || c == 'n')
-		return number(sc, out);
+	if (tscan_is_digit(c) || c == '+' || c == '-' || c == 'i' || c == 'n')
+		return tscan_numeric(sc, out);
 	return tscan_err(sc, p, "expected a value");
 }

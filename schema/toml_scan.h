@@ -1,7 +1,7 @@
 /*
  * toml_scan.h — internal to the TOML reader: the cursor over the input and
  * the lexing of its leaves (keys, strings, numbers, booleans, datetimes).
- * Only schema/toml.c and schema/toml_scan.c include it.
+ * Only schema/toml*.c include it.
  *
  * Invariants:
  *   - `pos` never passes `len`; every read checks it first (the input is
@@ -78,5 +78,28 @@ int tscan_key(tscan *sc, tkey *out);
 /* One leaf value at the cursor: string of any kind, integer, float,
  * boolean or datetime. The caller checks what follows. */
 int tscan_scalar(tscan *sc, tscalar *out);
+/* From toml_num.c: an integer, float or datetime at the cursor. */
+int tscan_numeric(tscan *sc, tscalar *out);
+
+static inline int tscan_is_digit(char c) { return c >= '0' && c <= '9'; }
+
+/* Characters of bare keys; numbers are lexed as runs of these too. */
+static inline int tscan_is_bare(char c)
+{
+	return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
+	       tscan_is_digit(c) || c == '_' || c == '-';
+}
+
+/* Value of a hex digit, or -1. */
+static inline int tscan_hexval(char c)
+{
+	if (tscan_is_digit(c))
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
 
 #endif
