@@ -322,11 +322,13 @@ int lockfile_read(lockfile *out, const char *path, lock_error *err)
 		fd = open(path, O_RDONLY | O_CLOEXEC);
 		if (fd < 0)
 			return fail(err, 0, "%s", strerror(errno));
-		if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+		/* Pipes are fine (`scan <(...)`): read_all caps them. */
+		if (fstat(fd, &st) != 0 || S_ISDIR(st.st_mode)) {
 			close(fd);
-			return fail(err, 0, "not a regular file");
+			return fail(err, 0, "a directory, not a lockfile");
 		}
-		if ((uint64_t)st.st_size > LOCKFILE_SIZE_MAX) {
+		if (S_ISREG(st.st_mode) &&
+		    (uint64_t)st.st_size > LOCKFILE_SIZE_MAX) {
 			close(fd);
 			return fail(err, 0, "larger than %zu MiB",
 			            LOCKFILE_SIZE_MAX >> 20);

@@ -153,6 +153,13 @@ pyjson "scan --json: checksums carried" "$T/scan.json" \
 "$Q" $D scan - <"$LOCK" >"$T/o" 2>"$T/e"; rc=$?
 is "scan - reads stdin" "$rc" 1
 has "scan -: finds tokio" "$(cat "$T/o")" 'RUSTSEC-2023-0001'
+if mkfifo "$T/fifo" 2>/dev/null; then
+	cat "$LOCK" >"$T/fifo" &
+	q 1 "scan a pipe (as from <(...))" $D scan "$T/fifo"
+	wait
+else
+	skip "scan a pipe" "mkfifo failed"
+fi
 mkdir -p "$T/tree/a/b" "$T/tree/c"
 cp "$LOCK" "$T/tree/a/b/Cargo.lock"
 printf 'version = 4\n' >"$T/tree/c/Cargo.lock"
