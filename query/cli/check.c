@@ -66,6 +66,10 @@ int cmd_check(const cli_opts *o)
 		else
 			status = EXIT_ERROR;
 	}
+	if (n == 0) {           /* nothing valid to report on */
+		free(pkgs);
+		return EXIT_ERROR;
+	}
 	if (session_open(&s, o, 0) != EXIT_CLEAN) {
 		free(pkgs);
 		return EXIT_ERROR;
