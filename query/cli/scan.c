@@ -221,7 +221,9 @@ static void emit_ready(scan *sc)
 
 	while (sc->printed < sc->n && sc->items[sc->printed].done) {
 		item *it = &sc->items[sc->printed];
-		if (sc->progress_shown && it->err.len) {
+		if (sc->progress_shown) {
+			/* Off the terminal before anything else is written
+			 * there; wait_all redraws it. */
 			fputs("\r\033[K", stderr);
 			sc->progress_shown = 0;
 		}
