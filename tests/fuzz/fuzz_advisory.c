@@ -98,9 +98,9 @@ int fuzz_advisory(const uint8_t *data, size_t size)
 	const adv_record *r = advisory_record(a);
 	FUZZ_CHECK(r != NULL, "no record");
 	fuzz_rec_walk(r);
-	FUZZ_CHECK(strcmp(r->id, "RUSTSEC-2020-0001") == 0,
+	FUZZ_CHECK(r->id && strcmp(r->id, "RUSTSEC-2020-0001") == 0,
 	           "id \"%s\" does not match the file name", r->id);
-	FUZZ_CHECK(strcmp(r->package, "fuzz") == 0,
+	FUZZ_CHECK(r->package && strcmp(r->package, "fuzz") == 0,
 	           "package \"%s\" does not match the folder", r->package);
 	FUZZ_CHECK(r->title != NULL && r->date != NULL, "no title or date");
 	FUZZ_CHECK(r->info <= ADV_INFO_OTHER && r->severity <= ADV_SEV_CRITICAL

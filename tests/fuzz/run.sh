@@ -7,8 +7,10 @@
 # archive each target links against. A target's corpus is three folders:
 #   $BUILD/corpus/<target>/   grows from run to run (libFuzzer writes here)
 #   tests/fuzz/seeds/<target>/ small hand-written seeds (committed)
+#   tests/golden/fuzz/<target>/ past crash inputs (committed)
 #   $BUILD/data/<target>/     copied at run time from data/ and, when
 #                             present, ../shared/data (never committed)
+# and tests/fuzz/dict/<target>.dict, when present, is its token list.
 # Crashes, hangs and OOMs land in $BUILD/crashes/<target>/; the run prints
 # each one's path and exits 1. Minimised inputs belong in
 # tests/golden/fuzz/<target>/, which `make test` replays (test_fuzz).
@@ -186,11 +188,13 @@ run_target() {  # name
 	dirs="$corpus $BUILD/data/$name"
 	[ -d "tests/fuzz/seeds/$name" ] && dirs="$dirs tests/fuzz/seeds/$name"
 	[ -d "tests/golden/fuzz/$name" ] && dirs="$dirs tests/golden/fuzz/$name"
+	dict=""
+	[ -f "tests/fuzz/dict/$name.dict" ] && dict="-dict=tests/fuzz/dict/$name.dict"
 	guard=""
 	command -v timeout >/dev/null 2>&1 && guard="timeout -s KILL $((FUZZ_SECONDS + 120))"
 	# shellcheck disable=SC2086
 	$guard "$BUILD/bin/$name" -max_total_time="$FUZZ_SECONDS" -timeout=5 \
-	    -rss_limit_mb=2048 -print_final_stats=1 \
+	    -rss_limit_mb=2048 -print_final_stats=1 $dict \
 	    -artifact_prefix="$crashes/" $dirs >"$BUILD/logs/$name.log" 2>&1
 	echo $? > "$BUILD/logs/$name.rc"
 }
