@@ -94,6 +94,13 @@ else
 	skip "colour on a terminal" "script(1) not found"
 fi
 
+# CVSS: score and rating in text, the vector as written in JSON
+q 1 "smallvec@1.6.0 is affected" $D check smallvec@1.6.0
+has "CVSS: score and rating" "$(cat "$T/o")" '^Severity: +[0-9]\.[0-9] \((low|medium|high|critical)\)$'
+vec=$(sed -n 's/^cvss = "\(.*\)"$/\1/p' "$ROOT/data/crates/smallvec/RUSTSEC-2021-0003.md")
+q 1 "smallvec@1.6.0 --json" $D --json check smallvec@1.6.0
+has "CVSS: the vector from the advisory" "$(cat "$T/o")" "\"cvss\":\"$vec\""
+
 # --ignore, by id and by alias
 q 0 "--ignore the id" $D --ignore RUSTSEC-2023-0001 check tokio@1.18.3
 q 0 "--ignore a CVE alias" $D --ignore CVE-2023-22466 check tokio@1.18.3
