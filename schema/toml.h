@@ -14,8 +14,13 @@
  *   - Every value records the 1-based line and column where it starts, so
  *     callers can report `path:line: message`. Columns count bytes.
  *   - Multi-line strings hold LF where the document has CR-LF.
- *   - Nesting of arrays and inline tables is capped at TOML_DEPTH_MAX; the
- *     parser never recurses deeper, whatever the input.
+ *   - Nesting is capped at TOML_DEPTH_MAX: no value sits more than that
+ *     many tables/arrays below the root (whether made by headers, dotted
+ *     keys, arrays or inline tables), and a key has at most that many
+ *     parts. The parser never recurses deeper, whatever the input, so a
+ *     caller walking the tree recursively is bounded too.
+ *   - Keys are NUL-terminated like strings (and may hold NULs too; see
+ *     key_len). Datetime text: see toml_string().
  */
 #ifndef ADVDB_SCHEMA_TOML_H
 #define ADVDB_SCHEMA_TOML_H
