@@ -22,11 +22,13 @@
 #include <errno.h>
 #include <getopt.h>
 #include <git2.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "advisory.h"
 #include "dbpath.h"
@@ -44,6 +46,64 @@ enum exit_code {
 	EXIT_OK = 0,
 	EXIT_FAILED = 2,            /* bad usage, bad input, or I/O error */
 };
+
+/*
+ * Watchdog. libgit2 1.5 spins forever on a truncated loose object
+ * (libgit2 issue #7342, fixed upstream after 1.5), and a hostile
+ * repository must not hang us: while git objects are read, an alarm
+ * every third of the limit checks that `beat` moved, and after three
+ * quiet periods the program gives up (exit 2). The limit is 30 seconds,
+ * or $ADVDB_COMPILE_WATCHDOG (1..3600) for tests and slow disks. The index
+ * file is not yet touched then: the writer creates its temporary file
+ * only at commit, after the watchdog is off. These are the program's only
+ * globals; a signal handler can reach nothing else.
+ */
+#define WATCHDOG_IDLE 3
+static volatile sig_atomic_t beat, beat_seen, idle_periods;
+static unsigned watchdog_period = 10;
+
+static void watchdog(int sig)
+{
+	static const char msg[] = "\n" "advdb-compile: no progress reading the "
+	    "repository; a git object is probably corrupt (try `git fsck`); "
+	    "giving up\n";
+
+	(void)sig;
+	if (beat != beat_seen) {
+		beat_seen = beat;
+		idle_periods = 0;
+	} else if (++idle_periods >= WATCHDOG_IDLE) {
+		ssize_t w = write(STDERR_FILENO, msg, sizeof(msg) - 1);
+		(void)w;
+		_exit(2);               /* EXIT_FAILED */
+	}
+	alarm(watchdog_period);
+}
+
+static void watchdog_start(void)
+{
+	struct sigaction sa;
+	const char *env = getenv("ADVDB_COMPILE_WATCHDOG");
+
+	if (env && *env) {
+		char *end;
+		long v = strtol(env, &end, 10);
+		if (*end == '\0' && v >= 1 && v <= 3600)
+			watchdog_period = (unsigned)(v + WATCHDOG_IDLE - 1) /
+			                  WATCHDOG_IDLE;
+	}
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = watchdog;
+	sigemptyset(&sa.sa_mask);
+	sa.sa_flags = SA_RESTART;
+	if (sigaction(SIGALRM, &sa, NULL) == 0)
+		alarm(watchdog_period);
+}
+
+static void watchdog_stop(void)
+{
+	alarm(0);
+}
 
 typedef struct options {
 	const char *db;             /* -o; NULL: the default location */
@@ -146,6 +206,7 @@ static int compile_entry(run *r, const gitsrc_entry *e, int64_t modified)
 		problem(r, e->path, e->bad);
 		return 0;
 	}
+	beat++;
 	int lr = gitsrc_load(&text, &len, r->src, e, err, sizeof(err));
 	if (lr != 0) {
 		problem(r, e->path, err);
@@ -187,6 +248,7 @@ static int64_t *dates(run *r, const char *const *paths, size_t n,
 	if (!r->opt->history)
 		return NULL;
 	int64_t *t = calloc(n ? n : 1, sizeof(*t));
+	beat++;
 	if (!t) {
 		diag_add(&r->d, DIAG_ERROR, r->opt->repo, 0, "out of memory");
 		return NULL;
@@ -211,6 +273,7 @@ static void compile_all(run *r)
 		diag_add(&r->d, DIAG_ERROR, r->opt->repo, 0, "%s", err);
 		return;
 	}
+	beat++;
 	if (r->opt->history) {
 		if (!(paths = malloc((n ? n : 1) * sizeof(*paths)))) {
 			diag_add(&r->d, DIAG_ERROR, r->opt->repo, 0, "out of memory");
@@ -237,6 +300,7 @@ static int compile_changes(run *r, const char *prev)
 	size_t n = 0;
 
 	int rc = gitsrc_diff(&paths, &n, r->src, prev, err, sizeof(err));
+	beat++;
 	if (rc == GITSRC_ENOTFOUND)
 		return 1;
 	if (rc < 0) {
@@ -417,6 +481,7 @@ int main(int argc, char **argv)
 	 * trees (4 KB): without this, --history parses it twice a commit. */
 	(void)git_libgit2_opts(GIT_OPT_SET_CACHE_OBJECT_LIMIT, GIT_OBJECT_TREE,
 	                       (size_t)1 << 20);
+	watchdog_start();
 	if (gitsrc_open(&r.src, opt.repo, opt.ref, err, sizeof(err)) < 0) {
 		fprintf(stderr, PROG ": %s\n", err);
 		goto done;
@@ -453,6 +518,7 @@ int main(int argc, char **argv)
 	}
 	if (full)
 		compile_all(&r);
+	watchdog_stop();
 	if (opt.history && writer_set_history(r.w, 1) < 0)
 		diag_add(&r.d, DIAG_ERROR, db, 0, "cannot record --history");
 	print_diags(&r.d);

@@ -171,6 +171,25 @@ has "control characters in a path: shown escaped" "$(cat "$T/e")" \
 is "control characters in a path: none printed raw" \
     "$(tr -d '\n' <"$T/e" | LC_ALL=C tr -d '[:print:]' | wc -c | tr -d ' ')" 0
 
+# ---- corrupt git objects: an error or a give-up, never a crash or a hang ---
+# (mkrepo's objects are loose files, one per object.)
+loose() { _o=$(git -C "$1" rev-parse "$2") &&
+	echo "$1/.git/objects/$(echo "$_o" | cut -c1-2)/$(echo "$_o" | cut -c3-)"; }
+rm -rf "$T/cor"; cp -R "$T/data" "$T/cor"
+o=$(loose "$T/cor" "HEAD:$src"); chmod u+w "$o"; printf 'garbage' >"$o"
+cp "$T/d1.lmdb" "$T/cor.lmdb"
+"$C" -o "$T/cor.lmdb" "$T/cor" >/dev/null 2>"$T/e"; rc=$?
+is "garbage blob: exit 2" "$rc" 2
+has "garbage blob: named" "$(cat "$T/e")" "^$src: cannot read object"
+rm -rf "$T/cor"; cp -R "$T/data" "$T/cor"
+o=$(loose "$T/cor" "HEAD:$pkg"); chmod u+w "$o"
+head -c 20 "$o" >"$o.cut"; mv "$o.cut" "$o"
+# libgit2 1.5 loops on a truncated loose object: the watchdog ends it.
+ADVDB_COMPILE_WATCHDOG=2 "$C" -o "$T/cor.lmdb" "$T/cor" >/dev/null 2>"$T/e"
+is "truncated folder object: exit 2" "$?" 2
+has "truncated folder object: says why" "$(cat "$T/e")" 'probably corrupt'
+ok "corrupt objects: old index byte-identical" cmp "$T/d1.lmdb" "$T/cor.lmdb"
+
 # ---- the same id in two files ----------------------------------------------
 bad dup
 id=$(sed -n 's/^id = "\(.*\)"/\1/p' "$T/dup/$src" | head -n 1)
