@@ -18,6 +18,8 @@
  * open-time message names the file.
  */
 #include <errno.h>
+#include <fcntl.h>
+#include <unistd.h>
 #include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -318,6 +320,16 @@ static int check_file(const char *path, char *errbuf, size_t errcap)
 	if (sb.st_size == 0)
 		return open_fail(errbuf, errcap, ADVDB_ENOTDB,
 		                 "%s: empty file, not an advdb index", path);
+
+	char msg[ADVDB_MSG_MAX];
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return open_fail(errbuf, errcap, errno == EACCES ? ADVDB_ERROR :
+		                 ADVDB_ENOTFOUND, "%s: %s", path, strerror(errno));
+	int rc = lmdb_check_header(fd, path, msg);
+	close(fd);
+	if (rc != 0)
+		return open_fail(errbuf, errcap, rc, "%s", msg);
 	return ADVDB_OK;
 }
 

@@ -102,6 +102,9 @@ int meta_u64(uint64_t *out, MDB_txn *txn, const struct advdb *db,
 
 /* ---- lmdbcheck.c ---- */
 
+/* Before mdb_env_open: the meta pages name a sane page size (liblmdb
+ * divides by it). 0 or ADVDB_ECORRUPT with msg (ADVDB_MSG_MAX bytes). */
+int lmdb_check_header(int fd, const char *path, char *msg);
 /* Walk every page a reader can reach (see lmdbcheck.c). The file must
  * already be known to hold pages [0, last_pgno]. Returns 0, or
  * ADVDB_ECORRUPT / ADVDB_ENOTDB / ... with a message naming the file in

@@ -35,6 +35,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <unistd.h>
 #include "db_internal.h"
 #include "layout.h"
 
@@ -256,6 +257,42 @@ static int tree_walk(walk *w, const tree *t, int is_main, tree *subs,
 	return page_walk(w, t->root, 0, t->depth, is_main, subs, names, nnames);
 }
 
+/*
+ * Before mdb_env_open: liblmdb takes the page size from the meta pages
+ * and divides by it, so a meta page that is LMDB's (magic, version, meta
+ * flag) but names a page size of 0 or a stray value kills the process
+ * with SIGFPE inside mdb_env_open. Check both meta pages as liblmdb will
+ * read them; anything that is not LMDB's at all is left to liblmdb, which
+ * reports it as MDB_INVALID.
+ */
+#define P_META 0x08
+#define METAHDR (PAGEHDRSZ + 152u)      /* page header + MDB_meta */
+
+int lmdb_check_header(int fd, const char *path, char *msg)
+{
+	uint8_t buf[METAHDR];
+	uint64_t off = 0;
+
+	msg[0] = '\0';
+	for (int i = 0; i < 2; i++) {
+		ssize_t n = pread(fd, buf, sizeof buf, (off_t)off);
+		if (n != (ssize_t)sizeof buf)
+			return 0;           /* short: liblmdb says MDB_INVALID */
+		if (!(rd16(buf + 10) & P_META) ||
+		    rd32(buf + PAGEHDRSZ) != MDB_MAGIC_ ||
+		    rd32(buf + PAGEHDRSZ + 4) != 1)
+			return 0;
+		uint32_t ps = rd32(buf + PAGEHDRSZ + 24);
+		if (ps < 512 || ps > 65536 || (ps & (ps - 1)) != 0) {
+			snprintf(msg, ADVDB_MSG_MAX, "%s: damaged index: meta page "
+			         "%d names page size %u", path, i, ps);
+			return ADVDB_ECORRUPT;
+		}
+		off = ps;
+	}
+	return 0;
+}
+
 int lmdb_check(struct advdb *db, uint64_t last_pgno, unsigned psize,
                char *msg)
 {
@@ -346,6 +383,13 @@ done:
 }
 
 #else /* not a 64-bit host: the length check in db.c is all we do */
+
+int lmdb_check_header(int fd, const char *path, char *msg)
+{
+	(void)fd; (void)path;
+	msg[0] = '\0';
+	return 0;
+}
 
 int lmdb_check(struct advdb *db, uint64_t last_pgno, unsigned psize,
                char *msg)
