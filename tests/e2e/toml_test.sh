@@ -9,6 +9,8 @@
 # toml-test's runner does: floats numerically (any NaN equals any NaN),
 # datetimes as instants after turning ' ', 't', 'z' into 'T', 'Z', other
 # leaves as strings, types and keys exactly. One TAP line per case.
+# Then every ../shared/data/lockfiles/*.lock must decode to what Python's
+# tomllib makes of it (one TAP line per file; skipped without tomllib).
 . "$(dirname "$0")/lib.sh"
 
 DEC="$BUILD/tools/toml_decode"
@@ -170,3 +172,77 @@ done <"$T/valid.res"
 is "every valid case compared" "$vtotal" "$i"
 
 echo "# toml-test 1.0: valid $vpass/$vtotal, invalid $ipass/$itotal"
+
+# Real documents: every shared Cargo.lock must decode to what Python's own
+# TOML 1.0 reader (tomllib, Python 3.11+) makes of it.
+if ! python3 -c 'import tomllib' 2>/dev/null; then
+	skip "Cargo.lock files agree with tomllib" "python3 has no tomllib (needs 3.11+)"
+	exit 0
+fi
+cat >"$T/lock.py" <<'EOF2'
+import datetime, json, math, subprocess, sys, tomllib
+
+def typed(v):
+    if isinstance(v, dict): return {k: typed(x) for k, x in v.items()}
+    if isinstance(v, list): return [typed(x) for x in v]
+    if isinstance(v, bool): return ('bool', v)
+    if isinstance(v, int): return ('integer', v)
+    if isinstance(v, float): return ('float', 'nan' if math.isnan(v) else v)
+    if isinstance(v, datetime.datetime):
+        return ('datetime' if v.tzinfo else 'datetime-local', v.isoformat())
+    if isinstance(v, (datetime.date, datetime.time)):
+        return ('date-local' if isinstance(v, datetime.date) else 'time-local', v.isoformat())
+    return ('string', v)
+
+def ours(x):
+    if isinstance(x, list): return [ours(v) for v in x]
+    if set(x) == {'type', 'value'} and isinstance(x['value'], str):
+        t, v = x['type'], x['value']
+        if t == 'bool': return (t, v == 'true')
+        if t == 'integer': return (t, int(v))
+        if t == 'float':
+            f = float(v)
+            return (t, 'nan' if math.isnan(f) else f)
+        if t.startswith('date') or t.startswith('time'):
+            # Our datetime text is TOML: let tomllib read it the same way.
+            return typed(tomllib.loads('x = ' + v)['x'])
+        return (t, v)
+    return {k: ours(v) for k, v in x.items()}
+
+dec = sys.argv[1]
+for path in sys.argv[2:]:
+    data = open(path, 'rb').read()
+    try:
+        want = typed(tomllib.loads(data.decode('utf-8')))
+    except (UnicodeDecodeError, tomllib.TOMLDecodeError) as e:
+        want = 'rejected'
+    r = subprocess.run([dec, path], capture_output=True)
+    got = ours(json.loads(r.stdout)) if r.returncode == 0 else 'rejected'
+    why = '' if got == want else (
+        'status %d: %s' % (r.returncode, r.stderr.decode(errors='replace').strip()[:160])
+        if got == 'rejected' else 'differs from tomllib')
+    print('%s\t%s' % (path.rsplit('/', 1)[-1], why))
+EOF2
+nlock=0
+for f in "$SHARED"/lockfiles/*.lock; do
+	[ -f "$f" ] && nlock=$((nlock + 1))
+done
+if [ "$nlock" -eq 0 ]; then
+	skip "Cargo.lock files agree with tomllib" "no $SHARED/lockfiles/*.lock"
+	exit 0
+fi
+python3 "$T/lock.py" "$DEC" "$SHARED"/lockfiles/*.lock >"$T/lock.res" 2>"$T/lock.err" ||
+	{ _tap "not ok" "compare Cargo.lock files"; sed 's/^/#   /' "$T/lock.err"; }
+lpass=0 ltotal=0
+while IFS="	" read -r f why; do
+	ltotal=$((ltotal + 1))
+	if [ -z "$why" ]; then
+		lpass=$((lpass + 1))
+		_tap ok "decodes lockfiles/$f as tomllib does"
+	else
+		_tap "not ok" "decodes lockfiles/$f as tomllib does"
+		echo "#   $why"
+	fi
+done <"$T/lock.res"
+is "every Cargo.lock compared" "$ltotal" "$nlock"
+echo "# Cargo.lock files agreeing with tomllib: $lpass/$ltotal"
