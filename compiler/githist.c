@@ -1,0 +1,370 @@
+/*
+ * githist.c — what changed between commits of an advisory-db repository,
+ * and when each advisory last changed (gitsrc.h: gitsrc_diff,
+ * gitsrc_history).
+ *
+ * Owns no state: both functions read the gitsrc's repository and commit
+ * and return fresh arrays. Only tree objects are read, and only those
+ * whose ids differ, so an update or a history walk visits little more
+ * than what actually changed.
+ *
+ * Invariants: every path handed out is a slot path of the same shape
+ * gitsrc_list gives (crates|rust/<folder>/<name>.md); libgit2 objects are
+ * freed on every path out.
+ */
+#include "gitsrc_int.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ---- changed slots between two commits ---- */
+
+typedef struct pathset {
+	char **v;
+	size_t n, cap;
+} pathset;
+
+static int pathset_add(pathset *s, const char *path)
+{
+	if (s->n >= GITSRC_ENTRIES_MAX * 2)
+		return -1;
+	if (s->n == s->cap) {
+		size_t cap = s->cap ? s->cap * 2 : 64;
+		char **v = realloc(s->v, cap * sizeof(*v));
+		if (!v)
+			return -1;
+		s->v = v;
+		s->cap = cap;
+	}
+	if (!(s->v[s->n] = strdup(path)))
+		return -1;
+	s->n++;
+	return 0;
+}
+
+/*
+ * A changed file below a collection folder ("pkg/file.md", "x.md",
+ * "pkg/dir.md/deeper") belongs to the slot made of its first two
+ * components (or its only one); slots are only ever named "*.md".
+ */
+static int add_changed(pathset *s, const char *coll, const char *rel)
+{
+	char path[GITSRC_PATH_MAX + 1];
+	const char *slash = strchr(rel, '/');
+	size_t keep = strlen(rel);
+
+	if (slash) {
+		const char *second = strchr(slash + 1, '/');
+		if (second)
+			keep = (size_t)(second - rel);
+	}
+	if (keep < 3 || memcmp(rel + keep - 3, ".md", 3) != 0)
+		return 0;
+	int n = snprintf(path, sizeof(path), "%s/%.*s", coll, (int)keep, rel);
+	if (n < 0 || (size_t)n > GITSRC_PATH_MAX)
+		return 0;           /* cannot be a slot (see add_entry) */
+	return pathset_add(s, path);
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+void gitsrc_paths_free(char **paths, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(paths[i]);
+	free(paths);
+}
+
+int gitsrc_diff(char ***paths, size_t *n, gitsrc *g, const char *old_hex,
+                char *err, size_t errcap)
+{
+	git_oid oid;
+	git_commit *old = NULL;
+	git_tree *old_root = NULL;
+	pathset s = { 0 };
+	int rc = -1;
+
+	*paths = NULL;
+	*n = 0;
+	if (!old_hex || strlen(old_hex) != GIT_OID_HEXSZ ||
+	    git_oid_fromstr(&oid, old_hex) < 0) {
+		gitsrc_seterr(err, errcap,
+		              "previous commit id '%s' is not 40 hex digits",
+		              old_hex ? old_hex : "");
+		return -1;
+	}
+	int lr = git_commit_lookup(&old, g->repo, &oid);
+	if (lr == GIT_ENOTFOUND)
+		return GITSRC_ENOTFOUND;
+	if (lr < 0) {
+		gitsrc_seterr(err, errcap, "previous commit %s: %s", old_hex,
+		              gitsrc_gitmsg());
+		return -1;
+	}
+	if (git_commit_tree(&old_root, old) < 0) {
+		gitsrc_seterr(err, errcap,
+		              "previous commit %s: cannot read its tree: %s",
+		              old_hex, gitsrc_gitmsg());
+		goto done;
+	}
+	for (size_t c = 0; c < GITSRC_NCOLL; c++) {
+		const char *coll = gitsrc_collections[c];
+		git_tree *a = NULL, *b = NULL;
+		git_diff *diff = NULL;
+		git_diff_options opts;
+		int bad = 0;
+
+		if (git_diff_options_init(&opts, GIT_DIFF_OPTIONS_VERSION) < 0) {
+			gitsrc_seterr(err, errcap, "cannot set up a diff: %s",
+			              gitsrc_gitmsg());
+			goto done;
+		}
+		/* Trees only: the diff compares ids and never reads a blob. */
+		opts.flags = GIT_DIFF_SKIP_BINARY_CHECK;
+		if (gitsrc_subtree(&a, g->repo, old_root, coll) < 0 ||
+		    gitsrc_subtree(&b, g->repo, g->tree, coll) < 0 ||
+		    git_diff_tree_to_tree(&diff, g->repo, a, b, &opts) < 0) {
+			gitsrc_seterr(err, errcap, "%s: cannot compare with %s: %s",
+			              coll, old_hex, gitsrc_gitmsg());
+			bad = 1;
+		}
+		size_t nd = bad ? 0 : git_diff_num_deltas(diff);
+		for (size_t i = 0; i < nd && !bad; i++) {
+			const git_diff_delta *d = git_diff_get_delta(diff, i);
+			if (!d)
+				continue;
+			const char *o = d->old_file.path, *nw = d->new_file.path;
+			if ((o && add_changed(&s, coll, o) < 0) ||
+			    (nw && add_changed(&s, coll, nw) < 0)) {
+				gitsrc_seterr(err, errcap,
+				              "out of memory (or too many changes)");
+				bad = 1;
+			}
+		}
+		git_diff_free(diff);
+		git_tree_free(a);
+		git_tree_free(b);
+		if (bad)
+			goto done;
+	}
+	if (s.n > 1)
+		qsort(s.v, s.n, sizeof(*s.v), cmp_str);
+	size_t u = 0;
+	for (size_t i = 0; i < s.n; i++) {
+		if (u && strcmp(s.v[u - 1], s.v[i]) == 0)
+			free(s.v[i]);
+		else
+			s.v[u++] = s.v[i];
+	}
+	s.n = u;
+	*paths = s.v;
+	*n = s.n;
+	s.v = NULL;
+	s.n = 0;
+	rc = 0;
+done:
+	gitsrc_paths_free(s.v, s.n);
+	git_tree_free(old_root);
+	git_commit_free(old);
+	return rc;
+}
+
+/* ---- when each slot last changed ---- */
+
+typedef struct history {
+	const char *const *paths;
+	size_t n, left;
+	int64_t *times;
+} history;
+
+static int cmp_key_str(const void *key, const void *elem)
+{
+	return strcmp((const char *)key, *(const char *const *)elem);
+}
+
+static void history_mark(history *h, const char *coll, const char *pkg,
+                         const char *file, int64_t when)
+{
+	char path[GITSRC_PATH_MAX + 1];
+	int n = snprintf(path, sizeof(path), "%s/%s/%s", coll, pkg, file);
+
+	if (n < 0 || (size_t)n > GITSRC_PATH_MAX)
+		return;
+	const char *const *hit = bsearch(path, h->paths, h->n,
+	                                 sizeof(*h->paths), cmp_key_str);
+	if (!hit)
+		return;
+	size_t i = (size_t)(hit - h->paths);
+	if (h->times[i] == 0 && h->left)
+		h->left--;
+	if (when > h->times[i])
+		h->times[i] = when;
+}
+
+static int same_entry(const git_tree_entry *a, const git_tree_entry *b)
+{
+	return a && b &&
+	       git_tree_entry_filemode(a) == git_tree_entry_filemode(b) &&
+	       git_oid_equal(git_tree_entry_id(a), git_tree_entry_id(b));
+}
+
+/*
+ * The entry of tree a (na entries) named like e, or NULL. Both trees are
+ * in git's order and callers ask in that order, so *pos only moves
+ * forward: one merge pass per folder instead of a search per entry.
+ */
+static const git_tree_entry *same_name(const git_tree *a, size_t na,
+                                       size_t *pos, const git_tree_entry *e)
+{
+	while (*pos < na) {
+		const git_tree_entry *x = git_tree_entry_byindex(a, *pos);
+		int c = x ? git_tree_entry_cmp(x, e) : -1;
+		if (c > 0)
+			return NULL;
+		(*pos)++;
+		if (c == 0)
+			return x;
+	}
+	return NULL;
+}
+
+/*
+ * Mark the advisory files of collection coll that root b has and root a
+ * (NULL: none, a root commit) lacks or holds with other content. Only
+ * folders whose ids differ are opened, so an unchanged collection costs
+ * one comparison.
+ */
+static int history_step(history *h, git_repository *repo, git_tree *a,
+                        git_tree *b, const char *coll, int64_t when)
+{
+	git_tree *ta = NULL, *tb = NULL;
+	int rc = -1;
+
+	/* Most commits leave the collection alone: compare ids first, and
+	 * parse its (large) folder only when they differ. */
+	const git_tree_entry *ra = a ? git_tree_entry_byname(a, coll) : NULL;
+	const git_tree_entry *rb = git_tree_entry_byname(b, coll);
+	if (!rb || same_entry(ra, rb))
+		return 0;
+	if (gitsrc_subtree(&tb, repo, b, coll) < 0 ||
+	    (a && gitsrc_subtree(&ta, repo, a, coll) < 0))
+		goto done;
+	rc = 0;
+	if (!tb)
+		goto done;
+	size_t n = git_tree_entrycount(tb);
+	size_t na = ta ? git_tree_entrycount(ta) : 0, j = 0;
+	for (size_t i = 0; i < n && rc == 0; i++) {
+		const git_tree_entry *eb = git_tree_entry_byindex(tb, i);
+		if (!eb || git_tree_entry_filemode(eb) != GIT_FILEMODE_TREE)
+			continue;
+		const git_tree_entry *ea = same_name(ta, na, &j, eb);
+		if (same_entry(ea, eb))
+			continue;
+		const char *pkg = git_tree_entry_name(eb);
+		git_tree *pa = NULL, *pb = NULL;
+		if (git_tree_lookup(&pb, repo, git_tree_entry_id(eb)) < 0 ||
+		    (ea && git_tree_entry_filemode(ea) == GIT_FILEMODE_TREE &&
+		     git_tree_lookup(&pa, repo, git_tree_entry_id(ea)) < 0)) {
+			rc = -1;
+		} else {
+			size_t m = git_tree_entrycount(pb);
+			size_t ma = pa ? git_tree_entrycount(pa) : 0, k = 0;
+			for (size_t f = 0; f < m; f++) {
+				const git_tree_entry *fb =
+				    git_tree_entry_byindex(pb, f);
+				if (!fb)
+					continue;
+				const git_tree_entry *fa =
+				    same_name(pa, ma, &k, fb);
+				if (!same_entry(fa, fb) &&
+				    gitsrc_ends_md(git_tree_entry_name(fb)))
+					history_mark(h, coll, pkg,
+					             git_tree_entry_name(fb),
+					             when);
+			}
+		}
+		git_tree_free(pa);
+		git_tree_free(pb);
+	}
+done:
+	git_tree_free(ta);
+	git_tree_free(tb);
+	return rc;
+}
+
+int gitsrc_history(int64_t *times, gitsrc *g, const char *const *paths,
+                   size_t n, const char *since_hex, char *err,
+                   size_t errcap)
+{
+	git_revwalk *walk = NULL;
+	git_oid oid;
+	history h = { .paths = paths, .n = n, .left = n, .times = times };
+	int rc = -1;
+
+	for (size_t i = 0; i < n; i++)
+		times[i] = 0;
+	if (!n)
+		return 0;
+	if (git_revwalk_new(&walk, g->repo) < 0 ||
+	    git_revwalk_sorting(walk, GIT_SORT_TIME) < 0 ||
+	    git_revwalk_push(walk, git_commit_id(g->commit)) < 0) {
+		gitsrc_seterr(err, errcap, "cannot walk the history: %s",
+		              gitsrc_gitmsg());
+		goto done;
+	}
+	if (since_hex && strlen(since_hex) == GIT_OID_HEXSZ &&
+	    git_oid_fromstr(&oid, since_hex) == 0) {
+		git_commit *since = NULL;
+		/* An unknown commit hides nothing: walk everything. */
+		if (git_commit_lookup(&since, g->repo, &oid) == 0 &&
+		    git_revwalk_hide(walk, &oid) < 0) {
+			git_commit_free(since);
+			gitsrc_seterr(err, errcap,
+			              "cannot walk the history: %s",
+			              gitsrc_gitmsg());
+			goto done;
+		}
+		git_commit_free(since);
+	}
+	int wr;
+	while (h.left && (wr = git_revwalk_next(&oid, walk)) == 0) {
+		git_commit *c = NULL, *p = NULL;
+		git_tree *tc = NULL, *tp = NULL;
+		int bad = 0;
+
+		if (git_commit_lookup(&c, g->repo, &oid) < 0)
+			bad = 1;
+		else if (git_commit_parentcount(c) <= 1) { /* merges: skipped */
+			/* A parent missing (shallow clone) counts as none. */
+			if (git_commit_parentcount(c) == 1 &&
+			    git_commit_parent(&p, c, 0) == 0 &&
+			    git_commit_tree(&tp, p) < 0)
+				bad = 1;
+			if (!bad && git_commit_tree(&tc, c) < 0)
+				bad = 1;
+			for (size_t i = 0; i < GITSRC_NCOLL && !bad; i++)
+				bad = history_step(
+				          &h, g->repo, tp, tc,
+				          gitsrc_collections[i],
+				          (int64_t)git_commit_time(c)) < 0;
+		}
+		git_tree_free(tp);
+		git_tree_free(tc);
+		git_commit_free(p);
+		git_commit_free(c);
+		if (bad) {
+			gitsrc_seterr(err, errcap, "history at %s: %s",
+			              git_oid_tostr_s(&oid), gitsrc_gitmsg());
+			goto done;
+		}
+	}
+	rc = 0;
+done:
+	git_revwalk_free(walk);
+	return rc;
+}
