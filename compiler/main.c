@@ -1,19 +1,15 @@
 /*
- * main.c — advdb-compile: the command line around gitsrc -> advisory ->
- * writer.
+ * main.c — advdb-compile: the command line around one compile run
+ * (compile.h: gitsrc -> advisory -> writer).
  *
- * Owns: option parsing, the order of the work (full compile or update),
- * the policy on bad input (fail, or skip with --keep-going), and every
- * line the program prints. The library modules below never print.
+ * Owns: option parsing, the choice between a full compile and an update,
+ * the watchdog, and every line the program prints. The modules below
+ * never print.
  *
  * Invariants:
  *   - The target DB is replaced only when the run found no error (or
  *     --keep-going turned them into warnings); otherwise the writer is
  *     closed without commit and the old file stays byte for byte.
- *   - Advisories are handed to the writer in path order, so which of two
- *     files with the same id wins (the first) never depends on git.
- *   - An update removes every changed path before adding any, so a file
- *     that moved is not taken for a duplicate of its old self.
  *   - With --history every record added carries the time of the last
  *     commit that changed its file; an update dates only what it re-adds
  *     (walking just the commits since the previous one), which is why
@@ -30,7 +26,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "advisory.h"
+#include "compile.h"
 #include "dbpath.h"
 #include "diag.h"
 #include "gitsrc.h"
@@ -112,14 +108,6 @@ typedef struct options {
 	int update, keep_going, quiet, history;
 } options;
 
-typedef struct run {
-	const options *opt;
-	gitsrc *src;
-	writer *w;
-	diag_list d;
-	size_t parsed;              /* files handed to advisory_parse */
-} run;
-
 #define SYNOPSIS \
 	"usage: " PROG " [-o DB] [--ref REF] [--update] [--keep-going] " \
 	"[--history] [--quiet] REPO\n"
@@ -164,166 +152,6 @@ static double now_ms(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
-}
-
-/* A problem with one file: an error, or a warning under --keep-going. */
-static void problem(run *r, const char *path, const char *msg)
-{
-	size_t pl = strlen(path);
-
-	/* Messages from the writer and gitsrc may already name the file. */
-	if (strncmp(msg, path, pl) == 0 && msg[pl] == ':' && msg[pl + 1] == ' ')
-		msg += pl + 2;
-	diag_add(&r->d, r->opt->keep_going ? DIAG_WARNING : DIAG_ERROR, path,
-	         0, "%s", msg);
-}
-
-/*
- * Under --keep-going the parser's errors for this file become warnings:
- * every entry added since (n0, e0) belongs to it, including the ones the
- * list could not keep, which are only counted.
- */
-static void demote_errors(run *r, size_t n0, size_t e0)
-{
-	size_t moved = r->d.errors - e0;
-
-	for (size_t i = n0; i < r->d.n; i++)
-		r->d.v[i].level = DIAG_WARNING;
-	r->d.errors = e0;
-	r->d.warnings += moved;
-}
-
-/* Parse one slot and add it to the index, dated `modified` (0:
- * unknown); problems go to r->d. */
-static int compile_entry(run *r, const gitsrc_entry *e, int64_t modified)
-{
-	char err[ERR_MAX];
-	char *text = NULL;
-	size_t len = 0;
-	advisory *a = NULL;
-
-	if (e->bad) {
-		problem(r, e->path, e->bad);
-		return 0;
-	}
-	beat++;
-	int lr = gitsrc_load(&text, &len, r->src, e, err, sizeof(err));
-	if (lr != 0) {
-		problem(r, e->path, err);
-		return 0;
-	}
-	size_t n0 = r->d.n, e0 = r->d.errors;
-	int pr = advisory_parse(&a, SOURCE, e->path, text, len, &r->d);
-	r->parsed++;
-	if (pr < 0 && r->d.errors == e0)   /* defensive: never fail silently */
-		diag_add(&r->d, DIAG_ERROR, e->path, 0, "invalid advisory");
-	if (pr < 0) {
-		if (r->opt->keep_going) {
-			size_t nerr = r->d.errors - e0;
-			demote_errors(r, n0, e0);
-			diag_add(&r->d, DIAG_WARNING, e->path, 0,
-			         "skipped (%zu error%s)", nerr, nerr == 1 ? "" : "s");
-		}
-	} else {
-		adv_record rec = *advisory_record(a);   /* shallow: a owns it */
-		rec.modified = modified;
-		if (writer_add(r->w, &rec, SOURCE, e->path, e->blob, err,
-		               sizeof(err)) < 0)
-			problem(r, e->path, err);
-	}
-	advisory_free(a);
-	free(text);
-	return 0;
-}
-
-/*
- * --history: when each of the n paths last changed (see gitsrc_history),
- * into a new array; NULL without --history or after an error (in r->d).
- */
-static int64_t *dates(run *r, const char *const *paths, size_t n,
-                      const char *since)
-{
-	char err[ERR_MAX];
-
-	if (!r->opt->history)
-		return NULL;
-	int64_t *t = calloc(n ? n : 1, sizeof(*t));
-	beat++;
-	if (!t) {
-		diag_add(&r->d, DIAG_ERROR, r->opt->repo, 0, "out of memory");
-		return NULL;
-	}
-	if (gitsrc_history(t, r->src, paths, n, since, err, sizeof(err)) < 0) {
-		diag_add(&r->d, DIAG_ERROR, r->opt->repo, 0, "%s", err);
-		free(t);
-		return NULL;
-	}
-	return t;
-}
-
-static void compile_all(run *r)
-{
-	char err[ERR_MAX];
-	size_t n;
-	const gitsrc_entry *v;
-	const char **paths = NULL;
-	int64_t *t = NULL;
-
-	if (gitsrc_list(&v, &n, r->src, err, sizeof(err)) < 0) {
-		diag_add(&r->d, DIAG_ERROR, r->opt->repo, 0, "%s", err);
-		return;
-	}
-	beat++;
-	if (r->opt->history) {
-		if (!(paths = malloc((n ? n : 1) * sizeof(*paths)))) {
-			diag_add(&r->d, DIAG_ERROR, r->opt->repo, 0, "out of memory");
-			return;
-		}
-		for (size_t i = 0; i < n; i++)
-			paths[i] = v[i].path;
-		t = dates(r, paths, n, NULL);
-		free(paths);
-		if (!t)
-			return;
-	}
-	for (size_t i = 0; i < n; i++)
-		compile_entry(r, &v[i], t ? t[i] : 0);
-	free(t);
-}
-
-/* Only the slots that differ from the previous commit. 1: cannot tell
- * (previous commit not in this repository). */
-static int compile_changes(run *r, const char *prev)
-{
-	char err[ERR_MAX];
-	char **paths = NULL;
-	size_t n = 0;
-
-	int rc = gitsrc_diff(&paths, &n, r->src, prev, err, sizeof(err));
-	beat++;
-	if (rc == GITSRC_ENOTFOUND)
-		return 1;
-	if (rc < 0) {
-		diag_add(&r->d, DIAG_ERROR, r->opt->repo, 0, "%s", err);
-		return 0;
-	}
-	for (size_t i = 0; i < n; i++)
-		if (writer_remove(r->w, SOURCE, paths[i]) < 0)
-			diag_add(&r->d, DIAG_ERROR, paths[i], 0,
-			         "cannot remove the previous record");
-	/* Only commits since prev can have touched what changed since. */
-	int64_t *t = dates(r, (const char *const *)paths, n, prev);
-	for (size_t i = 0; i < n && (t || !r->opt->history); i++) {
-		gitsrc_entry e;
-		int lr = gitsrc_lookup(&e, r->src, paths[i], err, sizeof(err));
-		if (lr > 0)
-			compile_entry(r, &e, t ? t[i] : 0);
-		else if (lr < 0)
-			diag_add(&r->d, DIAG_ERROR, paths[i], 0, "%s", err);
-	}
-	free(t);
-	gitsrc_paths_free(paths, n);
-	return 0;
 }
 
 /* -o must name a file in an existing folder; the default location is
@@ -450,7 +278,9 @@ static int parse_args(options *o, int argc, char **argv)
 int main(int argc, char **argv)
 {
 	options opt;
-	run r = { .opt = &opt };
+	gitsrc *src = NULL;
+	writer *w = NULL;
+	diag_list d;
 	char db[4096], err[ERR_MAX], prev[41];
 	writer_stats st;
 	int code = EXIT_FAILED;
@@ -459,6 +289,9 @@ int main(int argc, char **argv)
 	int pa = parse_args(&opt, argc, argv);
 	if (pa != 0)
 		return pa > 0 ? EXIT_OK : EXIT_FAILED;
+	compile_opts co = { .source = SOURCE, .label = opt.repo,
+	                    .keep_going = opt.keep_going,
+	                    .history = opt.history, .beat = &beat };
 	if (opt.db) {
 		if (snprintf(db, sizeof(db), "%s", opt.db) >= (int)sizeof(db)) {
 			fprintf(stderr, PROG ": index path too long\n");
@@ -472,7 +305,7 @@ int main(int argc, char **argv)
 	if (check_target(db, !opt.db) < 0)
 		return EXIT_FAILED;
 
-	diag_init(&r.d);
+	diag_init(&d);
 	if (git_libgit2_init() < 0) {
 		fprintf(stderr, PROG ": cannot start libgit2\n");
 		return EXIT_FAILED;
@@ -482,23 +315,23 @@ int main(int argc, char **argv)
 	(void)git_libgit2_opts(GIT_OPT_SET_CACHE_OBJECT_LIMIT, GIT_OBJECT_TREE,
 	                       (size_t)1 << 20);
 	watchdog_start();
-	if (gitsrc_open(&r.src, opt.repo, opt.ref, err, sizeof(err)) < 0) {
+	if (gitsrc_open(&src, opt.repo, opt.ref, err, sizeof(err)) < 0) {
 		fprintf(stderr, PROG ": %s\n", err);
 		goto done;
 	}
-	if (writer_open(&r.w, db, err, sizeof(err)) < 0) {
+	if (writer_open(&w, db, err, sizeof(err)) < 0) {
 		fail_db(db, err);
 		goto done;
 	}
 	int full = 1;
 	if (opt.update) {
-		int lp = writer_load_previous(r.w, SOURCE, prev, err, sizeof(err));
+		int lp = writer_load_previous(w, SOURCE, prev, err, sizeof(err));
 		if (lp < 0) {
 			fail_db(db, err);
 			goto done;
 		}
 		if (lp == 0) {
-			full = compile_changes(&r, prev);
+			full = compile_changes(&co, src, w, prev, &d);
 			if (full) {
 				/* The old commit is unknown here (another clone, or
 				 * history rewritten), so deleted files cannot be told
@@ -507,9 +340,9 @@ int main(int argc, char **argv)
 					fprintf(stderr, PROG ": %s: previous commit %.12s not "
 					        "in this repository; compiling everything\n",
 					        opt.repo, prev);
-				writer_close(r.w);
-				r.w = NULL;
-				if (writer_open(&r.w, db, err, sizeof(err)) < 0) {
+				writer_close(w);
+				w = NULL;
+				if (writer_open(&w, db, err, sizeof(err)) < 0) {
 					fail_db(db, err);
 					goto done;
 				}
@@ -517,24 +350,24 @@ int main(int argc, char **argv)
 		}
 	}
 	if (full)
-		compile_all(&r);
+		compile_full(&co, src, w, &d);
 	watchdog_stop();
-	if (opt.history && writer_set_history(r.w, 1) < 0)
-		diag_add(&r.d, DIAG_ERROR, db, 0, "cannot record --history");
-	print_diags(&r.d);
-	if (r.d.errors) {
+	if (opt.history && writer_set_history(w, 1) < 0)
+		diag_add(&d, DIAG_ERROR, db, 0, "cannot record --history");
+	print_diags(&d);
+	if (d.errors) {
 		fprintf(stderr, PROG ": %zu error%s, %zu warning%s, %.0f ms; %s "
-		        "left unchanged\n", r.d.errors, r.d.errors == 1 ? "" : "s",
-		        r.d.warnings, r.d.warnings == 1 ? "" : "s", now_ms() - t0,
+		        "left unchanged\n", d.errors, d.errors == 1 ? "" : "s",
+		        d.warnings, d.warnings == 1 ? "" : "s", now_ms() - t0,
 		        db);
 		goto done;
 	}
-	if (writer_set_source(r.w, SOURCE, gitsrc_commit(r.src),
-	                      gitsrc_commit_time(r.src)) < 0) {
+	if (writer_set_source(w, SOURCE, gitsrc_commit(src),
+	                      gitsrc_commit_time(src)) < 0) {
 		fprintf(stderr, PROG ": %s: cannot record the source commit\n", db);
 		goto done;
 	}
-	if (writer_commit(r.w, &st, err, sizeof(err)) < 0) {
+	if (writer_commit(w, &st, err, sizeof(err)) < 0) {
 		fail_db(db, err);
 		goto done;
 	}
@@ -542,13 +375,14 @@ int main(int argc, char **argv)
 	if (!opt.quiet)
 		fprintf(stderr, PROG ": %zu advisories, %zu packages, %zu "
 		        "warning%s, %llu KiB, %.0f ms -> %s\n", st.advisories,
-		        st.packages, r.d.warnings, r.d.warnings == 1 ? "" : "s",
+		        st.packages, d.warnings, d.warnings == 1 ? "" : "s",
 		        (unsigned long long)((st.db_bytes + 1023) / 1024),
 		        now_ms() - t0, db);
 done:
-	writer_close(r.w);
-	gitsrc_close(r.src);
+	watchdog_stop();
+	writer_close(w);
+	gitsrc_close(src);
 	git_libgit2_shutdown();
-	diag_free(&r.d);
+	diag_free(&d);
 	return code;
 }

@@ -1,0 +1,46 @@
+/*
+ * compile.h — one compile run: the advisories of a gitsrc commit, parsed
+ * (advisory.h) and handed to a writer (writer.h), every problem into a
+ * diag list. advdb-compile's main.c wraps it with the command line.
+ *
+ * Policy kept here: slots go in path order, so of two files with the same
+ * id the first in that order wins; a bad advisory is an error, or with
+ * keep_going a warning and the file is left out (its errors become
+ * warnings too, plus one "skipped" line); an update removes every changed
+ * path before adding any, so a moved file is not its own duplicate.
+ *
+ * Nothing here prints, commits or closes: the caller decides from the
+ * diag list whether to writer_commit().
+ */
+#ifndef ADVDB_COMPILER_COMPILE_H
+#define ADVDB_COMPILER_COMPILE_H
+
+#include <signal.h>
+
+#include "diag.h"
+#include "gitsrc.h"
+#include "writer.h"
+
+typedef struct compile_opts {
+	const char *source;         /* source name for the writer: "rustsec" */
+	const char *label;          /* names the repository in messages */
+	int keep_going;             /* skip bad advisories, with warnings */
+	int history;                /* date records by their last commit */
+	volatile sig_atomic_t *beat; /* bumped as work moves on, or NULL */
+} compile_opts;
+
+/* Every slot of src into w (a writer with no previous records). Returns
+ * 0; problems, including a repository that cannot be read, are in d. */
+int compile_full(const compile_opts *o, gitsrc *src, writer *w,
+                 diag_list *d);
+
+/*
+ * Only what changed since commit prev into w, a writer that has loaded
+ * the previous index (writer_load_previous). Returns 0 (problems in d),
+ * or 1 when prev is not a commit of this repository: then nothing was
+ * done, and the caller compiles in full on a fresh writer.
+ */
+int compile_changes(const compile_opts *o, gitsrc *src, writer *w,
+                    const char *prev, diag_list *d);
+
+#endif
