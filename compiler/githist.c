@@ -317,19 +317,20 @@ int gitsrc_history(int64_t *times, gitsrc *g, const char *const *paths,
 		              gitsrc_gitmsg());
 		goto done;
 	}
+	/*
+	 * Hide what since_hex reaches only when it is an ancestor: then every
+	 * change since is in the walk. Going back to an older commit, or
+	 * across branches, a path may differ because of the other side's
+	 * commits, and its date lies in the shared history: walk it all. An
+	 * unknown commit hides nothing either.
+	 */
 	if (since_hex && strlen(since_hex) == GIT_OID_HEXSZ &&
-	    git_oid_fromstr(&oid, since_hex) == 0) {
-		git_commit *since = NULL;
-		/* An unknown commit hides nothing: walk everything. */
-		if (git_commit_lookup(&since, g->repo, &oid) == 0 &&
-		    git_revwalk_hide(walk, &oid) < 0) {
-			git_commit_free(since);
-			gitsrc_seterr(err, errcap,
-			              "cannot walk the history: %s",
-			              gitsrc_gitmsg());
-			goto done;
-		}
-		git_commit_free(since);
+	    git_oid_fromstr(&oid, since_hex) == 0 &&
+	    git_graph_descendant_of(g->repo, git_commit_id(g->commit), &oid) == 1 &&
+	    git_revwalk_hide(walk, &oid) < 0) {
+		gitsrc_seterr(err, errcap, "cannot walk the history: %s",
+		              gitsrc_gitmsg());
+		goto done;
 	}
 	int wr;
 	while (h.left && (wr = git_revwalk_next(&oid, walk)) == 0) {

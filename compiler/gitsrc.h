@@ -98,7 +98,7 @@ int gitsrc_load(char **text, size_t *len, gitsrc *g, const gitsrc_entry *e,
  * When each of n slot paths (sorted bytewise, e.g. from gitsrc_list) last
  * changed, as RustSec's OSV export dates `modified`: times[i] is the
  * committer time of the newest non-merge commit reachable from this one
- * (and, when since_hex is a commit of this repository, not from it) whose
+ * (and, when since_hex is an ancestor of it, not from since_hex) whose
  * change to its parent adds or alters path i; 0 when none was found (also
  * past the edge of a shallow clone). Walks the commits newest first and
  * stops once every path has its time. Returns 0, or -1 with err.

@@ -270,6 +270,11 @@ if need_shared "advisory-db bundle"; then
 	"$C" -q --history --update -o "$T/hup.lmdb" "$T/adb.git"
 	is "advisory-db: --history --update = full --history" \
 	    "$(digest "$T/hup.lmdb")" "$hist"
+	# Back to the older commit by --update: same as compiling it afresh.
+	"$C" -q --history --ref "$old" -o "$T/hold.lmdb" "$T/adb.git"
+	"$C" -q --history --update --ref "$old" -o "$T/hup.lmdb" "$T/adb.git"
+	is "advisory-db: --history --update backwards = full --history" \
+	    "$(digest "$T/hup.lmdb")" "$(digest "$T/hold.lmdb")"
 
 	# The index's commit is not in this repository: whole compile.
 	"$C" -q --update -o "$T/d1.lmdb" "$T/adb"; rc=$?

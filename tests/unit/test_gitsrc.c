@@ -379,6 +379,15 @@ static void test_gitsrc_history__last_change_of_each_path(void **state)
 	assert_int_equal(t[4], T2);
 	assert_int_equal(t[5], 0);
 
+	/* Back from c2 to c1: c2 is no ancestor of c1, so it hides nothing
+	 * and alpha keeps its date from c1. */
+	gitsrc *g1 = open_at(f, f->c1);
+	assert_int_equal(gitsrc_history(t, g1, paths, 6, f->c2, err,
+	                                sizeof(err)), 0);
+	assert_int_equal(t[0], T1);
+	assert_int_equal(t[4], T1);                 /* zeta as of c1 */
+	gitsrc_close(g1);
+
 	/* A commit this repository lacks hides nothing. */
 	assert_int_equal(gitsrc_history(t, g, paths, 6,
 	    "89abcdef0123456789abcdef0123456789abcdef", err, sizeof(err)), 0);
