@@ -50,9 +50,10 @@ typedef struct gitsrc_entry {
  * Open the repository at repo_path (a bare repository, a .git folder or a
  * working clone; parent folders are not searched) and resolve ref (NULL
  * means HEAD: a branch, tag, remote branch such as origin/main, commit id
- * or any git revision expression) to a commit, which must have a crates/
- * or rust/ folder (so a wrong branch cannot make an empty index). Reads
- * no folder below those yet.
+ * or any git revision expression) to a commit, which must have at least
+ * one package folder in crates/ or rust/ (so a wrong branch, such as
+ * advisory-db's `osv`, cannot make an empty index). Reads no package
+ * folder yet.
  * Returns 0 and *out, or -1 with a message in err (*out NULL).
  */
 int gitsrc_open(gitsrc **out, const char *repo_path, const char *ref,
@@ -99,9 +100,10 @@ int gitsrc_load(char **text, size_t *len, gitsrc *g, const gitsrc_entry *e,
  * changed, as RustSec's OSV export dates `modified`: times[i] is the
  * committer time of the newest non-merge commit reachable from this one
  * (and, when since_hex is an ancestor of it, not from since_hex) whose
- * change to its parent adds or alters path i; 0 when none was found (also
- * past the edge of a shallow clone). Walks the commits newest first and
- * stops once every path has its time. Returns 0, or -1 with err.
+ * change to its parent adds or alters path i; 0 when none was found (as
+ * for files older than the cut of a shallow clone, where the walk ends).
+ * Walks the commits newest first and stops once every path has its time.
+ * Returns 0, or -1 with err.
  */
 int gitsrc_history(int64_t *times, gitsrc *g, const char *const *paths,
                    size_t n, const char *since_hex, char *err,
@@ -113,8 +115,8 @@ int gitsrc_history(int64_t *times, gitsrc *g, const char *const *paths,
  * gitsrc_paths_free). A path may be in this commit's entries (added or
  * modified) or not (deleted). Uses git's tree diff, so only changed
  * subtrees are visited. Returns 0, GITSRC_ENOTFOUND when old_hex is not a
- * commit of this repository (the caller then compares blob ids), or -1
- * with err.
+ * commit of this repository (the caller cannot tell what was deleted and
+ * compiles in full), or -1 with err.
  */
 int gitsrc_diff(char ***paths, size_t *n, gitsrc *g, const char *old_hex,
                 char *err, size_t errcap);
