@@ -276,6 +276,14 @@ if need_shared "advisory-db bundle"; then
 	is "advisory-db: --history --update backwards = full --history" \
 	    "$(digest "$T/hup.lmdb")" "$(digest "$T/hold.lmdb")"
 
+	# A shallow clone: the same advisories; --history dates what it can.
+	git clone -q --depth 5 "file://$T/adb" "$T/shallow" 2>/dev/null
+	"$C" -q --history -o "$T/shallow.lmdb" "$T/shallow"; rc=$?
+	is "advisory-db: shallow clone, --history, exit 0" "$rc" 0
+	"$C" -q -o "$T/shallow2.lmdb" "$T/shallow"
+	is "advisory-db: shallow clone, same digest" \
+	    "$(digest "$T/shallow2.lmdb")" "$full"
+
 	# The index's commit is not in this repository: whole compile.
 	"$C" -q --update -o "$T/d1.lmdb" "$T/adb"; rc=$?
 	is "advisory-db: --update from a foreign commit" \
