@@ -13,6 +13,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,6 +23,9 @@
 
 #include "toml.h"
 #include "version.h"
+
+_Static_assert(LOCKFILE_SIZE_MAX <= TOML_INPUT_MAX,
+               "a lockfile the size cap lets in must fit the TOML parser");
 
 static int fail(lock_error *err, unsigned line, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
@@ -201,6 +205,15 @@ int lockfile_parse(lockfile *out, const char *text, size_t len,
 
 	memset(out, 0, sizeof(*out));
 	memset(err, 0, sizeof(*err));
+	/* Cargo never writes an empty Cargo.lock (it always has the header
+	 * comment and the root package): nothing at all means a truncated
+	 * copy or a wrong file, not a project without dependencies. */
+	size_t blank = 0;
+	while (blank < len && (text[blank] == ' ' || text[blank] == '\t' ||
+	                       text[blank] == '\n' || text[blank] == '\r'))
+		blank++;
+	if (blank == len)
+		return fail(err, 0, "empty file, not a lockfile");
 	if (len > LOCKFILE_SIZE_MAX)
 		return fail(err, 0, "larger than %zu MiB",
 		            LOCKFILE_SIZE_MAX >> 20);
@@ -309,6 +322,46 @@ static int read_all(char **out, size_t *outlen, int fd, lock_error *err)
 	return 0;
 }
 
+/* Seconds a FIFO may stay silent before we give up on it: $ADVDB_PIPE_WAIT
+ * (0..3600), else LOCKFILE_PIPE_WAIT. */
+static int pipe_wait_ms(void)
+{
+	const char *s = getenv("ADVDB_PIPE_WAIT");
+	char *end;
+	long v;
+
+	if (!s || !*s)
+		return LOCKFILE_PIPE_WAIT * 1000;
+	errno = 0;
+	v = strtol(s, &end, 10);
+	if (errno || *end || v < 0 || v > 3600)
+		return LOCKFILE_PIPE_WAIT * 1000;
+	return (int)v * 1000;
+}
+
+/*
+ * A named FIFO nobody writes to would block open(2) for ever. So files are
+ * opened O_NONBLOCK, and a FIFO must show data or a hang-up within the
+ * pipe wait; after that it is read like any file (a slow writer that has
+ * started is the user's own process, as with stdin).
+ */
+static int wait_pipe(int fd, lock_error *err)
+{
+	int ms = pipe_wait_ms();
+	struct pollfd pf = { .fd = fd, .events = POLLIN };
+
+	for (;;) {
+		int r = poll(&pf, 1, ms);
+		if (r > 0)
+			return 0;
+		if (r == 0)
+			return fail(err, 0, "a FIFO with no data after %d s "
+			            "(is anything writing to it?)", ms / 1000);
+		if (errno != EINTR)
+			return fail(err, 0, "%s", strerror(errno));
+	}
+}
+
 int lockfile_read(lockfile *out, const char *path, lock_error *err)
 {
 	int fd = 0, rc;
@@ -319,7 +372,7 @@ int lockfile_read(lockfile *out, const char *path, lock_error *err)
 	memset(out, 0, sizeof(*out));
 	memset(err, 0, sizeof(*err));
 	if (strcmp(path, "-") != 0) {
-		fd = open(path, O_RDONLY | O_CLOEXEC);
+		fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
 		if (fd < 0)
 			return fail(err, 0, "%s", strerror(errno));
 		/* Pipes are fine (`scan <(...)`): read_all caps them. */
@@ -332,6 +385,14 @@ int lockfile_read(lockfile *out, const char *path, lock_error *err)
 			close(fd);
 			return fail(err, 0, "larger than %zu MiB",
 			            LOCKFILE_SIZE_MAX >> 20);
+		}
+		int fl = fcntl(fd, F_GETFL);
+		if ((S_ISFIFO(st.st_mode) && wait_pipe(fd, err) < 0) ||
+		    fl < 0 || fcntl(fd, F_SETFL, fl & ~O_NONBLOCK) < 0) {
+			if (!err->msg[0])
+				fail(err, 0, "%s", strerror(errno));
+			close(fd);
+			return -1;
 		}
 	}
 	rc = read_all(&text, &len, fd, err);

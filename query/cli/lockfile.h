@@ -14,15 +14,17 @@
  *     and other registries are kept in the list (they count as
  *     dependencies) but never matched against advisories.
  *   - Sizes are capped: LOCKFILE_SIZE_MAX bytes, LOCKFILE_PKGS_MAX
- *     packages.
+ *     packages. An empty (or all-blank) file is an error: Cargo never
+ *     writes one.
  */
 #ifndef ADVDB_CLI_LOCKFILE_H
 #define ADVDB_CLI_LOCKFILE_H
 
 #include <stddef.h>
 
-#define LOCKFILE_SIZE_MAX ((size_t)64 << 20)
+#define LOCKFILE_SIZE_MAX ((size_t)16 << 20)  /* == TOML_INPUT_MAX */
 #define LOCKFILE_PKGS_MAX 200000
+#define LOCKFILE_PIPE_WAIT 10  /* s a FIFO may stay silent ($ADVDB_PIPE_WAIT) */
 
 #define CRATES_IO_GIT "registry+https://github.com/rust-lang/crates.io-index"
 #define CRATES_IO_SPARSE "sparse+https://index.crates.io/"
@@ -54,7 +56,9 @@ int lockfile_parse(lockfile *out, const char *text, size_t len,
                    lock_error *err);
 
 /* Read and parse the file at path ("-" is stdin). Errors as
- * lockfile_parse, plus I/O and size errors (line 0). */
+ * lockfile_parse, plus I/O and size errors (line 0). A FIFO that shows
+ * no data (nor a closed writer) within LOCKFILE_PIPE_WAIT seconds is an
+ * error, so a named pipe nobody writes to cannot hang a scan. */
 int lockfile_read(lockfile *out, const char *path, lock_error *err);
 
 void lockfile_free(lockfile *lf);

@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "lockfile.h"
@@ -241,6 +242,41 @@ static void expect_error(const char *text, unsigned line, const char *needle)
 	assert_null(lf.pkgs);
 }
 
+/* Cargo never writes a lockfile with nothing in it: a blank one is a
+ * truncated copy or the wrong file, not "no dependencies". */
+static void test_lockfile__blank_is_an_error(void **state)
+{
+	(void)state;
+	expect_error("", 0, "empty");
+	expect_error(" \n\r\n\t\n", 0, "empty");
+}
+
+/* A FIFO nobody writes to is given up after the pipe wait, not waited on
+ * for ever (open(2) alone would block). */
+static void test_lockfile__silent_fifo_times_out(void **state)
+{
+	(void)state;
+	char dir[] = "/tmp/advdb-lockfifo.XXXXXX", path[64];
+	lockfile lf;
+	lock_error err;
+
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/fifo", dir);
+	if (mkfifo(path, 0600) != 0) {
+		rmdir(dir);
+		skip();
+	}
+	setenv("ADVDB_PIPE_WAIT", "0", 1);
+	assert_int_equal(lockfile_read(&lf, path, &err), -1);
+	unsetenv("ADVDB_PIPE_WAIT");
+	unlink(path);
+	rmdir(dir);
+	assert_int_equal(err.line, 0);
+	if (!strstr(err.msg, "FIFO"))
+		fail_msg("message \"%s\" lacks \"FIFO\"", err.msg);
+	assert_null(lf.pkgs);
+}
+
 static void test_lockfile__malformed_toml(void **state)
 {
 	(void)state;
@@ -355,6 +391,8 @@ int main(void)
 		cmocka_unit_test(test_lockfile__path_git_and_other_registries_skipped),
 		cmocka_unit_test(test_lockfile__source_predicate),
 		cmocka_unit_test(test_lockfile__empty_is_valid),
+		cmocka_unit_test(test_lockfile__blank_is_an_error),
+		cmocka_unit_test(test_lockfile__silent_fifo_times_out),
 		cmocka_unit_test(test_lockfile__malformed_toml),
 		cmocka_unit_test(test_lockfile__missing_name),
 		cmocka_unit_test(test_lockfile__bad_version),
