@@ -16,6 +16,7 @@
  *     --history has to be given again with --update.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <git2.h>
 #include <signal.h>
@@ -275,6 +276,28 @@ static int parse_args(options *o, int argc, char **argv)
 	return 0;
 }
 
+/*
+ * Descriptors 0-2 closed by the caller (`prog <&- 2>&-`) would be handed
+ * out again by open(): the index or a lockfile would become "stdin", and
+ * messages to stderr would land in a file we opened. Park /dev/null on
+ * any that are closed before opening anything. Returns 0 or -1.
+ */
+static int std_fds_open(void)
+{
+	for (int fd = 0; fd <= 2; fd++) {
+		if (fcntl(fd, F_GETFD) >= 0 || errno != EBADF)
+			continue;
+		int nfd = open("/dev/null", fd == 0 ? O_RDONLY : O_WRONLY);
+		if (nfd < 0)
+			return -1;
+		if (nfd != fd) {        /* a lower one was free: cannot be */
+			close(nfd);
+			return -1;
+		}
+	}
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	options opt;
@@ -286,6 +309,8 @@ int main(int argc, char **argv)
 	int code = EXIT_FAILED;
 	double t0 = now_ms();
 
+	if (std_fds_open() < 0)
+		return EXIT_FAILED;
 	int pa = parse_args(&opt, argc, argv);
 	if (pa != 0)
 		return pa > 0 ? EXIT_OK : EXIT_FAILED;

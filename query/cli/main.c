@@ -6,6 +6,8 @@
  * permutes argv), so `advdb-query scan x.lock --json` works. The first
  * operand names the command; one containing '@' means `check`.
  */
+#include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <limits.h>
 #include <stdio.h>
@@ -103,6 +105,28 @@ static int parse_long(long *out, const char *s, long max)
 	return 0;
 }
 
+/*
+ * Descriptors 0-2 closed by the caller (`prog <&- 2>&-`) would be handed
+ * out again by open(): the index or a lockfile would become "stdin", and
+ * messages to stderr would land in a file we opened. Park /dev/null on
+ * any that are closed before opening anything. Returns 0 or -1.
+ */
+static int std_fds_open(void)
+{
+	for (int fd = 0; fd <= 2; fd++) {
+		if (fcntl(fd, F_GETFD) >= 0 || errno != EBADF)
+			continue;
+		int nfd = open("/dev/null", fd == 0 ? O_RDONLY : O_WRONLY);
+		if (nfd < 0)
+			return -1;
+		if (nfd != fd) {        /* a lower one was free: cannot be */
+			close(nfd);
+			return -1;
+		}
+	}
+	return 0;
+}
+
 static int usage_error(const char *fmt, const char *arg)
 {
 	fputs("advdb-query: ", stderr);
@@ -119,6 +143,8 @@ int main(int argc, char **argv)
 	int c;
 	long v;
 
+	if (std_fds_open() < 0)
+		return EXIT_ERROR;
 	o.max_age_days = -1;
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, ":d:j:hV", longopts, NULL)) != -1) {
