@@ -50,6 +50,7 @@ int cmd_batch(const cli_opts *o);
 int cmd_show(const cli_opts *o);
 int cmd_info(const cli_opts *o);
 int cmd_export_osv(const cli_opts *o);
+int cmd_reqs(const cli_opts *o);        /* reqs.c: Cargo.toml requirements */
 
 /* Print "advdb-query: " and the message to stderr. */
 void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

@@ -24,6 +24,8 @@ static void usage(FILE *f)
 "usage: advdb-query [options] check NAME@VERSION...\n"
 "       advdb-query [options] NAME@VERSION...      (short for check)\n"
 "       advdb-query [options] scan LOCKFILE|DIR|-...\n"
+"       advdb-query [options] reqs CARGO.TOML|DIR...  (requirements that\n"
+"                    admit vulnerable versions, and how to tighten them)\n"
 "       advdb-query [-d DB] [--line-buffered] batch  (stdin lines -> JSON)\n"
 "       advdb-query [-d DB] show ID [--json]         (ID, CVE or GHSA)\n"
 "       advdb-query [-d DB] info [--json] [--max-age DAYS [--max-age-strict]]\n"
@@ -49,7 +51,8 @@ static void usage(FILE *f)
 "  -V, --version        the version\n"
 "\n"
 "exit status: 0 nothing found, 1 vulnerabilities found (or denied\n"
-"warnings), 2 usage or data error (a bad argument, lockfile or index).\n",
+"warnings; reqs: a requirement admits a vulnerable version), 2 usage or\n"
+"data error (a bad argument, lockfile, manifest or index).\n",
 	      f);
 }
 
@@ -229,6 +232,8 @@ int main(int argc, char **argv)
 		run = cmd_info;
 	else if (!strcmp(cmd, "export-osv"))
 		run = cmd_export_osv;
+	else if (!strcmp(cmd, "reqs"))
+		run = cmd_reqs;
 	if (run) {
 		o.args = argv + optind + 1;
 		o.nargs = (size_t)(argc - optind - 1);
