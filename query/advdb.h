@@ -151,6 +151,25 @@ int advdb_lookup_n(advdb_match *out, size_t cap, size_t *nout, advdb *db,
                    const char *version, size_t version_len,
                    const advdb_query *q);
 
+/*
+ * Every advisory of crate `name` in the scope of q, whatever the version:
+ * what advdb_lookup() would match for some version, without the version
+ * test (so an advisory here may affect no version at all, e.g. one whose
+ * ranges are empty). Meant for questions about sets of versions, such as
+ * requirements: fetch each advisory with advdb_advisory_get() and read
+ * its ranges with advdb_advisory_range(). q as for advdb_lookup(); with
+ * ADVDB_Q_TOOLCHAIN the `rust` collection. Fills up to cap matches, in
+ * advisory id order, and sets *nout to the number found. Does not
+ * allocate, except as advdb_lookup().
+ * Returns ADVDB_OK (also for an unknown package: *nout 0), ADVDB_EINVAL
+ * (NULL or empty name, unknown q->flags), ADVDB_EBUFS when more than cap
+ * (*nout then holds the full count and the first cap are filled), or
+ * ADVDB_ECORRUPT.
+ */
+int advdb_package_advisories(advdb_match *out, size_t cap, size_t *nout,
+                             advdb *db, const char *name,
+                             const advdb_query *q);
+
 /* ---- full advisories ---- */
 
 typedef struct advdb_advisory advdb_advisory;

@@ -12,6 +12,10 @@
  * Invariants: the version key is encoded once per call; every byte of the
  * hot record is read through hot_iter_* / hot_entry_*, which never read
  * outside the value; a malformed record is ADVDB_ECORRUPT, never a crash.
+ *
+ * advdb_package_advisories() is the same walk without a version: every
+ * advisory of the package in scope (for `advdb-query reqs`, which meets
+ * requirements with whole ranges).
  */
 #include <string.h>
 #include "db_internal.h"
@@ -67,7 +71,8 @@ static int scan(advdb_match *out, size_t cap, size_t *n, advdb *db,
 	while ((rc = hot_iter_next(&it, &e)) == 1) {
 		if (!in_scope(&e, q))
 			continue;
-		rc = hot_entry_affects(&e, key, klen);
+		/* no key: every advisory of the package (in scope) */
+		rc = key ? hot_entry_affects(&e, key, klen) : 1;
 		if (rc < 0)
 			goto corrupt;
 		if (rc == 0)
@@ -86,44 +91,21 @@ corrupt:
 	               "`%.*s`", db->path, (int)name_len, name);
 }
 
-int advdb_lookup_n(advdb_match *out, size_t cap, size_t *nout, advdb *db,
-                   const char *name, size_t name_len,
-                   const char *version_text, size_t version_len,
-                   const advdb_query *q)
+/* The hot record of `name`, walked by scan(): the common end of
+ * advdb_lookup_n() and advdb_package_advisories(). key NULL: no version
+ * test. Arguments are checked by the callers. */
+static int fetch(advdb_match *out, size_t cap, size_t *nout, advdb *db,
+                 const char *name, size_t name_len, const uint8_t *key,
+                 size_t klen, const advdb_query *q,
+                 const char *version_text, size_t version_len)
 {
-	version v;
-	uint8_t key[VKEY_MAX];
-	size_t klen, n = 0;
-	const char *why = NULL;
+	size_t n = 0;
 	MDB_txn *txn;
 	advdb_thread *ts;
 	MDB_dbi dbi;
 	MDB_val k, val;
-	int rc, err;
+	int rc, err = 0;
 
-	if (!db)
-		return ADVDB_EINVAL;
-	if (nout)
-		*nout = 0;
-	if (!nout || (!out && cap > 0) || !name || !version_text)
-		return db_fail(db, ADVDB_EINVAL, "advdb_lookup: NULL argument");
-	if (q && (q->flags & ~(unsigned)Q_KNOWN))
-		return db_fail(db, ADVDB_EINVAL, "advdb_lookup: unknown query "
-		               "flags 0x%x", q->flags & ~(unsigned)Q_KNOWN);
-	if (name_len == 0)
-		return db_fail(db, ADVDB_EINVAL, "advdb_lookup: empty name");
-	if (version_len > VERSION_TEXT_MAX)
-		return db_fail(db, ADVDB_EVERSION, "bad version \"%.32s...\": "
-		               "longer than %d bytes", version_text,
-		               VERSION_TEXT_MAX);
-	if (version_parse(&v, version_text, version_len, &why) != 0)
-		return db_fail(db, ADVDB_EVERSION, "bad version \"%.*s\": %s",
-		               (int)version_len, version_text,
-		               why ? why : "not semver");
-	klen = version_key_encode(&v, key);
-	if (klen == 0)
-		return db_fail(db, ADVDB_EVERSION, "bad version \"%.*s\": does "
-		               "not fit a key", (int)version_len, version_text);
 	/* A name LMDB cannot hold as a key cannot be in the index. */
 	if (name_len > ADVDB_KEY_MAX)
 		return ADVDB_OK;
@@ -150,10 +132,47 @@ int advdb_lookup_n(advdb_match *out, size_t cap, size_t *nout, advdb *db,
 		return err;
 	*nout = n;
 	if (n > cap)
-		return db_fail(db, ADVDB_EBUFS, "%.*s@%.*s: %zu matches, room for "
-		               "%zu", (int)name_len, name, (int)version_len,
-		               version_text, n, cap);
+		return db_fail(db, ADVDB_EBUFS, "%.*s%s%.*s: %zu matches, room "
+		               "for %zu", (int)name_len, name, key ? "@" : "",
+		               (int)version_len, version_text, n, cap);
 	return ADVDB_OK;
+}
+
+int advdb_lookup_n(advdb_match *out, size_t cap, size_t *nout, advdb *db,
+                   const char *name, size_t name_len,
+                   const char *version_text, size_t version_len,
+                   const advdb_query *q)
+{
+	version v;
+	uint8_t key[VKEY_MAX];
+	size_t klen;
+	const char *why = NULL;
+
+	if (!db)
+		return ADVDB_EINVAL;
+	if (nout)
+		*nout = 0;
+	if (!nout || (!out && cap > 0) || !name || !version_text)
+		return db_fail(db, ADVDB_EINVAL, "advdb_lookup: NULL argument");
+	if (q && (q->flags & ~(unsigned)Q_KNOWN))
+		return db_fail(db, ADVDB_EINVAL, "advdb_lookup: unknown query "
+		               "flags 0x%x", q->flags & ~(unsigned)Q_KNOWN);
+	if (name_len == 0)
+		return db_fail(db, ADVDB_EINVAL, "advdb_lookup: empty name");
+	if (version_len > VERSION_TEXT_MAX)
+		return db_fail(db, ADVDB_EVERSION, "bad version \"%.32s...\": "
+		               "longer than %d bytes", version_text,
+		               VERSION_TEXT_MAX);
+	if (version_parse(&v, version_text, version_len, &why) != 0)
+		return db_fail(db, ADVDB_EVERSION, "bad version \"%.*s\": %s",
+		               (int)version_len, version_text,
+		               why ? why : "not semver");
+	klen = version_key_encode(&v, key);
+	if (klen == 0)
+		return db_fail(db, ADVDB_EVERSION, "bad version \"%.*s\": does "
+		               "not fit a key", (int)version_len, version_text);
+	return fetch(out, cap, nout, db, name, name_len, key, klen, q,
+	             version_text, version_len);
 }
 
 int advdb_lookup(advdb_match *out, size_t cap, size_t *nout, advdb *db,
@@ -169,4 +188,25 @@ int advdb_lookup(advdb_match *out, size_t cap, size_t *nout, advdb *db,
 	}
 	return advdb_lookup_n(out, cap, nout, db, name, strlen(name),
 	                      version_text, strlen(version_text), q);
+}
+
+int advdb_package_advisories(advdb_match *out, size_t cap, size_t *nout,
+                             advdb *db, const char *name,
+                             const advdb_query *q)
+{
+	if (!db)
+		return ADVDB_EINVAL;
+	if (nout)
+		*nout = 0;
+	if (!nout || (!out && cap > 0) || !name)
+		return db_fail(db, ADVDB_EINVAL, "advdb_package_advisories: NULL "
+		               "argument");
+	if (q && (q->flags & ~(unsigned)Q_KNOWN))
+		return db_fail(db, ADVDB_EINVAL, "advdb_package_advisories: "
+		               "unknown query flags 0x%x",
+		               q->flags & ~(unsigned)Q_KNOWN);
+	if (!*name)
+		return db_fail(db, ADVDB_EINVAL, "advdb_package_advisories: "
+		               "empty name");
+	return fetch(out, cap, nout, db, name, strlen(name), NULL, 0, q, "", 0);
 }

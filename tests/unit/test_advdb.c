@@ -557,6 +557,123 @@ static void test_lookup__explicit_lengths(void **state)
 	assert_int_equal(n, 0);
 }
 
+/* ---- every advisory of a package ---- */
+
+static void expect_pkg_ids(advdb *h, const char *name, const advdb_query *q,
+                           const char *want)
+{
+	advdb_match m[16];
+	size_t n = 99;
+	char got[512] = "";
+	int rc = advdb_package_advisories(m, 16, &n, h, name, q);
+
+	if (rc != 0)
+		fail_msg("%s: %s (%s)", name, advdb_strerror(rc),
+		         advdb_last_error(h));
+	for (size_t i = 0; i < n; i++) {
+		if (i)
+			strcat(got, " ");
+		strcat(got, m[i].id);
+	}
+	if (strcmp(got, want) != 0)
+		fail_msg("%s: got [%s], want [%s]", name, got, want);
+}
+
+static void test_package_advisories__scope(void **state)
+{
+	fixture *f = *state;
+	advdb_query q = { NULL, NULL, ADVDB_Q_WITHDRAWN };
+
+	/* whatever the version: 0002 affects only 1.0.0 prereleases */
+	expect_pkg_ids(f->h, "alpha", NULL,
+	               "RUSTSEC-2020-0001 RUSTSEC-2020-0002");
+	expect_pkg_ids(f->h, "alpha", &q,
+	               "RUSTSEC-2020-0001 RUSTSEC-2020-0002 RUSTSEC-2021-0001");
+	q.flags = 0;
+	q.os = "windows";
+	expect_pkg_ids(f->h, "beta", &q, "RUSTSEC-2021-0002");
+	q.os = "linux";
+	q.arch = "x86";
+	expect_pkg_ids(f->h, "beta", &q, "RUSTSEC-2021-0003");
+	expect_pkg_ids(f->h, "beta", NULL, "RUSTSEC-2021-0002 RUSTSEC-2021-0003");
+	expect_pkg_ids(f->h, "gamma", NULL,
+	               "RUSTSEC-2022-0001 RUSTSEC-2022-0002 RUSTSEC-2022-0003");
+	expect_pkg_ids(f->h, "no-such-crate", NULL, "");
+	expect_pkg_ids(f->h, "alph", NULL, "");
+	q.os = NULL;
+	q.arch = NULL;
+	q.flags = ADVDB_Q_TOOLCHAIN;
+	expect_pkg_ids(f->h, "std", &q, "CVE-2018-1000657");
+	expect_pkg_ids(f->h, "std", NULL, "");
+}
+
+/* A lookup at any version finds a subset of the package's advisories,
+ * with the same fields. */
+static void test_package_advisories__superset_of_lookups(void **state)
+{
+	fixture *f = *state;
+	static const char *const names[] = { "alpha", "beta", "gamma", "delta" };
+	static const char *const vers[] = { "0.0.1", "0.4.0", "1.0.0-alpha.1",
+	                                    "1.2.2", "2.0.5", "9.9.9" };
+	advdb_match all[16], some[16];
+	size_t na, ns;
+
+	for (size_t i = 0; i < 4; i++) {
+		assert_int_equal(advdb_package_advisories(all, 16, &na, f->h,
+		                                          names[i], NULL), 0);
+		assert_true(na > 0);
+		for (size_t k = 0; k < 6; k++) {
+			assert_int_equal(advdb_lookup(some, 16, &ns, f->h, names[i],
+			                              vers[k], NULL), 0);
+			for (size_t j = 0; j < ns; j++) {
+				size_t x = 0;
+				while (x < na && strcmp(all[x].id, some[j].id) != 0)
+					x++;
+				assert_true(x < na);
+				assert_int_equal(all[x].kind, some[j].kind);
+				assert_int_equal(all[x].severity, some[j].severity);
+				assert_int_equal(all[x].cvss_score10,
+				                 some[j].cvss_score10);
+				assert_int_equal(all[x].has_functions,
+				                 some[j].has_functions);
+			}
+		}
+	}
+}
+
+static void test_package_advisories__ebufs_and_arguments(void **state)
+{
+	fixture *f = *state;
+	advdb_match m[5];
+	size_t n = 0;
+	advdb_query bad = { NULL, NULL, 0x80 };
+
+	assert_int_equal(advdb_package_advisories(m, 2, &n, f->h, "delta", NULL),
+	                 ADVDB_EBUFS);
+	assert_int_equal(n, 5);
+	assert_string_equal(m[0].id, "RUSTSEC-2023-0001");
+	assert_string_equal(m[1].id, "RUSTSEC-2023-0002");
+	assert_non_null(strstr(advdb_last_error(f->h), "delta"));
+	assert_int_equal(advdb_package_advisories(NULL, 0, &n, f->h, "delta",
+	                                          NULL), ADVDB_EBUFS);
+	assert_int_equal(n, 5);
+	assert_int_equal(advdb_package_advisories(m, 5, &n, f->h, "delta", NULL),
+	                 ADVDB_OK);
+	assert_int_equal(n, 5);
+	assert_int_equal(advdb_package_advisories(m, 5, &n, f->h, "", NULL),
+	                 ADVDB_EINVAL);
+	assert_int_equal(advdb_package_advisories(m, 5, &n, f->h, NULL, NULL),
+	                 ADVDB_EINVAL);
+	assert_int_equal(advdb_package_advisories(m, 5, NULL, f->h, "alpha",
+	                                          NULL), ADVDB_EINVAL);
+	assert_int_equal(advdb_package_advisories(NULL, 5, &n, f->h, "alpha",
+	                                          NULL), ADVDB_EINVAL);
+	assert_int_equal(advdb_package_advisories(m, 5, &n, f->h, "alpha",
+	                                          &bad), ADVDB_EINVAL);
+	assert_int_equal(advdb_package_advisories(m, 5, &n, NULL, "alpha", NULL),
+	                 ADVDB_EINVAL);
+}
+
 /* ---- threads ---- */
 
 typedef struct tcase {
@@ -1684,6 +1801,9 @@ int main(void)
 		cmocka_unit_test(test_lookup__bad_version),
 		cmocka_unit_test(test_lookup__bad_arguments),
 		cmocka_unit_test(test_lookup__explicit_lengths),
+		cmocka_unit_test(test_package_advisories__scope),
+		cmocka_unit_test(test_package_advisories__superset_of_lookups),
+		cmocka_unit_test(test_package_advisories__ebufs_and_arguments),
 		cmocka_unit_test(test_threads__agree_with_single_thread),
 		cmocka_unit_test(test_threads__last_error_per_thread),
 		cmocka_unit_test(test_advisory__by_id_every_accessor),
