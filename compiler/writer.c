@@ -10,10 +10,15 @@
  */
 #include "writer_int.h"
 
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 void wr_seterr(char *err, size_t cap, const char *fmt, ...)
@@ -170,6 +175,56 @@ int wr_entry_push(writer *w, entry *e)
 	return 0;
 }
 
+/* The pid of a "<base>.tmp.<pid>" name, or 0 when name is not one. */
+static long stale_pid(const char *name, const char *base, size_t blen)
+{
+	if (strncmp(name, base, blen) != 0 || strncmp(name + blen, ".tmp.", 5))
+		return 0;
+	const char *d = name + blen + 5;
+	long pid = 0;
+	size_t nd = 0;
+	for (; d[nd]; nd++) {
+		if (d[nd] < '0' || d[nd] > '9' || nd >= 9)
+			return 0;
+		pid = pid * 10 + (d[nd] - '0');
+	}
+	return nd ? pid : 0;
+}
+
+/*
+ * A compiler killed (SIGKILL, power loss) between creating its temporary
+ * file and the rename leaves it behind; the pid in its name can never
+ * come back to remove it. Best effort: any failure just leaves the file.
+ * A pid that is alive is kept even if it is not a compiler (pids are
+ * reused), and on a folder shared between hosts a remote compiler's file
+ * may be taken for dead: that run's rename then fails, cleanly.
+ */
+static void remove_stale_tmp(const char *target)
+{
+	const char *slash = strrchr(target, '/');
+	const char *base = slash ? slash + 1 : target;
+	size_t blen = strlen(base);
+	char *dir = slash ? strndup(target, (size_t)(slash - target) + 1)
+	                  : strdup(".");
+	DIR *d = dir ? opendir(dir) : NULL;
+	struct dirent *e;
+	struct stat st;
+
+	while (d && (e = readdir(d)) != NULL) {
+		long pid = stale_pid(e->d_name, base, blen);
+		if (pid <= 0 || pid == (long)getpid())
+			continue;
+		if (kill((pid_t)pid, 0) == 0 || errno != ESRCH)
+			continue;
+		if (fstatat(dirfd(d), e->d_name, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+		    S_ISREG(st.st_mode) && st.st_uid == geteuid())
+			(void)unlinkat(dirfd(d), e->d_name, 0);
+	}
+	if (d)
+		closedir(d);
+	free(dir);
+}
+
 int writer_open(writer **out, const char *target, char *err, size_t errcap)
 {
 	*out = NULL;
@@ -188,6 +243,7 @@ int writer_open(writer **out, const char *target, char *err, size_t errcap)
 	int k = snprintf(w->tmp, n + 32, "%s.tmp.%ld", target, (long)getpid());
 	if (k < 0 || (size_t)k >= n + 32)
 		goto oom;
+	remove_stale_tmp(target);
 	*out = w;
 	return 0;
 oom:

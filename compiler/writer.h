@@ -35,7 +35,10 @@ typedef struct writer_stats {
 	char digest[41];            /* META_DIGEST */
 } writer_stats;
 
-/* Start a new index that will replace `target` on commit. */
+/* Start a new index that will replace `target` on commit. Removes stale
+ * temporary files ("<target>.tmp.<pid>") left by compilers killed before
+ * their rename: only regular files of this user whose pid is no longer a
+ * process here (a live pid, ours or another's, is left alone). */
 int writer_open(writer **out, const char *target, char *err, size_t errcap);
 
 /*

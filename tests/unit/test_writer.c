@@ -11,7 +11,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <dirent.h>
+#include <signal.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 #include <cmocka.h>
 
@@ -523,6 +525,48 @@ static void test_writer_commit__failure_keeps_old_file(void **state)
 		fail_msg("left behind: %s", stray);
 }
 
+/* Temporary files of killed compilers go at the next open; a live pid's
+ * file, a name that is not ours, and a folder stay. */
+static void test_writer_open__removes_stale_tmp_of_dead_pids(void **state)
+{
+	fx *f = *state;
+	char dead[256], alive[256], other[256], dirp[256];
+	struct stat st;
+	writer *w;
+	int status;
+
+	pid_t child = fork();
+	assert_true(child >= 0);
+	if (child == 0)
+		_exit(0);
+	assert_int_equal(waitpid(child, &status, 0), child);
+	snprintf(dead, sizeof(dead), "%s.tmp.%ld", f->db, (long)child);
+	snprintf(alive, sizeof(alive), "%s.tmp.%ld", f->db, (long)getppid());
+	snprintf(other, sizeof(other), "%s.tmp.12x", f->db);
+	snprintf(dirp, sizeof(dirp), "%s.tmp.%ld", f->db, (long)child + 1);
+	const char *files[] = { dead, alive, other };
+	for (size_t i = 0; i < 3; i++) {
+		FILE *fp = fopen(files[i], "w");
+		assert_non_null(fp);
+		fputs("half an index", fp);
+		fclose(fp);
+	}
+	int have_dir = kill(child + 1, 0) < 0 && mkdir(dirp, 0755) == 0;
+
+	assert_int_equal(writer_open(&w, f->db, f->err, sizeof(f->err)), 0);
+	writer_close(w);
+	if (stat(dead, &st) == 0 && kill(child, 0) < 0)
+		fail_msg("stale %s was kept", dead);
+	assert_int_equal(stat(alive, &st), 0);
+	assert_int_equal(stat(other, &st), 0);
+	if (have_dir) {
+		assert_int_equal(stat(dirp, &st), 0);
+		rmdir(dirp);
+	}
+	unlink(alive);
+	unlink(other);
+}
+
 static void test_writer_load__missing_foreign_and_other_source(void **state)
 {
 	fx *f = *state;
@@ -736,6 +780,9 @@ int main(void)
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(
 		    test_writer_commit__failure_keeps_old_file, setup, teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_writer_open__removes_stale_tmp_of_dead_pids,
+		    setup, teardown),
 		cmocka_unit_test_setup_teardown(
 		    test_writer_load__missing_foreign_and_other_source,
 		    setup, teardown),
