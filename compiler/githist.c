@@ -310,6 +310,13 @@ int gitsrc_history(int64_t *times, gitsrc *g, const char *const *paths,
 		times[i] = 0;
 	if (!n)
 		return 0;
+	/* libgit2 1.5 cannot walk past a shallow clone's cut (it stops at
+	 * once, and leaks): say so rather than date nothing. */
+	if (git_repository_is_shallow(g->repo) == 1) {
+		gitsrc_seterr(err, errcap, "a shallow clone has no history to "
+		              "date advisories from (git fetch --unshallow)");
+		return -1;
+	}
 	if (git_revwalk_new(&walk, g->repo) < 0 ||
 	    git_revwalk_sorting(walk, GIT_SORT_TIME) < 0 ||
 	    git_revwalk_push(walk, git_commit_id(g->commit)) < 0) {
@@ -332,7 +339,7 @@ int gitsrc_history(int64_t *times, gitsrc *g, const char *const *paths,
 		              gitsrc_gitmsg());
 		goto done;
 	}
-	int wr;
+	int wr = 0;
 	while (h.left && (wr = git_revwalk_next(&oid, walk)) == 0) {
 		git_commit *c = NULL, *p = NULL;
 		git_tree *tc = NULL, *tp = NULL;
@@ -359,10 +366,17 @@ int gitsrc_history(int64_t *times, gitsrc *g, const char *const *paths,
 		git_commit_free(p);
 		git_commit_free(c);
 		if (bad) {
-			gitsrc_seterr(err, errcap, "history at %s: %s",
-			              git_oid_tostr_s(&oid), gitsrc_gitmsg());
+			char hex[GIT_OID_HEXSZ + 1];
+			git_oid_tostr(hex, sizeof(hex), &oid);
+			gitsrc_seterr(err, errcap, "history at %s: %s", hex,
+			              gitsrc_gitmsg());
 			goto done;
 		}
+	}
+	if (h.left && wr != GIT_ITEROVER) {
+		gitsrc_seterr(err, errcap, "cannot walk the history: %s",
+		              gitsrc_gitmsg());
+		goto done;
 	}
 	rc = 0;
 done:

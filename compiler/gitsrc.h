@@ -100,10 +100,10 @@ int gitsrc_load(char **text, size_t *len, gitsrc *g, const gitsrc_entry *e,
  * changed, as RustSec's OSV export dates `modified`: times[i] is the
  * committer time of the newest non-merge commit reachable from this one
  * (and, when since_hex is an ancestor of it, not from since_hex) whose
- * change to its parent adds or alters path i; 0 when none was found (as
- * for files older than the cut of a shallow clone, where the walk ends).
+ * change to its parent adds or alters path i; 0 when none was found.
  * Walks the commits newest first and stops once every path has its time.
- * Returns 0, or -1 with err.
+ * Returns 0, or -1 with err (also for a shallow clone, whose history is
+ * cut: its dates would be wrong).
  */
 int gitsrc_history(int64_t *times, gitsrc *g, const char *const *paths,
                    size_t n, const char *since_hex, char *err,

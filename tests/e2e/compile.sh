@@ -276,10 +276,12 @@ if need_shared "advisory-db bundle"; then
 	is "advisory-db: --history --update backwards = full --history" \
 	    "$(digest "$T/hup.lmdb")" "$(digest "$T/hold.lmdb")"
 
-	# A shallow clone: the same advisories; --history dates what it can.
+	# A shallow clone: the same advisories; no history to date them by.
 	git clone -q --depth 5 "file://$T/adb" "$T/shallow" 2>/dev/null
-	"$C" -q --history -o "$T/shallow.lmdb" "$T/shallow"; rc=$?
-	is "advisory-db: shallow clone, --history, exit 0" "$rc" 0
+	"$C" -q --history -o "$T/shallow.lmdb" "$T/shallow" 2>"$T/e"; rc=$?
+	is "advisory-db: shallow clone, --history refused, exit 2" "$rc" 2
+	has "advisory-db: shallow clone, --history refused, why" \
+	    "$(cat "$T/e")" 'shallow clone'
 	"$C" -q -o "$T/shallow2.lmdb" "$T/shallow"
 	is "advisory-db: shallow clone, same digest" \
 	    "$(digest "$T/shallow2.lmdb")" "$full"
