@@ -438,13 +438,27 @@ static void to_json(buf *out, const char *path, const manifest *mf,
 
 /* ---- the command ---------------------------------------------------- */
 
+/* A manifest's text for a message on stderr: printable, and short. */
+static const char *clean(char *out, size_t cap, const char *s)
+{
+	size_t n = 0;
+	for (; s && *s && n + 4 < cap; s++)
+		out[n++] = ((unsigned char)*s >= 0x20 && *s != 0x7f) ? *s : '?';
+	if (s && *s && cap > 4) {
+		memcpy(out + n, "...", 3);
+		n += 3;
+	}
+	out[n] = '\0';
+	return out;
+}
+
 /* One manifest: load, decide, render. Returns EXIT_* for it. */
 static int one_manifest(const session *s, const char *path, buf *out)
 {
 	const cli_opts *o = s->opts;
 	manifest mf;
 	dep_result *rs;
-	char err[600];
+	char err[600], name[84];
 	int status = EXIT_CLEAN;
 	unsigned warn_bits = 0;
 
@@ -462,8 +476,8 @@ static int one_manifest(const session *s, const char *path, buf *out)
 		const manifest_dep *d = &mf.deps[i];
 		rs[i].d = d;
 		if (d->source == DEP_BAD) {
-			cli_error("%s:%u: dependency `%.80s`: %s", path, d->line,
-			          d->key, d->error);
+			cli_error("%s:%u: dependency `%s`: %s", path, d->line,
+			          clean(name, sizeof name, d->key), d->error);
 			status = EXIT_ERROR;
 			continue;
 		}
@@ -473,8 +487,8 @@ static int one_manifest(const session *s, const char *path, buf *out)
 		if (cargo_req_parse(&q, d->req, strlen(d->req), err,
 		                    sizeof err) < 0 ||
 		    analyse(&rs[i], s, &q, err, sizeof err) < 0) {
-			cli_error("%s:%u: dependency `%.80s`: %s", path, d->line,
-			          d->key, err);
+			cli_error("%s:%u: dependency `%s`: %s", path, d->line,
+			          clean(name, sizeof name, d->key), err);
 			status = EXIT_ERROR;
 			continue;
 		}
