@@ -40,6 +40,7 @@
 #include "../fuzz/fuzz_lockfile.c"
 #include "../fuzz/fuzz_batch.c"
 #include "../fuzz/fuzz_db.c"
+#include "../fuzz/fuzz_cargo_req.c"
 
 #define REPLAY_INPUT_MAX (8u << 20)
 
@@ -58,6 +59,7 @@ static const target targets[] = {
 	{ "fuzz_lockfile", fuzz_lockfile },
 	{ "fuzz_batch", fuzz_batch },
 	{ "fuzz_db", fuzz_db },
+	{ "fuzz_cargo_req", fuzz_cargo_req },
 };
 #define NTARGETS (sizeof targets / sizeof targets[0])
 
