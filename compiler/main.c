@@ -19,6 +19,7 @@
 #include <fcntl.h>
 #include <getopt.h>
 #include <git2.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -298,6 +299,28 @@ static int std_fds_open(void)
 	return 0;
 }
 
+/* writer_open and, for --update, writer_load_previous: what the run
+ * needs of the old index, independent of the repository. */
+typedef struct preload {
+	const char *db;
+	int update;
+	writer *w;
+	int open_rc, load_rc;
+	char prev[41], err[ERR_MAX];
+} preload;
+
+static void *preload_run(void *arg)
+{
+	preload *p = arg;
+
+	p->load_rc = 1;
+	p->open_rc = writer_open(&p->w, p->db, p->err, sizeof(p->err));
+	if (p->open_rc == 0 && p->update)
+		p->load_rc = writer_load_previous(p->w, SOURCE, p->prev, p->err,
+		                                  sizeof(p->err));
+	return NULL;
+}
+
 int main(int argc, char **argv)
 {
 	options opt;
@@ -331,8 +354,18 @@ int main(int argc, char **argv)
 		return EXIT_FAILED;
 
 	diag_init(&d);
+	/* The previous index loads on a second core while libgit2 starts
+	 * (it parses the system's CA certificates) and opens the repository. */
+	preload pl = { .db = db, .update = opt.update };
+	pthread_t plth;
+	int plthread = pthread_create(&plth, NULL, preload_run, &pl) == 0;
+	if (!plthread)
+		preload_run(&pl);
 	if (git_libgit2_init() < 0) {
 		fprintf(stderr, PROG ": cannot start libgit2\n");
+		if (plthread)
+			pthread_join(plth, NULL);
+		writer_close(pl.w);
 		return EXIT_FAILED;
 	}
 	/* crates/ is one ~50 KB tree, past libgit2's default cache limit for
@@ -340,19 +373,24 @@ int main(int argc, char **argv)
 	(void)git_libgit2_opts(GIT_OPT_SET_CACHE_OBJECT_LIMIT, GIT_OBJECT_TREE,
 	                       (size_t)1 << 20);
 	watchdog_start();
-	if (gitsrc_open(&src, opt.repo, opt.ref, err, sizeof(err)) < 0) {
+	int gs = gitsrc_open(&src, opt.repo, opt.ref, err, sizeof(err));
+	if (plthread)
+		pthread_join(plth, NULL);
+	w = pl.w;
+	if (gs < 0) {
 		fprintf(stderr, PROG ": %s\n", err);
 		goto done;
 	}
-	if (writer_open(&w, db, err, sizeof(err)) < 0) {
-		fail_db(db, err);
+	if (pl.open_rc < 0) {
+		fail_db(db, pl.err);
 		goto done;
 	}
 	int full = 1;
 	if (opt.update) {
-		int lp = writer_load_previous(w, SOURCE, prev, err, sizeof(err));
+		int lp = pl.load_rc;
+		memcpy(prev, pl.prev, sizeof(prev));
 		if (lp < 0) {
-			fail_db(db, err);
+			fail_db(db, pl.err);
 			goto done;
 		}
 		if (lp == 0) {

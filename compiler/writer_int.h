@@ -22,6 +22,8 @@
 #ifndef ZLEVEL
 #define ZLEVEL 12                 /* measured: see SCHEMA.md, Figures */
 #endif
+#define ZLEVEL_UPDATE 9           /* an update of fewer than UPDATE_FEW */
+#define UPDATE_FEW 64             /* records: see compress_all */
 #ifndef DICT_CAP
 #define DICT_CAP (32u << 10)      /* trained dictionary size (measured) */
 #endif
