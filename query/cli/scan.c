@@ -97,8 +97,13 @@ static int walk(paths *p, const char *dir, int depth)
 	paths names = { 0 };
 	int rc = 0;
 
-	if (depth > SCAN_DEPTH_MAX)
+	if (depth > SCAN_DEPTH_MAX) {
+		/* A tree this deep is a mistake or a trap: say where we stopped
+		 * rather than let a lockfile below go unscanned in silence. */
+		cli_warn("%s: more than %d folders deep, not searched", dir,
+		         SCAN_DEPTH_MAX);
 		return 0;
+	}
 	if (!(d = opendir(dir))) {
 		cli_warn("%s: %s", dir, strerror(errno));
 		return 0;
