@@ -232,6 +232,7 @@ d="$T/deepl"; i=0; while [ $i -lt 40 ]; do d="$d/d"; i=$((i + 1)); done
 mkdir -p "$d"; cp "$LOCK" "$d/Cargo.lock"
 $TO "$Q" -d "$DB" scan "$T/deepl" >"$T/o" 2>"$T/e"; rc=$?
 is "deep folder: not walked past the cap, exit 2" "$rc" 2
+has "deep folder: says where it stopped" "$(cat "$T/e")" 'more than [0-9]+ folders deep, not searched'
 has "deep folder: says nothing was found there" "$(cat "$T/e")" 'deepl: no Cargo\.lock'
 
 # A FIFO nobody writes to must not hang the scan.
@@ -325,6 +326,72 @@ if command -v mdb_load >/dev/null 2>&1 && command -v mdb_dump >/dev/null 2>&1; t
 else
 	skip "foreign and newer-schema index" "mdb_load/mdb_dump (lmdb-utils) not found"
 fi
+
+# ---- caps (README, Limits): each one, where cheap to reach, names itself --------
+# cap NAME PATTERN: an advisory from stdin (as crates/foo/...9001.md) must
+# fail to compile with a message matching PATTERN.
+cap() {
+	fresh cap; cat >"$(A cap)"; commit cap
+	$TO "$C" -o "$T/cap.lmdb" "$T/cap" >/dev/null 2>"$T/e"; _rc=$?
+	is "cap $1: exit 2" "$_rc" 2
+	has "cap $1: says so" "$(cat "$T/e")" "$2"
+}
+pad() { head -c "$1" /dev/zero | tr '\000' "$2"; }
+setp() { sed "s/^patched = .*/patched = [$1]/"; }
+# Advisory file size: exactly the cap compiles, one byte more does not.
+fresh fsz; adv RUSTSEC-2021-9001 foo >"$(A fsz)"
+sz=$(wc -c <"$T/fsz/$P" | tr -d ' ')
+pad $((1048576 - sz)) x >>"$T/fsz/$P"; commit fsz
+$TO "$C" -o "$T/fsz.lmdb" "$T/fsz" >/dev/null 2>"$T/e"
+is "cap file size: a file of exactly 1 MiB compiles" "$?" 0
+printf 'x' >>"$T/fsz/$P"; commit fsz
+$TO "$C" -o "$T/fsz.lmdb" "$T/fsz" >/dev/null 2>"$T/e"
+is "cap file size: 1 MiB + 1 byte: exit 2" "$?" 2
+has "cap file size: 1 MiB + 1 byte: says so" "$(cat "$T/e")" 'too large \(1048577 bytes, limit 1048576\)'
+adv RUSTSEC-2021-9001 foo | setp "\">= 1.0.0-$(pad 121 a)\"" | cap prerelease 'prerelease too long'
+adv RUSTSEC-2021-9001 foo | setp "\">= 1.0.$(pad 321 1)\"" | cap "version text" 'version text too long'
+adv RUSTSEC-2021-9001 foo | setp "\">=$(pad 520 ' ')1.0.0\"" | cap requirement 'too long \(over 512 bytes\)'
+adv RUSTSEC-2021-9001 foo | setp "$(awk 'BEGIN { for (i = 0; i < 257; i++) printf "\"=%d.0.0\", ", i }')" |
+    cap "requirements per advisory" 'more than 256 requirements'
+adv RUSTSEC-2021-9001 foo | sed "s/^date = .*/&\\nkeywords = [$(awk 'BEGIN { for (i = 0; i < 4097; i++) printf "\"k%d\", ", i }')]/" |
+    cap "list length" 'keywords has 4097 entries, more than the 4096 allowed'
+adv RUSTSEC-2021-9001 foo | sed "s/^date = .*/&\\nx = $(pad 300 1)/" | cap "number length" 'number too long'
+adv RUSTSEC-2021-9001 foo | sed "s|^date = .*|&\\ncvss = \"CVSS:3.1/$(pad 300 A)\"|" | cap "CVSS vector" 'CVSS.*too long'
+{ adv RUSTSEC-2021-9001 foo | head -n 5; printf 'keywords = '; pad 129 '['; pad 129 ']'; echo
+  adv RUSTSEC-2021-9001 foo | tail -n +6; } | cap "nesting depth" ':6: nesting deeper than 128 levels'
+{ adv RUSTSEC-2021-9001 foo | head -n 5; awk 'BEGIN { for (i = 0; i < 10050; i++) printf "k%d = 1\n", i }'
+  adv RUSTSEC-2021-9001 foo | tail -n +6; } | cap "messages kept" '^advdb-compile: 50 more problems not shown'
+has "cap messages kept: all counted" "$(tail -n 1 "$T/e")" '10050 errors'
+# A package name past the index's key cap (built in git: too long for
+# most file systems).
+fresh pkg; long=$(pad 490 p)
+blob=$(adv RUSTSEC-2021-9001 "$long" | git -C "$T/pkg" hash-object -w --stdin)
+git -C "$T/pkg" update-index --add --cacheinfo "100644,$blob,crates/$long/RUSTSEC-2021-9001.md" 2>/dev/null &&
+    $GIT -C "$T/pkg" commit -q -m pkg 2>/dev/null
+if git -C "$T/pkg" ls-tree -r --name-only HEAD | grep -q "$long"; then
+	$TO "$C" -o "$T/pkg.lmdb" "$T/pkg" >/dev/null 2>"$T/e"; rc=$?
+	is "cap package name: exit 2" "$rc" 2
+	has "cap package name: says so" "$(cat "$T/e")" 'package name too long'
+else
+	skip "cap package name" "git refused the long path"
+fi
+# Lockfile size: a sparse file just past the cap costs nothing to make.
+if truncate -s 17M "$L/big.lock" 2>/dev/null; then
+	$TO "$Q" -d "$DB" scan "$L/big.lock" >/dev/null 2>"$T/e"; rc=$?
+	is "cap lockfile size: exit 2" "$rc" 2
+	has "cap lockfile size: says so" "$(cat "$T/e")" 'big\.lock: larger than 16 MiB'
+	rm -f "$L/big.lock"
+else
+	skip "cap lockfile size" "truncate(1) unavailable"
+fi
+# Batch line: 4096 bytes is a line, 4097 is not.
+{ printf 'tokio 1.0.0'; pad $((4096 - 11)) ' '; echo; printf 'tokio 1.0.0'; pad $((4097 - 11)) ' '; echo; } |
+    $TO "$Q" -d "$DB" batch >"$T/o" 2>"$T/e"
+has "cap batch line: 4096 bytes answered" "$(sed -n 1p "$T/o")" '"affected":false'
+has "cap batch line: 4097 bytes refused" "$(sed -n 2p "$T/o")" '"error":"line longer than 4096 bytes"'
+# -j past the thread cap is clamped, not refused.
+$TO "$Q" -d "$DB" -j 1000 scan "$LOCK" >/dev/null 2>"$T/e"
+is "cap -j 1000: clamped, the scan runs (exit 1)" "$?" 1
 
 # ---- command lines ---------------------------------------------------------------
 for a in --frobnicate -x --json=3 "--deny" "-d"; do
