@@ -12,8 +12,9 @@
  *   - Multi-line strings turn CR-LF into LF, so values do not depend on the
  *     line endings of the file.
  *   - The text check and single-line strings without escapes go eight
- *     bytes at a time; each fast path stops at anything it is unsure of
- *     and leaves it to the byte loop, so both accept exactly the same.
+ *     bytes at a time (the text check sixteen, with SSE2); each fast path
+ *     stops at anything it is unsure of and leaves it to the byte loop,
+ *     so all accept exactly the same.
  */
 #include "toml_scan.h"
 
@@ -21,6 +22,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#if defined(__SSE2__) && defined(__GNUC__)
+#include <emmintrin.h>
+#define TSCAN_SSE2 1
+#else
+#define TSCAN_SSE2 0
+#endif
 
 static void set_msg(toml_error *e, unsigned line, unsigned col,
                     const char *fmt, va_list ap)
@@ -107,6 +115,36 @@ int tscan_check_text(tscan *sc)
 	while (i < sc->len) {
 		unsigned c;
 		uint64_t w;
+#if TSCAN_SSE2
+		/* Sixteen bytes at a time, newlines and tabs included (a
+		 * Cargo.lock line is ~30 bytes, so stopping at each newline
+		 * would leave the fast path every other block). Anything else
+		 * below 0x20, 0x7F or a non-ASCII byte (negative as a signed
+		 * char, so "below 0x20" too) ends the run there. */
+		while (sc->len - i >= 16) {
+			__m128i v = _mm_loadu_si128((const __m128i *)(const void *)
+			                            (s + i));
+			__m128i nl = _mm_cmpeq_epi8(v, _mm_set1_epi8('\n'));
+			__m128i ok = _mm_or_si128(nl, _mm_cmpeq_epi8(v,
+			                              _mm_set1_epi8('\t')));
+			__m128i lo = _mm_cmplt_epi8(v, _mm_set1_epi8(0x20));
+			__m128i del = _mm_cmpeq_epi8(v, _mm_set1_epi8(0x7F));
+			unsigned bad = (unsigned)_mm_movemask_epi8(
+			    _mm_or_si128(_mm_andnot_si128(ok, lo), del));
+			unsigned nls = (unsigned)_mm_movemask_epi8(nl);
+			unsigned take = bad ? (unsigned)__builtin_ctz(bad) : 16;
+			nls &= (1u << take) - 1;   /* take <= 16 */
+			if (nls) {
+				line += (unsigned)__builtin_popcount(nls);
+				bol = i + (size_t)(31 - __builtin_clz(nls)) + 1;
+			}
+			i += take;
+			if (bad)
+				break;
+		}
+		if (i >= sc->len)
+			break;
+#endif
 		/* Eight plain ASCII bytes at a time: no high bit, none below
 		 * 0x20, none equal to 0x7F. */
 		if (sc->len - i >= 8) {
