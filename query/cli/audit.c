@@ -24,8 +24,10 @@ static int push(findings *f, const lock_pkg *p, const advdb_match *m)
 {
 	if (f->n == f->cap) {
 		if (f->cap >= FINDINGS_MAX)
-			return ADVDB_EBUFS;
+			return AUDIT_ECAP;
 		size_t cap = f->cap ? f->cap * 2 : 16;
+		if (cap > FINDINGS_MAX)     /* the cap itself, not the next power */
+			cap = FINDINGS_MAX;
 		finding *v = realloc(f->v, cap * sizeof(*v));
 		if (!v)
 			return ADVDB_ENOMEM;
@@ -78,6 +80,18 @@ int audit_pkg(findings *f, const session *s, const lock_pkg *p)
 	}
 	free(heap);
 	return rc;
+}
+
+#define CAP_TEXT_(n) #n
+#define CAP_TEXT(n) CAP_TEXT_(n)
+
+const char *audit_strerror(int rc, const session *s)
+{
+	if (rc == AUDIT_ECAP)
+		return "more than " CAP_TEXT(FINDINGS_MAX)
+		       " findings (the cap)";
+	const char *m = advdb_last_error(s->db);
+	return m[0] ? m : advdb_strerror(rc);
 }
 
 void findings_free(findings *f)

@@ -30,10 +30,19 @@ typedef struct findings {
 	unsigned warn_kinds;        /* DENY_* bits of the warnings found */
 } findings;
 
+/* Returned by audit_pkg when FINDINGS_MAX findings are already held
+ * (outside libadvdb's range of codes). */
+#define AUDIT_ECAP (-100)
+
 /* Decide one package and append what affects it. Returns ADVDB_OK, or a
- * libadvdb error (message via advdb_last_error(s->db)), or ADVDB_ENOMEM
- * / ADVDB_EBUFS when the findings cap is reached. */
+ * libadvdb error (message via advdb_last_error(s->db)), ADVDB_ENOMEM, or
+ * AUDIT_ECAP when the findings cap is reached. */
 int audit_pkg(findings *f, const session *s, const lock_pkg *p);
+
+/* The message for a failing audit_pkg (or report) code: the cap, else
+ * libadvdb's last message on the session's handle, else the code's text.
+ * Static or owned by the handle: valid until the next call on it. */
+const char *audit_strerror(int rc, const session *s);
 
 void findings_free(findings *f);
 

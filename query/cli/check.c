@@ -78,10 +78,10 @@ int cmd_check(const cli_opts *o)
 		rc = audit_pkg(&f, &s, &pkgs[i]);
 		if (rc != ADVDB_OK) {
 			cli_error("%s@%s: %s", pkgs[i].name, pkgs[i].version,
-			          advdb_last_error(s.db)[0]
-			              ? advdb_last_error(s.db)
-			              : advdb_strerror(rc));
+			          audit_strerror(rc, &s));
 			status = EXIT_ERROR;
+			if (rc == AUDIT_ECAP)
+				break;      /* every later pair would say the same */
 		}
 	}
 	report_in r = { NULL, n, &f };

@@ -201,9 +201,8 @@ static void scan_one(const session *s, item *it)
 		             : report_human(&it->out, s, &r);
 	}
 	if (rc != ADVDB_OK) {
-		const char *m = advdb_last_error(s->db);
 		snprintf(msg, sizeof(msg), "%s: %s", name,
-		         m[0] ? m : advdb_strerror(rc));
+		         audit_strerror(rc, s));
 		buf_reset(&it->out);
 		findings_free(&f);
 		lockfile_free(&lf);

@@ -389,6 +389,21 @@ fi
     $TO "$Q" -d "$DB" batch >"$T/o" 2>"$T/e"
 has "cap batch line: 4096 bytes answered" "$(sed -n 1p "$T/o")" '"affected":false'
 has "cap batch line: 4097 bytes refused" "$(sed -n 2p "$T/o")" '"error":"line longer than 4096 bytes"'
+# Findings per report: 300 advisories on one crate, 340 versions of it.
+fresh hot; mkdir -p "$T/hot/crates/hot"
+( cd "$T/hot" && LC_ALL=C awk 'BEGIN { for (i = 1; i <= 300; i++) {
+	f = sprintf("crates/hot/RUSTSEC-2019-%04d.md", i + 6000)
+	printf "```toml\n[advisory]\nid = \"RUSTSEC-2019-%04d\"\npackage = \"hot\"\ndate = \"2019-01-01\"\n\n[versions]\npatched = [\">= 99.0.0\"]\n```\n\n# Hot %d\n\nText.\n", i + 6000, i > f
+	close(f) } }' ); commit hot
+$TO "$C" -q -o "$T/hot.lmdb" "$T/hot" >/dev/null 2>&1
+LC_ALL=C awk 'BEGIN { print "version = 3"; for (i = 1; i <= 340; i++)
+	printf "[[package]]\nname = \"hot\"\nversion = \"0.0.%d\"\nsource = \"registry+https://github.com/rust-lang/crates.io-index\"\n", i }' >"$L/hot.lock"
+$TO "$Q" -d "$T/hot.lmdb" scan "$L/hot.lock" "$LOCK" >"$T/o" 2>"$T/e"; rc=$?
+is "cap findings: exit 2" "$rc" 2
+has "cap findings: says so, naming the lockfile" "$(cat "$T/e")" 'hot\.lock: more than 100000 findings \(the cap\)'
+has "cap findings: the other lockfile still reported" "$(cat "$T/o")" 'RUSTSEC-2023-0001'
+$TO "$Q" -d "$T/hot.lmdb" check $(awk 'BEGIN { for (i = 1; i <= 340; i++) printf "hot@0.0.%d ", i }') >"$T/o" 2>"$T/e"; rc=$?
+is "cap findings, check: exit 2, one message" "$rc:$(grep -c 'the cap' "$T/e")" 2:1
 # -j past the thread cap is clamped, not refused.
 $TO "$Q" -d "$DB" -j 1000 scan "$LOCK" >/dev/null 2>"$T/e"
 is "cap -j 1000: clamped, the scan runs (exit 1)" "$?" 1
