@@ -139,12 +139,22 @@ toml_doc *toml_doc_new(void)
 
 uint32_t toml_key_hash(const char *k, size_t n)
 {
-	uint32_t h = 2166136261u;   /* FNV-1a */
-	size_t i;
+	/* Eight bytes per multiply: v1 lockfiles have thousands of ~100-byte
+	 * "checksum NAME VERSION (SOURCE)" keys, where byte-wise FNV was 7%
+	 * of a scan. The xor-shifts fold the high product bits down, so the
+	 * low bits the index uses depend on every input byte. */
+	uint64_t h = 0x9E3779B97F4A7C15u ^ (uint64_t)n, w;
 
-	for (i = 0; i < n; i++)
-		h = (h ^ (unsigned char)k[i]) * 16777619u;
-	return h;
+	for (; n >= 8; k += 8, n -= 8) {
+		memcpy(&w, k, 8);
+		h = (h ^ w) * 0xFF51AFD7ED558CCDu;
+		h ^= h >> 32;
+	}
+	w = 0;
+	memcpy(&w, k, n);
+	h = (h ^ w) * 0xC4CEB9FE1A85EC53u;
+	h ^= h >> 29;
+	return (uint32_t)h;
 }
 
 toml_value *toml_tab_find(const toml_value *t, const char *k, size_t n,
