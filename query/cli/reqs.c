@@ -36,7 +36,7 @@
 
 #define ADV_SCRATCH 64
 #define ADV_MAX 65536           /* advisories of one crate */
-#define RANGES_MAX (1u << 20)   /* ranges met by one requirement */
+#define RANGES_MAX 65536        /* ranges of one crate's advisories */
 
 typedef enum { ST_OK, ST_POSSIBLY, ST_INSECURE } dep_status;
 
