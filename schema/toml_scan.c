@@ -135,8 +135,9 @@ int tscan_check_text(tscan *sc)
 			unsigned take = bad ? (unsigned)__builtin_ctz(bad) : 16;
 			nls &= (1u << take) - 1;   /* take <= 16 */
 			if (nls) {
-				line += (unsigned)__builtin_popcount(nls);
 				bol = i + (size_t)(31 - __builtin_clz(nls)) + 1;
+				for (; nls; nls &= nls - 1)   /* one or two */
+					line++;
 			}
 			i += take;
 			if (bad)

@@ -150,8 +150,20 @@ uint32_t toml_key_hash(const char *k, size_t n)
 		h = (h ^ w) * 0xFF51AFD7ED558CCDu;
 		h ^= h >> 32;
 	}
-	w = 0;
-	memcpy(&w, k, n);
+	/* The last 0..7 bytes without a byte loop: two overlapping 4-byte
+	 * loads, or first/middle/last byte (the length is already in h). */
+	if (n >= 4) {
+		uint32_t lo, hi;
+		memcpy(&lo, k, 4);
+		memcpy(&hi, k + n - 4, 4);
+		w = (uint64_t)lo | (uint64_t)hi << 32;
+	} else if (n) {
+		w = (uint64_t)(unsigned char)k[0] << 16 |
+		    (uint64_t)(unsigned char)k[n / 2] << 8 |
+		    (unsigned char)k[n - 1];
+	} else {
+		w = 0;
+	}
 	h = (h ^ w) * 0xC4CEB9FE1A85EC53u;
 	h ^= h >> 29;
 	return (uint32_t)h;
