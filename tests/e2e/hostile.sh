@@ -221,6 +221,15 @@ else
 	has "unreadable lockfile: named, with the reason" "$(cat "$T/e")" 'unreadable\.lock: .*[Pp]ermission'
 fi
 chmod 644 "$L/unreadable.lock"
+# A file that opens but fails to read (EIO), which root meets too.
+if [ -r /proc/self/mem ]; then
+	$TO "$Q" -d "$DB" scan /proc/self/mem "$LOCK" >"$T/o" 2>"$T/e"; rc=$?
+	is "lockfile whose read fails: exit 2" "$rc" 2
+	has "lockfile whose read fails: named, with the reason" "$(cat "$T/e")" '/proc/self/mem: .*[Ee]rror'
+	is "lockfile whose read fails: the other still reported" "$(grep -c 'RUSTSEC-2023-0001' "$T/o")" 1
+else
+	skip "lockfile whose read fails" "no /proc/self/mem"
+fi
 
 # A folder with a symlink loop: walked once, no endless recursion.
 mkdir -p "$T/loop/a/b"; ln -s ../.. "$T/loop/a/b/up"; cp "$LOCK" "$T/loop/a/Cargo.lock"
