@@ -41,6 +41,7 @@
 #include "../fuzz/fuzz_batch.c"
 #include "../fuzz/fuzz_db.c"
 #include "../fuzz/fuzz_cargo_req.c"
+#include "../fuzz/fuzz_manifest.c"
 
 #define REPLAY_INPUT_MAX (8u << 20)
 
@@ -60,6 +61,7 @@ static const target targets[] = {
 	{ "fuzz_batch", fuzz_batch },
 	{ "fuzz_db", fuzz_db },
 	{ "fuzz_cargo_req", fuzz_cargo_req },
+	{ "fuzz_manifest", fuzz_manifest },
 };
 #define NTARGETS (sizeof targets / sizeof targets[0])
 
