@@ -189,6 +189,14 @@ static int check_target(const char *db, int is_default)
 		fprintf(stderr, PROG ": %s: is a folder, not an index file\n", db);
 		return -1;
 	}
+	/* The rename would replace a device node or FIFO (as root, `-o
+	 * /dev/null` would lose /dev/null), and --update would block reading
+	 * a FIFO. A symlink is followed for this check only. */
+	if (stat(db, &st) == 0 && !S_ISREG(st.st_mode)) {
+		fprintf(stderr, PROG ": %s: exists and is not a regular file "
+		        "(a device, FIFO or socket): not replaced\n", db);
+		return -1;
+	}
 	return 0;
 }
 
