@@ -336,6 +336,30 @@ else
 	skip "foreign and newer-schema index" "mdb_load/mdb_dump (lmdb-utils) not found"
 fi
 
+# ---- -o naming something that is not a regular file -------------------------
+# The rename would replace it (as root, `-o /dev/null` would lose the
+# device), and --update would block reading a FIFO.
+if mkfifo "$T/out.fifo" 2>/dev/null; then
+	for up in "" --update; do
+		$TO "$C" $up -o "$T/out.fifo" "$T/base" >/dev/null 2>"$T/e"; rc=$?
+		is "-o a FIFO ${up:-(full)}: exit 2, no hang" "$rc" 2
+		has "-o a FIFO ${up:-(full)}: says why" "$(cat "$T/e")" 'out\.fifo: .*not a regular file'
+		[ -p "$T/out.fifo" ]; is "-o a FIFO ${up:-(full)}: left in place" "$?" 0
+	done
+	ln -s "$T/out.fifo" "$T/out.link"
+	$TO "$C" -o "$T/out.link" "$T/base" >/dev/null 2>"$T/e"; rc=$?
+	is "-o a symlink to a FIFO: exit 2" "$rc" 2
+else
+	skip "-o a FIFO" "mkfifo failed"
+fi
+if mknod "$T/out.null" c 1 3 2>/dev/null; then
+	$TO "$C" -o "$T/out.null" "$T/base" >/dev/null 2>"$T/e"; rc=$?
+	is "-o a character device: exit 2" "$rc" 2
+	[ -c "$T/out.null" ]; is "-o a character device: left in place" "$?" 0
+else
+	skip "-o a character device" "mknod not permitted (not root)"
+fi
+
 # ---- caps (README, Limits): each one, where cheap to reach, names itself --------
 # cap NAME PATTERN: an advisory from stdin (as crates/foo/...9001.md) must
 # fail to compile with a message matching PATTERN.
