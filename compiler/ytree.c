@@ -1,0 +1,231 @@
+/*
+ * ytree.c — see ytree.h. Owns the walk from libyaml events to nodes.
+ *
+ * Invariants:
+ *   - Every node and string is in the tree's arena; a failed parse frees
+ *     all of it, so no path leaks.
+ *   - The open containers are an explicit stack of at most
+ *     YTREE_DEPTH_MAX entries: depth is checked before a node is pushed,
+ *     and nothing here recurses.
+ *   - Each event is deleted exactly once, on every path.
+ */
+#include "ytree.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <yaml.h>
+
+typedef struct yblock {
+	struct yblock *next;
+	size_t used, cap;
+	_Alignas(16) unsigned char data[];
+} yblock;
+
+struct ytree {
+	yblock *blocks;
+	ynode *root;
+	size_t nodes;
+};
+
+#define YBLOCK 65536
+
+static void *yalloc(ytree *t, size_t n)
+{
+	yblock *b = t->blocks;
+
+	n = (n + 15) & ~(size_t)15;
+	if (!b || b->cap - b->used < n) {
+		size_t cap = n > YBLOCK ? n : YBLOCK;
+		b = malloc(sizeof(*b) + cap);
+		if (!b)
+			return NULL;
+		b->next = t->blocks;
+		b->used = 0;
+		b->cap = cap;
+		t->blocks = b;
+	}
+	void *p = b->data + b->used;
+	b->used += n;
+	memset(p, 0, n);
+	return p;
+}
+
+void ytree_free(ytree *t)
+{
+	if (!t)
+		return;
+	for (yblock *b = t->blocks, *nx; b; b = nx) {
+		nx = b->next;
+		free(b);
+	}
+	free(t);
+}
+
+const ynode *ytree_root(const ytree *t)
+{
+	return t ? t->root : NULL;
+}
+
+const ynode *ynode_get(const ynode *m, const char *key)
+{
+	if (!m || m->kind != YNODE_MAP)
+		return NULL;
+	size_t kl = strlen(key);
+	for (const ynode *k = m->first; k && k->next; k = k->next->next)
+		if (k->kind == YNODE_SCALAR && k->len == kl &&
+		    memcmp(k->s, key, kl) == 0)
+			return k->next;
+	return NULL;
+}
+
+static void seterr(char *err, size_t cap, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+static void seterr(char *err, size_t cap, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!err || !cap)
+		return;
+	va_start(ap, fmt);
+	if (vsnprintf(err, cap, fmt, ap) < 0)
+		snprintf(err, cap, "bad YAML");
+	va_end(ap);
+}
+
+/* A plain scalar spelled as YAML's null (JSON's `null` is one). */
+static int is_null(const yaml_event_t *ev)
+{
+	const char *v = (const char *)ev->data.scalar.value;
+	size_t n = ev->data.scalar.length;
+
+	if (ev->data.scalar.style != YAML_PLAIN_SCALAR_STYLE)
+		return 0;
+	return n == 0 || (n == 1 && v[0] == '~') ||
+	       (n == 4 && (!memcmp(v, "null", 4) || !memcmp(v, "Null", 4) ||
+	                   !memcmp(v, "NULL", 4)));
+}
+
+static void attach(ynode *parent, ynode *kid)
+{
+	if (parent->last)
+		parent->last->next = kid;
+	else
+		parent->first = kid;
+	parent->last = kid;
+	parent->n++;
+}
+
+int ytree_parse(ytree **out, const char *text, size_t len, char *err,
+                size_t errcap)
+{
+	yaml_parser_t p;
+	yaml_event_t ev;
+	ynode *stack[YTREE_DEPTH_MAX];
+	size_t depth = 0;
+	int docs = 0, done = 0, rc = -1;
+
+	*out = NULL;
+	if (len > YTREE_INPUT_MAX) {
+		seterr(err, errcap, "line 1: file larger than %u bytes",
+		       YTREE_INPUT_MAX);
+		return -1;
+	}
+	ytree *t = calloc(1, sizeof(*t));
+	if (!t || !yaml_parser_initialize(&p)) {
+		free(t);
+		seterr(err, errcap, "line 1: out of memory");
+		return -1;
+	}
+	yaml_parser_set_input_string(&p, (const unsigned char *)text, len);
+	while (!done) {
+		if (!yaml_parser_parse(&p, &ev)) {
+			seterr(err, errcap, "line %lu: %s%s%s",
+			       (unsigned long)p.problem_mark.line + 1,
+			       p.problem ? p.problem : "bad YAML",
+			       p.context ? " " : "", p.context ? p.context : "");
+			goto fail;
+		}
+		unsigned line = (unsigned)ev.start_mark.line + 1;
+		ynode *nd = NULL;
+		switch (ev.type) {
+		case YAML_STREAM_END_EVENT:
+			done = 1;
+			break;
+		case YAML_DOCUMENT_START_EVENT:
+			if (++docs > 1) {
+				seterr(err, errcap, "line %u: more than one document",
+				       line);
+				goto fail_ev;
+			}
+			break;
+		case YAML_ALIAS_EVENT:
+			seterr(err, errcap, "line %u: YAML aliases are not supported",
+			       line);
+			goto fail_ev;
+		case YAML_SCALAR_EVENT:
+		case YAML_SEQUENCE_START_EVENT:
+		case YAML_MAPPING_START_EVENT:
+			if (++t->nodes > YTREE_NODES_MAX) {
+				seterr(err, errcap, "line %u: more than %u values", line,
+				       YTREE_NODES_MAX);
+				goto fail_ev;
+			}
+			nd = yalloc(t, sizeof(*nd));
+			if (!nd)
+				goto oom;
+			nd->line = line;
+			nd->s = "";
+			if (ev.type == YAML_SCALAR_EVENT) {
+				nd->kind = is_null(&ev) ? YNODE_NULL : YNODE_SCALAR;
+				char *s = yalloc(t, ev.data.scalar.length + 1);
+				if (!s)
+					goto oom;
+				memcpy(s, ev.data.scalar.value, ev.data.scalar.length);
+				nd->s = s;
+				nd->len = ev.data.scalar.length;
+			} else {
+				nd->kind = ev.type == YAML_SEQUENCE_START_EVENT ? YNODE_SEQ
+				                                               : YNODE_MAP;
+			}
+			if (depth)
+				attach(stack[depth - 1], nd);
+			else if (!t->root)
+				t->root = nd;
+			if (nd->kind == YNODE_SEQ || nd->kind == YNODE_MAP) {
+				if (depth == YTREE_DEPTH_MAX) {
+					seterr(err, errcap, "line %u: nested deeper than %d",
+					       line, YTREE_DEPTH_MAX);
+					goto fail_ev;
+				}
+				stack[depth++] = nd;
+			}
+			break;
+		case YAML_SEQUENCE_END_EVENT:
+		case YAML_MAPPING_END_EVENT:
+			if (depth)          /* defensive: libyaml balances them */
+				depth--;
+			break;
+		default:
+			break;
+		}
+		yaml_event_delete(&ev);
+	}
+	if (!t->root) {
+		seterr(err, errcap, "line 1: empty document");
+		goto fail;
+	}
+	*out = t;
+	t = NULL;
+	rc = 0;
+	goto fail;
+oom:
+	seterr(err, errcap, "out of memory");
+fail_ev:
+	yaml_event_delete(&ev);
+fail:
+	yaml_parser_delete(&p);
+	ytree_free(t);
+	return rc;
+}
