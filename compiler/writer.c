@@ -399,6 +399,22 @@ fail:
 	return -1;
 }
 
+const adv_record *writer_find(const writer *w, const char *id)
+{
+	long i = id ? wr_map_find(w, &w->by_id, id, 0) : -1;
+	return i >= 0 ? w->v[i].rec : NULL;
+}
+
+const adv_record *writer_next(const writer *w, size_t *pos)
+{
+	while (*pos < w->n) {
+		const entry *e = &w->v[(*pos)++];
+		if (e->alive)
+			return e->rec;
+	}
+	return NULL;
+}
+
 void writer_close(writer *w)
 {
 	if (!w)

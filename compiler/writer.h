@@ -76,6 +76,15 @@ int writer_set_source(writer *w, const char *source, const char *commit,
  * every compile, as only it knows how the records it adds were made. */
 int writer_set_history(writer *w, int on);
 
+/* The live record with this id, or NULL. Its source and path fields
+ * name where it came from. Valid until the next call that changes the
+ * writer (add, remove, commit, close). */
+const adv_record *writer_find(const writer *w, const char *id);
+
+/* Live records one at a time, in the order they were added: *pos starts
+ * at 0; NULL at the end. Same lifetime as writer_find's. */
+const adv_record *writer_next(const writer *w, size_t *pos);
+
 /* Write everything, fsync, rename over target. Returns 0 or -1 with err;
  * either way the writer is finished and must be closed. */
 int writer_commit(writer *w, writer_stats *st, char *err, size_t errcap);
