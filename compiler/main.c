@@ -33,6 +33,7 @@
 #include "diag.h"
 #include "gitsrc.h"
 #include "layout.h"
+#include "srcopt.h"
 #include "writer.h"
 
 #define PROG "advdb-compile"
@@ -108,11 +109,13 @@ typedef struct options {
 	const char *ref;            /* --ref; NULL: HEAD */
 	const char *repo;
 	int update, keep_going, quiet, history;
+	srcopts src;                /* --source: OSV sources after REPO */
 } options;
 
 #define SYNOPSIS \
 	"usage: " PROG " [-o DB] [--ref REF] [--update] [--keep-going] " \
-	"[--history] [--quiet] REPO\n"
+	"[--history] [--quiet]\n" \
+	"       [--source osv[:NAME][@REF] PATH]... [REPO]\n"
 
 /* Misuse gets the synopsis on stderr; --help the whole text on stdout. */
 static void usage(FILE *f, int full)
@@ -142,6 +145,17 @@ static void usage(FILE *f, int full)
 	    "                      changed it (OSV `modified`; walks the whole\n"
 	    "                      history, a few hundred ms); give it again\n"
 	    "                      with --update to keep those dates\n"
+	    "      --source osv[:NAME][@REF] PATH\n"
+	    "                      also import the OSV advisories (*.json,\n"
+	    "                      *.yaml, *.yml; crates.io entries) of PATH:\n"
+	    "                      a git repository (at REF, default HEAD) or\n"
+	    "                      a plain folder. Repeatable; sources are\n"
+	    "                      named osv, osv2, ... unless NAME is given.\n"
+	    "                      The same vulnerability (equal id or alias)\n"
+	    "                      is kept once: the earlier source wins (REPO\n"
+	    "                      first), a disagreement is a warning. REPO\n"
+	    "                      may be left out. With --source, --update\n"
+	    "                      compiles everything again.\n"
 	    "  -h, --help          this text\n"
 	    "  -V, --version       program and schema version\n"
 	    "\n"
@@ -252,6 +266,12 @@ static int parse_args(options *o, int argc, char **argv)
 	int c;
 
 	memset(o, 0, sizeof(*o));
+	char serr[ERR_MAX];
+	if (srcopt_take(&o->src, &argc, argv, serr, sizeof(serr)) < 0) {
+		fprintf(stderr, PROG ": %s\n", serr);
+		usage(stderr, 0);
+		return -1;
+	}
 	while ((c = getopt_long(argc, argv, "o:r:ukqhV", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'o': o->db = optarg; break;
@@ -270,6 +290,8 @@ static int parse_args(options *o, int argc, char **argv)
 			return -1;
 		}
 	}
+	if (argc - optind == 0 && o->src.n)
+		return 0;               /* only --source: no RustSec REPO */
 	if (argc - optind != 1) {
 		fprintf(stderr, PROG ": %s\n", argc - optind ? "one REPO only"
 		                                            : "missing REPO");
@@ -345,7 +367,14 @@ int main(int argc, char **argv)
 	int pa = parse_args(&opt, argc, argv);
 	if (pa != 0)
 		return pa > 0 ? EXIT_OK : EXIT_FAILED;
-	compile_opts co = { .source = SOURCE, .label = opt.repo,
+	if (opt.update && opt.src.n) {
+		if (!opt.quiet)
+			fprintf(stderr, PROG ": --source given: compiling everything "
+			        "(no --update)\n");
+		opt.update = 0;
+	}
+	compile_opts co = { .source = SOURCE,
+	                    .label = opt.repo ? opt.repo : "-",
 	                    .keep_going = opt.keep_going,
 	                    .history = opt.history, .beat = &beat };
 	if (opt.db) {
@@ -381,7 +410,8 @@ int main(int argc, char **argv)
 	(void)git_libgit2_opts(GIT_OPT_SET_CACHE_OBJECT_LIMIT, GIT_OBJECT_TREE,
 	                       (size_t)1 << 20);
 	watchdog_start();
-	int gs = gitsrc_open(&src, opt.repo, opt.ref, err, sizeof(err));
+	int gs = opt.repo ? gitsrc_open(&src, opt.repo, opt.ref, err,
+	                                sizeof(err)) : 0;
 	if (plthread)
 		pthread_join(plth, NULL);
 	w = pl.w;
@@ -420,9 +450,18 @@ int main(int argc, char **argv)
 			}
 		}
 	}
-	if (full)
+	if (full && src)
 		compile_full(&co, src, w, &d);
+	char (*slines)[256] = NULL;
+	if (opt.src.n && (slines = calloc(opt.src.n, sizeof(*slines))) == NULL)
+		diag_add(&d, DIAG_ERROR, db, 0, "out of memory");
+	else if (opt.src.n)
+		(void)srcopt_run(&opt.src, w, opt.keep_going, &beat, &d, slines);
 	watchdog_stop();
+	for (size_t i = 0; slines && !opt.quiet && i < opt.src.n; i++)
+		if (slines[i][0])
+			fprintf(stderr, PROG ": %s\n", slines[i]);
+	free(slines);
 	if (opt.history && writer_set_history(w, 1) < 0)
 		diag_add(&d, DIAG_ERROR, db, 0, "cannot record --history");
 	print_diags(&d);
@@ -433,8 +472,8 @@ int main(int argc, char **argv)
 		        db);
 		goto done;
 	}
-	if (writer_set_source(w, SOURCE, gitsrc_commit(src),
-	                      gitsrc_commit_time(src)) < 0) {
+	if (src && writer_set_source(w, SOURCE, gitsrc_commit(src),
+	                             gitsrc_commit_time(src)) < 0) {
 		fprintf(stderr, PROG ": %s: cannot record the source commit\n", db);
 		goto done;
 	}
