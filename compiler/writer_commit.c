@@ -436,10 +436,15 @@ static int write_db(writer *w, entry **live, size_t n, const char *digest,
 		off += (size_t)k;
 	}
 	put_meta(&c, meta, META_SOURCES, srcs);
-	if (w->nsrc) {   /* the first by name is the primary source */
-		put_meta(&c, meta, META_SOURCE_NAME, w->src[0].name);
-		put_meta(&c, meta, META_COMMIT, w->src[0].commit);
-		put_meta_u64(&c, meta, META_COMMIT_TIME, w->src[0].time);
+	if (w->nsrc) {   /* the primary source: rustsec, else the first by
+	                    name (an index of imported OSV sources only) */
+		const source_info *p = &w->src[0];
+		for (size_t i = 0; i < w->nsrc; i++)
+			if (!strcmp(w->src[i].name, "rustsec"))
+				p = &w->src[i];
+		put_meta(&c, meta, META_SOURCE_NAME, p->name);
+		put_meta(&c, meta, META_COMMIT, p->commit);
+		put_meta_u64(&c, meta, META_COMMIT_TIME, p->time);
 	}
 	put_meta_u64(&c, meta, META_COMPILE_TIME, compile_time());
 	put_meta_u64(&c, meta, META_N_ADVISORIES, (int64_t)n);

@@ -95,6 +95,8 @@ static void info_json(buf *out, const advdb_info *in)
 		json_str(&j, sl.commit[0] ? sl.commit : NULL);
 		json_key(&j, "time");
 		json_int(&j, sl.time);
+		json_key(&j, "kind");       /* time 0: a folder and its digest */
+		json_str(&j, sl.time ? "git" : "folder");
 		json_obj_end(&j);
 	}
 	json_arr_end(&j);
@@ -131,6 +133,8 @@ static void info_human(buf *out, const advdb_info *in)
 		buf_printf(out, "%-12s", "Source:");
 		report_text(out, sl.name, 0);
 		buf_putc(out, ' ');
+		if (sl.time == 0)           /* a plain folder: content digest */
+			buf_printf(out, "folder ");
 		report_text(out, sl.commit, 0);
 		when(t, sl.time);
 		if (t[0])
