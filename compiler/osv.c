@@ -530,6 +530,7 @@ static void set_refs(ctx *c, adv_record *r, const ynode *top)
 {
 	const ynode *refs = get_seq(c, top, "references");
 	char pkg[128], adv[256];
+	int seen_pkg = 0, seen_adv = 0;
 
 	if (!refs || refs->n == 0)
 		return;
@@ -552,9 +553,18 @@ static void set_refs(ctx *c, adv_record *r, const ynode *top)
 			err(c, x, "a reference needs a `url`");
 			continue;
 		}
-		if ((type && strcmp(type, "PACKAGE") == 0 && !strcmp(url, pkg)) ||
-		    (type && strcmp(type, "ADVISORY") == 0 && !strcmp(url, adv)))
+		/* only their first appearance: the advisory's own url may be
+		 * the same link again */
+		if (!seen_pkg && type && !strcmp(type, "PACKAGE") &&
+		    !strcmp(url, pkg)) {
+			seen_pkg = 1;
 			continue;
+		}
+		if (!seen_adv && type && !strcmp(type, "ADVISORY") &&
+		    !strcmp(url, adv)) {
+			seen_adv = 1;
+			continue;
+		}
 		if (!r->url)
 			r->url = url;
 		else

@@ -14,9 +14,10 @@
  *   affected[].database_specific {categories, cvss, informational}
  *   affected[].ecosystem_specific.affects {arch, os, functions}
  *       (functions keep their paths; OSV carries no requirement per path)
- *   references[]: the crates.io PACKAGE link and the rustsec.org ADVISORY
- *       link of this id are dropped (export writes them back); the first
- *       other reference becomes url, the rest references
+ *   references[]: the first crates.io PACKAGE link of the package and
+ *       the first rustsec.org ADVISORY link of this id are dropped (export
+ *       writes them back); the first other reference becomes url, the
+ *       rest references
  *   database_specific.license -> license
  *   ranges: SEMVER and ECOSYSTEM events, taken in version order (stable:
  *       equal versions keep their order). `introduced` opens a vulnerable

@@ -196,6 +196,26 @@ PYEOF
 		prc=$?
 		sed 's/^/# /' "$T/py"
 		is "real: identical findings for every shared lockfile" "$prc" 0
+		# export(import(x)) == x for RustSec's own OSV files
+		"$Q" -d "$T/ov.lmdb" export-osv "$T/rexp" >/dev/null 2>&1
+		mkdir -p "$T/ref"
+		git -C "$T/adb" archive origin/osv crates | tar -x -C "$T/ref"
+		"$PY" - "$T/rexp" "$T/ref/crates" >"$T/py" 2>&1 <<'PYEOF'
+import json, os, sys
+mine, ref = sys.argv[1], sys.argv[2]
+want = sorted(f for f in os.listdir(ref) if f.endswith(".json"))
+bad = [f for f in want if not os.path.exists(os.path.join(mine, f)) or
+       json.load(open(os.path.join(mine, f))) !=
+       json.load(open(os.path.join(ref, f)))]
+print("osv round trip: %d/%d files identical after import and export"
+      % (len(want) - len(bad), len(want)))
+for f in bad:
+    print("differs:", f)
+sys.exit(0 if want and not bad else 1)
+PYEOF
+		prc=$?
+		sed 's/^/# /' "$T/py"
+		is "real: export-osv of the imported osv branch equals it, file for file" "$prc" 0
 		set --
 	fi
 fi
