@@ -348,19 +348,27 @@ import json, os, sys
 mine, ref = sys.argv[1], sys.argv[2]
 names = sorted(os.listdir(mine))
 bad = []
+both = 0
 for f in names:
     a = json.load(open(os.path.join(mine, f)))
     if not os.path.exists(os.path.join(ref, f)):
+        print("only exported:", f)
         continue
+    both += 1
     b = json.load(open(os.path.join(ref, f)))
     if a != b:
+        keys = sorted(k for k in set(a) | set(b) if a.get(k) != b.get(k))
         bad.append(f)
-print(len(names), "exported,", len(bad), "differ:", bad[:5])
+        print("differs:", f, "in", ", ".join(keys))
+for f in sorted(set(os.listdir(ref)) - set(names)):
+    print("only in the osv branch:", f)
+print("export-osv: %d/%d identical" % (both - len(bad), len(os.listdir(ref))))
 sys.exit(0 if names and len(names) >= len(os.listdir(ref)) - 5 and not bad else 1)
 PYEOF
 			rc=$?
+			sed 's/^/# /' "$T/py"
 			if [ $rc -eq 0 ]; then _tap ok "real: export-osv equals RustSec's own OSV export, file for file"
-			else _tap "not ok" "real: export-osv equals RustSec's own OSV export, file for file"; sed 's/^/# /' "$T/py"; fi
+			else _tap "not ok" "real: export-osv equals RustSec's own OSV export, file for file"; fi
 		else
 			skip "real: export-osv equals RustSec's OSV export" "python3 not found"
 		fi
