@@ -2,30 +2,53 @@
  * msg.c — the tool's messages to stderr, one line each, prefixed with the
  * program name so they stand out in a build log. Kept apart from main.c
  * so the unit tests, which link every CLI module but main.c, have them.
+ *
+ * Messages carry paths found by walking trees nobody vetted, so control
+ * characters (C0, DEL) are written as \xNN: a file name can neither
+ * split a message line nor send escape sequences to the terminal. A
+ * message is cut (with "...") at MSG_MAX bytes.
  */
 #include <stdarg.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "cli.h"
+
+#define MSG_MAX 2048
+
+static void emit(const char *prefix, const char *fmt, va_list ap)
+{
+	char text[MSG_MAX];
+	int n = vsnprintf(text, sizeof(text), fmt, ap);
+
+	if (n < 0)
+		snprintf(text, sizeof(text), "(unprintable message)");
+	else if ((size_t)n >= sizeof(text))
+		memcpy(text + sizeof(text) - 4, "...", 4);
+	fputs(prefix, stderr);
+	for (const unsigned char *p = (const unsigned char *)text; *p; p++) {
+		if (*p < 0x20 || *p == 0x7f)
+			fprintf(stderr, "\\x%02x", *p);
+		else
+			fputc(*p, stderr);
+	}
+	fputc('\n', stderr);
+}
 
 void cli_error(const char *fmt, ...)
 {
 	va_list ap;
 
-	fputs("advdb-query: ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	emit("advdb-query: ", fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
 }
 
 void cli_warn(const char *fmt, ...)
 {
 	va_list ap;
 
-	fputs("advdb-query: warning: ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	emit("advdb-query: warning: ", fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
 }
