@@ -253,6 +253,22 @@ int gitsrc_open(gitsrc **out, const char *repo_path, const char *ref,
 		              ref, gitsrc_gitmsg());
 		goto done;
 	}
+	/* crates/ or rust/ as a submodule, symlink or file would otherwise
+	 * read as "no such collection": a whole collection lost in silence. */
+	for (size_t i = 0; i < GITSRC_NCOLL; i++) {
+		const git_tree_entry *ce =
+		    git_tree_entry_byname(g->tree, gitsrc_collections[i]);
+		git_filemode_t fm = ce ? git_tree_entry_filemode(ce)
+		                       : GIT_FILEMODE_TREE;
+		if (fm != GIT_FILEMODE_TREE) {
+			gitsrc_seterr(err, errcap, "%s: %s: a %s, not a folder",
+			              repo_path, gitsrc_collections[i],
+			              fm == GIT_FILEMODE_LINK ? "symlink"
+			              : fm == GIT_FILEMODE_COMMIT ? "submodule"
+			              : "file");
+			goto done;
+		}
+	}
 	/* A wrong ref (say, the osv branch, whose crates/ holds JSON files)
 	 * must not give an empty index. */
 	if (!has_package_folder(g)) {

@@ -52,7 +52,9 @@ typedef struct gitsrc_entry {
  * means HEAD: a branch, tag, remote branch such as origin/main, commit id
  * or any git revision expression) to a commit, which must have at least
  * one package folder in crates/ or rust/ (so a wrong branch, such as
- * advisory-db's `osv`, cannot make an empty index). Reads no package
+ * advisory-db's `osv`, cannot make an empty index), and whose crates
+ * and rust entries, where present, are folders (a submodule, symlink or
+ * file there is an error, not a missing collection). Reads no package
  * folder yet.
  * Returns 0 and *out, or -1 with a message in err (*out NULL).
  */

@@ -144,6 +144,24 @@ is "sub: the gitlink is in the commit" \
 bad_repo sub "$P"
 has "sub: a submodule, said so" "$(cat "$T/sub.err")" "^$P: .*submodule"
 
+# crates/ or rust/ itself not a folder: refused, never read as "no such
+# collection" (the whole collection would vanish from the index).
+fresh csub; git -C "$T/csub" rm -rq crates; sha=$(git -C "$T/csub" rev-parse HEAD)
+git -C "$T/csub" update-index --add --cacheinfo "160000,$sha,crates" &&
+    $GIT -C "$T/csub" commit -q -m gitlink
+fresh rfile; git -C "$T/rfile" rm -rq rust; echo x >"$T/rfile/rust"; commit rfile
+fresh rlink; git -C "$T/rlink" rm -rq rust; ln -s crates "$T/rlink/rust"; commit rlink
+for r in csub:crates:submodule rfile:rust:file rlink:rust:symlink; do
+	n=${r%%:*} w=${r#*:}; c=${w%%:*} k=${w#*:}
+	$TO "$C" -o "$T/$n.lmdb" "$T/$n" >/dev/null 2>"$T/e"; rc=$?
+	is "$c as a $k: exit 2" "$rc" 2
+	has "$c as a $k: says so" "$(cat "$T/e")" "$c: a $k, not a folder"
+	cp "$T/base.lmdb" "$T/$n.lmdb"
+	$TO "$C" --update -o "$T/$n.lmdb" "$T/$n" >/dev/null 2>"$T/e"; rc=$?
+	is "$c as a $k, --update: exit 2, index untouched" \
+	    "$rc:$(cmp "$T/base.lmdb" "$T/$n.lmdb" >/dev/null 2>&1 && echo same)" 2:same
+done
+
 # A folder named like an advisory, with a deep tree under it: reported as
 # a folder, never walked.
 fresh deepdir; d="$T/deepdir/$P"; i=0
