@@ -10,9 +10,13 @@
  *
  * Ids come from the index and are treated as hostile: only ids made of
  * [A-Za-z0-9._-], not starting with '.', become file names; others are an
- * error. Each file is written beside its name and renamed into place.
+ * error. Each file is written beside its name and renamed into place;
+ * the temporary name is created O_EXCL|O_NOFOLLOW, so a symlink planted
+ * in DIR never redirects a write, and the rename replaces a symlink at
+ * the final name rather than writing through it.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -279,8 +283,18 @@ static int write_file(const char *dir, const char *id, const buf *b)
 		cli_error("%s/%s.json: path too long", dir, id);
 		return -1;
 	}
-	if (!(f = fopen(tmp, "w"))) {
+	/* DIR may be shared: a symlink planted at the temporary name must
+	 * not make us write through it. Remove whatever is there (unlink
+	 * never follows), then create afresh, refusing to follow. */
+	(void)unlink(tmp);
+	int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
+	              0644);
+	if (fd < 0 || !(f = fdopen(fd, "w"))) {
 		cli_error("%s: %s", tmp, strerror(errno));
+		if (fd >= 0) {
+			close(fd);
+			unlink(tmp);
+		}
 		return -1;
 	}
 	int bad = buf_write(b, f) < 0;

@@ -392,6 +392,28 @@ else
 	skip "-o a character device" "mknod not permitted (not root)"
 fi
 
+# ---- export-osv into a folder with planted symlinks ---------------------------
+# Neither the temporary name nor the final one may write through a link.
+mkdir -p "$T/osv"; echo precious >"$T/victim"
+ln -s "$T/victim" "$T/osv/RUSTSEC-2023-0001.json.tmp"
+ln -s "$T/victim" "$T/osv/RUSTSEC-2024-0019.json"
+$TO "$Q" -d "$DB" export-osv "$T/osv" >/dev/null 2>"$T/e"; rc=$?
+is "export-osv over planted symlinks: exit 0" "$rc" 0
+is "export-osv over planted symlinks: the link target untouched" "$(cat "$T/victim")" precious
+is "export-osv over planted symlinks: no symlink left" "$(find "$T/osv" -type l | wc -l | tr -d ' ')" 0
+has "export-osv over planted symlinks: the files written" "$(head -c 40 "$T/osv/RUSTSEC-2023-0001.json")" '"id": *"RUSTSEC-2023-0001"'
+# Output to a full device: an error, never a silent success.
+if [ -w /dev/full ]; then
+	for cmd in "check tokio@1.18.3" "scan $LOCK" "show RUSTSEC-2023-0001" info "--json info"; do
+		$TO "$Q" -d "$DB" $cmd >/dev/full 2>"$T/e"; rc=$?
+		is "${cmd%% *} to /dev/full: exit 2" "$rc" 2
+	done
+	printf 'tokio 1.18.3\n' | $TO "$Q" -d "$DB" batch >/dev/full 2>"$T/e"
+	is "batch to /dev/full: exit 2" "$?" 2
+else
+	skip "output to /dev/full" "no /dev/full"
+fi
+
 # ---- caps (README, Limits): each one, where cheap to reach, names itself --------
 # cap NAME PATTERN: an advisory from stdin (as crates/foo/...9001.md) must
 # fail to compile with a message matching PATTERN.
