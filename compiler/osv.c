@@ -655,6 +655,88 @@ static const char *top_cvss(ctx *c, const ynode *top)
 	return NULL;
 }
 
+static int rng_empty(const range *r)
+{
+	return r->has_introduced && r->has_fixed &&
+	       version_cmp(&r->introduced, &r->fixed) >= 0;
+}
+
+static int rng_cmp_lo(const range *a, const range *b)
+{
+	if (!a->has_introduced || !b->has_introduced)
+		return b->has_introduced - a->has_introduced;
+	return version_cmp(&a->introduced, &b->introduced);
+}
+
+/* One requirement string ">= lo[, < hi]" or "< hi" into the arena. */
+static const char *req_text(ctx *c, const version *lo, const version *hi)
+{
+	char a[VERSION_TEXT_MAX + 1], b[VERSION_TEXT_MAX + 1];
+	char t[2 * VERSION_TEXT_MAX + 16];
+
+	if (lo)
+		version_format(lo, a, sizeof(a));
+	if (hi)
+		version_format(hi, b, sizeof(b));
+	if (lo && hi)
+		snprintf(t, sizeof(t), ">= %s, < %s", a, b);
+	else if (lo)
+		snprintf(t, sizeof(t), ">= %s", a);
+	else
+		snprintf(t, sizeof(t), "< %s", b);
+	return ostr(c->o, t, strlen(t));
+}
+
+/*
+ * patched / unaffected, derived from the ranges so reports can say what
+ * to upgrade to: between and after the vulnerable ranges (from a fixed
+ * bound) is patched, before the first one is unaffected. Left empty when
+ * the ranges overlap (several entries or versions lists mixed).
+ */
+static void derive_reqs(ctx *c, adv_record *r)
+{
+	size_t n = 0;
+	range *v = r->nranges ? calloc(r->nranges, sizeof(*v)) : NULL;
+
+	if (!v)
+		return;
+	for (uint32_t i = 0; i < r->nranges; i++)
+		if (!rng_empty(&r->ranges[i]))
+			v[n++] = r->ranges[i];
+	for (size_t i = 1; i < n; i++) {     /* insertion sort by lower bound */
+		range t = v[i];
+		size_t j = i;
+		for (; j > 0 && rng_cmp_lo(&v[j - 1], &t) > 0; j--)
+			v[j] = v[j - 1];
+		v[j] = t;
+	}
+	for (size_t i = 0; i + 1 < n; i++)
+		if (!v[i].has_fixed || !v[i + 1].has_introduced ||
+		    version_cmp(&v[i].fixed, &v[i + 1].introduced) > 0)
+			n = 0;                       /* overlapping: no derivation */
+	const char **pt = n ? oalloc(c->o, n * sizeof(*pt)) : NULL;
+	const char **ua = n ? oalloc(c->o, sizeof(*ua)) : NULL;
+	if (n && pt && ua) {
+		if (v[0].has_introduced &&
+		    (ua[0] = req_text(c, NULL, &v[0].introduced)) != NULL) {
+			r->unaffected.v = ua;
+			r->unaffected.n = 1;
+		}
+		r->patched.v = pt;
+		for (size_t i = 0; i < n; i++) {
+			if (!v[i].has_fixed)
+				continue;
+			const version *hi = i + 1 < n ? &v[i + 1].introduced : NULL;
+			if (hi && !version_cmp(hi, &v[i].fixed))
+				continue;                /* touching ranges: no gap */
+			const char *t = req_text(c, &v[i].fixed, hi);
+			if (t)
+				pt[r->patched.n++] = t;
+		}
+	}
+	free(v);
+}
+
 static void parse_top(ctx *c, const ynode *top)
 {
 	adv_record base;
@@ -744,6 +826,8 @@ static void parse_top(ctx *c, const ynode *top)
 		r->ranges = rl.v;
 		r->nranges = (uint32_t)rl.n;
 	}
+	for (size_t i = 0; i < c->o->n; i++)
+		derive_reqs(c, &c->o->recs[i]);
 }
 
 int osv_parse(osv **out, const char *source, const char *path,

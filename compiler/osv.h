@@ -27,10 +27,15 @@
  *       open an open range or close a closed one change nothing. GIT
  *       ranges are skipped with a warning.
  *   versions[]: each v not already inside a range -> [v, next(v)).
- *   patched / unaffected stay empty: OSV has no requirement strings.
+ *   patched / unaffected: OSV has no requirement strings, so they are
+ *       derived from the ranges, for reports ("upgrade to"): ">= fixed"
+ *       or ">= fixed, < next introduced" for each gap after a range, and
+ *       "< first introduced" as unaffected. Empty ranges are ignored;
+ *       overlapping ranges (mixed entries or versions lists) derive none.
+ *       They are informative only: the ranges decide.
  *
  * One adv_record per crates.io package: several `affected` entries of
- * the same package add their ranges to one record (sorted by introduced).
+ * the same package add their ranges to one record, in the file's order.
  * The index holds one package per id, so a file naming several crates.io
  * packages gives several records, all with the file's id: the caller
  * keeps the first and reports the others (osv_count says how many).

@@ -442,6 +442,64 @@ static void test_osv__hostile_binary_and_yaml(void **state)
 	diag_free(&d);
 }
 
+static void join(char *out, size_t cap, const strlist *l)
+{
+	out[0] = 0;
+	for (uint32_t i = 0; i < l->n; i++) {
+		size_t u = strlen(out);
+		snprintf(out + u, cap - u, "%s%s", i ? " | " : "", l->v[i]);
+	}
+}
+
+static void test_osv__derived_requirements(void **state)
+{
+	(void)state;
+	osv *o = NULL;
+	diag_list d;
+	char p[512], u[512];
+
+	/* out of order, with an empty range [1.1.0, 1.1.0) that says nothing */
+	assert_int_equal(parse(&o, HEAD "\"affected\":[{\"package\":"
+	    "{\"ecosystem\":\"crates.io\",\"name\":\"foo\"},\"ranges\":["
+	    "{\"type\":\"SEMVER\",\"events\":[{\"introduced\":\"2.0.0\"}]},"
+	    "{\"type\":\"SEMVER\",\"events\":[{\"introduced\":\"1.0.0\"},"
+	    "{\"fixed\":\"1.1.0\"},{\"introduced\":\"1.1.0\"},"
+	    "{\"fixed\":\"1.1.0\"},{\"introduced\":\"1.5.0\"},"
+	    "{\"last_affected\":\"1.6.0\"}]}]}]}", &d), 0);
+	const adv_record *r = osv_record(o, 0);
+	join(p, sizeof(p), &r->patched);
+	join(u, sizeof(u), &r->unaffected);
+	assert_string_equal(p, ">= 1.1.0, < 1.5.0 | >= 1.6.1-0, < 2.0.0");
+	assert_string_equal(u, "< 1.0.0");
+	osv_free(o);
+	diag_free(&d);
+
+	/* from the first version, fixed once */
+	assert_int_equal(parse(&o, HEAD "\"affected\":[{\"package\":"
+	    "{\"ecosystem\":\"crates.io\",\"name\":\"foo\"},\"ranges\":["
+	    "{\"type\":\"SEMVER\",\"events\":[{\"introduced\":\"0\"},"
+	    "{\"fixed\":\"0.3.1\"}]}]}]}", &d), 0);
+	r = osv_record(o, 0);
+	join(p, sizeof(p), &r->patched);
+	assert_string_equal(p, ">= 0.3.1");
+	assert_int_equal(r->unaffected.n, 0);
+	osv_free(o);
+	diag_free(&d);
+
+	/* overlapping ranges: nothing derived, the ranges still decide */
+	assert_int_equal(parse(&o, HEAD "\"affected\":[{\"package\":"
+	    "{\"ecosystem\":\"crates.io\",\"name\":\"foo\"},\"ranges\":["
+	    "{\"type\":\"SEMVER\",\"events\":[{\"introduced\":\"1.0.0\"},"
+	    "{\"fixed\":\"3.0.0\"}]},{\"type\":\"SEMVER\",\"events\":["
+	    "{\"introduced\":\"2.0.0\"},{\"fixed\":\"4.0.0\"}]}]}]}", &d), 0);
+	r = osv_record(o, 0);
+	assert_int_equal(r->patched.n, 0);
+	assert_int_equal(r->unaffected.n, 0);
+	assert_int_equal(r->nranges, 2);
+	osv_free(o);
+	diag_free(&d);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -452,6 +510,7 @@ int main(void)
 		cmocka_unit_test(test_osv__ecosystem_and_git_ranges),
 		cmocka_unit_test(test_osv__versions_list),
 		cmocka_unit_test(test_osv__other_ecosystems_skipped),
+		cmocka_unit_test(test_osv__derived_requirements),
 		cmocka_unit_test(test_osv__bad_fields),
 		cmocka_unit_test(test_osv__errors_carry_lines),
 		cmocka_unit_test(test_osv__hostile_nesting),
