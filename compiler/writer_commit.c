@@ -381,6 +381,16 @@ static int write_db(writer *w, entry **live, size_t n, const char *digest,
 	for (size_t i = 0; i < n; i++)
 		est += live[i]->zlen + live[i]->enc_len / 4 + 256;
 	(void)unlink(w->tmp);   /* a stale one from a killed run of this pid */
+	/* Create it ourselves, never through a symlink someone planted at
+	 * this predictable name in a shared folder; LMDB then opens our own
+	 * file, which in a sticky folder nobody else can swap. */
+	int tfd = open(w->tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW |
+	               O_CLOEXEC, 0644);
+	if (tfd < 0) {
+		wr_seterr(err, errcap, "%s: %s", w->tmp, strerror(errno));
+		return -1;
+	}
+	close(tfd);
 	if ((e = mdb_env_create(&env)) != 0 ||
 	    (e = mdb_env_set_maxdbs(env, DB_MAXDBS)) != 0 ||
 	    (e = mdb_env_set_mapsize(env, est * 4 + (16u << 20))) != 0 ||
