@@ -420,7 +420,7 @@ int main(int argc, char **argv)
 		pthread_join(plth, NULL);
 	w = pl.w;
 	if (gs < 0) {
-		fprintf(stderr, PROG ": %s\n", err);
+		print_line(PROG ": ", err);     /* names a ref, a path */
 		goto done;
 	}
 	if (pl.open_rc < 0) {

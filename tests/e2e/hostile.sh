@@ -518,6 +518,12 @@ for p in "tok io@1.0.0" "$(printf 'tok\033[31mio@1.0.0')" "$(printf 'tok\377io@1
 	is "check odd name $(printf '%s' "$p" | LC_ALL=C tr -c '[:print:]' '?'): no raw control bytes" \
 	    "$(cat "$T/o" "$T/e" | tr -d '\n' | LC_ALL=C tr -d '[:print:]' | wc -c | tr -d ' ')" 0
 done
+# Control characters in a ref or repository path: escaped.
+$TO "$C" --ref "x${e}[31m" -o "$T/q.lmdb" "$T/base" >/dev/null 2>"$T/e"; rc=$?
+is "advdb-compile --ref with ESC: exit 2, shown escaped" "$rc:$(grep -c "'x\\\\x1b\\[31m'" "$T/e")" 2:1
+$TO "$C" -o "$T/q.lmdb" "$T/base${e}[31m" >/dev/null 2>"$T/e"; rc=$?
+is "advdb-compile REPO with ESC: exit 2, none raw" \
+    "$rc:$(tr -d '\n' <"$T/e" | LC_ALL=C tr -d '[:print:]' | wc -c | tr -d ' ')" 2:0
 # Many operands: 20000 pairs in one command line.
 set -- $(awk 'BEGIN { for (i = 0; i < 20000; i++) printf "c%d@1.0.%d ", i, i }')
 $TO "$Q" -d "$DB" check "$@" tokio@1.18.3 >/dev/null 2>"$T/e"; rc=$?
