@@ -300,8 +300,9 @@ typedef struct rlist {
 static int rl_push(ctx *c, rlist *l, const range *r)
 {
 	if (l->n == l->cap) {
-		if (l->cap >= RECORD_LIST_MAX) {
-			err(c, NULL, "more than %d vulnerable ranges", RECORD_LIST_MAX);
+		if (l->cap >= REQ_RANGES_MAX) {  /* the record format's cap */
+			err(c, NULL, "more than %d vulnerable ranges (ranges and "
+			    "versions not inside a range)", REQ_RANGES_MAX);
 			return -1;
 		}
 		size_t cap = l->cap ? l->cap * 2 : 8;

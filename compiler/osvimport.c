@@ -191,6 +191,11 @@ static int same_content(const adv_record *a, const adv_record *b)
 static void problem(const osvimport_opts *o, diag_list *d, const char *path,
                     const char *msg)
 {
+	size_t pl = strlen(path);
+
+	/* the writer's messages may already name the file */
+	if (!strncmp(msg, path, pl) && msg[pl] == ':' && msg[pl + 1] == ' ')
+		msg += pl + 2;
 	diag_add(d, o->keep_going ? DIAG_WARNING : DIAG_ERROR, path, 0, "%s",
 	         msg);
 }

@@ -18,6 +18,7 @@
 
 #include "diag.h"
 #include "osv.h"
+#include "req.h"
 #include "version.h"
 #include "ytree.h"
 
@@ -273,6 +274,16 @@ static void test_osv__versions_list(void **state)
 	expect_error(HEAD "\"affected\":[{\"package\":{\"ecosystem\":"
 	             "\"crates.io\",\"name\":\"foo\"},\"versions\":[\"1.0\"]}]}",
 	             "bad version in `versions`");
+	/* past the record format's cap of ranges: a clear error */
+	char big[16384];
+	size_t k = (size_t)snprintf(big, sizeof(big), HEAD "\"affected\":["
+	    "{\"package\":{\"ecosystem\":\"crates.io\",\"name\":\"foo\"},"
+	    "\"versions\":[");
+	for (int i = 0; i <= REQ_RANGES_MAX; i++)
+		k += (size_t)snprintf(big + k, sizeof(big) - k, "%s\"1.0.%d\"",
+		                      i ? "," : "", i);
+	snprintf(big + k, sizeof(big) - k, "]}]}");
+	expect_error(big, "more than 256 vulnerable ranges");
 }
 
 static void test_osv__other_ecosystems_skipped(void **state)
