@@ -449,6 +449,20 @@ adv RUSTSEC-2021-9001 foo | sed "s|^date = .*|&\\ncvss = \"CVSS:3.1/$(pad 300 A)
 { adv RUSTSEC-2021-9001 foo | head -n 5; awk 'BEGIN { for (i = 0; i < 10050; i++) printf "k%d = 1\n", i }'
   adv RUSTSEC-2021-9001 foo | tail -n +6; } | cap "messages kept" '^advdb-compile: 50 more problems not shown'
 has "cap messages kept: all counted" "$(tail -n 1 "$T/e")" '10050 errors'
+# Advisory files in a commit: 200,001 names (one blob) built with
+# git mktree, no work tree.
+git init -q "$T/huge"
+blob=$(echo x | git -C "$T/huge" hash-object -w --stdin)
+t=$(awk -v b="$blob" 'BEGIN { for (i = 0; i <= 200000; i++) printf "100644 blob %s\tRUSTSEC-%07d.md\n", b, i }' |
+    git -C "$T/huge" mktree) &&
+t=$(printf '040000 tree %s\tfoo\n' "$t" | git -C "$T/huge" mktree) &&
+t=$(printf '040000 tree %s\tcrates\n' "$t" | git -C "$T/huge" mktree) &&
+cm=$($GIT -C "$T/huge" commit-tree -m huge "$t") &&
+    git -C "$T/huge" update-ref HEAD "$cm"
+$TO "$C" -o "$T/huge.lmdb" "$T/huge" >/dev/null 2>"$T/e"; rc=$?
+is "cap advisory files: exit 2" "$rc" 2
+has "cap advisory files: says so" "$(cat "$T/e")" 'more than 200000 advisory files: refused'
+rm -rf "$T/huge"
 # A package name past the index's key cap (built in git: too long for
 # most file systems).
 fresh pkg; long=$(pad 490 p)
