@@ -12,6 +12,7 @@
 #include "osvimport.h"
 
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -188,6 +189,50 @@ static int same_content(const adv_record *a, const adv_record *b)
 	}
 }
 
+static int has_str(const strlist *l, const char *s)
+{
+	for (uint32_t i = 0; i < l->n; i++)
+		if (!strcmp(l->v[i], s))
+			return 1;
+	return 0;
+}
+
+/*
+ * After a merge, e (the record kept) also answers to r's id and aliases:
+ * they join e's aliases, so `show`, `--ignore` and the aliases index find
+ * it by any of them. e is re-added under its own source and path.
+ * Returns 0, or -1 with err.
+ */
+static int link_aliases(writer *w, const adv_record *e, const adv_record *r,
+                        char *err, size_t errcap)
+{
+	const char **v = malloc((e->aliases.n + r->aliases.n + 1) *
+	                        sizeof(*v));
+	adv_record copy = *e;
+	uint32_t n = 0;
+	int rc = 0;
+
+	if (!v) {
+		snprintf(err, errcap, "out of memory");
+		return -1;
+	}
+	for (uint32_t i = 0; i < e->aliases.n; i++)
+		v[n++] = e->aliases.v[i];
+	for (uint32_t i = 0; i <= r->aliases.n; i++) {
+		const char *a = i ? r->aliases.v[i - 1] : r->id;
+		strlist have = { v, n };
+		if (strcmp(a, e->id) && !has_str(&have, a) && n < RECORD_LIST_MAX)
+			v[n++] = a;
+	}
+	if (n != e->aliases.n && e->source && e->path) {
+		copy.aliases.v = v;
+		copy.aliases.n = n;
+		rc = writer_add(w, &copy, e->source, e->path, NULL, err, errcap);
+	}
+	free(v);
+	return rc;
+}
+
 static void problem(const osvimport_opts *o, diag_list *d, const char *path,
                     const char *msg)
 {
@@ -254,6 +299,8 @@ static void one_file(const osvimport_opts *o, osvsrc *src, size_t i,
 				         e->path ? e->path : "?",
 				         e->source ? e->source : "the earlier source");
 			}
+			if (link_aliases(w, e, r, err, sizeof(err)) < 0)
+				problem(o, d, path, err);
 		} else if (writer_add(w, r, o->source, path, osvsrc_blob(src, i),
 		                      err, sizeof(err)) < 0) {
 			problem(o, d, path, err);

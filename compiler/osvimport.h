@@ -15,7 +15,10 @@
  *     repeated id within one source is an error). Then nothing is added: the
  *     earlier source wins, so the RustSec source always does. When the two
  *     disagree on what is affected (package, vulnerable ranges, or
- *     withdrawn), a warning names both sources and paths.
+ *     withdrawn), a warning names both sources and paths. Either way the
+ *     kept record gains the OSV record's id and aliases as aliases (it is
+ *     re-added under its own source and path), so every id of the
+ *     vulnerability finds it.
  *   - A file naming several crates.io packages adds its first package's
  *     record (the index keeps one package per id) and warns about the
  *     others.

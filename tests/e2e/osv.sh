@@ -69,6 +69,19 @@ d1=$("$Q" -d "$D" info --json | sed -n 's/.*"digest":"\([0-9a-f]*\)".*/\1/p')
 d2=$("$Q" -d "$T/d2.lmdb" info --json | sed -n 's/.*"digest":"\([0-9a-f]*\)".*/\1/p')
 is "two compiles, one digest" "$d2" "$d1"
 
+# a GitHub-only id linked through the CVE alias alone: merged, and the
+# kept RustSec record answers to that id too (show, --ignore)
+mkdir -p "$T/gh"
+sed -e 's/GHSA-7rrj-xr53-82p7/GHSA-zzzz-zzzz-zzzz/g' \
+    "$DATA/osv/GHSA-7rrj-xr53-82p7.json" >"$T/gh/GHSA-zzzz-zzzz-zzzz.json"
+comp -o "$T/gh.lmdb" "$T/data" --source osv "$T/gh"
+has "linked by CVE alias only: merged" "$(cat "$T/o")" '1 files, 0 added, 1 merged \(0 conflicting\)'
+chk -d "$T/gh.lmdb" show GHSA-zzzz-zzzz-zzzz
+has "the OSV id becomes an alias of the kept record" "$(cat "$T/o")" \
+    '^ID: +RUSTSEC-2023-0001$'
+chk -d "$T/gh.lmdb" --ignore GHSA-zzzz-zzzz-zzzz check tokio@1.18.3
+is "--ignore by the OSV id silences the merged advisory" "$rc" 0
+
 # ---- conflicts: the GHSA copy with other ranges ----
 mkdir -p "$T/conf"
 cp "$DATA/osv/"* "$T/conf/"
