@@ -120,8 +120,16 @@ static int walk_cb(const char *root, const git_tree_entry *e, void *arg)
 	git_filemode_t m = git_tree_entry_filemode(e);
 	const char *name = git_tree_entry_name(e);
 
-	if (m == GIT_FILEMODE_TREE)
+	if (m == GIT_FILEMODE_TREE) {
+		/* bounds the walk's depth too: libgit2 recurses per level */
+		if (strlen(root) + strlen(name) + 1 > OSVSRC_PATH_MAX) {
+			seterr(w->err, w->errcap, "%s: a path is longer than %d bytes",
+			       w->s->root, OSVSRC_PATH_MAX);
+			w->failed = 1;
+			return -1;
+		}
 		return 0;
+	}
 	if ((m != GIT_FILEMODE_BLOB && m != GIT_FILEMODE_BLOB_EXECUTABLE) ||
 	    !wanted(name))
 		return 0;
