@@ -380,6 +380,12 @@ int lockfile_read(lockfile *out, const char *path, lock_error *err)
 			close(fd);
 			return fail(err, 0, "a directory, not a lockfile");
 		}
+		/* A device can block a read for ever (a pty) or never end
+		 * (/dev/zero): only files and pipes are lockfiles. */
+		if (!S_ISREG(st.st_mode) && !S_ISFIFO(st.st_mode)) {
+			close(fd);
+			return fail(err, 0, "not a regular file or a pipe");
+		}
 		if (S_ISREG(st.st_mode) &&
 		    (uint64_t)st.st_size > LOCKFILE_SIZE_MAX) {
 			close(fd);

@@ -56,7 +56,9 @@ int lockfile_parse(lockfile *out, const char *text, size_t len,
                    lock_error *err);
 
 /* Read and parse the file at path ("-" is stdin). Errors as
- * lockfile_parse, plus I/O and size errors (line 0). A FIFO that shows
+ * lockfile_parse, plus I/O and size errors (line 0). Only regular files
+ * and pipes are read (a device is an error: a pty would block for ever,
+ * /dev/zero never end); stdin ("-") is read whatever it is. A FIFO that shows
  * no data (nor a closed writer) within LOCKFILE_PIPE_WAIT seconds is an
  * error, so a named pipe nobody writes to cannot hang a scan. */
 int lockfile_read(lockfile *out, const char *path, lock_error *err);

@@ -277,6 +277,22 @@ static void test_lockfile__silent_fifo_times_out(void **state)
 	assert_null(lf.pkgs);
 }
 
+/* Devices are not lockfiles: /dev/zero would be read to the size cap, a
+ * pty would block for ever. */
+static void test_lockfile__device_is_refused(void **state)
+{
+	(void)state;
+	lockfile lf;
+	lock_error err;
+
+	if (access("/dev/zero", R_OK) != 0)
+		skip();
+	assert_int_equal(lockfile_read(&lf, "/dev/zero", &err), -1);
+	if (!strstr(err.msg, "not a regular file"))
+		fail_msg("message \"%s\" lacks \"not a regular file\"", err.msg);
+	assert_null(lf.pkgs);
+}
+
 static void test_lockfile__malformed_toml(void **state)
 {
 	(void)state;
@@ -393,6 +409,7 @@ int main(void)
 		cmocka_unit_test(test_lockfile__empty_is_valid),
 		cmocka_unit_test(test_lockfile__blank_is_an_error),
 		cmocka_unit_test(test_lockfile__silent_fifo_times_out),
+		cmocka_unit_test(test_lockfile__device_is_refused),
 		cmocka_unit_test(test_lockfile__malformed_toml),
 		cmocka_unit_test(test_lockfile__missing_name),
 		cmocka_unit_test(test_lockfile__bad_version),
