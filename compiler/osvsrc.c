@@ -286,16 +286,19 @@ static int folder_digest(osvsrc *s, char *err, size_t errcap)
 	for (size_t i = 0; list && i < s->n; i++) {
 		char *text;
 		size_t len;
+		/* an unreadable file counts as a zero id here; loading it later
+		 * reports it as that file's problem (--keep-going skips it) */
 		if (read_file(&text, &len, s->root, s->v[i].path, err, errcap) < 0) {
-			char e2[256];
-			snprintf(e2, sizeof(e2), "%s", err);
-			seterr(err, errcap, "%s/%s: %s", s->root, s->v[i].path, e2);
-			goto done;
+			memset(&oid, 0, sizeof(oid));
+		} else {
+			int hr = git_odb_hash(&oid, text, len, GIT_OBJECT_BLOB);
+			free(text);
+			if (hr < 0) {
+				seterr(err, errcap, "%s: cannot hash %s", s->root,
+				       s->v[i].path);
+				goto done;
+			}
 		}
-		int hr = git_odb_hash(&oid, text, len, GIT_OBJECT_BLOB);
-		free(text);
-		if (hr < 0)
-			goto done;
 		memcpy(s->v[i].blob, oid.id, 20);
 		git_oid_tostr(hex, sizeof(hex), &oid);
 		size_t need = strlen(s->v[i].path) + 1 + 40 + 1;

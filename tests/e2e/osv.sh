@@ -130,6 +130,28 @@ comp -o "$T/b.lmdb" --keep-going "$T/data" --source osv "$T/bad"
 is "--keep-going: exit 0" "$rc" 0
 has "--keep-going: 2 bad files counted (symlinks never followed)" "$(cat "$T/o")" \
     'source osv: folder [0-9a-f]{12}: 3 files, 1 added, 0 merged \(0 conflicting\), 2 bad'
+# sizes, depth, special files
+mkdir -p "$T/huge"
+head -c 2000000 /dev/zero | tr '\0' ' ' >"$T/huge/big.json"
+printf 'id: X-3\npublished: 2024-01-01\n' >"$T/huge/small.yaml"
+comp -o "$T/x.lmdb" --source osv "$T/huge"
+has "a file past 1 MiB: refused, named" "$(cat "$T/o")" '^big.json: not a regular file of at most'
+comp -o "$T/x.lmdb" --keep-going --source osv "$T/huge"
+is "... and skipped with --keep-going" "$rc" 0
+mkdir -p "$T/fifo"
+if mkfifo "$T/fifo/wait.json" 2>/dev/null; then
+	comp -o "$T/x.lmdb" --source osv "$T/fifo"
+	has "a FIFO named .json is skipped, not opened" "$(cat "$T/o")" '0 files, 0 added'
+else
+	skip "a FIFO named .json is skipped" "mkfifo not available"
+fi
+deep="$T/deep"
+i=0
+while [ $i -lt 40 ]; do deep="$deep/d"; i=$((i + 1)); done
+mkdir -p "$deep"
+comp -o "$T/x.lmdb" --source osv "$T/deep"
+is "folders nested past the cap: exit 2" "$rc" 2
+has "... with a message" "$(cat "$T/o")" 'nested deeper than 32'
 comp -o "$T/x.lmdb" "$T/data" --source npm "$DATA/osv"
 is "unknown source kind: exit 2" "$rc" 2
 comp -o "$T/x.lmdb" "$T/data" --source osv:rustsec "$DATA/osv"
@@ -143,7 +165,7 @@ is "--update with --source: exit 0" "$rc" 0
 has "--update with --source compiles everything" "$(cat "$T/o")" 'compiling everything'
 
 # ---- export -> import round trip (sample set) ----
-"$Q" -d "$T/d2.lmdb" export-osv "$T/exp" >/dev/null 2>&1
+"$Q" -d "$T/d2.lmdb" export-osv "$T/exp" >"$T/o" 2>&1 || sed "s/^/# export: /" "$T/o"
 comp -o "$T/rt.lmdb" --source osv "$T/exp"
 is "export-osv output imports (exit 0)" "$rc" 0
 "$Q" -d "$T/d2.lmdb" --json scan "$DATA/lockfiles/Cargo.lock" 2>/dev/null |
