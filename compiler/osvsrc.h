@@ -17,7 +17,8 @@
  *   - No file is loaded larger than YTREE_INPUT_MAX (checked first).
  *   - A folder has no commit: its id is a content digest, 40 hex digits
  *     (SHA-1 over "path NUL blob-id LF" of every file, in path order,
- *     blob ids as git computes them), and its time is 0.
+ *     blob ids as git computes them; a file that cannot be read counts
+ *     as 40 zeros, and osvsrc_load reports it), and its time is 0.
  *
  * Ownership: an osvsrc owns its paths until osvsrc_close(). The caller
  * runs git_libgit2_init() before osvsrc_open() and shutdown after close.
