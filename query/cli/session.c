@@ -129,9 +129,11 @@ int session_open(session *s, const cli_opts *o, int with_cache)
 				goto fail;
 		}
 	}
-	if (with_cache && (dcache_new(&s->cache, s->db, &s->q, 4u << 20) !=
-	                       ADVDB_OK ||
-	                   rcache_new(&s->rcache) < 0)) {
+	if (with_cache &&
+	    (dcache_new(&s->cache, s->db, &s->q,
+	                with_cache == SESSION_DECISIONS ? SESSION_DECISIONS_MAX
+	                                                : 4u << 20) != ADVDB_OK ||
+	     (with_cache == SESSION_CACHE && rcache_new(&s->rcache) < 0))) {
 		cli_error("out of memory");
 		goto fail;
 	}

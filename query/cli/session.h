@@ -28,9 +28,19 @@ typedef struct session {
 	                                   a cache was asked for */
 } session;
 
+/* with_cache values for session_open. */
+enum {
+	SESSION_NO_CACHE = 0,
+	SESSION_CACHE = 1,          /* decisions and rendered advisories (scan) */
+	SESSION_DECISIONS = 2       /* decisions only, at most
+	                               SESSION_DECISIONS_MAX of them (batch:
+	                               memory stays bounded whatever the input) */
+};
+#define SESSION_DECISIONS_MAX (1u << 16)
+
 /* Open the index named by o (-d, else the default path), read its info,
- * resolve --ignore, check --max-age; with_cache makes a decision cache
- * and a rendered-advisory cache.
+ * resolve --ignore, check --max-age; with_cache (above) makes a decision
+ * cache and, for SESSION_CACHE, a rendered-advisory cache.
  * Prints its own errors. Returns EXIT_CLEAN or EXIT_ERROR. */
 int session_open(session *s, const cli_opts *o, int with_cache);
 void session_close(session *s);
