@@ -239,6 +239,17 @@ else
 	has "unreadable lockfile: named, with the reason" "$(cat "$T/e")" 'unreadable\.lock: .*[Pp]ermission'
 fi
 chmod 644 "$L/unreadable.lock"
+# Devices are not lockfiles: a pty master blocks a read for ever,
+# /dev/zero never ends.
+for dev in /dev/ptmx /dev/zero; do
+	if [ -r "$dev" ]; then
+		$TO "$Q" -d "$DB" scan "$dev" "$LOCK" >"$T/o" 2>"$T/e"; rc=$?
+		is "lockfile $dev: exit 2, no hang" "$rc" 2
+		has "lockfile $dev: says why" "$(cat "$T/e")" "$dev: not a regular file or a pipe"
+	else
+		skip "lockfile $dev" "not readable here"
+	fi
+done
 # A file that opens but fails to read (EIO), which root meets too.
 if [ -r /proc/self/mem ]; then
 	$TO "$Q" -d "$DB" scan /proc/self/mem "$LOCK" >"$T/o" 2>"$T/e"; rc=$?
