@@ -360,7 +360,7 @@ int osvsrc_open(osvsrc **out, const char *path, const char *ref,
 		rc = -1;
 	} else {
 		rc = walk_dir(s, "", 0, err, errcap);
-		if (rc == 0)
+		if (rc == 0 && s->n)
 			qsort(s->v, s->n, sizeof(*s->v), cmp_file);
 		if (rc == 0)
 			rc = folder_digest(s, err, errcap);
@@ -369,7 +369,7 @@ int osvsrc_open(osvsrc **out, const char *path, const char *ref,
 		osvsrc_close(s);
 		return -1;
 	}
-	if (s->repo)
+	if (s->repo && s->n)
 		qsort(s->v, s->n, sizeof(*s->v), cmp_file);
 	*out = s;
 	return 0;

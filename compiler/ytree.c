@@ -182,7 +182,8 @@ int ytree_parse(ytree **out, const char *text, size_t len, char *err,
 				char *s = yalloc(t, ev.data.scalar.length + 1);
 				if (!s)
 					goto oom;
-				memcpy(s, ev.data.scalar.value, ev.data.scalar.length);
+				if (ev.data.scalar.length)
+					memcpy(s, ev.data.scalar.value, ev.data.scalar.length);
 				nd->s = s;
 				nd->len = ev.data.scalar.length;
 			} else {
