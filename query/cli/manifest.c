@@ -15,12 +15,14 @@
 #include "manifest.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 const char *dep_kind_name(dep_kind k)
 {
@@ -67,8 +69,13 @@ static int load_toml(toml_doc **out, char **resolved, const char *path,
 	} else if ((p = strdup(path)) == NULL) {
 		return errf(err, errcap, "%s: out of memory", path);
 	}
-	if ((f = fopen(p, "rb")) == NULL) {
+	/* O_NONBLOCK: opening a FIFO nobody writes to would block for ever
+	 * before fstat could refuse it. A regular file ignores the flag. */
+	int fd = open(p, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	if (fd < 0 || (f = fdopen(fd, "rb")) == NULL) {
 		errf(err, errcap, "%s: %s", p, strerror(errno));
+		if (fd >= 0)
+			close(fd);
 		goto done;
 	}
 	if (fstat(fileno(f), &st) != 0 || !S_ISREG(st.st_mode)) {

@@ -250,6 +250,18 @@ for dev in /dev/ptmx /dev/zero; do
 		skip "lockfile $dev" "not readable here"
 	fi
 done
+# reqs: a manifest that is a FIFO (named, or as DIR/Cargo.toml) is
+# refused, not waited on.
+if mkfifo "$L/Cargo.fifo.toml" 2>/dev/null; then
+	mkdir -p "$L/fifodir"; mkfifo "$L/fifodir/Cargo.toml"
+	for m in "$L/Cargo.fifo.toml" "$L/fifodir"; do
+		$TO "$Q" -d "$DB" reqs "$m" >/dev/null 2>"$T/e"; rc=$?
+		is "reqs on a FIFO manifest ($(basename "$m")): exit 2, no hang" "$rc" 2
+		has "reqs on a FIFO manifest ($(basename "$m")): says why" "$(cat "$T/e")" 'not a regular file'
+	done
+else
+	skip "reqs on a FIFO manifest" "mkfifo failed"
+fi
 # A file that opens but fails to read (EIO), which root meets too.
 if [ -r /proc/self/mem ]; then
 	$TO "$Q" -d "$DB" scan /proc/self/mem "$LOCK" >"$T/o" 2>"$T/e"; rc=$?
