@@ -1,7 +1,10 @@
 /*
  * osv.c — see osv.h. Owns the meaning of OSV's fields for advdb: which
- * are read, their types, and how ranges, versions and references become
- * the record's vulnerable ranges, url and references.
+ * are read, their types, and how references become the record's url and
+ * references.
+ *
+ * The ranges themselves (events, versions lists, derived requirements)
+ * are osv_range.c's; the parts both share are in osv_int.h.
  *
  * Invariants:
  *   - Every string and array a record points to lives in the osv's arena;
@@ -14,6 +17,7 @@
  *     is looked at through its kind first.
  */
 #include "osv.h"
+#include "osv_int.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -25,30 +29,9 @@
 #include "req.h"
 #include "ytree.h"
 
-#define EVENTS_MAX 1024          /* events in one range */
-
-typedef struct oblock {
-	struct oblock *next;
-	size_t used, cap;
-	_Alignas(16) unsigned char data[];
-} oblock;
-
-struct osv {
-	adv_record *recs;
-	size_t n, skipped;
-	oblock *blocks;
-};
-
-typedef struct ctx {
-	osv *o;
-	const char *source, *path;
-	diag_list *d;
-	int errors;
-} ctx;
-
 #define OBLOCK 16384
 
-static void *oalloc(osv *o, size_t n)
+void *osv_alloc(osv *o, size_t n)
 {
 	oblock *b = o->blocks;
 
@@ -71,9 +54,9 @@ static void *oalloc(osv *o, size_t n)
 	return p;
 }
 
-static const char *ostr(osv *o, const char *s, size_t len)
+const char *osv_str(osv *o, const char *s, size_t len)
 {
-	char *p = oalloc(o, len + 1);
+	char *p = osv_alloc(o, len + 1);
 	if (p)
 		memcpy(p, s, len);
 	return p;
@@ -105,9 +88,7 @@ void osv_set_modified(osv *o, int64_t when)
 		o->recs[i].modified = when;
 }
 
-static void err(ctx *c, const ynode *at, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-static void err(ctx *c, const ynode *at, const char *fmt, ...)
+void osv_err(osv_ctx *c, const ynode *at, const char *fmt, ...)
 {
 	char msg[DIAG_MSG_MAX];
 	va_list ap;
@@ -120,9 +101,7 @@ static void err(ctx *c, const ynode *at, const char *fmt, ...)
 	c->errors++;
 }
 
-static void warn(ctx *c, const ynode *at, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-static void warn(ctx *c, const ynode *at, const char *fmt, ...)
+void osv_warn(osv_ctx *c, const ynode *at, const char *fmt, ...)
 {
 	char msg[DIAG_MSG_MAX];
 	va_list ap;
@@ -134,81 +113,81 @@ static void warn(ctx *c, const ynode *at, const char *fmt, ...)
 	diag_add(c->d, DIAG_WARNING, c->path, at ? at->line : 0, "%s", msg);
 }
 
-static void *oom(ctx *c)
+void *osv_oom(osv_ctx *c)
 {
-	err(c, NULL, "out of memory");
+	osv_err(c, NULL, "out of memory");
 	return NULL;
 }
 
 /* The string at key of m: NULL when absent or null; an error when it is
  * not a scalar. */
-static const char *get_str(ctx *c, const ynode *m, const char *key)
+const char *osv_get_str(osv_ctx *c, const ynode *m, const char *key)
 {
 	const ynode *v = ynode_get(m, key);
 
 	if (!v || v->kind == YNODE_NULL)
 		return NULL;
 	if (v->kind != YNODE_SCALAR) {
-		err(c, v, "`%s` must be a string", key);
+		osv_err(c, v, "`%s` must be a string", key);
 		return NULL;
 	}
-	const char *s = ostr(c->o, v->s, v->len);
-	return s ? s : oom(c);
+	const char *s = osv_str(c->o, v->s, v->len);
+	return s ? s : osv_oom(c);
 }
 
 /* A sequence (or nothing) at key of m: NULL when absent or null. */
-static const ynode *get_seq(ctx *c, const ynode *m, const char *key)
+const ynode *osv_get_seq(osv_ctx *c, const ynode *m, const char *key)
 {
 	const ynode *v = ynode_get(m, key);
 
 	if (!v || v->kind == YNODE_NULL)
 		return NULL;
 	if (v->kind != YNODE_SEQ) {
-		err(c, v, "`%s` must be a list", key);
+		osv_err(c, v, "`%s` must be a list", key);
 		return NULL;
 	}
 	return v;
 }
 
-static const ynode *get_map(ctx *c, const ynode *m, const char *key)
+static const ynode *get_map(osv_ctx *c, const ynode *m, const char *key)
 {
 	const ynode *v = ynode_get(m, key);
 
 	if (!v || v->kind == YNODE_NULL)
 		return NULL;
 	if (v->kind != YNODE_MAP) {
-		err(c, v, "`%s` must be a table (map)", key);
+		osv_err(c, v, "`%s` must be a table (map)", key);
 		return NULL;
 	}
 	return v;
 }
 
 /* A list of strings at key of m into *out (empty when absent). */
-static void get_list(ctx *c, const ynode *m, const char *key, strlist *out)
+static void get_list(osv_ctx *c, const ynode *m, const char *key, strlist *out)
 {
-	const ynode *s = get_seq(c, m, key);
+	const ynode *s = osv_get_seq(c, m, key);
 
 	out->v = NULL;
 	out->n = 0;
 	if (!s || s->n == 0)
 		return;
 	if (s->n > RECORD_LIST_MAX) {
-		err(c, s, "`%s` has more than %d items", key, RECORD_LIST_MAX);
+		osv_err(c, s, "`%s` has more than %d items", key, RECORD_LIST_MAX);
 		return;
 	}
-	out->v = oalloc(c->o, s->n * sizeof(*out->v));
+	out->v = osv_alloc(c->o, s->n * sizeof(*out->v));
 	if (!out->v) {
-		oom(c);
+		osv_oom(c);
 		return;
 	}
 	for (const ynode *k = s->first; k; k = k->next) {
 		if (k->kind != YNODE_SCALAR) {
-			err(c, k, "`%s` items must be strings", key);
+			osv_err(c, k, "`%s` items must be strings", key);
 			continue;
 		}
-		const char *t = ostr(c->o, k->s, k->len);
+		const char *t = osv_str(c->o, k->s, k->len);
 		if (!t) {
-			oom(c);
+			osv_oom(c);
 			return;
 		}
 		out->v[out->n++] = t;
@@ -237,18 +216,18 @@ static int is_date(const char *s)
 }
 
 /* The date part of key's value, or NULL (an error when malformed). */
-static const char *get_date(ctx *c, const ynode *m, const char *key)
+static const char *get_date(osv_ctx *c, const ynode *m, const char *key)
 {
-	const char *s = get_str(c, m, key);
+	const char *s = osv_get_str(c, m, key);
 
 	if (!s)
 		return NULL;
 	if (!is_date(s)) {
-		err(c, ynode_get(m, key), "`%s` is not a date: %.40s", key, s);
+		osv_err(c, ynode_get(m, key), "`%s` is not a date: %.40s", key, s);
 		return NULL;
 	}
-	const char *d = ostr(c->o, s, 10);
-	return d ? d : oom(c);
+	const char *d = osv_str(c->o, s, 10);
+	return d ? d : osv_oom(c);
 }
 
 /* RFC 3339 (YYYY-MM-DDTHH:MM:SS[.frac](Z|+HH:MM|-HH:MM)) to unix time;
@@ -290,198 +269,6 @@ static int64_t rfc3339(const char *s)
 	return t < 0 ? 0 : (int64_t)t - off;
 }
 
-/* ---- ranges ---- */
-
-typedef struct rlist {
-	range *v;
-	size_t n, cap;
-} rlist;
-
-static int rl_push(ctx *c, rlist *l, const range *r)
-{
-	if (l->n == l->cap) {
-		if (l->cap >= REQ_RANGES_MAX) {  /* the record format's cap */
-			err(c, NULL, "more than %d vulnerable ranges (ranges and "
-			    "versions not inside a range)", REQ_RANGES_MAX);
-			return -1;
-		}
-		size_t cap = l->cap ? l->cap * 2 : 8;
-		range *v = oalloc(c->o, cap * sizeof(*v));
-		if (!v) {
-			oom(c);
-			return -1;
-		}
-		if (l->n)
-			memcpy(v, l->v, l->n * sizeof(*v));
-		l->v = v;
-		l->cap = cap;
-	}
-	l->v[l->n++] = *r;
-	return 0;
-}
-
-typedef enum ev_kind { EV_INTRO, EV_FIXED, EV_LAST, EV_LIMIT } ev_kind;
-
-typedef struct event {
-	ev_kind kind;
-	int zero;                    /* "0": before every version */
-	version v;
-	const ynode *at;
-} event;
-
-/* A version of an event: "0" (zero), full semver, or partial (1.2). */
-static int event_version(ctx *c, event *e, const ynode *n)
-{
-	const char *why = NULL;
-	int parts;
-
-	if (n->kind != YNODE_SCALAR) {
-		err(c, n, "an event's version must be a string");
-		return -1;
-	}
-	if (n->len == 1 && n->s[0] == '0') {
-		e->zero = 1;
-		return 0;
-	}
-	if (n->len > VERSION_TEXT_MAX ||
-	    (version_parse(&e->v, n->s, n->len, &why) < 0 &&
-	     version_parse_partial(&e->v, &parts, n->s, n->len, &why) < 0)) {
-		err(c, n, "bad version \"%.64s\": %s", n->s, why ? why : "too long");
-		return -1;
-	}
-	if (e->v.major == 0 && e->v.minor == 0 && e->v.patch == 0 &&
-	    strcmp(e->v.pre, "0") == 0 && e->kind == EV_INTRO)
-		e->zero = 1;             /* 0.0.0-0, the least version */
-	return 0;
-}
-
-static int ev_cmp(const event *a, const event *b)
-{
-	if (a->zero && b->zero)
-		return 0;
-	if (a->zero || b->zero)
-		return a->zero ? -1 : 1;
-	return version_cmp(&a->v, &b->v);
-}
-
-static void one_range(ctx *c, const ynode *rg, rlist *out)
-{
-	const char *type = get_str(c, rg, "type");
-	const ynode *evs = get_seq(c, rg, "events");
-
-	if (!type) {
-		err(c, rg, "a range needs a `type`");
-		return;
-	}
-	if (strcmp(type, "SEMVER") != 0 && strcmp(type, "ECOSYSTEM") != 0) {
-		warn(c, rg, "%.20s range skipped (only SEMVER and ECOSYSTEM "
-		     "ranges are read)", type);
-		return;
-	}
-	if (!evs || evs->n == 0) {
-		err(c, rg, "a range needs `events`");
-		return;
-	}
-	if (evs->n > EVENTS_MAX) {
-		err(c, evs, "more than %d events", EVENTS_MAX);
-		return;
-	}
-	event *ev = calloc(evs->n, sizeof(*ev));
-	size_t n = 0;
-	if (!ev) {
-		oom(c);
-		return;
-	}
-	static const char *const names[] = { "introduced", "fixed",
-	                                     "last_affected", "limit" };
-	for (const ynode *e = evs->first; e; e = e->next) {
-		if (e->kind != YNODE_MAP || e->n != 2) {
-			err(c, e, "an event must be a map with one key");
-			continue;
-		}
-		const ynode *k = e->first;
-		int kind = -1;
-		for (int i = 0; i < 4; i++)
-			if (k->kind == YNODE_SCALAR && strcmp(k->s, names[i]) == 0)
-				kind = i;
-		if (kind < 0) {
-			err(c, k, "unknown event \"%.32s\"", k->s);
-			continue;
-		}
-		ev[n].kind = (ev_kind)kind;
-		ev[n].at = k->next;
-		if (kind == EV_LIMIT && k->next->kind == YNODE_SCALAR &&
-		    k->next->len == 1 && k->next->s[0] == '*')
-			continue;            /* limit "*": no limit */
-		if (event_version(c, &ev[n], k->next) == 0)
-			n++;
-	}
-	/* stable insertion sort: equal versions keep the file's order, so
-	 * an empty range [v, v) written as introduced v, fixed v stays */
-	for (size_t i = 1; i < n; i++) {
-		event t = ev[i];
-		size_t j = i;
-		for (; j > 0 && ev_cmp(&ev[j - 1], &t) > 0; j--)
-			ev[j] = ev[j - 1];
-		ev[j] = t;
-	}
-	range cur;
-	int open = 0;
-	memset(&cur, 0, sizeof(cur));
-	for (size_t i = 0; i < n; i++) {
-		if (ev[i].kind == EV_INTRO) {
-			if (open)
-				continue;
-			memset(&cur, 0, sizeof(cur));
-			cur.has_introduced = !ev[i].zero;
-			cur.introduced = ev[i].v;
-			open = 1;
-			continue;
-		}
-		if (!open || ev[i].zero)
-			continue;
-		cur.has_fixed = 1;
-		cur.fixed = ev[i].v;
-		if (ev[i].kind == EV_LAST &&
-		    version_next(&cur.fixed, &ev[i].v) < 0) {
-			err(c, ev[i].at, "last_affected version has no next version");
-			break;
-		}
-		open = 0;
-		if (rl_push(c, out, &cur) < 0)
-			break;
-	}
-	if (open) {
-		cur.has_fixed = 0;
-		rl_push(c, out, &cur);
-	}
-	free(ev);
-}
-
-static void versions_list(ctx *c, const ynode *vs, rlist *out)
-{
-	for (const ynode *n = vs->first; n; n = n->next) {
-		const char *why = NULL;
-		range r;
-		memset(&r, 0, sizeof(r));
-		if (n->kind != YNODE_SCALAR || n->len > VERSION_TEXT_MAX ||
-		    version_parse(&r.introduced, n->s, n->len, &why) < 0) {
-			err(c, n, "bad version in `versions`: %.64s", n->kind ==
-			    YNODE_SCALAR ? n->s : "(not a string)");
-			continue;
-		}
-		if (ranges_contain(out->v, out->n, &r.introduced))
-			continue;
-		r.has_introduced = r.has_fixed = 1;
-		if (version_next(&r.fixed, &r.introduced) < 0) {
-			err(c, n, "version %.64s has no next version", n->s);
-			continue;
-		}
-		if (rl_push(c, out, &r) < 0)
-			return;
-	}
-}
-
 /* ---- the record ---- */
 
 static int is_id(const char *s)
@@ -509,7 +296,7 @@ static int is_crate_name(const char *s)
 	return 1;
 }
 
-static void set_cvss(ctx *c, adv_record *r, const char *v, const ynode *at)
+static void set_cvss(osv_ctx *c, adv_record *r, const char *v, const ynode *at)
 {
 	cvss cv;
 	char e[128];
@@ -517,7 +304,7 @@ static void set_cvss(ctx *c, adv_record *r, const char *v, const ynode *at)
 	if (!v)
 		return;
 	if (cvss_parse(&cv, v, strlen(v), e, sizeof(e)) < 0) {
-		err(c, at, "bad CVSS vector: %s", e);
+		osv_err(c, at, "bad CVSS vector: %s", e);
 		return;
 	}
 	r->cvss = v;
@@ -527,9 +314,9 @@ static void set_cvss(ctx *c, adv_record *r, const char *v, const ynode *at)
 
 /* The url and references of r from OSV references: drop the two links
  * export-osv derives from the package and the id, keep the rest. */
-static void set_refs(ctx *c, adv_record *r, const ynode *top)
+static void set_refs(osv_ctx *c, adv_record *r, const ynode *top)
 {
-	const ynode *refs = get_seq(c, top, "references");
+	const ynode *refs = osv_get_seq(c, top, "references");
 	char pkg[128], adv[256];
 	int seen_pkg = 0, seen_adv = 0;
 
@@ -538,20 +325,20 @@ static void set_refs(ctx *c, adv_record *r, const ynode *top)
 	snprintf(pkg, sizeof(pkg), "https://crates.io/crates/%s", r->package);
 	snprintf(adv, sizeof(adv), "https://rustsec.org/advisories/%s.html",
 	         r->id);
-	r->references.v = oalloc(c->o, refs->n * sizeof(char *));
+	r->references.v = osv_alloc(c->o, refs->n * sizeof(char *));
 	if (!r->references.v) {
-		oom(c);
+		osv_oom(c);
 		return;
 	}
 	for (const ynode *x = refs->first; x; x = x->next) {
 		if (x->kind != YNODE_MAP) {
-			err(c, x, "a reference must be a map");
+			osv_err(c, x, "a reference must be a map");
 			continue;
 		}
-		const char *url = get_str(c, x, "url");
-		const char *type = get_str(c, x, "type");
+		const char *url = osv_get_str(c, x, "url");
+		const char *type = osv_get_str(c, x, "type");
 		if (!url) {
-			err(c, x, "a reference needs a `url`");
+			osv_err(c, x, "a reference needs a `url`");
 			continue;
 		}
 		/* only their first appearance: the advisory's own url may be
@@ -587,16 +374,16 @@ static adv_info info_kind(const char *s)
 }
 
 /* The functions of affects.functions: paths without requirements. */
-static void set_functions(ctx *c, adv_record *r, const ynode *affects)
+static void set_functions(osv_ctx *c, adv_record *r, const ynode *affects)
 {
 	strlist f;
 
 	get_list(c, affects, "functions", &f);
 	if (!f.n)
 		return;
-	r->functions = oalloc(c->o, f.n * sizeof(*r->functions));
+	r->functions = osv_alloc(c->o, f.n * sizeof(*r->functions));
 	if (!r->functions) {
-		oom(c);
+		osv_oom(c);
 		return;
 	}
 	for (uint32_t i = 0; i < f.n; i++)
@@ -605,7 +392,7 @@ static void set_functions(ctx *c, adv_record *r, const ynode *affects)
 }
 
 /* The record of this entry's package: found, or a new one from base. */
-static adv_record *package_record(ctx *c, const adv_record *base,
+static adv_record *package_record(osv_ctx *c, const adv_record *base,
                                   const char *name, const ynode *entry,
                                   const char *top_cvss, const ynode *top)
 {
@@ -615,13 +402,13 @@ static adv_record *package_record(ctx *c, const adv_record *base,
 		if (strcmp(o->recs[i].package, name) == 0)
 			return &o->recs[i];
 	if (o->n == OSV_PACKAGES_MAX) {
-		err(c, entry, "more than %d crates.io packages", OSV_PACKAGES_MAX);
+		osv_err(c, entry, "more than %d crates.io packages", OSV_PACKAGES_MAX);
 		return NULL;
 	}
 	if (!o->recs) {
 		o->recs = calloc(OSV_PACKAGES_MAX, sizeof(*o->recs));
 		if (!o->recs)
-			return oom(c);
+			return osv_oom(c);
 	}
 	adv_record *r = &o->recs[o->n++];
 	*r = *base;
@@ -633,22 +420,22 @@ static adv_record *package_record(ctx *c, const adv_record *base,
 	set_functions(c, r, aff);
 	const ynode *db = get_map(c, entry, "database_specific");
 	get_list(c, db, "categories", &r->categories);
-	r->informational = get_str(c, db, "informational");
+	r->informational = osv_get_str(c, db, "informational");
 	r->info = (uint8_t)info_kind(r->informational);
-	const char *cv = get_str(c, db, "cvss");
+	const char *cv = osv_get_str(c, db, "cvss");
 	set_cvss(c, r, cv ? cv : top_cvss, cv ? ynode_get(db, "cvss") : top);
 	set_refs(c, r, top);
 	return r;
 }
 
 /* The first CVSS vector of the top-level severity list, or NULL. */
-static const char *top_cvss(ctx *c, const ynode *top)
+static const char *top_cvss(osv_ctx *c, const ynode *top)
 {
-	const ynode *sev = get_seq(c, top, "severity");
+	const ynode *sev = osv_get_seq(c, top, "severity");
 
 	for (const ynode *s = sev ? sev->first : NULL; s; s = s->next) {
-		const char *type = get_str(c, s, "type");
-		const char *score = get_str(c, s, "score");
+		const char *type = osv_get_str(c, s, "type");
+		const char *score = osv_get_str(c, s, "score");
 		if (type && score && (!strcmp(type, "CVSS_V3") ||
 		                      !strcmp(type, "CVSS_V4")))
 			return score;
@@ -656,146 +443,64 @@ static const char *top_cvss(ctx *c, const ynode *top)
 	return NULL;
 }
 
-static int rng_empty(const range *r)
-{
-	return r->has_introduced && r->has_fixed &&
-	       version_cmp(&r->introduced, &r->fixed) >= 0;
-}
-
-static int rng_cmp_lo(const range *a, const range *b)
-{
-	if (!a->has_introduced || !b->has_introduced)
-		return b->has_introduced - a->has_introduced;
-	return version_cmp(&a->introduced, &b->introduced);
-}
-
-/* One requirement string ">= lo[, < hi]" or "< hi" into the arena. */
-static const char *req_text(ctx *c, const version *lo, const version *hi)
-{
-	char a[VERSION_TEXT_MAX + 1], b[VERSION_TEXT_MAX + 1];
-	char t[2 * VERSION_TEXT_MAX + 16];
-
-	if (lo)
-		version_format(lo, a, sizeof(a));
-	if (hi)
-		version_format(hi, b, sizeof(b));
-	if (lo && hi)
-		snprintf(t, sizeof(t), ">= %s, < %s", a, b);
-	else if (lo)
-		snprintf(t, sizeof(t), ">= %s", a);
-	else
-		snprintf(t, sizeof(t), "< %s", b);
-	return ostr(c->o, t, strlen(t));
-}
-
-/*
- * patched / unaffected, derived from the ranges so reports can say what
- * to upgrade to: between and after the vulnerable ranges (from a fixed
- * bound) is patched, before the first one is unaffected. Left empty when
- * the ranges overlap (several entries or versions lists mixed).
- */
-static void derive_reqs(ctx *c, adv_record *r)
-{
-	size_t n = 0;
-	range *v = r->nranges ? calloc(r->nranges, sizeof(*v)) : NULL;
-
-	if (!v)
-		return;
-	for (uint32_t i = 0; i < r->nranges; i++)
-		if (!rng_empty(&r->ranges[i]))
-			v[n++] = r->ranges[i];
-	for (size_t i = 1; i < n; i++) {     /* insertion sort by lower bound */
-		range t = v[i];
-		size_t j = i;
-		for (; j > 0 && rng_cmp_lo(&v[j - 1], &t) > 0; j--)
-			v[j] = v[j - 1];
-		v[j] = t;
-	}
-	for (size_t i = 0; i + 1 < n; i++)
-		if (!v[i].has_fixed || !v[i + 1].has_introduced ||
-		    version_cmp(&v[i].fixed, &v[i + 1].introduced) > 0)
-			n = 0;                       /* overlapping: no derivation */
-	const char **pt = n ? oalloc(c->o, n * sizeof(*pt)) : NULL;
-	const char **ua = n ? oalloc(c->o, sizeof(*ua)) : NULL;
-	if (n && pt && ua) {
-		if (v[0].has_introduced &&
-		    (ua[0] = req_text(c, NULL, &v[0].introduced)) != NULL) {
-			r->unaffected.v = ua;
-			r->unaffected.n = 1;
-		}
-		r->patched.v = pt;
-		for (size_t i = 0; i < n; i++) {
-			if (!v[i].has_fixed)
-				continue;
-			const version *hi = i + 1 < n ? &v[i + 1].introduced : NULL;
-			if (hi && !version_cmp(hi, &v[i].fixed))
-				continue;                /* touching ranges: no gap */
-			const char *t = req_text(c, &v[i].fixed, hi);
-			if (t)
-				pt[r->patched.n++] = t;
-		}
-	}
-	free(v);
-}
-
-static void parse_top(ctx *c, const ynode *top)
+static void parse_top(osv_ctx *c, const ynode *top)
 {
 	adv_record base;
 
 	memset(&base, 0, sizeof(base));
 	if (top->kind != YNODE_MAP) {
-		err(c, top, "an OSV file must be a map");
+		osv_err(c, top, "an OSV file must be a map");
 		return;
 	}
 	base.source = c->source;
-	base.path = ostr(c->o, c->path, strlen(c->path));
-	base.id = get_str(c, top, "id");
+	base.path = osv_str(c->o, c->path, strlen(c->path));
+	base.id = osv_get_str(c, top, "id");
 	if (!base.id) {
-		err(c, top, "no `id`");
+		osv_err(c, top, "no `id`");
 		return;
 	}
 	if (!is_id(base.id)) {
-		err(c, ynode_get(top, "id"), "bad id \"%.64s\" (letters, digits, "
+		osv_err(c, ynode_get(top, "id"), "bad id \"%.64s\" (letters, digits, "
 		    "'-', '_', '.'; at most %d)", base.id, OSV_ID_MAX);
 		return;
 	}
-	const char *mod = get_str(c, top, "modified");
+	const char *mod = osv_get_str(c, top, "modified");
 	if (mod) {
 		base.modified = rfc3339(mod);
 		if (!base.modified)
-			err(c, ynode_get(top, "modified"), "`modified` is not an "
+			osv_err(c, ynode_get(top, "modified"), "`modified` is not an "
 			    "RFC 3339 time: %.40s", mod);
 	}
 	base.date = get_date(c, top, "published");
 	if (!base.date && mod && is_date(mod))
-		base.date = ostr(c->o, mod, 10);
+		base.date = osv_str(c->o, mod, 10);
 	if (!base.date)
-		err(c, top, "no `published` or `modified` date");
+		osv_err(c, top, "no `published` or `modified` date");
 	base.withdrawn = get_date(c, top, "withdrawn");
 	get_list(c, top, "aliases", &base.aliases);
 	get_list(c, top, "related", &base.related);
-	base.title = get_str(c, top, "summary");
+	base.title = osv_get_str(c, top, "summary");
 	if (!base.title)
 		base.title = base.id;
-	base.description = get_str(c, top, "details");
+	base.description = osv_get_str(c, top, "details");
 	if (!base.description)
 		base.description = "";
-	base.license = get_str(c, get_map(c, top, "database_specific"),
+	base.license = osv_get_str(c, get_map(c, top, "database_specific"),
 	                       "license");
 	base.collection = ADV_CRATES;
 	const char *tcv = top_cvss(c, top);
 
-	const ynode *aff = get_seq(c, top, "affected");
+	const ynode *aff = osv_get_seq(c, top, "affected");
 	for (const ynode *e = aff ? aff->first : NULL; e; e = e->next) {
 		if (e->kind != YNODE_MAP) {
-			err(c, e, "an `affected` entry must be a map");
+			osv_err(c, e, "an `affected` entry must be a map");
 			continue;
 		}
 		const ynode *pk = get_map(c, e, "package");
-		const char *eco = get_str(c, pk, "ecosystem");
-		const char *name = get_str(c, pk, "name");
+		const char *eco = osv_get_str(c, pk, "ecosystem");
+		const char *name = osv_get_str(c, pk, "name");
 		if (!eco || !name) {
-			err(c, e, "an `affected` entry needs package.ecosystem and "
+			osv_err(c, e, "an `affected` entry needs package.ecosystem and "
 			    "package.name");
 			continue;
 		}
@@ -804,31 +509,31 @@ static void parse_top(ctx *c, const ynode *top)
 			continue;
 		}
 		if (!is_crate_name(name)) {
-			err(c, ynode_get(pk, "name"), "bad crate name \"%.64s\"", name);
+			osv_err(c, ynode_get(pk, "name"), "bad crate name \"%.64s\"", name);
 			continue;
 		}
 		adv_record *r = package_record(c, &base, name, e, tcv, top);
 		if (!r)
 			continue;
-		rlist rl = { .v = r->ranges, .n = r->nranges, .cap = r->nranges };
-		const ynode *rgs = get_seq(c, e, "ranges");
+		osv_rlist rl = { .v = r->ranges, .n = r->nranges, .cap = r->nranges };
+		const ynode *rgs = osv_get_seq(c, e, "ranges");
 		for (const ynode *g = rgs ? rgs->first : NULL; g; g = g->next) {
 			if (g->kind != YNODE_MAP)
-				err(c, g, "a range must be a map");
+				osv_err(c, g, "a range must be a map");
 			else
-				one_range(c, g, &rl);
+				osv_range_events(c, g, &rl);
 		}
-		const ynode *vs = get_seq(c, e, "versions");
+		const ynode *vs = osv_get_seq(c, e, "versions");
 		if (vs)
-			versions_list(c, vs, &rl);
+			osv_range_versions(c, vs, &rl);
 		if (!rgs && !vs)
-			warn(c, e, "%s: no ranges and no versions: affects nothing",
+			osv_warn(c, e, "%s: no ranges and no versions: affects nothing",
 			     name);
 		r->ranges = rl.v;
 		r->nranges = (uint32_t)rl.n;
 	}
 	for (size_t i = 0; i < c->o->n; i++)
-		derive_reqs(c, &c->o->recs[i]);
+		osv_range_derive(c, &c->o->recs[i]);
 }
 
 int osv_parse(osv **out, const char *source, const char *path,
@@ -843,7 +548,7 @@ int osv_parse(osv **out, const char *source, const char *path,
 		diag_add(d, DIAG_ERROR, path, 0, "out of memory");
 		return -1;
 	}
-	ctx c = { .o = o, .source = source, .path = path, .d = d };
+	osv_ctx c = { .o = o, .source = source, .path = path, .d = d };
 	if (ytree_parse(&t, text, len, e, sizeof(e)) < 0) {
 		unsigned long line = 0;
 		const char *msg = e;
