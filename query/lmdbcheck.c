@@ -189,7 +189,11 @@ static int leaf_node(walk *w, uint64_t pgno, const uint8_t *node,
 			return bad(w, pgno, "unexpected node flags");
 		return 0;
 	}
-	/* Main tree: remember the sub-databases we will open. */
+	/* Main tree: remember the sub-databases we will open. The main
+	 * tree is not dup-sorted: a node flagged F_DUPDATA would send
+	 * mdb_dbi_open into a sub-cursor LMDB never made (a NULL deref). */
+	if (flags & ~(unsigned)F_SUBDATA)
+		return bad(w, pgno, "unexpected node flags in the main tree");
 	if (flags != F_SUBDATA)
 		return 0;
 	if (dsz != DBSIZE)
