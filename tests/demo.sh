@@ -28,12 +28,15 @@ run() {  # expected-exit command...
 	fi
 }
 
-echo "\$ advdb-compile -o $DB $REPO"
-"$BUILD/advdb-compile" -o "$DB" "$REPO" || exit 2
+echo "\$ advdb-compile -o $DB $REPO --source osv:internal data/osv"
+"$BUILD/advdb-compile" -o "$DB" "$REPO" --source osv:internal "$ROOT/data/osv" ||
+	exit 2
 echo
 run 1 check tokio@1.18.3
 run 0 check tokio@1.18.4
 run 0 --os linux check tokio@1.18.3
+run 1 check acme-ledger@2.3.6
+run 0 check acme-ledger@2.3.7
 run 1 scan "$ROOT/data/lockfiles/Cargo.lock"
 run 0 info
 echo "demo: ok"
