@@ -4,7 +4,7 @@
  * crates/fuzz/RUSTSEC-2020-0001.md of source "rustsec".
  *
  * A rejected file must say why: at least one error, each prefixed by the
- * path. An accepted one must be a record the rest of advdb can trust:
+ * path and naming a line of the file. An accepted one must be a record the rest of advdb can trust:
  * its id and package match the path; its ranges are what req.c computes
  * from its own patched/unaffected strings (recomputed here), sorted and
  * disjoint; it survives encode -> decode; its hot record answers as its
@@ -18,13 +18,21 @@
 #define FA_SOURCE "rustsec"
 #define FA_PATH "crates/fuzz/RUSTSEC-2020-0001.md"
 
-static void fa_check_diags(const diag_list *d)
+static void fa_check_diags(const diag_list *d, unsigned lines)
 {
 	for (size_t i = 0; i < d->n; i++) {
 		const char *t = d->v[i].text;
 		FUZZ_CHECK(t != NULL, "diag %zu has no text", i);
 		FUZZ_CHECK(strncmp(t, FA_PATH ":", strlen(FA_PATH) + 1) == 0,
 		           "diag does not start with the path: %s", t);
+		/* "path:LINE: message" names a line of this file */
+		const char *q = t + strlen(FA_PATH) + 1;
+		unsigned long line = 0;
+		while (*q >= '0' && *q <= '9' && line <= lines)
+			line = line * 10 + (unsigned long)(*q++ - '0');
+		if (*q == ':' && q > t + strlen(FA_PATH) + 1)
+			FUZZ_CHECK(line >= 1 && line <= lines,
+			           "diag names line %lu of %u: %s", line, lines, t);
 		FUZZ_CHECK(strlen(t) < DIAG_MSG_MAX + sizeof FA_PATH + 32,
 		           "diag longer than its cap: %zu bytes", strlen(t));
 	}
@@ -83,10 +91,13 @@ int fuzz_advisory(const uint8_t *data, size_t size)
 	advisory *a = (advisory *)(uintptr_t)1;
 	diag_list d;
 
+	unsigned lines = 1;
+	for (size_t i = 0; i < size; i++)
+		lines += data[i] == '\n';
 	diag_init(&d);
 	int rc = advisory_parse(&a, FA_SOURCE, FA_PATH, (const char *)data,
 	                        size, &d);
-	fa_check_diags(&d);
+	fa_check_diags(&d, lines);
 	if (rc != 0) {
 		FUZZ_CHECK(a == NULL, "failed parse left *out set");
 		FUZZ_CHECK(d.errors > 0, "rejected without an error");

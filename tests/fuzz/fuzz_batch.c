@@ -11,7 +11,11 @@
  *     comment (a line past BATCH_LINE_MAX always answers, with an error);
  *   - each output line is one valid JSON object (strings valid UTF-8)
  *     starting {"line":N with N the 1-based input line it answers, in
- *     order.
+ *     order;
+ *   - a well-formed question about a crate of the sample index is
+ *     answered "affected" exactly when one of the compiler's records of
+ *     that crate (not withdrawn, not informational) has a range holding
+ *     the version.
  * The index is the sample one of fuzz_index.h.
  */
 #include "fuzz.h"
@@ -146,6 +150,55 @@ static int fb_value(fb_json *j, int depth)
 	}
 }
 
+/* The answer a well-formed line about a sample crate must get, read the
+ * way batch.c documents lines: 1 affected, 0 not, -1 when the line is
+ * not such a question (then only the protocol is checked). */
+static int fb_expect(const char *s, size_t n)
+{
+	const char *p = s, *end = s + n, *name, *ver;
+	const char *verr;
+	version v;
+	int vuln, warn;
+
+	if (n > FB_LINE_MAX)
+		return -1;
+	if (end > p && end[-1] == '\r')
+		end--;
+	while (p < end && (*p == ' ' || *p == '\t'))
+		p++;
+	while (end > p && (end[-1] == ' ' || end[-1] == '\t'))
+		end--;
+	name = p;
+	while (p < end && *p != ' ' && *p != '\t' && *p != '@')
+		p++;
+	size_t nlen = (size_t)(p - name);
+	if (nlen == 0 || p == end || memchr(name, '\0', nlen))
+		return -1;
+	if (*p == '@') {
+		p++;
+	} else {
+		while (p < end && (*p == ' ' || *p == '\t'))
+			p++;
+	}
+	ver = p;
+	for (const char *q = ver; q < end; q++)
+		if (*q == ' ' || *q == '\t' || *q == '@' || *q == '\0')
+			return -1;
+	if (ver == end || version_parse(&v, ver, (size_t)(end - ver), &verr))
+		return -1;
+	fuzz_index_expect(&vuln, &warn, name, nlen, &v);
+	return vuln;
+}
+
+static int fb_has(const char *s, size_t n, const char *needle)
+{
+	size_t k = strlen(needle);
+	for (size_t i = 0; i + k <= n; i++)
+		if (memcmp(s + i, needle, k) == 0)
+			return 1;
+	return 0;
+}
+
 /* Which input lines must be answered: not blank, not a comment. */
 static int fb_answers(const char *s, size_t n)
 {
@@ -174,6 +227,8 @@ static void fb_check_output(const uint8_t *in, size_t isize,
 		const char *nl = memchr(ip, '\n', (size_t)(iend - ip));
 		size_t n = nl ? (size_t)(nl - ip) : (size_t)(iend - ip);
 		int want = fb_answers(ip, n);
+		int expect = want ? fb_expect(ip, n) : -1;
+		const char *line = ip;
 		lineno++;
 		ip = nl ? nl + 1 : iend;
 		if (!want)
@@ -192,6 +247,14 @@ static void fb_check_output(const uint8_t *in, size_t isize,
 		FUZZ_CHECK(fb_value(&j, 0) == 0 && j.p == j.end,
 		           "answer to line %lu is not one JSON value: %.*s", lineno,
 		           (int)(onl - op > 200 ? 200 : onl - op), op);
+		if (expect >= 0) {
+			const char *w = expect ? "\"affected\":true"
+			                       : "\"affected\":false";
+			FUZZ_CHECK(fb_has(op, (size_t)(onl - op), w),
+			           "line %lu \"%.*s\" must be answered with %s: %.*s",
+			           lineno, (int)(n > 80 ? 80 : n), line, w,
+			           (int)(onl - op > 200 ? 200 : onl - op), op);
+		}
 		op = onl + 1;
 	}
 	FUZZ_CHECK(op == oend, "%zu bytes of output past the last answer",

@@ -56,6 +56,9 @@ static const struct fuzz_sample_adv {
 	  "# A toolchain sample\n\nIn the rust collection.\n" },
 };
 
+#define FUZZ_NSAMPLES (sizeof fuzz_sample_advs / sizeof fuzz_sample_advs[0])
+
+static advisory *fuzz_index_advs_[FUZZ_NSAMPLES];
 static char fuzz_index_dir_[160];
 static char fuzz_index_db_[192];
 static int fuzz_index_state_;   /* 0 not tried, 1 ready, -1 failed */
@@ -69,6 +72,8 @@ static inline void fuzz_index_cleanup(void)
 		snprintf(p, sizeof p, "%s-lock", fuzz_index_db_);
 		unlink(p);
 	}
+	for (size_t i = 0; i < FUZZ_NSAMPLES; i++)
+		advisory_free(fuzz_index_advs_[i]);
 	if (fuzz_index_dir_[0]) {
 		/* what fuzz_db writes beside it */
 		snprintf(p, sizeof p, "%s/damaged.lmdb", fuzz_index_dir_);
@@ -117,7 +122,7 @@ static inline int fuzz_index_build(void)
 		diag_free(&d);
 		int rc = writer_add(w, advisory_record(a), "rustsec", s->path, NULL,
 		                    err, sizeof err);
-		advisory_free(a);
+		fuzz_index_advs_[i] = a;      /* kept: fuzz_index_expect */
 		if (rc != 0) {
 			fprintf(stderr, "fuzz index: writer_add: %s\n", err);
 			goto done;
@@ -144,6 +149,29 @@ static inline const char *fuzz_index_path(void)
 	if (fuzz_index_state_ == 0)
 		fuzz_index_state_ = fuzz_index_build() == 0 ? 1 : -1;
 	return fuzz_index_state_ == 1 ? fuzz_index_db_ : NULL;
+}
+
+/* What the default scope (crates, no target, withdrawn skipped) must
+ * answer for crate name@v, from the compiler's own records of the sample:
+ * *vuln when a vulnerability matches, *warn when an informational one
+ * does. Valid after fuzz_index_path() succeeded. */
+static inline void fuzz_index_expect(int *vuln, int *warn, const char *name,
+                                     size_t nlen, const version *v)
+{
+	*vuln = *warn = 0;
+	for (size_t i = 0; i < FUZZ_NSAMPLES; i++) {
+		const adv_record *r = fuzz_index_advs_[i]
+		                      ? advisory_record(fuzz_index_advs_[i]) : NULL;
+		if (!r || r->collection != ADV_CRATES || r->withdrawn ||
+		    strlen(r->package) != nlen || memcmp(r->package, name, nlen))
+			continue;
+		if (!fuzz_in_ranges(r->ranges, r->nranges, v))
+			continue;
+		if (r->info == ADV_INFO_NONE)
+			*vuln = 1;
+		else
+			*warn = 1;
+	}
 }
 
 /* The folder the index lives in (valid after fuzz_index_path()). */

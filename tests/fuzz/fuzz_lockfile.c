@@ -7,10 +7,13 @@
  * LOCKFILE_PKGS_MAX packages, each with a non-empty name and a version
  * that version_parse accepts, neither holding a NUL within the input's
  * length, lines within the file, and `crates_io` set exactly when
- * lockfile_source_is_crates_io says so.
+ * lockfile_source_is_crates_io says so. Differential: the same bytes
+ * must parse as TOML, with one package per [[package]] entry (plus the
+ * v1 [root] table), names and versions equal and in document order.
  */
 #include "fuzz.h"
 #include "lockfile.h"
+#include "toml.h"
 
 static void fl_check_pkg(const lock_pkg *p, size_t i, unsigned lines,
                          size_t size)
@@ -44,6 +47,44 @@ static void fl_check_pkg(const lock_pkg *p, size_t i, unsigned lines,
 		FUZZ_CHECK(!p->crates_io, "path package %zu marked crates.io", i);
 }
 
+static void fl_same_pkg(const lock_pkg *p, const toml_value *t, size_t i)
+{
+	const toml_value *n = toml_table_get(t, "name");
+	const toml_value *v = toml_table_get(t, "version");
+	FUZZ_CHECK(n && v && toml_kind(n) == TOML_STRING &&
+	           toml_kind(v) == TOML_STRING, "package %zu: the TOML entry "
+	           "lacks a string name or version", i);
+	FUZZ_CHECK(strcmp(toml_string(n, NULL), p->name) == 0 &&
+	           strcmp(toml_string(v, NULL), p->version) == 0,
+	           "package %zu is %s %s, its TOML entry %s %s", i, p->name,
+	           p->version, toml_string(n, NULL), toml_string(v, NULL));
+}
+
+static void fl_against_toml(const lockfile *lf, const uint8_t *data,
+                            size_t size)
+{
+	toml_doc *doc = NULL;
+	toml_error terr;
+
+	FUZZ_CHECK(toml_parse(&doc, (const char *)data, size, &terr) == 0,
+	           "an accepted lockfile is not TOML: %u:%u: %s", terr.line,
+	           terr.col, terr.msg);
+	const toml_value *root = toml_root(doc);
+	const toml_value *pk = toml_table_get(root, "package");
+	const toml_value *rt = toml_table_get(root, "root");
+	size_t n = pk && toml_kind(pk) == TOML_ARRAY ? toml_array_len(pk) : 0;
+	size_t k = 0;
+	if (rt && toml_kind(rt) == TOML_TABLE)
+		k = 1;
+	FUZZ_CHECK(lf->npkgs == n + k, "%zu packages, but %zu [[package]] "
+	           "entries%s", lf->npkgs, n, k ? " and a [root]" : "");
+	if (k)
+		fl_same_pkg(&lf->pkgs[0], rt, 0);
+	for (size_t i = 0; i < n; i++)
+		fl_same_pkg(&lf->pkgs[k + i], toml_array_at(pk, i), k + i);
+	toml_free(doc);
+}
+
 int fuzz_lockfile(const uint8_t *data, size_t size)
 {
 	lockfile lf;
@@ -69,6 +110,7 @@ int fuzz_lockfile(const uint8_t *data, size_t size)
 	FUZZ_CHECK(lf.npkgs == 0 || lf.pkgs != NULL, "packages but no array");
 	for (size_t i = 0; i < lf.npkgs; i++)
 		fl_check_pkg(&lf.pkgs[i], i, lines, size);
+	fl_against_toml(&lf, data, size);
 	lockfile_free(&lf);
 	return 0;
 }
