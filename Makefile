@@ -41,7 +41,7 @@ LIBS_GIT   := $(shell $(PKG) --libs libgit2 2>/dev/null)
 LIBS_LMDB  := $(shell $(PKG) --libs lmdb 2>/dev/null || echo -llmdb)
 LIBS_ZSTD  := $(shell $(PKG) --libs libzstd 2>/dev/null)
 LIBS_YAML  := $(shell $(PKG) --libs yaml-0.1 2>/dev/null)
-LIBS_QUERY  = $(LIBS_LMDB) $(LIBS_ZSTD) $(LIBS_YAML) -lpthread -lm
+LIBS_QUERY  = $(LIBS_LMDB) $(LIBS_ZSTD) -lpthread -lm
 LIBS_COMP   = $(LIBS_GIT) $(LIBS_LMDB) $(LIBS_ZSTD) $(LIBS_YAML) -lpthread -lm
 
 SCHEMA_SRC   = $(wildcard schema/*.c)
@@ -64,7 +64,7 @@ TOOL_BIN   = $(patsubst tests/tools/%.c,$(BUILD)/tools/%,$(TOOL_SRC))
 BINS = $(BUILD)/advdb-compile $(BUILD)/advdb-query \
        $(BUILD)/libadvdb.a $(BUILD)/libadvdb.so
 
-.PHONY: all deps test test-sanitize check demo bench fuzz install clean
+.PHONY: all deps test test-sanitize check demo bench fuzz install clean FORCE
 all: $(BINS)
 
 $(BUILD)/obj/%.o: %.c
@@ -131,7 +131,7 @@ bench: all $(BUILD)/advdb-bench
 fuzz:
 	@BUILD=build-fuzz FUZZ_SECONDS=$(FUZZ_SECONDS) sh tests/fuzz/run.sh
 
-$(BUILD)/advdb.pc:
+$(BUILD)/advdb.pc: FORCE
 	@mkdir -p $(BUILD)
 	printf 'prefix=%s\nlibdir=$${prefix}/lib\nincludedir=$${prefix}/include\n\nName: advdb\nDescription: reader of advdb vulnerability-advisory indexes\nVersion: 0.1.0\nRequires.private: lmdb libzstd\nLibs: -L$${libdir} -ladvdb\nCflags: -I$${includedir}\n' '$(PREFIX)' > $@
 
@@ -147,5 +147,7 @@ install: all $(BUILD)/advdb.pc
 
 clean:
 	rm -rf build build-san build-fuzz
+
+FORCE:
 
 -include $(shell find $(BUILD)/obj -name '*.d' 2>/dev/null)
