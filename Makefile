@@ -78,8 +78,12 @@ $(BUILD)/libadvdb.a: $(SCHEMA_OBJ) $(LIB_OBJ)
 $(BUILD)/libadvdb.so: $(SCHEMA_OBJ) $(LIB_OBJ)
 	$(CC) -shared -Wl,-soname,libadvdb.so.0 $(LDFLAGS_SAN) -o $@ $^ $(LIBS_QUERY)
 
+# advdb-query is linked statically (but under the sanitizers): a one-shot
+# check is mostly process start, and loading shared libraries is a third
+# of it (measured: 1.0-1.1 ms dynamic, 0.75-0.8 ms static).
 $(BUILD)/advdb-query: $(CLI_OBJ) $(BUILD)/libadvdb.a
-	$(CC) $(LDFLAGS_SAN) -o $@ $(CLI_OBJ) $(BUILD)/libadvdb.a $(LIBS_QUERY)
+	$(CC) $(LDFLAGS_SAN) $(if $(filter 1,$(SAN)),,-static) -o $@ $(CLI_OBJ) \
+	    $(BUILD)/libadvdb.a $(LIBS_QUERY)
 
 $(BUILD)/advdb-compile: $(call obj,compiler/main.c) $(COMP_OBJ) $(SCHEMA_OBJ)
 	$(CC) $(LDFLAGS_SAN) -o $@ $^ $(LIBS_COMP)
