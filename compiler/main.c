@@ -16,7 +16,6 @@
  *     --history has to be given again with --update.
  */
 #include <errno.h>
-#include <fcntl.h>
 #include <getopt.h>
 #include <git2.h>
 #include <pthread.h>
@@ -35,6 +34,7 @@
 #include "layout.h"
 #include "srcopt.h"
 #include "writer.h"
+#include "stdfds.h"
 
 #define PROG "advdb-compile"
 #define VERSION "0.1.0"
@@ -307,28 +307,6 @@ static int parse_args(options *o, int argc, char **argv)
 	return 0;
 }
 
-/*
- * Descriptors 0-2 closed by the caller (`prog <&- 2>&-`) would be handed
- * out again by open(): the index or a lockfile would become "stdin", and
- * messages to stderr would land in a file we opened. Park /dev/null on
- * any that are closed before opening anything. Returns 0 or -1.
- */
-static int std_fds_open(void)
-{
-	for (int fd = 0; fd <= 2; fd++) {
-		if (fcntl(fd, F_GETFD) >= 0 || errno != EBADF)
-			continue;
-		int nfd = open("/dev/null", fd == 0 ? O_RDONLY : O_WRONLY);
-		if (nfd < 0)
-			return -1;
-		if (nfd != fd) {        /* a lower one was free: cannot be */
-			close(nfd);
-			return -1;
-		}
-	}
-	return 0;
-}
-
 /* writer_open and, for --update, writer_load_previous: what the run
  * needs of the old index, independent of the repository. */
 typedef struct preload {
@@ -362,7 +340,7 @@ int main(int argc, char **argv)
 	int code = EXIT_FAILED;
 	double t0 = now_ms();
 
-	if (std_fds_open() < 0)
+	if (stdfds_open() < 0)
 		return EXIT_FAILED;
 	int pa = parse_args(&opt, argc, argv);
 	if (pa != 0)

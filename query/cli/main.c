@@ -7,7 +7,6 @@
  * operand names the command; one containing '@' means `check`.
  */
 #include <errno.h>
-#include <fcntl.h>
 #include <getopt.h>
 #include <limits.h>
 #include <stdio.h>
@@ -17,6 +16,7 @@
 
 #include "advdb.h"
 #include "cli.h"
+#include "stdfds.h"
 
 static void usage(FILE *f)
 {
@@ -108,28 +108,6 @@ static int parse_long(long *out, const char *s, long max)
 	return 0;
 }
 
-/*
- * Descriptors 0-2 closed by the caller (`prog <&- 2>&-`) would be handed
- * out again by open(): the index or a lockfile would become "stdin", and
- * messages to stderr would land in a file we opened. Park /dev/null on
- * any that are closed before opening anything. Returns 0 or -1.
- */
-static int std_fds_open(void)
-{
-	for (int fd = 0; fd <= 2; fd++) {
-		if (fcntl(fd, F_GETFD) >= 0 || errno != EBADF)
-			continue;
-		int nfd = open("/dev/null", fd == 0 ? O_RDONLY : O_WRONLY);
-		if (nfd < 0)
-			return -1;
-		if (nfd != fd) {        /* a lower one was free: cannot be */
-			close(nfd);
-			return -1;
-		}
-	}
-	return 0;
-}
-
 static int usage_error(const char *fmt, const char *arg)
 {
 	fputs("advdb-query: ", stderr);
@@ -146,7 +124,7 @@ int main(int argc, char **argv)
 	int c;
 	long v;
 
-	if (std_fds_open() < 0)
+	if (stdfds_open() < 0)
 		return EXIT_ERROR;
 	o.max_age_days = -1;
 	opterr = 0;
