@@ -12,6 +12,7 @@
  * Every scan is bounded by len; nothing here allocates.
  */
 #include "frontmatter.h"
+#include "utf8.h"
 
 #include <stdarg.h>
 #include <stdint.h>
@@ -34,48 +35,13 @@ static int fail(fm_error *err, unsigned line, const char *fmt, ...)
 	return -1;
 }
 
-/* Decode one UTF-8 sequence at s[i]: its length (1..4) and code point, or
- * 0 when the bytes there are not valid UTF-8. */
-static size_t utf8_char(const unsigned char *s, size_t len, size_t i,
-                        uint32_t *cp)
-{
-	unsigned char c = s[i];
-	size_t n;
-	uint32_t v, min;
-
-	if (c < 0x80) {
-		*cp = c;
-		return 1;
-	} else if (c >= 0xC2 && c <= 0xDF) {
-		n = 2; v = c & 0x1F; min = 0x80;
-	} else if (c >= 0xE0 && c <= 0xEF) {
-		n = 3; v = c & 0x0F; min = 0x800;
-	} else if (c >= 0xF0 && c <= 0xF4) {
-		n = 4; v = c & 0x07; min = 0x10000;
-	} else {
-		return 0;
-	}
-	if (len - i < n)
-		return 0;
-	for (size_t k = 1; k < n; k++) {
-		if ((s[i + k] & 0xC0) != 0x80)
-			return 0;
-		v = (v << 6) | (s[i + k] & 0x3F);
-	}
-	if (v < min || v > 0x10FFFF || (v >= 0xD800 && v <= 0xDFFF))
-		return 0;
-	*cp = v;
-	return n;
-}
-
 size_t frontmatter_utf8_valid(const char *s, size_t len)
 {
 	const unsigned char *u = (const unsigned char *)s;
 	size_t i = 0;
-	uint32_t cp;
 
 	while (i < len) {
-		size_t n = utf8_char(u, len, i, &cp);
+		size_t n = utf8_seq_len(u + i, len - i);
 		if (n == 0)
 			return i;
 		i += n;
@@ -97,10 +63,10 @@ static int is_uspace(uint32_t c)
 static size_t skip_space(const char *s, size_t len, size_t i)
 {
 	const unsigned char *u = (const unsigned char *)s;
-	uint32_t cp;
+	uint32_t cp = 0;
 
 	while (i < len) {
-		size_t n = utf8_char(u, len, i, &cp);
+		size_t n = utf8_decode(u + i, len - i, &cp);
 		if (n == 0 || !is_uspace(cp))
 			break;
 		i += n;
@@ -112,13 +78,13 @@ static size_t skip_space(const char *s, size_t len, size_t i)
 static size_t trim_end(const char *s, size_t from, size_t end)
 {
 	const unsigned char *u = (const unsigned char *)s;
-	uint32_t cp;
+	uint32_t cp = 0;
 
 	while (end > from) {
 		size_t st = end - 1;
 		while (st > from && (u[st] & 0xC0) == 0x80 && end - st < 4)
 			st--;
-		size_t n = utf8_char(u, end, st, &cp);
+		size_t n = utf8_decode(u + st, end - st, &cp);
 		if (n != end - st || !is_uspace(cp))
 			break;
 		end = st;

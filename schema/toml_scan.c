@@ -17,6 +17,7 @@
  *     so all accept exactly the same.
  */
 #include "toml_scan.h"
+#include "utf8.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -60,44 +61,6 @@ int tscan_err_at(tscan *sc, unsigned line, unsigned col, const char *fmt, ...)
 	set_msg(sc->err, line, col, fmt, ap);
 	va_end(ap);
 	return -1;
-}
-
-/* Length of the UTF-8 sequence at s[i] (1..4), or 0 when it is not a valid,
- * shortest-form encoding of a scalar value. */
-static size_t utf8_len(const unsigned char *s, size_t i, size_t len)
-{
-	unsigned c = s[i];
-	unsigned lo = 0x80, hi = 0xBF;
-	size_t n, k;
-
-	if (c < 0x80)
-		return 1;
-	if (c >= 0xC2 && c <= 0xDF)
-		n = 2;
-	else if (c >= 0xE0 && c <= 0xEF)
-		n = 3;
-	else if (c >= 0xF0 && c <= 0xF4)
-		n = 4;
-	else
-		return 0;
-	/* The second byte's range is what rules out overlongs, surrogates
-	 * and code points past U+10FFFF. */
-	if (c == 0xE0)
-		lo = 0xA0;
-	else if (c == 0xED)
-		hi = 0x9F;
-	else if (c == 0xF0)
-		lo = 0x90;
-	else if (c == 0xF4)
-		hi = 0x8F;
-	if (len - i < n)
-		return 0;
-	if (s[i + 1] < lo || s[i + 1] > hi)
-		return 0;
-	for (k = 2; k < n; k++)
-		if (s[i + k] < 0x80 || s[i + k] > 0xBF)
-			return 0;
-	return n;
 }
 
 /* Bytes of w below n have their high bit set in the result, provided no
@@ -181,7 +144,7 @@ int tscan_check_text(tscan *sc)
 		if (c < 0x80)
 			return tscan_err_at(sc, line, (unsigned)(i - bol + 1),
 			    "control character U+%04X is not allowed", c);
-		n = utf8_len(s, i, sc->len);
+		n = utf8_seq_len(s + i, sc->len - i);
 		if (n == 0)
 			return tscan_err_at(sc, line, (unsigned)(i - bol + 1),
 			    "invalid UTF-8");

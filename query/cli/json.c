@@ -3,6 +3,7 @@
  * (RFC 3629 table) so invalid input never leaks into the output.
  */
 #include "json.h"
+#include "utf8.h"
 
 #include <string.h>
 
@@ -60,41 +61,6 @@ void json_key(json *j, const char *key)
 	j->after_key = 1;
 }
 
-/* Length of the well-formed UTF-8 sequence at s (1..4), or 0. */
-static size_t utf8_len(const unsigned char *s, size_t n)
-{
-	unsigned char c = s[0];
-	size_t len;
-	unsigned char lo = 0x80, hi = 0xBF;
-
-	if (c < 0x80)
-		return 1;
-	if (c >= 0xC2 && c <= 0xDF)
-		len = 2;
-	else if (c >= 0xE0 && c <= 0xEF) {
-		len = 3;
-		if (c == 0xE0)
-			lo = 0xA0;          /* no overlongs */
-		else if (c == 0xED)
-			hi = 0x9F;          /* no surrogates */
-	} else if (c >= 0xF0 && c <= 0xF4) {
-		len = 4;
-		if (c == 0xF0)
-			lo = 0x90;
-		else if (c == 0xF4)
-			hi = 0x8F;          /* nothing past U+10FFFF */
-	} else
-		return 0;
-	if (n < len)
-		return 0;
-	if (s[1] < lo || s[1] > hi)
-		return 0;
-	for (size_t i = 2; i < len; i++)
-		if (s[i] < 0x80 || s[i] > 0xBF)
-			return 0;
-	return len;
-}
-
 void json_escape(buf *out, const char *str, size_t n)
 {
 	const unsigned char *s = (const unsigned char *)str;
@@ -110,7 +76,7 @@ void json_escape(buf *out, const char *str, size_t n)
 			continue;
 		}
 		if (c >= 0x80) {
-			size_t l = utf8_len(s + i, n - i);
+			size_t l = utf8_seq_len(s + i, n - i);
 			if (l) {
 				i += l, run += l;
 				continue;
