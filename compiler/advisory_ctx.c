@@ -1,0 +1,212 @@
+/*
+ * advisory_ctx.c — the parse context of one advisory: its arena (one list
+ * of blocks, freed at once by advisory_free), its diagnostics (every
+ * value quoted from the file has control characters escaped, so a
+ * diagnostic is always one line; lines are lines of the FILE), and the
+ * typed reading of TOML values that reports what is wrong and moves on.
+ */
+#include "advisory_int.h"
+
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define ARENA_BLOCK 16384
+
+void *adv_alloc(advisory *a, size_t n)
+{
+	arena_block *b = a->blocks;
+
+	n = (n + 15) & ~(size_t)15;
+	if (n == 0)
+		n = 16;
+	if (!b || b->cap - b->used < n) {
+		size_t cap = n > ARENA_BLOCK ? n : ARENA_BLOCK;
+		b = malloc(sizeof(*b) + cap);
+		if (!b)
+			return NULL;
+		b->next = a->blocks;
+		b->used = 0;
+		b->cap = cap;
+		a->blocks = b;
+	}
+	void *p = b->data + b->used;
+	b->used += n;
+	memset(p, 0, n);
+	return p;
+}
+
+const char *adv_str(advisory *a, const char *s, size_t len)
+{
+	char *p = adv_alloc(a, len + 1);
+
+	if (!p)
+		return NULL;
+	memcpy(p, s, len);
+	p[len] = '\0';
+	return p;
+}
+
+/* Add one diagnostic. Values quoted in messages come from the file, so
+ * control characters are escaped: a diagnostic is always one line. */
+static void vreport(ctx *c, diag_level level, unsigned line, const char *fmt,
+                    va_list ap)
+{
+	char msg[DIAG_MSG_MAX], out[DIAG_MSG_MAX];
+	size_t o = 0;
+
+	int n = vsnprintf(msg, sizeof(msg), fmt, ap);
+	if (n < 0)
+		snprintf(msg, sizeof(msg), "(unprintable message)");
+	for (const unsigned char *p = (const unsigned char *)msg;
+	     *p && o + 5 < sizeof(out); p++) {
+		if (*p < 0x20 || *p == 0x7F) {
+			static const char hex[] = "0123456789abcdef";
+			out[o++] = '\\';
+			if (*p == '\n') {
+				out[o++] = 'n';
+			} else if (*p == '\t') {
+				out[o++] = 't';
+			} else {
+				out[o++] = 'x';
+				out[o++] = hex[*p >> 4];
+				out[o++] = hex[*p & 15];
+			}
+		} else {
+			out[o++] = (char)*p;
+		}
+	}
+	out[o] = '\0';
+	diag_add(c->d, level, c->path, line, "%s", out);
+	if (level == DIAG_ERROR)
+		c->errors++;
+}
+
+void adv_err(ctx *c, unsigned line, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vreport(c, DIAG_ERROR, line, fmt, ap);
+	va_end(ap);
+}
+
+void adv_warn(ctx *c, unsigned line, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vreport(c, DIAG_WARNING, line, fmt, ap);
+	va_end(ap);
+}
+
+void adv_oom(ctx *c, unsigned line)
+{
+	adv_err(c, line, "out of memory");
+}
+
+unsigned adv_vline(const ctx *c, const toml_value *v)
+{
+	unsigned l = toml_line(v);
+	return l ? l + c->shift : c->fence;
+}
+
+unsigned adv_kline(const ctx *c, const toml_value *t, size_t i)
+{
+	unsigned l = toml_table_key_line(t, i);
+	return l ? l + c->shift : c->fence;
+}
+
+const char *adv_kind_name(toml_type k)
+{
+	switch (k) {
+	case TOML_STRING: return "a string";
+	case TOML_INTEGER: return "an integer";
+	case TOML_FLOAT: return "a float";
+	case TOML_BOOL: return "a boolean";
+	case TOML_DATETIME:
+	case TOML_DATETIME_LOCAL: return "a date-time";
+	case TOML_DATE_LOCAL: return "a bare date";
+	case TOML_TIME_LOCAL: return "a time";
+	case TOML_ARRAY: return "an array";
+	case TOML_TABLE: return "a table";
+	}
+	return "an unknown value";
+}
+
+/* A string value, checked: no embedded NUL (our records are C strings).
+ * Returns 0 with *s and *len, or -1 after reporting. `what` names the key. */
+int adv_want_string(ctx *c, const toml_value *v, const char *what,
+                       const char **s, size_t *len)
+{
+	if (toml_kind(v) != TOML_STRING) {
+		adv_err(c, adv_vline(c, v), "%s must be a string, not %s", what,
+		    adv_kind_name(toml_kind(v)));
+		return -1;
+	}
+	*s = toml_string(v, len);
+	if (!*s || memchr(*s, '\0', *len)) {
+		adv_err(c, adv_vline(c, v), "%s contains a NUL character", what);
+		return -1;
+	}
+	return 0;
+}
+
+/* A string copied into the arena, or NULL after reporting. */
+const char *adv_take_string(ctx *c, const toml_value *v, const char *what)
+{
+	const char *s;
+	size_t len;
+
+	if (adv_want_string(c, v, what, &s, &len) < 0)
+		return NULL;
+	const char *p = adv_str(c->a, s, len);
+	if (!p)
+		adv_oom(c, adv_vline(c, v));
+	return p;
+}
+
+/* An array of strings into *out (arena). Bad elements are reported and
+ * left out. Returns 0, or -1 when v is not an array at all. */
+int adv_take_strlist(ctx *c, const toml_value *v, const char *what,
+                        strlist *out)
+{
+	out->v = NULL;
+	out->n = 0;
+	if (toml_kind(v) != TOML_ARRAY) {
+		adv_err(c, adv_vline(c, v), "%s must be an array of strings, not %s",
+		    what, adv_kind_name(toml_kind(v)));
+		return -1;
+	}
+	size_t n = toml_array_len(v);
+	if (n > RECORD_LIST_MAX) {
+		adv_err(c, adv_vline(c, v), "%s has %zu entries, more than the %u "
+		    "allowed", what, n, (unsigned)RECORD_LIST_MAX);
+		return -1;
+	}
+	if (n == 0)
+		return 0;
+	out->v = adv_alloc(c->a, n * sizeof(*out->v));
+	if (!out->v) {
+		adv_oom(c, adv_vline(c, v));
+		return -1;
+	}
+	for (size_t i = 0; i < n; i++) {
+		char name[96];
+		snprintf(name, sizeof(name), "%.80s[%zu]", what, i);
+		const char *s = adv_take_string(c, toml_array_at(v, i), name);
+		if (s)
+			out->v[out->n++] = s;
+	}
+	return 0;
+}
+
+int adv_in_set(const char *s, const char *const *set)
+{
+	for (; *set; set++)
+		if (strcmp(s, *set) == 0)
+			return 1;
+	return 0;
+}
