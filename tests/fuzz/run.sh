@@ -141,6 +141,18 @@ data_seeds() {  # target dir
 			     /^version = /{gsub(/"/,"",$3); if (n != "") { if (NR % 2) print n "@" $3; else print n, $3 }; n=""}' \
 			    "$f" | head -n 50 > "$2/$(basename "$f").txt"
 		done ;;
+	fuzz_osv)
+		# RustSec's own OSV export (branch osv of the shared bundle): a
+		# clone kept in $BUILD, a sample of its files copied each run
+		if [ -f "$SHARED/advisory-db.bundle" ] && [ ! -d "$BUILD/osv-src" ]; then
+			git clone -q --branch osv --single-branch \
+			    "$SHARED/advisory-db.bundle" "$BUILD/osv-src" 2>/dev/null ||
+			    rm -rf "$BUILD/osv-src"
+		fi
+		if [ -d "$BUILD/osv-src/crates" ]; then
+			ls "$BUILD/osv-src/crates" | awk 'NR % 6 == 0' | head -n 200 |
+			    while read -r f; do cp "$BUILD/osv-src/crates/$f" "$2/"; done
+		fi ;;
 	fuzz_req)
 		# each advisory's patched + unaffected requirements, one per line
 		for f in data/crates/*/*.md data/rust/*/*.md; do

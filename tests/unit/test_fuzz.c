@@ -42,6 +42,7 @@
 #include "../fuzz/fuzz_db.c"
 #include "../fuzz/fuzz_cargo_req.c"
 #include "../fuzz/fuzz_manifest.c"
+#include "../fuzz/fuzz_osv.c"
 
 #define REPLAY_INPUT_MAX (8u << 20)
 
@@ -62,6 +63,7 @@ static const target targets[] = {
 	{ "fuzz_db", fuzz_db },
 	{ "fuzz_cargo_req", fuzz_cargo_req },
 	{ "fuzz_manifest", fuzz_manifest },
+	{ "fuzz_osv", fuzz_osv },
 };
 #define NTARGETS (sizeof targets / sizeof targets[0])
 
