@@ -94,6 +94,9 @@ $(BUILD)/tests/%: tests/unit/%.c $(COMP_OBJ) $(CLI_LIBOBJ) $(BUILD)/libadvdb.a
 	$(CC) $(ALL_CFLAGS) -Iquery/cli -o $@ $< $(COMP_OBJ) $(CLI_LIBOBJ) \
 	    $(BUILD)/libadvdb.a $(LIBS_COMP) -lcmocka
 
+# test_fuzz replays the fuzz targets' inputs through the targets' code.
+$(BUILD)/tests/test_fuzz: $(wildcard tests/fuzz/*.c tests/fuzz/*.h)
+
 # Helper programs the end-to-end tests drive (one .c each).
 $(BUILD)/tools/%: tests/tools/%.c $(COMP_OBJ) $(BUILD)/libadvdb.a
 	@mkdir -p $(dir $@)
