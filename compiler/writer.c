@@ -129,8 +129,8 @@ void wr_entry_free(entry *e)
 	free(e->key);
 	free(e->enc);
 	record_free(e->rec);
-	free(e->zf);
 	memset(e, 0, sizeof(*e));
+	e->pblock = -1;
 }
 
 void wr_drop_all(writer *w)
@@ -141,6 +141,11 @@ void wr_drop_all(writer *w)
 	free(w->by_id.slot);
 	free(w->by_key.slot);
 	free(w->dict);
+	for (size_t i = 0; i < w->npblk; i++)
+		free(w->pblk[i].z);
+	free(w->pblk);
+	w->pblk = NULL;
+	w->npblk = 0;
 	w->v = NULL;
 	w->n = w->cap = 0;
 	memset(&w->by_id, 0, sizeof(w->by_id));
@@ -151,7 +156,7 @@ void wr_drop_all(writer *w)
 	w->nsrc = 0;
 }
 
-/* Take ownership of e (enc, rec, key, zf) as a new live entry. */
+/* Take ownership of e (enc, rec, key) as a new live entry. */
 int wr_entry_push(writer *w, entry *e)
 {
 	if (w->n == w->cap) {
@@ -172,6 +177,7 @@ int wr_entry_push(writer *w, entry *e)
 	map_insert(w, &w->by_key, w->n);
 	w->n++;
 	memset(e, 0, sizeof(*e));
+	e->pblock = -1;
 	return 0;
 }
 
@@ -333,6 +339,7 @@ int writer_add(writer *w, const adv_record *r, const char *source,
 	size_t hot_len;
 
 	memset(&e, 0, sizeof(e));
+	e.pblock = -1;
 	if (w->finished || !r || !source || !path || !*source || !*path ||
 	    strpbrk(source, " :\n")) {
 		wr_seterr(err, errcap, "%s: bad arguments to writer_add",

@@ -17,6 +17,7 @@
  */
 #include "writer_int.h"
 #include "layout.h"
+#include "block.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -39,12 +40,6 @@ static int cmp_id(const void *a, const void *b)
 {
 	const entry *x = *(const entry *const *)a, *y = *(const entry *const *)b;
 	return strcmp(x->id, y->id);
-}
-
-static int cmp_key(const void *a, const void *b)
-{
-	const entry *x = *(const entry *const *)a, *y = *(const entry *const *)b;
-	return strcmp(x->key, y->key);
 }
 
 static int cmp_package(const void *a, const void *b)
@@ -108,7 +103,7 @@ static int dict_train(uint8_t **dict, size_t *dict_len,
 {
 	*dict = NULL;
 	*dict_len = 0;
-	if (n < DICT_MIN_SAMPLES)
+	if (n < DICT_MIN_SAMPLES || DICT_CAP == 0)
 		return 0;
 	size_t total = 0;
 	for (size_t i = 0; i < n; i++)
@@ -150,34 +145,122 @@ static int dict_train(uint8_t **dict, size_t *dict_len,
 	return 0;
 }
 
-/* Frames for every live record: reused from the previous DB when the
- * dictionary is the previous one, compressed otherwise. */
-static int compress_all(entry *const *live, size_t n, const uint8_t *dict,
-                        size_t dict_len, int reuse)
+/* A run of live records (in id order) stored as one block. */
+typedef struct group {
+	size_t first, count;      /* in live[] */
+	long reuse;               /* previous block written as it was, or -1 */
+	uint8_t *z;               /* new frame (when reuse < 0) */
+	size_t zlen;
+} group;
+
+/*
+ * Cut the live records into blocks. A full compile cuts every
+ * BLOCK_RECORDS records. An update keeps the previous cuts (a record goes
+ * to the last previous block whose first record is not after it), so a
+ * change touches only the blocks it falls in and every other block keeps
+ * its frame; a block grown past BLOCK_RECORDS_MAX is cut again.
+ */
+static int make_groups(group **out, size_t *ngroups, writer *w,
+                       entry *const *live, size_t n, int reuse)
+{
+	group *g = malloc((n ? n : 1) * sizeof(*g));
+	size_t ng = 0;
+
+	*out = NULL;
+	*ngroups = 0;
+	if (!g)
+		return -1;
+	/* first record of each previous block, for the cuts */
+	const char **cut = NULL;
+	size_t ncut = 0;
+	if (reuse && w->npblk) {
+		cut = malloc(w->npblk * sizeof(*cut));
+		if (!cut) {
+			free(g);
+			return -1;
+		}
+		for (size_t i = 0; i < w->n; i++)
+			if (w->v[i].from_prev && w->v[i].pblock >= 0 &&
+			    (size_t)w->v[i].pblock == ncut) {
+				cut[ncut++] = w->v[i].id;
+				if (ncut == w->npblk)
+					break;
+			}
+	}
+	size_t c = 0;               /* next cut not yet passed */
+	for (size_t i = 0; i < n;) {
+		size_t j = i + 1, lim = BLOCK_RECORDS;
+		if (ncut) {
+			/* records up to the next cut after live[i] */
+			while (c < ncut && strcmp(cut[c], live[i]->id) <= 0)
+				c++;
+			lim = BLOCK_RECORDS_MAX;
+			while (j < n && j - i < lim &&
+			       (c == ncut || strcmp(live[j]->id, cut[c]) < 0))
+				j++;
+		} else {
+			while (j < n && j - i < lim)
+				j++;
+		}
+		g[ng] = (group){ i, j - i, -1, NULL, 0 };
+		/* unchanged: exactly the previous block's records */
+		long pb = live[i]->pblock;
+		if (reuse && pb >= 0 && w->pblk[pb].count == j - i) {
+			size_t k = i;
+			while (k < j && live[k]->from_prev && live[k]->pblock == pb)
+				k++;
+			if (k == j)
+				g[ng].reuse = pb;
+		}
+		ng++;
+		i = j;
+	}
+	free(cut);
+	*out = g;
+	*ngroups = ng;
+	return 0;
+}
+
+static void free_groups(group *g, size_t ng)
+{
+	for (size_t i = 0; g && i < ng; i++)
+		free(g[i].z);
+	free(g);
+}
+
+/* Frames for the blocks that are new or changed. */
+static int compress_groups(group *g, size_t ng, entry *const *live,
+                           const uint8_t *dict, size_t dict_len, int level)
 {
 	ZSTD_CCtx *cctx = ZSTD_createCCtx();
 	ZSTD_CDict *cdict = NULL;
+	uint8_t *buf = NULL;
+	size_t bufcap = 0, total = 0, todo = 0;
 	int rc = -1;
 
 	if (!cctx)
 		return -1;
+	for (size_t i = 0; i < ng; i++) {
+		if (g[i].reuse >= 0)
+			continue;
+		size_t sz = 0;
+		for (size_t k = g[i].first; k < g[i].first + g[i].count; k++)
+			sz += blk_item_size(live[k]->enc_len, live[k]->has_blob);
+		if (sz > BLOCK_MAX)
+			goto done;
+		total += sz;
+		todo++;
+		if (sz > bufcap)
+			bufcap = sz;
+	}
+	if (!todo)
+		goto ok;
+	buf = malloc(bufcap);
+	if (!buf)
+		goto done;
 	if (dict_len) {
-		/* Tables sized for what is compressed (one record of about the
-		 * mean size, after the dictionary), not for an input of unknown
-		 * size: ZSTD_createCDict(level) would build ~16 MB of them. */
-		size_t total = 0, todo = 0;
-		for (size_t i = 0; i < n; i++)
-			if (!(reuse && live[i]->zf)) {
-				total += live[i]->enc_len;
-				todo++;
-			}
-		if (!todo)
-			goto ok;
-		/* An update compresses a handful of records: level 12's binary
-		 * trees cost ~1 ms to build over the dictionary and more to copy
-		 * into the context per record; level 9 makes those frames <1 %
-		 * bigger for a tenth of the time (measured on advisory-db). */
-		int level = reuse && todo < UPDATE_FEW ? ZLEVEL_UPDATE : ZLEVEL;
+		/* tables sized for one block of about the mean size, not for
+		 * an input of unknown size (~16 MB of them) */
 		ZSTD_compressionParameters cp =
 		    ZSTD_getCParams(level, total / todo + 1, dict_len);
 		cdict = ZSTD_createCDict_advanced(dict, dict_len,
@@ -186,28 +269,31 @@ static int compress_all(entry *const *live, size_t n, const uint8_t *dict,
 		if (!cdict)
 			goto done;
 	}
-	for (size_t i = 0; i < n; i++) {
-		entry *e = live[i];
-		if (reuse && e->zf)
+	for (size_t i = 0; i < ng; i++) {
+		if (g[i].reuse >= 0)
 			continue;
-		size_t cap = ZSTD_compressBound(e->enc_len);
+		size_t len = 0;
+		for (size_t k = g[i].first; k < g[i].first + g[i].count; k++)
+			len += blk_item_put(buf + len, live[k]->enc, live[k]->enc_len,
+			                    live[k]->has_blob ? live[k]->blob : NULL);
+		size_t cap = ZSTD_compressBound(len);
 		uint8_t *z = malloc(cap);
 		if (!z)
 			goto done;
 		size_t r = cdict ?
-		    ZSTD_compress_usingCDict(cctx, z, cap, e->enc, e->enc_len, cdict) :
-		    ZSTD_compressCCtx(cctx, z, cap, e->enc, e->enc_len, ZLEVEL);
+		    ZSTD_compress_usingCDict(cctx, z, cap, buf, len, cdict) :
+		    ZSTD_compressCCtx(cctx, z, cap, buf, len, level);
 		if (ZSTD_isError(r)) {
 			free(z);
 			goto done;
 		}
-		free(e->zf);
-		e->zf = z;
-		e->zlen = r;
+		g[i].z = z;
+		g[i].zlen = r;
 	}
 ok:
 	rc = 0;
 done:
+	free(buf);
 	ZSTD_freeCDict(cdict);
 	ZSTD_freeCCtx(cctx);
 	return rc;
@@ -288,6 +374,8 @@ static int write_hot(wctx *c, MDB_dbi pk, MDB_dbi tc, entry *const *byp,
 	return 0;
 }
 
+/* Aliases in blocks of ALIAS_BLOCK, keyed by their first alias. They
+ * are few and small, so every commit rebuilds them all. */
 static int write_aliases(wctx *c, MDB_dbi dbi, entry *const *live, size_t n,
                          size_t *naliases)
 {
@@ -295,11 +383,14 @@ static int write_aliases(wctx *c, MDB_dbi dbi, entry *const *live, size_t n,
 	for (size_t i = 0; i < n; i++)
 		np += live[i]->rec->aliases.n;
 	alias_pair *v = malloc((np ? np : 1) * sizeof(*v));
-	char *val = NULL;
-	size_t valcap = 0;
+	const char **ids = malloc((np ? np : 1) * sizeof(*ids));
+	uint8_t *val = NULL, *z = NULL;
+	size_t valcap = 0, len = 0, inblock = 0;
+	const char *first = NULL;
+	ZSTD_CCtx *cctx = ZSTD_createCCtx();
 	int rc = -1;
-	if (!v)
-		return -1;
+	if (!v || !ids || !cctx)
+		goto done;
 	np = 0;
 	for (size_t i = 0; i < n; i++)
 		for (uint32_t j = 0; j < live[i]->rec->aliases.n; j++) {
@@ -310,31 +401,49 @@ static int write_aliases(wctx *c, MDB_dbi dbi, entry *const *live, size_t n,
 	qsort(v, np, sizeof(*v), cmp_alias);
 	*naliases = 0;
 	for (size_t i = 0; i < np && !c->mrc;) {
-		size_t len = 0, j;
+		size_t j, nids = 0;
 		for (j = i; j < np && strcmp(v[j].alias, v[i].alias) == 0; j++)
-			len += strlen(v[j].id) + 1;
-		if (len > valcap) {
-			char *nv = realloc(val, len);
+			if (j == i || strcmp(v[j].id, v[j - 1].id) != 0)
+				ids[nids++] = v[j].id;   /* an alias listed twice by
+				                            one advisory counts once */
+		if (nids > 255)
+			nids = 255;
+		size_t al = strlen(v[i].alias);
+		size_t need = alias_item_size(al, ids, nids);
+		if (len + need > valcap) {
+			size_t nc = (len + need) * 2;
+			uint8_t *nv = realloc(val, nc);
 			if (!nv)
 				goto done;
 			val = nv;
-			valcap = len;
+			valcap = nc;
 		}
-		size_t off = 0;
-		for (size_t k = i; k < j; k++) {
-			if (k > i && strcmp(v[k].id, v[k - 1].id) == 0)
-				continue;   /* an alias listed twice by one advisory */
-			size_t l = strlen(v[k].id) + 1;
-			memcpy(val + off, v[k].id, l);
-			off += l;
-		}
-		put(c, dbi, v[i].alias, strlen(v[i].alias), val, off, MDB_APPEND);
+		if (!inblock)
+			first = v[i].alias;
+		len += alias_item_put(val + len, v[i].alias, al, ids, nids);
+		inblock++;
 		(*naliases)++;
 		i = j;
+		if (inblock == ALIAS_BLOCK || i == np) {
+			size_t cap = ZSTD_compressBound(len);
+			free(z);
+			z = malloc(cap);
+			if (!z)
+				goto done;
+			size_t r = ZSTD_compressCCtx(cctx, z, cap, val, len, ZLEVEL);
+			if (ZSTD_isError(r))
+				goto done;
+			put(c, dbi, first, strlen(first), z, r, MDB_APPEND);
+			len = 0;
+			inblock = 0;
+		}
 	}
 	rc = 0;
 done:
+	ZSTD_freeCCtx(cctx);
+	free(z);
 	free(val);
+	free(ids);
 	free(v);
 	return rc;
 }
@@ -368,18 +477,19 @@ static int fsync_parent(const char *path)
 }
 
 /* Write the whole index into w->tmp. */
-static int write_db(writer *w, entry **live, size_t n, const char *digest,
+static int write_db(writer *w, entry **live, size_t n, const group *g,
+                    size_t ng, const char *digest,
                     const uint8_t *dict, size_t dict_len, unsigned dict_id,
                     writer_stats *st, char *err, size_t errcap)
 {
 	MDB_env *env = NULL;
 	wctx c = {0};
-	MDB_dbi meta, pk, tc, adv, al, src;
+	MDB_dbi meta, pk, tc, adv, al;
 	size_t est = dict_len + (1u << 20);
 	int rc = -1, e;
 
 	for (size_t i = 0; i < n; i++)
-		est += live[i]->zlen + live[i]->enc_len / 4 + 256;
+		est += live[i]->enc_len / 2 + 256;
 	(void)unlink(w->tmp);   /* a stale one from a killed run of this pid */
 	/* Create it ourselves, never through a symlink someone planted at
 	 * this predictable name in a shared folder; LMDB then opens our own
@@ -404,16 +514,20 @@ static int write_db(writer *w, entry **live, size_t n, const char *digest,
 	    (e = mdb_dbi_open(c.txn, DB_PACKAGES, MDB_CREATE, &pk)) ||
 	    (e = mdb_dbi_open(c.txn, DB_TOOLCHAIN, MDB_CREATE, &tc)) ||
 	    (e = mdb_dbi_open(c.txn, DB_ADVISORIES, MDB_CREATE, &adv)) ||
-	    (e = mdb_dbi_open(c.txn, DB_ALIASES, MDB_CREATE, &al)) ||
-	    (e = mdb_dbi_open(c.txn, DB_SOURCES, MDB_CREATE, &src))) {
+	    (e = mdb_dbi_open(c.txn, DB_ALIASES, MDB_CREATE, &al))) {
 		wr_seterr(err, errcap, "%s: %s", w->tmp, mdb_strerror(e));
 		goto done;
 	}
 
-	/* advisories, in id order (live is sorted by id) */
-	for (size_t i = 0; i < n; i++)
-		put(&c, adv, live[i]->id, strlen(live[i]->id), live[i]->zf,
-		    live[i]->zlen, MDB_APPEND);
+	/* advisory blocks, keyed by their first id (live is sorted by id) */
+	for (size_t i = 0; i < ng; i++) {
+		const char *k = live[g[i].first]->id;
+		if (g[i].reuse >= 0)
+			put(&c, adv, k, strlen(k), w->pblk[g[i].reuse].z,
+			    w->pblk[g[i].reuse].zlen, MDB_APPEND);
+		else
+			put(&c, adv, k, strlen(k), g[i].z, g[i].zlen, MDB_APPEND);
+	}
 
 	size_t npk = 0, nal = 0;
 	entry **byp = malloc((n ? n : 1) * sizeof(*byp));
@@ -422,11 +536,6 @@ static int write_db(writer *w, entry **live, size_t n, const char *digest,
 	memcpy(byp, live, n * sizeof(*byp));
 	qsort(byp, n, sizeof(*byp), cmp_package);
 	int hrc = write_hot(&c, pk, tc, byp, n, &npk);
-	qsort(byp, n, sizeof(*byp), cmp_key);
-	for (size_t i = 0; i < n; i++)
-		if (byp[i]->has_blob)
-			put(&c, src, byp[i]->key, strlen(byp[i]->key), byp[i]->blob,
-			    20, MDB_APPEND);
 	free(byp);
 	if (hrc < 0 || write_aliases(&c, al, live, n, &nal) < 0)
 		goto oom;
@@ -514,6 +623,8 @@ static void *digest_run(void *arg)
 int writer_commit(writer *w, writer_stats *st, char *err, size_t errcap)
 {
 	entry **live = NULL;
+	group *groups = NULL;
+	size_t ngroups = 0;
 	uint8_t *newdict = NULL;
 	size_t n = 0, newdict_len = 0;
 	char digest[41];
@@ -558,7 +669,14 @@ int writer_commit(writer *w, writer_stats *st, char *err, size_t errcap)
 		dict_len = newdict_len;
 	}
 	unsigned dict_id = dict_len ? ZDICT_getDictID(dict, dict_len) : 0;
-	if (compress_all(live, n, dict, dict_len, reuse) < 0)
+	if (make_groups(&groups, &ngroups, w, live, n, reuse) < 0)
+		goto oom;
+	size_t todo = 0;
+	for (size_t i = 0; i < ngroups; i++)
+		todo += groups[i].reuse < 0 ? groups[i].count : 0;
+	/* an update recompresses a few blocks: see ZLEVEL_UPDATE */
+	int level = reuse && todo < UPDATE_FEW ? ZLEVEL_UPDATE : ZLEVEL;
+	if (compress_groups(groups, ngroups, live, dict, dict_len, level) < 0)
 		goto oom;
 	if (dthread) {
 		pthread_join(dth, NULL);
@@ -569,7 +687,7 @@ int writer_commit(writer *w, writer_stats *st, char *err, size_t errcap)
 		goto done;
 	}
 	memcpy(digest, dj.hex, sizeof(digest));
-	if (write_db(w, live, n, digest, dict, dict_len, dict_id, st, err,
+	if (write_db(w, live, n, groups, ngroups, digest, dict, dict_len, dict_id, st, err,
 	             errcap) < 0)
 		goto done;
 	if (fsync_path(w->tmp, 0) < 0 || stat(w->tmp, &sb) < 0) {
@@ -596,6 +714,7 @@ done:
 		pthread_join(dth, NULL);
 	if (rc < 0)
 		(void)unlink(w->tmp);
+	free_groups(groups, ngroups);
 	free(newdict);
 	free(live);
 	return rc;

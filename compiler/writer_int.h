@@ -4,9 +4,10 @@
  * writer_commit.c (writing the new one). Not for use outside the writer.
  *
  * Invariants:
- *   - An entry owns its encoded record (enc), a decoded copy (rec, made by
- *     record_decode from enc, so enc == record_encode(rec)), and possibly
- *     the zstd frame of enc from a previous DB (zf), valid only under the
+ *   - An entry owns its encoded record (enc) and a decoded copy (rec, made
+ *     by record_decode from enc, so enc == record_encode(rec)). An entry
+ *     loaded from a previous DB names the block it was in (pblock, an
+ *     index into writer.pblk); that block's frame is valid only under the
  *     previous dictionary (writer.dict).
  *   - At most one live entry per id and per (source, path). Replaced and
  *     removed entries stay in the array, dead, until the writer is closed:
@@ -43,9 +44,14 @@ typedef struct entry {
 	uint8_t *enc;             /* encoded full record */
 	size_t enc_len;
 	adv_record *rec;          /* decoded from enc */
-	uint8_t *zf;              /* frame of enc (previous dict), or NULL */
-	size_t zlen;
+	long pblock;              /* previous DB's block, or -1 */
 } entry;
+
+typedef struct pblock {       /* a block of the previous DB */
+	uint8_t *z;               /* its frame, as stored */
+	size_t zlen;
+	size_t count;             /* records in it */
+} prev_block;
 
 typedef struct strmap {       /* open addressing, values: entry index + 1 */
 	uint32_t *slot;
@@ -65,6 +71,8 @@ struct writer {
 	strmap by_id, by_key;
 	source_info src[SOURCES_MAX];
 	size_t nsrc;
+	prev_block *pblk;            /* previous DB's blocks, in key order */
+	size_t npblk;
 	uint8_t *dict;            /* previous DB's dictionary (update) */
 	size_t dict_len;
 	int have_prev;            /* entries came from a previous DB */

@@ -1,8 +1,9 @@
 /*
  * writer_load.c — writer_load_previous(): reads the index an update starts
- * from. Every record is decompressed and decoded (so a damaged previous DB
- * is caught here, not half-way through a commit); its frame is kept, to be
- * written again unchanged when the dictionary stays the same.
+ * from. Every block is decompressed and each of its records decoded (so a
+ * damaged previous DB is caught here, not half-way through a commit); the
+ * block's frame is kept, to be written again unchanged when neither its
+ * records nor the dictionary change.
  *
  * Policy: a previous DB of another schema version, or without the source
  * asked for, is not an error but "no previous DB" (1): the caller does a
@@ -11,6 +12,7 @@
  */
 #include "writer_int.h"
 #include "layout.h"
+#include "block.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -66,7 +68,7 @@ static int unframe(uint8_t **out, size_t *len, ZSTD_DCtx *dctx,
 	unsigned long long sz = ZSTD_getFrameContentSize(src, n);
 	*out = NULL;
 	if (sz == ZSTD_CONTENTSIZE_UNKNOWN || sz == ZSTD_CONTENTSIZE_ERROR ||
-	    sz == 0 || sz > FRAME_MAX)
+	    sz == 0 || sz > BLOCK_MAX)
 		return -1;
 	uint8_t *buf = malloc((size_t)sz);
 	if (!buf)
@@ -83,51 +85,104 @@ static int unframe(uint8_t **out, size_t *len, ZSTD_DCtx *dctx,
 	return 0;
 }
 
+/* One record of a previous block as a new entry of block b. */
+static int load_item(writer *w, const blk_item *it, long b)
+{
+	entry e;
+	int rc = -1;
+
+	memset(&e, 0, sizeof(e));
+	e.pblock = b;
+	e.enc = malloc(it->rec_len);
+	if (!e.enc)
+		goto done;
+	memcpy(e.enc, it->rec, it->rec_len);
+	e.enc_len = it->rec_len;
+	if (record_decode(&e.rec, e.enc, e.enc_len) < 0)
+		goto done;
+	const adv_record *r = e.rec;
+	if (!r->id || strlen(r->id) != it->id_len || !r->source || !r->path ||
+	    !*r->source || strpbrk(r->source, " :\n"))
+		goto done;
+	e.id = r->id;
+	e.key = wr_make_key(r->source, r->path);
+	if (!e.key)
+		goto done;
+	e.from_prev = 1;
+	if (it->blob) {
+		memcpy(e.blob, it->blob, 20);
+		e.has_blob = 1;
+	}
+	if (wr_map_find(w, &w->by_key, e.key, 0) >= 0 ||
+	    wr_map_find(w, &w->by_id, e.id, 0) >= 0 || wr_entry_push(w, &e) < 0)
+		goto done;
+	rc = 0;
+done:
+	wr_entry_free(&e);
+	return rc;
+}
+
+/* Every block: its frame is kept (an unchanged block is written again
+ * byte for byte), its records become entries. Blocks must hold ids in
+ * increasing order across the whole sub-database, the first one equal
+ * to the block's key. */
 static int load_records(writer *w, MDB_txn *txn, const ZSTD_DDict *ddict)
 {
-	MDB_dbi adv, srcs;
+	MDB_dbi adv;
 	MDB_cursor *cur = NULL;
 	MDB_val k, v;
 	ZSTD_DCtx *dctx = ZSTD_createDCtx();
+	uint8_t *buf = NULL;
+	const char *last = NULL;
+	size_t len, cap = 0;
 	int rc = -1, mrc;
-	entry e;
 
-	memset(&e, 0, sizeof(e));
 	if (!dctx || mdb_dbi_open(txn, DB_ADVISORIES, 0, &adv) != 0 ||
-	    mdb_dbi_open(txn, DB_SOURCES, 0, &srcs) != 0 ||
 	    mdb_cursor_open(txn, adv, &cur) != 0)
 		goto done;
 	for (mrc = mdb_cursor_get(cur, &k, &v, MDB_FIRST); mrc == 0;
 	     mrc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
-		if (unframe(&e.enc, &e.enc_len, dctx, ddict, v.mv_data,
-		            v.mv_size) < 0 ||
-		    record_decode(&e.rec, e.enc, e.enc_len) < 0)
+		free(buf);
+		buf = NULL;
+		if (unframe(&buf, &len, dctx, ddict, v.mv_data, v.mv_size) < 0)
 			goto done;
-		const adv_record *r = e.rec;
-		if (!r->id || strlen(r->id) != k.mv_size ||
-		    memcmp(r->id, k.mv_data, k.mv_size) != 0 || !r->source ||
-		    !r->path || !*r->source || strpbrk(r->source, " :\n"))
-			goto done;
-		e.id = r->id;
-		e.key = wr_make_key(r->source, r->path);
-		e.zf = malloc(v.mv_size);
-		if (!e.key || !e.zf)
-			goto done;
-		memcpy(e.zf, v.mv_data, v.mv_size);
-		e.zlen = v.mv_size;
-		e.from_prev = 1;
-		MDB_val sk = { strlen(e.key), e.key }, sv;
-		if (mdb_get(txn, srcs, &sk, &sv) == 0 && sv.mv_size == 20) {
-			memcpy(e.blob, sv.mv_data, 20);
-			e.has_blob = 1;
+		if (w->npblk == cap) {
+			size_t nc = cap ? cap * 2 : 64;
+			prev_block *nb = realloc(w->pblk, nc * sizeof(*nb));
+			if (!nb)
+				goto done;
+			w->pblk = nb;
+			cap = nc;
 		}
-		if (wr_map_find(w, &w->by_key, e.key, 0) >= 0 ||
-		    wr_map_find(w, &w->by_id, e.id, 0) >= 0 || wr_entry_push(w, &e) < 0)
+		prev_block *pb = &w->pblk[w->npblk];
+		pb->z = malloc(v.mv_size);
+		if (!pb->z)
+			goto done;
+		memcpy(pb->z, v.mv_data, v.mv_size);
+		pb->zlen = v.mv_size;
+		pb->count = 0;
+		w->npblk++;
+		blk_item it;
+		size_t off = 0;
+		int r;
+		while ((r = blk_item_next(&it, buf, len, &off)) == 0) {
+			if (pb->count == 0 && (it.id_len != k.mv_size ||
+			    memcmp(it.id, k.mv_data, k.mv_size) != 0))
+				goto done;
+			if (load_item(w, &it, (long)(w->npblk - 1)) < 0)
+				goto done;
+			const char *id = w->v[w->n - 1].id;
+			if (last && strcmp(last, id) >= 0)
+				goto done;
+			last = w->v[w->n - 1].rec->id;
+			pb->count++;
+		}
+		if (r < 0 || pb->count == 0)
 			goto done;
 	}
 	rc = mrc == MDB_NOTFOUND ? 0 : -1;
 done:
-	wr_entry_free(&e);
+	free(buf);
 	if (cur)
 		mdb_cursor_close(cur);
 	ZSTD_freeDCtx(dctx);
@@ -214,7 +269,7 @@ int writer_load_previous(writer *w, const char *source, char commit[41],
 		}
 	}
 	if (load_records(w, txn, ddict) < 0) {
-		wr_seterr(err, errcap, "%s: damaged index (advisories or sources)",
+		wr_seterr(err, errcap, "%s: damaged index (advisories)",
 		       w->target);
 		goto done;
 	}

@@ -2,13 +2,9 @@
  * advisory.c — one full advisory: fetch by id or alias, decompress,
  * decode, and the accessors of advdb_advisory.
  *
- * The stored value is a zstd frame (with the index's dictionary when it
- * has one) of a record.h full record. Its declared content size is
- * checked — known, at most ADVDB_RECORD_MAX — before anything is
- * allocated, and the frame must decompress to exactly that size.
- * Decompression contexts come from a small pool in the handle (taken and
- * returned under db->lock; a context is used by one thread at a time), so
- * repeated fetches do not pay for a new context each time.
+ * A record lives in an `advisories` block (block.h), found and
+ * decompressed by blockread.c; an alias in an `aliases` block, which
+ * names the id. The record found must carry the id asked for.
  *
  * Invariants: an advdb_advisory owns its decoded record (one block, from
  * record_decode) and one more block with the ranges as text; every string
@@ -17,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "db_internal.h"
+#include "block.h"
 #include "record.h"
 #include "version.h"
 
@@ -25,75 +22,6 @@ struct advdb_advisory {
 	const char **range_text;     /* 2 per range: introduced, fixed; NULL
 	                                when unbounded. Same block holds text. */
 };
-
-static ZSTD_DCtx *dctx_take(advdb *db)
-{
-	ZSTD_DCtx *c = NULL;
-
-	pthread_mutex_lock(&db->lock);
-	if (db->npool > 0)
-		c = db->pool[--db->npool];
-	pthread_mutex_unlock(&db->lock);
-	return c ? c : ZSTD_createDCtx();
-}
-
-static void dctx_give(advdb *db, ZSTD_DCtx *c)
-{
-	pthread_mutex_lock(&db->lock);
-	if (db->npool < ADVDB_DCTX_POOL) {
-		db->pool[db->npool++] = c;
-		c = NULL;
-	}
-	pthread_mutex_unlock(&db->lock);
-	ZSTD_freeDCtx(c);
-}
-
-/* Decompress the frame in val into a new buffer of exactly *len bytes. */
-static int inflate(void **out, size_t *len, advdb *db, const MDB_val *val,
-                   const char *id)
-{
-	unsigned long long size;
-	unsigned frame_dict;
-	ZSTD_DCtx *dctx;
-	void *buf;
-	size_t got;
-
-	*out = NULL;
-	size = ZSTD_getFrameContentSize(val->mv_data, val->mv_size);
-	if (size == ZSTD_CONTENTSIZE_ERROR || size == ZSTD_CONTENTSIZE_UNKNOWN ||
-	    size == 0 || size > ADVDB_RECORD_MAX)
-		return db_fail(db, ADVDB_ECORRUPT, "%s: advisory %s: bad or "
-		               "oversized compressed record", db->path, id);
-	frame_dict = ZSTD_getDictID_fromFrame(val->mv_data, val->mv_size);
-	if (frame_dict != 0 && frame_dict != db->dict_id)
-		return db_fail(db, ADVDB_ECORRUPT, "%s: advisory %s: compressed "
-		               "with dictionary %u, the index has %u", db->path,
-		               id, frame_dict, db->dict_id);
-	buf = malloc((size_t)size);
-	dctx = buf ? dctx_take(db) : NULL;
-	if (!dctx) {
-		free(buf);
-		return db_fail(db, ADVDB_ENOMEM, "advisory %s: out of memory", id);
-	}
-	if (db->ddict)
-		got = ZSTD_decompress_usingDDict(dctx, buf, (size_t)size,
-		                                 val->mv_data, val->mv_size,
-		                                 db->ddict);
-	else
-		got = ZSTD_decompressDCtx(dctx, buf, (size_t)size, val->mv_data,
-		                          val->mv_size);
-	dctx_give(db, dctx);
-	if (ZSTD_isError(got) || got != size) {
-		free(buf);
-		return db_fail(db, ADVDB_ECORRUPT, "%s: advisory %s: damaged "
-		               "compressed record%s%s", db->path, id,
-		               ZSTD_isError(got) ? ": " : "",
-		               ZSTD_isError(got) ? ZSTD_getErrorName(got) : "");
-	}
-	*out = buf;
-	*len = got;
-	return ADVDB_OK;
-}
 
 /* The ranges as text, in one block (pointers first, then the strings). */
 static int ranges_text(advdb_advisory *a)
@@ -143,40 +71,94 @@ static int ranges_text(advdb_advisory *a)
 	return 0;
 }
 
-/* The id stored under alias `id`, copied into buf: 0, 1 none, or error. */
+/* The first id listed under alias `alias`, copied into buf: 0, 1 none,
+ * or an error. */
 static int resolve_alias(char *buf, size_t cap, advdb *db, MDB_txn *txn,
-                         const char *id, size_t idlen)
+                         const char *alias, size_t alen)
 {
-	MDB_val k = { idlen, (void *)id }, v;
-	const char *p, *nul;
-	int rc;
+	MDB_val k, v;
+	void *raw = NULL;
+	size_t len, off = 0;
+	alias_item it;
+	int rc, r;
 
 	if (!db->has_aliases)
 		return 1;
-	rc = mdb_get(txn, db->aliases, &k, &v);
-	if (rc == MDB_NOTFOUND)
-		return 1;
+	rc = db_block_seek(&k, &v, db, txn, db->aliases, alias, alen, "aliases");
 	if (rc != 0)
-		return db_fail(db, db_map_mdb(rc), "%s: alias %s: %s", db->path,
-		               id, mdb_strerror(rc));
-	p = v.mv_data;
-	nul = v.mv_size ? memchr(p, '\0', v.mv_size) : NULL;
-	if (!nul || nul == p || (size_t)(nul - p) >= cap)
-		return db_fail(db, ADVDB_ECORRUPT, "%s: damaged alias entry %s",
-		               db->path, id);
-	memcpy(buf, p, (size_t)(nul - p) + 1);
-	return 0;
+		return rc;
+	if ((rc = db_inflate(&raw, &len, db, &v, 0, "aliases")) != 0)
+		return rc;
+	rc = 1;
+	while ((r = alias_item_next(&it, raw, len, &off)) == 0) {
+		const char *id;
+		size_t idlen;
+
+		if (it.alias_len != alen || memcmp(it.alias, alias, alen) != 0)
+			continue;
+		if (alias_item_id(&id, &idlen, &it, 0) != 0 || idlen >= cap ||
+		    memchr(id, '\0', idlen)) {
+			r = -1;
+			break;
+		}
+		memcpy(buf, id, idlen);
+		buf[idlen] = '\0';
+		rc = 0;
+		break;
+	}
+	free(raw);
+	if (r < 0)
+		return db_fail(db, ADVDB_ECORRUPT, "%s: damaged alias block of %s",
+		               db->path, alias);
+	return rc;
+}
+
+/* The encoded record of advisory `id`, copied out of its block into
+ * *rec: 0, 1 when there is no such id, or an error. */
+static int fetch_record(void **rec, size_t *rec_len, advdb *db,
+                        MDB_txn *txn, const char *id, size_t idlen)
+{
+	MDB_val k, v;
+	void *raw = NULL;
+	size_t len, off = 0;
+	blk_item it;
+	int rc, r;
+
+	*rec = NULL;
+	rc = db_block_seek(&k, &v, db, txn, db->advisories, id, idlen,
+	                   "advisories");
+	if (rc != 0)
+		return rc;
+	if ((rc = db_inflate(&raw, &len, db, &v, 1, "advisories")) != 0)
+		return rc;
+	rc = 1;
+	while ((r = blk_item_next(&it, raw, len, &off)) == 0) {
+		if (it.id_len != idlen || memcmp(it.id, id, idlen) != 0)
+			continue;
+		/* the record is moved to the front of the block's buffer so
+		 * the caller frees one allocation */
+		memmove(raw, it.rec, it.rec_len);
+		*rec = raw;
+		*rec_len = it.rec_len;
+		raw = NULL;
+		rc = 0;
+		break;
+	}
+	free(raw);
+	if (r < 0)
+		return db_fail(db, ADVDB_ECORRUPT, "%s: damaged advisory block "
+		               "of %s", db->path, id);
+	return rc;
 }
 
 int advdb_advisory_get(advdb_advisory **out, advdb *db, const char *id)
 {
 	char real[ADVDB_KEY_MAX + 1];
 	MDB_txn *txn = NULL;
-	MDB_val k, v;
 	void *raw = NULL;
 	size_t rawlen = 0, idlen;
 	advdb_advisory *a = NULL;
-	int rc, err;
+	int err;
 
 	if (!db)
 		return ADVDB_EINVAL;
@@ -190,31 +172,22 @@ int advdb_advisory_get(advdb_advisory **out, advdb *db, const char *id)
 		               idlen > 64 ? "..." : "");
 	if ((err = db_read_begin(&txn, db)) != 0)
 		return err;
-	k.mv_size = idlen;
-	k.mv_data = (void *)id;
-	rc = mdb_get(txn, db->advisories, &k, &v);
-	if (rc == MDB_NOTFOUND) {
+	err = fetch_record(&raw, &rawlen, db, txn, id, idlen);
+	if (err == 1) {
 		err = resolve_alias(real, sizeof real, db, txn, id, idlen);
 		if (err == 1)
 			err = db_fail(db, ADVDB_ENOTFOUND, "no advisory %s", id);
 		if (err != 0)
 			goto done;
-		k.mv_size = strlen(real);
-		k.mv_data = real;
 		id = real;
-		rc = mdb_get(txn, db->advisories, &k, &v);
-		if (rc == MDB_NOTFOUND) {
+		err = fetch_record(&raw, &rawlen, db, txn, real, strlen(real));
+		if (err == 1) {
 			err = db_fail(db, ADVDB_ECORRUPT, "%s: alias points to "
 			              "missing advisory %s", db->path, real);
 			goto done;
 		}
 	}
-	if (rc != 0) {
-		err = db_fail(db, db_map_mdb(rc), "%s: advisory %s: %s", db->path,
-		              id, mdb_strerror(rc));
-		goto done;
-	}
-	if ((err = inflate(&raw, &rawlen, db, &v, id)) != 0)
+	if (err != 0)
 		goto done;
 	a = calloc(1, sizeof *a);
 	if (!a) {
@@ -224,6 +197,11 @@ int advdb_advisory_get(advdb_advisory **out, advdb *db, const char *id)
 	if (record_decode(&a->rec, raw, rawlen) != 0) {
 		err = db_fail(db, ADVDB_ECORRUPT, "%s: advisory %s: damaged "
 		              "record", db->path, id);
+		goto done;
+	}
+	if (a->rec->id == NULL || strcmp(a->rec->id, id) != 0) {
+		err = db_fail(db, ADVDB_ECORRUPT, "%s: advisory %s: record names "
+		              "another id", db->path, id);
 		goto done;
 	}
 	if (ranges_text(a) != 0) {

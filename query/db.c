@@ -248,9 +248,6 @@ static int check_contents(struct advdb *db, char *errbuf, size_t errcap)
 	if ((rc = open_dbi(&db->aliases, &present, txn, DB_ALIASES)) != 0)
 		goto dbi_fail;
 	db->has_aliases = present;
-	if ((rc = open_dbi(&db->sources, &present, txn, DB_SOURCES)) != 0)
-		goto dbi_fail;
-	db->has_sources = present;
 
 	rc = meta_u64(&dict_id, txn, db, META_DICT_ID);
 	if (rc < 0 || dict_id > UINT32_MAX) {

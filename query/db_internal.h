@@ -1,6 +1,7 @@
 /*
  * db_internal.h — the inside of an advdb handle, shared by the files of
- * libadvdb (db.c, lmdbcheck.c, thread.c, lookup.c, advisory.c, iter.c, info.c) and by
+ * libadvdb (db.c, lmdbcheck.c, thread.c, lookup.c, advisory.c, blockread.c,
+ * iter.c, info.c) and by
  * nothing else.
  *
  * Invariants of an open handle:
@@ -9,7 +10,7 @@
  *     that meta lies past EOF (which would be SIGBUS, not an error).
  *   - The sub-database handles were opened once, in a committed read
  *     transaction, and stay valid until advdb_close(). A missing optional
- *     sub-database (toolchain, aliases, sources) is recorded as absent and
+ *     sub-database (toolchain, aliases) is recorded as absent and
  *     reads as empty.
  *   - ddict is NULL exactly when the index has no dictionary (dict id 0).
  *   - Everything mutable after open is either per thread (the thread state
@@ -29,7 +30,6 @@
 
 #define ADVDB_MSG_MAX   512          /* one error message, with its NUL */
 #define ADVDB_DCTX_POOL 8            /* idle decompression contexts kept */
-#define ADVDB_RECORD_MAX (16u << 20) /* largest decompressed record */
 #define ADVDB_KEY_MAX   511          /* LMDB's default largest key */
 
 /* One thread's state on one handle: its last error message and its read
@@ -44,8 +44,8 @@ typedef struct advdb_thread {
 
 struct advdb {
 	MDB_env *env;
-	MDB_dbi meta, packages, toolchain, advisories, aliases, sources;
-	unsigned has_toolchain : 1, has_aliases : 1, has_sources : 1;
+	MDB_dbi meta, packages, toolchain, advisories, aliases;
+	unsigned has_toolchain : 1, has_aliases : 1;
 	unsigned schema_version;
 	unsigned dict_id;
 	ZSTD_DDict *ddict;
@@ -99,6 +99,21 @@ int meta_get(MDB_val *out, MDB_txn *txn, const struct advdb *db,
  * 1 absent (*out 0), -1 malformed or unreadable. */
 int meta_u64(uint64_t *out, MDB_txn *txn, const struct advdb *db,
              const char *key);
+
+/* ---- blockread.c ---- */
+
+/* The block holding key k in dbi (`advisories` or `aliases`): the one
+ * with the last key <= k. 0 (key and val point into the map), 1 when
+ * every key is after k (or dbi is empty), or an error with a message. */
+int db_block_seek(MDB_val *key, MDB_val *val, struct advdb *db,
+                  MDB_txn *txn, MDB_dbi dbi, const char *k, size_t klen,
+                  const char *what);
+
+/* Decompress a block's frame (with the index's dictionary when
+ * with_dict) into a new buffer of exactly *len bytes; `what` names it in
+ * messages. */
+int db_inflate(void **out, size_t *len, struct advdb *db, const MDB_val *val,
+               int with_dict, const char *what);
 
 /* ---- lmdbcheck.c ---- */
 

@@ -1,6 +1,7 @@
 /*
- * iter.c — iterators over the keys of one sub-database: package names
- * (`packages`, the crates collection) and advisory ids (`advisories`).
+ * iter.c — iterators over package names (the keys of `packages`, the
+ * crates collection) and advisory ids (the records inside the blocks of
+ * `advisories`, one block decompressed at a time).
  *
  * An iterator owns a read transaction and a cursor on it, so it sees one
  * snapshot however long it lives; with MDB_NOLOCK a long-lived reader
@@ -14,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "db_internal.h"
+#include "block.h"
 
 struct advdb_iter {
 	advdb *db;
@@ -22,11 +24,14 @@ struct advdb_iter {
 	const char *what;            /* for messages */
 	int started;
 	int done;                    /* 0, or the code every next returns */
+	int blocks;                  /* keys are inside blocks (advisories) */
+	void *buf;                   /* the current block, decompressed */
+	size_t len, off;
 	char name[ADVDB_KEY_MAX + 1];
 };
 
 static int iter_new(advdb_iter **out, advdb *db, MDB_dbi dbi,
-                    const char *what)
+                    const char *what, int blocks)
 {
 	advdb_iter *it;
 	int rc, err;
@@ -41,6 +46,7 @@ static int iter_new(advdb_iter **out, advdb *db, MDB_dbi dbi,
 		return db_fail(db, ADVDB_ENOMEM, "iterator: out of memory");
 	it->db = db;
 	it->what = what;
+	it->blocks = blocks;
 	if ((err = db_read_begin(&it->txn, db)) != 0) {
 		free(it);
 		return err;
@@ -59,12 +65,65 @@ static int iter_new(advdb_iter **out, advdb *db, MDB_dbi dbi,
 
 int advdb_packages_iter(advdb_iter **out, advdb *db)
 {
-	return iter_new(out, db, db ? db->packages : 0, "packages");
+	return iter_new(out, db, db ? db->packages : 0, "packages", 0);
 }
 
 int advdb_advisories_iter(advdb_iter **out, advdb *db)
 {
-	return iter_new(out, db, db ? db->advisories : 0, "advisories");
+	return iter_new(out, db, db ? db->advisories : 0, "advisories",
+	                1);
+}
+
+/* The next key of the sub-database into k: 0, or an advdb code. */
+static int next_key(MDB_val *k, MDB_val *v, advdb_iter *it)
+{
+	int rc = mdb_cursor_get(it->cur, k, v,
+	                        it->started ? MDB_NEXT : MDB_FIRST);
+
+	it->started = 1;
+	if (rc == MDB_NOTFOUND)
+		return ADVDB_ENOTFOUND;
+	if (rc != 0)
+		return db_fail(it->db, db_map_mdb(rc), "%s: %s: %s", it->db->path,
+		               it->what, mdb_strerror(rc));
+	return ADVDB_OK;
+}
+
+/* The next id inside the advisory blocks into k (pointing into buf). */
+static int next_in_block(MDB_val *k, advdb_iter *it)
+{
+	MDB_val bk, bv;
+	blk_item item;
+	int rc;
+
+	for (;;) {
+		if (it->buf) {
+			rc = blk_item_next(&item, it->buf, it->len, &it->off);
+			if (rc == 0) {
+				k->mv_data = (void *)item.id;
+				k->mv_size = item.id_len;
+				return ADVDB_OK;
+			}
+			free(it->buf);
+			it->buf = NULL;
+			if (rc < 0)
+				return db_fail(it->db, ADVDB_ECORRUPT, "%s: %s: damaged "
+				               "block", it->db->path, it->what);
+		}
+		if ((rc = next_key(&bk, &bv, it)) != 0)
+			return rc;
+		rc = db_inflate(&it->buf, &it->len, it->db, &bv, 1, it->what);
+		if (rc != 0)
+			return rc;
+		it->off = 0;
+		/* a block holds at least one record, the first its key */
+		if (blk_item_next(&item, it->buf, it->len, &it->off) != 0 ||
+		    item.id_len != bk.mv_size ||
+		    memcmp(item.id, bk.mv_data, bk.mv_size) != 0)
+			return db_fail(it->db, ADVDB_ECORRUPT, "%s: %s: damaged "
+			               "block", it->db->path, it->what);
+		it->off = 0;
+	}
 }
 
 int advdb_iter_next(const char **name, advdb_iter *it)
@@ -80,15 +139,9 @@ int advdb_iter_next(const char **name, advdb_iter *it)
 	*name = NULL;
 	if (it->done)
 		return it->done;
-	rc = mdb_cursor_get(it->cur, &k, &v, it->started ? MDB_NEXT : MDB_FIRST);
-	it->started = 1;
-	if (rc == MDB_NOTFOUND) {
-		it->done = ADVDB_ENOTFOUND;
-		return it->done;
-	}
+	rc = it->blocks ? next_in_block(&k, it) : next_key(&k, &v, it);
 	if (rc != 0) {
-		it->done = db_fail(it->db, db_map_mdb(rc), "%s: %s: %s",
-		                   it->db->path, it->what, mdb_strerror(rc));
+		it->done = rc;
 		return it->done;
 	}
 	if (k.mv_size == 0 || k.mv_size > ADVDB_KEY_MAX ||
@@ -107,6 +160,7 @@ void advdb_iter_free(advdb_iter *it)
 {
 	if (!it)
 		return;
+	free(it->buf);
 	mdb_cursor_close(it->cur);
 	mdb_txn_abort(it->txn);
 	free(it);

@@ -302,7 +302,6 @@ int lmdb_check(struct advdb *db, uint64_t last_pgno, unsigned psize,
 {
 	static const char *const names[] = {
 		DB_META, DB_PACKAGES, DB_TOOLCHAIN, DB_ADVISORIES, DB_ALIASES,
-		DB_SOURCES,
 	};
 	enum { NNAMES = sizeof names / sizeof names[0] };
 	tree subs[NNAMES], main_tree;

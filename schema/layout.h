@@ -7,15 +7,16 @@
  *   meta        key: ASCII name (below)   value: see each key
  *   packages    key: crate name           value: hot record (record.h)
  *   toolchain   key: component name       value: hot record, `rust/` ones
- *   advisories  key: advisory id          value: zstd frame of a full record
- *   aliases     key: CVE/GHSA id          value: ids, each followed by NUL
- *   sources     key: "<source>:<path>"   value: 20-byte git blob id
- *                  (e.g. "rustsec:crates/tokio/RUSTSEC-2023-0001.md")
+ *   advisories  key: first id of a block  value: zstd frame of a block of
+ *                                         full records with their git blob
+ *                                         ids (block.h), in id order
+ *   aliases     key: first alias of a     value: zstd frame of a block of
+ *               block                     aliases and their ids (block.h)
  */
 #ifndef ADVDB_SCHEMA_LAYOUT_H
 #define ADVDB_SCHEMA_LAYOUT_H
 
-#define ADVDB_SCHEMA_VERSION 1
+#define ADVDB_SCHEMA_VERSION 2
 #define ADVDB_MAGIC "advdb"          /* value of META_MAGIC */
 
 #define DB_META       "meta"
@@ -23,7 +24,6 @@
 #define DB_TOOLCHAIN  "toolchain"
 #define DB_ADVISORIES "advisories"
 #define DB_ALIASES    "aliases"
-#define DB_SOURCES    "sources"
 #define DB_MAXDBS     8
 
 /* meta keys; values are ASCII text unless said otherwise */

@@ -20,10 +20,15 @@
 #include <lmdb.h>
 #include <zstd.h>
 
+#include "block.h"
 #include "layout.h"
 #include "record.h"
 #include "version.h"
 #include "writer.h"
+
+#define STR_(x) #x
+#define STR(x) STR_(x)
+#define CUR_SCHEMA STR(ADVDB_SCHEMA_VERSION)
 
 /* ---- hand-made advisories ---- */
 
@@ -192,21 +197,37 @@ static size_t rd_count(rd *r, const char *db)
 	return s.ms_entries;
 }
 
-/* The full record of id, decompressed with the meta dictionary. */
-static adv_record *rd_record(rd *r, const char *id)
+/* The block of sub-database db holding key (the last key <= key),
+ * decompressed (with the meta dictionary for advisories); NULL when
+ * every key is after it. */
+static uint8_t *rd_block(rd *r, const char *db, const char *key,
+                         size_t *len)
 {
-	MDB_val v, d;
+	MDB_dbi dbi;
+	MDB_cursor *cur;
+	MDB_val k = { strlen(key), (void *)key }, v, d;
 	char buf[32];
-	adv_record *rec = NULL;
 
-	assert_int_equal(rd_get(r, DB_ADVISORIES, id, &v), 0);
+	assert_int_equal(mdb_dbi_open(r->txn, db, 0, &dbi), 0);
+	assert_int_equal(mdb_cursor_open(r->txn, dbi, &cur), 0);
+	int rc = mdb_cursor_get(cur, &k, &v, MDB_SET_RANGE);
+	if (rc == 0 && (k.mv_size != strlen(key) ||
+	                memcmp(k.mv_data, key, k.mv_size) != 0))
+		rc = mdb_cursor_get(cur, &k, &v, MDB_PREV);
+	else if (rc == MDB_NOTFOUND)
+		rc = mdb_cursor_get(cur, &k, &v, MDB_LAST);
+	mdb_cursor_close(cur);
+	if (rc == MDB_NOTFOUND)
+		return NULL;
+	assert_int_equal(rc, 0);
+	int dict = strcmp(db, DB_ADVISORIES) == 0;
 	rd_meta(r, META_DICT_ID, buf, sizeof(buf));
 	unsigned long long n = ZSTD_getFrameContentSize(v.mv_data, v.mv_size);
-	assert_true(n > 0 && n < (1u << 20));
+	assert_true(n > 0 && n < (1u << 24));
 	uint8_t *out = malloc(n);
 	ZSTD_DCtx *dc = ZSTD_createDCtx();
 	size_t got;
-	if (strcmp(buf, "0") != 0) {
+	if (strcmp(buf, "0") != 0 && dict) {
 		assert_int_equal(rd_get(r, DB_META, META_DICT, &d), 0);
 		assert_int_equal(ZSTD_getDictID_fromDict(d.mv_data, d.mv_size),
 		                 strtoul(buf, NULL, 10));
@@ -215,13 +236,158 @@ static adv_record *rd_record(rd *r, const char *id)
 		got = ZSTD_decompress_usingDict(dc, out, n, v.mv_data, v.mv_size,
 		                                d.mv_data, d.mv_size);
 	} else {
-		assert_int_equal(rd_get(r, DB_META, META_DICT, &d), MDB_NOTFOUND);
+		if (strcmp(buf, "0") == 0)
+			assert_int_equal(rd_get(r, DB_META, META_DICT, &d),
+			                 MDB_NOTFOUND);
+		assert_int_equal(ZSTD_getDictID_fromFrame(v.mv_data, v.mv_size), 0);
 		got = ZSTD_decompressDCtx(dc, out, n, v.mv_data, v.mv_size);
 	}
 	assert_int_equal(got, n);
-	assert_int_equal(record_decode(&rec, out, n), 0);
 	ZSTD_freeDCtx(dc);
-	free(out);
+	*len = n;
+	return out;
+}
+
+/* The block item of advisory id: 1 and *it (pointing into *blk, which
+ * the caller frees) when present, else 0. */
+static int rd_item(rd *r, const char *id, blk_item *it, uint8_t **blk)
+{
+	size_t len, off = 0;
+	*blk = rd_block(r, DB_ADVISORIES, id, &len);
+	if (!*blk)
+		return 0;
+	int rc;
+	while ((rc = blk_item_next(it, *blk, len, &off)) == 0)
+		if (it->id_len == strlen(id) && memcmp(it->id, id, it->id_len) == 0)
+			return 1;
+	assert_int_equal(rc, 1);
+	return 0;
+}
+
+/* Records (and, with blobs, records carrying a blob id) in every block,
+ * checking that ids increase and each block's key is its first id. */
+static size_t rd_records(rd *r, size_t *with_blob)
+{
+	MDB_dbi dbi;
+	MDB_cursor *cur;
+	MDB_val k, v;
+	size_t n = 0, nb = 0;
+	char last[64] = "";
+
+	assert_int_equal(mdb_dbi_open(r->txn, DB_ADVISORIES, 0, &dbi), 0);
+	assert_int_equal(mdb_cursor_open(r->txn, dbi, &cur), 0);
+	for (int rc = mdb_cursor_get(cur, &k, &v, MDB_FIRST); rc == 0;
+	     rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
+		char key[64];
+		assert_true(k.mv_size < sizeof(key));
+		memcpy(key, k.mv_data, k.mv_size);
+		key[k.mv_size] = 0;
+		size_t len, off = 0;
+		uint8_t *blk = rd_block(r, DB_ADVISORIES, key, &len);
+		blk_item it;
+		int first = 1, brc;
+		while ((brc = blk_item_next(&it, blk, len, &off)) == 0) {
+			char id[64];
+			assert_true(it.id_len < sizeof(id));
+			memcpy(id, it.id, it.id_len);
+			id[it.id_len] = 0;
+			if (first)
+				assert_string_equal(id, key);
+			first = 0;
+			assert_true(strcmp(last, id) < 0);
+			strcpy(last, id);
+			n++;
+			nb += it.blob != NULL;
+		}
+		assert_int_equal(brc, 1);
+		assert_false(first);
+		free(blk);
+	}
+	mdb_cursor_close(cur);
+	if (with_blob)
+		*with_blob = nb;
+	return n;
+}
+
+/* The ids listed under alias, as "id\0id\0..." in buf: its length, or
+ * 0 when the alias is absent. */
+static size_t rd_alias(rd *r, const char *alias, char *buf, size_t cap)
+{
+	size_t len, off = 0, out = 0;
+	uint8_t *blk = rd_block(r, DB_ALIASES, alias, &len);
+	alias_item it;
+	int rc;
+	if (!blk)
+		return 0;
+	while ((rc = alias_item_next(&it, blk, len, &off)) == 0) {
+		if (it.alias_len != strlen(alias) ||
+		    memcmp(it.alias, alias, it.alias_len) != 0)
+			continue;
+		for (size_t i = 0; i < it.nids; i++) {
+			const char *id;
+			size_t il;
+			assert_int_equal(alias_item_id(&id, &il, &it, i), 0);
+			assert_true(out + il + 1 <= cap);
+			memcpy(buf + out, id, il);
+			buf[out + il] = 0;
+			out += il + 1;
+		}
+		break;
+	}
+	assert_true(rc >= 0);
+	free(blk);
+	return out;
+}
+
+/* Every alias in every alias block, in increasing order. */
+static size_t rd_alias_count(rd *r)
+{
+	MDB_dbi dbi;
+	MDB_cursor *cur;
+	MDB_val k, v;
+	size_t n = 0;
+	char last[256] = "";
+
+	assert_int_equal(mdb_dbi_open(r->txn, DB_ALIASES, 0, &dbi), 0);
+	assert_int_equal(mdb_cursor_open(r->txn, dbi, &cur), 0);
+	for (int rc = mdb_cursor_get(cur, &k, &v, MDB_FIRST); rc == 0;
+	     rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
+		char key[256];
+		assert_true(k.mv_size < sizeof(key));
+		memcpy(key, k.mv_data, k.mv_size);
+		key[k.mv_size] = 0;
+		size_t len, off = 0;
+		uint8_t *blk = rd_block(r, DB_ALIASES, key, &len);
+		alias_item it;
+		int first = 1, arc;
+		while ((arc = alias_item_next(&it, blk, len, &off)) == 0) {
+			char a[256];
+			memcpy(a, it.alias, it.alias_len);
+			a[it.alias_len] = 0;
+			if (first)
+				assert_string_equal(a, key);
+			first = 0;
+			assert_true(strcmp(last, a) < 0);
+			strcpy(last, a);
+			n++;
+		}
+		assert_int_equal(arc, 1);
+		free(blk);
+	}
+	mdb_cursor_close(cur);
+	return n;
+}
+
+/* The full record of id, out of its block. */
+static adv_record *rd_record(rd *r, const char *id)
+{
+	adv_record *rec = NULL;
+	blk_item it;
+	uint8_t *blk;
+
+	assert_int_equal(rd_item(r, id, &it, &blk), 1);
+	assert_int_equal(record_decode(&rec, it.rec, it.rec_len), 0);
+	free(blk);
 	return rec;
 }
 
@@ -298,27 +464,31 @@ static void test_writer_build__read_back_raw(void **state)
 	rd_meta(&r, META_COMPILE_TIME, buf, sizeof(buf));
 	assert_true(atoll(buf) > 1600000000);
 
-	assert_int_equal(rd_count(&r, DB_ADVISORIES), 6);
+	size_t nblob;
+	assert_int_equal(rd_records(&r, &nblob), 6);
+	assert_int_equal(rd_count(&r, DB_ADVISORIES), 1);   /* one block */
 	assert_int_equal(rd_count(&r, DB_PACKAGES), 3);
 	assert_int_equal(rd_count(&r, DB_TOOLCHAIN), 1);
-	assert_int_equal(rd_count(&r, DB_SOURCES), 6);
+	assert_int_equal(nblob, 6);
 	/* 6 CVE aliases + GHSA-shared-{0,1,2} */
-	assert_int_equal(rd_count(&r, DB_ALIASES), 9);
+	assert_int_equal(rd_alias_count(&r), 9);
 	assert_int_equal(st.aliases, 9);
 
-	/* ids carrying an alias, sorted, each NUL-terminated */
-	assert_int_equal(rd_get(&r, DB_ALIASES, "GHSA-shared-1", &v), 0);
-	assert_int_equal(v.mv_size, 36);
-	assert_memory_equal(v.mv_data, "RUSTSEC-2020-0001\0RUSTSEC-2020-0004\0",
-	                    36);
-	assert_int_equal(rd_get(&r, DB_ALIASES, "CVE-2020-1005", &v), 0);
-	assert_memory_equal(v.mv_data, "RUSTSEC-2020-0005\0", 18);
+	/* ids carrying an alias, sorted */
+	char ab[128];
+	assert_int_equal(rd_alias(&r, "GHSA-shared-1", ab, sizeof(ab)), 36);
+	assert_memory_equal(ab, "RUSTSEC-2020-0001\0RUSTSEC-2020-0004\0", 36);
+	assert_int_equal(rd_alias(&r, "CVE-2020-1005", ab, sizeof(ab)), 18);
+	assert_memory_equal(ab, "RUSTSEC-2020-0005\0", 18);
+	assert_int_equal(rd_alias(&r, "CVE-2020-1004x", ab, sizeof(ab)), 0);
 
-	/* sources: "<source>:<path>" -> blob */
-	assert_int_equal(rd_get(&r, DB_SOURCES,
-	                        "rustsec:crates/pkg2/RUSTSEC-2020-0002.md", &v), 0);
-	assert_int_equal(v.mv_size, 20);
-	assert_int_equal(((uint8_t *)v.mv_data)[19], blob_of(2));
+	/* each record carries the blob id of its file */
+	blk_item bi;
+	uint8_t *blk;
+	assert_int_equal(rd_item(&r, "RUSTSEC-2020-0002", &bi, &blk), 1);
+	assert_non_null(bi.blob);
+	assert_int_equal(bi.blob[19], blob_of(2));
+	free(blk);
 
 	/* the hot record of pkg1: advisories 1 and 4, in id order */
 	assert_int_equal(rd_get(&r, DB_PACKAGES, "pkg1", &v), 0);
@@ -452,13 +622,16 @@ static void update_case(fx *f, int n)
 	rec = rd_record(&r, "RUSTSEC-2020-0003");
 	assert_string_equal(rec->package, "pkg0");
 	record_free(rec);
-	MDB_val v;
-	assert_int_equal(rd_get(&r, DB_ADVISORIES, "RUSTSEC-2020-0002", &v),
-	                 MDB_NOTFOUND);
-	assert_int_equal(rd_get(&r, DB_ALIASES, "CVE-2020-1002", &v),
-	                 MDB_NOTFOUND);
-	assert_int_equal(rd_get(&r, DB_SOURCES,
-	                        "rustsec:crates/pkg1/RUSTSEC-2020-1000.md", &v), 0);
+	blk_item bi;
+	uint8_t *blk;
+	char ab[64];
+	assert_int_equal(rd_item(&r, "RUSTSEC-2020-0002", &bi, &blk), 0);
+	free(blk);
+	assert_int_equal(rd_alias(&r, "CVE-2020-1002", ab, sizeof(ab)), 0);
+	assert_int_equal(rd_item(&r, "RUSTSEC-2020-1000", &bi, &blk), 1);
+	assert_non_null(bi.blob);
+	free(blk);
+	assert_int_equal(rd_records(&r, NULL), (size_t)n);
 	rd_close(&r);
 
 	char fresh[160];
@@ -603,13 +776,13 @@ static void test_writer_load__missing_foreign_and_other_source(void **state)
 }
 
 /* Write a hand-made index with raw LMDB: meta magic/schema/sources and
- * one advisories value. */
+ * one advisories block. */
 static void raw_index(const char *path, const char *schema, const void *frame,
                       size_t flen)
 {
 	MDB_env *env;
 	MDB_txn *txn;
-	MDB_dbi meta, adv, src;
+	MDB_dbi meta, adv;
 	MDB_val k, v;
 	char srcs[128];
 
@@ -620,7 +793,6 @@ static void raw_index(const char *path, const char *schema, const void *frame,
 	assert_int_equal(mdb_txn_begin(env, NULL, 0, &txn), 0);
 	assert_int_equal(mdb_dbi_open(txn, DB_META, MDB_CREATE, &meta), 0);
 	assert_int_equal(mdb_dbi_open(txn, DB_ADVISORIES, MDB_CREATE, &adv), 0);
-	assert_int_equal(mdb_dbi_open(txn, DB_SOURCES, MDB_CREATE, &src), 0);
 	snprintf(srcs, sizeof(srcs), "rustsec %s 1\n", COMMIT);
 	const char *kv[][2] = {
 		{ META_MAGIC, ADVDB_MAGIC }, { META_SCHEMA, schema },
@@ -652,11 +824,15 @@ static void test_writer_load__damaged_record_and_other_schema(void **state)
 	a.r.source = "rustsec";
 	a.r.path = a.path;
 	assert_int_equal(record_encode(&a.r, &enc, &elen), 0);
-	size_t cap = ZSTD_compressBound(elen);
+	/* one block of one item, the record with no blob id */
+	size_t blen = blk_item_size(elen, 0);
+	uint8_t *bl = malloc(blen);
+	assert_int_equal(blk_item_put(bl, enc, elen, NULL), blen);
+	size_t cap = ZSTD_compressBound(blen);
 	uint8_t *z = malloc(cap);
-	size_t zl = ZSTD_compress(z, cap, enc, elen, 3);
+	size_t zl = ZSTD_compress(z, cap, bl, blen, 3);
 	assert_false(ZSTD_isError(zl));
-	raw_index(f->db, "1", z, zl);
+	raw_index(f->db, CUR_SCHEMA, z, zl);
 	assert_int_equal(writer_open(&w, f->db, f->err, sizeof(f->err)), 0);
 	assert_int_equal(writer_load_previous(w, "rustsec", commit, f->err,
 	                                      sizeof(f->err)), 0);
@@ -666,9 +842,9 @@ static void test_writer_load__damaged_record_and_other_schema(void **state)
 
 	/* a frame whose record is damaged (its last byte flipped): -1, and
 	 * the writer still works as for a full compile */
-	enc[elen - 1] ^= 0x55;
-	zl = ZSTD_compress(z, cap, enc, elen, 3);
-	raw_index(f->db, "1", z, zl);
+	bl[blen - 1] ^= 0x55;
+	zl = ZSTD_compress(z, cap, bl, blen, 3);
+	raw_index(f->db, CUR_SCHEMA, z, zl);
 	assert_int_equal(writer_open(&w, f->db, f->err, sizeof(f->err)), 0);
 	assert_int_equal(writer_load_previous(w, "rustsec", commit, f->err,
 	                                      sizeof(f->err)), -1);
@@ -684,20 +860,21 @@ static void test_writer_load__damaged_record_and_other_schema(void **state)
 	unlink(f->db);
 
 	/* garbage instead of a frame: -1 */
-	raw_index(f->db, "1", "not zstd at all", 15);
+	raw_index(f->db, CUR_SCHEMA, "not zstd at all", 15);
 	assert_int_equal(writer_open(&w, f->db, f->err, sizeof(f->err)), 0);
 	assert_int_equal(writer_load_previous(w, "rustsec", commit, f->err,
 	                                      sizeof(f->err)), -1);
 	writer_close(w);
 	unlink(f->db);
 
-	/* another schema version: 1, a full compile */
-	raw_index(f->db, "2", z, zl);
+	/* another schema version (the previous one): 1, a full compile */
+	raw_index(f->db, "1", z, zl);
 	assert_int_equal(writer_open(&w, f->db, f->err, sizeof(f->err)), 0);
 	assert_int_equal(writer_load_previous(w, "rustsec", commit, f->err,
 	                                      sizeof(f->err)), 1);
 	writer_close(w);
 	free(z);
+	free(bl);
 	free(enc);
 }
 

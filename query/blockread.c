@@ -1,0 +1,113 @@
+/*
+ * blockread.c — reading schema 2's blocks (SCHEMA.md): finding the block
+ * that holds a key, and decompressing a block.
+ *
+ * A block's key is the first key it holds, so the block of k is the one
+ * with the last key <= k: one cursor seek, no separate index.
+ *
+ * A frame's declared content size is checked — known, at most BLOCK_MAX
+ * — before anything is allocated, and the frame must decompress to
+ * exactly that size. Decompression contexts come from a small pool in the
+ * handle (taken and returned under db->lock; a context is used by one
+ * thread at a time), so repeated reads do not pay for a new context.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include "db_internal.h"
+#include "block.h"
+
+static ZSTD_DCtx *dctx_take(advdb *db)
+{
+	ZSTD_DCtx *c = NULL;
+
+	pthread_mutex_lock(&db->lock);
+	if (db->npool > 0)
+		c = db->pool[--db->npool];
+	pthread_mutex_unlock(&db->lock);
+	return c ? c : ZSTD_createDCtx();
+}
+
+static void dctx_give(advdb *db, ZSTD_DCtx *c)
+{
+	pthread_mutex_lock(&db->lock);
+	if (db->npool < ADVDB_DCTX_POOL) {
+		db->pool[db->npool++] = c;
+		c = NULL;
+	}
+	pthread_mutex_unlock(&db->lock);
+	ZSTD_freeDCtx(c);
+}
+
+int db_block_seek(MDB_val *key, MDB_val *val, advdb *db, MDB_txn *txn,
+                  MDB_dbi dbi, const char *k, size_t klen, const char *what)
+{
+	MDB_cursor *cur;
+	int rc;
+
+	rc = mdb_cursor_open(txn, dbi, &cur);
+	if (rc != 0)
+		return db_fail(db, db_map_mdb(rc), "%s: %s: %s", db->path, what,
+		               mdb_strerror(rc));
+	key->mv_size = klen;
+	key->mv_data = (void *)k;
+	rc = mdb_cursor_get(cur, key, val, MDB_SET_RANGE);
+	if (rc == 0 && (key->mv_size != klen ||
+	                memcmp(key->mv_data, k, klen) != 0))
+		rc = mdb_cursor_get(cur, key, val, MDB_PREV);
+	else if (rc == MDB_NOTFOUND)
+		rc = mdb_cursor_get(cur, key, val, MDB_LAST);
+	mdb_cursor_close(cur);
+	if (rc == MDB_NOTFOUND)
+		return 1;
+	if (rc != 0)
+		return db_fail(db, db_map_mdb(rc), "%s: %s: %s", db->path, what,
+		               mdb_strerror(rc));
+	return 0;
+}
+
+int db_inflate(void **out, size_t *len, advdb *db, const MDB_val *val,
+               int with_dict, const char *what)
+{
+	unsigned long long size;
+	unsigned frame_dict;
+	ZSTD_DCtx *dctx;
+	void *buf;
+	size_t got;
+
+	*out = NULL;
+	*len = 0;
+	size = ZSTD_getFrameContentSize(val->mv_data, val->mv_size);
+	if (size == ZSTD_CONTENTSIZE_ERROR || size == ZSTD_CONTENTSIZE_UNKNOWN ||
+	    size == 0 || size > BLOCK_MAX)
+		return db_fail(db, ADVDB_ECORRUPT, "%s: %s: bad or oversized "
+		               "compressed block", db->path, what);
+	frame_dict = ZSTD_getDictID_fromFrame(val->mv_data, val->mv_size);
+	if (frame_dict != 0 && (!with_dict || frame_dict != db->dict_id))
+		return db_fail(db, ADVDB_ECORRUPT, "%s: %s: compressed with "
+		               "dictionary %u, the index has %u", db->path, what,
+		               frame_dict, with_dict ? db->dict_id : 0);
+	buf = malloc((size_t)size);
+	dctx = buf ? dctx_take(db) : NULL;
+	if (!dctx) {
+		free(buf);
+		return db_fail(db, ADVDB_ENOMEM, "%s: out of memory", what);
+	}
+	if (with_dict && db->ddict)
+		got = ZSTD_decompress_usingDDict(dctx, buf, (size_t)size,
+		                                 val->mv_data, val->mv_size,
+		                                 db->ddict);
+	else
+		got = ZSTD_decompressDCtx(dctx, buf, (size_t)size, val->mv_data,
+		                          val->mv_size);
+	dctx_give(db, dctx);
+	if (ZSTD_isError(got) || got != size) {
+		free(buf);
+		return db_fail(db, ADVDB_ECORRUPT, "%s: %s: damaged compressed "
+		               "block%s%s", db->path, what,
+		               ZSTD_isError(got) ? ": " : "",
+		               ZSTD_isError(got) ? ZSTD_getErrorName(got) : "");
+	}
+	*out = buf;
+	*len = got;
+	return ADVDB_OK;
+}

@@ -1,0 +1,154 @@
+/*
+ * block.c — lays out and walks the uncompressed blocks of block.h.
+ *
+ * Advisory item:  u32 rec_len, u8 has_blob (0 or 1), 20 bytes blob id
+ *                 when has_blob, rec_len bytes of a full record.
+ * Alias item:     u8 alias_len (1..255), alias, u8 nids (1..255), then
+ *                 nids times u8 id_len (1..255), id bytes.
+ *
+ * The walkers read only inside [buf, buf+len) and reject anything a
+ * writer would not produce (zero lengths, flags other than 0/1, a record
+ * too short to name its id); record contents are record_decode's job.
+ */
+#include "block.h"
+
+#include <string.h>
+
+/* Fixed part of a full record before its id string (record.h): format,
+ * collection, info, severity, expect_deleted, u16 cvss, i64 modified. */
+#define REC_ID_OFF 15u
+
+size_t blk_item_size(size_t rec_len, int has_blob)
+{
+	return 5 + (has_blob ? 20 : 0) + rec_len;
+}
+
+size_t blk_item_put(uint8_t *dst, const uint8_t *rec, size_t rec_len,
+                    const uint8_t *blob)
+{
+	uint32_t l = (uint32_t)rec_len;
+	size_t o = 0;
+
+	dst[o++] = (uint8_t)l;
+	dst[o++] = (uint8_t)(l >> 8);
+	dst[o++] = (uint8_t)(l >> 16);
+	dst[o++] = (uint8_t)(l >> 24);
+	dst[o++] = blob ? 1 : 0;
+	if (blob) {
+		memcpy(dst + o, blob, 20);
+		o += 20;
+	}
+	memcpy(dst + o, rec, rec_len);
+	return o + rec_len;
+}
+
+static uint32_t rd32(const uint8_t *p)
+{
+	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
+	       (uint32_t)p[3] << 24;
+}
+
+int blk_item_next(blk_item *it, const uint8_t *buf, size_t len,
+                  size_t *off)
+{
+	size_t o = *off, left;
+	uint32_t rl, il;
+
+	if (o == len)
+		return 1;
+	if (o > len || len - o < 5)
+		return -1;
+	rl = rd32(buf + o);
+	if (buf[o + 4] > 1)
+		return -1;
+	it->blob = buf[o + 4] ? buf + o + 5 : NULL;
+	o += 5 + (it->blob ? 20 : 0);
+	if (o > len)
+		return -1;
+	left = len - o;
+	if (rl > left || rl < REC_ID_OFF + 5)
+		return -1;
+	il = rd32(buf + o + REC_ID_OFF);
+	if (il == 0 || il > rl - REC_ID_OFF - 5)
+		return -1;
+	it->rec = buf + o;
+	it->rec_len = rl;
+	it->id = (const char *)buf + o + REC_ID_OFF + 4;
+	it->id_len = il;
+	*off = o + rl;
+	return 0;
+}
+
+size_t alias_item_size(size_t alias_len, const char *const *ids,
+                       size_t nids)
+{
+	size_t n = 2 + alias_len;
+
+	for (size_t i = 0; i < nids; i++)
+		n += 1 + strlen(ids[i]);
+	return n;
+}
+
+size_t alias_item_put(uint8_t *dst, const char *alias, size_t alias_len,
+                      const char *const *ids, size_t nids)
+{
+	size_t o = 0;
+
+	dst[o++] = (uint8_t)alias_len;
+	memcpy(dst + o, alias, alias_len);
+	o += alias_len;
+	dst[o++] = (uint8_t)nids;
+	for (size_t i = 0; i < nids; i++) {
+		size_t l = strlen(ids[i]);
+		dst[o++] = (uint8_t)l;
+		memcpy(dst + o, ids[i], l);
+		o += l;
+	}
+	return o;
+}
+
+int alias_item_next(alias_item *it, const uint8_t *buf, size_t len,
+                    size_t *off)
+{
+	size_t o = *off;
+
+	if (o == len)
+		return 1;
+	if (o > len || buf[o] == 0 || len - o < 2u + buf[o])
+		return -1;
+	it->alias_len = buf[o];
+	it->alias = (const char *)buf + o + 1;
+	o += 1 + it->alias_len;
+	it->nids = buf[o++];
+	if (it->nids == 0)
+		return -1;
+	it->ids = buf + o;
+	for (size_t i = 0; i < it->nids; i++) {
+		if (o >= len || buf[o] == 0 || len - o - 1 < buf[o])
+			return -1;
+		o += 1u + buf[o];
+	}
+	it->ids_len = (size_t)(buf + o - it->ids);
+	*off = o;
+	return 0;
+}
+
+int alias_item_id(const char **id, size_t *id_len, const alias_item *it,
+                  size_t i)
+{
+	size_t o = 0;
+
+	if (i >= it->nids)
+		return -1;
+	for (size_t k = 0;; k++) {
+		if (o >= it->ids_len || it->ids[o] == 0 ||
+		    it->ids_len - o - 1 < it->ids[o])
+			return -1;
+		if (k == i) {
+			*id = (const char *)it->ids + o + 1;
+			*id_len = it->ids[o];
+			return 0;
+		}
+		o += 1u + it->ids[o];
+	}
+}
