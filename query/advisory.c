@@ -10,6 +10,7 @@
  * record_decode) and one more block with the ranges as text; every string
  * an accessor returns lives in one of the two until advdb_advisory_free().
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "db_internal.h"
@@ -80,14 +81,16 @@ static int resolve_alias(char *buf, size_t cap, advdb *db, MDB_txn *txn,
 	void *raw = NULL;
 	size_t len, off = 0;
 	alias_item it;
+	char what[ADVDB_KEY_MAX + 16];
 	int rc, r;
 
 	if (!db->has_aliases)
 		return 1;
-	rc = db_block_seek(&k, &v, db, txn, db->aliases, alias, alen, "aliases");
+	snprintf(what, sizeof what, "alias %s", alias);
+	rc = db_block_seek(&k, &v, db, txn, db->aliases, alias, alen, what);
 	if (rc != 0)
 		return rc;
-	if ((rc = db_inflate(&raw, &len, db, &v, 0, "aliases")) != 0)
+	if ((rc = db_inflate(&raw, &len, db, &v, 0, what)) != 0)
 		return rc;
 	rc = 1;
 	while ((r = alias_item_next(&it, raw, len, &off)) == 0) {
@@ -122,14 +125,15 @@ static int fetch_record(void **rec, size_t *rec_len, advdb *db,
 	void *raw = NULL;
 	size_t len, off = 0;
 	blk_item it;
+	char what[ADVDB_KEY_MAX + 16];
 	int rc, r;
 
 	*rec = NULL;
-	rc = db_block_seek(&k, &v, db, txn, db->advisories, id, idlen,
-	                   "advisories");
+	snprintf(what, sizeof what, "advisory %s", id);
+	rc = db_block_seek(&k, &v, db, txn, db->advisories, id, idlen, what);
 	if (rc != 0)
 		return rc;
-	if ((rc = db_inflate(&raw, &len, db, &v, 1, "advisories")) != 0)
+	if ((rc = db_inflate(&raw, &len, db, &v, 1, what)) != 0)
 		return rc;
 	rc = 1;
 	while ((r = blk_item_next(&it, raw, len, &off)) == 0) {

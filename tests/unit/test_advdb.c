@@ -37,6 +37,7 @@
 #include "advdb.h"
 #include "advisory.h"
 #include "gitsrc.h"
+#include "block.h"
 #include "layout.h"
 #include "record.h"
 #include "version.h"
@@ -1206,6 +1207,72 @@ static void raw_put(const char *path, const char *dbname, const char *key,
 	mdb_env_close(env);
 }
 
+/* raw_put of a zstd frame (no dictionary) of content. */
+static void raw_block(const char *path, const char *dbname, const char *key,
+                      const void *content, size_t len)
+{
+	size_t cap = ZSTD_compressBound(len);
+	void *z = malloc(cap);
+	size_t n = ZSTD_compress(z, cap, content, len, 3);
+
+	assert_false(ZSTD_isError(n));
+	raw_put(path, dbname, key, z, n, 0);
+	free(z);
+}
+
+/* Rewrite `advisories` so that every record is a block of its own (a
+ * valid layout), so a test can damage one record's value and leave the
+ * others whole. The fixture is too small for a dictionary. */
+static void split_advisories(const char *path)
+{
+	MDB_env *env;
+	MDB_txn *txn;
+	MDB_dbi dbi;
+	MDB_cursor *cur;
+	MDB_val k, v;
+	uint8_t *all = NULL;
+	size_t alen = 0;
+
+	assert_int_equal(mdb_env_create(&env), 0);
+	assert_int_equal(mdb_env_set_maxdbs(env, 8), 0);
+	assert_int_equal(mdb_env_open(env, path, MDB_NOSUBDIR | MDB_NOLOCK,
+	                              0644), 0);
+	assert_int_equal(mdb_txn_begin(env, NULL, 0, &txn), 0);
+	assert_int_equal(mdb_dbi_open(txn, DB_ADVISORIES, 0, &dbi), 0);
+	assert_int_equal(mdb_cursor_open(txn, dbi, &cur), 0);
+	/* every block's content, concatenated (items are self-delimiting) */
+	for (int rc = mdb_cursor_get(cur, &k, &v, MDB_FIRST); rc == 0;
+	     rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
+		unsigned long long n = ZSTD_getFrameContentSize(v.mv_data,
+		                                                v.mv_size);
+		assert_true(n > 0 && n < (16u << 20));
+		all = realloc(all, alen + n);
+		assert_non_null(all);
+		assert_int_equal(ZSTD_decompress(all + alen, n, v.mv_data,
+		                                 v.mv_size), n);
+		alen += n;
+	}
+	mdb_cursor_close(cur);
+	assert_int_equal(mdb_drop(txn, dbi, 0), 0);
+	size_t off = 0, prev = 0;
+	blk_item it;
+	while (blk_item_next(&it, all, alen, &off) == 0) {
+		size_t cap = ZSTD_compressBound(off - prev);
+		void *z = malloc(cap);
+		size_t n = ZSTD_compress(z, cap, all + prev, off - prev, 3);
+		assert_false(ZSTD_isError(n));
+		k = (MDB_val){ it.id_len, (void *)it.id };
+		v = (MDB_val){ n, z };
+		assert_int_equal(mdb_put(txn, dbi, &k, &v, 0), 0);
+		free(z);
+		prev = off;
+	}
+	assert_int_equal(off, alen);
+	assert_int_equal(mdb_txn_commit(txn), 0);
+	mdb_env_close(env);
+	free(all);
+}
+
 static void test_open__foreign_lmdb(void **state)
 {
 	fixture *f = *state;
@@ -1231,9 +1298,16 @@ static void test_open__other_schema(void **state)
 	char p[256];
 
 	snprintf(p, sizeof p, "%s/schema.lmdb", f->dir);
+	char v[16];
+
+	snprintf(v, sizeof v, "%d", ADVDB_SCHEMA_VERSION + 1);
 	copy_file(f->db, p);
-	raw_put(p, DB_META, META_SCHEMA, "2", 1, 0);
+	raw_put(p, DB_META, META_SCHEMA, v, strlen(v), 0);
 	expect_open_fails(p, ADVDB_ESCHEMA, "newer");
+	snprintf(v, sizeof v, "%d", ADVDB_SCHEMA_VERSION - 1);
+	copy_file(f->db, p);
+	raw_put(p, DB_META, META_SCHEMA, v, strlen(v), 0);
+	expect_open_fails(p, ADVDB_ESCHEMA, "older");
 	copy_file(f->db, p);
 	raw_put(p, DB_META, META_SCHEMA, "0", 1, 0);
 	expect_open_fails(p, ADVDB_ESCHEMA, "older");
@@ -1267,6 +1341,7 @@ static void test_damaged__records(void **state)
 		}
 		junk[0] = round % 2 ? RECORD_FORMAT : junk[0];
 		copy_file(f->db, p);
+		split_advisories(p);
 		raw_put(p, DB_PACKAGES, "alpha", junk, len, 0);
 		raw_put(p, DB_ADVISORIES, "RUSTSEC-2020-0001", junk, len, 0);
 		assert_int_equal(advdb_open(&h, p, 0, err, sizeof err), 0);
@@ -1309,6 +1384,7 @@ static void test_damaged__record_sizes(void **state)
 	n = ZSTD_compress(dst, cap, src, big, 1);
 	assert_false(ZSTD_isError(n));
 	copy_file(f->db, p);
+	split_advisories(p);
 	raw_put(p, DB_ADVISORIES, "RUSTSEC-2020-0001", dst, n, 0);
 	/* declares nothing */
 	assert_false(ZSTD_isError(ZSTD_CCtx_setParameter(
@@ -1347,10 +1423,18 @@ static void test_damaged__aliases(void **state)
 	advdb_advisory *a = NULL;
 
 	snprintf(p, sizeof p, "%s/aliases.lmdb", f->dir);
+	const char *const missing[] = { "RUSTSEC-2099-0009" };
+	uint8_t blk[64];
+	size_t n;
+
 	copy_file(f->db, p);
-	raw_put(p, DB_ALIASES, "CVE-2020-1111", "no terminator", 13, 0);
-	raw_put(p, DB_ALIASES, "CVE-2020-2222", "RUSTSEC-2099-0009", 18, 0);
-	raw_put(p, DB_ALIASES, "CVE-2020-3333", "", 1, 0);
+	/* not an alias block; an alias naming no advisory; an empty frame;
+	 * a block that is not a zstd frame at all */
+	raw_block(p, DB_ALIASES, "CVE-2020-1111", "no terminator", 13);
+	n = alias_item_put(blk, "CVE-2020-2222", 13, missing, 1);
+	raw_block(p, DB_ALIASES, "CVE-2020-2222", blk, n);
+	raw_block(p, DB_ALIASES, "CVE-2020-3333", "", 0);
+	raw_put(p, DB_ALIASES, "CVE-2020-4444", "junk", 4, 0);
 	assert_int_equal(advdb_open(&h, p, 0, err, sizeof err), 0);
 	assert_int_equal(advdb_advisory_get(&a, h, "CVE-2020-1111"),
 	                 ADVDB_ECORRUPT);
@@ -1358,6 +1442,8 @@ static void test_damaged__aliases(void **state)
 	                 ADVDB_ECORRUPT);
 	assert_non_null(strstr(advdb_last_error(h), "RUSTSEC-2099-0009"));
 	assert_int_equal(advdb_advisory_get(&a, h, "CVE-2020-3333"),
+	                 ADVDB_ECORRUPT);
+	assert_int_equal(advdb_advisory_get(&a, h, "CVE-2020-4444"),
 	                 ADVDB_ECORRUPT);
 	assert_null(a);
 	advdb_close(h);
