@@ -64,8 +64,8 @@ static int map_grow(writer *w, strmap *m)
 	}
 	m->cap = cap;
 	m->used = 0;
-	/* dead entries are dropped, except the previous DB's (their blob
-	 * ids must stay visible to writer_previous_blob) */
+	/* dead entries are dropped, except the previous DB's (still found
+	 * by wr_map_find's want_prev) */
 	for (size_t i = 0; i < oldcap; i++)
 		if (old[i] && (w->v[old[i] - 1].alive || w->v[old[i] - 1].from_prev))
 			map_insert(w, m, old[i] - 1);
@@ -303,20 +303,6 @@ int writer_set_source(writer *w, const char *source, const char *commit,
 	return 0;
 }
 
-int writer_previous_blob(writer *w, const char *source, const char *path,
-                         uint8_t blob[20])
-{
-	char *key = wr_make_key(source, path);
-	if (!key)
-		return 0;
-	long i = wr_map_find(w, &w->by_key, key, 1);
-	free(key);
-	if (i < 0 || !w->v[i].has_blob)
-		return 0;
-	memcpy(blob, w->v[i].blob, 20);
-	return 1;
-}
-
 int writer_remove(writer *w, const char *source, const char *path)
 {
 	char *key = wr_make_key(source, path);
@@ -380,10 +366,7 @@ int writer_add(writer *w, const adv_record *r, const char *source,
 		goto fail;
 	}
 	e.id = e.rec->id;
-	if (blob) {
-		memcpy(e.blob, blob, 20);
-		e.has_blob = 1;
-	}
+	(void)blob;   /* not stored since schema 2: see writer.h */
 	long same_path = wr_map_find(w, &w->by_key, e.key, 0);
 	long same_id = wr_map_find(w, &w->by_id, e.id, 0);
 	if (same_id >= 0 && same_id != same_path) {

@@ -51,16 +51,14 @@ int writer_open(writer **out, const char *target, char *err, size_t errcap);
 int writer_load_previous(writer *w, const char *source, char commit[41],
                          char *err, size_t errcap);
 
-/* The blob id recorded for (source, path) in the previous DB, if any:
- * 1 and blob filled, 0 when unknown. */
-int writer_previous_blob(writer *w, const char *source, const char *path,
-                         uint8_t blob[20]);
-
 /* Drop the record that came from (source, path); 0 even when absent. */
 int writer_remove(writer *w, const char *source, const char *path);
 
 /* Add (or replace) the record of (source, path), whose git blob id is
- * blob (NULL for sources that are not git). Returns 0, or -1 with err
+ * blob (NULL for sources that are not git). Schema 2 no longer stores
+ * blob ids (an update finds changed files by diffing the source's
+ * commits, never by blob id), so blob is accepted and ignored; the
+ * parameter stays for the callers. Returns 0, or -1 with err
  * (e.g. out of memory, or another path already holds this id: then err
  * names both paths). */
 int writer_add(writer *w, const adv_record *r, const char *source,

@@ -245,7 +245,7 @@ static int compress_groups(group *g, size_t ng, entry *const *live,
 			continue;
 		size_t sz = 0;
 		for (size_t k = g[i].first; k < g[i].first + g[i].count; k++)
-			sz += blk_item_size(live[k]->enc_len, live[k]->has_blob);
+			sz += blk_item_size(live[k]->enc_len);
 		if (sz > BLOCK_MAX)
 			goto done;
 		total += sz;
@@ -274,8 +274,7 @@ static int compress_groups(group *g, size_t ng, entry *const *live,
 			continue;
 		size_t len = 0;
 		for (size_t k = g[i].first; k < g[i].first + g[i].count; k++)
-			len += blk_item_put(buf + len, live[k]->enc, live[k]->enc_len,
-			                    live[k]->has_blob ? live[k]->blob : NULL);
+			len += blk_item_put(buf + len, live[k]->enc, live[k]->enc_len);
 		size_t cap = ZSTD_compressBound(len);
 		uint8_t *z = malloc(cap);
 		if (!z)

@@ -11,7 +11,7 @@
  *     previous dictionary (writer.dict).
  *   - At most one live entry per id and per (source, path). Replaced and
  *     removed entries stay in the array, dead, until the writer is closed:
- *     the maps skip dead entries; the previous DB's blob ids stay readable.
+ *     the maps skip dead entries, except wr_map_find's want_prev.
  */
 #ifndef ADVDB_COMPILER_WRITER_INT_H
 #define ADVDB_COMPILER_WRITER_INT_H
@@ -37,8 +37,6 @@
 typedef struct entry {
 	char *key;                /* "<source>:<path>", the sources DB key */
 	const char *id;           /* inside rec */
-	uint8_t blob[20];
-	int has_blob;
 	int alive;
 	int from_prev;            /* loaded by writer_load_previous */
 	uint8_t *enc;             /* encoded full record */

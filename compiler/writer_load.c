@@ -109,10 +109,6 @@ static int load_item(writer *w, const blk_item *it, long b)
 	if (!e.key)
 		goto done;
 	e.from_prev = 1;
-	if (it->blob) {
-		memcpy(e.blob, it->blob, 20);
-		e.has_blob = 1;
-	}
 	if (wr_map_find(w, &w->by_key, e.key, 0) >= 0 ||
 	    wr_map_find(w, &w->by_id, e.id, 0) >= 0 || wr_entry_push(w, &e) < 0)
 		goto done;

@@ -1,14 +1,13 @@
 /*
  * block.c — lays out and walks the uncompressed blocks of block.h.
  *
- * Advisory item:  u32 rec_len, u8 has_blob (0 or 1), 20 bytes blob id
- *                 when has_blob, rec_len bytes of a full record.
+ * Advisory item:  u32 rec_len, then rec_len bytes of a full record.
  * Alias item:     u8 alias_len (1..255), alias, u8 nids (1..255), then
  *                 nids times u8 id_len (1..255), id bytes.
  *
  * The walkers read only inside [buf, buf+len) and reject anything a
- * writer would not produce (zero lengths, flags other than 0/1, a record
- * too short to name its id); record contents are record_decode's job.
+ * writer would not produce (zero lengths, a record too short to name
+ * its id); record contents are record_decode's job.
  */
 #include "block.h"
 
@@ -18,13 +17,12 @@
  * collection, info, severity, expect_deleted, u16 cvss, i64 modified. */
 #define REC_ID_OFF 15u
 
-size_t blk_item_size(size_t rec_len, int has_blob)
+size_t blk_item_size(size_t rec_len)
 {
-	return 5 + (has_blob ? 20 : 0) + rec_len;
+	return 4 + rec_len;
 }
 
-size_t blk_item_put(uint8_t *dst, const uint8_t *rec, size_t rec_len,
-                    const uint8_t *blob)
+size_t blk_item_put(uint8_t *dst, const uint8_t *rec, size_t rec_len)
 {
 	uint32_t l = (uint32_t)rec_len;
 	size_t o = 0;
@@ -33,11 +31,6 @@ size_t blk_item_put(uint8_t *dst, const uint8_t *rec, size_t rec_len,
 	dst[o++] = (uint8_t)(l >> 8);
 	dst[o++] = (uint8_t)(l >> 16);
 	dst[o++] = (uint8_t)(l >> 24);
-	dst[o++] = blob ? 1 : 0;
-	if (blob) {
-		memcpy(dst + o, blob, 20);
-		o += 20;
-	}
 	memcpy(dst + o, rec, rec_len);
 	return o + rec_len;
 }
@@ -56,15 +49,10 @@ int blk_item_next(blk_item *it, const uint8_t *buf, size_t len,
 
 	if (o == len)
 		return 1;
-	if (o > len || len - o < 5)
+	if (o > len || len - o < 4)
 		return -1;
 	rl = rd32(buf + o);
-	if (buf[o + 4] > 1)
-		return -1;
-	it->blob = buf[o + 4] ? buf + o + 5 : NULL;
-	o += 5 + (it->blob ? 20 : 0);
-	if (o > len)
-		return -1;
+	o += 4;
 	left = len - o;
 	if (rl > left || rl < REC_ID_OFF + 5)
 		return -1;

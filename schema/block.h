@@ -25,17 +25,15 @@
 typedef struct blk_item {
 	const uint8_t *rec;          /* encoded full record (record.h) */
 	size_t rec_len;
-	const uint8_t *blob;         /* 20-byte git blob id, or NULL */
 	const char *id;              /* inside rec; not NUL-terminated */
 	size_t id_len;
 } blk_item;
 
 /* Bytes one item takes. */
-size_t blk_item_size(size_t rec_len, int has_blob);
+size_t blk_item_size(size_t rec_len);
 
-/* Lay one item out at dst (blk_item_size bytes); blob may be NULL. */
-size_t blk_item_put(uint8_t *dst, const uint8_t *rec, size_t rec_len,
-                    const uint8_t *blob);
+/* Lay one item out at dst (blk_item_size bytes). */
+size_t blk_item_put(uint8_t *dst, const uint8_t *rec, size_t rec_len);
 
 /* The item at *off: 0 (item filled, *off moved past it), 1 at the end
  * of the block, -1 when the bytes are malformed. */

@@ -264,14 +264,14 @@ static int rd_item(rd *r, const char *id, blk_item *it, uint8_t **blk)
 	return 0;
 }
 
-/* Records (and, with blobs, records carrying a blob id) in every block,
- * checking that ids increase and each block's key is its first id. */
-static size_t rd_records(rd *r, size_t *with_blob)
+/* Records in every block, checking that ids increase and each block's
+ * key is its first id. */
+static size_t rd_records(rd *r)
 {
 	MDB_dbi dbi;
 	MDB_cursor *cur;
 	MDB_val k, v;
-	size_t n = 0, nb = 0;
+	size_t n = 0;
 	char last[64] = "";
 
 	assert_int_equal(mdb_dbi_open(r->txn, DB_ADVISORIES, 0, &dbi), 0);
@@ -297,15 +297,12 @@ static size_t rd_records(rd *r, size_t *with_blob)
 			assert_true(strcmp(last, id) < 0);
 			strcpy(last, id);
 			n++;
-			nb += it.blob != NULL;
 		}
 		assert_int_equal(brc, 1);
 		assert_false(first);
 		free(blk);
 	}
 	mdb_cursor_close(cur);
-	if (with_blob)
-		*with_blob = nb;
 	return n;
 }
 
@@ -464,12 +461,10 @@ static void test_writer_build__read_back_raw(void **state)
 	rd_meta(&r, META_COMPILE_TIME, buf, sizeof(buf));
 	assert_true(atoll(buf) > 1600000000);
 
-	size_t nblob;
-	assert_int_equal(rd_records(&r, &nblob), 6);
+	assert_int_equal(rd_records(&r), 6);
 	assert_int_equal(rd_count(&r, DB_ADVISORIES), 1);   /* one block */
 	assert_int_equal(rd_count(&r, DB_PACKAGES), 3);
 	assert_int_equal(rd_count(&r, DB_TOOLCHAIN), 1);
-	assert_int_equal(nblob, 6);
 	/* 6 CVE aliases + GHSA-shared-{0,1,2} */
 	assert_int_equal(rd_alias_count(&r), 9);
 	assert_int_equal(st.aliases, 9);
@@ -482,12 +477,10 @@ static void test_writer_build__read_back_raw(void **state)
 	assert_memory_equal(ab, "RUSTSEC-2020-0005\0", 18);
 	assert_int_equal(rd_alias(&r, "CVE-2020-1004x", ab, sizeof(ab)), 0);
 
-	/* each record carries the blob id of its file */
+	/* the record names the file it came from */
 	blk_item bi;
 	uint8_t *blk;
 	assert_int_equal(rd_item(&r, "RUSTSEC-2020-0002", &bi, &blk), 1);
-	assert_non_null(bi.blob);
-	assert_int_equal(bi.blob[19], blob_of(2));
 	free(blk);
 
 	/* the hot record of pkg1: advisories 1 and 4, in id order */
@@ -594,9 +587,7 @@ static void update_case(fx *f, int n)
 	                                      sizeof(f->err)), 0);
 	assert_string_equal(commit, COMMIT);
 	mk(&a, 2, "pkg2", 0);
-	assert_int_equal(writer_previous_blob(w, "rustsec", a.path, blob), 1);
-	assert_int_equal(blob[0], blob_of(2));
-	assert_int_equal(writer_previous_blob(w, "rustsec", "nope.md", blob), 0);
+	assert_non_null(writer_find(w, "RUSTSEC-2020-0002"));
 	assert_int_equal(writer_remove(w, "rustsec", a.path), 0);
 	assert_int_equal(writer_remove(w, "rustsec", "nope.md"), 0);
 	mk(&a, 1000, "pkg1", 0);
@@ -629,9 +620,8 @@ static void update_case(fx *f, int n)
 	free(blk);
 	assert_int_equal(rd_alias(&r, "CVE-2020-1002", ab, sizeof(ab)), 0);
 	assert_int_equal(rd_item(&r, "RUSTSEC-2020-1000", &bi, &blk), 1);
-	assert_non_null(bi.blob);
 	free(blk);
-	assert_int_equal(rd_records(&r, NULL), (size_t)n);
+	assert_int_equal(rd_records(&r), (size_t)n);
 	rd_close(&r);
 
 	char fresh[160];
@@ -824,10 +814,10 @@ static void test_writer_load__damaged_record_and_other_schema(void **state)
 	a.r.source = "rustsec";
 	a.r.path = a.path;
 	assert_int_equal(record_encode(&a.r, &enc, &elen), 0);
-	/* one block of one item, the record with no blob id */
-	size_t blen = blk_item_size(elen, 0);
+	/* one block of one item */
+	size_t blen = blk_item_size(elen);
 	uint8_t *bl = malloc(blen);
-	assert_int_equal(blk_item_put(bl, enc, elen, NULL), blen);
+	assert_int_equal(blk_item_put(bl, enc, elen), blen);
 	size_t cap = ZSTD_compressBound(blen);
 	uint8_t *z = malloc(cap);
 	size_t zl = ZSTD_compress(z, cap, bl, blen, 3);
@@ -906,13 +896,12 @@ static void test_writer_add__fields_past_index_caps(void **state)
 	writer_close(w);
 }
 
-static void test_writer_previous_blob__survives_removal_and_growth(void **state)
+static void test_writer_update__removal_and_growth(void **state)
 {
 	fx *f = *state;
 	const int ids[] = { 1, 2, 3 };
 	writer *w;
 	char commit[41];
-	uint8_t blob[20];
 	adv a;
 
 	build(f, f->db, ids, 3);
@@ -929,8 +918,7 @@ static void test_writer_previous_blob__survives_removal_and_growth(void **state)
 		                            f->err, sizeof(f->err)), 0);
 	}
 	mk(&a, 2, "pkg2", 0);
-	assert_int_equal(writer_previous_blob(w, "rustsec", a.path, blob), 1);
-	assert_int_equal(blob[5], blob_of(2));
+	assert_null(writer_find(w, "RUSTSEC-2020-0002"));
 	/* removed, so its id is free again for another path */
 	assert_int_equal(writer_add(w, &a.r, "rustsec", "crates/pkg2/moved.md",
 	                            NULL, f->err, sizeof(f->err)), 0);
@@ -969,7 +957,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(
 		    test_writer_add__fields_past_index_caps, setup, teardown),
 		cmocka_unit_test_setup_teardown(
-		    test_writer_previous_blob__survives_removal_and_growth,
+		    test_writer_update__removal_and_growth,
 		    setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
