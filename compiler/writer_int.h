@@ -23,8 +23,7 @@
 #ifndef ZLEVEL
 #define ZLEVEL 12                 /* measured: see SCHEMA.md, Figures */
 #endif
-#define ZLEVEL_UPDATE 9           /* an update of fewer than UPDATE_FEW */
-#define UPDATE_FEW 64             /* records: see compress_all */
+#define ZLEVEL_UPDATE 6           /* blocks an update recompresses */
 #ifndef DICT_CAP
 #define DICT_CAP (32u << 10)      /* trained dictionary size (measured) */
 #endif

@@ -116,6 +116,37 @@ static int resolve_alias(char *buf, size_t cap, advdb *db, MDB_txn *txn,
 	return rc;
 }
 
+/* What fetch_record looks for while its block is decoded. */
+typedef struct want {
+	const char *id;
+	size_t idlen, off;           /* items before off were seen */
+} want;
+
+/* Whether the decoded prefix settles it: the record is whole in it, or
+ * an id after ours (ids increase) or a malformed item came first. */
+static int want_enough(const uint8_t *buf, size_t n, void *arg)
+{
+	want *w = arg;
+	blk_item it;
+
+	for (;;) {
+		size_t o = w->off;
+		if (n - o < 4)
+			return 0;
+		size_t rl = (size_t)buf[o] | (size_t)buf[o + 1] << 8 |
+		            (size_t)buf[o + 2] << 16 | (size_t)buf[o + 3] << 24;
+		if (n - o - 4 < rl)
+			return 0;
+		if (blk_item_next(&it, buf, o + 4 + rl, &o) != 0)
+			return 1;
+		size_t m = it.id_len < w->idlen ? it.id_len : w->idlen;
+		int c = memcmp(it.id, w->id, m);
+		if (c > 0 || (c == 0 && it.id_len >= w->idlen))
+			return 1;
+		w->off = o;
+	}
+}
+
 /* The encoded record of advisory `id`, copied out of its block into
  * *rec: 0, 1 when there is no such id, or an error. */
 static int fetch_record(void **rec, size_t *rec_len, advdb *db,
@@ -133,11 +164,17 @@ static int fetch_record(void **rec, size_t *rec_len, advdb *db,
 	rc = db_block_seek(&k, &v, db, txn, db->advisories, id, idlen, what);
 	if (rc != 0)
 		return rc;
-	if ((rc = db_inflate(&raw, &len, db, &v, 1, what)) != 0)
+	want wt = { id, idlen, 0 };
+	if ((rc = db_inflate_until(&raw, &len, db, &v, 1, what, want_enough,
+	                           &wt)) != 0)
 		return rc;
 	rc = 1;
 	while ((r = blk_item_next(&it, raw, len, &off)) == 0) {
-		if (it.id_len != idlen || memcmp(it.id, id, idlen) != 0)
+		size_t m = it.id_len < idlen ? it.id_len : idlen;
+		int c = memcmp(it.id, id, m);
+		if (c > 0 || (c == 0 && it.id_len > idlen))
+			break;          /* past it: the decoded prefix ends here */
+		if (c != 0 || it.id_len != idlen)
 			continue;
 		/* the record is moved to the front of the block's buffer so
 		 * the caller frees one allocation */

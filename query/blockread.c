@@ -65,6 +65,77 @@ int db_block_seek(MDB_val *key, MDB_val *val, advdb *db, MDB_txn *txn,
 	return 0;
 }
 
+/*
+ * Streaming: output is handed out in steps of at most STEP bytes, and
+ * after each step `enough` says whether the caller has what it needs.
+ * zstd decodes a whole zstd block at a time, so the work saved is the
+ * blocks after the one that completes the caller's record (the writer
+ * flushes a block every BLOCK_FLUSH records).
+ */
+#define STEP 4096u
+
+int db_inflate_until(void **out, size_t *len, advdb *db,
+                     const MDB_val *val, int with_dict, const char *what,
+                     int (*enough)(const uint8_t *buf, size_t n, void *arg),
+                     void *arg)
+{
+	unsigned long long size;
+	unsigned frame_dict;
+	ZSTD_DCtx *dctx;
+	uint8_t *buf;
+	size_t r = 1;
+
+	*out = NULL;
+	*len = 0;
+	size = ZSTD_getFrameContentSize(val->mv_data, val->mv_size);
+	if (size == ZSTD_CONTENTSIZE_ERROR || size == ZSTD_CONTENTSIZE_UNKNOWN ||
+	    size == 0 || size > BLOCK_MAX)
+		return db_fail(db, ADVDB_ECORRUPT, "%s: %s: bad or oversized "
+		               "compressed block", db->path, what);
+	frame_dict = ZSTD_getDictID_fromFrame(val->mv_data, val->mv_size);
+	if (frame_dict != 0 && (!with_dict || frame_dict != db->dict_id))
+		return db_fail(db, ADVDB_ECORRUPT, "%s: %s: compressed with "
+		               "dictionary %u, the index has %u", db->path, what,
+		               frame_dict, with_dict ? db->dict_id : 0);
+	buf = malloc((size_t)size);
+	dctx = buf ? dctx_take(db) : NULL;
+	if (!dctx) {
+		free(buf);
+		return db_fail(db, ADVDB_ENOMEM, "%s: out of memory", what);
+	}
+	ZSTD_inBuffer in = { val->mv_data, val->mv_size, 0 };
+	ZSTD_outBuffer o = { buf, 0, 0 };
+	int done = 0;
+	if (with_dict && db->ddict)
+		r = ZSTD_DCtx_refDDict(dctx, db->ddict);
+	while (!ZSTD_isError(r) && !done) {
+		size_t before = o.pos;
+		o.size = o.pos + STEP < size ? o.pos + STEP : (size_t)size;
+		r = ZSTD_decompressStream(dctx, &o, &in);
+		if (ZSTD_isError(r))
+			break;
+		if (r == 0 || o.pos == size)
+			done = 1;
+		else if (o.pos == before && in.pos == in.size)
+			break;                      /* truncated frame */
+		if (!done && o.pos > before && enough(buf, o.pos, arg))
+			done = 2;
+	}
+	/* a context goes back to the pool clean, without our dictionary */
+	ZSTD_DCtx_reset(dctx, ZSTD_reset_session_and_parameters);
+	dctx_give(db, dctx);
+	if (ZSTD_isError(r) || !done || (done == 1 && (r != 0 || o.pos != size))) {
+		free(buf);
+		return db_fail(db, ADVDB_ECORRUPT, "%s: %s: damaged compressed "
+		               "block%s%s", db->path, what,
+		               ZSTD_isError(r) ? ": " : "",
+		               ZSTD_isError(r) ? ZSTD_getErrorName(r) : "");
+	}
+	*out = buf;
+	*len = o.pos;
+	return ADVDB_OK;
+}
+
 int db_inflate(void **out, size_t *len, advdb *db, const MDB_val *val,
                int with_dict, const char *what)
 {

@@ -115,6 +115,15 @@ int db_block_seek(MDB_val *key, MDB_val *val, struct advdb *db,
 int db_inflate(void **out, size_t *len, struct advdb *db, const MDB_val *val,
                int with_dict, const char *what);
 
+/* The same, stopping early: after each step of output, enough(buf, n,
+ * arg) sees the first n bytes and returns nonzero when it has what it
+ * needs. *len is then the bytes decoded so far (all of them when enough
+ * never said so). */
+int db_inflate_until(void **out, size_t *len, struct advdb *db,
+                     const MDB_val *val, int with_dict, const char *what,
+                     int (*enough)(const uint8_t *buf, size_t n, void *arg),
+                     void *arg);
+
 /* ---- lmdbcheck.c ---- */
 
 /* Before mdb_env_open: the meta pages name a sane page size (liblmdb

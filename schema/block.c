@@ -2,7 +2,7 @@
  * block.c — lays out and walks the uncompressed blocks of block.h.
  *
  * Advisory item:  u32 rec_len, then rec_len bytes of a full record.
- * Alias item:     u8 alias_len (1..255), alias, u8 nids (1..255), then
+ * Alias item:     u8 alias_len (1..255), alias, u16 nids (1..65535), then
  *                 nids times u8 id_len (1..255), id bytes.
  *
  * The walkers read only inside [buf, buf+len) and reject anything a
@@ -70,7 +70,7 @@ int blk_item_next(blk_item *it, const uint8_t *buf, size_t len,
 size_t alias_item_size(size_t alias_len, const char *const *ids,
                        size_t nids)
 {
-	size_t n = 2 + alias_len;
+	size_t n = 3 + alias_len;
 
 	for (size_t i = 0; i < nids; i++)
 		n += 1 + strlen(ids[i]);
@@ -86,6 +86,7 @@ size_t alias_item_put(uint8_t *dst, const char *alias, size_t alias_len,
 	memcpy(dst + o, alias, alias_len);
 	o += alias_len;
 	dst[o++] = (uint8_t)nids;
+	dst[o++] = (uint8_t)(nids >> 8);
 	for (size_t i = 0; i < nids; i++) {
 		size_t l = strlen(ids[i]);
 		dst[o++] = (uint8_t)l;
@@ -102,12 +103,13 @@ int alias_item_next(alias_item *it, const uint8_t *buf, size_t len,
 
 	if (o == len)
 		return 1;
-	if (o > len || buf[o] == 0 || len - o < 2u + buf[o])
+	if (o > len || buf[o] == 0 || len - o < 3u + buf[o])
 		return -1;
 	it->alias_len = buf[o];
 	it->alias = (const char *)buf + o + 1;
 	o += 1 + it->alias_len;
-	it->nids = buf[o++];
+	it->nids = (size_t)buf[o] | (size_t)buf[o + 1] << 8;
+	o += 2;
 	if (it->nids == 0)
 		return -1;
 	it->ids = buf + o;

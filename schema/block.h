@@ -15,9 +15,15 @@
 #include <stdint.h>
 
 #ifndef BLOCK_RECORDS
-#define BLOCK_RECORDS   64          /* records per block, full compile */
+#define BLOCK_RECORDS   128         /* records per block, full compile */
 #endif
-#define BLOCK_RECORDS_MAX 256       /* an update splits bigger blocks */
+#define BLOCK_RECORDS_MAX (BLOCK_RECORDS * 3 / 2) /* an update cuts a
+                                       block grown past this again */
+#ifndef BLOCK_FLUSH
+#define BLOCK_FLUSH     16          /* records per zstd block inside a
+                                       frame: a reader stops decoding
+                                       once it has its record */
+#endif
 #define ALIAS_BLOCK     128         /* aliases per block */
 #define BLOCK_MAX       (32u << 20) /* largest decompressed block read */
 
@@ -48,7 +54,8 @@ typedef struct alias_item {
 	size_t ids_len, nids;
 } alias_item;
 
-/* Bytes one alias takes, with these ids (each 1..255 bytes). */
+/* Bytes one alias takes, with these ids (1..65535 of them, each 1..255
+ * bytes). */
 size_t alias_item_size(size_t alias_len, const char *const *ids,
                        size_t nids);
 size_t alias_item_put(uint8_t *dst, const char *alias, size_t alias_len,

@@ -650,6 +650,123 @@ static void test_writer_update__equals_fresh_build_with_dict(void **state)
 	rd_close(&r);
 }
 
+/* The raw value of every block of `advisories`, in key order. */
+typedef struct blocks {
+	size_t n;
+	char key[16][32];
+	uint8_t *val[16];
+	size_t len[16];
+} blocks;
+
+static void rd_blocks(const char *path, blocks *b)
+{
+	rd r;
+	MDB_dbi dbi;
+	MDB_cursor *cur;
+	MDB_val k, v;
+
+	memset(b, 0, sizeof(*b));
+	rd_open(&r, path);
+	assert_int_equal(mdb_dbi_open(r.txn, DB_ADVISORIES, 0, &dbi), 0);
+	assert_int_equal(mdb_cursor_open(r.txn, dbi, &cur), 0);
+	for (int rc = mdb_cursor_get(cur, &k, &v, MDB_FIRST); rc == 0;
+	     rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
+		assert_true(b->n < 16 && k.mv_size < 32);
+		memcpy(b->key[b->n], k.mv_data, k.mv_size);
+		b->val[b->n] = malloc(v.mv_size);
+		memcpy(b->val[b->n], v.mv_data, v.mv_size);
+		b->len[b->n++] = v.mv_size;
+	}
+	mdb_cursor_close(cur);
+	rd_close(&r);
+}
+
+static void blocks_free(blocks *b)
+{
+	for (size_t i = 0; i < b->n; i++)
+		free(b->val[i]);
+}
+
+static int same_block(const blocks *a, size_t i, const blocks *b, size_t j)
+{
+	return strcmp(a->key[i], b->key[j]) == 0 && a->len[i] == b->len[j] &&
+	       memcmp(a->val[i], b->val[j], a->len[i]) == 0;
+}
+
+/* An update rewrites only the blocks its changes fall in; the others are
+ * written again byte for byte, and the digest is a fresh build's. A block
+ * grown past BLOCK_RECORDS_MAX by updates is cut again. */
+static void test_writer_update__rewrites_only_changed_blocks(void **state)
+{
+	fx *f = *state;
+	const int n = 4 * BLOCK_RECORDS - 20;
+	int *ids = malloc((size_t)(n + 2 * BLOCK_RECORDS) * sizeof(*ids));
+	writer *w;
+	char commit[41];
+	adv a;
+	blocks b0, b1;
+	writer_stats su;
+
+	for (int i = 0; i < n; i++)
+		ids[i] = i + 1;
+	build(f, f->db, ids, (size_t)n);
+	rd_blocks(f->db, &b0);
+	assert_int_equal(b0.n, 4);
+
+	/* drop a record of block 1, add one after the last */
+	int gone = BLOCK_RECORDS + 10, added = 4 * BLOCK_RECORDS + 50;
+	assert_int_equal(writer_open(&w, f->db, f->err, sizeof(f->err)), 0);
+	assert_int_equal(writer_load_previous(w, "rustsec", commit, f->err,
+	                                      sizeof(f->err)), 0);
+	char pkg[16];
+	snprintf(pkg, sizeof(pkg), "pkg%d", gone % 3);
+	mk(&a, gone, pkg, 0);
+	assert_int_equal(writer_remove(w, "rustsec", a.path), 0);
+	snprintf(pkg, sizeof(pkg), "pkg%d", added % 3);
+	mk(&a, added, pkg, 0);
+	assert_int_equal(writer_add(w, &a.r, "rustsec", a.path, NULL, f->err,
+	                            sizeof(f->err)), 0);
+	assert_int_equal(writer_commit(w, &su, f->err, sizeof(f->err)), 0);
+	writer_close(w);
+	rd_blocks(f->db, &b1);
+	assert_int_equal(b1.n, 4);
+	assert_true(same_block(&b0, 0, &b1, 0));
+	assert_false(same_block(&b0, 1, &b1, 1));
+	assert_true(same_block(&b0, 2, &b1, 2));
+	assert_false(same_block(&b0, 3, &b1, 3));
+	blocks_free(&b0);
+	blocks_free(&b1);
+
+	char fresh[160];
+	snprintf(fresh, sizeof(fresh), "%s/fresh.lmdb", f->dir);
+	ids[gone - 1] = added;
+	writer_stats sf = build(f, fresh, ids, (size_t)n);
+	assert_string_equal(sf.digest, su.digest);
+	unlink(fresh);
+
+	/* grow the last block past BLOCK_RECORDS_MAX: cut again */
+	assert_int_equal(writer_open(&w, f->db, f->err, sizeof(f->err)), 0);
+	assert_int_equal(writer_load_previous(w, "rustsec", commit, f->err,
+	                                      sizeof(f->err)), 0);
+	for (int i = 0; i < BLOCK_RECORDS; i++) {
+		snprintf(pkg, sizeof(pkg), "pkg%d", i % 3);
+		mk(&a, 5000 + i, pkg, 0);
+		assert_int_equal(writer_add(w, &a.r, "rustsec", a.path, NULL,
+		                            f->err, sizeof(f->err)), 0);
+	}
+	assert_int_equal(writer_commit(w, &su, f->err, sizeof(f->err)), 0);
+	writer_close(w);
+	rd_blocks(f->db, &b1);
+	assert_int_equal(b1.n, 5);
+	assert_string_equal(b1.key[4], "RUSTSEC-2020-5019");
+	blocks_free(&b1);
+	rd r;
+	rd_open(&r, f->db);
+	assert_int_equal(rd_records(&r), (size_t)n + BLOCK_RECORDS);
+	rd_close(&r);
+	free(ids);
+}
+
 static void test_writer_commit__failure_keeps_old_file(void **state)
 {
 	fx *f = *state;
@@ -943,6 +1060,9 @@ int main(void)
 		cmocka_unit_test_setup_teardown(
 		    test_writer_update__equals_fresh_build_with_dict,
 		    setup, teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_writer_update__rewrites_only_changed_blocks, setup,
+		    teardown),
 		cmocka_unit_test_setup_teardown(
 		    test_writer_commit__failure_keeps_old_file, setup, teardown),
 		cmocka_unit_test_setup_teardown(
