@@ -230,55 +230,38 @@ static void free_groups(group *g, size_t ng)
 	free(g);
 }
 
-/* Frames for the blocks that are new or changed: one zstd frame each,
- * with its content size, flushed every BLOCK_FLUSH records so that a
- * reader can stop decoding after the zstd block holding its record. */
-static int compress_groups(group *g, size_t ng, entry *const *live,
-                           const uint8_t *dict, size_t dict_len, int level)
-{
-	ZSTD_CCtx *cctx = ZSTD_createCCtx();
-	ZSTD_CDict *cdict = NULL;
-	uint8_t *buf = NULL;
-	size_t bufcap = 0, total = 0, todo = 0;
-	int rc = -1;
+#ifndef ZTHREADS
+#define ZTHREADS 2                /* compressing threads (1 or 2) */
+#endif
 
-	if (!cctx)
-		return -1;
-	for (size_t i = 0; i < ng; i++) {
-		if (g[i].reuse >= 0)
-			continue;
-		size_t sz = 0;
-		for (size_t k = g[i].first; k < g[i].first + g[i].count; k++)
-			sz += blk_item_size(live[k]->enc_len);
-		if (sz > BLOCK_MAX)
-			goto done;
-		total += sz;
-		todo++;
-		if (sz > bufcap)
-			bufcap = sz;
-	}
-	if (!todo)
-		goto ok;
-	buf = malloc(bufcap);
-	if (!buf)
+/* One thread's share of the blocks to compress: the t-th block to
+ * compress when t % nparts == part. The CDict is shared (read-only once
+ * made). */
+typedef struct zjob {
+	group *g;
+	size_t ng, part, nparts, bufcap;
+	entry *const *live;
+	const ZSTD_CDict *cdict;
+	int level, rc;
+} zjob;
+
+static void *zjob_run(void *arg)
+{
+	zjob *j = arg;
+	ZSTD_CCtx *cctx = ZSTD_createCCtx();
+	uint8_t *buf = malloc(j->bufcap ? j->bufcap : 1);
+	group *g = j->g;
+	entry *const *live = j->live;
+
+	j->rc = -1;
+	if (!cctx || !buf)
 		goto done;
-	if (dict_len) {
-		/* tables sized for one block of about the mean size, not for
-		 * an input of unknown size (~16 MB of them) */
-		ZSTD_compressionParameters cp =
-		    ZSTD_getCParams(level, total / todo + 1, dict_len);
-		cdict = ZSTD_createCDict_advanced(dict, dict_len,
-		                                  ZSTD_dlm_byRef, ZSTD_dct_auto, cp,
-		                                  ZSTD_defaultCMem);
-		if (!cdict)
-			goto done;
-	}
-	if (cdict ? ZSTD_isError(ZSTD_CCtx_refCDict(cctx, cdict)) :
+	if (j->cdict ? ZSTD_isError(ZSTD_CCtx_refCDict(cctx, j->cdict)) :
 	    ZSTD_isError(ZSTD_CCtx_setParameter(cctx, ZSTD_c_compressionLevel,
-	                                        level)))
+	                                        j->level)))
 		goto done;
-	for (size_t i = 0; i < ng; i++) {
-		if (g[i].reuse >= 0)
+	for (size_t i = 0, t = 0; i < j->ng; i++) {
+		if (g[i].reuse >= 0 || t++ % j->nparts != j->part)
 			continue;
 		size_t len = 0;
 		for (size_t k = g[i].first; k < g[i].first + g[i].count; k++)
@@ -311,12 +294,65 @@ static int compress_groups(group *g, size_t ng, entry *const *live,
 		}
 		g[i].zlen = out.pos;
 	}
-ok:
-	rc = 0;
+	j->rc = 0;
 done:
 	free(buf);
-	ZSTD_freeCDict(cdict);
 	ZSTD_freeCCtx(cctx);
+	return NULL;
+}
+
+/* Frames for the blocks that are new or changed: one zstd frame each,
+ * with its content size, flushed every BLOCK_FLUSH records so that a
+ * reader can stop decoding after the zstd block holding its record. Two
+ * threads share the blocks (the compile's budget is a few blocks' worth
+ * of level 12; an update's, a few at level 6). */
+static int compress_groups(group *g, size_t ng, entry *const *live,
+                           const uint8_t *dict, size_t dict_len, int level)
+{
+	ZSTD_CDict *cdict = NULL;
+	size_t bufcap = 0, total = 0, todo = 0;
+	zjob jobs[2];
+	pthread_t th;
+	int rc = -1, threaded = 0;
+
+	for (size_t i = 0; i < ng; i++) {
+		if (g[i].reuse >= 0)
+			continue;
+		size_t sz = 0;
+		for (size_t k = g[i].first; k < g[i].first + g[i].count; k++)
+			sz += blk_item_size(live[k]->enc_len);
+		if (sz > BLOCK_MAX)
+			return -1;
+		total += sz;
+		todo++;
+		if (sz > bufcap)
+			bufcap = sz;
+	}
+	if (!todo)
+		return 0;
+	if (dict_len) {
+		/* tables sized for one block of about the mean size, not for
+		 * an input of unknown size (~16 MB of them) */
+		ZSTD_compressionParameters cp =
+		    ZSTD_getCParams(level, total / todo + 1, dict_len);
+		cdict = ZSTD_createCDict_advanced(dict, dict_len,
+		                                  ZSTD_dlm_byRef, ZSTD_dct_auto, cp,
+		                                  ZSTD_defaultCMem);
+		if (!cdict)
+			return -1;
+	}
+	size_t nparts = todo > 1 && ZTHREADS > 1 ? 2 : 1;
+	for (size_t p = 0; p < nparts; p++)
+		jobs[p] = (zjob){ g, ng, p, nparts, bufcap, live, cdict, level, -1 };
+	if (nparts == 2 && pthread_create(&th, NULL, zjob_run, &jobs[1]) == 0)
+		threaded = 1;
+	zjob_run(&jobs[0]);
+	if (threaded)
+		pthread_join(th, NULL);
+	else if (nparts == 2)
+		zjob_run(&jobs[1]);
+	rc = jobs[0].rc == 0 && (nparts == 1 || jobs[1].rc == 0) ? 0 : -1;
+	ZSTD_freeCDict(cdict);
 	return rc;
 }
 

@@ -61,26 +61,29 @@ static int parse_sources(writer *w, char *text)
 	return 0;
 }
 
-/* Decompress one frame (with ddict when not NULL) into a new buffer. */
-static int unframe(uint8_t **out, size_t *len, ZSTD_DCtx *dctx,
+/* Decompress one frame (with ddict when not NULL) into *buf, grown as
+ * needed and reused from block to block: blocks are over malloc's mmap
+ * threshold, and a fresh mapping per block cost its page faults each
+ * time. */
+static int unframe(uint8_t **buf, size_t *cap, size_t *len, ZSTD_DCtx *dctx,
                    const ZSTD_DDict *ddict, const void *src, size_t n)
 {
 	unsigned long long sz = ZSTD_getFrameContentSize(src, n);
-	*out = NULL;
 	if (sz == ZSTD_CONTENTSIZE_UNKNOWN || sz == ZSTD_CONTENTSIZE_ERROR ||
 	    sz == 0 || sz > BLOCK_MAX)
 		return -1;
-	uint8_t *buf = malloc((size_t)sz);
-	if (!buf)
-		return -1;
-	size_t r = ddict ?
-	    ZSTD_decompress_usingDDict(dctx, buf, (size_t)sz, src, n, ddict) :
-	    ZSTD_decompressDCtx(dctx, buf, (size_t)sz, src, n);
-	if (ZSTD_isError(r) || r != sz) {
-		free(buf);
-		return -1;
+	if (sz > *cap) {
+		uint8_t *nb = realloc(*buf, (size_t)sz);
+		if (!nb)
+			return -1;
+		*buf = nb;
+		*cap = (size_t)sz;
 	}
-	*out = buf;
+	size_t r = ddict ?
+	    ZSTD_decompress_usingDDict(dctx, *buf, (size_t)sz, src, n, ddict) :
+	    ZSTD_decompressDCtx(dctx, *buf, (size_t)sz, src, n);
+	if (ZSTD_isError(r) || r != sz)
+		return -1;
 	*len = (size_t)sz;
 	return 0;
 }
@@ -130,7 +133,7 @@ static int load_records(writer *w, MDB_txn *txn, const ZSTD_DDict *ddict)
 	ZSTD_DCtx *dctx = ZSTD_createDCtx();
 	uint8_t *buf = NULL;
 	const char *last = NULL;
-	size_t len, cap = 0;
+	size_t len, cap = 0, bufcap = 0;
 	int rc = -1, mrc;
 
 	if (!dctx || mdb_dbi_open(txn, DB_ADVISORIES, 0, &adv) != 0 ||
@@ -138,9 +141,8 @@ static int load_records(writer *w, MDB_txn *txn, const ZSTD_DDict *ddict)
 		goto done;
 	for (mrc = mdb_cursor_get(cur, &k, &v, MDB_FIRST); mrc == 0;
 	     mrc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
-		free(buf);
-		buf = NULL;
-		if (unframe(&buf, &len, dctx, ddict, v.mv_data, v.mv_size) < 0)
+		if (unframe(&buf, &bufcap, &len, dctx, ddict, v.mv_data,
+		            v.mv_size) < 0)
 			goto done;
 		if (w->npblk == cap) {
 			size_t nc = cap ? cap * 2 : 64;
