@@ -109,15 +109,15 @@ int db_inflate_until(void **out, size_t *len, advdb *db,
 	if (with_dict && db->ddict)
 		r = ZSTD_DCtx_refDDict(dctx, db->ddict);
 	while (!ZSTD_isError(r) && !done) {
-		size_t before = o.pos;
+		size_t before = o.pos, inbefore = in.pos;
 		o.size = o.pos + STEP < size ? o.pos + STEP : (size_t)size;
 		r = ZSTD_decompressStream(dctx, &o, &in);
 		if (ZSTD_isError(r))
 			break;
 		if (r == 0 || o.pos == size)
 			done = 1;
-		else if (o.pos == before && in.pos == in.size)
-			break;                      /* truncated frame */
+		else if (o.pos == before && in.pos == inbefore)
+			break;                      /* truncated: no progress */
 		if (!done && o.pos > before && enough(buf, o.pos, arg))
 			done = 2;
 	}
