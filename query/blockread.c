@@ -13,6 +13,7 @@
  */
 #include <stdlib.h>
 #include <string.h>
+#define ZSTD_STATIC_LINKING_ONLY   /* the buffer-less block API */
 #include "db_internal.h"
 #include "block.h"
 
@@ -66,14 +67,12 @@ int db_block_seek(MDB_val *key, MDB_val *val, advdb *db, MDB_txn *txn,
 }
 
 /*
- * Streaming: output is handed out in steps of at most STEP bytes, and
- * after each step `enough` says whether the caller has what it needs.
- * zstd decodes a whole zstd block at a time, so the work saved is the
- * blocks after the one that completes the caller's record (the writer
- * flushes a block every BLOCK_FLUSH records).
+ * Block by block, with zstd's buffer-less API: each zstd block is decoded
+ * straight from the map into our buffer (no window buffer, no copy), and
+ * after each one `enough` says whether the caller has what it needs. The
+ * work saved is the blocks after the one that completes the caller's
+ * record (the writer ends a zstd block every BLOCK_FLUSH records).
  */
-#define STEP 4096u
-
 int db_inflate_until(void **out, size_t *len, advdb *db,
                      const MDB_val *val, int with_dict, const char *what,
                      int (*enough)(const uint8_t *buf, size_t n, void *arg),
@@ -83,7 +82,9 @@ int db_inflate_until(void **out, size_t *len, advdb *db,
 	unsigned frame_dict;
 	ZSTD_DCtx *dctx;
 	uint8_t *buf;
-	size_t r = 1;
+	const uint8_t *src = val->mv_data;
+	size_t r, in = 0, pos = 0;
+	int done = 0;
 
 	*out = NULL;
 	*len = 0;
@@ -103,28 +104,28 @@ int db_inflate_until(void **out, size_t *len, advdb *db,
 		free(buf);
 		return db_fail(db, ADVDB_ENOMEM, "%s: out of memory", what);
 	}
-	ZSTD_inBuffer in = { val->mv_data, val->mv_size, 0 };
-	ZSTD_outBuffer o = { buf, 0, 0 };
-	int done = 0;
-	if (with_dict && db->ddict)
-		r = ZSTD_DCtx_refDDict(dctx, db->ddict);
+	r = with_dict && db->ddict ? ZSTD_decompressBegin_usingDDict(dctx,
+	                                                            db->ddict)
+	                           : ZSTD_decompressBegin(dctx);
 	while (!ZSTD_isError(r) && !done) {
-		size_t before = o.pos, inbefore = in.pos;
-		o.size = o.pos + STEP < size ? o.pos + STEP : (size_t)size;
-		r = ZSTD_decompressStream(dctx, &o, &in);
+		size_t need = ZSTD_nextSrcSizeToDecompress(dctx);
+		if (need == 0) {                    /* the frame is complete */
+			done = 1;
+			break;
+		}
+		if (need > val->mv_size - in)
+			break;                          /* truncated */
+		r = ZSTD_decompressContinue(dctx, buf + pos, (size_t)size - pos,
+		                            src + in, need);
 		if (ZSTD_isError(r))
 			break;
-		if (r == 0 || o.pos == size)
-			done = 1;
-		else if (o.pos == before && in.pos == inbefore)
-			break;                      /* truncated: no progress */
-		if (!done && o.pos > before && enough(buf, o.pos, arg))
+		in += need;
+		pos += r;
+		if (r > 0 && pos < size && enough(buf, pos, arg))
 			done = 2;
 	}
-	/* a context goes back to the pool clean, without our dictionary */
-	ZSTD_DCtx_reset(dctx, ZSTD_reset_session_and_parameters);
 	dctx_give(db, dctx);
-	if (ZSTD_isError(r) || !done || (done == 1 && (r != 0 || o.pos != size))) {
+	if (!done || (done == 1 && pos != size)) {
 		free(buf);
 		return db_fail(db, ADVDB_ECORRUPT, "%s: %s: damaged compressed "
 		               "block%s%s", db->path, what,
@@ -132,7 +133,7 @@ int db_inflate_until(void **out, size_t *len, advdb *db,
 		               ZSTD_isError(r) ? ZSTD_getErrorName(r) : "");
 	}
 	*out = buf;
-	*len = o.pos;
+	*len = pos;
 	return ADVDB_OK;
 }
 
