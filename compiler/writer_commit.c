@@ -6,6 +6,9 @@
  * Invariants:
  *   - The digest covers only the live encoded records, in id order, so it
  *     is the same for a full compile and an update of the same content.
+ *   - Advisories go in blocks of BLOCK_RECORDS in id order (an update
+ *     keeps the previous cuts: see make_groups), aliases in blocks of
+ *     ALIAS_BLOCK.
  *   - Keys go in in sorted order with MDB_APPEND: pages are filled, and no
  *     page is ever freed, so the file needs no compaction.
  *   - The target is touched only by the final rename; on any failure the
@@ -729,7 +732,7 @@ int writer_commit(writer *w, writer_stats *st, char *err, size_t errcap)
 	if (make_groups(&groups, &ngroups, w, live, n, reuse) < 0)
 		goto oom;
 	/* An update recompresses the blocks it touched: ~10 ms each at
-	 * level 12, ~2 at level 6, whose frames are ~3 % bigger until the
+	 * level 12, ~2 at level 6, whose frames are a few % bigger until the
 	 * next full compile (zstd -b on a block of advisory-db). */
 	int level = reuse ? ZLEVEL_UPDATE : ZLEVEL;
 	if (compress_groups(groups, ngroups, live, dict, dict_len, level) < 0)

@@ -36,7 +36,7 @@
 #define SOURCES_MAX 16
 
 typedef struct entry {
-	char *key;                /* "<source>:<path>", the sources DB key */
+	char *key;                /* "<source>:<path>": the file it came from */
 	const char *id;           /* inside rec */
 	int alive;
 	int from_prev;            /* loaded by writer_load_previous */
