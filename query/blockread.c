@@ -67,6 +67,37 @@ int db_block_seek(MDB_val *key, MDB_val *val, advdb *db, MDB_txn *txn,
 }
 
 /*
+ * What both decoders check before touching a frame: a declared content
+ * size within BLOCK_MAX (so the one allocation is bounded) and the
+ * dictionary the index has. Then the output buffer and a context.
+ */
+static int frame_start(unsigned long long *size, void **buf,
+                       ZSTD_DCtx **dctx, advdb *db, const MDB_val *val,
+                       int with_dict, const char *what)
+{
+	unsigned frame_dict;
+
+	*size = ZSTD_getFrameContentSize(val->mv_data, val->mv_size);
+	if (*size == ZSTD_CONTENTSIZE_ERROR || *size == ZSTD_CONTENTSIZE_UNKNOWN ||
+	    *size == 0 || *size > BLOCK_MAX)
+		return db_fail(db, ADVDB_ECORRUPT, "%s: %s: bad or oversized "
+		               "compressed block", db->path, what);
+	frame_dict = ZSTD_getDictID_fromFrame(val->mv_data, val->mv_size);
+	if (frame_dict != 0 && (!with_dict || frame_dict != db->dict_id))
+		return db_fail(db, ADVDB_ECORRUPT, "%s: %s: compressed with "
+		               "dictionary %u, the index has %u", db->path, what,
+		               frame_dict, with_dict ? db->dict_id : 0);
+	*buf = malloc((size_t)*size);
+	*dctx = *buf ? dctx_take(db) : NULL;
+	if (!*dctx) {
+		free(*buf);
+		*buf = NULL;
+		return db_fail(db, ADVDB_ENOMEM, "%s: out of memory", what);
+	}
+	return ADVDB_OK;
+}
+
+/*
  * Block by block, with zstd's buffer-less API: each zstd block is decoded
  * straight from the map into our buffer (no window buffer, no copy), and
  * after each one `enough` says whether the caller has what it needs. The
@@ -79,7 +110,8 @@ int db_inflate_until(void **out, size_t *len, advdb *db,
                      void *arg)
 {
 	unsigned long long size;
-	unsigned frame_dict;
+	void *vbuf;
+	int rc;
 	ZSTD_DCtx *dctx;
 	uint8_t *buf;
 	const uint8_t *src = val->mv_data;
@@ -88,22 +120,9 @@ int db_inflate_until(void **out, size_t *len, advdb *db,
 
 	*out = NULL;
 	*len = 0;
-	size = ZSTD_getFrameContentSize(val->mv_data, val->mv_size);
-	if (size == ZSTD_CONTENTSIZE_ERROR || size == ZSTD_CONTENTSIZE_UNKNOWN ||
-	    size == 0 || size > BLOCK_MAX)
-		return db_fail(db, ADVDB_ECORRUPT, "%s: %s: bad or oversized "
-		               "compressed block", db->path, what);
-	frame_dict = ZSTD_getDictID_fromFrame(val->mv_data, val->mv_size);
-	if (frame_dict != 0 && (!with_dict || frame_dict != db->dict_id))
-		return db_fail(db, ADVDB_ECORRUPT, "%s: %s: compressed with "
-		               "dictionary %u, the index has %u", db->path, what,
-		               frame_dict, with_dict ? db->dict_id : 0);
-	buf = malloc((size_t)size);
-	dctx = buf ? dctx_take(db) : NULL;
-	if (!dctx) {
-		free(buf);
-		return db_fail(db, ADVDB_ENOMEM, "%s: out of memory", what);
-	}
+	if ((rc = frame_start(&size, &vbuf, &dctx, db, val, with_dict, what)) != 0)
+		return rc;
+	buf = vbuf;
 	r = with_dict && db->ddict ? ZSTD_decompressBegin_usingDDict(dctx,
 	                                                            db->ddict)
 	                           : ZSTD_decompressBegin(dctx);
@@ -141,29 +160,15 @@ int db_inflate(void **out, size_t *len, advdb *db, const MDB_val *val,
                int with_dict, const char *what)
 {
 	unsigned long long size;
-	unsigned frame_dict;
+	int rc;
 	ZSTD_DCtx *dctx;
 	void *buf;
 	size_t got;
 
 	*out = NULL;
 	*len = 0;
-	size = ZSTD_getFrameContentSize(val->mv_data, val->mv_size);
-	if (size == ZSTD_CONTENTSIZE_ERROR || size == ZSTD_CONTENTSIZE_UNKNOWN ||
-	    size == 0 || size > BLOCK_MAX)
-		return db_fail(db, ADVDB_ECORRUPT, "%s: %s: bad or oversized "
-		               "compressed block", db->path, what);
-	frame_dict = ZSTD_getDictID_fromFrame(val->mv_data, val->mv_size);
-	if (frame_dict != 0 && (!with_dict || frame_dict != db->dict_id))
-		return db_fail(db, ADVDB_ECORRUPT, "%s: %s: compressed with "
-		               "dictionary %u, the index has %u", db->path, what,
-		               frame_dict, with_dict ? db->dict_id : 0);
-	buf = malloc((size_t)size);
-	dctx = buf ? dctx_take(db) : NULL;
-	if (!dctx) {
-		free(buf);
-		return db_fail(db, ADVDB_ENOMEM, "%s: out of memory", what);
-	}
+	if ((rc = frame_start(&size, &buf, &dctx, db, val, with_dict, what)) != 0)
+		return rc;
 	if (with_dict && db->ddict)
 		got = ZSTD_decompress_usingDDict(dctx, buf, (size_t)size,
 		                                 val->mv_data, val->mv_size,
