@@ -21,7 +21,8 @@ FUZZ_SECONDS ?= 60
 
 PKGS     = libgit2 lmdb libzstd yaml-0.1
 DEB_PKGS = build-essential pkg-config libgit2-dev liblmdb-dev libzstd-dev \
-           libyaml-dev libcmocka-dev git python3 clang zstd lmdb-utils
+           libyaml-dev libcmocka-dev git python3 clang libclang-rt-dev zstd \
+           lmdb-utils
 
 CFLAGS_BASE = -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE \
               -Wall -Wextra -Werror -fPIC -g -Ischema -Iquery -Icompiler
