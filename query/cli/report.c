@@ -232,40 +232,65 @@ static int fetch(advdb_advisory **a, const session *s, const finding *fd)
 	return advdb_advisory_get(a, s->db, fd->m.id);
 }
 
-/* "advisory", "versions" and "affected" of a finding: rendered once per
- * advisory when the session has a cache, else every time. */
-static int advisory_members(json *j, const session *s, const finding *fd)
+/*
+ * The part of a finding that depends only on its advisory is the same for
+ * every package it is reported on: take it from the session's cache, or
+ * fetch the advisory, render it into tmp with `render` and cache it.
+ * On ADVDB_OK *frag and *len hold the text, valid until tmp is freed (the
+ * caller frees tmp either way).
+ */
+typedef void render_fn(buf *out, const advdb_advisory *a, const session *s,
+                       const finding *fd);
+
+static int rendered(const char **frag, size_t *len, buf *tmp,
+                    const session *s, const finding *fd, render_fn *render)
 {
 	advdb_advisory *a = NULL;
-	const char *frag;
-	size_t len = 0;
-	buf fb = BUF_INIT;
-	json fj;
 	int rc;
 
-	if (s->rcache && (frag = rcache_get(s->rcache, fd->m.id, &len))) {
-		json_raw_members(j, frag, len);
+	if (s->rcache && (*frag = rcache_get(s->rcache, fd->m.id, len)))
 		return ADVDB_OK;
-	}
 	if ((rc = fetch(&a, s, fd)) != ADVDB_OK)
 		return rc;
-	json_init(&fj, &fb);
+	render(tmp, a, s, fd);
+	advdb_advisory_free(a);
+	if (tmp->failed)
+		return ADVDB_ENOMEM;
+	if (s->rcache)
+		rcache_put(s->rcache, fd->m.id, tmp->p, tmp->len, len);
+	*frag = tmp->p;
+	*len = tmp->len;
+	return ADVDB_OK;
+}
+
+/* "advisory", "versions" and "affected" of a finding. */
+static void render_members(buf *out, const advdb_advisory *a,
+                           const session *s, const finding *fd)
+{
+	json fj;
+
+	(void)s;
+	(void)fd;
+	json_init(&fj, out);
 	json_key(&fj, "advisory");
 	report_advisory_json(&fj, a);
 	json_key(&fj, "versions");
 	report_versions_json(&fj, a);
 	json_key(&fj, "affected");
 	report_affected_json(&fj, a);
-	advdb_advisory_free(a);
-	if (fb.failed) {
-		buf_free(&fb);
-		return ADVDB_ENOMEM;
-	}
-	if (s->rcache)
-		rcache_put(s->rcache, fd->m.id, fb.p, fb.len, &len);
-	json_raw_members(j, fb.p, fb.len);
-	buf_free(&fb);
-	return ADVDB_OK;
+}
+
+static int advisory_members(json *j, const session *s, const finding *fd)
+{
+	buf tmp = BUF_INIT;
+	const char *frag;
+	size_t len = 0;
+	int rc = rendered(&frag, &len, &tmp, s, fd, render_members);
+
+	if (rc == ADVDB_OK)
+		json_raw_members(j, frag, len);
+	buf_free(&tmp);
+	return rc;
 }
 
 static int finding_json(json *j, const session *s, const finding *fd,
@@ -362,54 +387,46 @@ static void list_line(buf *out, const char *label, const advdb_advisory *a,
 	buf_putc(out, '\n');
 }
 
-/* The advisory's part of a finding's text block: the same for every
- * package it is reported on, so cached per run like the JSON members. */
-static int advisory_text(buf *out, const session *s, const finding *fd)
+/* The advisory's part of a finding's text block. */
+static void render_text(buf *out, const advdb_advisory *a, const session *s,
+                        const finding *fd)
 {
 	int color = s->opts->color;
-	advdb_advisory *a = NULL;
-	const char *frag;
-	size_t len = 0;
-	buf fb = BUF_INIT;
-	int rc;
 
-	if (s->rcache && (frag = rcache_get(s->rcache, fd->m.id, &len))) {
-		buf_put(out, frag, len);
-		return ADVDB_OK;
-	}
-	if ((rc = fetch(&a, s, fd)) != ADVDB_OK)
-		return rc;
-	field(&fb, "Title:", advdb_advisory_field(a, ADVDB_F_TITLE));
-	field(&fb, "Date:", advdb_advisory_field(a, ADVDB_F_DATE));
-	buf_printf(&fb, "%-11s", "ID:");
-	report_color(&fb, color, fd->m.kind == ADVDB_KIND_VULNERABILITY
+	field(out, "Title:", advdb_advisory_field(a, ADVDB_F_TITLE));
+	field(out, "Date:", advdb_advisory_field(a, ADVDB_F_DATE));
+	buf_printf(out, "%-11s", "ID:");
+	report_color(out, color, fd->m.kind == ADVDB_KIND_VULNERABILITY
 	                         ? C_RED : C_YELLOW, fd->m.id);
-	buf_putc(&fb, '\n');
+	buf_putc(out, '\n');
 	if (fd->m.kind != ADVDB_KIND_VULNERABILITY)
-		field(&fb, "Warning:", kind_name(fd->m.kind));
+		field(out, "Warning:", kind_name(fd->m.kind));
 	if (fd->m.cvss_score10)
-		buf_printf(&fb, "%-11s%u.%u (%s)\n", "Severity:",
+		buf_printf(out, "%-11s%u.%u (%s)\n", "Severity:",
 		           fd->m.cvss_score10 / 10, fd->m.cvss_score10 % 10,
 		           severity_name(fd->m.severity));
-	field(&fb, "URL:", advdb_advisory_field(a, ADVDB_F_URL));
-	list_line(&fb, "Aliases:", a, ADVDB_L_ALIASES, ", ", "");
+	field(out, "URL:", advdb_advisory_field(a, ADVDB_F_URL));
+	list_line(out, "Aliases:", a, ADVDB_L_ALIASES, ", ", "");
 	if (advdb_advisory_list_len(a, ADVDB_L_PATCHED))
-		list_line(&fb, "Solution:", a, ADVDB_L_PATCHED, " OR ",
+		list_line(out, "Solution:", a, ADVDB_L_PATCHED, " OR ",
 		          "upgrade to ");
 	else
-		field(&fb, "Solution:", "no fixed upgrade is available");
-	list_line(&fb, "OS:", a, ADVDB_L_OS, ", ", "");
-	list_line(&fb, "Arch:", a, ADVDB_L_ARCH, ", ", "");
-	advdb_advisory_free(a);
-	if (fb.failed) {
-		buf_free(&fb);
-		return ADVDB_ENOMEM;
-	}
-	if (s->rcache)
-		rcache_put(s->rcache, fd->m.id, fb.p, fb.len, &len);
-	buf_put(out, fb.p, fb.len);
-	buf_free(&fb);
-	return ADVDB_OK;
+		field(out, "Solution:", "no fixed upgrade is available");
+	list_line(out, "OS:", a, ADVDB_L_OS, ", ", "");
+	list_line(out, "Arch:", a, ADVDB_L_ARCH, ", ", "");
+}
+
+static int advisory_text(buf *out, const session *s, const finding *fd)
+{
+	buf tmp = BUF_INIT;
+	const char *frag;
+	size_t len = 0;
+	int rc = rendered(&frag, &len, &tmp, s, fd, render_text);
+
+	if (rc == ADVDB_OK)
+		buf_put(out, frag, len);
+	buf_free(&tmp);
+	return rc;
 }
 
 /* One finding, in cargo-audit's order: the package, then the advisory. */
