@@ -34,14 +34,19 @@ else
 CFLAGS_OPT  = -O2
 LDFLAGS_SAN =
 endif
-PKG_CFLAGS := $(shell $(PKG) --cflags $(PKGS) 2>/dev/null)
+# pkg-config runs when a recipe first needs its answer, never while the
+# Makefile is parsed: `make deps demo` installs the -dev packages and then
+# builds in one make, so nothing may be read before deps has run. The
+# $(eval) caches each answer after its first use.
+lazy = $(eval $(1) := $$(shell $(2)))$($(1))
+PKG_CFLAGS = $(call lazy,PKG_CFLAGS,$(PKG) --cflags $(PKGS) 2>/dev/null)
 CFLAGS  ?=
 ALL_CFLAGS = $(CFLAGS_BASE) $(CFLAGS_OPT) $(PKG_CFLAGS) $(CFLAGS)
 
-LIBS_GIT   := $(shell $(PKG) --libs libgit2 2>/dev/null)
-LIBS_LMDB  := $(shell $(PKG) --libs lmdb 2>/dev/null || echo -llmdb)
-LIBS_ZSTD  := $(shell $(PKG) --libs libzstd 2>/dev/null)
-LIBS_YAML  := $(shell $(PKG) --libs yaml-0.1 2>/dev/null)
+LIBS_GIT   = $(call lazy,LIBS_GIT,$(PKG) --libs libgit2)
+LIBS_LMDB  = $(call lazy,LIBS_LMDB,$(PKG) --libs lmdb 2>/dev/null || echo -llmdb)
+LIBS_ZSTD  = $(call lazy,LIBS_ZSTD,$(PKG) --libs libzstd)
+LIBS_YAML  = $(call lazy,LIBS_YAML,$(PKG) --libs yaml-0.1)
 LIBS_QUERY  = $(LIBS_LMDB) $(LIBS_ZSTD) -lpthread -lm
 LIBS_COMP   = $(LIBS_GIT) $(LIBS_LMDB) $(LIBS_ZSTD) $(LIBS_YAML) -lpthread -lm
 
