@@ -109,6 +109,7 @@ static int add_entry(gitsrc *g, const char *coll, const char *dir,
 	e->path = p;
 	memcpy(e->blob, git_tree_entry_id(te)->id, 20);
 	e->bad = bad;
+	e->stray = 0;
 	return 0;
 }
 
@@ -159,10 +160,11 @@ static int list_collection(gitsrc *g, const char *coll, char *err,
 			continue;
 		if (git_tree_entry_filemode(te) == GIT_FILEMODE_TREE)
 			rc = list_package(g, coll, te, err, errcap);
-		else if (gitsrc_ends_md(git_tree_entry_name(te)))
-			rc = add_entry(g, coll, NULL, te,
-			               "advisory outside a package folder",
-			               err, errcap);
+		else if (gitsrc_ends_md(git_tree_entry_name(te)) &&
+		         (rc = add_entry(g, coll, NULL, te,
+		                         "advisory outside a package folder",
+		                         err, errcap)) == 0)
+			g->v[g->n - 1].stray = 1;
 	}
 	git_tree_free(t);
 	return rc;
@@ -389,6 +391,7 @@ int gitsrc_lookup(gitsrc_entry *out, gitsrc *g, const char *path,
 	memcpy(out->blob, git_tree_entry_id(te)->id, 20);
 	out->bad = depth == 1 ? "advisory outside a package folder"
 	                      : mode_problem(te);
+	out->stray = depth == 1;
 	git_tree_entry_free(te);
 	return 1;
 }

@@ -44,6 +44,9 @@ typedef struct gitsrc_entry {
 	uint8_t blob[20];           /* object id the tree names */
 	const char *bad;            /* why it cannot be an advisory, or NULL,
 	                               e.g. "not a regular file (symlink)" */
+	int stray;                  /* a file directly in crates/ or rust/:
+	                               rustsec skips it, its linter (and
+	                               advdb-compile --strict) refuses it */
 } gitsrc_entry;
 
 /*

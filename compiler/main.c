@@ -108,13 +108,14 @@ typedef struct options {
 	const char *db;             /* -o; NULL: the default location */
 	const char *ref;            /* --ref; NULL: HEAD */
 	const char *repo;
-	int update, keep_going, quiet, history;
+	int update, keep_going, quiet, history, strict;
 	srcopts src;                /* --source: OSV sources after REPO */
 } options;
 
 #define SYNOPSIS \
 	"usage: " PROG " [-o DB] [--ref REF] [--update] [--keep-going] " \
-	"[--history] [--quiet]\n" \
+	"[--strict]\n" \
+	"       [--history] [--quiet]\n" \
 	"       [--source osv[:NAME][@REF] PATH]... [REPO]\n"
 
 /* Misuse gets the synopsis on stderr; --help the whole text on stdout. */
@@ -139,7 +140,12 @@ static void usage(FILE *f, int full)
 	    "  -u, --update        start from the existing index; re-read only\n"
 	    "                      the advisories changed since its commit\n"
 	    "  -k, --keep-going    skip bad advisories with a warning and still\n"
-	    "                      write the index\n"
+	    "                      write the index (it lists what it skipped:\n"
+	    "                      advdb-query info)\n"
+	    "      --strict        what only rustsec's linter rejects (unknown\n"
+	    "                      keys, the id's year against the date, ...)\n"
+	    "                      is an error, not a warning: for maintainers\n"
+	    "                      of an advisory repository\n"
 	    "  -q, --quiet         no summary line unless there were errors\n"
 	    "      --history       date each advisory by the last commit that\n"
 	    "                      changed it (OSV `modified`; walks the whole\n"
@@ -259,6 +265,7 @@ static int parse_args(options *o, int argc, char **argv)
 		{ "keep-going", no_argument, NULL, 'k' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "history", no_argument, NULL, 'H' },
+		{ "strict", no_argument, NULL, 'S' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
@@ -280,6 +287,7 @@ static int parse_args(options *o, int argc, char **argv)
 		case 'k': o->keep_going = 1; break;
 		case 'q': o->quiet = 1; break;
 		case 'H': o->history = 1; break;
+		case 'S': o->strict = 1; break;
 		case 'h': usage(stdout, 1); return 1;
 		case 'V':
 			printf(PROG " " VERSION " (index schema %d, libgit2 %s)\n",
@@ -354,6 +362,7 @@ int main(int argc, char **argv)
 	compile_opts co = { .source = SOURCE,
 	                    .label = opt.repo ? opt.repo : "-",
 	                    .keep_going = opt.keep_going,
+	                    .strict = opt.strict,
 	                    .history = opt.history, .beat = &beat };
 	if (opt.db) {
 		if (snprintf(db, sizeof(db), "%s", opt.db) >= (int)sizeof(db)) {

@@ -154,6 +154,7 @@ void wr_drop_all(writer *w)
 	w->dict_len = 0;
 	w->have_prev = 0;
 	w->nsrc = 0;
+	wr_skip_free(w);
 }
 
 /* Take ownership of e (enc, rec, key) as a new live entry. */
@@ -312,6 +313,7 @@ int writer_remove(writer *w, const char *source, const char *path)
 	free(key);
 	if (i >= 0)
 		w->v[i].alive = 0;
+	wr_skip_drop(w, source, path);
 	return 0;
 }
 

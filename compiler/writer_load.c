@@ -271,6 +271,16 @@ int writer_load_previous(writer *w, const char *source, char commit[41],
 		       w->target);
 		goto done;
 	}
+	MDB_val sk = { strlen(META_SKIPPED), META_SKIPPED }, sv;
+	if ((e = mdb_get(txn, meta, &sk, &sv)) != 0 && e != MDB_NOTFOUND) {
+		wr_seterr(err, errcap, "%s: %s", w->target, mdb_strerror(e));
+		goto done;
+	}
+	if (e == 0 && wr_skip_load(w, sv.mv_data, sv.mv_size) < 0) {
+		wr_seterr(err, errcap, "%s: damaged meta %s", w->target,
+		          META_SKIPPED);
+		goto done;
+	}
 	w->have_prev = 1;
 	rc = 0;
 done:

@@ -94,7 +94,8 @@ is "unknown ref: exit 2" "$?" 2
 has "unknown ref: named" "$(cat "$T/e")" 'no-such-ref'
 
 # ---- a broken advisory ---------------------------------------------------
-# Copy of data/ plus one advisory with an unknown key, committed.
+# Copy of data/ plus one advisory with a key of the wrong type (rustsec
+# refuses it; an unknown key would only be a warning), committed.
 bad() {  # name: a fresh copy of the sample repo in $T/$1
 	rm -rf "$T/$1"; git clone -q "$T/data" "$T/$1"
 }
@@ -102,7 +103,7 @@ bad broken
 src=$(cd "$T/broken" && ls crates/*/*.md | head -n 1)
 pkg=$(dirname "$src")
 sed -e 's/^id = ".*"/id = "RUSTSEC-2099-0001"/' \
-    -e 's/^\[advisory\]$/[advisory]\nfrobnicate = "yes"/' \
+    -e 's/^\[advisory\]$/[advisory]\nexpect-deleted = "yes"/' \
     "$T/broken/$src" >"$T/broken/$pkg/RUSTSEC-2099-0001.md"
 $GIT -C "$T/broken" add -A && $GIT -C "$T/broken" commit -q -m broken
 cp "$T/d1.lmdb" "$T/old.lmdb"
