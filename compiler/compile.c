@@ -8,6 +8,7 @@
  */
 #include "compile.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -76,9 +77,13 @@ static void compile_entry(run *r, const gitsrc_entry *e, int64_t modified)
 	size_t len = 0;
 	advisory *a = NULL;
 
-	if (e->bad && e->stray && !r->o->strict) {
-		diag_add(r->d, DIAG_WARNING, e->path, 0, "%s: not read (rustsec "
-		         "skips it; its linter refuses it)", e->bad);
+	if (e->bad && e->stray) {   /* same words as a warning or an error */
+		snprintf(err, sizeof(err), "%s (rustsec skips it; its linter "
+		         "refuses it)", e->bad);
+		if (r->o->strict)
+			problem(r, e->path, "", err);
+		else
+			diag_add(r->d, DIAG_WARNING, e->path, 0, "%s", err);
 		return;
 	}
 	if (e->bad) {

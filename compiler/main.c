@@ -232,26 +232,42 @@ static void fail_db(const char *db, const char *msg)
 		fprintf(stderr, PROG ": %s: %s\n", db, msg);
 }
 
-/* One message on one line, whatever bytes a hostile repository put in
- * a file name: control characters are shown as \xNN, never sent to the
- * terminal. */
-static void print_line(const char *prefix, const char *text)
+/* n bytes of text, control characters shown as \xNN: whatever bytes a
+ * hostile repository put in a file name never reach the terminal. */
+static void put_escaped(const char *text, size_t n)
 {
-	fputs(prefix, stderr);
-	for (const unsigned char *p = (const unsigned char *)text; *p; p++) {
+	for (const unsigned char *p = (const unsigned char *)text;
+	     p < (const unsigned char *)text + n; p++) {
 		if (*p < 0x20 || *p == 0x7f)
 			fprintf(stderr, "\\x%02x", *p);
 		else
 			fputc(*p, stderr);
 	}
+}
+
+/* One message on one line. */
+static void print_line(const char *prefix, const char *text)
+{
+	fputs(prefix, stderr);
+	put_escaped(text, strlen(text));
 	fputc('\n', stderr);
 }
 
+/* "path:line: message" for an error, "path:line: warning: message" for
+ * a warning (the form compilers use, which editors and CI logs know). */
 static void print_diags(const diag_list *d)
 {
-	for (size_t i = 0; i < d->n; i++)
-		print_line(d->v[i].level == DIAG_WARNING ? "warning: " : "",
-		           d->v[i].text);
+	for (size_t i = 0; i < d->n; i++) {
+		const diag_entry *e = &d->v[i];
+		if (e->level != DIAG_WARNING || e->msg < 2) {
+			print_line(e->level == DIAG_WARNING ? "warning: " : "",
+			           e->text);
+			continue;
+		}
+		put_escaped(e->text, e->msg - 2);       /* the place, no ": " */
+		fputs(": warning: ", stderr);
+		print_line("", e->text + e->msg);
+	}
 	if (d->dropped)
 		fprintf(stderr, PROG ": %zu more problems not shown\n", d->dropped);
 }

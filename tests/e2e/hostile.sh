@@ -70,7 +70,7 @@ bad_repo() {
 	is "$_r, --keep-going: the rest compiles" \
 	    "$_rc:$(count_of "$T/$_r.kerr")" "0:$((want + _x))"
 	has "$_r, --keep-going: warned about it" "$(cat "$T/$_r.kerr")" \
-	    "^warning: $_p(:[0-9]+)?: "
+	    "^$_p(:[0-9]+)?: warning: "
 }
 P=crates/foo/RUSTSEC-2021-9001.md
 A() { mkdir -p "$T/$1/crates/foo"; echo "$T/$1/$P"; }
