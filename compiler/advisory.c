@@ -453,7 +453,7 @@ int advisory_parse_ex(advisory **out, const char *source, const char *path,
 		    "its linter refuses this form)");
 	}
 	memset(&te, 0, sizeof(te));
-	int tr = toml_parse(&doc, toml, tlen, &te);
+	int tr = toml_parse_ex(&doc, toml, tlen, TOML_1_1, &te);
 	free(buf);
 	if (tr < 0) {
 		long l = te.line ? (long)te.line + c.shift : (long)c.fence;

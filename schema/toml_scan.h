@@ -33,6 +33,7 @@ typedef struct tscan {
 	unsigned line;          /* 1-based */
 	toml_error *err;
 	struct toml_arena *arena;
+	int v11;                /* TOML 1.1 (TOML_1_1) */
 } tscan;
 
 /* A lexed leaf. For strings and datetimes, s/len point into the arena

@@ -4,8 +4,9 @@
  *   - A randomized differential test: a seeded generator writes advisories
  *     in every form rustsec's Advisory::from_str accepts (with or without
  *     the [advisory] header, any key order, optional fields present or
- *     not, the four TOML string forms, arrays with trailing commas and
- *     comments, standard, dotted and inline tables for [affected], CRLF,
+ *     not, the four TOML string forms with every escape, arrays with
+ *     trailing commas and comments, standard, dotted and inline tables
+ *     for [affected] (TOML 1.1's multi-line ones too), CRLF,
  *     informational kinds, withdrawn, ...), knowing what each means; the
  *     reader must give back exactly that, field by field. Then the whole
  *     set, committed to a git repository, must compile into an index that
@@ -170,13 +171,15 @@ static void toml_str(sb *b, const char *v)
 			                                     [13] = "\\r" };
 			if (c < 14 && named[c] && coin())
 				sb_put(b, named[c]);
+			else if (c == 0x1B && coin())
+				sb_put(b, "\\e");          /* TOML 1.1 */
 			else
 				sb_fmt(b, coin() ? "\\u%04X" : "\\U%08x", c);
 		} else if (c == ' ' && multi && p[1] && p[1] != ' ' && !pick(3)) {
 			/* a line-ending backslash eats the newline and indent */
 			sb_put(b, " \\\n    ");
 		} else if (c >= 'a' && c <= 'z' && !pick(8)) {
-			sb_fmt(b, "\\u%04x", c);
+			sb_fmt(b, coin() ? "\\u%04x" : "\\x%02x", c); /* \x: TOML 1.1 */
 		} else if (c >= 0xC0) {  /* a whole UTF-8 character, maybe as \u */
 			unsigned len = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : 2;
 			uint32_t cp = c & (0xFF >> (len + 1));
@@ -253,7 +256,8 @@ static const char *const titles[] = {
 };
 static const char *const words[] = {
 	"ssl", "rce", "xss", "memory", "d\xc3\xa9j\xc3\xa0", "it's", "\"quoted\"",
-	"back\\slash", "tab\there", "line\nbreak", "unicode \xe2\x9c\x93", ""
+	"back\\slash", "tab\there", "line\nbreak", "unicode \xe2\x9c\x93", "",
+	"esc\x1b[0m"
 };
 static const char *const cats[] = {
 	"code-execution", "crypto-failure", "denial-of-service",
@@ -425,15 +429,18 @@ static void emit_affected(sb *b, const want *w)
 	if (!w->nfn)
 		return;
 	if (style == 1) {
-		sb_put(b, "functions = { ");
+		/* TOML 1.1 (the toml crate 1.x): an inline table may span lines,
+		 * hold comments and end in a comma */
+		int multi = coin();
+		sb_put(b, multi ? "functions = {\n  # TOML 1.1\n  " : "functions = { ");
 		for (unsigned i = 0; i < w->nfn; i++) {
 			if (i)
-				sb_put(b, ", ");
+				sb_put(b, multi ? ",\n  " : ", ");
 			toml_key(b, w->fn[i].path);
 			sb_put(b, " = ");
 			toml_arr(b, &w->fn[i].reqs);
 		}
-		sb_put(b, " }\n");
+		sb_put(b, multi ? ",\n}\n" : " }\n");
 	} else if (style == 2) {
 		for (unsigned i = 0; i < w->nfn; i++) {
 			sb_put(b, "functions.");
