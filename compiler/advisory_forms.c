@@ -19,6 +19,7 @@
  * jiff may accept, is refused.
  */
 #include "advisory_int.h"
+#include "ascii.h"
 #include "frontmatter.h"
 
 #include <stdint.h>
@@ -231,22 +232,6 @@ static int is_alpha(int c)
 	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
 }
 
-static int is_digit(int c)
-{
-	return c >= '0' && c <= '9';
-}
-
-static int hexval(int c)
-{
-	if (is_digit(c))
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /* WHATWG IPv4 number: decimal, 0x hex or 0-led octal. -1 invalid. */
 static int ipv4_number(const char *s, size_t n, uint64_t *v)
 {
@@ -263,7 +248,7 @@ static int ipv4_number(const char *s, size_t n, uint64_t *v)
 		n--;
 	}
 	for (size_t i = 0; i < n; i++) {
-		int h = hexval((unsigned char)s[i]);
+		int h = ascii_hexval((unsigned char)s[i]);
 		if (h < 0 || (unsigned)h >= base)
 			return -1;
 		*v = *v * base + (unsigned)h;
@@ -287,12 +272,12 @@ static int ends_in_number(const char *h, size_t n)
 		return 0;
 	int all = 1;
 	for (size_t i = 0; i < ln; i++)
-		all &= is_digit((unsigned char)l[i]);
+		all &= ascii_is_digit((unsigned char)l[i]);
 	if (all)
 		return 1;
 	if (ln >= 2 && l[0] == '0' && (l[1] == 'x' || l[1] == 'X')) {
 		for (size_t i = 2; i < ln; i++)
-			if (hexval((unsigned char)l[i]) < 0)
+			if (ascii_hexval((unsigned char)l[i]) < 0)
 				return 0;
 		return 1;
 	}
@@ -345,7 +330,7 @@ static int ipv6_valid(const char *s, size_t n)
 			continue;
 		}
 		size_t len = 0;
-		while (len < 4 && p < n && hexval((unsigned char)s[p]) >= 0) {
+		while (len < 4 && p < n && ascii_hexval((unsigned char)s[p]) >= 0) {
 			p++;
 			len++;
 		}
@@ -362,9 +347,9 @@ static int ipv6_valid(const char *s, size_t n)
 					else
 						return 0;
 				}
-				if (p >= n || !is_digit((unsigned char)s[p]))
+				if (p >= n || !ascii_is_digit((unsigned char)s[p]))
 					return 0;
-				while (p < n && is_digit((unsigned char)s[p])) {
+				while (p < n && ascii_is_digit((unsigned char)s[p])) {
 					int d = s[p] - '0';
 					if (v < 0)
 						v = d;
@@ -412,10 +397,10 @@ static size_t pct_decode(char *out, const char *h, size_t n)
 
 	for (size_t i = 0; i < n; i++) {
 		if (h[i] == '%' && i + 2 < n &&
-		    hexval((unsigned char)h[i + 1]) >= 0 &&
-		    hexval((unsigned char)h[i + 2]) >= 0) {
-			out[o++] = (char)(hexval((unsigned char)h[i + 1]) * 16 +
-			                  hexval((unsigned char)h[i + 2]));
+		    ascii_hexval((unsigned char)h[i + 1]) >= 0 &&
+		    ascii_hexval((unsigned char)h[i + 2]) >= 0) {
+			out[o++] = (char)(ascii_hexval((unsigned char)h[i + 1]) * 16 +
+			                  ascii_hexval((unsigned char)h[i + 2]));
 			i += 2;
 		} else {
 			out[o++] = h[i];
@@ -424,55 +409,75 @@ static size_t pct_decode(char *out, const char *h, size_t n)
 	return o;
 }
 
-/* host[:port] of a special URL (not file); a is scratch (the host is
- * percent-decoded in place). */
-static int special_host(char *a, size_t n, const char **why)
+/* The host of an authority, [userinfo@]host[:port], in *host and *hn,
+ * after checking the port (digits, at most 65535) and the brackets of an
+ * IPv6 host. 0, or -1 with *why. */
+static int authority(char **host, size_t *hn, char *a, size_t n,
+                     const char **why)
 {
 	char *at = NULL;
+
 	for (size_t i = 0; i < n; i++)
 		if (a[i] == '@')
 			at = a + i;
 	if (at) {
 		n -= (size_t)(at + 1 - a);
 		a = at + 1;
+		if (n == 0)
+			return *why = "empty host", -1;
 	}
-	size_t hn = n;
+	size_t h = n;
 	if (n && a[0] == '[') {
 		const char *rb = memchr(a, ']', n);
 		if (!rb || !ipv6_valid(a + 1, (size_t)(rb - a - 1)))
 			return *why = "invalid IPv6 address", -1;
-		hn = (size_t)(rb - a) + 1;
-		if (hn < n && a[hn] != ':')
+		h = (size_t)(rb - a) + 1;
+		if (h < n && a[h] != ':')
 			return *why = "invalid IPv6 address", -1;
 	} else {
 		const char *colon = memchr(a, ':', n);
 		if (colon)
-			hn = (size_t)(colon - a);
+			h = (size_t)(colon - a);
 	}
-	if (hn < n) {               /* ":port", digits only, at most 65535 */
+	if (h < n) {
 		uint32_t port = 0;
-		for (size_t i = hn + 1; i < n; i++) {
-			if (!is_digit((unsigned char)a[i]))
+		for (size_t i = h + 1; i < n; i++) {
+			if (!ascii_is_digit((unsigned char)a[i]))
 				return *why = "invalid port number", -1;
 			port = port * 10 + (uint32_t)(a[i] - '0');
 			if (port > 65535)
 				return *why = "invalid port number", -1;
 		}
+		if (h == 0)
+			return *why = "empty host", -1;
 	}
+	*host = a;
+	*hn = h;
+	return 0;
+}
+
+/* The authority of a special URL (not file); a is scratch (the host is
+ * percent-decoded in place). */
+static int special_host(char *a, size_t n, const char **why)
+{
+	char *host;
+	size_t hn;
+
+	if (authority(&host, &hn, a, n, why) < 0)
+		return -1;
 	if (hn == 0)
 		return *why = "empty host", -1;
-	if (a[0] == '[')
+	if (host[0] == '[')
 		return 0;
-	char *dec = a;
-	size_t dn = pct_decode(dec, a, hn);
-	if (frontmatter_utf8_valid(dec, dn) != dn)
+	size_t dn = pct_decode(host, host, hn);
+	if (frontmatter_utf8_valid(host, dn) != dn)
 		return *why = "invalid international domain name", -1;
 	for (size_t i = 0; i < dn; i++) {
-		unsigned char c = (unsigned char)dec[i];
+		unsigned char c = (unsigned char)host[i];
 		if (c < 0x80 && forbidden_host(c, 0))
 			return *why = "invalid domain character", -1;
 	}
-	if (ends_in_number(dec, dn) && !ipv4_valid(dec, dn))
+	if (ends_in_number(host, dn) && !ipv4_valid(host, dn))
 		return *why = "invalid IPv4 address", -1;
 	return 0;
 }
@@ -483,7 +488,7 @@ static int url_parse(char *buf, size_t m, const char **why)
 	if (m == 0 || !is_alpha((unsigned char)buf[0]))
 		return *why = "relative URL without a base", -1;
 	while (i < m && (is_alpha((unsigned char)buf[i]) ||
-	                 is_digit((unsigned char)buf[i]) || buf[i] == '+' ||
+	                 ascii_is_digit((unsigned char)buf[i]) || buf[i] == '+' ||
 	                 buf[i] == '-' || buf[i] == '.'))
 		i++;
 	if (i == m || buf[i] != ':')
@@ -515,45 +520,17 @@ static int url_parse(char *buf, size_t m, const char **why)
 	/* Another scheme: an authority only after "//", an opaque host. */
 	if (m - i >= 2 && buf[i] == '/' && buf[i + 1] == '/') {
 		size_t a = i + 2;
+		char *host;
+		size_t hn;
 		i = a;
 		while (i < m && buf[i] != '/' && buf[i] != '?' && buf[i] != '#')
 			i++;
-		const char *h = buf + a;
-		size_t hn = i - a;
-		const char *at = NULL;
-		for (size_t k = 0; k < hn; k++)
-			if (h[k] == '@')
-				at = h + k;
-		if (at) {
-			hn -= (size_t)(at + 1 - h);
-			h = at + 1;
-			if (hn == 0)
-				return *why = "empty host", -1;
-		}
-		if (hn && h[0] == '[') {
-			const char *rb = memchr(h, ']', hn);
-			if (!rb || !ipv6_valid(h + 1, (size_t)(rb - h - 1)))
-				return *why = "invalid IPv6 address", -1;
-			return 0;
-		}
-		const char *colon = memchr(h, ':', hn);
-		size_t host = colon ? (size_t)(colon - h) : hn;
-		for (size_t k = 0; k < host; k++)
-			if ((unsigned char)h[k] < 0x80 &&
-			    forbidden_host((unsigned char)h[k], 1))
+		if (authority(&host, &hn, buf + a, i - a, why) < 0)
+			return -1;
+		for (size_t k = 0; hn && host[0] != '[' && k < hn; k++)
+			if ((unsigned char)host[k] < 0x80 &&
+			    forbidden_host((unsigned char)host[k], 1))
 				return *why = "invalid domain character", -1;
-		if (colon) {
-			uint32_t port = 0;
-			for (size_t k = host + 1; k < hn; k++) {
-				if (!is_digit((unsigned char)h[k]))
-					return *why = "invalid port number", -1;
-				port = port * 10 + (uint32_t)(h[k] - '0');
-				if (port > 65535)
-					return *why = "invalid port number", -1;
-			}
-			if (host == 0)
-				return *why = "empty host", -1;
-		}
 	}
 	return 0;
 }
@@ -631,7 +608,7 @@ int adv_fnpath_check(const char *s, size_t n, size_t *crate_len,
 			if (c == '(' || c == ')')
 				return *why = "omit parameters when specifying "
 				              "affected paths", -1;
-			if (!is_alpha(c) && !is_digit(c) && c != '_' && c != '<' &&
+			if (!is_alpha(c) && !ascii_is_digit(c) && c != '_' && c != '<' &&
 			    c != '>' && c != ',')
 				return *why = "invalid character in identifier", -1;
 		}
