@@ -186,7 +186,8 @@ static char **with_skipped(run *r, char **paths, size_t n, size_t *total,
 	char **all = malloc((n + m + 1) * sizeof(*all));
 	if (!all)
 		return NULL;
-	memcpy(all, paths, n * sizeof(*all));
+	if (n)
+		memcpy(all, paths, n * sizeof(*all));
 	*total = n;
 	pos = 0;
 	while ((p = writer_skipped_next(r->w, r->o->source, &pos)) != NULL) {
