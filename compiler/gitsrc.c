@@ -132,8 +132,12 @@ static int list_package(gitsrc *g, const char *coll,
 		const git_tree_entry *te = git_tree_entry_byindex(t, i);
 		if (!te || !gitsrc_ends_md(git_tree_entry_name(te)))
 			continue;
+		int hidden = git_tree_entry_name(te)[0] == '.';
 		rc = add_entry(g, coll, git_tree_entry_name(dirent), te,
-		               mode_problem(te), err, errcap);
+		               hidden ? GITSRC_HIDDEN : mode_problem(te), err,
+		               errcap);
+		if (rc == 0 && hidden)
+			g->v[g->n - 1].stray = 1;
 	}
 	git_tree_free(t);
 	return rc;
@@ -389,9 +393,10 @@ int gitsrc_lookup(gitsrc_entry *out, gitsrc *g, const char *path,
 	}
 	out->path = path;
 	memcpy(out->blob, git_tree_entry_id(te)->id, 20);
+	const char *base = strrchr(path, '/') + 1;
 	out->bad = depth == 1 ? "advisory outside a package folder"
-	                      : mode_problem(te);
-	out->stray = depth == 1;
+	           : base[0] == '.' ? GITSRC_HIDDEN : mode_problem(te);
+	out->stray = depth == 1 || base[0] == '.';
 	git_tree_entry_free(te);
 	return 1;
 }

@@ -32,6 +32,7 @@ adv r RUSTSEC-2099-0104 hdr-sameline ' '
 adv r RUSTSEC-2098-0105 lint '\n[advisory]\nfrobnicate = 1\n'
 adv r RUSTSEC-0000-0000 draft '\n[advisory]\n'
 printf 'not an advisory\n' >"$T/r/crates/stray.md"
+printf 'hidden\n' >"$T/r/crates/lint/.hidden.md"
 commit "$T/r" forms
 
 "$C" -o "$T/a.lmdb" "$T/r" >/dev/null 2>"$T/e"; rc=$?
@@ -47,9 +48,11 @@ has "forms: unknown key: warning" "$(cat "$T/e")" \
     '^crates/lint/RUSTSEC-2098-0105.md:3: warning: unknown key "frobnicate" in \[advisory\] \(ignored\)$'
 has "forms: year against date: warning" "$(cat "$T/e")" \
     '^crates/lint/RUSTSEC-2098-0105.md:4: warning: year in id "RUSTSEC-2098-0105" does not match date "2099-01-02"$'
+has "forms: a hidden file: warning (rustsec skips dotfiles)" "$(cat "$T/e")" \
+    '^crates/lint/.hidden.md: warning: hidden file'
 has "forms: a stray file: warning" "$(cat "$T/e")" \
     '^crates/stray.md: warning: advisory outside a package folder \(rustsec skips it; its linter refuses it\)$'
-is "forms: 6 warnings, no other line" "$(grep -vc '^advdb-compile: ' "$T/e")" 6
+is "forms: 7 warnings, no other line" "$(grep -vc '^advdb-compile: ' "$T/e")" 7
 is "forms: the header after blank lines is no warning" \
     "$(nlines "$T/e" hdr-blank)" 0
 is "forms: a draft is silent (rustsec skips it)" "$(nlines "$T/e" draft)" 0
@@ -68,14 +71,14 @@ is "strict: no warning left" "$(nlines "$T/s" ': warning: ')" 0
 grep ': warning: ' "$T/e" | sed 's/: warning: /: /' >"$T/e.want"
 grep -v '^advdb-compile: ' "$T/s" >"$T/s.got"
 ok "strict: each warning became an error, word for word" cmp "$T/e.want" "$T/s.got"
-has "strict: counted" "$(tail -n 1 "$T/s")" '^advdb-compile: 6 errors, 0 warnings'
+has "strict: counted" "$(tail -n 1 "$T/s")" '^advdb-compile: 7 errors, 0 warnings'
 ok "strict: index untouched" cmp "$T/a.lmdb" "$T/keep.lmdb"
 "$C" --strict --keep-going -o "$T/sk.lmdb" "$T/r" >/dev/null 2>"$T/s"; rc=$?
 is "strict, keep-going: exit 0, without the four that warned" \
     "$rc:$(count_of "$T/s")" "0:$((base + 1))"
 "$Q" -d "$T/sk.lmdb" info --json >"$T/o"
-has "strict, keep-going: info lists the four and the stray file" \
-    "$(cat "$T/o")" '"skipped_count":5,'
+has "strict, keep-going: info lists the four, the stray and hidden files" \
+    "$(cat "$T/o")" '"skipped_count":6,'
 
 # ---- an incomplete index ------------------------------------------------
 mkrepo "$ROOT/data" "$T/b" || exit 1
