@@ -342,6 +342,70 @@ static void check_path(ctx *c, const seen *k)
 		c->a->unindexed = "a draft";
 }
 
+/* ---- the Markdown ---- */
+
+static int is_alnum(unsigned char c)
+{
+	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') ||
+	       (c >= 'A' && c <= 'Z');
+}
+
+/* Is c (at s, n bytes left) white space to Rust's split_whitespace? */
+static size_t space_len(const char *s, size_t n)
+{
+	const unsigned char *u = (const unsigned char *)s;
+	if (u[0] == ' ' || (u[0] >= 0x09 && u[0] <= 0x0D))
+		return 1;
+	if (n >= 2 && u[0] == 0xC2 && (u[1] == 0x85 || u[1] == 0xA0))
+		return 2;
+	if (n >= 3 && u[0] == 0xE2 && u[1] == 0x80 &&
+	    (u[2] <= 0x8A || u[2] == 0xA8 || u[2] == 0xA9 || u[2] == 0xAF))
+		return 3;
+	if (n >= 3 && ((u[0] == 0xE1 && u[1] == 0x9A && u[2] == 0x80) ||
+	               (u[0] == 0xE2 && u[1] == 0x81 && u[2] == 0x9F) ||
+	               (u[0] == 0xE3 && u[1] == 0x80 && u[2] == 0x80)))
+		return 3;
+	return 0;
+}
+
+/*
+ * The linter's rule against bare @mentions in the Markdown (they notify
+ * the user on GitHub): on each line, the first "@" followed by a word
+ * that starts with a letter or digit and holds no '.', '@' or '`' (an
+ * e-mail address, code) is reported, that word cut of its ')'s.
+ */
+static void lint_mentions(ctx *c, const char *md, size_t len,
+                          unsigned line)
+{
+	if (!memchr(md, '@', len))
+		return;
+	for (size_t bol = 0; bol < len; line++) {
+		const char *nl = memchr(md + bol, '\n', len - bol);
+		size_t eol = nl ? (size_t)(nl - md) : len;
+		for (size_t i = bol; i < eol; i++) {
+			if (md[i] != '@')
+				continue;
+			/* the part after this '@', up to and with the next one */
+			size_t p = i + 1, q = p;
+			if (p >= eol || !is_alnum((unsigned char)md[p]))
+				continue;
+			while (q < eol && !space_len(md + q, eol - q) && md[q] != '@')
+				q++;
+			if (q < eol && md[q] == '@')
+				continue;       /* "user@" : the word holds an '@' */
+			if (memchr(md + p, '.', q - p) || memchr(md + p, '`', q - p))
+				continue;
+			size_t e = q;
+			while (e > p && md[e - 1] == ')')
+				e--;
+			adv_warn(c, line, "bare @%.*s in the Markdown (use an explicit "
+			    "link, a mention notifies the user)", (int)(e - p), md + p);
+			break;
+		}
+		bol = nl ? eol + 1 : len;
+	}
+}
+
 /* ---- driver ---- */
 
 static void check_doc(ctx *c, const toml_value *root)
@@ -469,6 +533,8 @@ int advisory_parse_ex(advisory **out, const char *source, const char *path,
 	check_doc(&c, toml_root(doc));
 	toml_free(doc);
 
+	lint_mentions(&c, fm.title - 2, len - (size_t)(fm.title - 2 - text),
+	              fm.title_line);
 	adv_record *r = &c.a->rec;
 	if (id && r->id && strlen(r->id) < ADVISORY_ID_KEEP)
 		memcpy(id, r->id, strlen(r->id) + 1);

@@ -50,7 +50,8 @@ typedef struct advisory advisory;
  * header, the year of the id against the date, unknown categories,
  * licenses, informational kinds, architectures, empty os names, a
  * function path not starting with the crate, a url not https, an explicit
- * collection, the draft name, the deprecated `yanked`. A few warnings are
+ * collection, the draft name, the deprecated `yanked`, a bare @mention in
+ * the Markdown. A few warnings are
  * advdb's own: a date written in another form than YYYY-MM-DD (stored as
  * YYYY-MM-DD), a NUL character (stored as U+FFFD), an advisory for a
  * registry other than crates.io (not indexed).
