@@ -408,6 +408,20 @@ static void test_cvss__v40_order_and_supplemental(void **state)
 	             ADV_SEV_CRITICAL);
 }
 
+/* Digit combination x (0..323) of the macro-vector space, in order: the
+ * digits of x in the mixed radix 3,2,3,3,3,2 (EQ1..EQ6). */
+static void macro_digits(int *d, char *mv, unsigned x)
+{
+	static const unsigned radix[6] = { 3, 2, 3, 3, 3, 2 };
+
+	for (int i = 5; i >= 0; i--) {
+		d[i] = (int)(x % radix[i]);
+		mv[i] = (char)('0' + d[i]);
+		x /= radix[i];
+	}
+	mv[6] = '\0';
+}
+
 /* FIRST's lookup table as the table transcribes it: 270 of the 324 digit
  * combinations, the missing 54 exactly those with EQ3=2 and EQ6=0 (no
  * High impact on the vulnerable system, so no High requirement can meet
@@ -420,13 +434,12 @@ static void test_cvss__v40_lookup_table(void **state)
 
 	(void)state;
 	/* every digit combination, in macro-vector order */
-	for (int x = 0; x < 324; x++) {
-		int c = x / 18 % 3, f = x % 2;
+	for (unsigned x = 0; x < 324; x++) {
+		int d[6];
 		char mv[7];
-		snprintf(mv, sizeof(mv), "%d%d%d%d%d%d", x / 108, x / 54 % 2, c,
-		         x / 6 % 3, x / 2 % 3, f);
+		macro_digits(d, mv, x);
 		int v = cvss4_macro_score10(mv);
-		if (c == 2 && f == 0) {
+		if (d[2] == 2 && d[5] == 0) {
 			if (v != -1)
 				fail_msg("%s should not be a macro vector", mv);
 			continue;
@@ -512,12 +525,11 @@ static void test_cvss__v40_highest_vectors(void **state)
 	int macros = 0, vectors = 0;
 
 	(void)state;
-	for (int x = 0; x < 324; x++) {
-		/* the digits of x in the mixed radix 3,2,3,3,3,2 */
-		int a = x / 108, b = x / 54 % 2, c = x / 18 % 3, d = x / 6 % 3;
-		int e = x / 2 % 3, f = x % 2;
+	for (unsigned x = 0; x < 324; x++) {
+		int q[6];
 		char mv[7];
-		snprintf(mv, sizeof(mv), "%d%d%d%d%d%d", a, b, c, d, e, f);
+		macro_digits(q, mv, x);
+		int a = q[0], b = q[1], c = q[2], d = q[3], e = q[4], f = q[5];
 		int want = cvss4_macro_score10(mv);
 		if (want < 0)
 			continue;
