@@ -8,6 +8,11 @@
  *     YTREE_DEPTH_MAX entries: depth is checked before a node is pushed,
  *     and nothing here recurses.
  *   - Each event is deleted exactly once, on every path.
+ *   - No map holds a key twice: JSON parsers disagree on which of two
+ *     equal keys wins (the first, here; the last, in Python and Go), so
+ *     `"affected": [], "affected": [...]` would read as nothing affected.
+ *     A duplicate is an error when its map closes (a sort of the keys:
+ *     O(n log n) whatever the input).
  */
 #include "ytree.h"
 
@@ -107,6 +112,79 @@ static int is_null(const yaml_event_t *ev)
 	                   !memcmp(v, "NULL", 4)));
 }
 
+/* Scalar and null keys of one map, for the duplicate check. */
+typedef struct keyref {
+	const ynode *k;
+	size_t pos;                 /* order in the map */
+} keyref;
+
+/* Keys compare by text; every spelling of null (~, null, empty) is the
+ * one null key. */
+static int key_order(const ynode *a, const ynode *b)
+{
+	if (a->kind != b->kind)
+		return a->kind < b->kind ? -1 : 1;
+	if (a->kind == YNODE_NULL)
+		return 0;
+	if (a->len != b->len)
+		return a->len < b->len ? -1 : 1;
+	return memcmp(a->s, b->s, a->len);
+}
+
+static int same_key(const ynode *a, const ynode *b)
+{
+	return key_order(a, b) == 0;
+}
+
+static int cmp_key(const void *a, const void *b)
+{
+	const keyref *x = a, *y = b;
+	int c = key_order(x->k, y->k);
+	if (c)
+		return c;
+	return x->pos < y->pos ? -1 : x->pos > y->pos;
+}
+
+/*
+ * The repeated key of map m that comes first in the document (NULL when
+ * none) and the earlier key it repeats. -1 when out of memory. Keys that
+ * are themselves maps or lists (YAML's complex keys) are not compared.
+ */
+static int find_duplicate(const ynode *m, const ynode **dup,
+                          const ynode **first)
+{
+	size_t n = 0, head = 0, best = (size_t)-1;
+
+	*dup = *first = NULL;
+	if (m->n < 4)               /* fewer than two pairs */
+		return 0;
+	keyref *v = malloc((m->n / 2) * sizeof(*v));
+	if (!v)
+		return -1;
+	for (const ynode *k = m->first; k && k->next; k = k->next->next)
+		if (k->kind == YNODE_SCALAR || k->kind == YNODE_NULL) {
+			v[n].k = k;
+			v[n].pos = n;
+			n++;
+		}
+	qsort(v, n, sizeof(*v), cmp_key);
+	/* equal keys are adjacent, in document order: a run's head is the
+	 * first occurrence, the one after it the first repeat */
+	for (size_t i = 1; i < n; i++) {
+		if (!same_key(v[i - 1].k, v[i].k)) {
+			head = i;
+			continue;
+		}
+		if (i == head + 1 && v[i].pos < best) {
+			best = v[i].pos;
+			*dup = v[i].k;
+			*first = v[head].k;
+		}
+	}
+	free(v);
+	return 0;
+}
+
 static void attach(ynode *parent, ynode *kid)
 {
 	if (parent->last)
@@ -203,9 +281,23 @@ int ytree_parse(ytree **out, const char *text, size_t len, char *err,
 				stack[depth++] = nd;
 			}
 			break;
-		case YAML_SEQUENCE_END_EVENT:
 		case YAML_MAPPING_END_EVENT:
+			if (depth) {
+				const ynode *dup, *first;
+				if (find_duplicate(stack[depth - 1], &dup, &first) < 0)
+					goto oom;
+				if (dup) {
+					seterr(err, errcap, "line %u: duplicate key \"%.64s%s\" "
+					       "(first at line %u)", dup->line, dup->s,
+					       dup->len > 64 ? "..." : "", first->line);
+					goto fail_ev;
+				}
+			}
 			if (depth)          /* defensive: libyaml balances them */
+				depth--;
+			break;
+		case YAML_SEQUENCE_END_EVENT:
+			if (depth)
 				depth--;
 			break;
 		default:
