@@ -3,13 +3,14 @@
  * its lock, its mode and owner, and the rename that replaces the index.
  */
 #include "dbfile.h"
+#include "diag.h"
 
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <libgen.h>
 #include <limits.h>
 #include <signal.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,30 +23,13 @@
 
 #define RAND_HEX 16              /* hex digits of the random part */
 
-static void seterr(char *err, size_t cap, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-static void seterr(char *err, size_t cap, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (!err || !cap)
-		return;
-	va_start(ap, fmt);
-	if (vsnprintf(err, cap, fmt, ap) < 0)
-		snprintf(err, cap, "index file: error");
-	va_end(ap);
-}
-
-/* The folder of path (a new string): "." for a bare name. */
+/* The folder of path, as a new string ("." for a bare name). */
 static char *dir_of(const char *path)
 {
-	const char *slash = strrchr(path, '/');
+	char *copy = strdup(path), *dir = copy ? strdup(dirname(copy)) : NULL;
 
-	if (!slash)
-		return strdup(".");
-	if (slash == path)
-		return strdup("/");
-	return strndup(path, (size_t)(slash - path));
+	free(copy);
+	return dir;
 }
 
 /*
@@ -125,7 +109,7 @@ int dbfile_open(dbfile *f, const char *path, char *err, size_t errcap)
 	memset(f, 0, sizeof(*f));
 	f->fd = -1;
 	if (!path || !*path) {
-		seterr(err, errcap, "no index path");
+		diag_seterr(err, errcap, "no index path");
 		return -1;
 	}
 	if (!(f->path = strdup(path)))
@@ -136,11 +120,11 @@ int dbfile_open(dbfile *f, const char *path, char *err, size_t errcap)
 		char *real = realpath(path, NULL);
 		if (!real) {
 			if (errno == ENOENT)
-				seterr(err, errcap, "%s: a symbolic link to a missing "
+				diag_seterr(err, errcap, "%s: a symbolic link to a missing "
 				       "file: not followed (remove it, or point it at "
 				       "an index)", path);
 			else
-				seterr(err, errcap, "%s: cannot follow the symbolic "
+				diag_seterr(err, errcap, "%s: cannot follow the symbolic "
 				       "link: %s", path, strerror(errno));
 			return -1;
 		}
@@ -151,7 +135,7 @@ int dbfile_open(dbfile *f, const char *path, char *err, size_t errcap)
 	sweep(f->target);
 	return 0;
 oom:
-	seterr(err, errcap, "%s: out of memory", path);
+	diag_seterr(err, errcap, "%s: out of memory", path);
 	return -1;
 }
 
@@ -196,17 +180,17 @@ int dbfile_create(dbfile *f, char *err, size_t errcap)
 	char hex[RAND_HEX + 1];
 
 	if (f->fd >= 0 || f->committed) {
-		seterr(err, errcap, "%s: temporary file already made", f->path);
+		diag_seterr(err, errcap, "%s: temporary file already made", f->path);
 		return -1;
 	}
 	free(f->tmp);
 	if (!(f->tmp = malloc(cap))) {
-		seterr(err, errcap, "%s: out of memory", f->path);
+		diag_seterr(err, errcap, "%s: out of memory", f->path);
 		return -1;
 	}
 	for (int tries = 0; tries < 8; tries++) {
 		if (random_hex(hex) < 0) {
-			seterr(err, errcap, "%s: no random bytes for a temporary "
+			diag_seterr(err, errcap, "%s: no random bytes for a temporary "
 			       "name (getrandom, /dev/urandom)", f->path);
 			break;
 		}
@@ -219,13 +203,13 @@ int dbfile_create(dbfile *f, char *err, size_t errcap)
 		if (f->fd >= 0)
 			break;
 		if (errno != EEXIST) {
-			seterr(err, errcap, "%s: %s", f->tmp, strerror(errno));
+			diag_seterr(err, errcap, "%s: %s", f->tmp, strerror(errno));
 			break;
 		}
 	}
 	if (f->fd < 0) {
 		if (errno == EEXIST)
-			seterr(err, errcap, "%s: no free temporary name", f->path);
+			diag_seterr(err, errcap, "%s: no free temporary name", f->path);
 		free(f->tmp);
 		f->tmp = NULL;
 		return -1;
@@ -254,7 +238,7 @@ static int take_attributes(dbfile *f, char *err, size_t errcap)
 	mode_t mode;
 
 	if (fstat(f->fd, &now) < 0) {
-		seterr(err, errcap, "%s: %s", f->tmp, strerror(errno));
+		diag_seterr(err, errcap, "%s: %s", f->tmp, strerror(errno));
 		return -1;
 	}
 	if (stat(f->target, &old) == 0 && S_ISREG(old.st_mode)) {
@@ -262,14 +246,14 @@ static int take_attributes(dbfile *f, char *err, size_t errcap)
 		if ((old.st_uid != now.st_uid || old.st_gid != now.st_gid) &&
 		    fchown(f->fd, old.st_uid, old.st_gid) < 0) {
 			if (errno != EPERM) {
-				seterr(err, errcap, "%s: %s", f->tmp, strerror(errno));
+				diag_seterr(err, errcap, "%s: %s", f->tmp, strerror(errno));
 				return -1;
 			}
 			/* not allowed to give the owner: keep ours, but the
 			 * group must be the old one */
 			if (old.st_gid != now.st_gid &&
 			    fchown(f->fd, (uid_t)-1, old.st_gid) < 0) {
-				seterr(err, errcap, "%s: cannot give the new index the "
+				diag_seterr(err, errcap, "%s: cannot give the new index the "
 				       "group of the old one (gid %lu): %s", f->path,
 				       (unsigned long)old.st_gid, strerror(errno));
 				return -1;
@@ -282,7 +266,7 @@ static int take_attributes(dbfile *f, char *err, size_t errcap)
 	}
 	/* after fchown, which may clear set-id bits */
 	if (fchmod(f->fd, mode) < 0) {
-		seterr(err, errcap, "%s: %s", f->tmp, strerror(errno));
+		diag_seterr(err, errcap, "%s: %s", f->tmp, strerror(errno));
 		return -1;
 	}
 	return 0;
@@ -293,7 +277,7 @@ int dbfile_commit(dbfile *f, char *err, size_t errcap)
 	struct stat mine, there;
 
 	if (f->fd < 0 || f->committed) {
-		seterr(err, errcap, "%s: no temporary file to commit", f->path);
+		diag_seterr(err, errcap, "%s: no temporary file to commit", f->path);
 		return -1;
 	}
 	if (fsync(f->fd) < 0) {
@@ -307,12 +291,12 @@ int dbfile_commit(dbfile *f, char *err, size_t errcap)
 	 * rather than report a success that is not ours. */
 	if (fstat(f->fd, &mine) < 0 || lstat(f->tmp, &there) < 0 ||
 	    mine.st_dev != there.st_dev || mine.st_ino != there.st_ino) {
-		seterr(err, errcap, "%s: the temporary file %s was removed or "
+		diag_seterr(err, errcap, "%s: the temporary file %s was removed or "
 		       "replaced by another process", f->path, f->tmp);
 		return -1;
 	}
 	if (rename(f->tmp, f->target) < 0) {
-		seterr(err, errcap, "%s: cannot replace: %s", f->path,
+		diag_seterr(err, errcap, "%s: cannot replace: %s", f->path,
 		       strerror(errno));
 		return -1;
 	}
@@ -347,19 +331,19 @@ void dbfile_write_error(const dbfile *f, int e, char *err, size_t errcap)
 	}
 	switch (e) {
 	case ENOSPC:
-		seterr(err, errcap, "%s: cannot write the new index: no space "
+		diag_seterr(err, errcap, "%s: cannot write the new index: no space "
 		       "left on device", f->path);
 		break;
 	case EDQUOT:
-		seterr(err, errcap, "%s: cannot write the new index: disk quota "
+		diag_seterr(err, errcap, "%s: cannot write the new index: disk quota "
 		       "exceeded", f->path);
 		break;
 	case EFBIG:
-		seterr(err, errcap, "%s: cannot write the new index: file too "
+		diag_seterr(err, errcap, "%s: cannot write the new index: file too "
 		       "large for the file size limit (ulimit -f)", f->path);
 		break;
 	default:
-		seterr(err, errcap, "%s: cannot write the new index: %s",
+		diag_seterr(err, errcap, "%s: cannot write the new index: %s",
 		       f->path, mdb_strerror(e));
 	}
 }

@@ -15,25 +15,11 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
-
-void wr_seterr(char *err, size_t cap, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (!err || !cap)
-		return;
-	va_start(ap, fmt);
-	int n = vsnprintf(err, cap, fmt, ap);
-	va_end(ap);
-	if (n < 0)
-		snprintf(err, cap, "writer: error");
-}
 
 /* ---- string -> entry maps ---- */
 
@@ -292,12 +278,12 @@ int writer_open(writer **out, const char *target, char *err, size_t errcap)
 {
 	*out = NULL;
 	if (!target || !*target) {
-		wr_seterr(err, errcap, "writer: no output path");
+		diag_seterr(err, errcap, "writer: no output path");
 		return -1;
 	}
 	writer *w = calloc(1, sizeof(*w));
 	if (!w) {
-		wr_seterr(err, errcap, "%s: out of memory", target);
+		diag_seterr(err, errcap, "%s: out of memory", target);
 		return -1;
 	}
 	if (dbfile_open(&w->file, target, err, errcap) < 0) {
@@ -367,14 +353,14 @@ static int check_names(const strlist *l, const char *what, const char *path,
                        char *err, size_t errcap)
 {
 	if (l->n > HOT_NAMES_MAX) {
-		wr_seterr(err, errcap, "%s: %u %s names, more than the %d the "
+		diag_seterr(err, errcap, "%s: %u %s names, more than the %d the "
 		          "index holds", path, l->n, what, HOT_NAMES_MAX);
 		return -1;
 	}
 	for (uint32_t i = 0; i < l->n; i++) {
 		size_t n = l->v[i] ? strlen(l->v[i]) : 0;
 		if (n == 0 || n > HOT_NAME_MAX) {
-			wr_seterr(err, errcap, "%s: %s name \"%.40s%s\" %s", path,
+			diag_seterr(err, errcap, "%s: %s name \"%.40s%s\" %s", path,
 			          what, n ? l->v[i] : "", n > 40 ? "..." : "",
 			          n ? "longer than 255 bytes" : "is empty");
 			return -1;
@@ -396,16 +382,16 @@ static int check_caps(const adv_record *r, const char *path, char *err,
 	size_t pl = strlen(r->package);
 
 	if (limit_id_check("id", r->id, msg, sizeof(msg)) < 0) {
-		wr_seterr(err, errcap, "%s: %s", path, msg);
+		diag_seterr(err, errcap, "%s: %s", path, msg);
 		return -1;
 	}
 	for (uint32_t i = 0; i < r->aliases.n; i++)
 		if (limit_id_check("alias", r->aliases.v[i], msg, sizeof(msg)) < 0) {
-			wr_seterr(err, errcap, "%s: %s", path, msg);
+			diag_seterr(err, errcap, "%s: %s", path, msg);
 			return -1;
 		}
 	if (pl > ADV_PACKAGE_MAX) {
-		wr_seterr(err, errcap, "%s: package name too long (%zu bytes, "
+		diag_seterr(err, errcap, "%s: package name too long (%zu bytes, "
 		          "limit %d)", path, pl, ADV_PACKAGE_MAX);
 		return -1;
 	}
@@ -426,12 +412,12 @@ int writer_add(writer *w, const adv_record *r, const char *source,
 	e.pblock = -1;
 	if (w->finished || !r || !source || !path || !*source || !*path ||
 	    strpbrk(source, " :\n")) {
-		wr_seterr(err, errcap, "%s: bad arguments to writer_add",
+		diag_seterr(err, errcap, "%s: bad arguments to writer_add",
 		       path ? path : "-");
 		return -1;
 	}
 	if (!r->id || !*r->id || !r->package || !*r->package) {
-		wr_seterr(err, errcap, "%s: advisory without id or package", path);
+		diag_seterr(err, errcap, "%s: advisory without id or package", path);
 		return -1;
 	}
 	if (check_caps(r, path, err, errcap) < 0)
@@ -443,19 +429,19 @@ int writer_add(writer *w, const adv_record *r, const char *source,
 	/* a backstop for the hot record's other fields (ranges, keys) */
 	const adv_record *one = &copy;
 	if (hot_encode(&one, 1, &hot, &hot_len) < 0) {
-		wr_seterr(err, errcap, "%s: %s: a field is too long for the index",
+		diag_seterr(err, errcap, "%s: %s: a field is too long for the index",
 		       path, r->id);
 		return -1;
 	}
 	free(hot);
 	if (record_encode(&copy, &e.enc, &e.enc_len) < 0 ||
 	    record_decode(&e.rec, e.enc, e.enc_len) < 0) {
-		wr_seterr(err, errcap, "%s: %s: cannot encode the record "
+		diag_seterr(err, errcap, "%s: %s: cannot encode the record "
 		       "(out of memory or a list past its cap)", path, r->id);
 		goto fail;
 	}
 	if (blk_item_size(e.enc_len) > BLOCK_MAX) {
-		wr_seterr(err, errcap, "%s: %s: a record of %zu bytes, more than "
+		diag_seterr(err, errcap, "%s: %s: a record of %zu bytes, more than "
 		          "an index block holds (%u)", path, r->id, e.enc_len,
 		          BLOCK_MAX);
 		goto fail;
@@ -468,7 +454,7 @@ int writer_add(writer *w, const adv_record *r, const char *source,
 	long same_path = wr_map_find(w, &w->by_key, e.key, 0);
 	long same_id = wr_map_find(w, &w->by_id, e.id, 0);
 	if (same_id >= 0 && same_id != same_path) {
-		wr_seterr(err, errcap, "%s: id %s is already used by %s", path, e.id,
+		diag_seterr(err, errcap, "%s: id %s is already used by %s", path, e.id,
 		       strchr(w->v[same_id].key, ':') + 1);
 		goto fail;
 	}
@@ -480,7 +466,7 @@ int writer_add(writer *w, const adv_record *r, const char *source,
 	                                 e.rec->package))
 		have--;
 	if (have >= HOT_ENTRIES_MAX) {
-		wr_seterr(err, errcap, "%s: %s: package \"%s\" already has %u "
+		diag_seterr(err, errcap, "%s: %s: package \"%s\" already has %u "
 		          "advisories, the most the index holds for one package",
 		          path, r->id, e.rec->package, (unsigned)have);
 		goto fail;
@@ -494,7 +480,7 @@ int writer_add(writer *w, const adv_record *r, const char *source,
 	}
 	return 0;
 oom:
-	wr_seterr(err, errcap, "%s: out of memory", path);
+	diag_seterr(err, errcap, "%s: out of memory", path);
 fail:
 	wr_entry_free(&e);
 	return -1;

@@ -23,6 +23,7 @@
 #include <stdint.h>
 #include "advdb.h"
 #include "dbfile.h"
+#include "diag.h"     /* diag_seterr */
 #include "limit.h"
 #include "writer.h"
 
@@ -94,8 +95,6 @@ struct writer {
 	int committed;            /* ... and renamed the file into place */
 };
 
-void wr_seterr(char *err, size_t cap, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
 int wr_parse_u64(const char *s, uint64_t *out);
 
 /* "<source>:<path>" in a new allocation, or NULL. */

@@ -15,8 +15,8 @@
  *     O(n log n) whatever the input).
  */
 #include "ytree.h"
+#include "diag.h"
 
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -83,20 +83,6 @@ const ynode *ynode_get(const ynode *m, const char *key)
 		    memcmp(k->s, key, kl) == 0)
 			return k->next;
 	return NULL;
-}
-
-static void seterr(char *err, size_t cap, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-static void seterr(char *err, size_t cap, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (!err || !cap)
-		return;
-	va_start(ap, fmt);
-	if (vsnprintf(err, cap, fmt, ap) < 0)
-		snprintf(err, cap, "bad YAML");
-	va_end(ap);
 }
 
 /* A plain scalar spelled as YAML's null (JSON's `null` is one). */
@@ -206,20 +192,20 @@ int ytree_parse(ytree **out, const char *text, size_t len, char *err,
 
 	*out = NULL;
 	if (len > YTREE_INPUT_MAX) {
-		seterr(err, errcap, "line 1: file larger than %u bytes",
+		diag_seterr(err, errcap, "line 1: file larger than %u bytes",
 		       YTREE_INPUT_MAX);
 		return -1;
 	}
 	ytree *t = calloc(1, sizeof(*t));
 	if (!t || !yaml_parser_initialize(&p)) {
 		free(t);
-		seterr(err, errcap, "line 1: out of memory");
+		diag_seterr(err, errcap, "line 1: out of memory");
 		return -1;
 	}
 	yaml_parser_set_input_string(&p, (const unsigned char *)text, len);
 	while (!done) {
 		if (!yaml_parser_parse(&p, &ev)) {
-			seterr(err, errcap, "line %lu: %s%s%s",
+			diag_seterr(err, errcap, "line %lu: %s%s%s",
 			       (unsigned long)p.problem_mark.line + 1,
 			       p.problem ? p.problem : "bad YAML",
 			       p.context ? " " : "", p.context ? p.context : "");
@@ -233,20 +219,20 @@ int ytree_parse(ytree **out, const char *text, size_t len, char *err,
 			break;
 		case YAML_DOCUMENT_START_EVENT:
 			if (++docs > 1) {
-				seterr(err, errcap, "line %u: more than one document",
+				diag_seterr(err, errcap, "line %u: more than one document",
 				       line);
 				goto fail_ev;
 			}
 			break;
 		case YAML_ALIAS_EVENT:
-			seterr(err, errcap, "line %u: YAML aliases are not supported",
+			diag_seterr(err, errcap, "line %u: YAML aliases are not supported",
 			       line);
 			goto fail_ev;
 		case YAML_SCALAR_EVENT:
 		case YAML_SEQUENCE_START_EVENT:
 		case YAML_MAPPING_START_EVENT:
 			if (++t->nodes > YTREE_NODES_MAX) {
-				seterr(err, errcap, "line %u: more than %u values", line,
+				diag_seterr(err, errcap, "line %u: more than %u values", line,
 				       YTREE_NODES_MAX);
 				goto fail_ev;
 			}
@@ -274,7 +260,7 @@ int ytree_parse(ytree **out, const char *text, size_t len, char *err,
 				t->root = nd;
 			if (nd->kind == YNODE_SEQ || nd->kind == YNODE_MAP) {
 				if (depth == YTREE_DEPTH_MAX) {
-					seterr(err, errcap, "line %u: nested deeper than %d",
+					diag_seterr(err, errcap, "line %u: nested deeper than %d",
 					       line, YTREE_DEPTH_MAX);
 					goto fail_ev;
 				}
@@ -287,7 +273,7 @@ int ytree_parse(ytree **out, const char *text, size_t len, char *err,
 				if (find_duplicate(stack[depth - 1], &dup, &first) < 0)
 					goto oom;
 				if (dup) {
-					seterr(err, errcap, "line %u: duplicate key \"%.64s%s\" "
+					diag_seterr(err, errcap, "line %u: duplicate key \"%.64s%s\" "
 					       "(first at line %u)", dup->line, dup->s,
 					       dup->len > 64 ? "..." : "", first->line);
 					goto fail_ev;
@@ -306,7 +292,7 @@ int ytree_parse(ytree **out, const char *text, size_t len, char *err,
 		yaml_event_delete(&ev);
 	}
 	if (!t->root) {
-		seterr(err, errcap, "line 1: empty document");
+		diag_seterr(err, errcap, "line 1: empty document");
 		goto fail;
 	}
 	*out = t;
@@ -314,7 +300,7 @@ int ytree_parse(ytree **out, const char *text, size_t len, char *err,
 	rc = 0;
 	goto fail;
 oom:
-	seterr(err, errcap, "out of memory");
+	diag_seterr(err, errcap, "out of memory");
 fail_ev:
 	yaml_event_delete(&ev);
 fail:

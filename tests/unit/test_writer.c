@@ -405,6 +405,18 @@ static void file_bytes(const char *path, uint8_t **out, size_t *len)
 	fclose(fp);
 }
 
+/* The file at path holds exactly the n bytes at want. */
+static void assert_file_is(const char *path, const uint8_t *want, size_t n)
+{
+	uint8_t *got;
+	size_t len;
+
+	file_bytes(path, &got, &len);
+	assert_int_equal(len, n);
+	assert_memory_equal(got, want, n);
+	free(got);
+}
+
 /* Names in dir other than the index itself. */
 static int stray_files(const fx *f, char *first, size_t cap)
 {
@@ -776,8 +788,8 @@ static void test_writer_commit__failure_keeps_old_file(void **state)
 {
 	fx *f = *state;
 	const int ids[] = { 1, 2, 3 };
-	uint8_t *before, *after;
-	size_t lb, la;
+	uint8_t *before;
+	size_t lb;
 	writer *w;
 	adv a;
 
@@ -815,14 +827,24 @@ static void test_writer_commit__failure_keeps_old_file(void **state)
 	assert_true(WIFEXITED(status));
 	assert_int_equal(WEXITSTATUS(status), 0);
 
-	file_bytes(f->db, &after, &la);
-	assert_int_equal(la, lb);
-	assert_memory_equal(before, after, lb);
+	assert_file_is(f->db, before, lb);
 	free(before);
-	free(after);
 	char stray[256];
 	if (stray_files(f, stray, sizeof(stray)))
 		fail_msg("left behind: %s", stray);
+}
+
+/* The pid of a process that has just ended (reaped: no longer alive). */
+static pid_t dead_pid(void)
+{
+	int status;
+	pid_t child = fork();
+
+	assert_true(child >= 0);
+	if (child == 0)
+		_exit(0);
+	assert_int_equal(waitpid(child, &status, 0), child);
+	return child;
 }
 
 /* Temporary files of killed compilers go at the next open; a live pid's
@@ -833,13 +855,8 @@ static void test_writer_open__removes_stale_tmp_of_dead_pids(void **state)
 	char dead[256], alive[256], other[256], dirp[256];
 	struct stat st;
 	writer *w;
-	int status;
 
-	pid_t child = fork();
-	assert_true(child >= 0);
-	if (child == 0)
-		_exit(0);
-	assert_int_equal(waitpid(child, &status, 0), child);
+	pid_t child = dead_pid();
 	snprintf(dead, sizeof(dead), "%s.tmp.%ld", f->db, (long)child);
 	snprintf(alive, sizeof(alive), "%s.tmp.%ld", f->db, (long)getppid());
 	snprintf(other, sizeof(other), "%s.tmp.12x", f->db);
@@ -1247,13 +1264,8 @@ static void test_writer_open__keeps_locked_tmp(void **state)
 	char dead[256], mine[256];
 	struct stat st;
 	writer *w;
-	int status;
 
-	pid_t child = fork();
-	assert_true(child >= 0);
-	if (child == 0)
-		_exit(0);
-	assert_int_equal(waitpid(child, &status, 0), child);
+	pid_t child = dead_pid();
 	snprintf(dead, sizeof(dead), "%s.tmp.%ld.0123456789abcdef", f->db,
 	         (long)child);
 	snprintf(mine, sizeof(mine), "%s.tmp.%ld.fedcba9876543210", f->db,
@@ -1398,11 +1410,8 @@ static void test_writer_install__checks_then_replaces(void **state)
 	                 -1);
 	writer_close(w);
 	assert_non_null(strstr(f->err, "truncated index"));
-	file_bytes(f->db, &after, &la);
-	assert_int_equal(la, lb);
-	assert_memory_equal(before, after, lb);
+	assert_file_is(f->db, before, lb);
 	free(before);
-	free(after);
 	char stray[256];
 	assert_int_equal(stray_files(f, stray, sizeof(stray)), 1); /* src */
 	unlink(src);
