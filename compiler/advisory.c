@@ -36,6 +36,7 @@
 
 #include "cvss.h"
 #include "frontmatter.h"
+#include "limit.h"
 #include "req.h"
 #include "toml.h"
 
@@ -112,11 +113,16 @@ static void advisory_key(ctx *c, const char *key, const toml_value *v,
 {
 	adv_record *r = &c->a->rec;
 	const char *why;
+	char msg[160];
 
 	if (strcmp(key, "id") == 0) {
 		k->id = line;
 		if ((r->id = adv_take_string(c, v, "id")) == NULL)
 			return;
+		if (limit_id_check("id", r->id, msg, sizeof(msg)) < 0) {
+			adv_err(c, line, "%s", msg);   /* the index's cap */
+			return;
+		}
 		if (adv_id_parse(&k->idk, r->id, strlen(r->id), &why) < 0) {
 			adv_err(c, line, "invalid id \"%s\": %s", r->id, why);
 			return;
@@ -168,6 +174,10 @@ static void advisory_key(ctx *c, const char *key, const toml_value *v,
 		adv_take_strlist(c, v, "keywords", &r->keywords);
 	} else if (strcmp(key, "aliases") == 0) {
 		take_ids(c, v, "aliases", &r->aliases);
+		for (uint32_t i = 0; i < r->aliases.n; i++)  /* the index's cap */
+			if (limit_id_check("alias", r->aliases.v[i], msg,
+			                   sizeof(msg)) < 0)
+				adv_err(c, adv_vline(c, toml_array_at(v, i)), "%s", msg);
 	} else if (strcmp(key, "related") == 0) {
 		take_ids(c, v, "related", &r->related);
 	} else if (strcmp(key, "references") == 0) {

@@ -30,12 +30,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "limit.h"                  /* SKIP_*_MAX: the caps below */
+
 #define SKIP_FORMAT 1
-#define SKIP_KEEP_MAX 10000          /* entries listed; more are counted */
-#define SKIP_SOURCE_MAX 64
-#define SKIP_PATH_MAX 4096
-#define SKIP_ID_MAX 255
-#define SKIP_MSG_MAX 512
 
 typedef struct skip_view {           /* one entry: views, not terminated */
 	const char *source, *path, *id, *msg;
