@@ -74,6 +74,7 @@ int cmd_check(const cli_opts *o)
 		free(pkgs);
 		return EXIT_ERROR;
 	}
+	session_warn_incomplete(&s);
 	for (size_t i = 0; i < n; i++) {
 		rc = audit_pkg(&f, &s, &pkgs[i]);
 		if (rc != ADVDB_OK) {

@@ -323,6 +323,7 @@ int report_json(buf *out, const session *s, const report_in *r)
 	json_init(&j, out);
 	json_obj_begin(&j);
 	header_json(&j, s, r);
+	session_json_incomplete(&j, s);
 	json_key(&j, "vulnerabilities");
 	json_obj_begin(&j);
 	json_key(&j, "found");

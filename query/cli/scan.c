@@ -374,6 +374,7 @@ int cmd_scan(const cli_opts *o)
 	}
 	if (session_open(&s, o, 1) != EXIT_CLEAN)
 		goto out_paths;
+	session_warn_incomplete(&s);
 	memset(&sc, 0, sizeof(sc));
 	sc.s = &s;
 	sc.n = p.n;
