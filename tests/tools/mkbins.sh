@@ -38,95 +38,95 @@ mkbins_tool() {
 }
 
 mkbins() {  # payload dir
-	_p=$1 _d=$2
-	mkdir -p "$_d/src" || return 1
-	: >"$_d/made"; : >"$_d/missing"
-	_ok() { echo "$1" >>"$_d/made"; }
-	_no() { printf '%s\t%s\n' "$1" "$2" >>"$_d/missing"; }
-	cat >"$_d/src/main.c" <<'EOF'
+	_mb_p=$1 _mb_d=$2
+	mkdir -p "$_mb_d/src" || return 1
+	: >"$_mb_d/made"; : >"$_mb_d/missing"
+	_mb_ok() { echo "$1" >>"$_mb_d/made"; }
+	_mb_no() { printf '%s\t%s\n' "$1" "$2" >>"$_mb_d/missing"; }
+	cat >"$_mb_d/src/main.c" <<'EOF'
 int value = 42;
 int main(void) { return value - 42; }
 EOF
-	cat >"$_d/src/start.c" <<'EOF'
+	cat >"$_mb_d/src/start.c" <<'EOF'
 int value = 42;
 void _start(void) { for (;;) ; }
 EOF
-	cat >"$_d/src/pe.c" <<'EOF'
+	cat >"$_mb_d/src/pe.c" <<'EOF'
 int value = 42;
 int mainCRTStartup(void) { return value - 42; }
 EOF
-	_lo=$(mkbins_tool llvm-objcopy) || _lo=""
-	_lld=$(mkbins_tool ld.lld) || _lld=""
-	_cc=$(mkbins_tool clang) || _cc=""
-	_fl="-ffreestanding -nostdlib -fuse-ld=lld -static -O1"
+	_mb_lo=$(mkbins_tool llvm-objcopy) || _mb_lo=""
+	_mb_lld=$(mkbins_tool ld.lld) || _mb_lld=""
+	_mb_cc=$(mkbins_tool clang) || _mb_cc=""
+	_mb_fl="-ffreestanding -nostdlib -fuse-ld=lld -static -O1"
 
-	if gcc -o "$_d/src/elf64" "$_d/src/main.c" 2>"$_d/src/err" &&
-	   objcopy --add-section .dep-v0="$_p" "$_d/src/elf64" "$_d/elf64" 2>>"$_d/src/err"
-	then _ok elf64; else _no elf64 "gcc/objcopy: $(head -c 200 "$_d/src/err")"; fi
+	if gcc -o "$_mb_d/src/elf64" "$_mb_d/src/main.c" 2>"$_mb_d/src/err" &&
+	   objcopy --add-section .dep-v0="$_mb_p" "$_mb_d/src/elf64" "$_mb_d/elf64" 2>>"$_mb_d/src/err"
+	then _mb_ok elf64; else _mb_no elf64 "gcc/objcopy: $(head -c 200 "$_mb_d/src/err")"; fi
 
-	if [ -n "$_cc" ] && [ -n "$_lld" ]; then
-		if $_cc --target=i386-linux-gnu $_fl -o "$_d/src/elf32" "$_d/src/start.c" 2>"$_d/src/err" &&
-		   objcopy --add-section .dep-v0="$_p" "$_d/src/elf32" "$_d/elf32" 2>>"$_d/src/err"
-		then _ok elf32; else _no elf32 "clang/ld.lld/objcopy: $(head -c 200 "$_d/src/err")"; fi
-		for _t in elf64be:powerpc64-linux-gnu elf32be:powerpc-linux-gnu; do
-			_n=${_t%%:*}
-			if [ -n "$_lo" ] &&
-			   $_cc --target="${_t#*:}" $_fl -o "$_d/src/$_n" "$_d/src/start.c" 2>"$_d/src/err" &&
-			   $_lo --add-section .dep-v0="$_p" "$_d/src/$_n" "$_d/$_n" 2>>"$_d/src/err"
-			then _ok "$_n"; else _no "$_n" "clang/ld.lld/llvm-objcopy: $(head -c 200 "$_d/src/err")"; fi
+	if [ -n "$_mb_cc" ] && [ -n "$_mb_lld" ]; then
+		if $_mb_cc --target=i386-linux-gnu $_mb_fl -o "$_mb_d/src/elf32" "$_mb_d/src/start.c" 2>"$_mb_d/src/err" &&
+		   objcopy --add-section .dep-v0="$_mb_p" "$_mb_d/src/elf32" "$_mb_d/elf32" 2>>"$_mb_d/src/err"
+		then _mb_ok elf32; else _mb_no elf32 "clang/ld.lld/objcopy: $(head -c 200 "$_mb_d/src/err")"; fi
+		for _mb_t in elf64be:powerpc64-linux-gnu elf32be:powerpc-linux-gnu; do
+			_mb_n=${_mb_t%%:*}
+			if [ -n "$_mb_lo" ] &&
+			   $_mb_cc --target="${_mb_t#*:}" $_mb_fl -o "$_mb_d/src/$_mb_n" "$_mb_d/src/start.c" 2>"$_mb_d/src/err" &&
+			   $_mb_lo --add-section .dep-v0="$_mb_p" "$_mb_d/src/$_mb_n" "$_mb_d/$_mb_n" 2>>"$_mb_d/src/err"
+			then _mb_ok "$_mb_n"; else _mb_no "$_mb_n" "clang/ld.lld/llvm-objcopy: $(head -c 200 "$_mb_d/src/err")"; fi
 		done
 	else
-		_no elf32 "clang or ld.lld not found"
-		_no elf64be "clang or ld.lld not found"
-		_no elf32be "clang or ld.lld not found"
+		_mb_no elf32 "clang or ld.lld not found"
+		_mb_no elf64be "clang or ld.lld not found"
+		_mb_no elf32be "clang or ld.lld not found"
 	fi
 
-	for _t in pe64:x86_64:mainCRTStartup pe32:i686:_mainCRTStartup; do
-		_n=${_t%%:*} _a=${_t#*:}; _e=${_a#*:}; _a=${_a%%:*}
-		_oc=$(mkbins_tool "$_a-w64-mingw32-objcopy") || _oc=""
-		_ld=$(mkbins_tool "$_a-w64-mingw32-ld") || _ld=""
-		if [ -z "$_cc" ] || [ -z "$_oc" ] || [ -z "$_ld" ]; then
-			_no "$_n" "clang or $_a-w64-mingw32 binutils not found (binutils-mingw-w64)"
+	for _mb_t in pe64:x86_64:mainCRTStartup pe32:i686:_mainCRTStartup; do
+		_mb_n=${_mb_t%%:*} _mb_a=${_mb_t#*:}; _mb_e=${_mb_a#*:}; _mb_a=${_mb_a%%:*}
+		_mb_oc=$(mkbins_tool "$_mb_a-w64-mingw32-objcopy") || _mb_oc=""
+		_mb_ld=$(mkbins_tool "$_mb_a-w64-mingw32-ld") || _mb_ld=""
+		if [ -z "$_mb_cc" ] || [ -z "$_mb_oc" ] || [ -z "$_mb_ld" ]; then
+			_mb_no "$_mb_n" "clang or $_mb_a-w64-mingw32 binutils not found (binutils-mingw-w64)"
 			continue
 		fi
-		if $_cc --target="$_a-w64-mingw32" -ffreestanding -O1 -c -o "$_d/src/$_n.o" "$_d/src/pe.c" 2>"$_d/src/err" &&
-		   $_oc --add-section .dep-v0="$_p" \
+		if $_mb_cc --target="$_mb_a-w64-mingw32" -ffreestanding -O1 -c -o "$_mb_d/src/$_mb_n.o" "$_mb_d/src/pe.c" 2>"$_mb_d/src/err" &&
+		   $_mb_oc --add-section .dep-v0="$_mb_p" \
 		        --set-section-flags .dep-v0=contents,alloc,load,readonly,data \
-		        "$_d/src/$_n.o" "$_d/src/$_n-dep.o" 2>>"$_d/src/err" &&
-		   $_ld -nostdlib -e "$_e" -o "$_d/$_n" "$_d/src/$_n-dep.o" 2>>"$_d/src/err"
-		then _ok "$_n"; else _no "$_n" "mingw-w64: $(head -c 200 "$_d/src/err")"; fi
+		        "$_mb_d/src/$_mb_n.o" "$_mb_d/src/$_mb_n-dep.o" 2>>"$_mb_d/src/err" &&
+		   $_mb_ld -nostdlib -e "$_mb_e" -o "$_mb_d/$_mb_n" "$_mb_d/src/$_mb_n-dep.o" 2>>"$_mb_d/src/err"
+		then _mb_ok "$_mb_n"; else _mb_no "$_mb_n" "mingw-w64: $(head -c 200 "$_mb_d/src/err")"; fi
 	done
 
-	_ld64=$(mkbins_tool ld64.lld) || _ld64=""
-	if [ -n "$_cc" ] && python3 "$MKBINS_PY" csrc "$_p" "$_d/src/macho.c" "__DATA,.dep-v0"; then
-		for _t in macho64:x86_64 macho64arm:arm64; do
-			_n=${_t%%:*} _a=${_t#*:}
-			if [ -n "$_ld64" ] &&
-			   $_cc --target="$_a-apple-macos11" -O1 -c -o "$_d/src/$_n.o" "$_d/src/macho.c" 2>"$_d/src/err" &&
-			   $_ld64 -arch "$_a" -platform_version macos 11.0 11.0 -e _main \
-			        -o "$_d/$_n" "$_d/src/$_n.o" 2>>"$_d/src/err"
-			then _ok "$_n"; else _no "$_n" "clang/ld64.lld: $(head -c 200 "$_d/src/err")"; fi
+	_mb_ld64=$(mkbins_tool ld64.lld) || _mb_ld64=""
+	if [ -n "$_mb_cc" ] && python3 "$MKBINS_PY" csrc "$_mb_p" "$_mb_d/src/macho.c" "__DATA,.dep-v0"; then
+		for _mb_t in macho64:x86_64 macho64arm:arm64; do
+			_mb_n=${_mb_t%%:*} _mb_a=${_mb_t#*:}
+			if [ -n "$_mb_ld64" ] &&
+			   $_mb_cc --target="$_mb_a-apple-macos11" -O1 -c -o "$_mb_d/src/$_mb_n.o" "$_mb_d/src/macho.c" 2>"$_mb_d/src/err" &&
+			   $_mb_ld64 -arch "$_mb_a" -platform_version macos 11.0 11.0 -e _main \
+			        -o "$_mb_d/$_mb_n" "$_mb_d/src/$_mb_n.o" 2>>"$_mb_d/src/err"
+			then _mb_ok "$_mb_n"; else _mb_no "$_mb_n" "clang/ld64.lld: $(head -c 200 "$_mb_d/src/err")"; fi
 		done
-		if $_cc --target=i386-apple-macos10.12 -O1 -c -o "$_d/macho32" "$_d/src/macho.c" 2>"$_d/src/err"
-		then _ok macho32; else _no macho32 "clang: $(head -c 200 "$_d/src/err")"; fi
+		if $_mb_cc --target=i386-apple-macos10.12 -O1 -c -o "$_mb_d/macho32" "$_mb_d/src/macho.c" 2>"$_mb_d/src/err"
+		then _mb_ok macho32; else _mb_no macho32 "clang: $(head -c 200 "$_mb_d/src/err")"; fi
 	else
-		for _n in macho64 macho64arm macho32; do _no $_n "clang not found"; done
+		for _mb_n in macho64 macho64arm macho32; do _mb_no $_mb_n "clang not found"; done
 	fi
-	_lipo=$(mkbins_tool llvm-lipo) || _lipo=""
-	if [ -n "$_lipo" ] && [ -f "$_d/macho64" ] && [ -f "$_d/macho64arm" ] &&
-	   $_lipo -create "$_d/macho64" "$_d/macho64arm" -output "$_d/fat" 2>"$_d/src/err"
-	then _ok fat; else _no fat "llvm-lipo or a slice missing: $(head -c 200 "$_d/src/err" 2>/dev/null)"; fi
-	for _n in macho32be macho64be; do
-		if python3 "$MKBINS_PY" build "$_n" "$_p" "$_d/$_n"
-		then _ok "$_n"; else _no "$_n" "python3 failed"; fi
+	_mb_lipo=$(mkbins_tool llvm-lipo) || _mb_lipo=""
+	if [ -n "$_mb_lipo" ] && [ -f "$_mb_d/macho64" ] && [ -f "$_mb_d/macho64arm" ] &&
+	   $_mb_lipo -create "$_mb_d/macho64" "$_mb_d/macho64arm" -output "$_mb_d/fat" 2>"$_mb_d/src/err"
+	then _mb_ok fat; else _mb_no fat "llvm-lipo or a slice missing: $(head -c 200 "$_mb_d/src/err" 2>/dev/null)"; fi
+	for _mb_n in macho32be macho64be; do
+		if python3 "$MKBINS_PY" build "$_mb_n" "$_mb_p" "$_mb_d/$_mb_n"
+		then _mb_ok "$_mb_n"; else _mb_no "$_mb_n" "python3 failed"; fi
 	done
 
-	_wl=$(mkbins_tool wasm-ld) || _wl=""
-	if [ -n "$_cc" ] && [ -n "$_wl" ] && [ -n "$_lo" ] &&
-	   $_cc --target=wasm32 -nostdlib -O1 -Wl,--no-entry -Wl,--export-all \
-	        -o "$_d/src/w.wasm" "$_d/src/start.c" 2>"$_d/src/err" &&
-	   $_lo --add-section .dep-v0="$_p" "$_d/src/w.wasm" "$_d/wasm" 2>>"$_d/src/err"
-	then _ok wasm; else _no wasm "clang/wasm-ld/llvm-objcopy: $(head -c 200 "$_d/src/err" 2>/dev/null)"; fi
-	rm -rf "$_d/src"
+	_mb_wl=$(mkbins_tool wasm-ld) || _mb_wl=""
+	if [ -n "$_mb_cc" ] && [ -n "$_mb_wl" ] && [ -n "$_mb_lo" ] &&
+	   $_mb_cc --target=wasm32 -nostdlib -O1 -Wl,--no-entry -Wl,--export-all \
+	        -o "$_mb_d/src/w.wasm" "$_mb_d/src/start.c" 2>"$_mb_d/src/err" &&
+	   $_mb_lo --add-section .dep-v0="$_mb_p" "$_mb_d/src/w.wasm" "$_mb_d/wasm" 2>>"$_mb_d/src/err"
+	then _mb_ok wasm; else _mb_no wasm "clang/wasm-ld/llvm-objcopy: $(head -c 200 "$_mb_d/src/err" 2>/dev/null)"; fi
+	rm -rf "$_mb_d/src"
 	return 0
 }
