@@ -643,11 +643,8 @@ static int merge(auditable *out, const auditable *parts, size_t n,
 			snprintf(treeerr, sizeof(treeerr), "%s: %s", names[k],
 			         parts[k].tree_error);
 	}
-	if (nu > AUDITABLE_PKGS_MAX) {
-		fail(err, "more than %d packages in all slices",
-		     AUDITABLE_PKGS_MAX);
-		goto out;
-	}
+	/* nu <= total <= AUDITABLE_PKGS_MAX: auditable_from_binary caps
+	 * the slices together */
 	specs = calloc(nu ? nu : 1, sizeof(*specs));
 	if (!specs)
 		goto oom;
@@ -731,7 +728,7 @@ int auditable_from_binary(auditable *out, binfmt_info *info,
 	auditable parts[BINFMT_SLICES_MAX];
 	char names[BINFMT_SLICES_MAX][48];
 	const char *np[BINFMT_SLICES_MAX];
-	size_t n = 0;
+	size_t n = 0, npkgs = 0, ndeps = 0;
 	int rc = -1;
 
 	memset(out, 0, sizeof(*out));
@@ -764,7 +761,19 @@ int auditable_from_binary(auditable *out, binfmt_info *info,
 			}
 			goto out;
 		}
+		/* Each slice is bounded by the JSON caps; all of them together
+		 * by the same caps again, so 30 slices cannot hold 30 times
+		 * the memory. */
+		npkgs += parts[n].npkgs;
+		for (size_t k = 0; k < parts[n].npkgs; k++)
+			ndeps += parts[n].pkgs[k].ndeps;
 		n++;
+		if (npkgs > AUDITABLE_PKGS_MAX || ndeps > AUDITABLE_VALUES_MAX) {
+			fail(err, "dependency data: more than %d packages or %d "
+			     "dependencies in all slices together",
+			     AUDITABLE_PKGS_MAX, AUDITABLE_VALUES_MAX);
+			goto out;
+		}
 	}
 	if (n == 0) {
 		rc = AUDITABLE_ENODATA;

@@ -116,7 +116,9 @@ int auditable_decode(auditable *out, const unsigned char *z, size_t zlen,
  * and graph as they are. Several (a universal file): the union, a package
  * (name, version, source) present in several slices listed once, and the
  * union of the slices' graphs, validated again (a slice whose own graph
- * failed fails the merged tree, saying which). *nodata receives the
+ * failed fails the merged tree, saying which); all slices together are
+ * held to AUDITABLE_PKGS_MAX packages and AUDITABLE_VALUES_MAX
+ * dependencies, as one slice is. *nodata receives the
  * number of slices without data (the caller decides what that means).
  * Returns 0; AUDITABLE_ENODATA when no slice has data (*out zeroed); or
  * -1 with a message, prefixed with the slice for a universal file.

@@ -423,6 +423,43 @@ static void test_auditable__fat_union(void **state)
 	free(z3);
 }
 
+/* All slices together are held to the caps of one. */
+static void test_auditable__fat_caps(void **state)
+{
+	(void)state;
+	size_t ndeps = (size_t)AUDITABLE_VALUES_MAX / 2 + 1000, n = 0, zn;
+	char *json = malloc(ndeps * 2 + 200);
+	assert_non_null(json);
+	n = (size_t)sprintf(json, "{\"packages\":[{\"name\":\"a\",\"version\":"
+	                    "\"1.0.0\",\"source\":\"local\",\"dependencies\":[");
+	for (size_t i = 0; i < ndeps; i++) {
+		json[n++] = '0';
+		json[n++] = ',';
+	}
+	n += (size_t)sprintf(json + n - 1, "]}]}") - 1;
+	unsigned char *z = deflated(&zn, json, n);
+	free(json);
+	static unsigned char s1[BB_MAX], s2[BB_MAX];
+	static unsigned char b[3 * BB_MAX];
+	uint32_t cpu[] = { 0x01000007, 0x0100000c };
+	const unsigned char *sl[] = { s1, s2 };
+	size_t len[2], nodata;
+	assert_true(zn < BB_MAX / 2);
+	len[0] = bb_macho(s1, 64, 0, cpu[0], z, zn);
+	len[1] = bb_macho(s2, 64, 0, cpu[1], z, zn);
+	binfmt_info info;
+	auditable a;
+	/* one slice alone is fine (a self-loop: no tree, but checkable) */
+	size_t bn = bb_fat(b, 0, 1, sl, len, cpu);
+	assert_int_equal(auditable_from_binary(&a, &info, &nodata, b, bn, &err), 0);
+	assert_int_equal(a.pkgs[0].ndeps, ndeps);
+	auditable_free(&a);
+	bn = bb_fat(b, 0, 2, sl, len, cpu);
+	assert_int_equal(auditable_from_binary(&a, &info, &nodata, b, bn, &err), -1);
+	assert_non_null(strstr(err.msg, "dependencies in all slices together"));
+	free(z);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -436,6 +473,7 @@ int main(void)
 		cmocka_unit_test(test_auditable__decode),
 		cmocka_unit_test(test_auditable__from_binary),
 		cmocka_unit_test(test_auditable__fat_union),
+		cmocka_unit_test(test_auditable__fat_caps),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
