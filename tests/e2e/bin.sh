@@ -149,7 +149,8 @@ q 1 "fat, a slice without data, --allow-no-data: the other slice's findings" $D 
 has "... with a warning in the report" "$(cat "$T/o")" 'warning: 1 of 2 slices have no dependency data'
 
 # ---- the dependency tree --------------------------------------------------
-tree_case() {  # name python-edit-of-d message
+edited() {  # name python-edit-of-d: an ELF $T/name holding the sample's
+            # JSON `d` after the edit
 	"$PY" - "$AUD" "$T/sample.json" "$T/$1" "$2" <<'PYEOF'
 import sys, json, zlib, importlib.util
 spec = importlib.util.spec_from_file_location("aud", sys.argv[1])
@@ -158,6 +159,9 @@ d = json.load(open(sys.argv[2]))
 exec(sys.argv[4])
 open(sys.argv[3], "wb").write(A.elf(zlib.compress(json.dumps(d).encode())))
 PYEOF
+}
+tree_case() {  # name python-edit-of-d message
+	edited "$1" "$2"
 	"$Q" $D bin "$T/$1" >"$T/o" 2>"$T/e"; rc=$?
 	is "tree, $1: the packages are still checked (exit 1)" "$rc" 1
 	has "tree, $1: no tree, and why" "$(cat "$T/o")" "^warning: no dependency tree: .*$3"
@@ -171,6 +175,23 @@ tree_case no-root "[p.pop('root', None) for p in d['packages']]" 'no root packag
 tree_case out-of-range "d['packages'][1]['dependencies'] = [77]" 'depends on index 77, out of range'
 pyjson "tree: JSON says why, paths are null" "$T/o" \
   "docs[0]['binary']['dependency-tree'] is False and 'out of range' in docs[0]['binary']['tree-error'] and all(f['dependency-path'] is None for f in docs[0]['vulnerabilities']['list'])"
+# mio reached by nobody: a tree, but no path to it
+edited lost "d['packages'][1]['dependencies'] = [0, 2, 4, 5]; d['packages'][5].pop('dependencies')"
+q 1 "tree, a package the root does not reach: still checked" $D bin "$T/lost"
+has "tree, a package the root does not reach: said so" "$(grep -A 2 '^Crate: *mio' "$T/o")" \
+    '^Path: +not reached from the root$'
+q 1 "tree, unreached, JSON" $D --json bin "$T/lost"
+pyjson "tree, unreached, JSON: its path is null, tokio's is not" "$T/o" \
+  "{f['package']['name']: f['dependency-path'] for f in docs[0]['vulnerabilities']['list']} == {'mio': None, 'tokio': [{'name': 'demo-app', 'version': '0.1.0'}, {'name': 'tokio', 'version': '1.18.3'}]}"
+# a chain of 99 packages between the root and mio: the path is cut at 64
+edited chain "n = len(d['packages']); d['packages'][1]['dependencies'] = [0, 2, 4, 5, n]; d['packages'][5].pop('dependencies'); d['packages'] += [{'name': 'c%d' % i, 'version': '0.1.0', 'source': 'local', 'dependencies': [n + i if i < 99 else 3]} for i in range(1, 100)]"
+q 1 "tree, a 101-package path" $D bin "$T/chain"
+has "tree, a 101-package path: the root, the count left out, the 63 nearest" \
+    "$(grep -A 2 '^Crate: *mio' "$T/o")" \
+    '^Path: +demo-app 0\.1\.0 > \.\.\. 37 more > c38 0\.1\.0 > c39 .* > c99 0\.1\.0 > mio 0\.8\.10$'
+q 1 "tree, a 101-package path, JSON" $D --json bin "$T/chain"
+pyjson "tree, a 101-package path, JSON: 64 kept, 37 omitted" "$T/o" \
+  "[(len(f['dependency-path']), f['dependency-path'][0]['name'], f['dependency-path'][1]['name'], f['dependency-path'][-1]['name'], f['dependency-path-omitted']) for f in docs[0]['vulnerabilities']['list'] if f['package']['name'] == 'mio'] == [(64, 'demo-app', 'c38', 'mio', 37)]"
 
 # ---- folders ---------------------------------------------------------------
 mkdir -p "$T/tree/b/deep" "$T/tree/a" "$T/tree/.git"
