@@ -21,6 +21,7 @@
 #include <string.h>
 #include <zlib.h>
 
+#include "limit.h"
 #include "version.h"
 
 static int fail(auditable_error *err, const char *fmt, ...)
@@ -387,7 +388,7 @@ static int source_of(spec *sp, json_t *v, size_t i, auditable_error *err)
 		return pkg_fail(err, i, sp->name, "`source` is missing or not "
 		                "a string");
 	}
-	if (strlen(s) != sl || sl > AUDITABLE_NAME_MAX)
+	if (strlen(s) != sl || sl > ADV_PACKAGE_MAX)
 		return pkg_fail(err, i, sp->name, "`source` holds a NUL byte or "
 		                "is too long");
 	sp->source = s;
@@ -417,9 +418,9 @@ static int read_pkg(spec *sp, size_t **deps, size_t *ndeps, size_t *dcap,
 		return pkg_fail(err, i, NULL, "empty `name`");
 	if (strlen(sp->name) != sp->nl)
 		return pkg_fail(err, i, NULL, "`name` holds a NUL byte");
-	if (sp->nl > AUDITABLE_NAME_MAX) {
+	if (sp->nl > ADV_PACKAGE_MAX) {
 		snprintf(msg, sizeof(msg), "`name` longer than %d bytes",
-		         AUDITABLE_NAME_MAX);
+		         ADV_PACKAGE_MAX);
 		return pkg_fail(err, i, NULL, msg);
 	}
 	v = json_object_get(p, "version");

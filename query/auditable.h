@@ -16,8 +16,8 @@
  * the cap, bytes after the zlib stream other than zero padding, JSON that
  * is not UTF-8 or not JSON, a duplicate key, nesting deeper than
  * AUDITABLE_DEPTH_MAX, more than AUDITABLE_VALUES_MAX values or
- * AUDITABLE_PKGS_MAX packages, a member of the wrong type, an empty or
- * over-long name, a version that is not semver (schema/version.h), a
+ * AUDITABLE_PKGS_MAX packages, a member of the wrong type, an empty name
+ * or one longer than an index key holds (ADV_PACKAGE_MAX, limit.h), a version that is not semver (schema/version.h), a
  * `kind` other than "build"/"runtime", a dependency that is not a
  * non-negative integer. The graph is checked apart: exactly one root, no
  * dependency index out of range, no cycle. A graph that fails is not an
@@ -46,7 +46,6 @@
 #define AUDITABLE_VALUES_MAX  2000000   /* JSON values: bounds jansson's
                                            memory (~50 bytes each) */
 #define AUDITABLE_PKGS_MAX    200000    /* == LOCKFILE_PKGS_MAX */
-#define AUDITABLE_NAME_MAX    256       /* bytes of a package name */
 #define AUDITABLE_NONE        ((size_t)-1)
 
 /* Return codes beside 0 and -1 (error, message set). */

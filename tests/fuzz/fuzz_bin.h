@@ -11,6 +11,7 @@
 #include "auditable.h"
 #include "binfmt.h"
 #include "fuzz.h"
+#include "limit.h"
 
 /* An accepted package list: every package as auditable.h says, every
  * dependency in range, and the tree (when there is one) a real one. */
@@ -25,7 +26,7 @@ static inline void fuzz_check_auditable(const auditable *a)
 		const char *verr = NULL;
 		version v;
 		size_t nl = strlen(p->name), vl = strlen(p->version);
-		FUZZ_CHECK(nl > 0 && nl <= AUDITABLE_NAME_MAX,
+		FUZZ_CHECK(nl > 0 && nl <= ADV_PACKAGE_MAX,
 		           "package %zu: name of %zu bytes", i, nl);
 		FUZZ_CHECK(version_parse(&v, p->version, vl, &verr) == 0,
 		           "package %zu: version \"%s\": %s", i, p->version,

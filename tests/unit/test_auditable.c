@@ -224,7 +224,7 @@ static void test_auditable__bad_json(void **state)
 	char json[600];
 	snprintf(json, sizeof(json), "{\"packages\":[{\"name\":\"%s\","
 	         "\"version\":\"1.0.0\",\"source\":\"git\"}]}", name);
-	assert_json_fails(json, "`name` longer than 256 bytes");
+	assert_json_fails(json, "`name` longer than 255 bytes");
 }
 
 static void test_auditable__caps(void **state)
