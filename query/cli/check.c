@@ -85,7 +85,7 @@ int cmd_check(const cli_opts *o)
 				break;      /* every later pair would say the same */
 		}
 	}
-	report_in r = { NULL, n, &f };
+	report_in r = { NULL, n, &f, NULL };
 	rc = o->json ? report_json(&out, &s, &r) : report_human(&out, &s, &r);
 	if (rc != ADVDB_OK) {
 		cli_error("%s", advdb_last_error(s.db));

@@ -40,6 +40,8 @@ typedef struct cli_opts {
 	long max_age_days;          /* -1: no check */
 	int max_age_strict;
 	int jobs;                   /* scan threads; 0: one per core */
+	int bin;                    /* `bin`: operands are binaries */
+	int allow_no_data;          /* a binary without data is no error */
 	char *const *args;          /* operands after the command */
 	size_t nargs;
 } cli_opts;

@@ -24,6 +24,9 @@ static void usage(FILE *f)
 "usage: advdb-query [options] check NAME@VERSION...\n"
 "       advdb-query [options] NAME@VERSION...      (short for check)\n"
 "       advdb-query [options] scan LOCKFILE|DIR|-...\n"
+"       advdb-query [options] [--allow-no-data] bin FILE|DIR...  (Rust\n"
+"                    binaries built with cargo auditable: ELF, PE,\n"
+"                    Mach-O, WebAssembly; scan takes them too)\n"
 "       advdb-query [options] reqs CARGO.TOML|DIR...  (requirements that\n"
 "                    admit vulnerable versions, and how to tighten them)\n"
 "       advdb-query [-d DB] [--line-buffered] batch  (stdin lines -> JSON)\n"
@@ -47,6 +50,8 @@ static void usage(FILE *f)
 "      --max-age DAYS   warn when the advisories are older than DAYS\n"
 "      --max-age-strict with --max-age: that is an error (exit 2)\n"
 "  -j, --jobs N         scan threads (default: one per core)\n"
+"      --allow-no-data  bin/scan: a binary without cargo-auditable data\n"
+"                       is reported as skipped, not as an error\n"
 "  -h, --help           this text\n"
 "  -V, --version        the version\n"
 "\n"
@@ -58,7 +63,8 @@ static void usage(FILE *f)
 
 enum {
 	OPT_JSON = 256, OPT_OS, OPT_ARCH, OPT_IGNORE, OPT_DENY,
-	OPT_LINEBUF, OPT_MAXAGE, OPT_MAXAGE_STRICT
+	OPT_LINEBUF, OPT_MAXAGE, OPT_MAXAGE_STRICT,
+	OPT_ALLOW_NO_DATA
 };
 
 static const struct option longopts[] = {
@@ -72,6 +78,7 @@ static const struct option longopts[] = {
 	{ "max-age", required_argument, NULL, OPT_MAXAGE },
 	{ "max-age-strict", no_argument, NULL, OPT_MAXAGE_STRICT },
 	{ "jobs", required_argument, NULL, 'j' },
+	{ "allow-no-data", no_argument, NULL, OPT_ALLOW_NO_DATA },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
 	{ NULL, 0, NULL, 0 }
@@ -166,6 +173,9 @@ int main(int argc, char **argv)
 		case OPT_MAXAGE_STRICT:
 			o.max_age_strict = 1;
 			break;
+		case OPT_ALLOW_NO_DATA:
+			o.allow_no_data = 1;
+			break;
 		case 'j':
 			if (parse_long(&v, optarg, 1024) < 0 || v == 0)
 				return usage_error("--jobs %s: expected 1..1024",
@@ -202,6 +212,10 @@ int main(int argc, char **argv)
 		run = cmd_check;
 	else if (!strcmp(cmd, "scan"))
 		run = cmd_scan;
+	else if (!strcmp(cmd, "bin")) {
+		run = cmd_scan;         /* scan.c, with binaries as operands */
+		o.bin = 1;
+	}
 	else if (!strcmp(cmd, "batch"))
 		run = cmd_batch;
 	else if (!strcmp(cmd, "show"))
