@@ -30,6 +30,7 @@
 #include "compile.h"
 #include "dbpath.h"
 #include "diag.h"
+#include "escape.h"
 #include "gitsrc.h"
 #include "layout.h"
 #include "srcopt.h"
@@ -227,17 +228,11 @@ static void fail_db(const char *db, const char *msg)
 }
 
 /* One message on one line, whatever bytes a hostile repository put in
- * a file name: control characters are shown as \xNN, never sent to the
- * terminal. */
+ * a file name: escaped (escape.h), never sent to the terminal raw. */
 static void print_line(const char *prefix, const char *text)
 {
 	fputs(prefix, stderr);
-	for (const unsigned char *p = (const unsigned char *)text; *p; p++) {
-		if (*p < 0x20 || *p == 0x7f)
-			fprintf(stderr, "\\x%02x", *p);
-		else
-			fputc(*p, stderr);
-	}
+	escape_fputs(text, 0, stderr);
 	fputc('\n', stderr);
 }
 

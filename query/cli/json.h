@@ -4,9 +4,10 @@
  *
  * The writer tracks commas itself: callers emit keys and values in order
  * and never write separators. Strings are always valid JSON whatever the
- * bytes: `"` `\` and control characters are escaped, and bytes that are not
- * well-formed UTF-8 (overlongs, surrogates, > U+10FFFF, truncated
- * sequences) become U+FFFD.
+ * bytes: `"` `\`, control characters, DEL, and the C1 and bidi controls
+ * of escape.h are escaped (so JSON shown on a terminal is inert too), and
+ * bytes that are not well-formed UTF-8 (overlongs, surrogates,
+ * > U+10FFFF, truncated sequences) become U+FFFD.
  *
  * Invariants: nesting is capped at JSON_DEPTH_MAX; a call that would go
  * deeper, or close more than was opened, marks the buffer failed rather

@@ -14,6 +14,7 @@
 #include <time.h>
 
 #include "cli.h"
+#include "escape.h"
 #include "rcache.h"
 
 #define C_RED    "1;31"
@@ -32,19 +33,23 @@ void report_color(buf *out, int on, const char *code, const char *text)
 
 void report_text(buf *out, const char *s, int keep_nl)
 {
-	const char *run = s;
+	unsigned flags = keep_nl ? ESCAPE_MULTILINE : 0;
+	size_t n, i = 0;
 
 	if (!s)
 		return;
-	for (; *s; s++) {
-		unsigned char c = (unsigned char)*s;
-		if ((c >= 0x20 && c != 0x7F) || (keep_nl && c == '\n'))
-			continue;
-		buf_put(out, run, (size_t)(s - run));
-		buf_putc(out, c == '\t' ? ' ' : '?');
-		run = s + 1;
+	n = strlen(s);
+	while (i < n) {
+		size_t run = escape_span(s + i, n - i, flags);
+		buf_put(out, s + i, run);
+		i += run;
+		if (i < n) {
+			char e[ESCAPE_SEQ_MAX];
+			size_t el;
+			i += escape_one(e, &el, s + i, n - i);
+			buf_put(out, e, el);
+		}
 	}
-	buf_put(out, run, (size_t)(s - run));
 }
 
 /* ---- JSON ---- */

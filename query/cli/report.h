@@ -6,8 +6,8 @@
  *
  * Everything is rendered into a buf, never straight to stdout, so scans
  * can render in parallel and print in order. Text from the index is
- * treated as hostile: in human output, control characters (terminal
- * escapes included) are replaced; JSON strings are escaped by json.c.
+ * treated as hostile: in human output it is escaped (escape.h: controls,
+ * C1 and bidi controls); JSON strings are escaped by json.c.
  */
 #ifndef ADVDB_CLI_REPORT_H
 #define ADVDB_CLI_REPORT_H
@@ -38,8 +38,8 @@ void report_advisory_json(json *j, const advdb_advisory *a);
 void report_versions_json(json *j, const advdb_advisory *a);
 void report_affected_json(json *j, const advdb_advisory *a);
 
-/* Text from the index, with control characters replaced by '?' (newlines
- * kept when keep_nl). */
+/* Text from the index or an input, escaped for the terminal (escape.h;
+ * newlines and tabs kept when keep_nl). */
 void report_text(buf *out, const char *s, int keep_nl);
 
 /* ANSI colour around text when on. */

@@ -29,6 +29,7 @@
 #include "audit.h"
 #include "cargo_req.h"
 #include "cli.h"
+#include "escape.h"
 #include "json.h"
 #include "manifest.h"
 #include "report.h"
@@ -438,17 +439,10 @@ static void to_json(buf *out, const char *path, const manifest *mf,
 
 /* ---- the command ---------------------------------------------------- */
 
-/* A manifest's text for a message on stderr: printable, and short. */
+/* A manifest's text for a message on stderr: escaped, and short. */
 static const char *clean(char *out, size_t cap, const char *s)
 {
-	size_t n = 0;
-	for (; s && *s && n + 4 < cap; s++)
-		out[n++] = ((unsigned char)*s >= 0x20 && *s != 0x7f) ? *s : '?';
-	if (s && *s && cap > 4) {
-		memcpy(out + n, "...", 3);
-		n += 3;
-	}
-	out[n] = '\0';
+	escape_text(out, cap, s ? s : "", s ? strlen(s) : 0, 0);
 	return out;
 }
 

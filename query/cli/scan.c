@@ -216,15 +216,10 @@ static void scan_one(const session *s, item *it)
 	lockfile_free(&lf);
 	return;
 fail:
-	/* The path may come from walking a tree nobody vetted: control
-	 * characters become \xNN, as in cli_error(). */
+	/* The path may come from walking a tree nobody vetted: escaped, as
+	 * in cli_error(). */
 	buf_puts(&it->err, "advdb-query: ");
-	for (const unsigned char *c = (const unsigned char *)msg; *c; c++) {
-		if (*c < 0x20 || *c == 0x7f)
-			buf_printf(&it->err, "\\x%02x", *c);
-		else
-			buf_putc(&it->err, (char)*c);
-	}
+	report_text(&it->err, msg, 0);
 	buf_putc(&it->err, '\n');
 	if (o->json)
 		error_json(it, msg);

@@ -267,7 +267,7 @@ printf '[dependencies]\n"evil\\u001b[31m" = "1"\n"bad\\u001b[31m" = { workspace 
 q 2 "escape sequences: exit 2" $D reqs "$M/evil.toml"
 if grep -q "$(printf '\033')" "$T/o" "$T/e"; then _tap "not ok" "no raw ESC in the output"
 else _tap ok "no raw ESC in the output"; fi
-has "escape sequences: the bad key is named, cleaned" "$(cat "$T/e")" 'dependency `bad\?\[31m`'
-has "escape sequences: the renamed row is there, cleaned" "$(cat "$T/o")" '^  sv\?\[0m \(smallvec\)' 
+has "escape sequences: the bad key is named, cleaned" "$(cat "$T/e")" 'dependency `bad\\x1b\[31m`'
+has "escape sequences: the renamed row is there, cleaned" "$(cat "$T/o")" '^  sv\\x1b\[0m \(smallvec\)' 
 
 echo "1..$_n"
