@@ -17,6 +17,7 @@
 #include "advdb.h"
 #include "cli.h"
 #include "stdfds.h"
+#include "target.h"
 
 static void usage(FILE *f)
 {
@@ -38,7 +39,9 @@ static void usage(FILE *f)
 "      --json           JSON output (check/scan: cargo audit --json shape;\n"
 "                       scan: one report per lockfile per line)\n"
 "      --os OS          only advisories that apply to this target os\n"
+"                       (rustsec's names: linux, windows, macos, ...)\n"
 "      --arch ARCH      only advisories that apply to this target arch\n"
+"                       (rustsec's names: x86_64, aarch64, x86, ...)\n"
 "      --ignore ID      ignore an advisory (by id, CVE or GHSA alias);\n"
 "                       may be repeated\n"
 "      --deny KIND      fail (exit 1) on warnings too: warnings (all),\n"
@@ -108,11 +111,15 @@ static int parse_long(long *out, const char *s, long max)
 	return 0;
 }
 
+/* The message (escaped by cli_error: arguments are anyone's bytes), then
+ * the usage text. */
 static int usage_error(const char *fmt, const char *arg)
 {
-	fputs("advdb-query: ", stderr);
-	fprintf(stderr, fmt, arg);
-	fputs("\n", stderr);
+	char msg[1024];
+
+	if (snprintf(msg, sizeof(msg), fmt, arg) < 0)
+		msg[0] = '\0';
+	cli_error("%s", msg);
 	usage(stderr);
 	return EXIT_ERROR;
 }
@@ -188,6 +195,10 @@ int main(int argc, char **argv)
 			return usage_error("bad option %s", argv[optind - 1]);
 		}
 	}
+	char tmsg[1024];
+	if ((o.os && target_check(TARGET_OS, o.os, tmsg, sizeof(tmsg)) < 0) ||
+	    (o.arch && target_check(TARGET_ARCH, o.arch, tmsg, sizeof(tmsg)) < 0))
+		return usage_error("%s", tmsg);
 	if (o.max_age_strict && o.max_age_days < 0)
 		return usage_error("--max-age-strict needs --max-age%s", "");
 	if (optind >= argc)
