@@ -57,10 +57,11 @@ int audit_pkg(findings *f, const session *s, const lock_pkg *p)
 
 	if (!p->crates_io)
 		return ADVDB_OK;
-	if (s->cache) {
-		rc = dcache_lookup(&m, &n, s->cache, p->name, p->version,
-		                   scratch, SCRATCH);
-	} else {
+	rc = DCACHE_BYPASS;
+	if (s->cache)
+		rc = dcache_lookup(&m, &n, s->cache, p->name, p->version);
+	if (rc == DCACHE_BYPASS) {      /* no cache, or not in it: whole */
+		m = scratch;
 		rc = advdb_lookup(scratch, SCRATCH, &n, s->db, p->name,
 		                  p->version, &s->q);
 		if (rc == ADVDB_EBUFS && n <= 65536) {

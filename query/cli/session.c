@@ -132,7 +132,10 @@ int session_open(session *s, const cli_opts *o, int with_cache)
 	if (with_cache &&
 	    (dcache_new(&s->cache, s->db, &s->q,
 	                with_cache == SESSION_DECISIONS ? SESSION_DECISIONS_MAX
-	                                                : 4u << 20) != ADVDB_OK ||
+	                                                : SESSION_CACHE_MAX,
+	                with_cache == SESSION_DECISIONS ? SESSION_DECISIONS_BYTES
+	                                                : SESSION_CACHE_BYTES)
+	         != ADVDB_OK ||
 	     (with_cache == SESSION_CACHE && rcache_new(&s->rcache) < 0))) {
 		cli_error("out of memory");
 		goto fail;

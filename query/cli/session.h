@@ -37,6 +37,9 @@ enum {
 	                               memory stays bounded whatever the input) */
 };
 #define SESSION_DECISIONS_MAX (1u << 16)
+#define SESSION_DECISIONS_BYTES ((size_t)16 << 20)
+#define SESSION_CACHE_MAX (4u << 20)            /* scan: decisions */
+#define SESSION_CACHE_BYTES ((size_t)256 << 20)
 
 /* Open the index named by o (-d, else the default path), read its info,
  * resolve --ignore, check --max-age; with_cache (above) makes a decision

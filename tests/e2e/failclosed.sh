@@ -73,4 +73,39 @@ elif [ -z "$PY" ]; then
 	skip "real advisories' target names accepted" "python3 not found"
 fi
 
+# ---- a crate with many advisories: the repository for the cache and the
+# memory sections. Crate `hot` has 300 advisories on every version; the
+# first 66 in id order are informational, so an answer cut to its first
+# 64 matches would read "not affected".
+mkdir -p "$T/hotsrc/crates/hot"
+( cd "$T/hotsrc" && LC_ALL=C awk 'BEGIN { for (i = 1; i <= 300; i++) {
+	f = sprintf("crates/hot/RUSTSEC-2019-%04d.md", i + 6000)
+	info = i <= 66 ? "informational = \"unmaintained\"\n" : ""
+	printf "```toml\n[advisory]\nid = \"RUSTSEC-2019-%04d\"\npackage = \"hot\"\ndate = \"2019-01-01\"\n%s\n[versions]\npatched = [\">= 99.0.0\"]\n```\n\n# Hot %d\n\nText.\n", i + 6000, info, i > f
+	close(f) } }' )
+mkrepo "$T/hotsrc" "$T/hot" >/dev/null 2>&1
+HOT="$T/hot.lmdb"
+"$C" -q -o "$HOT" "$T/hot" >/dev/null 2>"$T/e"
+is "compile the 300-advisory crate" "$?" 0
+
+# ---- the batch decision cache never changes an answer ------------------------
+q 1 "check hot@1.0.0: affected" -d "$HOT" check hot@1.0.0
+has "check hot@1.0.0: 234 vulnerabilities, 66 warnings" "$(tail -n 1 "$T/o")" '234 vulnerabilities found .*66 warnings'
+# Then batch: once before the cache fills (another version: a pair seen
+# before the cache is full is a hit later), then after 100,000 distinct
+# pairs have filled every shard.
+{ echo "hot 2.0.0"; LC_ALL=C awk 'BEGIN { for (i = 0; i < 100000; i++) printf "filler%d 1.0.%d\n", i, i }'
+  echo "hot 1.0.0"; echo "hot@1.0.0"; } >"$T/fill.in"
+$TO "$Q" -d "$HOT" batch <"$T/fill.in" >"$T/fill.out" 2>"$T/e"; rc=$?
+is "batch over a full cache: exit 0" "$rc" 0
+is "batch over a full cache: every line answered" "$(wc -l <"$T/fill.out" | tr -d ' ')" 100003
+for n in 1 100002 100003; do
+	l=$(sed -n "${n}p" "$T/fill.out")
+	has "batch line $n (hot, cache $( [ $n = 1 ] && echo empty || echo full)): affected, as check says" "$l" '"affected":true'
+	is "batch line $n: the 234 vulnerabilities, as check says" \
+	    "$(printf '%s\n' "$l" | grep -o '"severity"' | wc -l | tr -d ' ')" 234
+	is "batch line $n: the 66 warnings, as check says" \
+	    "$(printf '%s\n' "$l" | grep -o '"kind":"unmaintained"' | wc -l | tr -d ' ')" 66
+done
+
 echo "1..$_n"
