@@ -23,13 +23,23 @@ typedef struct report_in {
 	const char *path;           /* lockfile path; NULL for `check` */
 	size_t ndeps;               /* packages in the lockfile / given */
 	const findings *f;
+	/* Called (when not NULL) after each finding is rendered, with ctx:
+	 * scan's hook to bound the memory of reports not yet printed (it may
+	 * print and empty the output buffer, or wait). */
+	void (*tick)(void *ctx);
+	void *tick_ctx;
 } report_in;
 
-/* One JSON report and a newline. Returns 0, or a libadvdb error when an
- * advisory cannot be fetched (message via advdb_last_error). */
+/* One JSON report and a newline. A set with errors (findings.nerr) is
+ * reported as incomplete: "error" and "errors" (the messages) in the
+ * report object, and "found" null unless vulnerabilities were found.
+ * Returns 0, or a libadvdb error when an advisory cannot be fetched
+ * (message via advdb_last_error): the caller then drops what was
+ * rendered and reports the error instead. */
 int report_json(buf *out, const session *s, const report_in *r);
 
-/* The human report. Returns as report_json. */
+/* The human report; its summary line starts "error: incomplete" for a
+ * set with errors, never "ok". Returns as report_json. */
 int report_human(buf *out, const session *s, const report_in *r);
 
 /* rustsec's advisory Metadata object, Versions object, and Affected

@@ -20,7 +20,10 @@
  * notes (skipped registries), then "N insecure, M possibly insecure";
  * with --json one object per manifest per line, every crates.io
  * dependency included. Problems with one dependency or one manifest go
- * to stderr and make the exit status 2; the rest are still reported.
+ * to stderr and make the exit status 2; the rest are still reported, and
+ * the report says it is incomplete (the summary starts "error:
+ * incomplete"; JSON has "error" and "errors", and a manifest that could
+ * not be read has a line {"manifest":..,"error":..}).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -49,12 +52,14 @@ typedef struct dep_result {
 	size_t nvulns, nwarns;
 	int has_fix;
 	char suggestion[REQ_TEXT_MAX + 64];
+	char *error;                /* not checked: why (malloc'd), else NULL */
 } dep_result;
 
 static void result_free(dep_result *r)
 {
 	free(r->vulns);
 	free(r->warns);
+	free(r->error);
 }
 
 static int push_match(advdb_match **v, size_t *n, const advdb_match *m)
@@ -241,7 +246,7 @@ static void ids_text(buf *b, const advdb_match *v, size_t n)
 /* One cell of each column per flagged dependency, then print them
  * aligned (widths in bytes: the cells are sanitised ASCII mostly). */
 static void human(buf *out, const char *path, const manifest *mf,
-                  const dep_result *rs, size_t n, int color)
+                  const dep_result *rs, size_t n, size_t nerr, int color)
 {
 	static const char *const head[NCOLS] = {
 		"name", "requirement", "kind", "status", "advisories",
@@ -333,6 +338,10 @@ static void human(buf *out, const char *path, const manifest *mf,
 			buf_puts(out, "\" is not crates.io: skipped\n");
 		}
 	}
+	if (nerr)       /* never a plain count that reads as complete */
+		buf_printf(out, "error: incomplete: %zu %s not checked (see "
+		           "above); ", nerr,
+		           nerr == 1 ? "dependency" : "dependencies");
 	buf_printf(out, "%zu insecure, %zu possibly insecure\n", ninsec, nposs);
 }
 
@@ -376,7 +385,7 @@ static void json_dep_common(json *j, const manifest_dep *d)
 }
 
 static void to_json(buf *out, const char *path, const manifest *mf,
-                    const dep_result *rs, size_t n)
+                    const dep_result *rs, size_t n, size_t nerr)
 {
 	static const char *const why[] = {
 		[DEP_PATH] = "path", [DEP_GIT] = "git", [DEP_REGISTRY] = "registry"
@@ -433,6 +442,25 @@ static void to_json(buf *out, const char *path, const manifest *mf,
 	json_uint(&j, ninsec);
 	json_key(&j, "possibly_insecure");
 	json_uint(&j, nposs);
+	if (nerr) {
+		char what[96];
+		snprintf(what, sizeof(what), "incomplete: %zu %s not checked",
+		         nerr, nerr == 1 ? "dependency" : "dependencies");
+		json_key(&j, "error");
+		json_str(&j, what);
+		json_key(&j, "errors");
+		json_arr_begin(&j);
+		for (size_t i = 0; i < n; i++) {
+			if (!rs[i].error)
+				continue;
+			json_obj_begin(&j);
+			json_dep_common(&j, rs[i].d);
+			json_key(&j, "error");
+			json_str(&j, rs[i].error);
+			json_obj_end(&j);
+		}
+		json_arr_end(&j);
+	}
 	json_obj_end(&j);
 	buf_putc(out, '\n');
 }
@@ -455,9 +483,21 @@ static int one_manifest(const session *s, const char *path, buf *out)
 	char err[600], name[84];
 	int status = EXIT_CLEAN;
 	unsigned warn_bits = 0;
+	size_t nerr = 0;
 
 	if (manifest_load(&mf, path, err, sizeof err) < 0) {
 		cli_error("%s", err);
+		if (o->json) {          /* its line says why, not nothing */
+			json j;
+			json_init(&j, out);
+			json_obj_begin(&j);
+			json_key(&j, "manifest");
+			json_str(&j, path);
+			json_key(&j, "error");
+			json_str(&j, err);
+			json_obj_end(&j);
+			buf_putc(out, '\n');
+		}
 		return EXIT_ERROR;
 	}
 	rs = calloc(mf.n ? mf.n : 1, sizeof(*rs));
@@ -472,6 +512,8 @@ static int one_manifest(const session *s, const char *path, buf *out)
 		if (d->source == DEP_BAD) {
 			cli_error("%s:%u: dependency `%s`: %s", path, d->line,
 			          clean(name, sizeof name, d->key), d->error);
+			rs[i].error = strdup(d->error);
+			nerr++;
 			status = EXIT_ERROR;
 			continue;
 		}
@@ -483,6 +525,8 @@ static int one_manifest(const session *s, const char *path, buf *out)
 		    analyse(&rs[i], s, &q, err, sizeof err) < 0) {
 			cli_error("%s:%u: dependency `%s`: %s", path, d->line,
 			          clean(name, sizeof name, d->key), err);
+			rs[i].error = strdup(err);
+			nerr++;
 			status = EXIT_ERROR;
 			continue;
 		}
@@ -494,9 +538,9 @@ static int one_manifest(const session *s, const char *path, buf *out)
 	if (status == EXIT_CLEAN && (warn_bits & o->deny))
 		status = EXIT_FOUND;
 	if (o->json)
-		to_json(out, path, &mf, rs, mf.n);
+		to_json(out, path, &mf, rs, mf.n, nerr);
 	else
-		human(out, path, &mf, rs, mf.n, o->color);
+		human(out, path, &mf, rs, mf.n, nerr, o->color);
 	for (size_t i = 0; i < mf.n; i++)
 		result_free(&rs[i]);
 	free(rs);

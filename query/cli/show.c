@@ -191,11 +191,24 @@ int cmd_show(const cli_opts *o)
 	if (session_open(&s, o, 0) != EXIT_CLEAN)
 		return EXIT_ERROR;
 	rc = advdb_advisory_get(&a, s.db, o->args[0]);
-	if (rc == ADVDB_ENOTFOUND) {
-		cli_error("%s: no such advisory or alias", o->args[0]);
-		status = EXIT_ERROR;
-	} else if (rc != ADVDB_OK) {
-		cli_error("%s: %s", o->args[0], advdb_last_error(s.db));
+	if (rc != ADVDB_OK) {
+		const char *why = rc == ADVDB_ENOTFOUND
+		                  ? "no such advisory or alias"
+		                  : advdb_last_error(s.db);
+		cli_error("%s: %s", o->args[0], why);
+		if (o->json) {          /* the answer says why, not nothing */
+			json j;
+			json_init(&j, &out);
+			json_obj_begin(&j);
+			json_key(&j, "id");
+			json_str(&j, o->args[0]);
+			json_key(&j, "error");
+			json_str(&j, why);
+			json_obj_end(&j);
+			buf_putc(&out, '\n');
+			if (buf_write(&out, stdout) < 0 || fflush(stdout) != 0)
+				cli_error("cannot write the answer");
+		}
 		status = EXIT_ERROR;
 	} else {
 		if (o->json)

@@ -19,9 +19,11 @@
 #include <unistd.h>
 
 #include "audit.h"
+#include "buf.h"
 #include "cache.h"
 #include "cli.h"
 #include "record.h"
+#include "report.h"
 #include "session.h"
 #include "version.h"
 #include "writer.h"
@@ -297,6 +299,53 @@ static void test_audit__ignored_and_os(void **state)
 	session_close(&s);
 }
 
+/* Whatever could not be checked makes the set unclean: exit 2 over any
+ * finding, "found" null (not false) in JSON, and a summary that is never
+ * "ok". */
+static void test_audit__errors_make_the_set_unclean(void **state)
+{
+	fixture *f = *state;
+	session s;
+	findings fs = { 0 };
+	lock_pkg bad = pkg("alpha", "1.x", 1), good = pkg("alpha", "1.0.0", 1);
+	buf out = BUF_INIT;
+
+	assert_int_equal(session_open(&s, &f->o, 0), EXIT_CLEAN);
+	assert_int_equal(audit_pkg(&fs, &s, &good), ADVDB_OK);
+	assert_int_equal(findings_exit(&fs, 0), EXIT_CLEAN);
+	assert_int_equal(audit_pkg(&fs, &s, &bad), ADVDB_EVERSION);
+	assert_int_equal(fs.nerr, 1);
+	assert_non_null(strstr(fs.errs[0], "alpha@1.x: "));
+	assert_int_equal(findings_exit(&fs, 0), EXIT_ERROR);
+
+	report_in r = { NULL, 2, &fs, NULL, NULL };
+	assert_int_equal(report_json(&out, &s, &r), ADVDB_OK);
+	assert_non_null(strstr(out.p, "\"found\":null"));
+	assert_non_null(strstr(out.p, "\"error\":\"incomplete: 1 error"));
+	assert_non_null(strstr(out.p, "\"errors\":[\"alpha@1.x: "));
+	buf_reset(&out);
+	assert_int_equal(report_human(&out, &s, &r), ADVDB_OK);
+	assert_null(strstr(out.p, "ok:"));
+	assert_non_null(strstr(out.p, "error: incomplete: 1 error"));
+
+	/* with a vulnerability too: still 2, "found" true */
+	lock_pkg vuln = pkg("alpha", "0.5.0", 1);
+	assert_int_equal(audit_pkg(&fs, &s, &vuln), ADVDB_OK);
+	assert_int_equal(findings_exit(&fs, 0), EXIT_ERROR);
+	buf_reset(&out);
+	assert_int_equal(report_json(&out, &s, &r), ADVDB_OK);
+	assert_non_null(strstr(out.p, "\"found\":true"));
+
+	/* messages past the kept ones are counted all the same */
+	for (int i = 0; i < FINDINGS_ERRS_KEPT + 5; i++)
+		findings_fail(&fs, "input %d unread", i);
+	assert_int_equal(fs.nerr, FINDINGS_ERRS_KEPT + 6);
+	assert_int_equal(fs.nerrs, FINDINGS_ERRS_KEPT);
+	buf_free(&out);
+	findings_free(&fs);
+	session_close(&s);
+}
+
 static void test_cache__hit_returns_the_same_entry(void **state)
 {
 	fixture *f = *state;
@@ -492,6 +541,7 @@ int main(void)
 		cmocka_unit_test(test_audit__vulnerability_and_warning),
 		cmocka_unit_test(test_audit__non_crates_io_skipped),
 		cmocka_unit_test(test_audit__ignored_and_os),
+		cmocka_unit_test(test_audit__errors_make_the_set_unclean),
 		cmocka_unit_test(test_cache__hit_returns_the_same_entry),
 		cmocka_unit_test(test_cache__errors_not_cached),
 		cmocka_unit_test(test_cache__full_cache_bypasses),
