@@ -23,6 +23,7 @@ PKGS     = libgit2 lmdb libzstd yaml-0.1
 DEB_PKGS = build-essential pkg-config libgit2-dev liblmdb-dev libzstd-dev \
            libyaml-dev libcmocka-dev git python3 clang libclang-rt-dev zstd \
            lmdb-utils
+DEB_PKGS += time   # /usr/bin/time: peak RSS of scan in tests/e2e/failclosed.sh
 
 CFLAGS_BASE = -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE \
               -Wall -Wextra -Werror -fPIC -g -Ischema -Iquery -Icompiler

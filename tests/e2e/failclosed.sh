@@ -134,4 +134,158 @@ has "reqs on a manifest with nothing to check: says so" "$(cat "$T/e")" 'empty\.
 printf '[package]\nname = "a"\nversion = "0.1.0"\n' >"$N/nodeps.toml"
 q 0 "reqs on a package without dependencies: a real answer (exit 0)" -d "$DB" reqs "$N/nodeps.toml"
 
+# ---- scan DIR: every place it cannot search is an error of the run ----------
+# A tree with one clean lockfile (a project without dependencies), a
+# folder deeper than the cap, and a path longer than the path buffer.
+W="$T/walk"; mkdir -p "$W/clean"
+printf 'version = 3\n\n[[package]]\nname = "clean"\nversion = "0.1.0"\n' >"$W/clean/Cargo.lock"
+d="$W/deep"; i=0; while [ $i -lt 34 ]; do d="$d/d"; i=$((i + 1)); done
+mkdir -p "$d"; cp "$LOCK" "$d/Cargo.lock"
+# (a path past PATH_MAX: made one folder at a time, relative to the last)
+mkdir "$W/long"
+if [ -n "$PY" ]; then
+	"$PY" - "$W/long" "$LOCK" 2>"$T/e" <<'PYEOF'
+import os, sys
+fd = os.open(sys.argv[1], os.O_RDONLY)
+for i in range(17):
+    os.mkdir("l" * 250, dir_fd=fd)
+    fd = os.open("l" * 250, os.O_RDONLY, dir_fd=fd)
+out = os.open("Cargo.lock", os.O_WRONLY | os.O_CREAT, 0o644, dir_fd=fd)
+os.write(out, open(sys.argv[2], "rb").read())
+PYEOF
+	is "a path longer than 4096 bytes can be made here" "$?:$(cat "$T/e")" "0:"
+else
+	skip "a path longer than 4096 bytes" "python3 not found"
+fi
+q 2 "scan DIR, a folder too deep and a path too long: exit 2 (the rest is clean)" -d "$DB" scan "$W"
+has "scan DIR: the deep folder named" "$(cat "$T/e")" 'walk/deep(/d)+: more than 32 folders deep: not searched'
+has "scan DIR: the long path named" "$(cat "$T/e")" 'walk/long/l+(/l+)*: the path of `l+` in it is longer than 4095 bytes: not searched'
+has "scan DIR: the clean lockfile still reported" "$(cat "$T/o")" 'Scanning .*clean/Cargo\.lock'
+has "scan DIR: the summary counts the places not searched" "$(tail -n 1 "$T/o")" '^1 lockfiles scanned: 0 with findings, 0 with errors; 2 places not searched \(errors\)$'
+q 2 "scan DIR --json: exit 2" -d "$DB" --json scan "$W"
+pyjson "scan DIR --json: a line per place not searched, with its error, in walk order" "$T/o" \
+  '[("folder" in d, "error" in d) for d in docs] == [(False, False), (True, True), (True, True)] and docs[1]["folder"]["path"].endswith("/d") and "long" in docs[2]["folder"]["path"]'
+pyjson "scan DIR --json: the clean lockfile is clean" "$T/o" 'docs[0]["vulnerabilities"]["found"] is False'
+
+# Permissions: as an unprivileged user (root reads anything).
+if unpriv_ready; then
+	P="$T/perm"; mkdir -p "$P/a" "$P/noopen" "$P/nosearch/x"
+	cp "$W/clean/Cargo.lock" "$P/a/Cargo.lock"
+	cp "$LOCK" "$P/noopen/Cargo.lock"; cp "$LOCK" "$P/nosearch/Cargo.lock"
+	chmod 755 "$P" "$P/a"; chmod 644 "$P/a/Cargo.lock"
+	chmod 311 "$P/noopen"           # searchable, not readable
+	chmod 644 "$P/nosearch"         # readable, not searchable
+	unpriv "$Q" -d "$DB" scan "$P" >"$T/o" 2>"$T/e"; rc=$?
+	is "scan DIR with unreadable folders (as nobody): exit 2, not 0" "$rc" 2
+	has "a folder that cannot be opened: named, with the reason" "$(cat "$T/e")" 'perm/noopen: cannot open the folder \(Permission denied\): not searched'
+	has "a folder that cannot be searched: its entry named, with the reason" "$(cat "$T/e")" 'perm/nosearch/Cargo\.lock: cannot look at it \(Permission denied\): not searched'
+	has "unreadable folders: the summary counts them" "$(tail -n 1 "$T/o")" '1 lockfiles scanned: 0 with findings, 0 with errors; 3 places not searched'
+	unpriv "$Q" -d "$DB" --json scan "$P" >"$T/o" 2>"$T/e"; rc=$?
+	is "unreadable folders --json: exit 2" "$rc" 2
+	pyjson "unreadable folders --json: one error line each, never only the clean report" "$T/o" \
+	  'len(docs) == 4 and docs[0]["vulnerabilities"]["found"] is False and all("error" in d and d["folder"]["path"] for d in docs[1:])'
+	# the folder itself given, unreadable
+	unpriv "$Q" -d "$DB" scan "$P/noopen" "$P/a/Cargo.lock" >"$T/o" 2>"$T/e"; rc=$?
+	is "an unreadable folder operand beside a clean lockfile: exit 2" "$rc" 2
+	chmod 755 "$P/noopen" "$P/nosearch"
+else
+	skip "scan DIR with unreadable folders" "$UNPRIV_WHY"
+fi
+
+# ---- a look-up that fails is shown as such, in every command ----------------
+# Two damaged copies of the index (lmdb-utils): tokio's package record
+# replaced by junk (its look-up fails), and every advisory block replaced
+# by junk (fetching an advisory to render fails).
+if command -v mdb_load >/dev/null 2>&1 && command -v mdb_dump >/dev/null 2>&1; then
+	DMG="$T/dmg-pkg.lmdb"; cp "$DB" "$DMG"
+	printf 'VERSION=3\nformat=bytevalue\ntype=btree\nHEADER=END\n 746f6b696f\n 00ff00ff\nDATA=END\n' |
+	    mdb_load -n -s packages "$DMG" 2>/dev/null
+	DMG2="$T/dmg-adv.lmdb"; cp "$DB" "$DMG2"
+	mdb_dump -n -s advisories "$DB" |
+	    awk '/^HEADER=END/ { h = 1; print; next }
+	         h && /^ / { if (k) { print " 00ff00ff"; k = 0 } else { print; k = 1 }; next }
+	         { print }' |
+	    mdb_load -n -s advisories "$DMG2" 2>/dev/null
+	q 2 "damaged record: check tokio alone: exit 2" -d "$DMG" check tokio@1.18.3
+	has "damaged record: the look-up error named" "$(cat "$T/e")" 'tokio@1\.18\.3: .*damaged record of package `tokio`'
+	has "damaged record: the summary says incomplete, never ok" "$(tail -n 1 "$T/o")" '^error: incomplete: 1 error \(not checked, see above\); 0 vulnerabilities found'
+	is "damaged record: no \"ok\" anywhere" "$(grep -c '^ok' "$T/o")" 0
+	q 2 "damaged record: check --json: exit 2" -d "$DMG" --json check tokio@1.18.3
+	pyjson "damaged record: JSON says found null, error and errors" "$T/o" \
+	  'docs[0]["vulnerabilities"]["found"] is None and "incomplete" in docs[0]["error"] and "damaged record" in docs[0]["errors"][0]'
+	q 2 "damaged record beside a finding: exit 2 (the error wins)" -d "$DMG" --json check tokio@1.18.3 mio@0.8.10
+	pyjson "damaged record beside a finding: the finding reported, found true, error listed" "$T/o" \
+	  'docs[0]["vulnerabilities"]["found"] is True and docs[0]["vulnerabilities"]["count"] == 1 and len(docs[0]["errors"]) == 1'
+	q 2 "damaged record: a malformed operand is counted too" -d "$DMG" check mio@0.8.11 'tokio@'
+	has "damaged record: malformed operand, summary incomplete" "$(tail -n 1 "$T/o")" '^error: incomplete: 1 error'
+	q 2 "damaged record: scan: exit 2" -d "$DMG" scan "$LOCK"
+	has "damaged record: scan names the lockfile and the package" "$(cat "$T/e")" 'Cargo\.lock: tokio@[0-9.]+: .*damaged record'
+	has "damaged record: scan summary incomplete" "$(tail -n 1 "$T/o")" '^error: incomplete: 1 error'
+	q 2 "damaged record: scan --json: exit 2" -d "$DMG" --json scan "$LOCK"
+	pyjson "damaged record: scan JSON has the error, mio still found" "$T/o" \
+	  'len(docs) == 1 and docs[0]["vulnerabilities"]["found"] is True and "damaged record" in docs[0]["errors"][0]'
+	printf 'tokio 1.18.3\nmio 0.8.10\n' | "$Q" -d "$DMG" batch >"$T/o" 2>"$T/e"; rc=$?
+	is "damaged record: batch answers every line but exits 2" "$rc:$(wc -l <"$T/o" | tr -d ' ')" 2:2
+	pyjson "damaged record: batch says error for tokio, never affected: false" "$T/o" \
+	  '"error" in docs[0] and "affected" not in docs[0] and docs[1]["affected"] is True'
+	mkdir -p "$T/rq"; printf '[package]\nname = "r"\nversion = "0.1.0"\n[dependencies]\ntokio = "1.18"\nmio = "0.8"\n' >"$T/rq/Cargo.toml"
+	q 2 "damaged record: reqs: exit 2" -d "$DMG" reqs "$T/rq"
+	has "damaged record: reqs summary incomplete" "$(tail -n 1 "$T/o")" '^error: incomplete: 1 dependency not checked'
+	q 2 "damaged record: reqs --json: exit 2" -d "$DMG" --json reqs "$T/rq"
+	pyjson "damaged record: reqs JSON lists the error" "$T/o" \
+	  '"incomplete" in docs[0]["error"] and docs[0]["errors"][0]["name"] == "tokio"'
+	# rendering needs the advisory: a damaged block
+	q 2 "damaged advisory: check: exit 2" -d "$DMG2" check tokio@1.18.3
+	is "damaged advisory: check prints no report" "$(wc -c <"$T/o" | tr -d ' ')" 0
+	has "damaged advisory: check names the advisory" "$(cat "$T/e")" 'RUSTSEC-2023-0001: .*block'
+	q 2 "damaged advisory: check --json: exit 2" -d "$DMG2" --json check tokio@1.18.3
+	pyjson "damaged advisory: check --json is an error object" "$T/o" \
+	  'list(docs[0]) == ["error"]'
+	q 2 "damaged advisory: scan --json: exit 2" -d "$DMG2" --json scan "$LOCK"
+	pyjson "damaged advisory: scan --json is an error line" "$T/o" \
+	  '"error" in docs[0] and "vulnerabilities" not in docs[0]'
+	q 2 "damaged advisory: show --json: exit 2" -d "$DMG2" --json show RUSTSEC-2023-0001
+	pyjson "damaged advisory: show --json says why" "$T/o" \
+	  'docs[0]["id"] == "RUSTSEC-2023-0001" and "block" in docs[0]["error"]'
+	q 2 "damaged advisory: export-osv: exit 2" -d "$DMG2" export-osv "$T/osvout"
+	has "damaged advisory: export-osv says so" "$(cat "$T/e")" 'export-osv: .*block'
+	is "damaged advisory: export-osv never says all written" "$(grep -c 'advisories written to' "$T/e")" 0
+else
+	skip "damaged index records" "mdb_load/mdb_dump (lmdb-utils) not found"
+fi
+
+# ---- memory held for ordered output is bounded in bytes --------------------
+# A FIFO nobody writes to comes first (it holds the head for the pipe
+# wait), then 8 hostile lockfiles whose JSON reports are ~50 MB each
+# (330 versions of `hot` x 300 advisories). Before the byte budget the
+# scan held every report behind the head: ~420 MB. Now reports wait for
+# room (64 MiB) and the head streams. The assertion is peak RSS, not time.
+LC_ALL=C awk 'BEGIN { print "version = 3"; for (i = 1; i <= 330; i++)
+	printf "[[package]]\nname = \"hot\"\nversion = \"0.0.%d\"\nsource = \"registry+https://github.com/rust-lang/crates.io-index\"\n", i }' >"$T/hot.lock"
+asan=$(ASAN_OPTIONS=help=1 "$Q" --version 2>&1 | grep -c 'AddressSanitizer')
+if [ ! -x /usr/bin/time ]; then
+	skip "scan memory bound" "GNU time (/usr/bin/time, Debian package time) not found"
+elif [ "$asan" -gt 0 ]; then
+	skip "scan memory bound" "built with AddressSanitizer: its allocator and quarantine, not the program, decide the RSS"
+elif ! mkfifo "$T/slow.fifo" 2>/dev/null; then
+	skip "scan memory bound" "mkfifo failed"
+else
+	set --; i=0
+	while [ $i -lt 8 ]; do cp "$T/hot.lock" "$T/hot$i.lock"; set -- "$@" "$T/hot$i.lock"; i=$((i + 1)); done
+	{ ADVDB_PIPE_WAIT=3 /usr/bin/time -f %M -o "$T/rss" "$Q" -d "$HOT" --json -j 2 \
+	    scan "$T/slow.fifo" "$@" 2>"$T/e"; echo $? >"$T/rc"; } |
+	    awk '{ n++; if (index($0, "\"count\":77220")) c++ } END { print n + 0, c + 0 }' >"$T/lines"
+	set --
+	is "slow FIFO, then 8 large reports: exit 2 (the FIFO), every report whole and in order" \
+	    "$(cat "$T/rc"):$(cat "$T/lines")" "2:9 8"
+	rss=$(tail -n 1 "$T/rss")
+	[ "$rss" -lt 131072 ]
+	is "slow FIFO, then 8 large reports: peak RSS ${rss} KiB, under 128 MiB (64 MiB budget + working memory; ~420 MB before)" "$?" 0
+	# one report larger than the budget, alone: streamed, never held whole
+	/usr/bin/time -f %M -o "$T/rss" "$Q" -d "$HOT" scan "$T/hot.lock" "$T/hot.lock" >/dev/null 2>&1
+	rss=$(tail -n 1 "$T/rss")
+	[ "$rss" -lt 65536 ]
+	is "text reports of 14 MB each: peak RSS ${rss} KiB, under 64 MiB" "$?" 0
+fi
+
 echo "1..$_n"
