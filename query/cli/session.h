@@ -48,6 +48,20 @@ enum {
 int session_open(session *s, const cli_opts *o, int with_cache);
 void session_close(session *s);
 
+/* The age of the index's source commit against this machine's clock.
+ * A commit up to SESSION_SKEW_MAX seconds ahead is clock skew (age 0);
+ * further ahead it is suspicious (a wrong clock, or a forged date that
+ * would pass any --max-age): SOURCE_FUTURE with *days how far ahead. */
+#define SESSION_SKEW_MAX 86400
+typedef enum source_age {
+	SOURCE_UNKNOWN,             /* the index records no commit time */
+	SOURCE_PAST,                /* *days whole days ago (>= 0) */
+	SOURCE_FUTURE               /* *days whole days ahead (>= 1) */
+} source_age;
+source_age session_source_age(const advdb_info *in, int64_t *days);
+/* The warning for a SOURCE_FUTURE age. */
+void session_warn_future(int64_t days);
+
 /* Is this advisory id ignored? */
 int session_ignored(const session *s, const char *id);
 

@@ -288,4 +288,23 @@ else
 	is "text reports of 14 MB each: peak RSS ${rss} KiB, under 64 MiB" "$?" 0
 fi
 
+# ---- a source commit dated in the future is not fresh ----------------------
+cp -R "$T/data" "$T/future"
+GIT_COMMITTER_DATE="2099-01-01T00:00:00Z" git -C "$T/future" -c user.name=advdb \
+    -c user.email=advdb@localhost commit -q --allow-empty -m future \
+    --date "2099-01-01T00:00:00Z"
+FUT="$T/future.lmdb"
+"$C" -q -o "$FUT" "$T/future" >/dev/null 2>&1
+q 0 "info on an index committed in 2099: exit 0" -d "$FUT" info
+has "info: the date shown as in the future, not 0 days ago" "$(cat "$T/o")" '^Committed: +2099-01-01T00:00:00Z \([0-9]+ days in the future'
+has "info: a warning about it" "$(cat "$T/e")" 'warning: .*dated [0-9]+ days in the future'
+q 0 "info --json: exit 0" -d "$FUT" --json info
+pyjson "info --json: future true, age_days negative" "$T/o" 'docs[0]["future"] is True and docs[0]["age_days"] < -20000'
+q 2 "--max-age 30 --max-age-strict on a future date: exit 2" -d "$FUT" --max-age 30 --max-age-strict info
+q 2 "--max-age-strict with check on a future date: exit 2" -d "$FUT" --max-age 100000 --max-age-strict check tokio@1.18.4
+q 0 "--max-age without strict on a future date: a warning, exit 0" -d "$FUT" --max-age 30 check tokio@1.18.4
+has "--max-age on a future date: warned" "$(cat "$T/e")" 'in the future'
+q 0 "a present date passes --max-age-strict" -d "$DB" --json --max-age 100000 --max-age-strict info
+pyjson "a present date: future false, age_days 0 or more" "$T/o" 'docs[0]["future"] is False and docs[0]["age_days"] >= 0'
+
 echo "1..$_n"

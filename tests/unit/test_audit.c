@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "audit.h"
@@ -219,11 +220,39 @@ static void test_session__max_age_strict(void **state)
 	cli_opts o = f->o;
 	session s;
 
-	/* The index's source commit is in 2096: never too old. */
-	o.max_age_days = 0;
+	/* The index's source commit is in 2096: not fresh but suspicious,
+	 * so it fails the strict check whatever the age asked (it passed as
+	 * "0 days ago" before), and only warns without --max-age-strict. */
+	o.max_age_days = 1000000;
 	o.max_age_strict = 1;
+	assert_int_equal(session_open(&s, &o, 0), EXIT_ERROR);
+	o.max_age_strict = 0;
 	assert_int_equal(session_open(&s, &o, 0), EXIT_CLEAN);
 	session_close(&s);
+}
+
+static void test_session__source_age(void **state)
+{
+	(void)state;
+	advdb_info in;
+	int64_t days, now = (int64_t)time(NULL);
+
+	memset(&in, 0, sizeof(in));
+	assert_int_equal(session_source_age(&in, &days), SOURCE_UNKNOWN);
+	in.source_time = now - 3 * 86400 - 5;
+	assert_int_equal(session_source_age(&in, &days), SOURCE_PAST);
+	assert_int_equal(days, 3);
+	/* a few hours ahead: clock skew, fresh */
+	in.source_time = now + 6 * 3600;
+	assert_int_equal(session_source_age(&in, &days), SOURCE_PAST);
+	assert_int_equal(days, 0);
+	/* more than a day ahead: the future */
+	in.source_time = now + SESSION_SKEW_MAX + 60;
+	assert_int_equal(session_source_age(&in, &days), SOURCE_FUTURE);
+	assert_int_equal(days, 2);
+	in.source_time = 4102444800;            /* 2100-01-01 */
+	assert_int_equal(session_source_age(&in, &days), SOURCE_FUTURE);
+	assert_true(days > 20000);
 }
 
 static void test_audit__vulnerability_and_warning(void **state)
@@ -538,6 +567,7 @@ int main(void)
 		cmocka_unit_test(test_session__missing_index_is_an_error),
 		cmocka_unit_test(test_session__ignore_resolves_aliases),
 		cmocka_unit_test(test_session__max_age_strict),
+		cmocka_unit_test(test_session__source_age),
 		cmocka_unit_test(test_audit__vulnerability_and_warning),
 		cmocka_unit_test(test_audit__non_crates_io_skipped),
 		cmocka_unit_test(test_audit__ignored_and_os),
