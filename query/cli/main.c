@@ -16,6 +16,7 @@
 
 #include "advdb.h"
 #include "cli.h"
+#include "guard.h"
 #include "stdfds.h"
 #include "target.h"
 
@@ -133,6 +134,7 @@ int main(int argc, char **argv)
 
 	if (stdfds_open() < 0)
 		return EXIT_ERROR;
+	guard_install();        /* an index overwritten under us: exit 2 */
 	o.max_age_days = -1;
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, ":d:j:hV", longopts, NULL)) != -1) {

@@ -10,6 +10,7 @@
 #include <time.h>
 
 #include "dbpath.h"
+#include "guard.h"
 #include "rcache.h"
 
 const char *kind_name(advdb_kind k)
@@ -119,6 +120,7 @@ int session_open(session *s, const cli_opts *o, int with_cache)
 		p = path;
 	}
 	err[0] = '\0';
+	guard_index_path(p);
 	rc = advdb_open(&s->db, p, 0, err, sizeof(err));
 	if (rc != ADVDB_OK) {
 		cli_error("%s", err[0] ? err : advdb_strerror(rc));

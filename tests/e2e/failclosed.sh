@@ -307,4 +307,29 @@ has "--max-age on a future date: warned" "$(cat "$T/e")" 'in the future'
 q 0 "a present date passes --max-age-strict" -d "$DB" --json --max-age 100000 --max-age-strict info
 pyjson "a present date: future false, age_days 0 or more" "$T/o" 'docs[0]["future"] is False and docs[0]["age_days"] >= 0'
 
+# ---- an index overwritten in place under a running reader -------------------
+# `cp new.lmdb live.lmdb` truncates the file the reader has mapped: its
+# next page read gets SIGBUS. advdb-query says what happened and how to
+# replace an index safely, and exits 2 instead of dying (status 135).
+if mkfifo "$T/bin" 2>/dev/null; then
+	cp "$DB" "$T/live.lmdb"
+	( "$Q" -d "$T/live.lmdb" --line-buffered batch <"$T/bin" >"$T/bout" 2>"$T/berr"
+	  echo $? >"$T/brc" ) &
+	exec 9>"$T/bin"
+	echo "tokio 1.18.3" >&9
+	# the first answer proves the index is open and mapped (up to 60 s)
+	i=0; while [ ! -s "$T/bout" ] && [ $i -lt 600 ]; do sleep 0.1; i=$((i + 1)); done
+	is "live index: the first line answered before the overwrite" "$(grep -c '"affected":true' "$T/bout")" 1
+	: >"$T/live.lmdb"       # what cp does first: truncate in place
+	echo "mio 0.8.10" >&9
+	exec 9>&-
+	wait
+	is "live index truncated under batch: exit 2, not a SIGBUS death" "$(cat "$T/brc")" 2
+	has "live index truncated: says the file changed while read" "$(cat "$T/berr")" 'live\.lmdb: the index file changed while it was being read \(SIGBUS\)'
+	has "live index truncated: names the safe way" "$(cat "$T/berr")" 'advdb-compile --install NEW\.lmdb -o DB'
+	is "live index truncated: no half answer after it" "$(wc -l <"$T/bout" | tr -d ' ')" 1
+else
+	skip "index overwritten under a reader" "mkfifo failed"
+fi
+
 echo "1..$_n"
