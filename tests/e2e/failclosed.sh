@@ -332,4 +332,43 @@ else
 	skip "index overwritten under a reader" "mkfifo failed"
 fi
 
+# ---- messages: C1 and bidi controls escaped, a BOM is not a name ------------
+rlo=$(printf '\342\200\256') csi=$(printf '\302\233') lri=$(printf '\342\201\246')
+mkdir -p "$T/bidisrc/crates/bidi"
+{
+	printf '```toml\n[advisory]\nid = "RUSTSEC-2021-9100"\npackage = "bidi"\n'
+	printf 'date = "2021-06-16"\nurl = "https://example.com/%s31m"\n' "$csi"
+	printf 'keywords = ["a%sb"]\n\n[versions]\npatched = [">= 1.0.0"]\n```\n\n' "$lri"
+	printf '# Safe %stxet lanimret%s2J\n\n' "$rlo" "$csi"
+	printf 'Body %sreversed%s31m and %sisolated.\n' "$rlo" "$csi" "$lri"
+} >"$T/bidisrc/crates/bidi/RUSTSEC-2021-9100.md"
+mkrepo "$T/bidisrc" "$T/bidi" >/dev/null 2>&1
+"$C" -q -o "$T/bidi.lmdb" "$T/bidi" >/dev/null 2>"$T/e"
+is "an advisory with C1 and bidi controls compiles" "$?" 0
+raw() { cat "$@" | grep -c -e "$rlo" -e "$csi" -e "$lri"; }
+for cmd in "check bidi@0.1.0" "show RUSTSEC-2021-9100" "--json check bidi@0.1.0" "--json show RUSTSEC-2021-9100"; do
+	"$Q" -d "$T/bidi.lmdb" $cmd >"$T/o" 2>"$T/e"
+	is "$cmd: no raw C1 or bidi control reaches the terminal" "$(raw "$T/o" "$T/e")" 0
+done
+"$Q" -d "$T/bidi.lmdb" show RUSTSEC-2021-9100 >"$T/o" 2>&1
+has "show: the title escaped as \\uNNNN" "$(cat "$T/o")" 'Title: +Safe \\u202etxet lanimret\\u009b2J'
+has "show: the description escaped, lines kept" "$(cat "$T/o")" '^Body \\u202ereversed\\u009b31m and \\u2066isolated\.'
+"$Q" -d "$T/bidi.lmdb" --json show RUSTSEC-2021-9100 >"$T/o" 2>&1
+pyjson "show --json: the same text to a JSON reader" "$T/o" \
+  'docs[0]["advisory"]["title"] == "Safe \u202etxet lanimret\u009b2J" and docs[0]["advisory"]["keywords"] == ["a\u2066b"]'
+# paths with them (a folder nobody vetted)
+mkdir -p "$T/paths/x${rlo}y"
+cp "$W/clean/Cargo.lock" "$T/paths/x${rlo}y/Cargo.lock"
+printf 'version = 3\n' >"$T/paths/bad${csi}.lock"
+"$Q" -d "$DB" scan "$T/paths" "$T/paths/bad${csi}.lock" >"$T/o" 2>"$T/e"
+is "paths with C1 and bidi controls: none raw on stdout or stderr" "$(raw "$T/o" "$T/e")" 0
+has "paths: shown escaped" "$(cat "$T/e")" 'bad\\u009b\.lock: no \[\[package\]\]'
+has "paths: in the report too" "$(cat "$T/o")" 'x\\u202ey/Cargo\.lock'
+# a byte-order mark before the first batch line
+printf '\357\273\277tokio 1.18.3\n\357\273\277tokio 1.18.3\n' | "$Q" -d "$DB" batch >"$T/o" 2>"$T/e"
+pyjson "batch: a BOM before the first line is skipped, answered as tokio" "$T/o" \
+  'docs[0]["name"] == "tokio" and docs[0]["affected"] is True'
+pyjson "batch: a BOM elsewhere stays in the line (an unknown crate)" "$T/o" \
+  'docs[1]["name"] == "\ufefftokio" and docs[1]["affected"] is False'
+
 echo "1..$_n"
