@@ -66,7 +66,7 @@ int audit_pkg(findings *f, const session *s, const lock_pkg *p)
 		m = scratch;
 		rc = advdb_lookup(scratch, SCRATCH, &n, s->db, p->name,
 		                  p->version, &s->q);
-		if (rc == ADVDB_EBUFS && n <= 65536) {
+		if (rc == ADVDB_EBUFS && n <= CRATE_ADVISORIES_MAX) {
 			size_t want = n;
 			heap = malloc(want * sizeof(*heap));
 			if (!heap)

@@ -39,7 +39,6 @@
 #include "session.h"
 
 #define ADV_SCRATCH 64
-#define ADV_MAX 65536           /* advisories of one crate */
 #define RANGES_MAX 65536        /* ranges of one crate's advisories */
 
 typedef enum { ST_OK, ST_POSSIBLY, ST_INSECURE } dep_status;
@@ -131,7 +130,7 @@ static int analyse(dep_result *r, const session *s, const cargo_req *q,
 
 	rc = advdb_package_advisories(scratch, ADV_SCRATCH, &n, s->db,
 	                              r->d->package, &s->q);
-	if (rc == ADVDB_EBUFS && n <= ADV_MAX) {
+	if (rc == ADVDB_EBUFS && n <= CRATE_ADVISORIES_MAX) {
 		if ((heap = malloc(n * sizeof(*heap))) == NULL) {
 			snprintf(err, errcap, "out of memory");
 			return -1;
