@@ -93,15 +93,8 @@ int cmd_check(const cli_opts *o)
 		const char *m = audit_strerror(rc, &s);
 		cli_error("%s", m);
 		buf_reset(&out);
-		if (o->json) {
-			json j;
-			json_init(&j, &out);
-			json_obj_begin(&j);
-			json_key(&j, "error");
-			json_str(&j, m);
-			json_obj_end(&j);
-			buf_putc(&out, '\n');
-		}
+		if (o->json)
+			json_error_line(&out, NULL, NULL, m);
 		status = EXIT_ERROR;
 	}
 	if (buf_write(&out, stdout) < 0 || fflush(stdout) != 0) {

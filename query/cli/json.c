@@ -125,6 +125,23 @@ void json_escape(buf *out, const char *str, size_t n)
 	buf_put(out, (const char *)s + i - run, run);
 }
 
+void json_error_line(buf *out, const char *key, const char *value,
+                     const char *msg)
+{
+	json j;
+
+	json_init(&j, out);
+	json_obj_begin(&j);
+	if (key) {
+		json_key(&j, key);
+		json_str(&j, value);
+	}
+	json_key(&j, "error");
+	json_str(&j, msg);
+	json_obj_end(&j);
+	buf_putc(out, '\n');
+}
+
 void json_raw_members(json *j, const char *s, size_t n)
 {
 	if (!n)

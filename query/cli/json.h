@@ -52,6 +52,11 @@ void json_tenths(json *j, unsigned v10);
  * current object as if written one by one. */
 void json_raw_members(json *j, const char *s, size_t n);
 
+/* One line {"key":"value","error":"msg"} (key NULL: {"error":"msg"}):
+ * the answer for an input that could not be answered. */
+void json_error_line(buf *out, const char *key, const char *value,
+                     const char *msg);
+
 /* Append s[0..n) to out as the body of a JSON string (no quotes). */
 void json_escape(buf *out, const char *s, size_t n);
 

@@ -56,7 +56,8 @@ static void usage(FILE *f)
 "\n"
 "exit status: 0 nothing found, 1 vulnerabilities found (or denied\n"
 "warnings; reqs: a requirement admits a vulnerable version), 2 usage or\n"
-"data error (a bad argument, lockfile, manifest or index).\n",
+"data error (a bad argument, lockfile, manifest or index), and whenever\n"
+"something could not be checked, even beside findings.\n",
 	      f);
 }
 

@@ -486,17 +486,8 @@ static int one_manifest(const session *s, const char *path, buf *out)
 
 	if (manifest_load(&mf, path, err, sizeof err) < 0) {
 		cli_error("%s", err);
-		if (o->json) {          /* its line says why, not nothing */
-			json j;
-			json_init(&j, out);
-			json_obj_begin(&j);
-			json_key(&j, "manifest");
-			json_str(&j, path);
-			json_key(&j, "error");
-			json_str(&j, err);
-			json_obj_end(&j);
-			buf_putc(out, '\n');
-		}
+		if (o->json)            /* its line says why, not nothing */
+			json_error_line(out, "manifest", path, err);
 		return EXIT_ERROR;
 	}
 	rs = calloc(mf.n ? mf.n : 1, sizeof(*rs));

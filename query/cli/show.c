@@ -197,15 +197,7 @@ int cmd_show(const cli_opts *o)
 		                  : advdb_last_error(s.db);
 		cli_error("%s: %s", o->args[0], why);
 		if (o->json) {          /* the answer says why, not nothing */
-			json j;
-			json_init(&j, &out);
-			json_obj_begin(&j);
-			json_key(&j, "id");
-			json_str(&j, o->args[0]);
-			json_key(&j, "error");
-			json_str(&j, why);
-			json_obj_end(&j);
-			buf_putc(&out, '\n');
+			json_error_line(&out, "id", o->args[0], why);
 			if (buf_write(&out, stdout) < 0 || fflush(stdout) != 0)
 				cli_error("cannot write the answer");
 		}
