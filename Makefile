@@ -92,8 +92,11 @@ $(BUILD)/advdb-query: $(CLI_OBJ) $(BUILD)/libadvdb.a
 	$(CC) $(LDFLAGS_SAN) $(if $(filter 1,$(SAN)),,-static) -o $@ $(CLI_OBJ) \
 	    $(BUILD)/libadvdb.a $(LIBS_QUERY)
 
-$(BUILD)/advdb-compile: $(call obj,compiler/main.c) $(COMP_OBJ) $(SCHEMA_OBJ)
-	$(CC) $(LDFLAGS_SAN) -o $@ $^ $(LIBS_COMP)
+# The compiler reads indexes (--update, --install) only through libadvdb's
+# reader (query/reader.h), so it links the library's objects too.
+$(BUILD)/advdb-compile: $(call obj,compiler/main.c) $(COMP_OBJ) $(BUILD)/libadvdb.a
+	$(CC) $(LDFLAGS_SAN) -o $@ $(call obj,compiler/main.c) $(COMP_OBJ) \
+	    $(BUILD)/libadvdb.a $(LIBS_COMP)
 
 # Unit tests see every module (not the two main()s).
 $(BUILD)/tests/%: tests/unit/%.c $(COMP_OBJ) $(CLI_LIBOBJ) $(BUILD)/libadvdb.a

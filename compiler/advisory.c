@@ -30,6 +30,7 @@
 
 #include "cvss.h"
 #include "frontmatter.h"
+#include "limit.h"
 #include "req.h"
 #include "toml.h"
 
@@ -111,10 +112,14 @@ static void advisory_key(ctx *c, const char *key, const toml_value *v,
 {
 	adv_record *r = &c->a->rec;
 
+	char msg[160];
+
 	if (strcmp(key, "id") == 0) {
 		k->id = line;
 		if ((r->id = adv_take_string(c, v, "id")) != NULL) {
-			if (id_form(r->id, strlen(r->id)) == ID_BAD)
+			if (limit_id_check("id", r->id, msg, sizeof(msg)) < 0)
+				adv_err(c, line, "%s", msg);   /* the index's cap */
+			else if (id_form(r->id, strlen(r->id)) == ID_BAD)
 				adv_err(c, line, "id \"%s\" is not of the form "
 				    "RUSTSEC-YYYY-NNNN, CVE-YYYY-NNNN or "
 				    "GHSA-xxxx-xxxx-xxxx", r->id);
@@ -154,7 +159,12 @@ static void advisory_key(ctx *c, const char *key, const toml_value *v,
 	} else if (strcmp(key, "keywords") == 0) {
 		adv_take_strlist(c, v, "keywords", &r->keywords);
 	} else if (strcmp(key, "aliases") == 0) {
-		adv_take_strlist(c, v, "aliases", &r->aliases);
+		if (adv_take_strlist(c, v, "aliases", &r->aliases) == 0)
+			for (uint32_t i = 0; i < r->aliases.n; i++)
+				if (limit_id_check("alias", r->aliases.v[i], msg,
+				                   sizeof(msg)) < 0)
+					adv_err(c, adv_vline(c, toml_array_at(v, i)), "%s",
+					        msg);
 	} else if (strcmp(key, "related") == 0) {
 		adv_take_strlist(c, v, "related", &r->related);
 	} else if (strcmp(key, "references") == 0) {

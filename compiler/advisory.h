@@ -41,8 +41,8 @@ typedef struct advisory advisory;
  *     are escaped (\n, \t, \xHH).
  *   - The only warning: an `informational` kind other than unmaintained,
  *     unsound or notice (kept as written, info = ADV_INFO_OTHER).
- *   - CVSS 3.0/3.1 vectors get cvss_score10 and severity; 4.0 vectors are
- *     validated and kept but not scored (score 0, ADV_SEV_NONE).
+ *   - Every CVSS vector (3.0, 3.1, 4.0) gets cvss_score10 and severity
+ *     (cvss.h says which score of a 4.0 vector that is).
  *   - record.modified is 0; the caller (who knows the history) sets it.
  *   - text need not be NUL-terminated and is not referenced after the
  *     call; path and source are copied.

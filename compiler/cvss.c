@@ -1,6 +1,7 @@
 /*
- * cvss.c — see cvss.h. Owns the metric tables of CVSS 3.x and 4.0 and the
- * 3.x base-score formula.
+ * cvss.c — see cvss.h. Owns the syntax of a vector, the 3.x metric table
+ * and the 3.x base-score formula; the 4.0 metric table and score live in
+ * cvss4.c (cvss_int.h).
  *
  * A vector is checked against a table of metric definitions: every name
  * known, every value one of that metric's values, no metric twice, every
@@ -11,19 +12,14 @@
  * A, which avoids 0.1-steps drifting from binary rounding.
  */
 #include "cvss.h"
+#include "cvss_int.h"
 
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
 
-#define MAX_VALUES 6
 #define MAX_METRICS 32
-
-typedef struct metric_def {
-	const char *name;
-	int base;                         /* mandatory */
-	const char *values[MAX_VALUES];   /* NULL-terminated when short */
-} metric_def;
+_Static_assert(M4_COUNT <= MAX_METRICS, "idx holds every 4.0 metric");
 
 /* 3.x: base metrics first, their values in the order of the weights
  * used by score3(). */
@@ -53,40 +49,6 @@ static const metric_def metrics3[] = {
 	{ "MA", 0, { "X", "N", "L", "H" } },
 };
 
-static const metric_def metrics4[] = {
-	{ "AV", 1, { "N", "A", "L", "P" } },
-	{ "AC", 1, { "L", "H" } },
-	{ "AT", 1, { "N", "P" } },
-	{ "PR", 1, { "N", "L", "H" } },
-	{ "UI", 1, { "N", "P", "A" } },
-	{ "VC", 1, { "H", "L", "N" } },
-	{ "VI", 1, { "H", "L", "N" } },
-	{ "VA", 1, { "H", "L", "N" } },
-	{ "SC", 1, { "H", "L", "N" } },
-	{ "SI", 1, { "H", "L", "N" } },
-	{ "SA", 1, { "H", "L", "N" } },
-	{ "E", 0, { "X", "A", "P", "U" } },
-	{ "CR", 0, { "X", "H", "M", "L" } },
-	{ "IR", 0, { "X", "H", "M", "L" } },
-	{ "AR", 0, { "X", "H", "M", "L" } },
-	{ "MAV", 0, { "X", "N", "A", "L", "P" } },
-	{ "MAC", 0, { "X", "L", "H" } },
-	{ "MAT", 0, { "X", "N", "P" } },
-	{ "MPR", 0, { "X", "N", "L", "H" } },
-	{ "MUI", 0, { "X", "N", "P", "A" } },
-	{ "MVC", 0, { "X", "H", "L", "N" } },
-	{ "MVI", 0, { "X", "H", "L", "N" } },
-	{ "MVA", 0, { "X", "H", "L", "N" } },
-	{ "MSC", 0, { "X", "H", "L", "N" } },
-	{ "MSI", 0, { "X", "S", "H", "L", "N" } },
-	{ "MSA", 0, { "X", "S", "H", "L", "N" } },
-	{ "S", 0, { "X", "N", "P" } },
-	{ "AU", 0, { "X", "N", "Y" } },
-	{ "R", 0, { "X", "A", "U", "I" } },
-	{ "V", 0, { "X", "D", "C" } },
-	{ "RE", 0, { "X", "L", "M", "H" } },
-	{ "U", 0, { "X", "Clear", "Green", "Amber", "Red" } },
-};
 
 #define NELEM(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -146,10 +108,10 @@ static int check_metrics(int *idx, const metric_def *defs, size_t ndefs,
 			return fail(err, errcap, what, s, len);
 		}
 		int v;
-		for (v = 0; v < MAX_VALUES && defs[m].values[v]; v++)
+		for (v = 0; v < CVSS_MAX_VALUES && defs[m].values[v]; v++)
 			if (eq(colon + 1, vlen, defs[m].values[v]))
 				break;
-		if (v == MAX_VALUES || !defs[m].values[v]) {
+		if (v == CVSS_MAX_VALUES || !defs[m].values[v]) {
 			snprintf(what, sizeof(what), "bad value \"%.*s\" for %s",
 			         (int)(vlen > 16 ? 16 : vlen), colon + 1,
 			         defs[m].name);
@@ -250,9 +212,19 @@ int cvss_parse(cvss *out, const char *s, size_t len, char *err,
 		out->severity = (uint8_t)cvss_severity(out->score10);
 		return 0;
 	}
-	if (s[5] == '4' && s[7] == '0')
-		return check_metrics(idx, metrics4, NELEM(metrics4), s, len, body,
-		                     end, err, errcap);
+	if (s[5] == '4' && s[7] == '0') {
+		if (check_metrics(idx, cvss4_metrics, M4_COUNT, s, len, body,
+		                  end, err, errcap) < 0)
+			return -1;
+		int score10 = cvss4_score10(idx);
+		if (score10 < 0)
+			return fail(err, errcap, "outside FIRST's CVSS 4.0 tables",
+			            s, len);
+		out->has_score = 1;
+		out->score10 = (uint16_t)score10;
+		out->severity = (uint8_t)cvss_severity(out->score10);
+		return 0;
+	}
 	return fail(err, errcap, "unsupported CVSS version (3.0, 3.1 and 4.0 "
 	            "are known)", s, len);
 }

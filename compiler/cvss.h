@@ -1,6 +1,6 @@
 /*
  * cvss.h — CVSS vector strings as RustSec advisories carry them: parsing,
- * validation, the 3.x base score and the qualitative rating.
+ * validation, the score and the qualitative rating.
  *
  *   CVSS:3.0/... and CVSS:3.1/...  the 8 base metrics AV AC PR UI S C I A,
  *       each exactly once, in any order; temporal and environmental
@@ -10,9 +10,12 @@
  *       3.0 vectors use the same formulas).
  *   CVSS:4.0/...  the 11 base metrics AV AC AT PR UI VC VI VA SC SI SA
  *       exactly once each, plus the optional threat, environmental and
- *       supplemental metrics, validated. No score is computed for 4.0
- *       (its score needs the spec's macro-vector tables): has_score is 0
- *       and the severity stays ADV_SEV_NONE.
+ *       supplemental metrics, validated, at most once each, in any order.
+ *       The score is FIRST's CVSS v4.0 score of the whole vector (macro
+ *       vectors, lookup table, severity distances; cvss4.c): CVSS-B for a
+ *       base vector, CVSS-BT/BE/BTE when threat or environmental metrics
+ *       are set, as FIRST's calculator and rustsec's cvss crate (so
+ *       cargo-audit) score it. Supplemental metrics never change it.
  *
  * No allocation, no state; error messages name the offending metric.
  */
@@ -26,8 +29,8 @@
 
 typedef struct cvss {
 	uint8_t major, minor;    /* 3.0, 3.1 or 4.0 */
-	uint8_t has_score;       /* 1 for 3.x */
-	uint16_t score10;        /* base score * 10, 0..100 */
+	uint8_t has_score;       /* 1: every accepted version is scored */
+	uint16_t score10;        /* score * 10, 0..100 (see above) */
 	uint8_t severity;        /* adv_severity (record.h) */
 } cvss;
 

@@ -9,6 +9,19 @@
 #include <stdlib.h>
 #include <string.h>
 
+void diag_seterr(char *err, size_t cap, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!err || !cap)
+		return;
+	va_start(ap, fmt);
+	int n = vsnprintf(err, cap, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		snprintf(err, cap, "(error message unavailable)");
+}
+
 void diag_init(diag_list *d)
 {
 	memset(d, 0, sizeof(*d));

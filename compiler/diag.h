@@ -28,6 +28,12 @@ typedef struct diag_list {
 	size_t errors, warnings;    /* all counted, kept or not */
 } diag_list;
 
+/* Format one message into err (cap bytes, NUL-terminated, cut to fit):
+ * the error out-parameter every compiler module fills for its caller.
+ * Nothing happens when err is NULL or cap 0. */
+void diag_seterr(char *err, size_t cap, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
 void diag_init(diag_list *d);
 void diag_free(diag_list *d);
 

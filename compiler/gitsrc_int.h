@@ -10,6 +10,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "diag.h"     /* diag_seterr */
 #include "gitsrc.h"
 
 #define GITSRC_NCOLL 2
@@ -26,10 +27,6 @@ struct gitsrc {
 	size_t n, cap;
 	int listed;
 };
-
-/* printf into err (cap bytes, always terminated when cap > 0). */
-void gitsrc_seterr(char *err, size_t cap, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
 
 /* libgit2's own message for its last failure, never NULL. */
 const char *gitsrc_gitmsg(void);

@@ -2,9 +2,10 @@
  * main.c — advdb-compile: the command line around one compile run
  * (compile.h: gitsrc -> advisory -> writer).
  *
- * Owns: option parsing, the choice between a full compile and an update,
- * the watchdog, and every line the program prints. The modules below
- * never print.
+ * Owns: option parsing, the choice between a full compile, an update and
+ * an install (--install: an index compiled elsewhere put in place), the
+ * watchdog, and every line the program prints. The modules below never
+ * print.
  *
  * Invariants:
  *   - The target DB is replaced only when the run found no error (or
@@ -109,6 +110,7 @@ typedef struct options {
 	const char *db;             /* -o; NULL: the default location */
 	const char *ref;            /* --ref; NULL: HEAD */
 	const char *repo;
+	const char *install;        /* --install SRC: no compile */
 	int update, keep_going, quiet, history;
 	srcopts src;                /* --source: OSV sources after REPO */
 } options;
@@ -116,7 +118,8 @@ typedef struct options {
 #define SYNOPSIS \
 	"usage: " PROG " [-o DB] [--ref REF] [--update] [--keep-going] " \
 	"[--history] [--quiet]\n" \
-	"       [--source osv[:NAME][@REF] PATH]... [REPO]\n"
+	"       [--source osv[:NAME][@REF] PATH]... [REPO]\n" \
+	"       " PROG " [-o DB] [--quiet] --install SRC\n"
 
 /* Misuse gets the synopsis on stderr; --help the whole text on stdout. */
 static void usage(FILE *f, int full)
@@ -157,10 +160,17 @@ static void usage(FILE *f, int full)
 	    "                      first), a disagreement is a warning. REPO\n"
 	    "                      may be left out. With --source, --update\n"
 	    "                      compiles everything again.\n"
+	    "      --install SRC   no compile: put the index file SRC (made\n"
+	    "                      elsewhere) in place of DB, safely for\n"
+	    "                      running readers: SRC is read whole and\n"
+	    "                      checked, copied beside DB, and renamed\n"
+	    "                      over it with DB's mode and owner (never\n"
+	    "                      cp over a live index: its readers crash)\n"
 	    "  -h, --help          this text\n"
 	    "  -V, --version       program and schema version\n"
 	    "\n"
-	    "Exit status: 0 index written, 2 errors (the old index is kept).\n");
+	    "Exit status: 0 index written, 2 errors (the old index is kept).\n"
+	    "A symbolic link at DB is followed: its target is replaced.\n");
 }
 
 static double now_ms(void)
@@ -254,6 +264,7 @@ static int parse_args(options *o, int argc, char **argv)
 		{ "keep-going", no_argument, NULL, 'k' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "history", no_argument, NULL, 'H' },
+		{ "install", required_argument, NULL, 'I' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
@@ -275,6 +286,7 @@ static int parse_args(options *o, int argc, char **argv)
 		case 'k': o->keep_going = 1; break;
 		case 'q': o->quiet = 1; break;
 		case 'H': o->history = 1; break;
+		case 'I': o->install = optarg; break;
 		case 'h': usage(stdout, 1); return 1;
 		case 'V':
 			printf(PROG " " VERSION " (index schema %d, libgit2 %s)\n",
@@ -284,6 +296,17 @@ static int parse_args(options *o, int argc, char **argv)
 			usage(stderr, 0);
 			return -1;
 		}
+	}
+	if (o->install) {
+		if (argc - optind || o->src.n || o->ref || o->update ||
+		    o->keep_going || o->history || !*o->install ||
+		    (o->db && !*o->db)) {
+			fprintf(stderr, PROG ": --install SRC takes only -o DB and "
+			        "--quiet\n");
+			usage(stderr, 0);
+			return -1;
+		}
+		return 0;
 	}
 	if (argc - optind == 0 && o->src.n)
 		return 0;               /* only --source: no RustSec REPO */
@@ -324,6 +347,33 @@ static void *preload_run(void *arg)
 	return NULL;
 }
 
+/* --install: SRC checked, copied beside db and renamed over it. */
+static int install(const options *opt, const char *db)
+{
+	writer *w = NULL;
+	writer_stats st;
+	char err[ERR_MAX];
+	double t0 = now_ms();
+	int code = EXIT_FAILED;
+
+	if (writer_open(&w, db, err, sizeof(err)) < 0 ||
+	    writer_install(w, opt->install, &st, err, sizeof(err)) < 0) {
+		print_line(PROG ": ", err);
+		fprintf(stderr, PROG ": nothing installed; %s left unchanged\n",
+		        db);
+	} else {
+		code = EXIT_OK;
+		if (!opt->quiet)
+			fprintf(stderr, PROG ": installed %s: %zu advisories, %zu "
+			        "packages, %llu KiB, %.0f ms -> %s\n", opt->install,
+			        st.advisories, st.packages,
+			        (unsigned long long)((st.db_bytes + 1023) / 1024),
+			        now_ms() - t0, db);
+	}
+	writer_close(w);
+	return code;
+}
+
 int main(int argc, char **argv)
 {
 	options opt;
@@ -337,6 +387,9 @@ int main(int argc, char **argv)
 
 	if (stdfds_open() < 0)
 		return EXIT_FAILED;
+	/* A file size limit (ulimit -f) is then EFBIG, reported, not a
+	 * signal that kills the compile without a word. */
+	signal(SIGXFSZ, SIG_IGN);
 	int pa = parse_args(&opt, argc, argv);
 	if (pa != 0)
 		return pa > 0 ? EXIT_OK : EXIT_FAILED;
@@ -362,6 +415,8 @@ int main(int argc, char **argv)
 	}
 	if (check_target(db, !opt.db) < 0)
 		return EXIT_FAILED;
+	if (opt.install)
+		return install(&opt, db);
 
 	diag_init(&d);
 	/* The previous index loads on a second core while libgit2 starts

@@ -26,6 +26,7 @@
 #include <time.h>
 
 #include "cvss.h"
+#include "limit.h"
 #include "req.h"
 #include "ytree.h"
 
@@ -194,6 +195,23 @@ static void get_list(osv_ctx *c, const ynode *m, const char *key, strlist *out)
 	}
 }
 
+/* The items of list key of m (read by get_list into l) as ids: each
+ * within the index's cap, or an error on its own line. */
+static void check_ids(osv_ctx *c, const ynode *m, const char *key,
+                      const strlist *l)
+{
+	const ynode *s = ynode_get(m, key);
+	char msg[160];
+	uint32_t i = 0;
+
+	for (const ynode *k = s ? s->first : NULL; k && i < l->n; k = k->next) {
+		if (k->kind != YNODE_SCALAR)
+			continue;               /* get_list reported it */
+		if (limit_id_check("alias", l->v[i++], msg, sizeof(msg)) < 0)
+			osv_err(c, k, "%s", msg);
+	}
+}
+
 static int digits(const char *s, int n)
 {
 	for (int i = 0; i < n; i++)
@@ -273,8 +291,7 @@ static int64_t rfc3339(const char *s)
 
 static int is_id(const char *s)
 {
-	size_t n = strlen(s);
-	if (n == 0 || n > OSV_ID_MAX || s[0] == '.')
+	if (s[0] == '.')
 		return 0;
 	for (; *s; s++)
 		if (!((*s >= 'A' && *s <= 'Z') || (*s >= 'a' && *s <= 'z') ||
@@ -459,9 +476,14 @@ static void parse_top(osv_ctx *c, const ynode *top)
 		osv_err(c, top, "no `id`");
 		return;
 	}
+	char msg[160];
+	if (limit_id_check("id", base.id, msg, sizeof(msg)) < 0) {
+		osv_err(c, ynode_get(top, "id"), "%s", msg);   /* the index's cap */
+		return;
+	}
 	if (!is_id(base.id)) {
 		osv_err(c, ynode_get(top, "id"), "bad id \"%.64s\" (letters, digits, "
-		    "'-', '_', '.'; at most %d)", base.id, OSV_ID_MAX);
+		    "'-', '_', '.')", base.id);
 		return;
 	}
 	const char *mod = osv_get_str(c, top, "modified");
@@ -478,6 +500,7 @@ static void parse_top(osv_ctx *c, const ynode *top)
 		osv_err(c, top, "no `published` or `modified` date");
 	base.withdrawn = get_date(c, top, "withdrawn");
 	get_list(c, top, "aliases", &base.aliases);
+	check_ids(c, top, "aliases", &base.aliases);
 	get_list(c, top, "related", &base.related);
 	base.title = osv_get_str(c, top, "summary");
 	if (!base.title)

@@ -52,7 +52,6 @@
 #include "diag.h"
 #include "record.h"
 
-#define OSV_ID_MAX 128          /* longest id accepted */
 #define OSV_PACKAGES_MAX 64     /* crates.io packages in one file */
 
 typedef struct osv osv;

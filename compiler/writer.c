@@ -9,30 +9,17 @@
  * compile time.
  */
 #include "writer_int.h"
+#include "block.h"
 
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
-
-void wr_seterr(char *err, size_t cap, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (!err || !cap)
-		return;
-	va_start(ap, fmt);
-	int n = vsnprintf(err, cap, fmt, ap);
-	va_end(ap);
-	if (n < 0)
-		snprintf(err, cap, "writer: error");
-}
 
 /* ---- string -> entry maps ---- */
 
@@ -110,6 +97,108 @@ long wr_map_find(const writer *w, const strmap *m, const char *key,
 	return -1;
 }
 
+/* ---- live entries per package ---- */
+
+/* The map key of r's package: its collection byte, then its name. */
+static char *pkg_key(const adv_record *r)
+{
+	size_t n = strlen(r->package);
+	char *k = malloc(n + 2);
+
+	if (!k)
+		return NULL;
+	k[0] = (char)('0' + r->collection);
+	memcpy(k + 1, r->package, n + 1);
+	return k;
+}
+
+static pkgcount *pkg_find(const pkgmap *m, const char *key)
+{
+	if (!m->cap)
+		return NULL;
+	size_t mask = m->cap - 1;
+	for (size_t i = (size_t)hash_str(key) & mask; m->slot[i].name;
+	     i = (i + 1) & mask)
+		if (strcmp(m->slot[i].name, key) == 0)
+			return &m->slot[i];
+	return NULL;
+}
+
+static void pkg_place(pkgmap *m, pkgcount pc)
+{
+	size_t mask = m->cap - 1;
+	size_t i = (size_t)hash_str(pc.name) & mask;
+
+	while (m->slot[i].name)
+		i = (i + 1) & mask;
+	m->slot[i] = pc;
+	m->used++;
+}
+
+/* r's counter, made (at 0) when absent; NULL when out of memory. */
+static pkgcount *pkg_slot(pkgmap *m, const adv_record *r)
+{
+	char *key = pkg_key(r);
+	pkgcount *pc = key ? pkg_find(m, key) : NULL;
+
+	if (!key || pc) {
+		free(key);
+		return pc;
+	}
+	if ((m->used + 1) * 2 > m->cap) {
+		size_t cap = m->cap ? m->cap * 2 : 64;
+		pkgcount *old = m->slot;
+		size_t oldcap = m->cap;
+
+		m->slot = calloc(cap, sizeof(*m->slot));
+		if (!m->slot) {
+			m->slot = old;
+			free(key);
+			return NULL;
+		}
+		m->cap = cap;
+		m->used = 0;
+		for (size_t i = 0; i < oldcap; i++)
+			if (old[i].name)
+				pkg_place(m, old[i]);
+		free(old);
+	}
+	pkg_place(m, (pkgcount){ key, 0 });
+	return pkg_find(m, key);
+}
+
+static void pkg_free(pkgmap *m)
+{
+	for (size_t i = 0; i < m->cap; i++)
+		free(m->slot[i].name);
+	free(m->slot);
+	memset(m, 0, sizeof(*m));
+}
+
+uint32_t wr_package_count(const writer *w, const adv_record *r)
+{
+	char *key = pkg_key(r);
+	const pkgcount *pc = key ? pkg_find(&w->by_pkg, key) : NULL;
+
+	free(key);
+	return pc ? pc->n : 0;
+}
+
+void wr_set_alive(writer *w, size_t i, int alive)
+{
+	entry *e = &w->v[i];
+
+	if (!e->alive == !alive)
+		return;
+	e->alive = alive ? 1 : 0;
+	/* the counter exists: wr_entry_push made it */
+	char *key = pkg_key(e->rec);
+	pkgcount *pc = key ? pkg_find(&w->by_pkg, key) : NULL;
+	free(key);
+	if (pc)
+		pc->n += alive ? 1 : (uint32_t)-1;
+}
+
 /* ---- entries ---- */
 
 char *wr_make_key(const char *source, const char *path)
@@ -154,6 +243,7 @@ void wr_drop_all(writer *w)
 	w->dict_len = 0;
 	w->have_prev = 0;
 	w->nsrc = 0;
+	pkg_free(&w->by_pkg);
 }
 
 /* Take ownership of e (enc, rec, key) as a new live entry. */
@@ -169,8 +259,11 @@ int wr_entry_push(writer *w, entry *e)
 		w->v = v;
 		w->cap = cap;
 	}
-	if (map_reserve(w, &w->by_id) < 0 || map_reserve(w, &w->by_key) < 0)
+	pkgcount *pc = NULL;
+	if (map_reserve(w, &w->by_id) < 0 || map_reserve(w, &w->by_key) < 0 ||
+	    !(pc = pkg_slot(&w->by_pkg, e->rec)))
 		return -1;
+	pc->n++;
 	w->v[w->n] = *e;
 	w->v[w->n].alive = 1;
 	map_insert(w, &w->by_id, w->n);
@@ -181,85 +274,25 @@ int wr_entry_push(writer *w, entry *e)
 	return 0;
 }
 
-/* The pid of a "<base>.tmp.<pid>" name, or 0 when name is not one. */
-static long stale_pid(const char *name, const char *base, size_t blen)
-{
-	if (strncmp(name, base, blen) != 0 || strncmp(name + blen, ".tmp.", 5))
-		return 0;
-	const char *d = name + blen + 5;
-	long pid = 0;
-	size_t nd = 0;
-	for (; d[nd]; nd++) {
-		if (d[nd] < '0' || d[nd] > '9' || nd >= 9)
-			return 0;
-		pid = pid * 10 + (d[nd] - '0');
-	}
-	return nd ? pid : 0;
-}
-
-/*
- * A compiler killed (SIGKILL, power loss) between creating its temporary
- * file and the rename leaves it behind; the pid in its name can never
- * come back to remove it. Best effort: any failure just leaves the file.
- * A pid that is alive is kept even if it is not a compiler (pids are
- * reused), and on a folder shared between hosts a remote compiler's file
- * may be taken for dead: that run's rename then fails, cleanly.
- */
-static void remove_stale_tmp(const char *target)
-{
-	const char *slash = strrchr(target, '/');
-	const char *base = slash ? slash + 1 : target;
-	size_t blen = strlen(base);
-	char *dir = slash ? strndup(target, (size_t)(slash - target) + 1)
-	                  : strdup(".");
-	DIR *d = dir ? opendir(dir) : NULL;
-	struct dirent *e;
-	struct stat st;
-
-	while (d && (e = readdir(d)) != NULL) {
-		long pid = stale_pid(e->d_name, base, blen);
-		if (pid <= 0 || pid == (long)getpid())
-			continue;
-		if (kill((pid_t)pid, 0) == 0 || errno != ESRCH)
-			continue;
-		if (fstatat(dirfd(d), e->d_name, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
-		    S_ISREG(st.st_mode) && st.st_uid == geteuid())
-			(void)unlinkat(dirfd(d), e->d_name, 0);
-	}
-	if (d)
-		closedir(d);
-	free(dir);
-}
-
 int writer_open(writer **out, const char *target, char *err, size_t errcap)
 {
 	*out = NULL;
 	if (!target || !*target) {
-		wr_seterr(err, errcap, "writer: no output path");
+		diag_seterr(err, errcap, "writer: no output path");
 		return -1;
 	}
 	writer *w = calloc(1, sizeof(*w));
-	if (!w)
-		goto oom;
-	size_t n = strlen(target);
-	w->target = strdup(target);
-	w->tmp = malloc(n + 32);
-	if (!w->target || !w->tmp)
-		goto oom;
-	int k = snprintf(w->tmp, n + 32, "%s.tmp.%ld", target, (long)getpid());
-	if (k < 0 || (size_t)k >= n + 32)
-		goto oom;
-	remove_stale_tmp(target);
+	if (!w) {
+		diag_seterr(err, errcap, "%s: out of memory", target);
+		return -1;
+	}
+	if (dbfile_open(&w->file, target, err, errcap) < 0) {
+		dbfile_close(&w->file);
+		free(w);
+		return -1;
+	}
 	*out = w;
 	return 0;
-oom:
-	if (w) {
-		free(w->target);
-		free(w->tmp);
-		free(w);
-	}
-	wr_seterr(err, errcap, "%s: out of memory", target);
-	return -1;
 }
 
 int writer_set_history(writer *w, int on)
@@ -311,8 +344,59 @@ int writer_remove(writer *w, const char *source, const char *path)
 	long i = wr_map_find(w, &w->by_key, key, 0);
 	free(key);
 	if (i >= 0)
-		w->v[i].alive = 0;
+		wr_set_alive(w, (size_t)i, 0);
 	return 0;
+}
+
+/* An os or arch list that fits the hot record: 0, or -1 with err. */
+static int check_names(const strlist *l, const char *what, const char *path,
+                       char *err, size_t errcap)
+{
+	if (l->n > HOT_NAMES_MAX) {
+		diag_seterr(err, errcap, "%s: %u %s names, more than the %d the "
+		          "index holds", path, l->n, what, HOT_NAMES_MAX);
+		return -1;
+	}
+	for (uint32_t i = 0; i < l->n; i++) {
+		size_t n = l->v[i] ? strlen(l->v[i]) : 0;
+		if (n == 0 || n > HOT_NAME_MAX) {
+			diag_seterr(err, errcap, "%s: %s name \"%.40s%s\" %s", path,
+			          what, n ? l->v[i] : "", n > 40 ? "..." : "",
+			          n ? "longer than 255 bytes" : "is empty");
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/*
+ * Every cap of limit.h that r must fit: ids and aliases, the package
+ * name, the hot record's os and arch lists. The importers check ids and
+ * aliases with the line; this is the backstop every record passes, so
+ * no index ever holds a value a reader refuses. 0, or -1 with err.
+ */
+static int check_caps(const adv_record *r, const char *path, char *err,
+                      size_t errcap)
+{
+	char msg[256];
+	size_t pl = strlen(r->package);
+
+	if (limit_id_check("id", r->id, msg, sizeof(msg)) < 0) {
+		diag_seterr(err, errcap, "%s: %s", path, msg);
+		return -1;
+	}
+	for (uint32_t i = 0; i < r->aliases.n; i++)
+		if (limit_id_check("alias", r->aliases.v[i], msg, sizeof(msg)) < 0) {
+			diag_seterr(err, errcap, "%s: %s", path, msg);
+			return -1;
+		}
+	if (pl > ADV_PACKAGE_MAX) {
+		diag_seterr(err, errcap, "%s: package name too long (%zu bytes, "
+		          "limit %d)", path, pl, ADV_PACKAGE_MAX);
+		return -1;
+	}
+	return check_names(&r->os, "os", path, err, errcap) < 0 ||
+	       check_names(&r->arch, "arch", path, err, errcap) < 0 ? -1 : 0;
 }
 
 int writer_add(writer *w, const adv_record *r, const char *source,
@@ -328,62 +412,75 @@ int writer_add(writer *w, const adv_record *r, const char *source,
 	e.pblock = -1;
 	if (w->finished || !r || !source || !path || !*source || !*path ||
 	    strpbrk(source, " :\n")) {
-		wr_seterr(err, errcap, "%s: bad arguments to writer_add",
+		diag_seterr(err, errcap, "%s: bad arguments to writer_add",
 		       path ? path : "-");
 		return -1;
 	}
 	if (!r->id || !*r->id || !r->package || !*r->package) {
-		wr_seterr(err, errcap, "%s: advisory without id or package", path);
+		diag_seterr(err, errcap, "%s: advisory without id or package", path);
 		return -1;
 	}
+	if (check_caps(r, path, err, errcap) < 0)
+		return -1;
 	/* the record names its own file, so a loaded DB knows its entries */
 	copy = *r;
 	copy.source = source;
 	copy.path = path;
-	/* everything the hot record needs must fit its caps (ids, os names) */
+	/* a backstop for the hot record's other fields (ranges, keys) */
 	const adv_record *one = &copy;
 	if (hot_encode(&one, 1, &hot, &hot_len) < 0) {
-		wr_seterr(err, errcap, "%s: %s: a field is too long for the index",
+		diag_seterr(err, errcap, "%s: %s: a field is too long for the index",
 		       path, r->id);
 		return -1;
 	}
 	free(hot);
-	if (strlen(r->package) > 255) {
-		wr_seterr(err, errcap, "%s: package name too long", path);
-		return -1;
-	}
 	if (record_encode(&copy, &e.enc, &e.enc_len) < 0 ||
 	    record_decode(&e.rec, e.enc, e.enc_len) < 0) {
-		wr_seterr(err, errcap, "%s: %s: cannot encode the record "
+		diag_seterr(err, errcap, "%s: %s: cannot encode the record "
 		       "(out of memory or a list past its cap)", path, r->id);
+		goto fail;
+	}
+	if (blk_item_size(e.enc_len) > BLOCK_MAX) {
+		diag_seterr(err, errcap, "%s: %s: a record of %zu bytes, more than "
+		          "an index block holds (%u)", path, r->id, e.enc_len,
+		          BLOCK_MAX);
 		goto fail;
 	}
 	e.key = wr_make_key(source, path);
 	if (!e.key)
 		goto oom;
-	if (strlen(e.key) > KEY_MAX) {   /* the `sources` key */
-		wr_seterr(err, errcap, "%s: path too long for the index", path);
-		goto fail;
-	}
 	e.id = e.rec->id;
 	(void)blob;   /* not stored since schema 2: see writer.h */
 	long same_path = wr_map_find(w, &w->by_key, e.key, 0);
 	long same_id = wr_map_find(w, &w->by_id, e.id, 0);
 	if (same_id >= 0 && same_id != same_path) {
-		wr_seterr(err, errcap, "%s: id %s is already used by %s", path, e.id,
+		diag_seterr(err, errcap, "%s: id %s is already used by %s", path, e.id,
 		       strchr(w->v[same_id].key, ':') + 1);
 		goto fail;
 	}
+	/* The hot record of a package holds HOT_ENTRIES_MAX advisories;
+	 * one replaced in place frees its own slot. */
+	uint32_t have = wr_package_count(w, e.rec);
+	if (same_path >= 0 && w->v[same_path].rec->collection ==
+	    e.rec->collection && !strcmp(w->v[same_path].rec->package,
+	                                 e.rec->package))
+		have--;
+	if (have >= HOT_ENTRIES_MAX) {
+		diag_seterr(err, errcap, "%s: %s: package \"%s\" already has %u "
+		          "advisories, the most the index holds for one package",
+		          path, r->id, e.rec->package, (unsigned)have);
+		goto fail;
+	}
 	if (same_path >= 0)
-		w->v[same_path].alive = 0;
+		wr_set_alive(w, (size_t)same_path, 0);
 	if (wr_entry_push(w, &e) < 0) {
 		if (same_path >= 0)
-			w->v[same_path].alive = 1;
+			wr_set_alive(w, (size_t)same_path, 1);
 		goto oom;
 	}
 	return 0;
 oom:
-	wr_seterr(err, errcap, "%s: out of memory", path);
+	diag_seterr(err, errcap, "%s: out of memory", path);
 fail:
 	wr_entry_free(&e);
 	return -1;
@@ -409,11 +506,8 @@ void writer_close(writer *w)
 {
 	if (!w)
 		return;
-	if (!w->committed)
-		(void)unlink(w->tmp);   /* harmless when it was never made */
+	dbfile_close(&w->file);   /* removes the temporary file if any */
 	wr_drop_all(w);
-	free(w->target);
-	free(w->tmp);
 	free(w);
 }
 

@@ -3,8 +3,11 @@
  *
  * The writer is the only code that writes an index. It builds the new DB
  * in a temporary file beside the target and renames it into place on
- * commit, so readers see the old file or the new one, never half, and a
- * failed or killed compile leaves the old DB as it was.
+ * commit (dbfile.h: the temporary name, the old file's mode and owner, a
+ * symbolic link at the target), so readers see the old file or the new
+ * one, never half, and a failed or killed compile leaves the old DB as
+ * it was. It reads indexes (an update's previous one, an index to
+ * install) only through libadvdb's reader (query/reader.h).
  *
  * Records are identified by (source, path): the file they came from. An
  * update starts from the previous DB's records (writer_load_previous),
@@ -35,10 +38,10 @@ typedef struct writer_stats {
 	char digest[41];            /* META_DIGEST */
 } writer_stats;
 
-/* Start a new index that will replace `target` on commit. Removes stale
- * temporary files ("<target>.tmp.<pid>") left by compilers killed before
- * their rename: only regular files of this user whose pid is no longer a
- * process here (a live pid, ours or another's, is left alone). */
+/* Start a new index that will replace `target` (or the file a symbolic
+ * link there points to) on commit. Removes stale temporary files left by
+ * compilers killed before their rename (dbfile.h says which). -1 with err
+ * for a link to nothing. */
 int writer_open(writer **out, const char *target, char *err, size_t errcap);
 
 /*
@@ -86,6 +89,18 @@ const adv_record *writer_next(const writer *w, size_t *pos);
 /* Write everything, fsync, rename over target. Returns 0 or -1 with err;
  * either way the writer is finished and must be closed. */
 int writer_commit(writer *w, writer_stats *st, char *err, size_t errcap);
+
+/*
+ * Instead of a commit: put the index file src in place of the target, as
+ * a commit would put a new one (advdb-compile --install). src is read
+ * whole through libadvdb's reader first (pages, blocks, records, hot
+ * records, aliases, digest and counts against its meta), copied beside
+ * the target, the copy read whole again, then renamed into place. The
+ * writer must be fresh (nothing added or loaded). Returns 0 (st: counts,
+ * size, digest) or -1 with err; either way the writer is finished.
+ */
+int writer_install(writer *w, const char *src, writer_stats *st,
+                   char *err, size_t errcap);
 
 /* Release everything; without a commit, remove the temporary file. */
 void writer_close(writer *w);

@@ -1,18 +1,21 @@
 /*
  * writer_commit.c — writer_commit(): derives every sub-database from the
- * live entries and writes them in one LMDB write transaction into
- * "<target>.tmp.<pid>", then syncs it and renames it over the target.
+ * live entries and writes them in one LMDB write transaction into the
+ * temporary file beside the target (dbfile.h), which then replaces it.
  *
  * Invariants:
  *   - The digest covers only the live encoded records, in id order, so it
  *     is the same for a full compile and an update of the same content.
  *   - Advisories go in blocks of BLOCK_RECORDS in id order (an update
  *     keeps the previous cuts: see make_groups), aliases in blocks of
- *     ALIAS_BLOCK.
+ *     ALIAS_BLOCK; a block is cut earlier rather than grow past
+ *     BLOCK_BYTES, so none exceeds BLOCK_MAX (writer_add refuses a record
+ *     that alone would).
  *   - Keys go in in sorted order with MDB_APPEND: pages are filled, and no
  *     page is ever freed, so the file needs no compaction.
  *   - The target is touched only by the final rename; on any failure the
- *     temporary file is unlinked. MDB_NOLOCK: no "-lock" file is created.
+ *     temporary file goes when the writer is closed. MDB_NOLOCK: no
+ *     "-lock" file is created.
  *
  * libgit2: the digest uses git_odb_hash; this file calls
  * git_libgit2_init()/git_libgit2_shutdown() around it. Both are reference
@@ -22,12 +25,14 @@
 #include "layout.h"
 #include "block.h"
 
+#include <assert.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -69,7 +74,7 @@ static int cmp_alias(const void *a, const void *b)
  * The digest: SHA-1, as a git blob id, of the stream
  *   for each live record in id order: u32 LE length, encoded record.
  */
-static int digest_hex(char hex[41], entry *const *live, size_t n)
+int wr_digest(char hex[41], entry *const *live, size_t n)
 {
 	size_t total = 0;
 	for (size_t i = 0; i < n; i++)
@@ -156,13 +161,24 @@ typedef struct group {
 	size_t zlen;
 } group;
 
+/* The end of a block starting at live[i] that would end at j, pulled in
+ * so that its items stay within BLOCK_BYTES (one record at least). */
+static size_t cut_bytes(entry *const *live, size_t i, size_t j)
+{
+	size_t k = i + 1, bytes = blk_item_size(live[i]->enc_len);
+
+	while (k < j && bytes + blk_item_size(live[k]->enc_len) <= BLOCK_BYTES)
+		bytes += blk_item_size(live[k++]->enc_len);
+	return k;
+}
+
 /*
  * Cut the live records into blocks. A full compile cuts every
  * BLOCK_RECORDS records. An update keeps the previous cuts (a record goes
  * to the last previous block whose first record is not after it), so a
  * change touches only the blocks it falls in and every other block keeps
  * its frame; a block grown past BLOCK_RECORDS_MAX is cut again every
- * BLOCK_RECORDS records.
+ * BLOCK_RECORDS records. Either way a block ends before BLOCK_BYTES.
  */
 static int make_groups(group **out, size_t *ngroups, writer *w,
                        entry *const *live, size_t n, int reuse)
@@ -207,6 +223,7 @@ static int make_groups(group **out, size_t *ngroups, writer *w,
 			while (j < n && j - i < lim)
 				j++;
 		}
+		j = cut_bytes(live, i, j);
 		g[ng] = (group){ i, j - i, -1, NULL, 0 };
 		/* unchanged: exactly the previous block's records */
 		long pb = live[i]->pblock;
@@ -434,8 +451,28 @@ static int write_hot(wctx *c, MDB_dbi pk, MDB_dbi tc, entry *const *byp,
 	return 0;
 }
 
-/* Aliases in blocks of ALIAS_BLOCK, keyed by their first alias. They
- * are few and small, so every commit rebuilds them all. */
+/* One alias block (len bytes at val, first alias first) compressed
+ * into *z and put. 0 or -1. */
+static int put_alias_block(wctx *c, MDB_dbi dbi, ZSTD_CCtx *cctx,
+                           uint8_t **z, const char *first,
+                           const uint8_t *val, size_t len)
+{
+	size_t cap = ZSTD_compressBound(len);
+
+	free(*z);
+	*z = malloc(cap);
+	if (!*z)
+		return -1;
+	size_t r = ZSTD_compressCCtx(cctx, *z, cap, val, len, ZLEVEL);
+	if (ZSTD_isError(r))
+		return -1;
+	put(c, dbi, first, strlen(first), *z, r, MDB_APPEND);
+	return 0;
+}
+
+/* Aliases in blocks of ALIAS_BLOCK (fewer when they would pass
+ * BLOCK_BYTES), keyed by their first alias. They are few and small, so
+ * every commit rebuilds them all. */
 static int write_aliases(wctx *c, MDB_dbi dbi, entry *const *live, size_t n,
                          size_t *naliases)
 {
@@ -455,8 +492,9 @@ static int write_aliases(wctx *c, MDB_dbi dbi, entry *const *live, size_t n,
 	for (size_t i = 0; i < n; i++)
 		for (uint32_t j = 0; j < live[i]->rec->aliases.n; j++) {
 			const char *a = live[i]->rec->aliases.v[j];
-			if (*a && strlen(a) <= 255)   /* LMDB keys are short */
-				v[np++] = (alias_pair){ a, live[i]->id };
+			/* writer_add and record_decode keep aliases to 1..ADV_ID_MAX */
+			assert(*a && strlen(a) <= ADV_ID_MAX);
+			v[np++] = (alias_pair){ a, live[i]->id };
 		}
 	qsort(v, np, sizeof(*v), cmp_alias);
 	*naliases = 0;
@@ -466,10 +504,17 @@ static int write_aliases(wctx *c, MDB_dbi dbi, entry *const *live, size_t n,
 			if (j == i || strcmp(v[j].id, v[j - 1].id) != 0)
 				ids[nids++] = v[j].id;   /* an alias listed twice by
 				                            one advisory counts once */
-		if (nids > 65535)
-			nids = 65535;   /* the format's cap: the first ids kept */
+		if (nids > ALIAS_IDS_MAX)
+			nids = ALIAS_IDS_MAX;   /* the format's cap: the first ids
+			                           (README, Limits) */
 		size_t al = strlen(v[i].alias);
 		size_t need = alias_item_size(al, ids, nids);
+		if (inblock && len + need > BLOCK_BYTES) {
+			if (put_alias_block(c, dbi, cctx, &z, first, val, len) < 0)
+				goto done;
+			len = 0;
+			inblock = 0;
+		}
 		if (len + need > valcap) {
 			size_t nc = (len + need) * 2;
 			uint8_t *nv = realloc(val, nc);
@@ -485,15 +530,8 @@ static int write_aliases(wctx *c, MDB_dbi dbi, entry *const *live, size_t n,
 		(*naliases)++;
 		i = j;
 		if (inblock == ALIAS_BLOCK || i == np) {
-			size_t cap = ZSTD_compressBound(len);
-			free(z);
-			z = malloc(cap);
-			if (!z)
+			if (put_alias_block(c, dbi, cctx, &z, first, val, len) < 0)
 				goto done;
-			size_t r = ZSTD_compressCCtx(cctx, z, cap, val, len, ZLEVEL);
-			if (ZSTD_isError(r))
-				goto done;
-			put(c, dbi, first, strlen(first), z, r, MDB_APPEND);
 			len = 0;
 			inblock = 0;
 		}
@@ -508,35 +546,25 @@ done:
 	return rc;
 }
 
-static int fsync_path(const char *path, int dir)
+/* Why LMDB could not map mapsize bytes for the new index (ENOMEM). */
+static void map_error(const writer *w, size_t mapsize, char *err,
+                      size_t errcap)
 {
-	int fd = open(path, O_RDONLY | (dir ? O_DIRECTORY : 0));
-	if (fd < 0)
-		return -1;
-	int rc = fsync(fd);
-	close(fd);
-	return rc;
+	struct rlimit rl;
+
+	if (getrlimit(RLIMIT_AS, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY)
+		diag_seterr(err, errcap, "%s: cannot map %zu MiB of address space "
+		          "for the new index: the address-space limit (ulimit -v) "
+		          "is %llu MiB", w->file.path, mapsize >> 20,
+		          (unsigned long long)(rl.rlim_cur >> 20));
+	else
+		diag_seterr(err, errcap, "%s: cannot map %zu MiB of address space "
+		          "for the new index: refused by the system (memory "
+		          "overcommit or vm.max_map_count)", w->file.path,
+		          mapsize >> 20);
 }
 
-static int fsync_parent(const char *path)
-{
-	const char *slash = strrchr(path, '/');
-	if (!slash)
-		return fsync_path(".", 1);
-	if (slash == path)
-		return fsync_path("/", 1);
-	size_t n = (size_t)(slash - path);
-	char *dir = malloc(n + 1);
-	if (!dir)
-		return -1;
-	memcpy(dir, path, n);
-	dir[n] = 0;
-	int rc = fsync_path(dir, 1);
-	free(dir);
-	return rc;
-}
-
-/* Write the whole index into w->tmp. */
+/* Write the whole index into the writer's temporary file. */
 static int write_db(writer *w, entry **live, size_t n, const group *g,
                     size_t ng, const char *digest,
                     const uint8_t *dict, size_t dict_len, unsigned dict_id,
@@ -550,32 +578,26 @@ static int write_db(writer *w, entry **live, size_t n, const group *g,
 
 	for (size_t i = 0; i < n; i++)
 		est += live[i]->enc_len / 2 + 256;
-	(void)unlink(w->tmp);   /* a stale one from a killed run of this pid */
-	/* Create it ourselves, never through a symlink someone planted at
-	 * this predictable name in a shared folder; LMDB then opens our own
-	 * file, which in a sticky folder nobody else can swap. */
-	int tfd = open(w->tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW |
-	               O_CLOEXEC, 0644);
-	if (tfd < 0) {
-		wr_seterr(err, errcap, "%s: %s", w->tmp, strerror(errno));
+	size_t mapsize = est * 4 + (16u << 20);
+	/* Our own file, made beside the target (dbfile.h); LMDB then opens
+	 * it by name, which in a sticky folder nobody else can swap. */
+	if (dbfile_create(&w->file, err, errcap) < 0)
 		return -1;
-	}
-	close(tfd);
 	if ((e = mdb_env_create(&env)) != 0 ||
 	    (e = mdb_env_set_maxdbs(env, DB_MAXDBS)) != 0 ||
-	    (e = mdb_env_set_mapsize(env, est * 4 + (16u << 20))) != 0 ||
-	    (e = mdb_env_open(env, w->tmp, MDB_NOSUBDIR | MDB_NOLOCK |
-	                      MDB_NOSYNC, 0644)) != 0 ||
-	    (e = mdb_txn_begin(env, NULL, 0, &c.txn)) != 0) {
-		wr_seterr(err, errcap, "%s: %s", w->tmp, mdb_strerror(e));
-		goto done;
-	}
-	if ((e = mdb_dbi_open(c.txn, DB_META, MDB_CREATE, &meta)) ||
+	    (e = mdb_env_set_mapsize(env, mapsize)) != 0 ||
+	    (e = mdb_env_open(env, w->file.tmp, MDB_NOSUBDIR | MDB_NOLOCK |
+	                      MDB_NOSYNC, 0600)) != 0 ||
+	    (e = mdb_txn_begin(env, NULL, 0, &c.txn)) != 0 ||
+	    (e = mdb_dbi_open(c.txn, DB_META, MDB_CREATE, &meta)) ||
 	    (e = mdb_dbi_open(c.txn, DB_PACKAGES, MDB_CREATE, &pk)) ||
 	    (e = mdb_dbi_open(c.txn, DB_TOOLCHAIN, MDB_CREATE, &tc)) ||
 	    (e = mdb_dbi_open(c.txn, DB_ADVISORIES, MDB_CREATE, &adv)) ||
 	    (e = mdb_dbi_open(c.txn, DB_ALIASES, MDB_CREATE, &al))) {
-		wr_seterr(err, errcap, "%s: %s", w->tmp, mdb_strerror(e));
+		if (e == ENOMEM)
+			map_error(w, mapsize, err, errcap);
+		else
+			dbfile_write_error(&w->file, e, err, errcap);
 		goto done;
 	}
 
@@ -635,7 +657,12 @@ static int write_db(writer *w, entry **live, size_t n, const group *g,
 	put_meta(&c, meta, META_HISTORY, w->history ? "1" : "0");
 
 	if (c.mrc) {
-		wr_seterr(err, errcap, "%s: %s", w->tmp, mdb_strerror(c.mrc));
+		if (c.mrc == MDB_MAP_FULL)   /* the estimate above was wrong */
+			diag_seterr(err, errcap, "%s: the new index outgrew its map of "
+			          "%zu MiB (a bug: please report it)", w->file.path,
+			          mapsize >> 20);
+		else
+			dbfile_write_error(&w->file, c.mrc, err, errcap);
 		goto done;
 	}
 	/* MDB_NOSYNC: LMDB's own syncs (commit ordering) protect a file that
@@ -644,7 +671,7 @@ static int write_db(writer *w, entry **live, size_t n, const group *g,
 	e = mdb_txn_commit(c.txn);
 	c.txn = NULL;
 	if (e) {
-		wr_seterr(err, errcap, "%s: %s", w->tmp, mdb_strerror(e));
+		dbfile_write_error(&w->file, e, err, errcap);
 		goto done;
 	}
 	if (st) {
@@ -655,7 +682,7 @@ static int write_db(writer *w, entry **live, size_t n, const group *g,
 	rc = 0;
 	goto done;
 oom:
-	wr_seterr(err, errcap, "%s: out of memory", w->tmp);
+	diag_seterr(err, errcap, "%s: out of memory", w->file.path);
 done:
 	if (c.txn)
 		mdb_txn_abort(c.txn);
@@ -676,7 +703,7 @@ typedef struct digest_job {
 static void *digest_run(void *arg)
 {
 	digest_job *j = arg;
-	j->rc = digest_hex(j->hex, j->live, j->n);
+	j->rc = wr_digest(j->hex, j->live, j->n);
 	return NULL;
 }
 
@@ -696,7 +723,8 @@ int writer_commit(writer *w, writer_stats *st, char *err, size_t errcap)
 	if (st)
 		memset(st, 0, sizeof(*st));
 	if (w->finished) {
-		wr_seterr(err, errcap, "%s: writer already committed", w->target);
+		diag_seterr(err, errcap, "%s: writer already committed",
+		          w->file.path);
 		return -1;
 	}
 	w->finished = 1;
@@ -742,24 +770,21 @@ int writer_commit(writer *w, writer_stats *st, char *err, size_t errcap)
 		dthread = 0;
 	}
 	if (dj.rc < 0) {
-		wr_seterr(err, errcap, "%s: cannot compute the digest", w->target);
+		diag_seterr(err, errcap, "%s: cannot compute the digest",
+		          w->file.path);
 		goto done;
 	}
 	memcpy(digest, dj.hex, sizeof(digest));
 	if (write_db(w, live, n, groups, ngroups, digest, dict, dict_len, dict_id, st, err,
 	             errcap) < 0)
 		goto done;
-	if (fsync_path(w->tmp, 0) < 0 || stat(w->tmp, &sb) < 0) {
-		wr_seterr(err, errcap, "%s: %s", w->tmp, strerror(errno));
+	if (fstat(w->file.fd, &sb) < 0) {
+		diag_seterr(err, errcap, "%s: %s", w->file.tmp, strerror(errno));
 		goto done;
 	}
-	if (rename(w->tmp, w->target) < 0) {
-		wr_seterr(err, errcap, "%s: cannot replace: %s", w->target,
-		       strerror(errno));
+	if (dbfile_commit(&w->file, err, errcap) < 0)
 		goto done;
-	}
 	w->committed = 1;
-	(void)fsync_parent(w->target);   /* the rename is done either way */
 	if (st) {
 		st->db_bytes = (uint64_t)sb.st_size;
 		memcpy(st->digest, digest, 41);
@@ -767,12 +792,10 @@ int writer_commit(writer *w, writer_stats *st, char *err, size_t errcap)
 	rc = 0;
 	goto done;
 oom:
-	wr_seterr(err, errcap, "%s: out of memory", w->target);
+	diag_seterr(err, errcap, "%s: out of memory", w->file.path);
 done:
 	if (dthread)
 		pthread_join(dth, NULL);
-	if (rc < 0)
-		(void)unlink(w->tmp);
 	free_groups(groups, ngroups);
 	free(newdict);
 	free(live);

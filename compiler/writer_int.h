@@ -12,12 +12,19 @@
  *   - At most one live entry per id and per (source, path). Replaced and
  *     removed entries stay in the array, dead, until the writer is closed:
  *     the maps skip dead entries, except wr_map_find's want_prev.
+ *   - by_pkg counts the live entries of each (collection, package), so
+ *     no package ever has more than HOT_ENTRIES_MAX: an entry turns alive
+ *     or dead only through wr_entry_push and wr_set_alive.
  */
 #ifndef ADVDB_COMPILER_WRITER_INT_H
 #define ADVDB_COMPILER_WRITER_INT_H
 
 #include <stddef.h>
 #include <stdint.h>
+#include "advdb.h"
+#include "dbfile.h"
+#include "diag.h"     /* diag_seterr */
+#include "limit.h"
 #include "writer.h"
 
 #ifndef ZLEVEL
@@ -30,10 +37,7 @@
 #define DICT_CAP (32u << 10)      /* trained dictionary size (measured) */
 #endif
 #define DICT_MIN_SAMPLES 64       /* fewer records: no dictionary */
-#define FRAME_MAX (64u << 20)     /* largest decompressed record accepted */
-#define SOURCE_NAME_MAX 64
-#define KEY_MAX 480               /* LMDB's default key limit is 511 */
-#define SOURCES_MAX 16
+/* SOURCE_NAME_MAX, SOURCES_MAX and the other shared limits: limit.h */
 
 typedef struct entry {
 	char *key;                /* "<source>:<path>": the file it came from */
@@ -57,6 +61,16 @@ typedef struct strmap {       /* open addressing, values: entry index + 1 */
 	size_t cap, used;
 } strmap;
 
+typedef struct pkgcount {    /* live entries of one package */
+	char *name;               /* collection byte, then the package name */
+	uint32_t n;
+} pkgcount;
+
+typedef struct pkgmap {       /* open addressing on name */
+	pkgcount *slot;
+	size_t cap, used;
+} pkgmap;
+
 typedef struct source_info {
 	char name[SOURCE_NAME_MAX + 1];
 	char commit[41];
@@ -64,10 +78,11 @@ typedef struct source_info {
 } source_info;
 
 struct writer {
-	char *target, *tmp;
+	dbfile file;              /* the index replaced on commit */
 	entry *v;
 	size_t n, cap;
 	strmap by_id, by_key;
+	pkgmap by_pkg;
 	source_info src[SOURCES_MAX];
 	size_t nsrc;
 	prev_block *pblk;            /* previous DB's blocks, in key order */
@@ -80,8 +95,6 @@ struct writer {
 	int committed;            /* ... and renamed the file into place */
 };
 
-void wr_seterr(char *err, size_t cap, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
 int wr_parse_u64(const char *s, uint64_t *out);
 
 /* "<source>:<path>" in a new allocation, or NULL. */
@@ -96,7 +109,27 @@ long wr_map_find(const writer *w, const strmap *m, const char *key,
 /* Take ownership of *e as a new live entry (then *e is zeroed); on
  * failure (-1, out of memory) *e is untouched and still the caller's. */
 int wr_entry_push(writer *w, entry *e);
+
+/* Entry i turns alive or dead (its package's count follows). */
+void wr_set_alive(writer *w, size_t i, int alive);
+
+/* Live entries of r's package (its collection and name). */
+uint32_t wr_package_count(const writer *w, const adv_record *r);
 void wr_entry_free(entry *e);
+
+/* Read the index db (open on path, for messages) through libadvdb's
+ * reader into the empty writer w: its sources, dictionary, block frames
+ * and records. With source (--update), an index without that source is
+ * 1 (nothing loaded) and commit gets the source's commit; without
+ * (--install), commit may be NULL. 0, 1, or -1 with err naming path; w
+ * is unchanged unless 0. */
+int wr_load_index(writer *w, advdb *db, const char *path,
+                  const char *source, char commit[41], char *err,
+                  size_t errcap);
+
+/* The content digest (SCHEMA.md) of n records in id order, as 40 hex
+ * digits. 0 or -1 (out of memory, libgit2). */
+int wr_digest(char hex[41], entry *const *live, size_t n);
 
 /* Forget every entry, the previous dictionary and the sources. */
 void wr_drop_all(writer *w);

@@ -1,18 +1,29 @@
 /*
- * writer_load.c — writer_load_previous(): reads the index an update starts
- * from. Every block is decompressed and each of its records decoded (so a
- * damaged previous DB is caught here, not half-way through a commit); the
- * block's frame is kept, to be written again unchanged when neither its
- * records nor the dictionary change.
+ * writer_load.c — reading an existing index into the writer: the previous
+ * index an update starts from (writer_load_previous), and the index
+ * `--install` checks before it puts it in place (writer_install.c).
  *
- * Policy: a previous DB of another schema version, or without the source
- * asked for, is not an error but "no previous DB" (1): the caller does a
- * full compile. A file that is not a readable index is an error (-1). On
- * any result but 0 the writer is left as it was before the call.
+ * The file is read through libadvdb's reader (query/reader.h), never
+ * with LMDB directly: advdb_open() proves the file holds the pages it
+ * names and walks every page before anything is read through the map, so
+ * a truncated, zero-filled or random file is an error here, not a SIGBUS.
+ * Then every block is decompressed (by the reader's block decoder) and
+ * each of its records decoded, so a damaged index is caught here, not
+ * half-way through a commit; each block's frame is kept, to be written
+ * again unchanged when neither its records nor the dictionary change.
+ *
+ * Policy: a previous index of another schema version, or without the
+ * source asked for, is not an error but "no previous index" (1): the
+ * caller compiles everything. A file that is not a readable index is an
+ * error (-1): the update stops and says to compile without --update (a
+ * full compile could silently drop records that an update keeps, such as
+ * those of OSV sources given to an earlier compile). On any result but 0
+ * the writer is left as it was before the call.
  */
 #include "writer_int.h"
-#include "layout.h"
 #include "block.h"
+#include "layout.h"
+#include "reader.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -20,21 +31,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include <lmdb.h>
-#include <zstd.h>
 #include <zdict.h>
-
-/* A meta value as a NUL-terminated copy in buf; -1 when absent/too long. */
-static int meta_get(MDB_txn *txn, MDB_dbi dbi, const char *key, char *buf,
-                    size_t cap)
-{
-	MDB_val k = { strlen(key), (void *)key }, v;
-	if (mdb_get(txn, dbi, &k, &v) != 0 || v.mv_size >= cap)
-		return -1;
-	memcpy(buf, v.mv_data, v.mv_size);
-	buf[v.mv_size] = 0;
-	return 0;
-}
 
 /* META_SOURCES: "name SP commit SP time LF" lines. */
 static int parse_sources(writer *w, char *text)
@@ -61,33 +58,6 @@ static int parse_sources(writer *w, char *text)
 	return 0;
 }
 
-/* Decompress one frame (with ddict when not NULL) into *buf, grown as
- * needed and reused from block to block: blocks are over malloc's mmap
- * threshold, and a fresh mapping per block cost its page faults each
- * time. */
-static int unframe(uint8_t **buf, size_t *cap, size_t *len, ZSTD_DCtx *dctx,
-                   const ZSTD_DDict *ddict, const void *src, size_t n)
-{
-	unsigned long long sz = ZSTD_getFrameContentSize(src, n);
-	if (sz == ZSTD_CONTENTSIZE_UNKNOWN || sz == ZSTD_CONTENTSIZE_ERROR ||
-	    sz == 0 || sz > BLOCK_MAX)
-		return -1;
-	if (sz > *cap) {
-		uint8_t *nb = realloc(*buf, (size_t)sz);
-		if (!nb)
-			return -1;
-		*buf = nb;
-		*cap = (size_t)sz;
-	}
-	size_t r = ddict ?
-	    ZSTD_decompress_usingDDict(dctx, *buf, (size_t)sz, src, n, ddict) :
-	    ZSTD_decompressDCtx(dctx, *buf, (size_t)sz, src, n);
-	if (ZSTD_isError(r) || r != sz)
-		return -1;
-	*len = (size_t)sz;
-	return 0;
-}
-
 /* One record of a previous block as a new entry of block b. */
 static int load_item(writer *w, const blk_item *it, long b)
 {
@@ -105,7 +75,7 @@ static int load_item(writer *w, const blk_item *it, long b)
 		goto done;
 	const adv_record *r = e.rec;
 	if (!r->id || strlen(r->id) != it->id_len || !r->source || !r->path ||
-	    !*r->source || strpbrk(r->source, " :\n"))
+	    !r->package || !*r->source || strpbrk(r->source, " :\n"))
 		goto done;
 	e.id = r->id;
 	e.key = wr_make_key(r->source, r->path);
@@ -113,7 +83,9 @@ static int load_item(writer *w, const blk_item *it, long b)
 		goto done;
 	e.from_prev = 1;
 	if (wr_map_find(w, &w->by_key, e.key, 0) >= 0 ||
-	    wr_map_find(w, &w->by_id, e.id, 0) >= 0 || wr_entry_push(w, &e) < 0)
+	    wr_map_find(w, &w->by_id, e.id, 0) >= 0 ||
+	    wr_package_count(w, r) >= HOT_ENTRIES_MAX ||
+	    wr_entry_push(w, &e) < 0)
 		goto done;
 	rc = 0;
 done:
@@ -121,69 +93,143 @@ done:
 	return rc;
 }
 
-/* Every block: its frame is kept (an unchanged block is written again
- * byte for byte), its records become entries. Blocks must hold ids in
- * increasing order across the whole sub-database, the first one equal
- * to the block's key. */
-static int load_records(writer *w, MDB_txn *txn, const ZSTD_DDict *ddict)
-{
-	MDB_dbi adv;
-	MDB_cursor *cur = NULL;
-	MDB_val k, v;
-	ZSTD_DCtx *dctx = ZSTD_createDCtx();
-	uint8_t *buf = NULL;
-	const char *last = NULL;
-	size_t len, cap = 0, bufcap = 0;
-	int rc = -1, mrc;
+typedef struct loader {
+	writer *w;
+	const char *last;            /* id of the last record loaded */
+	size_t cap;                  /* of w->pblk */
+	const char *bad;             /* what was wrong, for the message */
+} loader;
 
-	if (!dctx || mdb_dbi_open(txn, DB_ADVISORIES, 0, &adv) != 0 ||
-	    mdb_cursor_open(txn, adv, &cur) != 0)
-		goto done;
-	for (mrc = mdb_cursor_get(cur, &k, &v, MDB_FIRST); mrc == 0;
-	     mrc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
-		if (unframe(&buf, &bufcap, &len, dctx, ddict, v.mv_data,
-		            v.mv_size) < 0)
-			goto done;
-		if (w->npblk == cap) {
-			size_t nc = cap ? cap * 2 : 64;
-			prev_block *nb = realloc(w->pblk, nc * sizeof(*nb));
-			if (!nb)
-				goto done;
-			w->pblk = nb;
-			cap = nc;
+/* One block: its frame is kept (an unchanged block is written again
+ * byte for byte), its records become entries. Ids must increase across
+ * the whole sub-database (the reader checked that each block starts with
+ * its key). */
+static int load_block(void *arg, const reader_block *b)
+{
+	loader *l = arg;
+	writer *w = l->w;
+
+	if (w->npblk == l->cap) {
+		size_t nc = l->cap ? l->cap * 2 : 64;
+		prev_block *nb = realloc(w->pblk, nc * sizeof(*nb));
+		if (!nb) {
+			l->bad = "out of memory";
+			return 1;
 		}
-		prev_block *pb = &w->pblk[w->npblk];
-		pb->z = malloc(v.mv_size);
-		if (!pb->z)
-			goto done;
-		memcpy(pb->z, v.mv_data, v.mv_size);
-		pb->zlen = v.mv_size;
-		pb->count = 0;
-		w->npblk++;
-		blk_item it;
-		size_t off = 0;
-		int r;
-		while ((r = blk_item_next(&it, buf, len, &off)) == 0) {
-			if (pb->count == 0 && (it.id_len != k.mv_size ||
-			    memcmp(it.id, k.mv_data, k.mv_size) != 0))
-				goto done;
-			if (load_item(w, &it, (long)(w->npblk - 1)) < 0)
-				goto done;
-			const char *id = w->v[w->n - 1].id;
-			if (last && strcmp(last, id) >= 0)
-				goto done;
-			last = w->v[w->n - 1].rec->id;
-			pb->count++;
-		}
-		if (r < 0 || pb->count == 0)
-			goto done;
+		w->pblk = nb;
+		l->cap = nc;
 	}
-	rc = mrc == MDB_NOTFOUND ? 0 : -1;
+	prev_block *pb = &w->pblk[w->npblk];
+	pb->z = malloc(b->frame_len);
+	if (!pb->z) {
+		l->bad = "out of memory";
+		return 1;
+	}
+	memcpy(pb->z, b->frame, b->frame_len);
+	pb->zlen = b->frame_len;
+	pb->count = 0;
+	w->npblk++;
+	blk_item it;
+	size_t off = 0;
+	int r;
+	while ((r = blk_item_next(&it, b->raw, b->raw_len, &off)) == 0) {
+		if (load_item(w, &it, (long)(w->npblk - 1)) < 0) {
+			l->bad = "a damaged or repeated record";
+			return 1;
+		}
+		const char *id = w->v[w->n - 1].id;
+		if (l->last && strcmp(l->last, id) >= 0) {
+			l->bad = "records out of order";
+			return 1;
+		}
+		l->last = id;
+		pb->count++;
+	}
+	if (r < 0) {
+		l->bad = "a damaged block";
+		return 1;
+	}
+	return 0;
+}
+
+int wr_load_index(writer *w, advdb *db, const char *path,
+                  const char *source, char commit[41], char *err,
+                  size_t errcap)
+{
+	source_info saved[SOURCES_MAX];
+	size_t nsaved = w->nsrc, len;
+	char *text = NULL;
+	int rc = -1, e;
+
+	if (commit)
+		commit[0] = 0;
+	memcpy(saved, w->src, sizeof(saved));
+	if (w->n || w->have_prev) {
+		diag_seterr(err, errcap, "%s: load the previous index first",
+		          w->file.path);
+		return -1;
+	}
+	/* absent or empty when the compile had no source */
+	e = reader_meta(&text, &len, db, META_SOURCES);
+	if (e == ADVDB_ENOTFOUND)
+		e = 0;
+	else if (e == ADVDB_OK && (strlen(text) != len ||
+	                           parse_sources(w, text) < 0)) {
+		diag_seterr(err, errcap, "%s: damaged index: meta `%s`", path,
+		          META_SOURCES);
+		goto done;
+	}
+	free(text);
+	text = NULL;
+	if (e != ADVDB_OK)
+		goto reader_error;
+	if (source) {
+		source_info *s = wr_source_slot(w, source, 0);
+		if (!s) {
+			rc = 1;
+			goto done;
+		}
+		memcpy(commit, s->commit, 41);
+	}
+	/* The dictionary the frames were made with: kept, so that an
+	 * unchanged block is written again as it is. The reader checked
+	 * that it is a zstd dictionary with the id meta names. */
+	e = reader_meta(&text, &len, db, META_DICT);
+	if (e == ADVDB_OK) {
+		w->dict = (uint8_t *)text;
+		w->dict_len = len;
+		text = NULL;
+		if (ZDICT_getDictID(w->dict, w->dict_len) == 0) {
+			diag_seterr(err, errcap, "%s: damaged index: meta `%s` is not "
+			          "a zstd dictionary", path, META_DICT);
+			goto done;
+		}
+	} else if (e != ADVDB_ENOTFOUND) {
+		goto reader_error;
+	}
+	loader l = { w, NULL, 0, NULL };
+	e = reader_blocks(db, load_block, &l);
+	if (e > 0) {
+		diag_seterr(err, errcap, "%s: damaged index: %s in the advisories",
+		          path, l.bad);
+		goto done;
+	}
+	if (e != ADVDB_OK)
+		goto reader_error;
+	w->have_prev = 1;
+	rc = 0;
+	goto done;
+reader_error:
+	diag_seterr(err, errcap, "%s", advdb_last_error(db));
 done:
-	free(buf);
-	if (cur)
-		mdb_cursor_close(cur);
-	ZSTD_freeDCtx(dctx);
+	if (rc != 0) {
+		wr_drop_all(w);
+		memcpy(w->src, saved, sizeof(saved));
+		w->nsrc = nsaved;
+		if (commit)
+			commit[0] = 0;
+	}
+	free(text);
 	return rc;
 }
 
@@ -191,99 +237,35 @@ int writer_load_previous(writer *w, const char *source, char commit[41],
                          char *err, size_t errcap)
 {
 	struct stat st;
-	MDB_env *env = NULL;
-	MDB_txn *txn = NULL;
-	MDB_dbi meta;
-	ZSTD_DDict *ddict = NULL;
-	source_info saved[SOURCES_MAX];
-	size_t nsaved = w->nsrc;
-	char buf[2048];
-	uint64_t x;
-	int rc = -1, e;
+	advdb *db = NULL;
+	char msg[768];
+	int rc;
 
 	commit[0] = 0;
-	memcpy(saved, w->src, sizeof(saved));
-	if (w->n || w->have_prev || w->finished) {
-		wr_seterr(err, errcap, "%s: load the previous index first", w->target);
+	if (w->finished) {
+		diag_seterr(err, errcap, "%s: writer already committed",
+		          w->file.path);
 		return -1;
 	}
-	if (stat(w->target, &st) < 0) {
+	if (stat(w->file.target, &st) < 0) {
 		if (errno == ENOENT)
 			return 1;
-		wr_seterr(err, errcap, "%s: %s", w->target, strerror(errno));
+		diag_seterr(err, errcap, "%s: %s", w->file.path, strerror(errno));
 		return -1;
 	}
-	if ((e = mdb_env_create(&env)) != 0 ||
-	    (e = mdb_env_set_maxdbs(env, DB_MAXDBS)) != 0 ||
-	    (e = mdb_env_open(env, w->target, MDB_NOSUBDIR | MDB_RDONLY |
-	                      MDB_NOLOCK, 0644)) != 0 ||
-	    (e = mdb_txn_begin(env, NULL, MDB_RDONLY, &txn)) != 0 ||
-	    (e = mdb_dbi_open(txn, DB_META, 0, &meta)) != 0) {
-		wr_seterr(err, errcap, "%s: not an advdb index (%s)", w->target,
-		       mdb_strerror(e));
-		goto done;
+	rc = advdb_open(&db, w->file.target, 0, msg, sizeof(msg));
+	if (rc == ADVDB_ESCHEMA)
+		return 1;   /* its records may mean other things: rebuild */
+	if (rc == ADVDB_OK) {
+		rc = wr_load_index(w, db, w->file.target, source, commit, msg,
+		                   sizeof(msg));
+		advdb_close(db);
+	} else {
+		rc = -1;
 	}
-	if (meta_get(txn, meta, META_MAGIC, buf, sizeof(buf)) < 0 ||
-	    strcmp(buf, ADVDB_MAGIC) != 0) {
-		wr_seterr(err, errcap, "%s: not an advdb index (no magic)", w->target);
-		goto done;
-	}
-	/* another schema: its records may mean other things; rebuild */
-	if (meta_get(txn, meta, META_SCHEMA, buf, sizeof(buf)) < 0 ||
-	    wr_parse_u64(buf, &x) < 0 || x != ADVDB_SCHEMA_VERSION) {
-		rc = 1;
-		goto done;
-	}
-	if (meta_get(txn, meta, META_SOURCES, buf, sizeof(buf)) < 0 ||
-	    parse_sources(w, buf) < 0) {
-		wr_seterr(err, errcap, "%s: damaged meta %s", w->target, META_SOURCES);
-		goto done;
-	}
-	source_info *s = wr_source_slot(w, source, 0);
-	if (!s) {
-		rc = 1;
-		goto done;
-	}
-	memcpy(commit, s->commit, 41);
-	if (meta_get(txn, meta, META_DICT_ID, buf, sizeof(buf)) < 0 ||
-	    wr_parse_u64(buf, &x) < 0 || x > UINT32_MAX) {
-		wr_seterr(err, errcap, "%s: damaged meta %s", w->target, META_DICT_ID);
-		goto done;
-	}
-	if (x) {
-		MDB_val k = { strlen(META_DICT), META_DICT }, v;
-		if (mdb_get(txn, meta, &k, &v) != 0 || v.mv_size > (4u << 20) ||
-		    ZDICT_getDictID(v.mv_data, v.mv_size) != x ||
-		    !(w->dict = malloc(v.mv_size))) {
-			wr_seterr(err, errcap, "%s: damaged zstd dictionary", w->target);
-			goto done;
-		}
-		memcpy(w->dict, v.mv_data, v.mv_size);
-		w->dict_len = v.mv_size;
-		ddict = ZSTD_createDDict(w->dict, w->dict_len);
-		if (!ddict) {
-			wr_seterr(err, errcap, "%s: damaged zstd dictionary", w->target);
-			goto done;
-		}
-	}
-	if (load_records(w, txn, ddict) < 0) {
-		wr_seterr(err, errcap, "%s: damaged index (advisories)",
-		       w->target);
-		goto done;
-	}
-	w->have_prev = 1;
-	rc = 0;
-done:
-	if (rc != 0) {
-		wr_drop_all(w);
-		memcpy(w->src, saved, sizeof(saved));
-		w->nsrc = nsaved;
-		commit[0] = 0;
-	}
-	ZSTD_freeDDict(ddict);
-	if (txn)
-		mdb_txn_abort(txn);
-	if (env)
-		mdb_env_close(env);
+	if (rc < 0)
+		diag_seterr(err, errcap, "%s (the previous index, which --update "
+		          "starts from: compile without --update to write a new "
+		          "one)", msg);
 	return rc;
 }

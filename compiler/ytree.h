@@ -7,7 +7,9 @@
  *   - input at most YTREE_INPUT_MAX bytes, one document only;
  *   - nesting at most YTREE_DEPTH_MAX (an explicit stack, no recursion);
  *   - at most YTREE_NODES_MAX nodes;
- *   - aliases (`*a`) are refused, so nothing expands ("billion laughs").
+ *   - aliases (`*a`) are refused, so nothing expands ("billion laughs");
+ *   - a map with a key twice is refused ("line N: duplicate key ..."):
+ *     readers disagree on which one wins.
  *
  * Ownership: a ytree owns every node and string; all of it lives until
  * ytree_free(). Scalars are NUL-terminated copies (embedded NULs cannot
@@ -47,8 +49,8 @@ int ytree_parse(ytree **out, const char *text, size_t len, char *err,
 const ynode *ytree_root(const ytree *t);
 void ytree_free(ytree *t);
 
-/* The value of key in map m (its first occurrence), or NULL when m is
- * not a map or has no such key. */
+/* The value of key in map m (keys are unique), or NULL when m is not a
+ * map or has no such key. */
 const ynode *ynode_get(const ynode *m, const char *key);
 
 #endif

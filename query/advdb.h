@@ -196,7 +196,7 @@ typedef struct advdb_advisory advdb_advisory;
 /* Fetch and decompress one advisory by id, or by a CVE/GHSA alias (the
  * first advisory carrying it). ADVDB_ENOTFOUND when there is none;
  * ADVDB_ECORRUPT when the stored record is damaged, or declares a size
- * that is unknown or above 16 MiB (refused before allocating). */
+ * that is unknown or above 32 MiB (refused before allocating). */
 int advdb_advisory_get(advdb_advisory **out, advdb *db, const char *id);
 void advdb_advisory_free(advdb_advisory *a);
 

@@ -81,7 +81,7 @@ static int resolve_alias(char *buf, size_t cap, advdb *db, MDB_txn *txn,
 	void *raw = NULL;
 	size_t len, off = 0;
 	alias_item it;
-	char what[ADVDB_KEY_MAX + 16];
+	char what[DB_KEY_MAX + 16];
 	int rc, r;
 
 	if (!db->has_aliases)
@@ -156,7 +156,7 @@ static int fetch_record(void **rec, size_t *rec_len, advdb *db,
 	void *raw = NULL;
 	size_t len, off = 0;
 	blk_item it;
-	char what[ADVDB_KEY_MAX + 16];
+	char what[DB_KEY_MAX + 16];
 	int rc, r;
 
 	*rec = NULL;
@@ -194,7 +194,7 @@ static int fetch_record(void **rec, size_t *rec_len, advdb *db,
 
 int advdb_advisory_get(advdb_advisory **out, advdb *db, const char *id)
 {
-	char real[ADVDB_KEY_MAX + 1];
+	char real[ADV_ID_MAX + 1];
 	MDB_txn *txn = NULL;
 	void *raw = NULL;
 	size_t rawlen = 0, idlen;
@@ -208,7 +208,7 @@ int advdb_advisory_get(advdb_advisory **out, advdb *db, const char *id)
 		               "argument");
 	*out = NULL;
 	idlen = strlen(id);
-	if (idlen == 0 || idlen > ADVDB_KEY_MAX)
+	if (idlen == 0 || idlen > ADV_ID_MAX)   /* cannot be in the index */
 		return db_fail(db, ADVDB_ENOTFOUND, "no advisory %.64s%s", id,
 		               idlen > 64 ? "..." : "");
 	if ((err = db_read_begin(&txn, db)) != 0)

@@ -264,6 +264,13 @@ static int check_contents(struct advdb *db, char *errbuf, size_t errcap)
 			                db->path, (unsigned long long)dict_id);
 			goto done;
 		}
+		if (dict.mv_size > DICT_MAX) {
+			err = open_fail(errbuf, errcap, ADVDB_ECORRUPT,
+			                "%s: damaged index: a dictionary of %zu bytes "
+			                "(at most %u)", db->path, dict.mv_size,
+			                DICT_MAX);
+			goto done;
+		}
 		/* By reference: the dictionary stays in LMDB's map, which
 		 * outlives the DDict (advdb_close frees it first); a copy cost
 		 * two thirds of the ~30 us this took, on every open. */

@@ -26,11 +26,15 @@
 #include <lmdb.h>
 #include <zstd.h>
 #include "advdb.h"
+#include "limit.h"
 #include "record.h"
 
 #define ADVDB_MSG_MAX   512          /* one error message, with its NUL */
 #define ADVDB_DCTX_POOL 8            /* idle decompression contexts kept */
-#define ADVDB_KEY_MAX   511          /* LMDB's default largest key */
+
+/* The public header's sizes follow the shared limits (limit.h). */
+_Static_assert(ADVDB_ID_MAX == ADV_ID_MAX + 1,
+               "advdb_match.id holds the longest id and its NUL");
 
 /* One thread's state on one handle: its last error message and its read
  * transaction (reset between calls). Linked into the handle's list so

@@ -8,7 +8,7 @@
  * costs nothing, since the index is never written in place.
  *
  * Invariants: the name handed out is a NUL-terminated copy in the
- * iterator's own buffer (keys are at most ADVDB_KEY_MAX bytes), valid
+ * iterator's own buffer (keys are at most DB_KEY_MAX bytes), valid
  * until the next call or _free(); after the end or an error, every next
  * call repeats that result.
  */
@@ -27,7 +27,7 @@ struct advdb_iter {
 	int blocks;                  /* keys are inside blocks (advisories) */
 	void *buf;                   /* the current block, decompressed */
 	size_t len, off;
-	char name[ADVDB_KEY_MAX + 1];
+	char name[DB_KEY_MAX + 1];
 };
 
 static int iter_new(advdb_iter **out, advdb *db, MDB_dbi dbi,
@@ -144,7 +144,7 @@ int advdb_iter_next(const char **name, advdb_iter *it)
 		it->done = rc;
 		return it->done;
 	}
-	if (k.mv_size == 0 || k.mv_size > ADVDB_KEY_MAX ||
+	if (k.mv_size == 0 || k.mv_size > DB_KEY_MAX ||
 	    memchr(k.mv_data, '\0', k.mv_size)) {
 		it->done = db_fail(it->db, ADVDB_ECORRUPT, "%s: %s: damaged key",
 		                   it->db->path, it->what);

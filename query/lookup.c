@@ -77,7 +77,7 @@ static int scan(advdb_match *out, size_t cap, size_t *n, advdb *db,
 			goto corrupt;
 		if (rc == 0)
 			continue;
-		if (e.id_len == 0 || e.id_len >= ADVDB_ID_MAX)
+		if (e.id_len == 0 || e.id_len > ADV_ID_MAX)  /* hot_iter_next's */
 			goto corrupt;
 		if (*n < cap)
 			fill(&out[*n], &e);
@@ -106,8 +106,8 @@ static int fetch(advdb_match *out, size_t cap, size_t *nout, advdb *db,
 	MDB_val k, val;
 	int rc, err = 0;
 
-	/* A name LMDB cannot hold as a key cannot be in the index. */
-	if (name_len > ADVDB_KEY_MAX)
+	/* A name past the writer's cap cannot be in the index. */
+	if (name_len > ADV_PACKAGE_MAX)
 		return ADVDB_OK;
 	if (q && (q->flags & ADVDB_Q_TOOLCHAIN)) {
 		if (!db->has_toolchain)

@@ -2,12 +2,14 @@
  * block.c — lays out and walks the uncompressed blocks of block.h.
  *
  * Advisory item:  u32 rec_len, then rec_len bytes of a full record.
- * Alias item:     u8 alias_len (1..255), alias, u16 nids (1..65535), then
- *                 nids times u8 id_len (1..255), id bytes.
+ * Alias item:     u8 alias_len (1..ADV_ID_MAX), alias, u16 nids
+ *                 (1..ALIAS_IDS_MAX), then nids times u8 id_len
+ *                 (1..ADV_ID_MAX), id bytes.
  *
  * The walkers read only inside [buf, buf+len) and reject anything a
- * writer would not produce (zero lengths, a record too short to name
- * its id); record contents are record_decode's job.
+ * writer would not produce (zero lengths, ids and aliases past
+ * ADV_ID_MAX, a record too short to name its id); record contents are
+ * record_decode's job.
  */
 #include "block.h"
 
@@ -57,7 +59,7 @@ int blk_item_next(blk_item *it, const uint8_t *buf, size_t len,
 	if (rl > left || rl < REC_ID_OFF + 5)
 		return -1;
 	il = rd32(buf + o + REC_ID_OFF);
-	if (il == 0 || il > rl - REC_ID_OFF - 5)
+	if (il == 0 || il > ADV_ID_MAX || il > rl - REC_ID_OFF - 5)
 		return -1;
 	it->rec = buf + o;
 	it->rec_len = rl;
@@ -103,7 +105,8 @@ int alias_item_next(alias_item *it, const uint8_t *buf, size_t len,
 
 	if (o == len)
 		return 1;
-	if (o > len || buf[o] == 0 || len - o < 3u + buf[o])
+	if (o > len || buf[o] == 0 || buf[o] > ADV_ID_MAX ||
+	    len - o < 3u + buf[o])
 		return -1;
 	it->alias_len = buf[o];
 	it->alias = (const char *)buf + o + 1;
@@ -114,7 +117,8 @@ int alias_item_next(alias_item *it, const uint8_t *buf, size_t len,
 		return -1;
 	it->ids = buf + o;
 	for (size_t i = 0; i < it->nids; i++) {
-		if (o >= len || buf[o] == 0 || len - o - 1 < buf[o])
+		if (o >= len || buf[o] == 0 || buf[o] > ADV_ID_MAX ||
+		    len - o - 1 < buf[o])
 			return -1;
 		o += 1u + buf[o];
 	}

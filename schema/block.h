@@ -13,19 +13,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
-
-#ifndef BLOCK_RECORDS
-#define BLOCK_RECORDS   128         /* records per block, full compile */
-#endif
-#define BLOCK_RECORDS_MAX (BLOCK_RECORDS * 3 / 2) /* an update cuts a
-                                       block grown past this again */
-#ifndef BLOCK_FLUSH
-#define BLOCK_FLUSH     16          /* records per zstd block inside a
-                                       frame: a reader stops decoding
-                                       once it has its record */
-#endif
-#define ALIAS_BLOCK     128         /* aliases per block */
-#define BLOCK_MAX       (32u << 20) /* largest decompressed block read */
+#include "limit.h"   /* BLOCK_*, ALIAS_BLOCK, ALIAS_IDS_MAX, ADV_ID_MAX */
 
 /* One record of an advisory block. */
 typedef struct blk_item {
@@ -54,8 +42,8 @@ typedef struct alias_item {
 	size_t ids_len, nids;
 } alias_item;
 
-/* Bytes one alias takes, with these ids (1..65535 of them, each 1..255
- * bytes). */
+/* Bytes one alias takes, with these ids (1..ALIAS_IDS_MAX of them, each
+ * 1..ADV_ID_MAX bytes). */
 size_t alias_item_size(size_t alias_len, const char *const *ids,
                        size_t nids);
 size_t alias_item_put(uint8_t *dst, const char *alias, size_t alias_len,

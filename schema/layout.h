@@ -16,6 +16,8 @@
 #ifndef ADVDB_SCHEMA_LAYOUT_H
 #define ADVDB_SCHEMA_LAYOUT_H
 
+#include "limit.h"   /* DB_MAXDBS */
+
 #define ADVDB_SCHEMA_VERSION 2
 #define ADVDB_MAGIC "advdb"          /* value of META_MAGIC */
 
@@ -24,7 +26,6 @@
 #define DB_TOOLCHAIN  "toolchain"
 #define DB_ADVISORIES "advisories"
 #define DB_ALIASES    "aliases"
-#define DB_MAXDBS     8
 
 /* meta keys; values are ASCII text unless said otherwise */
 #define META_MAGIC          "magic"          /* "advdb" */

@@ -115,14 +115,27 @@ static void ob_bytes(obuf *b, const void *s, size_t n)
 		memcpy(p, s, n);
 }
 
-static void ob_str(obuf *b, const char *s)
+/* Bytes a string of field (list) slot i may have: ids, aliases and
+ * package names have the caps of limit.h, the rest RECORD_STR_MAX. The
+ * decoder checks the same, so neither side has a value the other lacks. */
+static size_t str_max(int i)
+{
+	return i == 0 ? ADV_ID_MAX : i == 1 ? ADV_PACKAGE_MAX : RECORD_STR_MAX;
+}
+
+static size_t item_max(int i)
+{
+	return i == 0 ? ADV_ID_MAX : RECORD_STR_MAX;   /* aliases */
+}
+
+static void ob_str(obuf *b, const char *s, size_t max)
 {
 	if (!s) {
 		ob_u32(b, STR_NULL);
 		return;
 	}
 	size_t n = strlen(s);
-	if (n > RECORD_STR_MAX) {
+	if (n > max) {
 		b->bad = 1;
 		return;
 	}
@@ -130,7 +143,9 @@ static void ob_str(obuf *b, const char *s)
 	ob_bytes(b, s, n + 1);   /* with its NUL */
 }
 
-static void ob_list(obuf *b, const strlist *l)
+/* A list whose items have at most max bytes (and at least one when
+ * max is not RECORD_STR_MAX: ids are never empty). */
+static void ob_list(obuf *b, const strlist *l, size_t max)
 {
 	if (l->n > RECORD_LIST_MAX || (l->n && !l->v)) {
 		b->bad = 1;
@@ -138,11 +153,12 @@ static void ob_list(obuf *b, const strlist *l)
 	}
 	ob_u32(b, l->n);
 	for (uint32_t i = 0; i < l->n; i++) {
-		if (!l->v[i]) {      /* list items are never NULL */
+		if (!l->v[i] ||      /* list items are never NULL */
+		    (max != RECORD_STR_MAX && !l->v[i][0])) {
 			b->bad = 1;
 			return;
 		}
-		ob_str(b, l->v[i]);
+		ob_str(b, l->v[i], max);
 	}
 }
 
@@ -159,7 +175,7 @@ static void ob_version(obuf *b, int present, const version *v)
 		b->bad = 1;
 		return;
 	}
-	ob_str(b, text);
+	ob_str(b, text, RECORD_STR_MAX);
 }
 
 /* The string fields in their fixed order (the decoder uses the same). */
@@ -217,15 +233,15 @@ int record_encode(const adv_record *r, uint8_t **out, size_t *len)
 	ob_u32(&b, (uint32_t)m);
 	ob_u32(&b, (uint32_t)(m >> 32));
 	for (int i = 0; i < N_STRS; i++)
-		ob_str(&b, *str_slot(rr, i));
+		ob_str(&b, *str_slot(rr, i), str_max(i));
 	for (int i = 0; i < N_LISTS; i++)
-		ob_list(&b, list_slot(rr, i));
+		ob_list(&b, list_slot(rr, i), item_max(i));
 	ob_u32(&b, r->nfunctions);
 	for (uint32_t i = 0; i < r->nfunctions; i++) {
 		if (!r->functions[i].path)
 			b.bad = 1;
-		ob_str(&b, r->functions[i].path);
-		ob_list(&b, &r->functions[i].reqs);
+		ob_str(&b, r->functions[i].path, RECORD_STR_MAX);
+		ob_list(&b, &r->functions[i].reqs, RECORD_STR_MAX);
 	}
 	ob_u32(&b, r->nranges);
 	for (uint32_t i = 0; i < r->nranges; i++) {
@@ -260,8 +276,9 @@ static int rd_u32(cursor *c, uint32_t *v)
 	return 0;
 }
 
-/* A string: checked in both passes, so pass 2 cannot fail on it. */
-static int rd_str(cursor *c, const char **out, int nullable)
+/* A string of at most max bytes: checked in both passes, so pass 2
+ * cannot fail on it. */
+static int rd_str(cursor *c, const char **out, int nullable, size_t max)
 {
 	uint32_t n;
 
@@ -274,7 +291,7 @@ static int rd_str(cursor *c, const char **out, int nullable)
 			*out = NULL;
 		return 0;
 	}
-	if (n > RECORD_STR_MAX || (size_t)(c->end - c->p) < (size_t)n + 1)
+	if (n > max || (size_t)(c->end - c->p) < (size_t)n + 1)
 		return -1;
 	if (c->p[n] != 0 || memchr(c->p, 0, n))
 		return -1;
@@ -284,7 +301,7 @@ static int rd_str(cursor *c, const char **out, int nullable)
 	return 0;
 }
 
-static int rd_list(cursor *c, strlist *l)
+static int rd_list(cursor *c, strlist *l, size_t max)
 {
 	uint32_t n;
 
@@ -300,9 +317,13 @@ static int rd_list(cursor *c, strlist *l)
 	}
 	if (c->fill)
 		l->n = n;
-	for (uint32_t i = 0; i < n; i++)
-		if (rd_str(c, v ? &v[i] : NULL, 0) < 0)
+	for (uint32_t i = 0; i < n; i++) {
+		const uint8_t *at = c->p;
+		if (rd_str(c, v ? &v[i] : NULL, 0, max) < 0)
 			return -1;
+		if (max != RECORD_STR_MAX && get_u32(at) == 0)
+			return -1;                  /* an empty id: see ob_list */
+	}
 	c->nptr += n;
 	return 0;
 }
@@ -314,7 +335,7 @@ static int rd_version(cursor *c, int *present, version *v)
 	char back[VERSION_TEXT_MAX + 1];
 	version tmp;
 
-	if (rd_str(c, &s, 1) < 0)
+	if (rd_str(c, &s, 1, VERSION_TEXT_MAX) < 0)
 		return -1;
 	if (!s) {
 		*present = 0;
@@ -362,10 +383,10 @@ static int walk(cursor *c, adv_record *r, adv_function *fns, range *rgs,
 	                        (uint64_t)get_u32(h + 11) << 32);
 	c->p += 15;
 	for (int i = 0; i < N_STRS; i++)
-		if (rd_str(c, str_slot(r, i), 1) < 0)
+		if (rd_str(c, str_slot(r, i), 1, str_max(i)) < 0)
 			return -1;
 	for (int i = 0; i < N_LISTS; i++)
-		if (rd_list(c, list_slot(r, i)) < 0)
+		if (rd_list(c, list_slot(r, i), item_max(i)) < 0)
 			return -1;
 
 	if (rd_u32(c, &n) < 0 || n > RECORD_LIST_MAX ||
@@ -376,7 +397,8 @@ static int walk(cursor *c, adv_record *r, adv_function *fns, range *rgs,
 	r->functions = c->fill && n ? fns : NULL;
 	for (uint32_t i = 0; i < n; i++) {
 		adv_function f;
-		if (rd_str(c, &f.path, 0) < 0 || rd_list(c, &f.reqs) < 0)
+		if (rd_str(c, &f.path, 0, RECORD_STR_MAX) < 0 ||
+		    rd_list(c, &f.reqs, RECORD_STR_MAX) < 0)
 			return -1;
 		if (c->fill)
 			fns[i] = f;
@@ -448,10 +470,10 @@ void record_free(adv_record *r)
 
 /* ---- hot package records ---- */
 
-static void ob_short(obuf *b, const char *s)
+static void ob_short(obuf *b, const char *s, size_t max)
 {
 	size_t n = s ? strlen(s) : 0;
-	if (n == 0 || n > 255) {
+	if (n == 0 || n > max) {
 		b->bad = 1;
 		return;
 	}
@@ -461,13 +483,13 @@ static void ob_short(obuf *b, const char *s)
 
 static void ob_shortlist(obuf *b, const strlist *l)
 {
-	if (l->n > 255 || (l->n && !l->v)) {
+	if (l->n > HOT_NAMES_MAX || (l->n && !l->v)) {
 		b->bad = 1;
 		return;
 	}
 	ob_u8(b, (uint8_t)l->n);
 	for (uint32_t i = 0; i < l->n; i++)
-		ob_short(b, l->v[i]);
+		ob_short(b, l->v[i], HOT_NAME_MAX);
 }
 
 static void ob_key(obuf *b, int present, const version *v)
@@ -494,7 +516,7 @@ int hot_encode(const adv_record *const *recs, size_t n,
 
 	*out = NULL;
 	*len = 0;
-	if (n > RECORD_LIST_MAX)
+	if (n > HOT_ENTRIES_MAX)
 		return -1;
 	ob_u8(&b, RECORD_FORMAT);
 	ob_u16(&b, (uint16_t)n);
@@ -513,7 +535,7 @@ int hot_encode(const adv_record *const *recs, size_t n,
 			flags |= HOT_EXPECT_DELETED;
 		if (r->nranges > 0xFFFF || (r->nranges && !r->ranges))
 			b.bad = 1;
-		ob_short(&b, r->id);
+		ob_short(&b, r->id, ADV_ID_MAX);
 		ob_u8(&b, flags);
 		ob_u8(&b, r->info);
 		ob_u8(&b, r->severity);
@@ -544,7 +566,7 @@ int hot_iter_init(hot_iter *it, const void *buf, size_t len)
 	if (!buf || len < 3 || p[0] != RECORD_FORMAT)
 		return -1;
 	it->left = get_u16(p + 1);
-	if (it->left > RECORD_LIST_MAX)
+	if (it->left > HOT_ENTRIES_MAX)
 		return -1;
 	it->p = p + 3;
 	it->end = p + len;
@@ -572,7 +594,8 @@ int hot_iter_next(hot_iter *it, hot_entry *e)
 	if (it->left == 0)
 		return p == end ? 0 : -1;
 	memset(e, 0, sizeof(*e));
-	if (p >= end || *p == 0 || (size_t)(end - p - 1) < *p)
+	if (p >= end || *p == 0 || *p > ADV_ID_MAX ||
+	    (size_t)(end - p - 1) < *p)
 		return -1;
 	e->id_len = *p;
 	e->id = (const char *)p + 1;

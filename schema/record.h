@@ -23,11 +23,10 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include "limit.h"   /* RECORD_*_MAX, HOT_*_MAX, ADV_ID_MAX */
 #include "req.h"
 
 #define RECORD_FORMAT 1          /* first byte of both record kinds */
-#define RECORD_LIST_MAX 4096     /* most items in any one list */
-#define RECORD_STR_MAX (8u << 20) /* longest string in a record */
 
 typedef enum adv_collection {
 	ADV_CRATES = 0,

@@ -32,10 +32,8 @@
 #define ADVDB_SCHEMA_REQ_H
 
 #include <stddef.h>
+#include "limit.h"    /* REQ_TEXT_MAX, REQ_RANGES_MAX */
 #include "version.h"
-
-#define REQ_TEXT_MAX   512   /* longest requirement string accepted */
-#define REQ_RANGES_MAX 256   /* most requirements (and ranges) per advisory */
 
 typedef struct bound {
 	int present;             /* 0: unbounded on this side */

@@ -28,11 +28,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
-
-#define VERSION_PRE_MAX   120   /* bytes of prerelease text, without '-' */
-#define VERSION_BUILD_MAX 120   /* bytes of build text, without '+' */
-#define VERSION_TEXT_MAX  320   /* longest accepted version string */
-#define VKEY_MAX          255   /* a key always fits in one length byte */
+#include "limit.h"   /* VERSION_*_MAX, VKEY_MAX */
 
 typedef struct version {
 	uint64_t major, minor, patch;

@@ -4,7 +4,8 @@
  *
  *   advdb-bench --build DIR --work DIR --repo REPO --update-repo REPO
  *               --markdown FILE --lockfiles DIR --scan-dir DIR
- *               [--runs N] [--lookups N] [--batch-lines N] [--label TEXT]
+ *               [--runs N] [--lookups N] [--batch-lines N] [--crowd N]
+ *               [--label TEXT]
  *
  * tests/bench/run.sh prepares the inputs (a bare clone of the advisory-db
  * bundle, or data/; a clone with one extra commit that changes 10
@@ -35,6 +36,8 @@
 
 #include "advdb.h"
 #include "layout.h"
+#include "version.h"
+#include "writer.h"
 
 extern char **environ;
 
@@ -42,7 +45,7 @@ typedef struct opts {
 	const char *build, *work, *repo, *update_repo, *markdown;
 	const char *lockfiles, *scan_dir, *label;
 	int runs;
-	long lookups, batch_lines;
+	long lookups, batch_lines, crowd;
 } opts;
 
 typedef struct run_result {
@@ -296,6 +299,81 @@ static void lookup_figures(const opts *o, const char *db_path)
 	free(all.v); free(present.v); free(absent.v);
 }
 
+/* ---- one crate with many advisories ---- */
+
+/*
+ * A crate with o->crowd advisories (10,000 unless --crowd) (the hot record once held at most 4,096;
+ * now HOT_ENTRIES_MAX): advisory i is fixed in i.0.0. A lookup walks the
+ * whole hot record whatever it finds, so the figures are the walk alone
+ * (a version no advisory affects) and the walk plus filling every match.
+ */
+static void crowded_figures(const opts *o)
+{
+	char path[4096], err[512], id[32], file[64], val[64], fig[96];
+	writer *w;
+	advdb *db;
+	range rg;
+	const char *why;
+	long crowd = o->crowd;
+	advdb_match *m = malloc((size_t)crowd * sizeof(*m));
+	uint64_t t_none[1000], t_all[1000];
+	size_t nm;
+
+	if (!m)
+		die("out of memory");
+	path_join(path, sizeof(path), o->work, "crowded.lmdb");
+	if (writer_open(&w, path, err, sizeof(err)) < 0)
+		die(err);
+	for (long i = 1; i <= crowd; i++) {
+		adv_record r;
+		char fixed[32];
+		memset(&r, 0, sizeof(r));
+		memset(&rg, 0, sizeof(rg));
+		snprintf(id, sizeof(id), "CROWD-%05ld", i);
+		snprintf(file, sizeof(file), "crates/crowded/%s.md", id);
+		snprintf(fixed, sizeof(fixed), "%ld.0.0", i);
+		rg.has_fixed = 1;
+		if (version_parse(&rg.fixed, fixed, strlen(fixed), &why) < 0)
+			die("version");
+		r.id = id;
+		r.package = "crowded";
+		r.date = "2024-01-01";
+		r.title = "generated";
+		r.description = "";
+		r.ranges = &rg;
+		r.nranges = 1;
+		if (writer_add(w, &r, "bench", file, NULL, err, sizeof(err)) < 0)
+			die(err);
+	}
+	if (writer_commit(w, NULL, err, sizeof(err)) < 0)
+		die(err);
+	writer_close(w);
+	if (advdb_open(&db, path, 0, err, sizeof(err)) != ADVDB_OK)
+		die(err);
+	for (int i = 0; i < 1000; i++) {
+		uint64_t t0 = now_ns();
+		if (advdb_lookup(m, (size_t)crowd, &nm, db, "crowded", "99999.0.0",
+		                 NULL)
+		    != ADVDB_OK || nm != 0)
+			die("crowded lookup (none)");
+		t_none[i] = now_ns() - t0;
+		t0 = now_ns();
+		if (advdb_lookup(m, (size_t)crowd, &nm, db, "crowded", "0.1.0",
+		                 NULL) != ADVDB_OK || nm != (size_t)crowd)
+			die("crowded lookup (all)");
+		t_all[i] = now_ns() - t0;
+	}
+	advdb_close(db);
+	free(m);
+	qsort(t_none, 1000, sizeof(uint64_t), cmp_u64);
+	qsort(t_all, 1000, sizeof(uint64_t), cmp_u64);
+	snprintf(fig, sizeof(fig), "lookup, 1 crate of %ld advisories: none / "
+	         "all match (p50)", crowd);
+	snprintf(val, sizeof(val), "%.0f / %.0f us", t_none[500] / 1e3,
+	         t_all[500] / 1e3);
+	row(fig, val, "", "");
+}
+
 /* ---- batch through a pipe ---- */
 
 static void batch_figures(const opts *o, const char *db_path)
@@ -455,6 +533,7 @@ static void usage(void)
 	        "usage: advdb-bench --build DIR --work DIR --repo REPO "
 	        "--update-repo REPO --markdown FILE --lockfiles DIR "
 	        "--scan-dir DIR [--runs N] [--lookups N] [--batch-lines N] "
+	        "[--crowd N] "
 	        "[--label TEXT]\n");
 	exit(2);
 }
@@ -464,6 +543,7 @@ int main(int argc, char **argv)
 	opts o = { 0 };
 	o.runs = 7;
 	o.lookups = 200000;
+	o.crowd = 10000;
 	o.batch_lines = 1000000;
 	o.label = "";
 	for (int i = 1; i < argc; i++) {
@@ -480,13 +560,15 @@ int main(int argc, char **argv)
 		else if (!strcmp(a, "--label")) o.label = v;
 		else if (!strcmp(a, "--runs")) o.runs = atoi(v);
 		else if (!strcmp(a, "--lookups")) o.lookups = atol(v);
+		else if (!strcmp(a, "--crowd")) o.crowd = atol(v);
 		else if (!strcmp(a, "--batch-lines")) o.batch_lines = atol(v);
 		else usage();
 		i++;
 	}
 	if (!o.build || !o.work || !o.repo || !o.update_repo || !o.markdown ||
 	    !o.lockfiles || !o.scan_dir || o.runs < 1 || o.runs > 9 ||
-	    o.lookups < 100 || o.batch_lines < 1)
+	    o.lookups < 100 || o.batch_lines < 1 || o.crowd < 1 ||
+	    o.crowd > 65535)
 		usage();
 
 	char comp[4096], q[4096], naive[4096], db[4096], old_db[4096], upd_db[4096];
@@ -570,8 +652,9 @@ int main(int argc, char **argv)
 	/* 5. scan */
 	scan_figures(&o, db);
 
-	/* 3. in-process lookups against raw mdb_get */
+	/* 3. in-process lookups against raw mdb_get; a crowded crate */
 	lookup_figures(&o, db);
+	crowded_figures(&o);
 
 	/* 6. one-shot check, 7. the naive way */
 	char *qargv[] = { q, "-d", db, "check", "tokio@1.18.3", NULL };

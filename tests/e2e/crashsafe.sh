@@ -107,6 +107,8 @@ else
 		} }' ) && $GIT -C "$T/big" add -A && $GIT -C "$T/big" commit -q -m many
 fi
 K="$T/kill.lmdb"
+# Has compile $1 made its temporary file "$K.tmp.<pid>.<random>" yet?
+has_tmp() { for _f in "$K.tmp.$1".*; do [ -e "$_f" ] && return 0; done; return 1; }
 "$C" -q --ref "$OLD" -o "$K" "$T/repo"
 cp "$K" "$T/kill.orig"
 kills=0 finished=0
@@ -115,7 +117,7 @@ for when in 0 0.005 0.02 0.05 0.1 tmp tmp tmp; do
 	if [ "$when" = tmp ]; then
 		# As soon as the temporary file exists: mid-write.
 		n=0
-		while [ ! -e "$K.tmp.$pid" ] && [ $n -lt 200000 ] &&
+		while ! has_tmp $pid && [ $n -lt 200000 ] &&
 		      kill -0 $pid 2>/dev/null; do n=$((n + 1)); done
 	else
 		sleep "$when"
@@ -141,8 +143,10 @@ echo "# kill -9: $kills killed mid-run, $finished finished first"
 has "at least one compile was killed mid-run" "$kills" '^[1-9]'
 # Leave a temporary file of a dead pid for certain, then compile normally.
 "$C" -q -o "$K" "$T/big" >/dev/null 2>&1 & pid=$!
-while [ ! -e "$K.tmp.$pid" ] && kill -0 $pid 2>/dev/null; do :; done
+while ! has_tmp $pid && kill -0 $pid 2>/dev/null; do :; done
 kill -9 $pid 2>/dev/null; wait $pid
+left=$(ls "$K".tmp.* 2>/dev/null | wc -l | tr -d ' ')
+echo "# a killed compile left $left temporary file(s)"
 "$C" -q -o "$K" "$T/big" >/dev/null 2>"$T/e"; rc=$?
 is "the next compile after kills succeeds" "$rc" 0
 want=$("$C" -q -o "$T/ref.lmdb" "$T/big" >/dev/null 2>&1 && digest "$T/ref.lmdb")

@@ -12,8 +12,11 @@
  * return a documented code and a message; an open one must answer every
  * call (lookups in every scope, advisories by id and alias, both
  * iterators, info) with a documented code and never crash, hang or read
- * outside what it owns. With no damage, the answers must be the known
- * ones (so the target tests something).
+ * outside what it owns. The compiler reads the same file through the
+ * same reader (query/reader.h): its whole-index checks and --update's
+ * load of a previous index must give 0/1 or an error with a message.
+ * With no damage, the answers must be the known ones (so the target
+ * tests something).
  */
 #include <fcntl.h>
 #include <unistd.h>
@@ -21,6 +24,7 @@
 #include "fuzz.h"
 #include "fuzz_index.h"
 #include "advdb.h"
+#include "reader.h"
 
 #define FD_PATCHES_MAX 64
 #define FD_ITER_MAX 10000
@@ -238,6 +242,19 @@ int fuzz_db(const uint8_t *data, size_t size)
 	close(fd);
 	free(img);
 
+	/* advdb-compile --update over it: loaded, or a clear error */
+	writer *w = NULL;
+	char commit[41], werr[1024];
+	FUZZ_CHECK(writer_open(&w, path, werr, sizeof werr) == 0,
+	           "writer_open: %s", werr);
+	werr[0] = '\0';
+	int lr = writer_load_previous(w, "rustsec", commit, werr, sizeof werr);
+	FUZZ_CHECK(lr >= -1 && lr <= 1, "writer_load_previous = %d", lr);
+	FUZZ_CHECK(lr >= 0 || werr[0], "failed load without a message");
+	if (pristine)
+		FUZZ_CHECK(lr == 0, "undamaged index does not load: %s", werr);
+	writer_close(w);
+
 	advdb *db = (advdb *)(uintptr_t)1;
 	char err[256];
 	memset(err, 0x55, sizeof err);
@@ -253,6 +270,11 @@ int fuzz_db(const uint8_t *data, size_t size)
 		return 0;
 	}
 	fdb_queries(db, pristine);
+	rc = reader_check_lookups(db);
+	FUZZ_CHECK(fdb_code_ok(rc), "reader_check_lookups = %d", rc);
+	if (pristine)
+		FUZZ_CHECK(rc == ADVDB_OK, "undamaged index fails its check: %s",
+		           advdb_last_error(db));
 	advdb_close(db);
 	return 0;
 }

@@ -1368,7 +1368,7 @@ static void test_damaged__record_sizes(void **state)
 {
 	fixture *f = *state;
 	char p[256], err[512];
-	size_t big = (16u << 20) + 1, cap = ZSTD_compressBound(big), n;
+	size_t big = (size_t)BLOCK_MAX + 1, cap = ZSTD_compressBound(big), n;
 	char *src = calloc(1, big), *dst = malloc(cap);
 	advdb *h = NULL;
 	advdb_advisory *a = NULL;
@@ -1380,7 +1380,7 @@ static void test_damaged__record_sizes(void **state)
 	assert_non_null(cc);
 	snprintf(p, sizeof p, "%s/sizes.lmdb", f->dir);
 
-	/* declares 16 MiB + 1 */
+	/* declares BLOCK_MAX (32 MiB) + 1: refused before allocating */
 	n = ZSTD_compress(dst, cap, src, big, 1);
 	assert_false(ZSTD_isError(n));
 	copy_file(f->db, p);
@@ -1402,6 +1402,7 @@ static void test_damaged__record_sizes(void **state)
 	assert_int_equal(advdb_advisory_get(&a, h, "RUSTSEC-2020-0001"),
 	                 ADVDB_ECORRUPT);
 	assert_null(a);
+	assert_non_null(strstr(advdb_last_error(h), "oversized"));
 	assert_int_equal(advdb_advisory_get(&a, h, "RUSTSEC-2020-0002"),
 	                 ADVDB_ECORRUPT);
 	assert_int_equal(advdb_advisory_get(&a, h, "RUSTSEC-2021-0001"),

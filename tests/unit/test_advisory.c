@@ -255,10 +255,10 @@ static void test_advisory__rust_collection_cve_id(void **state)
 	const adv_record *r = advisory_record(a);
 	assert_int_equal(r->collection, ADV_RUST);
 	assert_string_equal(r->id, "CVE-2018-1000657");
-	/* 4.0 vectors are validated and kept, but not scored */
+	/* 4.0 vectors are scored like 3.x ones: 9.3 in FIRST's calculator */
 	assert_non_null(r->cvss);
-	assert_int_equal(r->cvss_score10, 0);
-	assert_int_equal(r->severity, ADV_SEV_NONE);
+	assert_int_equal(r->cvss_score10, 93);
+	assert_int_equal(r->severity, ADV_SEV_CRITICAL);
 	assert_int_equal(r->nranges, 1);
 	assert_version(&r->ranges[0].introduced, "1.3.0");
 	assert_version(&r->ranges[0].fixed, "1.22.0");

@@ -198,6 +198,30 @@ static void test_alias_item__truncations_and_zeros_refused(void **state)
 	free(full);
 }
 
+/* Aliases and ids past ADV_ID_MAX are not the writer's: refused. */
+static void test_alias_item__past_the_id_cap_refused(void **state)
+{
+	(void)state;
+	char a63[ADV_ID_MAX + 1], a64[ADV_ID_MAX + 2];
+	const char *ids63[] = { a63 }, *ids64[] = { a64 };
+	uint8_t buf[512];
+	alias_item it;
+	size_t off = 0, n;
+
+	memset(a63, 'C', sizeof(a63) - 1);
+	a63[ADV_ID_MAX] = 0;
+	memset(a64, 'C', sizeof(a64) - 1);
+	a64[ADV_ID_MAX + 1] = 0;
+	n = alias_item_put(buf, a63, ADV_ID_MAX, ids63, 1);
+	assert_int_equal(alias_item_next(&it, buf, n, &off), 0);
+	off = 0;
+	n = alias_item_put(buf, a64, ADV_ID_MAX + 1, ids63, 1);
+	assert_int_equal(alias_item_next(&it, buf, n, &off), -1);
+	off = 0;
+	n = alias_item_put(buf, a63, ADV_ID_MAX, ids64, 1);
+	assert_int_equal(alias_item_next(&it, buf, n, &off), -1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -206,6 +230,7 @@ int main(void)
 		cmocka_unit_test(test_blk_item__bad_lengths_refused),
 		cmocka_unit_test(test_alias_item__round_trip),
 		cmocka_unit_test(test_alias_item__truncations_and_zeros_refused),
+		cmocka_unit_test(test_alias_item__past_the_id_cap_refused),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -379,6 +379,93 @@ static void test_osv__errors_carry_lines(void **state)
 	diag_free(&d);
 }
 
+/* One limit for ids and aliases (limit.h), refused at their line. */
+static void test_osv__ids_within_the_index_cap(void **state)
+{
+	char id63[64], id64[65], text[512];
+	osv *o = NULL;
+	diag_list d;
+
+	(void)state;
+	memset(id63, '1', 63);
+	memcpy(id63, "CVE-2023-", 9);
+	id63[63] = 0;
+	memcpy(id64, id63, 63);
+	id64[63] = '2';
+	id64[64] = 0;
+	static const char aff[] = "affected: [{package: {ecosystem: crates.io, "
+	                          "name: foo}, ranges: [{type: SEMVER, events: "
+	                          "[{introduced: '0'}]}]}]\n";
+	/* 63 bytes: the id and an alias pass */
+	snprintf(text, sizeof(text), "id: %s\npublished: 2024-01-01\n"
+	         "aliases: [%s]\n%s", id63, id63, aff);
+	assert_int_equal(parse(&o, text, &d), 0);
+	assert_string_equal(osv_record(o, 0)->id, id63);
+	assert_string_equal(osv_record(o, 0)->aliases.v[0], id63);
+	osv_free(o);
+	diag_free(&d);
+	/* 64: refused, with the line */
+	snprintf(text, sizeof(text), "id: %s\npublished: 2024-01-01\n%s",
+	         id64, aff);
+	char want[160];
+	snprintf(want, sizeof(want), "x/ID.json:1: id \"%s\" longer than 63 "
+	         "bytes", id64);
+	expect_error(text, want);
+	snprintf(text, sizeof(text), "id: A-1\npublished: 2024-01-01\n"
+	         "aliases:\n  - %s\n  - %s\n%s", id63, id64, aff);
+	snprintf(want, sizeof(want), "x/ID.json:5: alias \"%s\" longer than 63 "
+	         "bytes", id64);
+	expect_error(text, want);
+	expect_error("{\"id\": \"A-1\", \"published\": \"2024-01-01\", "
+	             "\"aliases\": [\"\"]}", "x/ID.json:1: empty alias");
+}
+
+/* A key twice in one map: refused, whichever the format, wherever the
+ * map; the same key in two maps is fine. */
+static void test_osv__duplicate_keys_refused(void **state)
+{
+	osv *o = NULL;
+	diag_list d;
+
+	(void)state;
+	/* the case that read as "nothing affected": first key wins */
+	expect_error("{\"id\": \"A-1\", \"published\": \"2024-01-01\",\n"
+	             "\"affected\": [],\n\"affected\": [{\"package\": "
+	             "{\"ecosystem\": \"crates.io\", \"name\": \"foo\"}}]}",
+	             "x/ID.json:3: duplicate key \"affected\" (first at line 2)");
+	expect_error("id: A-1\npublished: 2024-01-01\naffected:\n"
+	             "  - package: {ecosystem: crates.io, name: foo}\n"
+	             "    ranges: []\n    package: {name: bar}\n",
+	             "x/ID.json:6: duplicate key \"package\" (first at line 4)");
+	/* "a" and a are the same key; the first repeat is the one named */
+	expect_error("{\"id\": \"A-1\", b: 1, \"a\": 2, b: 3, a: 4}",
+	             "duplicate key \"b\"");
+	expect_error("{~: 1, null: 2}", "duplicate key \"null\"");
+	/* equal keys in different maps, and many distinct keys: fine */
+	assert_int_equal(parse(&o, "{\"id\": \"A-1\", \"published\": "
+	                 "\"2024-01-01\", \"database_specific\": {\"x\": 1},"
+	                 "\"affected\": [{\"package\": {\"ecosystem\": \"npm\", \"name\": "
+	                 "\"x\"}, \"database_specific\": {\"x\": 2}}]}",
+	                 &d), 0);
+	osv_free(o);
+	diag_free(&d);
+	size_t n = 200000, k = 0;
+	char *big = malloc(n);
+	assert_non_null(big);
+	k += (size_t)snprintf(big, n, "{\"id\": \"A-1\", \"published\": "
+	                      "\"2024-01-01\"");
+	for (int i = 0; i < 10000; i++)
+		k += (size_t)snprintf(big + k, n - k, ", \"k%d\": %d", i, i);
+	snprintf(big + k, n - k, "}");
+	assert_int_equal(parse(&o, big, &d), 0);
+	osv_free(o);
+	diag_free(&d);
+	/* ... and one repeat among them is found */
+	snprintf(big + k, n - k, ", \"k9999\": 0}");
+	expect_error(big, "duplicate key \"k9999\"");
+	free(big);
+}
+
 static void test_osv__hostile_nesting(void **state)
 {
 	(void)state;
@@ -416,7 +503,7 @@ static void test_osv__hostile_sizes(void **state)
 	snprintf(big, 8, "{\"id\":\"");
 	memset(big + 7, 'A', m);
 	memcpy(big + 7 + m, "\",\"published\":\"2024-01-01\"}", 28);
-	expect_error(big, "bad id");
+	expect_error(big, "AAAA...\" longer than 63 bytes");
 	/* too many values */
 	size_t k = 0;
 	k += (size_t)snprintf(big, n, "{\"id\":\"A-1\",\"aliases\":[");
@@ -524,6 +611,8 @@ int main(void)
 		cmocka_unit_test(test_osv__derived_requirements),
 		cmocka_unit_test(test_osv__bad_fields),
 		cmocka_unit_test(test_osv__errors_carry_lines),
+		cmocka_unit_test(test_osv__ids_within_the_index_cap),
+		cmocka_unit_test(test_osv__duplicate_keys_refused),
 		cmocka_unit_test(test_osv__hostile_nesting),
 		cmocka_unit_test(test_osv__hostile_sizes),
 		cmocka_unit_test(test_osv__hostile_binary_and_yaml),

@@ -505,6 +505,110 @@ static void test_hot__encode_rejects_long_id(void **state)
 	free(b);
 }
 
+/* Ids and aliases: 1..ADV_ID_MAX bytes on both sides, in both record
+ * kinds, so nothing written is unreadable (the reader's id buffer is
+ * ADVDB_ID_MAX, its NUL included). */
+static void test_record__id_and_alias_caps(void **state)
+{
+	(void)state;
+	char id[ADV_ID_MAX + 2];
+	adv_record r, *back;
+	const adv_record *p = &r;
+	const char *al[1];
+	uint8_t *b = NULL;
+	size_t l;
+	hot_iter it;
+	hot_entry e;
+
+	memset(id, 'A', sizeof(id) - 1);
+	id[ADV_ID_MAX] = 0;                       /* 63 bytes: fine */
+	memset(&r, 0, sizeof(r));
+	r.id = id;
+	r.package = "p";
+	al[0] = id;
+	r.aliases = (strlist){ al, 1 };
+	assert_int_equal(record_encode(&r, &b, &l), 0);
+	assert_int_equal(record_decode(&back, b, l), 0);
+	assert_string_equal(back->id, id);
+	record_free(back);
+	/* the same bytes with a 64-byte id are not a record */
+	free(b);
+	id[ADV_ID_MAX] = 'A';
+	id[ADV_ID_MAX + 1] = 0;
+	assert_int_equal(record_encode(&r, &b, &l), -1);
+	r.id = "X";
+	assert_int_equal(record_encode(&r, &b, &l), -1);   /* the alias */
+	al[0] = "";
+	assert_int_equal(record_encode(&r, &b, &l), -1);   /* an empty one */
+	al[0] = "Y";
+	assert_int_equal(record_encode(&r, &b, &l), 0);
+	/* patch the alias's length and bytes by hand: decode refuses */
+	uint8_t *q = NULL;
+	for (size_t i = 4; i + 1 < l && !q; i++)   /* u32 1, 'Y', NUL */
+		if (b[i] == 'Y' && b[i + 1] == 0 && b[i - 4] == 1)
+			q = b + i;
+	assert_non_null(q);
+	/* the same record with that alias empty: u32 0, NUL */
+	size_t at = (size_t)(q - b);
+	uint8_t *e0 = malloc(l);
+	assert_non_null(e0);
+	memcpy(e0, b, at);
+	e0[at - 4] = 0;
+	e0[at] = 0;
+	memcpy(e0 + at + 1, b + at + 2, l - at - 2);
+	assert_int_equal(record_decode(&back, e0, l - 1), -1);
+	/* (the record as encoded decodes: only the empty alias is wrong) */
+	assert_int_equal(record_decode(&back, b, l), 0);
+	record_free(back);
+	free(e0);
+	free(b);
+
+	/* hot records: a 63-byte id is read back, a 64-byte one refused */
+	id[ADV_ID_MAX] = 0;
+	r.id = id;
+	assert_int_equal(hot_encode(&p, 1, &b, &l), 0);
+	assert_int_equal(hot_iter_init(&it, b, l), 0);
+	assert_int_equal(hot_iter_next(&it, &e), 1);
+	assert_int_equal(e.id_len, ADV_ID_MAX);
+	b[3] = ADV_ID_MAX + 1;                    /* the id's length byte */
+	assert_int_equal(hot_iter_init(&it, b, l), 0);
+	assert_int_equal(hot_iter_next(&it, &e), -1);
+	free(b);
+}
+
+/* A hot record holds up to HOT_ENTRIES_MAX advisories (u16 count), no
+ * longer RECORD_LIST_MAX. */
+static void test_hot__entries_cap(void **state)
+{
+	(void)state;
+	size_t n = HOT_ENTRIES_MAX + 1;
+	adv_record *v = calloc(n, sizeof(*v));
+	const adv_record **p = calloc(n, sizeof(*p));
+	uint8_t *b = NULL;
+	size_t l;
+	hot_iter it;
+	hot_entry e;
+
+	assert_non_null(v);
+	assert_non_null(p);
+	for (size_t i = 0; i < n; i++) {
+		v[i].id = "RUSTSEC-2020-0001";
+		p[i] = &v[i];
+	}
+	assert_int_equal(hot_encode(p, n, &b, &l), -1);
+	assert_int_equal(hot_encode(p, n - 1, &b, &l), 0);
+	assert_int_equal(hot_iter_init(&it, b, l), 0);
+	size_t seen = 0;
+	int rc;
+	while ((rc = hot_iter_next(&it, &e)) == 1)
+		seen++;
+	assert_int_equal(rc, 0);
+	assert_int_equal(seen, HOT_ENTRIES_MAX);
+	free(b);
+	free(p);
+	free(v);
+}
+
 /* Walk a hot record fully; returns entries seen, or -1. */
 static int hot_walk(const uint8_t *b, size_t n)
 {
@@ -562,6 +666,8 @@ int main(void)
 		cmocka_unit_test(test_record_decode__random_mutations),
 		cmocka_unit_test(test_record_decode__hostile_counts),
 		cmocka_unit_test(test_hot__iterate_fields),
+		cmocka_unit_test(test_record__id_and_alias_caps),
+		cmocka_unit_test(test_hot__entries_cap),
 		cmocka_unit_test(test_hot__affects_bounds),
 		cmocka_unit_test(test_hot__os_arch),
 		cmocka_unit_test(test_hot__encode_rejects_long_id),

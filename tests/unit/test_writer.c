@@ -12,6 +12,9 @@
 #include <string.h>
 #include <dirent.h>
 #include <signal.h>
+#include <fcntl.h>
+#include <sys/file.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -20,8 +23,10 @@
 #include <lmdb.h>
 #include <zstd.h>
 
+#include "advdb.h"
 #include "block.h"
 #include "layout.h"
+#include "limit.h"
 #include "record.h"
 #include "version.h"
 #include "writer.h"
@@ -400,6 +405,18 @@ static void file_bytes(const char *path, uint8_t **out, size_t *len)
 	fclose(fp);
 }
 
+/* The file at path holds exactly the n bytes at want. */
+static void assert_file_is(const char *path, const uint8_t *want, size_t n)
+{
+	uint8_t *got;
+	size_t len;
+
+	file_bytes(path, &got, &len);
+	assert_int_equal(len, n);
+	assert_memory_equal(got, want, n);
+	free(got);
+}
+
 /* Names in dir other than the index itself. */
 static int stray_files(const fx *f, char *first, size_t cap)
 {
@@ -771,38 +788,63 @@ static void test_writer_commit__failure_keeps_old_file(void **state)
 {
 	fx *f = *state;
 	const int ids[] = { 1, 2, 3 };
-	uint8_t *before, *after;
-	size_t lb, la;
+	uint8_t *before;
+	size_t lb;
 	writer *w;
 	adv a;
-	char tmp[256];
 
 	build(f, f->db, ids, 3);
 	file_bytes(f->db, &before, &lb);
 
-	/* a directory squatting on the temporary name makes the commit fail */
-	snprintf(tmp, sizeof(tmp), "%s.tmp.%ld", f->db, (long)getpid());
-	assert_int_equal(mkdir(tmp, 0755), 0);
-	assert_int_equal(writer_open(&w, f->db, f->err, sizeof(f->err)), 0);
-	mk(&a, 9, "pkg0", 0);
-	assert_int_equal(writer_add(w, &a.r, "rustsec", a.path, NULL, f->err,
-	                            sizeof(f->err)), 0);
-	f->err[0] = 0;
-	assert_int_equal(writer_commit(w, NULL, f->err, sizeof(f->err)), -1);
-	assert_true(strlen(f->err) > 0);
-	/* a second commit is refused, not attempted */
-	assert_int_equal(writer_commit(w, NULL, f->err, sizeof(f->err)), -1);
-	writer_close(w);
-	rmdir(tmp);
+	/* A file size limit (ulimit -f) below what the new file needs makes
+	 * the commit fail: in a child, as the limit is the process's. */
+	pid_t child = fork();
+	assert_true(child >= 0);
+	if (child == 0) {
+		struct rlimit rl = { 8192, 8192 };   /* the two meta pages */
+		signal(SIGXFSZ, SIG_IGN);
+		if (setrlimit(RLIMIT_FSIZE, &rl) < 0 ||
+		    writer_open(&w, f->db, f->err, sizeof(f->err)) < 0)
+			_exit(3);
+		mk(&a, 9, "pkg0", 0);
+		if (writer_add(w, &a.r, "rustsec", a.path, NULL, f->err,
+		               sizeof(f->err)) < 0)
+			_exit(4);
+		f->err[0] = 0;
+		if (writer_commit(w, NULL, f->err, sizeof(f->err)) != -1)
+			_exit(5);
+		/* the reason, not LMDB's "Input/output error" */
+		if (!strstr(f->err, "file too large"))
+			_exit(6);
+		/* a second commit is refused, not attempted */
+		if (writer_commit(w, NULL, f->err, sizeof(f->err)) != -1)
+			_exit(7);
+		writer_close(w);
+		_exit(0);
+	}
+	int status;
+	assert_int_equal(waitpid(child, &status, 0), child);
+	assert_true(WIFEXITED(status));
+	assert_int_equal(WEXITSTATUS(status), 0);
 
-	file_bytes(f->db, &after, &la);
-	assert_int_equal(la, lb);
-	assert_memory_equal(before, after, lb);
+	assert_file_is(f->db, before, lb);
 	free(before);
-	free(after);
 	char stray[256];
 	if (stray_files(f, stray, sizeof(stray)))
 		fail_msg("left behind: %s", stray);
+}
+
+/* The pid of a process that has just ended (reaped: no longer alive). */
+static pid_t dead_pid(void)
+{
+	int status;
+	pid_t child = fork();
+
+	assert_true(child >= 0);
+	if (child == 0)
+		_exit(0);
+	assert_int_equal(waitpid(child, &status, 0), child);
+	return child;
 }
 
 /* Temporary files of killed compilers go at the next open; a live pid's
@@ -813,13 +855,8 @@ static void test_writer_open__removes_stale_tmp_of_dead_pids(void **state)
 	char dead[256], alive[256], other[256], dirp[256];
 	struct stat st;
 	writer *w;
-	int status;
 
-	pid_t child = fork();
-	assert_true(child >= 0);
-	if (child == 0)
-		_exit(0);
-	assert_int_equal(waitpid(child, &status, 0), child);
+	pid_t child = dead_pid();
 	snprintf(dead, sizeof(dead), "%s.tmp.%ld", f->db, (long)child);
 	snprintf(alive, sizeof(alive), "%s.tmp.%ld", f->db, (long)getppid());
 	snprintf(other, sizeof(other), "%s.tmp.12x", f->db);
@@ -889,7 +926,7 @@ static void raw_index(const char *path, const char *schema, const void *frame,
 {
 	MDB_env *env;
 	MDB_txn *txn;
-	MDB_dbi meta, adv;
+	MDB_dbi meta, adv, pk;
 	MDB_val k, v;
 	char srcs[128];
 
@@ -900,6 +937,7 @@ static void raw_index(const char *path, const char *schema, const void *frame,
 	assert_int_equal(mdb_txn_begin(env, NULL, 0, &txn), 0);
 	assert_int_equal(mdb_dbi_open(txn, DB_META, MDB_CREATE, &meta), 0);
 	assert_int_equal(mdb_dbi_open(txn, DB_ADVISORIES, MDB_CREATE, &adv), 0);
+	assert_int_equal(mdb_dbi_open(txn, DB_PACKAGES, MDB_CREATE, &pk), 0);
 	snprintf(srcs, sizeof(srcs), "rustsec %s 1\n", COMMIT);
 	const char *kv[][2] = {
 		{ META_MAGIC, ADVDB_MAGIC }, { META_SCHEMA, schema },
@@ -1001,10 +1039,40 @@ static void test_writer_add__fields_past_index_caps(void **state)
 	assert_int_equal(writer_add(w, &a.r, "rustsec", a.path, NULL, f->err,
 	                            sizeof(f->err)), -1);
 	assert_non_null(strstr(f->err, a.path));
+	assert_non_null(strstr(f->err, "XXX...\" longer than 63 bytes"));
+	/* ids and aliases: one cap, ADV_ID_MAX, the reader's too */
+	longid[ADV_ID_MAX] = 0;
+	mk(&a, 1, "pkg1", 0);
+	a.r.id = longid;
+	assert_int_equal(writer_add(w, &a.r, "rustsec", a.path, NULL, f->err,
+	                            sizeof(f->err)), 0);
+	longid[ADV_ID_MAX] = 'X';
+	longid[ADV_ID_MAX + 1] = 0;
+	mk(&a, 2, "pkg1", 0);
+	a.aliases[1] = longid;
+	assert_int_equal(writer_add(w, &a.r, "rustsec", a.path, NULL, f->err,
+	                            sizeof(f->err)), -1);
+	assert_non_null(strstr(f->err, ": alias \"XXX"));
+	mk(&a, 2, "pkg1", 0);
+	a.aliases[0] = "";
+	assert_int_equal(writer_add(w, &a.r, "rustsec", a.path, NULL, f->err,
+	                            sizeof(f->err)), -1);
+	assert_non_null(strstr(f->err, "empty alias"));
+	/* a package name past ADV_PACKAGE_MAX */
+	mk(&a, 2, "pkg1", 0);
+	char pkg[ADV_PACKAGE_MAX + 2];
+	memset(pkg, 'p', sizeof(pkg) - 1);
+	pkg[sizeof(pkg) - 1] = 0;
+	a.r.package = pkg;
+	assert_int_equal(writer_add(w, &a.r, "rustsec", a.path, NULL, f->err,
+	                            sizeof(f->err)), -1);
+	assert_non_null(strstr(f->err, "package name too long (256 bytes, "
+	                       "limit 255)"));
 	mk(&a, 1, "pkg1", 0);
 	a.r.os = (strlist){ os, 1 };   /* an empty os name */
 	assert_int_equal(writer_add(w, &a.r, "rustsec", a.path, NULL, f->err,
 	                            sizeof(f->err)), -1);
+	assert_non_null(strstr(f->err, "os name \"\" is empty"));
 	/* a bad source name */
 	mk(&a, 1, "pkg1", 0);
 	assert_int_equal(writer_add(w, &a.r, "a:b", a.path, NULL, f->err,
@@ -1045,6 +1113,368 @@ static void test_writer_update__removal_and_growth(void **state)
 	writer_close(w);
 }
 
+/* A small record: advisory i of package pkg. */
+static void mk_small(adv *a, int i, const char *pkg)
+{
+	memset(a, 0, sizeof(*a));
+	snprintf(a->id, sizeof(a->id), "GEN-%06d", i);
+	snprintf(a->pkg, sizeof(a->pkg), "%s", pkg);
+	snprintf(a->path, sizeof(a->path), "crates/%s/%s.md", pkg, a->id);
+	a->r.id = a->id;
+	a->r.package = a->pkg;
+	a->r.date = "2020-01-01";
+	a->r.title = "t";
+	a->r.description = "";
+	a->rg[0].has_fixed = 1;
+	a->rg[0].fixed = ver("1.0.0");
+	a->r.ranges = a->rg;
+	a->r.nranges = 1;
+}
+
+/* One package holds HOT_ENTRIES_MAX advisories (the hot record's u16
+ * count); the next is refused with a message, not an "out of memory"
+ * at commit. Replacing one in place, or after a removal, still works. */
+static void test_writer_add__advisories_per_package_cap(void **state)
+{
+	fx *f = *state;
+	writer *w;
+	adv a;
+
+	assert_int_equal(writer_open(&w, f->db, f->err, sizeof(f->err)), 0);
+	for (int i = 0; i < HOT_ENTRIES_MAX; i++) {
+		mk_small(&a, i, "big");
+		if (writer_add(w, &a.r, "rustsec", a.path, NULL, f->err,
+		               sizeof(f->err)) != 0)
+			fail_msg("advisory %d: %s", i, f->err);
+	}
+	mk_small(&a, HOT_ENTRIES_MAX, "big");
+	assert_int_equal(writer_add(w, &a.r, "rustsec", a.path, NULL, f->err,
+	                            sizeof(f->err)), -1);
+	assert_non_null(strstr(f->err, "package \"big\" already has 65535 "
+	                       "advisories"));
+	/* other packages are not affected */
+	mk_small(&a, HOT_ENTRIES_MAX, "small");
+	assert_int_equal(writer_add(w, &a.r, "rustsec", a.path, NULL, f->err,
+	                            sizeof(f->err)), 0);
+	/* the same path again replaces, it does not add */
+	mk_small(&a, 7, "big");
+	a.r.title = "changed";
+	assert_int_equal(writer_add(w, &a.r, "rustsec", a.path, NULL, f->err,
+	                            sizeof(f->err)), 0);
+	assert_string_equal(writer_find(w, "GEN-000007")->title, "changed");
+	/* a removal frees a place */
+	assert_int_equal(writer_remove(w, "rustsec", a.path), 0);
+	mk_small(&a, HOT_ENTRIES_MAX + 1, "big");
+	assert_int_equal(writer_add(w, &a.r, "rustsec", a.path, NULL, f->err,
+	                            sizeof(f->err)), 0);
+	writer_close(w);
+}
+
+/* More than the old 4096 per package: written, and read back whole by
+ * libadvdb. */
+static void test_writer_commit__thousands_for_one_package(void **state)
+{
+	fx *f = *state;
+	const int n = 5000;
+	writer *w;
+	adv a;
+	advdb *db;
+	size_t got;
+
+	assert_int_equal(writer_open(&w, f->db, f->err, sizeof(f->err)), 0);
+	for (int i = 0; i < n; i++) {
+		mk_small(&a, i, "big");
+		assert_int_equal(writer_add(w, &a.r, "rustsec", a.path, NULL,
+		                            f->err, sizeof(f->err)), 0);
+	}
+	writer_stats st;
+	assert_int_equal(writer_commit(w, &st, f->err, sizeof(f->err)), 0);
+	writer_close(w);
+	assert_int_equal(st.packages, 1);
+	advdb_match *m = calloc((size_t)n, sizeof(*m));
+	assert_non_null(m);
+	assert_int_equal(advdb_open(&db, f->db, 0, f->err, sizeof(f->err)), 0);
+	assert_int_equal(advdb_lookup(m, 10, &got, db, "big", "0.9.0", NULL),
+	                 ADVDB_EBUFS);
+	assert_int_equal(got, (size_t)n);
+	assert_int_equal(advdb_lookup(m, (size_t)n, &got, db, "big", "0.9.0",
+	                              NULL), 0);
+	assert_int_equal(got, (size_t)n);
+	assert_string_equal(m[n - 1].id, "GEN-004999");
+	assert_int_equal(advdb_lookup(m, (size_t)n, &got, db, "big", "1.0.0",
+	                              NULL), 0);
+	assert_int_equal(got, 0);
+	advdb_close(db);
+	free(m);
+}
+
+/* Blocks are cut before BLOCK_BYTES (records of 900 KB: two a block),
+ * and a record no block can hold is refused when added. */
+static void test_writer_commit__blocks_cut_by_bytes(void **state)
+{
+	fx *f = *state;
+	size_t big = 900u << 10;
+	char *desc = malloc(big + 1);
+	writer *w;
+	adv a;
+	rd r;
+
+	assert_non_null(desc);
+	for (size_t i = 0; i < big; i++)   /* not too compressible either */
+		desc[i] = (char)('a' + (i * 7 + i / 13) % 26);
+	desc[big] = 0;
+	assert_int_equal(writer_open(&w, f->db, f->err, sizeof(f->err)), 0);
+	for (int i = 0; i < 5; i++) {
+		mk(&a, i, "pkg0", 0);
+		a.r.description = desc;
+		assert_int_equal(writer_add(w, &a.r, "rustsec", a.path, NULL,
+		                            f->err, sizeof(f->err)), 0);
+	}
+	assert_int_equal(writer_commit(w, NULL, f->err, sizeof(f->err)), 0);
+	writer_close(w);
+	rd_open(&r, f->db);
+	assert_int_equal(rd_count(&r, DB_ADVISORIES), 3);
+	assert_int_equal(rd_records(&r), 5);
+	rd_close(&r);
+	free(desc);
+
+	/* five strings of 7 MiB: one record of 35 MiB > BLOCK_MAX */
+	size_t seven = 7u << 20;
+	char *s = malloc(seven + 1);
+	assert_non_null(s);
+	memset(s, 'x', seven);
+	s[seven] = 0;
+	assert_int_equal(writer_open(&w, f->db, f->err, sizeof(f->err)), 0);
+	mk(&a, 1, "pkg0", 0);
+	a.r.title = a.r.description = a.r.url = a.r.license = s;
+	a.r.informational = s;
+	assert_int_equal(writer_add(w, &a.r, "rustsec", a.path, NULL, f->err,
+	                            sizeof(f->err)), -1);
+	assert_non_null(strstr(f->err, "more than an index block holds"));
+	writer_close(w);
+	free(s);
+}
+
+/* A temporary file whose lock is held belongs to a live compile, even
+ * when its pid means nothing here (another PID namespace) or is ours;
+ * without the lock it is stale. */
+static void test_writer_open__keeps_locked_tmp(void **state)
+{
+	fx *f = *state;
+	char dead[256], mine[256];
+	struct stat st;
+	writer *w;
+
+	pid_t child = dead_pid();
+	snprintf(dead, sizeof(dead), "%s.tmp.%ld.0123456789abcdef", f->db,
+	         (long)child);
+	snprintf(mine, sizeof(mine), "%s.tmp.%ld.fedcba9876543210", f->db,
+	         (long)getpid());
+	int fd1 = open(dead, O_RDWR | O_CREAT | O_EXCL, 0600);
+	int fd2 = open(mine, O_RDWR | O_CREAT | O_EXCL, 0600);
+	assert_true(fd1 >= 0 && fd2 >= 0);
+	assert_int_equal(flock(fd1, LOCK_EX), 0);
+	assert_int_equal(flock(fd2, LOCK_EX), 0);
+	/* the sweep opens them anew: flock then conflicts, as with another
+	 * process */
+	assert_int_equal(writer_open(&w, f->db, f->err, sizeof(f->err)), 0);
+	writer_close(w);
+	assert_int_equal(stat(dead, &st), 0);
+	assert_int_equal(stat(mine, &st), 0);
+	close(fd1);
+	close(fd2);
+	assert_int_equal(writer_open(&w, f->db, f->err, sizeof(f->err)), 0);
+	writer_close(w);
+	if (stat(dead, &st) == 0 && kill(child, 0) < 0)
+		fail_msg("stale %s was kept", dead);
+	assert_int_equal(stat(mine, &st), -1);
+}
+
+/* A recompile keeps the old file's mode; a symbolic link at the target
+ * is written through (the link stays, its target is replaced); a link
+ * to nothing is refused. */
+static void test_writer_commit__mode_and_symlink(void **state)
+{
+	fx *f = *state;
+	const int ids[] = { 1, 2 }, more[] = { 1, 2, 3 };
+	char real_dir[160], real[200], link[160], stray[256];
+	struct stat st;
+	writer *w;
+
+	build(f, f->db, ids, 2);
+	assert_int_equal(chmod(f->db, 0640), 0);
+	build(f, f->db, more, 3);
+	assert_int_equal(stat(f->db, &st), 0);
+	assert_int_equal(st.st_mode & 07777, 0640);
+	/* no old file: 0644 less the umask */
+	unlink(f->db);
+	mode_t um = umask(027);
+	build(f, f->db, ids, 2);
+	umask(um);
+	assert_int_equal(stat(f->db, &st), 0);
+	assert_int_equal(st.st_mode & 07777, 0640);
+	unlink(f->db);
+
+	snprintf(real_dir, sizeof(real_dir), "%s/real", f->dir);
+	snprintf(real, sizeof(real), "%s/real/index.lmdb", f->dir);
+	snprintf(link, sizeof(link), "%s/index.lmdb", f->dir);
+	assert_int_equal(mkdir(real_dir, 0755), 0);
+	build(f, real, ids, 2);
+	assert_int_equal(chmod(real, 0600), 0);
+	assert_int_equal(symlink("real/index.lmdb", link), 0);
+	writer_stats s3 = build(f, link, more, 3);
+	assert_int_equal(lstat(link, &st), 0);
+	assert_true(S_ISLNK(st.st_mode));
+	assert_int_equal(stat(real, &st), 0);
+	assert_int_equal(st.st_mode & 07777, 0600);
+	rd r;
+	rd_open(&r, real);
+	char dg[64];
+	rd_meta(&r, META_DIGEST, dg, sizeof(dg));
+	rd_close(&r);
+	assert_string_equal(dg, s3.digest);
+	/* nothing left beside the link or the file */
+	DIR *d = opendir(real_dir);
+	struct dirent *e;
+	int n = 0;
+	while (d && (e = readdir(d)))
+		n += e->d_name[0] != '.';
+	closedir(d);
+	assert_int_equal(n, 1);
+	assert_int_equal(unlink(link), 0);
+	assert_int_equal(stray_files(f, stray, sizeof(stray)), 1);  /* real/ */
+	unlink(real);
+	rmdir(real_dir);
+	/* a link to nothing */
+	assert_int_equal(symlink("missing/index.lmdb", link), 0);
+	assert_int_equal(writer_open(&w, link, f->err, sizeof(f->err)), -1);
+	assert_non_null(strstr(f->err, "a symbolic link to a missing file"));
+	unlink(link);
+}
+
+/* --install: a whole index is checked, then put in place like a
+ * commit; a damaged one is refused and the target stays. */
+static void test_writer_install__checks_then_replaces(void **state)
+{
+	fx *f = *state;
+	const int ids[] = { 1, 2, 3, 4 }, two[] = { 1, 2 };
+	char src[160];
+	uint8_t *before;
+	size_t lb;
+	writer *w;
+	writer_stats st;
+
+	snprintf(src, sizeof(src), "%s/src.lmdb", f->dir);
+	writer_stats want = build(f, src, ids, 4);
+	build(f, f->db, two, 2);
+	assert_int_equal(chmod(f->db, 0600), 0);
+	assert_int_equal(writer_open(&w, f->db, f->err, sizeof(f->err)), 0);
+	assert_int_equal(writer_install(w, src, &st, f->err, sizeof(f->err)), 0);
+	writer_close(w);
+	assert_string_equal(st.digest, want.digest);
+	assert_int_equal(st.advisories, 4);
+	file_bytes(src, &before, &lb);
+	assert_file_is(f->db, before, lb);
+	free(before);
+	struct stat sb;
+	assert_int_equal(stat(f->db, &sb), 0);
+	assert_int_equal(sb.st_mode & 07777, 0600);
+
+	/* a meta digest that the records do not give: refused */
+	MDB_env *env;
+	MDB_txn *txn;
+	MDB_dbi meta;
+	assert_int_equal(mdb_env_create(&env), 0);
+	assert_int_equal(mdb_env_set_maxdbs(env, DB_MAXDBS), 0);
+	assert_int_equal(mdb_env_open(env, src, MDB_NOSUBDIR | MDB_NOLOCK,
+	                              0644), 0);
+	assert_int_equal(mdb_txn_begin(env, NULL, 0, &txn), 0);
+	assert_int_equal(mdb_dbi_open(txn, DB_META, 0, &meta), 0);
+	MDB_val k = { strlen(META_DIGEST), META_DIGEST };
+	MDB_val v = { 40, "0000000000000000000000000000000000000000" };
+	assert_int_equal(mdb_put(txn, meta, &k, &v, 0), 0);
+	assert_int_equal(mdb_txn_commit(txn), 0);
+	mdb_env_close(env);
+	file_bytes(f->db, &before, &lb);
+	assert_int_equal(writer_open(&w, f->db, f->err, sizeof(f->err)), 0);
+	assert_int_equal(writer_install(w, src, &st, f->err, sizeof(f->err)),
+	                 -1);
+	writer_close(w);
+	assert_non_null(strstr(f->err, "do not give the digest"));
+	/* truncated: refused by the reader before anything is read */
+	assert_int_equal(truncate(src, 12288), 0);
+	assert_int_equal(writer_open(&w, f->db, f->err, sizeof(f->err)), 0);
+	assert_int_equal(writer_install(w, src, &st, f->err, sizeof(f->err)),
+	                 -1);
+	writer_close(w);
+	assert_non_null(strstr(f->err, "truncated index"));
+	assert_file_is(f->db, before, lb);
+	free(before);
+	char stray[256];
+	assert_int_equal(stray_files(f, stray, sizeof(stray)), 1); /* src */
+	unlink(src);
+}
+
+#if defined(__SANITIZE_ADDRESS__)
+#define HAVE_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define HAVE_ASAN 1
+#endif
+#endif
+
+/* LMDB's map refused (ENOMEM) names the limit that was hit, not "Cannot
+ * allocate memory": in a child under an address-space limit a little
+ * above what it uses, below the map's 16 MiB and more. */
+static void test_writer_commit__map_refused_says_why(void **state)
+{
+#ifdef HAVE_ASAN
+	(void)state;
+	print_message("# skipped: under AddressSanitizer, which reserves "
+	              "terabytes of address space, no address-space limit "
+	              "can be set (the plain build runs this test)\n");
+	skip();
+#else
+	fx *f = *state;
+	writer *w;
+	adv a;
+	int status;
+
+	pid_t child = fork();
+	assert_true(child >= 0);
+	if (child == 0) {
+		unsigned long pages = 0;
+		FILE *fp = fopen("/proc/self/statm", "r");
+		if (!fp || fscanf(fp, "%lu", &pages) != 1)
+			_exit(3);
+		fclose(fp);
+		if (writer_open(&w, f->db, f->err, sizeof(f->err)) < 0)
+			_exit(4);
+		mk(&a, 1, "pkg0", 0);
+		if (writer_add(w, &a.r, "rustsec", a.path, NULL, f->err,
+		               sizeof(f->err)) < 0)
+			_exit(5);
+		size_t now = pages * (size_t)sysconf(_SC_PAGESIZE);
+		struct rlimit rl = { now + (8u << 20), now + (8u << 20) };
+		if (setrlimit(RLIMIT_AS, &rl) < 0)
+			_exit(6);
+		if (writer_commit(w, NULL, f->err, sizeof(f->err)) != -1)
+			_exit(7);
+		fprintf(stderr, "# %s\n", f->err);
+		if (!strstr(f->err, "cannot map") ||
+		    !strstr(f->err, "address-space limit (ulimit -v)"))
+			_exit(8);
+		writer_close(w);
+		_exit(0);
+	}
+	assert_int_equal(waitpid(child, &status, 0), child);
+	assert_true(WIFEXITED(status));
+	assert_int_equal(WEXITSTATUS(status), 0);
+	char stray[256];
+	assert_int_equal(stray_files(f, stray, sizeof(stray)), 0);
+#endif
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1079,6 +1509,20 @@ int main(void)
 		cmocka_unit_test_setup_teardown(
 		    test_writer_update__removal_and_growth,
 		    setup, teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_writer_add__advisories_per_package_cap, setup, teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_writer_commit__thousands_for_one_package, setup, teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_writer_commit__blocks_cut_by_bytes, setup, teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_writer_open__keeps_locked_tmp, setup, teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_writer_commit__mode_and_symlink, setup, teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_writer_install__checks_then_replaces, setup, teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_writer_commit__map_refused_says_why, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

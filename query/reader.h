@@ -1,0 +1,53 @@
+/*
+ * reader.h — libadvdb's reader, as advdb-compile uses it (not public).
+ *
+ * There is one reader of index files. advdb-compile --update (the
+ * previous index) and --install (the index to put in place) open theirs
+ * with advdb_open(), which checks the file against its pages (db.c),
+ * walks every LMDB page a reader can reach (lmdbcheck.c) and checks
+ * magic, schema and dictionary; they then read it with the calls below,
+ * which decompress through the same block decoder as every lookup
+ * (blockread.c) and walk blocks and hot records with schema/'s walkers.
+ * So a damaged index is the same clear error for the compiler as for a
+ * query, never a crash, and a check added to the reader protects both.
+ *
+ * These calls are compiled into libadvdb (the compiler links
+ * libadvdb.a); they are not part of advdb.h and keep no state. Errors are
+ * advdb codes with a message naming the file in advdb_last_error(db),
+ * for the calling thread.
+ */
+#ifndef ADVDB_QUERY_READER_H
+#define ADVDB_QUERY_READER_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "advdb.h"
+
+/* A copy of the meta value `key` in *out (malloc'd, with a NUL after its
+ * *len bytes; the caller frees it): ADVDB_OK, ADVDB_ENOTFOUND when the
+ * key is absent, or an error. */
+int reader_meta(char **out, size_t *len, advdb *db, const char *key);
+
+/* One block of `advisories`, valid during the callback only. */
+typedef struct reader_block {
+	const char *key;             /* its first id; not NUL-terminated */
+	size_t key_len;
+	const void *frame;           /* the value as stored (a zstd frame) */
+	size_t frame_len;
+	const uint8_t *raw;          /* decompressed: block.h items, the */
+	size_t raw_len;              /* first one's id equal to key */
+} reader_block;
+
+/* Every block of `advisories`, in key order, decompressed (with the
+ * index's dictionary), handed to fn(arg, b). fn returns 0 to go on;
+ * anything else ends the walk and is returned as it is. ADVDB_OK after
+ * the last block, or an advdb error. */
+int reader_blocks(advdb *db, int (*fn)(void *arg, const reader_block *b),
+                  void *arg);
+
+/* Every hot record (`packages`, `toolchain`) walked entry by entry and
+ * every alias block decompressed and walked: what a lookup or an alias
+ * would read, read once. ADVDB_OK, or ADVDB_ECORRUPT naming the key. */
+int reader_check_lookups(advdb *db);
+
+#endif
