@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "limit.h"
 
 unsigned kind_bit(advdb_kind k)
 {
@@ -66,7 +67,7 @@ int audit_pkg(findings *f, const session *s, const lock_pkg *p)
 		m = scratch;
 		rc = advdb_lookup(scratch, SCRATCH, &n, s->db, p->name,
 		                  p->version, &s->q);
-		if (rc == ADVDB_EBUFS && n <= CRATE_ADVISORIES_MAX) {
+		if (rc == ADVDB_EBUFS && n <= HOT_ENTRIES_MAX) {
 			size_t want = n;
 			heap = malloc(want * sizeof(*heap));
 			if (!heap)

@@ -24,7 +24,6 @@
 #include "session.h"
 
 #define FINDINGS_MAX 100000
-#define CRATE_ADVISORIES_MAX 65536  /* advisories of one crate handled */
 #define FINDINGS_ERRS_KEPT 100  /* messages kept per set; all counted */
 
 typedef struct finding {

@@ -34,6 +34,7 @@
 #include "cli.h"
 #include "escape.h"
 #include "json.h"
+#include "limit.h"
 #include "manifest.h"
 #include "report.h"
 #include "session.h"
@@ -130,7 +131,7 @@ static int analyse(dep_result *r, const session *s, const cargo_req *q,
 
 	rc = advdb_package_advisories(scratch, ADV_SCRATCH, &n, s->db,
 	                              r->d->package, &s->q);
-	if (rc == ADVDB_EBUFS && n <= CRATE_ADVISORIES_MAX) {
+	if (rc == ADVDB_EBUFS && n <= HOT_ENTRIES_MAX) {
 		if ((heap = malloc(n * sizeof(*heap))) == NULL) {
 			snprintf(err, errcap, "out of memory");
 			return -1;
