@@ -7,6 +7,7 @@
  * of TOML values that reports what is wrong and moves on.
  */
 #include "advisory_int.h"
+#include "escape.h"
 
 #include <stdarg.h>
 #include <stdint.h>
@@ -51,35 +52,16 @@ const char *adv_str(advisory *a, const char *s, size_t len)
 }
 
 /* Add one diagnostic. Values quoted in messages come from the file, so
- * control characters are escaped: a diagnostic is always one line. */
+ * they are escaped (escape.h): a diagnostic is always one line. */
 static void vreport(ctx *c, diag_level level, unsigned line, const char *fmt,
                     va_list ap)
 {
 	char msg[DIAG_MSG_MAX], out[DIAG_MSG_MAX];
-	size_t o = 0;
 
 	int n = vsnprintf(msg, sizeof(msg), fmt, ap);
 	if (n < 0)
 		snprintf(msg, sizeof(msg), "(unprintable message)");
-	for (const unsigned char *p = (const unsigned char *)msg;
-	     *p && o + 5 < sizeof(out); p++) {
-		if (*p < 0x20 || *p == 0x7F) {
-			static const char hex[] = "0123456789abcdef";
-			out[o++] = '\\';
-			if (*p == '\n') {
-				out[o++] = 'n';
-			} else if (*p == '\t') {
-				out[o++] = 't';
-			} else {
-				out[o++] = 'x';
-				out[o++] = hex[*p >> 4];
-				out[o++] = hex[*p & 15];
-			}
-		} else {
-			out[o++] = (char)*p;
-		}
-	}
-	out[o] = '\0';
+	escape_text(out, sizeof(out), msg, strlen(msg), 0);
 	if (level == DIAG_WARNING && (c->flags & ADVISORY_STRICT))
 		level = DIAG_ERROR;
 	diag_add(c->d, level, c->path, line, "%s", out);

@@ -31,6 +31,7 @@
 #include "compile.h"
 #include "dbpath.h"
 #include "diag.h"
+#include "escape.h"
 #include "gitsrc.h"
 #include "layout.h"
 #include "srcopt.h"
@@ -242,24 +243,12 @@ static void fail_db(const char *db, const char *msg)
 		fprintf(stderr, PROG ": %s: %s\n", db, msg);
 }
 
-/* n bytes of text, control characters shown as \xNN: whatever bytes a
- * hostile repository put in a file name never reach the terminal. */
-static void put_escaped(const char *text, size_t n)
-{
-	for (const unsigned char *p = (const unsigned char *)text;
-	     p < (const unsigned char *)text + n; p++) {
-		if (*p < 0x20 || *p == 0x7f)
-			fprintf(stderr, "\\x%02x", *p);
-		else
-			fputc(*p, stderr);
-	}
-}
-
-/* One message on one line. */
+/* One message on one line, whatever bytes a hostile repository put in
+ * a file name: escaped (escape.h), never sent to the terminal raw. */
 static void print_line(const char *prefix, const char *text)
 {
 	fputs(prefix, stderr);
-	put_escaped(text, strlen(text));
+	escape_fputs(text, 0, stderr);
 	fputc('\n', stderr);
 }
 
@@ -274,7 +263,7 @@ static void print_diags(const diag_list *d)
 			           e->text);
 			continue;
 		}
-		put_escaped(e->text, e->msg - 2);       /* the place, no ": " */
+		escape_fwrite(e->text, e->msg - 2, 0, stderr);       /* the place, no ": " */
 		fputs(": warning: ", stderr);
 		print_line("", e->text + e->msg);
 	}

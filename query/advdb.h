@@ -34,6 +34,25 @@
  *     so it may outlive the handle.
  *   - Iterators are owned by the caller and released with their _free(),
  *     before advdb_close() of their handle (they hold a read snapshot).
+ *
+ * Replacing an index file under readers:
+ *   - An open handle maps the file read-only; it never copies it. The
+ *     file must therefore never change in place while a handle is open.
+ *     Replace an index by renaming a complete new file over its name:
+ *     advdb-compile does (it writes beside the target and renames), and
+ *     `advdb-compile --install NEW -o DB` copies a file beside DB and
+ *     renames it into place. Open handles keep reading the old file
+ *     (the rename leaves it intact until they close); advdb_open() again
+ *     to see the new one. Never `cp NEW DB` or write into DB.
+ *   - If the file is truncated or rewritten in place anyway, the next
+ *     read of a page the file no longer holds makes the kernel send the
+ *     process SIGBUS, which kills it by default; pages rewritten with
+ *     other content give ADVDB_ECORRUPT or, at worst, answers from a mix
+ *     of two indexes. The library cannot catch this: a signal handler is
+ *     process-wide state, which it does not keep. A program that must
+ *     survive such a writer installs its own SIGBUS handler (advdb-query
+ *     prints a message naming the index and exits 2), and must then
+ *     treat every handle on that file as dead.
  */
 #ifndef ADVDB_H
 #define ADVDB_H

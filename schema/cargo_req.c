@@ -12,6 +12,7 @@
  * comparator cap or the number of ranges given.
  */
 #include "cargo_req.h"
+#include "escape.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -23,18 +24,9 @@ static int fail(char *err, size_t errcap, const char *s, size_t len,
                 const char *fmt, ...)
 {
 	char q[QUOTE_MAX + 4], msg[160];
-	size_t n = 0;
 	va_list ap;
 
-	for (size_t i = 0; i < len && n < QUOTE_MAX; i++) {
-		unsigned char c = (unsigned char)s[i];
-		q[n++] = (c >= 0x20 && c < 0x7f) ? (char)c : '?';
-	}
-	if (len > QUOTE_MAX) {
-		memcpy(q + n, "...", 3);
-		n += 3;
-	}
-	q[n] = '\0';
+	escape_text(q, sizeof q, s, len, 0);    /* hostile text: escape.h */
 	if (err && errcap) {
 		va_start(ap, fmt);
 		if (vsnprintf(msg, sizeof msg, fmt, ap) < 0)

@@ -18,6 +18,7 @@
  *   - No allocation; at most REQ_RANGES_MAX intervals are considered.
  */
 #include "req.h"
+#include "escape.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -25,23 +26,14 @@
 
 #define REQ_QUOTE_MAX 96  /* bytes of the requirement echoed in messages */
 
-/* Error text: the message, then the requirement quoted with anything
- * unprintable replaced, so a hostile string cannot garble a terminal. */
+/* Error text: the message, then the requirement quoted and escaped
+ * (escape.h), so a hostile string cannot garble a terminal. */
 static int fail(char *err, size_t errcap, const char *s, size_t len,
                 const char *fmt, ...)
 {
 	char q[REQ_QUOTE_MAX + 4];
-	size_t n = 0;
 
-	for (size_t i = 0; i < len && n < REQ_QUOTE_MAX; i++) {
-		unsigned char c = (unsigned char)s[i];
-		q[n++] = (c >= 0x20 && c < 0x7f) ? (char)c : '?';
-	}
-	if (len > REQ_QUOTE_MAX) {
-		memcpy(q + n, "...", 3);
-		n += 3;
-	}
-	q[n] = '\0';
+	escape_text(q, sizeof q, s, len, 0);
 
 	if (err != NULL && errcap > 0) {
 		char msg[160];

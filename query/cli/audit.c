@@ -4,10 +4,13 @@
  */
 #include "audit.h"
 
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
+#include "limit.h"
 
 unsigned kind_bit(advdb_kind k)
 {
@@ -57,13 +60,14 @@ int audit_pkg(findings *f, const session *s, const lock_pkg *p)
 
 	if (!p->crates_io)
 		return ADVDB_OK;
-	if (s->cache) {
-		rc = dcache_lookup(&m, &n, s->cache, p->name, p->version,
-		                   scratch, SCRATCH);
-	} else {
+	rc = DCACHE_BYPASS;
+	if (s->cache)
+		rc = dcache_lookup(&m, &n, s->cache, p->name, p->version);
+	if (rc == DCACHE_BYPASS) {      /* no cache, or not in it: whole */
+		m = scratch;
 		rc = advdb_lookup(scratch, SCRATCH, &n, s->db, p->name,
 		                  p->version, &s->q);
-		if (rc == ADVDB_EBUFS && n <= 65536) {
+		if (rc == ADVDB_EBUFS && n <= HOT_ENTRIES_MAX) {
 			size_t want = n;
 			heap = malloc(want * sizeof(*heap));
 			if (!heap)
@@ -79,7 +83,31 @@ int audit_pkg(findings *f, const session *s, const lock_pkg *p)
 		rc = push(f, p, &m[i]);
 	}
 	free(heap);
+	if (rc == AUDIT_ECAP)
+		findings_fail(f, "%s", audit_strerror(rc, s));
+	else if (rc != ADVDB_OK)
+		findings_fail(f, "%s@%s: %s", p->name, p->version,
+		              audit_strerror(rc, s));
 	return rc;
+}
+
+void findings_fail(findings *f, const char *fmt, ...)
+{
+	char msg[600];
+	va_list ap;
+
+	f->nerr++;
+	if (f->nerrs >= FINDINGS_ERRS_KEPT)
+		return;
+	if (!f->errs && !(f->errs = calloc(FINDINGS_ERRS_KEPT,
+	                                   sizeof(*f->errs))))
+		return;                 /* counted all the same */
+	va_start(ap, fmt);
+	if (vsnprintf(msg, sizeof(msg), fmt, ap) < 0)
+		snprintf(msg, sizeof(msg), "(unprintable message)");
+	va_end(ap);
+	if ((f->errs[f->nerrs] = strdup(msg)) != NULL)
+		f->nerrs++;
 }
 
 #define CAP_TEXT_(n) #n
@@ -90,18 +118,25 @@ const char *audit_strerror(int rc, const session *s)
 	if (rc == AUDIT_ECAP)
 		return "more than " CAP_TEXT(FINDINGS_MAX)
 		       " findings (the cap)";
+	if (rc == ADVDB_ENOMEM)
+		return "out of memory";
 	const char *m = advdb_last_error(s->db);
 	return m[0] ? m : advdb_strerror(rc);
 }
 
 void findings_free(findings *f)
 {
+	for (size_t i = 0; i < f->nerrs; i++)
+		free(f->errs[i]);
+	free(f->errs);
 	free(f->v);
 	memset(f, 0, sizeof(*f));
 }
 
 int findings_exit(const findings *f, unsigned deny)
 {
+	if (f->nerr)
+		return EXIT_ERROR;
 	if (f->nvuln || (f->warn_kinds & deny))
 		return EXIT_FOUND;
 	return EXIT_CLEAN;

@@ -7,6 +7,13 @@
  * Ownership: a finding borrows its package's strings (from the lockfile or
  * the command line); the findings array is owned by the caller and freed
  * with findings_free().
+ *
+ * A set of findings is clean only when every input was read and every
+ * look-up succeeded. Whatever could not be checked is counted in it
+ * (findings_fail; audit_pkg does it for a failed look-up) and reaches
+ * the exit status (findings_exit: 2, whatever was found), the summary
+ * line and the JSON of that input (report.c: "error", "errors",
+ * "found": null): never "ok" or "found": false beside an error.
  */
 #ifndef ADVDB_CLI_AUDIT_H
 #define ADVDB_CLI_AUDIT_H
@@ -17,6 +24,7 @@
 #include "session.h"
 
 #define FINDINGS_MAX 100000
+#define FINDINGS_ERRS_KEPT 100  /* messages kept per set; all counted */
 
 typedef struct finding {
 	const lock_pkg *pkg;
@@ -28,6 +36,9 @@ typedef struct findings {
 	size_t n, cap;
 	size_t nvuln, nwarn;
 	unsigned warn_kinds;        /* DENY_* bits of the warnings found */
+	size_t nerr;                /* what could not be checked: 0 = clean */
+	char **errs;                /* the first FINDINGS_ERRS_KEPT messages */
+	size_t nerrs;
 } findings;
 
 /* Returned by audit_pkg when FINDINGS_MAX findings are already held
@@ -36,8 +47,15 @@ typedef struct findings {
 
 /* Decide one package and append what affects it. Returns ADVDB_OK, or a
  * libadvdb error (message via advdb_last_error(s->db)), ADVDB_ENOMEM, or
- * AUDIT_ECAP when the findings cap is reached. */
+ * AUDIT_ECAP when the findings cap is reached; a failure is also counted
+ * in f with its message ("NAME@VERSION: why", or the cap's). */
 int audit_pkg(findings *f, const session *s, const lock_pkg *p);
+
+/* Count something of this set that could not be checked (an operand, a
+ * package, a rendering), keeping the message (copied; printed escaped).
+ * The set is then not clean, whatever else it holds. */
+void findings_fail(findings *f, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
 
 /* The message for a failing audit_pkg (or report) code: the cap, else
  * libadvdb's last message on the session's handle, else the code's text.
@@ -46,8 +64,9 @@ const char *audit_strerror(int rc, const session *s);
 
 void findings_free(findings *f);
 
-/* EXIT_FOUND when there are vulnerabilities or denied warnings, else
- * EXIT_CLEAN. */
+/* EXIT_ERROR when something could not be checked (an error wins over
+ * findings: the report is incomplete), else EXIT_FOUND when there are
+ * vulnerabilities or denied warnings, else EXIT_CLEAN. */
 int findings_exit(const findings *f, unsigned deny);
 
 /* The DENY_* bit of an informational kind (0 for vulnerabilities). */

@@ -3,7 +3,8 @@
  * out, in input order. Made for other tools driving advdb over a pipe.
  *
  * Input: `NAME VERSION` or `NAME@VERSION`, blanks around fields ignored,
- * a trailing CR ignored. Blank lines and lines starting with `#` are
+ * a trailing CR ignored, a UTF-8 byte-order mark before the first line
+ * ignored. Blank lines and lines starting with `#` are
  * skipped and produce no output; every output object carries the 1-based
  * input line number, so a reader can match answers to questions.
  *
@@ -22,7 +23,10 @@
  *
  * Exit: 0 when every line was answered (findings and bad lines are
  * answers, in-band: a driver reads them, not the status), 2 when the
- * index cannot be opened or stdin / stdout fail.
+ * index cannot be opened, a look-up failed in the index itself (a
+ * damaged record: that line is an error object, the others are still
+ * answered, and the status tells the run was not whole), or stdin /
+ * stdout fail.
  * --line-buffered flushes after every answer (for request/response use).
  */
 #include <errno.h>
@@ -59,8 +63,9 @@ static int is_blank(char c)
 	return c == ' ' || c == '\t';
 }
 
-/* Answer one line (s, n: without the newline). */
-static void answer(buf *out, const session *s, unsigned long line,
+/* Answer one line (s, n: without the newline). Returns 0, or -1 when
+ * the index failed it (the line is answered with the error). */
+static int answer(buf *out, const session *s, unsigned long line,
                   char *s0, size_t n)
 {
 	char *p = s0, *end = s0 + n, *name, *ver;
@@ -69,6 +74,10 @@ static void answer(buf *out, const session *s, unsigned long line,
 	char msg[600];
 	json j;
 
+	/* A UTF-8 byte-order mark (PowerShell and some editors write one)
+	 * starts the stream, not the first crate's name. */
+	if (line == 1 && n >= 3 && memcmp(p, "\xEF\xBB\xBF", 3) == 0)
+		p += 3;
 	if (n && end[-1] == '\r')
 		end--;
 	while (p < end && is_blank(*p))
@@ -76,10 +85,10 @@ static void answer(buf *out, const session *s, unsigned long line,
 	while (end > p && is_blank(end[-1]))
 		end--;
 	if (p == end || *p == '#')
-		return;
+		return 0;
 	if (memchr(p, '\0', (size_t)(end - p))) {
 		error_line(out, line, "NUL byte in line");
-		return;
+		return 0;
 	}
 	*end = '\0';
 	name = p;
@@ -87,7 +96,7 @@ static void answer(buf *out, const session *s, unsigned long line,
 		p++;
 	if (p == name) {
 		error_line(out, line, "expected NAME VERSION or NAME@VERSION");
-		return;
+		return 0;
 	}
 	if (*p == '@') {
 		*p++ = '\0';
@@ -101,7 +110,7 @@ static void answer(buf *out, const session *s, unsigned long line,
 	}
 	if (!*ver || strpbrk(ver, " \t@")) {
 		error_line(out, line, "expected NAME VERSION or NAME@VERSION");
-		return;
+		return 0;
 	}
 	memset(&pkg, 0, sizeof(pkg));
 	pkg.name = name;
@@ -115,7 +124,9 @@ static void answer(buf *out, const session *s, unsigned long line,
 		snprintf(msg, sizeof(msg), "%s", m[0] ? m : advdb_strerror(rc));
 		error_line(out, line, msg);
 		findings_free(&f);
-		return;
+		/* a bad version or name is the line's; anything else the
+		 * index's */
+		return rc == ADVDB_EVERSION || rc == ADVDB_EINVAL ? 0 : -1;
 	}
 	json_init(&j, out);
 	json_obj_begin(&j);
@@ -165,6 +176,7 @@ static void answer(buf *out, const session *s, unsigned long line,
 	json_obj_end(&j);
 	buf_putc(out, '\n');
 	findings_free(&f);
+	return 0;
 }
 
 /* Next block of stdin. read(2) on the descriptor, not fread: a driver
@@ -204,6 +216,7 @@ int cmd_batch(const cli_opts *o)
 	size_t len = 0, bpos = 0, blen = 0;
 	unsigned long lineno = 0;
 	int too_long = 0, eof = 0, status = EXIT_CLEAN;
+	unsigned long failed = 0;       /* lines the index failed */
 
 	if (!line || !blk) {
 		cli_error("out of memory");
@@ -254,8 +267,8 @@ int cmd_batch(const cli_opts *o)
 		lineno++;
 		if (too_long)
 			error_line(&out, lineno, "line longer than 4096 bytes");
-		else
-			answer(&out, &s, lineno, line, len);
+		else if (answer(&out, &s, lineno, line, len) < 0)
+			failed++;
 		len = 0;
 		too_long = 0;
 		if ((o->line_buffered || out.len >= 64 * 1024 ||
@@ -268,6 +281,12 @@ int cmd_batch(const cli_opts *o)
 	}
 	if (status == EXIT_CLEAN && flush_out(&out, 1) < 0) {
 		cli_error("batch: cannot write stdout");
+		status = EXIT_ERROR;
+	}
+	if (failed) {
+		cli_error("batch: %lu %s could not be checked (a damaged index: "
+		          "see the error answers)", failed,
+		          failed == 1 ? "line" : "lines");
 		status = EXIT_ERROR;
 	}
 	session_close(&s);

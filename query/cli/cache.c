@@ -4,6 +4,10 @@
  * look-up itself runs under the shard's lock, so a pair is never decided
  * twice and nothing is inserted twice; with 64 shards and ~1 us look-ups,
  * contention is low.
+ *
+ * Invariant: an answer handed out is a whole entry, decided by
+ * advdb_lookup_n into an array with room for every match. Whatever the
+ * cache cannot keep whole is DCACHE_BYPASS, never a part of an answer.
  */
 #include "cache.h"
 
@@ -33,12 +37,13 @@ typedef struct shard {
 	pthread_mutex_t mu;
 	slot *slots;
 	size_t cap, n;
+	size_t bytes;               /* of its entries and slot array */
 } shard;
 
 struct dcache {
 	advdb *db;
 	const advdb_query *q;
-	size_t max_per_shard;
+	size_t max_per_shard, max_bytes_per_shard;
 	shard shards[DCACHE_SHARDS];
 };
 
@@ -56,7 +61,7 @@ static uint64_t hash_pair(const char *name, size_t nlen, const char *ver,
 }
 
 int dcache_new(dcache **out, advdb *db, const advdb_query *q,
-               size_t max_entries)
+               size_t max_entries, size_t max_bytes)
 {
 	dcache *c = calloc(1, sizeof(*c));
 	size_t i;
@@ -66,7 +71,8 @@ int dcache_new(dcache **out, advdb *db, const advdb_query *q,
 		return ADVDB_ENOMEM;
 	c->db = db;
 	c->q = q;
-	c->max_per_shard = max_entries / DCACHE_SHARDS + 1;
+	c->max_per_shard = max_entries / DCACHE_SHARDS;
+	c->max_bytes_per_shard = max_bytes / DCACHE_SHARDS;
 	for (i = 0; i < DCACHE_SHARDS; i++)
 		if (pthread_mutex_init(&c->shards[i].mu, NULL) != 0)
 			break;
@@ -111,48 +117,19 @@ static int grow(shard *s)
 		slots[j] = s->slots[k];
 	}
 	free(s->slots);
+	s->bytes += (cap - s->cap) * sizeof(*slots);
 	s->slots = slots;
 	s->cap = cap;
 	return 0;
 }
 
-/* Decide name@version into scratch, or into a heap array when scratch is
- * too small (*heap then owns it). */
-static int decide(advdb_match **m, size_t *n, advdb_match **heap,
-                  dcache *c, const char *name, size_t nlen,
-                  const char *ver, size_t vlen,
-                  advdb_match *scratch, size_t cap)
-{
-	int rc = advdb_lookup_n(scratch, cap, n, c->db, name, nlen, ver, vlen,
-	                        c->q);
-	*heap = NULL;
-	*m = scratch;
-	if (rc != ADVDB_EBUFS)
-		return rc;
-	size_t want = *n;
-	if (want > 65536)
-		return ADVDB_ECORRUPT;
-	*heap = malloc(want * sizeof(**heap));
-	if (!*heap)
-		return ADVDB_ENOMEM;
-	rc = advdb_lookup_n(*heap, want, n, c->db, name, nlen, ver, vlen, c->q);
-	if (rc != ADVDB_OK) {
-		free(*heap);
-		*heap = NULL;
-		return rc == ADVDB_EBUFS ? ADVDB_ECORRUPT : rc;
-	}
-	*m = *heap;
-	return ADVDB_OK;
-}
-
 int dcache_lookup(const advdb_match **mout, size_t *nout, dcache *c,
-                  const char *name, const char *version,
-                  advdb_match *scratch, size_t cap)
+                  const char *name, const char *version)
 {
 	size_t nlen = strlen(name), vlen = strlen(version);
 	uint64_t h = hash_pair(name, nlen, version, vlen);
 	shard *s = &c->shards[h % DCACHE_SHARDS];
-	advdb_match *m, *heap;
+	advdb_match m[DCACHE_MATCHES_MAX];
 	size_t n = 0;
 	int rc;
 
@@ -175,19 +152,26 @@ int dcache_lookup(const advdb_match **mout, size_t *nout, dcache *c,
 			}
 		}
 	}
-	rc = decide(&m, &n, &heap, c, name, nlen, version, vlen, scratch, cap);
+	rc = DCACHE_BYPASS;
+	if (s->n >= c->max_per_shard || s->bytes >= c->max_bytes_per_shard)
+		goto done;              /* full: not decided here at all */
+	rc = advdb_lookup_n(m, DCACHE_MATCHES_MAX, &n, c->db, name, nlen,
+	                    version, vlen, c->q);
+	if (rc == ADVDB_EBUFS)
+		rc = DCACHE_BYPASS;     /* more than an entry holds */
 	if (rc != ADVDB_OK)
 		goto done;
-	if (s->n >= c->max_per_shard ||
-	    ((s->n + 1) * 2 > s->cap && grow(s) < 0))
-		goto uncached;
 
 	size_t keylen = nlen + vlen + 2;
 	size_t pad = (sizeof(advdb_match) - keylen % sizeof(advdb_match)) %
 	             sizeof(advdb_match);
-	dentry *e = malloc(sizeof(*e) + keylen + pad + n * sizeof(*m));
-	if (!e)
-		goto uncached;
+	size_t size = sizeof(dentry) + keylen + pad + n * sizeof(*m);
+	dentry *e;
+	rc = DCACHE_BYPASS;
+	if (s->bytes + size > c->max_bytes_per_shard ||
+	    ((s->n + 1) * 2 > s->cap && grow(s) < 0) ||
+	    !(e = malloc(size)))
+		goto done;
 	e->hash = h;
 	e->nlen = nlen;
 	e->vlen = vlen;
@@ -205,19 +189,10 @@ int dcache_lookup(const advdb_match **mout, size_t *nout, dcache *c,
 	s->slots[j].hash = h;
 	s->slots[j].e = e;
 	s->n++;
-	free(heap);
+	s->bytes += size;
 	*mout = e->m;
 	*nout = n;
-	goto done;
-uncached:
-	if (heap) {
-		/* Too many to hand back in scratch: report the first cap. */
-		n = n < cap ? n : cap;
-		memcpy(scratch, heap, n * sizeof(*scratch));
-		free(heap);
-	}
-	*mout = scratch;
-	*nout = n;
+	rc = ADVDB_OK;
 done:
 	pthread_mutex_unlock(&s->mu);
 	return rc;

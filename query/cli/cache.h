@@ -9,7 +9,13 @@
  *
  * Thread safety: any number of threads may call dcache_lookup at once.
  * The table is split in DCACHE_SHARDS shards, each behind its own mutex.
- * Past max_entries the cache stops growing and simply computes.
+ *
+ * No cache may change an answer. Memory is capped by design: at most
+ * max_entries entries and max_bytes bytes (each shard its share), and an
+ * entry holds at most DCACHE_MATCHES_MAX matches. A pair the cache cannot
+ * hold (its shard is full, it has more matches, memory ran out) is not
+ * answered from here at all: dcache_lookup says DCACHE_BYPASS and the
+ * caller decides it the uncached way, whole. Nothing is ever truncated.
  */
 #ifndef ADVDB_CLI_CACHE_H
 #define ADVDB_CLI_CACHE_H
@@ -18,23 +24,25 @@
 #include "advdb.h"
 
 #define DCACHE_SHARDS 64
+#define DCACHE_MATCHES_MAX 64   /* matches one entry holds */
+#define DCACHE_BYPASS 1         /* not cached: decide it uncached */
 
 typedef struct dcache dcache;
 
-/* A cache for lookups on db with query q (both must outlive it). */
+/* A cache for lookups on db with query q (both must outlive it), of at
+ * most max_entries entries and max_bytes bytes. */
 int dcache_new(dcache **out, advdb *db, const advdb_query *q,
-               size_t max_entries);
+               size_t max_entries, size_t max_bytes);
 void dcache_free(dcache *c);
 
 /*
  * The matches of name@version: *m and *n are set to the cached array
- * (valid until dcache_free). When the pair cannot be cached (cache full),
- * the matches are copied into the caller's scratch array of cap entries
- * instead; *m then points there. Returns ADVDB_OK or a libadvdb error
- * (errors are not cached).
+ * (valid until dcache_free). Returns ADVDB_OK; DCACHE_BYPASS when the
+ * pair is not cached and will not be (*m NULL, *n 0: the caller looks it
+ * up itself, e.g. with advdb_lookup); or a libadvdb error from deciding
+ * it (errors are not cached; message via advdb_last_error).
  */
 int dcache_lookup(const advdb_match **m, size_t *n, dcache *c,
-                  const char *name, const char *version,
-                  advdb_match *scratch, size_t cap);
+                  const char *name, const char *version);
 
 #endif

@@ -2,8 +2,10 @@
  * check.c — `advdb-query check NAME@VERSION...`: the given pairs as one
  * report, as if they were the crates.io packages of one lockfile.
  *
- * A malformed pair is reported on stderr and makes the exit status 2, but
- * the other pairs are still decided and reported.
+ * A malformed pair, or a pair whose look-up fails, is reported on stderr
+ * and counted in the findings: the other pairs are still decided and
+ * reported, but the report says it is incomplete (never "ok") and the
+ * exit status is 2.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,13 +13,15 @@
 
 #include "audit.h"
 #include "cli.h"
+#include "json.h"
 #include "lockfile.h"
 #include "report.h"
 #include "session.h"
 #include "version.h"
 
-/* Split NAME@VERSION in place (arg is writable: it is argv). */
-static int parse_pair(lock_pkg *p, char *arg)
+/* Split NAME@VERSION in place (arg is writable: it is argv). A malformed
+ * operand is counted in f: the report is then incomplete. */
+static int parse_pair(lock_pkg *p, findings *f, char *arg)
 {
 	char *at = strchr(arg, '@');
 	const char *err = NULL;
@@ -25,13 +29,13 @@ static int parse_pair(lock_pkg *p, char *arg)
 
 	memset(p, 0, sizeof(*p));
 	if (!at || at == arg) {
-		cli_error("%s: expected NAME@VERSION", arg);
+		findings_fail(f, "%s: expected NAME@VERSION", arg);
 		return -1;
 	}
 	*at = '\0';
 	if (version_parse(&v, at + 1, strlen(at + 1), &err) < 0) {
-		cli_error("%s@%s: bad version: %s", arg, at + 1,
-		          err ? err : "not semver");
+		findings_fail(f, "%s@%s: bad version: %s", arg, at + 1,
+		              err ? err : "not semver");
 		*at = '@';
 		return -1;
 	}
@@ -40,6 +44,14 @@ static int parse_pair(lock_pkg *p, char *arg)
 	p->source = CRATES_IO_GIT;
 	p->crates_io = 1;
 	return 0;
+}
+
+static void print_errors(const findings *f)
+{
+	for (size_t i = 0; i < f->nerrs; i++)
+		cli_error("%s", f->errs[i]);
+	if (f->nerr > f->nerrs)
+		cli_error("%zu more errors not shown", f->nerr - f->nerrs);
 }
 
 int cmd_check(const cli_opts *o)
@@ -60,37 +72,33 @@ int cmd_check(const cli_opts *o)
 		cli_error("out of memory");
 		return EXIT_ERROR;
 	}
-	for (size_t i = 0; i < o->nargs; i++) {
-		if (parse_pair(&pkgs[n], o->args[i]) == 0)
+	for (size_t i = 0; i < o->nargs; i++)
+		if (parse_pair(&pkgs[n], &f, o->args[i]) == 0)
 			n++;
-		else
-			status = EXIT_ERROR;
-	}
-	if (n == 0) {           /* nothing valid to report on */
-		free(pkgs);
-		return EXIT_ERROR;
-	}
-	if (session_open(&s, o, 0) != EXIT_CLEAN) {
+	if (n == 0 || session_open(&s, o, 0) != EXIT_CLEAN) {
+		print_errors(&f);       /* nothing valid, or no index */
+		findings_free(&f);
 		free(pkgs);
 		return EXIT_ERROR;
 	}
 	session_warn_incomplete(&s);
-	for (size_t i = 0; i < n; i++) {
-		rc = audit_pkg(&f, &s, &pkgs[i]);
-		if (rc != ADVDB_OK) {
-			cli_error("%s@%s: %s", pkgs[i].name, pkgs[i].version,
-			          audit_strerror(rc, &s));
-			status = EXIT_ERROR;
-			if (rc == AUDIT_ECAP)
-				break;      /* every later pair would say the same */
-		}
-	}
-	report_in r = { NULL, n, &f, NULL };
+	for (size_t i = 0; i < n; i++)
+		if (audit_pkg(&f, &s, &pkgs[i]) == AUDIT_ECAP)
+			break;          /* every later pair would say the same */
+	print_errors(&f);
+	report_in r = { .path = NULL, .ndeps = n, .f = &f };
 	rc = o->json ? report_json(&out, &s, &r) : report_human(&out, &s, &r);
 	if (rc != ADVDB_OK) {
-		cli_error("%s", advdb_last_error(s.db));
+		/* An advisory could not be fetched to render: no report can
+		 * be trusted, so none is printed; JSON gets the error. */
+		const char *m = audit_strerror(rc, &s);
+		cli_error("%s", m);
+		buf_reset(&out);
+		if (o->json)
+			json_error_line(&out, NULL, NULL, m);
 		status = EXIT_ERROR;
-	} else if (buf_write(&out, stdout) < 0 || fflush(stdout) != 0) {
+	}
+	if (buf_write(&out, stdout) < 0 || fflush(stdout) != 0) {
 		cli_error("cannot write the report");
 		status = EXIT_ERROR;
 	}

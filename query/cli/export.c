@@ -317,7 +317,7 @@ int cmd_export_osv(const cli_opts *o)
 	advdb_iter *it = NULL;
 	buf out = BUF_INIT;
 	const char *dir, *id;
-	size_t written = 0;
+	size_t written = 0, failed = 0;
 	int status = EXIT_CLEAN, rc;
 
 	if (o->nargs != 1) {
@@ -339,30 +339,42 @@ int cmd_export_osv(const cli_opts *o)
 
 		if (!safe_name(id)) {
 			cli_error("advisory id unfit for a file name, skipped");
-			status = EXIT_ERROR;
+			failed++;
 			continue;
 		}
 		memcpy(idcopy, id, strlen(id) + 1);
-		if ((rc = advdb_advisory_get(&a, s.db, idcopy)) != ADVDB_OK)
-			break;
+		if (advdb_advisory_get(&a, s.db, idcopy) != ADVDB_OK) {
+			/* a damaged record: name it, export the others */
+			cli_error("export-osv: %s: %s", idcopy,
+			          advdb_last_error(s.db));
+			failed++;
+			continue;
+		}
 		const char *col = advdb_advisory_field(a, ADVDB_F_COLLECTION);
 		if (!col || strcmp(col, "crates") == 0) {
 			buf_reset(&out);
 			osv_json(&out, a, s.info.source_time);
 			if (write_file(dir, idcopy, &out) < 0)
-				status = EXIT_ERROR;
+				failed++;
 			else
 				written++;
 		}
 		advdb_advisory_free(a);
 	}
 	if (rc != ADVDB_ENOTFOUND) {
-		cli_error("export-osv: %s", advdb_last_error(s.db));
+		cli_error("export-osv: %s: the rest of the index cannot be "
+		          "listed", advdb_last_error(s.db));
 		status = EXIT_ERROR;
 	}
-	if (status == EXIT_CLEAN)
+	if (failed) {
+		cli_error("export-osv: %zu advisories written to %s, %zu could "
+		          "not be (above): the export is incomplete", written,
+		          dir, failed);
+		status = EXIT_ERROR;
+	} else if (status == EXIT_CLEAN) {
 		fprintf(stderr, "advdb-query: %zu advisories written to %s\n",
 		        written, dir);
+	}
 	advdb_iter_free(it);
 	buf_free(&out);
 	session_close(&s);

@@ -4,6 +4,9 @@
  * skipped for errors (--keep-going), which make it incomplete. The age of
  * the source commit is shown so stale mirrors are noticed; --max-age
  * (checked in session_open) warns, and fails only with --max-age-strict.
+ * A commit dated more than a day ahead of the clock is not "0 days ago":
+ * it is shown and warned about as in the future (and fails
+ * --max-age-strict).
  */
 #include <inttypes.h>
 #include <stdio.h>
@@ -24,13 +27,6 @@ static void when(char out[32], int64_t t)
 	if (t <= 0 || !gmtime_r(&tt, &tm) ||
 	    strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
 		out[0] = '\0';
-}
-
-/* Whole days since t; a time in the future (clock skew) is 0 days. */
-static int64_t age_days(int64_t t)
-{
-	int64_t d = ((int64_t)time(NULL) - t) / 86400;
-	return d < 0 ? 0 : d;
 }
 
 /* Walk the "name commit time\n" lines of info->sources. */
@@ -82,11 +78,15 @@ static int info_json(buf *out, const session *s)
 	json_key(&j, "source_date");
 	when(t, in->source_time);
 	json_str(&j, t[0] ? t : NULL);
-	json_key(&j, "age_days");
-	if (in->source_time > 0)
-		json_int(&j, age_days(in->source_time));
-	else
+	int64_t days;
+	source_age age = session_source_age(in, &days);
+	json_key(&j, "age_days");       /* negative: days in the future */
+	if (age == SOURCE_UNKNOWN)
 		json_null(&j);
+	else
+		json_int(&j, age == SOURCE_FUTURE ? -days : days);
+	json_key(&j, "future");
+	json_bool(&j, age == SOURCE_FUTURE);
 	json_key(&j, "sources");
 	json_arr_begin(&j);
 	while (next_source(&sl, &p)) {
@@ -156,9 +156,15 @@ static int info_human(buf *out, const session *s)
 	            0);
 	buf_putc(out, '\n');
 	when(t, in->source_time);
-	if (t[0])
+	int64_t days;
+	source_age age = session_source_age(in, &days);
+	if (t[0] && age == SOURCE_FUTURE)
+		buf_printf(out, "%-12s%s (%" PRId64 " days in the future: the "
+		           "clock or the repository is wrong)\n", "Committed:", t,
+		           days);
+	else if (t[0])
 		buf_printf(out, "%-12s%s (%" PRId64 " days ago)\n",
-		           "Committed:", t, age_days(in->source_time));
+		           "Committed:", t, days);
 	while (next_source(&sl, &p)) {
 		buf_printf(out, "%-12s", "Source:");
 		report_text(out, sl.name, 0);
@@ -224,6 +230,10 @@ int cmd_info(const cli_opts *o)
 	}
 	if (session_open(&s, o, 0) != EXIT_CLEAN)
 		return EXIT_ERROR;
+	int64_t days;
+	if (o->max_age_days < 0 &&      /* else session_open said it */
+	    session_source_age(&s.info, &days) == SOURCE_FUTURE)
+		session_warn_future(days);
 	int rc = o->json ? info_json(&out, &s) : info_human(&out, &s);
 	if (rc != ADVDB_OK) {
 		cli_error("%s", advdb_last_error(s.db));

@@ -1,8 +1,12 @@
 /*
  * json.c — the JSON writer (see json.h). Escaping validates UTF-8 by hand
- * (RFC 3629 table) so invalid input never leaks into the output.
+ * (RFC 3629 table) so invalid input never leaks into the output; DEL and
+ * the code points escape.h keeps from terminals (C1, bidi controls) are
+ * written as \u escapes, the same string to a parser and inert on a
+ * terminal that shows the JSON.
  */
 #include "json.h"
+#include "escape.h"
 #include "utf8.h"
 
 #include <string.h>
@@ -61,6 +65,16 @@ void json_key(json *j, const char *key)
 	j->after_key = 1;
 }
 
+/* \uNNNN for a code point below U+10000. */
+static void put_u(buf *out, uint32_t cp)
+{
+	static const char hex[] = "0123456789abcdef";
+	char u[6] = { '\\', 'u', hex[(cp >> 12) & 15], hex[(cp >> 8) & 15],
+	              hex[(cp >> 4) & 15], hex[cp & 15] };
+
+	buf_put(out, u, sizeof(u));
+}
+
 void json_escape(buf *out, const char *str, size_t n)
 {
 	const unsigned char *s = (const unsigned char *)str;
@@ -69,19 +83,23 @@ void json_escape(buf *out, const char *str, size_t n)
 	while (i < n) {
 		unsigned char c = s[i];
 		const char *esc = NULL;
-		char ubuf[8];
+		uint32_t cp = c;
+		size_t l = 1;
 
-		if (c >= 0x20 && c != '"' && c != '\\' && c < 0x80) {
+		if (c >= 0x20 && c != '"' && c != '\\' && c < 0x7F) {
 			i++, run++;
 			continue;
 		}
 		if (c >= 0x80) {
-			size_t l = utf8_seq_len(s + i, n - i);
-			if (l) {
+			l = utf8_decode(s + i, n - i, &cp);
+			if (l && !escape_unsafe_cp(cp)) {
 				i += l, run += l;
 				continue;
 			}
-			esc = "\xEF\xBF\xBD";   /* U+FFFD for one bad byte */
+			if (!l) {
+				esc = "\xEF\xBF\xBD";   /* U+FFFD, one bad byte */
+				l = 1;
+			}               /* else C1 or bidi: \u, inert on a TTY */
 		} else if (c == '"')
 			esc = "\\\"";
 		else if (c == '\\')
@@ -96,20 +114,32 @@ void json_escape(buf *out, const char *str, size_t n)
 			esc = "\\b";
 		else if (c == '\f')
 			esc = "\\f";
-		else {
-			static const char hex[] = "0123456789abcdef";
-			memcpy(ubuf, "\\u00", 4);
-			ubuf[4] = hex[c >> 4];
-			ubuf[5] = hex[c & 15];
-			ubuf[6] = '\0';
-			esc = ubuf;
-		}
 		buf_put(out, (const char *)s + i - run, run);
 		run = 0;
-		buf_puts(out, esc);
-		i++;
+		if (esc)
+			buf_puts(out, esc);
+		else
+			put_u(out, cp);
+		i += l;
 	}
 	buf_put(out, (const char *)s + i - run, run);
+}
+
+void json_error_line(buf *out, const char *key, const char *value,
+                     const char *msg)
+{
+	json j;
+
+	json_init(&j, out);
+	json_obj_begin(&j);
+	if (key) {
+		json_key(&j, key);
+		json_str(&j, value);
+	}
+	json_key(&j, "error");
+	json_str(&j, msg);
+	json_obj_end(&j);
+	buf_putc(out, '\n');
 }
 
 void json_raw_members(json *j, const char *s, size_t n)

@@ -4,9 +4,10 @@
  *
  * The writer tracks commas itself: callers emit keys and values in order
  * and never write separators. Strings are always valid JSON whatever the
- * bytes: `"` `\` and control characters are escaped, and bytes that are not
- * well-formed UTF-8 (overlongs, surrogates, > U+10FFFF, truncated
- * sequences) become U+FFFD.
+ * bytes: `"` `\`, control characters, DEL, and the C1 and bidi controls
+ * of escape.h are escaped (so JSON shown on a terminal is inert too), and
+ * bytes that are not well-formed UTF-8 (overlongs, surrogates,
+ * > U+10FFFF, truncated sequences) become U+FFFD.
  *
  * Invariants: nesting is capped at JSON_DEPTH_MAX; a call that would go
  * deeper, or close more than was opened, marks the buffer failed rather
@@ -54,6 +55,11 @@ void json_tenths(json *j, unsigned v10);
 /* Members already rendered by a json writer ("k":v,"k":v), added to the
  * current object as if written one by one. */
 void json_raw_members(json *j, const char *s, size_t n);
+
+/* One line {"key":"value","error":"msg"} (key NULL: {"error":"msg"}):
+ * the answer for an input that could not be answered. */
+void json_error_line(buf *out, const char *key, const char *value,
+                     const char *msg);
 
 /* Append s[0..n) to out as the body of a JSON string (no quotes). */
 void json_escape(buf *out, const char *s, size_t n);

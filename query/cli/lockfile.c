@@ -221,6 +221,17 @@ int lockfile_parse(lockfile *out, const char *text, size_t len,
 		return fail(err, terr.line, "%s", terr.msg);
 	root = toml_root(doc);
 
+	/* A manifest given by mistake would read as a lockfile with no
+	 * packages, "nothing vulnerable": say what it is instead. */
+	pkgs = toml_table_get(root, "package");
+	if ((pkgs && toml_kind(pkgs) == TOML_TABLE) ||
+	    toml_table_get(root, "workspace") ||
+	    toml_table_get(root, "dependencies")) {
+		fail(err, 0, "this is a manifest (Cargo.toml), not a lockfile: "
+		     "use `advdb-query reqs` for its requirements, or scan its "
+		     "Cargo.lock");
+		goto bad;
+	}
 	out->format = 2;
 	ver = toml_table_get(root, "version");
 	if (ver) {
@@ -268,6 +279,13 @@ int lockfile_parse(lockfile *out, const char *text, size_t len,
 			goto bad;
 	if (meta && join_metadata(out, meta, err) < 0)
 		goto bad;
+	/* Cargo lists every package of the workspace itself, so a real
+	 * lockfile has at least one: none means nothing was checked. */
+	if (out->npkgs == 0) {
+		fail(err, 0, "no [[package]] entries: not a lockfile, nothing to "
+		     "check");
+		goto bad;
+	}
 	out->doc = doc;
 	return 0;
 bad:

@@ -15,7 +15,11 @@
  *     dependencies) but never matched against advisories.
  *   - Sizes are capped: LOCKFILE_SIZE_MAX bytes, LOCKFILE_PKGS_MAX
  *     packages. An empty (or all-blank) file is an error: Cargo never
- *     writes one.
+ *     writes one. So is a file with no package (comments only, or only
+ *     `version = 3`: Cargo always lists the workspace's own packages) and
+ *     a manifest (Cargo.toml: a [package] table, [workspace] or
+ *     [dependencies]), which says so: an input with nothing to check
+ *     never reads as clean.
  */
 #ifndef ADVDB_CLI_LOCKFILE_H
 #define ADVDB_CLI_LOCKFILE_H

@@ -16,7 +16,9 @@
 
 #include "advdb.h"
 #include "cli.h"
+#include "guard.h"
 #include "stdfds.h"
+#include "target.h"
 
 static void usage(FILE *f)
 {
@@ -41,7 +43,9 @@ static void usage(FILE *f)
 "      --json           JSON output (check/scan: cargo audit --json shape;\n"
 "                       scan: one report per lockfile per line)\n"
 "      --os OS          only advisories that apply to this target os\n"
+"                       (rustsec's names: linux, windows, macos, ...)\n"
 "      --arch ARCH      only advisories that apply to this target arch\n"
+"                       (rustsec's names: x86_64, aarch64, x86, ...)\n"
 "      --ignore ID      ignore an advisory (by id, CVE or GHSA alias);\n"
 "                       may be repeated\n"
 "      --deny KIND      fail (exit 1) on warnings too: warnings (all),\n"
@@ -57,7 +61,8 @@ static void usage(FILE *f)
 "\n"
 "exit status: 0 nothing found, 1 vulnerabilities found (or denied\n"
 "warnings; reqs: a requirement admits a vulnerable version), 2 usage or\n"
-"data error (a bad argument, lockfile, manifest or index).\n",
+"data error (a bad argument, lockfile, manifest or index), and whenever\n"
+"something could not be checked, even beside findings.\n",
 	      f);
 }
 
@@ -115,11 +120,15 @@ static int parse_long(long *out, const char *s, long max)
 	return 0;
 }
 
+/* The message (escaped by cli_error: arguments are anyone's bytes), then
+ * the usage text. */
 static int usage_error(const char *fmt, const char *arg)
 {
-	fputs("advdb-query: ", stderr);
-	fprintf(stderr, fmt, arg);
-	fputs("\n", stderr);
+	char msg[1024];
+
+	if (snprintf(msg, sizeof(msg), fmt, arg) < 0)
+		msg[0] = '\0';
+	cli_error("%s", msg);
 	usage(stderr);
 	return EXIT_ERROR;
 }
@@ -133,6 +142,7 @@ int main(int argc, char **argv)
 
 	if (stdfds_open() < 0)
 		return EXIT_ERROR;
+	guard_install();        /* an index overwritten under us: exit 2 */
 	o.max_age_days = -1;
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, ":d:j:hV", longopts, NULL)) != -1) {
@@ -198,6 +208,10 @@ int main(int argc, char **argv)
 			return usage_error("bad option %s", argv[optind - 1]);
 		}
 	}
+	char tmsg[1024];
+	if ((o.os && target_check(TARGET_OS, o.os, tmsg, sizeof(tmsg)) < 0) ||
+	    (o.arch && target_check(TARGET_ARCH, o.arch, tmsg, sizeof(tmsg)) < 0))
+		return usage_error("%s", tmsg);
 	if (o.max_age_strict && o.max_age_days < 0)
 		return usage_error("--max-age-strict needs --max-age%s", "");
 	if (optind >= argc)

@@ -400,11 +400,25 @@ int manifest_load(manifest *m, const char *path, char *err, size_t errcap)
 	memset(m, 0, sizeof(*m));
 	if (load_toml(&m->doc, &resolved, path, err, errcap) < 0)
 		return -1;
+	/* A lockfile given by mistake has no dependency tables: it would
+	 * read as "nothing insecure". Say what it is instead. */
+	const toml_value *pkg = toml_table_get(toml_root(m->doc), "package");
+	if (pkg && toml_kind(pkg) == TOML_ARRAY) {
+		errf(err, errcap, "%s: this is a lockfile (Cargo.lock), not a "
+		     "manifest: use `advdb-query scan`", resolved);
+		goto fail;
+	}
 	if (read_all(m, toml_root(m->doc), err, errcap) < 0) {
 		/* name the file before the place read_table gave */
 		char msg[512];
 		snprintf(msg, sizeof msg, "%s", err ? err : "");
 		errf(err, errcap, "%s: %s", resolved, msg);
+		goto fail;
+	}
+	if (m->n == 0 && !(pkg && toml_kind(pkg) == TOML_TABLE) &&
+	    !has_workspace(m->doc)) {
+		errf(err, errcap, "%s: no [package], [workspace] or dependency "
+		     "table: not a Cargo.toml, nothing to check", resolved);
 		goto fail;
 	}
 	for (size_t i = 0; i < m->n; i++)

@@ -63,9 +63,10 @@ typedef struct manifest {
 /*
  * Read the Cargo.toml at path (a file; a directory means its Cargo.toml).
  * Returns 0, or -1 with err (at most errcap bytes) naming the file and,
- * for TOML errors, the line and column: unreadable, not TOML, a
- * dependency table that is not a table, too many dependencies, a bad
- * workspace root. A problem with one dependency (a bad value, a missing
+ * for TOML errors, the line and column: unreadable, not TOML, a lockfile
+ * (a [[package]] array: the message says to use scan), nothing to check
+ * (no [package], [workspace] nor dependency table), a dependency table
+ * that is not a table, too many dependencies, a bad workspace root. A problem with one dependency (a bad value, a missing
  * workspace entry) is not a failure: that dependency is DEP_BAD with its
  * reason and the others are read.
  */

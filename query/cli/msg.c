@@ -3,16 +3,18 @@
  * program name so they stand out in a build log. Kept apart from main.c
  * so the unit tests, which link every CLI module but main.c, have them.
  *
- * Messages carry paths found by walking trees nobody vetted, so control
- * characters (C0, DEL) are written as \xNN: a file name can neither
- * split a message line nor send escape sequences to the terminal. A
- * message is cut (with "...") at MSG_MAX bytes.
+ * Messages carry paths found by walking trees nobody vetted, so they are
+ * escaped (escape.h: controls as \xNN, C1 and bidi controls as \uNNNN):
+ * a file name can neither split a message line, nor send escape
+ * sequences to the terminal, nor reorder what it shows. A message is cut
+ * (with "...") at MSG_MAX bytes.
  */
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "cli.h"
+#include "escape.h"
 
 #define MSG_MAX 2048
 
@@ -26,12 +28,7 @@ static void emit(const char *prefix, const char *fmt, va_list ap)
 	else if ((size_t)n >= sizeof(text))
 		memcpy(text + sizeof(text) - 4, "...", 4);
 	fputs(prefix, stderr);
-	for (const unsigned char *p = (const unsigned char *)text; *p; p++) {
-		if (*p < 0x20 || *p == 0x7f)
-			fprintf(stderr, "\\x%02x", *p);
-		else
-			fputc(*p, stderr);
-	}
+	escape_fputs(text, 0, stderr);
 	fputc('\n', stderr);
 }
 

@@ -14,6 +14,7 @@
 #include <time.h>
 
 #include "cli.h"
+#include "escape.h"
 #include "rcache.h"
 
 #define C_RED    "1;31"
@@ -32,19 +33,23 @@ void report_color(buf *out, int on, const char *code, const char *text)
 
 void report_text(buf *out, const char *s, int keep_nl)
 {
-	const char *run = s;
+	unsigned flags = keep_nl ? ESCAPE_MULTILINE : 0;
+	size_t n, i = 0;
 
 	if (!s)
 		return;
-	for (; *s; s++) {
-		unsigned char c = (unsigned char)*s;
-		if ((c >= 0x20 && c != 0x7F) || (keep_nl && c == '\n'))
-			continue;
-		buf_put(out, run, (size_t)(s - run));
-		buf_putc(out, c == '\t' ? ' ' : '?');
-		run = s + 1;
+	n = strlen(s);
+	while (i < n) {
+		size_t run = escape_span(s + i, n - i, flags);
+		buf_put(out, s + i, run);
+		i += run;
+		if (i < n) {
+			char e[ESCAPE_SEQ_MAX];
+			size_t el;
+			i += escape_one(e, &el, s + i, n - i);
+			buf_put(out, e, el);
+		}
 	}
-	buf_put(out, run, (size_t)(s - run));
 }
 
 /* ---- JSON ---- */
@@ -331,14 +336,20 @@ int report_json(buf *out, const session *s, const report_in *r)
 	json_key(&j, "vulnerabilities");
 	json_obj_begin(&j);
 	json_key(&j, "found");
-	json_bool(&j, f->nvuln > 0);
+	if (f->nvuln || !f->nerr)
+		json_bool(&j, f->nvuln > 0);
+	else
+		json_null(&j);          /* not known: something went unchecked */
 	json_key(&j, "count");
 	json_uint(&j, f->nvuln);
 	json_key(&j, "list");
 	json_arr_begin(&j);
 	for (size_t i = 0; rc == ADVDB_OK && i < f->n; i++)
-		if (f->v[i].m.kind == ADVDB_KIND_VULNERABILITY)
+		if (f->v[i].m.kind == ADVDB_KIND_VULNERABILITY) {
 			rc = finding_json(&j, s, r, &f->v[i], 0);
+			if (r->tick)
+				r->tick(r->tick_ctx);
+		}
 	json_arr_end(&j);
 	json_obj_end(&j);
 
@@ -355,11 +366,26 @@ int report_json(buf *out, const session *s, const report_in *r)
 		json_key(&j, kind_name(order[k]));
 		json_arr_begin(&j);
 		for (size_t i = 0; rc == ADVDB_OK && i < f->n; i++)
-			if (kind_bit(f->v[i].m.kind) == kind_bit(order[k]))
+			if (kind_bit(f->v[i].m.kind) == kind_bit(order[k])) {
 				rc = finding_json(&j, s, r, &f->v[i], 1);
+				if (r->tick)
+					r->tick(r->tick_ctx);
+			}
 		json_arr_end(&j);
 	}
 	json_obj_end(&j);
+	if (f->nerr) {
+		char what[96];
+		snprintf(what, sizeof(what), "incomplete: %zu %s, not checked",
+		         f->nerr, f->nerr == 1 ? "error" : "errors");
+		json_key(&j, "error");
+		json_str(&j, what);
+		json_key(&j, "errors");
+		json_arr_begin(&j);
+		for (size_t i = 0; i < f->nerrs; i++)
+			json_str(&j, f->errs[i]);
+		json_arr_end(&j);
+	}
 	json_obj_end(&j);
 	buf_putc(out, '\n');
 	return rc;
@@ -462,16 +488,26 @@ int report_human(buf *out, const session *s, const report_in *r)
 	}
 	if (f->n)
 		buf_putc(out, '\n');
-	for (size_t i = 0; rc == ADVDB_OK && i < f->n; i++)
-		if (f->v[i].m.kind == ADVDB_KIND_VULNERABILITY)
-			rc = finding_human(out, s, r, &f->v[i]);
-	for (size_t i = 0; rc == ADVDB_OK && i < f->n; i++)
-		if (f->v[i].m.kind != ADVDB_KIND_VULNERABILITY)
-			rc = finding_human(out, s, r, &f->v[i]);
+	/* vulnerabilities first, then warnings */
+	for (int pass = 0; pass < 2; pass++)
+		for (size_t i = 0; rc == ADVDB_OK && i < f->n; i++)
+			if ((f->v[i].m.kind == ADVDB_KIND_VULNERABILITY) ==
+			    (pass == 0)) {
+				rc = finding_human(out, s, r, &f->v[i]);
+				if (r->tick)
+					r->tick(r->tick_ctx);
+			}
 	if (rc != ADVDB_OK)
 		return rc;
 
-	if (f->nvuln) {
+	if (f->nerr) {
+		/* never "ok": the set is incomplete */
+		report_color(out, color, C_RED, "error:");
+		buf_printf(out, " incomplete: %zu %s (not checked, see above); "
+		           "%zu %s found", f->nerr,
+		           f->nerr == 1 ? "error" : "errors", f->nvuln,
+		           f->nvuln == 1 ? "vulnerability" : "vulnerabilities");
+	} else if (f->nvuln) {
 		report_color(out, color, C_RED, "error:");
 		buf_printf(out, " %zu %s found", f->nvuln,
 		           f->nvuln == 1 ? "vulnerability" : "vulnerabilities");

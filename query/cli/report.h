@@ -6,8 +6,8 @@
  *
  * Everything is rendered into a buf, never straight to stdout, so scans
  * can render in parallel and print in order. Text from the index is
- * treated as hostile: in human output, control characters (terminal
- * escapes included) are replaced; JSON strings are escaped by json.c.
+ * treated as hostile: in human output it is escaped (escape.h: controls,
+ * C1 and bidi controls); JSON strings are escaped by json.c.
  */
 #ifndef ADVDB_CLI_REPORT_H
 #define ADVDB_CLI_REPORT_H
@@ -40,13 +40,23 @@ typedef struct report_in {
 	size_t ndeps;               /* packages in the lockfile / given */
 	const findings *f;
 	const report_bin *bin;      /* a binary's; NULL for a lockfile */
+	/* Called (when not NULL) after each finding is rendered, with ctx:
+	 * scan's hook to bound the memory of reports not yet printed (it may
+	 * print and empty the output buffer, or wait). */
+	void (*tick)(void *ctx);
+	void *tick_ctx;
 } report_in;
 
-/* One JSON report and a newline. Returns 0, or a libadvdb error when an
- * advisory cannot be fetched (message via advdb_last_error). */
+/* One JSON report and a newline. A set with errors (findings.nerr) is
+ * reported as incomplete: "error" and "errors" (the messages) in the
+ * report object, and "found" null unless vulnerabilities were found.
+ * Returns 0, or a libadvdb error when an advisory cannot be fetched
+ * (message via advdb_last_error): the caller then drops what was
+ * rendered and reports the error instead. */
 int report_json(buf *out, const session *s, const report_in *r);
 
-/* The human report. Returns as report_json. */
+/* The human report; its summary line starts "error: incomplete" for a
+ * set with errors, never "ok". Returns as report_json. */
 int report_human(buf *out, const session *s, const report_in *r);
 
 /* report_bin.c: the parts of a binary's report (JSON: a "binary" object
@@ -66,8 +76,8 @@ void report_advisory_json(json *j, const advdb_advisory *a);
 void report_versions_json(json *j, const advdb_advisory *a);
 void report_affected_json(json *j, const advdb_advisory *a);
 
-/* Text from the index, with control characters replaced by '?' (newlines
- * kept when keep_nl). */
+/* Text from the index or an input, escaped for the terminal (escape.h;
+ * newlines and tabs kept when keep_nl). */
 void report_text(buf *out, const char *s, int keep_nl);
 
 /* ANSI colour around text when on. */

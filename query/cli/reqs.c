@@ -20,7 +20,10 @@
  * notes (skipped registries), then "N insecure, M possibly insecure";
  * with --json one object per manifest per line, every crates.io
  * dependency included. Problems with one dependency or one manifest go
- * to stderr and make the exit status 2; the rest are still reported.
+ * to stderr and make the exit status 2; the rest are still reported, and
+ * the report says it is incomplete (the summary starts "error:
+ * incomplete"; JSON has "error" and "errors", and a manifest that could
+ * not be read has a line {"manifest":..,"error":..}).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -29,13 +32,14 @@
 #include "audit.h"
 #include "cargo_req.h"
 #include "cli.h"
+#include "escape.h"
 #include "json.h"
+#include "limit.h"
 #include "manifest.h"
 #include "report.h"
 #include "session.h"
 
 #define ADV_SCRATCH 64
-#define ADV_MAX 65536           /* advisories of one crate */
 #define RANGES_MAX 65536        /* ranges of one crate's advisories */
 
 typedef enum { ST_OK, ST_POSSIBLY, ST_INSECURE } dep_status;
@@ -48,12 +52,14 @@ typedef struct dep_result {
 	size_t nvulns, nwarns;
 	int has_fix;
 	char suggestion[REQ_TEXT_MAX + 64];
+	char *error;                /* not checked: why (malloc'd), else NULL */
 } dep_result;
 
 static void result_free(dep_result *r)
 {
 	free(r->vulns);
 	free(r->warns);
+	free(r->error);
 }
 
 static int push_match(advdb_match **v, size_t *n, const advdb_match *m)
@@ -125,7 +131,7 @@ static int analyse(dep_result *r, const session *s, const cargo_req *q,
 
 	rc = advdb_package_advisories(scratch, ADV_SCRATCH, &n, s->db,
 	                              r->d->package, &s->q);
-	if (rc == ADVDB_EBUFS && n <= ADV_MAX) {
+	if (rc == ADVDB_EBUFS && n <= HOT_ENTRIES_MAX) {
 		if ((heap = malloc(n * sizeof(*heap))) == NULL) {
 			snprintf(err, errcap, "out of memory");
 			return -1;
@@ -240,7 +246,7 @@ static void ids_text(buf *b, const advdb_match *v, size_t n)
 /* One cell of each column per flagged dependency, then print them
  * aligned (widths in bytes: the cells are sanitised ASCII mostly). */
 static void human(buf *out, const char *path, const manifest *mf,
-                  const dep_result *rs, size_t n, int color)
+                  const dep_result *rs, size_t n, size_t nerr, int color)
 {
 	static const char *const head[NCOLS] = {
 		"name", "requirement", "kind", "status", "advisories",
@@ -332,6 +338,10 @@ static void human(buf *out, const char *path, const manifest *mf,
 			buf_puts(out, "\" is not crates.io: skipped\n");
 		}
 	}
+	if (nerr)       /* never a plain count that reads as complete */
+		buf_printf(out, "error: incomplete: %zu %s not checked (see "
+		           "above); ", nerr,
+		           nerr == 1 ? "dependency" : "dependencies");
 	buf_printf(out, "%zu insecure, %zu possibly insecure\n", ninsec, nposs);
 }
 
@@ -375,7 +385,8 @@ static void json_dep_common(json *j, const manifest_dep *d)
 }
 
 static void to_json(buf *out, const session *s, const char *path,
-                    const manifest *mf, const dep_result *rs, size_t n)
+                    const manifest *mf, const dep_result *rs, size_t n,
+                    size_t nerr)
 {
 	static const char *const why[] = {
 		[DEP_PATH] = "path", [DEP_GIT] = "git", [DEP_REGISTRY] = "registry"
@@ -433,23 +444,35 @@ static void to_json(buf *out, const session *s, const char *path,
 	json_uint(&j, ninsec);
 	json_key(&j, "possibly_insecure");
 	json_uint(&j, nposs);
+	if (nerr) {
+		char what[96];
+		snprintf(what, sizeof(what), "incomplete: %zu %s not checked",
+		         nerr, nerr == 1 ? "dependency" : "dependencies");
+		json_key(&j, "error");
+		json_str(&j, what);
+		json_key(&j, "errors");
+		json_arr_begin(&j);
+		for (size_t i = 0; i < n; i++) {
+			if (!rs[i].error)
+				continue;
+			json_obj_begin(&j);
+			json_dep_common(&j, rs[i].d);
+			json_key(&j, "error");
+			json_str(&j, rs[i].error);
+			json_obj_end(&j);
+		}
+		json_arr_end(&j);
+	}
 	json_obj_end(&j);
 	buf_putc(out, '\n');
 }
 
 /* ---- the command ---------------------------------------------------- */
 
-/* A manifest's text for a message on stderr: printable, and short. */
+/* A manifest's text for a message on stderr: escaped, and short. */
 static const char *clean(char *out, size_t cap, const char *s)
 {
-	size_t n = 0;
-	for (; s && *s && n + 4 < cap; s++)
-		out[n++] = ((unsigned char)*s >= 0x20 && *s != 0x7f) ? *s : '?';
-	if (s && *s && cap > 4) {
-		memcpy(out + n, "...", 3);
-		n += 3;
-	}
-	out[n] = '\0';
+	escape_text(out, cap, s ? s : "", s ? strlen(s) : 0, 0);
 	return out;
 }
 
@@ -462,9 +485,12 @@ static int one_manifest(const session *s, const char *path, buf *out)
 	char err[600], name[84];
 	int status = EXIT_CLEAN;
 	unsigned warn_bits = 0;
+	size_t nerr = 0;
 
 	if (manifest_load(&mf, path, err, sizeof err) < 0) {
 		cli_error("%s", err);
+		if (o->json)            /* its line says why, not nothing */
+			json_error_line(out, "manifest", path, err);
 		return EXIT_ERROR;
 	}
 	rs = calloc(mf.n ? mf.n : 1, sizeof(*rs));
@@ -479,6 +505,8 @@ static int one_manifest(const session *s, const char *path, buf *out)
 		if (d->source == DEP_BAD) {
 			cli_error("%s:%u: dependency `%s`: %s", path, d->line,
 			          clean(name, sizeof name, d->key), d->error);
+			rs[i].error = strdup(d->error);
+			nerr++;
 			status = EXIT_ERROR;
 			continue;
 		}
@@ -490,6 +518,8 @@ static int one_manifest(const session *s, const char *path, buf *out)
 		    analyse(&rs[i], s, &q, err, sizeof err) < 0) {
 			cli_error("%s:%u: dependency `%s`: %s", path, d->line,
 			          clean(name, sizeof name, d->key), err);
+			rs[i].error = strdup(err);
+			nerr++;
 			status = EXIT_ERROR;
 			continue;
 		}
@@ -501,9 +531,9 @@ static int one_manifest(const session *s, const char *path, buf *out)
 	if (status == EXIT_CLEAN && (warn_bits & o->deny))
 		status = EXIT_FOUND;
 	if (o->json)
-		to_json(out, s, path, &mf, rs, mf.n);
+		to_json(out, s, path, &mf, rs, mf.n, nerr);
 	else
-		human(out, path, &mf, rs, mf.n, o->color);
+		human(out, path, &mf, rs, mf.n, nerr, o->color);
 	for (size_t i = 0; i < mf.n; i++)
 		result_free(&rs[i]);
 	free(rs);

@@ -6,14 +6,30 @@
  * and renders a lockfile into that item's own buffers. The worker that
  * completes the oldest unprinted item prints it and every finished one
  * after it (under the mutex, so output stays in order and no thread is
- * woken per item). Workers never run more than SCAN_WINDOW items ahead of
- * printing, so memory stays bounded however many lockfiles there are. Decisions go through the session's cache, so
- * a (crate, version) pair is looked up once per run.
+ * woken per item). Decisions go through the session's cache, so a
+ * (crate, version) pair is looked up once per run.
+ *
+ * Memory held for ordered output is bounded in bytes, whatever the order
+ * of completion: the report bytes of every unprinted item (done or being
+ * rendered) count against SCAN_HOLD_MAX. Past it, a worker neither
+ * starts an item nor renders further into one that is not the oldest
+ * unprinted (the head); it waits until printing frees room or its item
+ * becomes the head. The head never waits: it prints its report as it
+ * renders it (SCAN_STREAM_CHUNK at a time), since everything before it
+ * is out. So a slow first input (a FIFO) no longer makes the others pile
+ * up, and one huge report is never held whole. Workers also never run
+ * more than SCAN_WINDOW items ahead of printing.
  *
  * A directory operand stands for every file named Cargo.lock below it
  * (symlinks not followed, .git skipped, depth capped, sorted per
- * directory). A bad lockfile is reported as "path:line: message" and the
- * others go on; its JSON line carries an "error" key.
+ * directory). A place the walk cannot search (a folder it may not open
+ * or read, an entry it cannot stat, a path past PATH_BUF, a folder
+ * deeper than SCAN_DEPTH_MAX) is an item of its own, in walk order: an
+ * error of the run, on stderr and as a JSON line {"folder":{"path":..},
+ * "error":..}, never skipped in silence. A bad lockfile is reported as
+ * "path:line: message" and the others go on; its JSON line carries an
+ * "error" key. A lockfile some of whose packages could not be checked
+ * is reported as incomplete (audit.h).
  *
  * `bin` runs the same machinery over binaries (bin.h says which files of
  * a folder count); `scan` hands a file operand whose first bytes say
@@ -21,6 +37,7 @@
  */
 #include <dirent.h>
 #include <errno.h>
+#include <stdarg.h>
 #ifdef __GLIBC__
 #include <malloc.h>
 #endif
@@ -42,22 +59,35 @@
 
 /* Items done but not yet printed hold their report (~50 KB of JSON for a
  * real lockfile): 256 of them were up to 13 MB when one thread stalled on
- * a big file; 32 keep both cores busy just as well (measured). */
+ * a big file; 32 keep both cores busy just as well (measured). The byte
+ * budget below is the bound that holds whatever the reports weigh (a
+ * hostile lockfile's report can be 60 MB). */
 #define SCAN_WINDOW 32
+#define SCAN_HOLD_MAX ((size_t)64 << 20)
+#define SCAN_STREAM_CHUNK ((size_t)1 << 20)
 #define SCAN_THREADS_MAX 64
 #define SCAN_DEPTH_MAX 32
+#define PATH_BUF 4096
 
 typedef struct item {
 	char *path;
+	char *skip;                 /* a place not searched: why (else NULL) */
 	buf out, err;
+	size_t held;                /* out + err bytes counted in scan.held */
 	int status;
 	int done;
+	int streamed;               /* the head printed part of out already */
 } item;
 
+typedef struct entry {
+	char *path, *skip;
+} entry;
+
 typedef struct paths {
-	char **v;
+	entry *v;
 	size_t n, cap;
 	int bin;                        /* walk for binaries, not Cargo.lock */
+	size_t nlocks;              /* entries that are lockfiles */
 } paths;
 
 typedef struct scan {
@@ -65,12 +95,14 @@ typedef struct scan {
 	item *items;
 	size_t n;
 	pthread_mutex_t mu;
-	pthread_cond_t all_cv, window_cv;
+	pthread_cond_t all_cv, room_cv;
 	size_t next, printed;           /* handed out; printed so far */
+	size_t held;                    /* bytes of unprinted reports */
 	int worst, write_failed, progress_shown;
 } scan;
 
-static int paths_add(paths *p, const char *path)
+/* Add a lockfile (skip NULL) or a place not searched (skip: why). */
+static int paths_put(paths *p, const char *path, const char *skip)
 {
 	if (p->n >= CLI_ARGS_MAX) {
 		cli_error("more than %d lockfiles", CLI_ARGS_MAX);
@@ -78,14 +110,20 @@ static int paths_add(paths *p, const char *path)
 	}
 	if (p->n == p->cap) {
 		size_t cap = p->cap ? p->cap * 2 : 64;
-		char **v = realloc(p->v, cap * sizeof(*v));
+		entry *v = realloc(p->v, cap * sizeof(*v));
 		if (!v)
 			goto oom;
 		p->v = v;
 		p->cap = cap;
 	}
-	if (!(p->v[p->n] = strdup(path)))
+	p->v[p->n].path = strdup(path);
+	p->v[p->n].skip = skip ? strdup(skip) : NULL;
+	if (!p->v[p->n].path || (skip && !p->v[p->n].skip)) {
+		free(p->v[p->n].path);
+		free(p->v[p->n].skip);
 		goto oom;
+	}
+	p->nlocks += skip == NULL;
 	p->n++;
 	return 0;
 oom:
@@ -93,60 +131,129 @@ oom:
 	return -1;
 }
 
+static int paths_add(paths *p, const char *path)
+{
+	return paths_put(p, path, NULL);
+}
+
+/* A place the walk could not search: an error item, "PATH: why". */
+static int paths_skip(paths *p, const char *path, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static int paths_skip(paths *p, const char *path, const char *fmt, ...)
+{
+	char why[600];
+	va_list ap;
+
+	va_start(ap, fmt);
+	if (vsnprintf(why, sizeof(why), fmt, ap) < 0)
+		snprintf(why, sizeof(why), "not searched");
+	va_end(ap);
+	return paths_put(p, path, why);
+}
+
+static void paths_free(paths *p)
+{
+	for (size_t i = 0; i < p->n; i++) {
+		free(p->v[i].path);
+		free(p->v[i].skip);
+	}
+	free(p->v);
+	memset(p, 0, sizeof(*p));
+}
+
+/* Names in a folder (just the names: paths_put's list). */
+typedef struct names {
+	char **v;
+	size_t n, cap;
+} names;
+
+static int names_add(names *nm, const char *name)
+{
+	if (nm->n >= CLI_ARGS_MAX) {
+		errno = E2BIG;
+		return -1;
+	}
+	if (nm->n == nm->cap) {
+		size_t cap = nm->cap ? nm->cap * 2 : 64;
+		char **v = realloc(nm->v, cap * sizeof(*v));
+		if (!v)
+			return -1;
+		nm->v = v;
+		nm->cap = cap;
+	}
+	if (!(nm->v[nm->n] = strdup(name)))
+		return -1;
+	nm->n++;
+	return 0;
+}
+
 static int cmp_str(const void *a, const void *b)
 {
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-/* Every Cargo.lock below dir, in name order at each level. */
+/* Every Cargo.lock below dir, in name order at each level; every place
+ * that cannot be searched becomes an error item where it was met.
+ * Returns -1 only when the run cannot go on (out of memory). */
 static int walk(paths *p, const char *dir, int depth)
 {
 	DIR *d;
 	struct dirent *e;
-	paths names = { 0 };
+	names nm = { 0 };
 	int rc = 0;
 
-	if (depth > SCAN_DEPTH_MAX) {
+	if (depth > SCAN_DEPTH_MAX)
 		/* A tree this deep is a mistake or a trap: say where we stopped
 		 * rather than let a lockfile below go unscanned in silence. */
-		cli_warn("%s: more than %d folders deep, not searched", dir,
-		         SCAN_DEPTH_MAX);
-		return 0;
-	}
-	if (!(d = opendir(dir))) {
-		cli_warn("%s: %s", dir, strerror(errno));
-		return 0;
-	}
-	while ((e = readdir(d)) != NULL) {
+		return paths_skip(p, dir, "more than %d folders deep: not "
+		                  "searched", SCAN_DEPTH_MAX);
+	if (!(d = opendir(dir)))
+		return paths_skip(p, dir, "cannot open the folder (%s): not "
+		                  "searched", strerror(errno));
+	for (;;) {
+		errno = 0;
+		if ((e = readdir(d)) == NULL) {
+			if (errno)
+				rc = paths_skip(p, dir, "cannot read the folder "
+				                "(%s): not searched whole",
+				                strerror(errno));
+			break;
+		}
 		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, "..") ||
 		    !strcmp(e->d_name, ".git"))
 			continue;
-		if (paths_add(&names, e->d_name) < 0) {
-			rc = -1;
+		if (names_add(&nm, e->d_name) < 0) {
+			rc = paths_skip(p, dir, "cannot list the folder (%s): not "
+			                "searched whole", strerror(errno));
 			break;
 		}
 	}
 	closedir(d);
-	if (names.n)
-		qsort(names.v, names.n, sizeof(*names.v), cmp_str);
-	for (size_t i = 0; rc == 0 && i < names.n; i++) {
-		char sub[4096];
+	if (nm.n)
+		qsort(nm.v, nm.n, sizeof(*nm.v), cmp_str);
+	for (size_t i = 0; rc == 0 && i < nm.n; i++) {
+		char sub[PATH_BUF];
 		struct stat st;
 		int w = snprintf(sub, sizeof(sub), "%s%s%s", dir,
-		                 dir[strlen(dir) - 1] == '/' ? "" : "/",
-		                 names.v[i]);
-		if (w < 0 || (size_t)w >= sizeof(sub) || lstat(sub, &st) != 0)
-			continue;
-		if (S_ISDIR(st.st_mode))
+		                 dir[strlen(dir) - 1] == '/' ? "" : "/", nm.v[i]);
+		if (w < 0 || (size_t)w >= sizeof(sub))
+			rc = paths_skip(p, dir, "the path of `%.200s` in it is "
+			                "longer than %d bytes: not searched",
+			                nm.v[i], PATH_BUF - 1);
+		else if (lstat(sub, &st) != 0)
+			rc = paths_skip(p, sub, "cannot look at it (%s): not "
+			                "searched", strerror(errno));
+		else if (S_ISDIR(st.st_mode))
 			rc = walk(p, sub, depth + 1);
 		else if (S_ISREG(st.st_mode) &&
-		         (p->bin ? bin_walk_wants(sub, names.v[i], &st)
-		                 : strcmp(names.v[i], "Cargo.lock") == 0))
+		         (p->bin ? bin_walk_wants(sub, nm.v[i], &st)
+		                 : strcmp(nm.v[i], "Cargo.lock") == 0))
 			rc = paths_add(p, sub);
 	}
-	for (size_t i = 0; i < names.n; i++)
-		free(names.v[i]);
-	free(names.v);
+	for (size_t i = 0; i < nm.n; i++)
+		free(nm.v[i]);
+	free(nm.v);
 	return rc;
 }
 
@@ -170,33 +277,121 @@ static int collect(paths *p, const cli_opts *o)
 	return 0;
 }
 
-static void error_json(item *it, const char *msg)
+/* The JSON line of an input that has no report: {"lockfile": {"path"}} or
+ * {"folder": {"path"}} for a place not searched, and its "error". */
+static void error_json(buf *out, const char *what, const char *path,
+                       const char *msg)
 {
 	json j;
 
-	json_init(&j, &it->out);
+	json_init(&j, out);
 	json_obj_begin(&j);
-	json_key(&j, "lockfile");
+	json_key(&j, what);
 	json_obj_begin(&j);
 	json_key(&j, "path");
-	json_str(&j, it->path);
+	json_str(&j, path);
 	json_obj_end(&j);
 	json_key(&j, "error");
 	json_str(&j, msg);
 	json_obj_end(&j);
-	buf_putc(&it->out, '\n');
+	buf_putc(out, '\n');
 }
 
-static void scan_one(const session *s, item *it)
+/* "advdb-query: NAME: msg" into an item's stderr text. The path may come
+ * from walking a tree nobody vetted: escaped, as in cli_error(). */
+static void err_line(buf *err, const char *name, const char *msg)
 {
+	buf_puts(err, "advdb-query: ");
+	if (name) {
+		report_text(err, name, 0);
+		buf_puts(err, ": ");
+	}
+	report_text(err, msg, 0);
+	buf_putc(err, '\n');
+}
+
+/* Called by the renderer after each finding: counts the item's bytes
+ * against the budget, streams the head, holds back the others. */
+typedef struct ticket {
+	scan *sc;
+	size_t idx;
+} ticket;
+
+static void clear_progress(scan *sc)
+{
+	if (sc->progress_shown) {
+		/* Off the terminal before anything else is written there;
+		 * wait_all redraws it. */
+		fputs("\r\033[K", stderr);
+		sc->progress_shown = 0;
+	}
+}
+
+/* Print what the head item has so far. Under sc->mu. */
+static void stream_head(scan *sc, item *it)
+{
+	clear_progress(sc);
+	if (!it->streamed) {
+		buf_write(&it->err, stderr);
+		buf_reset(&it->err);
+		if (!sc->s->opts->json && sc->printed > 0)
+			putchar('\n');
+		it->streamed = 1;
+	}
+	if (buf_write(&it->out, stdout) < 0)
+		sc->write_failed = 1;
+	buf_reset(&it->out);
+	sc->held -= it->held;
+	it->held = 0;
+}
+
+static void count_bytes(scan *sc, item *it)
+{
+	size_t now = it->out.len + it->err.len;
+
+	sc->held = sc->held - it->held + now;
+	it->held = now;
+}
+
+static void tick(void *arg)
+{
+	ticket *t = arg;
+	scan *sc = t->sc;
+	item *it = &sc->items[t->idx];
+
+	pthread_mutex_lock(&sc->mu);
+	count_bytes(sc, it);
+	while (t->idx != sc->printed && sc->held > SCAN_HOLD_MAX)
+		pthread_cond_wait(&sc->room_cv, &sc->mu);
+	if (t->idx == sc->printed && it->out.len >= SCAN_STREAM_CHUNK) {
+		stream_head(sc, it);
+		pthread_cond_broadcast(&sc->room_cv);
+	}
+	pthread_mutex_unlock(&sc->mu);
+}
+
+static void scan_one(scan *sc, size_t idx)
+{
+	const session *s = sc->s;
 	const cli_opts *o = s->opts;
+	item *it = &sc->items[idx];
 	const char *name = strcmp(it->path, "-") ? it->path : "<stdin>";
+	ticket t = { sc, idx };
 	lockfile lf;
 	lock_error lerr;
 	findings f = { 0 };
 	char msg[512];
 	int rc = ADVDB_OK;
 
+	if (it->skip) {
+		err_line(&it->err, it->path, it->skip);
+		if (o->json) {
+			snprintf(msg, sizeof(msg), "%s", it->skip);
+			error_json(&it->out, "folder", it->path, msg);
+		}
+		it->status = EXIT_ERROR;
+		return;
+	}
 	if (o->bin || bin_is_binary(it->path)) {
 		if (bin_report(&it->out, &it->status, s, it->path, name, msg,
 		               sizeof(msg)) == 0)
@@ -211,17 +406,33 @@ static void scan_one(const session *s, item *it)
 			snprintf(msg, sizeof(msg), "%s: %s", name, lerr.msg);
 		goto fail;
 	}
-	for (size_t i = 0; rc == ADVDB_OK && i < lf.npkgs; i++)
+	for (size_t i = 0; i < lf.npkgs; i++) {
 		rc = audit_pkg(&f, s, &lf.pkgs[i]);
-	if (rc == ADVDB_OK) {
-		report_in r = { name, lf.npkgs, &f, NULL };
-		rc = o->json ? report_json(&it->out, s, &r)
-		             : report_human(&it->out, s, &r);
+		if (rc == AUDIT_ECAP || rc == ADVDB_ENOMEM)
+			break;          /* every later package would say the same */
 	}
+	/* what could not be checked, on stderr before the report */
+	for (size_t i = 0; i < f.nerrs; i++)
+		err_line(&it->err, name, f.errs[i]);
+	if (f.nerr > f.nerrs) {
+		snprintf(msg, sizeof(msg), "%zu more errors not shown",
+		         f.nerr - f.nerrs);
+		err_line(&it->err, name, msg);
+	}
+	report_in r = { .path = name, .ndeps = lf.npkgs, .f = &f,
+	                .tick = tick, .tick_ctx = &t };
+	rc = o->json ? report_json(&it->out, s, &r)
+	             : report_human(&it->out, s, &r);
 	if (rc != ADVDB_OK) {
-		snprintf(msg, sizeof(msg), "%s: %s", name,
-		         audit_strerror(rc, s));
+		/* An advisory could not be fetched to render: the report is
+		 * dropped (or, when the head streamed part of it, cut short
+		 * and ended by a newline) and the error reported instead. */
+		snprintf(msg, sizeof(msg), "%s: %s", name, audit_strerror(rc, s));
 		buf_reset(&it->out);
+		pthread_mutex_lock(&sc->mu);
+		if (it->streamed)
+			buf_puts(&it->out, o->json ? "\n" : "\n(report cut short)\n");
+		pthread_mutex_unlock(&sc->mu);
 		findings_free(&f);
 		lockfile_free(&lf);
 		goto fail;
@@ -231,18 +442,9 @@ static void scan_one(const session *s, item *it)
 	lockfile_free(&lf);
 	return;
 fail:
-	/* The path may come from walking a tree nobody vetted: control
-	 * characters become \xNN, as in cli_error(). */
-	buf_puts(&it->err, "advdb-query: ");
-	for (const unsigned char *c = (const unsigned char *)msg; *c; c++) {
-		if (*c < 0x20 || *c == 0x7f)
-			buf_printf(&it->err, "\\x%02x", *c);
-		else
-			buf_putc(&it->err, (char)*c);
-	}
-	buf_putc(&it->err, '\n');
+	err_line(&it->err, NULL, msg);
 	if (o->json)
-		error_json(it, msg);
+		error_json(&it->out, "lockfile", it->path, msg);
 	it->status = EXIT_ERROR;
 }
 
@@ -255,14 +457,9 @@ static void emit_ready(scan *sc)
 
 	while (sc->printed < sc->n && sc->items[sc->printed].done) {
 		item *it = &sc->items[sc->printed];
-		if (sc->progress_shown) {
-			/* Off the terminal before anything else is written
-			 * there; wait_all redraws it. */
-			fputs("\r\033[K", stderr);
-			sc->progress_shown = 0;
-		}
+		clear_progress(sc);
 		buf_write(&it->err, stderr);
-		if (!o->json && sc->printed > 0 && it->out.len)
+		if (!o->json && sc->printed > 0 && it->out.len && !it->streamed)
 			putchar('\n');
 		if (buf_write(&it->out, stdout) < 0)
 			sc->write_failed = 1;
@@ -272,6 +469,8 @@ static void emit_ready(scan *sc)
 			sc->worst = EXIT_ERROR;
 		else if (it->status == EXIT_FOUND)
 			sc->worst = EXIT_FOUND;
+		sc->held -= it->held;
+		it->held = 0;
 		buf_free(&it->out);
 		buf_free(&it->err);
 		sc->printed++;
@@ -284,21 +483,24 @@ static void *worker(void *arg)
 
 	pthread_mutex_lock(&sc->mu);
 	for (;;) {
-		while (sc->next < sc->n &&
-		       sc->next >= sc->printed + SCAN_WINDOW)
-			pthread_cond_wait(&sc->window_cv, &sc->mu);
+		/* the head is always taken; past it, only with room */
+		while (sc->next < sc->n && sc->next != sc->printed &&
+		       (sc->next >= sc->printed + SCAN_WINDOW ||
+		        sc->held > SCAN_HOLD_MAX))
+			pthread_cond_wait(&sc->room_cv, &sc->mu);
 		if (sc->next >= sc->n)
 			break;
 		size_t i = sc->next++;
 		pthread_mutex_unlock(&sc->mu);
 
-		scan_one(sc->s, &sc->items[i]);
+		scan_one(sc, i);
 
 		pthread_mutex_lock(&sc->mu);
+		count_bytes(sc, &sc->items[i]);
 		sc->items[i].done = 1;
 		if (i == sc->printed) {
 			emit_ready(sc);
-			pthread_cond_broadcast(&sc->window_cv);
+			pthread_cond_broadcast(&sc->room_cv);
 			if (sc->printed == sc->n)
 				pthread_cond_signal(&sc->all_cv);
 		}
@@ -376,7 +578,7 @@ int cmd_scan(const cli_opts *o)
 	scan sc;
 	pthread_t th[SCAN_THREADS_MAX];
 	int nth = 0, status = EXIT_ERROR;
-	size_t nfound = 0, nerr = 0;
+	size_t nfound = 0, nerr = 0, nskip = 0;
 
 	if (o->nargs == 0) {
 		cli_error(o->bin ? "bin: no binary given"
@@ -401,11 +603,13 @@ int cmd_scan(const cli_opts *o)
 		cli_error("out of memory");
 		goto out_session;
 	}
-	for (size_t i = 0; i < p.n; i++)
-		sc.items[i].path = p.v[i];
+	for (size_t i = 0; i < p.n; i++) {
+		sc.items[i].path = p.v[i].path;
+		sc.items[i].skip = p.v[i].skip;
+	}
 	pthread_mutex_init(&sc.mu, NULL);
 	pthread_cond_init(&sc.all_cv, NULL);
-	pthread_cond_init(&sc.window_cv, NULL);
+	pthread_cond_init(&sc.room_cv, NULL);
 
 	int want = nthreads(o, p.n);
 	keep_heap();
@@ -422,28 +626,32 @@ int cmd_scan(const cli_opts *o)
 	for (int t = 0; t < nth; t++)
 		pthread_join(th[t], NULL);
 	for (size_t i = 0; i < p.n; i++) {
+		nskip += sc.items[i].skip != NULL;
 		nfound += sc.items[i].status == EXIT_FOUND;
-		nerr += sc.items[i].status == EXIT_ERROR;
+		nerr += sc.items[i].status == EXIT_ERROR && !sc.items[i].skip;
 		buf_free(&sc.items[i].out);
 		buf_free(&sc.items[i].err);
 	}
-	if (!o->json && p.n > 1)
+	if (!o->json && p.n > 1) {
 		printf("\n%zu %s scanned: %zu with findings, %zu with "
-		       "errors\n", p.n, o->bin ? "binaries" : "lockfiles",
+		       "errors", p.nlocks, o->bin ? "binaries" : "lockfiles",
 		       nfound, nerr);
+		if (nskip)
+			printf("; %zu %s not searched (errors)", nskip,
+			       nskip == 1 ? "place" : "places");
+		putchar('\n');
+	}
 	if (fflush(stdout) != 0 || sc.write_failed) {
 		cli_error("cannot write the report");
 		status = EXIT_ERROR;
 	}
-	pthread_cond_destroy(&sc.window_cv);
+	pthread_cond_destroy(&sc.room_cv);
 	pthread_cond_destroy(&sc.all_cv);
 	pthread_mutex_destroy(&sc.mu);
 	free(sc.items);
 out_session:
 	session_close(&s);
 out_paths:
-	for (size_t i = 0; i < p.n; i++)
-		free(p.v[i]);
-	free(p.v);
+	paths_free(&p);
 	return status;
 }

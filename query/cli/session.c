@@ -11,6 +11,7 @@
 
 #include "dbpath.h"
 #include "json.h"
+#include "guard.h"
 #include "rcache.h"
 
 const char *kind_name(advdb_kind k)
@@ -78,6 +79,29 @@ static int resolve_ignores(session *s, const cli_opts *o)
 	return 0;
 }
 
+/* --max-age: is the source commit at most that old? Warns when not. A
+ * date ahead of the clock would pass any --max-age: it is not fresh but
+ * unknown, so it fails the strict check too. */
+static int fresh_enough(const advdb_info *in, const cli_opts *o)
+{
+	int64_t days;
+
+	switch (session_source_age(in, &days)) {
+	case SOURCE_UNKNOWN:
+		cli_warn("the index does not record its source's commit time");
+		return 0;
+	case SOURCE_FUTURE:
+		session_warn_future(days);
+		return 0;
+	default:
+		if (days <= o->max_age_days)
+			return 1;
+		cli_warn("the advisories are %lld days old (more than --max-age "
+		         "%ld)", (long long)days, o->max_age_days);
+		return 0;
+	}
+}
+
 int session_open(session *s, const cli_opts *o, int with_cache)
 {
 	char path[4096], err[512];
@@ -97,6 +121,7 @@ int session_open(session *s, const cli_opts *o, int with_cache)
 		p = path;
 	}
 	err[0] = '\0';
+	guard_index_path(p);
 	rc = advdb_open(&s->db, p, 0, err, sizeof(err));
 	if (rc != ADVDB_OK) {
 		cli_error("%s", err[0] ? err : advdb_strerror(rc));
@@ -110,30 +135,16 @@ int session_open(session *s, const cli_opts *o, int with_cache)
 	}
 	if (resolve_ignores(s, o) < 0)
 		goto fail;
-	if (o->max_age_days >= 0) {
-		time_t now = time(NULL);
-		int64_t age = -1;
-		if (s->info.source_time > 0) {
-			/* A commit from the future (clock skew) is fresh. */
-			age = ((int64_t)now - s->info.source_time) / 86400;
-			age = age < 0 ? 0 : age;
-		}
-		if (age < 0 || age > o->max_age_days) {
-			if (age < 0)
-				cli_warn("the index does not record its source's "
-				         "commit time");
-			else
-				cli_warn("the advisories are %lld days old (more "
-				         "than --max-age %ld)", (long long)age,
-				         o->max_age_days);
-			if (o->max_age_strict)
-				goto fail;
-		}
-	}
+	if (o->max_age_days >= 0 && !fresh_enough(&s->info, o) &&
+	    o->max_age_strict)
+		goto fail;
 	if (with_cache &&
 	    (dcache_new(&s->cache, s->db, &s->q,
 	                with_cache == SESSION_DECISIONS ? SESSION_DECISIONS_MAX
-	                                                : 4u << 20) != ADVDB_OK ||
+	                                                : SESSION_CACHE_MAX,
+	                with_cache == SESSION_DECISIONS ? SESSION_DECISIONS_BYTES
+	                                                : SESSION_CACHE_BYTES)
+	         != ADVDB_OK ||
 	     (with_cache == SESSION_CACHE && rcache_new(&s->rcache) < 0))) {
 		cli_error("out of memory");
 		goto fail;
@@ -175,6 +186,28 @@ void session_json_incomplete(struct json *j, const session *s)
 	json_key(j, "skipped");
 	json_uint(j, s->info.skipped_count);
 	json_obj_end(j);
+}
+
+void session_warn_future(int64_t days)
+{
+	cli_warn("the advisories' source commit is dated %lld %s in the "
+	         "future: the clock or the repository is wrong",
+	         (long long)days, days == 1 ? "day" : "days");
+}
+
+source_age session_source_age(const advdb_info *in, int64_t *days)
+{
+	int64_t now = (int64_t)time(NULL), t = in->source_time;
+
+	*days = 0;
+	if (t <= 0)
+		return SOURCE_UNKNOWN;
+	if (t - now > SESSION_SKEW_MAX) {
+		*days = (t - now + 86399) / 86400;
+		return SOURCE_FUTURE;
+	}
+	*days = t > now ? 0 : (now - t) / 86400;
+	return SOURCE_PAST;
 }
 
 int session_ignored(const session *s, const char *id)

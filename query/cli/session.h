@@ -37,6 +37,9 @@ enum {
 	                               memory stays bounded whatever the input) */
 };
 #define SESSION_DECISIONS_MAX (1u << 16)
+#define SESSION_DECISIONS_BYTES ((size_t)16 << 20)
+#define SESSION_CACHE_MAX (4u << 20)            /* scan: decisions */
+#define SESSION_CACHE_BYTES ((size_t)256 << 20)
 
 /* Open the index named by o (-d, else the default path), read its info,
  * resolve --ignore, check --max-age; with_cache (above) makes a decision
@@ -54,6 +57,19 @@ void session_close(session *s);
 void session_warn_incomplete(const session *s);
 struct json;
 void session_json_incomplete(struct json *j, const session *s);
+/* The age of the index's source commit against this machine's clock.
+ * A commit up to SESSION_SKEW_MAX seconds ahead is clock skew (age 0);
+ * further ahead it is suspicious (a wrong clock, or a forged date that
+ * would pass any --max-age): SOURCE_FUTURE with *days how far ahead. */
+#define SESSION_SKEW_MAX 86400
+typedef enum source_age {
+	SOURCE_UNKNOWN,             /* the index records no commit time */
+	SOURCE_PAST,                /* *days whole days ago (>= 0) */
+	SOURCE_FUTURE               /* *days whole days ahead (>= 1) */
+} source_age;
+source_age session_source_age(const advdb_info *in, int64_t *days);
+/* The warning for a SOURCE_FUTURE age. */
+void session_warn_future(int64_t days);
 
 /* Is this advisory id ignored? */
 int session_ignored(const session *s, const char *id);

@@ -191,11 +191,16 @@ int cmd_show(const cli_opts *o)
 	if (session_open(&s, o, 0) != EXIT_CLEAN)
 		return EXIT_ERROR;
 	rc = advdb_advisory_get(&a, s.db, o->args[0]);
-	if (rc == ADVDB_ENOTFOUND) {
-		cli_error("%s: no such advisory or alias", o->args[0]);
-		status = EXIT_ERROR;
-	} else if (rc != ADVDB_OK) {
-		cli_error("%s: %s", o->args[0], advdb_last_error(s.db));
+	if (rc != ADVDB_OK) {
+		const char *why = rc == ADVDB_ENOTFOUND
+		                  ? "no such advisory or alias"
+		                  : advdb_last_error(s.db);
+		cli_error("%s: %s", o->args[0], why);
+		if (o->json) {          /* the answer says why, not nothing */
+			json_error_line(&out, "id", o->args[0], why);
+			if (buf_write(&out, stdout) < 0 || fflush(stdout) != 0)
+				cli_error("cannot write the answer");
+		}
 		status = EXIT_ERROR;
 	} else {
 		if (o->json)

@@ -5,10 +5,11 @@
 #   has NAME TEXT PATTERN passes when TEXT matches the grep -E PATTERN
 #   skip NAME REASON      records a skip, with its reason, on stdout
 #   need_shared NAME      returns 1 (after a skip line) without ../shared
-#   q EXIT NAME ARGS...   runs advdb-query (stdout $T/o, stderr $T/e) and
-#                         passes when it exits EXIT
-#   pyjson NAME FILE EXPR passes when every line of FILE is JSON and the
-#                         python EXPR over `docs` (the parsed lines) holds
+#   q WANT NAME ARGS...   runs advdb-query ARGS (stdout $T/o, stderr $T/e),
+#                         passes when it exits WANT
+#   pyjson NAME FILE EXPR every line of FILE is JSON and the Python EXPR
+#                         over `docs` (the parsed lines) is true
+#   unpriv CMD...         CMD as an unprivileged user (see below)
 #
 # Paths: $BUILD (the build folder), $Q and $C (the two programs), $T (a
 # scratch folder removed at exit), $SHARED (../shared/data, may be absent).
@@ -62,6 +63,52 @@ need_shared() {
 	skip "$1" "needs ../shared/data (not found at $SHARED)"
 	return 1
 }
+command -v python3 >/dev/null 2>&1 && PY=python3 || PY=""
+q() {
+	_want=$1 _name=$2; shift 2
+	"$Q" "$@" >"$T/o" 2>"$T/e"
+	_rc=$?
+	if [ "$_rc" = "$_want" ]; then _tap ok "$_name"
+	else _tap "not ok" "$_name"; echo "#  exit $_rc, want $_want: $*"
+		head -n 5 "$T/e" | sed 's/^/# /'; fi
+}
+pyjson() {
+	if [ -z "$PY" ]; then skip "$1" "python3 not found"; return; fi
+	if "$PY" - "$2" "$3" >"$T/py" 2>&1 <<'PYEOF'
+import json, sys
+docs = [json.loads(l) for l in open(sys.argv[1], encoding="utf-8") if l.strip()]
+ok = eval(sys.argv[2])
+sys.exit(0 if ok else 1)
+PYEOF
+	then _tap ok "$1"
+	else _tap "not ok" "$1"; head -n 5 "$T/py" | sed 's/^/# /'; fi
+}
+# Where permissions matter the tests must not run as root, who reads
+# everything (CI runs as root): unpriv runs its command as `nobody`
+# through setpriv, else su, and as the caller when that is not root.
+# unpriv_ready returns 1 when none of that works; the test then says so
+# in a skip line with $UNPRIV_WHY. $T is opened to others (0755) so that
+# the unprivileged user reaches the files made there.
+unpriv_ready() {
+	UNPRIV_WHY=""
+	[ "$(id -u)" -ne 0 ] && return 0
+	chmod 755 "$T"
+	if setpriv --reuid=nobody --regid=nogroup --clear-groups true 2>/dev/null; then
+		_unpriv=setpriv; return 0
+	fi
+	if su -s /bin/sh -c true nobody 2>/dev/null; then
+		_unpriv=su; return 0
+	fi
+	UNPRIV_WHY="running as root, and neither setpriv nor su can switch to nobody"
+	return 1
+}
+unpriv() {
+	if [ "$(id -u)" -ne 0 ]; then "$@"
+	elif [ "$_unpriv" = setpriv ]; then
+		setpriv --reuid=nobody --regid=nogroup --clear-groups "$@"
+	else su -s /bin/sh -c 'exec "$0" "$@"' nobody "$@"; fi
+}
+_unpriv=""
 # Turn a folder of advisories into a git repository (for the compiler).
 mkrepo() {  # src dst
 	rm -rf "$2"; mkdir -p "$2"; cp -R "$1"/. "$2"/

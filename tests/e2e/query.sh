@@ -144,7 +144,8 @@ else
 fi
 mkdir -p "$T/tree/a/b" "$T/tree/c"
 cp "$LOCK" "$T/tree/a/b/Cargo.lock"
-printf 'version = 4\n' >"$T/tree/c/Cargo.lock"
+# (a project with no dependencies: its lockfile lists only itself)
+printf 'version = 4\n\n[[package]]\nname = "c"\nversion = "0.1.0"\n' >"$T/tree/c/Cargo.lock"
 cp "$LOCK" "$T/tree/c/other.lock"
 q 1 "scan a directory" $D --json scan "$T/tree"
 cp "$T/o" "$T/tree.json"
@@ -161,7 +162,7 @@ q 2 "scan without operands: exit 2" $D scan
 # many lockfiles (more than the in-order window), printed in argument order
 i=0; set --
 while [ $i -lt 300 ]; do
-	if [ $((i % 7)) -eq 0 ]; then printf 'version = 3\n' >"$T/l$i.lock"
+	if [ $((i % 7)) -eq 0 ]; then printf 'version = 3\n[[package]]\nname = "l"\nversion = "0.1.0"\n' >"$T/l$i.lock"
 	else cp "$LOCK" "$T/l$i.lock"; fi
 	set -- "$@" "$T/l$i.lock"; i=$((i + 1))
 done

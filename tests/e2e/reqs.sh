@@ -12,8 +12,8 @@
 
 # row NAME: the table row of dependency NAME (first column) in $T/o
 row() { grep -E "^  $1 " "$T/o" | head -n 1; }
-# pyjson NAME EXPR (lib.sh's, specialised): stdout ($T/o) is JSON lines
-# and EXPR over `docs` holds
+# pyjson NAME EXPR (this file's own, over stdout $T/o, with dep()):
+# stdout is JSON lines and EXPR over `docs` holds
 pyjson() {
 	if [ -z "$PY" ]; then skip "$1" "python3 not found"; return; fi
 	if "$PY" - "$T/o" "$2" >"$T/py" 2>&1 <<'PYEOF'
@@ -258,7 +258,7 @@ printf '[dependencies]\n"evil\\u001b[31m" = "1"\n"bad\\u001b[31m" = { workspace 
 q 2 "escape sequences: exit 2" $D reqs "$M/evil.toml"
 if grep -q "$(printf '\033')" "$T/o" "$T/e"; then _tap "not ok" "no raw ESC in the output"
 else _tap ok "no raw ESC in the output"; fi
-has "escape sequences: the bad key is named, cleaned" "$(cat "$T/e")" 'dependency `bad\?\[31m`'
-has "escape sequences: the renamed row is there, cleaned" "$(cat "$T/o")" '^  sv\?\[0m \(smallvec\)' 
+has "escape sequences: the bad key is named, cleaned" "$(cat "$T/e")" 'dependency `bad\\x1b\[31m`'
+has "escape sequences: the renamed row is there, cleaned" "$(cat "$T/o")" '^  sv\\x1b\[0m \(smallvec\)' 
 
 echo "1..$_n"

@@ -8,7 +8,8 @@
  * swapped for memory streams, and checks the protocol batch.c documents:
  *   - the exit status is 0 or 1 (2 would mean the index or stdout failed);
  *   - exactly one output line per input line that is not blank or a
- *     comment (a line past BATCH_LINE_MAX always answers, with an error);
+ *     comment (a line past BATCH_LINE_MAX always answers, with an error;
+ *     a UTF-8 BOM before the first line is not part of it);
  *   - each output line is one valid JSON object (strings valid UTF-8)
  *     starting {"line":N with N the 1-based input line it answers, in
  *     order;
@@ -226,9 +227,15 @@ static void fb_check_output(const uint8_t *in, size_t isize,
 	while (ip < iend) {
 		const char *nl = memchr(ip, '\n', (size_t)(iend - ip));
 		size_t n = nl ? (size_t)(nl - ip) : (size_t)(iend - ip);
-		int want = fb_answers(ip, n);
-		int expect = want ? fb_expect(ip, n) : -1;
+		size_t full = n;        /* the length cap counts every byte */
 		const char *line = ip;
+		/* a UTF-8 BOM before the first line is not part of it */
+		if (lineno == 0 && n >= 3 && memcmp(ip, "\xEF\xBB\xBF", 3) == 0) {
+			line += 3;
+			n -= 3;
+		}
+		int want = full > FB_LINE_MAX || fb_answers(line, n);
+		int expect = want && full <= FB_LINE_MAX ? fb_expect(line, n) : -1;
 		lineno++;
 		ip = nl ? nl + 1 : iend;
 		if (!want)

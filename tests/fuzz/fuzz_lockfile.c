@@ -3,8 +3,8 @@
  * arbitrary bytes.
  *
  * A rejected file must carry a message and a plausible line. An accepted
- * one must keep lockfile.h's invariants: format 1..4, at most
- * LOCKFILE_PKGS_MAX packages, each with a non-empty name and a version
+ * one must keep lockfile.h's invariants: format 1..4, at least one and at
+ * most LOCKFILE_PKGS_MAX packages, each with a non-empty name and a version
  * that version_parse accepts, neither holding a NUL within the input's
  * length, lines within the file, and `crates_io` set exactly when
  * lockfile_source_is_crates_io says so. Differential: the same bytes
@@ -107,7 +107,8 @@ int fuzz_lockfile(const uint8_t *data, size_t size)
 	}
 	FUZZ_CHECK(lf.format >= 1 && lf.format <= 4, "format %u", lf.format);
 	FUZZ_CHECK(lf.npkgs <= LOCKFILE_PKGS_MAX, "%zu packages", lf.npkgs);
-	FUZZ_CHECK(lf.npkgs == 0 || lf.pkgs != NULL, "packages but no array");
+	FUZZ_CHECK(lf.npkgs > 0 && lf.pkgs != NULL,
+	           "accepted with nothing to check");
 	for (size_t i = 0; i < lf.npkgs; i++)
 		fl_check_pkg(&lf.pkgs[i], i, lines, size);
 	fl_against_toml(&lf, data, size);

@@ -2,8 +2,9 @@
  * test_audit.c — the query tool's decision path over a small index built
  * here with the writer: session (open errors, --ignore resolved through
  * aliases), the decision cache (hits, misses, errors not cached, a full
- * cache, threads) and audit (scope, warnings, --deny, non-crates.io
- * packages skipped).
+ * cache, a crate with more advisories than an entry holds, threads: a
+ * cache never changes an answer) and audit (scope, warnings, --deny,
+ * non-crates.io packages skipped).
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -15,12 +16,15 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "audit.h"
+#include "buf.h"
 #include "cache.h"
 #include "cli.h"
 #include "record.h"
+#include "report.h"
 #include "session.h"
 #include "version.h"
 #include "writer.h"
@@ -47,13 +51,20 @@ static const adv ADVS[] = {
 };
 #define NADVS (sizeof(ADVS) / sizeof(ADVS[0]))
 
+/* Crate "hot": more advisories than a cache entry holds, the first
+ * HOT_WARN (in id order) informational, the rest vulnerabilities: an
+ * answer cut to its first DCACHE_MATCHES_MAX would say "not affected". */
+#define HOT_N (DCACHE_MATCHES_MAX + 8)
+#define HOT_WARN (DCACHE_MATCHES_MAX + 2)
+#define NALL (NADVS + HOT_N)
+
 typedef struct fixture {
 	char db[64];
 	cli_opts o;
 	session s;
 } fixture;
 
-static void write_index(const char *target)
+static void write_index(const char *target, int64_t source_time)
 {
 	writer *w = NULL;
 	writer_stats st;
@@ -102,7 +113,34 @@ static void write_index(const char *target)
 		               sizeof(err)) != 0)
 			fail_msg("writer_add %s: %s", a->id, err);
 	}
-	assert_int_equal(writer_set_source(w, "rustsec", COMMIT, 4000000000),
+	for (int i = 0; i < HOT_N; i++) {
+		adv_record r;
+		range rg;
+		char id[32];
+
+		memset(&r, 0, sizeof(r));
+		memset(&rg, 0, sizeof(rg));     /* every version */
+		snprintf(id, sizeof(id), "RUSTSEC-2098-%04d", i);
+		snprintf(path, sizeof(path), "crates/hot/%s.md", id);
+		r.id = id;
+		r.package = "hot";
+		r.source = "rustsec";
+		r.path = path;
+		r.date = "2098-01-01";
+		r.title = "title";
+		r.description = "description";
+		r.collection = ADV_CRATES;
+		if (i < HOT_WARN) {
+			r.informational = "unmaintained";
+			r.info = ADV_INFO_UNMAINTAINED;
+		}
+		r.ranges = &rg;
+		r.nranges = 1;
+		if (writer_add(w, &r, "rustsec", path, NULL, err,
+		               sizeof(err)) != 0)
+			fail_msg("writer_add %s: %s", id, err);
+	}
+	assert_int_equal(writer_set_source(w, "rustsec", COMMIT, source_time),
 	                 0);
 	if (writer_commit(w, &st, err, sizeof(err)) != 0)
 		fail_msg("writer_commit: %s", err);
@@ -117,7 +155,7 @@ static int setup(void **state)
 		return -1;
 	snprintf(f->db, sizeof(f->db), "/tmp/advdb-test-audit-%ld.lmdb",
 	         (long)getpid());
-	write_index(f->db);
+	write_index(f->db, 4000000000);     /* a source commit in 2096 */
 	f->o.db_path = f->db;
 	f->o.max_age_days = -1;
 	*state = f;
@@ -172,7 +210,7 @@ static void test_session__ignore_resolves_aliases(void **state)
 	assert_true(session_ignored(&s, "RUSTSEC-2099-0001"));
 	assert_true(session_ignored(&s, "RUSTSEC-2000-0000"));
 	assert_false(session_ignored(&s, "RUSTSEC-2099-0002"));
-	assert_int_equal(s.info.advisory_count, NADVS);
+	assert_int_equal(s.info.advisory_count, NALL);
 	session_close(&s);
 }
 
@@ -182,11 +220,39 @@ static void test_session__max_age_strict(void **state)
 	cli_opts o = f->o;
 	session s;
 
-	/* The index's source commit is in 2096: never too old. */
-	o.max_age_days = 0;
+	/* The index's source commit is in 2096: not fresh but suspicious,
+	 * so it fails the strict check whatever the age asked (it passed as
+	 * "0 days ago" before), and only warns without --max-age-strict. */
+	o.max_age_days = 1000000;
 	o.max_age_strict = 1;
+	assert_int_equal(session_open(&s, &o, 0), EXIT_ERROR);
+	o.max_age_strict = 0;
 	assert_int_equal(session_open(&s, &o, 0), EXIT_CLEAN);
 	session_close(&s);
+}
+
+static void test_session__source_age(void **state)
+{
+	(void)state;
+	advdb_info in;
+	int64_t days, now = (int64_t)time(NULL);
+
+	memset(&in, 0, sizeof(in));
+	assert_int_equal(session_source_age(&in, &days), SOURCE_UNKNOWN);
+	in.source_time = now - 3 * 86400 - 5;
+	assert_int_equal(session_source_age(&in, &days), SOURCE_PAST);
+	assert_int_equal(days, 3);
+	/* a few hours ahead: clock skew, fresh */
+	in.source_time = now + 6 * 3600;
+	assert_int_equal(session_source_age(&in, &days), SOURCE_PAST);
+	assert_int_equal(days, 0);
+	/* more than a day ahead: the future */
+	in.source_time = now + SESSION_SKEW_MAX + 60;
+	assert_int_equal(session_source_age(&in, &days), SOURCE_FUTURE);
+	assert_int_equal(days, 2);
+	in.source_time = 4102444800;            /* 2100-01-01 */
+	assert_int_equal(session_source_age(&in, &days), SOURCE_FUTURE);
+	assert_true(days > 20000);
 }
 
 static void test_audit__vulnerability_and_warning(void **state)
@@ -262,31 +328,76 @@ static void test_audit__ignored_and_os(void **state)
 	session_close(&s);
 }
 
+/* Whatever could not be checked makes the set unclean: exit 2 over any
+ * finding, "found" null (not false) in JSON, and a summary that is never
+ * "ok". */
+static void test_audit__errors_make_the_set_unclean(void **state)
+{
+	fixture *f = *state;
+	session s;
+	findings fs = { 0 };
+	lock_pkg bad = pkg("alpha", "1.x", 1), good = pkg("alpha", "1.0.0", 1);
+	buf out = BUF_INIT;
+
+	assert_int_equal(session_open(&s, &f->o, 0), EXIT_CLEAN);
+	assert_int_equal(audit_pkg(&fs, &s, &good), ADVDB_OK);
+	assert_int_equal(findings_exit(&fs, 0), EXIT_CLEAN);
+	assert_int_equal(audit_pkg(&fs, &s, &bad), ADVDB_EVERSION);
+	assert_int_equal(fs.nerr, 1);
+	assert_non_null(strstr(fs.errs[0], "alpha@1.x: "));
+	assert_int_equal(findings_exit(&fs, 0), EXIT_ERROR);
+
+	report_in r = { .ndeps = 2, .f = &fs };
+	assert_int_equal(report_json(&out, &s, &r), ADVDB_OK);
+	assert_non_null(strstr(out.p, "\"found\":null"));
+	assert_non_null(strstr(out.p, "\"error\":\"incomplete: 1 error"));
+	assert_non_null(strstr(out.p, "\"errors\":[\"alpha@1.x: "));
+	buf_reset(&out);
+	assert_int_equal(report_human(&out, &s, &r), ADVDB_OK);
+	assert_null(strstr(out.p, "ok:"));
+	assert_non_null(strstr(out.p, "error: incomplete: 1 error"));
+
+	/* with a vulnerability too: still 2, "found" true */
+	lock_pkg vuln = pkg("alpha", "0.5.0", 1);
+	assert_int_equal(audit_pkg(&fs, &s, &vuln), ADVDB_OK);
+	assert_int_equal(findings_exit(&fs, 0), EXIT_ERROR);
+	buf_reset(&out);
+	assert_int_equal(report_json(&out, &s, &r), ADVDB_OK);
+	assert_non_null(strstr(out.p, "\"found\":true"));
+
+	/* messages past the kept ones are counted all the same */
+	for (int i = 0; i < FINDINGS_ERRS_KEPT + 5; i++)
+		findings_fail(&fs, "input %d unread", i);
+	assert_int_equal(fs.nerr, FINDINGS_ERRS_KEPT + 6);
+	assert_int_equal(fs.nerrs, FINDINGS_ERRS_KEPT);
+	buf_free(&out);
+	findings_free(&fs);
+	session_close(&s);
+}
+
 static void test_cache__hit_returns_the_same_entry(void **state)
 {
 	fixture *f = *state;
 	session s;
-	advdb_match scratch[4];
 	const advdb_match *m1, *m2;
 	size_t n1, n2;
 
 	assert_int_equal(session_open(&s, &f->o, 1), EXIT_CLEAN);
-	assert_int_equal(dcache_lookup(&m1, &n1, s.cache, "alpha", "0.5.0",
-	                               scratch, 4), ADVDB_OK);
+	assert_int_equal(dcache_lookup(&m1, &n1, s.cache, "alpha", "0.5.0"),
+	                 ADVDB_OK);
 	assert_int_equal(n1, 2);
-	assert_ptr_not_equal(m1, scratch);      /* cached, not scratch */
-	assert_int_equal(dcache_lookup(&m2, &n2, s.cache, "alpha", "0.5.0",
-	                               scratch, 4), ADVDB_OK);
-	assert_ptr_equal(m1, m2);
+	assert_int_equal(dcache_lookup(&m2, &n2, s.cache, "alpha", "0.5.0"),
+	                 ADVDB_OK);
+	assert_ptr_equal(m1, m2);               /* the same entry */
 	assert_int_equal(n2, 2);
 	/* Same name, other version: another entry. */
-	assert_int_equal(dcache_lookup(&m2, &n2, s.cache, "alpha", "1.0.0",
-	                               scratch, 4), ADVDB_OK);
+	assert_int_equal(dcache_lookup(&m2, &n2, s.cache, "alpha", "1.0.0"),
+	                 ADVDB_OK);
 	assert_int_equal(n2, 1);
 	assert_int_equal(m2[0].kind, ADVDB_KIND_UNMAINTAINED);
 	/* Unknown crates are cached too, with nothing. */
-	assert_int_equal(dcache_lookup(&m2, &n2, s.cache, "zeta", "1.0.0",
-	                               scratch, 4), ADVDB_OK);
+	assert_int_equal(dcache_lookup(&m2, &n2, s.cache, "zeta", "1.0.0"),
+	                 ADVDB_OK);
 	assert_int_equal(n2, 0);
 	session_close(&s);
 }
@@ -295,39 +406,118 @@ static void test_cache__errors_not_cached(void **state)
 {
 	fixture *f = *state;
 	session s;
-	advdb_match scratch[4];
 	const advdb_match *m;
 	size_t n;
 
 	assert_int_equal(session_open(&s, &f->o, 1), EXIT_CLEAN);
 	for (int i = 0; i < 2; i++)
-		assert_int_equal(dcache_lookup(&m, &n, s.cache, "alpha", "1.x",
-		                               scratch, 4), ADVDB_EVERSION);
+		assert_int_equal(dcache_lookup(&m, &n, s.cache, "alpha", "1.x"),
+		                 ADVDB_EVERSION);
 	session_close(&s);
 }
 
-static void test_cache__full_cache_still_answers(void **state)
+/* audit_pkg's answer for one package, as (vulnerabilities, warnings). */
+static void answer(size_t *nvuln, size_t *nwarn, const session *s,
+                   const char *name, const char *ver)
+{
+	findings fs = { 0 };
+	lock_pkg p = pkg(name, ver, 1);
+
+	assert_int_equal(audit_pkg(&fs, s, &p), ADVDB_OK);
+	*nvuln = fs.nvuln;
+	*nwarn = fs.nwarn;
+	findings_free(&fs);
+}
+
+/* A full cache says so (DCACHE_BYPASS) and hands out nothing; audit then
+ * decides uncached, with the answer the uncached path gives. */
+static void test_cache__full_cache_bypasses(void **state)
 {
 	fixture *f = *state;
-	session s;
-	dcache *tiny;
-	advdb_match scratch[4];
+	session plain, s;
+	dcache *tiny, *real;
 	const advdb_match *m;
-	size_t n;
+	size_t n, v0, w0, v1, w1;
 	char ver[32];
 
+	assert_int_equal(session_open(&plain, &f->o, 0), EXIT_CLEAN);
 	assert_int_equal(session_open(&s, &f->o, 0), EXIT_CLEAN);
-	assert_int_equal(dcache_new(&tiny, s.db, &s.q, 0), ADVDB_OK);
-	/* A capacity of 0 still allows one entry per shard; go well past. */
-	for (int i = 0; i < 2000; i++) {
+	/* room for no entry at all */
+	assert_int_equal(dcache_new(&tiny, s.db, &s.q, 0, 0), ADVDB_OK);
+	for (int i = 0; i < 200; i++) {
 		snprintf(ver, sizeof(ver), "0.%d.0", i);
-		assert_int_equal(dcache_lookup(&m, &n, tiny, "alpha", ver,
-		                               scratch, 4), ADVDB_OK);
-		assert_int_equal(n, 2);
-		assert_string_equal(m[0].id, "RUSTSEC-2099-0001");
+		m = (const advdb_match *)1;
+		assert_int_equal(dcache_lookup(&m, &n, tiny, "alpha", ver),
+		                 DCACHE_BYPASS);
+		assert_null(m);
+		assert_int_equal(n, 0);
+	}
+	s.cache = tiny;
+	for (int i = 0; i < 200; i++) {
+		snprintf(ver, sizeof(ver), "0.%d.0", i);
+		answer(&v0, &w0, &plain, "alpha", ver);
+		answer(&v1, &w1, &s, "alpha", ver);
+		assert_int_equal(v0, 1);
+		assert_int_equal(v1, v0);
+		assert_int_equal(w1, w0);
 	}
 	dcache_free(tiny);
+
+	/* Entries but a byte cap of nothing: every shard full at once. */
+	assert_int_equal(dcache_new(&real, s.db, &s.q, 1u << 16, 64),
+	                 ADVDB_OK);
+	assert_int_equal(dcache_lookup(&m, &n, real, "alpha", "0.5.0"),
+	                 DCACHE_BYPASS);
+	dcache_free(real);
+	s.cache = NULL;
 	session_close(&s);
+	session_close(&plain);
+}
+
+/* More advisories than an entry holds: never cached, never cut; the
+ * answer with a cache (empty, partly full, full) is the uncached one. */
+static void test_cache__crate_past_the_entry_size(void **state)
+{
+	fixture *f = *state;
+	session plain, s;
+	dcache *c;
+	const advdb_match *m;
+	size_t n, v0, w0, v1, w1;
+	char name[32];
+
+	assert_int_equal(session_open(&plain, &f->o, 0), EXIT_CLEAN);
+	answer(&v0, &w0, &plain, "hot", "1.0.0");
+	assert_int_equal(v0, HOT_N - HOT_WARN);
+	assert_int_equal(w0, HOT_WARN);
+
+	assert_int_equal(session_open(&s, &f->o, 0), EXIT_CLEAN);
+	assert_int_equal(dcache_new(&c, s.db, &s.q, DCACHE_SHARDS * 4,
+	                            1u << 20), ADVDB_OK);
+	s.cache = c;
+	assert_int_equal(dcache_lookup(&m, &n, c, "hot", "1.0.0"),
+	                 DCACHE_BYPASS);
+	answer(&v1, &w1, &s, "hot", "1.0.0");
+	assert_int_equal(v1, v0);
+	assert_int_equal(w1, w0);
+	/* fill every shard (4 entries each) with unknown crates */
+	for (int i = 0; i < 100000; i++) {
+		snprintf(name, sizeof(name), "filler%d", i);
+		if (dcache_lookup(&m, &n, c, name, "1.0.0") == DCACHE_BYPASS &&
+		    i > DCACHE_SHARDS * 40)
+			break;
+	}
+	answer(&v1, &w1, &s, "hot", "1.0.0");
+	assert_int_equal(v1, v0);
+	assert_int_equal(w1, w0);
+	/* and a small crate in a full shard: the same as uncached too */
+	answer(&v0, &w0, &plain, "alpha", "0.5.0");
+	answer(&v1, &w1, &s, "alpha", "0.5.0");
+	assert_int_equal(v1, v0);
+	assert_int_equal(w1, w0);
+	dcache_free(c);
+	s.cache = NULL;
+	session_close(&s);
+	session_close(&plain);
 }
 
 typedef struct targ {
@@ -338,7 +528,6 @@ typedef struct targ {
 static void *hammer(void *p)
 {
 	targ *t = p;
-	advdb_match scratch[4];
 	const advdb_match *m;
 	size_t n;
 	char ver[32];
@@ -346,8 +535,7 @@ static void *hammer(void *p)
 	for (int i = 0; i < 3000; i++) {
 		int k = (i * 31 + t->seed) % 400;
 		snprintf(ver, sizeof(ver), "%d.%d.0", k / 200, k % 200);
-		if (dcache_lookup(&m, &n, t->c, "alpha", ver, scratch, 4) !=
-		        ADVDB_OK ||
+		if (dcache_lookup(&m, &n, t->c, "alpha", ver) != ADVDB_OK ||
 		    n != (size_t)(k < 200 ? 2 : 1))
 			t->bad++;
 	}
@@ -379,12 +567,15 @@ int main(void)
 		cmocka_unit_test(test_session__missing_index_is_an_error),
 		cmocka_unit_test(test_session__ignore_resolves_aliases),
 		cmocka_unit_test(test_session__max_age_strict),
+		cmocka_unit_test(test_session__source_age),
 		cmocka_unit_test(test_audit__vulnerability_and_warning),
 		cmocka_unit_test(test_audit__non_crates_io_skipped),
 		cmocka_unit_test(test_audit__ignored_and_os),
+		cmocka_unit_test(test_audit__errors_make_the_set_unclean),
 		cmocka_unit_test(test_cache__hit_returns_the_same_entry),
 		cmocka_unit_test(test_cache__errors_not_cached),
-		cmocka_unit_test(test_cache__full_cache_still_answers),
+		cmocka_unit_test(test_cache__full_cache_bypasses),
+		cmocka_unit_test(test_cache__crate_past_the_entry_size),
 		cmocka_unit_test(test_cache__threads_agree),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);

@@ -41,7 +41,7 @@ static void test_json__control_characters(void **state)
 {
 	(void)state;
 	escape_is("\n\t\r\b\f\x01\x1f\x7f", 8,
-	          "\\n\\t\\r\\b\\f\\u0001\\u001f\x7f");
+	          "\\n\\t\\r\\b\\f\\u0001\\u001f\\u007f");
 	escape_is("a\0b", 3, "a\\u0000b");
 	escape_is("\x1b[31m", 5, "\\u001b[31m");
 }
@@ -65,6 +65,19 @@ static void test_json__invalid_utf8_replaced(void **state)
 	escape_is("\xf4\x90\x80\x80", 4,
 	          "\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd");
 	escape_is("\xff" "ok", 3, "\xef\xbf\xbdok");
+}
+
+/* C1 and bidi controls: the same string to a parser, inert on a TTY. */
+static void test_json__terminal_controls_escaped(void **state)
+{
+	(void)state;
+	escape_is("a\xc2\x9b" "31m", 6, "a\\u009b31m");
+	escape_is("\xe2\x80\xae" "evil", 7, "\\u202eevil");
+	escape_is("\xe2\x81\xa6x\xe2\x81\xa9", 7, "\\u2066x\\u2069");
+	escape_is("\xd8\x9c\xe2\x80\x8f", 5, "\\u061c\\u200f");
+	/* neighbours pass: U+00A0, U+2029, U+206A */
+	escape_is("\xc2\xa0\xe2\x80\xa9\xe2\x81\xaa", 8,
+	          "\xc2\xa0\xe2\x80\xa9\xe2\x81\xaa");
 }
 
 static void test_json__separators(void **state)
@@ -150,6 +163,7 @@ int main(void)
 		cmocka_unit_test(test_json__plain_ascii_unchanged),
 		cmocka_unit_test(test_json__quotes_and_backslashes),
 		cmocka_unit_test(test_json__control_characters),
+		cmocka_unit_test(test_json__terminal_controls_escaped),
 		cmocka_unit_test(test_json__valid_utf8_kept),
 		cmocka_unit_test(test_json__invalid_utf8_replaced),
 		cmocka_unit_test(test_json__separators),

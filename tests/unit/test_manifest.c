@@ -258,10 +258,26 @@ static void test_load__empty_and_kind_names(void **state)
 	char p[512], err[256];
 	manifest m;
 	(void)state;
+	/* nothing to check: neither [package], [workspace] nor a table of
+	 * dependencies */
 	put(p, sizeof p, "empty/Cargo.toml", "");
+	assert_int_equal(manifest_load(&m, p, err, sizeof err), -1);
+	assert_non_null(strstr(err, "nothing to check"));
+	assert_non_null(strstr(err, "empty/Cargo.toml"));
+	put(p, sizeof p, "comments/Cargo.toml", "# nothing\n[badges]\n");
+	assert_int_equal(manifest_load(&m, p, err, sizeof err), -1);
+	assert_non_null(strstr(err, "nothing to check"));
+	/* a package without dependencies is a real answer */
+	put(p, sizeof p, "nodeps/Cargo.toml", "[package]\nname = \"a\"\n");
 	assert_int_equal(manifest_load(&m, p, err, sizeof err), 0);
 	assert_int_equal(m.n, 0);
 	manifest_free(&m);
+	/* a lockfile says what it is */
+	put(p, sizeof p, "lock/Cargo.toml", "version = 3\n\n[[package]]\n"
+	    "name = \"a\"\nversion = \"0.1.0\"\n");
+	assert_int_equal(manifest_load(&m, p, err, sizeof err), -1);
+	assert_non_null(strstr(err, "this is a lockfile (Cargo.lock)"));
+	assert_non_null(strstr(err, "use `advdb-query scan`"));
 	assert_string_equal(dep_kind_name(DEP_NORMAL), "normal");
 	assert_string_equal(dep_kind_name(DEP_DEV), "dev");
 	assert_string_equal(dep_kind_name(DEP_BUILD), "build");

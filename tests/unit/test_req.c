@@ -153,11 +153,14 @@ static void test_parse__rejected_quote_the_requirement(void **state)
 		                   sizeof err);
 		if (rc != -1)
 			fail_msg("req_parse accepted \"%s\"", bad[i][0]);
-		/* the message quotes the requirement (tabs shown as '?') */
-		snprintf(quoted, sizeof quoted, "\"%s\"", bad[i][0]);
-		for (char *p = quoted; *p; p++)
-			if (*p == '\t')
-				*p = '?';
+		/* the message quotes the requirement, escaped (escape.h: a
+		 * tab is \x09) */
+		char *q = quoted;
+		*q++ = '"';
+		for (const char *p = bad[i][0]; *p; p++)
+			q += *p == '\t' ? (size_t)sprintf(q, "\\x09")
+			                : (size_t)sprintf(q, "%c", *p);
+		sprintf(q, "\"");
 		if (strstr(err, quoted) == NULL || strstr(err, bad[i][1]) == NULL)
 			fail_msg("\"%s\": message \"%s\" lacks %s or %s", bad[i][0],
 			         err, quoted, bad[i][1]);
