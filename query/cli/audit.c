@@ -133,9 +133,9 @@ void findings_free(findings *f)
 	memset(f, 0, sizeof(*f));
 }
 
-int findings_exit(const findings *f, unsigned deny)
+int findings_exit(const findings *f, unsigned deny, int incomplete)
 {
-	if (f->nerr)
+	if (f->nerr || incomplete)
 		return EXIT_ERROR;
 	if (f->nvuln || (f->warn_kinds & deny))
 		return EXIT_FOUND;

@@ -67,7 +67,9 @@ void findings_free(findings *f);
 /* EXIT_ERROR when something could not be checked (an error wins over
  * findings: the report is incomplete), else EXIT_FOUND when there are
  * vulnerabilities or denied warnings, else EXIT_CLEAN. */
-int findings_exit(const findings *f, unsigned deny);
+/* incomplete: the index skipped advisories at compile time and the run
+ * did not accept that (session_incomplete): nothing is clean then. */
+int findings_exit(const findings *f, unsigned deny, int incomplete);
 
 /* The DENY_* bit of an informational kind (0 for vulnerabilities). */
 unsigned kind_bit(advdb_kind k);

@@ -25,8 +25,9 @@
  * answers, in-band: a driver reads them, not the status), 2 when the
  * index cannot be opened, a look-up failed in the index itself (a
  * damaged record: that line is an error object, the others are still
- * answered, and the status tells the run was not whole), or stdin /
- * stdout fail.
+ * answered, and the status tells the run was not whole), the index is
+ * incomplete (skipped advisories; not with --allow-incomplete), or
+ * stdin / stdout fail.
  * --line-buffered flushes after every answer (for request/response use).
  */
 #include <errno.h>
@@ -235,7 +236,7 @@ int cmd_batch(const cli_opts *o)
 		status = EXIT_ERROR;
 		goto out;
 	}
-	session_warn_incomplete(&s);
+	int incomplete = session_warn_incomplete(&s);
 	while (!eof || len || too_long) {
 		if (bpos == blen && !eof) {
 			ssize_t r = fill(blk, BATCH_BLOCK);
@@ -289,6 +290,8 @@ int cmd_batch(const cli_opts *o)
 		          failed == 1 ? "line" : "lines");
 		status = EXIT_ERROR;
 	}
+	if (incomplete)
+		status = EXIT_ERROR;
 	session_close(&s);
 out:
 	buf_free(&out);

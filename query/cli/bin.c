@@ -222,7 +222,7 @@ int bin_report(buf *out, int *status, const session *s, const char *path,
 	}
 	if (rc != ADVDB_OK)
 		goto fail;
-	*status = findings_exit(&f, o->deny);
+	*status = findings_exit(&f, o->deny, session_incomplete(s));
 	findings_free(&f);
 	free(pkgs);
 	auditable_free(&a);

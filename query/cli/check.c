@@ -103,7 +103,7 @@ int cmd_check(const cli_opts *o)
 		status = EXIT_ERROR;
 	}
 	if (status == EXIT_CLEAN)
-		status = findings_exit(&f, o->deny);
+		status = findings_exit(&f, o->deny, session_incomplete(&s));
 	buf_free(&out);
 	findings_free(&f);
 	session_close(&s);

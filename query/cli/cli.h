@@ -42,6 +42,8 @@ typedef struct cli_opts {
 	int jobs;                   /* scan threads; 0: one per core */
 	int bin;                    /* `bin`: operands are binaries */
 	int allow_no_data;          /* a binary without data is no error */
+	int allow_incomplete;       /* an index that skipped advisories at
+	                               compile time is no error */
 	char *const *args;          /* operands after the command */
 	size_t nargs;
 } cli_opts;

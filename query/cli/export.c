@@ -331,7 +331,7 @@ int cmd_export_osv(const cli_opts *o)
 	}
 	if (session_open(&s, o, 0) != EXIT_CLEAN)
 		return EXIT_ERROR;
-	session_warn_incomplete(&s);
+	int incomplete = session_warn_incomplete(&s);
 	rc = advdb_advisories_iter(&it, s.db);
 	while (rc == ADVDB_OK && (rc = advdb_iter_next(&id, it)) == ADVDB_OK) {
 		advdb_advisory *a = NULL;
@@ -375,6 +375,8 @@ int cmd_export_osv(const cli_opts *o)
 		fprintf(stderr, "advdb-query: %zu advisories written to %s\n",
 		        written, dir);
 	}
+	if (incomplete)
+		status = EXIT_ERROR;
 	advdb_iter_free(it);
 	buf_free(&out);
 	session_close(&s);

@@ -56,6 +56,8 @@ static void usage(FILE *f)
 "  -j, --jobs N         scan threads (default: one per core)\n"
 "      --allow-no-data  bin/scan: a binary without cargo-auditable data\n"
 "                       is reported as skipped, not as an error\n"
+"      --allow-incomplete an index compiled with --keep-going that skipped\n"
+"                       advisories is no error (it still warns)\n"
 "  -h, --help           this text\n"
 "  -V, --version        the version\n"
 "\n"
@@ -69,7 +71,8 @@ static void usage(FILE *f)
 enum {
 	OPT_JSON = 256, OPT_OS, OPT_ARCH, OPT_IGNORE, OPT_DENY,
 	OPT_LINEBUF, OPT_MAXAGE, OPT_MAXAGE_STRICT,
-	OPT_ALLOW_NO_DATA
+	OPT_ALLOW_NO_DATA,
+	OPT_ALLOW_INCOMPLETE
 };
 
 static const struct option longopts[] = {
@@ -84,6 +87,7 @@ static const struct option longopts[] = {
 	{ "max-age-strict", no_argument, NULL, OPT_MAXAGE_STRICT },
 	{ "jobs", required_argument, NULL, 'j' },
 	{ "allow-no-data", no_argument, NULL, OPT_ALLOW_NO_DATA },
+	{ "allow-incomplete", no_argument, NULL, OPT_ALLOW_INCOMPLETE },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
 	{ NULL, 0, NULL, 0 }
@@ -182,6 +186,9 @@ int main(int argc, char **argv)
 			break;
 		case OPT_MAXAGE_STRICT:
 			o.max_age_strict = 1;
+			break;
+		case OPT_ALLOW_INCOMPLETE:
+			o.allow_incomplete = 1;
 			break;
 		case OPT_ALLOW_NO_DATA:
 			o.allow_no_data = 1;

@@ -10,6 +10,7 @@
  */
 #include "report.h"
 
+#include <inttypes.h>
 #include <string.h>
 #include <time.h>
 
@@ -511,6 +512,12 @@ int report_human(buf *out, const session *s, const report_in *r)
 		report_color(out, color, C_RED, "error:");
 		buf_printf(out, " %zu %s found", f->nvuln,
 		           f->nvuln == 1 ? "vulnerability" : "vulnerabilities");
+	} else if (session_incomplete(s)) {
+		/* never "ok": advisories are missing from the index */
+		report_color(out, color, C_RED, "error:");
+		buf_printf(out, " incomplete index (%" PRIu64 " skipped "
+		           "advisories): no vulnerabilities found",
+		           s->info.skipped_count);
 	} else {
 		report_color(out, color, C_GREEN, "ok:");
 		buf_puts(out, " no vulnerabilities found");

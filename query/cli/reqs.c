@@ -553,7 +553,7 @@ int cmd_reqs(const cli_opts *o)
 	}
 	if (session_open(&s, o, 0) != EXIT_CLEAN)
 		return EXIT_ERROR;
-	session_warn_incomplete(&s);
+	int incomplete = session_warn_incomplete(&s);
 	for (size_t i = 0; i < o->nargs; i++) {
 		buf_reset(&out);
 		int st = one_manifest(&s, o->args[i], &out);
@@ -567,6 +567,8 @@ int cmd_reqs(const cli_opts *o)
 			break;
 		}
 	}
+	if (incomplete)
+		status = EXIT_ERROR;
 	buf_free(&out);
 	session_close(&s);
 	return status;

@@ -437,7 +437,7 @@ static void scan_one(scan *sc, size_t idx)
 		lockfile_free(&lf);
 		goto fail;
 	}
-	it->status = findings_exit(&f, o->deny);
+	it->status = findings_exit(&f, o->deny, session_incomplete(s));
 	findings_free(&f);
 	lockfile_free(&lf);
 	return;

@@ -165,7 +165,12 @@ void session_close(session *s)
 	memset(s, 0, sizeof(*s));
 }
 
-void session_warn_incomplete(const session *s)
+int session_incomplete(const session *s)
+{
+	return s->info.skipped_count && !s->opts->allow_incomplete;
+}
+
+int session_warn_incomplete(const session *s)
 {
 	uint64_t n = s->info.skipped_count;
 
@@ -173,8 +178,11 @@ void session_warn_incomplete(const session *s)
 		cli_warn("the index is incomplete: %llu advisor%s skipped at "
 		         "compile time for errors (advdb-compile --keep-going); a "
 		         "package may read as clean only because its advisory is "
-		         "missing: `advdb-query info` lists them",
-		         (unsigned long long)n, n == 1 ? "y was" : "ies were");
+		         "missing: `advdb-query info` lists them%s",
+		         (unsigned long long)n, n == 1 ? "y was" : "ies were",
+		         s->opts->allow_incomplete ? "" : " (an error: exit 2; "
+		         "--allow-incomplete to accept it)");
+	return session_incomplete(s);
 }
 
 void session_json_incomplete(struct json *j, const session *s)

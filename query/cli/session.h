@@ -54,7 +54,10 @@ void session_close(session *s);
  * export-osv) say so once on stderr with this call (nothing when the
  * index is complete), and in their JSON with session_json_incomplete():
  * the member "index_incomplete": {"skipped": N}, only when N > 0. */
-void session_warn_incomplete(const session *s);
+/* Returns 1 when the incompleteness fails the run (exit 2, and the
+ * human summary never says "ok"): always, unless --allow-incomplete. */
+int session_warn_incomplete(const session *s);
+int session_incomplete(const session *s);
 struct json;
 void session_json_incomplete(struct json *j, const session *s);
 /* The age of the index's source commit against this machine's clock.

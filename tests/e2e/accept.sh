@@ -129,7 +129,10 @@ is "scan --json: every report carries index_incomplete" \
     "$(nlines "$T/o" '"index_incomplete":{"skipped":1}')" 2
 printf 'smallvec 0.6.9\n# comment\ntokio@1.18.3\nbad line here\n' |
     "$Q" -d "$T/b.lmdb" batch >"$T/o" 2>"$T/oe"; rc=$?
-is "batch: exit 0, the notice once" "$rc:$(nlines "$T/oe" "$NOTICE")" "0:1"
+is "batch: exit 2 (incomplete), the notice once" "$rc:$(nlines "$T/oe" "$NOTICE")" "2:1"
+printf 'smallvec 0.6.9\n' |
+    "$Q" -d "$T/b.lmdb" --allow-incomplete batch >/dev/null 2>"$T/oe"; rc=$?
+is "batch --allow-incomplete: exit 0, still the notice" "$rc:$(nlines "$T/oe" 'the index is incomplete')" "0:1"
 is "batch: every answer carries index_incomplete, after line" \
     "$(nlines "$T/o" '^{"line":[0-9]*,"index_incomplete":{"skipped":1},"name"')" 2
 mkdir -p "$T/m"
@@ -137,6 +140,18 @@ printf '[package]\nname = "m"\nversion = "0.1.0"\n\n[dependencies]\nsmallvec = "
 "$Q" -d "$T/b.lmdb" --json reqs "$T/m/Cargo.toml" >"$T/o" 2>"$T/oe"
 is "reqs --json: the notice and the field" \
     "$(nlines "$T/oe" "$NOTICE"):$(nlines "$T/o" '"index_incomplete":{"skipped":1}')" "1:1"
+
+# an incomplete index never reads as clean: exit 2, no "ok"
+"$Q" -d "$T/b.lmdb" check smallvec@1.6.1 >"$T/o" 2>"$T/oe"; rc=$?
+is "check, clean package, incomplete index: exit 2" "$rc" 2
+has "check: the summary says error, not ok" "$(cat "$T/o")" '^error: incomplete index \(1 skipped advisories\): no vulnerabilities found'
+"$Q" -d "$T/b.lmdb" --allow-incomplete check smallvec@1.6.1 >"$T/o" 2>"$T/oe"; rc=$?
+is "check --allow-incomplete: exit 0" "$rc" 0
+has "check --allow-incomplete: ok, and the notice still on stderr" \
+    "$(cat "$T/o" "$T/oe")" 'the index is incomplete'
+"$Q" -d "$T/b.lmdb" scan "$T/one.lock" >/dev/null 2>&1; rc=$?
+"$Q" -d "$T/b.lmdb" --allow-incomplete scan "$T/one.lock" >/dev/null 2>&1; rc2=$?
+is "scan: exit 2 on an incomplete index, as usual with --allow-incomplete" "$rc:$rc2" "2:1"
 
 # a complete index says nothing of the kind
 "$Q" -d "$T/a.lmdb" --json check smallvec@0.6.9 >"$T/o" 2>"$T/oe"

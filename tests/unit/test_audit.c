@@ -270,7 +270,7 @@ static void test_audit__vulnerability_and_warning(void **state)
 	assert_string_equal(fs.v[0].m.id, "RUSTSEC-2099-0001");
 	assert_ptr_equal(fs.v[0].pkg, &p);
 	assert_int_equal(fs.warn_kinds, DENY_UNMAINTAINED);
-	assert_int_equal(findings_exit(&fs, 0), EXIT_FOUND);
+	assert_int_equal(findings_exit(&fs, 0, 0), EXIT_FOUND);
 	findings_free(&fs);
 
 	/* Past the fix: only the warning, which fails only when denied. */
@@ -278,10 +278,12 @@ static void test_audit__vulnerability_and_warning(void **state)
 	assert_int_equal(audit_pkg(&fs, &s, &p), ADVDB_OK);
 	assert_int_equal(fs.nvuln, 0);
 	assert_int_equal(fs.nwarn, 1);
-	assert_int_equal(findings_exit(&fs, 0), EXIT_CLEAN);
-	assert_int_equal(findings_exit(&fs, DENY_UNSOUND), EXIT_CLEAN);
-	assert_int_equal(findings_exit(&fs, DENY_UNMAINTAINED), EXIT_FOUND);
-	assert_int_equal(findings_exit(&fs, DENY_WARNINGS), EXIT_FOUND);
+	assert_int_equal(findings_exit(&fs, 0, 0), EXIT_CLEAN);
+	/* an incomplete index is never clean, whatever was found */
+	assert_int_equal(findings_exit(&fs, 0, 1), EXIT_ERROR);
+	assert_int_equal(findings_exit(&fs, DENY_UNSOUND, 0), EXIT_CLEAN);
+	assert_int_equal(findings_exit(&fs, DENY_UNMAINTAINED, 0), EXIT_FOUND);
+	assert_int_equal(findings_exit(&fs, DENY_WARNINGS, 0), EXIT_FOUND);
 	findings_free(&fs);
 	session_close(&s);
 }
@@ -341,11 +343,11 @@ static void test_audit__errors_make_the_set_unclean(void **state)
 
 	assert_int_equal(session_open(&s, &f->o, 0), EXIT_CLEAN);
 	assert_int_equal(audit_pkg(&fs, &s, &good), ADVDB_OK);
-	assert_int_equal(findings_exit(&fs, 0), EXIT_CLEAN);
+	assert_int_equal(findings_exit(&fs, 0, 0), EXIT_CLEAN);
 	assert_int_equal(audit_pkg(&fs, &s, &bad), ADVDB_EVERSION);
 	assert_int_equal(fs.nerr, 1);
 	assert_non_null(strstr(fs.errs[0], "alpha@1.x: "));
-	assert_int_equal(findings_exit(&fs, 0), EXIT_ERROR);
+	assert_int_equal(findings_exit(&fs, 0, 0), EXIT_ERROR);
 
 	report_in r = { .ndeps = 2, .f = &fs };
 	assert_int_equal(report_json(&out, &s, &r), ADVDB_OK);
@@ -360,7 +362,7 @@ static void test_audit__errors_make_the_set_unclean(void **state)
 	/* with a vulnerability too: still 2, "found" true */
 	lock_pkg vuln = pkg("alpha", "0.5.0", 1);
 	assert_int_equal(audit_pkg(&fs, &s, &vuln), ADVDB_OK);
-	assert_int_equal(findings_exit(&fs, 0), EXIT_ERROR);
+	assert_int_equal(findings_exit(&fs, 0, 0), EXIT_ERROR);
 	buf_reset(&out);
 	assert_int_equal(report_json(&out, &s, &r), ADVDB_OK);
 	assert_non_null(strstr(out.p, "\"found\":true"));
