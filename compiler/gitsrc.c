@@ -273,6 +273,7 @@ int gitsrc_open(gitsrc **out, const char *repo_path, const char *ref,
 	git_oid_tostr(g->commit_hex, sizeof(g->commit_hex),
 	              git_commit_id(g->commit));
 	g->commit_time = (int64_t)git_commit_time(g->commit);
+	g->commit_tz = git_commit_time_offset(g->commit);
 
 	*out = g;
 	g = NULL;
@@ -306,6 +307,11 @@ const char *gitsrc_commit(const gitsrc *g)
 int64_t gitsrc_commit_time(const gitsrc *g)
 {
 	return g->commit_time;
+}
+
+int gitsrc_commit_tz(const gitsrc *g)
+{
+	return g->commit_tz;
 }
 
 int gitsrc_list(const gitsrc_entry **out, size_t *n, gitsrc *g,

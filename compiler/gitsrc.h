@@ -72,6 +72,7 @@ void gitsrc_close(gitsrc *g);
 
 const char *gitsrc_commit(const gitsrc *g);   /* 40 hex digits */
 int64_t gitsrc_commit_time(const gitsrc *g);  /* committer time, unix s */
+int gitsrc_commit_tz(const gitsrc *g);        /* its UTC offset, minutes */
 
 /*
  * Every slot of the commit, sorted by path (*out, *n). Built on the first

@@ -23,6 +23,7 @@ struct gitsrc {
 	git_tree *tree;
 	char commit_hex[GIT_OID_HEXSZ + 1];
 	int64_t commit_time;
+	int commit_tz;              /* committer's UTC offset, minutes */
 	gitsrc_entry *v;            /* the slot list, once listed */
 	size_t n, cap;
 	int listed;

@@ -528,6 +528,9 @@ int main(int argc, char **argv)
 		fprintf(stderr, PROG ": %s: cannot record the source commit\n", db);
 		goto done;
 	}
+	/* An offset git allows but no RFC 3339 time holds is left out. */
+	if (src)
+		(void)writer_set_source_tz(w, SOURCE, gitsrc_commit_tz(src));
 	if (writer_commit(w, &st, err, sizeof(err)) < 0) {
 		fail_db(db, err);
 		goto done;

@@ -337,6 +337,17 @@ int writer_set_source(writer *w, const char *source, const char *commit,
 	return 0;
 }
 
+int writer_set_source_tz(writer *w, const char *source, int minutes)
+{
+	source_info *s = wr_source_slot(w, source, 0);
+
+	if (!s || minutes < -1439 || minutes > 1439)
+		return -1;
+	s->has_tz = 1;
+	s->tz = minutes;
+	return 0;
+}
+
 int writer_remove(writer *w, const char *source, const char *path)
 {
 	char *key = wr_make_key(source, path);

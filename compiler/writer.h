@@ -89,6 +89,11 @@ const char *writer_skipped_next(const writer *w, const char *source,
 /* Record the source's commit (40 hex) and its commit time. */
 int writer_set_source(writer *w, const char *source, const char *commit,
                       int64_t commit_time);
+/* The committer's UTC offset of that commit, in minutes east of UTC
+ * (what cargo-audit's report shows with the time); after
+ * writer_set_source. -1 for an unknown source or an offset past
+ * +-1439 minutes (git allows more: such a commit is stored without). */
+int writer_set_source_tz(writer *w, const char *source, int minutes);
 
 /* Whether the records' `modified` times were computed from history
  * (META_HISTORY). Default 0, also for an update: the caller says it for

@@ -646,6 +646,11 @@ static int write_db(writer *w, entry **live, size_t n, const group *g,
 		put_meta(&c, meta, META_SOURCE_NAME, p->name);
 		put_meta(&c, meta, META_COMMIT, p->commit);
 		put_meta_u64(&c, meta, META_COMMIT_TIME, p->time);
+		if (p->has_tz) {
+			char tz[16];
+			snprintf(tz, sizeof tz, "%d", (int)p->tz);
+			put_meta(&c, meta, META_COMMIT_TZ, tz);
+		}
 	}
 	put_meta_u64(&c, meta, META_COMPILE_TIME, compile_time());
 	put_meta_u64(&c, meta, META_N_ADVISORIES, (int64_t)n);

@@ -75,6 +75,8 @@ typedef struct source_info {
 	char name[SOURCE_NAME_MAX + 1];
 	char commit[41];
 	int64_t time;
+	int has_tz;               /* tz is known (META_COMMIT_TZ) */
+	int32_t tz;               /* committer's UTC offset, minutes */
 } source_info;
 
 typedef struct skip_item {    /* an advisory --keep-going left out */

@@ -79,6 +79,34 @@ static int meta_sources(advdb_info *out, MDB_txn *txn, const advdb *db)
 	return 0;
 }
 
+/* META_COMMIT_TZ: absent reads as 0 (UTC: what an older index meant);
+ * present, a signed decimal of at most 1439 minutes. 0 or -1. */
+static int meta_tz(int32_t *out, MDB_txn *txn, const advdb *db)
+{
+	char t[8], *p = t;
+	int32_t m = 0;
+	int rc = meta_text(t, sizeof t, txn, db, META_COMMIT_TZ);
+
+	*out = 0;
+	if (rc == 1)
+		return 0;
+	if (rc < 0)
+		return -1;
+	if (*p == '-')
+		p++;
+	if (!*p || (p[0] == '0' && p[1]))
+		return -1;
+	for (; *p; p++) {
+		if (*p < '0' || *p > '9')
+			return -1;
+		m = m * 10 + (*p - '0');
+		if (m > 1439)
+			return -1;
+	}
+	*out = t[0] == '-' ? -m : m;
+	return 0;
+}
+
 static int bad(advdb *db, advdb_info *out, const char *key)
 {
 	memset(out, 0, sizeof *out);
@@ -111,6 +139,10 @@ int advdb_info_get(advdb_info *out, advdb *db)
 		goto done;
 	}
 	out->source_time = (int64_t)x;
+	if (meta_tz(&out->source_utc_offset, txn, db) < 0) {
+		err = bad(db, out, META_COMMIT_TZ);
+		goto done;
+	}
 	if (meta_u64(&x, txn, db, META_COMPILE_TIME) < 0 || x > INT64_MAX) {
 		err = bad(db, out, META_COMPILE_TIME);
 		goto done;

@@ -32,6 +32,9 @@
 #define META_SCHEMA         "schema_version" /* decimal */
 #define META_COMMIT         "source_commit"  /* 40 hex digits */
 #define META_COMMIT_TIME    "source_time"    /* unix seconds, decimal */
+#define META_COMMIT_TZ      "source_tz"      /* its committer's UTC offset,
+                                                minutes, signed decimal;
+                                                absent when unknown */
 #define META_SOURCE_NAME    "source_name"    /* "rustsec" */
 #define META_SOURCES        "sources"        /* one line per source:
                                                 name SP commit SP time LF */
