@@ -716,3 +716,49 @@ size_t cargo_req_suggest(char *buf, size_t cap, const cargo_req *r,
 	}
 	return put_version(buf, cap, at, &u);
 }
+
+/* ---- the semver crate's Display ------------------------------------ */
+
+static size_t put_u64(char *buf, size_t cap, size_t at, uint64_t x)
+{
+	char t[24];
+	snprintf(t, sizeof t, "%llu", (unsigned long long)x);
+	return put(buf, cap, at, t);
+}
+
+size_t cargo_req_format(char *buf, size_t cap, const cargo_req *r)
+{
+	static const char *const ops[] = {
+		[CARGO_EXACT] = "=", [CARGO_GT] = ">", [CARGO_GE] = ">=",
+		[CARGO_LT] = "<", [CARGO_LE] = "<=", [CARGO_TILDE] = "~",
+		[CARGO_CARET] = "^", [CARGO_WILDCARD] = "",
+	};
+	size_t at = 0;
+
+	if (cap)
+		buf[0] = '\0';
+	if (r->n == 0)
+		return put(buf, cap, at, "*");
+	for (size_t k = 0; k < r->n; k++) {
+		const cargo_cmp *c = &r->c[k];
+		if (k)
+			at = put(buf, cap, at, ", ");
+		at = put(buf, cap, at, ops[c->op]);
+		at = put_u64(buf, cap, at, c->v.major);
+		if (c->nparts >= 2) {
+			at = put(buf, cap, at, ".");
+			at = put_u64(buf, cap, at, c->v.minor);
+		}
+		if (c->nparts >= 3) {
+			at = put(buf, cap, at, ".");
+			at = put_u64(buf, cap, at, c->v.patch);
+			if (c->v.pre_len) {
+				at = put(buf, cap, at, "-");
+				at = put(buf, cap, at, c->v.pre);
+			}
+		} else if (c->op == CARGO_WILDCARD) {
+			at = put(buf, cap, at, ".*");
+		}
+	}
+	return at;
+}

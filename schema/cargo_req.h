@@ -111,4 +111,13 @@ int cargo_req_exposure(cargo_exposure *out, const cargo_req *r,
 size_t cargo_req_suggest(char *buf, size_t cap, const cargo_req *r,
                          const version *fix);
 
+/* The requirement as the semver crate's Display writes it (what
+ * cargo-audit prints and puts in its JSON): each comparator as written,
+ * its operator always shown (a bare `1.2.3` is `^1.2.3`), no space after
+ * it, only the parts given (`>=1.2`), comparators joined by ", ", `*`
+ * for none; build metadata never (semver keeps none). So `>= 1.5.5`
+ * is `>=1.5.5`. Returns the length needed, as snprintf; writes at most
+ * cap bytes, NUL-terminated. */
+size_t cargo_req_format(char *buf, size_t cap, const cargo_req *r);
+
 #endif
