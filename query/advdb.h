@@ -222,6 +222,9 @@ advdb_kind advdb_advisory_kind(const advdb_advisory *a);
 advdb_severity advdb_advisory_severity(const advdb_advisory *a);
 uint16_t advdb_advisory_cvss_score10(const advdb_advisory *a);
 int64_t advdb_advisory_modified(const advdb_advisory *a); /* 0: unknown */
+/* 1 when the advisory says `expect-deleted = true` (the crate is expected
+ * to be gone from the registry, e.g. a removed malicious crate), else 0. */
+int advdb_advisory_expect_deleted(const advdb_advisory *a);
 
 /* Vulnerable ranges as OSV events: range i has introduced (NULL: from the
  * first version, OSV's "0.0.0-0") and fixed (NULL: none). Returns
@@ -271,6 +274,10 @@ typedef struct advdb_info {
 	                               read as clean only because its
 	                               advisory is missing. advdb_skipped_get()
 	                               lists them. */
+	int32_t source_utc_offset;  /* the committer's UTC offset of that
+	                               commit, in minutes east of UTC
+	                               (-1439..1439); 0 when the index does
+	                               not record it (older indexes) */
 } advdb_info;
 
 /* Absent meta keys read as 0 / "". Returns ADVDB_OK, ADVDB_ECORRUPT for

@@ -347,6 +347,11 @@ int64_t advdb_advisory_modified(const advdb_advisory *a)
 	return a ? a->rec->modified : 0;
 }
 
+int advdb_advisory_expect_deleted(const advdb_advisory *a)
+{
+	return a ? a->rec->expect_deleted != 0 : 0;
+}
+
 size_t advdb_advisory_range_count(const advdb_advisory *a)
 {
 	return a ? a->rec->nranges : 0;
