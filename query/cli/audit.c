@@ -11,6 +11,7 @@
 
 #include "cli.h"
 #include "limit.h"
+#include "scope.h"
 
 unsigned kind_bit(advdb_kind k)
 {
@@ -53,12 +54,12 @@ static int push(findings *f, const lock_pkg *p, const advdb_match *m)
 
 int audit_pkg(findings *f, const session *s, const lock_pkg *p)
 {
-	advdb_match scratch[SCRATCH], *heap = NULL;
+	advdb_match scratch[SCRATCH], *heap = NULL, *mine = scratch;
 	const advdb_match *m = scratch;
 	size_t n = 0;
 	int rc;
 
-	if (!p->crates_io)
+	if (!p->crates_io && !s->opts->ignore_source)
 		return ADVDB_OK;
 	rc = DCACHE_BYPASS;
 	if (s->cache)
@@ -74,14 +75,21 @@ int audit_pkg(findings *f, const session *s, const lock_pkg *p)
 				return ADVDB_ENOMEM;
 			rc = advdb_lookup(heap, want, &n, s->db, p->name,
 			                  p->version, &s->q);
-			m = heap;
+			m = mine = heap;
 		}
 	}
-	for (size_t i = 0; rc == ADVDB_OK && i < n; i++) {
-		if (m[i].withdrawn || session_ignored(s, m[i].id))
-			continue;
-		rc = push(f, p, &m[i]);
+	/* The run's scope (scope.h) filters a copy: a cached answer is
+	 * shared. Most packages match nothing and copy nothing. */
+	if (rc == ADVDB_OK && n && m != mine) {
+		if (n > SCRATCH && !(heap = malloc(n * sizeof(*heap))))
+			return ADVDB_ENOMEM;
+		mine = heap ? heap : scratch;
+		memcpy(mine, m, n * sizeof(*mine));
 	}
+	if (rc == ADVDB_OK && n)
+		rc = scope_filter(mine, &n, s, p->name, p->version);
+	for (size_t i = 0; rc == ADVDB_OK && i < n; i++)
+		rc = push(f, p, &mine[i]);
 	free(heap);
 	if (rc == AUDIT_ECAP)
 		findings_fail(f, "%s", audit_strerror(rc, s));

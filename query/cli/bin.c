@@ -159,6 +159,38 @@ static lock_pkg *as_lock_pkgs(const auditable *a)
 	return v;
 }
 
+/* The embedded graph as a depgraph (tree.h): each dependency index
+ * becomes an entry naming its package. When the graph failed its checks
+ * (auditable.h: tree_error) there is none, and the report says why. */
+static int graph_of(depgraph *g, const auditable *a, const lock_pkg *pkgs)
+{
+	size_t total = 0, at = 0;
+
+	if (a->tree_error[0]) {
+		if (depgraph_alloc(g, a->npkgs, 0, 0) < 0)
+			return -1;
+		snprintf(g->error, sizeof g->error, "%s", a->tree_error);
+		return 0;
+	}
+	for (size_t i = 0; i < a->npkgs; i++)
+		total += a->pkgs[i].ndeps;
+	if (depgraph_alloc(g, a->npkgs, total, 0) < 0)
+		return -1;
+	for (size_t i = 0; i < a->npkgs; i++) {
+		g->start[i] = at;
+		for (size_t k = 0; k < a->pkgs[i].ndeps; k++) {
+			size_t w = a->pkgs[i].deps[k];  /* checked: no tree_error */
+			g->dep[at].name = pkgs[w].name;
+			g->dep[at].version = pkgs[w].version;
+			g->dep[at].source = pkgs[w].source;
+			g->dep[at].to = w;
+			at++;
+		}
+	}
+	g->start[a->npkgs] = at;
+	return 0;
+}
+
 int bin_report(buf *out, int *status, const session *s, const char *path,
                const char *name, char *msg, size_t msgcap)
 {
@@ -170,6 +202,7 @@ int bin_report(buf *out, int *status, const session *s, const char *path,
 	auditable_error aerr;
 	findings f = { 0 };
 	lock_pkg *pkgs = NULL;
+	depgraph g = { 0 };
 	char why[256];
 	int rc;
 
@@ -212,18 +245,22 @@ int bin_report(buf *out, int *status, const session *s, const char *path,
 	rc = ADVDB_OK;
 	for (size_t i = 0; rc == ADVDB_OK && i < a.npkgs; i++)
 		rc = audit_pkg(&f, s, &pkgs[i]);
+	if (rc == ADVDB_OK && graph_of(&g, &a, pkgs) < 0)
+		rc = ADVDB_ENOMEM;
 	if (rc == ADVDB_OK) {
 		report_bin rb = {
-			info.format, info.nslices, nodata, pkgs, a.npkgs, a.root,
-			a.parent, a.tree_error
+			info.format, info.nslices, nodata,
+			a.tree_error[0] ? a.tree_error : NULL
 		};
-		report_in r = { .path = name, .ndeps = a.npkgs, .f = &f, .bin = &rb };
-		rc = o->json ? report_json(out, s, &r) : report_human(out, s, &r);
+		report_in r = { .path = name, .ndeps = a.npkgs, .f = &f,
+		                .bin = &rb, .pkgs = pkgs, .graph = &g };
+		rc = report_render(out, s, &r);
 	}
 	if (rc != ADVDB_OK)
 		goto fail;
 	*status = findings_exit(&f, o->deny, session_incomplete(s));
 	findings_free(&f);
+	depgraph_free(&g);
 	free(pkgs);
 	auditable_free(&a);
 	return 0;
@@ -231,6 +268,7 @@ fail:
 	snprintf(msg, msgcap, "%s: %s", name, audit_strerror(rc, s));
 	buf_reset(out);
 	findings_free(&f);
+	depgraph_free(&g);
 	free(pkgs);
 	auditable_free(&a);
 	return -1;

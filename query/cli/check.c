@@ -16,6 +16,7 @@
 #include "json.h"
 #include "lockfile.h"
 #include "report.h"
+#include "sarif.h"
 #include "session.h"
 #include "version.h"
 
@@ -87,7 +88,20 @@ int cmd_check(const cli_opts *o)
 			break;          /* every later pair would say the same */
 	print_errors(&f);
 	report_in r = { .path = NULL, .ndeps = n, .f = &f };
-	rc = o->json ? report_json(&out, &s, &r) : report_human(&out, &s, &r);
+	buf res = BUF_INIT;
+	if (o->sarif && sarif_run_new(&s.sarif) < 0)
+		rc = ADVDB_ENOMEM;
+	else
+		rc = report_render(o->sarif ? &res : &out, &s, &r);
+	if (o->sarif && rc == ADVDB_OK) {
+		/* one log: the results between its start and its end */
+		sarif_begin(&out);
+		if (res.len)
+			buf_put(&out, res.p + (res.p[0] == ','),
+			        res.len - (res.p[0] == ','));
+		rc = sarif_end(&out, &s, s.sarif);
+	}
+	buf_free(&res);
 	if (rc != ADVDB_OK) {
 		/* An advisory could not be fetched to render: no report can
 		 * be trusted, so none is printed; JSON gets the error. */
@@ -98,6 +112,8 @@ int cmd_check(const cli_opts *o)
 			json_error_line(&out, NULL, NULL, m);
 		status = EXIT_ERROR;
 	}
+	sarif_run_free(s.sarif);
+	s.sarif = NULL;
 	if (buf_write(&out, stdout) < 0 || fflush(stdout) != 0) {
 		cli_error("cannot write the report");
 		status = EXIT_ERROR;

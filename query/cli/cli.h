@@ -18,25 +18,66 @@ typedef enum cli_exit {
 	EXIT_ERROR = 2      /* usage or data error */
 } cli_exit;
 
-/* --deny bits: which warning kinds turn into a failing exit. */
+/* Kind bits: the informational kinds of advisories (and yanked crates),
+ * used for --deny, for the kinds a run reports, and for the warnings a
+ * report found. cargo-audit's deny kinds are warnings (= unmaintained,
+ * unsound and yanked), unmaintained, unsound and yanked: a notice is
+ * reported but never fails a run, and an informational kind other than
+ * these three is never reported (rustsec has no warning kind for it). */
 #define DENY_UNMAINTAINED 0x01
 #define DENY_UNSOUND      0x02
-#define DENY_NOTICE       0x04
-#define DENY_OTHER        0x08
-#define DENY_WARNINGS     0x0F
+#define DENY_NOTICE       0x04  /* a kind, never denied */
+#define DENY_OTHER        0x08  /* a kind, never reported */
+#define DENY_YANKED       0x10  /* deniable; advdb cannot check it yet */
+#define DENY_WARNINGS     (DENY_UNMAINTAINED | DENY_UNSOUND | DENY_YANKED)
 
-#define CLI_IGNORE_MAX 1024  /* --ignore options */
+#define CLI_IGNORE_MAX 1024  /* --ignore options and audit.toml ignores */
+#define CLI_TARGETS_MAX 64   /* names in the os (arch) list */
+#define CLI_INFO_MAX 32      /* informational_warnings entries */
+#define CLI_DENY_MAX 32      /* --deny options and audit.toml deny entries */
 #define CLI_ARGS_MAX 1000000 /* operands (pairs, lockfiles) */
+#define CLI_STALE_DAYS 90    /* an index older than this is stale (rustsec's
+                                STALE_AFTER) */
+
+/* --deny / [output] deny entries, in the order given. */
+enum { DENYOPT_WARNINGS, DENYOPT_UNMAINTAINED, DENYOPT_UNSOUND,
+       DENYOPT_YANKED };
 
 typedef struct cli_opts {
-	const char *db_path;        /* -d, else $ADVDB_DB / default */
-	int json;
-	int color;                  /* stdout is a TTY and NO_COLOR unset */
+	const char *db_path;        /* -d, else $ADVDB_DB, else audit.toml's
+	                               [database] path, else the default */
+	const char *db_origin;      /* "FILE:LINE" when db_path came from
+	                               audit.toml (for messages), else NULL */
+	int json;                   /* --json, --format json */
+	int sarif;                  /* --format sarif */
+	int color;                  /* -c/--color, CARGO_TERM_COLOR, else a
+	                               TTY stdout without NO_COLOR */
+	int quiet;                  /* -q, [output] quiet: no header, no
+	                               tree, no "ok" line */
+	int no_tree;                /* no dependency tree in text reports
+	                               (--no-tree, -q, show_tree = false) */
 	int line_buffered;
-	const char *os, *arch;
-	const char *ignore[CLI_IGNORE_MAX];
+	const char *os[CLI_TARGETS_MAX];    /* --target-os/--os or [target]
+	                                       os: any of them matches */
+	size_t nos;
+	const char *arch[CLI_TARGETS_MAX];
+	size_t narch;
+	const char *ignore[CLI_IGNORE_MAX]; /* audit.toml's, then --ignore */
 	size_t nignore;
-	unsigned deny;              /* DENY_* */
+	unsigned deny;              /* DENY_* bits that fail the run */
+	unsigned char denyv[CLI_DENY_MAX];  /* DENYOPT_*, in order (audit.toml's,
+	                                       then --deny) */
+	size_t ndeny;
+	int has_severity;           /* a severity threshold is set: */
+	int severity;               /* an advdb_severity */
+	const char *info[CLI_INFO_MAX];     /* informational_warnings, as
+	                                       given, then what --deny adds */
+	size_t ninfo;
+	int info_set;               /* info_kinds holds the kinds reported;
+	                               else cargo-audit's default (notice,
+	                               unmaintained, unsound) */
+	unsigned info_kinds;        /* DENY_* bits of the kinds reported */
+	int ignore_source;          /* --ignore-source: every source matches */
 	long max_age_days;          /* -1: no check */
 	int max_age_strict;
 	int jobs;                   /* scan threads; 0: one per core */

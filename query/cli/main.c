@@ -5,6 +5,12 @@
  * Options may come before or after the command (glibc's getopt_long
  * permutes argv), so `advdb-query scan x.lock --json` works. The first
  * operand names the command; one containing '@' means `check`.
+ *
+ * cargo-audit's command line works as it is: `advdb-query audit FLAGS`
+ * (or no command at all) is `cargo audit FLAGS`, with cargo-audit's
+ * spellings (-f, -n, -D, -q, -c, -u, --format, --target-os, ...; see
+ * usage()) and its audit.toml (config.h), which flags override the way
+ * cargo-audit's do; `advdb-query audit bin FILE...` is `cargo audit bin`.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -12,10 +18,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "advdb.h"
 #include "cli.h"
+#include "config.h"
 #include "guard.h"
 #include "stdfds.h"
 #include "target.h"
@@ -25,7 +33,9 @@ static void usage(FILE *f)
 	fputs(
 "usage: advdb-query [options] check NAME@VERSION...\n"
 "       advdb-query [options] NAME@VERSION...      (short for check)\n"
-"       advdb-query [options] scan LOCKFILE|DIR|-...\n"
+"       advdb-query [options] scan [LOCKFILE|DIR|-...]  (default ./Cargo.lock)\n"
+"       advdb-query [options] audit [bin FILE...]  (cargo audit [bin]:\n"
+"                    ./Cargo.lock or -f FILE; also with no command)\n"
 "       advdb-query [options] [--allow-no-data] bin FILE|DIR...  (Rust\n"
 "                    binaries built with cargo auditable: ELF, PE,\n"
 "                    Mach-O, WebAssembly; scan takes them too)\n"
@@ -36,23 +46,46 @@ static void usage(FILE *f)
 "       advdb-query [-d DB] info [--json] [--max-age DAYS [--max-age-strict]]\n"
 "       advdb-query [-d DB] export-osv DIR         (one OSV file per advisory)\n"
 "\n"
-"options:\n"
-"  -d, --db DB          the index (default: $ADVDB_DB, else\n"
-"                       $XDG_DATA_HOME/advdb/advdb.lmdb or\n"
-"                       ~/.local/share/advdb/advdb.lmdb)\n"
+"options (cargo audit's spellings work; audit.toml is read as cargo-audit\n"
+"reads it, and these override it):\n"
+"  -d, --db DB          the index (default: $ADVDB_DB, else audit.toml's\n"
+"                       [database] path, else $XDG_DATA_HOME/advdb/\n"
+"                       advdb.lmdb or ~/.local/share/advdb/advdb.lmdb)\n"
+"  -f, --file FILE      a lockfile to audit (- for stdin); repeatable\n"
 "      --json           JSON output (check/scan: cargo audit --json shape;\n"
 "                       scan: one report per lockfile per line)\n"
-"      --os OS          only advisories that apply to this target os\n"
-"                       (rustsec's names: linux, windows, macos, ...)\n"
-"      --arch ARCH      only advisories that apply to this target arch\n"
-"                       (rustsec's names: x86_64, aarch64, x86, ...)\n"
+"      --format FMT     terminal, json or sarif (SARIF 2.1.0: one log)\n"
+"      --target-os OS   only advisories that apply to this os (rustsec's\n"
+"                       names: linux, windows, macos, ...); repeatable:\n"
+"                       any of them; --os is the same\n"
+"      --target-arch A  the same for the arch (x86_64, aarch64, x86, ...);\n"
+"                       --arch is the same\n"
 "      --ignore ID      ignore an advisory (by id, CVE or GHSA alias);\n"
 "                       may be repeated\n"
-"      --deny KIND      fail (exit 1) on warnings too: warnings (all),\n"
-"                       unmaintained, unsound, notice or other; repeatable\n"
+"      --ignore-source  match packages of every source, not only crates.io\n"
+"  -D, --deny KIND      fail (exit 1) on warnings too: warnings\n"
+"                       (unmaintained, unsound, yanked), unmaintained,\n"
+"                       unsound or yanked; repeatable (a notice never fails)\n"
+"      --severity-threshold SEV  leave out advisories whose CVSS rates\n"
+"                       below SEV (none, low, medium, high, critical)\n"
+"      --informational-warnings KINDS  the informational kinds reported\n"
+"                       (comma-separated: notice, unmaintained, unsound;\n"
+"                       none for none); default all three\n"
+"  -q, --quiet          no header, no dependency tree, no \"ok\" line\n"
+"      --no-tree        no dependency tree in text reports\n"
+"  -c, --color WHEN     auto, always or never (default: $CARGO_TERM_COLOR,\n"
+"                       else auto: a terminal without NO_COLOR)\n"
+"      --stale          an index older than 90 days is fine (no warning)\n"
+"      --no-yanked      do not ask for yanked checks (advdb has none yet)\n"
+"  -n, --no-fetch       accepted: advdb never fetches\n"
+"  -u, --url URL        accepted, and ignored: advdb never fetches\n"
+"      --config FILE    read this audit.toml (default: ./.cargo/audit.toml,\n"
+"                       else $CARGO_HOME/audit.toml)\n"
+"      --no-config      read no audit.toml\n"
 "      --line-buffered  flush output after every line (batch, scan)\n"
 "      --max-age DAYS   warn when the advisories are older than DAYS\n"
-"      --max-age-strict with --max-age: that is an error (exit 2)\n"
+"                       (default for check/scan/bin/audit/reqs: 90)\n"
+"      --max-age-strict that is an error (exit 2)\n"
 "  -j, --jobs N         scan threads (default: one per core)\n"
 "      --allow-no-data  bin/scan: a binary without cargo-auditable data\n"
 "                       is reported as skipped, not as an error\n"
@@ -63,25 +96,42 @@ static void usage(FILE *f)
 "\n"
 "exit status: 0 nothing found, 1 vulnerabilities found (or denied\n"
 "warnings; reqs: a requirement admits a vulnerable version), 2 usage or\n"
-"data error (a bad argument, lockfile, manifest or index), and whenever\n"
-"something could not be checked, even beside findings.\n",
+"data error (a bad argument, audit.toml, lockfile, manifest or index), and\n"
+"whenever something could not be checked, even beside findings.\n",
 	      f);
 }
 
 enum {
-	OPT_JSON = 256, OPT_OS, OPT_ARCH, OPT_IGNORE, OPT_DENY,
-	OPT_LINEBUF, OPT_MAXAGE, OPT_MAXAGE_STRICT,
-	OPT_ALLOW_NO_DATA,
-	OPT_ALLOW_INCOMPLETE
+	OPT_JSON = 256, OPT_OS, OPT_ARCH, OPT_IGNORE, OPT_LINEBUF,
+	OPT_MAXAGE, OPT_MAXAGE_STRICT, OPT_ALLOW_NO_DATA,
+	OPT_ALLOW_INCOMPLETE, OPT_FORMAT, OPT_STALE, OPT_NO_YANKED,
+	OPT_IGNORE_SOURCE, OPT_NO_TREE, OPT_CONFIG, OPT_NO_CONFIG,
+	OPT_SEVERITY, OPT_INFO, OPT_TARGET_OS, OPT_TARGET_ARCH
 };
 
 static const struct option longopts[] = {
 	{ "db", required_argument, NULL, 'd' },
+	{ "file", required_argument, NULL, 'f' },
 	{ "json", no_argument, NULL, OPT_JSON },
+	{ "format", required_argument, NULL, OPT_FORMAT },
 	{ "os", required_argument, NULL, OPT_OS },
+	{ "target-os", required_argument, NULL, OPT_TARGET_OS },
 	{ "arch", required_argument, NULL, OPT_ARCH },
+	{ "target-arch", required_argument, NULL, OPT_TARGET_ARCH },
 	{ "ignore", required_argument, NULL, OPT_IGNORE },
-	{ "deny", required_argument, NULL, OPT_DENY },
+	{ "ignore-source", no_argument, NULL, OPT_IGNORE_SOURCE },
+	{ "deny", required_argument, NULL, 'D' },
+	{ "severity-threshold", required_argument, NULL, OPT_SEVERITY },
+	{ "informational-warnings", required_argument, NULL, OPT_INFO },
+	{ "quiet", no_argument, NULL, 'q' },
+	{ "no-tree", no_argument, NULL, OPT_NO_TREE },
+	{ "color", required_argument, NULL, 'c' },
+	{ "stale", no_argument, NULL, OPT_STALE },
+	{ "no-yanked", no_argument, NULL, OPT_NO_YANKED },
+	{ "no-fetch", no_argument, NULL, 'n' },
+	{ "url", required_argument, NULL, 'u' },
+	{ "config", required_argument, NULL, OPT_CONFIG },
+	{ "no-config", no_argument, NULL, OPT_NO_CONFIG },
 	{ "line-buffered", no_argument, NULL, OPT_LINEBUF },
 	{ "max-age", required_argument, NULL, OPT_MAXAGE },
 	{ "max-age-strict", no_argument, NULL, OPT_MAXAGE_STRICT },
@@ -92,23 +142,6 @@ static const struct option longopts[] = {
 	{ "version", no_argument, NULL, 'V' },
 	{ NULL, 0, NULL, 0 }
 };
-
-static int parse_deny(unsigned *deny, const char *s)
-{
-	static const struct { const char *name; unsigned bit; } kinds[] = {
-		{ "warnings", DENY_WARNINGS },
-		{ "unmaintained", DENY_UNMAINTAINED },
-		{ "unsound", DENY_UNSOUND },
-		{ "notice", DENY_NOTICE },
-		{ "other", DENY_OTHER },
-	};
-	for (size_t i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++)
-		if (strcmp(s, kinds[i].name) == 0) {
-			*deny |= kinds[i].bit;
-			return 0;
-		}
-	return -1;
-}
 
 static int parse_long(long *out, const char *s, long max)
 {
@@ -137,43 +170,165 @@ static int usage_error(const char *fmt, const char *arg)
 	return EXIT_ERROR;
 }
 
+/* --informational-warnings: comma-separated kinds into o->info (the
+ * text is argv's, cut in place); "none" or "" for none. */
+static int parse_info(cli_opts *o, char *s)
+{
+	o->ninfo = 0;
+	if (!*s || !strcmp(s, "none"))
+		return 0;
+	for (char *t = strtok(s, ","); t; t = strtok(NULL, ",")) {
+		if (o->ninfo >= CLI_INFO_MAX - 3)
+			return -1;
+		o->info[o->ninfo++] = t;
+	}
+	return 0;
+}
+
+/* -c/--color, else CARGO_TERM_COLOR (cargo-audit's term_colors), else
+ * auto; auto is colour on a terminal unless NO_COLOR is set. */
+static int color_choice(int *out, const char *flag)
+{
+	const char *w = flag ? flag : getenv("CARGO_TERM_COLOR");
+
+	if (w && !strcmp(w, "always"))
+		*out = 1;
+	else if (w && !strcmp(w, "never"))
+		*out = 0;
+	else if (flag && strcmp(flag, "auto") != 0)
+		return -1;
+	else
+		*out = isatty(STDOUT_FILENO) && getenv("NO_COLOR") == NULL;
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	static cli_opts o;  /* large (ignore list); not on the stack */
-	const char *nc = getenv("NO_COLOR");
-	int c;
+	static audit_config cfg;
+	static char *files[CLI_ARGS_MAX / 1000];  /* -f FILE */
+	size_t nfiles = 0;
+	config_cmdline cl = { .format = FORMAT_UNSET };
+	const char *color = NULL, *config_path = NULL, *url = NULL;
+	int no_config = 0, c, yanked_notice = 0, json_flag = 0;
+	int format = FORMAT_UNSET;
 	long v;
+	char tmsg[1024];
 
 	if (stdfds_open() < 0)
 		return EXIT_ERROR;
 	guard_install();        /* an index overwritten under us: exit 2 */
 	o.max_age_days = -1;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":d:j:hV", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":d:f:j:D:c:u:nqhV", longopts,
+	                        NULL)) != -1) {
 		switch (c) {
 		case 'd':
 			o.db_path = optarg;
 			break;
+		case 'f':
+			if (nfiles >= sizeof files / sizeof files[0])
+				return usage_error("too many -f%s", "");
+			files[nfiles++] = optarg;
+			break;
 		case OPT_JSON:
-			o.json = 1;
+			json_flag = 1;
+			break;
+		case OPT_FORMAT:
+			if (!strcmp(optarg, "terminal"))
+				format = FORMAT_TERMINAL;
+			else if (!strcmp(optarg, "json"))
+				format = FORMAT_JSON;
+			else if (!strcmp(optarg, "sarif"))
+				format = FORMAT_SARIF;
+			else
+				return usage_error("--format %s: expected terminal, "
+				                   "json or sarif", optarg);
 			break;
 		case OPT_OS:
-			o.os = optarg;
-			break;
 		case OPT_ARCH:
-			o.arch = optarg;
+		case OPT_TARGET_OS:
+		case OPT_TARGET_ARCH: {
+			target_kind k = c == OPT_OS || c == OPT_TARGET_OS
+			                ? TARGET_OS : TARGET_ARCH;
+			const char **list = k == TARGET_OS ? o.os : o.arch;
+			size_t *n = k == TARGET_OS ? &o.nos : &o.narch;
+			const char *label = c == OPT_OS ? "--os"
+			                  : c == OPT_ARCH ? "--arch"
+			                  : c == OPT_TARGET_OS ? "--target-os"
+			                  : "--target-arch";
+			if (target_check_as(k, label, optarg, tmsg,
+			                    sizeof(tmsg)) < 0)
+				return usage_error("%s", tmsg);
+			if (*n >= CLI_TARGETS_MAX)
+				return usage_error("more than 64 target names%s", "");
+			list[(*n)++] = optarg;
 			break;
+		}
 		case OPT_IGNORE:
 			if (o.nignore >= CLI_IGNORE_MAX)
 				return usage_error("too many --ignore (at most "
 				                   "1024)%s", "");
 			o.ignore[o.nignore++] = optarg;
 			break;
-		case OPT_DENY:
-			if (parse_deny(&o.deny, optarg) < 0)
+		case OPT_IGNORE_SOURCE:
+			o.ignore_source = 1;
+			break;
+		case 'D': {
+			int d = config_deny_word(optarg);
+			if (d < 0 && (!strcmp(optarg, "notice") ||
+			              !strcmp(optarg, "other")))
+				return usage_error("--deny %s: cargo-audit's kinds "
+				                   "are warnings, unmaintained, unsound "
+				                   "and yanked (a notice never fails a "
+				                   "run)", optarg);
+			if (d < 0)
 				return usage_error("--deny %s: expected warnings, "
-				                   "unmaintained, unsound, notice or "
-				                   "other", optarg);
+				                   "unmaintained, unsound or yanked",
+				                   optarg);
+			if (o.ndeny >= CLI_DENY_MAX)
+				return usage_error("too many --deny%s", "");
+			o.denyv[o.ndeny++] = (unsigned char)d;
+			break;
+		}
+		case OPT_SEVERITY:
+			if ((o.severity = config_severity_word(optarg)) < 0)
+				return usage_error("--severity-threshold %s: expected "
+				                   "none, low, medium, high or "
+				                   "critical", optarg);
+			o.has_severity = 1;
+			break;
+		case OPT_INFO:
+			if (parse_info(&o, optarg) < 0)
+				return usage_error("--informational-warnings: too "
+				                   "many kinds%s", "");
+			cl.info_given = 1;
+			break;
+		case 'q':
+			cl.quiet_flag = 1;
+			break;
+		case OPT_NO_TREE:
+			o.no_tree = 1;
+			break;
+		case 'c':
+			color = optarg;
+			break;
+		case OPT_STALE:
+			cl.stale = 1;
+			break;
+		case OPT_NO_YANKED:
+			cl.no_yanked = 1;
+			break;
+		case 'n':
+			break;                  /* advdb never fetches */
+		case 'u':
+			url = optarg;
+			break;
+		case OPT_CONFIG:
+			config_path = optarg;
+			break;
+		case OPT_NO_CONFIG:
+			no_config = 1;
 			break;
 		case OPT_LINEBUF:
 			o.line_buffered = 1;
@@ -183,6 +338,7 @@ int main(int argc, char **argv)
 				return usage_error("--max-age %s: expected a "
 				                   "number of days", optarg);
 			o.max_age_days = v;
+			cl.max_age_given = 1;
 			break;
 		case OPT_MAXAGE_STRICT:
 			o.max_age_strict = 1;
@@ -215,21 +371,32 @@ int main(int argc, char **argv)
 			return usage_error("bad option %s", argv[optind - 1]);
 		}
 	}
-	char tmsg[1024];
-	if ((o.os && target_check(TARGET_OS, o.os, tmsg, sizeof(tmsg)) < 0) ||
-	    (o.arch && target_check(TARGET_ARCH, o.arch, tmsg, sizeof(tmsg)) < 0))
-		return usage_error("%s", tmsg);
-	if (o.max_age_strict && o.max_age_days < 0)
-		return usage_error("--max-age-strict needs --max-age%s", "");
-	if (optind >= argc)
-		return usage_error("no command given%s", "");
+	/* --json wins over --format, as in cargo-audit */
+	cl.format = json_flag ? FORMAT_JSON : format;
+	if (color_choice(&o.color, color) < 0)
+		return usage_error("--color %s: expected auto, always or never",
+		                   color);
+	if (o.max_age_strict && o.max_age_days < 0 && !cl.max_age_given)
+		/* strict about the default staleness age */
+		o.max_age_days = CLI_STALE_DAYS;
 	if ((size_t)(argc - optind) > CLI_ARGS_MAX)
 		return usage_error("too many operands%s", "");
 
-	o.color = isatty(STDOUT_FILENO) && nc == NULL;
-	const char *cmd = argv[optind];
-	int (*run)(const cli_opts *) = NULL;
-	if (!strcmp(cmd, "check"))
+	/* The command; no command is cargo audit's own form. */
+	const char *cmd = optind < argc ? argv[optind] : NULL;
+	char *const *ops = argv + optind + (cmd != NULL);
+	size_t nops = cmd ? (size_t)(argc - optind - 1) : 0;
+	int (*run)(const cli_opts *) = NULL, audit_form = 0;
+	struct stat st;
+
+	if (!cmd) {
+		if (!nfiles && stat("Cargo.lock", &st) != 0)
+			return usage_error("no command given (and no ./Cargo.lock "
+			                   "to audit)%s", "");
+		audit_form = 1;
+	} else if (!strcmp(cmd, "audit")) {
+		audit_form = 1;
+	} else if (!strcmp(cmd, "check"))
 		run = cmd_check;
 	else if (!strcmp(cmd, "scan"))
 		run = cmd_scan;
@@ -247,17 +414,74 @@ int main(int argc, char **argv)
 		run = cmd_export_osv;
 	else if (!strcmp(cmd, "reqs"))
 		run = cmd_reqs;
-	if (run) {
-		o.args = argv + optind + 1;
-		o.nargs = (size_t)(argc - optind - 1);
-	} else if (strchr(cmd, '@')) {
+	else if (strchr(cmd, '@')) {
 		run = cmd_check;
-		o.args = argv + optind;
-		o.nargs = (size_t)(argc - optind);
+		ops = argv + optind;
+		nops = (size_t)(argc - optind);
 	} else {
 		return usage_error("unknown command '%s'", cmd);
 	}
+	if (audit_form) {
+		/* cargo audit [bin FILE... | fix] */
+		run = cmd_scan;
+		if (nops && !strcmp(ops[0], "bin")) {
+			o.bin = 1;
+			ops++;
+			nops--;
+		} else if (nops && !strcmp(ops[0], "fix")) {
+			cli_error("audit fix: advdb never changes a lockfile (cargo "
+			          "audit fix is not supported)");
+			return EXIT_ERROR;
+		}
+	}
+	if (nfiles && run != cmd_scan)
+		return usage_error("-f names a lockfile to audit: for audit and "
+		                   "scan only%s", "");
+	if (run == cmd_scan && !o.bin && !nfiles && !nops) {
+		/* cargo audit's default: ./Cargo.lock (it would run cargo to
+		 * make one; advdb does not) */
+		if (stat("Cargo.lock", &st) != 0) {
+			cli_error("./Cargo.lock: %s (cargo audit would generate it; "
+			          "run `cargo generate-lockfile`, or name a lockfile "
+			          "with -f FILE)", strerror(errno));
+			return EXIT_ERROR;
+		}
+		files[nfiles++] = "Cargo.lock";
+	}
+	if (nfiles) {
+		/* -f files first, then the operands */
+		char **all = malloc((nfiles + nops + 1) * sizeof(*all));
+		if (!all) {
+			cli_error("out of memory");
+			return EXIT_ERROR;
+		}
+		memcpy(all, files, nfiles * sizeof(*all));
+		memcpy(all + nfiles, ops, nops * sizeof(*all));
+		ops = all;              /* lives until exit */
+		nops += nfiles;
+	}
+	o.args = ops;
+	o.nargs = nops;
+
+	/* audit.toml, then the flags over it */
+	cl.audits = run == cmd_check || run == cmd_scan || run == cmd_reqs;
+	if (config_load(&cfg, config_path, no_config) < 0)
+		return EXIT_ERROR;
+	if (config_merge(&o, &cfg, &cl, &yanked_notice) < 0)
+		return EXIT_ERROR;
+	if (run == cmd_check || run == cmd_scan) {
+		if (yanked_notice)
+			cli_warn("yanked crates are not checked: that needs a "
+			         "crates.io index, which advdb does not read yet "
+			         "(--no-yanked, or [yanked] enabled = false, says "
+			         "you know)");
+		if (url && !o.quiet)
+			cli_warn("--url %s: advdb never fetches; the index is "
+			         "compiled from a clone (advdb-compile)", url);
+	}
 	if (o.line_buffered)
 		setvbuf(stdout, NULL, _IOLBF, 0);
-	return run(&o);
+	int status = run(&o);
+	config_free(&cfg);
+	return status;
 }

@@ -1,8 +1,17 @@
 /*
  * report.c — human and JSON reports of findings (see report.h).
  *
- * JSON: the keys and nesting of cargo-audit's report, so its readers read
- * ours. Text: cargo-audit's order, package first, then the advisory.
+ * JSON: rustsec's Report (rustsec/src/report.rs and the serde types it
+ * holds: advisory::Metadata, Versions, Affected, cargo_lock::Package,
+ * Warning), key for key and in its order, so cargo-audit's readers read
+ * ours; tests/golden/cargo-audit/report.shape is that shape, checked by
+ * tests/e2e/audit.sh. Keys advdb adds: lockfile.path, binary,
+ * index_incomplete, error/errors, and advdb-dependency-paths per finding.
+ * Text: cargo-audit's presenter (cargo-audit/src/presenter.rs): the
+ * package, the advisory, the solution, the inverted dependency tree once
+ * per package; then a summary line that never says "ok" when anything
+ * fails the run.
+ *
  * Deciding never needs the full advisory, rendering does: it is fetched
  * (and decompressed) per finding, or once per run when the session has a
  * rendered-advisory cache (scan), which then holds the advisory's part of
@@ -11,17 +20,26 @@
 #include "report.h"
 
 #include <inttypes.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
+#include "cargo_req.h"
 #include "cli.h"
 #include "escape.h"
 #include "rcache.h"
+#include "sarif.h"
+#include "scope.h"
+#include "version.h"
 
 #define C_RED    "1;31"
 #define C_YELLOW "1;33"
 #define C_GREEN  "1;32"
 #define C_BOLD   "1"
+
+const advdb_kind report_warning_order[3] = {
+	ADVDB_KIND_NOTICE, ADVDB_KIND_UNMAINTAINED, ADVDB_KIND_UNSOUND
+};
 
 void report_color(buf *out, int on, const char *code, const char *text)
 {
@@ -51,6 +69,42 @@ void report_text(buf *out, const char *s, int keep_nl)
 			buf_put(out, e, el);
 		}
 	}
+}
+
+const char *report_req(char *out, size_t cap, const char *raw)
+{
+	cargo_req r;
+	char err[8];
+
+	if (!raw || cargo_req_parse(&r, raw, strlen(raw), err, sizeof err) < 0 ||
+	    cargo_req_format(out, cap, &r) >= cap)
+		return raw;
+	return out;
+}
+
+const char *report_advisory_url(char *out, size_t cap,
+                                const advdb_advisory *a)
+{
+	static const struct { const char *prefix, *base; } pages[] = {
+		{ "RUSTSEC-", "https://rustsec.org/advisories/" },
+		{ "CVE-", "https://www.cve.org/CVERecord?id=" },
+		{ "GHSA-", "https://github.com/advisories/" },
+		{ "TALOS-", "https://www.talosintelligence.com/reports/" },
+	};
+	const char *id = advdb_advisory_field(a, ADVDB_F_ID);
+	const char *url = advdb_advisory_field(a, ADVDB_F_URL);
+	const char *lic = advdb_advisory_field(a, ADVDB_F_LICENSE);
+
+	if (url && lic && !strcmp(lic, "CC-BY-4.0"))
+		return url;
+	for (size_t i = 0; id && i < sizeof pages / sizeof pages[0]; i++)
+		if (!strncmp(id, pages[i].prefix, strlen(pages[i].prefix)) &&
+		    strcmp(id, "RUSTSEC-0000-0000") != 0) {
+			int w = snprintf(out, cap, "%s%s", pages[i].base, id);
+			if (w > 0 && (size_t)w < cap)
+				return out;
+		}
+	return url;
 }
 
 /* ---- JSON ---- */
@@ -110,22 +164,68 @@ void report_advisory_json(json *j, const advdb_advisory *a)
 	json_str(j, advdb_advisory_field(a, ADVDB_F_WITHDRAWN));
 	json_key(j, "license");
 	json_str(j, lic ? lic : "CC0-1.0");
+	json_key(j, "expect-deleted");
+	json_bool(j, advdb_advisory_expect_deleted(a));
 	json_obj_end(j);
+}
+
+static void json_reqs(json *j, const advdb_advisory *a, advdb_list l)
+{
+	size_t n = advdb_advisory_list_len(a, l);
+	char t[REQ_TEXT_MAX + 64];
+
+	json_arr_begin(j);
+	for (size_t i = 0; i < n; i++) {
+		const char *s = advdb_advisory_list_at(a, l, i);
+		if (s)
+			json_str(j, report_req(t, sizeof t, s));
+	}
+	json_arr_end(j);
 }
 
 void report_versions_json(json *j, const advdb_advisory *a)
 {
 	json_obj_begin(j);
 	json_key(j, "patched");
-	json_list(j, a, ADVDB_L_PATCHED);
+	json_reqs(j, a, ADVDB_L_PATCHED);
 	json_key(j, "unaffected");
-	json_list(j, a, ADVDB_L_UNAFFECTED);
+	json_reqs(j, a, ADVDB_L_UNAFFECTED);
 	json_obj_end(j);
+}
+
+/* rustsec keeps functions in a BTreeMap keyed by FunctionPath, a list of
+ * identifiers: ordered segment by segment, bytewise. */
+static int cmp_path(const char *a, const char *b)
+{
+	for (;;) {
+		size_t la = strcspn(a, ":"), lb = strcspn(b, ":");
+		int c = memcmp(a, b, la < lb ? la : lb);
+		if (c || la != lb)
+			return c ? c : (la < lb ? -1 : 1);
+		a += la;
+		b += lb;
+		if (!*a || !*b)
+			return (*a != 0) - (*b != 0);
+		a += a[1] == ':' ? 2 : 1;
+		b += b[1] == ':' ? 2 : 1;
+	}
+}
+
+typedef struct fn_ref {
+	const char *path;
+	size_t i;
+} fn_ref;
+
+static int cmp_fn(const void *x, const void *y)
+{
+	return cmp_path(((const fn_ref *)x)->path, ((const fn_ref *)y)->path);
 }
 
 void report_affected_json(json *j, const advdb_advisory *a)
 {
-	size_t nf = advdb_advisory_function_count(a);
+	size_t nf = advdb_advisory_function_count(a), m = 0;
+	char t[REQ_TEXT_MAX + 64];
+	fn_ref *v;
 
 	if (!nf && !advdb_advisory_list_len(a, ADVDB_L_OS) &&
 	    !advdb_advisory_list_len(a, ADVDB_L_ARCH)) {
@@ -139,24 +239,51 @@ void report_affected_json(json *j, const advdb_advisory *a)
 	json_list(j, a, ADVDB_L_OS);
 	json_key(j, "functions");
 	json_obj_begin(j);
-	for (size_t i = 0; i < nf; i++) {
-		size_t nr = 0;
-		const char *const *reqs = NULL;
-		const char *path = advdb_advisory_function(a, i, &nr, &reqs);
-		if (!path)
-			continue;
-		json_key(j, path);
-		json_arr_begin(j);
-		for (size_t k = 0; reqs && k < nr; k++)
-			json_str(j, reqs[k]);
-		json_arr_end(j);
+	if (nf && (v = malloc(nf * sizeof(*v))) != NULL) {
+		for (size_t i = 0; i < nf; i++)
+			if ((v[m].path = advdb_advisory_function(a, i, NULL, NULL)))
+				v[m++].i = i;
+		qsort(v, m, sizeof(*v), cmp_fn);
+		for (size_t k = 0; k < m; k++) {
+			size_t nr = 0;
+			const char *const *reqs = NULL;
+			advdb_advisory_function(a, v[k].i, &nr, &reqs);
+			json_key(j, v[k].path);
+			json_arr_begin(j);
+			for (size_t r = 0; reqs && r < nr; r++)
+				json_str(j, report_req(t, sizeof t, reqs[r]));
+			json_arr_end(j);
+		}
+		free(v);
+	} else if (nf) {
+		j->out->failed = 1;     /* out of memory: the report fails */
 	}
 	json_obj_end(j);
 	json_obj_end(j);
 }
 
-static void package_json(json *j, const lock_pkg *p)
+/* cargo_lock::Dependency: name, version, source (null: a path). */
+static void dep_json(json *j, const dep_ref *d)
 {
+	json_obj_begin(j);
+	json_key(j, "name");
+	json_str(j, d->name);
+	json_key(j, "version");
+	json_str(j, d->version);
+	json_key(j, "source");
+	json_str(j, d->source);
+	json_obj_end(j);
+}
+
+/* cargo_lock::Package: name, version, source, checksum, dependencies
+ * (left out when empty, as serde's skip_serializing_if), replace. */
+static void package_json(json *j, const report_in *r, const lock_pkg *p)
+{
+	const depgraph *g = r->graph;
+	size_t i = r->pkgs && p >= r->pkgs ? (size_t)(p - r->pkgs) : DEP_NONE;
+
+	if (!g || !g->start || i >= g->n)
+		i = DEP_NONE;
 	json_obj_begin(j);
 	json_key(j, "name");
 	json_str(j, p->name);
@@ -166,23 +293,58 @@ static void package_json(json *j, const lock_pkg *p)
 	json_str(j, p->source);
 	json_key(j, "checksum");
 	json_str(j, p->checksum);
+	if (i != DEP_NONE && g->start[i + 1] > g->start[i]) {
+		json_key(j, "dependencies");
+		json_arr_begin(j);
+		for (size_t k = g->start[i]; k < g->start[i + 1]; k++)
+			dep_json(j, &g->dep[k]);
+		json_arr_end(j);
+	}
+	json_key(j, "replace");
+	if (i != DEP_NONE && g->replace && g->replace[i].name)
+		dep_json(j, &g->replace[i]);
+	else
+		json_null(j);
 	json_obj_end(j);
 }
 
-static void rfc3339(char out[32], int64_t t)
+/* RFC 3339 in the committer's offset, as the time crate writes it ("Z"
+ * for UTC, else +hh:mm), as rustsec's DatabaseInfo serializes it. */
+static void rfc3339(char out[40], int64_t t, int offset_min)
 {
-	time_t tt = (time_t)t;
+	time_t tt = (time_t)(t + (int64_t)offset_min * 60);
 	struct tm tm;
+	char z[8];
 
+	out[0] = '\0';
 	if (t <= 0 || !gmtime_r(&tt, &tm) ||
-	    strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
+	    strftime(out, 32, "%Y-%m-%dT%H:%M:%S", &tm) == 0) {
 		out[0] = '\0';
+		return;
+	}
+	if (offset_min == 0)
+		snprintf(z, sizeof z, "Z");
+	else
+		snprintf(z, sizeof z, "%c%02d:%02d", offset_min < 0 ? '-' : '+',
+		         abs(offset_min) / 60 % 100, abs(offset_min) % 60);
+	strcat(out, z);
+}
+
+static void strings_json(json *j, const char *const *v, size_t n)
+{
+	json_arr_begin(j);
+	for (size_t i = 0; i < n; i++)
+		json_str(j, v[i]);
+	json_arr_end(j);
 }
 
 static void header_json(json *j, const session *s, const report_in *r)
 {
+	static const char *const info_default[] = {
+		"unmaintained", "unsound", "notice"
+	};
 	const cli_opts *o = s->opts;
-	char when[32];
+	char when[40];
 
 	json_key(j, "database");
 	json_obj_begin(j);
@@ -191,7 +353,7 @@ static void header_json(json *j, const session *s, const report_in *r)
 	json_key(j, "last-commit");
 	json_str(j, s->info.source_commit[0] ? s->info.source_commit : NULL);
 	json_key(j, "last-updated");
-	rfc3339(when, s->info.source_time);
+	rfc3339(when, s->info.source_time, s->info.source_utc_offset);
 	json_str(j, when[0] ? when : NULL);
 	json_obj_end(j);
 
@@ -210,28 +372,18 @@ static void header_json(json *j, const session *s, const report_in *r)
 	json_key(j, "settings");
 	json_obj_begin(j);
 	json_key(j, "target_arch");
-	json_arr_begin(j);
-	if (o->arch)
-		json_str(j, o->arch);
-	json_arr_end(j);
+	strings_json(j, o->arch, o->narch);
 	json_key(j, "target_os");
-	json_arr_begin(j);
-	if (o->os)
-		json_str(j, o->os);
-	json_arr_end(j);
+	strings_json(j, o->os, o->nos);
 	json_key(j, "severity");
-	json_null(j);
+	json_str(j, o->has_severity ? severity_name(o->severity) : NULL);
 	json_key(j, "ignore");
-	json_arr_begin(j);
-	for (size_t i = 0; i < o->nignore; i++)
-		json_str(j, o->ignore[i]);
-	json_arr_end(j);
+	strings_json(j, o->ignore, o->nignore);
 	json_key(j, "informational_warnings");
-	json_arr_begin(j);
-	json_str(j, "notice");
-	json_str(j, "unmaintained");
-	json_str(j, "unsound");
-	json_arr_end(j);
+	if (o->info_set)
+		strings_json(j, o->info, o->ninfo);
+	else
+		strings_json(j, info_default, 3);
 	json_obj_end(j);
 }
 
@@ -271,21 +423,30 @@ static int rendered(const char **frag, size_t *len, buf *tmp,
 	return ADVDB_OK;
 }
 
-/* "advisory", "versions" and "affected" of a finding. */
+/* "advisory", "versions" and "affected" of a vulnerability (rustsec's
+ * Vulnerability order); "advisory", "affected", "versions" of a warning
+ * (Warning's). An advisory is one or the other, so one cached fragment
+ * per id serves every finding of it. */
 static void render_members(buf *out, const advdb_advisory *a,
                            const session *s, const finding *fd)
 {
 	json fj;
+	int vuln = fd->m.kind == ADVDB_KIND_VULNERABILITY;
 
 	(void)s;
-	(void)fd;
 	json_init(&fj, out);
 	json_key(&fj, "advisory");
 	report_advisory_json(&fj, a);
-	json_key(&fj, "versions");
-	report_versions_json(&fj, a);
+	if (vuln) {
+		json_key(&fj, "versions");
+		report_versions_json(&fj, a);
+	}
 	json_key(&fj, "affected");
 	report_affected_json(&fj, a);
+	if (!vuln) {
+		json_key(&fj, "versions");
+		report_versions_json(&fj, a);
+	}
 }
 
 static int advisory_members(json *j, const session *s, const finding *fd)
@@ -301,8 +462,17 @@ static int advisory_members(json *j, const session *s, const finding *fd)
 	return rc;
 }
 
+static size_t pkg_index(const report_in *r, const lock_pkg *p)
+{
+	if (!r->pkgs || !r->graph || p < r->pkgs || p >= r->pkgs + r->graph->n)
+		return DEP_NONE;
+	return (size_t)(p - r->pkgs);
+}
+
+/* Vulnerability: advisory, versions, affected, package. Warning: kind,
+ * package, advisory, affected, versions. Then advdb's paths. */
 static int finding_json(json *j, const session *s, const report_in *r,
-                        const finding *fd, int warning)
+                        deptree *t, const finding *fd, int warning)
 {
 	int rc;
 
@@ -311,24 +481,35 @@ static int finding_json(json *j, const session *s, const report_in *r,
 		json_key(j, "kind");
 		json_str(j, kind_name(fd->m.kind));
 		json_key(j, "package");
-		package_json(j, fd->pkg);
+		package_json(j, r, fd->pkg);
 	}
 	rc = advisory_members(j, s, fd);
 	if (!warning) {
 		json_key(j, "package");
-		package_json(j, fd->pkg);
+		package_json(j, r, fd->pkg);
 	}
-	if (r->bin)
-		report_bin_path_json(j, r->bin, fd->pkg);
+	if (t)
+		deptree_json(j, t, pkg_index(r, fd->pkg));
 	json_obj_end(j);
 	return rc;
+}
+
+/* The tree of a report with findings over a graph; NULL when there is
+ * none to draw (check) or no memory (the report then fails). */
+static int tree_for(deptree **t, const report_in *r)
+{
+	*t = NULL;
+	if (!r->graph || !r->pkgs || !r->f->n)
+		return ADVDB_OK;
+	return deptree_new(t, r->graph, r->pkgs) < 0 ? ADVDB_ENOMEM : ADVDB_OK;
 }
 
 int report_json(buf *out, const session *s, const report_in *r)
 {
 	const findings *f = r->f;
+	deptree *t = NULL;
 	json j;
-	int rc = ADVDB_OK;
+	int rc = tree_for(&t, r);
 
 	json_init(&j, out);
 	json_obj_begin(&j);
@@ -347,28 +528,25 @@ int report_json(buf *out, const session *s, const report_in *r)
 	json_arr_begin(&j);
 	for (size_t i = 0; rc == ADVDB_OK && i < f->n; i++)
 		if (f->v[i].m.kind == ADVDB_KIND_VULNERABILITY) {
-			rc = finding_json(&j, s, r, &f->v[i], 0);
+			rc = finding_json(&j, s, r, t, &f->v[i], 0);
 			if (r->tick)
 				r->tick(r->tick_ctx);
 		}
 	json_arr_end(&j);
 	json_obj_end(&j);
 
-	/* Warnings grouped by kind, kinds in name order as rustsec's map. */
-	static const advdb_kind order[] = {
-		ADVDB_KIND_NOTICE, ADVDB_KIND_OTHER, ADVDB_KIND_UNMAINTAINED,
-		ADVDB_KIND_UNSOUND
-	};
+	/* Warnings grouped by kind, in rustsec's WarningKind order. */
 	json_key(&j, "warnings");
 	json_obj_begin(&j);
-	for (size_t k = 0; k < sizeof(order) / sizeof(order[0]); k++) {
-		if (!(f->warn_kinds & kind_bit(order[k])))
+	for (size_t k = 0; k < 3; k++) {
+		advdb_kind kind = report_warning_order[k];
+		if (!(f->warn_kinds & kind_bit(kind)))
 			continue;
-		json_key(&j, kind_name(order[k]));
+		json_key(&j, kind_name(kind));
 		json_arr_begin(&j);
 		for (size_t i = 0; rc == ADVDB_OK && i < f->n; i++)
-			if (kind_bit(f->v[i].m.kind) == kind_bit(order[k])) {
-				rc = finding_json(&j, s, r, &f->v[i], 1);
+			if (f->v[i].m.kind == kind) {
+				rc = finding_json(&j, s, r, t, &f->v[i], 1);
 				if (r->tick)
 					r->tick(r->tick_ctx);
 			}
@@ -389,6 +567,9 @@ int report_json(buf *out, const session *s, const report_in *r)
 	}
 	json_obj_end(&j);
 	buf_putc(out, '\n');
+	deptree_free(t);
+	if (rc == ADVDB_OK && out->failed)
+		rc = ADVDB_ENOMEM;
 	return rc;
 }
 
@@ -419,33 +600,106 @@ static void list_line(buf *out, const char *label, const advdb_advisory *a,
 	buf_putc(out, '\n');
 }
 
-/* The advisory's part of a finding's text block. */
+/* cargo-audit's permits_newer: does req admit some version above v?
+ * Probes the next releases and each comparator's own bounds. */
+static int permits_newer(const cargo_req *q, const version *v)
+{
+	version c[3 + 3 * CARGO_CMP_MAX];
+	size_t n = 0;
+
+	for (int k = 0; k < 3; k++) {
+		memset(&c[n], 0, sizeof(c[n]));
+		c[n].major = v->major + (k == 2);
+		c[n].minor = k == 2 ? 0 : v->minor + (k == 1);
+		c[n].patch = k == 0 ? v->patch + 1 : 0;
+		n++;
+	}
+	for (size_t i = 0; i < q->n; i++)
+		for (int k = 0; k < 3; k++) {
+			const version *b = &q->c[i].v;
+			memset(&c[n], 0, sizeof(c[n]));
+			c[n].major = b->major;
+			c[n].minor = b->minor + (k == 2);
+			c[n].patch = k == 2 ? 0 : b->patch + (k == 1);
+			n++;
+		}
+	for (size_t i = 0; i < n; i++)
+		if (version_cmp(&c[i], v) > 0 && cargo_req_matches(q, &c[i]))
+			return 1;
+	return 0;
+}
+
+/* cargo-audit's Solution line of a vulnerability: the patched versions;
+ * else the unaffected ones above the version in use; else none. */
+static void solution(buf *out, const advdb_advisory *a, const char *ver)
+{
+	size_t np = advdb_advisory_list_len(a, ADVDB_L_PATCHED);
+	size_t nu = advdb_advisory_list_len(a, ADVDB_L_UNAFFECTED), shown = 0;
+	char t[REQ_TEXT_MAX + 64];
+	version v;
+	const char *why;
+
+	if (np) {
+		buf_printf(out, "%-11sUpgrade to ", "Solution:");
+		for (size_t i = 0; i < np; i++) {
+			if (i)
+				buf_puts(out, " OR ");
+			report_text(out, report_req(t, sizeof t,
+			            advdb_advisory_list_at(a, ADVDB_L_PATCHED, i)), 0);
+		}
+		buf_puts(out, " (patched)\n");
+		return;
+	}
+	if (ver && version_parse(&v, ver, strlen(ver), &why) == 0)
+		for (size_t i = 0; i < nu; i++) {
+			const char *s = advdb_advisory_list_at(a, ADVDB_L_UNAFFECTED,
+			                                       i);
+			cargo_req q;
+			char e[8];
+			if (!s || cargo_req_parse(&q, s, strlen(s), e, sizeof e) < 0 ||
+			    !permits_newer(&q, &v))
+				continue;
+			if (!shown++)
+				buf_printf(out, "%-11sUpgrade to ", "Solution:");
+			else
+				buf_puts(out, " OR ");
+			report_text(out, report_req(t, sizeof t, s), 0);
+		}
+	if (shown)
+		buf_puts(out, " (unaffected)\n");
+	else
+		field(out, "Solution:", "No fixed upgrade is available!");
+}
+
+/* The advisory's part of a finding's text block, as cargo-audit's
+ * print_metadata (Title, Date, ID, URL, Severity), then what advdb adds
+ * (Aliases, OS, Arch), then a vulnerability's Solution. The first byte
+ * says whether the Solution depends on the version in use (only
+ * unaffected ranges): such a fragment is rendered for each finding. */
 static void render_text(buf *out, const advdb_advisory *a, const session *s,
                         const finding *fd)
 {
-	int color = s->opts->color;
+	int color = s->opts->color, vuln = fd->m.kind == ADVDB_KIND_VULNERABILITY;
+	int per_version = vuln && !advdb_advisory_list_len(a, ADVDB_L_PATCHED) &&
+	                  advdb_advisory_list_len(a, ADVDB_L_UNAFFECTED);
+	char url[256];
 
+	buf_putc(out, per_version ? '1' : '0');
 	field(out, "Title:", advdb_advisory_field(a, ADVDB_F_TITLE));
 	field(out, "Date:", advdb_advisory_field(a, ADVDB_F_DATE));
 	buf_printf(out, "%-11s", "ID:");
-	report_color(out, color, fd->m.kind == ADVDB_KIND_VULNERABILITY
-	                         ? C_RED : C_YELLOW, fd->m.id);
+	report_color(out, color, vuln ? C_RED : C_YELLOW, fd->m.id);
 	buf_putc(out, '\n');
-	if (fd->m.kind != ADVDB_KIND_VULNERABILITY)
-		field(out, "Warning:", kind_name(fd->m.kind));
+	field(out, "URL:", report_advisory_url(url, sizeof url, a));
 	if (fd->m.cvss_score10)
 		buf_printf(out, "%-11s%u.%u (%s)\n", "Severity:",
 		           fd->m.cvss_score10 / 10, fd->m.cvss_score10 % 10,
 		           severity_name(fd->m.severity));
-	field(out, "URL:", advdb_advisory_field(a, ADVDB_F_URL));
 	list_line(out, "Aliases:", a, ADVDB_L_ALIASES, ", ", "");
-	if (advdb_advisory_list_len(a, ADVDB_L_PATCHED))
-		list_line(out, "Solution:", a, ADVDB_L_PATCHED, " OR ",
-		          "upgrade to ");
-	else
-		field(out, "Solution:", "no fixed upgrade is available");
 	list_line(out, "OS:", a, ADVDB_L_OS, ", ", "");
 	list_line(out, "Arch:", a, ADVDB_L_ARCH, ", ", "");
+	if (vuln)
+		solution(out, a, per_version ? fd->pkg->version : NULL);
 }
 
 static int advisory_text(buf *out, const session *s, const finding *fd)
@@ -455,81 +709,136 @@ static int advisory_text(buf *out, const session *s, const finding *fd)
 	size_t len = 0;
 	int rc = rendered(&frag, &len, &tmp, s, fd, render_text);
 
-	if (rc == ADVDB_OK)
-		buf_put(out, frag, len);
+	if (rc == ADVDB_OK && len && frag[0] == '1' && frag != tmp.p) {
+		/* cached by another finding: the Solution is not ours */
+		advdb_advisory *a = NULL;
+		buf_reset(&tmp);
+		if ((rc = fetch(&a, s, fd)) == ADVDB_OK) {
+			render_text(&tmp, a, s, fd);
+			advdb_advisory_free(a);
+			frag = tmp.p;
+			len = tmp.len;
+			rc = tmp.failed ? ADVDB_ENOMEM : ADVDB_OK;
+		}
+	}
+	if (rc == ADVDB_OK && len)
+		buf_put(out, frag + 1, len - 1);
 	buf_free(&tmp);
 	return rc;
 }
 
-/* One finding, in cargo-audit's order: the package, then the advisory. */
+/* One finding, in cargo-audit's order: the package, then the advisory,
+ * then its tree. */
 static int finding_human(buf *out, const session *s, const report_in *r,
-                         const finding *fd)
+                         deptree *t, const finding *fd)
 {
 	field(out, "Crate:", fd->pkg->name);
 	field(out, "Version:", fd->pkg->version);
-	if (r->bin)
-		report_bin_path_text(out, r->bin, fd->pkg);
+	if (fd->m.kind != ADVDB_KIND_VULNERABILITY)
+		field(out, "Warning:", kind_name(fd->m.kind));
 	int rc = advisory_text(out, s, fd);
+	if (t && !s->opts->no_tree)
+		deptree_text(out, t, pkg_index(r, fd->pkg));
 	buf_putc(out, '\n');
 	return rc;
+}
+
+static const char *plural(size_t n, const char *one, const char *many)
+{
+	return n == 1 ? one : many;
 }
 
 int report_human(buf *out, const session *s, const report_in *r)
 {
 	const findings *f = r->f;
-	int color = s->opts->color, rc = ADVDB_OK;
+	const cli_opts *o = s->opts;
+	int color = o->color;
+	deptree *t = NULL;
+	int rc = tree_for(&t, r);
 
-	if (r->bin) {
-		report_bin_header_text(out, r);
-	} else if (r->path) {
-		buf_puts(out, "Scanning ");
-		report_text(out, r->path, 0);
-		buf_printf(out, " (%zu %s)\n", r->ndeps,
-		           r->ndeps == 1 ? "package" : "packages");
+	if (!o->quiet) {
+		if (r->bin) {
+			report_bin_header_text(out, r);
+		} else if (r->path) {
+			buf_puts(out, "Scanning ");
+			report_text(out, r->path, 0);
+			buf_printf(out, " (%zu %s)\n", r->ndeps,
+			           plural(r->ndeps, "package", "packages"));
+			if (f->n && r->graph && r->graph->error[0] && !o->no_tree) {
+				buf_puts(out, "warning: no dependency tree: ");
+				report_text(out, r->graph->error, 0);
+				buf_putc(out, '\n');
+			}
+		}
 	}
-	if (f->n)
+	if (f->n && !o->quiet)
 		buf_putc(out, '\n');
-	/* vulnerabilities first, then warnings */
-	for (int pass = 0; pass < 2; pass++)
+	/* vulnerabilities first, then warnings by kind (rustsec's order) */
+	for (size_t i = 0; rc == ADVDB_OK && i < f->n; i++)
+		if (f->v[i].m.kind == ADVDB_KIND_VULNERABILITY) {
+			rc = finding_human(out, s, r, t, &f->v[i]);
+			if (r->tick)
+				r->tick(r->tick_ctx);
+		}
+	for (size_t k = 0; k < 3; k++)
 		for (size_t i = 0; rc == ADVDB_OK && i < f->n; i++)
-			if ((f->v[i].m.kind == ADVDB_KIND_VULNERABILITY) ==
-			    (pass == 0)) {
-				rc = finding_human(out, s, r, &f->v[i]);
+			if (f->v[i].m.kind == report_warning_order[k]) {
+				rc = finding_human(out, s, r, t, &f->v[i]);
 				if (r->tick)
 					r->tick(r->tick_ctx);
 			}
+	deptree_free(t);
 	if (rc != ADVDB_OK)
 		return rc;
 
+	size_t denied = 0;
+	for (size_t i = 0; i < f->n; i++)
+		denied += (kind_bit(f->v[i].m.kind) & o->deny) != 0;
 	if (f->nerr) {
 		/* never "ok": the set is incomplete */
 		report_color(out, color, C_RED, "error:");
 		buf_printf(out, " incomplete: %zu %s (not checked, see above); "
-		           "%zu %s found", f->nerr,
-		           f->nerr == 1 ? "error" : "errors", f->nvuln,
-		           f->nvuln == 1 ? "vulnerability" : "vulnerabilities");
+		           "%zu %s found", f->nerr, plural(f->nerr, "error",
+		           "errors"), f->nvuln, plural(f->nvuln, "vulnerability",
+		           "vulnerabilities"));
 	} else if (f->nvuln) {
 		report_color(out, color, C_RED, "error:");
 		buf_printf(out, " %zu %s found", f->nvuln,
-		           f->nvuln == 1 ? "vulnerability" : "vulnerabilities");
+		           plural(f->nvuln, "vulnerability", "vulnerabilities"));
 	} else if (session_incomplete(s)) {
 		/* never "ok": advisories are missing from the index */
 		report_color(out, color, C_RED, "error:");
 		buf_printf(out, " incomplete index (%" PRIu64 " skipped "
 		           "advisories): no vulnerabilities found",
 		           s->info.skipped_count);
+	} else if (denied) {
+		/* never "ok": --deny makes these fail the run */
+		report_color(out, color, C_RED, "error:");
+		buf_printf(out, " %zu denied %s found (no vulnerabilities)",
+		           denied, plural(denied, "warning", "warnings"));
+	} else if (o->quiet) {
+		return ADVDB_OK;        /* cargo-audit -q: nothing when clean */
 	} else {
 		report_color(out, color, C_GREEN, "ok:");
 		buf_puts(out, " no vulnerabilities found");
 	}
 	buf_printf(out, " in %zu %s", r->ndeps,
-	           r->ndeps == 1 ? "package" : "packages");
-	if (f->nwarn) {
-		int denied = (f->warn_kinds & s->opts->deny) != 0;
-		buf_printf(out, ", %zu %s%s", f->nwarn,
-		           denied ? "denied " : "",
-		           f->nwarn == 1 ? "warning" : "warnings");
+	           plural(r->ndeps, "package", "packages"));
+	if (f->nerr || f->nvuln || session_incomplete(s)) {
+		if (denied)
+			buf_printf(out, ", %zu denied %s", denied,
+			           plural(denied, "warning", "warnings"));
 	}
+	if (f->nwarn > denied)
+		buf_printf(out, ", %zu %s", f->nwarn - denied,
+		           plural(f->nwarn - denied, "warning", "warnings"));
 	buf_putc(out, '\n');
 	return ADVDB_OK;
+}
+
+int report_render(buf *out, const session *s, const report_in *r)
+{
+	if (s->opts->sarif)
+		return sarif_results(out, s, r);
+	return s->opts->json ? report_json(out, s, r) : report_human(out, s, r);
 }

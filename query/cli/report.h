@@ -18,21 +18,15 @@
 #include "buf.h"
 #include "json.h"
 #include "session.h"
+#include "tree.h"
 
 /* What a binary's report adds (bin.c; rendered by report_bin.c): the
- * container, and the embedded dependency graph that says which path from
- * the root pulls a finding's package in. */
+ * container, and whether the graph cargo-auditable embeds holds (its
+ * paths are the tree module's, as a lockfile's are). */
 typedef struct report_bin {
 	const char *format;         /* "ELF 64-bit LSB", "PE32+", ... */
 	size_t nslices, nodata;     /* slices; slices without data */
-	const lock_pkg *pkgs;       /* the array the findings point into */
-	size_t npkgs;
-	size_t root;                /* the root package, when parent is set */
-	const size_t *parent;       /* parent[i] pulls pkgs[i] in, on a
-	                               shortest path from the root;
-	                               (size_t)-1 for the root and packages
-	                               it does not reach; NULL: no tree */
-	const char *tree_error;     /* why there is no tree */
+	const char *tree_error;     /* why there is no tree; NULL: there is */
 } report_bin;
 
 typedef struct report_in {
@@ -40,6 +34,10 @@ typedef struct report_in {
 	size_t ndeps;               /* packages in the lockfile / given */
 	const findings *f;
 	const report_bin *bin;      /* a binary's; NULL for a lockfile */
+	const lock_pkg *pkgs;       /* the input's packages, which findings
+	                               point into; NULL for `check` */
+	const depgraph *graph;      /* their dependencies (tree.h); NULL for
+	                               `check` */
 	/* Called (when not NULL) after each finding is rendered, with ctx:
 	 * scan's hook to bound the memory of reports not yet printed (it may
 	 * print and empty the output buffer, or wait). */
@@ -59,22 +57,42 @@ int report_json(buf *out, const session *s, const report_in *r);
  * set with errors, never "ok". Returns as report_json. */
 int report_human(buf *out, const session *s, const report_in *r);
 
-/* report_bin.c: the parts of a binary's report (JSON: a "binary" object
- * after "lockfile", and "dependency-path" in each finding; text: the
- * header lines and a "Path:" line per finding), and the line of a binary
- * skipped under --allow-no-data. */
+/* The report in the run's format: report_json, report_human, or the
+ * input's SARIF results (sarif_results; the command writes the log
+ * around them). */
+int report_render(buf *out, const session *s, const report_in *r);
+
+/* report_bin.c: the parts of a binary's report (JSON: a "binary"
+ * object after "lockfile"; text: the header lines), and the line of a
+ * binary skipped under --allow-no-data. */
 void report_bin_json(json *j, const report_bin *b);
-void report_bin_path_json(json *j, const report_bin *b, const lock_pkg *p);
 void report_bin_header_text(buf *out, const report_in *r);
-void report_bin_path_text(buf *out, const report_bin *b, const lock_pkg *p);
 void report_bin_skipped(buf *out, const session *s, const char *path,
                         const char *format, const char *why);
 
 /* rustsec's advisory Metadata object, Versions object, and Affected
- * object (null when the advisory restricts nothing) as JSON values. */
+ * object (null when the advisory restricts nothing) as JSON values.
+ * Requirements are written as the semver crate's Display writes them
+ * (`>=1.5.5`, `>=1.18.4, <1.19.0`: report_req), functions in path order. */
 void report_advisory_json(json *j, const advdb_advisory *a);
 void report_versions_json(json *j, const advdb_advisory *a);
 void report_affected_json(json *j, const advdb_advisory *a);
+
+/* A requirement string of an advisory in the semver crate's Display
+ * form, into out (cap bytes); the text as stored when it does not parse
+ * (it always does in an index the compiler wrote). Returns out. */
+const char *report_req(char *out, size_t cap, const char *raw);
+
+/* The URL cargo-audit shows for an advisory: the advisory's own page
+ * (rustsec.org for RUSTSEC ids, cve.org, GitHub, Talos), or its `url`
+ * when it has no such page or is under CC-BY-4.0 (whose `url` must be
+ * kept). Into out; NULL when there is none. */
+const char *report_advisory_url(char *out, size_t cap,
+                                const advdb_advisory *a);
+
+/* The warning kinds of a report in rustsec's order (its WarningKind:
+ * notice, unmaintained, unsound), and how many. */
+extern const advdb_kind report_warning_order[3];
 
 /* Text from the index or an input, escaped for the terminal (escape.h;
  * newlines and tabs kept when keep_nl). */

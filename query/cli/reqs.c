@@ -37,6 +37,7 @@
 #include "limit.h"
 #include "manifest.h"
 #include "report.h"
+#include "scope.h"
 #include "session.h"
 
 #define ADV_SCRATCH 64
@@ -140,6 +141,9 @@ static int analyse(dep_result *r, const session *s, const cargo_req *q,
 		                              &s->q);
 		m = heap;
 	}
+	if (rc == ADVDB_OK)         /* the run's scope (scope.h) */
+		rc = scope_filter(heap ? heap : scratch, &n, s, r->d->package,
+		                  NULL);
 	if (rc != ADVDB_OK) {
 		snprintf(err, errcap, "%s", advdb_last_error(s->db)[0]
 		         ? advdb_last_error(s->db) : advdb_strerror(rc));

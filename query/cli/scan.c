@@ -53,8 +53,10 @@
 #include "bin.h"
 #include "cli.h"
 #include "json.h"
+#include "lockdeps.h"
 #include "lockfile.h"
 #include "report.h"
+#include "sarif.h"
 #include "session.h"
 
 /* Items done but not yet printed hold their report (~50 KB of JSON for a
@@ -99,6 +101,7 @@ typedef struct scan {
 	size_t next, printed;           /* handed out; printed so far */
 	size_t held;                    /* bytes of unprinted reports */
 	int worst, write_failed, progress_shown;
+	int sarif_started;              /* a SARIF result was printed */
 } scan;
 
 /* Add a lockfile (skip NULL) or a place not searched (skip: why). */
@@ -327,6 +330,17 @@ static void clear_progress(scan *sc)
 	}
 }
 
+/* An item's report to stdout: as it is, or as SARIF results that join
+ * the run's one array. Under sc->mu. */
+static void print_out(scan *sc, const buf *out)
+{
+	int bad = sc->s->opts->sarif
+	          ? sarif_print(out, stdout, &sc->sarif_started)
+	          : buf_write(out, stdout);
+	if (bad < 0)
+		sc->write_failed = 1;
+}
+
 /* Print what the head item has so far. Under sc->mu. */
 static void stream_head(scan *sc, item *it)
 {
@@ -334,12 +348,11 @@ static void stream_head(scan *sc, item *it)
 	if (!it->streamed) {
 		buf_write(&it->err, stderr);
 		buf_reset(&it->err);
-		if (!sc->s->opts->json && sc->printed > 0)
+		if (!sc->s->opts->json && !sc->s->opts->sarif && sc->printed > 0)
 			putchar('\n');
 		it->streamed = 1;
 	}
-	if (buf_write(&it->out, stdout) < 0)
-		sc->write_failed = 1;
+	print_out(sc, &it->out);
 	buf_reset(&it->out);
 	sc->held -= it->held;
 	it->held = 0;
@@ -385,10 +398,10 @@ static void scan_one(scan *sc, size_t idx)
 
 	if (it->skip) {
 		err_line(&it->err, it->path, it->skip);
-		if (o->json) {
-			snprintf(msg, sizeof(msg), "%s", it->skip);
+		snprintf(msg, sizeof(msg), "%s", it->skip);
+		if (o->json)
 			error_json(&it->out, "folder", it->path, msg);
-		}
+		sarif_error(s->sarif, it->path, msg);
 		it->status = EXIT_ERROR;
 		return;
 	}
@@ -419,10 +432,18 @@ static void scan_one(scan *sc, size_t idx)
 		         f.nerr - f.nerrs);
 		err_line(&it->err, name, msg);
 	}
-	report_in r = { .path = name, .ndeps = lf.npkgs, .f = &f,
+	/* The dependency lists only matter to a report that names a
+	 * package: most lockfiles of a bulk scan are read without them. */
+	depgraph g = { 0 };
+	int graph = f.n && !o->sarif;
+	report_in r = { .path = name,
+	                .ndeps = lf.npkgs - (size_t)lockdeps_has_root(&lf),
+	                .f = &f, .pkgs = lf.pkgs, .graph = graph ? &g : NULL,
 	                .tick = tick, .tick_ctx = &t };
-	rc = o->json ? report_json(&it->out, s, &r)
-	             : report_human(&it->out, s, &r);
+	/* (a package that could not be checked is in f, not in rc) */
+	rc = graph && lockdeps_build(&g, &lf) < 0
+	     ? ADVDB_ENOMEM : report_render(&it->out, s, &r);
+	depgraph_free(&g);
 	if (rc != ADVDB_OK) {
 		/* An advisory could not be fetched to render: the report is
 		 * dropped (or, when the head streamed part of it, cut short
@@ -430,7 +451,7 @@ static void scan_one(scan *sc, size_t idx)
 		snprintf(msg, sizeof(msg), "%s: %s", name, audit_strerror(rc, s));
 		buf_reset(&it->out);
 		pthread_mutex_lock(&sc->mu);
-		if (it->streamed)
+		if (it->streamed && !o->sarif)
 			buf_puts(&it->out, o->json ? "\n" : "\n(report cut short)\n");
 		pthread_mutex_unlock(&sc->mu);
 		findings_free(&f);
@@ -445,6 +466,7 @@ fail:
 	err_line(&it->err, NULL, msg);
 	if (o->json)
 		error_json(&it->out, "lockfile", it->path, msg);
+	sarif_error(s->sarif, it->path, msg);
 	it->status = EXIT_ERROR;
 }
 
@@ -459,10 +481,10 @@ static void emit_ready(scan *sc)
 		item *it = &sc->items[sc->printed];
 		clear_progress(sc);
 		buf_write(&it->err, stderr);
-		if (!o->json && sc->printed > 0 && it->out.len && !it->streamed)
+		if (!o->json && !o->sarif && sc->printed > 0 && it->out.len &&
+		    !it->streamed)
 			putchar('\n');
-		if (buf_write(&it->out, stdout) < 0)
-			sc->write_failed = 1;
+		print_out(sc, &it->out);
 		if (o->line_buffered)
 			fflush(stdout);
 		if (it->status == EXIT_ERROR || sc->worst == EXIT_ERROR)
@@ -595,6 +617,16 @@ int cmd_scan(const cli_opts *o)
 	if (session_open(&s, o, 1) != EXIT_CLEAN)
 		goto out_paths;
 	session_warn_incomplete(&s);
+	if (o->sarif) {
+		buf head = BUF_INIT;
+		if (sarif_run_new(&s.sarif) < 0) {
+			cli_error("out of memory");
+			goto out_session;
+		}
+		sarif_begin(&head);
+		buf_write(&head, stdout);
+		buf_free(&head);
+	}
 	memset(&sc, 0, sizeof(sc));
 	sc.s = &s;
 	sc.n = p.n;
@@ -632,7 +664,19 @@ int cmd_scan(const cli_opts *o)
 		buf_free(&sc.items[i].out);
 		buf_free(&sc.items[i].err);
 	}
-	if (!o->json && p.n > 1) {
+	if (o->sarif) {
+		/* the log's end: every advisory's rule, what was not checked */
+		buf tail = BUF_INIT;
+		if (sarif_end(&tail, &s, s.sarif) != ADVDB_OK) {
+			cli_error("cannot write the SARIF rules: %s",
+			          advdb_last_error(s.db));
+			status = EXIT_ERROR;
+		}
+		if (buf_write(&tail, stdout) < 0)
+			sc.write_failed = 1;
+		buf_free(&tail);
+	}
+	if (!o->json && !o->sarif && p.n > 1) {
 		printf("\n%zu %s scanned: %zu with findings, %zu with "
 		       "errors", p.nlocks, o->bin ? "binaries" : "lockfiles",
 		       nfound, nerr);
@@ -650,6 +694,8 @@ int cmd_scan(const cli_opts *o)
 	pthread_mutex_destroy(&sc.mu);
 	free(sc.items);
 out_session:
+	sarif_run_free(s.sarif);
+	s.sarif = NULL;
 	session_close(&s);
 out_paths:
 	paths_free(&p);

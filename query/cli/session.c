@@ -9,6 +9,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "config.h"
 #include "dbpath.h"
 #include "json.h"
 #include "guard.h"
@@ -79,16 +80,32 @@ static int resolve_ignores(session *s, const cli_opts *o)
 	return 0;
 }
 
-/* --max-age: is the source commit at most that old? Warns when not. A
- * date ahead of the clock would pass any --max-age: it is not fresh but
- * unknown, so it fails the strict check too. */
+/* cargo-audit's database path (-d, [database] path) names its clone of
+ * advisory-db; here it names the index compiled from one. */
+static void db_hint(const char *p, int rc)
+{
+	if (config_is_git_repo(p))
+		cli_error("%s is a git repository (an advisory-db clone, as "
+		          "cargo-audit reads), not an advdb index: compile it "
+		          "once with `advdb-compile -o INDEX %s` and name INDEX "
+		          "with -d or [database] path", p, p);
+	else if (rc == ADVDB_ENOTFOUND && p[0] == '~')
+		cli_error("%s: `~` is not expanded (cargo-audit does not expand "
+		          "it either): write the home folder out", p);
+}
+
+/* --max-age (by default CLI_STALE_DAYS for the commands that audit):
+ * is the source commit at most that old? Warns when not. A date ahead
+ * of the clock would pass any --max-age: it is not fresh but unknown,
+ * so it fails the strict check too. */
 static int fresh_enough(const advdb_info *in, const cli_opts *o)
 {
 	int64_t days;
 
 	switch (session_source_age(in, &days)) {
 	case SOURCE_UNKNOWN:
-		cli_warn("the index does not record its source's commit time");
+		cli_warn("the index does not record its source's commit time, "
+		         "so its age (--max-age %ld) is not known", o->max_age_days);
 		return 0;
 	case SOURCE_FUTURE:
 		session_warn_future(days);
@@ -96,8 +113,11 @@ static int fresh_enough(const advdb_info *in, const cli_opts *o)
 	default:
 		if (days <= o->max_age_days)
 			return 1;
-		cli_warn("the advisories are %lld days old (more than --max-age "
-		         "%ld)", (long long)days, o->max_age_days);
+		cli_warn("the advisories are %lld days old (more than %ld: %s); "
+		         "compile a newer advisory-db, or --stale to accept it",
+		         (long long)days, o->max_age_days,
+		         o->max_age_days == CLI_STALE_DAYS ? "a stale index"
+		                                          : "--max-age");
 		return 0;
 	}
 }
@@ -110,8 +130,10 @@ int session_open(session *s, const cli_opts *o, int with_cache)
 
 	memset(s, 0, sizeof(*s));
 	s->opts = o;
-	s->q.os = o->os;
-	s->q.arch = o->arch;
+	/* one look-up per package holds one os and one arch; longer lists
+	 * are scope.c's */
+	s->q.os = o->nos == 1 ? o->os[0] : NULL;
+	s->q.arch = o->narch == 1 ? o->arch[0] : NULL;
 	if (!p) {
 		if (dbpath_default(path, sizeof(path)) < 0) {
 			cli_error("no index given: use -d DB or set ADVDB_DB "
@@ -124,7 +146,10 @@ int session_open(session *s, const cli_opts *o, int with_cache)
 	guard_index_path(p);
 	rc = advdb_open(&s->db, p, 0, err, sizeof(err));
 	if (rc != ADVDB_OK) {
-		cli_error("%s", err[0] ? err : advdb_strerror(rc));
+		cli_error("%s%s%s", o->db_origin ? o->db_origin : "",
+		          o->db_origin ? ": [database] path: " : "",
+		          err[0] ? err : advdb_strerror(rc));
+		db_hint(p, rc);
 		s->db = NULL;
 		return EXIT_ERROR;
 	}

@@ -26,6 +26,9 @@ typedef struct session {
 	struct rcache *rcache;          /* rendered advisories (JSON or text,
 	                                   as opts->json says); NULL unless
 	                                   a cache was asked for */
+	struct sarif_run *sarif;        /* --format sarif: the run's rules
+	                                   and notifications (sarif.h; set by
+	                                   the command, thread-safe) */
 } session;
 
 /* with_cache values for session_open. */

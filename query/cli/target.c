@@ -139,7 +139,13 @@ static const char *nearest(target_kind k, const char *name)
 
 int target_check(target_kind k, const char *name, char *msg, size_t cap)
 {
-	const char *opt = k == TARGET_OS ? "--os" : "--arch";
+	return target_check_as(k, k == TARGET_OS ? "--os" : "--arch", name,
+	                       msg, cap);
+}
+
+int target_check_as(target_kind k, const char *opt, const char *name,
+                    char *msg, size_t cap)
+{
 	const char *what = k == TARGET_OS ? "os" : "arch";
 	size_t n, len;
 	const char *const *t = table(k, &n);

@@ -28,4 +28,9 @@ int target_known(target_kind k, const char *name);
  * `--arch NAME` in msg (cap bytes): the nearest spelling, or the list. */
 int target_check(target_kind k, const char *name, char *msg, size_t cap);
 
+/* The same, naming the option (or audit.toml key) as `opt` in msg:
+ * "--target-os Windows: ...", "[target] os Windows: ...". */
+int target_check_as(target_kind k, const char *opt, const char *name,
+                    char *msg, size_t cap);
+
 #endif

@@ -75,7 +75,9 @@ done
 pyjson "JSON: the binary's path in place of the lockfile's, its format" "$T/bin.json" \
   "docs[0]['lockfile']['path'].endswith('/sb/wasm') and docs[0]['binary'] == {'format': 'WebAssembly', 'slices': 1, 'slices-without-data': 0, 'dependency-tree': True, 'tree-error': None} and docs[0]['lockfile']['dependency-count'] == 6"
 pyjson "JSON: the dependency path, root first, the package last" "$T/bin.json" \
-  "[p['name'] for p in [f for f in docs[0]['vulnerabilities']['list'] if f['package']['name'] == 'mio'][0]['dependency-path']] == ['demo-app', 'mio']"
+  "[[x['name'] for x in p['packages']] for p in [f for f in docs[0]['vulnerabilities']['list'] if f['package']['name'] == 'mio'][0]['advdb-dependency-paths']['paths']] == [['demo-app', 'mio']]"
+pyjson "JSON: a package's dependencies, from the embedded graph" "$T/bin.json" \
+  "[[d['name'] for d in f['package'].get('dependencies', [])] for f in docs[0]['vulnerabilities']['list'] if f['package']['name'] == 'tokio'] == [['mio']]"
 pyjson "JSON: a crates.io package carries the crates.io source, no checksum" "$T/bin.json" \
   "docs[0]['vulnerabilities']['list'][0]['package']['source'] == 'registry+https://github.com/rust-lang/crates.io-index' and docs[0]['vulnerabilities']['list'][0]['package']['checksum'] is None"
 "$Q" $D --json bin "$T/sb/fat" >"$T/fat.json" 2>"$T/e"
@@ -85,8 +87,9 @@ pyjson "fat: one report, the union of two slices" "$T/fat.json" \
 q 1 "text report of an ELF" $D bin "$T/sb/elf64"
 has "text: Scanning PATH (format, N packages)" "$(head -n 1 "$T/o")" \
     '^Scanning .*/sb/elf64 \(ELF 64-bit LSB, 6 packages\)$'
-has "text: the path from the root to the finding" "$(cat "$T/o")" \
-    '^Path: +demo-app 0\.1\.0 > tokio 1\.18\.3$'
+has "text: the inverted tree from the finding to the root" \
+    "$(grep -A 2 '^Dependency tree:' "$T/o" | tr '\n' '|')" \
+    'Dependency tree:\|tokio 1\.18\.3\|└── demo-app 0\.1\.0\|'
 has "text: the verdict line of scan" "$(tail -n 1 "$T/o")" '^error: 2 vulnerabilities found in 6 packages'
 
 # the filters, as scan has them
@@ -165,7 +168,7 @@ tree_case() {  # name python-edit-of-d message
 	"$Q" $D bin "$T/$1" >"$T/o" 2>"$T/e"; rc=$?
 	is "tree, $1: the packages are still checked (exit 1)" "$rc" 1
 	has "tree, $1: no tree, and why" "$(cat "$T/o")" "^warning: no dependency tree: .*$3"
-	has "tree, $1: no Path lines" "$(grep -c '^Path:' "$T/o")" '^0$'
+	has "tree, $1: no tree lines" "$(grep -c '^Dependency tree:' "$T/o")" '^0$'
 	"$Q" $D --json bin "$T/$1" >"$T/o" 2>"$T/e"
 	is "tree, $1: the findings stay" "$(findings "$T/o")" "$want"
 }
@@ -173,25 +176,26 @@ tree_case cycle "d['packages'][4].setdefault('dependencies', []).append(1)" 'a d
 tree_case two-roots "d['packages'][0]['root'] = True" '2 root packages'
 tree_case no-root "[p.pop('root', None) for p in d['packages']]" 'no root package'
 tree_case out-of-range "d['packages'][1]['dependencies'] = [77]" 'depends on index 77, out of range'
-pyjson "tree: JSON says why, paths are null" "$T/o" \
-  "docs[0]['binary']['dependency-tree'] is False and 'out of range' in docs[0]['binary']['tree-error'] and all(f['dependency-path'] is None for f in docs[0]['vulnerabilities']['list'])"
-# mio reached by nobody: a tree, but no path to it
+pyjson "tree: JSON says why, no paths" "$T/o" \
+  "docs[0]['binary']['dependency-tree'] is False and 'out of range' in docs[0]['binary']['tree-error'] and all(f['advdb-dependency-paths']['roots'] is None and f['advdb-dependency-paths']['paths'] == [] and 'out of range' in f['advdb-dependency-paths']['error'] for f in docs[0]['vulnerabilities']['list'])"
+# mio depended on by nobody: its own root, as cargo-lock's tree has it
 edited lost "d['packages'][1]['dependencies'] = [0, 2, 4, 5]; d['packages'][5].pop('dependencies')"
-q 1 "tree, a package the root does not reach: still checked" $D bin "$T/lost"
-has "tree, a package the root does not reach: said so" "$(grep -A 2 '^Crate: *mio' "$T/o")" \
-    '^Path: +not reached from the root$'
+q 1 "tree, a package nothing depends on: still checked" $D bin "$T/lost"
+has "tree, a package nothing depends on: its tree is itself" \
+    "$(grep -A 2 '^Dependency tree:' "$T/o" | tr '\n' '|')" \
+    '^Dependency tree:\|mio 0\.8\.10\|\|--'
 q 1 "tree, unreached, JSON" $D --json bin "$T/lost"
-pyjson "tree, unreached, JSON: its path is null, tokio's is not" "$T/o" \
-  "{f['package']['name']: f['dependency-path'] for f in docs[0]['vulnerabilities']['list']} == {'mio': None, 'tokio': [{'name': 'demo-app', 'version': '0.1.0'}, {'name': 'tokio', 'version': '1.18.3'}]}"
+pyjson "tree, unreached, JSON: mio is its own root, tokio's path starts at the app" "$T/o" \
+  "{f['package']['name']: [[x['name'] for x in p['packages']] for p in f['advdb-dependency-paths']['paths']] for f in docs[0]['vulnerabilities']['list']} == {'mio': [['mio']], 'tokio': [['demo-app', 'tokio']]}"
 # a chain of 99 packages between the root and mio: the path is cut at 64
 edited chain "n = len(d['packages']); d['packages'][1]['dependencies'] = [0, 2, 4, 5, n]; d['packages'][5].pop('dependencies'); d['packages'] += [{'name': 'c%d' % i, 'version': '0.1.0', 'source': 'local', 'dependencies': [n + i if i < 99 else 3]} for i in range(1, 100)]"
 q 1 "tree, a 101-package path" $D bin "$T/chain"
-has "tree, a 101-package path: the root, the count left out, the 63 nearest" \
-    "$(grep -A 2 '^Crate: *mio' "$T/o")" \
-    '^Path: +demo-app 0\.1\.0 > \.\.\. 37 more > c38 0\.1\.0 > c39 .* > c99 0\.1\.0 > mio 0\.8\.10$'
+has "tree, a 101-package path: the tree stops at 40 lines, saying how many more" \
+    "$(sed -n '/^Dependency tree:/,/^$/p' "$T/o" | sed -n '2p;3p;41p;42p' | tr '\n' '|')" \
+    '^mio 0\.8\.10\|└── c99 0\.1\.0\| +└── c61 0\.1\.0\|\.\.\. and 61 more packages depend on it \(not shown\)\|$'
 q 1 "tree, a 101-package path, JSON" $D --json bin "$T/chain"
 pyjson "tree, a 101-package path, JSON: 64 kept, 37 omitted" "$T/o" \
-  "[(len(f['dependency-path']), f['dependency-path'][0]['name'], f['dependency-path'][1]['name'], f['dependency-path'][-1]['name'], f['dependency-path-omitted']) for f in docs[0]['vulnerabilities']['list'] if f['package']['name'] == 'mio'] == [(64, 'demo-app', 'c38', 'mio', 37)]"
+  "[(len(p['packages']), p['packages'][0]['name'], p['packages'][1]['name'], p['packages'][-1]['name'], p['omitted']) for f in docs[0]['vulnerabilities']['list'] if f['package']['name'] == 'mio' for p in f['advdb-dependency-paths']['paths']] == [(64, 'demo-app', 'c38', 'mio', 37)]"
 
 # ---- folders ---------------------------------------------------------------
 mkdir -p "$T/tree/b/deep" "$T/tree/a" "$T/tree/.git"

@@ -201,7 +201,7 @@ fresh many
 printf 'junk\n' >"$T/many/crates/gen5/RUSTSEC-2019-5005.md"
 commit many
 bad_repo many crates/gen5/RUSTSEC-2019-5005.md 2999
-$TO "$Q" -d "$T/many.lmdb" check gen6@5.0.0 >/dev/null 2>&1
+$TO "$Q" -d "$T/many.lmdb" --allow-incomplete check gen6@5.0.0 >/dev/null 2>&1
 is "many: a generated advisory answers (gen6@5.0.0 affected)" "$?" 1
 
 # ---- lockfiles -------------------------------------------------------------
@@ -267,7 +267,7 @@ if [ -r /proc/self/mem ]; then
 	$TO "$Q" -d "$DB" scan /proc/self/mem "$LOCK" >"$T/o" 2>"$T/e"; rc=$?
 	is "lockfile whose read fails: exit 2" "$rc" 2
 	has "lockfile whose read fails: named, with the reason" "$(cat "$T/e")" '/proc/self/mem: .*[Ee]rror'
-	is "lockfile whose read fails: the other still reported" "$(grep -c 'RUSTSEC-2023-0001' "$T/o")" 1
+	is "lockfile whose read fails: the other still reported" "$(grep -c '^ID: .*RUSTSEC-2023-0001' "$T/o")" 1
 else
 	skip "lockfile whose read fails" "no /proc/self/mem"
 fi
@@ -282,7 +282,7 @@ $TO "$Q" -d "$DB" scan "$T/esctree" "$T/esctree/b${e}]0;title${e}\\/Cargo.lock" 
 is "control characters in lockfile paths: exit 2 (one is bad)" "$rc" 2
 has "control characters in lockfile paths: shown escaped" "$(cat "$T/e")" 'b\\x1b\]0;title\\x1b.*Cargo\.lock:[0-9]+: '
 is "control characters in lockfile paths: none raw on stdout or stderr" \
-    "$(cat "$T/o" "$T/e" | tr -d '\n' | LC_ALL=C tr -d '[:print:]' | wc -c | tr -d ' ')" 0
+    "$(cat "$T/o" "$T/e" | tr -d '\n' | sed 's/│\|├\|└\|─//g' | LC_ALL=C tr -d '[:print:]' | wc -c | tr -d ' ')" 0
 $TO "$Q" -d "$T/x${e}[31m.lmdb" check tokio@1.18.3 >/dev/null 2>"$T/e"; rc=$?
 is "control characters in -d: exit 2, shown escaped" "$rc:$(grep -c 'x\\x1b\[31m\.lmdb' "$T/e")" 2:1
 
@@ -307,7 +307,7 @@ if mkfifo "$L/fifo.lock" 2>/dev/null; then
 	is "FIFO without a writer: exit 2, no hang" "$rc" 2
 	has "FIFO without a writer: named" "$(cat "$T/e")" 'fifo\.lock: '
 	is "FIFO without a writer: the other lockfile reported" \
-	    "$(grep -c 'RUSTSEC-2023-0001' "$T/o")" 1
+	    "$(grep -c '^ID: .*RUSTSEC-2023-0001' "$T/o")" 1
 else
 	skip "FIFO lockfile" "mkfifo failed"
 fi
@@ -557,7 +557,7 @@ for p in "tok io@1.0.0" "$(printf 'tok\033[31mio@1.0.0')" "$(printf 'tok\377io@1
 	$TO "$Q" -d "$DB" check "$p" >"$T/o" 2>"$T/e"; rc=$?
 	is "check odd name $(printf '%s' "$p" | LC_ALL=C tr -c '[:print:]' '?'): exit 0" "$rc" 0
 	is "check odd name $(printf '%s' "$p" | LC_ALL=C tr -c '[:print:]' '?'): no raw control bytes" \
-	    "$(cat "$T/o" "$T/e" | tr -d '\n' | LC_ALL=C tr -d '[:print:]' | wc -c | tr -d ' ')" 0
+	    "$(cat "$T/o" "$T/e" | tr -d '\n' | sed 's/│\|├\|└\|─//g' | LC_ALL=C tr -d '[:print:]' | wc -c | tr -d ' ')" 0
 done
 # Control characters in a ref or repository path: escaped.
 $TO "$C" --ref "x${e}[31m" -o "$T/q.lmdb" "$T/base" >/dev/null 2>"$T/e"; rc=$?

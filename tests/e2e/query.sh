@@ -39,7 +39,7 @@ LOCK="$ROOT/data/lockfiles/Cargo.lock"
 # check: vulnerabilities, targets, the short form
 q 1 "tokio@1.18.3 is affected" $D check tokio@1.18.3
 has "tokio@1.18.3: RUSTSEC-2023-0001" "$(cat "$T/o")" 'RUSTSEC-2023-0001'
-has "tokio@1.18.3: patched versions" "$(cat "$T/o")" 'Solution: .*>= 1\.23\.1'
+has "tokio@1.18.3: patched versions, in semver's form" "$(cat "$T/o")" '^Solution: +Upgrade to >=1\.18\.4, <1\.19\.0 OR >=1\.20\.3, <1\.21\.0 OR >=1\.23\.1 \(patched\)$'
 has "tokio@1.18.3: a summary line" "$(tail -n 1 "$T/o")" '^error: 1 vulnerability found'
 q 0 "tokio@1.18.4 is clean" $D check tokio@1.18.4
 q 0 "tokio@1.6.0 is unaffected" $D check tokio@1.6.0
@@ -90,7 +90,10 @@ q 1 "--deny warnings" $D --deny warnings check ansi_term@0.12.1
 q 1 "--deny unmaintained" $D --deny unmaintained check ansi_term@0.12.1
 q 0 "--deny unsound leaves unmaintained alone" $D --deny unsound check ansi_term@0.12.1
 q 1 "--deny unsound catches unsound" $D --deny unsound check atty@0.2.14
-q 1 "--deny notice catches a notice" $D --deny notice check inconceivable@0.9.0
+q 2 "--deny notice: not a kind cargo-audit denies, exit 2" $D --deny notice check inconceivable@0.9.0
+has "--deny notice: says a notice never fails a run" "$(cat "$T/e")" 'a notice never fails a run'
+q 0 "--deny warnings: a notice is reported, never fails" $D --deny warnings check inconceivable@0.9.0
+has "--deny warnings: the notice is in the report" "$(cat "$T/o")" '^Warning: +notice$'
 q 0 "withdrawn: not reported" $D --deny warnings check daemonize@0.4.1
 is "withdrawn: not even named" "$(grep -c RUSTSEC-2021-0147 "$T/o")" 0
 
@@ -107,7 +110,7 @@ pyjson "check --json: dependency-count is the pairs given" "$T/check.json" \
 pyjson "check --json: one vulnerability, found" "$T/check.json" \
   'docs[0]["vulnerabilities"]["found"] is True and docs[0]["vulnerabilities"]["count"] == 1 == len(docs[0]["vulnerabilities"]["list"])'
 pyjson "check --json: the vulnerability's fields" "$T/check.json" \
-  '(lambda v: v["advisory"]["id"] == "RUSTSEC-2023-0001" and "CVE-2023-22466" in v["advisory"]["aliases"] and ">= 1.23.1" in v["versions"]["patched"] and v["affected"]["os"] == ["windows"] and v["package"]["name"] == "tokio" and v["package"]["version"] == "1.18.3")(docs[0]["vulnerabilities"]["list"][0])'
+  '(lambda v: v["advisory"]["id"] == "RUSTSEC-2023-0001" and "CVE-2023-22466" in v["advisory"]["aliases"] and ">=1.23.1" in v["versions"]["patched"] and v["affected"]["os"] == ["windows"] and v["package"]["name"] == "tokio" and v["package"]["version"] == "1.18.3")(docs[0]["vulnerabilities"]["list"][0])'
 pyjson "check --json: advisory metadata keys" "$T/check.json" \
   'set(docs[0]["vulnerabilities"]["list"][0]["advisory"]) >= {"id","package","title","description","date","aliases","related","collection","categories","keywords","cvss","informational","references","source","url","withdrawn","license"}'
 pyjson "check --json: warnings grouped by kind" "$T/check.json" \

@@ -143,7 +143,7 @@ has "summary: 2 insecure, 8 possibly insecure" "$(tail -n 1 "$T/o")" \
 
 q 0 "--os linux --ignore RUSTSEC-2021-0003: all clean" $D --os linux --ignore RUSTSEC-2021-0003 reqs "$F"
 q 1 "--deny warnings: the informational warning fails" $D --os linux --ignore RUSTSEC-2021-0003 --deny warnings reqs "$F"
-q 0 "--deny notice: not the unmaintained kind" $D --os linux --ignore RUSTSEC-2021-0003 --deny notice reqs "$F"
+q 0 "--deny unsound: not the unmaintained kind" $D --os linux --ignore RUSTSEC-2021-0003 --deny unsound reqs "$F"
 
 # ---- --json ---------------------------------------------------------------
 q 1 "--json: exit 1" $D --json reqs "$F"

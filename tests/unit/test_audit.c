@@ -312,7 +312,8 @@ static void test_audit__ignored_and_os(void **state)
 
 	o.ignore[0] = "CVE-2099-1111";
 	o.nignore = 1;
-	o.os = "linux";
+	o.os[0] = "linux";
+	o.nos = 1;
 	assert_int_equal(session_open(&s, &o, 1), EXIT_CLEAN);
 	assert_int_equal(audit_pkg(&fs, &s, &a), ADVDB_OK);
 	assert_int_equal(audit_pkg(&fs, &s, &b), ADVDB_OK);
@@ -321,11 +322,78 @@ static void test_audit__ignored_and_os(void **state)
 	findings_free(&fs);
 	session_close(&s);
 
-	o.os = "windows";
+	o.os[0] = "windows";
 	assert_int_equal(session_open(&s, &o, 1), EXIT_CLEAN);
 	assert_int_equal(audit_pkg(&fs, &s, &b), ADVDB_OK);
 	assert_int_equal(fs.nvuln, 1);
 	assert_string_equal(fs.v[0].m.id, "RUSTSEC-2099-0004");
+	findings_free(&fs);
+	session_close(&s);
+}
+
+/* Target lists (cargo-audit's --target-os repeated): any os matches; a
+ * list with none of the advisory's oses leaves it out. With and without
+ * the decision cache (a cached answer is filtered, never changed). */
+static void test_audit__target_lists(void **state)
+{
+	fixture *f = *state;
+	cli_opts o = f->o;
+	session s;
+	findings fs = { 0 };
+	lock_pkg b = pkg("beta", "3.0.0", 1);
+
+	for (int cache = 0; cache < 2; cache++) {
+		o.os[0] = "linux";
+		o.os[1] = "freebsd";
+		o.nos = 2;
+		assert_int_equal(session_open(&s, &o, cache), EXIT_CLEAN);
+		assert_null(s.q.os);            /* a list: not the look-up's */
+		assert_int_equal(audit_pkg(&fs, &s, &b), ADVDB_OK);
+		assert_int_equal(fs.nvuln, 0);
+		findings_free(&fs);
+		session_close(&s);
+
+		o.os[1] = "windows";
+		o.arch[0] = "x86_64";
+		o.arch[1] = "aarch64";
+		o.narch = 2;
+		assert_int_equal(session_open(&s, &o, cache), EXIT_CLEAN);
+		assert_int_equal(audit_pkg(&fs, &s, &b), ADVDB_OK);
+		assert_int_equal(fs.nvuln, 1);  /* windows is in the list */
+		assert_string_equal(fs.v[0].m.id, "RUSTSEC-2099-0004");
+		assert_int_equal(audit_pkg(&fs, &s, &b), ADVDB_OK);
+		assert_int_equal(fs.nvuln, 2);  /* the cached answer too */
+		findings_free(&fs);
+		session_close(&s);
+		o.narch = 0;
+	}
+}
+
+/* The informational kinds a run reports, and the severity threshold: an
+ * advisory without a CVSS vector is never below it (rustsec). */
+static void test_audit__informational_and_severity(void **state)
+{
+	fixture *f = *state;
+	cli_opts o = f->o;
+	session s;
+	findings fs = { 0 };
+	lock_pkg a = pkg("alpha", "0.5.0", 1);
+
+	o.info_set = 1;
+	o.info_kinds = DENY_UNSOUND;    /* not unmaintained */
+	o.has_severity = 1;
+	o.severity = ADVDB_SEV_CRITICAL;
+	assert_int_equal(session_open(&s, &o, 0), EXIT_CLEAN);
+	assert_int_equal(audit_pkg(&fs, &s, &a), ADVDB_OK);
+	assert_int_equal(fs.nvuln, 1);  /* no vector: kept */
+	assert_int_equal(fs.nwarn, 0);  /* unmaintained: not asked for */
+	findings_free(&fs);
+	session_close(&s);
+
+	o.info_kinds = DENY_UNMAINTAINED;
+	assert_int_equal(session_open(&s, &o, 0), EXIT_CLEAN);
+	assert_int_equal(audit_pkg(&fs, &s, &a), ADVDB_OK);
+	assert_int_equal(fs.nwarn, 1);
 	findings_free(&fs);
 	session_close(&s);
 }
@@ -573,6 +641,8 @@ int main(void)
 		cmocka_unit_test(test_audit__vulnerability_and_warning),
 		cmocka_unit_test(test_audit__non_crates_io_skipped),
 		cmocka_unit_test(test_audit__ignored_and_os),
+		cmocka_unit_test(test_audit__target_lists),
+		cmocka_unit_test(test_audit__informational_and_severity),
 		cmocka_unit_test(test_audit__errors_make_the_set_unclean),
 		cmocka_unit_test(test_cache__hit_returns_the_same_entry),
 		cmocka_unit_test(test_cache__errors_not_cached),
