@@ -3,25 +3,29 @@
  * lockdeps.h). Reads the lockfile's TOML document (lockfile.h keeps it),
  * in the order lockfile.c made lf->pkgs: v1's [root] first, then each
  * [[package]].
+ *
+ * Packages are found by name through a hash table (the TOML parser's
+ * string hash) whose every name heads the list of its packages in file
+ * order: an entry costs a hash and a few compares, and nothing is copied
+ * unless it names no package. This is on the path of every lockfile
+ * with a finding, so it is kept cheap (a sort and binary searches were a
+ * fifth of a bulk scan). Hostile input cannot make it quadratic: a probe
+ * past PROBE_MAX slots (names crafted to hash alike) or a name with more
+ * than LOCKDEPS_SAME_MAX packages ends the tree, with why; the packages
+ * are checked all the same.
  */
 #include "lockdeps.h"
 
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "toml.h"
+#include "toml_tree.h"
 
-/* The table of package i, as lockfile.c read it. */
-static const toml_value *pkg_table(const lockfile *lf, size_t i, int root)
-{
-	const toml_value *top = toml_root(lf->doc);
-
-	if (root && i == 0)
-		return toml_table_get(top, "root");
-	return toml_array_at(toml_table_get(top, "package"), i - (size_t)root);
-}
+#define PROBE_MAX 64
 
 int lockdeps_has_root(const lockfile *lf)
 {
@@ -33,64 +37,44 @@ int lockdeps_has_root(const lockfile *lf)
 	return r && toml_kind(r) == TOML_TABLE;
 }
 
-/* Packages sorted by name, version, then position. */
-typedef struct ent {
-	const lock_pkg *p;
-	size_t i;
-} ent;
+/* A piece of an entry's text (not NUL-terminated). */
+typedef struct span {
+	const char *p;
+	size_t n;
+} span;
 
-static int cmp_ent(const void *a, const void *b)
+static int span_is(span s, const char *c)
 {
-	const ent *x = a, *y = b;
-	int c = strcmp(x->p->name, y->p->name);
-	if (!c)
-		c = strcmp(x->p->version, y->p->version);
-	if (!c)
-		c = (x->i > y->i) - (x->i < y->i);
-	return c;
-}
-
-/* First position in e[0..n) not below (name, version); version NULL
- * compares by name alone. */
-static size_t lower(const ent *e, size_t n, const char *name,
-                    const char *version)
-{
-	size_t lo = 0, hi = n;
-
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		int c = strcmp(e[mid].p->name, name);
-		if (!c && version)
-			c = strcmp(e[mid].p->version, version);
-		if (c < 0)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo;
+	return strncmp(c, s.p, s.n) == 0 && c[s.n] == '\0';
 }
 
 /* cargo-lock's SourceId equality: git sources by URL (without query and
  * fragment), then by commit when both name one; others by their text. */
-static int same_source(const char *a, const char *b)
+static int same_source(const char *a, span b)
 {
-	if (!a || !b)
-		return a == b;
-	if (strncmp(a, "git+", 4) || strncmp(b, "git+", 4))
-		return strcmp(a, b) == 0;
-	size_t la = strcspn(a, "?#"), lb = strcspn(b, "?#");
-	if (la != lb || memcmp(a, b, la))
+	if (!a)
 		return 0;
-	const char *fa = strchr(a, '#'), *fb = strchr(b, '#');
-	return !fa || !fb || strcmp(fa, fb) == 0;
+	if (strncmp(a, "git+", 4) || b.n < 4 || memcmp(b.p, "git+", 4))
+		return span_is(b, a);
+	size_t la = strcspn(a, "?#"), lb = 0;
+	while (lb < b.n && b.p[lb] != '?' && b.p[lb] != '#')
+		lb++;
+	if (la != lb || memcmp(a, b.p, la))
+		return 0;
+	const char *fa = strchr(a, '#');
+	const char *fb = memchr(b.p, '#', b.n);
+	if (!fa || !fb)
+		return 1;
+	return span_is((span){ fb, (size_t)(b.p + b.n - fb) }, fa);
 }
 
 typedef struct ctx {
 	depgraph *g;
 	const lockfile *lf;
-	ent *sorted;
-	size_t *first;          /* per sorted position: the least file
-	                           position among packages of that name */
+	size_t *slot;               /* hash table: first package of a name
+	                               + 1 (0: empty) */
+	size_t mask;
+	size_t *next;               /* next package of the same name */
 	char *pool;
 	size_t used;
 } ctx;
@@ -110,163 +94,186 @@ static void set_error(depgraph *g, const char *fmt, ...)
 	va_end(ap);
 }
 
-/* Split "NAME[ VERSION[ (SOURCE)]]" into pool copies. 0, or -1 when the
- * text is not of that form. */
-static int split(ctx *c, dep_ref *d, const char *s, size_t len)
+/* The first package named name (file order), DEP_NONE when none, or
+ * (size_t)-2 when the probe ran past PROBE_MAX. With add, package i is
+ * appended to its name's list (tail: the last one so far). */
+static size_t lookup(ctx *c, span name, int add, size_t i, size_t *tail)
 {
-	const char *sp1 = memchr(s, ' ', len), *end = s + len;
-	const char *ver = NULL, *src = NULL;
-	size_t nlen = sp1 ? (size_t)(sp1 - s) : len, vlen = 0, slen = 0;
+	size_t h = toml_key_hash(name.p, name.n) & c->mask;
 
-	if (nlen == 0 || memchr(s, '\0', len))
-		return -1;
-	if (sp1) {
-		ver = sp1 + 1;
-		const char *sp2 = memchr(ver, ' ', (size_t)(end - ver));
-		vlen = sp2 ? (size_t)(sp2 - ver) : (size_t)(end - ver);
-		if (vlen == 0)
-			return -1;
-		if (sp2) {
-			if (end - sp2 < 4 || sp2[1] != '(' || end[-1] != ')')
-				return -1;
-			src = sp2 + 2;
-			slen = (size_t)(end - 1 - src);
-			if (memchr(src, ' ', slen))
-				return -1;
+	for (size_t k = 0; k < PROBE_MAX; k++, h = (h + 1) & c->mask) {
+		size_t s = c->slot[h];
+		if (!s) {
+			if (add) {
+				c->slot[h] = i + 1;
+				tail[i] = i;
+			}
+			return DEP_NONE;
+		}
+		if (span_is(name, c->lf->pkgs[s - 1].name)) {
+			if (add) {
+				c->next[tail[s - 1]] = i;
+				tail[s - 1] = i;
+			}
+			return s - 1;
 		}
 	}
-	char *p = c->pool + c->used;
-	memcpy(p, s, nlen);
-	p[nlen] = '\0';
-	d->name = p;
-	p += nlen + 1;
-	if (ver) {
-		memcpy(p, ver, vlen);
-		p[vlen] = '\0';
-		d->version = p;
-		p += vlen + 1;
-	}
-	if (src) {
-		memcpy(p, src, slen);
-		p[slen] = '\0';
-		d->source = p;
-		p += slen + 1;
-	}
-	c->used = (size_t)(p - c->pool);
-	return 0;
+	return (size_t)-2;
 }
 
-/* The package d names, or DEP_NONE; -2 when too many share its name and
- * version to choose among. */
-static size_t resolve(ctx *c, const dep_ref *d)
+/* "NAME[ VERSION[ (SOURCE)]]" into spans: 0, or -1 when the text is not
+ * of that form. */
+static int split(span *name, span *ver, span *src, const char *s, size_t len)
 {
-	const ent *e = c->sorted;
-	size_t n = c->lf->npkgs;
-	size_t k = lower(e, n, d->name, d->version);
+	const char *sp1 = memchr(s, ' ', len), *end = s + len;
 
-	if (k == n || strcmp(e[k].p->name, d->name) ||
-	    (d->version && strcmp(e[k].p->version, d->version)))
-		return DEP_NONE;
-	if (!d->source)         /* the first of that name (and version) */
-		return d->version ? e[k].i : c->first[k];
-	for (size_t m = 0; k + m < n && !strcmp(e[k + m].p->name, d->name) &&
-	                   !strcmp(e[k + m].p->version, d->version); m++) {
+	*ver = *src = (span){ NULL, 0 };
+	*name = (span){ s, sp1 ? (size_t)(sp1 - s) : len };
+	if (name->n == 0 || memchr(s, '\0', len))
+		return -1;
+	if (!sp1)
+		return 0;
+	const char *v = sp1 + 1;
+	const char *sp2 = memchr(v, ' ', (size_t)(end - v));
+	*ver = (span){ v, sp2 ? (size_t)(sp2 - v) : (size_t)(end - v) };
+	if (ver->n == 0)
+		return -1;
+	if (!sp2)
+		return 0;
+	if (end - sp2 < 4 || sp2[1] != '(' || end[-1] != ')')
+		return -1;
+	*src = (span){ sp2 + 2, (size_t)(end - 1 - (sp2 + 2)) };
+	return memchr(src->p, ' ', src->n) ? -1 : 0;
+}
+
+static const char *keep(ctx *c, span s)
+{
+	char *p;
+
+	if (!s.p)
+		return NULL;
+	p = c->pool + c->used;
+	memcpy(p, s.p, s.n);
+	p[s.n] = '\0';
+	c->used += s.n + 1;
+	return p;
+}
+
+/* The package an entry names (cargo-lock: the first of that name, and
+ * version when given, in file order; with a source, the one of that
+ * source); DEP_NONE; or -2 when its name has too many packages. */
+static size_t resolve(ctx *c, span name, span ver, span src)
+{
+	size_t i = lookup(c, name, 0, 0, NULL);
+
+	for (size_t m = 0; i != DEP_NONE && i != (size_t)-2; m++) {
+		const lock_pkg *p = &c->lf->pkgs[i];
 		if (m == LOCKDEPS_SAME_MAX)
 			return (size_t)-2;
-		if (same_source(e[k + m].p->source, d->source))
-			return e[k + m].i;
+		if ((!ver.p || span_is(ver, p->version)) &&
+		    (!src.p || same_source(p->source, src)))
+			return i;
+		i = c->next[i];
 	}
-	return DEP_NONE;
+	return i;
 }
 
-/* Point a resolved entry at its package's text (cargo-lock's resolved
- * Dependency carries the package's version and source). */
-static void take_pkg(dep_ref *d, const lock_pkg *p, size_t i)
-{
-	d->to = i;
-	d->name = p->name;
-	d->version = p->version;
-	d->source = p->source;
-}
+/* The dependency table values of package i. */
+typedef struct pkgvals {
+	const toml_value *deps, *replace;
+} pkgvals;
 
 int lockdeps_build(depgraph *g, const lockfile *lf)
 {
-	size_t n = lf->npkgs, total = 0, text = 0;
+	size_t n = lf->npkgs, total = 0, text = 0, cap = 16, *tail = NULL;
 	int root = lockdeps_has_root(lf), replaces = 0;
+	pkgvals *pv = NULL;
 	ctx c = { 0 };
 
 	memset(g, 0, sizeof(*g));
 	if (!lf->doc)
 		return -1;
-	/* count */
+	const toml_value *arr = toml_table_get(toml_root(lf->doc), "package");
+	if (!(pv = calloc(n ? n : 1, sizeof(*pv))))
+		return -1;
 	for (size_t i = 0; i < n; i++) {
-		const toml_value *t = pkg_table(lf, i, root);
-		const toml_value *d = toml_table_get(t, "dependencies");
-		const toml_value *r = toml_table_get(t, "replace");
-		if (r && toml_kind(r) == TOML_STRING) {
+		const toml_value *t = root && i == 0
+		                      ? toml_table_get(toml_root(lf->doc), "root")
+		                      : toml_array_at(arr, i - (size_t)root);
+		pv[i].deps = toml_table_get(t, "dependencies");
+		pv[i].replace = toml_table_get(t, "replace");
+		if (pv[i].replace && toml_kind(pv[i].replace) == TOML_STRING) {
+			size_t len;
+			toml_string(pv[i].replace, &len);
 			replaces = 1;
-			text += strlen(toml_string(r, NULL)) + 3;
+			text += len + 3;
 		}
-		if (!d || toml_kind(d) != TOML_ARRAY)
-			continue;
-		for (size_t k = 0; k < toml_array_len(d); k++) {
-			const toml_value *v = toml_array_at(d, k);
-			if (toml_kind(v) == TOML_STRING) {
-				size_t len;
-				toml_string(v, &len);
-				text += len + 3;
-			}
-		}
-		total += toml_array_len(d);
+		if (pv[i].deps && toml_kind(pv[i].deps) == TOML_ARRAY)
+			total += toml_array_len(pv[i].deps);
 	}
 	if (total > LOCKDEPS_MAX) {
+		free(pv);
 		if (depgraph_alloc(g, n, 0, 0) < 0)
 			return -1;
 		snprintf(g->error, sizeof g->error, "more than %d dependency "
 		         "entries", LOCKDEPS_MAX);
 		return 0;
 	}
-	if (depgraph_alloc(g, n, total, replaces) < 0)
+	if (depgraph_alloc(g, n, total, replaces) < 0) {
+		free(pv);
 		return -1;
+	}
+	while (cap < 2 * n)
+		cap *= 2;
 	c.g = g;
 	c.lf = lf;
-	c.sorted = malloc((n ? n : 1) * sizeof(*c.sorted));
-	c.first = malloc((n ? n : 1) * sizeof(*c.first));
-	g->pool = c.pool = malloc(text ? text : 1);
-	if (!c.sorted || !c.first || !c.pool)
+	c.mask = cap - 1;
+	c.slot = calloc(cap, sizeof(*c.slot));
+	c.next = malloc((n ? n : 1) * sizeof(*c.next));
+	tail = malloc((n ? n : 1) * sizeof(*tail));
+	if (!c.slot || !c.next || !tail)
 		goto oom;
 	for (size_t i = 0; i < n; i++) {
-		c.sorted[i].p = &lf->pkgs[i];
-		c.sorted[i].i = i;
+		const char *nm = lf->pkgs[i].name;
+		c.next[i] = DEP_NONE;
+		if (lookup(&c, (span){ nm, strlen(nm) }, 1, i, tail) == (size_t)-2)
+			set_error(g, "more than %d names hash alike (%s): the "
+			          "lockfile cannot be resolved quickly", PROBE_MAX, nm);
 	}
-	qsort(c.sorted, n, sizeof(*c.sorted), cmp_ent);
-	for (size_t k = 0; k < n;) {        /* the least position per name */
-		size_t m = k, least = c.sorted[k].i;
-		while (m < n && !strcmp(c.sorted[m].p->name, c.sorted[k].p->name)) {
-			if (c.sorted[m].i < least)
-				least = c.sorted[m].i;
-			m++;
+	free(tail);
+	tail = NULL;
+
+	/* Text to keep: entries that name no package, and replaces. The
+	 * first pass sizes it. */
+	for (size_t i = 0; i < n; i++) {
+		const toml_value *d = pv[i].deps;
+		for (size_t k = 0; d && toml_kind(d) == TOML_ARRAY &&
+		                   k < toml_array_len(d); k++) {
+			size_t len;
+			if (toml_string(toml_array_at(d, k), &len))
+				text += len + 3;
 		}
-		for (; k < m; k++)
-			c.first[k] = least;
 	}
+	if (!(g->pool = c.pool = malloc(text ? text : 1)))
+		goto oom;
 
 	size_t at = 0;
 	for (size_t i = 0; i < n; i++) {
 		const lock_pkg *p = &lf->pkgs[i];
-		const toml_value *t = pkg_table(lf, i, root);
-		const toml_value *d = toml_table_get(t, "dependencies");
-		const toml_value *r = toml_table_get(t, "replace");
+		const toml_value *d = pv[i].deps, *r = pv[i].replace;
+		span sn, sv, ss;
+		size_t len;
 		g->start[i] = at;
 		if (r && toml_kind(r) == TOML_STRING) {
-			size_t len;
 			const char *s = toml_string(r, &len);
-			if (split(&c, &g->replace[i], s, len) < 0 ||
-			    !g->replace[i].version) {
-				memset(&g->replace[i], 0, sizeof(g->replace[i]));
+			if (split(&sn, &sv, &ss, s, len) < 0 || !sv.p) {
 				set_error(g, "line %u: `replace` of %s %s is not "
 				          "\"NAME VERSION (SOURCE)\"", toml_line(r),
 				          p->name, p->version);
+			} else {
+				g->replace[i].name = keep(&c, sn);
+				g->replace[i].version = keep(&c, sv);
+				g->replace[i].source = keep(&c, ss);
 			}
 		} else if (r) {
 			set_error(g, "line %u: `replace` of %s %s is not a string",
@@ -281,43 +288,54 @@ int lockdeps_build(depgraph *g, const lockfile *lf)
 		}
 		for (size_t k = 0; k < toml_array_len(d); k++) {
 			const toml_value *v = toml_array_at(d, k);
+			const char *s = toml_string(v, &len);
 			dep_ref *e = &g->dep[at];
-			size_t len, to;
 			if (toml_kind(v) != TOML_STRING) {
 				set_error(g, "line %u: a dependency of %s %s is not a "
 				          "string", toml_line(v), p->name, p->version);
 				continue;
 			}
-			const char *s = toml_string(v, &len);
-			if (split(&c, e, s, len) < 0) {
-				memset(e, 0, sizeof(*e));
-				e->to = DEP_NONE;
+			if (split(&sn, &sv, &ss, s, len) < 0) {
 				set_error(g, "line %u: a dependency of %s %s is not "
 				          "\"NAME [VERSION [(SOURCE)]]\"", toml_line(v),
 				          p->name, p->version);
 				continue;
 			}
-			to = resolve(&c, e);
-			if (to == (size_t)-2) {
-				set_error(g, "line %u: more than 64 packages named %s "
-				          "%s", toml_line(v), e->name, e->version);
-			} else if (to == DEP_NONE) {
-				set_error(g, "line %u: dependency `%s` of %s is in no "
-				          "[[package]]", toml_line(v), e->name,
-				          p->name);
+			size_t to = resolve(&c, sn, sv, ss);
+			if (to < n) {
+				/* cargo-lock's resolved Dependency carries the
+				 * package's version and source */
+				e->to = to;
+				e->name = lf->pkgs[to].name;
+				e->version = lf->pkgs[to].version;
+				e->source = lf->pkgs[to].source;
 			} else {
-				take_pkg(e, &lf->pkgs[to], to);
+				e->to = DEP_NONE;
+				e->name = keep(&c, sn);
+				e->version = keep(&c, sv);
+				e->source = keep(&c, ss);
+				if (to == (size_t)-2)
+					set_error(g, "line %u: more than %d packages named "
+					          "%s", toml_line(v), LOCKDEPS_SAME_MAX,
+					          e->name);
+				else
+					set_error(g, "line %u: dependency `%s` of %s is in "
+					          "no [[package]]", toml_line(v), e->name,
+					          p->name);
 			}
 			at++;
 		}
 	}
 	g->start[n] = at;
-	free(c.sorted);
-	free(c.first);
+	free(c.slot);
+	free(c.next);
+	free(pv);
 	return 0;
 oom:
-	free(c.sorted);
-	free(c.first);
+	free(tail);
+	free(c.slot);
+	free(c.next);
+	free(pv);
 	depgraph_free(g);
 	return -1;
 }

@@ -18,11 +18,12 @@
  * package is checked all the same. Only the tree is missing, and
  * depgraph.error says why (an entry that is not a string or not one of
  * the forms, an entry naming no package, more than LOCKDEPS_MAX entries,
- * more than LOCKDEPS_SAME_MAX packages of one name and version).
+ * a name with more than LOCKDEPS_SAME_MAX packages, names crafted to
+ * hash alike).
  * cargo-audit refuses some of these lockfiles outright (and panics on
  * others when it draws the tree); here they are reported, tree-less.
  *
- * Cost: n log n for n packages, then log n per entry.
+ * Cost: linear in packages and entries (a hash table on names).
  */
 #ifndef ADVDB_CLI_LOCKDEPS_H
 #define ADVDB_CLI_LOCKDEPS_H
@@ -32,7 +33,8 @@
 #include "tree.h"
 
 #define LOCKDEPS_MAX 2000000    /* entries in one lockfile (as a binary's) */
-#define LOCKDEPS_SAME_MAX 64    /* packages sharing a name and version */
+#define LOCKDEPS_SAME_MAX 64    /* packages sharing a name (versions,
+                                   sources): real lockfiles have a few */
 
 /* The graph of lf's packages (lf->pkgs order: v1's [root] first).
  * Returns 0 (g->error set when there is no tree), or -1 out of memory. */

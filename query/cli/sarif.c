@@ -238,9 +238,11 @@ int sarif_results(buf *out, const session *s, const report_in *r)
 			snprintf(text, sizeof text, "%s %s is vulnerable to %s (%s)",
 			         fd->pkg->name, fd->pkg->version, fd->m.id, title);
 		else
-			snprintf(text, sizeof text, "%s %s has a %s warning: %s (%s)",
+			snprintf(text, sizeof text, "%s %s %s: %s (%s)",
 			         fd->pkg->name, fd->pkg->version,
-			         kind_name(fd->m.kind), fd->m.id, title);
+			         fd->m.kind == ADVDB_KIND_NOTICE ? "has a notice"
+			         : fd->m.kind == ADVDB_KIND_UNSOUND ? "is unsound"
+			         : "is unmaintained", fd->m.id, title);
 
 		buf_putc(out, ',');
 		json_init(&j, out);

@@ -15,6 +15,8 @@
 
 #include "report.h"
 
+typedef struct pref pref;
+
 struct deptree {
 	const depgraph *g;
 	const lock_pkg *pkgs;
@@ -22,7 +24,9 @@ struct deptree {
 	size_t *pstart, *parent;    /* parents of i: parent[pstart[i] ..
 	                               pstart[i + 1]) */
 	uint32_t *seen, gen;        /* seen[i] == gen: reached in this walk */
-	uint32_t *shown;            /* shown[i]: tree printed (text) */
+	uint32_t *shown;            /* shown[i] bit 0: tree printed (text);
+	                               bit 1: parents sorted */
+	pref *tmp;                  /* sort scratch: the longest parent list */
 	size_t *next;               /* one step nearer the walk's start */
 	size_t *dist;
 	size_t *queue;
@@ -62,10 +66,10 @@ void depgraph_free(depgraph *g)
 
 /* Packages in name-then-version order (then index): qsort over pairs
  * that carry their package, so the comparison needs no context. */
-typedef struct pref {
+struct pref {
 	const lock_pkg *p;
 	size_t i;
-} pref;
+};
 
 static int cmp_pref(const void *a, const void *b)
 {
@@ -101,6 +105,7 @@ void deptree_free(deptree *t)
 	free(t->next);
 	free(t->dist);
 	free(t->queue);
+	free(t->tmp);
 	free(t);
 }
 
@@ -150,22 +155,31 @@ int deptree_new(deptree **out, const depgraph *g, const lock_pkg *pkgs)
 	for (size_t i = 0; i < n; i++)
 		if (t->pstart[i + 1] - t->pstart[i] > most)
 			most = t->pstart[i + 1] - t->pstart[i];
-	pref *tmp = malloc((most ? most : 1) * sizeof(*tmp));
-	if (!tmp) {
+	/* lists are sorted when a walk first meets them (most packages
+	 * are never an ancestor of a finding) */
+	if (!(t->tmp = malloc((most ? most : 1) * sizeof(*t->tmp)))) {
 		deptree_free(t);
 		return -1;
 	}
-	for (size_t i = 0; i < n; i++) {
-		size_t a = t->pstart[i], b = t->pstart[i + 1];
-		if (b - a > 1)
-			sort_idx(t->parent + a, b - a, tmp, pkgs);
-	}
-	free(tmp);
 	*out = t;
 	return 0;
 }
 
 /* ---- walking ---------------------------------------------------------- */
+
+/* The parents of u, sorted on first use. */
+static const size_t *parents(deptree *t, size_t u, size_t *n)
+{
+	size_t a = t->pstart[u], b = t->pstart[u + 1];
+
+	if (!(t->shown[u] & 2)) {
+		if (b - a > 1)
+			sort_idx(t->parent + a, b - a, t->tmp, t->pkgs);
+		t->shown[u] |= 2;
+	}
+	*n = b - a;
+	return t->parent + a;
+}
 
 static int spend(deptree *t, size_t steps)
 {
@@ -198,12 +212,12 @@ static size_t ancestors(deptree *t, size_t i)
 	t->next[i] = DEP_NONE;
 	t->queue[tail++] = i;
 	while (head < tail) {
-		size_t u = t->queue[head++];
-		size_t a = t->pstart[u], b = t->pstart[u + 1];
-		if (spend(t, b - a + 1) < 0)
+		size_t u = t->queue[head++], np;
+		const size_t *pv = parents(t, u, &np);
+		if (spend(t, np + 1) < 0)
 			return 0;
-		for (size_t k = a; k < b; k++) {
-			size_t p = t->parent[k];
+		for (size_t k = 0; k < np; k++) {
+			size_t p = pv[k];
 			if (t->seen[p] == t->gen)
 				continue;
 			t->seen[p] = t->gen;
@@ -240,9 +254,9 @@ void deptree_text(buf *out, deptree *t, size_t i)
 
 	if (!t->pstart || i >= t->n)
 		return;                 /* no graph: the header said why */
-	if (t->shown[i])
+	if (t->shown[i] & 1)
 		return;
-	t->shown[i] = 1;
+	t->shown[i] |= 1;
 	buf_puts(out, "Dependency tree:\n");
 	if (!(total = ancestors(t, i))) {
 		buf_puts(out, "(not shown: this report's dependency trees took "
@@ -265,13 +279,14 @@ void deptree_text(buf *out, deptree *t, size_t i)
 	depth = 1;
 	while (depth && lines < TREE_LINES_MAX) {
 		frame *f = &st[depth - 1];
-		size_t a = t->pstart[f->node], b = t->pstart[f->node + 1];
-		if (a + f->k >= b || depth > TREE_LINES_MAX - 1) {
+		size_t np;
+		const size_t *pv = parents(t, f->node, &np);
+		if (f->k >= np || depth > TREE_LINES_MAX - 1) {
 			depth--;
 			continue;
 		}
-		size_t p = t->parent[a + f->k++];
-		int last = a + f->k >= b;
+		size_t p = pv[f->k++];
+		int last = f->k >= np;
 		cont[depth - 1] = !last;
 		for (size_t l = 0; l + 1 < depth; l++)
 			buf_puts(out, cont[l] ? SYM_DOWN "   " : "    ");

@@ -23,6 +23,10 @@ SHARED=${ADVDB_SHARED:-$ROOT/../shared/data}
 command -v python3 >/dev/null 2>&1 && PY=python3 || PY=""
 T=$(mktemp -d "${TMPDIR:-/tmp}/advdb-e2e.XXXXXX")
 trap 'rm -rf "$T"' EXIT
+# advdb-query reads cargo-audit's audit.toml from ./.cargo and from
+# $CARGO_HOME (else ~/.cargo): none of the caller's may change a test.
+CARGO_HOME="$T/.no-cargo-home"; export CARGO_HOME
+unset CARGO_TERM_COLOR
 _n=0
 _tap() { _n=$((_n + 1)); echo "$1 $_n - $2"; }
 ok() {

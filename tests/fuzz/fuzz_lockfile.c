@@ -10,10 +10,72 @@
  * lockfile_source_is_crates_io says so. Differential: the same bytes
  * must parse as TOML, with one package per [[package]] entry (plus the
  * v1 [root] table), names and versions equal and in document order.
+ *
+ * Then the dependency lists (lockdeps.c) and the tree (tree.c): the
+ * graph's ranges are ordered and within its entries, a resolved entry
+ * names the package it points at, and the text tree and JSON paths of
+ * the first packages stay within their caps and end.
  */
 #include "fuzz.h"
+#include "json.h"
+#include "lockdeps.h"
 #include "lockfile.h"
 #include "toml.h"
+#include "tree.h"
+
+static void fl_check_graph(const lockfile *lf)
+{
+	depgraph g;
+	deptree *t = NULL;
+	buf out = BUF_INIT;
+
+	if (lockdeps_build(&g, lf) != 0)
+		return;                 /* out of memory only */
+	FUZZ_CHECK(g.n == lf->npkgs, "graph of %zu packages for %zu", g.n,
+	           lf->npkgs);
+	FUZZ_CHECK(g.start[0] == 0, "entries start at %zu", g.start[0]);
+	for (size_t i = 0; i < g.n; i++) {
+		FUZZ_CHECK(g.start[i] <= g.start[i + 1], "package %zu's entries "
+		           "end before they start", i);
+		for (size_t k = g.start[i]; k < g.start[i + 1]; k++) {
+			const dep_ref *d = &g.dep[k];
+			FUZZ_CHECK(d->name && *d->name, "entry %zu without a name", k);
+			if (d->to == DEP_NONE) {
+				FUZZ_CHECK(g.error[0], "entry %zu unresolved, no error", k);
+				continue;
+			}
+			FUZZ_CHECK(d->to < g.n, "entry %zu points at %zu", k, d->to);
+			FUZZ_CHECK(!strcmp(d->name, lf->pkgs[d->to].name) &&
+			           !strcmp(d->version, lf->pkgs[d->to].version),
+			           "entry %zu names %s but points at %s", k,
+			           d->name, lf->pkgs[d->to].name);
+		}
+	}
+	FUZZ_CHECK(memchr(g.error, '\0', sizeof g.error) != NULL,
+	           "error not terminated");
+	if (deptree_new(&t, &g, lf->pkgs) == 0) {
+		for (size_t i = 0; i < lf->npkgs && i < 16; i++) {
+			json j;
+			size_t lines = 0;
+			buf_reset(&out);
+			deptree_text(&out, t, i);
+			for (size_t k = 0; k < out.len; k++)
+				lines += out.p[k] == '\n';
+			FUZZ_CHECK(lines <= TREE_LINES_MAX + 2, "a tree of %zu "
+			           "lines", lines);
+			buf_reset(&out);
+			json_init(&j, &out);
+			json_obj_begin(&j);
+			deptree_json(&j, t, i);
+			json_obj_end(&j);
+			FUZZ_CHECK(!out.failed && j.depth == 0, "paths JSON of "
+			           "package %zu not well formed", i);
+		}
+		deptree_free(t);
+	}
+	buf_free(&out);
+	depgraph_free(&g);
+}
 
 static void fl_check_pkg(const lock_pkg *p, size_t i, unsigned lines,
                          size_t size)
@@ -112,6 +174,7 @@ int fuzz_lockfile(const uint8_t *data, size_t size)
 	for (size_t i = 0; i < lf.npkgs; i++)
 		fl_check_pkg(&lf.pkgs[i], i, lines, size);
 	fl_against_toml(&lf, data, size);
+	fl_check_graph(&lf);
 	lockfile_free(&lf);
 	return 0;
 }

@@ -481,6 +481,46 @@ static void test_property__next_enumerates_exactly_the_matches(void **state)
 	}
 }
 
+/* semver's Display, as cargo-audit writes requirements: the operator
+ * always (a bare version is a caret), no space after it, the parts as
+ * written, ", " between comparators, `*` for none; build metadata never.
+ * The text it writes reads back to the same requirement. */
+static void test_format__semver_display(void **state)
+{
+	static const char *const cases[][2] = {
+		{ ">= 1.5.5", ">=1.5.5" },
+		{ ">= 1.18.4, < 1.19.0", ">=1.18.4, <1.19.0" },
+		{ ">=1.18.4,<1.19.0", ">=1.18.4, <1.19.0" },
+		{ "1.2.3", "^1.2.3" },
+		{ "^0.3", "^0.3" },
+		{ "~1", "~1" },
+		{ "= 1.2", "=1.2" },
+		{ "> 1.2.3-rc.1", ">1.2.3-rc.1" },
+		{ "<= 2.0.0+build.7", "<=2.0.0" },
+		{ "*", "*" },
+		{ " x ", "*" },
+		{ "1.*", "1.*" },
+		{ "1.2.x", "1.2.*" },
+		{ ">=1.*", ">=1" },
+		{ "< 18446744073709551615.0.0", "<18446744073709551615.0.0" },
+	};
+	char out[128], small[6];
+	(void)state;
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		cargo_req r = R(cases[i][0]), back;
+		char err[128];
+		size_t n = cargo_req_format(out, sizeof out, &r);
+		assert_int_equal(n, strlen(cases[i][1]));
+		assert_string_equal(out, cases[i][1]);
+		assert_int_equal(cargo_req_parse(&back, out, n, err, sizeof err), 0);
+		assert_int_equal(back.n, r.n);
+	}
+	/* a small buffer: cut, NUL-terminated, the full length returned */
+	cargo_req r = R(">= 1.18.4, < 1.19.0");
+	assert_int_equal(cargo_req_format(small, sizeof small, &r), 17);
+	assert_string_equal(small, ">=1.1");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -488,6 +528,7 @@ int main(void)
 		cmocka_unit_test(test_parse__rejected),
 		cmocka_unit_test(test_next__walks_releases_and_named_prereleases),
 		cmocka_unit_test(test_exposure__examples),
+		cmocka_unit_test(test_format__semver_display),
 		cmocka_unit_test(test_property__interval_arithmetic_agrees_with_samples),
 		cmocka_unit_test(test_property__next_enumerates_exactly_the_matches),
 	};
