@@ -24,6 +24,7 @@
 #include "binfmt.h"
 #include "cli.h"
 #include "lockfile.h"
+#include "regfile.h"
 #include "report.h"
 
 #define NO_DATA "no dependency data (not built with cargo auditable)"
@@ -78,57 +79,21 @@ int bin_walk_wants(const char *path, const char *name, const struct stat *st)
 static int read_file(unsigned char **out, size_t *len, const char *path,
                      char *msg, size_t cap)
 {
-	struct stat st;
-	unsigned char *p;
-	size_t n = 0, want;
-	int fd;
+	char *p = NULL;
+	int rc;
 
 	*out = NULL;
 	if (strcmp(path, "-") == 0) {
 		snprintf(msg, cap, "binaries are read from files, not stdin");
 		return -1;
 	}
-	fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
-	if (fd < 0) {
-		snprintf(msg, cap, "%s", strerror(errno));
-		return -1;
-	}
-	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-		close(fd);
-		snprintf(msg, cap, "not a regular file");
-		return -1;
-	}
-	if ((uint64_t)st.st_size > BIN_FILE_MAX) {
-		close(fd);
+	rc = regfile_read(&p, len, path, BIN_FILE_MAX, msg, cap);
+	if (rc == REGFILE_ETOOBIG)
 		snprintf(msg, cap, "larger than %zu MiB (the cap for a binary)",
 		         BIN_FILE_MAX >> 20);
+	if (rc != 0)
 		return -1;
-	}
-	want = (size_t)st.st_size;
-	if (!(p = malloc(want ? want : 1))) {
-		close(fd);
-		snprintf(msg, cap, "out of memory");
-		return -1;
-	}
-	/* A file that shrinks meanwhile is read to its new end; one that
-	 * grows is read to the size it had (the cap holds either way). */
-	while (n < want) {
-		ssize_t r = read(fd, p + n, want - n);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r < 0) {
-			snprintf(msg, cap, "%s", strerror(errno));
-			free(p);
-			close(fd);
-			return -1;
-		}
-		if (r == 0)
-			break;
-		n += (size_t)r;
-	}
-	close(fd);
-	*out = p;
-	*len = n;
+	*out = (unsigned char *)p;
 	return 0;
 }
 

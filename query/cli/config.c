@@ -8,16 +8,14 @@
  */
 #include "config.h"
 
-#include <errno.h>
-#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <unistd.h>
 
 #include "advdb.h"
+#include "regfile.h"
 #include "target.h"
 #include "toml.h"
 
@@ -392,56 +390,6 @@ static void print_warning(void *ctx, const char *msg)
 	cli_error("%s", msg);
 }
 
-/* Read a whole regular file of at most CONFIG_FILE_MAX bytes. */
-static int read_file(char **out, size_t *len, const char *path, char *err,
-                     size_t errcap)
-{
-	struct stat st;
-	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
-	size_t n = 0;
-	char *p;
-
-	*out = NULL;
-	if (fd < 0) {
-		snprintf(err, errcap, "%.900s: %s", path, strerror(errno));
-		return -1;
-	}
-	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-		close(fd);
-		snprintf(err, errcap, "%.900s: not a regular file", path);
-		return -1;
-	}
-	if ((uint64_t)st.st_size > CONFIG_FILE_MAX) {
-		close(fd);
-		snprintf(err, errcap, "%.900s: larger than %zu KiB", path,
-		         CONFIG_FILE_MAX >> 10);
-		return -1;
-	}
-	if (!(p = malloc((size_t)st.st_size + 1))) {
-		close(fd);
-		snprintf(err, errcap, "%.900s: out of memory", path);
-		return -1;
-	}
-	while (n < (size_t)st.st_size) {
-		ssize_t r = read(fd, p + n, (size_t)st.st_size - n);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r < 0) {
-			snprintf(err, errcap, "%.900s: %s", path, strerror(errno));
-			free(p);
-			close(fd);
-			return -1;
-		}
-		if (r == 0)
-			break;
-		n += (size_t)r;
-	}
-	close(fd);
-	*out = p;
-	*len = n;
-	return 0;
-}
-
 /* cargo-audit's search: ./.cargo/audit.toml when it exists, else
  * CARGO_HOME's (home::cargo_home: $CARGO_HOME, else ~/.cargo). 0 with
  * a path, 1 none. */
@@ -481,8 +429,11 @@ int config_load(audit_config *c, const char *explicit_path, int none)
 		snprintf(path, sizeof path, "%s", explicit_path);
 	else if (discover(path, sizeof path) != 0)
 		return 0;
-	if (read_file(&text, &len, path, err, sizeof err) < 0) {
-		cli_error("%s (the audit.toml to read)", err);
+	int r = regfile_read(&text, &len, path, CONFIG_FILE_MAX, err, sizeof err);
+	if (r == REGFILE_ETOOBIG)
+		snprintf(err, sizeof err, "larger than %zu KiB", CONFIG_FILE_MAX >> 10);
+	if (r != 0) {
+		cli_error("%s: %s (the audit.toml to read)", path, err);
 		return -1;
 	}
 	rc = config_parse(c, path, text, len, print_warning, NULL, err,

@@ -47,6 +47,8 @@ void report_bin_header_text(buf *out, const report_in *r)
 void report_bin_skipped(buf *out, const session *s, const char *path,
                         const char *format, const char *why)
 {
+	if (s->opts->sarif)
+		return;                 /* no finding, and no error: nothing */
 	if (s->opts->json) {
 		json j;
 		json_init(&j, out);
