@@ -14,6 +14,7 @@
 #include "json.h"
 #include "report.h"
 #include "session.h"
+#include "trust.h"
 
 static void when(char out[32], int64_t t)
 {
@@ -62,7 +63,7 @@ static int next_source(src_line *out, const char **p)
 	return 0;
 }
 
-static void info_json(buf *out, const advdb_info *in)
+static void info_json(buf *out, const advdb_info *in, const session *s)
 {
 	char t[32];
 	const char *p = in->sources;
@@ -110,11 +111,12 @@ static void info_json(buf *out, const advdb_info *in)
 	json_str(&j, in->digest);
 	json_key(&j, "history");
 	json_bool(&j, in->history);
+	trust_info_json(&j, s->sig, s->path);
 	json_obj_end(&j);
 	buf_putc(out, '\n');
 }
 
-static void info_human(buf *out, const advdb_info *in)
+static void info_human(buf *out, const advdb_info *in, const session *s)
 {
 	char t[32];
 	const char *p = in->sources;
@@ -149,6 +151,7 @@ static void info_human(buf *out, const advdb_info *in)
 	report_text(out, in->digest, 0);
 	buf_putc(out, '\n');
 	buf_printf(out, "%-12s%s\n", "History:", in->history ? "yes" : "no");
+	trust_info_human(out, s->sig, s->path);
 }
 
 int cmd_info(const cli_opts *o)
@@ -164,9 +167,9 @@ int cmd_info(const cli_opts *o)
 	if (session_open(&s, o, 0) != EXIT_CLEAN)
 		return EXIT_ERROR;
 	if (o->json)
-		info_json(&out, &s.info);
+		info_json(&out, &s.info, &s);
 	else
-		info_human(&out, &s.info);
+		info_human(&out, &s.info, &s);
 	if (buf_write(&out, stdout) < 0 || fflush(stdout) != 0) {
 		cli_error("cannot write the info");
 		status = EXIT_ERROR;

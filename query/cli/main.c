@@ -17,6 +17,7 @@
 #include "advdb.h"
 #include "cli.h"
 #include "stdfds.h"
+#include "trust.h"
 
 static void usage(FILE *f)
 {
@@ -47,6 +48,8 @@ static void usage(FILE *f)
 "      --max-age DAYS   warn when the advisories are older than DAYS\n"
 "      --max-age-strict with --max-age: that is an error (exit 2)\n"
 "  -j, --jobs N         scan threads (default: one per core)\n"
+"      --trust-key KEY  answer only from an index signed with this minisign\n"
+"                       public key (DB.minisig; default: $ADVDB_TRUST_KEY)\n"
 "  -h, --help           this text\n"
 "  -V, --version        the version\n"
 "\n"
@@ -58,7 +61,7 @@ static void usage(FILE *f)
 
 enum {
 	OPT_JSON = 256, OPT_OS, OPT_ARCH, OPT_IGNORE, OPT_DENY,
-	OPT_LINEBUF, OPT_MAXAGE, OPT_MAXAGE_STRICT
+	OPT_LINEBUF, OPT_MAXAGE, OPT_MAXAGE_STRICT, OPT_TRUST_KEY
 };
 
 static const struct option longopts[] = {
@@ -72,6 +75,7 @@ static const struct option longopts[] = {
 	{ "max-age", required_argument, NULL, OPT_MAXAGE },
 	{ "max-age-strict", no_argument, NULL, OPT_MAXAGE_STRICT },
 	{ "jobs", required_argument, NULL, 'j' },
+	{ "trust-key", required_argument, NULL, OPT_TRUST_KEY },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
 	{ NULL, 0, NULL, 0 }
@@ -121,6 +125,7 @@ int main(int argc, char **argv)
 {
 	static cli_opts o;  /* large (ignore list); not on the stack */
 	const char *nc = getenv("NO_COLOR");
+	const char *trust = NULL;
 	int c;
 	long v;
 
@@ -166,6 +171,9 @@ int main(int argc, char **argv)
 		case OPT_MAXAGE_STRICT:
 			o.max_age_strict = 1;
 			break;
+		case OPT_TRUST_KEY:
+			trust = optarg;
+			break;
 		case 'j':
 			if (parse_long(&v, optarg, 1024) < 0 || v == 0)
 				return usage_error("--jobs %s: expected 1..1024",
@@ -188,6 +196,7 @@ int main(int argc, char **argv)
 			return usage_error("bad option %s", argv[optind - 1]);
 		}
 	}
+	trust_choose(&o, trust, NULL);
 	if (o.max_age_strict && o.max_age_days < 0)
 		return usage_error("--max-age-strict needs --max-age%s", "");
 	if (optind >= argc)
