@@ -170,11 +170,15 @@ int ms_text_ok(const char *s, size_t n)
 	return 1;
 }
 
-/* "line 1: ..." for a first line that is not an untrusted comment. */
-static int comment_line(const line *l, const char *what, char *err,
-                        size_t errcap)
+/* "line 1: ..." for a file whose first line is not an untrusted comment
+ * (checked before the lines are counted: a file of another kind is
+ * malformed, not truncated). */
+static int comment_line(const char *text, size_t len, const char *what,
+                        char *err, size_t errcap)
 {
-	if (!has_prefix(l, MS_UNTRUSTED_PREFIX)) {
+	const line l = { text, len, 0 };
+
+	if (len && !has_prefix(&l, MS_UNTRUSTED_PREFIX)) {
 		seterr(err, errcap, "line 1: does not start with \"%s\": not %s",
 		       MS_UNTRUSTED_PREFIX, what);
 		return -1;
@@ -190,8 +194,8 @@ int ms_pubkey_parse(ms_pubkey *out, const char *text, size_t len,
 	uint8_t raw[PUBKEY_BYTES];
 	line l[2];
 
-	if (split(l, 2, max, text, len, what, err, errcap) < 0 ||
-	    comment_line(&l[0], what, err, errcap) < 0 ||
+	if (comment_line(text, len, what, err, errcap) < 0 ||
+	    split(l, 2, max, text, len, what, err, errcap) < 0 ||
 	    b64_line(raw, sizeof(raw), &l[1], 2, "a public key", err,
 	             errcap) < 0)
 		return -1;
@@ -215,8 +219,8 @@ int ms_seckey_parse(ms_seckey *out, const char *text, size_t len,
 	line l[2];
 	int rc = -1;
 
-	if (split(l, 2, max, text, len, what, err, errcap) < 0 ||
-	    comment_line(&l[0], what, err, errcap) < 0 ||
+	if (comment_line(text, len, what, err, errcap) < 0 ||
+	    split(l, 2, max, text, len, what, err, errcap) < 0 ||
 	    b64_line(raw, sizeof(raw), &l[1], 2, "a secret key", err,
 	             errcap) < 0)
 		goto done;
@@ -270,8 +274,8 @@ int ms_sig_parse(ms_sig *out, const char *text, size_t len,
 	line l[4];
 	size_t pl = strlen(MS_TRUSTED_PREFIX);
 
-	if (split(l, 4, max, text, len, what, err, errcap) < 0 ||
-	    comment_line(&l[0], what, err, errcap) < 0 ||
+	if (comment_line(text, len, what, err, errcap) < 0 ||
+	    split(l, 4, max, text, len, what, err, errcap) < 0 ||
 	    b64_line(raw, sizeof(raw), &l[1], 2, "a signature", err,
 	             errcap) < 0)
 		return -1;

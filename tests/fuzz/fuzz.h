@@ -52,6 +52,7 @@ int fuzz_db(const uint8_t *data, size_t size);
 int fuzz_cargo_req(const uint8_t *data, size_t size);
 int fuzz_manifest(const uint8_t *data, size_t size);
 int fuzz_osv(const uint8_t *data, size_t size);
+int fuzz_minisign(const uint8_t *data, size_t size);
 
 /* Length of the valid UTF-8 prefix of s (no overlongs, no surrogates,
  * nothing past U+10FFFF): written here so that checks of strings do not

@@ -153,6 +153,20 @@ data_seeds() {  # target dir
 			ls "$BUILD/osv-src/crates" | awk 'NR % 6 == 0' | head -n 200 |
 			    while read -r f; do cp "$BUILD/osv-src/crates/$f" "$2/"; done
 		fi ;;
+	fuzz_minisign)
+		# real key and signature files, made fresh (keys are never
+		# committed): minisign's own, and advdb's signature of an index
+		if command -v minisign >/dev/null 2>&1; then
+			k="$BUILD/tmp/minisign"
+			rm -rf "$k" && mkdir -p "$k"
+			if minisign -G -W -p "$k/k.pub" -s "$k/k.key" >/dev/null 2>&1; then
+				printf 'advdb index schema=2 digest=00\n' > "$k/m"
+				minisign -S -s "$k/k.key" -m "$k/m" -x "$2/hashed.minisig" >/dev/null 2>&1
+				minisign -S -l -s "$k/k.key" -m "$k/m" -x "$2/legacy.minisig" >/dev/null 2>&1
+				cp "$k/k.pub" "$2/key.pub"; cp "$k/k.key" "$2/key.key"
+			fi
+			rm -rf "$k"
+		fi ;;
 	fuzz_req)
 		# each advisory's patched + unaffected requirements, one per line
 		for f in data/crates/*/*.md data/rust/*/*.md; do

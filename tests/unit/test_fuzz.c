@@ -43,6 +43,7 @@
 #include "../fuzz/fuzz_cargo_req.c"
 #include "../fuzz/fuzz_manifest.c"
 #include "../fuzz/fuzz_osv.c"
+#include "../fuzz/fuzz_minisign.c"
 
 #define REPLAY_INPUT_MAX (8u << 20)
 
@@ -64,6 +65,7 @@ static const target targets[] = {
 	{ "fuzz_cargo_req", fuzz_cargo_req },
 	{ "fuzz_manifest", fuzz_manifest },
 	{ "fuzz_osv", fuzz_osv },
+	{ "fuzz_minisign", fuzz_minisign },
 };
 #define NTARGETS (sizeof targets / sizeof targets[0])
 
