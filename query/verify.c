@@ -42,7 +42,8 @@
 
 #define VERIFY_ATTEMPTS 4            /* checks of one open, in all */
 #define VERIFY_WAIT_MS  5000         /* for a compile's lock to go */
-#define HASH_CHUNK      (256u << 10) /* bytes read per pread */
+#define HASH_CHUNK      (64u << 10)  /* bytes read per pread: under
+                                        malloc's mmap threshold */
 #define LEGACY_MAX      (256u << 20) /* a legacy ("Ed") signature signs
                                         the file itself, so it is read
                                         whole into memory: capped */
@@ -162,14 +163,18 @@ const char *advdb_key_id(const advdb_key *key)
 
 /* ---- the trusted comment ---- */
 
-static void iso_time(char out[32], int64_t t)
+/* ISO 8601 UTC, by hand: strftime would read the time zone files. */
+static void iso_time(char out[64], int64_t t)
 {
 	time_t tt = (time_t)t;
 	struct tm tm;
 
-	if (t <= 0 || !gmtime_r(&tt, &tm) ||
-	    strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
-		snprintf(out, 32, "unknown");
+	if (t <= 0 || !gmtime_r(&tt, &tm))
+		snprintf(out, 64, "unknown");
+	else
+		snprintf(out, 64, "%04d-%02d-%02dT%02d:%02d:%02dZ",
+		         tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
+		         tm.tm_min, tm.tm_sec);
 }
 
 /* The value advdb's comment gives field `key` for this index; NULL for
