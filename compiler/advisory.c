@@ -1,22 +1,28 @@
 /*
  * advisory.c — see advisory.h. Owns the meaning of every key of a RustSec
- * advisory: which keys exist in which section, their types, the forms of
- * ids and dates, the known categories and licenses, and how the file's
- * place in the repository (collection/folder/name) must agree with it.
- * The parse context (arena, diagnostics, typed reading) is in
- * advisory_ctx.c; [versions] and [affected] in advisory_affected.c.
+ * advisory: which keys exist in which section, their types, how the
+ * file's place in the repository (collection/folder/name) must agree with
+ * it, and which rule is rustsec's (an error) and which only its linter's
+ * (a warning; an error under ADVISORY_STRICT). The parse context (arena,
+ * diagnostics, typed reading) is in advisory_ctx.c; [versions] and
+ * [affected] in advisory_affected.c; the forms of ids, dates and URLs in
+ * advisory_forms.c.
  *
- * The rules are those of the rustsec crate's parser and linter (as run by
- * advisory-db's CI), with two deliberate differences: an unknown
- * `informational` kind is kept (ADV_INFO_OTHER) with a warning instead of
- * an error, and every problem is reported, not just the first.
+ * The reference is the rustsec crate: Advisory::from_str (serde over the
+ * `toml` crate, no deny_unknown_fields: unknown keys are ignored), the
+ * types of its fields, and Database::open's checks of the file's place
+ * (rustsec/src/database/entries.rs); the linter is
+ * rustsec/src/advisory/linter.rs. Two differences on purpose: every
+ * problem is reported, not just the first; and a NUL character, which
+ * rustsec keeps, is stored as U+FFFD (records are C strings).
  *
  * Invariants:
  *   - Every string and array the record points to lives in the advisory's
  *     arena; the caller's text and the TOML tree are released before
  *     advisory_parse returns, so the record depends on nothing else.
  *   - Every diagnostic carries a line of the FILE: TOML lines are shifted
- *     by the lines before the front matter (fm_parts.toml_line).
+ *     by the lines before the front matter (fm_parts.toml_line), and by
+ *     one more for the "[advisory]" header a headerless front matter gets.
  *   - A check that fails adds its error and moves on, so one pass reports
  *     all problems; -1 is returned iff at least one error was added here.
  */
@@ -37,143 +43,151 @@
 _Static_assert(ADVISORY_FILE_MAX == FRONTMATTER_FILE_MAX,
                "the two file caps must agree");
 
-/* ---- forms: ids, dates, names ---- */
-
-static int all_digits(const char *s, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		if (s[i] < '0' || s[i] > '9')
-			return 0;
-	return n > 0;
-}
-
-typedef enum id_kind { ID_BAD, ID_RUSTSEC, ID_CVE, ID_GHSA } id_kind;
-
-static id_kind id_form(const char *s, size_t n)
-{
-	if (n == 17 && memcmp(s, "RUSTSEC-", 8) == 0 && all_digits(s + 8, 4) &&
-	    s[12] == '-' && all_digits(s + 13, 4))
-		return ID_RUSTSEC;
-	if (n >= 13 && memcmp(s, "CVE-", 4) == 0 && all_digits(s + 4, 4) &&
-	    s[8] == '-' && all_digits(s + 9, n - 9))
-		return ID_CVE;
-	if (n == 19 && memcmp(s, "GHSA-", 5) == 0) {
-		for (size_t i = 5; i < n; i++) {
-			int dash = i == 9 || i == 14;
-			if (dash ? s[i] != '-' :
-			    !((s[i] >= '0' && s[i] <= '9') ||
-			      (s[i] >= 'a' && s[i] <= 'z')))
-				return ID_BAD;
-		}
-		return ID_GHSA;
-	}
-	return ID_BAD;
-}
-
-static int date_valid(const char *s, size_t n)
-{
-	static const int mdays[] = { 31, 29, 31, 30, 31, 30, 31, 31, 30, 31,
-	                             30, 31 };
-
-	if (n != 10 || !all_digits(s, 4) || s[4] != '-' ||
-	    !all_digits(s + 5, 2) || s[7] != '-' || !all_digits(s + 8, 2))
-		return 0;
-	int y = (s[0] - '0') * 1000 + (s[1] - '0') * 100 + (s[2] - '0') * 10 +
-	        (s[3] - '0');
-	int m = (s[5] - '0') * 10 + (s[6] - '0');
-	int d = (s[8] - '0') * 10 + (s[9] - '0');
-	if (m < 1 || m > 12 || d < 1 || d > mdays[m - 1])
-		return 0;
-	if (m == 2 && d == 29 && !(y % 4 == 0 && (y % 100 != 0 || y % 400 == 0)))
-		return 0;
-	return 1;
-}
-
-/* The rustsec crate's Category enum (kebab-case names). */
+/* The categories rustsec's linter knows (advisory/category.rs); others
+ * load as Category::Other. */
 static const char *const categories[] = {
 	"code-execution", "crypto-failure", "denial-of-service",
 	"file-disclosure", "format-injection", "malicious",
 	"memory-corruption", "memory-exposure", "privilege-escalation",
-	"thread-safety", "logic-bug", "parser-confusion", NULL
+	"thread-safety", NULL
 };
 
-/* The licenses rustsec accepts for advisory text. */
+/* The licenses the linter accepts for advisory text. */
 static const char *const licenses[] = { "CC0-1.0", "CC-BY-4.0", NULL };
 
 /* ---- [advisory] ---- */
 
-typedef struct seen {           /* lines of keys other checks refer to */
-	unsigned id, package, date, url;
-	const char *id_s, *package_s;
+typedef struct seen {           /* what later checks need of [advisory] */
+	unsigned id, package, date, withdrawn, yanked, collection;
+	adv_id idk;
+	int id_ok;                  /* idk is valid */
+	const char *date_raw;       /* date as written (the linter's year) */
+	const char *collection_s;
 } seen;
+
+/* A date or withdrawn value: stored as YYYY-MM-DD. */
+static const char *take_date(ctx *c, const toml_value *v, const char *what,
+                             unsigned line, const char **raw)
+{
+	const char *s = adv_take_string(c, v, what), *why;
+	char d[11];
+
+	if (raw)
+		*raw = s;
+	if (!s)
+		return NULL;
+	if (adv_date_parse(d, s, strlen(s), &why) < 0) {
+		if (!strcmp(why, "not a valid date"))
+			adv_err(c, line, "%s \"%s\" is not a valid YYYY-MM-DD date",
+			    what, s);
+		else
+			adv_err(c, line, "%s \"%s\": %s", what, s, why);
+		return NULL;
+	}
+	if (!strcmp(d, s))
+		return s;
+	adv_warn(c, line, "%s \"%s\" is stored as \"%s\"", what, s, d);
+	const char *p = adv_str(c->a, d, 10);
+	if (!p)
+		adv_oom(c, line);
+	return p;
+}
+
+/* aliases and related: lists of ids, each as rustsec's Id reads it. */
+static void take_ids(ctx *c, const toml_value *v, const char *what,
+                     strlist *out)
+{
+	adv_id id;
+	const char *why;
+
+	if (adv_take_strlist(c, v, what, out) < 0)
+		return;
+	for (uint32_t i = 0; i < out->n; i++)
+		if (adv_id_parse(&id, out->v[i], strlen(out->v[i]), &why) < 0)
+			adv_err(c, adv_vline(c, toml_array_at(v, i)), "%s: \"%s\": "
+			    "%s", what, out->v[i], why);
+}
 
 static void advisory_key(ctx *c, const char *key, const toml_value *v,
                          unsigned line, seen *k)
 {
 	adv_record *r = &c->a->rec;
-
+	const char *why;
 	char msg[160];
 
 	if (strcmp(key, "id") == 0) {
 		k->id = line;
-		if ((r->id = adv_take_string(c, v, "id")) != NULL) {
-			if (limit_id_check("id", r->id, msg, sizeof(msg)) < 0)
-				adv_err(c, line, "%s", msg);   /* the index's cap */
-			else if (id_form(r->id, strlen(r->id)) == ID_BAD)
-				adv_err(c, line, "id \"%s\" is not of the form "
-				    "RUSTSEC-YYYY-NNNN, CVE-YYYY-NNNN or "
-				    "GHSA-xxxx-xxxx-xxxx", r->id);
+		if ((r->id = adv_take_string(c, v, "id")) == NULL)
+			return;
+		if (limit_id_check("id", r->id, msg, sizeof(msg)) < 0) {
+			adv_err(c, line, "%s", msg);   /* the index's cap */
+			return;
 		}
+		if (adv_id_parse(&k->idk, r->id, strlen(r->id), &why) < 0) {
+			adv_err(c, line, "invalid id \"%s\": %s", r->id, why);
+			return;
+		}
+		k->id_ok = 1;
+		if (k->idk.kind == ADV_ID_OTHER)
+			adv_warn(c, line, "id \"%s\": unknown advisory ID type "
+			    "(RUSTSEC-, CVE-, GHSA- or TALOS-)", r->id);
 	} else if (strcmp(key, "package") == 0) {
 		k->package = line;
 		if ((r->package = adv_take_string(c, v, "package")) != NULL) {
 			if (!r->package[0])
 				adv_err(c, line, "package is empty");
 		}
+	} else if (strcmp(key, "title") == 0 ||
+	           strcmp(key, "description") == 0) {
+		const char *s;
+		size_t len;
+		/* rustsec takes them from the Markdown and refuses a front
+		 * matter that sets them (an empty string is "not set"). */
+		if (adv_want_string(c, v, key, &s, &len) == 0 && len > 0)
+			adv_err(c, line, "%s must not be set in the front matter "
+			    "(it comes from the Markdown after it)", key);
 	} else if (strcmp(key, "date") == 0) {
 		k->date = line;
-		if ((r->date = adv_take_string(c, v, "date")) != NULL) {
-			if (!date_valid(r->date, strlen(r->date)))
-				adv_err(c, line, "date \"%s\" is not a valid "
-				    "YYYY-MM-DD date", r->date);
-		}
+		r->date = take_date(c, v, "date", line, &k->date_raw);
 	} else if (strcmp(key, "withdrawn") == 0) {
-		if ((r->withdrawn = adv_take_string(c, v, "withdrawn")) != NULL &&
-		    !date_valid(r->withdrawn, strlen(r->withdrawn)))
-			adv_err(c, line, "withdrawn \"%s\" is not a valid YYYY-MM-DD "
-			    "date", r->withdrawn);
+		k->withdrawn = line;
+		r->withdrawn = take_date(c, v, "withdrawn", line, NULL);
 	} else if (strcmp(key, "url") == 0) {
-		k->url = line;
-		if ((r->url = adv_take_string(c, v, "url")) != NULL) {
-			if (strncmp(r->url, "https://", 8) != 0)
-				adv_err(c, line, "url \"%s\" must start with https://",
-				    r->url);
+		if ((r->url = adv_take_string(c, v, "url")) == NULL)
+			return;
+		if (adv_url_check(r->url, strlen(r->url), &why) < 0) {
+			adv_err(c, line, "url \"%s\" is not a valid URL: %s", r->url,
+			    why);
+			r->url = NULL;
+		} else if (strncmp(r->url, "https://", 8) != 0) {
+			adv_warn(c, line, "url \"%s\" must start with https://",
+			    r->url);
 		}
 	} else if (strcmp(key, "categories") == 0) {
 		if (adv_take_strlist(c, v, "categories", &r->categories) == 0)
 			for (uint32_t i = 0; i < r->categories.n; i++)
 				if (!adv_in_set(r->categories.v[i], categories))
-					adv_err(c, adv_vline(c, toml_array_at(v, i)),
+					adv_warn(c, adv_vline(c, toml_array_at(v, i)),
 					    "unknown category \"%s\"",
 					    r->categories.v[i]);
 	} else if (strcmp(key, "keywords") == 0) {
 		adv_take_strlist(c, v, "keywords", &r->keywords);
 	} else if (strcmp(key, "aliases") == 0) {
-		if (adv_take_strlist(c, v, "aliases", &r->aliases) == 0)
-			for (uint32_t i = 0; i < r->aliases.n; i++)
-				if (limit_id_check("alias", r->aliases.v[i], msg,
-				                   sizeof(msg)) < 0)
-					adv_err(c, adv_vline(c, toml_array_at(v, i)), "%s",
-					        msg);
+		take_ids(c, v, "aliases", &r->aliases);
+		for (uint32_t i = 0; i < r->aliases.n; i++)  /* the index's cap */
+			if (limit_id_check("alias", r->aliases.v[i], msg,
+			                   sizeof(msg)) < 0)
+				adv_err(c, adv_vline(c, toml_array_at(v, i)), "%s", msg);
 	} else if (strcmp(key, "related") == 0) {
-		adv_take_strlist(c, v, "related", &r->related);
+		take_ids(c, v, "related", &r->related);
 	} else if (strcmp(key, "references") == 0) {
 		if (adv_take_strlist(c, v, "references", &r->references) == 0)
 			for (uint32_t i = 0; i < r->references.n; i++)
-				if (!strstr(r->references.v[i], "://"))
+				if (adv_url_check(r->references.v[i],
+				                  strlen(r->references.v[i]), &why) < 0)
 					adv_err(c, adv_vline(c, toml_array_at(v, i)),
-					    "reference \"%s\" is not a URL",
-					    r->references.v[i]);
+					    "reference \"%s\" is not a valid URL: %s",
+					    r->references.v[i], why);
 	} else if (strcmp(key, "informational") == 0) {
 		const char *s = adv_take_string(c, v, "informational");
 		if (!s)
@@ -206,7 +220,7 @@ static void advisory_key(ctx *c, const char *key, const toml_value *v,
 	} else if (strcmp(key, "license") == 0) {
 		if ((r->license = adv_take_string(c, v, "license")) != NULL &&
 		    !adv_in_set(r->license, licenses))
-			adv_err(c, line, "unknown license \"%s\" (CC0-1.0 or "
+			adv_warn(c, line, "unknown license \"%s\" (CC0-1.0 or "
 			    "CC-BY-4.0)", r->license);
 	} else if (strcmp(key, "expect-deleted") == 0) {
 		if (toml_kind(v) != TOML_BOOL)
@@ -215,10 +229,37 @@ static void advisory_key(ctx *c, const char *key, const toml_value *v,
 		else
 			r->expect_deleted = toml_bool(v) ? 1 : 0;
 	} else if (strcmp(key, "collection") == 0) {
-		adv_err(c, line, "unknown key \"collection\" in [advisory] (the "
-		    "collection is inferred from the file's location)");
+		const char *s = adv_take_string(c, v, "collection");
+		if (!s)
+			return;
+		if (strcmp(s, "crates") != 0 && strcmp(s, "rust") != 0) {
+			adv_err(c, line, "collection \"%s\" is neither \"crates\" "
+			    "nor \"rust\"", s);
+			return;
+		}
+		k->collection = line;   /* checked against the folder later */
+		k->collection_s = s;
+	} else if (strcmp(key, "source") == 0) {
+		const char *s = adv_take_string(c, v, "source");
+		int cio;
+		if (!s)
+			return;
+		if (adv_source_check(s, strlen(s), &cio, &why) < 0) {
+			adv_err(c, line, "source \"%s\": %s", s, why);
+		} else if (!cio) {
+			c->a->unindexed = "an advisory for another registry";
+			adv_warn(c, line, "source \"%s\" is not crates.io: rustsec "
+			    "never reports this advisory for a crates.io package; "
+			    "not indexed", s);
+		} else {
+			adv_warn(c, line, "key \"source\" is not one rustsec's "
+			    "linter accepts (crates.io is the default)");
+		}
+	} else if (strcmp(key, "yanked") == 0) {
+		k->yanked = line;       /* ignored, whatever its type */
 	} else {
-		adv_err(c, line, "unknown key \"%s\" in [advisory]", key);
+		adv_warn(c, line, "unknown key \"%s\" in [advisory] (ignored)",
+		    key);
 	}
 }
 
@@ -226,6 +267,7 @@ static void check_advisory(ctx *c, const toml_value *t, unsigned hdr,
                            seen *k)
 {
 	adv_record *r = &c->a->rec;
+	uint32_t dy;
 
 	for (size_t i = 0; i < toml_table_len(t); i++) {
 		const char *key = toml_table_key(t, i, NULL);
@@ -239,13 +281,15 @@ static void check_advisory(ctx *c, const toml_value *t, unsigned hdr,
 		adv_err(c, hdr, "missing required key \"date\" in [advisory]");
 
 	/* The linter's cross-field rules. */
-	if (r->id && r->date &&
-	    id_form(r->id, strlen(r->id)) == ID_RUSTSEC &&
-	    memcmp(r->id + 8, "0000", 4) != 0 &&
-	    date_valid(r->date, strlen(r->date)) &&
-	    memcmp(r->id + 8, r->date, 4) != 0)
-		adv_err(c, k->id, "year in id \"%s\" does not match date \"%s\"",
-		    r->id, r->date);
+	if (k->yanked && !k->withdrawn)
+		adv_warn(c, k->yanked, "key \"yanked\" is deprecated: use "
+		    "\"withdrawn\" (a date)");
+	if (k->id_ok && k->idk.has_year && k->idk.kind != ADV_ID_CVE &&
+	    r->date && k->date_raw &&
+	    (adv_date_year(k->date_raw, strlen(k->date_raw), &dy) < 0 ||
+	     dy != k->idk.year))
+		adv_warn(c, k->id, "year in id \"%s\" does not match date "
+		    "\"%s\"", r->id, k->date_raw);
 }
 
 /* ---- the file's place: collection/folder/<id>.md ---- */
@@ -263,13 +307,26 @@ static void check_path(ctx *c, const seen *k)
 		return;
 	}
 	size_t clen = (size_t)(s1 - p);
+	int known = 1;
 	if (clen == 6 && memcmp(p, "crates", 6) == 0) {
 		r->collection = ADV_CRATES;
 	} else if (clen == 4 && memcmp(p, "rust", 4) == 0) {
 		r->collection = ADV_RUST;
 	} else {
+		known = 0;
 		adv_err(c, 0, "unknown collection \"%.*s\" (crates or rust)",
 		    (int)(clen > 40 ? 40 : clen), p);
+	}
+	if (k->collection_s && known) {
+		if (strlen(k->collection_s) != clen ||
+		    memcmp(k->collection_s, p, clen) != 0)
+			adv_err(c, k->collection, "collection \"%s\" does not match "
+			    "the folder \"%.*s\" the file is in", k->collection_s,
+			    (int)clen, p);
+		else
+			adv_warn(c, k->collection, "key \"collection\" should be "
+			    "left out (the collection is inferred from the file's "
+			    "location)");
 	}
 	const char *folder = s1 + 1, *file = s2 + 1;
 	size_t flen = (size_t)(s2 - folder);
@@ -277,12 +334,86 @@ static void check_path(ctx *c, const seen *k)
 	                   memcmp(r->package, folder, flen) != 0))
 		adv_err(c, k->package, "package \"%s\" does not match its folder "
 		    "\"%.*s\"", r->package, (int)(flen > 80 ? 80 : flen), folder);
-	size_t nlen = strlen(file);
-	if (r->id && (nlen != strlen(r->id) + 3 ||
-	              memcmp(file, r->id, nlen - 3) != 0 ||
-	              memcmp(file + nlen - 3, ".md", 3) != 0))
+	/* A draft (RUSTSEC-0000-0000.*) may hold any id; rustsec's linter
+	 * wants the placeholder id there and nowhere else. */
+	size_t nlen = strlen(file), plen = strlen(ADVISORY_PLACEHOLDER_ID);
+	int draft = nlen > plen && memcmp(file, ADVISORY_PLACEHOLDER_ID,
+	                                  plen) == 0 && file[plen] == '.';
+	if (r->id && !draft && (nlen != strlen(r->id) + 3 ||
+	                        memcmp(file, r->id, nlen - 3) != 0 ||
+	                        memcmp(file + nlen - 3, ".md", 3) != 0))
 		adv_err(c, k->id, "file name \"%s\" does not match id \"%s\" "
 		    "(expected \"%s.md\")", file, r->id, r->id);
+	if (r->id && k->id_ok && draft != k->idk.placeholder)
+		adv_warn(c, k->id, "advisory ID draft status does not match the "
+		    "file name (%s is the id of a draft, %s.md its name)",
+		    ADVISORY_PLACEHOLDER_ID, ADVISORY_PLACEHOLDER_ID);
+	if (k->id_ok && k->idk.placeholder && !c->a->unindexed)
+		c->a->unindexed = "a draft";
+}
+
+/* ---- the Markdown ---- */
+
+static int is_alnum(unsigned char c)
+{
+	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') ||
+	       (c >= 'A' && c <= 'Z');
+}
+
+/* Is c (at s, n bytes left) white space to Rust's split_whitespace? */
+static size_t space_len(const char *s, size_t n)
+{
+	const unsigned char *u = (const unsigned char *)s;
+	if (u[0] == ' ' || (u[0] >= 0x09 && u[0] <= 0x0D))
+		return 1;
+	if (n >= 2 && u[0] == 0xC2 && (u[1] == 0x85 || u[1] == 0xA0))
+		return 2;
+	if (n >= 3 && u[0] == 0xE2 && u[1] == 0x80 &&
+	    (u[2] <= 0x8A || u[2] == 0xA8 || u[2] == 0xA9 || u[2] == 0xAF))
+		return 3;
+	if (n >= 3 && ((u[0] == 0xE1 && u[1] == 0x9A && u[2] == 0x80) ||
+	               (u[0] == 0xE2 && u[1] == 0x81 && u[2] == 0x9F) ||
+	               (u[0] == 0xE3 && u[1] == 0x80 && u[2] == 0x80)))
+		return 3;
+	return 0;
+}
+
+/*
+ * The linter's rule against bare @mentions in the Markdown (they notify
+ * the user on GitHub): on each line, the first "@" followed by a word
+ * that starts with a letter or digit and holds no '.', '@' or '`' (an
+ * e-mail address, code) is reported, that word cut of its ')'s.
+ */
+static void lint_mentions(ctx *c, const char *md, size_t len,
+                          unsigned line)
+{
+	if (!memchr(md, '@', len))
+		return;
+	for (size_t bol = 0; bol < len; line++) {
+		const char *nl = memchr(md + bol, '\n', len - bol);
+		size_t eol = nl ? (size_t)(nl - md) : len;
+		for (size_t i = bol; i < eol; i++) {
+			if (md[i] != '@')
+				continue;
+			/* the part after this '@', up to and with the next one */
+			size_t p = i + 1, q = p;
+			if (p >= eol || !is_alnum((unsigned char)md[p]))
+				continue;
+			while (q < eol && !space_len(md + q, eol - q) && md[q] != '@')
+				q++;
+			if (q < eol && md[q] == '@')
+				continue;       /* "user@" : the word holds an '@' */
+			if (memchr(md + p, '.', q - p) || memchr(md + p, '`', q - p))
+				continue;
+			size_t e = q;
+			while (e > p && md[e - 1] == ')')
+				e--;
+			adv_warn(c, line, "bare @%.*s in the Markdown (use an explicit "
+			    "link, a mention notifies the user)", (int)(e - p), md + p);
+			break;
+		}
+		bol = nl ? eol + 1 : len;
+	}
 }
 
 /* ---- driver ---- */
@@ -309,12 +440,12 @@ static void check_doc(ctx *c, const toml_value *root)
 		for (s = 0; s < 3; s++)
 			if (strcmp(key, names[s]) == 0)
 				break;
-		if (s == 3) {
+		if (s == 3) {           /* serde ignores it; the linter does not */
 			if (toml_kind(v) == TOML_TABLE)
-				adv_err(c, line, "unknown section [%s]", key);
+				adv_warn(c, line, "unknown section [%s] (ignored)", key);
 			else
-				adv_err(c, line, "unknown key \"%s\" outside any "
-				    "section", key);
+				adv_warn(c, line, "unknown key \"%s\" outside any "
+				    "section (ignored)", key);
 		} else if (toml_kind(v) != TOML_TABLE) {
 			adv_err(c, line, "%s must be a table ([%s]), not %s", key,
 			    key, adv_kind_name(toml_kind(v)));
@@ -339,20 +470,33 @@ static void check_doc(ctx *c, const toml_value *root)
 	free(rs);
 }
 
-int advisory_parse(advisory **out, const char *source, const char *path,
-                   const char *text, size_t len, diag_list *d)
+/* Does the (trimmed) front matter start with the "[advisory]" header?
+ * rustsec's test, byte for byte: otherwise it reads the front matter as
+ * if "[advisory]\n" came first. */
+static int has_header(const fm_parts *fm)
+{
+	return fm->toml_len >= 10 && memcmp(fm->toml, "[advisory]", 10) == 0;
+}
+
+int advisory_parse_ex(advisory **out, const char *source, const char *path,
+                      const char *text, size_t len, unsigned flags,
+                      char *id, diag_list *d)
 {
 	ctx c;
 	fm_parts fm;
 	fm_error fe;
 	toml_error te;
 	toml_doc *doc = NULL;
+	char *buf = NULL;
 
 	*out = NULL;
+	if (id)
+		id[0] = '\0';
 	memset(&c, 0, sizeof(c));
 	c.path = path ? path : "-";
 	c.d = d;
 	c.fence = 1;
+	c.flags = flags;
 	if (len > ADVISORY_FILE_MAX) {
 		adv_err(&c, 0, "file is %zu bytes, more than the %u allowed", len,
 		    (unsigned)ADVISORY_FILE_MAX);
@@ -362,10 +506,32 @@ int advisory_parse(advisory **out, const char *source, const char *path,
 		adv_err(&c, fe.line, "%s", fe.msg);
 		return -1;
 	}
-	c.shift = fm.toml_line - 1;
+	const char *toml = fm.toml;
+	size_t tlen = fm.toml_len;
+	c.shift = (int)fm.toml_line - 1;
+	if (!has_header(&fm)) {
+		static const char hdr[] = "[advisory]\n";
+		buf = malloc(sizeof(hdr) - 1 + tlen + 1);
+		if (!buf) {
+			adv_err(&c, 0, "out of memory");
+			return -1;
+		}
+		memcpy(buf, hdr, sizeof(hdr) - 1);
+		memcpy(buf + sizeof(hdr) - 1, fm.toml, tlen);
+		toml = buf;
+		tlen += sizeof(hdr) - 1;
+		c.shift--;
+		c.fence = fm.toml_line > 1 ? fm.toml_line - 1 : 1;
+		adv_warn(&c, fm.toml_line, "the front matter does not start with "
+		    "the [advisory] header: read as if it did (as rustsec does; "
+		    "its linter refuses this form)");
+	}
 	memset(&te, 0, sizeof(te));
-	if (toml_parse(&doc, fm.toml, fm.toml_len, &te) < 0) {
-		adv_err(&c, te.line ? te.line + c.shift : c.fence, "%s", te.msg);
+	int tr = toml_parse_ex(&doc, toml, tlen, TOML_1_1, &te);
+	free(buf);
+	if (tr < 0) {
+		long l = te.line ? (long)te.line + c.shift : (long)c.fence;
+		adv_err(&c, l < 1 ? 1 : (unsigned)l, "%s", te.msg);
 		return -1;
 	}
 	c.a = calloc(1, sizeof(*c.a));
@@ -377,11 +543,17 @@ int advisory_parse(advisory **out, const char *source, const char *path,
 	check_doc(&c, toml_root(doc));
 	toml_free(doc);
 
+	lint_mentions(&c, fm.title - 2, len - (size_t)(fm.title - 2 - text),
+	              fm.title_line);
 	adv_record *r = &c.a->rec;
+	if (id && r->id && strlen(r->id) < ADVISORY_ID_KEEP)
+		memcpy(id, r->id, strlen(r->id) + 1);
 	r->source = adv_str(c.a, source ? source : "", source ? strlen(source) : 0);
 	r->path = adv_str(c.a, c.path, strlen(c.path));
-	r->title = adv_str(c.a, fm.title, fm.title_len);
-	r->description = adv_str(c.a, fm.desc, fm.desc_len);
+	r->title = adv_text(&c, fm.title, fm.title_len, "the title",
+	                    fm.title_line);
+	r->description = adv_text(&c, fm.desc, fm.desc_len, "the description",
+	                          fm.desc_line);
 	r->modified = 0;
 	if (!r->source || !r->path || !r->title || !r->description)
 		adv_oom(&c, 0);
@@ -391,6 +563,17 @@ int advisory_parse(advisory **out, const char *source, const char *path,
 	}
 	*out = c.a;
 	return 0;
+}
+
+int advisory_parse(advisory **out, const char *source, const char *path,
+                   const char *text, size_t len, diag_list *d)
+{
+	return advisory_parse_ex(out, source, path, text, len, 0, NULL, d);
+}
+
+const char *advisory_unindexed(const advisory *a)
+{
+	return a ? a->unindexed : NULL;
 }
 
 const adv_record *advisory_record(const advisory *a)

@@ -4,35 +4,44 @@
  * (schema/req.h, rustsec's reading), the vulnerable ranges computed from
  * them, and the os/arch/functions restrictions.
  *
+ * Which rule is an error (rustsec refuses the advisory) and which a
+ * warning (only its linter objects) follows advisory.c.
+ *
  * Invariant: a requirement that fails to parse marks the set bad, and no
  * ranges are computed from a bad set (the advisory fails anyway), so a
  * record never carries ranges from half its requirements.
  */
 #include "advisory_int.h"
+#include "cargo_req.h"
 
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-/* Target architectures as the `platforms` crate names them (rustsec's
- * linter rejects others). */
+/* Target architectures as the `platforms` crate names them (Arch's
+ * from_str; rustsec's linter warns about others, loading accepts any). */
 static const char *const arches[] = {
-	"aarch64", "arm", "arm64ec", "avr", "bpf", "csky", "hexagon",
-	"loongarch64", "m68k", "mips", "mips32r6", "mips64", "mips64r6",
+	"aarch64", "amdgpu", "arm", "arm64ec", "avr", "bpf", "csky", "hexagon",
+	"loongarch32", "loongarch64", "m68k", "mips", "mips32r6", "mips64",
+	"mips64r6",
 	"msp430", "nvptx64", "powerpc", "powerpc64", "riscv32", "riscv64",
 	"s390x", "sparc", "sparc64", "wasm32", "wasm64", "x86", "x86_64",
 	"xtensa", NULL
 };
 
-/* Parse each string element of array v as a requirement; add the
- * intervals to rs when rs is not NULL. Elements that are not strings were
- * already reported by take_strlist and are skipped here. */
+/* Parse each string element of array v as a requirement: with rs, as
+ * rustsec reads [versions] (req.h), adding the intervals to rs; without,
+ * as a plain semver requirement (the `semver` crate's VersionReq, which
+ * is all [affected.functions] asks of its strings: cargo_req.h).
+ * Elements that are not strings were already reported by take_strlist
+ * and are skipped here. */
 static void parse_reqs(ctx *c, const toml_value *v, const char *what,
                        reqset *rs)
 {
 	char msg[REQ_TEXT_MAX + 128];
 	interval iv;
+	cargo_req cr;
 
 	for (size_t i = 0; i < toml_array_len(v); i++) {
 		const toml_value *e = toml_array_at(v, i);
@@ -40,16 +49,25 @@ static void parse_reqs(ctx *c, const toml_value *v, const char *what,
 		size_t len;
 
 		if (toml_kind(e) != TOML_STRING ||
-		    (s = toml_string(e, &len)) == NULL || memchr(s, '\0', len))
+		    (s = toml_string(e, &len)) == NULL)
 			continue;
-		if (req_parse(&iv, s, len, msg, sizeof(msg)) < 0) {
-			adv_err(c, adv_vline(c, e), "%s: %s", what, msg);
+		if (memchr(s, '\0', len)) {
+			adv_err(c, adv_vline(c, e), "%s: a requirement holds a NUL "
+			    "character", what);
 			if (rs)
 				rs->bad = 1;
 			continue;
 		}
-		if (!rs)
+		if (!rs) {
+			if (cargo_req_parse(&cr, s, len, msg, sizeof(msg)) < 0)
+				adv_err(c, adv_vline(c, e), "%s: %s", what, msg);
 			continue;
+		}
+		if (req_parse(&iv, s, len, msg, sizeof(msg)) < 0) {
+			adv_err(c, adv_vline(c, e), "%s: %s", what, msg);
+			rs->bad = 1;
+			continue;
+		}
 		if (rs->n == REQ_RANGES_MAX) {
 			adv_err(c, adv_vline(c, e), "%s: more than %u requirements", what,
 			    (unsigned)REQ_RANGES_MAX);
@@ -77,8 +95,9 @@ void adv_check_versions(ctx *c, const toml_value *t, unsigned hdr,
 			have_patched = 1;
 		} else if (strcmp(key, "unaffected") == 0) {
 			dst = &r->unaffected;
-		} else {
-			adv_err(c, line, "unknown key \"%s\" in [versions]", key);
+		} else {                /* serde ignores it; the linter not */
+			adv_warn(c, line, "unknown key \"%s\" in [versions] "
+			    "(ignored)", key);
 			continue;
 		}
 		char what[32];
@@ -143,26 +162,21 @@ static void check_functions(ctx *c, const toml_value *t, unsigned line)
 		unsigned kl = adv_kline(c, t, i);
 		adv_function *f = &r->functions[r->nfunctions];
 
-		if (memchr(key, '\0', klen)) {
-			adv_err(c, kl, "function path contains a NUL character");
-			continue;
-		}
-		/* Paths are crate::item[::item...]; the first part is the
-		 * crate as Rust spells it (hyphens become underscores). */
-		const char *sep = strstr(key, "::");
-		if (!sep || sep == key || strstr(key, "::::") ||
-		    (klen >= 2 && memcmp(key + klen - 2, "::", 2) == 0)) {
-			adv_err(c, kl, "function path \"%s\" is not of the form "
-			    "crate::path::to::fn", key);
+		const char *why;
+		size_t crate_len;
+		if (adv_fnpath_check(key, klen, &crate_len, &why) < 0) {
+			adv_err(c, kl, "function path \"%s\": %s", key, why);
 		} else if (r->package) {
+			/* The first part is the crate as Rust spells it (hyphens
+			 * become underscores): a linter rule. */
 			size_t pl = strlen(r->package);
-			int same = pl == (size_t)(sep - key);
+			int same = pl == crate_len;
 			for (size_t j = 0; same && j < pl; j++) {
 				char pc = r->package[j] == '-' ? '_' : r->package[j];
 				same = pc == key[j];
 			}
 			if (!same)
-				adv_err(c, kl, "function path \"%s\" must start with "
+				adv_warn(c, kl, "function path \"%s\" must start with "
 				    "the crate name", key);
 		}
 		if ((f->path = adv_str(c->a, key, klen)) == NULL) {
@@ -192,17 +206,18 @@ void adv_check_affected(ctx *c, const toml_value *t)
 			if (adv_take_strlist(c, v, "[affected] arch", &r->arch) == 0)
 				for (uint32_t j = 0; j < r->arch.n; j++)
 					if (!adv_in_set(r->arch.v[j], arches))
-						adv_err(c, line, "unknown architecture "
+						adv_warn(c, line, "unknown architecture "
 						    "\"%s\"", r->arch.v[j]);
 		} else if (strcmp(key, "os") == 0) {
 			if (adv_take_strlist(c, v, "[affected] os", &r->os) == 0)
 				for (uint32_t j = 0; j < r->os.n; j++)
 					if (!r->os.v[j][0])
-						adv_err(c, line, "empty os name");
+						adv_warn(c, line, "empty os name");
 		} else if (strcmp(key, "functions") == 0) {
 			check_functions(c, v, line);
-		} else {
-			adv_err(c, line, "unknown key \"%s\" in [affected]", key);
+		} else {                /* serde ignores it; the linter not */
+			adv_warn(c, line, "unknown key \"%s\" in [affected] "
+			    "(ignored)", key);
 		}
 	}
 }

@@ -2,8 +2,9 @@
  * advisory_ctx.c — the parse context of one advisory: its arena (one list
  * of blocks, freed at once by advisory_free), its diagnostics (every
  * value quoted from the file has control characters escaped, so a
- * diagnostic is always one line; lines are lines of the FILE), and the
- * typed reading of TOML values that reports what is wrong and moves on.
+ * diagnostic is always one line; lines are lines of the FILE; under
+ * ADVISORY_STRICT a warning is added as an error), and the typed reading
+ * of TOML values that reports what is wrong and moves on.
  */
 #include "advisory_int.h"
 
@@ -79,6 +80,8 @@ static void vreport(ctx *c, diag_level level, unsigned line, const char *fmt,
 		}
 	}
 	out[o] = '\0';
+	if (level == DIAG_WARNING && (c->flags & ADVISORY_STRICT))
+		level = DIAG_ERROR;
 	diag_add(c->d, level, c->path, line, "%s", out);
 	if (level == DIAG_ERROR)
 		c->errors++;
@@ -107,16 +110,23 @@ void adv_oom(ctx *c, unsigned line)
 	adv_err(c, line, "out of memory");
 }
 
+/* TOML line l as a line of the file: the synthetic "[advisory]" line a
+ * headerless front matter gets (shift -1 past the first line) maps to the
+ * line before, never to 0. */
+static unsigned file_line(const ctx *c, unsigned l)
+{
+	long f = (long)l + c->shift;
+	return l == 0 ? c->fence : f < 1 ? 1 : (unsigned)f;
+}
+
 unsigned adv_vline(const ctx *c, const toml_value *v)
 {
-	unsigned l = toml_line(v);
-	return l ? l + c->shift : c->fence;
+	return file_line(c, toml_line(v));
 }
 
 unsigned adv_kline(const ctx *c, const toml_value *t, size_t i)
 {
-	unsigned l = toml_table_key_line(t, i);
-	return l ? l + c->shift : c->fence;
+	return file_line(c, toml_table_key_line(t, i));
 }
 
 const char *adv_kind_name(toml_type k)
@@ -136,10 +146,11 @@ const char *adv_kind_name(toml_type k)
 	return "an unknown value";
 }
 
-/* A string value, checked: no embedded NUL (our records are C strings).
- * Returns 0 with *s and *len, or -1 after reporting. `what` names the key. */
+/* A string value (type-checked only: it may hold NUL characters, which
+ * TOML's \u0000 makes). Returns 0 with *s and *len, or -1 after
+ * reporting. `what` names the key. */
 int adv_want_string(ctx *c, const toml_value *v, const char *what,
-                       const char **s, size_t *len)
+                    const char **s, size_t *len)
 {
 	if (toml_kind(v) != TOML_STRING) {
 		adv_err(c, adv_vline(c, v), "%s must be a string, not %s", what,
@@ -147,11 +158,43 @@ int adv_want_string(ctx *c, const toml_value *v, const char *what,
 		return -1;
 	}
 	*s = toml_string(v, len);
-	if (!*s || memchr(*s, '\0', *len)) {
-		adv_err(c, adv_vline(c, v), "%s contains a NUL character", what);
-		return -1;
+	return *s ? 0 : -1;
+}
+
+const char *adv_text(ctx *c, const char *s, size_t len, const char *what,
+                     unsigned line)
+{
+	size_t nul = 0;
+
+	for (size_t i = 0; i < len; i++)
+		nul += s[i] == '\0';
+	if (!nul) {
+		const char *p = adv_str(c->a, s, len);
+		if (!p)
+			adv_oom(c, line);
+		return p;
 	}
-	return 0;
+	/* Records are C strings: rustsec keeps the character, we keep the
+	 * text around it (U+FFFD is EF BF BD). */
+	adv_warn(c, line, "%s contains %zu NUL character%s (stored as U+FFFD)",
+	    what, nul, nul == 1 ? "" : "s");
+	char *p = adv_alloc(c->a, len + 2 * nul + 1);
+	if (!p) {
+		adv_oom(c, line);
+		return NULL;
+	}
+	size_t o = 0;
+	for (size_t i = 0; i < len; i++) {
+		if (s[i] != '\0') {
+			p[o++] = s[i];
+		} else {
+			p[o++] = (char)0xEF;
+			p[o++] = (char)0xBF;
+			p[o++] = (char)0xBD;
+		}
+	}
+	p[o] = '\0';
+	return p;
 }
 
 /* A string copied into the arena, or NULL after reporting. */
@@ -162,10 +205,7 @@ const char *adv_take_string(ctx *c, const toml_value *v, const char *what)
 
 	if (adv_want_string(c, v, what, &s, &len) < 0)
 		return NULL;
-	const char *p = adv_str(c->a, s, len);
-	if (!p)
-		adv_oom(c, adv_vline(c, v));
-	return p;
+	return adv_text(c, s, len, what, adv_vline(c, v));
 }
 
 /* An array of strings into *out (arena). Bad elements are reported and

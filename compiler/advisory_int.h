@@ -6,6 +6,8 @@
  *                        reading of TOML values
  *   advisory.c           [advisory], the file's place, the driver
  *   advisory_affected.c  [versions], [affected] and the vulnerable ranges
+ *   advisory_forms.c     the forms of ids, dates, URLs, sources and
+ *                        function paths, as rustsec's types read them
  *
  * Invariant: every string or array a record points to comes from
  * adv_alloc/adv_str, so it lives exactly as long as the advisory.
@@ -14,6 +16,7 @@
 #define ADVDB_COMPILER_ADVISORY_INT_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "advisory.h"
 #include "req.h"
@@ -28,16 +31,33 @@ typedef struct arena_block {
 struct advisory {
 	adv_record rec;
 	arena_block *blocks;
+	const char *unindexed;      /* advisory_unindexed() */
 };
 
 typedef struct ctx {
 	advisory *a;
 	const char *path;
 	diag_list *d;
-	unsigned shift;     /* file line = TOML line + shift */
+	int shift;          /* file line = TOML line + shift (at least 1) */
 	unsigned errors;
 	unsigned fence;     /* file line of the opening fence */
+	unsigned flags;     /* ADVISORY_STRICT: warnings are errors */
 } ctx;
+
+/* Years rustsec accepts in dates and ids. */
+#define ADV_YEAR_MIN 2000u
+#define ADV_YEAR_MAX 2100u
+
+typedef enum adv_id_kind {      /* rustsec's IdKind, by prefix */
+	ADV_ID_RUSTSEC, ADV_ID_CVE, ADV_ID_TALOS, ADV_ID_GHSA, ADV_ID_OTHER
+} adv_id_kind;
+
+typedef struct adv_id {
+	adv_id_kind kind;
+	int placeholder;    /* ADVISORY_PLACEHOLDER_ID */
+	int has_year;       /* RUSTSEC, CVE and TALOS ids (not the draft) */
+	uint32_t year;
+} adv_id;
 
 /* Requirements of [versions], collected before the ranges are computed. */
 typedef struct reqset {
@@ -65,6 +85,12 @@ unsigned adv_vline(const ctx *c, const toml_value *v);
 unsigned adv_kline(const ctx *c, const toml_value *t, size_t i);
 const char *adv_kind_name(toml_type k);   /* "a string", "an array", ... */
 
+/* An arena copy of len bytes of text (the value of `what`, at `line`);
+ * NUL characters become U+FFFD, with a warning. NULL when out of memory
+ * (reported). */
+const char *adv_text(ctx *c, const char *s, size_t len, const char *what,
+                     unsigned line);
+
 /* Typed reading: each reports what is wrong (naming `what`) itself.
  * adv_want_string: 0 with a view, or -1. adv_take_string: an arena copy
  * or NULL. adv_take_strlist: 0 (bad elements reported and left out), or
@@ -77,6 +103,32 @@ int adv_take_strlist(ctx *c, const toml_value *v, const char *what,
 
 /* Is s one of the NULL-terminated set? */
 int adv_in_set(const char *s, const char *const *set);
+
+/* ---- advisory_forms.c ----
+ * Each takes exactly n bytes; on failure *why is a static reason. */
+
+/* Rust's u32::from_str: optional '+', digits, at most 2^32-1. 0 / -1. */
+int adv_rust_u32(const char *s, size_t n, uint32_t *out);
+/* rustsec's Id::from_str (any prefix is an id; RUSTSEC-, CVE- and
+ * TALOS- ones need PREFIX-YEAR-NUMBER, the year 2000 to 2100). */
+int adv_id_parse(adv_id *out, const char *s, size_t n, const char **why);
+/* rustsec's Date::from_str: jiff's Temporal date (YYYY-MM-DD, YYYYMMDD,
+ * +YYYYYY-MM-DD, optionally a time and offset after T or a space, no
+ * "Z"), year 2000 to 2100. out: the date as YYYY-MM-DD. */
+int adv_date_parse(char out[11], const char *s, size_t n, const char **why);
+/* The year rustsec's linter reads from a date: the text before the first
+ * '-' as a u32. -1 when that is no number. */
+int adv_date_year(const char *s, size_t n, uint32_t *year);
+/* Would the url crate's Url::parse accept it (an absolute URL)? */
+int adv_url_check(const char *s, size_t n, const char **why);
+/* cargo-lock's SourceId::from_url (KIND+URL); *crates_io when it is
+ * crates.io's (the default rustsec assumes). */
+int adv_source_check(const char *s, size_t n, int *crates_io,
+                     const char **why);
+/* rustsec's FunctionPath: at least two "::"-separated identifiers of
+ * [A-Za-z_<][A-Za-z0-9_<>,]*; *crate_len: bytes of the first one. */
+int adv_fnpath_check(const char *s, size_t n, size_t *crate_len,
+                     const char **why);
 
 /* ---- advisory_affected.c ---- */
 

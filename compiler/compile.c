@@ -8,6 +8,7 @@
  */
 #include "compile.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -28,8 +29,10 @@ static void tick(const run *r)
 		(*r->o->beat)++;
 }
 
-/* A problem with one file: an error, or a warning under keep_going. */
-static void problem(run *r, const char *path, const char *msg)
+/* A problem with one file: an error, or under keep_going a warning and
+ * the file recorded as skipped (id "" when unknown). */
+static void problem(run *r, const char *path, const char *id,
+                    const char *msg)
 {
 	size_t pl = strlen(path);
 
@@ -38,57 +41,74 @@ static void problem(run *r, const char *path, const char *msg)
 		msg += pl + 2;
 	diag_add(r->d, r->o->keep_going ? DIAG_WARNING : DIAG_ERROR, path, 0,
 	         "%s", msg);
+	if (r->o->keep_going && writer_skip(r->w, r->o->source, path, id, 0,
+	                                    msg) < 0)
+		diag_add(r->d, DIAG_ERROR, path, 0, "out of memory");
 }
 
 /*
- * Under keep_going the parser's errors for this file become warnings:
- * every entry added since (n0, e0) belongs to it, including the ones the
- * list could not keep, which are only counted.
+ * Under keep_going the parser's errors for this file become warnings
+ * (every entry added since (n0, e0) belongs to it, including the ones
+ * the list could not keep, which are only counted), and the file is
+ * recorded as skipped with its first error.
  */
-static void demote_errors(run *r, size_t n0, size_t e0)
+static void skip_parsed(run *r, const char *path, const char *id,
+                        size_t n0, size_t e0)
 {
-	size_t moved = r->d->errors - e0;
+	const diag_entry *first = diag_first_error(r->d, n0);
+	size_t nerr = r->d->errors - e0;
 
-	for (size_t i = n0; i < r->d->n; i++)
-		r->d->v[i].level = DIAG_WARNING;
-	r->d->errors = e0;
-	r->d->warnings += moved;
+	if (writer_skip(r->w, r->o->source, path, id, first ? first->line : 0,
+	                first ? first->text + first->msg
+	                      : "invalid advisory (details not kept)") < 0) {
+		diag_add(r->d, DIAG_ERROR, path, 0, "out of memory");
+		return;
+	}
+	diag_demote(r->d, n0, e0);
+	diag_add(r->d, DIAG_WARNING, path, 0, "skipped (%zu error%s)", nerr,
+	         nerr == 1 ? "" : "s");
 }
 
 /* Parse one slot and add it to the index, dated `modified` (0: unknown). */
 static void compile_entry(run *r, const gitsrc_entry *e, int64_t modified)
 {
-	char err[ERR_MAX];
+	char err[ERR_MAX], id[ADVISORY_ID_KEEP];
 	char *text = NULL;
 	size_t len = 0;
 	advisory *a = NULL;
 
+	if (e->bad && e->stray) {   /* same words as a warning or an error */
+		snprintf(err, sizeof(err), "%s (rustsec skips it; its linter "
+		         "refuses it)", e->bad);
+		if (r->o->strict)
+			problem(r, e->path, "", err);
+		else
+			diag_add(r->d, DIAG_WARNING, e->path, 0, "%s", err);
+		return;
+	}
 	if (e->bad) {
-		problem(r, e->path, e->bad);
+		problem(r, e->path, "", e->bad);
 		return;
 	}
 	tick(r);
 	if (gitsrc_load(&text, &len, r->src, e, err, sizeof(err)) != 0) {
-		problem(r, e->path, err);
+		problem(r, e->path, "", err);
 		return;
 	}
 	size_t n0 = r->d->n, e0 = r->d->errors;
-	int pr = advisory_parse(&a, r->o->source, e->path, text, len, r->d);
+	int pr = advisory_parse_ex(&a, r->o->source, e->path, text, len,
+	                           r->o->strict ? ADVISORY_STRICT : 0, id, r->d);
 	if (pr < 0 && r->d->errors == e0)   /* defensive: never fail silently */
 		diag_add(r->d, DIAG_ERROR, e->path, 0, "invalid advisory");
 	if (pr < 0) {
-		if (r->o->keep_going) {
-			size_t nerr = r->d->errors - e0;
-			demote_errors(r, n0, e0);
-			diag_add(r->d, DIAG_WARNING, e->path, 0, "skipped (%zu error%s)",
-			         nerr, nerr == 1 ? "" : "s");
-		}
-	} else {
+		if (r->o->keep_going)
+			skip_parsed(r, e->path, id, n0, e0);
+	} else if (!advisory_unindexed(a)) {
 		adv_record rec = *advisory_record(a);   /* shallow: a owns it */
 		rec.modified = modified;
 		if (writer_add(r->w, &rec, r->o->source, e->path, e->blob, err,
 		               sizeof(err)) < 0)
-			problem(r, e->path, err);
+			problem(r, e->path, rec.id, err);
 	}
 	advisory_free(a);
 	free(text);
@@ -152,13 +172,47 @@ int compile_full(const compile_opts *o, gitsrc *src, writer *w,
 	return 0;
 }
 
+/* The changed paths plus the ones the previous index skipped, each
+ * once, in a new array (*nextra: how many of them came from the skipped
+ * list, at the end). NULL when out of memory. */
+static char **with_skipped(run *r, char **paths, size_t n, size_t *total,
+                           size_t *nextra)
+{
+	size_t pos = 0, m = 0;
+	const char *p;
+
+	while (writer_skipped_next(r->w, r->o->source, &pos))
+		m++;
+	char **all = malloc((n + m + 1) * sizeof(*all));
+	if (!all)
+		return NULL;
+	if (n)
+		memcpy(all, paths, n * sizeof(*all));
+	*total = n;
+	pos = 0;
+	while ((p = writer_skipped_next(r->w, r->o->source, &pos)) != NULL) {
+		int dup = 0;
+		for (size_t i = 0; i < n && !dup; i++)
+			dup = strcmp(paths[i], p) == 0;
+		if (!dup && (all[*total] = strdup(p)) == NULL) {
+			for (size_t i = n; i < *total; i++)
+				free(all[i]);
+			free(all);
+			return NULL;
+		}
+		*total += !dup;
+	}
+	*nextra = *total - n;
+	return all;
+}
+
 int compile_changes(const compile_opts *o, gitsrc *src, writer *w,
                     const char *prev, diag_list *d)
 {
 	run r = { .o = o, .src = src, .w = w, .d = d };
 	char err[ERR_MAX];
-	char **paths = NULL;
-	size_t n = 0;
+	char **paths = NULL, **all = NULL;
+	size_t n = 0, total = 0, extra = 0;
 
 	int rc = gitsrc_diff(&paths, &n, src, prev, err, sizeof(err));
 	if (rc == GITSRC_ENOTFOUND)
@@ -168,21 +222,35 @@ int compile_changes(const compile_opts *o, gitsrc *src, writer *w,
 		diag_add(d, DIAG_ERROR, o->label, 0, "%s", err);
 		return 0;
 	}
-	for (size_t i = 0; i < n; i++)
-		if (writer_remove(w, o->source, paths[i]) < 0)
-			diag_add(d, DIAG_ERROR, paths[i], 0,
+	if ((all = with_skipped(&r, paths, n, &total, &extra)) == NULL) {
+		diag_add(d, DIAG_ERROR, o->label, 0, "out of memory");
+		gitsrc_paths_free(paths, n);
+		return 0;
+	}
+	for (size_t i = 0; i < total; i++)
+		if (writer_remove(w, o->source, all[i]) < 0)
+			diag_add(d, DIAG_ERROR, all[i], 0,
 			         "cannot remove the previous record");
-	/* Only commits since prev can have touched what changed since. */
-	int64_t *t = dates(&r, (const char *const *)paths, n, prev);
-	for (size_t i = 0; i < n && (t || !o->history); i++) {
+	/* Only commits since prev can have touched what changed since; a
+	 * skipped file read again may be older than that. */
+	int64_t *t = dates(&r, (const char *const *)all, n, prev);
+	int64_t *t2 = extra ? dates(&r, (const char *const *)all + n, extra,
+	                            NULL) : NULL;
+	int dated = !o->history || (t && (t2 || !extra));
+	for (size_t i = 0; i < total && dated; i++) {
 		gitsrc_entry e;
-		int lr = gitsrc_lookup(&e, src, paths[i], err, sizeof(err));
+		int lr = gitsrc_lookup(&e, src, all[i], err, sizeof(err));
+		int64_t when = !o->history ? 0 : i < n ? t[i] : t2[i - n];
 		if (lr > 0)
-			compile_entry(&r, &e, t ? t[i] : 0);
+			compile_entry(&r, &e, when);
 		else if (lr < 0)
-			diag_add(d, DIAG_ERROR, paths[i], 0, "%s", err);
+			diag_add(d, DIAG_ERROR, all[i], 0, "%s", err);
 	}
 	free(t);
+	free(t2);
+	for (size_t i = n; i < total; i++)
+		free(all[i]);
+	free(all);
 	gitsrc_paths_free(paths, n);
 	return 0;
 }

@@ -6,8 +6,16 @@
  * Policy kept here: slots go in path order, so of two files with the same
  * id the first in that order wins; a bad advisory is an error, or with
  * keep_going a warning and the file is left out (its errors become
- * warnings too, plus one "skipped" line); an update removes every changed
- * path before adding any, so a moved file is not its own duplicate.
+ * warnings too, plus one "skipped" line) and recorded in the writer's
+ * skipped list (writer_skip: path, id, first error), so the index says
+ * it is incomplete; an update removes every changed path before adding
+ * any, so a moved file is not its own duplicate, and re-reads the files
+ * the previous index skipped (a newer compiler may accept them, and an
+ * unchanged bad file must stay listed). A file directly in crates/ or
+ * rust/ is a warning (rustsec skips it; its linter refuses it). With
+ * strict, every warning about an advisory is an error (ADVISORY_STRICT).
+ * Drafts and advisories for another registry are parsed and left out
+ * (advisory_unindexed), not skipped.
  *
  * Nothing here prints, commits or closes: the caller decides from the
  * diag list whether to writer_commit().
@@ -25,6 +33,7 @@ typedef struct compile_opts {
 	const char *source;         /* source name for the writer: "rustsec" */
 	const char *label;          /* names the repository in messages */
 	int keep_going;             /* skip bad advisories, with warnings */
+	int strict;                 /* linter-only findings are errors */
 	int history;                /* date records by their last commit */
 	volatile sig_atomic_t *beat; /* bumped as work moves on, or NULL */
 } compile_opts;

@@ -70,7 +70,7 @@ void diag_add(diag_list *d, diag_level level, const char *path,
 		n = snprintf(text, need, "%s:%u: %s", path, line, msg);
 	else
 		n = snprintf(text, need, "%s: %s", path, msg);
-	if (n < 0 || (size_t)n >= need) {
+	if (n < 0 || (size_t)n >= need || (size_t)n < strlen(msg)) {
 		free(text);
 		d->dropped++;
 		return;
@@ -88,5 +88,25 @@ void diag_add(diag_list *d, diag_level level, const char *path,
 	}
 	d->v[d->n].level = level;
 	d->v[d->n].text = text;
+	d->v[d->n].line = line;
+	d->v[d->n].msg = (size_t)n - strlen(msg);
 	d->n++;
+}
+
+void diag_demote(diag_list *d, size_t n0, size_t e0)
+{
+	size_t moved = d->errors - e0;
+
+	for (size_t i = n0; i < d->n; i++)
+		d->v[i].level = DIAG_WARNING;
+	d->errors = e0;
+	d->warnings += moved;
+}
+
+const diag_entry *diag_first_error(const diag_list *d, size_t n0)
+{
+	for (size_t i = n0; i < d->n; i++)
+		if (d->v[i].level == DIAG_ERROR)
+			return &d->v[i];
+	return NULL;
 }

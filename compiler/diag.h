@@ -19,6 +19,8 @@ typedef enum diag_level { DIAG_ERROR, DIAG_WARNING } diag_level;
 typedef struct diag_entry {
 	diag_level level;
 	char *text;                 /* "path:line: message", NUL-terminated */
+	unsigned line;              /* as given to diag_add */
+	size_t msg;                 /* offset of the message in text */
 } diag_entry;
 
 typedef struct diag_list {
@@ -42,5 +44,13 @@ void diag_free(diag_list *d);
 void diag_add(diag_list *d, diag_level level, const char *path,
               unsigned line, const char *fmt, ...)
     __attribute__((format(printf, 5, 6)));
+
+/* Every entry added since the list held n0 entries and e0 errors
+ * becomes a warning (also the ones not kept, which are only counted):
+ * how --keep-going turns a file's errors into warnings. */
+void diag_demote(diag_list *d, size_t n0, size_t e0);
+
+/* The first error kept at index n0 or later, or NULL. */
+const diag_entry *diag_first_error(const diag_list *d, size_t n0);
 
 #endif

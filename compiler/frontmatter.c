@@ -1,13 +1,16 @@
 /*
  * frontmatter.c — see frontmatter.h. Owns the split of an advisory file
  * into front matter, title and description, and the whole-file sanity
- * checks (size, NUL bytes, UTF-8) that make the later stages safe.
+ * checks (size, UTF-8) that make the later stages safe.
  *
- * The cut points follow the rustsec crate: the front matter ends at the
- * first line starting with ``` (its "\n```"); the title must be the first
- * thing after that fence once white space is skipped. We are stricter in
- * two places, both reported as errors: the opening line must be exactly
- * "```toml", and nothing but blanks may follow the closing ```.
+ * The cut points are the rustsec crate's (advisory/parts.rs), exactly:
+ * the file starts with "```toml"; the front matter is everything from
+ * there to the first "\n```", trimmed; the first non-blank text after
+ * those three backticks must be "# " (so "``` # Title" is a title, and
+ * "````" is not a fence followed by a title); the title runs to the next
+ * line break, which must exist; the description is the rest, trimmed.
+ * NUL bytes are valid UTF-8 and rustsec keeps them: they are left to the
+ * caller (the TOML reader rejects them in the front matter).
  *
  * Every scan is bounded by len; nothing here allocates.
  */
@@ -115,15 +118,6 @@ static size_t next_line(const char *s, size_t len, size_t i, size_t *eol)
 	return nl ? *eol + 1 : len;
 }
 
-/* Only spaces, tabs and CR in s[i..end)? */
-static int blank_rest(const char *s, size_t i, size_t end)
-{
-	for (; i < end; i++)
-		if (s[i] != ' ' && s[i] != '\t' && s[i] != '\r')
-			return 0;
-	return 1;
-}
-
 static int check_file(const char *text, size_t len, fm_error *err)
 {
 	if (len == 0)
@@ -131,10 +125,6 @@ static int check_file(const char *text, size_t len, fm_error *err)
 	if (len > FRONTMATTER_FILE_MAX)
 		return fail(err, 0, "file is %zu bytes, more than the %u allowed",
 		            len, (unsigned)FRONTMATTER_FILE_MAX);
-	const char *nul = memchr(text, '\0', len);
-	if (nul)
-		return fail(err, line_of(text, (size_t)(nul - text)),
-		            "NUL byte in file (binary data?)");
 	size_t ok = frontmatter_utf8_valid(text, len);
 	if (ok != len) {
 		size_t bol = ok;
@@ -147,10 +137,24 @@ static int check_file(const char *text, size_t len, fm_error *err)
 	return 0;
 }
 
+/* First "\n```" in text[from..len): the index of its '\n', or len. */
+static size_t find_fence(const char *text, size_t len, size_t from)
+{
+	for (size_t p = from; p < len; p++) {
+		const char *nl = memchr(text + p, '\n', len - p);
+		if (!nl)
+			break;
+		p = (size_t)(nl - text);
+		if (len - p >= 4 && memcmp(text + p + 1, "```", 3) == 0)
+			return p;
+	}
+	return len;
+}
+
 int frontmatter_split(fm_parts *out, const char *text, size_t len,
                       fm_error *err)
 {
-	size_t eol, i;
+	size_t eol;
 
 	memset(out, 0, sizeof(*out));
 	err->line = 0;
@@ -158,35 +162,27 @@ int frontmatter_split(fm_parts *out, const char *text, size_t len,
 	if (check_file(text, len, err) < 0)
 		return -1;
 
-	/* Opening fence: the whole first line. */
-	i = next_line(text, len, 0, &eol);
-	if (eol < 7 || memcmp(text, "```toml", 7) != 0 ||
-	    !blank_rest(text, 7, eol))
-		return fail(err, 1, "expected \"```toml\" on the first line "
-		            "(the front matter fence)");
-	out->toml = text + i;
-	out->toml_line = 2;
+	/* Opening fence: the file starts with ```toml; whatever follows on
+	 * that line already belongs to the front matter (rustsec's cut). */
+	if (len < 7 || memcmp(text, "```toml", 7) != 0)
+		return fail(err, 1, "expected \"```toml\" at the start of the "
+		            "file (the front matter fence)");
 
-	/* Closing fence: the first line that starts with ```. */
-	size_t close = len;
-	for (size_t p = i; p < len; p = next_line(text, len, p, &eol)) {
-		if (len - p >= 3 && memcmp(text + p, "```", 3) == 0) {
-			close = p;
-			break;
-		}
-	}
+	/* Closing fence: the first "\n```", wherever it is. */
+	size_t close = find_fence(text, len, 7);
 	if (close == len)
 		return fail(err, 1, "front matter is never closed (no \"```\" "
 		            "line after the opening \"```toml\")");
-	out->toml_len = close - i;
-	unsigned close_line = line_of(text, close);
-	i = next_line(text, len, close, &eol);
-	if (!blank_rest(text, close + 3, eol))
-		return fail(err, close_line, "unexpected text after the closing "
-		            "\"```\" of the front matter");
+	size_t ts = skip_space(text, close, 7);
+	size_t te = trim_end(text, ts, close);
+	out->toml = text + ts;
+	out->toml_len = te - ts;
+	out->toml_line = line_of(text, ts);
+	unsigned close_line = line_of(text, close + 1);
 
-	/* Title: the first non-blank text must be "# ". */
-	size_t t = skip_space(text, len, i);
+	/* Title: the first non-blank text after the three backticks must be
+	 * "# ", even on the fence's own line. */
+	size_t t = skip_space(text, len, close + 4);
 	if (t == len)
 		return fail(err, close_line, "no \"# Title\" heading after the "
 		            "front matter");
@@ -195,11 +191,12 @@ int frontmatter_split(fm_parts *out, const char *text, size_t len,
 		return fail(err, out->title_line, "expected a \"# Title\" heading "
 		            "after the front matter");
 	size_t d = next_line(text, len, t, &eol);
+	if (eol == len)
+		return fail(err, out->title_line, "no line break after the "
+		            "\"# Title\" heading (rustsec requires a body)");
 	size_t tend = trim_end(text, t + 2, eol);
 	out->title = text + t + 2;
 	out->title_len = tend - (t + 2);
-	if (out->title_len == 0)
-		return fail(err, out->title_line, "empty \"# Title\" heading");
 
 	/* Description: the rest, trimmed at both ends. */
 	size_t ds = skip_space(text, len, d);

@@ -2,26 +2,31 @@
  * frontmatter.h — split one RustSec advisory file into its three parts:
  * the TOML front matter, the title and the Markdown description.
  *
- * The format, as the rustsec crate reads it:
+ * The format, as the rustsec crate reads it (Parts::parse):
  *
- *     ```toml                 <- line 1, exactly (trailing blanks/CR ok)
- *     [advisory]              <- front matter: every line up to ...
+ *     ```toml                 <- the first 7 bytes of the file
+ *     [advisory]              <- front matter: everything up to ...
  *     ...
- *     ```                     <- ... the first line that is just ```
- *                             <- blank lines
- *     # Title                 <- first non-blank line: a level-1 heading
- *     Description...          <- the rest, trimmed of white space both ends
+ *     ```                     <- ... the first "\n```" (a line starting
+ *                                with three backticks)
+ *                             <- white space
+ *     # Title                 <- the first non-blank text: "# " (it may
+ *                                follow the closing ``` on its line)
+ *     Description...          <- after the title's line break (which must
+ *                                exist), trimmed of white space both ends
  *
- * The title is the heading text after "# ", trimmed at its end; the
- * description is everything after the title line, trimmed at both ends
- * (Unicode white space, as Rust's str::trim). Both then equal `summary`
+ * The front matter is trimmed at both ends; the title is the heading text
+ * after "# ", trimmed at its end (it may be empty); the description is
+ * everything after the title line, trimmed at both ends (Unicode white
+ * space, as Rust's str::trim). Title and description then equal `summary`
  * and `details` of RustSec's own OSV export byte for byte.
  *
  * Invariants: the parts are views into the caller's text (no allocation,
  * valid as long as that text is); the whole file has been checked to be
- * non-empty, at most FRONTMATTER_FILE_MAX bytes, free of NUL bytes and
- * valid UTF-8 before any part is handed out. Every error carries the
- * 1-based line of the file where it was found (0: the whole file).
+ * non-empty, at most FRONTMATTER_FILE_MAX bytes and valid UTF-8 before
+ * any part is handed out. NUL bytes are valid UTF-8 (rustsec accepts
+ * them): the parts may hold some. Every error carries the 1-based line of
+ * the file where it was found (0: the whole file).
  */
 #ifndef ADVDB_COMPILER_FRONTMATTER_H
 #define ADVDB_COMPILER_FRONTMATTER_H
@@ -31,11 +36,13 @@
 #define FRONTMATTER_FILE_MAX (1u << 20)  /* == ADVISORY_FILE_MAX */
 
 typedef struct fm_parts {
-	const char *toml;        /* front matter, between the fences */
+	const char *toml;        /* front matter, between the fences,
+	                            trimmed */
 	size_t toml_len;
 	unsigned toml_line;      /* file line of toml[0]: TOML line n is file
 	                            line n + toml_line - 1 */
-	const char *title;       /* without "# ", not NUL-terminated */
+	const char *title;       /* without "# ", not NUL-terminated; may
+	                            be empty */
 	size_t title_len;
 	unsigned title_line;
 	const char *desc;        /* may be empty (desc_len 0) */
@@ -51,8 +58,8 @@ typedef struct fm_error {
 
 /*
  * Split `len` bytes of `text` into *out. Returns 0, or -1 with *err filled
- * (empty file, too big, NUL byte, invalid UTF-8, no opening fence, front
- * matter never closed, no title).
+ * (empty file, too big, invalid UTF-8, no opening fence, front matter
+ * never closed, no title, no line break after the title).
  */
 int frontmatter_split(fm_parts *out, const char *text, size_t len,
                       fm_error *err);

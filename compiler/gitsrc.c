@@ -95,6 +95,7 @@ static int add_entry(gitsrc *g, const char *coll, const char *dir,
 	e->path = p;
 	memcpy(e->blob, git_tree_entry_id(te)->id, 20);
 	e->bad = bad;
+	e->stray = 0;
 	return 0;
 }
 
@@ -117,8 +118,12 @@ static int list_package(gitsrc *g, const char *coll,
 		const git_tree_entry *te = git_tree_entry_byindex(t, i);
 		if (!te || !gitsrc_ends_md(git_tree_entry_name(te)))
 			continue;
+		int hidden = git_tree_entry_name(te)[0] == '.';
 		rc = add_entry(g, coll, git_tree_entry_name(dirent), te,
-		               mode_problem(te), err, errcap);
+		               hidden ? GITSRC_HIDDEN : mode_problem(te), err,
+		               errcap);
+		if (rc == 0 && hidden)
+			g->v[g->n - 1].stray = 1;
 	}
 	git_tree_free(t);
 	return rc;
@@ -145,10 +150,11 @@ static int list_collection(gitsrc *g, const char *coll, char *err,
 			continue;
 		if (git_tree_entry_filemode(te) == GIT_FILEMODE_TREE)
 			rc = list_package(g, coll, te, err, errcap);
-		else if (gitsrc_ends_md(git_tree_entry_name(te)))
-			rc = add_entry(g, coll, NULL, te,
-			               "advisory outside a package folder",
-			               err, errcap);
+		else if (gitsrc_ends_md(git_tree_entry_name(te)) &&
+		         (rc = add_entry(g, coll, NULL, te,
+		                         "advisory outside a package folder",
+		                         err, errcap)) == 0)
+			g->v[g->n - 1].stray = 1;
 	}
 	git_tree_free(t);
 	return rc;
@@ -373,8 +379,10 @@ int gitsrc_lookup(gitsrc_entry *out, gitsrc *g, const char *path,
 	}
 	out->path = path;
 	memcpy(out->blob, git_tree_entry_id(te)->id, 20);
+	const char *base = strrchr(path, '/') + 1;
 	out->bad = depth == 1 ? "advisory outside a package folder"
-	                      : mode_problem(te);
+	           : base[0] == '.' ? GITSRC_HIDDEN : mode_problem(te);
+	out->stray = depth == 1 || base[0] == '.';
 	git_tree_entry_free(te);
 	return 1;
 }

@@ -44,7 +44,15 @@ typedef struct gitsrc_entry {
 	uint8_t blob[20];           /* object id the tree names */
 	const char *bad;            /* why it cannot be an advisory, or NULL,
 	                               e.g. "not a regular file (symlink)" */
+	int stray;                  /* a file directly in crates/ or rust/,
+	                               or a hidden one (GITSRC_HIDDEN):
+	                               rustsec skips it, its linter (and
+	                               advdb-compile --strict) refuses it */
 } gitsrc_entry;
+
+/* The `bad` of a file whose name starts with '.' in a package folder
+ * (rustsec's Database skips dotfiles). */
+#define GITSRC_HIDDEN "hidden file (its name starts with \".\")"
 
 /*
  * Open the repository at repo_path (a bare repository, a .git folder or a

@@ -115,13 +115,14 @@ typedef struct options {
 	const char *trust_key;      /* --trust-key PUBLIC_KEY (--install) */
 	int sign_only;              /* --sign-only: sign DB as it is */
 	int pass_fd;                /* --passphrase-fd N; -1: the terminal */
-	int update, keep_going, quiet, history;
+	int update, keep_going, quiet, history, strict;
 	srcopts src;                /* --source: OSV sources after REPO */
 } options;
 
 #define SYNOPSIS \
 	"usage: " PROG " [-o DB] [--ref REF] [--update] [--keep-going] " \
-	"[--history] [--quiet]\n" \
+	"[--strict]\n" \
+	"       [--history] [--quiet]\n" \
 	"       [--source osv[:NAME][@REF] PATH]... [REPO]\n" \
 	"       " PROG " [-o DB] [--quiet] --install SRC [--trust-key PUB]\n" \
 	"       " PROG " [-o DB] --sign SECRET_KEY --sign-only\n" \
@@ -150,7 +151,12 @@ static void usage(FILE *f, int full)
 	    "  -u, --update        start from the existing index; re-read only\n"
 	    "                      the advisories changed since its commit\n"
 	    "  -k, --keep-going    skip bad advisories with a warning and still\n"
-	    "                      write the index\n"
+	    "                      write the index (it lists what it skipped:\n"
+	    "                      advdb-query info)\n"
+	    "      --strict        what only rustsec's linter rejects (unknown\n"
+	    "                      keys, the id's year against the date, ...)\n"
+	    "                      is an error, not a warning: for maintainers\n"
+	    "                      of an advisory repository\n"
 	    "  -q, --quiet         no summary line unless there were errors\n"
 	    "      --history       date each advisory by the last commit that\n"
 	    "                      changed it (OSV `modified`; walks the whole\n"
@@ -255,29 +261,48 @@ static void fail_db(const char *db, const char *msg)
 		fprintf(stderr, PROG ": %s: %s\n", db, msg);
 }
 
-/* One message on one line, whatever bytes a hostile repository put in
- * a file name: control characters are shown as \xNN, never sent to the
- * terminal. */
-static void print_line(const char *prefix, const char *text)
+/* n bytes of text, control characters shown as \xNN: whatever bytes a
+ * hostile repository put in a file name never reach the terminal. */
+static void put_escaped(const char *text, size_t n)
 {
-	fputs(prefix, stderr);
-	for (const unsigned char *p = (const unsigned char *)text; *p; p++) {
+	for (const unsigned char *p = (const unsigned char *)text;
+	     p < (const unsigned char *)text + n; p++) {
 		if (*p < 0x20 || *p == 0x7f)
 			fprintf(stderr, "\\x%02x", *p);
 		else
 			fputc(*p, stderr);
 	}
+}
+
+/* One message on one line. */
+static void print_line(const char *prefix, const char *text)
+{
+	fputs(prefix, stderr);
+	put_escaped(text, strlen(text));
 	fputc('\n', stderr);
 }
 
+/* "path:line: message" for an error, "path:line: warning: message" for
+ * a warning (the form compilers use, which editors and CI logs know). */
 static void print_diags(const diag_list *d)
 {
-	for (size_t i = 0; i < d->n; i++)
-		print_line(d->v[i].level == DIAG_WARNING ? "warning: " : "",
-		           d->v[i].text);
+	for (size_t i = 0; i < d->n; i++) {
+		const diag_entry *e = &d->v[i];
+		if (e->level != DIAG_WARNING || e->msg < 2) {
+			print_line(e->level == DIAG_WARNING ? "warning: " : "",
+			           e->text);
+			continue;
+		}
+		put_escaped(e->text, e->msg - 2);       /* the place, no ": " */
+		fputs(": warning: ", stderr);
+		print_line("", e->text + e->msg);
+	}
 	if (d->dropped)
 		fprintf(stderr, PROG ": %zu more problems not shown\n", d->dropped);
 }
+
+/* Long options without a letter. */
+enum { OPT_SIGN = 256, OPT_SIGN_ONLY, OPT_PASS_FD, OPT_TRUST_KEY };
 
 static int parse_args(options *o, int argc, char **argv)
 {
@@ -288,11 +313,12 @@ static int parse_args(options *o, int argc, char **argv)
 		{ "keep-going", no_argument, NULL, 'k' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "history", no_argument, NULL, 'H' },
+		{ "strict", no_argument, NULL, 'S' },
 		{ "install", required_argument, NULL, 'I' },
-		{ "sign", required_argument, NULL, 'S' },
-		{ "sign-only", no_argument, NULL, 'O' },
-		{ "passphrase-fd", required_argument, NULL, 'P' },
-		{ "trust-key", required_argument, NULL, 'T' },
+		{ "sign", required_argument, NULL, OPT_SIGN },
+		{ "sign-only", no_argument, NULL, OPT_SIGN_ONLY },
+		{ "passphrase-fd", required_argument, NULL, OPT_PASS_FD },
+		{ "trust-key", required_argument, NULL, OPT_TRUST_KEY },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
@@ -315,11 +341,12 @@ static int parse_args(options *o, int argc, char **argv)
 		case 'k': o->keep_going = 1; break;
 		case 'q': o->quiet = 1; break;
 		case 'H': o->history = 1; break;
+		case 'S': o->strict = 1; break;
 		case 'I': o->install = optarg; break;
-		case 'S': o->sign_key = optarg; break;
-		case 'O': o->sign_only = 1; break;
-		case 'T': o->trust_key = optarg; break;
-		case 'P': {
+		case OPT_SIGN: o->sign_key = optarg; break;
+		case OPT_SIGN_ONLY: o->sign_only = 1; break;
+		case OPT_TRUST_KEY: o->trust_key = optarg; break;
+		case OPT_PASS_FD: {
 			char *end;
 			long v = strtol(optarg, &end, 10);
 			if (!*optarg || *end || v < 0 || v > 1000000) {
@@ -350,7 +377,7 @@ static int parse_args(options *o, int argc, char **argv)
 	}
 	if (o->sign_only) {
 		if (argc - optind || o->src.n || o->ref || o->update ||
-		    o->keep_going || o->history) {
+		    o->keep_going || o->history || o->strict) {
 			fprintf(stderr, PROG ": --sign-only takes only -o DB, --sign, "
 			        "--passphrase-fd and --quiet\n");
 			usage(stderr, 0);
@@ -483,6 +510,7 @@ int main(int argc, char **argv)
 	compile_opts co = { .source = SOURCE,
 	                    .label = opt.repo ? opt.repo : "-",
 	                    .keep_going = opt.keep_going,
+	                    .strict = opt.strict,
 	                    .history = opt.history, .beat = &beat };
 	if (opt.db) {
 		if (snprintf(db, sizeof(db), "%s", opt.db) >= (int)sizeof(db)) {

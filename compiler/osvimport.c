@@ -233,8 +233,10 @@ static int link_aliases(writer *w, const adv_record *e, const adv_record *r,
 	return rc;
 }
 
-static void problem(const osvimport_opts *o, diag_list *d, const char *path,
-                    const char *msg)
+/* An error, or under keep_going a warning and the file recorded as
+ * skipped (writer_skip), so the index says it is incomplete. */
+static void problem(const osvimport_opts *o, writer *w, diag_list *d,
+                    const char *path, const char *id, const char *msg)
 {
 	size_t pl = strlen(path);
 
@@ -243,6 +245,8 @@ static void problem(const osvimport_opts *o, diag_list *d, const char *path,
 		msg += pl + 2;
 	diag_add(d, o->keep_going ? DIAG_WARNING : DIAG_ERROR, path, 0, "%s",
 	         msg);
+	if (o->keep_going && writer_skip(w, o->source, path, id, 0, msg) < 0)
+		diag_add(d, DIAG_ERROR, path, 0, "out of memory");
 }
 
 static void one_file(const osvimport_opts *o, osvsrc *src, size_t i,
@@ -258,7 +262,7 @@ static void one_file(const osvimport_opts *o, osvsrc *src, size_t i,
 		(*o->beat)++;
 	st->files++;
 	if (osvsrc_load(&text, &len, src, i, err, sizeof(err)) < 0) {
-		problem(o, d, path, err);
+		problem(o, w, d, path, "", err);
 		st->bad++;
 		return;
 	}
@@ -268,11 +272,17 @@ static void one_file(const osvimport_opts *o, osvsrc *src, size_t i,
 	if (pr < 0) {
 		st->bad++;
 		if (o->keep_going) {          /* its errors become warnings */
+			const diag_entry *first = diag_first_error(d, n0);
 			size_t moved = d->errors - e0;
-			for (size_t k = n0; k < d->n; k++)
-				d->v[k].level = DIAG_WARNING;
-			d->errors = e0;
-			d->warnings += moved;
+			if (writer_skip(w, o->source, path, "",
+			                first ? first->line : 0,
+			                first ? first->text + first->msg
+			                      : "invalid advisory (details not kept)")
+			    < 0) {
+				diag_add(d, DIAG_ERROR, path, 0, "out of memory");
+				return;
+			}
+			diag_demote(d, n0, e0);
 			diag_add(d, DIAG_WARNING, path, 0, "skipped (%zu error%s)",
 			         moved, moved == 1 ? "" : "s");
 		}
@@ -300,10 +310,10 @@ static void one_file(const osvimport_opts *o, osvsrc *src, size_t i,
 				         e->source ? e->source : "the earlier source");
 			}
 			if (link_aliases(w, e, r, err, sizeof(err)) < 0)
-				problem(o, d, path, err);
+				problem(o, w, d, path, r->id, err);
 		} else if (writer_add(w, r, o->source, path, osvsrc_blob(src, i),
 		                      err, sizeof(err)) < 0) {
-			problem(o, d, path, err);
+			problem(o, w, d, path, r->id, err);
 		} else {
 			st->added++;
 		}

@@ -244,6 +244,7 @@ void wr_drop_all(writer *w)
 	w->have_prev = 0;
 	w->nsrc = 0;
 	pkg_free(&w->by_pkg);
+	wr_skip_free(w);
 }
 
 /* Take ownership of e (enc, rec, key) as a new live entry. */
@@ -345,6 +346,7 @@ int writer_remove(writer *w, const char *source, const char *path)
 	free(key);
 	if (i >= 0)
 		wr_set_alive(w, (size_t)i, 0);
+	wr_skip_drop(w, source, path);
 	return 0;
 }
 

@@ -75,6 +75,24 @@ int writer_add(writer *w, const adv_record *r, const char *source,
                const char *path, const uint8_t blob[20],
                char *err, size_t errcap);
 
+/*
+ * Record that the file (source, path) was left out of the index for an
+ * error (--keep-going): id as read ("" or NULL when unknown), the line
+ * (0: the whole file) and message of its first error. A later call for
+ * the same (source, path) replaces the entry; writer_remove() drops it.
+ * Texts are cut to the caps of schema/skiplist.h (at a character
+ * boundary); past SKIP_KEEP_MAX entries only the count grows. The list
+ * goes into meta `skipped` on commit, and writer_load_previous() reads
+ * it back. Returns 0, or -1 out of memory.
+ */
+int writer_skip(writer *w, const char *source, const char *path,
+                const char *id, unsigned line, const char *msg);
+
+/* The paths of source's skipped files, one at a time: *pos starts at 0;
+ * NULL at the end. Valid until the next call that changes the writer. */
+const char *writer_skipped_next(const writer *w, const char *source,
+                                size_t *pos);
+
 /* Record the source's commit (40 hex) and its commit time. */
 int writer_set_source(writer *w, const char *source, const char *commit,
                       int64_t commit_time);

@@ -655,6 +655,14 @@ static int write_db(writer *w, entry **live, size_t n, const group *g,
 	if (dict_len)
 		put(&c, meta, META_DICT, strlen(META_DICT), dict, dict_len, 0);
 	put_meta(&c, meta, META_HISTORY, w->history ? "1" : "0");
+	uint8_t *skipped = NULL;            /* writer_skip.c */
+	size_t skipped_len = 0;
+	if (wr_skip_encode(w, &skipped, &skipped_len) < 0)
+		goto oom;
+	if (skipped)
+		put(&c, meta, META_SKIPPED, strlen(META_SKIPPED), skipped,
+		    skipped_len, 0);
+	free(skipped);
 
 	if (c.mrc) {
 		if (c.mrc == MDB_MAP_FULL)   /* the estimate above was wrong */

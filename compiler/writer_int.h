@@ -77,6 +77,11 @@ typedef struct source_info {
 	int64_t time;
 } source_info;
 
+typedef struct skip_item {    /* an advisory --keep-going left out */
+	char *source, *path, *id, *msg;   /* cut to skiplist.h's caps */
+	uint32_t line;
+} skip_item;
+
 struct writer {
 	dbfile file;              /* the index replaced on commit */
 	entry *v;
@@ -95,6 +100,9 @@ struct writer {
 	int committed;            /* ... and renamed the file into place */
 	writer_sign_fn sign;      /* writer_set_signature; NULL: none */
 	void *sign_arg;
+	skip_item *skip;          /* at most SKIP_KEEP_MAX, any order */
+	size_t nskip, capskip;
+	uint32_t skip_unlisted;   /* skipped past the cap: only counted */
 };
 
 int wr_parse_u64(const char *s, uint64_t *out);
@@ -140,6 +148,17 @@ int wr_put_in_place(writer *w, writer_stats *st, char *err, size_t errcap);
 
 /* Forget every entry, the previous dictionary and the sources. */
 void wr_drop_all(writer *w);
+
+/* ---- writer_skip.c ---- */
+/* Drop the skip entry of (source, path), if any. */
+void wr_skip_drop(writer *w, const char *source, const char *path);
+/* Replace the list with the one in a previous index's meta value. 0, or
+ * -1 when it is malformed or memory ran out. */
+int wr_skip_load(writer *w, const void *val, size_t len);
+/* The list as the meta value (*out NULL, *len 0 when nothing was
+ * skipped). 0, or -1 out of memory. */
+int wr_skip_encode(writer *w, uint8_t **out, size_t *len);
+void wr_skip_free(writer *w);
 
 /* The source named name; created when create and there is room. */
 source_info *wr_source_slot(writer *w, const char *name, int create);

@@ -207,6 +207,20 @@ int wr_load_index(writer *w, advdb *db, const char *path,
 	} else if (e != ADVDB_ENOTFOUND) {
 		goto reader_error;
 	}
+	/* What the previous compile skipped (writer_skip.c): an update reads
+	 * those files again, and --install keeps the list. */
+	e = reader_meta(&text, &len, db, META_SKIPPED);
+	if (e == ADVDB_OK) {
+		if (wr_skip_load(w, text, len) < 0) {
+			diag_seterr(err, errcap, "%s: damaged index: meta `%s`", path,
+			            META_SKIPPED);
+			goto done;
+		}
+		free(text);
+		text = NULL;
+	} else if (e != ADVDB_ENOTFOUND) {
+		goto reader_error;
+	}
 	loader l = { w, NULL, 0, NULL };
 	e = reader_blocks(db, load_block, &l);
 	if (e > 0) {

@@ -249,6 +249,12 @@ typedef struct advdb_info {
 	char sources[1024];         /* "name commit time\n" lines (as many
 	                               whole lines as fit) */
 	int history;                /* modified times were computed */
+	uint64_t skipped_count;     /* advisories the compiler skipped for an
+	                               error (--keep-going): when not 0 the
+	                               index is INCOMPLETE, and a package may
+	                               read as clean only because its
+	                               advisory is missing. advdb_skipped_get()
+	                               lists them. */
 } advdb_info;
 
 /* Absent meta keys read as 0 / "". Returns ADVDB_OK, ADVDB_ECORRUPT for
@@ -325,6 +331,25 @@ typedef struct advdb_signature {
  */
 int advdb_open_verified(advdb **out, const char *path, const advdb_key *key,
                         advdb_signature *sig, char *errbuf, size_t errcap);
+/* One advisory file the compiler skipped for an error. Texts are
+ * NUL-terminated copies (valid UTF-8; they may hold control characters,
+ * which a printer should escape). */
+typedef struct advdb_skipped {
+	char source[65];            /* source name, e.g. "rustsec" */
+	char path[4097];            /* the file in its source */
+	char id[256];               /* the advisory id, "" when not read */
+	unsigned line;              /* of the first error; 0: the whole file */
+	char message[513];          /* the first error (no path, no line) */
+} advdb_skipped;
+
+/*
+ * The i-th skipped advisory (0-based; sorted by source, then path).
+ * At most 10,000 are listed: i runs below min(skipped_count, 10000)
+ * (advdb_info); past that only the count is kept.
+ * Returns ADVDB_OK, ADVDB_ENOTFOUND when i is past the listed ones,
+ * ADVDB_ECORRUPT when the stored list is damaged, or ADVDB_EINVAL.
+ */
+int advdb_skipped_get(advdb_skipped *out, advdb *db, size_t i);
 
 #ifdef __cplusplus
 }

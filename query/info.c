@@ -8,11 +8,16 @@
  * `sources` lines are the exception: as many whole lines as fit are kept
  * (nsources counts those), since their number has no fixed bound.
  *
+ * advdb_skipped_get(): the list of meta `skipped` (schema/skiplist.h),
+ * walked to the i-th entry on each call (the list is small, at most
+ * SKIP_KEEP_MAX entries, and read only by `info`).
+ *
  * Invariant: on failure *out is left zeroed, never half-filled.
  */
 #include <string.h>
 #include "db_internal.h"
 #include "layout.h"
+#include "skiplist.h"
 
 static int printable(const unsigned char *p, size_t n, int allow_lf)
 {
@@ -133,7 +138,79 @@ int advdb_info_get(advdb_info *out, advdb *db)
 		goto done;
 	}
 	out->history = x != 0;
+	MDB_val sv;
+	skip_iter it;
+	int sr = meta_get(&sv, txn, db, META_SKIPPED);
+	if (sr < 0 || (sr == 0 && skiplist_open(&it, sv.mv_data, sv.mv_size)
+	                          < 0)) {
+		err = bad(db, out, META_SKIPPED);
+		goto done;
+	}
+	out->skipped_count = sr == 0 ? it.total : 0;
 done:
 	mdb_txn_abort(txn);
 	return err;
+}
+
+_Static_assert(sizeof(((advdb_skipped *)0)->source) == SKIP_SOURCE_MAX + 1 &&
+               sizeof(((advdb_skipped *)0)->path) == SKIP_PATH_MAX + 1 &&
+               sizeof(((advdb_skipped *)0)->id) == SKIP_ID_MAX + 1 &&
+               sizeof(((advdb_skipped *)0)->message) == SKIP_MSG_MAX + 1,
+               "advdb_skipped holds every entry skiplist.h allows");
+
+static void copy_view(char *dst, size_t cap, const char *s, size_t n)
+{
+	if (n >= cap)            /* cannot happen: the caps match skiplist.h */
+		n = cap - 1;
+	memcpy(dst, s, n);
+	dst[n] = '\0';
+}
+
+int advdb_skipped_get(advdb_skipped *out, advdb *db, size_t i)
+{
+	MDB_txn *txn;
+	MDB_val v;
+	skip_iter it;
+	skip_view e;
+	int err, r = 0;
+
+	if (!db)
+		return ADVDB_EINVAL;
+	if (!out)
+		return db_fail(db, ADVDB_EINVAL, "advdb_skipped_get: NULL argument");
+	memset(out, 0, sizeof *out);
+	if ((err = db_read_begin(&txn, db)) != 0)
+		return err;
+	int mr = meta_get(&v, txn, db, META_SKIPPED);
+	if (mr == 1) {
+		mdb_txn_abort(txn);
+		return db_fail(db, ADVDB_ENOTFOUND, "%s: no skipped advisory %zu",
+		               db->path, i);
+	}
+	if (mr < 0 || skiplist_open(&it, v.mv_data, v.mv_size) < 0)
+		goto corrupt;
+	/* Walk (and so check) every entry up to i; the end is only "no
+	 * more" when the value ends exactly there. */
+	for (size_t k = 0; k <= i; k++)
+		if ((r = skiplist_next(&it, &e)) != 1)
+			break;
+	if (r < 0)
+		goto corrupt;
+	if (r == 0) {
+		mdb_txn_abort(txn);
+		return db_fail(db, ADVDB_ENOTFOUND, "%s: no skipped advisory %zu",
+		               db->path, i);
+	}
+	copy_view(out->source, sizeof out->source, e.source, e.source_len);
+	copy_view(out->path, sizeof out->path, e.path, e.path_len);
+	copy_view(out->id, sizeof out->id, e.id, e.id_len);
+	copy_view(out->message, sizeof out->message, e.msg, e.msg_len);
+	out->line = e.line;
+	mdb_txn_abort(txn);
+	return ADVDB_OK;
+corrupt:
+	mdb_txn_abort(txn);
+	memset(out, 0, sizeof *out);
+	return db_fail(db, ADVDB_ECORRUPT, "%s: damaged index: malformed meta "
+	               "`%s`", db->path, META_SKIPPED);
 }

@@ -43,5 +43,8 @@
 #define META_DICT_ID        "zstd_dict_id"   /* decimal */
 #define META_HISTORY        "history"        /* "1" when modified times
                                                 were computed */
+#define META_SKIPPED        "skipped"        /* advisories --keep-going
+                                                left out (skiplist.h);
+                                                absent when none */
 
 #endif

@@ -79,6 +79,17 @@
                                          (u16 count) */
 #define DICT_MAX          (4u << 20)  /* largest zstd dictionary read */
 
+/* ---- the skipped list (meta `skipped`, skiplist.h) ---- */
+
+#define SKIP_KEEP_MAX     10000       /* entries listed; past it only the
+                                         count grows */
+#define SKIP_SOURCE_MAX   SOURCE_NAME_MAX
+#define SKIP_PATH_MAX     4096        /* bytes of a skipped file's path */
+#define SKIP_ID_MAX       255         /* bytes of its id (longer: not kept:
+                                         ids past ADV_ID_MAX are skipped
+                                         for that very reason) */
+#define SKIP_MSG_MAX      512         /* bytes of its first error */
+
 /* What the formats can hold (SCHEMA.md): one-byte lengths, two-byte
  * counts, LMDB's key size. */
 _Static_assert(ADV_ID_MAX <= 255 && HOT_NAME_MAX <= 255 &&
@@ -86,6 +97,9 @@ _Static_assert(ADV_ID_MAX <= 255 && HOT_NAME_MAX <= 255 &&
                "one length byte");
 _Static_assert(HOT_ENTRIES_MAX <= 65535 && ALIAS_IDS_MAX <= 65535 &&
                REQ_RANGES_MAX <= 65535, "two count bytes");
+_Static_assert(SKIP_SOURCE_MAX <= 255 && SKIP_ID_MAX <= 255 &&
+               SKIP_PATH_MAX <= 65535 && SKIP_MSG_MAX <= 65535,
+               "the skipped list's length fields");
 _Static_assert(ADV_ID_MAX <= DB_KEY_MAX && ADV_PACKAGE_MAX <= DB_KEY_MAX,
                "ids and package names are LMDB keys");
 _Static_assert(BLOCK_BYTES <= BLOCK_MAX, "a block target within the cap");

@@ -1,7 +1,8 @@
 /*
  * toml.c — the TOML 1.0 parser of document structure: tables, arrays of
  * tables, key/value pairs, dotted keys, arrays and inline tables, with
- * TOML's "define once" rules. Leaves are lexed in toml_scan.c; storage and
+ * TOML's "define once" rules; with TOML_1_1, inline tables may span lines
+ * (comments too) and end in a comma, as TOML 1.1 allows. Leaves are lexed in toml_scan.c; storage and
  * the accessors are in toml_tree.c.
  *
  * Invariants:
@@ -215,12 +216,29 @@ static int parse_array(parser *p, toml_value *a)
 	return 0;
 }
 
+/* Between the parts of an inline table: blanks, and in TOML 1.1 also
+ * newlines and comments. */
+static void inline_gap(parser *p)
+{
+	tscan *sc = &p->sc;
+
+	for (;;) {
+		tscan_ws(sc);
+		if (!sc->v11)
+			return;
+		if (at(p, '#'))
+			tscan_comment(sc);
+		if (!tscan_newline(sc))
+			return;
+	}
+}
+
 static int parse_inline(parser *p, toml_value *t)
 {
 	tscan *sc = &p->sc;
 
 	sc->pos++;
-	tscan_ws(sc);
+	inline_gap(p);
 	if (at(p, '}')) {
 		sc->pos++;
 		return 0;
@@ -228,17 +246,21 @@ static int parse_inline(parser *p, toml_value *t)
 	for (;;) {
 		if (keyval(p, t) < 0)
 			return -1;
-		tscan_ws(sc);
+		inline_gap(p);
 		if (at(p, '}'))
 			break;
 		if (!at(p, ','))
-			return tscan_err(sc, sc->pos,
-			    "expected ',' or '}' in inline table (on one line)");
+			return tscan_err(sc, sc->pos, sc->v11
+			    ? "expected ',' or '}' in inline table"
+			    : "expected ',' or '}' in inline table (on one line)");
 		sc->pos++;
-		tscan_ws(sc);
-		if (at(p, '}'))
+		inline_gap(p);
+		if (at(p, '}')) {
+			if (sc->v11)
+				break;
 			return tscan_err(sc, sc->pos,
 			    "trailing comma in inline table");
+		}
 	}
 	sc->pos++;
 	return 0;
@@ -384,6 +406,12 @@ static int parse_document(parser *p)
 
 int toml_parse(toml_doc **out, const char *text, size_t len, toml_error *err)
 {
+	return toml_parse_ex(out, text, len, 0, err);
+}
+
+int toml_parse_ex(toml_doc **out, const char *text, size_t len,
+                  unsigned flags, toml_error *err)
+{
 	toml_error scratch;
 	toml_doc *doc;
 	parser *p;
@@ -412,6 +440,7 @@ int toml_parse(toml_doc **out, const char *text, size_t len, toml_error *err)
 	p->sc.line = 1;
 	p->sc.err = err;
 	p->sc.arena = &doc->arena;
+	p->sc.v11 = (flags & TOML_1_1) != 0;
 	rc = tscan_check_text(&p->sc);
 	if (rc == 0) {
 		doc->root = new_value(p, TOML_TABLE, 0, 1, 1);

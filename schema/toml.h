@@ -1,7 +1,10 @@
 /*
- * toml.h — a TOML 1.0 reader: text in, an immutable tree out.
+ * toml.h — a TOML 1.0 reader, and TOML 1.1 on request: text in, an
+ * immutable tree out.
  *
- * Used for advisory front matter, Cargo.lock and Cargo.toml. The whole tree
+ * Used for advisory front matter (TOML 1.1: the rustsec crate reads
+ * advisories with the `toml` crate 1.x, which speaks TOML 1.1), Cargo.lock
+ * and Cargo.toml (TOML 1.0). The whole tree
  * of one document lives in one arena owned by the toml_doc; toml_free()
  * releases it at once, and every pointer handed out (values, keys, string
  * bytes) stays valid exactly until then.
@@ -66,6 +69,16 @@ typedef struct toml_error {
  * mark at the start is skipped. err may be NULL.
  */
 int toml_parse(toml_doc **out, const char *text, size_t len, toml_error *err);
+
+/* toml_parse_ex flags. */
+#define TOML_1_1 0x01   /* TOML 1.1.0: newlines, comments and a trailing
+                           comma inside inline tables; \xHH and \e escapes
+                           in basic strings; times without seconds (read
+                           as :00) */
+
+/* toml_parse with flags (0: exactly toml_parse). */
+int toml_parse_ex(toml_doc **out, const char *text, size_t len,
+                  unsigned flags, toml_error *err);
 /* Free a document and everything handed out from it (NULL is fine). */
 void toml_free(toml_doc *doc);
 

@@ -165,11 +165,23 @@ static int days_in(int y, int m)
 	return m == 2 && leap ? 29 : d[m - 1];
 }
 
-/* HH:MM:SS[.frac] at p; returns the index after it, or 0. */
-static size_t time_part(const char *s, size_t p, size_t len)
+/* HH:MM:SS[.frac] at p (TOML 1.1 with v11: HH:MM[:SS[.frac]], and
+ * *nosec is then the index where the missing ":00" belongs, else 0);
+ * returns the index after it, or 0. */
+static size_t time_part(const char *s, size_t p, size_t len, int v11,
+                        size_t *nosec)
 {
 	int h = fixed_digits(s + p, len - p, 2), mi, se;
 
+	*nosec = 0;
+	if (v11 && h >= 0 && len - p >= 5 && s[p + 2] == ':' &&
+	    (len - p == 5 || s[p + 5] != ':')) {
+		mi = fixed_digits(s + p + 3, len - p - 3, 2);
+		if (mi < 0 || h > 23 || mi > 59)
+			return 0;
+		*nosec = p + 5;
+		return p + 5;
+	}
 	if (h < 0 || len - p < 8 || s[p + 2] != ':' || s[p + 5] != ':')
 		return 0;
 	mi = fixed_digits(s + p + 3, len - p - 3, 2);
@@ -191,7 +203,7 @@ static size_t time_part(const char *s, size_t p, size_t len)
 static int datetime(tscan *sc, tscalar *out)
 {
 	const char *s = sc->s;
-	size_t p = sc->pos, len = sc->len, k;
+	size_t p = sc->pos, len = sc->len, k, nosec = 0, n = 0;
 	toml_type type = TOML_TIME_LOCAL;
 	char *o;
 
@@ -215,7 +227,7 @@ static int datetime(tscan *sc, tscalar *out)
 			goto done;
 		}
 	}
-	p = time_part(s, p, len);
+	p = time_part(s, p, len, sc->v11, &nosec);
 	if (p == 0)
 		return tscan_err(sc, sc->pos, "invalid time");
 	if (type == TOML_DATETIME_LOCAL && p < len) {
@@ -234,21 +246,30 @@ static int datetime(tscan *sc, tscalar *out)
 		}
 	}
 done:
-	o = toml_arena_alloc(sc->arena, p - sc->pos + 1);
+	/* The text is kept in RFC 3339's spelling: 'T', 'Z', and seconds. */
+	o = toml_arena_alloc(sc->arena, p - sc->pos + 4);
 	if (!o)
 		return tscan_err(sc, sc->pos, "out of memory");
 	for (k = 0; k < p - sc->pos; k++) {
 		char c = s[sc->pos + k];
+		if (sc->pos + k == nosec) {
+			memcpy(o + n, ":00", 3);
+			n += 3;
+		}
 		if (k == 10 && (c == 't' || c == ' '))
 			c = 'T';
 		else if (c == 'z')
 			c = 'Z';
-		o[k] = c;
+		o[n++] = c;
 	}
-	o[k] = '\0';
+	if (nosec == p) {
+		memcpy(o + n, ":00", 3);
+		n += 3;
+	}
+	o[n] = '\0';
 	out->type = type;
 	out->s = o;
-	out->len = k;
+	out->len = n;
 	sc->pos = p;
 	return 0;
 }

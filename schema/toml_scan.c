@@ -235,9 +235,18 @@ static int escape(tscan *sc, size_t end, int multi, char *o, size_t *on)
 	case 'r': o[(*on)++] = '\r'; sc->pos = p + 1; return 0;
 	case '"': o[(*on)++] = '"'; sc->pos = p + 1; return 0;
 	case '\\': o[(*on)++] = '\\'; sc->pos = p + 1; return 0;
+	case 'e':                   /* TOML 1.1: escape, U+001B */
+		if (!sc->v11)
+			break;
+		o[(*on)++] = 0x1B;
+		sc->pos = p + 1;
+		return 0;
+	case 'x':                   /* TOML 1.1: \xHH, U+0000..U+00FF */
 	case 'u':
 	case 'U':
-		ndig = c == 'u' ? 4 : 8;
+		if (c == 'x' && !sc->v11)
+			break;
+		ndig = c == 'x' ? 2 : c == 'u' ? 4 : 8;
 		if (end - p - 1 < ndig)
 			return tscan_err(sc, at, "short \\%c escape", c);
 		for (k = 0; k < ndig; k++) {

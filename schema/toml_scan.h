@@ -19,6 +19,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "ascii.h"
 #include "toml.h"
 
 struct toml_arena;
@@ -33,6 +34,7 @@ typedef struct tscan {
 	unsigned line;          /* 1-based */
 	toml_error *err;
 	struct toml_arena *arena;
+	int v11;                /* TOML 1.1 (TOML_1_1) */
 } tscan;
 
 /* A lexed leaf. For strings and datetimes, s/len point into the arena
@@ -93,13 +95,7 @@ static inline int tscan_is_bare(char c)
 /* Value of a hex digit, or -1. */
 static inline int tscan_hexval(char c)
 {
-	if (tscan_is_digit(c))
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
+	return ascii_hexval((unsigned char)c);
 }
 
 #endif

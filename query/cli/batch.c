@@ -13,6 +13,8 @@
  *    "warnings":[{"id":"..","kind":"unmaintained"}]}
  *   {"line":N,"error":".."}       for a line that cannot be answered
  * "affected" is true when a vulnerability (not a warning) matches.
+ * When the index is incomplete (advisories skipped at compile time),
+ * every answer also has "index_incomplete":{"skipped":N} after "line".
  * --os/--arch/--ignore apply; withdrawn advisories never appear.
  *
  * Lines longer than BATCH_LINE_MAX bytes are an error object (the rest of
@@ -119,6 +121,7 @@ static void answer(buf *out, const session *s, unsigned long line,
 	json_obj_begin(&j);
 	json_key(&j, "line");
 	json_uint(&j, line);
+	session_json_incomplete(&j, s);
 	json_key(&j, "name");
 	json_str(&j, name);
 	json_key(&j, "version");
@@ -219,6 +222,7 @@ int cmd_batch(const cli_opts *o)
 		status = EXIT_ERROR;
 		goto out;
 	}
+	session_warn_incomplete(&s);
 	while (!eof || len || too_long) {
 		if (bpos == blen && !eof) {
 			ssize_t r = fill(blk, BATCH_BLOCK);

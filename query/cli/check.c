@@ -74,6 +74,7 @@ int cmd_check(const cli_opts *o)
 		free(pkgs);
 		return EXIT_ERROR;
 	}
+	session_warn_incomplete(&s);
 	for (size_t i = 0; i < n; i++) {
 		rc = audit_pkg(&f, &s, &pkgs[i]);
 		if (rc != ADVDB_OK) {
@@ -84,7 +85,7 @@ int cmd_check(const cli_opts *o)
 				break;      /* every later pair would say the same */
 		}
 	}
-	report_in r = { NULL, n, &f };
+	report_in r = { NULL, n, &f, NULL };
 	rc = o->json ? report_json(&out, &s, &r) : report_human(&out, &s, &r);
 	if (rc != ADVDB_OK) {
 		cli_error("%s", advdb_last_error(s.db));

@@ -43,6 +43,8 @@ typedef struct cli_opts {
 	const char *trust_key;      /* public key the index must be signed
 	                               with, or NULL (trust.h) */
 	const char *trust_from;     /* where it came from, for messages */
+	int bin;                    /* `bin`: operands are binaries */
+	int allow_no_data;          /* a binary without data is no error */
 	char *const *args;          /* operands after the command */
 	size_t nargs;
 } cli_opts;

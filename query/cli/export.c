@@ -331,6 +331,7 @@ int cmd_export_osv(const cli_opts *o)
 	}
 	if (session_open(&s, o, 0) != EXIT_CLEAN)
 		return EXIT_ERROR;
+	session_warn_incomplete(&s);
 	rc = advdb_advisories_iter(&it, s.db);
 	while (rc == ADVDB_OK && (rc = advdb_iter_next(&id, it)) == ADVDB_OK) {
 		advdb_advisory *a = NULL;

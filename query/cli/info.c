@@ -1,8 +1,9 @@
 /*
  * info.c — `advdb-query info [--json]`: what the index was compiled from
- * and when, its counts and digest. The age of the source commit is shown
- * so stale mirrors are noticed; --max-age (checked in session_open) warns,
- * and fails only with --max-age-strict.
+ * and when, its counts and digest, and the advisories the compile
+ * skipped for errors (--keep-going), which make it incomplete. The age of
+ * the source commit is shown so stale mirrors are noticed; --max-age
+ * (checked in session_open) warns, and fails only with --max-age-strict.
  */
 #include <inttypes.h>
 #include <stdio.h>
@@ -63,8 +64,9 @@ static int next_source(src_line *out, const char **p)
 	return 0;
 }
 
-static void info_json(buf *out, const advdb_info *in, const session *s)
+static int info_json(buf *out, const session *s)
 {
+	const advdb_info *in = &s->info;
 	char t[32];
 	const char *p = in->sources;
 	src_line sl;
@@ -111,13 +113,41 @@ static void info_json(buf *out, const advdb_info *in, const session *s)
 	json_str(&j, in->digest);
 	json_key(&j, "history");
 	json_bool(&j, in->history);
+	json_key(&j, "skipped_count");
+	json_uint(&j, in->skipped_count);
+	json_key(&j, "skipped");
+	json_arr_begin(&j);
+	int rc = ADVDB_OK;
+	advdb_skipped sk;
+	for (size_t i = 0; in->skipped_count &&
+	     (rc = advdb_skipped_get(&sk, s->db, i)) == ADVDB_OK; i++) {
+		json_obj_begin(&j);
+		json_key(&j, "source");
+		json_str(&j, sk.source);
+		json_key(&j, "path");
+		json_str(&j, sk.path);
+		json_key(&j, "line");
+		if (sk.line)
+			json_uint(&j, sk.line);
+		else
+			json_null(&j);
+		json_key(&j, "id");
+		json_str(&j, sk.id[0] ? sk.id : NULL);
+		json_key(&j, "error");
+		json_str(&j, sk.message);
+		json_obj_end(&j);
+	}
+	json_arr_end(&j);
+	session_json_incomplete(&j, s);
 	trust_info_json(&j, s->sig, s->path);
 	json_obj_end(&j);
 	buf_putc(out, '\n');
+	return rc == ADVDB_ENOTFOUND ? ADVDB_OK : rc;
 }
 
-static void info_human(buf *out, const advdb_info *in, const session *s)
+static int info_human(buf *out, const session *s)
 {
+	const advdb_info *in = &s->info;
 	char t[32];
 	const char *p = in->sources;
 	src_line sl;
@@ -152,6 +182,37 @@ static void info_human(buf *out, const advdb_info *in, const session *s)
 	buf_putc(out, '\n');
 	buf_printf(out, "%-12s%s\n", "History:", in->history ? "yes" : "no");
 	trust_info_human(out, s->sig, s->path);
+	if (!in->skipped_count) {
+		buf_printf(out, "%-12s%s\n", "Skipped:", "none (the index is "
+		           "complete)");
+		return ADVDB_OK;
+	}
+	buf_printf(out, "%-12s%" PRIu64 " advisor%s: THE INDEX IS INCOMPLETE "
+	           "(compiled with --keep-going; a package may read as clean "
+	           "only because its advisory is missing)\n", "Skipped:",
+	           in->skipped_count, in->skipped_count == 1 ? "y" : "ies");
+	int rc;
+	size_t i;
+	advdb_skipped sk;
+	for (i = 0; (rc = advdb_skipped_get(&sk, s->db, i)) == ADVDB_OK; i++) {
+		buf_puts(out, "  ");
+		report_text(out, sk.source, 0);
+		buf_putc(out, ' ');
+		report_text(out, sk.path, 0);
+		if (sk.line)
+			buf_printf(out, ":%u", sk.line);
+		buf_puts(out, ": ");
+		if (sk.id[0]) {
+			report_text(out, sk.id, 0);
+			buf_puts(out, ": ");
+		}
+		report_text(out, sk.message, 0);
+		buf_putc(out, '\n');
+	}
+	if (rc == ADVDB_ENOTFOUND && i < in->skipped_count)
+		buf_printf(out, "  ... and %" PRIu64 " more (not listed)\n",
+		           in->skipped_count - i);
+	return rc == ADVDB_ENOTFOUND ? ADVDB_OK : rc;
 }
 
 int cmd_info(const cli_opts *o)
@@ -166,11 +227,11 @@ int cmd_info(const cli_opts *o)
 	}
 	if (session_open(&s, o, 0) != EXIT_CLEAN)
 		return EXIT_ERROR;
-	if (o->json)
-		info_json(&out, &s.info, &s);
-	else
-		info_human(&out, &s.info, &s);
-	if (buf_write(&out, stdout) < 0 || fflush(stdout) != 0) {
+	int rc = o->json ? info_json(&out, &s) : info_human(&out, &s);
+	if (rc != ADVDB_OK) {
+		cli_error("%s", advdb_last_error(s.db));
+		status = EXIT_ERROR;
+	} else if (buf_write(&out, stdout) < 0 || fflush(stdout) != 0) {
 		cli_error("cannot write the info");
 		status = EXIT_ERROR;
 	}

@@ -25,6 +25,9 @@ static void usage(FILE *f)
 "usage: advdb-query [options] check NAME@VERSION...\n"
 "       advdb-query [options] NAME@VERSION...      (short for check)\n"
 "       advdb-query [options] scan LOCKFILE|DIR|-...\n"
+"       advdb-query [options] [--allow-no-data] bin FILE|DIR...  (Rust\n"
+"                    binaries built with cargo auditable: ELF, PE,\n"
+"                    Mach-O, WebAssembly; scan takes them too)\n"
 "       advdb-query [options] reqs CARGO.TOML|DIR...  (requirements that\n"
 "                    admit vulnerable versions, and how to tighten them)\n"
 "       advdb-query [-d DB] [--line-buffered] batch  (stdin lines -> JSON)\n"
@@ -50,6 +53,8 @@ static void usage(FILE *f)
 "  -j, --jobs N         scan threads (default: one per core)\n"
 "      --trust-key KEY  answer only from an index signed with this minisign\n"
 "                       public key (DB.minisig; default: $ADVDB_TRUST_KEY)\n"
+"      --allow-no-data  bin/scan: a binary without cargo-auditable data\n"
+"                       is reported as skipped, not as an error\n"
 "  -h, --help           this text\n"
 "  -V, --version        the version\n"
 "\n"
@@ -61,7 +66,8 @@ static void usage(FILE *f)
 
 enum {
 	OPT_JSON = 256, OPT_OS, OPT_ARCH, OPT_IGNORE, OPT_DENY,
-	OPT_LINEBUF, OPT_MAXAGE, OPT_MAXAGE_STRICT, OPT_TRUST_KEY
+	OPT_LINEBUF, OPT_MAXAGE, OPT_MAXAGE_STRICT, OPT_TRUST_KEY,
+	OPT_ALLOW_NO_DATA
 };
 
 static const struct option longopts[] = {
@@ -76,6 +82,7 @@ static const struct option longopts[] = {
 	{ "max-age-strict", no_argument, NULL, OPT_MAXAGE_STRICT },
 	{ "jobs", required_argument, NULL, 'j' },
 	{ "trust-key", required_argument, NULL, OPT_TRUST_KEY },
+	{ "allow-no-data", no_argument, NULL, OPT_ALLOW_NO_DATA },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
 	{ NULL, 0, NULL, 0 }
@@ -174,6 +181,9 @@ int main(int argc, char **argv)
 		case OPT_TRUST_KEY:
 			trust = optarg;
 			break;
+		case OPT_ALLOW_NO_DATA:
+			o.allow_no_data = 1;
+			break;
 		case 'j':
 			if (parse_long(&v, optarg, 1024) < 0 || v == 0)
 				return usage_error("--jobs %s: expected 1..1024",
@@ -211,6 +221,10 @@ int main(int argc, char **argv)
 		run = cmd_check;
 	else if (!strcmp(cmd, "scan"))
 		run = cmd_scan;
+	else if (!strcmp(cmd, "bin")) {
+		run = cmd_scan;         /* scan.c, with binaries as operands */
+		o.bin = 1;
+	}
 	else if (!strcmp(cmd, "batch"))
 		run = cmd_batch;
 	else if (!strcmp(cmd, "show"))

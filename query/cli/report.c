@@ -198,6 +198,8 @@ static void header_json(json *j, const session *s, const report_in *r)
 		json_str(j, r->path);
 	}
 	json_obj_end(j);
+	if (r->bin)
+		report_bin_json(j, r->bin);
 
 	json_key(j, "settings");
 	json_obj_begin(j);
@@ -293,8 +295,8 @@ static int advisory_members(json *j, const session *s, const finding *fd)
 	return rc;
 }
 
-static int finding_json(json *j, const session *s, const finding *fd,
-                        int warning)
+static int finding_json(json *j, const session *s, const report_in *r,
+                        const finding *fd, int warning)
 {
 	int rc;
 
@@ -310,6 +312,8 @@ static int finding_json(json *j, const session *s, const finding *fd,
 		json_key(j, "package");
 		package_json(j, fd->pkg);
 	}
+	if (r->bin)
+		report_bin_path_json(j, r->bin, fd->pkg);
 	json_obj_end(j);
 	return rc;
 }
@@ -323,6 +327,7 @@ int report_json(buf *out, const session *s, const report_in *r)
 	json_init(&j, out);
 	json_obj_begin(&j);
 	header_json(&j, s, r);
+	session_json_incomplete(&j, s);
 	json_key(&j, "vulnerabilities");
 	json_obj_begin(&j);
 	json_key(&j, "found");
@@ -333,7 +338,7 @@ int report_json(buf *out, const session *s, const report_in *r)
 	json_arr_begin(&j);
 	for (size_t i = 0; rc == ADVDB_OK && i < f->n; i++)
 		if (f->v[i].m.kind == ADVDB_KIND_VULNERABILITY)
-			rc = finding_json(&j, s, &f->v[i], 0);
+			rc = finding_json(&j, s, r, &f->v[i], 0);
 	json_arr_end(&j);
 	json_obj_end(&j);
 
@@ -351,7 +356,7 @@ int report_json(buf *out, const session *s, const report_in *r)
 		json_arr_begin(&j);
 		for (size_t i = 0; rc == ADVDB_OK && i < f->n; i++)
 			if (kind_bit(f->v[i].m.kind) == kind_bit(order[k]))
-				rc = finding_json(&j, s, &f->v[i], 1);
+				rc = finding_json(&j, s, r, &f->v[i], 1);
 		json_arr_end(&j);
 	}
 	json_obj_end(&j);
@@ -430,10 +435,13 @@ static int advisory_text(buf *out, const session *s, const finding *fd)
 }
 
 /* One finding, in cargo-audit's order: the package, then the advisory. */
-static int finding_human(buf *out, const session *s, const finding *fd)
+static int finding_human(buf *out, const session *s, const report_in *r,
+                         const finding *fd)
 {
 	field(out, "Crate:", fd->pkg->name);
 	field(out, "Version:", fd->pkg->version);
+	if (r->bin)
+		report_bin_path_text(out, r->bin, fd->pkg);
 	int rc = advisory_text(out, s, fd);
 	buf_putc(out, '\n');
 	return rc;
@@ -444,7 +452,9 @@ int report_human(buf *out, const session *s, const report_in *r)
 	const findings *f = r->f;
 	int color = s->opts->color, rc = ADVDB_OK;
 
-	if (r->path) {
+	if (r->bin) {
+		report_bin_header_text(out, r);
+	} else if (r->path) {
 		buf_puts(out, "Scanning ");
 		report_text(out, r->path, 0);
 		buf_printf(out, " (%zu %s)\n", r->ndeps,
@@ -454,10 +464,10 @@ int report_human(buf *out, const session *s, const report_in *r)
 		buf_putc(out, '\n');
 	for (size_t i = 0; rc == ADVDB_OK && i < f->n; i++)
 		if (f->v[i].m.kind == ADVDB_KIND_VULNERABILITY)
-			rc = finding_human(out, s, &f->v[i]);
+			rc = finding_human(out, s, r, &f->v[i]);
 	for (size_t i = 0; rc == ADVDB_OK && i < f->n; i++)
 		if (f->v[i].m.kind != ADVDB_KIND_VULNERABILITY)
-			rc = finding_human(out, s, &f->v[i]);
+			rc = finding_human(out, s, r, &f->v[i]);
 	if (rc != ADVDB_OK)
 		return rc;
 

@@ -19,10 +19,27 @@
 #include "json.h"
 #include "session.h"
 
+/* What a binary's report adds (bin.c; rendered by report_bin.c): the
+ * container, and the embedded dependency graph that says which path from
+ * the root pulls a finding's package in. */
+typedef struct report_bin {
+	const char *format;         /* "ELF 64-bit LSB", "PE32+", ... */
+	size_t nslices, nodata;     /* slices; slices without data */
+	const lock_pkg *pkgs;       /* the array the findings point into */
+	size_t npkgs;
+	size_t root;                /* the root package, when parent is set */
+	const size_t *parent;       /* parent[i] pulls pkgs[i] in, on a
+	                               shortest path from the root;
+	                               (size_t)-1 for the root and packages
+	                               it does not reach; NULL: no tree */
+	const char *tree_error;     /* why there is no tree */
+} report_bin;
+
 typedef struct report_in {
 	const char *path;           /* lockfile path; NULL for `check` */
 	size_t ndeps;               /* packages in the lockfile / given */
 	const findings *f;
+	const report_bin *bin;      /* a binary's; NULL for a lockfile */
 } report_in;
 
 /* One JSON report and a newline. Returns 0, or a libadvdb error when an
@@ -31,6 +48,17 @@ int report_json(buf *out, const session *s, const report_in *r);
 
 /* The human report. Returns as report_json. */
 int report_human(buf *out, const session *s, const report_in *r);
+
+/* report_bin.c: the parts of a binary's report (JSON: a "binary" object
+ * after "lockfile", and "dependency-path" in each finding; text: the
+ * header lines and a "Path:" line per finding), and the line of a binary
+ * skipped under --allow-no-data. */
+void report_bin_json(json *j, const report_bin *b);
+void report_bin_path_json(json *j, const report_bin *b, const lock_pkg *p);
+void report_bin_header_text(buf *out, const report_in *r);
+void report_bin_path_text(buf *out, const report_bin *b, const lock_pkg *p);
+void report_bin_skipped(buf *out, const session *s, const char *path,
+                        const char *format, const char *why);
 
 /* rustsec's advisory Metadata object, Versions object, and Affected
  * object (null when the advisory restricts nothing) as JSON values. */

@@ -374,8 +374,8 @@ static void json_dep_common(json *j, const manifest_dep *d)
 	json_uint(j, d->line);
 }
 
-static void to_json(buf *out, const char *path, const manifest *mf,
-                    const dep_result *rs, size_t n)
+static void to_json(buf *out, const session *s, const char *path,
+                    const manifest *mf, const dep_result *rs, size_t n)
 {
 	static const char *const why[] = {
 		[DEP_PATH] = "path", [DEP_GIT] = "git", [DEP_REGISTRY] = "registry"
@@ -387,6 +387,7 @@ static void to_json(buf *out, const char *path, const manifest *mf,
 	json_obj_begin(&j);
 	json_key(&j, "manifest");
 	json_str(&j, path);
+	session_json_incomplete(&j, s);
 	json_key(&j, "workspace_root");
 	json_str(&j, mf->ws_path);
 	json_key(&j, "dependencies");
@@ -500,7 +501,7 @@ static int one_manifest(const session *s, const char *path, buf *out)
 	if (status == EXIT_CLEAN && (warn_bits & o->deny))
 		status = EXIT_FOUND;
 	if (o->json)
-		to_json(out, path, &mf, rs, mf.n);
+		to_json(out, s, path, &mf, rs, mf.n);
 	else
 		human(out, path, &mf, rs, mf.n, o->color);
 	for (size_t i = 0; i < mf.n; i++)
@@ -522,6 +523,7 @@ int cmd_reqs(const cli_opts *o)
 	}
 	if (session_open(&s, o, 0) != EXIT_CLEAN)
 		return EXIT_ERROR;
+	session_warn_incomplete(&s);
 	for (size_t i = 0; i < o->nargs; i++) {
 		buf_reset(&out);
 		int st = one_manifest(&s, o->args[i], &out);

@@ -14,6 +14,10 @@
  * (symlinks not followed, .git skipped, depth capped, sorted per
  * directory). A bad lockfile is reported as "path:line: message" and the
  * others go on; its JSON line carries an "error" key.
+ *
+ * `bin` runs the same machinery over binaries (bin.h says which files of
+ * a folder count); `scan` hands a file operand whose first bytes say
+ * binary to bin.c too.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -29,6 +33,7 @@
 #include <unistd.h>
 
 #include "audit.h"
+#include "bin.h"
 #include "cli.h"
 #include "json.h"
 #include "lockfile.h"
@@ -52,6 +57,7 @@ typedef struct item {
 typedef struct paths {
 	char **v;
 	size_t n, cap;
+	int bin;                        /* walk for binaries, not Cargo.lock */
 } paths;
 
 typedef struct scan {
@@ -134,7 +140,8 @@ static int walk(paths *p, const char *dir, int depth)
 		if (S_ISDIR(st.st_mode))
 			rc = walk(p, sub, depth + 1);
 		else if (S_ISREG(st.st_mode) &&
-		         strcmp(names.v[i], "Cargo.lock") == 0)
+		         (p->bin ? bin_walk_wants(sub, names.v[i], &st)
+		                 : strcmp(names.v[i], "Cargo.lock") == 0))
 			rc = paths_add(p, sub);
 	}
 	for (size_t i = 0; i < names.n; i++)
@@ -145,6 +152,7 @@ static int walk(paths *p, const char *dir, int depth)
 
 static int collect(paths *p, const cli_opts *o)
 {
+	p->bin = o->bin;
 	for (size_t i = 0; i < o->nargs; i++) {
 		struct stat st;
 		const char *a = o->args[i];
@@ -154,7 +162,8 @@ static int collect(paths *p, const cli_opts *o)
 			if (walk(p, a, 0) < 0)
 				return -1;
 			if (p->n == before)
-				cli_warn("%s: no Cargo.lock below it", a);
+				cli_warn("%s: no %s below it", a,
+				         o->bin ? "binary" : "Cargo.lock");
 		} else if (paths_add(p, a) < 0)
 			return -1;
 	}
@@ -188,6 +197,12 @@ static void scan_one(const session *s, item *it)
 	char msg[512];
 	int rc = ADVDB_OK;
 
+	if (o->bin || bin_is_binary(it->path)) {
+		if (bin_report(&it->out, &it->status, s, it->path, name, msg,
+		               sizeof(msg)) == 0)
+			return;
+		goto fail;
+	}
 	if (lockfile_read(&lf, it->path, &lerr) < 0) {
 		if (lerr.line)
 			snprintf(msg, sizeof(msg), "%s:%u: %s", name, lerr.line,
@@ -199,7 +214,7 @@ static void scan_one(const session *s, item *it)
 	for (size_t i = 0; rc == ADVDB_OK && i < lf.npkgs; i++)
 		rc = audit_pkg(&f, s, &lf.pkgs[i]);
 	if (rc == ADVDB_OK) {
-		report_in r = { name, lf.npkgs, &f };
+		report_in r = { name, lf.npkgs, &f, NULL };
 		rc = o->json ? report_json(&it->out, s, &r)
 		             : report_human(&it->out, s, &r);
 	}
@@ -344,7 +359,8 @@ static void wait_all(scan *sc)
 		pthread_cond_timedwait(&sc->all_cv, &sc->mu, &ts);
 		if (progress && sc->printed < sc->n && now_s() - start > 1.0) {
 			fprintf(stderr, "\radvdb-query: scanned %zu of %zu "
-			        "lockfiles", sc->printed, sc->n);
+			        "%s", sc->printed, sc->n,
+			        sc->s->opts->bin ? "binaries" : "lockfiles");
 			sc->progress_shown = 1;
 		}
 	}
@@ -363,17 +379,20 @@ int cmd_scan(const cli_opts *o)
 	size_t nfound = 0, nerr = 0;
 
 	if (o->nargs == 0) {
-		cli_error("scan: no lockfile given (use - for stdin)");
+		cli_error(o->bin ? "bin: no binary given"
+		                 : "scan: no lockfile given (use - for stdin)");
 		return EXIT_ERROR;
 	}
 	if (collect(&p, o) < 0)
 		goto out_paths;
 	if (p.n == 0) {
-		cli_error("scan: no lockfile found");
+		cli_error(o->bin ? "bin: no binary found"
+		                 : "scan: no lockfile found");
 		goto out_paths;
 	}
 	if (session_open(&s, o, 1) != EXIT_CLEAN)
 		goto out_paths;
+	session_warn_incomplete(&s);
 	memset(&sc, 0, sizeof(sc));
 	sc.s = &s;
 	sc.n = p.n;
@@ -409,8 +428,9 @@ int cmd_scan(const cli_opts *o)
 		buf_free(&sc.items[i].err);
 	}
 	if (!o->json && p.n > 1)
-		printf("\n%zu lockfiles scanned: %zu with findings, %zu with "
-		       "errors\n", p.n, nfound, nerr);
+		printf("\n%zu %s scanned: %zu with findings, %zu with "
+		       "errors\n", p.n, o->bin ? "binaries" : "lockfiles",
+		       nfound, nerr);
 	if (fflush(stdout) != 0 || sc.write_failed) {
 		cli_error("cannot write the report");
 		status = EXIT_ERROR;

@@ -10,6 +10,7 @@
 #include <time.h>
 
 #include "dbpath.h"
+#include "json.h"
 #include "rcache.h"
 #include "trust.h"
 
@@ -158,6 +159,29 @@ void session_close(session *s)
 	if (s->db)
 		advdb_close(s->db);
 	memset(s, 0, sizeof(*s));
+}
+
+void session_warn_incomplete(const session *s)
+{
+	uint64_t n = s->info.skipped_count;
+
+	if (n)
+		cli_warn("the index is incomplete: %llu advisor%s skipped at "
+		         "compile time for errors (advdb-compile --keep-going); a "
+		         "package may read as clean only because its advisory is "
+		         "missing: `advdb-query info` lists them",
+		         (unsigned long long)n, n == 1 ? "y was" : "ies were");
+}
+
+void session_json_incomplete(struct json *j, const session *s)
+{
+	if (!s->info.skipped_count)
+		return;
+	json_key(j, "index_incomplete");
+	json_obj_begin(j);
+	json_key(j, "skipped");
+	json_uint(j, s->info.skipped_count);
+	json_obj_end(j);
 }
 
 int session_ignored(const session *s, const char *id)

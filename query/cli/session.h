@@ -49,6 +49,16 @@ enum {
 int session_open(session *s, const cli_opts *o, int with_cache);
 void session_close(session *s);
 
+/* An index compiled with --keep-going that skipped advisories is
+ * incomplete: a package may read as clean only because its advisory is
+ * missing. Commands that answer from the index (check, scan, batch, reqs,
+ * export-osv) say so once on stderr with this call (nothing when the
+ * index is complete), and in their JSON with session_json_incomplete():
+ * the member "index_incomplete": {"skipped": N}, only when N > 0. */
+void session_warn_incomplete(const session *s);
+struct json;
+void session_json_incomplete(struct json *j, const session *s);
+
 /* Is this advisory id ignored? */
 int session_ignored(const session *s, const char *id);
 

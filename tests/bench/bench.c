@@ -4,13 +4,15 @@
  *
  *   advdb-bench --build DIR --work DIR --repo REPO --update-repo REPO
  *               --markdown FILE --lockfiles DIR --scan-dir DIR
- *               [--runs N] [--lookups N] [--batch-lines N] [--crowd N]
- *               [--sign-key KEY --trust-key PUB] [--label TEXT]
+ *               [--bin-dir DIR] [--runs N] [--lookups N]
+ *               [--batch-lines N] [--crowd N] [--sign-key KEY --trust-key PUB]
+ *               [--label TEXT]
  *
  * tests/bench/run.sh prepares the inputs (a bare clone of the advisory-db
  * bundle, or data/; a clone with one extra commit that changes 10
  * advisories; all the Markdown concatenated; the lockfiles replicated to
- * 5,000 files) and calls this program, which times the real programs as
+ * 5,000 files; binaries with cargo-auditable data, for --bin-dir) and
+ * calls this program, which times the real programs as
  * child processes (wall clock, peak RSS from wait4) and the library
  * in-process (clock_gettime around each call).
  *
@@ -43,7 +45,7 @@ extern char **environ;
 
 typedef struct opts {
 	const char *build, *work, *repo, *update_repo, *markdown;
-	const char *lockfiles, *scan_dir, *label;
+	const char *lockfiles, *scan_dir, *bin_dir, *label;
 	const char *sign_key, *trust_key;   /* minisign keys, or NULL */
 	int runs;
 	long lookups, batch_lines, crowd;
@@ -498,12 +500,36 @@ static void batch_figures(const opts *o, const char *db_path)
 	(void)rss;
 }
 
-/* ---- scan ---- */
+/* ---- scan and bin: a folder of inputs ---- */
+
+/* The median wall time of `advdb-query -d DB --jobs J --json CMD DIR`
+ * (at most 5 runs); *rss grows to the largest peak RSS seen. */
+static double folder_ms(const opts *o, const char *db_path, const char *cmd,
+                        const char *dir, int jobs, long *rss)
+{
+	char q[4096], j[16], what[64];
+	path_join(q, sizeof(q), o->build, "advdb-query");
+	snprintf(j, sizeof(j), "%d", jobs);
+	char *argv[] = { q, "-d", (char *)db_path, "--jobs", j, "--json",
+	                 (char *)cmd, (char *)dir, NULL };
+	double t[9];
+	int runs = o->runs < 5 ? o->runs : 5;
+	for (int i = 0; i < runs; i++) {
+		run_result r = run(argv, NULL, NULL);
+		if (r.status != 0 && r.status != 1) {
+			snprintf(what, sizeof(what), "advdb-query %s failed", cmd);
+			die(what);
+		}
+		t[i] = r.ms;
+		if (r.rss_kb > *rss)
+			*rss = r.rss_kb;
+	}
+	return median(t, runs);
+}
 
 static void scan_figures(const opts *o, const char *db_path)
 {
-	char q[4096], cmd[8192];
-	path_join(q, sizeof(q), o->build, "advdb-query");
+	char cmd[8192];
 	/* Count files and bytes of the scan folder. */
 	int n = snprintf(cmd, sizeof(cmd),
 	                 "find '%s' -name Cargo.lock -o -name '*.lock' | wc -l; "
@@ -518,21 +544,7 @@ static void scan_figures(const opts *o, const char *db_path)
 	pclose(f);
 	long rss = 0;
 	for (int jobs = 1; jobs <= 2; jobs++) {
-		char j[16];
-		snprintf(j, sizeof(j), "%d", jobs);
-		char *argv[] = { q, "-d", (char *)db_path, "--jobs", j, "--json",
-		                 "scan", (char *)o->scan_dir, NULL };
-		double t[9];
-		int runs = o->runs < 5 ? o->runs : 5;
-		for (int i = 0; i < runs; i++) {
-			run_result r = run(argv, NULL, NULL);
-			if (r.status != 0 && r.status != 1)
-				die("advdb-query scan failed");
-			t[i] = r.ms;
-			if (r.rss_kb > rss)
-				rss = r.rss_kb;
-		}
-		double ms = median(t, runs);
+		double ms = folder_ms(o, db_path, "scan", o->scan_dir, jobs, &rss);
 		double fps = files / (ms / 1e3);
 		char val[64], fig[96];
 		snprintf(val, sizeof(val), "%.0f files/s, %.0f MB/s", fps,
@@ -545,6 +557,34 @@ static void scan_figures(const opts *o, const char *db_path)
 	char val[64];
 	snprintf(val, sizeof(val), "%.1f MB", rss / 1024.0);
 	row("peak RSS, scan", val, "<= 20 MB", yes(rss <= 20 * 1024));
+}
+
+/* ---- bin: binaries with cargo-auditable data ---- */
+
+static void bin_figures(const opts *o, const char *db_path)
+{
+	char cmd[8192];
+	int n = snprintf(cmd, sizeof(cmd), "find '%s' -type f | wc -l",
+	                 o->bin_dir);
+	if (n < 0 || (size_t)n >= sizeof(cmd))
+		die("path too long");
+	FILE *f = popen(cmd, "r");
+	long files = 0;
+	if (!f || fscanf(f, "%ld", &files) != 1 || files <= 0)
+		die("cannot count the binaries");
+	pclose(f);
+	long rss = 0;
+	for (int jobs = 1; jobs <= 2; jobs++) {
+		double ms = folder_ms(o, db_path, "bin", o->bin_dir, jobs, &rss);
+		char val[64], fig[96];
+		snprintf(val, sizeof(val), "%.0f binaries/s", files / (ms / 1e3));
+		snprintf(fig, sizeof(fig), "bin %ld binaries, %d thread%s", files,
+		         jobs, jobs > 1 ? "s" : "");
+		row(fig, val, "", "");
+	}
+	char val[64];
+	snprintf(val, sizeof(val), "%.1f MB", rss / 1024.0);
+	row("peak RSS, bin", val, "", "");
 }
 
 /* ---- the compression floor ---- */
@@ -592,8 +632,8 @@ static void usage(void)
 	fprintf(stderr,
 	        "usage: advdb-bench --build DIR --work DIR --repo REPO "
 	        "--update-repo REPO --markdown FILE --lockfiles DIR "
-	        "--scan-dir DIR [--runs N] [--lookups N] [--batch-lines N] "
-	        "[--crowd N] [--sign-key KEY --trust-key PUB] "
+	        "--scan-dir DIR [--bin-dir DIR] [--runs N] [--lookups N] "
+	        "[--batch-lines N] [--crowd N] [--sign-key KEY --trust-key PUB] "
 	        "[--label TEXT]\n");
 	exit(2);
 }
@@ -617,6 +657,7 @@ int main(int argc, char **argv)
 		else if (!strcmp(a, "--markdown")) o.markdown = v;
 		else if (!strcmp(a, "--lockfiles")) o.lockfiles = v;
 		else if (!strcmp(a, "--scan-dir")) o.scan_dir = v;
+		else if (!strcmp(a, "--bin-dir")) o.bin_dir = v;
 		else if (!strcmp(a, "--label")) o.label = v;
 		else if (!strcmp(a, "--sign-key")) o.sign_key = v;
 		else if (!strcmp(a, "--trust-key")) o.trust_key = v;
@@ -711,8 +752,10 @@ int main(int argc, char **argv)
 	/* 4. batch */
 	batch_figures(&o, db);
 
-	/* 5. scan */
+	/* 5. scan, and binaries */
 	scan_figures(&o, db);
+	if (o.bin_dir)
+		bin_figures(&o, db);
 
 	/* 3. in-process lookups against raw mdb_get; a crowded crate */
 	lookup_figures(&o, db);

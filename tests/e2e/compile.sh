@@ -94,7 +94,8 @@ is "unknown ref: exit 2" "$?" 2
 has "unknown ref: named" "$(cat "$T/e")" 'no-such-ref'
 
 # ---- a broken advisory ---------------------------------------------------
-# Copy of data/ plus one advisory with an unknown key, committed.
+# Copy of data/ plus one advisory with a key of the wrong type (rustsec
+# refuses it; an unknown key would only be a warning), committed.
 bad() {  # name: a fresh copy of the sample repo in $T/$1
 	rm -rf "$T/$1"; git clone -q "$T/data" "$T/$1"
 }
@@ -102,7 +103,7 @@ bad broken
 src=$(cd "$T/broken" && ls crates/*/*.md | head -n 1)
 pkg=$(dirname "$src")
 sed -e 's/^id = ".*"/id = "RUSTSEC-2099-0001"/' \
-    -e 's/^\[advisory\]$/[advisory]\nfrobnicate = "yes"/' \
+    -e 's/^\[advisory\]$/[advisory]\nexpect-deleted = "yes"/' \
     "$T/broken/$src" >"$T/broken/$pkg/RUSTSEC-2099-0001.md"
 $GIT -C "$T/broken" add -A && $GIT -C "$T/broken" commit -q -m broken
 cp "$T/d1.lmdb" "$T/old.lmdb"
@@ -116,7 +117,7 @@ ok "broken: old index byte-identical" cmp "$T/d1.lmdb" "$T/old.lmdb"
 "$C" --keep-going -o "$T/old.lmdb" "$T/broken" 2>"$T/e"; rc=$?
 is "broken, --keep-going: exit 0" "$rc" 0
 has "broken, --keep-going: warned" "$(cat "$T/e")" \
-    "^warning: $pkg/RUSTSEC-2099-0001\\.md:"
+    "^$pkg/RUSTSEC-2099-0001\\.md:[0-9]+: warning: "
 is "broken, --keep-going: written without it" \
     "$(count_of "$T/e"):$(digest "$T/old.lmdb")" "$want:$d1"
 

@@ -5,6 +5,10 @@
 #   has NAME TEXT PATTERN passes when TEXT matches the grep -E PATTERN
 #   skip NAME REASON      records a skip, with its reason, on stdout
 #   need_shared NAME      returns 1 (after a skip line) without ../shared
+#   q EXIT NAME ARGS...   runs advdb-query (stdout $T/o, stderr $T/e) and
+#                         passes when it exits EXIT
+#   pyjson NAME FILE EXPR passes when every line of FILE is JSON and the
+#                         python EXPR over `docs` (the parsed lines) holds
 #
 # Paths: $BUILD (the build folder), $Q and $C (the two programs), $T (a
 # scratch folder removed at exit), $SHARED (../shared/data, may be absent).
@@ -15,6 +19,7 @@ case $BUILD in /*) ;; *) BUILD="$ROOT/$BUILD" ;; esac
 Q="$BUILD/advdb-query"
 C="$BUILD/advdb-compile"
 SHARED=${ADVDB_SHARED:-$ROOT/../shared/data}
+command -v python3 >/dev/null 2>&1 && PY=python3 || PY=""
 T=$(mktemp -d "${TMPDIR:-/tmp}/advdb-e2e.XXXXXX")
 trap 'rm -rf "$T"' EXIT
 _n=0
@@ -33,6 +38,25 @@ has() {
 	else _tap "not ok" "$1"; echo "#  no match for: $3"; printf '%s\n' "$2" | head -n 20 | sed 's/^/# /'; fi
 }
 skip() { _tap ok "$1 # SKIP $2"; }
+q() {
+	_want=$1 _name=$2; shift 2
+	"$Q" "$@" >"$T/o" 2>"$T/e"
+	_rc=$?
+	if [ "$_rc" = "$_want" ]; then _tap ok "$_name"
+	else _tap "not ok" "$_name"; echo "#  exit $_rc, want $_want: $*"
+		head -n 5 "$T/e" | sed 's/^/# /'; fi
+}
+pyjson() {
+	if [ -z "$PY" ]; then skip "$1" "python3 not found"; return; fi
+	if "$PY" - "$2" "$3" >"$T/py" 2>&1 <<'PYEOF'
+import json, sys
+docs = [json.loads(l) for l in open(sys.argv[1], encoding="utf-8") if l.strip()]
+ok = eval(sys.argv[2])
+sys.exit(0 if ok else 1)
+PYEOF
+	then _tap ok "$1"
+	else _tap "not ok" "$1"; head -n 5 "$T/py" | sed 's/^/# /'; fi
+}
 need_shared() {
 	if [ -d "$SHARED" ]; then return 0; fi
 	skip "$1" "needs ../shared/data (not found at $SHARED)"

@@ -90,7 +90,7 @@ sed 's/"fixed": "1.18.4"/"fixed": "1.18.5"/' "$DATA/osv/GHSA-7rrj-xr53-82p7.json
 comp -o "$T/c.lmdb" "$T/data" --source osv:ghsa "$T/conf"
 is "conflicting copy: still exit 0" "$rc" 0
 has "conflict warning names both sources and keeps rustsec's" "$(cat "$T/o")" \
-    'warning: GHSA-7rrj-xr53-82p7.json: GHSA-7rrj-xr53-82p7 of source ghsa conflicts with RUSTSEC-2023-0001 of source rustsec .*keeping rustsec'
+    'GHSA-7rrj-xr53-82p7.json: warning: GHSA-7rrj-xr53-82p7 of source ghsa conflicts with RUSTSEC-2023-0001 of source rustsec .*keeping rustsec'
 chk -d "$T/c.lmdb" check tokio@1.18.4
 is "conflict: rustsec's ranges answer (1.18.4 clean)" "$rc" 0
 

@@ -7,31 +7,6 @@
 # generated batch input), not from answers written down here.
 . "$(dirname "$0")/lib.sh"
 
-command -v python3 >/dev/null 2>&1 && PY=python3 || PY=""
-
-# q EXPECTED-EXIT NAME ARGS...: run the tool, keep stdout/stderr in $T/o and
-# $T/e, and check its exit status.
-q() {
-	_want=$1 _name=$2; shift 2
-	"$Q" "$@" >"$T/o" 2>"$T/e"
-	_rc=$?
-	if [ "$_rc" = "$_want" ]; then _tap ok "$_name"
-	else _tap "not ok" "$_name"; echo "#  exit $_rc, want $_want: $*"
-		head -n 5 "$T/e" | sed 's/^/# /'; fi
-}
-# pyjson NAME FILE EXPR: every line of FILE parses as JSON and EXPR (over
-# `docs`, the list of parsed lines) is true.
-pyjson() {
-	if [ -z "$PY" ]; then skip "$1" "python3 not found"; return; fi
-	if "$PY" - "$2" "$3" >"$T/py" 2>&1 <<'PYEOF'
-import json, sys
-docs = [json.loads(l) for l in open(sys.argv[1], encoding="utf-8") if l.strip()]
-ok = eval(sys.argv[2])
-sys.exit(0 if ok else 1)
-PYEOF
-	then _tap ok "$1"
-	else _tap "not ok" "$1"; head -n 5 "$T/py" | sed 's/^/# /'; fi
-}
 
 # ---- usage, before any index exists --------------------------------------
 q 2 "no command: exit 2" -d "$T/none.lmdb"

@@ -10,19 +10,10 @@
 # unmaintained, daemonize withdrawn.
 . "$(dirname "$0")/lib.sh"
 
-command -v python3 >/dev/null 2>&1 && PY=python3 || PY=""
-
-q() {  # EXPECTED-EXIT NAME ARGS...
-	_want=$1 _name=$2; shift 2
-	"$Q" "$@" >"$T/o" 2>"$T/e"
-	_rc=$?
-	if [ "$_rc" = "$_want" ]; then _tap ok "$_name"
-	else _tap "not ok" "$_name"; echo "#  exit $_rc, want $_want: $*"
-		head -n 5 "$T/e" | sed 's/^/# /'; fi
-}
 # row NAME: the table row of dependency NAME (first column) in $T/o
 row() { grep -E "^  $1 " "$T/o" | head -n 1; }
-# pyjson NAME EXPR: stdout ($T/o) is JSON lines and EXPR over `docs` holds
+# pyjson NAME EXPR (lib.sh's, specialised): stdout ($T/o) is JSON lines
+# and EXPR over `docs` holds
 pyjson() {
 	if [ -z "$PY" ]; then skip "$1" "python3 not found"; return; fi
 	if "$PY" - "$T/o" "$2" >"$T/py" 2>&1 <<'PYEOF'

@@ -167,7 +167,7 @@ printf '\377' | dd of=t.lmdb bs=1 seek=9000 conv=notrunc 2>/dev/null
 cp "$ROOT/data/lockfiles/Cargo.lock" Cargo.lock
 printf '[package]\nname = "x"\nversion = "0.1.0"\n[dependencies]\ntokio = "1"\n' > Cargo.toml
 for cmd in "check tokio@1.18.3" "scan Cargo.lock" "show RUSTSEC-2023-0001" "info" \
-           "export-osv osvout" "reqs Cargo.toml"; do
+           "export-osv osvout" "reqs Cargo.toml" "bin Cargo.lock"; do
 	# shellcheck disable=SC2086
 	refuse "$cmd on an altered index" 'does not match its signature' \
 	    -d t.lmdb --trust-key w.pub $cmd

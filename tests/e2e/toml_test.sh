@@ -1,9 +1,11 @@
 #!/bin/sh
-# tests/e2e/toml_test.sh — the toml-test conformance run for TOML 1.0.
+# tests/e2e/toml_test.sh — the toml-test conformance runs for TOML 1.0
+# and TOML 1.1.
 #
 # Runs every case named in ../shared/data/toml-test/tests/files-toml-1.0.0
-# (only that list: the tree also holds TOML 1.1 cases that disagree) through
-# build/tools/toml_decode. An invalid case passes when the decoder rejects
+# through build/tools/toml_decode, then every case of files-toml-1.1.0
+# through `toml_decode --toml-1.1` (the advisory reader's dialect; the two
+# lists disagree where TOML 1.1 relaxed 1.0). An invalid case passes when the decoder rejects
 # it with status 1 (a crash or any other status is a failure); a valid case
 # passes when its JSON equals the expected JSON, compared by python3 the way
 # toml-test's runner does: floats numerically (any NaN equals any NaN),
@@ -16,6 +18,7 @@
 DEC="$BUILD/tools/toml_decode"
 TT="$SHARED/toml-test/tests"
 LIST="$TT/files-toml-1.0.0"
+LIST11="$TT/files-toml-1.1.0"
 
 need_shared "toml-test 1.0 conformance" || exit 0
 if [ ! -f "$LIST" ]; then
@@ -25,42 +28,6 @@ fi
 if [ ! -x "$DEC" ]; then
 	_tap "not ok" "toml_decode is built ($DEC)"
 	exit 1
-fi
-
-mkdir -p "$T/out"
-: >"$T/valid.list"
-vpass=0 vtotal=0 ipass=0 itotal=0
-i=0
-while IFS= read -r f; do
-	case $f in
-	invalid/*.toml)
-		itotal=$((itotal + 1))
-		"$DEC" "$TT/$f" >/dev/null 2>"$T/err"
-		rc=$?
-		if [ "$rc" -eq 1 ]; then
-			ipass=$((ipass + 1))
-			_tap ok "rejects $f"
-		elif [ "$rc" -eq 0 ]; then
-			_tap "not ok" "rejects $f"
-			echo "#   accepted an invalid document"
-		else
-			_tap "not ok" "rejects $f"
-			echo "#   decoder exited with status $rc"
-			head -n 5 "$T/err" | sed 's/^/#   /'
-		fi
-		;;
-	valid/*.toml)
-		i=$((i + 1))
-		"$DEC" "$TT/$f" >"$T/out/$i.json" 2>"$T/out/$i.err"
-		printf '%s\t%s\t%s\n' "$f" "$?" "$i" >>"$T/valid.list"
-		;;
-	esac
-done <"$LIST"
-
-if ! command -v python3 >/dev/null 2>&1; then
-	skip "toml-test 1.0 valid cases" "python3 not found (needed to compare JSON)"
-	echo "# toml-test 1.0: valid ?/$i, invalid $ipass/$itotal"
-	exit 0
 fi
 
 cat >"$T/cmp.py" <<'EOF'
@@ -157,21 +124,69 @@ for line in open(sys.argv[3], encoding='utf-8'):
     print('%s\t%s' % (case, why or ''))
 EOF
 
-python3 "$T/cmp.py" "$TT" "$T/out" "$T/valid.list" >"$T/valid.res" 2>"$T/cmp.err" ||
-	{ _tap "not ok" "compare valid cases"; sed 's/^/#   /' "$T/cmp.err"; }
-while IFS="	" read -r f why; do
-	if [ -z "$why" ]; then
-		vpass=$((vpass + 1))
-		_tap ok "decodes $f"
-	else
-		_tap "not ok" "decodes $f"
-		echo "#   $why"
+# suite VERSION LIST [DECODER OPTION]: one TAP line per case of LIST.
+suite() {
+	_ver=$1 _list=$2 _opt=${3:-}
+	rm -rf "$T/out"; mkdir -p "$T/out"
+	: >"$T/valid.list"
+	vpass=0 vtotal=0 ipass=0 itotal=0
+	i=0
+	while IFS= read -r f; do
+		case $f in
+		invalid/*.toml)
+			itotal=$((itotal + 1))
+			"$DEC" $_opt "$TT/$f" >/dev/null 2>"$T/err"
+			rc=$?
+			if [ "$rc" -eq 1 ]; then
+				ipass=$((ipass + 1))
+				_tap ok "$_ver: rejects $f"
+			elif [ "$rc" -eq 0 ]; then
+				_tap "not ok" "$_ver: rejects $f"
+				echo "#   accepted an invalid document"
+			else
+				_tap "not ok" "$_ver: rejects $f"
+				echo "#   decoder exited with status $rc"
+				head -n 5 "$T/err" | sed 's/^/#   /'
+			fi
+			;;
+		valid/*.toml)
+			i=$((i + 1))
+			"$DEC" $_opt "$TT/$f" >"$T/out/$i.json" 2>"$T/out/$i.err"
+			printf '%s\t%s\t%s\n' "$f" "$?" "$i" >>"$T/valid.list"
+			;;
+		esac
+	done <"$_list"
+	if [ -z "$PY" ]; then
+		skip "toml-test $_ver valid cases" "python3 not found (needed to compare JSON)"
+		echo "# toml-test $_ver: valid ?/$i, invalid $ipass/$itotal"
+		return 0
 	fi
-	vtotal=$((vtotal + 1))
-done <"$T/valid.res"
-is "every valid case compared" "$vtotal" "$i"
+	python3 "$T/cmp.py" "$TT" "$T/out" "$T/valid.list" >"$T/valid.res" 2>"$T/cmp.err" ||
+		{ _tap "not ok" "$_ver: compare valid cases"; sed 's/^/#   /' "$T/cmp.err"; }
+	while IFS="	" read -r f why; do
+		if [ -z "$why" ]; then
+			vpass=$((vpass + 1))
+			_tap ok "$_ver: decodes $f"
+		else
+			_tap "not ok" "$_ver: decodes $f"
+			echo "#   $why"
+		fi
+		vtotal=$((vtotal + 1))
+	done <"$T/valid.res"
+	is "$_ver: every valid case compared" "$vtotal" "$i"
+	echo "# toml-test $_ver: valid $vpass/$vtotal, invalid $ipass/$itotal"
+}
 
-echo "# toml-test 1.0: valid $vpass/$vtotal, invalid $ipass/$itotal"
+command -v python3 >/dev/null 2>&1 && PY=python3 || PY=""
+suite 1.0 "$LIST"
+# TOML 1.1, which the advisory reader speaks (the rustsec crate reads
+# advisories with the `toml` crate 1.x): the decoder's --toml-1.1.
+if [ -f "$LIST11" ]; then
+	suite 1.1 "$LIST11" --toml-1.1
+else
+	skip "toml-test 1.1 conformance" "no $LIST11"
+fi
+[ -z "$PY" ] && exit 0
 
 # Real documents: every shared Cargo.lock must decode to what Python's own
 # TOML 1.0 reader (tomllib, Python 3.11+) makes of it.

@@ -53,6 +53,12 @@ int fuzz_cargo_req(const uint8_t *data, size_t size);
 int fuzz_manifest(const uint8_t *data, size_t size);
 int fuzz_osv(const uint8_t *data, size_t size);
 int fuzz_minisign(const uint8_t *data, size_t size);
+int fuzz_skiplist(const uint8_t *data, size_t size);
+int fuzz_elf(const uint8_t *data, size_t size);
+int fuzz_pe(const uint8_t *data, size_t size);
+int fuzz_macho(const uint8_t *data, size_t size);
+int fuzz_wasm(const uint8_t *data, size_t size);
+int fuzz_auditable(const uint8_t *data, size_t size);
 
 /* Length of the valid UTF-8 prefix of s (no overlongs, no surrogates,
  * nothing past U+10FFFF): written here so that checks of strings do not

@@ -8,11 +8,13 @@
  * its id and package match the path; its ranges are what req.c computes
  * from its own patched/unaffected strings (recomputed here), sorted and
  * disjoint; it survives encode -> decode; its hot record answers as its
- * ranges do.
+ * ranges do. And --strict (ADVISORY_STRICT) accepts exactly the files
+ * that load without a warning, reporting the same lines.
  */
 #include "fuzz.h"
 #include "fuzz_rec.h"
 #include "advisory.h"
+#include "cargo_req.h"
 #include "diag.h"
 
 #define FA_SOURCE "rustsec"
@@ -71,12 +73,13 @@ static void fa_check_ranges(const adv_record *r)
 		FUZZ_CHECK(fuzz_range_same(&out[i], &r->ranges[i]),
 		           "range %zu differs from the requirements'", i);
 	fuzz_check_ranges(r->ranges, r->nranges);
+	/* [affected.functions] strings are plain semver requirements */
 	for (uint32_t f = 0; f < r->nfunctions; f++) {
 		const strlist *q = &r->functions[f].reqs;
 		for (uint32_t i = 0; i < q->n; i++) {
-			interval one;
-			FUZZ_CHECK(req_parse(&one, q->v[i], strlen(q->v[i]), err,
-			                     sizeof err) == 0,
+			cargo_req one;
+			FUZZ_CHECK(cargo_req_parse(&one, q->v[i], strlen(q->v[i]), err,
+			                           sizeof err) == 0,
 			           "accepted function requirement \"%s\": %s",
 			           q->v[i], err);
 		}
@@ -98,6 +101,24 @@ int fuzz_advisory(const uint8_t *data, size_t size)
 	int rc = advisory_parse(&a, FA_SOURCE, FA_PATH, (const char *)data,
 	                        size, &d);
 	fa_check_diags(&d, lines);
+
+	/* strict: the same diagnostics, each an error */
+	advisory *sa = NULL;
+	diag_list sd;
+	diag_init(&sd);
+	int src = advisory_parse_ex(&sa, FA_SOURCE, FA_PATH, (const char *)data,
+	                            size, ADVISORY_STRICT, NULL, &sd);
+	FUZZ_CHECK((src == 0) == (rc == 0 && d.warnings == 0),
+	           "strict %d, normal %d with %zu warnings", src, rc, d.warnings);
+	FUZZ_CHECK(sd.n == d.n && sd.warnings == 0 &&
+	           sd.errors == d.errors + d.warnings,
+	           "strict reported %zu lines (%zu errors), normal %zu", sd.n,
+	           sd.errors, d.n);
+	for (size_t i = 0; i < sd.n && i < d.n; i++)
+		FUZZ_CHECK(!strcmp(sd.v[i].text, d.v[i].text),
+		           "strict line %zu differs: %s", i, sd.v[i].text);
+	advisory_free(sa);
+	diag_free(&sd);
 	if (rc != 0) {
 		FUZZ_CHECK(a == NULL, "failed parse left *out set");
 		FUZZ_CHECK(d.errors > 0, "rejected without an error");

@@ -205,6 +205,21 @@ static void fdb_queries(advdb *db, int pristine)
 		           memchr(info.digest, '\0', sizeof info.digest) &&
 		           memchr(info.sources, '\0', sizeof info.sources),
 		           "info strings not NUL-terminated");
+	if (rc != ADVDB_OK)
+		return;
+	FUZZ_CHECK(!pristine || info.skipped_count == 0,
+	           "the sample index skipped %llu advisories",
+	           (unsigned long long)info.skipped_count);
+	advdb_skipped sk;
+	for (size_t i = 0; i <= info.skipped_count && i < 16; i++) {
+		rc = advdb_skipped_get(&sk, db, i);
+		FUZZ_CHECK(fdb_code_ok(rc), "advdb_skipped_get = %d", rc);
+		if (rc != ADVDB_OK)
+			break;
+		FUZZ_CHECK(memchr(sk.path, '\0', sizeof sk.path) &&
+		           memchr(sk.message, '\0', sizeof sk.message),
+		           "skipped strings not NUL-terminated");
+	}
 }
 
 int fuzz_db(const uint8_t *data, size_t size)

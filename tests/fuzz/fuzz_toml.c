@@ -8,6 +8,8 @@
  * two trees must be equal. The printer writes everything inline (tables
  * as `{ }`, quoted keys, basic strings with escapes) so it cannot itself
  * need the parser's table-header rules. A failure must leave a message.
+ * TOML 1.1 (TOML_1_1) only relaxes 1.0: what parses as 1.0 parses as
+ * 1.1 into the same tree, and what 1.1 refuses 1.0 refuses too.
  */
 #include <inttypes.h>
 #include <math.h>
@@ -315,14 +317,20 @@ static void ft_same(const toml_value *a, const toml_value *b,
 
 int fuzz_toml(const uint8_t *data, size_t size)
 {
-	toml_doc *doc = (toml_doc *)(uintptr_t)1, *doc2 = NULL;
+	toml_doc *doc = (toml_doc *)(uintptr_t)1, *doc2 = NULL, *doc11 = NULL;
 	toml_error err;
 	unsigned lines = 1;
 
 	for (size_t i = 0; i < size; i++)
 		lines += data[i] == '\n';
+	int rc11 = toml_parse_ex(&doc11, (const char *)data, size, TOML_1_1,
+	                         &err);
+	FUZZ_CHECK(rc11 == 0 || doc11 == NULL, "failed 1.1 parse left *out");
+	if (rc11 == 0)
+		ft_walk(toml_root(doc11), 0, lines);
 	memset(&err, 0x55, sizeof err);
 	if (toml_parse(&doc, (const char *)data, size, &err) != 0) {
+		toml_free(doc11);
 		FUZZ_CHECK(doc == NULL, "failed parse left *out set");
 		FUZZ_CHECK(memchr(err.msg, '\0', sizeof err.msg) != NULL &&
 		           err.msg[0] != '\0', "failure without a message");
@@ -335,6 +343,9 @@ int fuzz_toml(const uint8_t *data, size_t size)
 	FUZZ_CHECK(root != NULL && toml_kind(root) == TOML_TABLE,
 	           "root is not a table");
 	unsigned depth = ft_walk(root, 0, lines);
+	FUZZ_CHECK(rc11 == 0, "TOML 1.0 accepts what TOML 1.1 refuses");
+	ft_same(root, toml_root(doc11), "(the same input as TOML 1.1)");
+	toml_free(doc11);
 
 	/* Printed inline, the tree nests as deep as it is; past the cap the
 	 * parser rightly refuses, so only smaller trees are compared. */

@@ -9,7 +9,9 @@
 #   tests/fuzz/seeds/<target>/ small hand-written seeds (committed)
 #   tests/golden/fuzz/<target>/ past crash inputs (committed)
 #   $BUILD/data/<target>/     copied at run time from data/ and, when
-#                             present, ../shared/data (never committed)
+#                             present, ../shared/data (never committed);
+#                             for the binary targets, binaries built at
+#                             run time by tests/tools/mkbins.sh
 # and tests/fuzz/dict/<target>.dict, when present, is its token list.
 # Crashes, hangs and OOMs land in $BUILD/crashes/<target>/; the run prints
 # each one's path and exits 1. Minimised inputs belong in
@@ -29,7 +31,7 @@ FUZZ_TARGETS=${FUZZ_TARGETS:-}
 CLANG=${CLANG:-clang}
 SHARED=${ADVDB_SHARED:-$ROOT/../shared/data}
 PKG=${PKG:-pkg-config}
-PKGS="libgit2 lmdb libzstd yaml-0.1 libsodium"
+PKGS="libgit2 lmdb libzstd yaml-0.1 jansson zlib libsodium"
 
 case $FUZZ_SECONDS in ''|*[!0-9]*) echo "fuzz: FUZZ_SECONDS must be a number" >&2; exit 2 ;; esac
 case $FUZZ_JOBS in ''|*[!0-9]*|0) FUZZ_JOBS=1 ;; esac
@@ -42,7 +44,7 @@ CFLAGS="-std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -Wall -Wextra \
 -Werror -g -O1 -fno-omit-frame-pointer -fno-sanitize-recover=all \
 -Ischema -Iquery -Icompiler -Iquery/cli -Itests/fuzz \
 $($PKG --cflags $PKGS 2>/dev/null)"
-LIBS="$($PKG --libs $PKGS 2>/dev/null || echo -lgit2 -llmdb -lzstd -lyaml -lsodium) -lpthread -lm"
+LIBS="$($PKG --libs $PKGS 2>/dev/null || echo -lgit2 -llmdb -lzstd -lyaml -ljansson -lz -lsodium) -lpthread -lm"
 MOD_SAN="-fsanitize=fuzzer-no-link,address,undefined"
 BIN_SAN="-fsanitize=fuzzer,address,undefined"
 
@@ -167,6 +169,25 @@ data_seeds() {  # target dir
 			fi
 			rm -rf "$k"
 		fi ;;
+	fuzz_elf|fuzz_pe|fuzz_macho|fuzz_wasm|fuzz_auditable)
+		# real binaries (tests/tools/mkbins.sh) around the data of the
+		# sample lockfile, built once per fuzz build folder
+		bins="$BUILD/bins"
+		if [ ! -f "$bins/made" ] && command -v python3 >/dev/null 2>&1; then
+			mkdir -p "$bins"
+			python3 tests/tools/auditable.py json data/lockfiles/Cargo.lock "$bins/dep.json" &&
+			python3 tests/tools/auditable.py zlib "$bins/dep.json" "$bins/dep.z" &&
+			( MKBINS_PY="$ROOT/tests/tools/auditable.py"; . tests/tools/mkbins.sh &&
+			  mkbins "$bins/dep.z" "$bins" )
+		fi
+		case $1 in
+		fuzz_elf) pick="elf64 elf32 elf64be elf32be" ;;
+		fuzz_pe) pick="pe64 pe32" ;;
+		fuzz_macho) pick="macho64 macho64arm macho32 macho32be macho64be fat" ;;
+		fuzz_wasm) pick="wasm" ;;
+		*) pick="" ; [ -f "$bins/dep.z" ] && cp "$bins/dep.z" "$bins/dep.json" "$2/" ;;
+		esac
+		for b in $pick; do [ -f "$bins/$b" ] && cp "$bins/$b" "$2/"; done ;;
 	fuzz_req)
 		# each advisory's patched + unaffected requirements, one per line
 		for f in data/crates/*/*.md data/rust/*/*.md; do

@@ -1,7 +1,7 @@
 /*
  * toml_decode.c — the toml-test decoder: read one TOML document (a file, or
  * stdin when the argument is "-" or missing), print it as toml-test's typed
- * JSON on stdout.
+ * JSON on stdout. With --toml-1.1 first, as TOML 1.1 (TOML_1_1).
  *
  * Exit status: 0 parsed, 1 rejected (the error, "line:col: message", on
  * stderr), 2 usage or I/O error. A crash is never a rejection: the
@@ -107,6 +107,12 @@ static void put_value(const toml_value *v)
 
 int main(int argc, char **argv)
 {
+	unsigned flags = 0;
+	if (argc > 1 && !strcmp(argv[1], "--toml-1.1")) {
+		flags = TOML_1_1;
+		argv++;
+		argc--;
+	}
 	const char *path = argc > 1 ? argv[1] : "-";
 	FILE *f = strcmp(path, "-") ? fopen(path, "rb") : stdin;
 	size_t cap = (size_t)TOML_INPUT_MAX + 1, n;
@@ -115,7 +121,7 @@ int main(int argc, char **argv)
 	toml_error err;
 
 	if (argc > 2 || !f) {
-		fprintf(stderr, "usage: toml_decode [FILE]\n");
+		fprintf(stderr, "usage: toml_decode [--toml-1.1] [FILE]\n");
 		return 2;
 	}
 	buf = malloc(cap);
@@ -131,7 +137,7 @@ int main(int argc, char **argv)
 	}
 	if (f != stdin)
 		fclose(f);
-	if (toml_parse(&doc, buf, n, &err) < 0) {
+	if (toml_parse_ex(&doc, buf, n, flags, &err) < 0) {
 		fprintf(stderr, "%s:%u:%u: %s\n", path, err.line, err.col, err.msg);
 		free(buf);
 		return 1;

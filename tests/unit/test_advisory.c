@@ -385,82 +385,140 @@ static char *slurp(const char *path, size_t *len)
 	return buf;
 }
 
-static int run_golden_case(const char *name)
+/* Compare the diag list with the expected lines: "warning: TEXT" is a
+ * warning, any other line an error; with strict every line must be an
+ * error (its "warning: " dropped). Returns the number of mismatches. */
+static int check_diags(const char *name, const char *mode, const diag_list *d,
+                       char *const *want, size_t nwant, int strict)
+{
+	int bad = 0;
+	size_t i;
+
+	for (i = 0; i < nwant; i++) {
+		const char *line = want[i];
+		int warn = strncmp(line, "warning: ", 9) == 0;
+		if (warn)
+			line += 9;
+		diag_level lv = warn && !strict ? DIAG_WARNING : DIAG_ERROR;
+		if (i >= d->n) {
+			print_error("%s (%s): missing: %s\n", name, mode, want[i]);
+			bad++;
+		} else if (strcmp(d->v[i].text, line) != 0 ||
+		           d->v[i].level != lv) {
+			print_error("%s (%s): got:  %s%s\n%s (%s): want: %s\n", name,
+			            mode, d->v[i].level == DIAG_WARNING ? "warning: "
+			                                                : "",
+			            d->v[i].text, name, mode, want[i]);
+			bad++;
+		}
+	}
+	for (; i < d->n; i++) {
+		print_error("%s (%s): extra: %s\n", name, mode, d->v[i].text);
+		bad++;
+	}
+	return bad;
+}
+
+/*
+ * One case: <name>.md and <name><ext>. ".err" cases must fail, ".warn"
+ * cases must load with exactly their warnings; both must fail under
+ * ADVISORY_STRICT with every line an error.
+ */
+static int run_golden_case(const char *name, const char *ext)
 {
 	char md[512], errf[512];
 	size_t mdlen, errlen;
-	int bad = 0;
+	int bad = 0, must_fail = strcmp(ext, ".err") == 0;
 
 	snprintf(md, sizeof(md), "%s/%s.md", GOLDEN, name);
-	snprintf(errf, sizeof(errf), "%s/%s.err", GOLDEN, name);
+	snprintf(errf, sizeof(errf), "%s/%s%s", GOLDEN, name, ext);
 	char *text = slurp(md, &mdlen);
 	char *want = slurp(errf, &errlen);
 	if (!text || !want) {
-		print_error("%s: cannot read the .md or the .err file\n", name);
+		print_error("%s: cannot read the .md or the %s file\n", name, ext);
 		free(text);
 		free(want);
 		return 1;
 	}
-	/* Line 1 of .err: the path; then one expected line each. */
-	char *save = NULL;
+	/* Line 1: the path; then one expected line each. */
+	char *save = NULL, *lines[64];
+	size_t nl = 0;
 	char *path = strtok_r(want, "\n", &save);
-	advisory *a = NULL;
-	diag_list d;
-	diag_init(&d);
-	int rc = advisory_parse(&a, "rustsec", path ? path : "", text, mdlen,
-	                        &d);
-	if (rc != -1 || a) {
-		print_error("%s: accepted\n", name);
+	for (char *l; nl < 64 && (l = strtok_r(NULL, "\n", &save)) != NULL;)
+		lines[nl++] = l;
+	if (nl == 0) {
+		print_error("%s: no expected line\n", name);
 		bad = 1;
 	}
-	size_t i = 0;
-	for (char *line; (line = strtok_r(NULL, "\n", &save)) != NULL; i++) {
-		if (i >= d.n) {
-			print_error("%s: missing: %s\n", name, line);
-			bad = 1;
-		} else if (strcmp(d.v[i].text, line) != 0) {
-			print_error("%s: got:  %s\n%s: want: %s\n", name,
-			            d.v[i].text, name, line);
+	for (int strict = 0; strict <= 1; strict++) {
+		advisory *a = NULL;
+		diag_list d;
+		char id[ADVISORY_ID_KEEP];
+		diag_init(&d);
+		int rc = advisory_parse_ex(&a, "rustsec", path ? path : "", text,
+		                           mdlen, strict ? ADVISORY_STRICT : 0, id,
+		                           &d);
+		if ((must_fail || strict) && (rc != -1 || a)) {
+			print_error("%s: accepted%s\n", name, strict ? " (strict)" : "");
 			bad = 1;
 		}
+		if (!must_fail && !strict && (rc != 0 || !a)) {
+			print_error("%s: refused\n", name);
+			bad = 1;
+		}
+		bad += check_diags(name, strict ? "strict" : "normal", &d, lines, nl,
+		                   strict);
+		advisory_free(a);
+		diag_free(&d);
 	}
-	for (; i < d.n; i++) {
-		print_error("%s: extra: %s\n", name, d.v[i].text);
-		bad = 1;
-	}
-	if (d.n == 0) {
-		print_error("%s: no diagnostic at all\n", name);
-		bad = 1;
-	}
-	advisory_free(a);
-	diag_free(&d);
 	free(text);
 	free(want);
-	return bad;
+	return bad != 0;
 }
 
-static void test_advisory__golden_corpus(void **state)
+static int golden_dir(const char *ext, int *cases)
 {
 	DIR *dir = opendir(GOLDEN);
 	struct dirent *e;
-	int cases = 0, failed = 0;
+	size_t el = strlen(ext);
+	int failed = 0;
 
-	(void)state;
 	if (!dir)
 		fail_msg("cannot open %s (run from the repository root)", GOLDEN);
 	while ((e = readdir(dir)) != NULL) {
 		size_t n = strlen(e->d_name);
-		if (n < 5 || strcmp(e->d_name + n - 4, ".err") != 0 || n > 200)
+		if (n <= el || strcmp(e->d_name + n - el, ext) != 0 || n > 200)
 			continue;
 		char name[256];
-		memcpy(name, e->d_name, n - 4);
-		name[n - 4] = '\0';
-		cases++;
-		failed += run_golden_case(name);
+		memcpy(name, e->d_name, n - el);
+		name[n - el] = '\0';
+		(*cases)++;
+		failed += run_golden_case(name, ext);
 	}
 	closedir(dir);
-	print_message("# golden: %d cases, %d failed\n", cases, failed);
+	return failed;
+}
+
+static void test_advisory__golden_corpus(void **state)
+{
+	int cases = 0, failed;
+
+	(void)state;
+	failed = golden_dir(".err", &cases);
+	print_message("# golden errors: %d cases, %d failed\n", cases, failed);
 	assert_true(cases >= 20);
+	assert_int_equal(failed, 0);
+}
+
+static void test_advisory__golden_linter_warnings(void **state)
+{
+	int cases = 0, failed;
+
+	(void)state;
+	failed = golden_dir(".warn", &cases);
+	print_message("# golden warnings: %d cases, %d failed\n", cases,
+	              failed);
+	assert_true(cases >= 15);
 	assert_int_equal(failed, 0);
 }
 
@@ -565,10 +623,12 @@ static void test_advisory__all_errors_reported(void **state)
 	(void)state;
 	assert_int_equal(parse(&a, P, s, &d), -1);
 	assert_null(a);
-	/* date, category, cvss, unknown key, requirement, folder, file name */
-	if (d.errors != 7)
+	/* errors: date, cvss, requirement, folder, file name; warnings (the
+	 * linter's rules): category, unknown key */
+	if (d.errors != 5 || d.warnings != 2)
 		dump(&d);
-	assert_int_equal(d.errors, 7);
+	assert_int_equal(d.errors, 5);
+	assert_int_equal(d.warnings, 2);
 	diag_free(&d);
 }
 
@@ -791,6 +851,7 @@ int main(void)
 		cmocka_unit_test(test_advisory__dates),
 		cmocka_unit_test(test_advisory__null_safe),
 		cmocka_unit_test(test_advisory__golden_corpus),
+		cmocka_unit_test(test_advisory__golden_linter_warnings),
 		cmocka_unit_test(test_advisory__file_past_cap),
 		cmocka_unit_test(test_advisory__nested_100000_deep),
 		cmocka_unit_test(test_advisory__all_errors_reported),

@@ -32,7 +32,8 @@ static void test_frontmatter__parts_and_lines(void **state)
 
 	(void)state;
 	assert_int_equal(split(&p, &e, s), 0);
-	assert_part(p.toml, p.toml_len, "[advisory]\nid = \"x\"\n");
+	/* the front matter is trimmed, as rustsec trims it */
+	assert_part(p.toml, p.toml_len, "[advisory]\nid = \"x\"");
 	assert_int_equal(p.toml_line, 2);
 	assert_part(p.title, p.title_len, "The title");
 	assert_int_equal(p.title_line, 7);
@@ -50,7 +51,7 @@ static void test_frontmatter__crlf(void **state)
 
 	(void)state;
 	assert_int_equal(split(&p, &e, s), 0);
-	assert_part(p.toml, p.toml_len, "[advisory]\r\n");
+	assert_part(p.toml, p.toml_len, "[advisory]");
 	assert_part(p.title, p.title_len, "Title");
 	assert_part(p.desc, p.desc_len, "Body\r\nmore");
 }
@@ -76,10 +77,44 @@ static void test_frontmatter__title_only(void **state)
 	fm_error e;
 
 	(void)state;
-	assert_int_equal(split(&p, &e, "```toml\n```\n# T"), 0);
+	assert_int_equal(split(&p, &e, "```toml\n```\n# T\n"), 0);
 	assert_part(p.title, p.title_len, "T");
 	assert_int_equal(p.desc_len, 0);
 	assert_int_equal(p.desc_line, 4);  /* title_line + 1 */
+}
+
+/* rustsec's cut points, where they differ from "one fence per line". */
+static void test_frontmatter__rustsec_cuts(void **state)
+{
+	fm_parts p;
+	fm_error e;
+
+	(void)state;
+	/* text after ```toml belongs to the front matter */
+	assert_int_equal(split(&p, &e, "```toml [advisory]\nid = 1\n```\n"
+	                               "# T\n"), 0);
+	assert_part(p.toml, p.toml_len, "[advisory]\nid = 1");
+	assert_int_equal(p.toml_line, 1);
+	/* blank lines and leading white space before the front matter */
+	assert_int_equal(split(&p, &e, "```toml\n\n  \n\t[advisory]\n```\n"
+	                               "# T\n"), 0);
+	assert_part(p.toml, p.toml_len, "[advisory]");
+	assert_int_equal(p.toml_line, 4);
+	/* the title may follow the closing fence on its own line */
+	assert_int_equal(split(&p, &e, "```toml\n``` # T\nBody\n"), 0);
+	assert_part(p.title, p.title_len, "T");
+	assert_int_equal(p.title_line, 2);
+	assert_part(p.desc, p.desc_len, "Body");
+	/* an empty title is a title */
+	assert_int_equal(split(&p, &e, "```toml\n```\n#  \nBody\n"), 0);
+	assert_int_equal(p.title_len, 0);
+	/* a NUL byte is valid UTF-8: it reaches the caller */
+	assert_int_equal(frontmatter_split(&p, "```toml\n```\n# T\nA\0B", 19,
+	                                   &e), 0);
+	assert_int_equal(p.desc_len, 3);
+	/* "```toml" alone, closed right away: an empty front matter */
+	assert_int_equal(split(&p, &e, "```toml\n```\n# T\n"), 0);
+	assert_int_equal(p.toml_len, 0);
 }
 
 static void expect_err(const char *s, size_t len, unsigned line,
@@ -100,14 +135,16 @@ static void test_frontmatter__errors(void **state)
 	(void)state;
 	expect_err("", 0, 0, "empty file");
 	expect_err("\n\n", 2, 1, "```toml");
-	expect_err("```tomlx\n```\n# T\n", 17, 1, "```toml");
+	expect_err(" ```toml\n```\n# T\n", 18, 1, "```toml");
+	expect_err("\xef\xbb\xbf```toml\n```\n# T\n", 20, 1, "```toml");
 	expect_err("```toml\na = 1\n", 14, 1, "never closed");
-	expect_err("```toml\n```x\n# T\n", 17, 2, "after the closing");
+	expect_err("```toml\na = 1 ```\n", 18, 1, "never closed");
+	expect_err("```toml\n```x\n# T\n", 17, 2, "expected a \"# Title\"");
+	expect_err("```toml\n````\n# T\n", 17, 2, "expected a \"# Title\"");
 	expect_err("```toml\n```\n\n\n", 14, 2, "no \"# Title\"");
 	expect_err("```toml\n```\n\nText\n", 18, 4, "expected a \"# Title\"");
 	expect_err("```toml\n```\n#Title\n", 19, 3, "expected a \"# Title\"");
-	expect_err("```toml\n```\n#  \n", 16, 3, "empty");
-	expect_err("```toml\n```\n# T\n\0", 17, 4, "NUL");
+	expect_err("```toml\n```\n# T", 15, 3, "no line break");
 	expect_err("```toml\n```\n# T\n\xc0\x80", 18, 4, "UTF-8");
 	expect_err("```toml\n```\n# T\n\xed\xa0\x80", 19, 4, "UTF-8");
 	expect_err("```toml\n```\n# T\n\xf4\x90\x80\x80", 20, 4, "UTF-8");
@@ -149,6 +186,7 @@ int main(void)
 		cmocka_unit_test(test_frontmatter__crlf),
 		cmocka_unit_test(test_frontmatter__unicode_trim),
 		cmocka_unit_test(test_frontmatter__title_only),
+		cmocka_unit_test(test_frontmatter__rustsec_cuts),
 		cmocka_unit_test(test_frontmatter__errors),
 		cmocka_unit_test(test_frontmatter__too_big),
 		cmocka_unit_test(test_frontmatter__utf8_prefix),

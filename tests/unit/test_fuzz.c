@@ -44,6 +44,12 @@
 #include "../fuzz/fuzz_manifest.c"
 #include "../fuzz/fuzz_osv.c"
 #include "../fuzz/fuzz_minisign.c"
+#include "../fuzz/fuzz_skiplist.c"
+#include "../fuzz/fuzz_elf.c"
+#include "../fuzz/fuzz_pe.c"
+#include "../fuzz/fuzz_macho.c"
+#include "../fuzz/fuzz_wasm.c"
+#include "../fuzz/fuzz_auditable.c"
 
 #define REPLAY_INPUT_MAX (8u << 20)
 
@@ -66,6 +72,12 @@ static const target targets[] = {
 	{ "fuzz_manifest", fuzz_manifest },
 	{ "fuzz_osv", fuzz_osv },
 	{ "fuzz_minisign", fuzz_minisign },
+	{ "fuzz_skiplist", fuzz_skiplist },
+	{ "fuzz_elf", fuzz_elf },
+	{ "fuzz_pe", fuzz_pe },
+	{ "fuzz_macho", fuzz_macho },
+	{ "fuzz_wasm", fuzz_wasm },
+	{ "fuzz_auditable", fuzz_auditable },
 };
 #define NTARGETS (sizeof targets / sizeof targets[0])
 

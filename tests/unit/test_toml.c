@@ -354,6 +354,72 @@ static void test_toml__inline_tables(void **state)
 	bad("p = { x = 1, x = 2 }", 1, 14, "duplicate key");
 }
 
+/* TOML 1.1 (TOML_1_1): what it relaxes is accepted there and only
+ * there; the rest of 1.0's rules still hold. */
+static toml_doc *ok11(const char *s)
+{
+	toml_doc *doc = NULL;
+	toml_error err;
+
+	if (toml_parse_ex(&doc, s, strlen(s), TOML_1_1, &err) < 0)
+		fail_msg("TOML 1.1: unexpected error %u:%u: %s\n%s", err.line,
+		         err.col, err.msg, s);
+	return doc;
+}
+
+static void bad11(const char *s, unsigned line, const char *msg)
+{
+	toml_doc *doc = NULL;
+	toml_error err;
+
+	if (toml_parse_ex(&doc, s, strlen(s), TOML_1_1, &err) == 0)
+		fail_msg("TOML 1.1: accepted %s", s);
+	if (line && err.line != line)
+		fail_msg("TOML 1.1: error line %u, want %u (%s)", err.line, line,
+		         err.msg);
+	if (msg && !strstr(err.msg, msg))
+		fail_msg("TOML 1.1: error \"%s\" lacks \"%s\"", err.msg, msg);
+}
+
+static void test_toml__toml_1_1(void **state)
+{
+	static const char multi[] =
+	    "p = {\n  x = 1, # one\n  # a comment line\n  y = { z = 2, },\n}\n"
+	    "q = 3\n";
+	toml_doc *doc = ok11(multi);
+	const toml_value *p = get(doc, "p");
+
+	(void)state;
+	assert_int_equal(toml_table_len(p), 2);
+	assert_int_equal(toml_integer(toml_table_get(p, "x")), 1);
+	assert_int_equal(toml_line(get(doc, "q")), 6);
+	toml_free(doc);
+	bad(multi, 1, 6, NULL);                /* not TOML 1.0 */
+
+	doc = ok11("s = \"\\x41\\xe9\\e[\\x00\"\nt = 07:32\n"
+	           "d = 1979-05-27T07:32Z\nl = 1979-05-27 07:32\n");
+	assert_str(get(doc, "s"), "A\xc3\xa9\x1b[\0", 6);
+	assert_string_equal(toml_string(get(doc, "t"), NULL), "07:32:00");
+	assert_string_equal(toml_string(get(doc, "d"), NULL),
+	                    "1979-05-27T07:32:00Z");
+	assert_string_equal(toml_string(get(doc, "l"), NULL),
+	                    "1979-05-27T07:32:00");
+	toml_free(doc);
+	bad("s = \"\\x41\"", 1, 0, "invalid escape");
+	bad("s = \"\\e\"", 1, 0, "invalid escape");
+	bad("t = 07:32", 1, 0, "invalid time");
+
+	bad11("p = { x = 1,, }", 1, NULL);
+	bad11("p = { , }", 1, NULL);
+	bad11("p = {\n x = 1\n y = 2 }", 3, NULL);
+	bad11("s = \"\\x4\"", 1, NULL);
+	bad11("s = '\\x41'x", 1, NULL);
+	bad11("t = 07:32.5", 1, NULL);
+	bad11("t = 7:32", 1, NULL);
+	bad11("t = 07:60", 1, NULL);
+	bad11("s = \"a\rb\"", 1, NULL);
+}
+
 static void test_toml__tables_and_arrays_of_tables(void **state)
 {
 	toml_doc *doc = ok("top = 1\n[a.b]\nc = 2\n[a]\nd = 3\n"
@@ -739,6 +805,7 @@ int main(void)
 		cmocka_unit_test(test_toml__datetimes),
 		cmocka_unit_test(test_toml__arrays),
 		cmocka_unit_test(test_toml__inline_tables),
+		cmocka_unit_test(test_toml__toml_1_1),
 		cmocka_unit_test(test_toml__tables_and_arrays_of_tables),
 		cmocka_unit_test(test_toml__dotted_and_quoted_keys),
 		cmocka_unit_test(test_toml__duplicates_and_redefinitions),

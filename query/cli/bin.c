@@ -1,0 +1,237 @@
+/*
+ * bin.c — one Rust binary as a scan input (see bin.h): read the file
+ * (a regular file of at most BIN_FILE_MAX bytes), get its packages and
+ * graph (query/auditable.h), decide the crates.io ones (audit.h) and
+ * render the report (report.h, with a report_bin).
+ *
+ * The packages become lock_pkg entries, so the deciding and the reports
+ * are the lockfile's own: a crates.io package carries the crates.io index
+ * URL as its source (as in a lockfile, and as cargo-audit reports a
+ * binary's packages), a local one none, the others their kind ("git",
+ * "registry", or the text of another source). There is no checksum.
+ */
+#include "bin.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "audit.h"
+#include "auditable.h"
+#include "binfmt.h"
+#include "cli.h"
+#include "lockfile.h"
+#include "report.h"
+
+#define NO_DATA "no dependency data (not built with cargo auditable)"
+
+/* The first bytes of a regular file (at most cap); -1 if it is not one
+ * or cannot be read. */
+static ssize_t peek(const char *path, unsigned char *b, size_t cap)
+{
+	struct stat st;
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
+	ssize_t r = -1;
+
+	if (fd < 0)
+		return -1;
+	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode)) {
+		do
+			r = pread(fd, b, cap, 0);
+		while (r < 0 && errno == EINTR);
+	}
+	close(fd);
+	return r;
+}
+
+int bin_is_binary(const char *path)
+{
+	unsigned char b[8];
+	ssize_t n = strcmp(path, "-") ? peek(path, b, sizeof(b)) : -1;
+
+	return n > 0 && binfmt_detect(b, (size_t)n) != BINFMT_UNKNOWN;
+}
+
+static int ends_with(const char *s, const char *suffix)
+{
+	size_t n = strlen(s), m = strlen(suffix);
+	return n > m && strcmp(s + n - m, suffix) == 0;
+}
+
+int bin_walk_wants(const char *path, const char *name, const struct stat *st)
+{
+	const char *so = strstr(name, ".so.");
+
+	if (!(st->st_mode & 0111) && !ends_with(name, ".wasm") &&
+	    !ends_with(name, ".exe") && !ends_with(name, ".dll") &&
+	    !ends_with(name, ".so") && !ends_with(name, ".dylib") &&
+	    !(so && so > name && so[4] >= '0' && so[4] <= '9'))
+		return 0;
+	return bin_is_binary(path);
+}
+
+/* The whole file, up to BIN_FILE_MAX bytes, into *out (freed by the
+ * caller). Returns 0, or -1 with a message in msg. */
+static int read_file(unsigned char **out, size_t *len, const char *path,
+                     char *msg, size_t cap)
+{
+	struct stat st;
+	unsigned char *p;
+	size_t n = 0, want;
+	int fd;
+
+	*out = NULL;
+	if (strcmp(path, "-") == 0) {
+		snprintf(msg, cap, "binaries are read from files, not stdin");
+		return -1;
+	}
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
+	if (fd < 0) {
+		snprintf(msg, cap, "%s", strerror(errno));
+		return -1;
+	}
+	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+		close(fd);
+		snprintf(msg, cap, "not a regular file");
+		return -1;
+	}
+	if ((uint64_t)st.st_size > BIN_FILE_MAX) {
+		close(fd);
+		snprintf(msg, cap, "larger than %zu MiB (the cap for a binary)",
+		         BIN_FILE_MAX >> 20);
+		return -1;
+	}
+	want = (size_t)st.st_size;
+	if (!(p = malloc(want ? want : 1))) {
+		close(fd);
+		snprintf(msg, cap, "out of memory");
+		return -1;
+	}
+	/* A file that shrinks meanwhile is read to its new end; one that
+	 * grows is read to the size it had (the cap holds either way). */
+	while (n < want) {
+		ssize_t r = read(fd, p + n, want - n);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0) {
+			snprintf(msg, cap, "%s", strerror(errno));
+			free(p);
+			close(fd);
+			return -1;
+		}
+		if (r == 0)
+			break;
+		n += (size_t)r;
+	}
+	close(fd);
+	*out = p;
+	*len = n;
+	return 0;
+}
+
+/* lock_pkg entries for the packages (see the top of this file). */
+static lock_pkg *as_lock_pkgs(const auditable *a)
+{
+	lock_pkg *v = calloc(a->npkgs ? a->npkgs : 1, sizeof(*v));
+
+	if (!v)
+		return NULL;
+	for (size_t i = 0; i < a->npkgs; i++) {
+		const auditable_pkg *p = &a->pkgs[i];
+		v[i].name = p->name;
+		v[i].version = p->version;
+		switch (p->source_kind) {
+		case AUDITABLE_CRATES_IO:
+			v[i].source = CRATES_IO_GIT;
+			v[i].crates_io = 1;
+			break;
+		case AUDITABLE_LOCAL:
+			v[i].source = NULL;
+			break;
+		default:
+			v[i].source = p->source;
+			break;
+		}
+	}
+	return v;
+}
+
+int bin_report(buf *out, int *status, const session *s, const char *path,
+               const char *name, char *msg, size_t msgcap)
+{
+	const cli_opts *o = s->opts;
+	unsigned char *data;
+	size_t len, nodata;
+	binfmt_info info;
+	auditable a;
+	auditable_error aerr;
+	findings f = { 0 };
+	lock_pkg *pkgs = NULL;
+	char why[256];
+	int rc;
+
+	if (read_file(&data, &len, path, why, sizeof(why)) < 0) {
+		snprintf(msg, msgcap, "%s: %s", name, why);
+		return -1;
+	}
+	rc = auditable_from_binary(&a, &info, &nodata, data, len, &aerr);
+	free(data);                 /* everything kept was copied into a */
+	if (rc < 0) {
+		snprintf(msg, msgcap, "%s: %s", name, aerr.msg);
+		return -1;
+	}
+	if (rc == AUDITABLE_ENODATA || nodata) {
+		if (rc == AUDITABLE_ENODATA && info.nslices > 1)
+			snprintf(why, sizeof(why), "%s in any of its %zu slices",
+			         NO_DATA, info.nslices);
+		else if (rc == AUDITABLE_ENODATA)
+			snprintf(why, sizeof(why), "%s", NO_DATA);
+		else
+			snprintf(why, sizeof(why), "%zu of %zu slices: %s", nodata,
+			         info.nslices, NO_DATA);
+		if (!o->allow_no_data) {
+			snprintf(msg, msgcap, "%s: %s", name, why);
+			auditable_free(&a);
+			return -1;
+		}
+		if (rc == AUDITABLE_ENODATA) {
+			report_bin_skipped(out, s, name, info.format, why);
+			*status = EXIT_CLEAN;
+			return 0;
+		}
+	}
+
+	if (!(pkgs = as_lock_pkgs(&a))) {
+		snprintf(msg, msgcap, "%s: out of memory", name);
+		auditable_free(&a);
+		return -1;
+	}
+	rc = ADVDB_OK;
+	for (size_t i = 0; rc == ADVDB_OK && i < a.npkgs; i++)
+		rc = audit_pkg(&f, s, &pkgs[i]);
+	if (rc == ADVDB_OK) {
+		report_bin rb = {
+			info.format, info.nslices, nodata, pkgs, a.npkgs, a.root,
+			a.parent, a.tree_error
+		};
+		report_in r = { name, a.npkgs, &f, &rb };
+		rc = o->json ? report_json(out, s, &r) : report_human(out, s, &r);
+	}
+	if (rc != ADVDB_OK)
+		goto fail;
+	*status = findings_exit(&f, o->deny);
+	findings_free(&f);
+	free(pkgs);
+	auditable_free(&a);
+	return 0;
+fail:
+	snprintf(msg, msgcap, "%s: %s", name, audit_strerror(rc, s));
+	buf_reset(out);
+	findings_free(&f);
+	free(pkgs);
+	auditable_free(&a);
+	return -1;
+}
