@@ -186,18 +186,29 @@ static int comment_line(const char *text, size_t len, const char *what,
 	return 0;
 }
 
-int ms_pubkey_parse(ms_pubkey *out, const char *text, size_t len,
-                    char *err, size_t errcap)
+/* A key file (what): an untrusted comment, then the base64 of exactly n
+ * bytes (field) into raw. */
+static int key_file(uint8_t *raw, size_t n, const char *text, size_t len,
+                    const char *what, const char *field, char *err,
+                    size_t errcap)
 {
-	static const size_t max[2] = { MS_COMMENT_LINE_MAX, B64_LEN(PUBKEY_BYTES) };
-	const char *what = "a minisign public key file";
-	uint8_t raw[PUBKEY_BYTES];
+	const size_t max[2] = { MS_COMMENT_LINE_MAX, B64_LEN(n) };
 	line l[2];
 
 	if (comment_line(text, len, what, err, errcap) < 0 ||
 	    split(l, 2, max, text, len, what, err, errcap) < 0 ||
-	    b64_line(raw, sizeof(raw), &l[1], 2, "a public key", err,
-	             errcap) < 0)
+	    b64_line(raw, n, &l[1], 2, field, err, errcap) < 0)
+		return -1;
+	return 0;
+}
+
+int ms_pubkey_parse(ms_pubkey *out, const char *text, size_t len,
+                    char *err, size_t errcap)
+{
+	uint8_t raw[PUBKEY_BYTES];
+
+	if (key_file(raw, sizeof(raw), text, len, "a minisign public key file",
+	             "a public key", err, errcap) < 0)
 		return -1;
 	if (memcmp(raw, ALG_LEGACY, 2) != 0) {
 		seterr(err, errcap, "line 2: key algorithm \"%c%c\", not Ed25519 "
@@ -213,16 +224,11 @@ int ms_pubkey_parse(ms_pubkey *out, const char *text, size_t len,
 int ms_seckey_parse(ms_seckey *out, const char *text, size_t len,
                     char *err, size_t errcap)
 {
-	static const size_t max[2] = { MS_COMMENT_LINE_MAX, B64_LEN(SECKEY_BYTES) };
-	const char *what = "a minisign secret key file";
 	uint8_t raw[SECKEY_BYTES];
-	line l[2];
 	int rc = -1;
 
-	if (comment_line(text, len, what, err, errcap) < 0 ||
-	    split(l, 2, max, text, len, what, err, errcap) < 0 ||
-	    b64_line(raw, sizeof(raw), &l[1], 2, "a secret key", err,
-	             errcap) < 0)
+	if (key_file(raw, sizeof(raw), text, len, "a minisign secret key file",
+	             "a secret key", err, errcap) < 0)
 		goto done;
 	if (memcmp(raw, ALG_LEGACY, 2) != 0) {
 		seterr(err, errcap, "line 2: not an Ed25519 (\"Ed\") secret key");
