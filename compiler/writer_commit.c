@@ -564,6 +564,17 @@ static void map_error(const writer *w, size_t mapsize, char *err,
 		          mapsize >> 20);
 }
 
+/* Every sub-database of the table (layout.h): each exists in every
+ * index, empty when nothing fills it. 0 or an LMDB error. */
+static int open_dbs(MDB_txn *txn, MDB_dbi dbi[DBI_COUNT])
+{
+	int e = 0;
+
+	for (int id = 0; id < DBI_COUNT && e == 0; id++)
+		e = mdb_dbi_open(txn, db_name((db_id)id), MDB_CREATE, &dbi[id]);
+	return e;
+}
+
 /* Write the whole index into the writer's temporary file. */
 static int write_db(writer *w, entry **live, size_t n, const group *g,
                     size_t ng, const char *digest,
@@ -572,7 +583,7 @@ static int write_db(writer *w, entry **live, size_t n, const group *g,
 {
 	MDB_env *env = NULL;
 	wctx c = {0};
-	MDB_dbi meta, pk, tc, adv, al;
+	MDB_dbi dbi[DBI_COUNT];
 	size_t est = dict_len + (1u << 20);
 	int rc = -1, e;
 
@@ -589,11 +600,7 @@ static int write_db(writer *w, entry **live, size_t n, const group *g,
 	    (e = mdb_env_open(env, w->file.tmp, MDB_NOSUBDIR | MDB_NOLOCK |
 	                      MDB_NOSYNC, 0600)) != 0 ||
 	    (e = mdb_txn_begin(env, NULL, 0, &c.txn)) != 0 ||
-	    (e = mdb_dbi_open(c.txn, DB_META, MDB_CREATE, &meta)) ||
-	    (e = mdb_dbi_open(c.txn, DB_PACKAGES, MDB_CREATE, &pk)) ||
-	    (e = mdb_dbi_open(c.txn, DB_TOOLCHAIN, MDB_CREATE, &tc)) ||
-	    (e = mdb_dbi_open(c.txn, DB_ADVISORIES, MDB_CREATE, &adv)) ||
-	    (e = mdb_dbi_open(c.txn, DB_ALIASES, MDB_CREATE, &al))) {
+	    (e = open_dbs(c.txn, dbi)) != 0) {
 		if (e == ENOMEM)
 			map_error(w, mapsize, err, errcap);
 		else
@@ -605,10 +612,12 @@ static int write_db(writer *w, entry **live, size_t n, const group *g,
 	for (size_t i = 0; i < ng; i++) {
 		const char *k = live[g[i].first]->id;
 		if (g[i].reuse >= 0)
-			put(&c, adv, k, strlen(k), w->pblk[g[i].reuse].z,
-			    w->pblk[g[i].reuse].zlen, MDB_APPEND);
+			put(&c, dbi[DBI_ADVISORIES], k, strlen(k),
+			    w->pblk[g[i].reuse].z, w->pblk[g[i].reuse].zlen,
+			    MDB_APPEND);
 		else
-			put(&c, adv, k, strlen(k), g[i].z, g[i].zlen, MDB_APPEND);
+			put(&c, dbi[DBI_ADVISORIES], k, strlen(k), g[i].z,
+			    g[i].zlen, MDB_APPEND);
 	}
 
 	size_t npk = 0, nal = 0;
@@ -617,11 +626,13 @@ static int write_db(writer *w, entry **live, size_t n, const group *g,
 		goto oom;
 	memcpy(byp, live, n * sizeof(*byp));
 	qsort(byp, n, sizeof(*byp), cmp_package);
-	int hrc = write_hot(&c, pk, tc, byp, n, &npk);
+	int hrc = write_hot(&c, dbi[DBI_PACKAGES], dbi[DBI_TOOLCHAIN], byp, n,
+	                    &npk);
 	free(byp);
-	if (hrc < 0 || write_aliases(&c, al, live, n, &nal) < 0)
+	if (hrc < 0 || write_aliases(&c, dbi[DBI_ALIASES], live, n, &nal) < 0)
 		goto oom;
 
+	MDB_dbi meta = dbi[DBI_META];
 	put_meta(&c, meta, META_MAGIC, ADVDB_MAGIC);
 	put_meta_u64(&c, meta, META_SCHEMA, ADVDB_SCHEMA_VERSION);
 	qsort(w->src, w->nsrc, sizeof(w->src[0]), cmp_source);

@@ -84,10 +84,11 @@ static int resolve_alias(char *buf, size_t cap, advdb *db, MDB_txn *txn,
 	char what[DB_KEY_MAX + 16];
 	int rc, r;
 
-	if (!db->has_aliases)
+	if (!db->has[DBI_ALIASES])
 		return 1;
 	snprintf(what, sizeof what, "alias %s", alias);
-	rc = db_block_seek(&k, &v, db, txn, db->aliases, alias, alen, what);
+	rc = db_block_seek(&k, &v, db, txn, db->dbi[DBI_ALIASES], alias, alen,
+	                   what);
 	if (rc != 0)
 		return rc;
 	if ((rc = db_inflate(&raw, &len, db, &v, 0, what)) != 0)
@@ -161,7 +162,8 @@ static int fetch_record(void **rec, size_t *rec_len, advdb *db,
 
 	*rec = NULL;
 	snprintf(what, sizeof what, "advisory %s", id);
-	rc = db_block_seek(&k, &v, db, txn, db->advisories, id, idlen, what);
+	rc = db_block_seek(&k, &v, db, txn, db->dbi[DBI_ADVISORIES], id, idlen,
+	                   what);
 	if (rc != 0)
 		return rc;
 	want wt = { id, idlen, 0 };

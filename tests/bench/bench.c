@@ -236,7 +236,7 @@ static void lookup_figures(const opts *o, const char *db_path)
 	if (mdb_env_create(&env) || mdb_env_set_maxdbs(env, DB_MAXDBS) ||
 	    mdb_env_open(env, db_path, MDB_RDONLY | MDB_NOSUBDIR | MDB_NOLOCK, 0) ||
 	    mdb_txn_begin(env, NULL, MDB_RDONLY, &txn) ||
-	    mdb_dbi_open(txn, DB_PACKAGES, 0, &dbi))
+	    mdb_dbi_open(txn, db_name(DBI_PACKAGES), 0, &dbi))
 		die("cannot open the DB with LMDB");
 	for (size_t i = 0; i < all.n; i++) {
 		MDB_val k = { strlen(all.v[i].name), all.v[i].name }, v;

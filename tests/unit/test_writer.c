@@ -187,7 +187,7 @@ static int rd_get(rd *r, const char *db, const char *key, MDB_val *v)
 static void rd_meta(rd *r, const char *key, char *buf, size_t cap)
 {
 	MDB_val v;
-	assert_int_equal(rd_get(r, DB_META, key, &v), 0);
+	assert_int_equal(rd_get(r, db_name(DBI_META), key, &v), 0);
 	assert_true(v.mv_size < cap);
 	memcpy(buf, v.mv_data, v.mv_size);
 	buf[v.mv_size] = 0;
@@ -225,7 +225,7 @@ static uint8_t *rd_block(rd *r, const char *db, const char *key,
 	if (rc == MDB_NOTFOUND)
 		return NULL;
 	assert_int_equal(rc, 0);
-	int dict = strcmp(db, DB_ADVISORIES) == 0;
+	int dict = strcmp(db, db_name(DBI_ADVISORIES)) == 0;
 	rd_meta(r, META_DICT_ID, buf, sizeof(buf));
 	unsigned long long n = ZSTD_getFrameContentSize(v.mv_data, v.mv_size);
 	assert_true(n > 0 && n < (1u << 24));
@@ -233,7 +233,7 @@ static uint8_t *rd_block(rd *r, const char *db, const char *key,
 	ZSTD_DCtx *dc = ZSTD_createDCtx();
 	size_t got;
 	if (strcmp(buf, "0") != 0 && dict) {
-		assert_int_equal(rd_get(r, DB_META, META_DICT, &d), 0);
+		assert_int_equal(rd_get(r, db_name(DBI_META), META_DICT, &d), 0);
 		assert_int_equal(ZSTD_getDictID_fromDict(d.mv_data, d.mv_size),
 		                 strtoul(buf, NULL, 10));
 		assert_int_equal(ZSTD_getDictID_fromFrame(v.mv_data, v.mv_size),
@@ -242,7 +242,7 @@ static uint8_t *rd_block(rd *r, const char *db, const char *key,
 		                                d.mv_data, d.mv_size);
 	} else {
 		if (strcmp(buf, "0") == 0)
-			assert_int_equal(rd_get(r, DB_META, META_DICT, &d),
+			assert_int_equal(rd_get(r, db_name(DBI_META), META_DICT, &d),
 			                 MDB_NOTFOUND);
 		assert_int_equal(ZSTD_getDictID_fromFrame(v.mv_data, v.mv_size), 0);
 		got = ZSTD_decompressDCtx(dc, out, n, v.mv_data, v.mv_size);
@@ -258,7 +258,7 @@ static uint8_t *rd_block(rd *r, const char *db, const char *key,
 static int rd_item(rd *r, const char *id, blk_item *it, uint8_t **blk)
 {
 	size_t len, off = 0;
-	*blk = rd_block(r, DB_ADVISORIES, id, &len);
+	*blk = rd_block(r, db_name(DBI_ADVISORIES), id, &len);
 	if (!*blk)
 		return 0;
 	int rc;
@@ -279,7 +279,7 @@ static size_t rd_records(rd *r)
 	size_t n = 0;
 	char last[64] = "";
 
-	assert_int_equal(mdb_dbi_open(r->txn, DB_ADVISORIES, 0, &dbi), 0);
+	assert_int_equal(mdb_dbi_open(r->txn, db_name(DBI_ADVISORIES), 0, &dbi), 0);
 	assert_int_equal(mdb_cursor_open(r->txn, dbi, &cur), 0);
 	for (int rc = mdb_cursor_get(cur, &k, &v, MDB_FIRST); rc == 0;
 	     rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
@@ -288,7 +288,7 @@ static size_t rd_records(rd *r)
 		memcpy(key, k.mv_data, k.mv_size);
 		key[k.mv_size] = 0;
 		size_t len, off = 0;
-		uint8_t *blk = rd_block(r, DB_ADVISORIES, key, &len);
+		uint8_t *blk = rd_block(r, db_name(DBI_ADVISORIES), key, &len);
 		blk_item it;
 		int first = 1, brc;
 		while ((brc = blk_item_next(&it, blk, len, &off)) == 0) {
@@ -316,7 +316,7 @@ static size_t rd_records(rd *r)
 static size_t rd_alias(rd *r, const char *alias, char *buf, size_t cap)
 {
 	size_t len, off = 0, out = 0;
-	uint8_t *blk = rd_block(r, DB_ALIASES, alias, &len);
+	uint8_t *blk = rd_block(r, db_name(DBI_ALIASES), alias, &len);
 	alias_item it;
 	int rc;
 	if (!blk)
@@ -350,7 +350,7 @@ static size_t rd_alias_count(rd *r)
 	size_t n = 0;
 	char last[256] = "";
 
-	assert_int_equal(mdb_dbi_open(r->txn, DB_ALIASES, 0, &dbi), 0);
+	assert_int_equal(mdb_dbi_open(r->txn, db_name(DBI_ALIASES), 0, &dbi), 0);
 	assert_int_equal(mdb_cursor_open(r->txn, dbi, &cur), 0);
 	for (int rc = mdb_cursor_get(cur, &k, &v, MDB_FIRST); rc == 0;
 	     rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
@@ -359,7 +359,7 @@ static size_t rd_alias_count(rd *r)
 		memcpy(key, k.mv_data, k.mv_size);
 		key[k.mv_size] = 0;
 		size_t len, off = 0;
-		uint8_t *blk = rd_block(r, DB_ALIASES, key, &len);
+		uint8_t *blk = rd_block(r, db_name(DBI_ALIASES), key, &len);
 		alias_item it;
 		int first = 1, arc;
 		while ((arc = alias_item_next(&it, blk, len, &off)) == 0) {
@@ -479,9 +479,9 @@ static void test_writer_build__read_back_raw(void **state)
 	assert_true(atoll(buf) > 1600000000);
 
 	assert_int_equal(rd_records(&r), 6);
-	assert_int_equal(rd_count(&r, DB_ADVISORIES), 1);   /* one block */
-	assert_int_equal(rd_count(&r, DB_PACKAGES), 3);
-	assert_int_equal(rd_count(&r, DB_TOOLCHAIN), 1);
+	assert_int_equal(rd_count(&r, db_name(DBI_ADVISORIES)), 1);   /* one block */
+	assert_int_equal(rd_count(&r, db_name(DBI_PACKAGES)), 3);
+	assert_int_equal(rd_count(&r, db_name(DBI_TOOLCHAIN)), 1);
 	/* 6 CVE aliases + GHSA-shared-{0,1,2} */
 	assert_int_equal(rd_alias_count(&r), 9);
 	assert_int_equal(st.aliases, 9);
@@ -501,7 +501,7 @@ static void test_writer_build__read_back_raw(void **state)
 	free(blk);
 
 	/* the hot record of pkg1: advisories 1 and 4, in id order */
-	assert_int_equal(rd_get(&r, DB_PACKAGES, "pkg1", &v), 0);
+	assert_int_equal(rd_get(&r, db_name(DBI_PACKAGES), "pkg1", &v), 0);
 	hot_iter it;
 	hot_entry e;
 	assert_int_equal(hot_iter_init(&it, v.mv_data, v.mv_size), 0);
@@ -518,8 +518,8 @@ static void test_writer_build__read_back_raw(void **state)
 	assert_int_equal(hot_iter_next(&it, &e), 1);
 	assert_memory_equal(e.id, "RUSTSEC-2020-0004", e.id_len);
 	assert_int_equal(hot_iter_next(&it, &e), 0);
-	assert_int_equal(rd_get(&r, DB_PACKAGES, "std", &v), MDB_NOTFOUND);
-	assert_int_equal(rd_get(&r, DB_TOOLCHAIN, "std", &v), 0);
+	assert_int_equal(rd_get(&r, db_name(DBI_PACKAGES), "std", &v), MDB_NOTFOUND);
+	assert_int_equal(rd_get(&r, db_name(DBI_TOOLCHAIN), "std", &v), 0);
 
 	/* the full record, with the source and path the writer was given */
 	adv_record *rec = rd_record(&r, "RUSTSEC-2020-0002");
@@ -555,6 +555,31 @@ static void test_writer_digest__independent_of_order_and_time(void **state)
 	writer_stats s3 = build(f, other, a, 5);
 	assert_string_not_equal(s1.digest, s3.digest);
 	unlink(other);
+}
+
+/* Every row of the sub-database table (layout.h) is in every index, even
+ * one with no advisory, and nothing else is: the writer iterates the
+ * table, as the reader and the page walk do. */
+static void test_writer_commit__every_table_row(void **state)
+{
+	fx *f = *state;
+	rd r;
+	MDB_dbi dbi;
+	MDB_stat s;
+
+	build(f, f->db, NULL, 0);
+	rd_open(&r, f->db);
+	assert_int_equal(mdb_dbi_open(r.txn, NULL, 0, &dbi), 0);
+	assert_int_equal(mdb_stat(r.txn, dbi, &s), 0);
+	assert_int_equal(s.ms_entries, DBI_COUNT);
+	for (int id = 0; id < DBI_COUNT; id++) {
+		assert_int_equal(mdb_dbi_open(r.txn, db_name((db_id)id), 0, &dbi),
+		                 0);
+		assert_int_equal(mdb_stat(r.txn, dbi, &s), 0);
+		if (id != DBI_META)
+			assert_int_equal(s.ms_entries, 0);
+	}
+	rd_close(&r);
 }
 
 static void test_writer_add__duplicate_id_names_both_paths(void **state)
@@ -684,7 +709,7 @@ static void rd_blocks(const char *path, blocks *b)
 
 	memset(b, 0, sizeof(*b));
 	rd_open(&r, path);
-	assert_int_equal(mdb_dbi_open(r.txn, DB_ADVISORIES, 0, &dbi), 0);
+	assert_int_equal(mdb_dbi_open(r.txn, db_name(DBI_ADVISORIES), 0, &dbi), 0);
 	assert_int_equal(mdb_cursor_open(r.txn, dbi, &cur), 0);
 	for (int rc = mdb_cursor_get(cur, &k, &v, MDB_FIRST); rc == 0;
 	     rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
@@ -935,9 +960,9 @@ static void raw_index(const char *path, const char *schema, const void *frame,
 	assert_int_equal(mdb_env_open(env, path, MDB_NOSUBDIR | MDB_NOLOCK,
 	                              0644), 0);
 	assert_int_equal(mdb_txn_begin(env, NULL, 0, &txn), 0);
-	assert_int_equal(mdb_dbi_open(txn, DB_META, MDB_CREATE, &meta), 0);
-	assert_int_equal(mdb_dbi_open(txn, DB_ADVISORIES, MDB_CREATE, &adv), 0);
-	assert_int_equal(mdb_dbi_open(txn, DB_PACKAGES, MDB_CREATE, &pk), 0);
+	assert_int_equal(mdb_dbi_open(txn, db_name(DBI_META), MDB_CREATE, &meta), 0);
+	assert_int_equal(mdb_dbi_open(txn, db_name(DBI_ADVISORIES), MDB_CREATE, &adv), 0);
+	assert_int_equal(mdb_dbi_open(txn, db_name(DBI_PACKAGES), MDB_CREATE, &pk), 0);
 	snprintf(srcs, sizeof(srcs), "rustsec %s 1\n", COMMIT);
 	const char *kv[][2] = {
 		{ META_MAGIC, ADVDB_MAGIC }, { META_SCHEMA, schema },
@@ -1233,7 +1258,7 @@ static void test_writer_commit__blocks_cut_by_bytes(void **state)
 	assert_int_equal(writer_commit(w, NULL, f->err, sizeof(f->err)), 0);
 	writer_close(w);
 	rd_open(&r, f->db);
-	assert_int_equal(rd_count(&r, DB_ADVISORIES), 3);
+	assert_int_equal(rd_count(&r, db_name(DBI_ADVISORIES)), 3);
 	assert_int_equal(rd_records(&r), 5);
 	rd_close(&r);
 	free(desc);
@@ -1389,7 +1414,7 @@ static void test_writer_install__checks_then_replaces(void **state)
 	assert_int_equal(mdb_env_open(env, src, MDB_NOSUBDIR | MDB_NOLOCK,
 	                              0644), 0);
 	assert_int_equal(mdb_txn_begin(env, NULL, 0, &txn), 0);
-	assert_int_equal(mdb_dbi_open(txn, DB_META, 0, &meta), 0);
+	assert_int_equal(mdb_dbi_open(txn, db_name(DBI_META), 0, &meta), 0);
 	MDB_val k = { strlen(META_DIGEST), META_DIGEST };
 	MDB_val v = { 40, "0000000000000000000000000000000000000000" };
 	assert_int_equal(mdb_put(txn, meta, &k, &v, 0), 0);
@@ -1483,6 +1508,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(
 		    test_writer_digest__independent_of_order_and_time,
 		    setup, teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_writer_commit__every_table_row, setup, teardown),
 		cmocka_unit_test_setup_teardown(
 		    test_writer_add__duplicate_id_names_both_paths, setup, teardown),
 		cmocka_unit_test_setup_teardown(
