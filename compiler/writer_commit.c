@@ -24,6 +24,7 @@
 #include "writer_int.h"
 #include "layout.h"
 #include "block.h"
+#include "le.h"
 
 #include <assert.h>
 #include <errno.h>
@@ -83,11 +84,7 @@ int wr_digest(char hex[41], entry *const *live, size_t n)
 	if (!buf)
 		return -1;
 	for (size_t i = 0; i < n; i++) {
-		uint32_t l = (uint32_t)live[i]->enc_len;
-		p[0] = (uint8_t)l;
-		p[1] = (uint8_t)(l >> 8);
-		p[2] = (uint8_t)(l >> 16);
-		p[3] = (uint8_t)(l >> 24);
+		le32_put(p, (uint32_t)live[i]->enc_len);
 		memcpy(p + 4, live[i]->enc, live[i]->enc_len);
 		p += 4 + live[i]->enc_len;
 	}

@@ -15,6 +15,7 @@
 #include <string.h>
 #include "db_internal.h"
 #include "block.h"
+#include "le.h"
 #include "record.h"
 #include "version.h"
 
@@ -134,8 +135,7 @@ static int want_enough(const uint8_t *buf, size_t n, void *arg)
 		size_t o = w->off;
 		if (n - o < 4)
 			return 0;
-		size_t rl = (size_t)buf[o] | (size_t)buf[o + 1] << 8 |
-		            (size_t)buf[o + 2] << 16 | (size_t)buf[o + 3] << 24;
+		size_t rl = le32_get(buf + o);
 		if (n - o - 4 < rl)
 			return 0;
 		if (blk_item_next(&it, buf, o + 4 + rl, &o) != 0)

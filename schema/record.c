@@ -21,6 +21,7 @@
  *     two length-aware memcmp per range.
  */
 #include "record.h"
+#include "le.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -28,31 +29,6 @@
 #define STR_NULL 0xFFFFFFFFu
 #define N_STRS 12
 #define N_LISTS 9
-
-/* ---- little-endian helpers ---- */
-
-static void put_u16(uint8_t *p, uint16_t v)
-{
-	p[0] = (uint8_t)v;
-	p[1] = (uint8_t)(v >> 8);
-}
-
-static void put_u32(uint8_t *p, uint32_t v)
-{
-	for (int i = 0; i < 4; i++)
-		p[i] = (uint8_t)(v >> (8 * i));
-}
-
-static uint16_t get_u16(const uint8_t *p)
-{
-	return (uint16_t)(p[0] | (p[1] << 8));
-}
-
-static uint32_t get_u32(const uint8_t *p)
-{
-	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
-	       (uint32_t)p[3] << 24;
-}
 
 /* ---- growable output buffer (encode side) ---- */
 
@@ -98,14 +74,14 @@ static void ob_u16(obuf *b, uint16_t v)
 {
 	uint8_t *p = ob_room(b, 2);
 	if (p)
-		put_u16(p, v);
+		le16_put(p, v);
 }
 
 static void ob_u32(obuf *b, uint32_t v)
 {
 	uint8_t *p = ob_room(b, 4);
 	if (p)
-		put_u32(p, v);
+		le32_put(p, v);
 }
 
 static void ob_bytes(obuf *b, const void *s, size_t n)
@@ -271,7 +247,7 @@ static int rd_u32(cursor *c, uint32_t *v)
 {
 	if (c->end - c->p < 4)
 		return -1;
-	*v = get_u32(c->p);
+	*v = le32_get(c->p);
 	c->p += 4;
 	return 0;
 }
@@ -321,7 +297,7 @@ static int rd_list(cursor *c, strlist *l, size_t max)
 		const uint8_t *at = c->p;
 		if (rd_str(c, v ? &v[i] : NULL, 0, max) < 0)
 			return -1;
-		if (max != RECORD_STR_MAX && get_u32(at) == 0)
+		if (max != RECORD_STR_MAX && le32_get(at) == 0)
 			return -1;                  /* an empty id: see ob_list */
 	}
 	c->nptr += n;
@@ -372,15 +348,15 @@ static int walk(cursor *c, adv_record *r, adv_function *fns, range *rgs,
 		return -1;
 	const uint8_t *h = c->p;
 	if (h[1] > ADV_RUST || h[2] > ADV_INFO_OTHER ||
-	    h[3] > ADV_SEV_CRITICAL || h[4] > 1 || get_u16(h + 5) > 100)
+	    h[3] > ADV_SEV_CRITICAL || h[4] > 1 || le16_get(h + 5) > 100)
 		return -1;
 	r->collection = h[1];
 	r->info = h[2];
 	r->severity = h[3];
 	r->expect_deleted = h[4];
-	r->cvss_score10 = get_u16(h + 5);
-	r->modified = (int64_t)((uint64_t)get_u32(h + 7) |
-	                        (uint64_t)get_u32(h + 11) << 32);
+	r->cvss_score10 = le16_get(h + 5);
+	r->modified = (int64_t)((uint64_t)le32_get(h + 7) |
+	                        (uint64_t)le32_get(h + 11) << 32);
 	c->p += 15;
 	for (int i = 0; i < N_STRS; i++)
 		if (rd_str(c, str_slot(r, i), 1, str_max(i)) < 0)
@@ -565,7 +541,7 @@ int hot_iter_init(hot_iter *it, const void *buf, size_t len)
 	memset(it, 0, sizeof(*it));
 	if (!buf || len < 3 || p[0] != RECORD_FORMAT)
 		return -1;
-	it->left = get_u16(p + 1);
+	it->left = le16_get(p + 1);
 	if (it->left > HOT_ENTRIES_MAX)
 		return -1;
 	it->p = p + 3;
@@ -605,7 +581,7 @@ int hot_iter_next(hot_iter *it, hot_entry *e)
 	e->flags = p[0];
 	e->info = p[1];
 	e->severity = p[2];
-	e->cvss_score10 = get_u16(p + 3);
+	e->cvss_score10 = le16_get(p + 3);
 	e->n_os = p[5];
 	e->os = p + 6;
 	p = skip_short(p + 6, end, e->n_os, 1);
@@ -616,7 +592,7 @@ int hot_iter_next(hot_iter *it, hot_entry *e)
 	p = skip_short(p + 1, end, e->n_arch, 1);
 	if (!p || end - p < 2)
 		return -1;
-	e->n_ranges = get_u16(p);
+	e->n_ranges = le16_get(p);
 	e->ranges = p + 2;
 	p = skip_short(p + 2, end, (size_t)e->n_ranges * 2, 0);
 	if (!p)
