@@ -7,6 +7,7 @@
  * of TOML values that reports what is wrong and moves on.
  */
 #include "advisory_int.h"
+#include "errbuf.h"
 #include "escape.h"
 
 #include <stdarg.h>
@@ -58,9 +59,7 @@ static void vreport(ctx *c, diag_level level, unsigned line, const char *fmt,
 {
 	char msg[DIAG_MSG_MAX], out[DIAG_MSG_MAX];
 
-	int n = vsnprintf(msg, sizeof(msg), fmt, ap);
-	if (n < 0)
-		snprintf(msg, sizeof(msg), "(unprintable message)");
+	errbuf_vset(msg, sizeof(msg), NULL, fmt, ap);
 	escape_text(out, sizeof(out), msg, strlen(msg), 0);
 	if (level == DIAG_WARNING && (c->flags & ADVISORY_STRICT))
 		level = DIAG_ERROR;

@@ -26,6 +26,7 @@
 #include <time.h>
 
 #include "cvss.h"
+#include "errbuf.h"
 #include "limit.h"
 #include "req.h"
 #include "ytree.h"
@@ -95,8 +96,7 @@ void osv_err(osv_ctx *c, const ynode *at, const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	if (vsnprintf(msg, sizeof(msg), fmt, ap) < 0)
-		strcpy(msg, "bad value");
+	errbuf_vset(msg, sizeof(msg), "bad value", fmt, ap);
 	va_end(ap);
 	diag_add(c->d, DIAG_ERROR, c->path, at ? at->line : 0, "%s", msg);
 	c->errors++;
@@ -108,8 +108,7 @@ void osv_warn(osv_ctx *c, const ynode *at, const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	if (vsnprintf(msg, sizeof(msg), fmt, ap) < 0)
-		strcpy(msg, "warning");
+	errbuf_vset(msg, sizeof(msg), "warning", fmt, ap);
 	va_end(ap);
 	diag_add(c->d, DIAG_WARNING, c->path, at ? at->line : 0, "%s", msg);
 }

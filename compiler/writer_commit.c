@@ -550,12 +550,12 @@ static void map_error(const writer *w, size_t mapsize, char *err,
 	struct rlimit rl;
 
 	if (getrlimit(RLIMIT_AS, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY)
-		diag_seterr(err, errcap, "%s: cannot map %zu MiB of address space "
+		errbuf_set(err, errcap, "%s: cannot map %zu MiB of address space "
 		          "for the new index: the address-space limit (ulimit -v) "
 		          "is %llu MiB", w->file.path, mapsize >> 20,
 		          (unsigned long long)(rl.rlim_cur >> 20));
 	else
-		diag_seterr(err, errcap, "%s: cannot map %zu MiB of address space "
+		errbuf_set(err, errcap, "%s: cannot map %zu MiB of address space "
 		          "for the new index: refused by the system (memory "
 		          "overcommit or vm.max_map_count)", w->file.path,
 		          mapsize >> 20);
@@ -674,7 +674,7 @@ static int write_db(writer *w, entry **live, size_t n, const group *g,
 
 	if (c.mrc) {
 		if (c.mrc == MDB_MAP_FULL)   /* the estimate above was wrong */
-			diag_seterr(err, errcap, "%s: the new index outgrew its map of "
+			errbuf_set(err, errcap, "%s: the new index outgrew its map of "
 			          "%zu MiB (a bug: please report it)", w->file.path,
 			          mapsize >> 20);
 		else
@@ -698,7 +698,7 @@ static int write_db(writer *w, entry **live, size_t n, const group *g,
 	rc = 0;
 	goto done;
 oom:
-	diag_seterr(err, errcap, "%s: out of memory", w->file.path);
+	errbuf_set(err, errcap, "%s: out of memory", w->file.path);
 done:
 	if (c.txn)
 		mdb_txn_abort(c.txn);
@@ -739,7 +739,7 @@ int writer_commit(writer *w, writer_stats *st, char *err, size_t errcap)
 	if (st)
 		memset(st, 0, sizeof(*st));
 	if (w->finished) {
-		diag_seterr(err, errcap, "%s: writer already committed",
+		errbuf_set(err, errcap, "%s: writer already committed",
 		          w->file.path);
 		return -1;
 	}
@@ -786,7 +786,7 @@ int writer_commit(writer *w, writer_stats *st, char *err, size_t errcap)
 		dthread = 0;
 	}
 	if (dj.rc < 0) {
-		diag_seterr(err, errcap, "%s: cannot compute the digest",
+		errbuf_set(err, errcap, "%s: cannot compute the digest",
 		          w->file.path);
 		goto done;
 	}
@@ -795,7 +795,7 @@ int writer_commit(writer *w, writer_stats *st, char *err, size_t errcap)
 	             errcap) < 0)
 		goto done;
 	if (fstat(w->file.fd, &sb) < 0) {
-		diag_seterr(err, errcap, "%s: %s", w->file.tmp, strerror(errno));
+		errbuf_set(err, errcap, "%s: %s", w->file.tmp, strerror(errno));
 		goto done;
 	}
 	if (dbfile_commit(&w->file, err, errcap) < 0)
@@ -808,7 +808,7 @@ int writer_commit(writer *w, writer_stats *st, char *err, size_t errcap)
 	rc = 0;
 	goto done;
 oom:
-	diag_seterr(err, errcap, "%s: out of memory", w->file.path);
+	errbuf_set(err, errcap, "%s: out of memory", w->file.path);
 done:
 	if (dthread)
 		pthread_join(dth, NULL);

@@ -192,20 +192,20 @@ int ytree_parse(ytree **out, const char *text, size_t len, char *err,
 
 	*out = NULL;
 	if (len > YTREE_INPUT_MAX) {
-		diag_seterr(err, errcap, "line 1: file larger than %u bytes",
+		errbuf_set(err, errcap, "line 1: file larger than %u bytes",
 		       YTREE_INPUT_MAX);
 		return -1;
 	}
 	ytree *t = calloc(1, sizeof(*t));
 	if (!t || !yaml_parser_initialize(&p)) {
 		free(t);
-		diag_seterr(err, errcap, "line 1: out of memory");
+		errbuf_set(err, errcap, "line 1: out of memory");
 		return -1;
 	}
 	yaml_parser_set_input_string(&p, (const unsigned char *)text, len);
 	while (!done) {
 		if (!yaml_parser_parse(&p, &ev)) {
-			diag_seterr(err, errcap, "line %lu: %s%s%s",
+			errbuf_set(err, errcap, "line %lu: %s%s%s",
 			       (unsigned long)p.problem_mark.line + 1,
 			       p.problem ? p.problem : "bad YAML",
 			       p.context ? " " : "", p.context ? p.context : "");
@@ -219,20 +219,20 @@ int ytree_parse(ytree **out, const char *text, size_t len, char *err,
 			break;
 		case YAML_DOCUMENT_START_EVENT:
 			if (++docs > 1) {
-				diag_seterr(err, errcap, "line %u: more than one document",
+				errbuf_set(err, errcap, "line %u: more than one document",
 				       line);
 				goto fail_ev;
 			}
 			break;
 		case YAML_ALIAS_EVENT:
-			diag_seterr(err, errcap, "line %u: YAML aliases are not supported",
+			errbuf_set(err, errcap, "line %u: YAML aliases are not supported",
 			       line);
 			goto fail_ev;
 		case YAML_SCALAR_EVENT:
 		case YAML_SEQUENCE_START_EVENT:
 		case YAML_MAPPING_START_EVENT:
 			if (++t->nodes > YTREE_NODES_MAX) {
-				diag_seterr(err, errcap, "line %u: more than %u values", line,
+				errbuf_set(err, errcap, "line %u: more than %u values", line,
 				       YTREE_NODES_MAX);
 				goto fail_ev;
 			}
@@ -260,7 +260,7 @@ int ytree_parse(ytree **out, const char *text, size_t len, char *err,
 				t->root = nd;
 			if (nd->kind == YNODE_SEQ || nd->kind == YNODE_MAP) {
 				if (depth == YTREE_DEPTH_MAX) {
-					diag_seterr(err, errcap, "line %u: nested deeper than %d",
+					errbuf_set(err, errcap, "line %u: nested deeper than %d",
 					       line, YTREE_DEPTH_MAX);
 					goto fail_ev;
 				}
@@ -273,7 +273,7 @@ int ytree_parse(ytree **out, const char *text, size_t len, char *err,
 				if (find_duplicate(stack[depth - 1], &dup, &first) < 0)
 					goto oom;
 				if (dup) {
-					diag_seterr(err, errcap, "line %u: duplicate key \"%.64s%s\" "
+					errbuf_set(err, errcap, "line %u: duplicate key \"%.64s%s\" "
 					       "(first at line %u)", dup->line, dup->s,
 					       dup->len > 64 ? "..." : "", first->line);
 					goto fail_ev;
@@ -292,7 +292,7 @@ int ytree_parse(ytree **out, const char *text, size_t len, char *err,
 		yaml_event_delete(&ev);
 	}
 	if (!t->root) {
-		diag_seterr(err, errcap, "line 1: empty document");
+		errbuf_set(err, errcap, "line 1: empty document");
 		goto fail;
 	}
 	*out = t;
@@ -300,7 +300,7 @@ int ytree_parse(ytree **out, const char *text, size_t len, char *err,
 	rc = 0;
 	goto fail;
 oom:
-	diag_seterr(err, errcap, "out of memory");
+	errbuf_set(err, errcap, "out of memory");
 fail_ev:
 	yaml_event_delete(&ev);
 fail:

@@ -21,6 +21,7 @@
 #include <string.h>
 #include <zlib.h>
 
+#include "errbuf.h"
 #include "limit.h"
 #include "version.h"
 
@@ -32,10 +33,8 @@ static int fail(auditable_error *err, const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	int n = vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
+	errbuf_vset(err->msg, sizeof(err->msg), "malformed audit data", fmt, ap);
 	va_end(ap);
-	if (n < 0)
-		snprintf(err->msg, sizeof(err->msg), "malformed audit data");
 	return -1;
 }
 
@@ -202,8 +201,8 @@ static void tree_fail(auditable *a, const char *fmt, ...)
 	if (a->tree_error[0])
 		return;                 /* the first reason is kept */
 	va_start(ap, fmt);
-	if (vsnprintf(a->tree_error, sizeof(a->tree_error), fmt, ap) < 0)
-		snprintf(a->tree_error, sizeof(a->tree_error), "invalid graph");
+	errbuf_vset(a->tree_error, sizeof(a->tree_error), "invalid graph", fmt,
+	            ap);
 	va_end(ap);
 }
 

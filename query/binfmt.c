@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "errbuf.h"
 #include "le.h"
 
 #define NAME_LEN 7                      /* strlen(".dep-v0") */
@@ -61,10 +62,8 @@ static int fail(binfmt_error *err, const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	int n = vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
+	errbuf_vset(err->msg, sizeof(err->msg), "malformed binary", fmt, ap);
 	va_end(ap);
-	if (n < 0)
-		snprintf(err->msg, sizeof(err->msg), "malformed binary");
 	return -1;
 }
 

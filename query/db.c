@@ -28,6 +28,7 @@
 #include <sys/stat.h>
 #define ZSTD_STATIC_LINKING_ONLY    /* ZSTD_createDDict_byReference */
 #include "db_internal.h"
+#include "errbuf.h"
 #include "layout.h"
 
 const char *advdb_strerror(int code)
@@ -123,12 +124,9 @@ static int open_fail(char *errbuf, size_t errcap, int code,
 {
 	va_list ap;
 
-	if (errbuf && errcap > 0) {
-		va_start(ap, fmt);
-		if (vsnprintf(errbuf, errcap, fmt, ap) < 0)
-			snprintf(errbuf, errcap, "%s", advdb_strerror(code));
-		va_end(ap);
-	}
+	va_start(ap, fmt);
+	errbuf_vset(errbuf, errcap, advdb_strerror(code), fmt, ap);
+	va_end(ap);
 	return code;
 }
 

@@ -24,6 +24,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "errbuf.h"
+
 const char *dep_kind_name(dep_kind k)
 {
 	switch (k) {
@@ -39,12 +41,10 @@ static int errf(char *err, size_t errcap, const char *fmt, ...)
 static int errf(char *err, size_t errcap, const char *fmt, ...)
 {
 	va_list ap;
-	if (err && errcap) {
-		va_start(ap, fmt);
-		if (vsnprintf(err, errcap, fmt, ap) < 0)
-			err[0] = '\0';
-		va_end(ap);
-	}
+
+	va_start(ap, fmt);
+	errbuf_vset(err, errcap, NULL, fmt, ap);
+	va_end(ap);
 	return -1;
 }
 
@@ -144,8 +144,7 @@ static void bad(manifest_dep *d, const char *fmt, ...)
 	va_list ap;
 	d->source = DEP_BAD;
 	va_start(ap, fmt);
-	if (vsnprintf(d->error, sizeof d->error, fmt, ap) < 0)
-		d->error[0] = '\0';
+	errbuf_vset(d->error, sizeof d->error, NULL, fmt, ap);
 	va_end(ap);
 }
 
