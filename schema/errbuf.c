@@ -33,3 +33,13 @@ void errbuf_set(char *buf, size_t cap, const char *fmt, ...)
 	errbuf_vset(buf, cap, NULL, fmt, ap);
 	va_end(ap);
 }
+
+int errbuf_fail(char *buf, size_t cap, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	errbuf_vset(buf, cap, NULL, fmt, ap);
+	va_end(ap);
+	return -1;
+}

@@ -28,4 +28,8 @@ void errbuf_vset(char *buf, size_t cap, const char *fallback,
 void errbuf_set(char *buf, size_t cap, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
+/* errbuf_set, then -1: `return errbuf_fail(err, errcap, "...", ...);`. */
+int errbuf_fail(char *buf, size_t cap, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
 #endif

@@ -266,6 +266,19 @@ size_t version_format(const version *v, char *buf, size_t cap)
 	return (size_t)n;
 }
 
+void version_set(version *out, uint64_t major, uint64_t minor,
+                 uint64_t patch, int pre0)
+{
+	memset(out, 0, sizeof(*out));
+	out->major = major;
+	out->minor = minor;
+	out->patch = patch;
+	if (pre0) {
+		out->pre[0] = '0';
+		out->pre_len = 1;
+	}
+}
+
 int version_next(version *out, const version *v)
 {
 	version n = *v;
