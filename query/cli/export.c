@@ -192,7 +192,7 @@ static void osv_json(buf *out, const advdb_advisory *a, int64_t fallback)
 	function_paths(&j, a);
 	json_obj_end(&j);
 	json_key(&j, "affected_functions");
-	json_null(&j);
+	json_str(&j, NULL);
 	json_obj_end(&j);
 	json_key(&j, "database_specific");
 	json_obj_begin(&j);

@@ -82,7 +82,7 @@ static int info_json(buf *out, const session *s)
 	source_age age = session_source_age(in, &days);
 	json_key(&j, "age_days");       /* negative: days in the future */
 	if (age == SOURCE_UNKNOWN)
-		json_null(&j);
+		json_str(&j, NULL);
 	else
 		json_int(&j, age == SOURCE_FUTURE ? -days : days);
 	json_key(&j, "future");
@@ -129,7 +129,7 @@ static int info_json(buf *out, const session *s)
 		if (sk.line)
 			json_uint(&j, sk.line);
 		else
-			json_null(&j);
+			json_str(&j, NULL);
 		json_key(&j, "id");
 		json_str(&j, sk.id[0] ? sk.id : NULL);
 		json_key(&j, "error");

@@ -103,7 +103,7 @@ void report_advisory_json(json *j, const advdb_advisory *a)
 	/* rustsec's `source` is the package's registry (null: crates.io);
 	 * the index's source name is something else, so it stays out. */
 	json_key(j, "source");
-	json_null(j);
+	json_str(j, NULL);
 	json_key(j, "url");
 	json_str(j, advdb_advisory_field(a, ADVDB_F_URL));
 	json_key(j, "withdrawn");
@@ -129,7 +129,7 @@ void report_affected_json(json *j, const advdb_advisory *a)
 
 	if (!nf && !advdb_advisory_list_len(a, ADVDB_L_OS) &&
 	    !advdb_advisory_list_len(a, ADVDB_L_ARCH)) {
-		json_null(j);
+		json_str(j, NULL);
 		return;
 	}
 	json_obj_begin(j);
@@ -220,7 +220,7 @@ static void header_json(json *j, const session *s, const report_in *r)
 		json_str(j, o->os);
 	json_arr_end(j);
 	json_key(j, "severity");
-	json_null(j);
+	json_str(j, NULL);
 	json_key(j, "ignore");
 	json_arr_begin(j);
 	for (size_t i = 0; i < o->nignore; i++)
@@ -340,7 +340,7 @@ int report_json(buf *out, const session *s, const report_in *r)
 	if (f->nvuln || !f->nerr)
 		json_bool(&j, f->nvuln > 0);
 	else
-		json_null(&j);          /* not known: something went unchecked */
+		json_str(&j, NULL);          /* not known: something went unchecked */
 	json_key(&j, "count");
 	json_uint(&j, f->nvuln);
 	json_key(&j, "list");

@@ -360,7 +360,7 @@ static void json_matches(json *j, const advdb_match *v, size_t n)
 		if (v[i].cvss_score10)
 			json_tenths(j, v[i].cvss_score10);
 		else
-			json_null(j);
+			json_str(j, NULL);
 		json_obj_end(j);
 	}
 	json_arr_end(j);
