@@ -23,12 +23,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "cvss.h"
 #include "errbuf.h"
 #include "limit.h"
 #include "req.h"
+#include "rfc3339.h"
 #include "ytree.h"
 
 #define OBLOCK 16384
@@ -211,27 +211,6 @@ static void check_ids(osv_ctx *c, const ynode *m, const char *key,
 	}
 }
 
-static int digits(const char *s, int n)
-{
-	for (int i = 0; i < n; i++)
-		if (s[i] < '0' || s[i] > '9')
-			return 0;
-	return 1;
-}
-
-/* YYYY-MM-DD at the start of s (a date or an RFC 3339 time). */
-static int is_date(const char *s)
-{
-	size_t n = strlen(s);
-	if (n < 10 || !digits(s, 4) || s[4] != '-' || !digits(s + 5, 2) ||
-	    s[7] != '-' || !digits(s + 8, 2))
-		return 0;
-	int mo = (s[5] - '0') * 10 + s[6] - '0';
-	int dy = (s[8] - '0') * 10 + s[9] - '0';
-	return mo >= 1 && mo <= 12 && dy >= 1 && dy <= 31 &&
-	       (n == 10 || s[10] == 'T' || s[10] == 't' || s[10] == ' ');
-}
-
 /* The date part of key's value, or NULL (an error when malformed). */
 static const char *get_date(osv_ctx *c, const ynode *m, const char *key)
 {
@@ -239,51 +218,12 @@ static const char *get_date(osv_ctx *c, const ynode *m, const char *key)
 
 	if (!s)
 		return NULL;
-	if (!is_date(s)) {
+	if (!rfc3339_is_date(s)) {
 		osv_err(c, ynode_get(m, key), "`%s` is not a date: %.40s", key, s);
 		return NULL;
 	}
 	const char *d = osv_str(c->o, s, 10);
 	return d ? d : osv_oom(c);
-}
-
-/* RFC 3339 (YYYY-MM-DDTHH:MM:SS[.frac](Z|+HH:MM|-HH:MM)) to unix time;
- * 0 when it is not one. */
-static int64_t rfc3339(const char *s)
-{
-	struct tm tm;
-	size_t n = strlen(s);
-
-	if (n < 20 || !is_date(s) || !digits(s + 11, 2) || s[13] != ':' ||
-	    !digits(s + 14, 2) || s[16] != ':' || !digits(s + 17, 2))
-		return 0;
-	memset(&tm, 0, sizeof(tm));
-	tm.tm_year = atoi(s) - 1900;
-	tm.tm_mon = atoi(s + 5) - 1;
-	tm.tm_mday = atoi(s + 8);
-	tm.tm_hour = atoi(s + 11);
-	tm.tm_min = atoi(s + 14);
-	tm.tm_sec = atoi(s + 17);
-	const char *z = s + 19;
-	if (*z == '.')
-		for (z++; *z >= '0' && *z <= '9'; z++)
-			;
-	int64_t off = 0;
-	if (*z == 'Z' || *z == 'z') {
-		z++;
-	} else if ((*z == '+' || *z == '-') && digits(z + 1, 2) &&
-	           z[3] == ':' && digits(z + 4, 2)) {
-		off = (int64_t)(atoi(z + 1) * 3600 + atoi(z + 4) * 60);
-		if (*z == '-')
-			off = -off;
-		z += 6;
-	} else {
-		return 0;
-	}
-	if (*z)
-		return 0;
-	time_t t = timegm(&tm);
-	return t < 0 ? 0 : (int64_t)t - off;
 }
 
 /* ---- the record ---- */
@@ -376,19 +316,6 @@ static void set_refs(osv_ctx *c, adv_record *r, const ynode *top)
 	}
 }
 
-static adv_info info_kind(const char *s)
-{
-	if (!s)
-		return ADV_INFO_NONE;
-	if (!strcmp(s, "unmaintained"))
-		return ADV_INFO_UNMAINTAINED;
-	if (!strcmp(s, "unsound"))
-		return ADV_INFO_UNSOUND;
-	if (!strcmp(s, "notice"))
-		return ADV_INFO_NOTICE;
-	return ADV_INFO_OTHER;
-}
-
 /* The functions of affects.functions: paths without requirements. */
 static void set_functions(osv_ctx *c, adv_record *r, const ynode *affects)
 {
@@ -437,7 +364,7 @@ static adv_record *package_record(osv_ctx *c, const adv_record *base,
 	const ynode *db = get_map(c, entry, "database_specific");
 	get_list(c, db, "categories", &r->categories);
 	r->informational = osv_get_str(c, db, "informational");
-	r->info = (uint8_t)info_kind(r->informational);
+	r->info = (uint8_t)record_info_of(r->informational);
 	const char *cv = osv_get_str(c, db, "cvss");
 	set_cvss(c, r, cv ? cv : top_cvss, cv ? ynode_get(db, "cvss") : top);
 	set_refs(c, r, top);
@@ -487,13 +414,13 @@ static void parse_top(osv_ctx *c, const ynode *top)
 	}
 	const char *mod = osv_get_str(c, top, "modified");
 	if (mod) {
-		base.modified = rfc3339(mod);
+		base.modified = rfc3339_parse(mod);
 		if (!base.modified)
 			osv_err(c, ynode_get(top, "modified"), "`modified` is not an "
 			    "RFC 3339 time: %.40s", mod);
 	}
 	base.date = get_date(c, top, "published");
-	if (!base.date && mod && is_date(mod))
+	if (!base.date && mod && rfc3339_is_date(mod))
 		base.date = osv_str(c->o, mod, 10);
 	if (!base.date)
 		osv_err(c, top, "no `published` or `modified` date");

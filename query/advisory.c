@@ -7,8 +7,11 @@
  * names the id. The record found must carry the id asked for.
  *
  * Invariants: an advdb_advisory owns its decoded record (one block, from
- * record_decode) and one more block with the ranges as text; every string
- * an accessor returns lives in one of the two until advdb_advisory_free().
+ * record_decode); every string an accessor returns lives in it until
+ * advdb_advisory_free(). The ranges are in it twice, as the versions the
+ * internal users compare (reader_advisory_record) and as the canonical
+ * text the record holds, which advdb_advisory_range() hands out: nothing
+ * is formatted here.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,62 +19,12 @@
 #include "db_internal.h"
 #include "block.h"
 #include "le.h"
+#include "reader.h"
 #include "record.h"
-#include "version.h"
 
 struct advdb_advisory {
-	adv_record *rec;
-	const char **range_text;     /* 2 per range: introduced, fixed; NULL
-	                                when unbounded. Same block holds text. */
+	adv_record *rec;             /* one block: record_decode's */
 };
-
-/* The ranges as text, in one block (pointers first, then the strings). */
-static int ranges_text(advdb_advisory *a)
-{
-	const adv_record *r = a->rec;
-	size_t i, total = 0, ptrs, left;
-	char tmp[VERSION_TEXT_MAX + 1];
-	char *block, *text;
-
-	if (r->nranges == 0)
-		return 0;
-	for (i = 0; i < r->nranges; i++) {
-		if (r->ranges[i].has_introduced)
-			total += version_format(&r->ranges[i].introduced, tmp,
-			                        sizeof tmp) + 1;
-		if (r->ranges[i].has_fixed)
-			total += version_format(&r->ranges[i].fixed, tmp,
-			                        sizeof tmp) + 1;
-	}
-	ptrs = 2 * (size_t)r->nranges * sizeof(char *);
-	block = malloc(ptrs + total);
-	if (!block)
-		return -1;
-	a->range_text = (const char **)(void *)block;
-	text = block + ptrs;
-	left = total;
-	for (i = 0; i < r->nranges; i++) {
-		const range *g = &r->ranges[i];
-		const version *side[2];
-		int s;
-
-		side[0] = g->has_introduced ? &g->introduced : NULL;
-		side[1] = g->has_fixed ? &g->fixed : NULL;
-		for (s = 0; s < 2; s++) {
-			size_t n;
-
-			a->range_text[2 * i + (size_t)s] = NULL;
-			if (!side[s])
-				continue;
-			/* Sized above from the same versions: always fits. */
-			n = version_format(side[s], text, left) + 1;
-			a->range_text[2 * i + (size_t)s] = text;
-			text += n;
-			left -= n;
-		}
-	}
-	return 0;
-}
 
 /* The first id listed under alias `alias`, copied into buf: 0, 1 none,
  * or an error. */
@@ -247,10 +200,6 @@ int advdb_advisory_get(advdb_advisory **out, advdb *db, const char *id)
 		              "another id", db->path, id);
 		goto done;
 	}
-	if (ranges_text(a) != 0) {
-		err = db_fail(db, ADVDB_ENOMEM, "advisory %s: out of memory", id);
-		goto done;
-	}
 	*out = a;
 	a = NULL;
 done:
@@ -265,7 +214,6 @@ void advdb_advisory_free(advdb_advisory *a)
 {
 	if (!a)
 		return;
-	free((void *)a->range_text);
 	record_free(a->rec);
 	free(a);
 }
@@ -364,10 +312,15 @@ int advdb_advisory_range(const char **introduced, const char **fixed,
 	if (!a || i >= a->rec->nranges)
 		return ADVDB_ENOTFOUND;
 	if (introduced)
-		*introduced = a->range_text[2 * i];
+		*introduced = a->rec->range_text[2 * i];
 	if (fixed)
-		*fixed = a->range_text[2 * i + 1];
+		*fixed = a->rec->range_text[2 * i + 1];
 	return ADVDB_OK;
+}
+
+const adv_record *reader_advisory_record(const advdb_advisory *a)
+{
+	return a ? a->rec : NULL;
 }
 
 size_t advdb_advisory_function_count(const advdb_advisory *a)

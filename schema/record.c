@@ -188,6 +188,19 @@ static strlist *list_slot(adv_record *r, int i)
 	}
 }
 
+adv_info record_info_of(const char *word)
+{
+	if (!word)
+		return ADV_INFO_NONE;
+	if (strcmp(word, "unmaintained") == 0)
+		return ADV_INFO_UNMAINTAINED;
+	if (strcmp(word, "unsound") == 0)
+		return ADV_INFO_UNSOUND;
+	if (strcmp(word, "notice") == 0)
+		return ADV_INFO_NOTICE;
+	return ADV_INFO_OTHER;
+}
+
 int record_encode(const adv_record *r, uint8_t **out, size_t *len)
 {
 	obuf b = {0};
@@ -304,29 +317,31 @@ static int rd_list(cursor *c, strlist *l, size_t max)
 	return 0;
 }
 
-static int rd_version(cursor *c, int *present, version *v)
+/* A range bound: its version and its text (NULL when unbounded). Pass 1
+ * checks that the text is canonical; pass 2, over the same bytes, only
+ * parses it. */
+static int rd_version(cursor *c, int *present, version *v, const char **text)
 {
 	const char *s;
 	const char *err;
 	char back[VERSION_TEXT_MAX + 1];
-	version tmp;
 
 	if (rd_str(c, &s, 1, VERSION_TEXT_MAX) < 0)
 		return -1;
+	*text = s;
 	if (!s) {
 		*present = 0;
 		memset(v, 0, sizeof(*v));
 		return 0;
 	}
 	size_t n = strlen(s);
-	if (n == 0 || n > VERSION_TEXT_MAX || version_parse(&tmp, s, n, &err) < 0)
+	if (n == 0 || n > VERSION_TEXT_MAX || version_parse(v, s, n, &err) < 0)
 		return -1;
 	/* only canonical text, so that re-encoding gives the same bytes */
-	if (version_format(&tmp, back, sizeof(back)) != n ||
-	    memcmp(back, s, n) != 0)
+	if (!c->fill && (version_format(v, back, sizeof(back)) != n ||
+	                 memcmp(back, s, n) != 0))
 		return -1;
 	*present = 1;
-	*v = tmp;
 	return 0;
 }
 
@@ -386,14 +401,22 @@ static int walk(cursor *c, adv_record *r, adv_function *fns, range *rgs,
 	k->nranges = n;
 	r->nranges = n;
 	r->ranges = c->fill && n ? rgs : NULL;
+	const char **text = c->fill && n ? c->ptrs + c->nptr : NULL;
+	r->range_text = text;
 	for (uint32_t i = 0; i < n; i++) {
 		/* pass 1 validates the text; pass 2 parses into place */
 		range tmp;
 		range *g = c->fill ? &rgs[i] : &tmp;
-		if (rd_version(c, &g->has_introduced, &g->introduced) < 0 ||
-		    rd_version(c, &g->has_fixed, &g->fixed) < 0)
+		const char *t[2];
+		if (rd_version(c, &g->has_introduced, &g->introduced, &t[0]) < 0 ||
+		    rd_version(c, &g->has_fixed, &g->fixed, &t[1]) < 0)
 			return -1;
+		if (text) {
+			text[2 * i] = t[0];
+			text[2 * i + 1] = t[1];
+		}
 	}
+	c->nptr += 2 * (size_t)n;
 	if (c->p != c->end)
 		return -1;
 	k->nptr = c->nptr;

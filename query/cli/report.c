@@ -12,11 +12,11 @@
 
 #include <inttypes.h>
 #include <string.h>
-#include <time.h>
 
 #include "cli.h"
 #include "escape.h"
 #include "rcache.h"
+#include "rfc3339.h"
 
 #define C_RED    "1;31"
 #define C_YELLOW "1;33"
@@ -169,20 +169,10 @@ static void package_json(json *j, const lock_pkg *p)
 	json_obj_end(j);
 }
 
-static void rfc3339(char out[32], int64_t t)
-{
-	time_t tt = (time_t)t;
-	struct tm tm;
-
-	if (t <= 0 || !gmtime_r(&tt, &tm) ||
-	    strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
-		out[0] = '\0';
-}
-
 static void header_json(json *j, const session *s, const report_in *r)
 {
 	const cli_opts *o = s->opts;
-	char when[32];
+	char when[RFC3339_MAX];
 
 	json_key(j, "database");
 	json_obj_begin(j);
@@ -191,7 +181,7 @@ static void header_json(json *j, const session *s, const report_in *r)
 	json_key(j, "last-commit");
 	json_str(j, s->info.source_commit[0] ? s->info.source_commit : NULL);
 	json_key(j, "last-updated");
-	rfc3339(when, s->info.source_time);
+	rfc3339_format(when, s->info.source_time);
 	json_str(j, when[0] ? when : NULL);
 	json_obj_end(j);
 

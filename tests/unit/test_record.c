@@ -158,6 +158,24 @@ static void test_record_roundtrip__every_field(void **state)
 	}
 	assert_string_equal(d->ranges[1].fixed.build, "build.7");
 	assert_string_equal(d->ranges[1].introduced.pre, "alpha.1");
+	/* the range text is the record's canonical text, for printing */
+	assert_null(r.range_text);
+	assert_non_null(d->range_text);
+	assert_string_equal(d->range_text[0], "0.1.0");
+	assert_string_equal(d->range_text[1], "1.2.5");
+	assert_string_equal(d->range_text[2], "1.3.0-alpha.1");
+	assert_string_equal(d->range_text[3], "1.3.1+build.7");
+	assert_string_equal(d->range_text[4], "2.0.0");
+	assert_null(d->range_text[5]);
+	for (int i = 0; i < 6; i++) {
+		char t[VERSION_TEXT_MAX + 1];
+		const range *g = &d->ranges[i / 2];
+		if (!d->range_text[i])
+			continue;
+		version_format(i % 2 ? &g->fixed : &g->introduced, t, sizeof t);
+		assert_string_equal(d->range_text[i], t);
+		assert_true(d->range_text[i] > (const char *)d);  /* its block */
+	}
 
 	/* strings live inside the record's own block */
 	const char *lo = (const char *)d;
