@@ -4,6 +4,7 @@
  */
 #include "rfc3339.h"
 
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -42,7 +43,7 @@ int rfc3339_is_date(const char *s)
 	       (n == 10 || s[10] == 'T' || s[10] == 't' || s[10] == ' ');
 }
 
-int64_t rfc3339_parse(const char *s)
+int rfc3339_parse(int64_t *out, const char *s)
 {
 	struct tm tm;
 	size_t n = strlen(s);
@@ -50,7 +51,7 @@ int64_t rfc3339_parse(const char *s)
 	if (n < 20 || !rfc3339_is_date(s) || !digits(s + 11, 2) ||
 	    s[13] != ':' || !digits(s + 14, 2) || s[16] != ':' ||
 	    !digits(s + 17, 2))
-		return 0;
+		return -1;
 	memset(&tm, 0, sizeof(tm));
 	tm.tm_year = atoi(s) - 1900;
 	tm.tm_mon = atoi(s + 5) - 1;
@@ -72,10 +73,14 @@ int64_t rfc3339_parse(const char *s)
 			off = -off;
 		z += 6;
 	} else {
-		return 0;
+		return -1;
 	}
 	if (*z)
-		return 0;
+		return -1;
+	errno = 0;
 	time_t t = timegm(&tm);
-	return t < 0 ? 0 : (int64_t)t - off;
+	if (t == (time_t)-1 && errno != 0)
+		return -1;
+	*out = (int64_t)t - off;
+	return 0;
 }

@@ -16,9 +16,9 @@
  * t is not after the epoch or does not convert. 1 when written. */
 int rfc3339_format(char out[RFC3339_MAX], int64_t t);
 
-/* "YYYY-MM-DDTHH:MM:SS[.frac](Z|+HH:MM|-HH:MM)" to unix time; 0 when s
- * is not one (or is before the epoch). */
-int64_t rfc3339_parse(const char *s);
+/* "YYYY-MM-DDTHH:MM:SS[.frac](Z|+HH:MM|-HH:MM)" to unix time in *out
+ * (before 1970: negative): 0, or -1 when s is not one. */
+int rfc3339_parse(int64_t *out, const char *s);
 
 /* Does s start with a date YYYY-MM-DD (month 1-12, day 1-31), alone or
  * followed by 'T', 't' or ' ' (a time)? */
