@@ -574,12 +574,6 @@ const adv_record *advisory_record(const advisory *a)
 	return a ? &a->rec : NULL;
 }
 
-void advisory_set_modified(advisory *a, int64_t when)
-{
-	if (a)
-		a->rec.modified = when;
-}
-
 void advisory_free(advisory *a)
 {
 	if (!a)

@@ -331,18 +331,6 @@ int gitsrc_list(const gitsrc_entry **out, size_t *n, gitsrc *g,
 	return 0;
 }
 
-const gitsrc_entry *gitsrc_entries(gitsrc *g, size_t *n)
-{
-	const gitsrc_entry *v;
-	char err[8];
-
-	if (gitsrc_list(&v, n, g, err, sizeof(err)) < 0) {
-		*n = 0;
-		return NULL;
-	}
-	return v;
-}
-
 int gitsrc_lookup(gitsrc_entry *out, gitsrc *g, const char *path,
                   char *err, size_t errcap)
 {

@@ -385,11 +385,6 @@ const char *osvsrc_path(const osvsrc *s, size_t i)
 	return i < s->n ? s->v[i].path : NULL;
 }
 
-const uint8_t *osvsrc_blob(const osvsrc *s, size_t i)
-{
-	return i < s->n ? s->v[i].blob : NULL;
-}
-
 int osvsrc_load(char **text, size_t *len, osvsrc *s, size_t i, char *err,
                 size_t errcap)
 {

@@ -402,8 +402,7 @@ static int check_caps(const adv_record *r, const char *path, char *err,
 }
 
 int writer_add(writer *w, const adv_record *r, const char *source,
-               const char *path, const uint8_t blob[20],
-               char *err, size_t errcap)
+               const char *path, char *err, size_t errcap)
 {
 	entry e;
 	adv_record copy;
@@ -452,7 +451,6 @@ int writer_add(writer *w, const adv_record *r, const char *source,
 	if (!e.key)
 		goto oom;
 	e.id = e.rec->id;
-	(void)blob;   /* not stored since schema 2: see writer.h */
 	long same_path = wr_map_find(w, &w->by_key, e.key, 0);
 	long same_id = wr_map_find(w, &w->by_id, e.id, 0);
 	if (same_id >= 0 && same_id != same_path) {

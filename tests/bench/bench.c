@@ -343,7 +343,7 @@ static void crowded_figures(const opts *o)
 		r.description = "";
 		r.ranges = &rg;
 		r.nranges = 1;
-		if (writer_add(w, &r, "bench", file, NULL, err, sizeof(err)) < 0)
+		if (writer_add(w, &r, "bench", file, err, sizeof(err)) < 0)
 			die(err);
 	}
 	if (writer_commit(w, NULL, err, sizeof(err)) < 0)

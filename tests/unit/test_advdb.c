@@ -229,7 +229,7 @@ static void write_index(const char *target, size_t n)
 	assert_int_equal(writer_open(&w, target, err, sizeof err), 0);
 	for (i = 0; i < n; i++) {
 		build(b, &SPECS[i]);
-		if (writer_add(w, &b->r, "rustsec", b->path, NULL, err,
+		if (writer_add(w, &b->r, "rustsec", b->path, err,
 		               sizeof err) != 0)
 			fail_msg("writer_add %s: %s", SPECS[i].id, err);
 	}
@@ -1245,7 +1245,7 @@ static void split_advisories(const char *path)
 	     rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
 		unsigned long long n = ZSTD_getFrameContentSize(v.mv_data,
 		                                                v.mv_size);
-		assert_true(n > 0 && n < (16u << 20));
+		assert_true(n > 0 && n <= BLOCK_MAX);
 		all = realloc(all, alen + n);
 		assert_non_null(all);
 		assert_int_equal(ZSTD_decompress(all + alen, n, v.mv_data,
@@ -1560,7 +1560,7 @@ static void test_advisory__with_dictionary(void **state)
 		s.aliases[0] = NULL;
 		build(b, &s);
 		b->r.description = descs[i];
-		if (writer_add(w, &b->r, "rustsec", b->path, NULL, err,
+		if (writer_add(w, &b->r, "rustsec", b->path, err,
 		               sizeof err) != 0)
 			fail_msg("writer_add: %s", err);
 	}
@@ -1800,7 +1800,7 @@ static size_t compile_real(const char *repo, const char *target,
 		diag_init(&d);
 		if (advisory_parse(&a, "rustsec", e[i].path, text, len, &d) == 0 &&
 		    writer_add(w, advisory_record(a), "rustsec", e[i].path,
-		               e[i].blob, err, sizeof err) == 0)
+		               err, sizeof err) == 0)
 			added++;
 		else
 			rejected++;

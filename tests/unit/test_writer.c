@@ -124,11 +124,6 @@ static int teardown(void **state)
 	return 0;
 }
 
-static uint8_t blob_of(int i)
-{
-	return (uint8_t)(i * 13 + 1);
-}
-
 /* Write advisories ids[0..n) (all in package pkg<id % 3>; id 99 goes to
  * the toolchain) into path; returns the stats. */
 static writer_stats build(fx *f, const char *path, const int *ids, size_t n)
@@ -136,16 +131,14 @@ static writer_stats build(fx *f, const char *path, const int *ids, size_t n)
 	writer *w;
 	writer_stats st;
 	adv a;
-	uint8_t blob[20];
 
 	assert_int_equal(writer_open(&w, path, f->err, sizeof(f->err)), 0);
 	for (size_t i = 0; i < n; i++) {
 		char pkg[16];
 		snprintf(pkg, sizeof(pkg), "pkg%d", ids[i] % 3);
 		mk(&a, ids[i], ids[i] == 99 ? "std" : pkg, ids[i] == 99);
-		memset(blob, blob_of(ids[i]), sizeof(blob));
-		assert_int_equal(writer_add(w, &a.r, "rustsec", a.path, blob,
-		                            f->err, sizeof(f->err)), 0);
+		assert_int_equal(writer_add(w, &a.r, "rustsec", a.path, f->err,
+		                            sizeof(f->err)), 0);
 	}
 	assert_int_equal(writer_set_source(w, "rustsec", COMMIT, 1600000000), 0);
 	assert_int_equal(writer_commit(w, &st, f->err, sizeof(f->err)), 0);
@@ -590,18 +583,18 @@ static void test_writer_add__duplicate_id_names_both_paths(void **state)
 
 	mk(&a, 7, "pkg1", 0);
 	assert_int_equal(writer_open(&w, f->db, f->err, sizeof(f->err)), 0);
-	assert_int_equal(writer_add(w, &a.r, "rustsec", a.path, NULL, f->err,
+	assert_int_equal(writer_add(w, &a.r, "rustsec", a.path, f->err,
 	                            sizeof(f->err)), 0);
 	assert_int_equal(writer_add(w, &a.r, "rustsec", "crates/other/x.md",
-	                            NULL, f->err, sizeof(f->err)), -1);
+	                            f->err, sizeof(f->err)), -1);
 	assert_non_null(strstr(f->err, a.path));
 	assert_non_null(strstr(f->err, "crates/other/x.md"));
 	/* the same path again replaces, it is not a duplicate */
-	assert_int_equal(writer_add(w, &a.r, "rustsec", a.path, NULL, f->err,
+	assert_int_equal(writer_add(w, &a.r, "rustsec", a.path, f->err,
 	                            sizeof(f->err)), 0);
 	/* a record without a package is refused */
 	a.r.package = NULL;
-	assert_int_equal(writer_add(w, &a.r, "rustsec", "p.md", NULL, f->err,
+	assert_int_equal(writer_add(w, &a.r, "rustsec", "p.md", f->err,
 	                            sizeof(f->err)), -1);
 	writer_close(w);
 	struct stat sb;
@@ -621,7 +614,6 @@ static void update_case(fx *f, int n)
 
 	writer *w;
 	char commit[41];
-	uint8_t blob[20];
 	adv a;
 	writer_stats su;
 	assert_int_equal(writer_open(&w, f->db, f->err, sizeof(f->err)), 0);
@@ -633,8 +625,7 @@ static void update_case(fx *f, int n)
 	assert_int_equal(writer_remove(w, "rustsec", a.path), 0);
 	assert_int_equal(writer_remove(w, "rustsec", "nope.md"), 0);
 	mk(&a, 1000, "pkg1", 0);
-	memset(blob, blob_of(1000), sizeof(blob));
-	assert_int_equal(writer_add(w, &a.r, "rustsec", a.path, blob, f->err,
+	assert_int_equal(writer_add(w, &a.r, "rustsec", a.path, f->err,
 	                            sizeof(f->err)), 0);
 	assert_int_equal(writer_set_source(w, "rustsec", COMMIT, 1600000000), 0);
 	assert_int_equal(writer_set_history(w, 1), 0);   /* not in the digest */
@@ -766,7 +757,7 @@ static void test_writer_update__rewrites_only_changed_blocks(void **state)
 	assert_int_equal(writer_remove(w, "rustsec", a.path), 0);
 	snprintf(pkg, sizeof(pkg), "pkg%d", added % 3);
 	mk(&a, added, pkg, 0);
-	assert_int_equal(writer_add(w, &a.r, "rustsec", a.path, NULL, f->err,
+	assert_int_equal(writer_add(w, &a.r, "rustsec", a.path, f->err,
 	                            sizeof(f->err)), 0);
 	assert_int_equal(writer_commit(w, &su, f->err, sizeof(f->err)), 0);
 	writer_close(w);
@@ -793,8 +784,8 @@ static void test_writer_update__rewrites_only_changed_blocks(void **state)
 	for (int i = 0; i < BLOCK_RECORDS; i++) {
 		snprintf(pkg, sizeof(pkg), "pkg%d", i % 3);
 		mk(&a, 5000 + i, pkg, 0);
-		assert_int_equal(writer_add(w, &a.r, "rustsec", a.path, NULL,
-		                            f->err, sizeof(f->err)), 0);
+		assert_int_equal(writer_add(w, &a.r, "rustsec", a.path, f->err,
+		                            sizeof(f->err)), 0);
 	}
 	assert_int_equal(writer_commit(w, &su, f->err, sizeof(f->err)), 0);
 	writer_close(w);
@@ -832,7 +823,7 @@ static void test_writer_commit__failure_keeps_old_file(void **state)
 		    writer_open(&w, f->db, f->err, sizeof(f->err)) < 0)
 			_exit(3);
 		mk(&a, 9, "pkg0", 0);
-		if (writer_add(w, &a.r, "rustsec", a.path, NULL, f->err,
+		if (writer_add(w, &a.r, "rustsec", a.path, f->err,
 		               sizeof(f->err)) < 0)
 			_exit(4);
 		f->err[0] = 0;
@@ -1021,7 +1012,7 @@ static void test_writer_load__damaged_record_and_other_schema(void **state)
 	assert_non_null(strstr(f->err, "damaged"));
 	assert_string_equal(commit, "");
 	mk(&a, 1, "pkg1", 0);
-	assert_int_equal(writer_add(w, &a.r, "rustsec", a.path, NULL, f->err,
+	assert_int_equal(writer_add(w, &a.r, "rustsec", a.path, f->err,
 	                            sizeof(f->err)), 0);
 	writer_stats st;
 	assert_int_equal(writer_commit(w, &st, f->err, sizeof(f->err)), 0);
@@ -1061,7 +1052,7 @@ static void test_writer_add__fields_past_index_caps(void **state)
 	assert_int_equal(writer_open(&w, f->db, f->err, sizeof(f->err)), 0);
 	mk(&a, 1, "pkg1", 0);
 	a.r.id = longid;
-	assert_int_equal(writer_add(w, &a.r, "rustsec", a.path, NULL, f->err,
+	assert_int_equal(writer_add(w, &a.r, "rustsec", a.path, f->err,
 	                            sizeof(f->err)), -1);
 	assert_non_null(strstr(f->err, a.path));
 	assert_non_null(strstr(f->err, "XXX...\" longer than 63 bytes"));
@@ -1069,18 +1060,18 @@ static void test_writer_add__fields_past_index_caps(void **state)
 	longid[ADV_ID_MAX] = 0;
 	mk(&a, 1, "pkg1", 0);
 	a.r.id = longid;
-	assert_int_equal(writer_add(w, &a.r, "rustsec", a.path, NULL, f->err,
+	assert_int_equal(writer_add(w, &a.r, "rustsec", a.path, f->err,
 	                            sizeof(f->err)), 0);
 	longid[ADV_ID_MAX] = 'X';
 	longid[ADV_ID_MAX + 1] = 0;
 	mk(&a, 2, "pkg1", 0);
 	a.aliases[1] = longid;
-	assert_int_equal(writer_add(w, &a.r, "rustsec", a.path, NULL, f->err,
+	assert_int_equal(writer_add(w, &a.r, "rustsec", a.path, f->err,
 	                            sizeof(f->err)), -1);
 	assert_non_null(strstr(f->err, ": alias \"XXX"));
 	mk(&a, 2, "pkg1", 0);
 	a.aliases[0] = "";
-	assert_int_equal(writer_add(w, &a.r, "rustsec", a.path, NULL, f->err,
+	assert_int_equal(writer_add(w, &a.r, "rustsec", a.path, f->err,
 	                            sizeof(f->err)), -1);
 	assert_non_null(strstr(f->err, "empty alias"));
 	/* a package name past ADV_PACKAGE_MAX */
@@ -1089,18 +1080,18 @@ static void test_writer_add__fields_past_index_caps(void **state)
 	memset(pkg, 'p', sizeof(pkg) - 1);
 	pkg[sizeof(pkg) - 1] = 0;
 	a.r.package = pkg;
-	assert_int_equal(writer_add(w, &a.r, "rustsec", a.path, NULL, f->err,
+	assert_int_equal(writer_add(w, &a.r, "rustsec", a.path, f->err,
 	                            sizeof(f->err)), -1);
 	assert_non_null(strstr(f->err, "package name too long (256 bytes, "
 	                       "limit 255)"));
 	mk(&a, 1, "pkg1", 0);
 	a.r.os = (strlist){ os, 1 };   /* an empty os name */
-	assert_int_equal(writer_add(w, &a.r, "rustsec", a.path, NULL, f->err,
+	assert_int_equal(writer_add(w, &a.r, "rustsec", a.path, f->err,
 	                            sizeof(f->err)), -1);
 	assert_non_null(strstr(f->err, "os name \"\" is empty"));
 	/* a bad source name */
 	mk(&a, 1, "pkg1", 0);
-	assert_int_equal(writer_add(w, &a.r, "a:b", a.path, NULL, f->err,
+	assert_int_equal(writer_add(w, &a.r, "a:b", a.path, f->err,
 	                            sizeof(f->err)), -1);
 	assert_int_equal(writer_set_source(w, "rustsec", "xyz", 1), -1);
 	writer_close(w);
@@ -1124,14 +1115,14 @@ static void test_writer_update__removal_and_growth(void **state)
 		char pkg[16];
 		snprintf(pkg, sizeof(pkg), "pkg%d", i % 3);
 		mk(&a, i, pkg, 0);
-		assert_int_equal(writer_add(w, &a.r, "rustsec", a.path, NULL,
-		                            f->err, sizeof(f->err)), 0);
+		assert_int_equal(writer_add(w, &a.r, "rustsec", a.path, f->err,
+		                            sizeof(f->err)), 0);
 	}
 	mk(&a, 2, "pkg2", 0);
 	assert_null(writer_find(w, "RUSTSEC-2020-0002"));
 	/* removed, so its id is free again for another path */
 	assert_int_equal(writer_add(w, &a.r, "rustsec", "crates/pkg2/moved.md",
-	                            NULL, f->err, sizeof(f->err)), 0);
+	                            f->err, sizeof(f->err)), 0);
 	writer_stats st;
 	assert_int_equal(writer_commit(w, &st, f->err, sizeof(f->err)), 0);
 	assert_int_equal(st.advisories, 603);
@@ -1168,29 +1159,29 @@ static void test_writer_add__advisories_per_package_cap(void **state)
 	assert_int_equal(writer_open(&w, f->db, f->err, sizeof(f->err)), 0);
 	for (int i = 0; i < HOT_ENTRIES_MAX; i++) {
 		mk_small(&a, i, "big");
-		if (writer_add(w, &a.r, "rustsec", a.path, NULL, f->err,
+		if (writer_add(w, &a.r, "rustsec", a.path, f->err,
 		               sizeof(f->err)) != 0)
 			fail_msg("advisory %d: %s", i, f->err);
 	}
 	mk_small(&a, HOT_ENTRIES_MAX, "big");
-	assert_int_equal(writer_add(w, &a.r, "rustsec", a.path, NULL, f->err,
+	assert_int_equal(writer_add(w, &a.r, "rustsec", a.path, f->err,
 	                            sizeof(f->err)), -1);
 	assert_non_null(strstr(f->err, "package \"big\" already has 65535 "
 	                       "advisories"));
 	/* other packages are not affected */
 	mk_small(&a, HOT_ENTRIES_MAX, "small");
-	assert_int_equal(writer_add(w, &a.r, "rustsec", a.path, NULL, f->err,
+	assert_int_equal(writer_add(w, &a.r, "rustsec", a.path, f->err,
 	                            sizeof(f->err)), 0);
 	/* the same path again replaces, it does not add */
 	mk_small(&a, 7, "big");
 	a.r.title = "changed";
-	assert_int_equal(writer_add(w, &a.r, "rustsec", a.path, NULL, f->err,
+	assert_int_equal(writer_add(w, &a.r, "rustsec", a.path, f->err,
 	                            sizeof(f->err)), 0);
 	assert_string_equal(writer_find(w, "GEN-000007")->title, "changed");
 	/* a removal frees a place */
 	assert_int_equal(writer_remove(w, "rustsec", a.path), 0);
 	mk_small(&a, HOT_ENTRIES_MAX + 1, "big");
-	assert_int_equal(writer_add(w, &a.r, "rustsec", a.path, NULL, f->err,
+	assert_int_equal(writer_add(w, &a.r, "rustsec", a.path, f->err,
 	                            sizeof(f->err)), 0);
 	writer_close(w);
 }
@@ -1209,8 +1200,8 @@ static void test_writer_commit__thousands_for_one_package(void **state)
 	assert_int_equal(writer_open(&w, f->db, f->err, sizeof(f->err)), 0);
 	for (int i = 0; i < n; i++) {
 		mk_small(&a, i, "big");
-		assert_int_equal(writer_add(w, &a.r, "rustsec", a.path, NULL,
-		                            f->err, sizeof(f->err)), 0);
+		assert_int_equal(writer_add(w, &a.r, "rustsec", a.path, f->err,
+		                            sizeof(f->err)), 0);
 	}
 	writer_stats st;
 	assert_int_equal(writer_commit(w, &st, f->err, sizeof(f->err)), 0);
@@ -1252,8 +1243,8 @@ static void test_writer_commit__blocks_cut_by_bytes(void **state)
 	for (int i = 0; i < 5; i++) {
 		mk(&a, i, "pkg0", 0);
 		a.r.description = desc;
-		assert_int_equal(writer_add(w, &a.r, "rustsec", a.path, NULL,
-		                            f->err, sizeof(f->err)), 0);
+		assert_int_equal(writer_add(w, &a.r, "rustsec", a.path, f->err,
+		                            sizeof(f->err)), 0);
 	}
 	assert_int_equal(writer_commit(w, NULL, f->err, sizeof(f->err)), 0);
 	writer_close(w);
@@ -1273,7 +1264,7 @@ static void test_writer_commit__blocks_cut_by_bytes(void **state)
 	mk(&a, 1, "pkg0", 0);
 	a.r.title = a.r.description = a.r.url = a.r.license = s;
 	a.r.informational = s;
-	assert_int_equal(writer_add(w, &a.r, "rustsec", a.path, NULL, f->err,
+	assert_int_equal(writer_add(w, &a.r, "rustsec", a.path, f->err,
 	                            sizeof(f->err)), -1);
 	assert_non_null(strstr(f->err, "more than an index block holds"));
 	writer_close(w);
@@ -1476,7 +1467,7 @@ static void test_writer_commit__map_refused_says_why(void **state)
 		if (writer_open(&w, f->db, f->err, sizeof(f->err)) < 0)
 			_exit(4);
 		mk(&a, 1, "pkg0", 0);
-		if (writer_add(w, &a.r, "rustsec", a.path, NULL, f->err,
+		if (writer_add(w, &a.r, "rustsec", a.path, f->err,
 		               sizeof(f->err)) < 0)
 			_exit(5);
 		size_t now = pages * (size_t)sysconf(_SC_PAGESIZE);
