@@ -14,6 +14,7 @@
  */
 #include "gitsrc_int.h"
 
+#include <assert.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -306,8 +307,11 @@ int gitsrc_history(int64_t *times, gitsrc *g, const char *const *paths,
 	history h = { .paths = paths, .n = n, .left = n, .times = times };
 	int rc = -1;
 
-	for (size_t i = 0; i < n; i++)
+	for (size_t i = 0; i < n; i++) {
 		times[i] = 0;
+		/* gitsrc.h: sorted bytewise (the walk's lookups need it) */
+		assert(i == 0 || strcmp(paths[i - 1], paths[i]) < 0);
+	}
 	if (!n)
 		return 0;
 	/* libgit2 1.5 cannot walk past a shallow clone's cut (it stops at

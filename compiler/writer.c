@@ -11,6 +11,7 @@
 #include "writer_int.h"
 #include "block.h"
 
+#include <assert.h>
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -70,6 +71,8 @@ static int map_reserve(writer *w, strmap *m)
 
 static void map_insert(writer *w, strmap *m, size_t idx)
 {
+	/* map_reserve (or map_grow) left a free slot: the probe ends */
+	assert(m->cap && m->used < m->cap);
 	size_t mask = m->cap - 1;
 	size_t i = (size_t)hash_str(map_key(w, m, (uint32_t)idx)) & mask;
 	while (m->slot[i])

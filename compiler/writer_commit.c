@@ -608,6 +608,8 @@ static int write_db(writer *w, entry **live, size_t n, const group *g,
 	/* advisory blocks, keyed by their first id (live is sorted by id) */
 	for (size_t i = 0; i < ng; i++) {
 		const char *k = live[g[i].first]->id;
+		assert(i == 0 || (g[i].first == g[i - 1].first + g[i - 1].count &&
+		                  strcmp(live[g[i - 1].first]->id, k) < 0));
 		if (g[i].reuse >= 0)
 			put(&c, dbi[DBI_ADVISORIES], k, strlen(k),
 			    w->pblk[g[i].reuse].z, w->pblk[g[i].reuse].zlen,

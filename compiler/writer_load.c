@@ -213,7 +213,7 @@ int wr_load_index(writer *w, advdb *db, const char *path,
 	if (e == ADVDB_OK) {
 		if (wr_skip_load(w, text, len) < 0) {
 			errbuf_set(err, errcap, "%s: damaged index: meta `%s`", path,
-			            META_SKIPPED);
+			           META_SKIPPED);
 			goto done;
 		}
 		free(text);

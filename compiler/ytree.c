@@ -17,6 +17,7 @@
 #include "ytree.h"
 #include "diag.h"
 
+#include <assert.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -279,7 +280,8 @@ int ytree_parse(ytree **out, const char *text, size_t len, char *err,
 					goto fail_ev;
 				}
 			}
-			if (depth)          /* defensive: libyaml balances them */
+			assert(depth > 0);  /* libyaml balances them */
+			if (depth)          /* stays defined under NDEBUG */
 				depth--;
 			break;
 		case YAML_SEQUENCE_END_EVENT:

@@ -14,6 +14,7 @@
  */
 #include "auditable.h"
 
+#include <assert.h>
 #include <jansson.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -255,6 +256,7 @@ static int check_graph(auditable *a, auditable_error *err)
 				continue;
 			}
 			size_t w = a->pkgs[u].deps[edge[top - 1]++];
+			assert(w < n);      /* checked when the graph was read */
 			if (color[w] == 1)
 				tree_fail(a, "a dependency cycle through %.60s %.40s",
 				          a->pkgs[w].name, a->pkgs[w].version);

@@ -23,6 +23,7 @@
 #include "record.h"
 #include "le.h"
 
+#include <assert.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -455,7 +456,8 @@ int record_decode(adv_record **out, const void *buf, size_t len)
 	counts k2 = {0};
 	if (walk(&c2, r, (adv_function *)(block + o_fn),
 	         (range *)(block + o_rng), &k2) < 0 || k2.nptr != k.nptr) {
-		free(block);   /* defensive: pass 1 accepted the same bytes */
+		assert(!"pass 2 refused what pass 1 accepted");
+		free(block);   /* stays defined under NDEBUG */
 		return -1;
 	}
 	*out = r;
@@ -522,6 +524,9 @@ int hot_encode(const adv_record *const *recs, size_t n,
 	for (size_t i = 0; i < n; i++) {
 		const adv_record *r = recs[i];
 		uint8_t flags = 0;
+		/* SCHEMA.md: the entries of one package, ordered by id */
+		assert(i == 0 || !r->id || !recs[i - 1]->id ||
+		       strcmp(recs[i - 1]->id, r->id) < 0);
 		if (r->withdrawn)
 			flags |= HOT_WITHDRAWN;
 		if (r->os.n)

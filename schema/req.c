@@ -21,6 +21,7 @@
  */
 #include "req.h"
 
+#include <assert.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -360,6 +361,15 @@ int req_vulnerable(range *out, size_t cap, size_t *nout,
 			goto overflow;
 		if (push(out, cap, &k, &a, NULL) < 0)
 			goto full;
+	}
+	/* req.h: sorted, disjoint, none reversed (touching ones may meet) */
+	for (size_t i = 0; i < k; i++) {
+		assert(!out[i].has_introduced || !out[i].has_fixed ||
+		       version_cmp(&out[i].introduced, &out[i].fixed) <= 0);
+		assert(i + 1 == k || (out[i].has_fixed &&
+		                      out[i + 1].has_introduced &&
+		                      version_cmp(&out[i].fixed,
+		                                  &out[i + 1].introduced) <= 0));
 	}
 	*nout = k;
 	return 0;
