@@ -41,6 +41,7 @@
 #include "layout.h"
 #include "record.h"
 #include "version.h"
+#include "testlib.h"
 #include "writer.h"
 
 #define COMMIT "0123456789abcdef0123456789abcdef01234567"
@@ -1752,23 +1753,6 @@ static void test_open__read_only_location(void **state)
 
 /* ---- the real advisory-db ---- */
 
-static int clone_bundle(const char *bundle, const char *dir)
-{
-	pid_t pid = fork();
-	int st;
-
-	if (pid < 0)
-		return -1;
-	if (pid == 0) {
-		execlp("git", "git", "clone", "-q", "--bare", bundle, dir,
-		       (char *)NULL);
-		_exit(127);
-	}
-	if (waitpid(pid, &st, 0) < 0)
-		return -1;
-	return WIFEXITED(st) && WEXITSTATUS(st) == 0 ? 0 : -1;
-}
-
 /* Compile the `main` branch of repo into target; returns records added. */
 static size_t compile_real(const char *repo, const char *target,
                            char commit[41])
@@ -1905,7 +1889,6 @@ static void check_real_advisory(advdb *h, const char *id, size_t *probes)
 static void test_real__advisory_db(void **state)
 {
 	fixture *f = *state;
-	const char *shared = getenv("ADVDB_SHARED");
 	char bundle[1024], repo[256], db[256], err[512], commit[41];
 	advdb *h = NULL;
 	advdb_info info;
@@ -1914,17 +1897,10 @@ static void test_real__advisory_db(void **state)
 	size_t added, seen = 0, probes = 0;
 	int rc;
 
-	if (!shared || !*shared)
-		shared = "../shared/data";
-	snprintf(bundle, sizeof bundle, "%s/advisory-db.bundle", shared);
-	if (access(bundle, R_OK) != 0) {
-		print_message("# SKIP needs ../shared/data (%s not found)\n",
-		              bundle);
-		skip();
-	}
+	tl_bundle_or_skip(bundle, sizeof bundle);
 	snprintf(repo, sizeof repo, "%s/advisory-db.git", f->dir);
 	snprintf(db, sizeof db, "%s/real.lmdb", f->dir);
-	if (clone_bundle(bundle, repo) != 0)
+	if (tl_git_clone(bundle, repo, "--bare", NULL) != 0)
 		fail_msg("git clone %s failed", bundle);
 	added = compile_real(repo, db, commit);
 	assert_true(added > 1000);

@@ -28,6 +28,7 @@
 #include "layout.h"
 #include "limit.h"
 #include "record.h"
+#include "testlib.h"
 #include "version.h"
 #include "writer.h"
 
@@ -43,14 +44,6 @@ typedef struct adv {
 	const char *aliases[2];
 	range rg[2];
 } adv;
-
-static version ver(const char *s)
-{
-	version v;
-	const char *err;
-	assert_int_equal(version_parse(&v, s, strlen(s), &err), 0);
-	return v;
-}
 
 /* Advisory number i of package pkg (collection from the prefix). */
 static void mk(adv *a, int i, const char *pkg, int rust)
@@ -76,11 +69,11 @@ static void mk(adv *a, int i, const char *pkg, int rust)
 	a->r.collection = rust ? ADV_RUST : ADV_CRATES;
 	a->r.aliases = (strlist){ a->aliases, 2 };
 	a->rg[0].has_fixed = 1;
-	a->rg[0].fixed = ver("1.0.0");
+	a->rg[0].fixed = tl_version("1.0.0");
 	a->rg[1].has_introduced = 1;
-	a->rg[1].introduced = ver("2.0.0");
+	a->rg[1].introduced = tl_version("2.0.0");
 	a->rg[1].has_fixed = 1;
-	a->rg[1].fixed = ver("2.1.3");
+	a->rg[1].fixed = tl_version("2.1.3");
 	a->r.ranges = a->rg;
 	a->r.nranges = 2;
 }
@@ -501,11 +494,11 @@ static void test_writer_build__read_back_raw(void **state)
 	assert_int_equal(hot_iter_next(&it, &e), 1);
 	assert_memory_equal(e.id, "RUSTSEC-2020-0001", e.id_len);
 	assert_int_equal(e.n_ranges, 2);
-	version x = ver("2.1.0");
+	version x = tl_version("2.1.0");
 	uint8_t key[VKEY_MAX];
 	size_t kl = version_key_encode(&x, key);
 	assert_int_equal(hot_entry_affects(&e, key, kl), 1);
-	x = ver("1.5.0");
+	x = tl_version("1.5.0");
 	kl = version_key_encode(&x, key);
 	assert_int_equal(hot_entry_affects(&e, key, kl), 0);
 	assert_int_equal(hot_iter_next(&it, &e), 1);
@@ -1142,7 +1135,7 @@ static void mk_small(adv *a, int i, const char *pkg)
 	a->r.title = "t";
 	a->r.description = "";
 	a->rg[0].has_fixed = 1;
-	a->rg[0].fixed = ver("1.0.0");
+	a->rg[0].fixed = tl_version("1.0.0");
 	a->r.ranges = a->rg;
 	a->r.nranges = 1;
 }
