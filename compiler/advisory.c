@@ -578,10 +578,6 @@ void advisory_free(advisory *a)
 {
 	if (!a)
 		return;
-	while (a->blocks) {
-		arena_block *b = a->blocks;
-		a->blocks = b->next;
-		free(b);
-	}
+	arena_free(&a->mem);
 	free(a);
 }

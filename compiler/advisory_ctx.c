@@ -16,40 +16,14 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define ARENA_BLOCK 16384
-
 void *adv_alloc(advisory *a, size_t n)
 {
-	arena_block *b = a->blocks;
-
-	n = (n + 15) & ~(size_t)15;
-	if (n == 0)
-		n = 16;
-	if (!b || b->cap - b->used < n) {
-		size_t cap = n > ARENA_BLOCK ? n : ARENA_BLOCK;
-		b = malloc(sizeof(*b) + cap);
-		if (!b)
-			return NULL;
-		b->next = a->blocks;
-		b->used = 0;
-		b->cap = cap;
-		a->blocks = b;
-	}
-	void *p = b->data + b->used;
-	b->used += n;
-	memset(p, 0, n);
-	return p;
+	return arena_alloc(&a->mem, n);
 }
 
 const char *adv_str(advisory *a, const char *s, size_t len)
 {
-	char *p = adv_alloc(a, len + 1);
-
-	if (!p)
-		return NULL;
-	memcpy(p, s, len);
-	p[len] = '\0';
-	return p;
+	return arena_strn(&a->mem, s, len);
 }
 
 /* Add one diagnostic. Values quoted in messages come from the file, so

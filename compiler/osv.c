@@ -33,47 +33,21 @@
 #include "rfc3339.h"
 #include "ytree.h"
 
-#define OBLOCK 16384
-
 void *osv_alloc(osv *o, size_t n)
 {
-	oblock *b = o->blocks;
-
-	n = (n + 15) & ~(size_t)15;
-	if (n == 0)
-		n = 16;
-	if (!b || b->cap - b->used < n) {
-		size_t cap = n > OBLOCK ? n : OBLOCK;
-		b = malloc(sizeof(*b) + cap);
-		if (!b)
-			return NULL;
-		b->next = o->blocks;
-		b->used = 0;
-		b->cap = cap;
-		o->blocks = b;
-	}
-	void *p = b->data + b->used;
-	b->used += n;
-	memset(p, 0, n);
-	return p;
+	return arena_alloc(&o->mem, n);
 }
 
 const char *osv_str(osv *o, const char *s, size_t len)
 {
-	char *p = osv_alloc(o, len + 1);
-	if (p)
-		memcpy(p, s, len);
-	return p;
+	return arena_strn(&o->mem, s, len);
 }
 
 void osv_free(osv *o)
 {
 	if (!o)
 		return;
-	for (oblock *b = o->blocks, *nx; b; b = nx) {
-		nx = b->next;
-		free(b);
-	}
+	arena_free(&o->mem);
 	free(o->recs);
 	free(o);
 }

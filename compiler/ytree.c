@@ -15,6 +15,7 @@
  *     O(n log n) whatever the input).
  */
 #include "ytree.h"
+#include "arena.h"
 #include "diag.h"
 
 #include <assert.h>
@@ -23,49 +24,24 @@
 #include <string.h>
 #include <yaml.h>
 
-typedef struct yblock {
-	struct yblock *next;
-	size_t used, cap;
-	_Alignas(16) unsigned char data[];
-} yblock;
-
 struct ytree {
-	yblock *blocks;
+	arena mem;                  /* every node and string */
 	ynode *root;
 	size_t nodes;
 };
 
-#define YBLOCK 65536
+#define YBLOCK 65536               /* nodes come by the thousand */
 
 static void *yalloc(ytree *t, size_t n)
 {
-	yblock *b = t->blocks;
-
-	n = (n + 15) & ~(size_t)15;
-	if (!b || b->cap - b->used < n) {
-		size_t cap = n > YBLOCK ? n : YBLOCK;
-		b = malloc(sizeof(*b) + cap);
-		if (!b)
-			return NULL;
-		b->next = t->blocks;
-		b->used = 0;
-		b->cap = cap;
-		t->blocks = b;
-	}
-	void *p = b->data + b->used;
-	b->used += n;
-	memset(p, 0, n);
-	return p;
+	return arena_alloc(&t->mem, n);
 }
 
 void ytree_free(ytree *t)
 {
 	if (!t)
 		return;
-	for (yblock *b = t->blocks, *nx; b; b = nx) {
-		nx = b->next;
-		free(b);
-	}
+	arena_free(&t->mem);
 	free(t);
 }
 
@@ -198,6 +174,8 @@ int ytree_parse(ytree **out, const char *text, size_t len, char *err,
 		return -1;
 	}
 	ytree *t = calloc(1, sizeof(*t));
+	if (t)
+		t->mem.block = YBLOCK;
 	if (!t || !yaml_parser_initialize(&p)) {
 		free(t);
 		errbuf_set(err, errcap, "line 1: out of memory");
