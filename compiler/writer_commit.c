@@ -567,8 +567,13 @@ static int open_dbs(MDB_txn *txn, MDB_dbi dbi[DBI_COUNT])
 {
 	int e = 0;
 
-	for (int id = 0; id < DBI_COUNT && e == 0; id++)
+	for (int id = 0; id < DBI_COUNT && e == 0; id++) {
+		/* This writer fills (or carries over) no row of its own input
+		 * yet: the first such row (layout.h) brings that code, or an
+		 * update would leave it empty. */
+		assert(db_specs[id].filled_by != DB_BY_INPUT);
 		e = mdb_dbi_open(txn, db_name((db_id)id), MDB_CREATE, &dbi[id]);
+	}
 	return e;
 }
 

@@ -31,7 +31,17 @@
  *              key a newer compiler adds cannot make an index "damaged")
  *   filled_by  DB_BY_WRITER: the writer's own summary of everything;
  *              DB_BY_RECORDS: derived from the advisory records on every
- *              commit (compiler/writer_commit.c)
+ *              commit (compiler/writer_commit.c);
+ *              DB_BY_INPUT: from an input of its own, such as a crates.io
+ *              index mirror, which an update that does not read that
+ *              input carries over (no row yet: the first one brings the
+ *              writer code for it)
+ *
+ * A new sub-database, e.g. a crates.io index's versions, is one row:
+ *   X(DBI_CRATES, "crates", DB_OPTIONAL, ADV_PACKAGE_MAX, DB_BY_INPUT)
+ * then db->dbi[DBI_CRATES] in the writer that fills it and the reader
+ * that reads it (query/db_internal.h: has[DBI_CRATES] 0 for an older
+ * index), and its section in SCHEMA.md.
  */
 #define ADVDB_SUBDBS(X)                                                       \
 	/* id              name          need         key_max          filled_by */ \
@@ -49,7 +59,7 @@ typedef enum db_id {
 } db_id;
 
 typedef enum db_need { DB_REQUIRED, DB_OPTIONAL } db_need;
-typedef enum db_filler { DB_BY_WRITER, DB_BY_RECORDS } db_filler;
+typedef enum db_filler { DB_BY_WRITER, DB_BY_RECORDS, DB_BY_INPUT } db_filler;
 
 typedef struct db_spec {
 	const char *name;            /* the LMDB name */
