@@ -31,6 +31,7 @@
 #include "testlib.h"
 #include "version.h"
 #include "writer.h"
+#include "testdir.h"
 
 #define STR_(x) #x
 #define STR(x) STR_(x)
@@ -100,19 +101,7 @@ static int setup(void **state)
 static int teardown(void **state)
 {
 	fx *f = *state;
-	DIR *d = opendir(f->dir);
-	struct dirent *e;
-	char p[512];
-	while (d && (e = readdir(d))) {
-		if (e->d_name[0] == '.')
-			continue;
-		snprintf(p, sizeof(p), "%s/%s", f->dir, e->d_name);
-		if (unlink(p) < 0)
-			rmdir(p);
-	}
-	if (d)
-		closedir(d);
-	rmdir(f->dir);
+	testdir_remove(f->dir);
 	free(f);
 	return 0;
 }
