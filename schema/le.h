@@ -4,8 +4,8 @@
  * u32, used by the records (record.c), the blocks (block.c), the skipped
  * list (skiplist.c), the writer's digest stream and the reader's early
  * stop in a block, and by the readers of other little-endian formats
- * (binfmt.c). Byte by byte, so neither alignment nor the host's byte
- * order matters.
+ * (binfmt.c, minisign.c's key ids and scrypt limits). Byte by byte, so
+ * neither alignment nor the host's byte order matters.
  *
  * (LMDB's own pages are in the host's order: lmdbcheck.c reads those
  * with memcpy, on purpose.)
@@ -24,6 +24,11 @@ static inline uint32_t le32_get(const uint8_t *p)
 {
 	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
 	       (uint32_t)p[3] << 24;
+}
+
+static inline uint64_t le64_get(const uint8_t *p)
+{
+	return (uint64_t)le32_get(p) | (uint64_t)le32_get(p + 4) << 32;
 }
 
 static inline void le16_put(uint8_t *p, uint16_t v)

@@ -5,6 +5,7 @@
 #include "rfc3339.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -17,13 +18,19 @@ static int digits(const char *s, int n)
 	return 1;
 }
 
+/* By hand, not strftime: glibc's reads the time zone files on its first
+ * call, which a library verifying an index should not (query/verify.c). */
 int rfc3339_format(char out[RFC3339_MAX], int64_t t)
 {
 	time_t tt = (time_t)t;
 	struct tm tm;
+	int n;
 
-	if (t <= 0 || !gmtime_r(&tt, &tm) ||
-	    strftime(out, RFC3339_MAX, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0) {
+	if (t <= 0 || (int64_t)tt != t || !gmtime_r(&tt, &tm) ||
+	    (n = snprintf(out, RFC3339_MAX, "%04d-%02d-%02dT%02d:%02d:%02dZ",
+	                  tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
+	                  tm.tm_hour, tm.tm_min, tm.tm_sec)) < 0 ||
+	    n >= RFC3339_MAX) {
 		out[0] = '\0';
 		return 0;
 	}

@@ -35,7 +35,7 @@
 #include "verify.h"
 #include "version.h"
 #include "writer.h"
-#include "testdir.h"
+#include "testlib.h"
 
 #define COMMIT "0123456789abcdef0123456789abcdef01234567"
 
@@ -210,7 +210,7 @@ static int setup(void **state)
 static int teardown(void **state)
 {
 	fx *f = *state;
-	testdir_remove(f->dir);
+	tl_rm_rf(f->dir);
 	free(f);
 	return 0;
 }

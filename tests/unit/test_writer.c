@@ -31,7 +31,6 @@
 #include "testlib.h"
 #include "version.h"
 #include "writer.h"
-#include "testdir.h"
 
 #define STR_(x) #x
 #define STR(x) STR_(x)
@@ -101,7 +100,7 @@ static int setup(void **state)
 static int teardown(void **state)
 {
 	fx *f = *state;
-	testdir_remove(f->dir);
+	tl_rm_rf(f->dir);
 	free(f);
 	return 0;
 }
