@@ -19,10 +19,11 @@ PKG     ?= pkg-config
 SAN     ?=
 FUZZ_SECONDS ?= 60
 
-PKGS     = libgit2 lmdb libzstd yaml-0.1
+PKGS     = libgit2 lmdb libzstd yaml-0.1 libsodium
 DEB_PKGS = build-essential pkg-config libgit2-dev liblmdb-dev libzstd-dev \
            libyaml-dev libcmocka-dev git python3 clang libclang-rt-dev zstd \
            lmdb-utils
+DEB_PKGS += libsodium-dev minisign   # signatures
 DEB_PKGS += zlib1g-dev libjansson-dev   # bin: .dep-v0 data is zlib + JSON
 DEB_PKGS += lld llvm   # bin tests: ld.lld, ld64.lld, wasm-ld, llvm-objcopy, llvm-lipo
 DEB_PKGS += binutils-mingw-w64-x86-64 binutils-mingw-w64-i686   # bin tests: PE32+ and PE32 images
@@ -31,6 +32,10 @@ DEB_PKGS += python3-jsonschema   # tests/e2e/audit.sh: SARIF output against the 
 
 CFLAGS_BASE = -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE \
               -Wall -Wextra -Werror -fPIC -g -Ischema -Iquery -Icompiler
+CFLAGS_BASE += -Iquery/prog   # both programs' start-up (not the library)
+# assert() is on in every build, release included (no -DNDEBUG): the
+# invariants it checks cost nothing measurable (compile, lookup and fetch
+# against a -DNDEBUG build: within run-to-run noise).
 ifeq ($(SAN),1)
 CFLAGS_OPT  = -O1 -fno-omit-frame-pointer -fsanitize=address,undefined \
               -fno-sanitize-recover=all
@@ -52,13 +57,15 @@ LIBS_GIT   = $(call lazy,LIBS_GIT,$(PKG) --libs libgit2)
 LIBS_LMDB  = $(call lazy,LIBS_LMDB,$(PKG) --libs lmdb 2>/dev/null || echo -llmdb)
 LIBS_ZSTD  = $(call lazy,LIBS_ZSTD,$(PKG) --libs libzstd)
 LIBS_YAML  = $(call lazy,LIBS_YAML,$(PKG) --libs yaml-0.1)
+LIBS_SODIUM = $(call lazy,LIBS_SODIUM,$(PKG) --libs libsodium 2>/dev/null || echo -lsodium)
 LIBS_BIN   = $(call lazy,LIBS_BIN,$(PKG) --libs jansson zlib 2>/dev/null || echo -ljansson -lz)
-LIBS_QUERY  = $(LIBS_LMDB) $(LIBS_ZSTD) $(LIBS_BIN) -lpthread -lm
-LIBS_COMP   = $(LIBS_GIT) $(LIBS_LMDB) $(LIBS_ZSTD) $(LIBS_YAML) $(LIBS_BIN) -lpthread -lm
+LIBS_QUERY  = $(LIBS_LMDB) $(LIBS_ZSTD) $(LIBS_BIN) $(LIBS_SODIUM) -lpthread -lm
+LIBS_COMP   = $(LIBS_GIT) $(LIBS_LMDB) $(LIBS_ZSTD) $(LIBS_YAML) $(LIBS_BIN) $(LIBS_SODIUM) -lpthread -lm
 
 SCHEMA_SRC   = $(wildcard schema/*.c)
 LIB_SRC      = $(wildcard query/*.c)
 CLI_SRC      = $(wildcard query/cli/*.c)
+PROG_SRC     = $(wildcard query/prog/*.c)
 COMP_SRC     = $(filter-out compiler/main.c,$(wildcard compiler/*.c))
 UNIT_SRC     = $(wildcard tests/unit/test_*.c)
 BENCH_SRC    = $(wildcard tests/bench/*.c)
@@ -69,6 +76,7 @@ SCHEMA_OBJ = $(call obj,$(SCHEMA_SRC))
 LIB_OBJ    = $(call obj,$(LIB_SRC))
 CLI_OBJ    = $(call obj,$(CLI_SRC))
 CLI_LIBOBJ = $(call obj,$(filter-out query/cli/main.c,$(CLI_SRC)))
+PROG_OBJ   = $(call obj,$(PROG_SRC))
 COMP_OBJ   = $(call obj,$(COMP_SRC))
 UNIT_BIN   = $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRC))
 TOOL_BIN   = $(patsubst tests/tools/%.c,$(BUILD)/tools/%,$(TOOL_SRC))
@@ -93,21 +101,23 @@ $(BUILD)/libadvdb.so: $(SCHEMA_OBJ) $(LIB_OBJ)
 # advdb-query is linked statically (but under the sanitizers): a one-shot
 # check is mostly process start, and loading shared libraries is a third
 # of it (measured: 1.0-1.1 ms dynamic, 0.75-0.8 ms static).
-$(BUILD)/advdb-query: $(CLI_OBJ) $(BUILD)/libadvdb.a
+$(BUILD)/advdb-query: $(CLI_OBJ) $(PROG_OBJ) $(BUILD)/libadvdb.a
 	$(CC) $(LDFLAGS_SAN) $(if $(filter 1,$(SAN)),,-static) -o $@ $(CLI_OBJ) \
-	    $(BUILD)/libadvdb.a $(LIBS_QUERY)
+	    $(PROG_OBJ) $(BUILD)/libadvdb.a $(LIBS_QUERY)
 
 # The compiler reads indexes (--update, --install) only through libadvdb's
 # reader (query/reader.h), so it links the library's objects too.
-$(BUILD)/advdb-compile: $(call obj,compiler/main.c) $(COMP_OBJ) $(BUILD)/libadvdb.a
+$(BUILD)/advdb-compile: $(call obj,compiler/main.c) $(COMP_OBJ) $(PROG_OBJ) \
+                        $(BUILD)/libadvdb.a
 	$(CC) $(LDFLAGS_SAN) -o $@ $(call obj,compiler/main.c) $(COMP_OBJ) \
-	    $(BUILD)/libadvdb.a $(LIBS_COMP)
+	    $(PROG_OBJ) $(BUILD)/libadvdb.a $(LIBS_COMP)
 
 # Unit tests see every module (not the two main()s).
-$(BUILD)/tests/%: tests/unit/%.c $(COMP_OBJ) $(CLI_LIBOBJ) $(BUILD)/libadvdb.a
+$(BUILD)/tests/%: tests/unit/%.c $(COMP_OBJ) $(CLI_LIBOBJ) $(PROG_OBJ) \
+                  $(BUILD)/libadvdb.a
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -Iquery/cli -o $@ $< $(COMP_OBJ) $(CLI_LIBOBJ) \
-	    $(BUILD)/libadvdb.a $(LIBS_COMP) -lcmocka
+	    $(PROG_OBJ) $(BUILD)/libadvdb.a $(LIBS_COMP) -lcmocka
 
 # test_fuzz replays the fuzz targets' inputs through the targets' code.
 $(BUILD)/tests/test_fuzz: $(wildcard tests/fuzz/*.c tests/fuzz/*.h)
@@ -155,7 +165,7 @@ fuzz:
 
 $(BUILD)/advdb.pc: FORCE
 	@mkdir -p $(BUILD)
-	printf 'prefix=%s\nlibdir=$${prefix}/lib\nincludedir=$${prefix}/include\n\nName: advdb\nDescription: reader of advdb vulnerability-advisory indexes\nVersion: 0.1.0\nRequires.private: lmdb libzstd jansson zlib\nLibs: -L$${libdir} -ladvdb\nCflags: -I$${includedir}\n' '$(PREFIX)' > $@
+	printf 'prefix=%s\nlibdir=$${prefix}/lib\nincludedir=$${prefix}/include\n\nName: advdb\nDescription: reader of advdb vulnerability-advisory indexes\nVersion: 0.1.0\nRequires.private: lmdb libzstd jansson zlib libsodium\nLibs: -L$${libdir} -ladvdb\nCflags: -I$${includedir}\n' '$(PREFIX)' > $@
 
 install: all $(BUILD)/advdb.pc
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib \

@@ -76,7 +76,10 @@ typedef enum advdb_error {
 	ADVDB_EVERSION = -6,    /* a version string that is not semver */
 	ADVDB_EINVAL = -7,      /* a bad argument */
 	ADVDB_ENOMEM = -8,
-	ADVDB_EBUFS = -9        /* more matches than the array holds */
+	ADVDB_EBUFS = -9,       /* more matches than the array holds */
+	ADVDB_ESIGNATURE = -10, /* the index's signature is missing, made by
+	                           another key, malformed, or does not match */
+	ADVDB_EKEY = -11        /* a public key file that is not usable */
 } advdb_error;
 
 /* A static text for an error code. */
@@ -284,6 +287,76 @@ typedef struct advdb_info {
  * a malformed value (then *out is all zero), or ADVDB_EINVAL. */
 int advdb_info_get(advdb_info *out, advdb *db);
 
+/* ---- signatures ----
+ *
+ * An index may travel with a minisign signature beside it, the file
+ * "<path>.minisig" (advdb-compile --sign writes it; `minisign -S` makes
+ * one too, and `minisign -V` checks advdb's). A reader that must answer
+ * only from an index signed by one key opens it with
+ * advdb_open_verified() instead of advdb_open(). advdb-query does so
+ * with --trust-key, and a server should on every reload, keeping its
+ * old handle when the new file is refused.
+ */
+
+typedef struct advdb_key advdb_key;
+
+/* Load a minisign public key file (the .pub of `minisign -G`). The key
+ * is immutable: one may be shared by any number of threads, and must
+ * outlive no call that uses it. On failure *out is NULL and errbuf says
+ * why, naming the file.
+ * Returns ADVDB_OK, ADVDB_ENOTFOUND (no such file), ADVDB_EKEY (not a
+ * regular file, larger than 16 KiB, not a minisign public key, or a
+ * secret key), ADVDB_ENOMEM, ADVDB_EINVAL or ADVDB_ERROR. */
+int advdb_key_load(advdb_key **out, const char *path, char *errbuf,
+                   size_t errcap);
+void advdb_key_free(advdb_key *key);
+
+/* The key's id: 16 upper-case hex digits, as minisign prints it. Valid
+ * until advdb_key_free(). */
+const char *advdb_key_id(const advdb_key *key);
+
+#define ADVDB_COMMENT_MAX 8192
+
+/* Who signed an index, as its verified signature says. */
+typedef struct advdb_signature {
+	char key_id[17];            /* 16 hex digits, as advdb_key_id() */
+	int prehashed;              /* 1: BLAKE2b-512 of the file was signed
+	                               (minisign's default); 0: legacy */
+	char trusted_comment[ADVDB_COMMENT_MAX]; /* NUL-terminated, printable
+	                               UTF-8 (tabs allowed) */
+} advdb_signature;
+
+/*
+ * Open the index at path, as advdb_open(), only after checking it
+ * against its signature "<path>.minisig" with key. In this order: the
+ * signature file must exist and parse; it must be made by key (same key
+ * id); its trusted comment must carry key's signature; the file's bytes
+ * (read once, through one descriptor) must carry it too; then the file is
+ * opened as advdb_open() does, and must be the very file that was
+ * checked (same device, inode, size and modification time); and when the
+ * trusted comment is advdb's ("advdb index ... digest=..."), its digest,
+ * commit, compile time, count and schema must be the index's own.
+ *
+ * A signature and its index are replaced one after the other (the
+ * signature first, while advdb-compile holds a lock on it), so a reader
+ * that meets a new signature beside the old index waits for the lock and
+ * tries again, up to a few times, and one that meets a file replaced
+ * while it was checked tries again too: a concurrent compile or install
+ * is never a refusal. What is left: a process allowed to write the
+ * index file itself (not just its folder) can change its pages in place
+ * after they were checked; file permissions must prevent that.
+ *
+ * Costs one read of the file and two Ed25519 verifications (about a
+ * millisecond for a 500 KiB index) on top of advdb_open(). sig may be
+ * NULL; on success it is filled. On failure *out is NULL and errbuf
+ * names the file and what is wrong.
+ * Returns ADVDB_OK; ADVDB_ESIGNATURE (no signature file, another key, a
+ * malformed or truncated signature file, an altered trusted comment or
+ * file, a trusted comment naming another index); ADVDB_EINVAL (NULL
+ * key or path); or any error of advdb_open().
+ */
+int advdb_open_verified(advdb **out, const char *path, const advdb_key *key,
+                        advdb_signature *sig, char *errbuf, size_t errcap);
 /* One advisory file the compiler skipped for an error. Texts are
  * NUL-terminated copies (valid UTF-8; they may hold control characters,
  * which a printer should escape). */

@@ -14,9 +14,11 @@
  *
  * Invariant: on failure *out is left zeroed, never half-filled.
  */
+#include <assert.h>
 #include <string.h>
 #include "db_internal.h"
 #include "layout.h"
+#include "rfc3339.h"
 #include "skiplist.h"
 
 static int printable(const unsigned char *p, size_t n, int allow_lf)
@@ -80,7 +82,8 @@ static int meta_sources(advdb_info *out, MDB_txn *txn, const advdb *db)
 }
 
 /* META_COMMIT_TZ: absent reads as 0 (UTC: what an older index meant);
- * present, a signed decimal of at most 1439 minutes. 0 or -1. */
+ * present, a signed decimal of at most RFC3339_OFFSET_MAX minutes.
+ * 0 or -1. */
 static int meta_tz(int32_t *out, MDB_txn *txn, const advdb *db)
 {
 	char t[8], *p = t;
@@ -100,7 +103,7 @@ static int meta_tz(int32_t *out, MDB_txn *txn, const advdb *db)
 		if (*p < '0' || *p > '9')
 			return -1;
 		m = m * 10 + (*p - '0');
-		if (m > 1439)
+		if (m > RFC3339_OFFSET_MAX)
 			return -1;
 	}
 	*out = t[0] == '-' ? -m : m;
@@ -192,7 +195,8 @@ _Static_assert(sizeof(((advdb_skipped *)0)->source) == SKIP_SOURCE_MAX + 1 &&
 
 static void copy_view(char *dst, size_t cap, const char *s, size_t n)
 {
-	if (n >= cap)            /* cannot happen: the caps match skiplist.h */
+	assert(n < cap);         /* the caps match skiplist.h (above) */
+	if (n >= cap)            /* stays defined under NDEBUG */
 		n = cap - 1;
 	memcpy(dst, s, n);
 	dst[n] = '\0';

@@ -27,6 +27,7 @@
 #include "guard.h"
 #include "stdfds.h"
 #include "target.h"
+#include "trust.h"
 
 static void usage(FILE *f)
 {
@@ -87,6 +88,8 @@ static void usage(FILE *f)
 "                       (default for check/scan/bin/audit/reqs: 90)\n"
 "      --max-age-strict that is an error (exit 2)\n"
 "  -j, --jobs N         scan threads (default: one per core)\n"
+"      --trust-key KEY  answer only from an index signed with this minisign\n"
+"                       public key (DB.minisig; default: $ADVDB_TRUST_KEY)\n"
 "      --allow-no-data  bin/scan: a binary without cargo-auditable data\n"
 "                       is reported as skipped, not as an error\n"
 "      --allow-incomplete an index compiled with --keep-going that skipped\n"
@@ -106,7 +109,8 @@ enum {
 	OPT_MAXAGE, OPT_MAXAGE_STRICT, OPT_ALLOW_NO_DATA,
 	OPT_ALLOW_INCOMPLETE, OPT_FORMAT, OPT_STALE, OPT_NO_YANKED,
 	OPT_IGNORE_SOURCE, OPT_NO_TREE, OPT_CONFIG, OPT_NO_CONFIG,
-	OPT_SEVERITY, OPT_INFO, OPT_TARGET_OS, OPT_TARGET_ARCH
+	OPT_SEVERITY, OPT_INFO, OPT_TARGET_OS, OPT_TARGET_ARCH,
+	OPT_TRUST_KEY
 };
 
 static const struct option longopts[] = {
@@ -136,6 +140,7 @@ static const struct option longopts[] = {
 	{ "max-age", required_argument, NULL, OPT_MAXAGE },
 	{ "max-age-strict", no_argument, NULL, OPT_MAXAGE_STRICT },
 	{ "jobs", required_argument, NULL, 'j' },
+	{ "trust-key", required_argument, NULL, OPT_TRUST_KEY },
 	{ "allow-no-data", no_argument, NULL, OPT_ALLOW_NO_DATA },
 	{ "allow-incomplete", no_argument, NULL, OPT_ALLOW_INCOMPLETE },
 	{ "help", no_argument, NULL, 'h' },
@@ -210,6 +215,7 @@ int main(int argc, char **argv)
 	size_t nfiles = 0;
 	config_cmdline cl = { .format = FORMAT_UNSET };
 	const char *color = NULL, *config_path = NULL, *url = NULL;
+	const char *trust = NULL;
 	int no_config = 0, c, yanked_notice = 0, json_flag = 0;
 	int format = FORMAT_UNSET;
 	long v;
@@ -346,6 +352,9 @@ int main(int argc, char **argv)
 		case OPT_ALLOW_INCOMPLETE:
 			o.allow_incomplete = 1;
 			break;
+		case OPT_TRUST_KEY:
+			trust = optarg;
+			break;
 		case OPT_ALLOW_NO_DATA:
 			o.allow_no_data = 1;
 			break;
@@ -379,6 +388,9 @@ int main(int argc, char **argv)
 	if (o.max_age_strict && o.max_age_days < 0 && !cl.max_age_given)
 		/* strict about the default staleness age */
 		o.max_age_days = CLI_STALE_DAYS;
+	/* audit.toml has no key for it (cargo-audit refuses unknown
+	 * keys, so one there would break the same file for cargo audit) */
+	trust_choose(&o, trust, NULL);
 	if ((size_t)(argc - optind) > CLI_ARGS_MAX)
 		return usage_error("too many operands%s", "");
 

@@ -22,7 +22,6 @@
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "cargo_req.h"
 #include "cli.h"
@@ -31,6 +30,7 @@
 #include "sarif.h"
 #include "scope.h"
 #include "version.h"
+#include "rfc3339.h"
 
 #define C_RED    "1;31"
 #define C_YELLOW "1;33"
@@ -157,7 +157,7 @@ void report_advisory_json(json *j, const advdb_advisory *a)
 	/* rustsec's `source` is the package's registry (null: crates.io);
 	 * the index's source name is something else, so it stays out. */
 	json_key(j, "source");
-	json_null(j);
+	json_str(j, NULL);
 	json_key(j, "url");
 	json_str(j, advdb_advisory_field(a, ADVDB_F_URL));
 	json_key(j, "withdrawn");
@@ -229,7 +229,7 @@ void report_affected_json(json *j, const advdb_advisory *a)
 
 	if (!nf && !advdb_advisory_list_len(a, ADVDB_L_OS) &&
 	    !advdb_advisory_list_len(a, ADVDB_L_ARCH)) {
-		json_null(j);
+		json_str(j, NULL);
 		return;
 	}
 	json_obj_begin(j);
@@ -304,30 +304,8 @@ static void package_json(json *j, const report_in *r, const lock_pkg *p)
 	if (i != DEP_NONE && g->replace && g->replace[i].name)
 		dep_json(j, &g->replace[i]);
 	else
-		json_null(j);
+		json_str(j, NULL);
 	json_obj_end(j);
-}
-
-/* RFC 3339 in the committer's offset, as the time crate writes it ("Z"
- * for UTC, else +hh:mm), as rustsec's DatabaseInfo serializes it. */
-static void rfc3339(char out[40], int64_t t, int offset_min)
-{
-	time_t tt = (time_t)(t + (int64_t)offset_min * 60);
-	struct tm tm;
-	char z[8];
-
-	out[0] = '\0';
-	if (t <= 0 || !gmtime_r(&tt, &tm) ||
-	    strftime(out, 32, "%Y-%m-%dT%H:%M:%S", &tm) == 0) {
-		out[0] = '\0';
-		return;
-	}
-	if (offset_min == 0)
-		snprintf(z, sizeof z, "Z");
-	else
-		snprintf(z, sizeof z, "%c%02d:%02d", offset_min < 0 ? '-' : '+',
-		         abs(offset_min) / 60 % 100, abs(offset_min) % 60);
-	strcat(out, z);
 }
 
 static void strings_json(json *j, const char *const *v, size_t n)
@@ -344,7 +322,7 @@ static void header_json(json *j, const session *s, const report_in *r)
 		"unmaintained", "unsound", "notice"
 	};
 	const cli_opts *o = s->opts;
-	char when[40];
+	char when[RFC3339_MAX];
 
 	json_key(j, "database");
 	json_obj_begin(j);
@@ -353,7 +331,8 @@ static void header_json(json *j, const session *s, const report_in *r)
 	json_key(j, "last-commit");
 	json_str(j, s->info.source_commit[0] ? s->info.source_commit : NULL);
 	json_key(j, "last-updated");
-	rfc3339(when, s->info.source_time, s->info.source_utc_offset);
+	rfc3339_format_offset(when, s->info.source_time,
+	                      s->info.source_utc_offset);
 	json_str(j, when[0] ? when : NULL);
 	json_obj_end(j);
 
@@ -521,7 +500,7 @@ int report_json(buf *out, const session *s, const report_in *r)
 	if (f->nvuln || !f->nerr)
 		json_bool(&j, f->nvuln > 0);
 	else
-		json_null(&j);          /* not known: something went unchecked */
+		json_str(&j, NULL);          /* not known: something went unchecked */
 	json_key(&j, "count");
 	json_uint(&j, f->nvuln);
 	json_key(&j, "list");

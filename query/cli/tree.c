@@ -325,7 +325,7 @@ static void no_paths(json *j, const char *why)
 {
 	json_obj_begin(j);
 	json_key(j, "roots");
-	json_null(j);
+	json_str(j, NULL);
 	json_key(j, "paths");
 	json_arr_begin(j);
 	json_arr_end(j);

@@ -5,7 +5,8 @@
  *   advdb-bench --build DIR --work DIR --repo REPO --update-repo REPO
  *               --markdown FILE --lockfiles DIR --scan-dir DIR
  *               [--bin-dir DIR] [--runs N] [--lookups N]
- *               [--batch-lines N] [--crowd N] [--label TEXT]
+ *               [--batch-lines N] [--crowd N] [--sign-key KEY --trust-key PUB]
+ *               [--label TEXT]
  *
  * tests/bench/run.sh prepares the inputs (a bare clone of the advisory-db
  * bundle, or data/; a clone with one extra commit that changes 10
@@ -45,6 +46,7 @@ extern char **environ;
 typedef struct opts {
 	const char *build, *work, *repo, *update_repo, *markdown;
 	const char *lockfiles, *scan_dir, *bin_dir, *label;
+	const char *sign_key, *trust_key;   /* minisign keys, or NULL */
 	int runs;
 	long lookups, batch_lines, crowd;
 } opts;
@@ -156,6 +158,77 @@ static void row(const char *figure, const char *value, const char *target,
 
 static const char *yes(int ok) { return ok ? "yes" : "no"; }
 
+/* Median wall times of the programs a and b (each a one-shot check:
+ * exit 0 or 1), run in turn `runs` times so both see the same machine. */
+static void alternate(double *ma, double *mb, char *const a[],
+                      char *const b[], int runs)
+{
+	double ta[9], tb[9];
+	char msg[4200];
+
+	for (int i = 0; i < runs; i++)
+		for (int k = 0; k < 2; k++) {
+			char *const *argv = k ? b : a;
+			run_result r = run(argv, NULL, NULL);
+			if (r.status == 2) {
+				snprintf(msg, sizeof(msg), "%s failed (exit 2)", argv[0]);
+				die(msg);
+			}
+			(k ? tb : ta)[i] = r.ms;
+		}
+	*ma = median(ta, runs);
+	*mb = median(tb, runs);
+}
+
+/* ---- signatures ---- */
+
+/* The index signed (advdb-compile --sign --sign-only: the copy beside
+ * it, same bytes), then in-process: advdb_open_verified() against
+ * advdb_open() of the same file, medians of many; then one-shot checks
+ * with and without --trust-key as child processes. */
+static void sign_figures(const opts *o, const char *comp, const char *q,
+                         const char *db)
+{
+	enum { N = 201 };
+	static double tv[N], to[N];
+	char val[96], err[1024];
+	advdb_key *key = NULL;
+
+	char *sargv[] = { (char *)comp, "--quiet", "-o", (char *)db, "--sign",
+	                  (char *)o->sign_key, "--sign-only", NULL };
+	if (run(sargv, NULL, NULL).status != 0)
+		die("advdb-compile --sign --sign-only failed");
+	if (advdb_key_load(&key, o->trust_key, err, sizeof(err)) != ADVDB_OK)
+		die(err);
+	for (int i = 0; i < N; i++) {
+		advdb *h = NULL;
+		double t0 = now_ms();
+		if (advdb_open_verified(&h, db, key, NULL, err, sizeof(err)) != 0)
+			die(err);
+		tv[i] = now_ms() - t0;
+		advdb_close(h);
+		t0 = now_ms();
+		if (advdb_open(&h, db, 0, err, sizeof(err)) != 0)
+			die(err);
+		to[i] = now_ms() - t0;
+		advdb_close(h);
+	}
+	advdb_key_free(key);
+	double mv = median(tv, N), mo = median(to, N);
+	snprintf(val, sizeof(val), "%.2f ms (open alone %.2f)", mv, mo);
+	row("open + verify signature, in-process", val, "verify <= 2 ms",
+	    yes(mv - mo <= 2.0));
+
+	char *qargv[] = { (char *)q, "-d", (char *)db, "check", "tokio@1.18.3",
+	                  NULL };
+	char *vargv[] = { (char *)q, "-d", (char *)db, "--trust-key",
+	                  (char *)o->trust_key, "check", "tokio@1.18.3", NULL };
+	double mq, mt;
+	alternate(&mq, &mt, qargv, vargv, o->runs);
+	snprintf(val, sizeof(val), "%.2f ms (without %.2f)", mt, mq);
+	row("one-shot check --trust-key (median)", val, "", "");
+}
+
 /* ---- (name, version) pairs from the lockfile corpus ---- */
 
 typedef struct pair {
@@ -219,6 +292,73 @@ static uint64_t rng(void)
 
 /* ---- in-process lookups ---- */
 
+/* Every advisory fetched as a library user does (advdb_advisory_get and
+ * its ranges), and the whole index exported as OSV files. */
+static void advisory_figures(const opts *o, const char *db_path)
+{
+	advdb *db;
+	advdb_iter *it = NULL;
+	const char *id;
+	char err[512], val[64], fig[96], out[4096];
+	char **ids = NULL;
+	size_t n = 0, cap = 0;
+	double total = 0, worst = 0, t[9];
+
+	if (advdb_open(&db, db_path, 0, err, sizeof(err)) != ADVDB_OK)
+		die(err);
+	if (advdb_advisories_iter(&it, db) != ADVDB_OK)
+		die("cannot list the advisories");
+	while (advdb_iter_next(&id, it) == ADVDB_OK) {
+		if (n == cap) {
+			cap = cap ? cap * 2 : 1024;
+			ids = realloc(ids, cap * sizeof(*ids));
+			if (!ids)
+				die("out of memory");
+		}
+		if (!(ids[n++] = strdup(id)))
+			die("out of memory");
+	}
+	advdb_iter_free(it);
+	for (size_t i = 0; i < n; i++) {
+		advdb_advisory *a;
+		const char *in, *fx;
+		double t0 = now_ms();
+		if (advdb_advisory_get(&a, db, ids[i]) != ADVDB_OK)
+			die(advdb_last_error(db));
+		for (size_t k = 0; k < advdb_advisory_range_count(a); k++)
+			if (advdb_advisory_range(&in, &fx, a, k) != ADVDB_OK)
+				die("a range went missing");
+		advdb_advisory_free(a);
+		double dt = now_ms() - t0;
+		total += dt;
+		if (dt > worst)
+			worst = dt;
+		free(ids[i]);
+	}
+	free(ids);
+	advdb_close(db);
+	snprintf(fig, sizeof(fig), "advisory fetch, every id (%zu): mean / max",
+	         n);
+	snprintf(val, sizeof(val), "%.1f / %.0f us", n ? 1000 * total / n : 0,
+	         1000 * worst);
+	row(fig, val, "", "");
+
+	path_join(out, sizeof(out), o->work, "osv-export");
+	char q[4096];
+	path_join(q, sizeof(q), o->build, "advdb-query");
+	char *eargv[] = { q, "-d", (char *)db_path, "export-osv", out, NULL };
+	for (int i = 0; i < o->runs; i++) {
+		run_result r = run(eargv, NULL, NULL);
+		if (r.status != 0)
+			die("advdb-query export-osv failed");
+		t[i] = r.ms;
+	}
+	snprintf(fig, sizeof(fig), "export-osv, every advisory (median of %d)",
+	         o->runs);
+	snprintf(val, sizeof(val), "%.1f ms", median(t, o->runs));
+	row(fig, val, "", "");
+}
+
 static void lookup_figures(const opts *o, const char *db_path)
 {
 	pairs all = { 0 }, present = { 0 }, absent = { 0 };
@@ -236,7 +376,7 @@ static void lookup_figures(const opts *o, const char *db_path)
 	if (mdb_env_create(&env) || mdb_env_set_maxdbs(env, DB_MAXDBS) ||
 	    mdb_env_open(env, db_path, MDB_RDONLY | MDB_NOSUBDIR | MDB_NOLOCK, 0) ||
 	    mdb_txn_begin(env, NULL, MDB_RDONLY, &txn) ||
-	    mdb_dbi_open(txn, DB_PACKAGES, 0, &dbi))
+	    mdb_dbi_open(txn, db_name(DBI_PACKAGES), 0, &dbi))
 		die("cannot open the DB with LMDB");
 	for (size_t i = 0; i < all.n; i++) {
 		MDB_val k = { strlen(all.v[i].name), all.v[i].name }, v;
@@ -343,7 +483,7 @@ static void crowded_figures(const opts *o)
 		r.description = "";
 		r.ranges = &rg;
 		r.nranges = 1;
-		if (writer_add(w, &r, "bench", file, NULL, err, sizeof(err)) < 0)
+		if (writer_add(w, &r, "bench", file, err, sizeof(err)) < 0)
 			die(err);
 	}
 	if (writer_commit(w, NULL, err, sizeof(err)) < 0)
@@ -615,7 +755,8 @@ static void usage(void)
 	        "usage: advdb-bench --build DIR --work DIR --repo REPO "
 	        "--update-repo REPO --markdown FILE --lockfiles DIR "
 	        "--scan-dir DIR [--bin-dir DIR] [--runs N] [--lookups N] "
-	        "[--batch-lines N] [--crowd N] [--label TEXT]\n");
+	        "[--batch-lines N] [--crowd N] [--sign-key KEY --trust-key PUB] "
+	        "[--label TEXT]\n");
 	exit(2);
 }
 
@@ -640,6 +781,8 @@ int main(int argc, char **argv)
 		else if (!strcmp(a, "--scan-dir")) o.scan_dir = v;
 		else if (!strcmp(a, "--bin-dir")) o.bin_dir = v;
 		else if (!strcmp(a, "--label")) o.label = v;
+		else if (!strcmp(a, "--sign-key")) o.sign_key = v;
+		else if (!strcmp(a, "--trust-key")) o.trust_key = v;
 		else if (!strcmp(a, "--runs")) o.runs = atoi(v);
 		else if (!strcmp(a, "--lookups")) o.lookups = atol(v);
 		else if (!strcmp(a, "--crowd")) o.crowd = atol(v);
@@ -740,23 +883,14 @@ int main(int argc, char **argv)
 	/* 3. in-process lookups against raw mdb_get; a crowded crate */
 	lookup_figures(&o, db);
 	crowded_figures(&o);
+	advisory_figures(&o, db);
 
 	/* 6. one-shot check, 7. the naive way */
 	char *qargv[] = { q, "-d", db, "--stale", "check", "tokio@1.18.3",
 	                  NULL };
 	char *nargv[] = { naive, (char *)o.repo, "tokio", "1.18.3", NULL };
-	double tq[9], tn[9];
-	for (int i = 0; i < o.runs; i++) {
-		run_result r = run(qargv, NULL, NULL);
-		if (r.status == 2)
-			die("advdb-query check failed");
-		tq[i] = r.ms;
-		r = run(nargv, NULL, NULL);
-		if (r.status == 2)
-			die("naive_check failed");
-		tn[i] = r.ms;
-	}
-	double mq = median(tq, o.runs), mn = median(tn, o.runs);
+	double mq, mn;
+	alternate(&mq, &mn, qargv, nargv, o.runs);
 	snprintf(val, sizeof(val), "%.2f ms", mq);
 	row("one-shot check tokio@1.18.3 (median)", val, "<= 3 ms",
 	    yes(mq <= 3));
@@ -766,7 +900,13 @@ int main(int argc, char **argv)
 	row("one-shot speedup over the naive way", val, ">= 30x",
 	    yes(mn / mq >= 30));
 
-	/* 8. peak RSS of compile (batch and scan above) */
+	/* 8. signatures: verification, and a one-shot check with it */
+	if (o.sign_key && o.trust_key)
+		sign_figures(&o, comp, q, db);
+	else
+		row("signature figures", "skipped", "needs minisign", "");
+
+	/* 9. peak RSS of compile (batch and scan above) */
 	snprintf(val, sizeof(val), "%.1f MB", rss_compile / 1024.0);
 	row("peak RSS, compile", val, "", "");
 	return 0;
