@@ -30,6 +30,14 @@ int config_deny_word(const char *s)
 	return -1;
 }
 
+int config_format_word(const char *s)
+{
+	if (!strcmp(s, "terminal")) return FORMAT_TERMINAL;
+	if (!strcmp(s, "json")) return FORMAT_JSON;
+	if (!strcmp(s, "sarif")) return FORMAT_SARIF;
+	return -1;
+}
+
 int config_severity_word(const char *s)
 {
 	/* the cvss crate's Severity, as serde reads it: lower case */
@@ -242,13 +250,7 @@ static int output(pctx *p, const toml_value *t)
 			const char *s;
 			if (get_string(&s, p, v, "[output] format") < 0)
 				return -1;
-			if (!strcmp(s, "terminal"))
-				c->format = FORMAT_TERMINAL;
-			else if (!strcmp(s, "json"))
-				c->format = FORMAT_JSON;
-			else if (!strcmp(s, "sarif"))
-				c->format = FORMAT_SARIF;
-			else
+			if ((c->format = config_format_word(s)) < 0)
 				return bad(p, toml_line(v), "[output] format "
 				           "\"%.64s\": expected terminal, json or "
 				           "sarif", s);

@@ -117,6 +117,9 @@ int config_merge(cli_opts *o, const audit_config *c,
 /* The DENYOPT_* of a --deny/[output] deny word, or -1. */
 int config_deny_word(const char *s);
 
+/* The FORMAT_* of a --format/[output] format word, or -1. */
+int config_format_word(const char *s);
+
 /* The advdb_severity of a threshold word, or -1. */
 int config_severity_word(const char *s);
 

@@ -241,13 +241,7 @@ int main(int argc, char **argv)
 			json_flag = 1;
 			break;
 		case OPT_FORMAT:
-			if (!strcmp(optarg, "terminal"))
-				format = FORMAT_TERMINAL;
-			else if (!strcmp(optarg, "json"))
-				format = FORMAT_JSON;
-			else if (!strcmp(optarg, "sarif"))
-				format = FORMAT_SARIF;
-			else
+			if ((format = config_format_word(optarg)) < 0)
 				return usage_error("--format %s: expected terminal, "
 				                   "json or sarif", optarg);
 			break;
