@@ -3,9 +3,10 @@
  * run trusts, opening the index through advdb_open_verified() when there
  * is one, and what `info` says about the signature.
  *
- * The key comes from --trust-key, else $ADVDB_TRUST_KEY, else the
- * configuration file (audit.toml, issue 15: it calls trust_choose() with
- * its value); an empty value at any level means none. With a key, every
+ * The key comes from --trust-key, else $ADVDB_TRUST_KEY, else a
+ * configuration file's value; an empty value at any level means none.
+ * audit.toml (config.h) has no such key and main.c passes none: the
+ * file is cargo-audit's too, and cargo-audit refuses unknown keys. With a key, every
  * command that opens the index verifies it first and refuses (exit 2)
  * an index that is unsigned, signed by another key, or altered. Without
  * one nothing changes: no key is read, libsodium is never started, and
