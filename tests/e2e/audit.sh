@@ -398,6 +398,28 @@ is "unknown keys: still runs (exit 1)" "$rc" 1
 has "unknown keys: FILE:LINE warnings" "$(cat "$T/e" | tr '\n' '|')" \
     '\.cargo/audit\.toml:2: warning: unknown key `ignored` in \[advisories\].*\.cargo/audit\.toml:4: warning: unknown key `reports`'
 
+# the caps: an audit.toml of 1 MiB is read, one byte more is refused;
+# 64 target names are taken, a 65th is a usage error
+conf '[advisories]
+ignore = ["RUSTSEC-2099-0001"]'
+_n=$(wc -c <"$P/.cargo/audit.toml")
+awk -v n=$((1048576 - _n - 1)) 'BEGIN { for (i = 0; i < n; i++) printf "#"; printf "\n" }' \
+    >>"$P/.cargo/audit.toml"
+is "audit.toml of exactly 1 MiB: its size" "$(wc -c <"$P/.cargo/audit.toml" | tr -d ' ')" 1048576
+(cd "$P" && "$Q" --json) >"$T/j" 2>"$T/e"; rc=$?
+is "audit.toml of 1 MiB: read (its ignore applies)" "$rc:$(findings "$T/j")" \
+   "1:V:0002 V:0003 V:0004 V:0005 V:0009 V:0010 $W_ALL"
+printf '#' >>"$P/.cargo/audit.toml"
+(cd "$P" && "$Q") >"$T/o" 2>"$T/e"; rc=$?
+is "audit.toml of 1 MiB + 1 byte: exit 2, no report" "$rc:$(wc -c <"$T/o" | tr -d ' ')" "2:0"
+has "audit.toml of 1 MiB + 1 byte: says so" "$(cat "$T/e")" \
+    '\.cargo/audit\.toml: larger than 1024 KiB'
+conf ''
+TOS=$(i=0; while [ $i -lt 64 ]; do printf -- '--target-os linux '; i=$((i + 1)); done)
+cargo_audit "64 --target-os: taken" 1 "V:0001 V:0002 V:0003 V:0005 V:0009 V:0010 $W_ALL" $TOS
+q 2 "65 --target-os: usage error" $TOS --target-os linux check a@1.0.0
+has "65 --target-os: says the cap" "$(cat "$T/e")" 'more than 64 target names'
+
 # where the file is found: ./.cargo, else $CARGO_HOME; --config; --no-config
 conf ''
 mkdir -p "$T/home"
