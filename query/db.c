@@ -26,25 +26,17 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#define ZSTD_STATIC_LINKING_ONLY    /* ZSTD_createDDict_byReference */
 #include "db_internal.h"
 #include "layout.h"
 
-const char *advdb_strerror(int code)
+void advdb_version(int *major, int *minor, int *patch)
 {
-	switch (code) {
-	case ADVDB_OK:        return "success";
-	case ADVDB_ERROR:     return "error";
-	case ADVDB_ENOTFOUND: return "not found";
-	case ADVDB_ECORRUPT:  return "damaged index or record";
-	case ADVDB_ESCHEMA:   return "index written with another schema version";
-	case ADVDB_ENOTDB:    return "not an advdb index";
-	case ADVDB_EVERSION:  return "not a semver version";
-	case ADVDB_EINVAL:    return "invalid argument";
-	case ADVDB_ENOMEM:    return "out of memory";
-	case ADVDB_EBUFS:     return "more matches than the array holds";
-	default:              return "unknown error";
-	}
+	if (major)
+		*major = ADVDB_VERSION_MAJOR;
+	if (minor)
+		*minor = ADVDB_VERSION_MINOR;
+	if (patch)
+		*patch = ADVDB_VERSION_PATCH;
 }
 
 int db_map_mdb(int rc)
@@ -62,14 +54,14 @@ int db_map_mdb(int rc)
 	}
 }
 
-int db_read_begin(MDB_txn **out, struct advdb *db)
+int db_read_begin(MDB_txn **out, struct advdb *db, advdb_error_info *err)
 {
 	int rc = mdb_txn_begin(db->env, NULL, MDB_RDONLY, out);
 
 	if (rc != 0) {
 		*out = NULL;
-		return db_fail(db, db_map_mdb(rc), "%s: cannot begin a read: %s",
-		               db->path, mdb_strerror(rc));
+		return db_fail(db, err, db_map_mdb(rc), "%s: cannot begin a read: "
+		               "%s", db->path, mdb_strerror(rc));
 	}
 	return ADVDB_OK;
 }
@@ -271,11 +263,10 @@ static int check_contents(struct advdb *db, char *errbuf, size_t errcap)
 			                DICT_MAX);
 			goto done;
 		}
-		/* By reference: the dictionary stays in LMDB's map, which
-		 * outlives the DDict (advdb_close frees it first); a copy cost
-		 * two thirds of the ~30 us this took, on every open. */
-		db->ddict = ZSTD_createDDict_byReference(dict.mv_data,
-		                                         dict.mv_size);
+		/* A copy (ZSTD_createDDict_byReference, which would skip it,
+		 * is not in zstd's stable API, the only one a shared library
+		 * may use: see the README's libadvdb section). */
+		db->ddict = ZSTD_createDDict(dict.mv_data, dict.mv_size);
 		if (!db->ddict) {
 			err = open_fail(errbuf, errcap, ADVDB_ECORRUPT,
 			                "%s: damaged index: unusable zstd dictionary",
@@ -413,12 +404,12 @@ int advdb_open(advdb **out, const char *path, unsigned flags,
 		return open_fail(errbuf, errcap, ADVDB_ERROR,
 		                 "%s: cannot create a mutex", path);
 	}
-	if (thread_init(db) != 0) {
+	if (db_slots_init(db) != 0) {
 		pthread_mutex_destroy(&db->lock);
 		free(db->path);
 		free(db);
-		return open_fail(errbuf, errcap, ADVDB_ERROR,
-		                 "%s: cannot create a thread key", path);
+		return open_fail(errbuf, errcap, ADVDB_ENOMEM, "%s: out of memory",
+		                 path);
 	}
 	if ((err = env_open(db, errbuf, errcap)) != 0 ||
 	    (err = check_pages(db, errbuf, errcap)) != 0 ||
@@ -439,7 +430,7 @@ void advdb_close(advdb *db)
 	for (i = 0; i < db->npool; i++)
 		ZSTD_freeDCtx(db->pool[i]);
 	ZSTD_freeDDict(db->ddict);
-	thread_fini(db);  /* aborts per-thread transactions: before the env */
+	db_slots_fini(db);  /* aborts the pooled transactions: before the env */
 	if (db->env)
 		mdb_env_close(db->env);
 	pthread_mutex_destroy(&db->lock);

@@ -55,25 +55,27 @@ int audit_pkg(findings *f, const session *s, const lock_pkg *p)
 {
 	advdb_match scratch[SCRATCH], *heap = NULL;
 	const advdb_match *m = scratch;
-	size_t n = 0;
+	/* the message of this call's failure: scan workers share s->db */
+	advdb_error_info e = ADVDB_ERROR_INFO_INIT;
+	size_t n = 0, nlen = strlen(p->name), vlen = strlen(p->version);
 	int rc;
 
 	if (!p->crates_io)
 		return ADVDB_OK;
 	rc = DCACHE_BYPASS;
 	if (s->cache)
-		rc = dcache_lookup(&m, &n, s->cache, p->name, p->version);
+		rc = dcache_lookup(&m, &n, s->cache, p->name, p->version, &e);
 	if (rc == DCACHE_BYPASS) {      /* no cache, or not in it: whole */
 		m = scratch;
-		rc = advdb_lookup(scratch, SCRATCH, &n, s->db, p->name,
-		                  p->version, &s->q);
+		rc = advdb_lookup_ex(scratch, SCRATCH, &n, s->db, p->name, nlen,
+		                     p->version, vlen, &s->q, &e);
 		if (rc == ADVDB_EBUFS && n <= HOT_ENTRIES_MAX) {
 			size_t want = n;
 			heap = malloc(want * sizeof(*heap));
 			if (!heap)
 				return ADVDB_ENOMEM;
-			rc = advdb_lookup(heap, want, &n, s->db, p->name,
-			                  p->version, &s->q);
+			rc = advdb_lookup_ex(heap, want, &n, s->db, p->name, nlen,
+			                     p->version, vlen, &s->q, &e);
 			m = heap;
 		}
 	}
@@ -85,7 +87,10 @@ int audit_pkg(findings *f, const session *s, const lock_pkg *p)
 	free(heap);
 	if (rc == AUDIT_ECAP)
 		findings_fail(f, "%s", audit_strerror(rc, s));
-	else if (rc != ADVDB_OK)
+	else if (rc != ADVDB_OK && e.code == rc) {
+		snprintf(f->lib_error, sizeof(f->lib_error), "%s", e.message);
+		findings_fail(f, "%s@%s: %s", p->name, p->version, e.message);
+	} else if (rc != ADVDB_OK)
 		findings_fail(f, "%s@%s: %s", p->name, p->version,
 		              audit_strerror(rc, s));
 	return rc;
