@@ -49,6 +49,7 @@
 #include "../fuzz/fuzz_macho.c"
 #include "../fuzz/fuzz_wasm.c"
 #include "../fuzz/fuzz_auditable.c"
+#include "../fuzz/fuzz_packages.c"
 
 #define REPLAY_INPUT_MAX (8u << 20)
 
@@ -76,6 +77,7 @@ static const target targets[] = {
 	{ "fuzz_macho", fuzz_macho },
 	{ "fuzz_wasm", fuzz_wasm },
 	{ "fuzz_auditable", fuzz_auditable },
+	{ "fuzz_packages", fuzz_packages },
 };
 #define NTARGETS (sizeof targets / sizeof targets[0])
 
