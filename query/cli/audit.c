@@ -55,13 +55,17 @@ int audit_pkg(findings *f, const session *s, const lock_pkg *p)
 {
 	advdb_match scratch[SCRATCH], *heap = NULL;
 	const advdb_match *m = scratch;
-	/* the message of this call's failure: scan workers share s->db */
-	advdb_error_info e = ADVDB_ERROR_INFO_INIT;
+	/* the message of this call's failure: scan workers share s->db
+	 * (only the header is set: the message is written on failure, and
+	 * read only then, so no 512 bytes are cleared per package) */
+	advdb_error_info e;
 	size_t n = 0, nlen = strlen(p->name), vlen = strlen(p->version);
 	int rc;
 
 	if (!p->crates_io)
 		return ADVDB_OK;
+	e.version = ADVDB_ERROR_INFO_VERSION;
+	e.code = ADVDB_OK;
 	rc = DCACHE_BYPASS;
 	if (s->cache)
 		rc = dcache_lookup(&m, &n, s->cache, p->name, p->version, &e);
@@ -88,7 +92,8 @@ int audit_pkg(findings *f, const session *s, const lock_pkg *p)
 	if (rc == AUDIT_ECAP)
 		findings_fail(f, "%s", audit_strerror(rc, s));
 	else if (rc != ADVDB_OK && e.code == rc) {
-		snprintf(f->lib_error, sizeof(f->lib_error), "%s", e.message);
+		free(f->lib_error);
+		f->lib_error = strdup(e.message);  /* NULL: the code's text */
 		findings_fail(f, "%s@%s: %s", p->name, p->version, e.message);
 	} else if (rc != ADVDB_OK)
 		findings_fail(f, "%s@%s: %s", p->name, p->version,
@@ -135,6 +140,7 @@ void findings_free(findings *f)
 		free(f->errs[i]);
 	free(f->errs);
 	free(f->v);
+	free(f->lib_error);
 	memset(f, 0, sizeof(*f));
 }
 

@@ -39,8 +39,8 @@ typedef struct findings {
 	size_t nerr;                /* what could not be checked: 0 = clean */
 	char **errs;                /* the first FINDINGS_ERRS_KEPT messages */
 	size_t nerrs;
-	char lib_error[ADVDB_ERROR_MSG_MAX]; /* libadvdb's own message of
-	                               the last failing look-up ("" if none) */
+	char *lib_error;            /* libadvdb's own message of the last
+	                               failing look-up (NULL if none) */
 } findings;
 
 /* Returned by audit_pkg when FINDINGS_MAX findings are already held

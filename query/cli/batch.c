@@ -121,7 +121,7 @@ static int answer(buf *out, const session *s, unsigned long line,
 	if (rc != ADVDB_OK) {
 		/* A bad version is found by the look-up itself (parsing it
 		 * twice would cost a tenth of the run). */
-		snprintf(msg, sizeof(msg), "%s", f.lib_error[0] ? f.lib_error
+		snprintf(msg, sizeof(msg), "%s", f.lib_error ? f.lib_error
 		                                 : advdb_strerror(rc));
 		error_line(out, line, msg);
 		findings_free(&f);
