@@ -178,17 +178,20 @@ is "advdb-query's answers to $(wc -l <"$T/tasks") tasks" "$?:$(cat "$T/want.err"
 has "the answers include findings" "$(cat "$T/want")" '"RUSTSEC-2023-0001"\]'
 
 # Python: ctypes, standard library only
+# same NAME TAG RC: the binding's answers ($T/TAG.out) equal $T/want
+same() {
+	canon <"$T/$2.out" >"$T/$2.got" 2>>"$T/$2.err"
+	if [ "$3" -eq 0 ] && cmp -s "$T/want" "$T/$2.got"; then
+		_tap ok "$1"
+	else
+		_tap "not ok" "$1 (exit $3)"
+		diff "$T/want" "$T/$2.got" | head -n 10 | sed 's/^/# /'
+		tail -n 10 "$T/$2.err" | sed 's/^/# /'
+	fi
+}
 LD_PRELOAD="$PRELOAD" "$PY" "$ROOT/tests/bindings/advdb.py" \
     "$LIB/libadvdb.so.0" "$T/db.lmdb" "$T/tasks" >"$T/py.out" 2>"$T/py.err"
-rc=$?
-canon <"$T/py.out" >"$T/py.got" 2>>"$T/py.err"
-if [ "$rc" -eq 0 ] && cmp -s "$T/want" "$T/py.got"; then
-	_tap ok "Python (ctypes) answers as advdb-query"
-else
-	_tap "not ok" "Python (ctypes) answers as advdb-query (exit $rc)"
-	diff "$T/want" "$T/py.got" | head -n 10 | sed 's/^/# /'
-	tail -n 10 "$T/py.err" | sed 's/^/# /'
-fi
+same "Python (ctypes) answers as advdb-query" py $?
 
 # Go: cgo, the header and library through advdb.pc
 if ! command -v go >/dev/null 2>&1; then
@@ -207,13 +210,5 @@ is "go build against the installed library (cgo, advdb.pc)" "$?" 0
 [ -s "$T/go.log" ] && sed 's/^/# /' "$T/go.log" | head -n 10
 LD_LIBRARY_PATH="$LIB" "$T/go/bindings" "$T/db.lmdb" "$T/tasks" \
     >"$T/go.out" 2>"$T/go.err"
-rc=$?
-canon <"$T/go.out" >"$T/go.got" 2>>"$T/go.err"
-if [ "$rc" -eq 0 ] && cmp -s "$T/want" "$T/go.got"; then
-	_tap ok "Go (cgo) answers as advdb-query, and 64 goroutines agree"
-else
-	_tap "not ok" "Go (cgo) answers as advdb-query, and 64 goroutines agree (exit $rc)"
-	diff "$T/want" "$T/go.got" | head -n 10 | sed 's/^/# /'
-	tail -n 10 "$T/go.err" | sed 's/^/# /'
-fi
+same "Go (cgo) answers as advdb-query, and 64 goroutines agree" go $?
 done_testing
