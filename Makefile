@@ -19,10 +19,11 @@ PKG     ?= pkg-config
 SAN     ?=
 FUZZ_SECONDS ?= 60
 
-PKGS     = libgit2 lmdb libzstd yaml-0.1
+PKGS     = libgit2 lmdb libzstd yaml-0.1 libsodium
 DEB_PKGS = build-essential pkg-config libgit2-dev liblmdb-dev libzstd-dev \
            libyaml-dev libcmocka-dev git python3 clang libclang-rt-dev zstd \
            lmdb-utils
+DEB_PKGS += libsodium-dev minisign   # signatures
 DEB_PKGS += zlib1g-dev libjansson-dev   # bin: .dep-v0 data is zlib + JSON
 DEB_PKGS += lld llvm   # bin tests: ld.lld, ld64.lld, wasm-ld, llvm-objcopy, llvm-lipo
 DEB_PKGS += binutils-mingw-w64-x86-64 binutils-mingw-w64-i686   # bin tests: PE32+ and PE32 images
@@ -56,8 +57,9 @@ LIBS_GIT   = $(call lazy,LIBS_GIT,$(PKG) --libs libgit2)
 LIBS_LMDB  = $(call lazy,LIBS_LMDB,$(PKG) --libs lmdb 2>/dev/null || echo -llmdb)
 LIBS_ZSTD  = $(call lazy,LIBS_ZSTD,$(PKG) --libs libzstd)
 LIBS_YAML  = $(call lazy,LIBS_YAML,$(PKG) --libs yaml-0.1)
+LIBS_SODIUM = $(call lazy,LIBS_SODIUM,$(PKG) --libs libsodium 2>/dev/null || echo -lsodium)
 LIBS_BIN   = $(call lazy,LIBS_BIN,$(PKG) --libs jansson zlib 2>/dev/null || echo -ljansson -lz)
-LIBS_QUERY  = $(LIBS_LMDB) $(LIBS_ZSTD) $(LIBS_BIN) -lpthread -lm
+LIBS_QUERY  = $(LIBS_LMDB) $(LIBS_ZSTD) $(LIBS_BIN) $(LIBS_SODIUM) -lpthread -lm
 
 # The one version of the project is advdb.h's ADVDB_VERSION_MAJOR/MINOR/
 # PATCH (both programs print it, libadvdb reports it); the soname's number
@@ -66,7 +68,7 @@ LIBS_QUERY  = $(LIBS_LMDB) $(LIBS_ZSTD) $(LIBS_BIN) -lpthread -lm
 hdr_num = sed -n 's/^.define ADVDB_$(1)  *\([0-9][0-9]*\).*/\1/p' query/advdb.h
 VERSION   = $(call lazy,VERSION,{ $(call hdr_num,VERSION_MAJOR); $(call hdr_num,VERSION_MINOR); $(call hdr_num,VERSION_PATCH); } | paste -sd. -)
 SOVERSION = $(call lazy,SOVERSION,$(call hdr_num,SOVERSION))
-LIBS_COMP   = $(LIBS_GIT) $(LIBS_LMDB) $(LIBS_ZSTD) $(LIBS_YAML) $(LIBS_BIN) -lpthread -lm
+LIBS_COMP   = $(LIBS_GIT) $(LIBS_LMDB) $(LIBS_ZSTD) $(LIBS_YAML) $(LIBS_BIN) $(LIBS_SODIUM) -lpthread -lm
 
 SCHEMA_SRC   = $(wildcard schema/*.c)
 LIB_SRC      = $(wildcard query/*.c)
@@ -195,7 +197,7 @@ fuzz:
 
 $(BUILD)/advdb.pc: FORCE
 	@mkdir -p $(BUILD)
-	printf 'prefix=%s\nlibdir=$${prefix}/lib\nincludedir=$${prefix}/include\n\nName: advdb\nDescription: reader of advdb vulnerability-advisory indexes\nVersion: %s\nRequires.private: lmdb libzstd jansson zlib\nLibs: -L$${libdir} -ladvdb\nLibs.private: -lpthread -lm\nCflags: -I$${includedir}\n' '$(PREFIX)' '$(VERSION)' > $@
+	printf 'prefix=%s\nlibdir=$${prefix}/lib\nincludedir=$${prefix}/include\n\nName: advdb\nDescription: reader of advdb vulnerability-advisory indexes\nVersion: %s\nRequires.private: lmdb libzstd jansson zlib libsodium\nLibs: -L$${libdir} -ladvdb\nLibs.private: -lpthread -lm\nCflags: -I$${includedir}\n' '$(PREFIX)' '$(VERSION)' > $@
 
 install: all $(BUILD)/advdb.pc
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib \

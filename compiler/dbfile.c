@@ -272,7 +272,9 @@ static int take_attributes(dbfile *f, char *err, size_t errcap)
 	return 0;
 }
 
-int dbfile_commit(dbfile *f, char *err, size_t errcap)
+/* Everything of a commit but the rename: synced, the old file's
+ * attributes given, and still our own file at f->tmp. */
+static int commit_prepare(dbfile *f, char *err, size_t errcap)
 {
 	struct stat mine, there;
 
@@ -295,13 +297,50 @@ int dbfile_commit(dbfile *f, char *err, size_t errcap)
 		       "replaced by another process", f->path, f->tmp);
 		return -1;
 	}
+	return 0;
+}
+
+static int commit_rename(dbfile *f, char *err, size_t errcap)
+{
 	if (rename(f->tmp, f->target) < 0) {
 		diag_seterr(err, errcap, "%s: cannot replace: %s", f->path,
 		       strerror(errno));
 		return -1;
 	}
 	f->committed = 1;
+	return 0;
+}
+
+int dbfile_commit(dbfile *f, char *err, size_t errcap)
+{
+	if (commit_prepare(f, err, errcap) < 0 ||
+	    commit_rename(f, err, errcap) < 0)
+		return -1;
 	(void)fsync_dir(f->target);   /* the rename is done either way */
+	return 0;
+}
+
+int dbfile_commit_pair(dbfile *f, dbfile *sig, char *err, size_t errcap)
+{
+	char msg[512];
+
+	if (commit_prepare(f, err, errcap) < 0 ||
+	    commit_prepare(sig, err, errcap) < 0 ||
+	    commit_rename(sig, err, errcap) < 0)
+		return -1;
+	if (commit_rename(f, msg, sizeof(msg)) < 0) {
+		diag_seterr(err, errcap, "%s; but %s was already replaced and now "
+		       "signs the index that was not put in place: readers that "
+		       "verify refuse %s until the next compile or install",
+		       msg, sig->path, f->path);
+		(void)flock(sig->fd, LOCK_UN);
+		return -1;
+	}
+	/* Readers that met the new signature beside the old index waited
+	 * on this lock; the index is in place now. */
+	(void)flock(sig->fd, LOCK_UN);
+	(void)fsync_dir(sig->target);
+	(void)fsync_dir(f->target);
 	return 0;
 }
 

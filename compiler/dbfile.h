@@ -27,6 +27,17 @@
  *     named for the target, whose lock nobody holds and whose pid is
  *     dead (or is ours: then only the lock tells).
  *
+ *   - An index and its signature change together (dbfile_commit_pair):
+ *     both are synced and given their attributes first, then the
+ *     signature is renamed into place, then the index, and only then is
+ *     the signature's lock (held since dbfile_create) released. A reader
+ *     that meets the new signature beside the old index finds it locked,
+ *     waits and looks again (query/verify.c); a reader never meets the
+ *     new index beside the old signature. If the index's rename fails
+ *     after the signature's (it cannot, short of an I/O error on the
+ *     folder), the message says that the signature now signs an index
+ *     that is not in place: verifying readers refuse, never accept.
+ *
  * Messages name the path as the user gave it. One dbfile is used by one
  * thread.
  */
@@ -56,6 +67,12 @@ int dbfile_create(dbfile *f, char *err, size_t errcap);
  * target and sync the folder. 0 (f->committed) or -1 with err; the
  * target is untouched unless 0. */
 int dbfile_commit(dbfile *f, char *err, size_t errcap);
+
+/* Commit f (an index) and sig (its signature file, "<path>.minisig",
+ * both created and written) as one change, in the order above. 0 (both
+ * committed) or -1 with err; neither target is touched unless the first
+ * rename (the signature's) succeeded. */
+int dbfile_commit_pair(dbfile *f, dbfile *sig, char *err, size_t errcap);
 
 /* Remove the temporary file unless committed; release everything. */
 void dbfile_close(dbfile *f);

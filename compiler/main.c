@@ -35,6 +35,7 @@
 #include "escape.h"
 #include "gitsrc.h"
 #include "layout.h"
+#include "sign.h"
 #include "srcopt.h"
 #include "writer.h"
 #include "stdfds.h"
@@ -111,6 +112,10 @@ typedef struct options {
 	const char *ref;            /* --ref; NULL: HEAD */
 	const char *repo;
 	const char *install;        /* --install SRC: no compile */
+	const char *sign_key;       /* --sign SECRET_KEY */
+	const char *trust_key;      /* --trust-key PUBLIC_KEY (--install) */
+	int sign_only;              /* --sign-only: sign DB as it is */
+	int pass_fd;                /* --passphrase-fd N; -1: the terminal */
 	int update, keep_going, quiet, history, strict;
 	srcopts src;                /* --source: OSV sources after REPO */
 } options;
@@ -120,7 +125,10 @@ typedef struct options {
 	"[--strict]\n" \
 	"       [--history] [--quiet]\n" \
 	"       [--source osv[:NAME][@REF] PATH]... [REPO]\n" \
-	"       " PROG " [-o DB] [--quiet] --install SRC\n"
+	"       " PROG " [-o DB] [--quiet] --install SRC [--trust-key PUB]\n" \
+	"       " PROG " [-o DB] --sign SECRET_KEY --sign-only\n" \
+	"  (--sign SECRET_KEY [--passphrase-fd N] also signs a compile or an\n" \
+	"   install)\n"
 
 /* Misuse gets the synopsis on stderr; --help the whole text on stdout. */
 static void usage(FILE *f, int full)
@@ -171,7 +179,18 @@ static void usage(FILE *f, int full)
 	    "                      running readers: SRC is read whole and\n"
 	    "                      checked, copied beside DB, and renamed\n"
 	    "                      over it with DB's mode and owner (never\n"
-	    "                      cp over a live index: its readers crash)\n"
+	    "                      cp over a live index: its readers crash);\n"
+	    "                      SRC.minisig, when there is one, goes along\n"
+	    "      --trust-key PUB with --install: SRC.minisig must be there and\n"
+	    "                      verify with the minisign public key PUB\n"
+	    "      --sign KEY      sign the index with the minisign secret key\n"
+	    "                      KEY (minisign -G): writes DB.minisig with it,\n"
+	    "                      which minisign -V and advdb-query --trust-key\n"
+	    "                      check\n"
+	    "      --sign-only     with --sign: no compile; sign DB as it is\n"
+	    "                      (read whole and checked first, as --install)\n"
+	    "      --passphrase-fd N  read KEY's passphrase from descriptor N\n"
+	    "                      (default: ask on the terminal)\n"
 	    "  -h, --help          this text\n"
 	    "  -V, --version       program and schema version\n"
 	    "\n"
@@ -271,6 +290,9 @@ static void print_diags(const diag_list *d)
 		fprintf(stderr, PROG ": %zu more problems not shown\n", d->dropped);
 }
 
+/* Long options without a letter. */
+enum { OPT_SIGN = 256, OPT_SIGN_ONLY, OPT_PASS_FD, OPT_TRUST_KEY };
+
 static int parse_args(options *o, int argc, char **argv)
 {
 	static const struct option longopts[] = {
@@ -282,6 +304,10 @@ static int parse_args(options *o, int argc, char **argv)
 		{ "history", no_argument, NULL, 'H' },
 		{ "strict", no_argument, NULL, 'S' },
 		{ "install", required_argument, NULL, 'I' },
+		{ "sign", required_argument, NULL, OPT_SIGN },
+		{ "sign-only", no_argument, NULL, OPT_SIGN_ONLY },
+		{ "passphrase-fd", required_argument, NULL, OPT_PASS_FD },
+		{ "trust-key", required_argument, NULL, OPT_TRUST_KEY },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
@@ -289,6 +315,7 @@ static int parse_args(options *o, int argc, char **argv)
 	int c;
 
 	memset(o, 0, sizeof(*o));
+	o->pass_fd = -1;
 	char serr[ERR_MAX];
 	if (srcopt_take(&o->src, &argc, argv, serr, sizeof(serr)) < 0) {
 		fprintf(stderr, PROG ": %s\n", serr);
@@ -305,6 +332,20 @@ static int parse_args(options *o, int argc, char **argv)
 		case 'H': o->history = 1; break;
 		case 'S': o->strict = 1; break;
 		case 'I': o->install = optarg; break;
+		case OPT_SIGN: o->sign_key = optarg; break;
+		case OPT_SIGN_ONLY: o->sign_only = 1; break;
+		case OPT_TRUST_KEY: o->trust_key = optarg; break;
+		case OPT_PASS_FD: {
+			char *end;
+			long v = strtol(optarg, &end, 10);
+			if (!*optarg || *end || v < 0 || v > 1000000) {
+				fprintf(stderr, PROG ": --passphrase-fd %s: expected a "
+				        "descriptor number\n", optarg);
+				return -1;
+			}
+			o->pass_fd = (int)v;
+			break;
+		}
 		case 'h': usage(stdout, 1); return 1;
 		case 'V':
 			printf(PROG " " ADVDB_VERSION " (index schema %d, libgit2 %s)\n",
@@ -315,12 +356,30 @@ static int parse_args(options *o, int argc, char **argv)
 			return -1;
 		}
 	}
+	if ((o->sign_key && !*o->sign_key) || (o->trust_key && !*o->trust_key) ||
+	    (o->sign_only && !o->sign_key) || (o->trust_key && !o->install) ||
+	    (o->sign_only && o->install) || (o->pass_fd >= 0 && !o->sign_key)) {
+		fprintf(stderr, PROG ": --sign-only needs --sign KEY, --trust-key "
+		        "goes with --install, --passphrase-fd with --sign\n");
+		usage(stderr, 0);
+		return -1;
+	}
+	if (o->sign_only) {
+		if (argc - optind || o->src.n || o->ref || o->update ||
+		    o->keep_going || o->history || o->strict) {
+			fprintf(stderr, PROG ": --sign-only takes only -o DB, --sign, "
+			        "--passphrase-fd and --quiet\n");
+			usage(stderr, 0);
+			return -1;
+		}
+		return 0;
+	}
 	if (o->install) {
 		if (argc - optind || o->src.n || o->ref || o->update ||
 		    o->keep_going || o->history || !*o->install ||
 		    (o->db && !*o->db)) {
-			fprintf(stderr, PROG ": --install SRC takes only -o DB and "
-			        "--quiet\n");
+			fprintf(stderr, PROG ": --install SRC takes only -o DB, "
+			        "--quiet, --trust-key and --sign\n");
 			usage(stderr, 0);
 			return -1;
 		}
@@ -365,8 +424,26 @@ static void *preload_run(void *arg)
 	return NULL;
 }
 
+/* The signature line of a summary: what went beside db. */
+static void print_signature(const options *opt, const sign_plan *p,
+                            int what, const char *db)
+{
+	if (opt->quiet)
+		return;
+	if (what == WRITER_SIG_WRITTEN && !p->carried)
+		fprintf(stderr, PROG ": signed with key %s -> %s.minisig\n",
+		        p->key_id, db);
+	else if (what == WRITER_SIG_WRITTEN)
+		fprintf(stderr, PROG ": signature %s.minisig (key %s, %s) -> "
+		        "%s.minisig\n", p->carry_from, p->key_id, p->verified
+		        ? "verified" : "not verified: no --trust-key", db);
+	else if (what == WRITER_SIG_REMOVED)
+		fprintf(stderr, PROG ": %s.minisig removed: it signed the "
+		        "previous index (sign the new one with --sign)\n", db);
+}
+
 /* --install: SRC checked, copied beside db and renamed over it. */
-static int install(const options *opt, const char *db)
+static int install(const options *opt, const char *db, sign_plan *plan)
 {
 	writer *w = NULL;
 	writer_stats st;
@@ -374,19 +451,21 @@ static int install(const options *opt, const char *db)
 	double t0 = now_ms();
 	int code = EXIT_FAILED;
 
-	if (writer_open(&w, db, err, sizeof(err)) < 0 ||
-	    writer_install(w, opt->install, &st, err, sizeof(err)) < 0) {
+	if (writer_open(&w, db, err, sizeof(err)) == 0)
+		writer_set_signature(w, sign_plan_run, plan);
+	if (!w || writer_install(w, opt->install, &st, err, sizeof(err)) < 0) {
 		print_line(PROG ": ", err);
 		fprintf(stderr, PROG ": nothing installed; %s left unchanged\n",
 		        db);
 	} else {
 		code = EXIT_OK;
-		if (!opt->quiet)
+		if (!opt->quiet && !opt->sign_only)
 			fprintf(stderr, PROG ": installed %s: %zu advisories, %zu "
 			        "packages, %llu KiB, %.0f ms -> %s\n", opt->install,
 			        st.advisories, st.packages,
 			        (unsigned long long)((st.db_bytes + 1023) / 1024),
 			        now_ms() - t0, db);
+		print_signature(opt, plan, st.signature, db);
 	}
 	writer_close(w);
 	return code;
@@ -434,8 +513,31 @@ int main(int argc, char **argv)
 	}
 	if (check_target(db, !opt.db) < 0)
 		return EXIT_FAILED;
-	if (opt.install)
-		return install(&opt, db);
+	/* Keys first: a wrong passphrase stops the run before any work. */
+	sign_plan plan = { .carry_from = opt.install };
+	advdb_key *trust = NULL;
+	if (opt.trust_key) {
+		if (advdb_key_load(&trust, opt.trust_key, err, sizeof(err)) != 0) {
+			print_line(PROG ": ", err);
+			return EXIT_FAILED;
+		}
+		plan.trust = trust;
+	}
+	if (opt.sign_key &&
+	    signer_load(&plan.signer, opt.sign_key, opt.pass_fd, err,
+	                sizeof(err)) < 0) {
+		print_line(PROG ": ", err);
+		advdb_key_free(trust);
+		return EXIT_FAILED;
+	}
+	if (opt.sign_only)
+		opt.install = db;       /* the index put in place of itself */
+	if (opt.install) {
+		code = install(&opt, db, &plan);
+		signer_free(plan.signer);
+		advdb_key_free(trust);
+		return code;
+	}
 
 	diag_init(&d);
 	/* The previous index loads on a second core while libgit2 starts
@@ -528,6 +630,8 @@ int main(int argc, char **argv)
 		fprintf(stderr, PROG ": %s: cannot record the source commit\n", db);
 		goto done;
 	}
+	if (plan.signer)
+		writer_set_signature(w, sign_plan_run, &plan);
 	if (writer_commit(w, &st, err, sizeof(err)) < 0) {
 		fail_db(db, err);
 		goto done;
@@ -539,11 +643,13 @@ int main(int argc, char **argv)
 		        st.packages, d.warnings, d.warnings == 1 ? "" : "s",
 		        (unsigned long long)((st.db_bytes + 1023) / 1024),
 		        now_ms() - t0, db);
+	print_signature(&opt, &plan, st.signature, db);
 done:
 	watchdog_stop();
 	writer_close(w);
 	gitsrc_close(src);
 	git_libgit2_shutdown();
 	diag_free(&d);
+	signer_free(plan.signer);
 	return code;
 }

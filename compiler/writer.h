@@ -36,7 +36,14 @@ typedef struct writer_stats {
 	size_t advisories, packages, aliases;
 	uint64_t db_bytes;          /* size of the file written */
 	char digest[41];            /* META_DIGEST */
+	int signature;              /* WRITER_SIG_* */
 } writer_stats;
+
+enum {
+	WRITER_SIG_NONE = 0,        /* no signature, none left beside it */
+	WRITER_SIG_WRITTEN = 1,     /* "<DB>.minisig" put in place with it */
+	WRITER_SIG_REMOVED = 2      /* the previous index's was removed */
+};
 
 /* Start a new index that will replace `target` (or the file a symbolic
  * link there points to) on commit. Removes stale temporary files left by
@@ -119,6 +126,27 @@ int writer_commit(writer *w, writer_stats *st, char *err, size_t errcap);
  */
 int writer_install(writer *w, const char *src, writer_stats *st,
                    char *err, size_t errcap);
+
+/*
+ * The signature file "<DB>.minisig" (DB as given to writer_open) that
+ * goes with the new index. Once the new index is written whole, and
+ * before anything is renamed, writer_commit() and writer_install() call
+ * fn(arg, fd, tmp, &text, &len, err, errcap): fd is open on the new file
+ * (read it with pread), tmp its path. fn returns 0 with the whole
+ * signature file in text (malloc'd; the writer frees it), or with text
+ * NULL for no signature; or -1 with err, and then nothing is replaced.
+ * A signature is put in place with the index (dbfile_commit_pair); with
+ * none, a signature file left by the previous index is removed once the
+ * new index is in place (it would sign the wrong file). Without a call
+ * to this, the same as an fn that gives no text.
+ */
+typedef int (*writer_sign_fn)(void *arg, int fd, const char *tmp,
+                              char **text, size_t *len, char *err,
+                              size_t errcap);
+void writer_set_signature(writer *w, writer_sign_fn fn, void *arg);
+
+/* The signature path of index path: "<path>.minisig", malloc'd. */
+char *writer_sig_path(const char *path);
 
 /* Release everything; without a commit, remove the temporary file. */
 void writer_close(writer *w);

@@ -790,7 +790,7 @@ int writer_commit(writer *w, writer_stats *st, char *err, size_t errcap)
 		diag_seterr(err, errcap, "%s: %s", w->file.tmp, strerror(errno));
 		goto done;
 	}
-	if (dbfile_commit(&w->file, err, errcap) < 0)
+	if (wr_put_in_place(w, st, err, errcap) < 0)
 		goto done;
 	w->committed = 1;
 	if (st) {

@@ -162,7 +162,7 @@ int writer_install(writer *w, const char *src, writer_stats *st,
 		diag_seterr(err, errcap, "%s: %s", w->file.tmp, strerror(errno));
 		return -1;
 	}
-	if (dbfile_commit(&w->file, err, errcap) < 0)
+	if (wr_put_in_place(w, st, err, errcap) < 0)
 		return -1;
 	w->committed = 1;
 	if (st) {

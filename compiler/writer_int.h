@@ -98,6 +98,8 @@ struct writer {
 	int history;
 	int finished;             /* writer_commit ran */
 	int committed;            /* ... and renamed the file into place */
+	writer_sign_fn sign;      /* writer_set_signature; NULL: none */
+	void *sign_arg;
 	skip_item *skip;          /* at most SKIP_KEEP_MAX, any order */
 	size_t nskip, capskip;
 	uint32_t skip_unlisted;   /* skipped past the cap: only counted */
@@ -138,6 +140,11 @@ int wr_load_index(writer *w, advdb *db, const char *path,
 /* The content digest (SCHEMA.md) of n records in id order, as 40 hex
  * digits. 0 or -1 (out of memory, libgit2). */
 int wr_digest(char hex[41], entry *const *live, size_t n);
+
+/* Put the written temporary file in place of the target, with its
+ * signature file when w->sign gives one (writer_sign.c). 0 (st->signature
+ * set when st is not NULL) or -1 with err. */
+int wr_put_in_place(writer *w, writer_stats *st, char *err, size_t errcap);
 
 /* Forget every entry, the previous dictionary and the sources. */
 void wr_drop_all(writer *w);

@@ -167,10 +167,14 @@ typedef enum advdb_error {
 	                             know) */
 	ADVDB_ENOMEM = -8,      /**< out of memory */
 	ADVDB_EBUFS = -9,       /**< more matches than the array holds */
-	ADVDB_EINPUT = -10,     /**< an input buffer that is not a readable
+	ADVDB_ESIGNATURE = -10, /**< the index's signature is missing, made by
+	                             another key, malformed, or does not
+	                             match */
+	ADVDB_EKEY = -11,       /**< a public key file that is not usable */
+	ADVDB_EINPUT = -12,     /**< an input buffer that is not a readable
 	                             Cargo.lock or binary (the message says
 	                             why, and the line for a lockfile) */
-	ADVDB_ENODATA = -11     /**< a binary without cargo-auditable
+	ADVDB_ENODATA = -13     /**< a binary without cargo-auditable
 	                             dependency data */
 } advdb_error;
 
@@ -774,6 +778,127 @@ ADVDB_EXTERN(int) advdb_skipped_get(advdb_skipped *out, advdb *db, size_t i);
  */
 ADVDB_EXTERN(int) advdb_skipped_get_ex(advdb_skipped *out, advdb *db,
                                        size_t i, advdb_error_info *err);
+
+/* ---- signatures ---- */
+
+/**
+ * @name Signatures
+ * An index may travel with a minisign signature beside it, the file
+ * "<path>.minisig" (advdb-compile --sign writes it; `minisign -S` makes
+ * one too, and `minisign -V` checks advdb's). A reader that must answer
+ * only from an index signed by one key opens it with
+ * advdb_open_verified() instead of advdb_open(). advdb-query does so
+ * with --trust-key, and a server should on every reload, keeping its
+ * old handle when the new file is refused.
+ */
+
+/** A minisign public key (opaque, immutable: one may be shared by any
+ * number of threads). */
+typedef struct advdb_key advdb_key;
+
+/**
+ * Load a minisign public key file (the .pub of `minisign -G`). The key
+ * must outlive every call that uses it.
+ * @param out receives the key (free it with advdb_key_free()); NULL on
+ *        failure
+ * @param path the key file
+ * @param errbuf when not NULL, receives a message naming the file on
+ *        failure (at most errcap bytes, NUL-terminated)
+ * @param errcap bytes of errbuf
+ * @return #ADVDB_OK, #ADVDB_ENOTFOUND (no such file), #ADVDB_EKEY (not a
+ *   regular file, larger than 16 KiB, not a minisign public key, or a
+ *   secret key), #ADVDB_ENOMEM, #ADVDB_EINVAL or #ADVDB_ERROR.
+ */
+ADVDB_EXTERN(int) advdb_key_load(advdb_key **out, const char *path,
+                                 char *errbuf, size_t errcap);
+/**
+ * Free a key (NULL is allowed).
+ * @param key the key
+ */
+ADVDB_EXTERN(void) advdb_key_free(advdb_key *key);
+
+/**
+ * The key's id: 16 upper-case hex digits, as minisign prints it. Valid
+ * until advdb_key_free().
+ * @param key the key
+ */
+ADVDB_EXTERN(const char *) advdb_key_id(const advdb_key *key);
+
+/** Bytes of advdb_signature.trusted_comment, with its NUL. */
+#define ADVDB_COMMENT_MAX 8192
+
+/**
+ * Who signed an index, as its verified signature says. Set version with
+ * #ADVDB_SIGNATURE_INIT or advdb_signature_init(); advdb_open_verified()
+ * fills the rest.
+ */
+typedef struct advdb_signature {
+	unsigned version;           /**< #ADVDB_SIGNATURE_VERSION */
+	char key_id[17];            /**< 16 hex digits, as advdb_key_id() */
+	int prehashed;              /**< 1: BLAKE2b-512 of the file was
+	                                 signed (minisign's default);
+	                                 0: legacy */
+	char trusted_comment[ADVDB_COMMENT_MAX]; /**< NUL-terminated,
+	                                 printable UTF-8 (tabs allowed) */
+} advdb_signature;
+
+/** The current version of advdb_signature. */
+#define ADVDB_SIGNATURE_VERSION 1
+/** Initialiser of an advdb_signature. */
+#define ADVDB_SIGNATURE_INIT { ADVDB_SIGNATURE_VERSION, { 0 }, 0, { 0 } }
+
+/**
+ * Zero *sig and set its version.
+ * @param sig the struct to initialise
+ * @param version #ADVDB_SIGNATURE_VERSION
+ * @return #ADVDB_OK, or #ADVDB_EINVAL (NULL, or an unknown version)
+ */
+ADVDB_EXTERN(int) advdb_signature_init(advdb_signature *sig,
+                                       unsigned version);
+
+/**
+ * Open the index at path, as advdb_open(), only after checking it
+ * against its signature "<path>.minisig" with key.
+ *
+ * In this order: the signature file must exist and parse; it must be
+ * made by key (same key id); its trusted comment must carry key's
+ * signature; the file's bytes (read once, through one descriptor) must
+ * carry it too; then the file is opened as advdb_open() does, and must be
+ * the very file that was checked (same device, inode, size and
+ * modification time); and when the trusted comment is advdb's ("advdb
+ * index ... digest=..."), its digest, commit, compile time, count and
+ * schema must be the index's own.
+ *
+ * A signature and its index are replaced one after the other (the
+ * signature first, while advdb-compile holds a lock on it), so a reader
+ * that meets a new signature beside the old index waits for the lock and
+ * tries again, up to a few times, and one that meets a file replaced
+ * while it was checked tries again too: a concurrent compile or install
+ * is never a refusal. What is left: a process allowed to write the
+ * index file itself (not just its folder) can change its pages in place
+ * after they were checked; file permissions must prevent that.
+ *
+ * Costs one read of the file and two Ed25519 verifications (about a
+ * millisecond for a 500 KiB index) on top of advdb_open().
+ *
+ * @param out receives the handle; NULL on failure
+ * @param path the index file
+ * @param key the only key whose signature is accepted
+ * @param sig NULL, or the caller's struct (its version set), filled on
+ *        success
+ * @param errbuf when not NULL, receives a message naming the file and
+ *        what is wrong on failure (at most errcap bytes, NUL-terminated)
+ * @param errcap bytes of errbuf
+ * @return #ADVDB_OK; #ADVDB_ESIGNATURE (no signature file, another key, a
+ *   malformed or truncated signature file, an altered trusted comment or
+ *   file, a trusted comment naming another index); #ADVDB_EINVAL (NULL
+ *   key or path, or an unknown sig->version); or any error of
+ *   advdb_open().
+ */
+ADVDB_EXTERN(int) advdb_open_verified(advdb **out, const char *path,
+                                      const advdb_key *key,
+                                      advdb_signature *sig, char *errbuf,
+                                      size_t errcap);
 
 /* ---- packages of a lockfile or a binary ---- */
 

@@ -31,6 +31,8 @@ const char *advdb_strerror(int code)
 	case ADVDB_EINVAL:    return "invalid argument";
 	case ADVDB_ENOMEM:    return "out of memory";
 	case ADVDB_EBUFS:     return "more matches than the array holds";
+	case ADVDB_ESIGNATURE: return "index signature missing or not valid";
+	case ADVDB_EKEY:      return "unusable public key file";
 	case ADVDB_EINPUT:    return "not a readable lockfile or binary";
 	case ADVDB_ENODATA:   return AUDITABLE_NO_DATA;
 	default:              return "unknown error";

@@ -40,6 +40,9 @@ typedef struct cli_opts {
 	long max_age_days;          /* -1: no check */
 	int max_age_strict;
 	int jobs;                   /* scan threads; 0: one per core */
+	const char *trust_key;      /* public key the index must be signed
+	                               with, or NULL (trust.h) */
+	const char *trust_from;     /* where it came from, for messages */
 	int bin;                    /* `bin`: operands are binaries */
 	int allow_no_data;          /* a binary without data is no error */
 	int allow_incomplete;       /* an index that skipped advisories at

@@ -18,6 +18,7 @@
 #include "json.h"
 #include "report.h"
 #include "session.h"
+#include "trust.h"
 
 static void when(char out[32], int64_t t)
 {
@@ -138,6 +139,7 @@ static int info_json(buf *out, const session *s)
 	}
 	json_arr_end(&j);
 	session_json_incomplete(&j, s);
+	trust_info_json(&j, s->sig, s->path);
 	json_obj_end(&j);
 	buf_putc(out, '\n');
 	return rc == ADVDB_ENOTFOUND ? ADVDB_OK : rc;
@@ -185,6 +187,7 @@ static int info_human(buf *out, const session *s)
 	report_text(out, in->digest, 0);
 	buf_putc(out, '\n');
 	buf_printf(out, "%-12s%s\n", "History:", in->history ? "yes" : "no");
+	trust_info_human(out, s->sig, s->path);
 	if (!in->skipped_count) {
 		buf_printf(out, "%-12s%s\n", "Skipped:", "none (the index is "
 		           "complete)");

@@ -19,6 +19,7 @@
 #include "guard.h"
 #include "stdfds.h"
 #include "target.h"
+#include "trust.h"
 
 static void usage(FILE *f)
 {
@@ -54,6 +55,8 @@ static void usage(FILE *f)
 "      --max-age DAYS   warn when the advisories are older than DAYS\n"
 "      --max-age-strict with --max-age: that is an error (exit 2)\n"
 "  -j, --jobs N         scan threads (default: one per core)\n"
+"      --trust-key KEY  answer only from an index signed with this minisign\n"
+"                       public key (DB.minisig; default: $ADVDB_TRUST_KEY)\n"
 "      --allow-no-data  bin/scan: a binary without cargo-auditable data\n"
 "                       is reported as skipped, not as an error\n"
 "      --allow-incomplete an index compiled with --keep-going that skipped\n"
@@ -70,7 +73,7 @@ static void usage(FILE *f)
 
 enum {
 	OPT_JSON = 256, OPT_OS, OPT_ARCH, OPT_IGNORE, OPT_DENY,
-	OPT_LINEBUF, OPT_MAXAGE, OPT_MAXAGE_STRICT,
+	OPT_LINEBUF, OPT_MAXAGE, OPT_MAXAGE_STRICT, OPT_TRUST_KEY,
 	OPT_ALLOW_NO_DATA,
 	OPT_ALLOW_INCOMPLETE
 };
@@ -86,6 +89,7 @@ static const struct option longopts[] = {
 	{ "max-age", required_argument, NULL, OPT_MAXAGE },
 	{ "max-age-strict", no_argument, NULL, OPT_MAXAGE_STRICT },
 	{ "jobs", required_argument, NULL, 'j' },
+	{ "trust-key", required_argument, NULL, OPT_TRUST_KEY },
 	{ "allow-no-data", no_argument, NULL, OPT_ALLOW_NO_DATA },
 	{ "allow-incomplete", no_argument, NULL, OPT_ALLOW_INCOMPLETE },
 	{ "help", no_argument, NULL, 'h' },
@@ -141,6 +145,7 @@ int main(int argc, char **argv)
 {
 	static cli_opts o;  /* large (ignore list); not on the stack */
 	const char *nc = getenv("NO_COLOR");
+	const char *trust = NULL;
 	int c;
 	long v;
 
@@ -190,6 +195,9 @@ int main(int argc, char **argv)
 		case OPT_ALLOW_INCOMPLETE:
 			o.allow_incomplete = 1;
 			break;
+		case OPT_TRUST_KEY:
+			trust = optarg;
+			break;
 		case OPT_ALLOW_NO_DATA:
 			o.allow_no_data = 1;
 			break;
@@ -219,6 +227,7 @@ int main(int argc, char **argv)
 	if ((o.os && target_check(TARGET_OS, o.os, tmsg, sizeof(tmsg)) < 0) ||
 	    (o.arch && target_check(TARGET_ARCH, o.arch, tmsg, sizeof(tmsg)) < 0))
 		return usage_error("%s", tmsg);
+	trust_choose(&o, trust, NULL);
 	if (o.max_age_strict && o.max_age_days < 0)
 		return usage_error("--max-age-strict needs --max-age%s", "");
 	if (optind >= argc)

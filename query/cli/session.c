@@ -13,6 +13,7 @@
 #include "json.h"
 #include "guard.h"
 #include "rcache.h"
+#include "trust.h"
 
 const char *kind_name(advdb_kind k)
 {
@@ -124,11 +125,15 @@ int session_open(session *s, const cli_opts *o, int with_cache)
 	}
 	err[0] = '\0';
 	guard_index_path(p);
-	rc = advdb_open(&s->db, p, 0, err, sizeof(err));
+	rc = trust_open(&s->db, &s->sig, o, p, err, sizeof(err));
 	if (rc != ADVDB_OK) {
 		cli_error("%s", err[0] ? err : advdb_strerror(rc));
 		s->db = NULL;
 		return EXIT_ERROR;
+	}
+	if (!(s->path = strdup(p))) {
+		cli_error("out of memory");
+		goto fail;
 	}
 	rc = advdb_info_get(&s->info, s->db);
 	if (rc != ADVDB_OK) {
@@ -162,6 +167,8 @@ void session_close(session *s)
 	dcache_free(s->cache);
 	rcache_free(s->rcache);
 	free(s->ignored);
+	free(s->sig);
+	free(s->path);
 	if (s->db)
 		advdb_close(s->db);
 	memset(s, 0, sizeof(*s));

@@ -26,6 +26,9 @@ typedef struct session {
 	struct rcache *rcache;          /* rendered advisories (JSON or text,
 	                                   as opts->json says); NULL unless
 	                                   a cache was asked for */
+	advdb_signature *sig;           /* who signed the index, verified
+	                                   (--trust-key); NULL without a key */
+	char *path;                     /* the index's path */
 } session;
 
 /* with_cache values for session_open. */
@@ -41,7 +44,8 @@ enum {
 #define SESSION_CACHE_MAX (4u << 20)            /* scan: decisions */
 #define SESSION_CACHE_BYTES ((size_t)256 << 20)
 
-/* Open the index named by o (-d, else the default path), read its info,
+/* Open the index named by o (-d, else the default path; verified first
+ * when o->trust_key is set, trust.h), read its info,
  * resolve --ignore, check --max-age; with_cache (above) makes a decision
  * cache and, for SESSION_CACHE, a rendered-advisory cache.
  * Prints its own errors. Returns EXIT_CLEAN or EXIT_ERROR. */

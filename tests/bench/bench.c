@@ -5,7 +5,8 @@
  *   advdb-bench --build DIR --work DIR --repo REPO --update-repo REPO
  *               --markdown FILE --lockfiles DIR --scan-dir DIR
  *               [--bin-dir DIR] [--runs N] [--lookups N]
- *               [--batch-lines N] [--crowd N] [--label TEXT]
+ *               [--batch-lines N] [--crowd N] [--sign-key KEY --trust-key PUB]
+ *               [--label TEXT]
  *
  * tests/bench/run.sh prepares the inputs (a bare clone of the advisory-db
  * bundle, or data/; a clone with one extra commit that changes 10
@@ -45,6 +46,7 @@ extern char **environ;
 typedef struct opts {
 	const char *build, *work, *repo, *update_repo, *markdown;
 	const char *lockfiles, *scan_dir, *bin_dir, *label;
+	const char *sign_key, *trust_key;   /* minisign keys, or NULL */
 	int runs;
 	long lookups, batch_lines, crowd;
 } opts;
@@ -155,6 +157,77 @@ static void row(const char *figure, const char *value, const char *target,
 }
 
 static const char *yes(int ok) { return ok ? "yes" : "no"; }
+
+/* Median wall times of the programs a and b (each a one-shot check:
+ * exit 0 or 1), run in turn `runs` times so both see the same machine. */
+static void alternate(double *ma, double *mb, char *const a[],
+                      char *const b[], int runs)
+{
+	double ta[9], tb[9];
+	char msg[4200];
+
+	for (int i = 0; i < runs; i++)
+		for (int k = 0; k < 2; k++) {
+			char *const *argv = k ? b : a;
+			run_result r = run(argv, NULL, NULL);
+			if (r.status == 2) {
+				snprintf(msg, sizeof(msg), "%s failed (exit 2)", argv[0]);
+				die(msg);
+			}
+			(k ? tb : ta)[i] = r.ms;
+		}
+	*ma = median(ta, runs);
+	*mb = median(tb, runs);
+}
+
+/* ---- signatures ---- */
+
+/* The index signed (advdb-compile --sign --sign-only: the copy beside
+ * it, same bytes), then in-process: advdb_open_verified() against
+ * advdb_open() of the same file, medians of many; then one-shot checks
+ * with and without --trust-key as child processes. */
+static void sign_figures(const opts *o, const char *comp, const char *q,
+                         const char *db)
+{
+	enum { N = 201 };
+	static double tv[N], to[N];
+	char val[96], err[1024];
+	advdb_key *key = NULL;
+
+	char *sargv[] = { (char *)comp, "--quiet", "-o", (char *)db, "--sign",
+	                  (char *)o->sign_key, "--sign-only", NULL };
+	if (run(sargv, NULL, NULL).status != 0)
+		die("advdb-compile --sign --sign-only failed");
+	if (advdb_key_load(&key, o->trust_key, err, sizeof(err)) != ADVDB_OK)
+		die(err);
+	for (int i = 0; i < N; i++) {
+		advdb *h = NULL;
+		double t0 = now_ms();
+		if (advdb_open_verified(&h, db, key, NULL, err, sizeof(err)) != 0)
+			die(err);
+		tv[i] = now_ms() - t0;
+		advdb_close(h);
+		t0 = now_ms();
+		if (advdb_open(&h, db, 0, err, sizeof(err)) != 0)
+			die(err);
+		to[i] = now_ms() - t0;
+		advdb_close(h);
+	}
+	advdb_key_free(key);
+	double mv = median(tv, N), mo = median(to, N);
+	snprintf(val, sizeof(val), "%.2f ms (open alone %.2f)", mv, mo);
+	row("open + verify signature, in-process", val, "verify <= 2 ms",
+	    yes(mv - mo <= 2.0));
+
+	char *qargv[] = { (char *)q, "-d", (char *)db, "check", "tokio@1.18.3",
+	                  NULL };
+	char *vargv[] = { (char *)q, "-d", (char *)db, "--trust-key",
+	                  (char *)o->trust_key, "check", "tokio@1.18.3", NULL };
+	double mq, mt;
+	alternate(&mq, &mt, qargv, vargv, o->runs);
+	snprintf(val, sizeof(val), "%.2f ms (without %.2f)", mt, mq);
+	row("one-shot check --trust-key (median)", val, "", "");
+}
 
 /* ---- (name, version) pairs from the lockfile corpus ---- */
 
@@ -572,7 +645,8 @@ static void usage(void)
 	        "usage: advdb-bench --build DIR --work DIR --repo REPO "
 	        "--update-repo REPO --markdown FILE --lockfiles DIR "
 	        "--scan-dir DIR [--bin-dir DIR] [--runs N] [--lookups N] "
-	        "[--batch-lines N] [--crowd N] [--label TEXT]\n");
+	        "[--batch-lines N] [--crowd N] [--sign-key KEY --trust-key PUB] "
+	        "[--label TEXT]\n");
 	exit(2);
 }
 
@@ -597,6 +671,8 @@ int main(int argc, char **argv)
 		else if (!strcmp(a, "--scan-dir")) o.scan_dir = v;
 		else if (!strcmp(a, "--bin-dir")) o.bin_dir = v;
 		else if (!strcmp(a, "--label")) o.label = v;
+		else if (!strcmp(a, "--sign-key")) o.sign_key = v;
+		else if (!strcmp(a, "--trust-key")) o.trust_key = v;
 		else if (!strcmp(a, "--runs")) o.runs = atoi(v);
 		else if (!strcmp(a, "--lookups")) o.lookups = atol(v);
 		else if (!strcmp(a, "--crowd")) o.crowd = atol(v);
@@ -700,18 +776,8 @@ int main(int argc, char **argv)
 	/* 6. one-shot check, 7. the naive way */
 	char *qargv[] = { q, "-d", db, "check", "tokio@1.18.3", NULL };
 	char *nargv[] = { naive, (char *)o.repo, "tokio", "1.18.3", NULL };
-	double tq[9], tn[9];
-	for (int i = 0; i < o.runs; i++) {
-		run_result r = run(qargv, NULL, NULL);
-		if (r.status == 2)
-			die("advdb-query check failed");
-		tq[i] = r.ms;
-		r = run(nargv, NULL, NULL);
-		if (r.status == 2)
-			die("naive_check failed");
-		tn[i] = r.ms;
-	}
-	double mq = median(tq, o.runs), mn = median(tn, o.runs);
+	double mq, mn;
+	alternate(&mq, &mn, qargv, nargv, o.runs);
 	snprintf(val, sizeof(val), "%.2f ms", mq);
 	row("one-shot check tokio@1.18.3 (median)", val, "<= 3 ms",
 	    yes(mq <= 3));
@@ -721,7 +787,13 @@ int main(int argc, char **argv)
 	row("one-shot speedup over the naive way", val, ">= 30x",
 	    yes(mn / mq >= 30));
 
-	/* 8. peak RSS of compile (batch and scan above) */
+	/* 8. signatures: verification, and a one-shot check with it */
+	if (o.sign_key && o.trust_key)
+		sign_figures(&o, comp, q, db);
+	else
+		row("signature figures", "skipped", "needs minisign", "");
+
+	/* 9. peak RSS of compile (batch and scan above) */
 	snprintf(val, sizeof(val), "%.1f MB", rss_compile / 1024.0);
 	row("peak RSS, compile", val, "", "");
 	return 0;

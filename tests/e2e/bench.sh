@@ -9,7 +9,8 @@ for r in "full compile" "--update after 10" "DB file size" "raw Markdown" \
          "batch through a pipe" "peak RSS, batch" "scan .* 1 thread" \
          "scan .* 2 threads" "peak RSS, scan" "bin .* 1 thread" \
          "bin .* 2 threads" "peak RSS, bin" "one-shot check" "naive" \
-         "one-shot speedup" "peak RSS, compile" "lookup, 1 crate of"; do
+         "one-shot speedup" "peak RSS, compile" "lookup, 1 crate of" \
+         "open \+ verify signature" "one-shot check --trust-key"; do
 	has "bench prints row: $r" "$out" "^\| $r"
 done
 [ "$rc" -eq 0 ] || sed 's/^/# /' "$T/err" | tail -n 20

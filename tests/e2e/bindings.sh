@@ -95,10 +95,12 @@ int main(int argc, char **argv)
 	return 0;
 }
 EOF
-# shellcheck disable=SC2046
+# what a static link needs beside the archive: advdb.pc's private part
+pclibs=$(PKG_CONFIG_PATH="$LIB/pkgconfig" PKG_CONFIG_SYSROOT_DIR="$INST" \
+         pkg-config --static --libs advdb | sed 's/-ladvdb\( \|$\)//')
+# shellcheck disable=SC2086
 if $CC $SANFLAGS -I"$INST/usr/include" -o "$T/collide" "$T/collide.c" \
-       "$LIB/libadvdb.a" $(pkg-config --libs lmdb libzstd jansson zlib) \
-       -lpthread -lm >"$T/cc.log" 2>&1; then
+       "$LIB/libadvdb.a" $pclibs >"$T/cc.log" 2>&1; then
 	is "a static link beside toml_parse, version_parse, thread_init of its own" \
 	   "$("$T/collide" "$T/db.lmdb" 2>&1)" "1 RUSTSEC-2023-0001 42 43 44"
 else

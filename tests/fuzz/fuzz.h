@@ -52,6 +52,7 @@ int fuzz_db(const uint8_t *data, size_t size);
 int fuzz_cargo_req(const uint8_t *data, size_t size);
 int fuzz_manifest(const uint8_t *data, size_t size);
 int fuzz_osv(const uint8_t *data, size_t size);
+int fuzz_minisign(const uint8_t *data, size_t size);
 int fuzz_skiplist(const uint8_t *data, size_t size);
 int fuzz_elf(const uint8_t *data, size_t size);
 int fuzz_pe(const uint8_t *data, size_t size);

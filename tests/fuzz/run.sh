@@ -31,7 +31,7 @@ FUZZ_TARGETS=${FUZZ_TARGETS:-}
 CLANG=${CLANG:-clang}
 SHARED=${ADVDB_SHARED:-$ROOT/../shared/data}
 PKG=${PKG:-pkg-config}
-PKGS="libgit2 lmdb libzstd yaml-0.1 jansson zlib"
+PKGS="libgit2 lmdb libzstd yaml-0.1 jansson zlib libsodium"
 
 case $FUZZ_SECONDS in ''|*[!0-9]*) echo "fuzz: FUZZ_SECONDS must be a number" >&2; exit 2 ;; esac
 case $FUZZ_JOBS in ''|*[!0-9]*|0) FUZZ_JOBS=1 ;; esac
@@ -44,7 +44,7 @@ CFLAGS="-std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -Wall -Wextra \
 -Werror -g -O1 -fno-omit-frame-pointer -fno-sanitize-recover=all \
 -Ischema -Iquery -Icompiler -Iquery/cli -Itests/fuzz \
 $($PKG --cflags $PKGS 2>/dev/null)"
-LIBS="$($PKG --libs $PKGS 2>/dev/null || echo -lgit2 -llmdb -lzstd -lyaml -ljansson -lz) -lpthread -lm"
+LIBS="$($PKG --libs $PKGS 2>/dev/null || echo -lgit2 -llmdb -lzstd -lyaml -ljansson -lz -lsodium) -lpthread -lm"
 MOD_SAN="-fsanitize=fuzzer-no-link,address,undefined"
 BIN_SAN="-fsanitize=fuzzer,address,undefined"
 
@@ -154,6 +154,20 @@ data_seeds() {  # target dir
 		if [ -d "$BUILD/osv-src/crates" ]; then
 			ls "$BUILD/osv-src/crates" | awk 'NR % 6 == 0' | head -n 200 |
 			    while read -r f; do cp "$BUILD/osv-src/crates/$f" "$2/"; done
+		fi ;;
+	fuzz_minisign)
+		# real key and signature files, made fresh (keys are never
+		# committed): minisign's own, and advdb's signature of an index
+		if command -v minisign >/dev/null 2>&1; then
+			k="$BUILD/tmp/minisign"
+			rm -rf "$k" && mkdir -p "$k"
+			if minisign -G -W -p "$k/k.pub" -s "$k/k.key" >/dev/null 2>&1; then
+				printf 'advdb index schema=2 digest=00\n' > "$k/m"
+				minisign -S -s "$k/k.key" -m "$k/m" -x "$2/hashed.minisig" >/dev/null 2>&1
+				minisign -S -l -s "$k/k.key" -m "$k/m" -x "$2/legacy.minisig" >/dev/null 2>&1
+				cp "$k/k.pub" "$2/key.pub"; cp "$k/k.key" "$2/key.key"
+			fi
+			rm -rf "$k"
 		fi ;;
 	fuzz_elf|fuzz_pe|fuzz_macho|fuzz_wasm|fuzz_auditable|fuzz_packages)
 		# real binaries (tests/tools/mkbins.sh) around the data of the

@@ -2,18 +2,21 @@
  * reader_loop.c — a libadvdb reader for the crash-safety tests: asks one
  * question over and over while something else replaces the index.
  *
- *   reader_loop [--keep] DB NAME VERSION SECONDS STOPFILE
+ *   reader_loop [--keep | --trust-key PUB] DB NAME VERSION SECONDS STOPFILE
  *
  * Each round opens DB (or, with --keep, reuses the handle opened at the
  * start), looks NAME@VERSION up, fetches every matching advisory (so the
  * compressed records are read too), and closes. The answer of a round is
  * its match ids joined by ','. It stops when STOPFILE exists or after
- * SECONDS. Output, one line each: "rounds N", "errors N", then
+ * SECONDS. With --trust-key each round opens DB with
+ * advdb_open_verified() and that key instead. Output, one line each: "rounds N", "errors N", then
  * "answer COUNT IDS" per distinct answer (IDS "-" for none), and the first
  * error's message. Exit: 0 no round failed, 1 some did, 2 usage.
  *
  * The property under test: a reader sees the old index or the new one,
- * whole, never an error, however the rename falls between its calls.
+ * whole, never an error, however the rename falls between its calls
+ * (and, verifying, never a refusal while an index and its signature are
+ * replaced one after the other).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -101,12 +104,21 @@ int main(int argc, char **argv)
 	size_t nseen = 0;
 	unsigned long rounds = 0, errors = 0;
 	advdb *kept = NULL;
+	advdb_key *key = NULL;
 	int keep = argc > 1 && strcmp(argv[1], "--keep") == 0;
 	struct stat st;
 
+	if (argc > 2 && strcmp(argv[1], "--trust-key") == 0) {
+		if (advdb_key_load(&key, argv[2], msg, sizeof(msg)) != ADVDB_OK) {
+			printf("rounds 0\nerrors 1\nerror %s\n", msg);
+			return 1;
+		}
+		argv += 2;
+		argc -= 2;
+	}
 	if (argc - keep != 6) {
-		fprintf(stderr, "usage: reader_loop [--keep] DB NAME VERSION "
-		        "SECONDS STOPFILE\n");
+		fprintf(stderr, "usage: reader_loop [--keep | --trust-key PUB] DB "
+		        "NAME VERSION SECONDS STOPFILE\n");
 		return 2;
 	}
 	const char *path = argv[1 + keep], *name = argv[2 + keep],
@@ -121,7 +133,10 @@ int main(int argc, char **argv)
 		advdb *db = kept;
 		int rc = ADVDB_OK;
 		rounds++;
-		if (!db)
+		if (!db && key)
+			rc = advdb_open_verified(&db, path, key, NULL, msg,
+			                         sizeof(msg));
+		else if (!db)
 			rc = advdb_open(&db, path, 0, msg, sizeof(msg));
 		if (rc == ADVDB_OK)
 			rc = ask(ids, sizeof(ids), db, name, version, msg,
@@ -136,6 +151,7 @@ int main(int argc, char **argv)
 		tally(seen, &nseen, ids);
 	}
 	advdb_close(kept);
+	advdb_key_free(key);
 	printf("rounds %lu\nerrors %lu\n", rounds, errors);
 	for (size_t i = 0; i < nseen; i++)
 		printf("answer %lu %s\n", seen[i].count, seen[i].ids);

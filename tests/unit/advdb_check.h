@@ -39,6 +39,8 @@ static inline const char *advdb_code_name_(int code)
 	case ADVDB_EINVAL:    return "ADVDB_EINVAL";
 	case ADVDB_ENOMEM:    return "ADVDB_ENOMEM";
 	case ADVDB_EBUFS:     return "ADVDB_EBUFS";
+	case ADVDB_ESIGNATURE: return "ADVDB_ESIGNATURE";
+	case ADVDB_EKEY:      return "ADVDB_EKEY";
 	case ADVDB_EINPUT:    return "ADVDB_EINPUT";
 	case ADVDB_ENODATA:   return "ADVDB_ENODATA";
 	default:              return "(not an advdb code)";

@@ -43,6 +43,7 @@
 #include "../fuzz/fuzz_cargo_req.c"
 #include "../fuzz/fuzz_manifest.c"
 #include "../fuzz/fuzz_osv.c"
+#include "../fuzz/fuzz_minisign.c"
 #include "../fuzz/fuzz_skiplist.c"
 #include "../fuzz/fuzz_elf.c"
 #include "../fuzz/fuzz_pe.c"
@@ -71,6 +72,7 @@ static const target targets[] = {
 	{ "fuzz_cargo_req", fuzz_cargo_req },
 	{ "fuzz_manifest", fuzz_manifest },
 	{ "fuzz_osv", fuzz_osv },
+	{ "fuzz_minisign", fuzz_minisign },
 	{ "fuzz_skiplist", fuzz_skiplist },
 	{ "fuzz_elf", fuzz_elf },
 	{ "fuzz_pe", fuzz_pe },

@@ -30,6 +30,7 @@
 #include "record.h"
 #include "version.h"
 #include "writer.h"
+#include "testdir.h"
 #include "advdb_check.h"
 
 #define STR_(x) #x
@@ -108,19 +109,7 @@ static int setup(void **state)
 static int teardown(void **state)
 {
 	fx *f = *state;
-	DIR *d = opendir(f->dir);
-	struct dirent *e;
-	char p[512];
-	while (d && (e = readdir(d))) {
-		if (e->d_name[0] == '.')
-			continue;
-		snprintf(p, sizeof(p), "%s/%s", f->dir, e->d_name);
-		if (unlink(p) < 0)
-			rmdir(p);
-	}
-	if (d)
-		closedir(d);
-	rmdir(f->dir);
+	testdir_remove(f->dir);
 	free(f);
 	return 0;
 }
