@@ -946,6 +946,18 @@ static void test_errors__versioned(void **state)
 	advdb_pass(f->h, advdb_query_init(&q, ADVDB_QUERY_VERSION));
 	advdb_pass(f->h, advdb_lookup(m, 4, &n, f->h, "alpha", "1.0.0", &q));
 	assert_int_equal(advdb_query_init(&q, 0), ADVDB_EINVAL);
+
+	advdb_signature sig;
+	advdb *h2 = (advdb *)1;
+	char eb[256];
+	memset(&sig, 0, sizeof sig);
+	advdb_expect_msg(eb, advdb_open_verified(&h2, f->db, NULL, &sig, eb,
+	                                         sizeof eb), ADVDB_EINVAL);
+	assert_null(h2);
+	assert_non_null(strstr(eb, "ADVDB_SIGNATURE_INIT"));
+	assert_int_equal(advdb_signature_init(&sig, 2), ADVDB_EINVAL);
+	advdb_pass(NULL, advdb_signature_init(&sig, ADVDB_SIGNATURE_VERSION));
+	assert_int_equal(sig.version, ADVDB_SIGNATURE_VERSION);
 }
 
 /* Handles are independent and keep no per-thread key: 5,000 open at once
@@ -1036,6 +1048,7 @@ static void test_abi__layout(void **state)
 	assert_int_equal(offsetof(advdb_info, version), 0);
 	assert_int_equal(offsetof(advdb_skipped, version), 0);
 	assert_int_equal(offsetof(advdb_error_info, version), 0);
+	assert_int_equal(offsetof(advdb_signature, version), 0);
 	assert_int_equal(sizeof(advdb_kind), sizeof(int));
 }
 
