@@ -15,6 +15,7 @@
  * is part of libadvdb.so, which links the system's libzstd.so, and zstd
  * keeps the experimental calls' ABI only for static linking.
  */
+#include <assert.h>
 #include <stdlib.h>
 #include <string.h>
 #include "db_internal.h"
@@ -85,6 +86,8 @@ static int frame_start(unsigned long long *size, void **buf,
 {
 	unsigned frame_dict;
 
+	/* db_internal.h: a dictionary exactly when its id is not 0 */
+	assert((db->ddict == NULL) == (db->dict_id == 0));
 	*size = ZSTD_getFrameContentSize(val->mv_data, val->mv_size);
 	if (*size == ZSTD_CONTENTSIZE_ERROR || *size == ZSTD_CONTENTSIZE_UNKNOWN ||
 	    *size == 0 || *size > BLOCK_MAX)

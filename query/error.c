@@ -17,6 +17,7 @@
 #include <string.h>
 #include "auditable.h"
 #include "db_internal.h"
+#include "errbuf.h"
 
 const char *advdb_strerror(int code)
 {
@@ -48,11 +49,14 @@ int advdb_error_info_init(advdb_error_info *err, unsigned version)
 	return ADVDB_OK;
 }
 
+/* errbuf's formatting (cut with "...", the code's text when formatting
+ * fails), and the code's text for an empty message too. */
 static void format(char *dst, size_t cap, int code, const char *fmt,
                    va_list ap)
 {
-	if (vsnprintf(dst, cap, fmt, ap) < 0 || dst[0] == '\0')
-		snprintf(dst, cap, "%s", advdb_strerror(code));
+	errbuf_vset(dst, cap, advdb_strerror(code), fmt, ap);
+	if (dst[0] == '\0')
+		errbuf_set(dst, cap, "%s", advdb_strerror(code));
 }
 
 int err_fail(advdb_error_info *err, int code, unsigned line,

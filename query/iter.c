@@ -33,10 +33,10 @@ struct advdb_iter {
 	char msg[ADVDB_MSG_MAX];     /* of the error in done, to repeat it */
 };
 
-static int iter_new(advdb_iter **out, advdb *db, int blocks,
+static int iter_new(advdb_iter **out, advdb *db, db_id id, int blocks,
                     advdb_error_info *err)
 {
-	const char *what = blocks ? "advisories" : "packages";
+	const char *what = db_name(id);
 	advdb_iter *it;
 	int rc, ret;
 
@@ -56,8 +56,7 @@ static int iter_new(advdb_iter **out, advdb *db, int blocks,
 		free(it);
 		return ret;
 	}
-	rc = mdb_cursor_open(it->txn, blocks ? db->advisories : db->packages,
-	                     &it->cur);
+	rc = mdb_cursor_open(it->txn, db->dbi[id], &it->cur);
 	if (rc != 0) {
 		ret = db_fail(db, err, db_map_mdb(rc), "%s: %s: %s", db->path,
 		              what, mdb_strerror(rc));
@@ -72,23 +71,23 @@ static int iter_new(advdb_iter **out, advdb *db, int blocks,
 int advdb_packages_iter_ex(advdb_iter **out, advdb *db,
                            advdb_error_info *err)
 {
-	return iter_new(out, db, 0, err);
+	return iter_new(out, db, DBI_PACKAGES, 0, err);
 }
 
 int advdb_advisories_iter_ex(advdb_iter **out, advdb *db,
                              advdb_error_info *err)
 {
-	return iter_new(out, db, 1, err);
+	return iter_new(out, db, DBI_ADVISORIES, 1, err);
 }
 
 int advdb_packages_iter(advdb_iter **out, advdb *db)
 {
-	return iter_new(out, db, 0, NULL);
+	return iter_new(out, db, DBI_PACKAGES, 0, NULL);
 }
 
 int advdb_advisories_iter(advdb_iter **out, advdb *db)
 {
-	return iter_new(out, db, 1, NULL);
+	return iter_new(out, db, DBI_ADVISORIES, 1, NULL);
 }
 
 /* The next key of the sub-database into k: 0, or an advdb code. */

@@ -22,6 +22,7 @@
 #include "record.h"
 #include "version.h"
 #include "writer.h"
+#include "testlib.h"
 #include "advdb_check.h"
 
 #define CRATES "registry+https://github.com/rust-lang/crates.io-index"
@@ -350,12 +351,11 @@ static void write_index(const char *target)
 	writer *w = NULL;
 	writer_stats st;
 	char err[512] = "";
-	const char *why = NULL, *patched = ">= 1.0.0";
+	const char *patched = ">= 1.0.0";
 	adv_record r;
-	range rg;
+	range rg = tl_range(NULL, "1.0.0");
 
 	memset(&r, 0, sizeof r);
-	memset(&rg, 0, sizeof rg);
 	r.id = "RUSTSEC-2099-0001";
 	r.package = "alpha";
 	r.source = "rustsec";
@@ -364,14 +364,12 @@ static void write_index(const char *target)
 	r.title = "title";
 	r.description = "description";
 	r.collection = ADV_CRATES;
-	rg.has_fixed = 1;
-	assert_int_equal(version_parse(&rg.fixed, "1.0.0", 5, &why), 0);
 	r.patched.v = &patched;
 	r.patched.n = 1;
 	r.ranges = &rg;
 	r.nranges = 1;
 	assert_int_equal(writer_open(&w, target, err, sizeof err), 0);
-	if (writer_add(w, &r, "rustsec", r.path, NULL, err, sizeof err) != 0)
+	if (writer_add(w, &r, "rustsec", r.path, err, sizeof err) != 0)
 		fail_msg("writer_add: %s", err);
 	assert_int_equal(writer_set_source(w, "rustsec",
 	                 "0123456789abcdef0123456789abcdef01234567",
@@ -384,14 +382,14 @@ static void write_index(const char *target)
 static void test_packages__lookup(void **state)
 {
 	static unsigned char o[BB_MAX];
-	char dir[] = "/tmp/advdb-pkgs.XXXXXX", db[64], err[512] = "";
+	char dir[256], db[300], err[512] = "";
 	advdb *h = NULL;
 	advdb_match m[4];
 	advdb_error_info e = ADVDB_ERROR_INFO_INIT;
 	size_t n;
 	(void)state;
 
-	assert_non_null(mkdtemp(dir));
+	tl_mkdtemp(dir, sizeof dir, "advdb-pkgs");
 	snprintf(db, sizeof db, "%s/db.lmdb", dir);
 	write_index(db);
 	advdb_pass_msg(err, advdb_open(&h, db, 0, err, sizeof err));
@@ -431,8 +429,7 @@ static void test_packages__lookup(void **state)
 	advdb_packages_free(p);
 
 	advdb_close(h);
-	unlink(db);
-	rmdir(dir);
+	tl_rm_rf(dir);
 }
 
 int main(void)
