@@ -24,6 +24,7 @@
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stddef.h>
+#include <string.h>
 #include <lmdb.h>
 #include <zstd.h>
 #include "advdb.h"
@@ -81,6 +82,22 @@ void db_slots_fini(struct advdb *db);
 int db_snapshot(MDB_txn **out, db_slot **slot, struct advdb *db,
                 advdb_error_info *err);
 void db_snapshot_end(MDB_txn *txn, db_slot *slot);
+
+/* ---- the versioned public structs (advdb_*_init) ---- */
+
+/* Clear the struct s of `size` bytes, whose first member is its
+ * `unsigned version`, and set that to version: ADVDB_OK, or ADVDB_EINVAL
+ * (nothing written) when s is NULL or version is not `known`, the one
+ * this library was built with. */
+static inline int struct_init(void *s, size_t size, unsigned version,
+                              unsigned known)
+{
+	if (!s || version != known)
+		return ADVDB_EINVAL;
+	memset(s, 0, size);
+	*(unsigned *)s = version;    /* a struct's first member is at its start */
+	return ADVDB_OK;
+}
 
 /* ---- error.c ---- */
 

@@ -42,11 +42,7 @@ const char *advdb_strerror(int code)
 
 int advdb_error_info_init(advdb_error_info *err, unsigned version)
 {
-	if (!err || version != ADVDB_ERROR_INFO_VERSION)
-		return ADVDB_EINVAL;
-	memset(err, 0, sizeof *err);
-	err->version = version;
-	return ADVDB_OK;
+	return struct_init(err, sizeof *err, version, ADVDB_ERROR_INFO_VERSION);
 }
 
 /* errbuf's formatting (cut with "...", the code's text when formatting

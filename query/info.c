@@ -83,20 +83,12 @@ static int meta_sources(advdb_info *out, MDB_txn *txn, const advdb *db)
 
 int advdb_info_init(advdb_info *info, unsigned version)
 {
-	if (!info || version != ADVDB_INFO_VERSION)
-		return ADVDB_EINVAL;
-	memset(info, 0, sizeof *info);
-	info->version = version;
-	return ADVDB_OK;
+	return struct_init(info, sizeof *info, version, ADVDB_INFO_VERSION);
 }
 
 int advdb_skipped_init(advdb_skipped *sk, unsigned version)
 {
-	if (!sk || version != ADVDB_SKIPPED_VERSION)
-		return ADVDB_EINVAL;
-	memset(sk, 0, sizeof *sk);
-	sk->version = version;
-	return ADVDB_OK;
+	return struct_init(sk, sizeof *sk, version, ADVDB_SKIPPED_VERSION);
 }
 
 static int bad(advdb *db, advdb_info *out, const char *key,

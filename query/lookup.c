@@ -144,11 +144,7 @@ static int fetch(advdb_match *out, size_t cap, size_t *nout, advdb *db,
 
 int advdb_query_init(advdb_query *q, unsigned version)
 {
-	if (!q || version != ADVDB_QUERY_VERSION)
-		return ADVDB_EINVAL;
-	memset(q, 0, sizeof *q);
-	q->version = version;
-	return ADVDB_OK;
+	return struct_init(q, sizeof *q, version, ADVDB_QUERY_VERSION);
 }
 
 int db_query_check(advdb *db, const advdb_query *q, const char *who,

@@ -566,11 +566,7 @@ done:
 
 int advdb_signature_init(advdb_signature *sig, unsigned version)
 {
-	if (!sig || version != ADVDB_SIGNATURE_VERSION)
-		return ADVDB_EINVAL;
-	memset(sig, 0, sizeof *sig);
-	sig->version = version;
-	return ADVDB_OK;
+	return struct_init(sig, sizeof *sig, version, ADVDB_SIGNATURE_VERSION);
 }
 
 int advdb_open_verified(advdb **out, const char *path, const advdb_key *key,
