@@ -501,12 +501,9 @@ static int deps_fail(lockfile *lf, char *why, size_t whycap,
 		lf->pkgs[i].deps = NULL;
 		lf->pkgs[i].ndeps = 0;
 	}
-	if (why && whycap) {
-		va_start(ap, fmt);
-		if (vsnprintf(why, whycap, fmt, ap) < 0)
-			snprintf(why, whycap, "unresolved dependencies");
-		va_end(ap);
-	}
+	va_start(ap, fmt);
+	errbuf_vset(why, whycap, "unresolved dependencies", fmt, ap);
+	va_end(ap);
 	return 1;
 }
 
