@@ -121,6 +121,16 @@ int err_fail(advdb_error_info *err, int code, unsigned line,
 #endif
 	;
 
+/* The same into a caller's `char *buf, size_t cap` (advdb_open,
+ * advdb_key_load, advdb_open_verified: calls before there is a handle),
+ * through errbuf (cut with "...", the code's text when formatting
+ * fails); returns code. */
+int buf_fail(char *buf, size_t cap, int code, const char *fmt, ...)
+#if defined(__GNUC__)
+	__attribute__((format(printf, 4, 5)))
+#endif
+	;
+
 /* At the start of a call `who` on db: a handle, and an err that is NULL
  * or of a version this library knows? 0, or ADVDB_EINVAL reported where
  * it can be (err of an unknown version is never written into; its

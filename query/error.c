@@ -70,6 +70,16 @@ int err_fail(advdb_error_info *err, int code, unsigned line,
 	return code;
 }
 
+int buf_fail(char *buf, size_t cap, int code, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	errbuf_vset(buf, cap, advdb_strerror(code), fmt, ap);
+	va_end(ap);
+	return code;
+}
+
 int db_fail(struct advdb *db, advdb_error_info *err, int code,
             const char *fmt, ...)
 {
