@@ -21,7 +21,6 @@
 #include <fcntl.h>
 #include <unistd.h>
 #include <limits.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
