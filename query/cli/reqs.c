@@ -129,7 +129,7 @@ static int analyse(dep_result *r, const session *s, const cargo_req *q,
 	}
 	if (rc == ADVDB_OK)         /* the run's scope (scope.h) */
 		rc = scope_filter(heap ? heap : scratch, &n, s, r->d->package,
-		                  NULL);
+		                  NULL, NULL);
 	if (rc != ADVDB_OK) {
 		snprintf(err, errcap, "%s", advdb_last_error(s->db)[0]
 		         ? advdb_last_error(s->db) : advdb_strerror(rc));

@@ -22,22 +22,26 @@ unsigned scope_info_kinds(const cli_opts *o)
  * array (the caller frees it when it is not scratch). */
 static int lookup(advdb_match **out, size_t *n, advdb_match *scratch,
                   const session *s, const char *name, const char *version,
-                  const advdb_query *q)
+                  const advdb_query *q, advdb_error_info *e)
 {
+	size_t nl = strlen(name), vl = version ? strlen(version) : 0;
 	int rc;
 
 	*out = scratch;
-	rc = version ? advdb_lookup(scratch, SCRATCH, n, s->db, name, version, q)
-	             : advdb_package_advisories(scratch, SCRATCH, n, s->db,
-	                                        name, q);
+	rc = version ? advdb_lookup_ex(scratch, SCRATCH, n, s->db, name, nl,
+	                               version, vl, q, e)
+	             : advdb_package_advisories_ex(scratch, SCRATCH, n, s->db,
+	                                           name, nl, q, e);
 	if (rc != ADVDB_EBUFS || *n > HOT_ENTRIES_MAX)
 		return rc;
 	size_t want = *n;
 	advdb_match *heap = malloc(want * sizeof(*heap));
 	if (!heap)
 		return ADVDB_ENOMEM;
-	rc = version ? advdb_lookup(heap, want, n, s->db, name, version, q)
-	             : advdb_package_advisories(heap, want, n, s->db, name, q);
+	rc = version ? advdb_lookup_ex(heap, want, n, s->db, name, nl, version,
+	                               vl, q, e)
+	             : advdb_package_advisories_ex(heap, want, n, s->db, name,
+	                                           nl, q, e);
 	if (rc != ADVDB_OK) {
 		free(heap);
 		return rc;
@@ -50,7 +54,7 @@ static int lookup(advdb_match **out, size_t *n, advdb_match *scratch,
  * matches. Lists of one or none are already in the session's query. */
 static int by_targets(unsigned char *keep, const advdb_match *m, size_t n,
                       const session *s, const char *name,
-                      const char *version)
+                      const char *version, advdb_error_info *e)
 {
 	const cli_opts *o = s->opts;
 	size_t nos = o->nos > 1 ? o->nos : 1, narch = o->narch > 1 ? o->narch : 1;
@@ -66,7 +70,8 @@ static int by_targets(unsigned char *keep, const advdb_match *m, size_t n,
 				q.os = o->os[i];
 			if (o->narch > 1)
 				q.arch = o->arch[k];
-			int rc = lookup(&got, &ng, scratch, s, name, version, &q);
+			int rc = lookup(&got, &ng, scratch, s, name, version, &q,
+			                e);
 			if (rc != ADVDB_OK)
 				return rc;
 			/* both lists are in id order */
@@ -94,7 +99,8 @@ static int by_targets(unsigned char *keep, const advdb_match *m, size_t n,
 /* Is the advisory below the threshold? Only a rated CVSS vector counts:
  * a score of 0 is a vector rated "none" or no vector at all, and only
  * the advisory itself tells which. */
-static int below(int *out, const advdb_match *m, const session *s)
+static int below(int *out, const advdb_match *m, const session *s,
+                 advdb_error_info *e)
 {
 	advdb_advisory *a = NULL;
 	int rc;
@@ -106,7 +112,7 @@ static int below(int *out, const advdb_match *m, const session *s)
 		*out = 1;
 		return ADVDB_OK;
 	}
-	if ((rc = advdb_advisory_get(&a, s->db, m->id)) != ADVDB_OK)
+	if ((rc = advdb_advisory_get_ex(&a, s->db, m->id, e)) != ADVDB_OK)
 		return rc;
 	*out = advdb_advisory_field(a, ADVDB_F_CVSS) != NULL;
 	advdb_advisory_free(a);
@@ -114,7 +120,8 @@ static int below(int *out, const advdb_match *m, const session *s)
 }
 
 int scope_filter(advdb_match *m, size_t *n, const session *s,
-                 const char *name, const char *version)
+                 const char *name, const char *version,
+                 advdb_error_info *e)
 {
 	const cli_opts *o = s->opts;
 	unsigned kinds = scope_info_kinds(o);
@@ -135,7 +142,7 @@ int scope_filter(advdb_match *m, size_t *n, const session *s,
 	if (o->has_severity)
 		for (size_t i = 0; rc == ADVDB_OK && i < *n; i++) {
 			int drop;
-			if (keep[i] && (rc = below(&drop, &m[i], s)) == ADVDB_OK &&
+			if (keep[i] && (rc = below(&drop, &m[i], s, e)) == ADVDB_OK &&
 			    drop)
 				keep[i] = 0;
 		}
@@ -148,7 +155,7 @@ int scope_filter(advdb_match *m, size_t *n, const session *s,
 		else {
 			if (t == tsmall)
 				memset(t, 0, sizeof(tsmall));
-			rc = by_targets(t, m, *n, s, name, version);
+			rc = by_targets(t, m, *n, s, name, version, e);
 			for (size_t i = 0; rc == ADVDB_OK && i < *n; i++)
 				keep[i] &= t[i];
 			if (t != tsmall)

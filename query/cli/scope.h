@@ -38,10 +38,12 @@
 /* Keep, in place and in order, the matches of m[0..*n) that the run
  * reports for crate `name` at `version` (NULL: any version, for
  * requirement questions). Returns ADVDB_OK (and the new *n), or a
- * libadvdb error of a look-up (message via advdb_last_error; *n is then
- * unchanged). */
+ * libadvdb error of a look-up, its message in *e (the _ex calls' error
+ * struct: scan workers share the handle), or with e NULL in the handle
+ * (advdb_last_error); *n is then unchanged. */
 int scope_filter(advdb_match *m, size_t *n, const session *s,
-                 const char *name, const char *version);
+                 const char *name, const char *version,
+                 advdb_error_info *e);
 
 /* The DENY_* bits of the informational kinds the run reports. */
 unsigned scope_info_kinds(const cli_opts *o);

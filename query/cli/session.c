@@ -131,6 +131,8 @@ int session_open(session *s, const cli_opts *o, int with_cache)
 
 	memset(s, 0, sizeof(*s));
 	s->opts = o;
+	advdb_query_init(&s->q, ADVDB_QUERY_VERSION);
+	advdb_info_init(&s->info, ADVDB_INFO_VERSION);
 	/* one look-up per package holds one os and one arch; longer lists
 	 * are scope.c's */
 	s->q.os = o->nos == 1 ? o->os[0] : NULL;

@@ -402,8 +402,8 @@ has "unknown keys: FILE:LINE warnings" "$(cat "$T/e" | tr '\n' '|')" \
 # 64 target names are taken, a 65th is a usage error
 conf '[advisories]
 ignore = ["RUSTSEC-2099-0001"]'
-_n=$(wc -c <"$P/.cargo/audit.toml")
-awk -v n=$((1048576 - _n - 1)) 'BEGIN { for (i = 0; i < n; i++) printf "#"; printf "\n" }' \
+_sz=$(wc -c <"$P/.cargo/audit.toml")
+awk -v n=$((1048576 - _sz - 1)) 'BEGIN { for (i = 0; i < n; i++) printf "#"; printf "\n" }' \
     >>"$P/.cargo/audit.toml"
 is "audit.toml of exactly 1 MiB: its size" "$(wc -c <"$P/.cargo/audit.toml" | tr -d ' ')" 1048576
 (cd "$P" && "$Q" --json) >"$T/j" 2>"$T/e"; rc=$?
@@ -663,3 +663,5 @@ PYEOF
 		has "real paths, nushell: every step a dependency, every root depended on by none" "$(cat "$T/py")" '^[0-9]+$'
 	fi
 fi
+
+done_testing
