@@ -69,7 +69,7 @@
  *     advdb_version() gives the library's, which may be newer.
  *   - The shared library is libadvdb.so.#ADVDB_SOVERSION. Its exported
  *     symbols are exactly the `advdb_` calls declared here with
- *     #ADVDB_EXTERN (symbol version node ADVDB_0). The soname changes,
+ *     #ADVDB_EXTERN (symbol version node advdb_0). The soname changes,
  *     and only then, when a change would break a program built against an
  *     earlier release of the same soname: a call removed or its signature
  *     changed, a field of a public struct moved, resized or removed, an
