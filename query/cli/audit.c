@@ -23,7 +23,7 @@ unsigned kind_bit(advdb_kind k)
 	}
 }
 
-static int push(findings *f, const lock_pkg *p, const advdb_match *m)
+int findings_add(findings *f, const lock_pkg *p, const advdb_match *m)
 {
 	if (f->n == f->cap) {
 		if (f->cap >= FINDINGS_MAX)
@@ -80,7 +80,7 @@ int audit_pkg(findings *f, const session *s, const lock_pkg *p)
 	for (size_t i = 0; rc == ADVDB_OK && i < n; i++) {
 		if (m[i].withdrawn || session_ignored(s, m[i].id))
 			continue;
-		rc = push(f, p, &m[i]);
+		rc = findings_add(f, p, &m[i]);
 	}
 	free(heap);
 	if (rc == AUDIT_ECAP)

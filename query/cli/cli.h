@@ -25,12 +25,22 @@ typedef enum cli_exit {
 #define DENY_OTHER        0x08
 #define DENY_WARNINGS     0x0F
 
+/* --format: how a report is written (--json is FORMAT_JSON). Markdown
+ * is for `diff` and `report`, HTML for `report` only. */
+enum { FORMAT_TEXT = 0, FORMAT_JSON, FORMAT_MARKDOWN, FORMAT_HTML };
+
+/* --progress / --no-progress (scan.c says when the default shows it) */
+enum { PROGRESS_AUTO = 0, PROGRESS_ON, PROGRESS_OFF };
+
 #define CLI_IGNORE_MAX 1024  /* --ignore options */
 #define CLI_ARGS_MAX 1000000 /* operands (pairs, lockfiles) */
 
 typedef struct cli_opts {
 	const char *db_path;        /* -d, else $ADVDB_DB / default */
-	int json;
+	int json;                   /* format == FORMAT_JSON */
+	int format;                 /* FORMAT_* */
+	int quiet;                  /* scan: the summary line only */
+	int progress;               /* PROGRESS_* */
 	int color;                  /* stdout is a TTY and NO_COLOR unset */
 	int line_buffered;
 	const char *os, *arch;
@@ -58,6 +68,8 @@ int cmd_show(const cli_opts *o);
 int cmd_info(const cli_opts *o);
 int cmd_export_osv(const cli_opts *o);
 int cmd_reqs(const cli_opts *o);        /* reqs.c: Cargo.toml requirements */
+int cmd_diff(const cli_opts *o);        /* diff.c: two lockfiles */
+int cmd_report(const cli_opts *o);      /* fleet.c: over scan --json lines */
 
 /* Print "advdb-query: " and the message to stderr. */
 void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

@@ -36,6 +36,10 @@ static void usage(FILE *f)
 "       advdb-query [-d DB] show ID [--json]         (ID, CVE or GHSA)\n"
 "       advdb-query [-d DB] info [--json] [--max-age DAYS [--max-age-strict]]\n"
 "       advdb-query [-d DB] export-osv DIR         (one OSV file per advisory)\n"
+"       advdb-query [options] diff OLD NEW  (two lockfiles, one may be -:\n"
+"                    packages changed, advisories introduced and resolved)\n"
+"       advdb-query report [--format F] FILE...|-  (a fleet summary of\n"
+"                    scan/bin/check --json lines)\n"
 "\n"
 "options:\n"
 "  -d, --db DB          the index (default: $ADVDB_DB, else\n"
@@ -43,6 +47,12 @@ static void usage(FILE *f)
 "                       ~/.local/share/advdb/advdb.lmdb)\n"
 "      --json           JSON output (check/scan: cargo audit --json shape;\n"
 "                       scan: one report per lockfile per line)\n"
+"      --format F       text (or terminal), json, markdown (diff, report)\n"
+"                       or html (report: one self-contained page)\n"
+"  -q, --quiet          scan/bin: print only the summary line\n"
+"      --progress       scan/bin: a progress line on stderr every few\n"
+"                       seconds (default: on a terminal, and on any stderr\n"
+"                       once a run has taken 10 s); --no-progress: never\n"
 "      --os OS          only advisories that apply to this target os\n"
 "                       (rustsec's names: linux, windows, macos, ...)\n"
 "      --arch ARCH      only advisories that apply to this target arch\n"
@@ -75,7 +85,7 @@ enum {
 	OPT_JSON = 256, OPT_OS, OPT_ARCH, OPT_IGNORE, OPT_DENY,
 	OPT_LINEBUF, OPT_MAXAGE, OPT_MAXAGE_STRICT, OPT_TRUST_KEY,
 	OPT_ALLOW_NO_DATA,
-	OPT_ALLOW_INCOMPLETE
+	OPT_ALLOW_INCOMPLETE, OPT_FORMAT, OPT_PROGRESS, OPT_NO_PROGRESS
 };
 
 static const struct option longopts[] = {
@@ -92,6 +102,10 @@ static const struct option longopts[] = {
 	{ "trust-key", required_argument, NULL, OPT_TRUST_KEY },
 	{ "allow-no-data", no_argument, NULL, OPT_ALLOW_NO_DATA },
 	{ "allow-incomplete", no_argument, NULL, OPT_ALLOW_INCOMPLETE },
+	{ "format", required_argument, NULL, OPT_FORMAT },
+	{ "quiet", no_argument, NULL, 'q' },
+	{ "progress", no_argument, NULL, OPT_PROGRESS },
+	{ "no-progress", no_argument, NULL, OPT_NO_PROGRESS },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
 	{ NULL, 0, NULL, 0 }
@@ -109,6 +123,21 @@ static int parse_deny(unsigned *deny, const char *s)
 	for (size_t i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++)
 		if (strcmp(s, kinds[i].name) == 0) {
 			*deny |= kinds[i].bit;
+			return 0;
+		}
+	return -1;
+}
+
+static int parse_format(int *format, const char *s)
+{
+	static const struct { const char *name; int format; } names[] = {
+		{ "text", FORMAT_TEXT }, { "terminal", FORMAT_TEXT },
+		{ "json", FORMAT_JSON }, { "markdown", FORMAT_MARKDOWN },
+		{ "html", FORMAT_HTML },
+	};
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (strcmp(s, names[i].name) == 0) {
+			*format = names[i].format;
 			return 0;
 		}
 	return -1;
@@ -154,13 +183,27 @@ int main(int argc, char **argv)
 	guard_install();        /* an index overwritten under us: exit 2 */
 	o.max_age_days = -1;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":d:j:hV", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":d:j:qhV", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'd':
 			o.db_path = optarg;
 			break;
 		case OPT_JSON:
-			o.json = 1;
+			o.format = FORMAT_JSON;
+			break;
+		case OPT_FORMAT:
+			if (parse_format(&o.format, optarg) < 0)
+				return usage_error("--format %s: expected text, "
+				                   "json, markdown or html", optarg);
+			break;
+		case 'q':
+			o.quiet = 1;
+			break;
+		case OPT_PROGRESS:
+			o.progress = PROGRESS_ON;
+			break;
+		case OPT_NO_PROGRESS:
+			o.progress = PROGRESS_OFF;
 			break;
 		case OPT_OS:
 			o.os = optarg;
@@ -256,6 +299,10 @@ int main(int argc, char **argv)
 		run = cmd_export_osv;
 	else if (!strcmp(cmd, "reqs"))
 		run = cmd_reqs;
+	else if (!strcmp(cmd, "diff"))
+		run = cmd_diff;
+	else if (!strcmp(cmd, "report"))
+		run = cmd_report;
 	if (run) {
 		o.args = argv + optind + 1;
 		o.nargs = (size_t)(argc - optind - 1);
@@ -266,6 +313,12 @@ int main(int argc, char **argv)
 	} else {
 		return usage_error("unknown command '%s'", cmd);
 	}
+	o.json = o.format == FORMAT_JSON;
+	if ((o.format == FORMAT_MARKDOWN && run != cmd_diff &&
+	     run != cmd_report) || (o.format == FORMAT_HTML && run != cmd_report))
+		return usage_error("--format %s: only for diff and report (html: "
+		                   "report)", o.format == FORMAT_HTML ? "html"
+		                                                   : "markdown");
 	if (o.line_buffered)
 		setvbuf(stdout, NULL, _IOLBF, 0);
 	return run(&o);

@@ -179,7 +179,7 @@ static void rfc3339(char out[32], int64_t t)
 		out[0] = '\0';
 }
 
-static void header_json(json *j, const session *s, const report_in *r)
+void report_header_json(json *j, const session *s, const report_in *r)
 {
 	const cli_opts *o = s->opts;
 	char when[32];
@@ -324,57 +324,66 @@ static int finding_json(json *j, const session *s, const report_in *r,
 	return rc;
 }
 
-int report_json(buf *out, const session *s, const report_in *r)
+int report_findings_json(json *j, const session *s, const report_in *r)
 {
 	const findings *f = r->f;
-	json j;
 	int rc = ADVDB_OK;
 
-	json_init(&j, out);
-	json_obj_begin(&j);
-	header_json(&j, s, r);
-	session_json_incomplete(&j, s);
-	json_key(&j, "vulnerabilities");
-	json_obj_begin(&j);
-	json_key(&j, "found");
+	json_key(j, "vulnerabilities");
+	json_obj_begin(j);
+	json_key(j, "found");
 	if (f->nvuln || !f->nerr)
-		json_bool(&j, f->nvuln > 0);
+		json_bool(j, f->nvuln > 0);
 	else
-		json_null(&j);          /* not known: something went unchecked */
-	json_key(&j, "count");
-	json_uint(&j, f->nvuln);
-	json_key(&j, "list");
-	json_arr_begin(&j);
+		json_null(j);          /* not known: something went unchecked */
+	json_key(j, "count");
+	json_uint(j, f->nvuln);
+	json_key(j, "list");
+	json_arr_begin(j);
 	for (size_t i = 0; rc == ADVDB_OK && i < f->n; i++)
 		if (f->v[i].m.kind == ADVDB_KIND_VULNERABILITY) {
-			rc = finding_json(&j, s, r, &f->v[i], 0);
+			rc = finding_json(j, s, r, &f->v[i], 0);
 			if (r->tick)
 				r->tick(r->tick_ctx);
 		}
-	json_arr_end(&j);
-	json_obj_end(&j);
+	json_arr_end(j);
+	json_obj_end(j);
 
 	/* Warnings grouped by kind, kinds in name order as rustsec's map. */
 	static const advdb_kind order[] = {
 		ADVDB_KIND_NOTICE, ADVDB_KIND_OTHER, ADVDB_KIND_UNMAINTAINED,
 		ADVDB_KIND_UNSOUND
 	};
-	json_key(&j, "warnings");
-	json_obj_begin(&j);
+	json_key(j, "warnings");
+	json_obj_begin(j);
 	for (size_t k = 0; k < sizeof(order) / sizeof(order[0]); k++) {
 		if (!(f->warn_kinds & kind_bit(order[k])))
 			continue;
-		json_key(&j, kind_name(order[k]));
-		json_arr_begin(&j);
+		json_key(j, kind_name(order[k]));
+		json_arr_begin(j);
 		for (size_t i = 0; rc == ADVDB_OK && i < f->n; i++)
 			if (kind_bit(f->v[i].m.kind) == kind_bit(order[k])) {
-				rc = finding_json(&j, s, r, &f->v[i], 1);
+				rc = finding_json(j, s, r, &f->v[i], 1);
 				if (r->tick)
 					r->tick(r->tick_ctx);
 			}
-		json_arr_end(&j);
+		json_arr_end(j);
 	}
-	json_obj_end(&j);
+	json_obj_end(j);
+	return rc;
+}
+
+int report_json(buf *out, const session *s, const report_in *r)
+{
+	const findings *f = r->f;
+	json j;
+	int rc;
+
+	json_init(&j, out);
+	json_obj_begin(&j);
+	report_header_json(&j, s, r);
+	session_json_incomplete(&j, s);
+	rc = report_findings_json(&j, s, r);
 	if (f->nerr) {
 		char what[96];
 		snprintf(what, sizeof(what), "incomplete: %zu %s, not checked",
@@ -474,6 +483,23 @@ static int finding_human(buf *out, const session *s, const report_in *r,
 	return rc;
 }
 
+int report_findings_human(buf *out, const session *s, const report_in *r)
+{
+	const findings *f = r->f;
+	int rc = ADVDB_OK;
+
+	/* vulnerabilities first, then warnings */
+	for (int pass = 0; pass < 2; pass++)
+		for (size_t i = 0; rc == ADVDB_OK && i < f->n; i++)
+			if ((f->v[i].m.kind == ADVDB_KIND_VULNERABILITY) ==
+			    (pass == 0)) {
+				rc = finding_human(out, s, r, &f->v[i]);
+				if (r->tick)
+					r->tick(r->tick_ctx);
+			}
+	return rc;
+}
+
 int report_human(buf *out, const session *s, const report_in *r)
 {
 	const findings *f = r->f;
@@ -489,16 +515,7 @@ int report_human(buf *out, const session *s, const report_in *r)
 	}
 	if (f->n)
 		buf_putc(out, '\n');
-	/* vulnerabilities first, then warnings */
-	for (int pass = 0; pass < 2; pass++)
-		for (size_t i = 0; rc == ADVDB_OK && i < f->n; i++)
-			if ((f->v[i].m.kind == ADVDB_KIND_VULNERABILITY) ==
-			    (pass == 0)) {
-				rc = finding_human(out, s, r, &f->v[i]);
-				if (r->tick)
-					r->tick(r->tick_ctx);
-			}
-	if (rc != ADVDB_OK)
+	if ((rc = report_findings_human(out, s, r)) != ADVDB_OK)
 		return rc;
 
 	if (f->nerr) {

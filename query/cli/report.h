@@ -59,6 +59,15 @@ int report_json(buf *out, const session *s, const report_in *r);
  * set with errors, never "ok". Returns as report_json. */
 int report_human(buf *out, const session *s, const report_in *r);
 
+/* The pieces of a report that `diff` shares (diff.c): the header
+ * (database, lockfile, settings); the "vulnerabilities" and "warnings"
+ * members of r->f in cargo-audit's shape ("found" null when r->f->nerr
+ * and nothing was found); the text blocks of r->f's findings,
+ * vulnerabilities first. Return as report_json. */
+void report_header_json(json *j, const session *s, const report_in *r);
+int report_findings_json(json *j, const session *s, const report_in *r);
+int report_findings_human(buf *out, const session *s, const report_in *r);
+
 /* report_bin.c: the parts of a binary's report (JSON: a "binary" object
  * after "lockfile", and "dependency-path" in each finding; text: the
  * header lines and a "Path:" line per finding), and the line of a binary
