@@ -217,7 +217,8 @@ int bin_report(buf *out, int *status, const session *s, const char *path,
 			info.format, info.nslices, nodata, pkgs, a.npkgs, a.root,
 			a.parent, a.tree_error
 		};
-		report_in r = { .path = name, .ndeps = a.npkgs, .f = &f, .bin = &rb };
+		report_in r = { .path = name, .ndeps = a.npkgs, .f = &f, .bin = &rb,
+		                .summary_only = o->quiet };
 		rc = o->json ? report_json(out, s, &r) : report_human(out, s, &r);
 	}
 	if (rc != ADVDB_OK)

@@ -505,7 +505,9 @@ int report_human(buf *out, const session *s, const report_in *r)
 	const findings *f = r->f;
 	int color = s->opts->color, rc = ADVDB_OK;
 
-	if (r->bin) {
+	if (r->summary_only) {
+		/* --quiet: the summary line below, nothing else */
+	} else if (r->bin) {
 		report_bin_header_text(out, r);
 	} else if (r->path) {
 		buf_puts(out, "Scanning ");
@@ -513,9 +515,10 @@ int report_human(buf *out, const session *s, const report_in *r)
 		buf_printf(out, " (%zu %s)\n", r->ndeps,
 		           r->ndeps == 1 ? "package" : "packages");
 	}
-	if (f->n)
+	if (f->n && !r->summary_only)
 		buf_putc(out, '\n');
-	if ((rc = report_findings_human(out, s, r)) != ADVDB_OK)
+	if (!r->summary_only &&
+	    (rc = report_findings_human(out, s, r)) != ADVDB_OK)
 		return rc;
 
 	if (f->nerr) {

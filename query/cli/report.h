@@ -45,6 +45,7 @@ typedef struct report_in {
 	 * print and empty the output buffer, or wait). */
 	void (*tick)(void *ctx);
 	void *tick_ctx;
+	int summary_only;           /* text: the summary line alone (--quiet) */
 } report_in;
 
 /* One JSON report and a newline. A set with errors (findings.nerr) is

@@ -394,8 +394,11 @@ static void scan_one(scan *sc, size_t idx)
 	}
 	if (o->bin || bin_is_binary(it->path)) {
 		if (bin_report(&it->out, &it->status, s, it->path, name, msg,
-		               sizeof(msg)) == 0)
+		               sizeof(msg)) == 0) {
+			if (o->quiet && !o->json && sc->n > 1)
+				buf_reset(&it->out);    /* the run's summary alone */
 			return;
+		}
 		goto fail;
 	}
 	if (lockfile_read(&lf, it->path, &lerr) < 0) {
@@ -420,9 +423,13 @@ static void scan_one(scan *sc, size_t idx)
 		err_line(&it->err, name, msg);
 	}
 	report_in r = { .path = name, .ndeps = lf.npkgs, .f = &f,
-	                .tick = tick, .tick_ctx = &t };
-	rc = o->json ? report_json(&it->out, s, &r)
-	             : report_human(&it->out, s, &r);
+	                .tick = tick, .tick_ctx = &t,
+	                .summary_only = o->quiet };
+	if (o->quiet && !o->json && sc->n > 1)
+		rc = ADVDB_OK;  /* --quiet: the run's summary line alone */
+	else
+		rc = o->json ? report_json(&it->out, s, &r)
+		             : report_human(&it->out, s, &r);
 	if (rc != ADVDB_OK) {
 		/* An advisory could not be fetched to render: the report is
 		 * dropped (or, when the head streamed part of it, cut short
@@ -542,12 +549,26 @@ static int nthreads(const cli_opts *o, size_t n)
 	return (int)c;
 }
 
-/* Wait for the workers to print everything; meanwhile a progress line on
- * a TTY stderr once the run has taken more than a second. */
+/*
+ * Wait for the workers to print everything; meanwhile, for a run of more
+ * than one input, a progress line on stderr:
+ *   - a terminal: redrawn in place every 250 ms once the run has taken a
+ *     second (unless --no-progress);
+ *   - anything else (a CI log, a file): a whole line every
+ *     PROGRESS_LOG_EVERY seconds with --progress; by default only once
+ *     the run is long (PROGRESS_LOG_AUTO seconds, then as often), so a
+ *     short scan's log stays as it was, and a long one shows it is alive.
+ */
+#define PROGRESS_LOG_EVERY 5.0
+#define PROGRESS_LOG_AUTO 10.0
+
 static void wait_all(scan *sc)
 {
-	int progress = isatty(STDERR_FILENO) && sc->n > 1;
-	double start = now_s();
+	int mode = sc->s->opts->progress, tty = isatty(STDERR_FILENO);
+	int progress = mode != PROGRESS_OFF && sc->n > 1;
+	double every = tty ? 0.25 : mode == PROGRESS_ON ? PROGRESS_LOG_EVERY
+	                                                : PROGRESS_LOG_AUTO;
+	double start = now_s(), next = start + (tty ? 1.0 : every);
 
 	pthread_mutex_lock(&sc->mu);
 	while (sc->printed < sc->n) {
@@ -559,11 +580,20 @@ static void wait_all(scan *sc)
 			ts.tv_nsec -= 1000000000L;
 		}
 		pthread_cond_timedwait(&sc->all_cv, &sc->mu, &ts);
-		if (progress && sc->printed < sc->n && now_s() - start > 1.0) {
+		double now = now_s();
+		if (!progress || sc->printed >= sc->n || now < next)
+			continue;
+		next = now + every;
+		if (tty) {
 			fprintf(stderr, "\radvdb-query: scanned %zu of %zu "
 			        "%s", sc->printed, sc->n,
 			        sc->s->opts->bin ? "binaries" : "lockfiles");
 			sc->progress_shown = 1;
+		} else {
+			fprintf(stderr, "advdb-query: scanned %zu of %zu %s in "
+			        "%.0f s\n", sc->printed, sc->n,
+			        sc->s->opts->bin ? "binaries" : "lockfiles",
+			        now - start);
 		}
 	}
 	if (sc->progress_shown)
@@ -633,8 +663,9 @@ int cmd_scan(const cli_opts *o)
 		buf_free(&sc.items[i].err);
 	}
 	if (!o->json && p.n > 1) {
-		printf("\n%zu %s scanned: %zu with findings, %zu with "
-		       "errors", p.nlocks, o->bin ? "binaries" : "lockfiles",
+		printf("%s%zu %s scanned: %zu with findings, %zu with "
+		       "errors", o->quiet ? "" : "\n", p.nlocks,
+		       o->bin ? "binaries" : "lockfiles",
 		       nfound, nerr);
 		if (nskip)
 			printf("; %zu %s not searched (errors)", nskip,
