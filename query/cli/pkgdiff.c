@@ -351,21 +351,34 @@ oom:
 	return -1;
 }
 
-/* Changes in name, source, then version order (old or new, whichever
- * the change has; the removed before the added of one key). */
+/* Changes in name order, then by version (the old one when the change
+ * has one), then the removed before the paired before the added, then by
+ * source: a crate's lines read from its oldest version up. */
+static int kind_rank(pkg_change_kind k)
+{
+	return k == PKG_REMOVED ? 0 : k == PKG_ADDED ? 2 : 1;
+}
+
 static int cmp_change(const void *x, const void *y)
 {
 	const pkg_change *a = x, *b = y;
-	const lock_pkg *pa = a->new ? a->new : a->old;
-	const lock_pkg *pb = b->new ? b->new : b->old;
+	const lock_pkg *pa = a->old ? a->old : a->new;
+	const lock_pkg *pb = b->old ? b->old : b->new;
+	const char *err;
+	version va, vb;
 	int c = strcmp(pa->name, pb->name);
+	if (c)
+		return c;
+	if (version_parse(&va, pa->version, strlen(pa->version), &err) == 0 &&
+	    version_parse(&vb, pb->version, strlen(pb->version), &err) == 0)
+		c = version_cmp(&va, &vb);
+	if (!c)
+		c = strcmp(pa->version, pb->version);
+	if (!c)
+		c = kind_rank(a->kind) - kind_rank(b->kind);
 	if (!c)
 		c = strcmp(pa->source ? pa->source : "",
 		           pb->source ? pb->source : "");
-	if (!c)
-		c = (int)a->kind - (int)b->kind;
-	if (!c)
-		c = strcmp(pa->version, pb->version);
 	return c;
 }
 

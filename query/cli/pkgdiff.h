@@ -51,7 +51,7 @@ typedef struct pkg_change {
 } pkg_change;
 
 typedef struct pkgdiff {
-	pkg_change *v;              /* by name, source, then version */
+	pkg_change *v;              /* by name, then version (pkgdiff.c) */
 	size_t n;
 	size_t count[PKG_KINDS];
 	const lock_pkg **by;        /* the new lockfile's packages, in name
