@@ -226,7 +226,7 @@ grep -v '"error"' "$T/all.jsonl" >"$T/good.jsonl"
 rc=$?
 [ "$rc" -le 1 ]; is "a fleet without errors: exit 0 or 1" "$?" 0
 has "  text: the totals" "$(cat "$T/o")" '^Lockfiles: +[0-9]+ with vulnerabilities, [0-9]+ with warnings only, [0-9]+ clean; 0 errors, 0 skipped$'
-{ head -n 2 "$T/good.jsonl"; echo '{"lockfile":{"path":"x"},"vulnerabilities":{"count":3,"list":[]},"warnings":{}}'; echo 'not json'; printf '%s\n' "$(head -c 100 /dev/zero | tr '\0' '[')"; tail -n 1 "$T/good.jsonl"; } >"$T/mixed.jsonl"
+{ head -n 1 "$T/good.jsonl"; head -n 1 "$T/good.jsonl"; echo '{"lockfile":{"path":"x"},"vulnerabilities":{"count":3,"list":[]},"warnings":{}}'; echo 'not json'; printf '%s\n' "$(head -c 100 /dev/zero | tr '\0' '[')"; head -n 1 "$T/good.jsonl"; } >"$T/mixed.jsonl"
 q 2 "malformed lines: exit 2" report --json "$T/mixed.jsonl"
 has "  FILE:LINE: message for each" "$(cat "$T/e")" 'mixed\.jsonl:3: vulnerabilities: `count` is not the length'
 has "  a line that is not JSON" "$(cat "$T/e")" 'mixed\.jsonl:4: col [0-9]+: not JSON'
