@@ -12,7 +12,9 @@
  * bundle, or data/; a clone with one extra commit that changes 10
  * advisories; all the Markdown concatenated; the lockfiles replicated to
  * 5,000 files; binaries with cargo-auditable data, for --bin-dir) and
- * calls this program, which times the real programs as
+ * calls this program (which also scans that folder once to time
+ * `report`, the reduce step, over its output), which times the real
+ * programs as
  * child processes (wall clock, peak RSS from wait4) and the library
  * in-process (clock_gettime around each call).
  *
@@ -571,6 +573,57 @@ static void scan_figures(const opts *o, const char *db_path)
 	row("peak RSS, scan", val, "<= 20 MB", yes(rss <= 20 * 1024));
 }
 
+/* ---- report: the reduce step over a fleet's scan output ---- */
+
+/* The scan output of the scan folder (one run, kept in the work folder),
+ * then the median time of `advdb-query report` over it, in JSON and in
+ * HTML: lockfile reports read, aggregated and rendered per second. */
+static void report_figures(const opts *o, const char *db_path)
+{
+	char q[4096], lines[4096], fig[96], val[96];
+	path_join(q, sizeof(q), o->build, "advdb-query");
+	path_join(lines, sizeof(lines), o->work, "fleet.jsonl");
+	char *sargv[] = { q, "-d", (char *)db_path, "--json", "scan",
+	                  (char *)o->scan_dir, NULL };
+	run_result sr = run(sargv, NULL, lines);
+	if (sr.status != 0 && sr.status != 1)
+		die("advdb-query scan (for report) failed");
+	FILE *f = fopen(lines, "rb");
+	long n = 0, bytes = 0;
+	int c;
+	if (!f)
+		die("cannot read the scan output");
+	while ((c = getc(f)) != EOF) {
+		n += c == '\n';
+		bytes++;
+	}
+	fclose(f);
+	if (n <= 0)
+		die("the scan output is empty");
+	static const char *const formats[] = { "json", "html" };
+	for (int k = 0; k < 2; k++) {
+		char *rargv[] = { q, "report", "--format", (char *)formats[k],
+		                  lines, NULL };
+		double t[9];
+		long rss = 0;
+		int runs = o->runs < 5 ? o->runs : 5;
+		for (int i = 0; i < runs; i++) {
+			run_result r = run(rargv, NULL, NULL);
+			if (r.status > 2 || r.status < 0)
+				die("advdb-query report failed");
+			t[i] = r.ms;
+			if (r.rss_kb > rss)
+				rss = r.rss_kb;
+		}
+		double ms = median(t, runs);
+		snprintf(fig, sizeof(fig), "report --format %s, %ld scan reports "
+		         "(%.0f MB)", formats[k], n, bytes / 1e6);
+		snprintf(val, sizeof(val), "%.0f reports/s, %.0f MB/s, %.1f MB RSS",
+		         n / (ms / 1e3), bytes / 1e6 / (ms / 1e3), rss / 1024.0);
+		row(fig, val, "", "");
+	}
+}
+
 /* ---- bin: binaries with cargo-auditable data ---- */
 
 static void bin_figures(const opts *o, const char *db_path)
@@ -766,6 +819,7 @@ int main(int argc, char **argv)
 
 	/* 5. scan, and binaries */
 	scan_figures(&o, db);
+	report_figures(&o, db);
 	if (o.bin_dir)
 		bin_figures(&o, db);
 

@@ -233,6 +233,12 @@ has "  a line that is not JSON" "$(cat "$T/e")" 'mixed\.jsonl:4: col [0-9]+: not
 has "  too deep" "$(cat "$T/e")" 'mixed\.jsonl:5: col 33: nested deeper than 32'
 pyjson "  the good lines are still reported, the rest counted" "$T/o" \
   "docs[0]['reports'] == 3 and docs[0]['rejected'] == 3 and docs[0]['verdict'].startswith('error: incomplete: 3')"
+# a line past 64 MiB is refused without being held whole
+{ head -c 67108865 /dev/zero | tr '\0' ' '; echo; head -n 1 "$T/good.jsonl"; } >"$T/long.jsonl"
+q 2 "a line longer than 64 MiB: exit 2" report --json "$T/long.jsonl"
+has "  FILE:LINE: longer than 64 MiB" "$(cat "$T/e")" 'long\.jsonl:1: longer than 64 MiB'
+pyjson "  the next line is still read" "$T/o" "docs[0]['reports'] == 1 and docs[0]['rejected'] == 1"
+rm -f "$T/long.jsonl"
 q 2 "an unreadable input: exit 2" report "$T/none.jsonl"
 has "  named" "$(cat "$T/e")" 'none\.jsonl: No such file'
 q 2 "no input at all: exit 2" report
