@@ -219,6 +219,21 @@ static int denied(const diff *d)
 	return (d->intro.warn_kinds & d->s->opts->deny) != 0;
 }
 
+/* "N vulnerabilities and M [denied] warnings; it resolves ..." (the
+ * introduced vulnerabilities between em, Markdown's bold). */
+static void counts(buf *out, const diff *d, const char *em)
+{
+	buf_printf(out, "%s%zu %s%s and %zu %s%s; it resolves %zu %s and %zu %s",
+	           em, d->intro.nvuln, plural(d->intro.nvuln, "vulnerability",
+	                                      "vulnerabilities"), em,
+	           d->intro.nwarn, denied(d) ? "denied " : "",
+	           plural(d->intro.nwarn, "warning", "warnings"),
+	           d->resolved.nvuln, plural(d->resolved.nvuln, "vulnerability",
+	                                     "vulnerabilities"),
+	           d->resolved.nwarn, plural(d->resolved.nwarn, "warning",
+	                                     "warnings"));
+}
+
 static int render_text(buf *out, const diff *d)
 {
 	const cli_opts *o = d->s->opts;
@@ -251,29 +266,13 @@ static int render_text(buf *out, const diff *d)
 		report_color(out, o->color, "1;32", "ok:");
 		buf_puts(out, " the change introduces");
 	}
-	buf_printf(out, " %zu %s and %zu %s%s; it resolves %zu %s and %zu %s\n",
-	           d->intro.nvuln, plural(d->intro.nvuln, "vulnerability",
-	                                  "vulnerabilities"),
-	           d->intro.nwarn, denied(d) ? "denied " : "",
-	           plural(d->intro.nwarn, "warning", "warnings"),
-	           d->resolved.nvuln, plural(d->resolved.nvuln, "vulnerability",
-	                                     "vulnerabilities"),
-	           d->resolved.nwarn, plural(d->resolved.nwarn, "warning",
-	                                     "warnings"));
+	buf_putc(out, ' ');
+	counts(out, d, "");
+	buf_putc(out, '\n');
 	return ADVDB_OK;
 }
 
 /* ---- JSON ---- */
-
-static void pkg_ref_json(json *j, const lock_pkg *p)
-{
-	json_obj_begin(j);
-	json_key(j, "name");
-	json_str(j, p->name);
-	json_key(j, "version");
-	json_str(j, p->version);
-	json_obj_end(j);
-}
 
 static void changes_json(json *j, const diff *d)
 {
@@ -305,7 +304,7 @@ static void changes_json(json *j, const diff *d)
 				json_key(j, "dependents");
 				json_arr_begin(j);
 				for (size_t b = 0; b < c->nby; b++)
-					pkg_ref_json(j, d->pd.by[c->by + b]);
+					report_pkg_ref_json(j, d->pd.by[c->by + b]);
 				json_arr_end(j);
 			}
 			json_obj_end(j);
@@ -476,22 +475,15 @@ static int render_md(buf *out, const diff *d)
 	buf_puts(out, ": ");
 	if (d->nerr)
 		buf_printf(out, "**error: incomplete**, %zu %s could not be "
-		           "checked; at least ", d->nerr,
+		           "checked; ", d->nerr,
 		           plural(d->nerr, "package", "packages"));
 	else if (session_incomplete(d->s))
 		buf_printf(out, "**error: incomplete index** (%llu skipped "
 		           "advisories); ",
 		           (unsigned long long)d->s->info.skipped_count);
-	buf_printf(out, "introduces **%zu %s** and %zu %s%s, resolves %zu %s "
-	           "and %zu %s.\n",
-	           d->intro.nvuln, plural(d->intro.nvuln, "vulnerability",
-	                                  "vulnerabilities"),
-	           d->intro.nwarn, denied(d) ? "denied " : "",
-	           plural(d->intro.nwarn, "warning", "warnings"),
-	           d->resolved.nvuln, plural(d->resolved.nvuln, "vulnerability",
-	                                     "vulnerabilities"),
-	           d->resolved.nwarn, plural(d->resolved.nwarn, "warning",
-	                                     "warnings"));
+	buf_puts(out, "introduces ");
+	counts(out, d, "**");
+	buf_puts(out, ".\n");
 	if ((rc = set_md(out, d, "Introduced", &d->intro)) != ADVDB_OK ||
 	    (rc = set_md(out, d, "Resolved", &d->resolved)) != ADVDB_OK)
 		return rc;

@@ -30,6 +30,7 @@
 #include "json.h"
 #include "markup.h"
 #include "report.h"
+#include "vec.h"
 
 const char *const fleet_kind_names[FK_COUNT] = {
 	"vulnerability", "unmaintained", "unsound", "notice", "yanked", "other"
@@ -131,21 +132,6 @@ static void strmap_free(strmap *m)
 	memset(m, 0, sizeof(*m));
 }
 
-/* Room for one more element of an array (elements zeroed). */
-static int grow(void **v, size_t *cap, size_t n, size_t size)
-{
-	if (n < *cap)
-		return 0;
-	size_t nc = *cap ? *cap * 2 : 64;
-	char *p = realloc(*v, nc * size);
-	if (!p)
-		return -1;
-	memset(p + *cap * size, 0, (nc - *cap) * size);
-	*v = p;
-	*cap = nc;
-	return 0;
-}
-
 static char *dup_or_null(const char *s)
 {
 	return s ? strdup(s) : NULL;
@@ -200,7 +186,7 @@ static int fail_oom(void)
 
 static int add_error(fleet *fl, const char *where, const char *msg)
 {
-	if (grow((void **)&fl->err, &fl->caperr, fl->nerr, sizeof(*fl->err)) < 0)
+	if (vec_reserve((void **)&fl->err, &fl->caperr, fl->nerr, sizeof(*fl->err)) < 0)
 		return -1;
 	char cut[FLEET_MSG_MAX];
 	snprintf(cut, sizeof(cut), "%s", msg ? msg : "error");
@@ -217,7 +203,7 @@ static int add_error(fleet *fl, const char *where, const char *msg)
 
 static fleet_lock *add_lock(fleet *fl, const char *name)
 {
-	if (grow((void **)&fl->lock, &fl->caplock, fl->nlock,
+	if (vec_reserve((void **)&fl->lock, &fl->caplock, fl->nlock,
 	         sizeof(*fl->lock)) < 0)
 		return NULL;
 	fleet_lock *k = &fl->lock[fl->nlock];
@@ -310,7 +296,7 @@ static size_t adv_index(fleet *fl, maps *mp, const char *id)
 	size_t i = strmap_get(&mp->adv, id);
 	if (i != (size_t)-1)
 		return i;
-	if (grow((void **)&fl->adv, &fl->capadv, fl->nadv, sizeof(*fl->adv)) < 0)
+	if (vec_reserve((void **)&fl->adv, &fl->capadv, fl->nadv, sizeof(*fl->adv)) < 0)
 		return (size_t)-1;
 	fleet_adv *a = &fl->adv[fl->nadv];
 	if (!(a->id = strdup(id)))
@@ -328,7 +314,7 @@ static size_t crate_index(fleet *fl, maps *mp, const char *name)
 	size_t i = strmap_get(&mp->crate, name);
 	if (i != (size_t)-1)
 		return i;
-	if (grow((void **)&fl->crate, &fl->capcrate, fl->ncrate,
+	if (vec_reserve((void **)&fl->crate, &fl->capcrate, fl->ncrate,
 	         sizeof(*fl->crate)) < 0)
 		return (size_t)-1;
 	fleet_crate *c = &fl->crate[fl->ncrate];
@@ -358,7 +344,7 @@ static int count_pair(maps *mp, size_t crate, size_t adv, const char *name,
 		mp->pairs[i].count++;
 		return 0;
 	}
-	if (grow((void **)&mp->pairs, &mp->cappairs, mp->npairs,
+	if (vec_reserve((void **)&mp->pairs, &mp->cappairs, mp->npairs,
 	         sizeof(*mp->pairs)) < 0 ||
 	    strmap_put(&mp->pair, key, mp->npairs) < 0) {
 		free(key);

@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "toml.h"
+#include "vec.h"
 #include "version.h"
 
 typedef struct ent {
@@ -109,14 +110,8 @@ typedef struct growing {
 
 static int push(growing *g, pkg_change_kind k, ent *o, ent *n)
 {
-	if (g->n == g->cap) {
-		size_t cap = g->cap ? g->cap * 2 : 64;
-		pkg_change *v = realloc(g->v, cap * sizeof(*v));
-		if (!v)
-			return -1;
-		g->v = v;
-		g->cap = cap;
-	}
+	if (vec_reserve((void **)&g->v, &g->cap, g->n, sizeof(*g->v)) < 0)
+		return -1;
 	pkg_change *c = &g->v[g->n];
 	memset(c, 0, sizeof(*c));
 	c->kind = k;
@@ -242,14 +237,8 @@ static ent *resolve(ent *e, size_t n, const char *name, size_t nlen,
 
 static int add_edge(edges *ed, size_t change, const lock_pkg *by)
 {
-	if (ed->n == ed->cap) {
-		size_t cap = ed->cap ? ed->cap * 2 : 64;
-		dep_edge *v = realloc(ed->v, cap * sizeof(*v));
-		if (!v)
-			return -1;
-		ed->v = v;
-		ed->cap = cap;
-	}
+	if (vec_reserve((void **)&ed->v, &ed->cap, ed->n, sizeof(*ed->v)) < 0)
+		return -1;
 	ed->v[ed->n].change = change;
 	ed->v[ed->n].by = by;
 	ed->n++;

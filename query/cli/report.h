@@ -79,6 +79,9 @@ void report_bin_header_text(buf *out, const report_in *r);
 void report_bin_path_text(buf *out, const report_bin *b, const lock_pkg *p);
 void report_bin_skipped(buf *out, const session *s, const char *path,
                         const char *format, const char *why);
+/* {"name": ..., "version": ...} of a package (a dependency path's step,
+ * an added package's dependent in `diff`). */
+void report_pkg_ref_json(json *j, const lock_pkg *p);
 
 /* rustsec's advisory Metadata object, Versions object, and Affected
  * object (null when the advisory restricts nothing) as JSON values. */

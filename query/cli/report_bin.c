@@ -51,7 +51,7 @@ static int path_of(dep_path *dp, const report_bin *b, const lock_pkg *p)
 	return 0;
 }
 
-static void pkg_ref_json(json *j, const lock_pkg *p)
+void report_pkg_ref_json(json *j, const lock_pkg *p)
 {
 	json_obj_begin(j);
 	json_key(j, "name");
@@ -89,7 +89,7 @@ void report_bin_path_json(json *j, const report_bin *b, const lock_pkg *p)
 	}
 	json_arr_begin(j);
 	for (size_t k = dp.n; k-- > 0;)
-		pkg_ref_json(j, &b->pkgs[dp.v[k]]);
+		report_pkg_ref_json(j, &b->pkgs[dp.v[k]]);
 	json_arr_end(j);
 	if (dp.total > dp.n) {
 		json_key(j, "dependency-path-omitted");

@@ -7,14 +7,7 @@
 # introduced/resolved equal to the set difference of two `scan --json`.
 . "$(dirname "$0")/lib.sh"
 
-mkrepo "$ROOT/data" "$T/data" >/dev/null 2>&1
-DB="$T/data.lmdb"
-if ! "$C" -q -o "$DB" "$T/data" >"$T/o" 2>"$T/e"; then
-	_tap "not ok" "compile data/ (nothing below can run)"
-	sed 's/^/# /' "$T/e" | head -n 10
-	echo "1..$_n"
-	exit 1
-fi
+sample_db
 D="-d $DB"
 NEW="$ROOT/data/lockfiles/Cargo.lock"
 OLD="$T/old.lock"
@@ -74,10 +67,8 @@ has "  the summary" "$(cat "$T/o")" 'introduces \*\*2 vulnerabilities\*\*'
 
 # ---- real revisions of real projects ------------------------------------
 if need_shared "diff: real lockfile pairs" && [ -n "$PY" ]; then
-	git clone -q "$SHARED/advisory-db.bundle" "$T/adb" 2>/dev/null &&
-	    git -C "$T/adb" checkout -q main 2>/dev/null
 	RDB="$T/real.lmdb"
-	if "$C" -q -o "$RDB" "$T/adb" >/dev/null 2>"$T/e"; then
+	if real_db; then
 		_tap ok "compile the real advisory-db"
 		# every consecutive pair of revisions of each project (the
 		# dated ones in date order, then HEAD), and two long jumps
@@ -257,7 +248,7 @@ PYEOF
 		has "real: Markdown lists them with severity and links" "$(cat "$T/md")" '^\| \[RUSTSEC-[0-9]{4}-[0-9]{4}\]\(https://rustsec\.org/advisories/RUSTSEC-[0-9]{4}-[0-9]{4}\.html\) \| [a-z0-9_-]+ [0-9.]+ \| vulnerability \| (low|medium|high|critical) [0-9]\.[0-9] \|'
 	else
 		_tap "not ok" "compile the real advisory-db"
-		head -n 5 "$T/e" | sed 's/^/# /'
+		head -n 5 "$T/.cout" | sed 's/^/# /'
 	fi
 elif [ -d "$SHARED" ]; then
 	skip "diff: real lockfile pairs" "python3 not found"

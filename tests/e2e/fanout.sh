@@ -8,17 +8,9 @@
 . "$(dirname "$0")/lib.sh"
 
 PARALLEL=$(command -v parallel || true)
-mkrepo "$ROOT/data" "$T/data" >/dev/null 2>&1
-DB="$T/data.lmdb"
-if ! "$C" -q -o "$DB" "$T/data" >"$T/o" 2>"$T/e"; then
-	_tap "not ok" "compile data/ (nothing below can run)"
-	echo "1..$_n"
-	exit 1
-fi
+sample_db
 mkdir -p "$T/fleet"
-if [ -d "$SHARED" ] && git clone -q "$SHARED/advisory-db.bundle" "$T/adb" 2>/dev/null &&
-   git -C "$T/adb" checkout -q main 2>/dev/null &&
-   "$C" -q -o "$T/real.lmdb" "$T/adb" >/dev/null 2>&1; then
+if real_db; then
 	DB="$T/real.lmdb"
 	for f in "$SHARED"/lockfiles/*.lock; do
 		b=$(basename "$f" .lock)

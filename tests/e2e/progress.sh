@@ -6,9 +6,7 @@
 # the test waits for the line (event, not clock) before releasing it.
 . "$(dirname "$0")/lib.sh"
 
-mkrepo "$ROOT/data" "$T/data" >/dev/null 2>&1
-DB="$T/data.lmdb"
-"$C" -q -o "$DB" "$T/data" >/dev/null 2>&1
+sample_db
 D="-d $DB"
 LOCK="$ROOT/data/lockfiles/Cargo.lock"
 sed 's/^version = "1.18.3"/version = "1.18.4"/' "$LOCK" >"$T/b.lock"

@@ -8,20 +8,11 @@
 # fail), hostile strings inert, a screenshot.
 . "$(dirname "$0")/lib.sh"
 
-mkrepo "$ROOT/data" "$T/data" >/dev/null 2>&1
-DB="$T/data.lmdb"
-if ! "$C" -q -o "$DB" "$T/data" >"$T/o" 2>"$T/e"; then
-	_tap "not ok" "compile data/ (nothing below can run)"
-	echo "1..$_n"
-	exit 1
-fi
+sample_db
 LOCKS="$ROOT/data/lockfiles/Cargo.lock"
 if [ -d "$SHARED" ]; then
-	git clone -q "$SHARED/advisory-db.bundle" "$T/adb" 2>/dev/null &&
-	    git -C "$T/adb" checkout -q main 2>/dev/null &&
-	    "$C" -q -o "$T/real.lmdb" "$T/adb" >/dev/null 2>&1 &&
-	    DB="$T/real.lmdb" && LOCKS=$(ls "$SHARED"/lockfiles/*.lock)
-	_tap ok "index: $( [ "$DB" = "$T/real.lmdb" ] && echo "the real advisory-db, $(echo "$LOCKS" | wc -l | tr -d ' ') shared lockfiles" || echo "data/ (../shared/data not found)")"
+	real_db && DB="$T/real.lmdb" && LOCKS=$(ls "$SHARED"/lockfiles/*.lock)
+	is "index: the real advisory-db" "$DB" "$T/real.lmdb"
 else
 	skip "the real advisory-db and shared lockfiles" "needs ../shared/data (not found at $SHARED): the sample set is used"
 fi
