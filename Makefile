@@ -28,6 +28,7 @@ DEB_PKGS += zlib1g-dev libjansson-dev   # bin: .dep-v0 data is zlib + JSON
 DEB_PKGS += lld llvm   # bin tests: ld.lld, ld64.lld, wasm-ld, llvm-objcopy, llvm-lipo
 DEB_PKGS += binutils-mingw-w64-x86-64 binutils-mingw-w64-i686   # bin tests: PE32+ and PE32 images
 DEB_PKGS += time   # /usr/bin/time: peak RSS of scan in tests/e2e/failclosed.sh
+DEB_PKGS += chromium parallel   # report HTML test, fan-out recipe
 
 CFLAGS_BASE = -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE \
               -Wall -Wextra -Werror -fPIC -g -Ischema -Iquery -Icompiler
