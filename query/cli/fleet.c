@@ -22,12 +22,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "cvss.h"
 #include "json.h"
+#include "lockfile.h"
 #include "markup.h"
 #include "report.h"
 #include "vec.h"
@@ -1413,24 +1414,26 @@ void fleet_json(buf *out, const fleet *fl)
 
 /* ---- the command ---- */
 
+/* One operand: a file, a pipe or "-", opened as scan opens a lockfile
+ * (lockfile_open_input: no device, a silent FIFO times out). */
 static int read_arg(fleet *fl, const char *arg)
 {
-	struct stat st;
+	lock_error err;
 	FILE *f;
+	int fd;
 
-	if (!strcmp(arg, "-"))
-		return read_input(fl, stdin, "<stdin>");
-	if (!(f = fopen(arg, "rb"))) {
-		cli_error("%s: %s", arg, strerror(errno));
+	memset(&err, 0, sizeof(err));
+	if (lockfile_open_input(&fd, arg, &err) < 0) {
+		cli_error("%s: %s", arg, err.msg);
 		fl->rejected++;
 		return 0;
 	}
-	/* a device may block for ever or never end (lockfile.c's rule) */
-	if (fstat(fileno(f), &st) != 0 ||
-	    (!S_ISREG(st.st_mode) && !S_ISFIFO(st.st_mode))) {
-		cli_error("%s: not a regular file or a pipe", arg);
+	if (fd == 0)
+		return read_input(fl, stdin, "<stdin>");
+	if (!(f = fdopen(fd, "rb"))) {
+		cli_error("%s: %s", arg, strerror(errno));
+		close(fd);
 		fl->rejected++;
-		fclose(f);
 		return 0;
 	}
 	int rc = read_input(fl, f, arg);

@@ -232,6 +232,12 @@ pyjson "  the next line is still read" "$T/o" "docs[0]['reports'] == 1 and docs[
 rm -f "$T/long.jsonl"
 q 2 "an unreadable input: exit 2" report "$T/none.jsonl"
 has "  named" "$(cat "$T/e")" 'none\.jsonl: No such file'
+if mkfifo "$T/silent.fifo" 2>/dev/null; then
+	ADVDB_PIPE_WAIT=1 "$Q" report "$T/silent.fifo" >"$T/o" 2>"$T/e"
+	is "a FIFO nobody writes to: exit 2, no hang" "$?" 2
+	has "  says so" "$(cat "$T/e")" 'silent\.fifo: a FIFO with no data after 1 s'
+fi
+q 2 "a folder is not an input: exit 2" report "$T"
 q 2 "no input at all: exit 2" report
 : >"$T/empty.jsonl"
 q 2 "an empty input is no clean fleet: exit 2" report "$T/empty.jsonl"
