@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "errbuf.h"
 #include "escape.h"
 
 #define MSG_MAX 2048
@@ -21,12 +22,8 @@
 static void emit(const char *prefix, const char *fmt, va_list ap)
 {
 	char text[MSG_MAX];
-	int n = vsnprintf(text, sizeof(text), fmt, ap);
 
-	if (n < 0)
-		snprintf(text, sizeof(text), "(unprintable message)");
-	else if ((size_t)n >= sizeof(text))
-		memcpy(text + sizeof(text) - 4, "...", 4);
+	errbuf_vset(text, sizeof(text), NULL, fmt, ap);
 	fputs(prefix, stderr);
 	escape_fputs(text, 0, stderr);
 	fputc('\n', stderr);

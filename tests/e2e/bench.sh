@@ -11,6 +11,7 @@ for r in "full compile" "--update after 10" "DB file size" "raw Markdown" \
          "bin .* 2 threads" "peak RSS, bin" "report --format json" \
          "report --format html" "one-shot check" "naive" \
          "one-shot speedup" "peak RSS, compile" "lookup, 1 crate of" \
+         "advisory fetch, every id" "export-osv, every advisory" \
          "open \+ verify signature" "one-shot check --trust-key"; do
 	has "bench prints row: $r" "$out" "^\| $r"
 done
