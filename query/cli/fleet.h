@@ -1,14 +1,17 @@
 /*
  * fleet.h — `advdb-query report`: a summary of many `scan --json` (and
  * `bin --json`, `check --json`) lines, from one run or many machines'
- * runs concatenated. Three parts share this header:
+ * runs concatenated. Its parts share this header:
  *
  *   fleet_read.c   one JSON line -> a fleet_line (jansson; the only code
  *                  here that reads outside input)
- *   fleet.c        the command: lines in, the aggregate (fleet), the
- *                  rankings, text, Markdown and JSON out
+ *   fleet.c        the aggregate: lines added to the totals and tables
+ *   fleet_rank.c   the rankings, repositories, upgrades and ages
+ *   fleet_out.c    text, Markdown and JSON out
  *   html.c         the same aggregate as one self-contained HTML page with
  *                  inline SVG charts
+ *   fleet_cmd.c    the command: inputs read line by line, the exit status
+ * and fleet_int.h what they share and nothing else sees.
  *
  * Definitions (README, *report*, says the same for users):
  *   - a *report* is a line with a lockfile's (or binary's) findings; an
@@ -111,7 +114,7 @@ int fleet_line_parse(fleet_line *out, const char *text, size_t len,
                      char *err, size_t errcap);
 void fleet_line_free(fleet_line *l);
 
-/* ---- the aggregate (fleet.c) ---- */
+/* ---- the aggregate (fleet.c, fleet_rank.c) ---- */
 
 typedef struct fleet_adv {
 	char *id, *package, *title, *date, *url;
@@ -186,7 +189,7 @@ int fleet_feed(fleet *fl, const char *text, size_t len, const char *file,
 int fleet_rank(fleet *fl);
 void fleet_free(fleet *fl);
 
-/* Render the aggregate after fleet_rank (fleet.c). */
+/* Render the aggregate after fleet_rank (fleet_out.c). */
 void fleet_text(buf *out, const fleet *fl);
 void fleet_markdown(buf *out, const fleet *fl);
 void fleet_json(buf *out, const fleet *fl);

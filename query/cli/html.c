@@ -13,7 +13,7 @@
  * size. Each <svg> has an id (chart-severity, chart-advisories,
  * chart-age) and a <title>, which the tests look for in the rendered DOM.
  */
-#include "fleet.h"
+#include "fleet_int.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -41,11 +41,6 @@ static const char STYLE[] =
 "td.n{text-align:right;font-variant-numeric:tabular-nums}"
 "th{background:#f5f5f5}svg{display:block;margin:.5em 0}"
 "svg text{font-size:12px;fill:#222}td a{white-space:nowrap}";
-
-static size_t min_sz(size_t a, size_t b)
-{
-	return a < b ? a : b;
-}
 
 static void td_n(buf *out, size_t n)
 {
@@ -126,7 +121,7 @@ static void vbars(buf *out, const char *id, const char *title, size_t n,
 
 static void chart_advisories(buf *out, const fleet *fl)
 {
-	size_t n = min_sz(fl->nadv, FLEET_TOP);
+	size_t n = fleet_min(fl->nadv, FLEET_TOP);
 	const int W = 640, row = 22, left = 150, right = 60;
 	int H = (int)n * row + 10;
 	size_t max = 1;
@@ -173,7 +168,7 @@ static void tables(buf *out, const fleet *fl)
 	buf_puts(out, "<table id=\"advisories\"><tr><th>Advisory</th>"
 	         "<th>Crate</th><th>Severity</th><th>Lockfiles</th>"
 	         "<th>Findings</th><th>Title</th></tr>\n");
-	for (size_t i = 0; i < min_sz(fl->nadv, FLEET_TOP); i++) {
+	for (size_t i = 0; i < fleet_min(fl->nadv, FLEET_TOP); i++) {
 		const fleet_adv *a = &fl->adv[fl->adv_rank[i]];
 		buf_puts(out, "<tr><td>");
 		adv_link(out, a);
@@ -197,7 +192,7 @@ static void tables(buf *out, const fleet *fl)
 	buf_puts(out, "<h2>Crates to upgrade first</h2>\n<table id=\"upgrades\">"
 	         "<tr><th>Crate</th><th>Upgrade to</th><th>Clears</th>"
 	         "<th>Findings</th><th>Lockfiles</th><th>Advisories</th></tr>\n");
-	for (size_t i = 0; i < min_sz(fl->ncrate, FLEET_TOP); i++) {
+	for (size_t i = 0; i < fleet_min(fl->ncrate, FLEET_TOP); i++) {
 		const fleet_crate *c = &fl->crate[fl->crate_rank[i]];
 		if (!c->cleared)
 			break;
@@ -216,7 +211,7 @@ static void tables(buf *out, const fleet *fl)
 	         "<th>Lockfile</th><th>Vulnerabilities</th><th>Critical</th>"
 	         "<th>High</th><th>Medium</th><th>Low</th><th>Warnings</th>"
 	         "</tr>\n");
-	for (size_t i = 0; i < min_sz(fl->nlock, FLEET_TOP); i++) {
+	for (size_t i = 0; i < fleet_min(fl->nlock, FLEET_TOP); i++) {
 		const fleet_lock *k = &fl->lock[fl->lock_rank[i]];
 		if (!k->vulns && !k->warns)
 			break;
@@ -235,7 +230,7 @@ static void tables(buf *out, const fleet *fl)
 		         "<tr><th>Repository</th><th>Lockfiles</th><th>With "
 		         "vulnerabilities</th><th>Vulnerabilities</th>"
 		         "<th>Warnings</th><th>Errors</th></tr>\n");
-		for (size_t i = 0; i < min_sz(fl->nrepo, FLEET_REPOS_SHOWN); i++) {
+		for (size_t i = 0; i < fleet_min(fl->nrepo, FLEET_REPOS_SHOWN); i++) {
 			const fleet_repo *r = &fl->repo[fl->repo_rank[i]];
 			buf_puts(out, "<tr>");
 			td_text(out, r->name);
@@ -255,7 +250,7 @@ static void tables(buf *out, const fleet *fl)
 	if (fl->nerr) {
 		buf_printf(out, "<h2>Errors (%zu)</h2>\n<table id=\"errors\"><tr>"
 		           "<th>Input</th><th>Error</th></tr>\n", fl->nerr);
-		for (size_t i = 0; i < min_sz(fl->nerr, FLEET_ERRORS_KEPT); i++) {
+		for (size_t i = 0; i < fleet_min(fl->nerr, FLEET_ERRORS_KEPT); i++) {
 			buf_puts(out, "<tr>");
 			td_text(out, fl->err[i].where);
 			td_text(out, fl->err[i].msg);
