@@ -38,9 +38,6 @@
 #include <dirent.h>
 #include <errno.h>
 #include <stdarg.h>
-#ifdef __GLIBC__
-#include <malloc.h>
-#endif
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -53,6 +50,7 @@
 #include "bin.h"
 #include "cli.h"
 #include "errbuf.h"
+#include "jobs.h"
 #include "json.h"
 #include "lockfile.h"
 #include "report.h"
@@ -66,7 +64,6 @@
 #define SCAN_WINDOW 32
 #define SCAN_HOLD_MAX ((size_t)64 << 20)
 #define SCAN_STREAM_CHUNK ((size_t)1 << 20)
-#define SCAN_THREADS_MAX 64
 #define SCAN_DEPTH_MAX 32
 #define PATH_BUF 4096
 
@@ -516,37 +513,11 @@ static void *worker(void *arg)
 	return NULL;
 }
 
-/* Each lockfile's text and TOML arena are ~100 KiB blocks, above glibc's
- * default mmap threshold: every file would then map, fault in and unmap
- * fresh pages, and in a threaded process each munmap takes the address
- * space lock and shoots down the other cores' TLBs, so a second thread
- * made the scan no faster. Keeping such blocks on the heap, untrimmed,
- * lets each thread reuse its memory; RSS stays at the largest working set. */
-static void keep_heap(void)
-{
-#ifdef __GLIBC__
-	mallopt(M_MMAP_THRESHOLD, 16 << 20);
-	mallopt(M_TRIM_THRESHOLD, 64 << 20);
-#endif
-}
-
 static double now_s(void)
 {
 	struct timespec ts;
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
-static int nthreads(const cli_opts *o, size_t n)
-{
-	long c = o->jobs > 0 ? o->jobs : sysconf(_SC_NPROCESSORS_ONLN);
-	if (c < 1)
-		c = 1;
-	if (c > SCAN_THREADS_MAX)
-		c = SCAN_THREADS_MAX;
-	if ((size_t)c > n)
-		c = (long)n;
-	return (int)c;
 }
 
 /*
@@ -606,7 +577,7 @@ int cmd_scan(const cli_opts *o)
 	paths p = { 0 };
 	session s;
 	scan sc;
-	pthread_t th[SCAN_THREADS_MAX];
+	pthread_t th[JOBS_MAX];
 	int nth = 0, status = EXIT_ERROR;
 	size_t nfound = 0, nerr = 0, nskip = 0;
 
@@ -641,8 +612,8 @@ int cmd_scan(const cli_opts *o)
 	pthread_cond_init(&sc.all_cv, NULL);
 	pthread_cond_init(&sc.room_cv, NULL);
 
-	int want = nthreads(o, p.n);
-	keep_heap();
+	int want = jobs_count(o, p.n);
+	jobs_keep_heap();
 	for (nth = 0; nth < want; nth++)
 		if (pthread_create(&th[nth], NULL, worker, &sc) != 0)
 			break;
