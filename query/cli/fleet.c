@@ -334,26 +334,46 @@ static int add_line(fleet *fl, const fleet_line *l, const char *where)
 
 /* ---- reading ---- */
 
-int fleet_feed(fleet *fl, const char *text, size_t len, const char *file,
-               size_t lineno)
+void fleet_parse(fleet_parsed *p, const char *text, size_t len)
 {
-	fleet_line l;
-	char err[512], where[4200];
 	size_t i = 0;
 
 	while (i < len && (text[i] == ' ' || text[i] == '\t' || text[i] == '\r'))
 		i++;
 	if (i == len)
-		return 0;               /* a blank line */
-	snprintf(where, sizeof(where), "%s:%zu", file, lineno);
-	if (fleet_line_parse(&l, text, len, err, sizeof(err)) < 0) {
-		cli_error("%s: %s", where, err);
-		fl->rejected++;
+		p->state = FP_BLANK;
+	else if (fleet_line_parse(&p->l, text, len, p->err, sizeof(p->err)) < 0)
+		p->state = FP_BAD;
+	else
+		p->state = FP_LINE;
+}
+
+int fleet_add(fleet *fl, fleet_parsed *p, const char *file, size_t lineno)
+{
+	char where[4200];
+	int rc = 0;
+
+	if (p->state == FP_BLANK)
 		return 0;
+	snprintf(where, sizeof(where), "%s:%zu", file, lineno);
+	if (p->state == FP_BAD) {
+		cli_error("%s: %s", where, p->err);
+		fl->rejected++;
+	} else {
+		rc = add_line(fl, &p->l, where);
+		fleet_line_free(&p->l);
 	}
-	int rc = add_line(fl, &l, where);
-	fleet_line_free(&l);
+	p->state = FP_BLANK;            /* nothing left to free */
 	return rc < 0 ? fleet_oom() : 0;
+}
+
+int fleet_feed(fleet *fl, const char *text, size_t len, const char *file,
+               size_t lineno)
+{
+	fleet_parsed p;
+
+	fleet_parse(&p, text, len);
+	return fleet_add(fl, &p, file, lineno);
 }
 
 int fleet_init(fleet *fl)

@@ -114,6 +114,11 @@ int fleet_line_parse(fleet_line *out, const char *text, size_t len,
                      char *err, size_t errcap);
 void fleet_line_free(fleet_line *l);
 
+/* Call once before threads parse lines: jansson seeds its hash function
+ * on the first object it makes, and this makes it on the caller's
+ * thread, so no two threads race to seed it. */
+void fleet_read_init(void);
+
 /* ---- the aggregate (fleet.c, fleet_rank.c) ---- */
 
 typedef struct fleet_adv {
@@ -186,6 +191,20 @@ typedef struct fleet {
 int fleet_init(fleet *fl);
 int fleet_feed(fleet *fl, const char *text, size_t len, const char *file,
                size_t lineno);
+
+/* fleet_feed in two steps, so that threads can parse lines while one
+ * thread adds them, in input order (fleet_cmd.c): fleet_parse touches no
+ * fleet and nothing shared; fleet_add adds a parsed line (or prints and
+ * counts a malformed one, as fleet_feed does) and frees what fleet_parse
+ * kept. */
+enum { FP_BLANK, FP_LINE, FP_BAD };
+typedef struct fleet_parsed {
+	int state;                      /* FP_* */
+	fleet_line l;                   /* FP_LINE */
+	char err[512];                  /* FP_BAD: "col N: why" */
+} fleet_parsed;
+void fleet_parse(fleet_parsed *p, const char *text, size_t len);
+int fleet_add(fleet *fl, fleet_parsed *p, const char *file, size_t lineno);
 int fleet_rank(fleet *fl);
 void fleet_free(fleet *fl);
 

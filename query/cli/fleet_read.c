@@ -313,3 +313,8 @@ void fleet_line_free(fleet_line *l)
 		json_decref((json_t *)l->doc);
 	memset(l, 0, sizeof(*l));
 }
+
+void fleet_read_init(void)
+{
+	json_decref(json_object());
+}

@@ -248,6 +248,32 @@ q 1 "--format markdown (vulnerabilities: exit 1)" report --format markdown "$T/e
 mdo=$("$Q" report --format markdown "$T/good.jsonl" 2>/dev/null)
 has "  a table of the top advisories, linked" "$mdo" '^\| \[[A-Z]+-[0-9-]+\]\(https://'
 
+# ---- threads: lines parsed by --jobs threads, added in input order ------
+# 30 copies of the fleet with a malformed line, a blank line and a CRLF
+# line in each: well past one read buffer (1 MiB) and one batch (256
+# lines), so batches are parsed by several threads; the report and every
+# message must be those of one thread, in input order.
+i=0
+while [ $i -lt 30 ]; do
+	cat "$T/all.jsonl"
+	printf 'not json %d\n\n' "$i"
+	head -n 1 "$T/good.jsonl" | sed 's/$/\r/'
+	i=$((i + 1))
+done >"$T/many.jsonl"
+"$Q" report --json -j 1 "$T/many.jsonl" >"$T/j1.json" 2>"$T/j1.err"
+rc1=$?
+"$Q" report --json -j 4 "$T/many.jsonl" >"$T/j4.json" 2>"$T/j4.err"
+is "threads: exit as one thread's" "$?" "$rc1"
+ok "  the report is one thread's" cmp "$T/j1.json" "$T/j4.json"
+ok "  the messages are one thread's, in input order" cmp "$T/j1.err" "$T/j4.err"
+is "  one message per malformed line" "$(grep -Ec 'many\.jsonl:[0-9]+: col [0-9]+: not JSON' "$T/j4.err")" 30
+pyjson "  every copy counted" "$T/j4.json" \
+  "docs[0]['reports'] == 30 * ($# + 1) and docs[0]['rejected'] == 30 and docs[0]['error-lines'] == 60"
+"$Q" report --json -j 4 - <"$T/many.jsonl" >"$T/j4s.json" 2>/dev/null
+sed 's/"<stdin>:/"X:/' "$T/j4s.json" >"$T/j4s.norm"
+sed 's|"[^"]*many\.jsonl:|"X:|' "$T/j4.json" >"$T/j4.norm"
+ok "  stdin: the same report" cmp "$T/j4.norm" "$T/j4s.norm"
+
 # ---- hostile text -------------------------------------------------------
 hostile='{"database":{"last-updated":"2026-01-01T00:00:00Z"},"lockfile":{"dependency-count":1,"path":"/x/<script>alert(1)</script>/Cargo.lock"},"vulnerabilities":{"found":true,"count":1,"list":[{"advisory":{"id":"RUSTSEC-2024-0001\"><img src=x onerror=alert(1)>","package":"p","title":"<img src=x onerror=alert(2)> & </table><script>alert(3)</script>","date":"2024-01-01","cvss":null,"url":"javascript:alert(4)"},"versions":{"patched":[],"unaffected":[]},"package":{"name":"p<b>","version":"1.0.0"}}]},"warnings":{}}'
 printf '%s\n' "$hostile" >"$T/hostile.jsonl"
