@@ -14,7 +14,6 @@
 
 #include "rfc3339.h"
 
-
 /* The age bucket of a finding of an advisory published on date, on the
  * report's day asof: "no date" when either is not one. */
 static int age_bucket(const char *asof, const char *date)
