@@ -29,6 +29,7 @@ DEB_PKGS += lld llvm   # bin tests: ld.lld, ld64.lld, wasm-ld, llvm-objcopy, llv
 DEB_PKGS += binutils-mingw-w64-x86-64 binutils-mingw-w64-i686   # bin tests: PE32+ and PE32 images
 DEB_PKGS += time   # /usr/bin/time: peak RSS of scan in tests/e2e/failclosed.sh
 DEB_PKGS += python3-jsonschema   # tests/e2e/audit.sh: SARIF output against the OASIS schema
+DEB_PKGS += chromium parallel   # report HTML test, fan-out recipe
 DEB_PKGS += golang-go   # tests/e2e/bindings.sh: binds the installed libadvdb from Go (cgo)
 
 # -fvisibility=hidden: libadvdb.so exports only what advdb.h declares with

@@ -381,44 +381,58 @@ static int wait_pipe(int fd, lock_error *err)
 	}
 }
 
+int lockfile_open_input(int *out, const char *path, lock_error *err)
+{
+	struct stat st;
+	int fd;
+
+	*out = -1;
+	if (strcmp(path, "-") == 0) {
+		*out = 0;
+		return 0;
+	}
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+	if (fd < 0)
+		return fail(err, 0, "%s", strerror(errno));
+	/* Pipes are fine (`scan <(...)`): the readers cap them. */
+	if (fstat(fd, &st) != 0 || S_ISDIR(st.st_mode)) {
+		close(fd);
+		return fail(err, 0, "a directory, not a file");
+	}
+	/* A device can block a read for ever (a pty) or never end
+	 * (/dev/zero): only files and pipes are inputs. */
+	if (!S_ISREG(st.st_mode) && !S_ISFIFO(st.st_mode)) {
+		close(fd);
+		return fail(err, 0, "not a regular file or a pipe");
+	}
+	int fl = fcntl(fd, F_GETFL);
+	if ((S_ISFIFO(st.st_mode) && wait_pipe(fd, err) < 0) ||
+	    fl < 0 || fcntl(fd, F_SETFL, fl & ~O_NONBLOCK) < 0) {
+		if (!err->msg[0])
+			fail(err, 0, "%s", strerror(errno));
+		close(fd);
+		return -1;
+	}
+	*out = fd;
+	return 0;
+}
+
 int lockfile_read(lockfile *out, const char *path, lock_error *err)
 {
-	int fd = 0, rc;
+	int fd, rc;
 	char *text = NULL;
 	size_t len = 0;
 	struct stat st;
 
 	memset(out, 0, sizeof(*out));
 	memset(err, 0, sizeof(*err));
-	if (strcmp(path, "-") != 0) {
-		fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
-		if (fd < 0)
-			return fail(err, 0, "%s", strerror(errno));
-		/* Pipes are fine (`scan <(...)`): read_all caps them. */
-		if (fstat(fd, &st) != 0 || S_ISDIR(st.st_mode)) {
-			close(fd);
-			return fail(err, 0, "a directory, not a lockfile");
-		}
-		/* A device can block a read for ever (a pty) or never end
-		 * (/dev/zero): only files and pipes are lockfiles. */
-		if (!S_ISREG(st.st_mode) && !S_ISFIFO(st.st_mode)) {
-			close(fd);
-			return fail(err, 0, "not a regular file or a pipe");
-		}
-		if (S_ISREG(st.st_mode) &&
-		    (uint64_t)st.st_size > LOCKFILE_SIZE_MAX) {
-			close(fd);
-			return fail(err, 0, "larger than %zu MiB",
-			            LOCKFILE_SIZE_MAX >> 20);
-		}
-		int fl = fcntl(fd, F_GETFL);
-		if ((S_ISFIFO(st.st_mode) && wait_pipe(fd, err) < 0) ||
-		    fl < 0 || fcntl(fd, F_SETFL, fl & ~O_NONBLOCK) < 0) {
-			if (!err->msg[0])
-				fail(err, 0, "%s", strerror(errno));
-			close(fd);
-			return -1;
-		}
+	if (lockfile_open_input(&fd, path, err) < 0)
+		return -1;
+	if (fd != 0 && fstat(fd, &st) == 0 && S_ISREG(st.st_mode) &&
+	    (uint64_t)st.st_size > LOCKFILE_SIZE_MAX) {
+		close(fd);
+		return fail(err, 0, "larger than %zu MiB",
+		            LOCKFILE_SIZE_MAX >> 20);
 	}
 	rc = read_all(&text, &len, fd, err);
 	if (fd != 0)

@@ -77,6 +77,14 @@ int lockfile_parse(lockfile *out, const char *text, size_t len,
  * error, so a named pipe nobody writes to cannot hang a scan. */
 int lockfile_read(lockfile *out, const char *path, lock_error *err);
 
+/* Open an input as lockfile_read does, for any reader of text files
+ * (`report` too): "-" is stdin (fd 0, whatever it is); otherwise only a
+ * regular file or a pipe (a directory or a device is an error), and a
+ * FIFO must show data or a closed writer within LOCKFILE_PIPE_WAIT
+ * seconds ($ADVDB_PIPE_WAIT). Returns 0 with the descriptor in *fd
+ * (blocking; the caller closes it unless it is 0), or -1 with *err set
+ * (line 0). */
+int lockfile_open_input(int *fd, const char *path, lock_error *err);
 /*
  * Resolve every package's `dependencies` entries ("name", "name version"
  * or "name version (source)", as Cargo writes them: just enough to be

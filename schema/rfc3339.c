@@ -64,6 +64,24 @@ int rfc3339_is_date(const char *s)
 	       (n == 10 || s[10] == 'T' || s[10] == 't' || s[10] == ' ');
 }
 
+int rfc3339_day(int64_t *out, const char *s)
+{
+	struct tm tm;
+
+	if (!rfc3339_is_date(s))
+		return -1;
+	memset(&tm, 0, sizeof(tm));
+	tm.tm_year = atoi(s) - 1900;
+	tm.tm_mon = atoi(s + 5) - 1;
+	tm.tm_mday = atoi(s + 8);
+	errno = 0;
+	time_t t = timegm(&tm);
+	if (t == (time_t)-1 && errno != 0)
+		return -1;
+	*out = (int64_t)t / 86400;      /* midnight: exact */
+	return 0;
+}
+
 int rfc3339_parse(int64_t *out, const char *s)
 {
 	struct tm tm;

@@ -31,4 +31,9 @@ int rfc3339_parse(int64_t *out, const char *s);
  * followed by 'T', 't' or ' ' (a time)? */
 int rfc3339_is_date(const char *s);
 
+/* The day of the date s starts with (as rfc3339_is_date), in days since
+ * 1970-01-01 (before it: negative), in *out: 0, or -1 when s has none.
+ * Report's age of a finding is the difference of two of these. */
+int rfc3339_day(int64_t *out, const char *s);
+
 #endif

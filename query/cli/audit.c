@@ -25,7 +25,7 @@ unsigned kind_bit(advdb_kind k)
 	}
 }
 
-static int push(findings *f, const lock_pkg *p, const advdb_match *m)
+int findings_add(findings *f, const lock_pkg *p, const advdb_match *m)
 {
 	if (f->n == f->cap) {
 		if (f->cap >= FINDINGS_MAX)
@@ -96,7 +96,7 @@ int audit_pkg(findings *f, const session *s, const lock_pkg *p)
 	if (rc == ADVDB_OK && n)
 		rc = scope_filter(mine, &n, s, p->name, p->version, &e);
 	for (size_t i = 0; rc == ADVDB_OK && i < n; i++)
-		rc = push(f, p, &mine[i]);
+		rc = findings_add(f, p, &mine[i]);
 	free(heap);
 	if (rc == AUDIT_ECAP)
 		findings_fail(f, "%s", audit_strerror(rc, s));

@@ -54,6 +54,12 @@ typedef struct findings {
  * from any number of threads on one session). */
 int audit_pkg(findings *f, const session *s, const lock_pkg *p);
 
+/* Append one finding (package p, matched m) and count it as a
+ * vulnerability or a warning of its kind. Returns ADVDB_OK, ADVDB_ENOMEM
+ * or AUDIT_ECAP. audit_pkg calls it; `diff` builds its introduced and
+ * resolved sets with it from the findings of the two lockfiles. */
+int findings_add(findings *f, const lock_pkg *p, const advdb_match *m);
+
 /* Count something of this set that could not be checked (an operand, a
  * package, a rendering), keeping the message (copied; printed escaped).
  * The set is then not clean, whatever else it holds. */

@@ -218,7 +218,8 @@ int bin_report(buf *out, int *status, const session *s, const char *path,
 			a.tree_error[0] ? a.tree_error : NULL
 		};
 		report_in r = { .path = name, .ndeps = a.npkgs, .f = &f,
-		                .bin = &rb, .pkgs = pkgs, .graph = &g };
+		                .bin = &rb, .pkgs = pkgs, .graph = &g,
+		                .summary_only = o->summary_only };
 		rc = report_render(out, s, &r);
 	}
 	if (rc != ADVDB_OK)

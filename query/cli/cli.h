@@ -35,6 +35,16 @@ typedef enum cli_exit {
 #define CLI_TARGETS_MAX 64   /* names in the os (arch) list */
 #define CLI_INFO_MAX 32      /* informational_warnings entries */
 #define CLI_DENY_MAX 32      /* --deny options and audit.toml deny entries */
+
+/* --format (and audit.toml's [output] format): how a report is written.
+ * --json is FORMAT_JSON; SARIF is for check, scan, bin and audit;
+ * Markdown for `diff` and `report`, HTML for `report` only. UNSET: the
+ * command line said nothing (config.c then reads audit.toml). */
+enum { FORMAT_UNSET = -1, FORMAT_TEXT = 0, FORMAT_JSON, FORMAT_SARIF,
+       FORMAT_MARKDOWN, FORMAT_HTML };
+
+/* --progress / --no-progress (scan.c says when the default shows it) */
+enum { PROGRESS_AUTO = 0, PROGRESS_ON, PROGRESS_OFF };
 #define CLI_ARGS_MAX 1000000 /* operands (pairs, lockfiles) */
 #define CLI_STALE_DAYS 90    /* an index older than this is stale (rustsec's
                                 STALE_AFTER) */
@@ -48,12 +58,16 @@ typedef struct cli_opts {
 	                               [database] path, else the default */
 	const char *db_origin;      /* "FILE:LINE" when db_path came from
 	                               audit.toml (for messages), else NULL */
-	int json;                   /* --json, --format json */
-	int sarif;                  /* --format sarif */
+	int format;                 /* FORMAT_* (never UNSET after config) */
+	int json;                   /* format == FORMAT_JSON */
+	int sarif;                  /* format == FORMAT_SARIF */
 	int color;                  /* -c/--color, CARGO_TERM_COLOR, else a
 	                               TTY stdout without NO_COLOR */
 	int quiet;                  /* -q, [output] quiet: no header, no
 	                               tree, no "ok" line */
+	int summary_only;           /* -q with advdb's own scan or bin: the
+	                               summary line alone */
+	int progress;               /* PROGRESS_* */
 	int no_tree;                /* no dependency tree in text reports
 	                               (--no-tree, -q, show_tree = false) */
 	int line_buffered;
@@ -99,6 +113,8 @@ int cmd_show(const cli_opts *o);
 int cmd_info(const cli_opts *o);
 int cmd_export_osv(const cli_opts *o);
 int cmd_reqs(const cli_opts *o);        /* reqs.c: Cargo.toml requirements */
+int cmd_diff(const cli_opts *o);        /* diff.c: two lockfiles */
+int cmd_report(const cli_opts *o);      /* fleet.c: over scan --json lines */
 
 /* Print "advdb-query: " and the message to stderr. */
 void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

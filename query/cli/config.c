@@ -32,7 +32,7 @@ int config_deny_word(const char *s)
 
 int config_format_word(const char *s)
 {
-	if (!strcmp(s, "terminal")) return FORMAT_TERMINAL;
+	if (!strcmp(s, "terminal")) return FORMAT_TEXT;
 	if (!strcmp(s, "json")) return FORMAT_JSON;
 	if (!strcmp(s, "sarif")) return FORMAT_SARIF;
 	return -1;
@@ -522,8 +522,9 @@ int config_merge(cli_opts *o, const audit_config *c,
 
 	/* format: --json, then --format, then the file */
 	int format = cl->format != FORMAT_UNSET ? cl->format : c->format;
-	o->json = format == FORMAT_JSON;
-	o->sarif = format == FORMAT_SARIF;
+	o->format = format == FORMAT_UNSET ? FORMAT_TEXT : format;
+	o->json = o->format == FORMAT_JSON;
+	o->sarif = o->format == FORMAT_SARIF;
 
 	if (cl->quiet_flag)
 		o->no_tree = 1;

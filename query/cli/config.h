@@ -40,8 +40,8 @@
 
 #define CONFIG_FILE_MAX ((size_t)1 << 20)   /* bytes of an audit.toml */
 
-/* [output] format values (and the command line's). */
-enum { FORMAT_UNSET = -1, FORMAT_TERMINAL = 0, FORMAT_JSON, FORMAT_SARIF };
+/* [output] format values are cli.h's FORMAT_TEXT ("terminal"), _JSON
+ * and _SARIF. */
 
 typedef struct audit_config {
 	char path[4096];            /* the file read; "" when none */

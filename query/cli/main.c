@@ -46,6 +46,10 @@ static void usage(FILE *f)
 "       advdb-query [-d DB] show ID [--json]         (ID, CVE or GHSA)\n"
 "       advdb-query [-d DB] info [--json] [--max-age DAYS [--max-age-strict]]\n"
 "       advdb-query [-d DB] export-osv DIR         (one OSV file per advisory)\n"
+"       advdb-query [options] diff OLD NEW  (two lockfiles, one may be -:\n"
+"                    packages changed, advisories introduced and resolved)\n"
+"       advdb-query report [--format F] FILE...|-  (a fleet summary of\n"
+"                    scan/bin/check --json lines)\n"
 "\n"
 "options (cargo audit's spellings work; audit.toml is read as cargo-audit\n"
 "reads it, and these override it):\n"
@@ -55,7 +59,9 @@ static void usage(FILE *f)
 "  -f, --file FILE      a lockfile to audit (- for stdin); repeatable\n"
 "      --json           JSON output (check/scan: cargo audit --json shape;\n"
 "                       scan: one report per lockfile per line)\n"
-"      --format FMT     terminal, json or sarif (SARIF 2.1.0: one log)\n"
+"      --format FMT     terminal (or text), json, sarif (SARIF 2.1.0: one\n"
+"                       log), markdown (diff, report) or html (report: one\n"
+"                       self-contained page)\n"
 "      --target-os OS   only advisories that apply to this os (rustsec's\n"
 "                       names: linux, windows, macos, ...); repeatable:\n"
 "                       any of them; --os is the same\n"
@@ -72,7 +78,11 @@ static void usage(FILE *f)
 "      --informational-warnings KINDS  the informational kinds reported\n"
 "                       (comma-separated: notice, unmaintained, unsound;\n"
 "                       none for none); default all three\n"
-"  -q, --quiet          no header, no dependency tree, no \"ok\" line\n"
+"  -q, --quiet          no header, no dependency tree, no \"ok\" line;\n"
+"                       scan/bin: print only the summary line\n"
+"      --progress       scan/bin: a progress line on stderr every few\n"
+"                       seconds (default: on a terminal, and on any stderr\n"
+"                       once a run has taken 10 s); --no-progress: never\n"
 "      --no-tree        no dependency tree in text reports\n"
 "  -c, --color WHEN     auto, always or never (default: $CARGO_TERM_COLOR,\n"
 "                       else auto: a terminal without NO_COLOR)\n"
@@ -87,7 +97,8 @@ static void usage(FILE *f)
 "      --max-age DAYS   warn when the advisories are older than DAYS\n"
 "                       (default for check/scan/bin/audit/reqs: 90)\n"
 "      --max-age-strict that is an error (exit 2)\n"
-"  -j, --jobs N         scan threads (default: one per core)\n"
+"  -j, --jobs N         scan, bin and report threads (default: one per\n"
+"                       core)\n"
 "      --trust-key KEY  answer only from an index signed with this minisign\n"
 "                       public key (DB.minisig; default: $ADVDB_TRUST_KEY)\n"
 "      --allow-no-data  bin/scan: a binary without cargo-auditable data\n"
@@ -110,7 +121,7 @@ enum {
 	OPT_ALLOW_INCOMPLETE, OPT_FORMAT, OPT_STALE, OPT_NO_YANKED,
 	OPT_IGNORE_SOURCE, OPT_NO_TREE, OPT_CONFIG, OPT_NO_CONFIG,
 	OPT_SEVERITY, OPT_INFO, OPT_TARGET_OS, OPT_TARGET_ARCH,
-	OPT_TRUST_KEY
+	OPT_TRUST_KEY, OPT_PROGRESS, OPT_NO_PROGRESS
 };
 
 static const struct option longopts[] = {
@@ -128,6 +139,8 @@ static const struct option longopts[] = {
 	{ "severity-threshold", required_argument, NULL, OPT_SEVERITY },
 	{ "informational-warnings", required_argument, NULL, OPT_INFO },
 	{ "quiet", no_argument, NULL, 'q' },
+	{ "progress", no_argument, NULL, OPT_PROGRESS },
+	{ "no-progress", no_argument, NULL, OPT_NO_PROGRESS },
 	{ "no-tree", no_argument, NULL, OPT_NO_TREE },
 	{ "color", required_argument, NULL, 'c' },
 	{ "stale", no_argument, NULL, OPT_STALE },
@@ -147,6 +160,16 @@ static const struct option longopts[] = {
 	{ "version", no_argument, NULL, 'V' },
 	{ NULL, 0, NULL, 0 }
 };
+
+/* --format words beyond audit.toml's (config_format_word): advdb's own
+ * reports. Returns a FORMAT_* or -1. */
+static int format_word(const char *s)
+{
+	if (!strcmp(s, "text")) return FORMAT_TEXT;
+	if (!strcmp(s, "markdown")) return FORMAT_MARKDOWN;
+	if (!strcmp(s, "html")) return FORMAT_HTML;
+	return -1;
+}
 
 static int parse_long(long *out, const char *s, long max)
 {
@@ -241,9 +264,17 @@ int main(int argc, char **argv)
 			json_flag = 1;
 			break;
 		case OPT_FORMAT:
-			if ((format = config_format_word(optarg)) < 0)
+			if ((format = config_format_word(optarg)) < 0 &&
+			    (format = format_word(optarg)) < 0)
 				return usage_error("--format %s: expected terminal, "
-				                   "json or sarif", optarg);
+				                   "json, sarif, markdown or html",
+				                   optarg);
+			break;
+		case OPT_PROGRESS:
+			o.progress = PROGRESS_ON;
+			break;
+		case OPT_NO_PROGRESS:
+			o.progress = PROGRESS_OFF;
 			break;
 		case OPT_OS:
 		case OPT_ARCH:
@@ -420,6 +451,10 @@ int main(int argc, char **argv)
 		run = cmd_export_osv;
 	else if (!strcmp(cmd, "reqs"))
 		run = cmd_reqs;
+	else if (!strcmp(cmd, "diff"))
+		run = cmd_diff;
+	else if (!strcmp(cmd, "report"))
+		run = cmd_report;
 	else if (strchr(cmd, '@')) {
 		run = cmd_check;
 		ops = argv + optind;
@@ -475,6 +510,17 @@ int main(int argc, char **argv)
 		return EXIT_ERROR;
 	if (config_merge(&o, &cfg, &cl, &yanked_notice) < 0)
 		return EXIT_ERROR;
+	/* advdb's own scan and bin: -q leaves the summary line alone (the
+	 * cargo audit form keeps cargo-audit's -q: findings, no header) */
+	o.summary_only = cl.quiet_flag && !audit_form && run == cmd_scan;
+	if ((o.format == FORMAT_MARKDOWN && run != cmd_diff &&
+	     run != cmd_report) || (o.format == FORMAT_HTML && run != cmd_report))
+		return usage_error("--format %s: only for diff and report (html: "
+		                   "report)", o.format == FORMAT_HTML ? "html"
+		                                                   : "markdown");
+	if (o.format == FORMAT_SARIF && (run == cmd_diff || run == cmd_report))
+		return usage_error("--format sarif: for check, scan, bin and "
+		                   "audit%s", "");
 	if (run == cmd_check || run == cmd_scan) {
 		if (yanked_notice)
 			cli_warn("yanked crates are not checked: that needs a "

@@ -316,7 +316,7 @@ static void strings_json(json *j, const char *const *v, size_t n)
 	json_arr_end(j);
 }
 
-static void header_json(json *j, const session *s, const report_in *r)
+void report_header_json(json *j, const session *s, const report_in *r)
 {
 	static const char *const info_default[] = {
 		"unmaintained", "unsound", "notice"
@@ -483,55 +483,64 @@ static int tree_for(deptree **t, const report_in *r)
 	return deptree_new(t, r->graph, r->pkgs) < 0 ? ADVDB_ENOMEM : ADVDB_OK;
 }
 
-int report_json(buf *out, const session *s, const report_in *r)
+int report_findings_json(json *j, const session *s, const report_in *r)
 {
 	const findings *f = r->f;
 	deptree *t = NULL;
-	json j;
 	int rc = tree_for(&t, r);
-
-	json_init(&j, out);
-	json_obj_begin(&j);
-	header_json(&j, s, r);
-	session_json_incomplete(&j, s);
-	json_key(&j, "vulnerabilities");
-	json_obj_begin(&j);
-	json_key(&j, "found");
+	json_key(j, "vulnerabilities");
+	json_obj_begin(j);
+	json_key(j, "found");
 	if (f->nvuln || !f->nerr)
-		json_bool(&j, f->nvuln > 0);
+		json_bool(j, f->nvuln > 0);
 	else
-		json_str(&j, NULL);          /* not known: something went unchecked */
-	json_key(&j, "count");
-	json_uint(&j, f->nvuln);
-	json_key(&j, "list");
-	json_arr_begin(&j);
+		json_str(j, NULL);          /* not known: something went unchecked */
+	json_key(j, "count");
+	json_uint(j, f->nvuln);
+	json_key(j, "list");
+	json_arr_begin(j);
 	for (size_t i = 0; rc == ADVDB_OK && i < f->n; i++)
 		if (f->v[i].m.kind == ADVDB_KIND_VULNERABILITY) {
-			rc = finding_json(&j, s, r, t, &f->v[i], 0);
+			rc = finding_json(j, s, r, t, &f->v[i], 0);
 			if (r->tick)
 				r->tick(r->tick_ctx);
 		}
-	json_arr_end(&j);
-	json_obj_end(&j);
+	json_arr_end(j);
+	json_obj_end(j);
 
 	/* Warnings grouped by kind, in rustsec's WarningKind order. */
-	json_key(&j, "warnings");
-	json_obj_begin(&j);
+	json_key(j, "warnings");
+	json_obj_begin(j);
 	for (size_t k = 0; k < 3; k++) {
 		advdb_kind kind = report_warning_order[k];
 		if (!(f->warn_kinds & kind_bit(kind)))
 			continue;
-		json_key(&j, kind_name(kind));
-		json_arr_begin(&j);
+		json_key(j, kind_name(kind));
+		json_arr_begin(j);
 		for (size_t i = 0; rc == ADVDB_OK && i < f->n; i++)
 			if (f->v[i].m.kind == kind) {
-				rc = finding_json(&j, s, r, t, &f->v[i], 1);
+				rc = finding_json(j, s, r, t, &f->v[i], 1);
 				if (r->tick)
 					r->tick(r->tick_ctx);
 			}
-		json_arr_end(&j);
+		json_arr_end(j);
 	}
-	json_obj_end(&j);
+	json_obj_end(j);
+	deptree_free(t);
+	return rc;
+}
+
+int report_json(buf *out, const session *s, const report_in *r)
+{
+	const findings *f = r->f;
+	json j;
+	int rc;
+
+	json_init(&j, out);
+	json_obj_begin(&j);
+	report_header_json(&j, s, r);
+	session_json_incomplete(&j, s);
+	rc = report_findings_json(&j, s, r);
 	if (f->nerr) {
 		char what[96];
 		snprintf(what, sizeof(what), "incomplete: %zu %s, not checked",
@@ -546,7 +555,6 @@ int report_json(buf *out, const session *s, const report_in *r)
 	}
 	json_obj_end(&j);
 	buf_putc(out, '\n');
-	deptree_free(t);
 	if (rc == ADVDB_OK && out->failed)
 		rc = ADVDB_ENOMEM;
 	return rc;
@@ -727,31 +735,12 @@ static const char *plural(size_t n, const char *one, const char *many)
 	return n == 1 ? one : many;
 }
 
-int report_human(buf *out, const session *s, const report_in *r)
+int report_findings_human(buf *out, const session *s, const report_in *r)
 {
 	const findings *f = r->f;
-	const cli_opts *o = s->opts;
-	int color = o->color;
 	deptree *t = NULL;
 	int rc = tree_for(&t, r);
 
-	if (!o->quiet) {
-		if (r->bin) {
-			report_bin_header_text(out, r);
-		} else if (r->path) {
-			buf_puts(out, "Scanning ");
-			report_text(out, r->path, 0);
-			buf_printf(out, " (%zu %s)\n", r->ndeps,
-			           plural(r->ndeps, "package", "packages"));
-			if (f->n && r->graph && r->graph->error[0] && !o->no_tree) {
-				buf_puts(out, "warning: no dependency tree: ");
-				report_text(out, r->graph->error, 0);
-				buf_putc(out, '\n');
-			}
-		}
-	}
-	if (f->n && !o->quiet)
-		buf_putc(out, '\n');
 	/* vulnerabilities first, then warnings by kind (rustsec's order) */
 	for (size_t i = 0; rc == ADVDB_OK && i < f->n; i++)
 		if (f->v[i].m.kind == ADVDB_KIND_VULNERABILITY) {
@@ -767,7 +756,36 @@ int report_human(buf *out, const session *s, const report_in *r)
 					r->tick(r->tick_ctx);
 			}
 	deptree_free(t);
-	if (rc != ADVDB_OK)
+	return rc;
+}
+
+int report_human(buf *out, const session *s, const report_in *r)
+{
+	const findings *f = r->f;
+	const cli_opts *o = s->opts;
+	int color = o->color;
+	int rc;
+
+	if (!o->quiet && !r->summary_only) {
+		if (r->bin) {
+			report_bin_header_text(out, r);
+		} else if (r->path) {
+			buf_puts(out, "Scanning ");
+			report_text(out, r->path, 0);
+			buf_printf(out, " (%zu %s)\n", r->ndeps,
+			           plural(r->ndeps, "package", "packages"));
+			if (f->n && r->graph && r->graph->error[0] && !o->no_tree) {
+				buf_puts(out, "warning: no dependency tree: ");
+				report_text(out, r->graph->error, 0);
+				buf_putc(out, '\n');
+			}
+		}
+	}
+	if (f->n && !o->quiet && !r->summary_only)
+		buf_putc(out, '\n');
+	/* --quiet on advdb's scan: the summary line below, nothing else */
+	if (!r->summary_only &&
+	    (rc = report_findings_human(out, s, r)) != ADVDB_OK)
 		return rc;
 
 	size_t denied = 0;

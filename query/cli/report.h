@@ -43,6 +43,7 @@ typedef struct report_in {
 	 * print and empty the output buffer, or wait). */
 	void (*tick)(void *ctx);
 	void *tick_ctx;
+	int summary_only;           /* text: the summary line alone (--quiet) */
 } report_in;
 
 /* One JSON report and a newline. A set with errors (findings.nerr) is
@@ -62,6 +63,15 @@ int report_human(buf *out, const session *s, const report_in *r);
  * around them). */
 int report_render(buf *out, const session *s, const report_in *r);
 
+/* The pieces of a report that `diff` shares (diff.c): the header
+ * (database, lockfile, settings); the "vulnerabilities" and "warnings"
+ * members of r->f in cargo-audit's shape ("found" null when r->f->nerr
+ * and nothing was found); the text blocks of r->f's findings,
+ * vulnerabilities first. Return as report_json. */
+void report_header_json(json *j, const session *s, const report_in *r);
+int report_findings_json(json *j, const session *s, const report_in *r);
+int report_findings_human(buf *out, const session *s, const report_in *r);
+
 /* report_bin.c: the parts of a binary's report (JSON: a "binary"
  * object after "lockfile"; text: the header lines), and the line of a
  * binary skipped under --allow-no-data. */
@@ -69,6 +79,9 @@ void report_bin_json(json *j, const report_bin *b);
 void report_bin_header_text(buf *out, const report_in *r);
 void report_bin_skipped(buf *out, const session *s, const char *path,
                         const char *format, const char *why);
+/* {"name": ..., "version": ...} of a package (a dependency path's step,
+ * an added package's dependent in `diff`). */
+void report_pkg_ref_json(json *j, const lock_pkg *p);
 
 /* rustsec's advisory Metadata object, Versions object, and Affected
  * object (null when the advisory restricts nothing) as JSON values.

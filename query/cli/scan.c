@@ -38,9 +38,6 @@
 #include <dirent.h>
 #include <errno.h>
 #include <stdarg.h>
-#ifdef __GLIBC__
-#include <malloc.h>
-#endif
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -53,6 +50,7 @@
 #include "bin.h"
 #include "cli.h"
 #include "errbuf.h"
+#include "jobs.h"
 #include "json.h"
 #include "lockdeps.h"
 #include "lockfile.h"
@@ -68,7 +66,6 @@
 #define SCAN_WINDOW 32
 #define SCAN_HOLD_MAX ((size_t)64 << 20)
 #define SCAN_STREAM_CHUNK ((size_t)1 << 20)
-#define SCAN_THREADS_MAX 64
 #define SCAN_DEPTH_MAX 32
 #define PATH_BUF 4096
 
@@ -407,8 +404,11 @@ static void scan_one(scan *sc, size_t idx)
 	}
 	if (o->bin || bin_is_binary(it->path)) {
 		if (bin_report(&it->out, &it->status, s, it->path, name, msg,
-		               sizeof(msg)) == 0)
+		               sizeof(msg)) == 0) {
+			if (o->summary_only && !o->json && !o->sarif && sc->n > 1)
+				buf_reset(&it->out);    /* the run's summary alone */
 			return;
+		}
 		goto fail;
 	}
 	if (lockfile_read(&lf, it->path, &lerr) < 0) {
@@ -435,14 +435,18 @@ static void scan_one(scan *sc, size_t idx)
 	/* The dependency lists only matter to a report that names a
 	 * package: most lockfiles of a bulk scan are read without them. */
 	depgraph g = { 0 };
-	int graph = f.n && !o->sarif;
+	int graph = f.n && !o->sarif && !o->summary_only;
 	report_in r = { .path = name,
 	                .ndeps = lf.npkgs - (size_t)lockdeps_has_root(&lf),
 	                .f = &f, .pkgs = lf.pkgs, .graph = graph ? &g : NULL,
-	                .tick = tick, .tick_ctx = &t };
+	                .tick = tick, .tick_ctx = &t,
+	                .summary_only = o->summary_only };
 	/* (a package that could not be checked is in f, not in rc) */
-	rc = graph && lockdeps_build(&g, &lf) < 0
-	     ? ADVDB_ENOMEM : report_render(&it->out, s, &r);
+	if (o->summary_only && !o->json && !o->sarif && sc->n > 1)
+		rc = ADVDB_OK;  /* --quiet: the run's summary line alone */
+	else
+		rc = graph && lockdeps_build(&g, &lf) < 0
+		     ? ADVDB_ENOMEM : report_render(&it->out, s, &r);
 	depgraph_free(&g);
 	if (rc != ADVDB_OK) {
 		/* An advisory could not be fetched to render: the report is
@@ -531,20 +535,6 @@ static void *worker(void *arg)
 	return NULL;
 }
 
-/* Each lockfile's text and TOML arena are ~100 KiB blocks, above glibc's
- * default mmap threshold: every file would then map, fault in and unmap
- * fresh pages, and in a threaded process each munmap takes the address
- * space lock and shoots down the other cores' TLBs, so a second thread
- * made the scan no faster. Keeping such blocks on the heap, untrimmed,
- * lets each thread reuse its memory; RSS stays at the largest working set. */
-static void keep_heap(void)
-{
-#ifdef __GLIBC__
-	mallopt(M_MMAP_THRESHOLD, 16 << 20);
-	mallopt(M_TRIM_THRESHOLD, 64 << 20);
-#endif
-}
-
 static double now_s(void)
 {
 	struct timespec ts;
@@ -552,24 +542,26 @@ static double now_s(void)
 	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
-static int nthreads(const cli_opts *o, size_t n)
-{
-	long c = o->jobs > 0 ? o->jobs : sysconf(_SC_NPROCESSORS_ONLN);
-	if (c < 1)
-		c = 1;
-	if (c > SCAN_THREADS_MAX)
-		c = SCAN_THREADS_MAX;
-	if ((size_t)c > n)
-		c = (long)n;
-	return (int)c;
-}
+/*
+ * Wait for the workers to print everything; meanwhile, for a run of more
+ * than one input, a progress line on stderr:
+ *   - a terminal: redrawn in place every 250 ms once the run has taken a
+ *     second (unless --no-progress);
+ *   - anything else (a CI log, a file): a whole line every
+ *     PROGRESS_LOG_EVERY seconds with --progress; by default only once
+ *     the run is long (PROGRESS_LOG_AUTO seconds, then as often), so a
+ *     short scan's log stays as it was, and a long one shows it is alive.
+ */
+#define PROGRESS_LOG_EVERY 5.0
+#define PROGRESS_LOG_AUTO 10.0
 
-/* Wait for the workers to print everything; meanwhile a progress line on
- * a TTY stderr once the run has taken more than a second. */
 static void wait_all(scan *sc)
 {
-	int progress = isatty(STDERR_FILENO) && sc->n > 1;
-	double start = now_s();
+	int mode = sc->s->opts->progress, tty = isatty(STDERR_FILENO);
+	int progress = mode != PROGRESS_OFF && sc->n > 1;
+	double every = tty ? 0.25 : mode == PROGRESS_ON ? PROGRESS_LOG_EVERY
+	                                                : PROGRESS_LOG_AUTO;
+	double start = now_s(), next = start + (tty ? 1.0 : every);
 
 	pthread_mutex_lock(&sc->mu);
 	while (sc->printed < sc->n) {
@@ -581,11 +573,20 @@ static void wait_all(scan *sc)
 			ts.tv_nsec -= 1000000000L;
 		}
 		pthread_cond_timedwait(&sc->all_cv, &sc->mu, &ts);
-		if (progress && sc->printed < sc->n && now_s() - start > 1.0) {
+		double now = now_s();
+		if (!progress || sc->printed >= sc->n || now < next)
+			continue;
+		next = now + every;
+		if (tty) {
 			fprintf(stderr, "\radvdb-query: scanned %zu of %zu "
 			        "%s", sc->printed, sc->n,
 			        sc->s->opts->bin ? "binaries" : "lockfiles");
 			sc->progress_shown = 1;
+		} else {
+			fprintf(stderr, "advdb-query: scanned %zu of %zu %s in "
+			        "%.0f s\n", sc->printed, sc->n,
+			        sc->s->opts->bin ? "binaries" : "lockfiles",
+			        now - start);
 		}
 	}
 	if (sc->progress_shown)
@@ -598,7 +599,7 @@ int cmd_scan(const cli_opts *o)
 	paths p = { 0 };
 	session s;
 	scan sc;
-	pthread_t th[SCAN_THREADS_MAX];
+	pthread_t th[JOBS_MAX];
 	int nth = 0, status = EXIT_ERROR;
 	size_t nfound = 0, nerr = 0, nskip = 0;
 
@@ -643,8 +644,8 @@ int cmd_scan(const cli_opts *o)
 	pthread_cond_init(&sc.all_cv, NULL);
 	pthread_cond_init(&sc.room_cv, NULL);
 
-	int want = nthreads(o, p.n);
-	keep_heap();
+	int want = jobs_count(o, p.n);
+	jobs_keep_heap();
 	for (nth = 0; nth < want; nth++)
 		if (pthread_create(&th[nth], NULL, worker, &sc) != 0)
 			break;
@@ -677,8 +678,9 @@ int cmd_scan(const cli_opts *o)
 		buf_free(&tail);
 	}
 	if (!o->json && !o->sarif && p.n > 1) {
-		printf("\n%zu %s scanned: %zu with findings, %zu with "
-		       "errors", p.nlocks, o->bin ? "binaries" : "lockfiles",
+		printf("%s%zu %s scanned: %zu with findings, %zu with "
+		       "errors", o->summary_only ? "" : "\n", p.nlocks,
+		       o->bin ? "binaries" : "lockfiles",
 		       nfound, nerr);
 		if (nskip)
 			printf("; %zu %s not searched (errors)", nskip,

@@ -311,7 +311,8 @@ void deptree_text(buf *out, deptree *t, size_t i)
 	t->gen = printed;
 }
 
-static void pkg_ref_json(json *j, const lock_pkg *p)
+/* (report.h: also a step of diff's dependents) */
+void report_pkg_ref_json(json *j, const lock_pkg *p)
 {
 	json_obj_begin(j);
 	json_key(j, "name");
@@ -396,7 +397,7 @@ void deptree_json(json *j, deptree *t, size_t i)
 			skip = len - TREE_PATH_MAX;
 		for (size_t step = 0; u != DEP_NONE; step++, u = t->next[u])
 			if (step == 0 || step > skip)
-				pkg_ref_json(j, &t->pkgs[u]);
+				report_pkg_ref_json(j, &t->pkgs[u]);
 		json_arr_end(j);
 		json_key(j, "omitted");
 		json_uint(j, skip);

@@ -12,7 +12,9 @@
  * bundle, or data/; a clone with one extra commit that changes 10
  * advisories; all the Markdown concatenated; the lockfiles replicated to
  * 5,000 files; binaries with cargo-auditable data, for --bin-dir) and
- * calls this program, which times the real programs as
+ * calls this program (which also scans that folder once to time
+ * `report`, the reduce step, over its output), which times the real
+ * programs as
  * child processes (wall clock, peak RSS from wait4) and the library
  * in-process (clock_gettime around each call).
  *
@@ -53,6 +55,7 @@ typedef struct opts {
 
 typedef struct run_result {
 	double ms;                  /* wall time */
+	double cpu_ms;              /* user + system time of the child */
 	long rss_kb;                /* peak resident set of the child */
 	int status;                 /* exit status, or 128+signal */
 } run_result;
@@ -83,7 +86,7 @@ static run_result run(char *const argv[], const char *in_path,
                       const char *out_path)
 {
 	posix_spawn_file_actions_t fa;
-	run_result r = { 0, 0, 0 };
+	run_result r = { 0, 0, 0, 0 };
 	struct rusage ru;
 	pid_t pid;
 	int st;
@@ -104,6 +107,8 @@ static run_result run(char *const argv[], const char *in_path,
 		if (errno != EINTR)
 			die("wait4 failed");
 	r.ms = now_ms() - t0;
+	r.cpu_ms = ru.ru_utime.tv_sec * 1e3 + ru.ru_utime.tv_usec / 1e3 +
+	           ru.ru_stime.tv_sec * 1e3 + ru.ru_stime.tv_usec / 1e3;
 	r.rss_kb = ru.ru_maxrss;
 	r.status = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
 	posix_spawn_file_actions_destroy(&fa);
@@ -681,6 +686,68 @@ static void scan_figures(const opts *o, const char *db_path)
 	row("peak RSS, scan", val, "<= 20 MB", yes(rss <= 20 * 1024));
 }
 
+/* ---- report: the reduce step over a fleet's scan output ---- */
+
+/* The scan output of the scan folder (one run, kept in the work folder),
+ * then the median time of `advdb-query report` over it, in JSON and in
+ * HTML: lockfile reports read, aggregated and rendered per second. */
+static void report_figures(const opts *o, const char *db_path)
+{
+	char q[4096], lines[4096], fig[96], val[96];
+	path_join(q, sizeof(q), o->build, "advdb-query");
+	path_join(lines, sizeof(lines), o->work, "fleet.jsonl");
+	char *sargv[] = { q, "-d", (char *)db_path, "--json", "scan",
+	                  (char *)o->scan_dir, NULL };
+	run_result sr = run(sargv, NULL, lines);
+	if (sr.status != 0 && sr.status != 1)
+		die("advdb-query scan (for report) failed");
+	FILE *f = fopen(lines, "rb");
+	long n = 0, bytes = 0;
+	int c;
+	if (!f)
+		die("cannot read the scan output");
+	while ((c = getc(f)) != EOF) {
+		n += c == '\n';
+		bytes++;
+	}
+	fclose(f);
+	if (n <= 0)
+		die("the scan output is empty");
+	/* JSON on one and two threads (the parse is shared out, the sum is
+	 * not), then the HTML page on two */
+	static const struct { const char *format, *jobs; } cases[] = {
+		{ "json", "1" }, { "json", "2" }, { "html", "2" },
+	};
+	for (size_t k = 0; k < sizeof(cases) / sizeof(cases[0]); k++) {
+		char *rargv[] = { q, "report", "--jobs", (char *)cases[k].jobs,
+		                  "--format", (char *)cases[k].format, lines,
+		                  NULL };
+		double t[9], cpu[9];
+		long rss = 0;
+		int runs = o->runs < 5 ? o->runs : 5;
+		for (int i = 0; i < runs; i++) {
+			run_result r = run(rargv, NULL, NULL);
+			if (r.status > 2 || r.status < 0)
+				die("advdb-query report failed");
+			t[i] = r.ms;
+			cpu[i] = r.cpu_ms;
+			if (r.rss_kb > rss)
+				rss = r.rss_kb;
+		}
+		double ms = median(t, runs), cpu_ms = median(cpu, runs);
+		snprintf(fig, sizeof(fig), "report --format %s, %ld scan reports "
+		         "(%.0f MB), %s thread%s", cases[k].format, n, bytes / 1e6,
+		         cases[k].jobs, strcmp(cases[k].jobs, "1") ? "s" : "");
+		/* the CPU figure holds on a loaded machine, where wall time
+		 * measures the other processes too */
+		snprintf(val, sizeof(val), "%.0f reports/s, %.0f MB/s (%.0f per "
+		         "CPU-second), %.1f MB RSS", n / (ms / 1e3),
+		         bytes / 1e6 / (ms / 1e3), n / (cpu_ms / 1e3),
+		         rss / 1024.0);
+		row(fig, val, "", "");
+	}
+}
+
 /* ---- bin: binaries with cargo-auditable data ---- */
 
 static void bin_figures(const opts *o, const char *db_path)
@@ -877,6 +944,7 @@ int main(int argc, char **argv)
 	/* 5. scan, and binaries */
 	scan_figures(&o, db);
 	target_list_figures(&o, db);
+	report_figures(&o, db);
 	if (o.bin_dir)
 		bin_figures(&o, db);
 

@@ -8,7 +8,9 @@ for r in "full compile" "--update after 10" "DB file size" "raw Markdown" \
          "zstd -19" "lookup p50 / p99" "raw mdb_get" "lookup p50 / raw" \
          "batch through a pipe" "peak RSS, batch" "scan .* 1 thread" \
          "scan .* 2 threads" "peak RSS, scan" "bin .* 1 thread" \
-         "bin .* 2 threads" "peak RSS, bin" "one-shot check" "naive" \
+         "bin .* 2 threads" "peak RSS, bin" "report --format json.* 1 thread" \
+         "report --format json.* 2 threads" "report --format html" \
+         "one-shot check" "naive" \
          "one-shot speedup" "peak RSS, compile" "lookup, 1 crate of" \
          "advisory fetch, every id" "export-osv, every advisory" \
          "open \+ verify signature" "one-shot check --trust-key"; do

@@ -112,3 +112,24 @@ mkrepo() {  # src dst
 	git -C "$2" -c user.name=advdb -c user.email=advdb@localhost \
 	    commit -q -m "advisories" --date "2026-01-01T00:00:00Z"
 }
+# The sample advisories of data/ compiled into $T/data.lmdb (sets DB), or
+# a failing test line and the end of the script: nothing can run without.
+sample_db() {
+	mkrepo "$ROOT/data" "$T/data" >/dev/null 2>&1
+	DB="$T/data.lmdb"
+	if ! "$C" -q -o "$DB" "$T/data" >"$T/.cout" 2>&1; then
+		_tap "not ok" "compile data/ (nothing below can run)"
+		sed 's/^/# /' "$T/.cout" | head -n 10
+		echo "1..$_n"
+		exit 1
+	fi
+}
+# The real advisory-db (../shared/data's bundle) compiled into
+# $T/real.lmdb; returns 1 when ../shared/data is not there or the
+# compile fails (the caller says which in its skip or test line).
+real_db() {
+	[ -f "$SHARED/advisory-db.bundle" ] || return 1
+	git clone -q "$SHARED/advisory-db.bundle" "$T/adb" 2>/dev/null &&
+	    git -C "$T/adb" checkout -q main 2>/dev/null &&
+	    "$C" -q -o "$T/real.lmdb" "$T/adb" >"$T/.cout" 2>&1
+}

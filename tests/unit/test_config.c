@@ -288,7 +288,7 @@ static void test_config__merge_as_cargo_audit(void **state)
 	 * staleness check; [yanked] enabled = true asks for yanked checks */
 	memset(&o, 0, sizeof o);
 	o.max_age_days = -1;
-	cl.format = FORMAT_TERMINAL;
+	cl.format = FORMAT_TEXT;
 	merge(&o, &c, "[output]\nformat = \"json\"\nquiet = true\n"
 	      "[database]\nstale = true\n[yanked]\nenabled = true\n", &cl, &yn);
 	assert_false(o.json);

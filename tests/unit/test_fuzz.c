@@ -51,6 +51,7 @@
 #include "../fuzz/fuzz_wasm.c"
 #include "../fuzz/fuzz_auditable.c"
 #include "../fuzz/fuzz_config.c"
+#include "../fuzz/fuzz_report.c"
 #include "../fuzz/fuzz_packages.c"
 
 #define REPLAY_INPUT_MAX (8u << 20)
@@ -81,6 +82,7 @@ static const target targets[] = {
 	{ "fuzz_wasm", fuzz_wasm },
 	{ "fuzz_auditable", fuzz_auditable },
 	{ "fuzz_config", fuzz_config },
+	{ "fuzz_report", fuzz_report },
 	{ "fuzz_packages", fuzz_packages },
 };
 #define NTARGETS (sizeof targets / sizeof targets[0])

@@ -7,6 +7,7 @@
 #include <stddef.h>
 #include <setjmp.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <cmocka.h>
 
 #include "rfc3339.h"
@@ -72,11 +73,44 @@ static void test_rfc3339__format_and_dates(void **state)
 	assert_false(rfc3339_is_date("2024-02-03x"));
 }
 
+/* Days against an independent count: parse's seconds of the same
+ * midnight over 86,400, and a day's distance across a leap day. */
+static void test_rfc3339__day(void **state)
+{
+	static const char *const dates[] = {
+		"1970-01-01", "1969-12-31", "2000-02-29", "2024-03-01",
+		"2099-12-31", "1900-03-01",
+	};
+	int64_t d, t, a, b;
+	char full[40];
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(dates) / sizeof(dates[0]); i++) {
+		snprintf(full, sizeof(full), "%sT00:00:00Z", dates[i]);
+		assert_int_equal(rfc3339_parse(&t, full), 0);
+		assert_int_equal(rfc3339_day(&d, dates[i]), 0);
+		assert_int_equal(d * 86400, t);
+		assert_int_equal(rfc3339_day(&d, full), 0);   /* a time after */
+		assert_int_equal(d * 86400, t);
+	}
+	assert_int_equal(rfc3339_day(&a, "2024-02-28"), 0);
+	assert_int_equal(rfc3339_day(&b, "2024-03-01"), 0);
+	assert_int_equal(b - a, 2);
+	assert_int_equal(rfc3339_day(&a, "2023-02-28"), 0);
+	assert_int_equal(rfc3339_day(&b, "2023-03-01"), 0);
+	assert_int_equal(b - a, 1);
+	assert_int_equal(rfc3339_day(&d, ""), -1);
+	assert_int_equal(rfc3339_day(&d, "2024-13-01"), -1);
+	assert_int_equal(rfc3339_day(&d, "2024-01-01x"), -1);
+	assert_int_equal(rfc3339_day(&d, "24-01-01"), -1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_rfc3339__parse),
 		cmocka_unit_test(test_rfc3339__format_and_dates),
+		cmocka_unit_test(test_rfc3339__day),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -9,8 +9,8 @@
  * back through the same table, so the table is the one place that says
  * which values a metric has.
  */
-#ifndef ADVDB_COMPILER_CVSS_INT_H
-#define ADVDB_COMPILER_CVSS_INT_H
+#ifndef ADVDB_SCHEMA_CVSS_INT_H
+#define ADVDB_SCHEMA_CVSS_INT_H
 
 #define CVSS_MAX_VALUES 6
 

@@ -18,9 +18,13 @@
  *       cargo-audit) score it. Supplemental metrics never change it.
  *
  * No allocation, no state; error messages name the offending metric.
+ *
+ * In schema/ because both sides read vectors: the compiler scores each
+ * advisory's into its record, and `advdb-query report` rates the vectors
+ * of scan --json lines, which carry the vector alone (cargo-audit's shape).
  */
-#ifndef ADVDB_COMPILER_CVSS_H
-#define ADVDB_COMPILER_CVSS_H
+#ifndef ADVDB_SCHEMA_CVSS_H
+#define ADVDB_SCHEMA_CVSS_H
 
 #include <stddef.h>
 #include <stdint.h>
