@@ -513,6 +513,8 @@ int main(int argc, char **argv)
 	/* advdb's own scan and bin: -q leaves the summary line alone (the
 	 * cargo audit form keeps cargo-audit's -q: findings, no header) */
 	o.summary_only = cl.quiet_flag && !audit_form && run == cmd_scan;
+	if (o.summary_only)
+		o.quiet = cfg.quiet;    /* its summary line says "ok" too */
 	if ((o.format == FORMAT_MARKDOWN && run != cmd_diff &&
 	     run != cmd_report) || (o.format == FORMAT_HTML && run != cmd_report))
 		return usage_error("--format %s: only for diff and report (html: "
