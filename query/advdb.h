@@ -79,7 +79,9 @@ typedef enum advdb_error {
 	ADVDB_EBUFS = -9,       /* more matches than the array holds */
 	ADVDB_ESIGNATURE = -10, /* the index's signature is missing, made by
 	                           another key, malformed, or does not match */
-	ADVDB_EKEY = -11        /* a public key file that is not usable */
+	ADVDB_EKEY = -11,       /* a public key file that is not usable */
+	ADVDB_ENOINDEX = -12    /* the index has no crates.io index
+	                           (advdb-compile --crates-index) */
 } advdb_error;
 
 /* A static text for an error code. */
@@ -279,6 +281,52 @@ typedef struct advdb_info {
 /* Absent meta keys read as 0 / "". Returns ADVDB_OK, ADVDB_ECORRUPT for
  * a malformed value (then *out is all zero), or ADVDB_EINVAL. */
 int advdb_info_get(advdb_info *out, advdb *db);
+
+/* ---- the crates.io index (optional) ----
+ *
+ * An index compiled with `advdb-compile --crates-index` also knows, per
+ * crate of a crates.io index mirror, its newest version and its yanked
+ * ones. An index without one answers ADVDB_ENOTFOUND to
+ * advdb_crates_info() and ADVDB_ENOINDEX to advdb_crate_get(): a caller
+ * says then that yanked and outdated checks need a crates index.
+ */
+
+#define ADVDB_CRATE_VERSION_MAX 256  /* a version as text, with its NUL */
+
+typedef struct advdb_crates_info {
+	char commit[41];            /* the mirror's commit (hex), or a plain
+	                               folder's content digest */
+	int64_t commit_time;        /* unix seconds; 0 for a folder */
+	uint64_t crates, versions;
+	uint64_t bad;               /* malformed lines and files left out */
+} advdb_crates_info;
+
+/* The crates index's summary. ADVDB_OK, ADVDB_ENOTFOUND when the index
+ * has none, ADVDB_ECORRUPT, or ADVDB_EINVAL. */
+int advdb_crates_info_get(advdb_crates_info *out, advdb *db);
+
+typedef struct advdb_crate {
+	uint32_t versions;          /* published, yanked included */
+	uint32_t yanked_count;
+	int yanked;                 /* the version asked about is yanked */
+	char latest[ADVDB_CRATE_VERSION_MAX];     /* newest release not
+	                                             yanked; "" when none */
+	char latest_pre[ADVDB_CRATE_VERSION_MAX]; /* newest pre-release not
+	                                             yanked, when newer than
+	                                             latest; else "" */
+} advdb_crate;
+
+/*
+ * What the crates index says of crate `name` (ASCII case ignored, as
+ * crates.io does) and, when version is not NULL, whether that exact
+ * version is yanked (build metadata is ignored, as in precedence).
+ * Returns ADVDB_OK; ADVDB_ENOTFOUND when the crate is not in the index
+ * (*out zeroed); ADVDB_ENOINDEX when the index has no crates index;
+ * ADVDB_EVERSION for a version that is not semver; ADVDB_ECORRUPT;
+ * ADVDB_EINVAL. Thread-safe, no allocation after a thread's first call.
+ */
+int advdb_crate_get(advdb_crate *out, advdb *db, const char *name,
+                    size_t name_len, const char *version, size_t version_len);
 
 /* ---- signatures ----
  *

@@ -46,6 +46,7 @@ const char *advdb_strerror(int code)
 	case ADVDB_EBUFS:     return "more matches than the array holds";
 	case ADVDB_ESIGNATURE: return "index signature missing or not valid";
 	case ADVDB_EKEY:      return "unusable public key file";
+	case ADVDB_ENOINDEX:  return "no crates.io index in this index (advdb-compile --crates-index)";
 	default:              return "unknown error";
 	}
 }
@@ -246,6 +247,13 @@ static int check_contents(struct advdb *db, char *errbuf, size_t errcap)
 			goto done;
 		}
 	}
+
+	/* `crates` exists in every index; it holds a crates.io index only
+	 * when the meta line says so (one mdb_get here, none per lookup) */
+	MDB_val cmeta;
+	if (db->has[DBI_CRATES] &&
+	    meta_get(&cmeta, txn, db, META_CRATES_INDEX) != 0)
+		db->has[DBI_CRATES] = 0;
 
 	rc = meta_u64(&dict_id, txn, db, META_DICT_ID);
 	if (rc < 0 || dict_id > UINT32_MAX) {

@@ -50,7 +50,9 @@ typedef struct advdb_thread {
 struct advdb {
 	MDB_env *env;
 	MDB_dbi dbi[DBI_COUNT];       /* the table of layout.h, by db_id */
-	unsigned char has[DBI_COUNT]; /* 0: an optional one is absent */
+	unsigned char has[DBI_COUNT]; /* 0: an optional one is absent
+	                                 (`crates`: also when meta has no
+	                                 crates_index: an empty row) */
 	unsigned schema_version;
 	unsigned dict_id;
 	ZSTD_DDict *ddict;

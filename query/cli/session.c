@@ -212,7 +212,12 @@ void session_warn_future(int64_t days)
 
 source_age session_source_age(const advdb_info *in, int64_t *days)
 {
-	int64_t now = (int64_t)time(NULL), t = in->source_time;
+	return session_time_age(in->source_time, days);
+}
+
+source_age session_time_age(int64_t t, int64_t *days)
+{
+	int64_t now = (int64_t)time(NULL);
 
 	*days = 0;
 	if (t <= 0)

@@ -75,6 +75,8 @@ typedef enum source_age {
 	SOURCE_FUTURE               /* *days whole days ahead (>= 1) */
 } source_age;
 source_age session_source_age(const advdb_info *in, int64_t *days);
+/* The same for any commit time t (the crates index's). */
+source_age session_time_age(int64_t t, int64_t *days);
 /* The warning for a SOURCE_FUTURE age. */
 void session_warn_future(int64_t days);
 
