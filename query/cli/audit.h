@@ -39,6 +39,13 @@ typedef struct findings {
 	size_t nerr;                /* what could not be checked: 0 = clean */
 	char **errs;                /* the first FINDINGS_ERRS_KEPT messages */
 	size_t nerrs;
+	/* yanked versions (session.yanked): warnings of their own kind,
+	 * DENY_YANKED, counted in nwarn; packages whose crate the crates
+	 * index does not know are not yanked: only counted, first kept */
+	const lock_pkg **yanked;
+	size_t nyanked, capyanked;
+	size_t nunknown;
+	const lock_pkg *unknown_first;
 } findings;
 
 /* Returned by audit_pkg when FINDINGS_MAX findings are already held

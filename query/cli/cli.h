@@ -23,7 +23,8 @@ typedef enum cli_exit {
 #define DENY_UNSOUND      0x02
 #define DENY_NOTICE       0x04
 #define DENY_OTHER        0x08
-#define DENY_WARNINGS     0x0F
+#define DENY_YANKED       0x10  /* a yanked version (crates index) */
+#define DENY_WARNINGS     0x1F
 
 #define CLI_IGNORE_MAX 1024  /* --ignore options */
 #define CLI_ARGS_MAX 1000000 /* operands (pairs, lockfiles) */
@@ -37,6 +38,8 @@ typedef struct cli_opts {
 	const char *ignore[CLI_IGNORE_MAX];
 	size_t nignore;
 	unsigned deny;              /* DENY_* */
+	int deny_yanked;            /* --deny yanked itself was given */
+	int no_yanked;              /* --no-yanked: no yanked check */
 	long max_age_days;          /* -1: no check */
 	int max_age_strict;
 	int jobs;                   /* scan threads; 0: one per core */

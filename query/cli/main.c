@@ -50,7 +50,10 @@ static void usage(FILE *f)
 "      --ignore ID      ignore an advisory (by id, CVE or GHSA alias);\n"
 "                       may be repeated\n"
 "      --deny KIND      fail (exit 1) on warnings too: warnings (all),\n"
-"                       unmaintained, unsound, notice or other; repeatable\n"
+"                       unmaintained, unsound, notice, other or yanked;\n"
+"                       repeatable\n"
+"      --no-yanked      scan/bin: no yanked warnings (they need an index\n"
+"                       compiled with advdb-compile --crates-index)\n"
 "      --line-buffered  flush output after every line (batch, scan)\n"
 "      --max-age DAYS   warn when the advisories are older than DAYS\n"
 "      --max-age-strict with --max-age: that is an error (exit 2)\n"
@@ -75,7 +78,8 @@ enum {
 	OPT_JSON = 256, OPT_OS, OPT_ARCH, OPT_IGNORE, OPT_DENY,
 	OPT_LINEBUF, OPT_MAXAGE, OPT_MAXAGE_STRICT, OPT_TRUST_KEY,
 	OPT_ALLOW_NO_DATA,
-	OPT_ALLOW_INCOMPLETE
+	OPT_ALLOW_INCOMPLETE,
+	OPT_NO_YANKED
 };
 
 static const struct option longopts[] = {
@@ -92,6 +96,7 @@ static const struct option longopts[] = {
 	{ "trust-key", required_argument, NULL, OPT_TRUST_KEY },
 	{ "allow-no-data", no_argument, NULL, OPT_ALLOW_NO_DATA },
 	{ "allow-incomplete", no_argument, NULL, OPT_ALLOW_INCOMPLETE },
+	{ "no-yanked", no_argument, NULL, OPT_NO_YANKED },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
 	{ NULL, 0, NULL, 0 }
@@ -105,6 +110,7 @@ static int parse_deny(unsigned *deny, const char *s)
 		{ "unsound", DENY_UNSOUND },
 		{ "notice", DENY_NOTICE },
 		{ "other", DENY_OTHER },
+		{ "yanked", DENY_YANKED },
 	};
 	for (size_t i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++)
 		if (strcmp(s, kinds[i].name) == 0) {
@@ -177,8 +183,10 @@ int main(int argc, char **argv)
 		case OPT_DENY:
 			if (parse_deny(&o.deny, optarg) < 0)
 				return usage_error("--deny %s: expected warnings, "
-				                   "unmaintained, unsound, notice or "
-				                   "other", optarg);
+				                   "unmaintained, unsound, notice, "
+				                   "other or yanked", optarg);
+			if (!strcmp(optarg, "yanked"))
+				o.deny_yanked = 1;
 			break;
 		case OPT_LINEBUF:
 			o.line_buffered = 1;
@@ -194,6 +202,9 @@ int main(int argc, char **argv)
 			break;
 		case OPT_ALLOW_INCOMPLETE:
 			o.allow_incomplete = 1;
+			break;
+		case OPT_NO_YANKED:
+			o.no_yanked = 1;
 			break;
 		case OPT_TRUST_KEY:
 			trust = optarg;

@@ -364,7 +364,37 @@ int report_json(buf *out, const session *s, const report_in *r)
 			}
 		json_arr_end(&j);
 	}
+	if (f->nyanked) {   /* cargo-audit's yanked warning: no advisory */
+		json_key(&j, "yanked");
+		json_arr_begin(&j);
+		for (size_t i = 0; i < f->nyanked; i++) {
+			json_obj_begin(&j);
+			json_key(&j, "kind");
+			json_str(&j, "yanked");
+			json_key(&j, "package");
+			package_json(&j, f->yanked[i]);
+			json_key(&j, "advisory");
+			json_str(&j, NULL);
+			json_key(&j, "affected");
+			json_str(&j, NULL);
+			json_key(&j, "versions");
+			json_str(&j, NULL);
+			if (r->bin)
+				report_bin_path_json(&j, r->bin, f->yanked[i]);
+			json_obj_end(&j);
+		}
+		json_arr_end(&j);
+	}
 	json_obj_end(&j);
+	if (s->yanked) {    /* what the crates index could not tell */
+		json_key(&j, "crates_index");
+		json_obj_begin(&j);
+		json_key(&j, "unknown");
+		json_uint(&j, f->nunknown);
+		json_key(&j, "unknown_first");
+		json_str(&j, f->unknown_first ? f->unknown_first->name : NULL);
+		json_obj_end(&j);
+	}
 	if (f->nerr) {
 		char what[96];
 		snprintf(what, sizeof(what), "incomplete: %zu %s, not checked",
@@ -490,6 +520,24 @@ int report_human(buf *out, const session *s, const report_in *r)
 			}
 	if (rc != ADVDB_OK)
 		return rc;
+	for (size_t i = 0; i < f->nyanked; i++) {
+		field(out, "Crate:", f->yanked[i]->name);
+		field(out, "Version:", f->yanked[i]->version);
+		if (r->bin)
+			report_bin_path_text(out, r->bin, f->yanked[i]);
+		buf_printf(out, "%-11s", "Warning:");
+		report_color(out, color, C_YELLOW, "yanked");
+		buf_puts(out, "\n\n");
+	}
+	if (f->nunknown) {  /* said once per report, not per package */
+		buf_printf(out, "note: %zu %s not in the crates.io index (",
+		           f->nunknown, f->nunknown == 1 ? "package is" :
+		           "packages are");
+		report_text(out, f->unknown_first->name, 0);
+		buf_printf(out, "%s): whether %s yanked is unknown\n",
+		           f->nunknown > 1 ? ", ..." : "",
+		           f->nunknown == 1 ? "it is" : "they are");
+	}
 
 	if (f->nerr) {
 		/* never "ok": the set is incomplete */

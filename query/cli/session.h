@@ -29,6 +29,9 @@ typedef struct session {
 	advdb_signature *sig;           /* who signed the index, verified
 	                                   (--trust-key); NULL without a key */
 	char *path;                     /* the index's path */
+	int yanked;                     /* check yanked versions: scan and
+	                                   bin with a crates index and no
+	                                   --no-yanked (session_yanked) */
 } session;
 
 /* with_cache values for session_open. */
@@ -51,6 +54,12 @@ enum {
  * Prints its own errors. Returns EXIT_CLEAN or EXIT_ERROR. */
 int session_open(session *s, const cli_opts *o, int with_cache);
 void session_close(session *s);
+
+/* scan and bin, after session_open: turn the yanked check on when the
+ * index has a crates index and --no-yanked was not given. Without one,
+ * says once how to add one; --deny yanked is then an error (it cannot
+ * be checked): EXIT_ERROR. Else EXIT_CLEAN. */
+int session_yanked(session *s);
 
 /* An index compiled with --keep-going that skipped advisories is
  * incomplete: a package may read as clean only because its advisory is
