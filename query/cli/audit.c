@@ -114,7 +114,7 @@ int audit_pkg(findings *f, const session *s, const lock_pkg *p)
 		rc = push(f, p, &m[i]);
 	}
 	free(heap);
-	if (rc == ADVDB_OK && s->yanked)
+	if (rc == ADVDB_OK && s->crates)
 		rc = check_yanked(f, s, p);
 	if (rc == AUDIT_ECAP)
 		findings_fail(f, "%s", audit_strerror(rc, s));

@@ -386,7 +386,7 @@ int report_json(buf *out, const session *s, const report_in *r)
 		json_arr_end(&j);
 	}
 	json_obj_end(&j);
-	if (s->yanked) {    /* what the crates index could not tell */
+	if (s->crates) {    /* what the crates index could not tell */
 		json_key(&j, "crates_index");
 		json_obj_begin(&j);
 		json_key(&j, "unknown");

@@ -595,7 +595,7 @@ int cmd_scan(const cli_opts *o)
 	if (session_open(&s, o, 1) != EXIT_CLEAN)
 		goto out_paths;
 	session_warn_incomplete(&s);
-	if (session_yanked(&s) != EXIT_CLEAN)
+	if (session_crates(&s, "yanked") != EXIT_CLEAN)
 		goto out_session;
 	memset(&sc, 0, sizeof(sc));
 	sc.s = &s;

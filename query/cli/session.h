@@ -29,9 +29,10 @@ typedef struct session {
 	advdb_signature *sig;           /* who signed the index, verified
 	                                   (--trust-key); NULL without a key */
 	char *path;                     /* the index's path */
-	int yanked;                     /* check yanked versions: scan and
-	                                   bin with a crates index and no
-	                                   --no-yanked (session_yanked) */
+	int crates;                     /* use the crates.io index: yanked
+	                                   versions (scan, bin: unless
+	                                   --no-yanked) and latest ones
+	                                   (reqs); session_crates */
 } session;
 
 /* with_cache values for session_open. */
@@ -55,11 +56,13 @@ enum {
 int session_open(session *s, const cli_opts *o, int with_cache);
 void session_close(session *s);
 
-/* scan and bin, after session_open: turn the yanked check on when the
- * index has a crates index and --no-yanked was not given. Without one,
- * says once how to add one; --deny yanked is then an error (it cannot
- * be checked): EXIT_ERROR. Else EXIT_CLEAN. */
-int session_yanked(session *s);
+/* After session_open, for the checks that need a crates.io index
+ * (what: "yanked" for scan and bin, "outdated" for reqs): turn s->crates
+ * on when the index has one (and, for yanked, --no-yanked was not
+ * given). Without one, says once on stderr how to add one (not with
+ * --json); --deny yanked is then an error (it cannot be checked):
+ * EXIT_ERROR. Else EXIT_CLEAN. */
+int session_crates(session *s, const char *what);
 
 /* An index compiled with --keep-going that skipped advisories is
  * incomplete: a package may read as clean only because its advisory is
