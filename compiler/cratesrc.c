@@ -101,6 +101,11 @@ static int git_take(gctx *g, const char *path, const git_tree_entry *e)
 		bad_file(&g->c, path, why);
 		return 0;
 	}
+	if (g->c.st->files >= CRATES_MAX) {
+		errbuf_set(g->err, sizeof(g->err), "%s: more than %u files",
+		           g->c.root, (unsigned)CRATES_MAX);
+		return -1;
+	}
 	git_filemode_t fm = git_tree_entry_filemode(e);
 	if (fm != GIT_FILEMODE_BLOB && fm != GIT_FILEMODE_BLOB_EXECUTABLE) {
 		bad_file(&g->c, path, fm == GIT_FILEMODE_LINK ? "a symlink, not "
@@ -313,6 +318,11 @@ static int walk_dir(ctx *c, flist *l, const char *rel, int depth, char *err,
 		}
 		if (depth == 0)
 			continue;   /* config.json and the like */
+		if (l->n >= CRATES_MAX) {   /* before memory grows with it */
+			rc = errbuf_fail(err, errcap, "%s: more than %u files",
+			                 c->root, (unsigned)CRATES_MAX);
+			break;
+		}
 		if (l->n == l->cap) {
 			size_t nc = l->cap ? l->cap * 2 : 1024;
 			char **nv = realloc(l->v, nc * sizeof(*nv));
@@ -404,11 +414,6 @@ static int read_folder(ctx *c, char *err, size_t errcap)
 
 	if (walk_dir(c, &l, "", 0, err, errcap) < 0)
 		goto done;
-	if (l.n > CRATES_MAX) {
-		errbuf_set(err, errcap, "%s: more than %u files", c->root,
-		           (unsigned)CRATES_MAX);
-		goto done;
-	}
 	qsort(l.v, l.n, sizeof(*l.v), cmp_str);
 	if (writer_crates_begin(c->w, 1, "", 0, 0) < 0)
 		goto oom;
