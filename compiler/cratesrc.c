@@ -17,6 +17,7 @@
 #include "cratesidx.h"
 #include "cratesrc.h"
 #include "errbuf.h"
+#include "folderdigest.h"
 #include "gitsrc.h"   /* GITSRC_PATH_MAX */
 
 typedef struct ctx {
@@ -408,9 +409,10 @@ static int load_file(char **text, size_t *len, const char *root,
 static int read_folder(ctx *c, char *err, size_t errcap)
 {
 	flist l = { 0 };
-	char *list = NULL;
-	size_t used = 0, cap = 0;
+	folder_digest fd;
 	int rc = -1;
+
+	folder_digest_init(&fd);
 
 	if (walk_dir(c, &l, "", 0, err, errcap) < 0)
 		goto done;
@@ -418,7 +420,7 @@ static int read_folder(ctx *c, char *err, size_t errcap)
 	if (writer_crates_begin(c->w, 1, "", 0, 0) < 0)
 		goto oom;
 	for (size_t i = 0; i < l.n; i++) {
-		char name[ADV_PACKAGE_MAX + 1], hex[41];
+		char name[ADV_PACKAGE_MAX + 1];
 		const char *why;
 		char *text;
 		size_t len;
@@ -446,30 +448,13 @@ static int read_folder(ctx *c, char *err, size_t errcap)
 		free(text);
 		if (tr < 0)
 			goto oom;
-		git_oid_tostr(hex, sizeof(hex), &oid);
-		size_t pl = strlen(l.v[i]), need = pl + 1 + 40 + 1;
-		if (used + need > cap) {
-			size_t nc = cap ? cap * 2 : 1 << 16;
-			while (used + need > nc)
-				nc *= 2;
-			char *nl = realloc(list, nc);
-			if (!nl)
-				goto oom;
-			list = nl;
-			cap = nc;
-		}
-		memcpy(list + used, l.v[i], pl + 1);
-		used += pl + 1;
-		memcpy(list + used, hex, 40);
-		used += 40;
-		list[used++] = '\n';
+		if (folder_digest_add(&fd, l.v[i], &oid) < 0)
+			goto oom;
 	}
-	git_oid oid;
-	if (git_odb_hash(&oid, list ? list : "", used, GIT_OBJECT_BLOB) < 0) {
-		errbuf_set(err, errcap, "%s: cannot hash", c->root);
+	if (folder_digest_end(&fd, c->st->commit) < 0) {
+		errbuf_set(err, errcap, "%s: cannot hash the folder", c->root);
 		goto done;
 	}
-	git_oid_tostr(c->st->commit, sizeof(c->st->commit), &oid);
 	c->st->time = 0;
 	rc = 0;
 	goto done;
@@ -479,7 +464,7 @@ done:
 	for (size_t i = 0; i < l.n; i++)
 		free(l.v[i]);
 	free(l.v);
-	free(list);
+	folder_digest_free(&fd);
 	if (c->oom && rc == 0)
 		rc = -1;
 	return rc;
