@@ -120,6 +120,24 @@ pyjson "JSON crates_index.unknown" "$T/o" \
 q 1 "scan of the real lockfile: yanked beside vulnerabilities" -d "$GDB" scan "$RG17"
 has "ripgrep 2017: libc 0.2.20 yanked" "$(grep -A2 '^Crate: *libc' "$T/o")" "Warning: *yanked"
 
+# bin: the same packages embedded in a binary (cargo auditable's data)
+if [ -n "$PY" ]; then
+	AUD="$ROOT/tests/tools/auditable.py"
+	. "$ROOT/tests/tools/mkbins.sh"
+	"$PY" "$AUD" json "$T/Cargo.lock" "$T/lock.json" &&
+	    "$PY" "$AUD" zlib "$T/lock.json" "$T/lock.z" && mkbins "$T/lock.z" "$T/bins"
+	if grep -qx elf64 "$T/bins/made" 2>/dev/null; then
+		q 0 "bin: yanked versions are warnings" -d "$DB" bin "$T/bins/elf64"
+		is "bin: both yanked versions" \
+		    "$(grep -B3 '^Warning: *yanked' "$T/o" | grep '^Crate:' | awk '{print $2}' | tr '\n' ' ')" "libc memchr "
+		q 1 "bin --deny yanked: exit 1" -d "$DB" --deny yanked bin "$T/bins/elf64"
+	else
+		skip "bin: yanked versions" "no elf64 binary could be made ($(head -n 1 "$T/bins/missing" 2>/dev/null))"
+	fi
+else
+	skip "bin: yanked versions" "python3 not found (tests/tools/auditable.py)"
+fi
+
 # without a crates index
 NDB="$T/n.lmdb"
 "$C" -q -o "$NDB" "$T/adv"
