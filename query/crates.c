@@ -97,7 +97,8 @@ int advdb_crate_get(advdb_crate *out, advdb *db, const char *name,
 			               version_text, why);
 		vklen = version_key_encode(&ver, vkey);
 	}
-	if ((rc = db_snapshot(&txn, &ts, db)) != 0)
+	if ((rc = db_input_checked(db)) != 0 ||
+	    (rc = db_snapshot(&txn, &ts, db)) != 0)
 		return rc;
 	k.mv_size = name_len;
 	k.mv_data = key;

@@ -163,10 +163,34 @@ static int check_pages(struct advdb *db, char *errbuf, size_t errcap)
 		return open_fail(errbuf, errcap, ADVDB_ECORRUPT,
 		                 "%s: truncated index: %lld bytes, its pages need "
 		                 "%llu", db->path, (long long)sb.st_size, need);
-	rc = lmdb_check(db, info.me_last_pgno, st.ms_psize, msg);
+	db->last_pgno = info.me_last_pgno;
+	db->psize = st.ms_psize;
+	rc = lmdb_check(db, info.me_last_pgno, st.ms_psize, DB_WALK_AT_OPEN,
+	                msg);
 	if (rc != 0)
 		return open_fail(errbuf, errcap, rc, "%s", msg);
 	return ADVDB_OK;
+}
+
+int db_input_checked(struct advdb *db)
+{
+	int st = atomic_load_explicit(&db->input_state, memory_order_acquire);
+
+	if (st == 0) {
+		pthread_mutex_lock(&db->lock);
+		st = atomic_load_explicit(&db->input_state, memory_order_relaxed);
+		if (st == 0) {
+			int rc = lmdb_check(db, db->last_pgno, db->psize,
+			                    1u << DBI_CRATES, db->input_msg);
+			st = rc == 0 ? 1 : rc;
+			atomic_store_explicit(&db->input_state, st,
+			                      memory_order_release);
+		}
+		pthread_mutex_unlock(&db->lock);
+	}
+	if (st == 1)
+		return ADVDB_OK;
+	return db_fail(db, st, "%s", db->input_msg);
 }
 
 static int open_dbi(MDB_dbi *out, unsigned char *present, MDB_txn *txn,

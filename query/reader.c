@@ -178,7 +178,8 @@ int reader_crates(advdb *db, int (*fn)(void *arg, const char *name,
 
 	if (!db->has[DBI_CRATES])
 		return ADVDB_OK;
-	if ((rc = db_read_begin(&txn, db)) != 0)
+	if ((rc = db_input_checked(db)) != 0 ||
+	    (rc = db_read_begin(&txn, db)) != 0)
 		return rc;
 	if ((mrc = mdb_cursor_open(txn, db->dbi[DBI_CRATES], &cur)) != 0) {
 		rc = db_fail(db, db_map_mdb(mrc), "%s: %s: %s", db->path,
