@@ -16,7 +16,7 @@ for r in "full compile" "--update after 10" "DB file size" "raw Markdown" \
          "index size added by the crates" "--update after 1000 changed crates" \
          "lookup p50 without / with crates" "advdb_crate_get p50" \
          "one-shot check without / with crates" \
-         "scan lockfiles without / with yanked"; do
+         "scan 1 lockfile without / with yanked"; do
 	has "bench prints row: $r" "$out" "^\| $r"
 done
 [ "$rc" -eq 0 ] || sed 's/^/# /' "$T/err" | tail -n 20
