@@ -232,6 +232,10 @@ q 0 "a full compile of the new commit" -d "$T/full.lmdb" scan --json "$T/Cargo.l
 cp "$T/o" "$T/full.json"
 q 0 "the update's answer" -d "$GDB" scan --json "$T/Cargo.lock"
 is "--update answers as a full compile" "$(cat "$T/o")" "$(cat "$T/full.json")"
+"$C" -u -o "$DB" "$T/adv" --crates-index "$T/idx" >"$T/o" 2>"$T/e"
+is "--update with a folder mirror" "$?" 0
+has "... reads the folder whole (no git diff to go by)" "$(cat "$T/e")" \
+    "crates index folder [0-9a-f]{12}: $ncrates files read"
 "$C" -u -o "$GDB" "$T/adv" >"$T/o" 2>"$T/e"
 is "--update without --crates-index" "$?" 0
 q 0 "... keeps the crates index" -d "$GDB" info --json
