@@ -108,15 +108,22 @@ static int git_take(gctx *g, const char *path, const git_tree_entry *e)
 		return -1;
 	}
 	git_filemode_t fm = git_tree_entry_filemode(e);
-	if (fm != GIT_FILEMODE_BLOB && fm != GIT_FILEMODE_BLOB_EXECUTABLE) {
-		bad_file(&g->c, path, fm == GIT_FILEMODE_LINK ? "a symlink, not "
-		         "an index file" : "not an index file");
-		return 0;
-	}
-	if (git_odb_read_header(&size, &type, g->odb, git_tree_entry_id(e)) < 0)
+	const char *unusable = NULL;
+	if (fm != GIT_FILEMODE_BLOB && fm != GIT_FILEMODE_BLOB_EXECUTABLE)
+		unusable = fm == GIT_FILEMODE_LINK ? "a symlink, not an index file"
+		                                   : "not an index file";
+	else if (git_odb_read_header(&size, &type, g->odb,
+	                             git_tree_entry_id(e)) < 0)
 		goto fail;
-	if (size > CRATES_FILE_MAX) {
-		bad_file(&g->c, path, "larger than 64 MiB");
+	else if (size > CRATES_FILE_MAX)
+		unusable = "larger than 64 MiB";
+	if (unusable) {
+		bad_file(&g->c, path, unusable);
+		/* an update's old record of the crate goes too */
+		if (writer_crates_delete(g->c.w, name) < 0) {
+			g->c.oom = 1;
+			return -1;
+		}
 		return 0;
 	}
 	if (git_blob_lookup(&blob, g->repo, git_tree_entry_id(e)) < 0)

@@ -232,6 +232,15 @@ q 0 "a full compile of the new commit" -d "$T/full.lmdb" scan --json "$T/Cargo.l
 cp "$T/o" "$T/full.json"
 q 0 "the update's answer" -d "$GDB" scan --json "$T/Cargo.lock"
 is "--update answers as a full compile" "$(cat "$T/o")" "$(cat "$T/full.json")"
+# a file that turns unusable (here a symlink) drops its crate on update
+rm "$T/git/pr/er/prerel" && ln -s ../../li/bc/libc "$T/git/pr/er/prerel"
+git -C "$T/git" add -A
+git -C "$T/git" -c user.name=t -c user.email=t@t commit -q -m symlink
+"$C" -u -o "$GDB" "$T/adv" --crates-index "$T/git" >"$T/o" 2>"$T/e"
+is "--update over a symlinked index file" "$?" 0
+has "... warns about it" "$(cat "$T/e")" "pr/er/prerel: warning: a symlink, not an index file"
+q 0 "... and the crate is no longer known" -d "$GDB" scan "$T/Cargo.lock"
+has "... (3 packages unknown now)" "$(cat "$T/o")" "note: 3 packages are not in the crates.io index"
 "$C" -u -o "$DB" "$T/adv" --crates-index "$T/idx" >"$T/o" 2>"$T/e"
 is "--update with a folder mirror" "$?" 0
 has "... reads the folder whole (no git diff to go by)" "$(cat "$T/e")" \
