@@ -39,7 +39,9 @@ typedef struct findings {
 	size_t nerr;                /* what could not be checked: 0 = clean */
 	char **errs;                /* the first FINDINGS_ERRS_KEPT messages */
 	size_t nerrs;
-	/* yanked versions (session.yanked): warnings of their own kind,
+	char *lib_error;            /* libadvdb's own message of the last
+	                               failing look-up (NULL if none) */
+	/* yanked versions (session.crates): warnings of their own kind,
 	 * DENY_YANKED, counted in nwarn; packages whose crate the crates
 	 * index does not know are not yanked: only counted, first kept */
 	const lock_pkg **yanked;
@@ -53,9 +55,10 @@ typedef struct findings {
 #define AUDIT_ECAP (-100)
 
 /* Decide one package and append what affects it. Returns ADVDB_OK, or a
- * libadvdb error (message via advdb_last_error(s->db)), ADVDB_ENOMEM, or
- * AUDIT_ECAP when the findings cap is reached; a failure is also counted
- * in f with its message ("NAME@VERSION: why", or the cap's). */
+ * libadvdb error, ADVDB_ENOMEM, or AUDIT_ECAP when the findings cap is
+ * reached; a failure is also counted in f with its message
+ * ("NAME@VERSION: why", or the cap's), which is this call's own (safe
+ * from any number of threads on one session). */
 int audit_pkg(findings *f, const session *s, const lock_pkg *p);
 
 /* Count something of this set that could not be checked (an operand, a

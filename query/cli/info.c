@@ -54,7 +54,7 @@ static int next_source(src_line *out, const char **p)
  * advdb error other than "none". */
 static int crates_json(json *j, const session *s)
 {
-	advdb_crates_info ci;
+	advdb_crates_info ci = ADVDB_CRATES_INFO_INIT;
 	char t[RFC3339_MAX];
 	int64_t days;
 
@@ -96,7 +96,7 @@ static int crates_json(json *j, const session *s)
 
 static int crates_human(buf *out, const session *s)
 {
-	advdb_crates_info ci;
+	advdb_crates_info ci = ADVDB_CRATES_INFO_INIT;
 	char t[RFC3339_MAX];
 	int64_t days;
 
@@ -184,7 +184,7 @@ static int info_json(buf *out, const session *s)
 	json_key(&j, "skipped");
 	json_arr_begin(&j);
 	int rc = ADVDB_OK;
-	advdb_skipped sk;
+	advdb_skipped sk = ADVDB_SKIPPED_INIT;
 	for (size_t i = 0; in->skipped_count &&
 	     (rc = advdb_skipped_get(&sk, s->db, i)) == ADVDB_OK; i++) {
 		json_obj_begin(&j);
@@ -271,7 +271,7 @@ static int info_human(buf *out, const session *s)
 	           in->skipped_count, in->skipped_count == 1 ? "y" : "ies");
 	int rc;
 	size_t i;
-	advdb_skipped sk;
+	advdb_skipped sk = ADVDB_SKIPPED_INIT;
 	for (i = 0; (rc = advdb_skipped_get(&sk, s->db, i)) == ADVDB_OK; i++) {
 		buf_puts(out, "  ");
 		report_text(out, sk.source, 0);

@@ -75,7 +75,7 @@ typedef struct dep_result {
 static int check_latest(dep_result *r, const session *s, const cargo_req *q,
                         char *err, size_t errcap)
 {
-	advdb_crate c;
+	advdb_crate c = ADVDB_CRATE_INIT;
 	version v;
 	const char *why;
 	int names_pre = 0;

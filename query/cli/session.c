@@ -111,6 +111,8 @@ int session_open(session *s, const cli_opts *o, int with_cache)
 
 	memset(s, 0, sizeof(*s));
 	s->opts = o;
+	advdb_query_init(&s->q, ADVDB_QUERY_VERSION);
+	advdb_info_init(&s->info, ADVDB_INFO_VERSION);
 	s->q.os = o->os;
 	s->q.arch = o->arch;
 	if (!p) {
@@ -212,7 +214,7 @@ void session_warn_future(int64_t days)
 
 int session_crates(session *s, const char *what)
 {
-	advdb_crates_info ci;
+	advdb_crates_info ci = ADVDB_CRATES_INFO_INIT;
 	int yanked = !strcmp(what, "yanked");
 
 	s->crates = 0;

@@ -136,7 +136,7 @@ static void lookup_p50(const char *db_path, const pairs *p, long n,
 	advdb *db;
 	char err[512];
 	advdb_match m[64];
-	advdb_crate c;
+	advdb_crate c = ADVDB_CRATE_INIT;
 	size_t nm;
 	uint64_t *t = malloc((size_t)n * sizeof(*t));
 

@@ -20,3 +20,4 @@ for r in "full compile" "--update after 10" "DB file size" "raw Markdown" \
 	has "bench prints row: $r" "$out" "^\| $r"
 done
 [ "$rc" -eq 0 ] || sed 's/^/# /' "$T/err" | tail -n 20
+done_testing

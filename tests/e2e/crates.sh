@@ -10,7 +10,7 @@
 # The advisories are RustSec's (../shared/data/advisory-db.bundle).
 . "$(dirname "$0")/lib.sh"
 
-need_shared "crates index tests" || exit 0
+need_shared "crates index tests" || done_testing
 LOCKS="$SHARED/lockfiles"
 RG17="$LOCKS/BurntSushi__ripgrep__2017-02-25__4e8c0fc4ad.lock"
 git clone -q "$SHARED/advisory-db.bundle" "$T/adv" 2>/dev/null
