@@ -30,6 +30,7 @@
 
 #include "advdb.h"            /* ADVDB_VERSION: the project's version */
 #include "compile.h"
+#include "cratesrc.h"
 #include "dbpath.h"
 #include "diag.h"
 #include "escape.h"
@@ -118,12 +119,14 @@ typedef struct options {
 	int pass_fd;                /* --passphrase-fd N; -1: the terminal */
 	int update, keep_going, quiet, history, strict;
 	srcopts src;                /* --source: OSV sources after REPO */
+	const char *crates;         /* --crates-index PATH */
+	const char *crates_ref;     /* --crates-ref REF; NULL: HEAD */
 } options;
 
 #define SYNOPSIS \
 	"usage: " PROG " [-o DB] [--ref REF] [--update] [--keep-going] " \
 	"[--strict]\n" \
-	"       [--history] [--quiet]\n" \
+	"       [--history] [--quiet] [--crates-index PATH [--crates-ref REF]]\n" \
 	"       [--source osv[:NAME][@REF] PATH]... [REPO]\n" \
 	"       " PROG " [-o DB] [--quiet] --install SRC [--trust-key PUB]\n" \
 	"       " PROG " [-o DB] --sign SECRET_KEY --sign-only\n" \
@@ -174,6 +177,18 @@ static void usage(FILE *f, int full)
 	    "                      first), a disagreement is a warning. REPO\n"
 	    "                      may be left out. With --source, --update\n"
 	    "                      compiles everything again.\n"
+	    "      --crates-index PATH\n"
+	    "                      also read a crates.io index mirror: a git\n"
+	    "                      repository (crates.io-index, bare or not) or\n"
+	    "                      a plain folder in its layout (1/a, 2/ab,\n"
+	    "                      3/a/abc, ab/cd/abcd...). Gives advdb-query the\n"
+	    "                      yanked versions (scan, bin) and the latest\n"
+	    "                      ones (reqs). Malformed lines are warnings\n"
+	    "                      (errors with --strict). With --update only\n"
+	    "                      the files changed since the previous\n"
+	    "                      mirror commit are read; an --update without\n"
+	    "                      --crates-index keeps the previous crates\n"
+	    "      --crates-ref REF commit of the mirror (default: HEAD)\n"
 	    "      --install SRC   no compile: put the index file SRC (made\n"
 	    "                      elsewhere) in place of DB, safely for\n"
 	    "                      running readers: SRC is read whole and\n"
@@ -291,7 +306,8 @@ static void print_diags(const diag_list *d)
 }
 
 /* Long options without a letter. */
-enum { OPT_SIGN = 256, OPT_SIGN_ONLY, OPT_PASS_FD, OPT_TRUST_KEY };
+enum { OPT_SIGN = 256, OPT_SIGN_ONLY, OPT_PASS_FD, OPT_TRUST_KEY,
+       OPT_CRATES, OPT_CRATES_REF };
 
 static int parse_args(options *o, int argc, char **argv)
 {
@@ -308,6 +324,8 @@ static int parse_args(options *o, int argc, char **argv)
 		{ "sign-only", no_argument, NULL, OPT_SIGN_ONLY },
 		{ "passphrase-fd", required_argument, NULL, OPT_PASS_FD },
 		{ "trust-key", required_argument, NULL, OPT_TRUST_KEY },
+		{ "crates-index", required_argument, NULL, OPT_CRATES },
+		{ "crates-ref", required_argument, NULL, OPT_CRATES_REF },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
@@ -335,6 +353,8 @@ static int parse_args(options *o, int argc, char **argv)
 		case OPT_SIGN: o->sign_key = optarg; break;
 		case OPT_SIGN_ONLY: o->sign_only = 1; break;
 		case OPT_TRUST_KEY: o->trust_key = optarg; break;
+		case OPT_CRATES: o->crates = optarg; break;
+		case OPT_CRATES_REF: o->crates_ref = optarg; break;
 		case OPT_PASS_FD: {
 			char *end;
 			long v = strtol(optarg, &end, 10);
@@ -361,6 +381,14 @@ static int parse_args(options *o, int argc, char **argv)
 	    (o->sign_only && o->install) || (o->pass_fd >= 0 && !o->sign_key)) {
 		fprintf(stderr, PROG ": --sign-only needs --sign KEY, --trust-key "
 		        "goes with --install, --passphrase-fd with --sign\n");
+		usage(stderr, 0);
+		return -1;
+	}
+	if ((o->crates && !*o->crates) || (o->crates_ref && !*o->crates_ref) ||
+	    (o->crates_ref && !o->crates) ||
+	    (o->crates && (o->install || o->sign_only))) {
+		fprintf(stderr, PROG ": --crates-index needs a PATH, --crates-ref "
+		        "goes with it, and neither with --install or --sign-only\n");
 		usage(stderr, 0);
 		return -1;
 	}
@@ -594,12 +622,15 @@ int main(int argc, char **argv)
 					fprintf(stderr, PROG ": %s: previous commit %.12s not "
 					        "in this repository; compiling everything\n",
 					        opt.repo, prev);
-				writer_close(w);
-				w = NULL;
-				if (writer_open(&w, db, err, sizeof(err)) < 0) {
+				writer *fresh = NULL;
+				if (writer_open(&fresh, db, err, sizeof(err)) < 0) {
 					fail_db(db, err);
 					goto done;
 				}
+				/* the crates index is not the advisories' to lose */
+				writer_crates_move(fresh, w);
+				writer_close(w);
+				w = fresh;
 			}
 		}
 	}
@@ -610,6 +641,11 @@ int main(int argc, char **argv)
 		diag_add(&d, DIAG_ERROR, db, 0, "out of memory");
 	else if (opt.src.n)
 		(void)srcopt_run(&opt.src, w, opt.keep_going, &beat, &d, slines);
+	cratesrc_stats cst;
+	if (opt.crates && cratesrc_read(w, opt.crates, opt.crates_ref,
+	                                opt.update, opt.strict, &d, &cst, &beat,
+	                                err, sizeof(err)) < 0)
+		diag_add(&d, DIAG_ERROR, opt.crates, 0, "%s", err);
 	watchdog_stop();
 	for (size_t i = 0; slines && !opt.quiet && i < opt.src.n; i++)
 		if (slines[i][0])
@@ -646,6 +682,16 @@ int main(int argc, char **argv)
 		        st.packages, d.warnings, d.warnings == 1 ? "" : "s",
 		        (unsigned long long)((st.db_bytes + 1023) / 1024),
 		        now_ms() - t0, db);
+	if (opt.crates && !opt.quiet)
+		fprintf(stderr, PROG ": crates index %s %.12s: %s%zu files read, "
+		        "%zu crates, %llu versions (%llu yanked), %llu malformed "
+		        "lines, %llu bad files\n", cst.git ? "commit" : "folder",
+		        cst.commit, cst.incremental ? "changed since the previous: "
+		        : "", cst.files, cst.crates,
+		        (unsigned long long)cst.versions,
+		        (unsigned long long)cst.yanked,
+		        (unsigned long long)cst.bad_lines,
+		        (unsigned long long)cst.bad_files);
 	print_signature(&opt, &plan, st.signature, db);
 done:
 	watchdog_stop();

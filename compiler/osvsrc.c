@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "diag.h"
+#include "folderdigest.h"
 #include "ytree.h"
 
 typedef struct ofile {
@@ -262,16 +263,14 @@ static int read_file(char **text, size_t *len, const char *root,
 	return 0;
 }
 
-/* Blob id of every file, then the digest of the list. */
-static int folder_digest(osvsrc *s, char *err, size_t errcap)
+/* Blob id of every file, then the digest of the list (folderdigest.h). */
+static int folder_id(osvsrc *s, char *err, size_t errcap)
 {
 	git_oid oid;
-	char hex[41];
-	size_t cap = 4096, used = 0;
-	char *list = malloc(cap);
-	int rc = -1;
+	folder_digest fd;
 
-	for (size_t i = 0; list && i < s->n; i++) {
+	folder_digest_init(&fd);
+	for (size_t i = 0; i < s->n; i++) {
 		char *text;
 		size_t len;
 		/* an unreadable file counts as a zero id here; loading it later
@@ -282,40 +281,23 @@ static int folder_digest(osvsrc *s, char *err, size_t errcap)
 			int hr = git_odb_hash(&oid, text, len, GIT_OBJECT_BLOB);
 			free(text);
 			if (hr < 0) {
+				folder_digest_free(&fd);
 				errbuf_set(err, errcap, "%s: cannot hash %s", s->root,
 				       s->v[i].path);
-				goto done;
+				return -1;
 			}
 		}
 		memcpy(s->v[i].blob, oid.id, 20);
-		git_oid_tostr(hex, sizeof(hex), &oid);
-		size_t need = strlen(s->v[i].path) + 1 + 40 + 1;
-		if (used + need > cap) {
-			while (used + need > cap)
-				cap *= 2;
-			char *nl = realloc(list, cap);
-			if (!nl)
-				goto done;
-			list = nl;
-		}
-		memcpy(list + used, s->v[i].path, need - 42);
-		used += need - 42;
-		list[used++] = '\0';
-		memcpy(list + used, hex, 40);
-		used += 40;
-		list[used++] = '\n';
+		if (folder_digest_add(&fd, s->v[i].path, &oid) < 0)
+			break;
 		if (s->beat)
 			(*s->beat)++;
 	}
-	if (list && git_odb_hash(&oid, list, used, GIT_OBJECT_BLOB) == 0) {
-		git_oid_tostr(s->id, sizeof(s->id), &oid);
-		rc = 0;
-	} else if (!list) {
+	if (folder_digest_end(&fd, s->id) < 0) {
 		errbuf_set(err, errcap, "%s: out of memory", s->root);
+		return -1;
 	}
-done:
-	free(list);
-	return rc;
+	return 0;
 }
 
 /* ---- public ---- */
@@ -351,7 +333,7 @@ int osvsrc_open(osvsrc **out, const char *path, const char *ref,
 		if (rc == 0 && s->n)
 			qsort(s->v, s->n, sizeof(*s->v), cmp_file);
 		if (rc == 0)
-			rc = folder_digest(s, err, errcap);
+			rc = folder_id(s, err, errcap);
 	}
 	if (rc < 0) {
 		osvsrc_close(s);

@@ -249,6 +249,7 @@ void wr_drop_all(writer *w)
 	w->nsrc = 0;
 	pkg_free(&w->by_pkg);
 	wr_skip_free(w);
+	wr_crates_free(w);
 }
 
 /* Take ownership of e (enc, rec, key) as a new live entry. */

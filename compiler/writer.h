@@ -148,6 +148,30 @@ void writer_set_signature(writer *w, writer_sign_fn fn, void *arg);
 /* The signature path of index path: "<path>.minisig", malloc'd. */
 char *writer_sig_path(const char *path);
 
+/*
+ * The crates.io index mirror (sub-database `crates`, SCHEMA.md). An
+ * update starts from the previous index's crates (writer_load_previous
+ * loads them) and, without a call below, writes them again as they were.
+ * writer_crates_begin says the new index has a crates index read at
+ * commit (40 hex digits: a git commit, or a folder's content digest
+ * with time 0), bad the malformed lines and files the reading found
+ * (added to the previous count unless fresh: after updates the count is
+ * an upper bound, exact after a full read); with fresh it drops what
+ * was loaded first (a full read). Then put a crate (its name,
+ * the key, and its record, copied) or delete one; the last call for a
+ * name wins. 0, or -1 out of memory.
+ */
+int writer_crates_begin(writer *w, int fresh, const char *commit,
+                        int64_t time, uint64_t bad);
+int writer_crates_put(writer *w, const char *name, const uint8_t *rec,
+                      size_t len);
+int writer_crates_delete(writer *w, const char *name);
+/* Move src's crates (loaded or put) into dst, whose own are dropped. */
+void writer_crates_move(writer *dst, writer *src);
+/* The previous index's crates index commit ("" when none), after
+ * writer_load_previous. */
+const char *writer_crates_commit(const writer *w);
+
 /* Release everything; without a commit, remove the temporary file. */
 void writer_close(writer *w);
 

@@ -22,6 +22,7 @@
  * counted, so a caller that holds its own init is unaffected.
  */
 #include "writer_int.h"
+#include "crates.h"
 #include "layout.h"
 #include "block.h"
 #include "le.h"
@@ -568,10 +569,9 @@ static int open_dbs(MDB_txn *txn, MDB_dbi dbi[DBI_COUNT])
 	int e = 0;
 
 	for (int id = 0; id < DBI_COUNT && e == 0; id++) {
-		/* This writer fills (or carries over) no row of its own input
-		 * yet: the first such row (layout.h) brings that code, or an
-		 * update would leave it empty. */
-		assert(db_specs[id].filled_by != DB_BY_INPUT);
+		/* a row filled from an input of its own (DB_BY_INPUT) has its
+		 * writer code: `crates` in writer_crates.c, put below */
+		assert(id == DBI_CRATES || db_specs[id].filled_by != DB_BY_INPUT);
 		e = mdb_dbi_open(txn, db_name((db_id)id), MDB_CREATE, &dbi[id]);
 	}
 	return e;
@@ -591,6 +591,11 @@ static int write_db(writer *w, entry **live, size_t n, const group *g,
 
 	for (size_t i = 0; i < n; i++)
 		est += live[i]->enc_len / 2 + 256;
+	uint64_t crate_versions = 0;
+	if (w->crates_on && wr_crates_final(w, &crate_versions) < 0)
+		goto oom;
+	for (size_t i = 0; i < w->ncr; i++)   /* a leaf node per key */
+		est += w->cr[i].len + strlen(w->cr[i].name) + 64;
 	size_t mapsize = est * 4 + (16u << 20);
 	/* Our own file, made beside the target (dbfile.h); LMDB then opens
 	 * it by name, which in a sticky folder nobody else can swap. */
@@ -637,6 +642,21 @@ static int write_db(writer *w, entry **live, size_t n, const group *g,
 		goto oom;
 
 	MDB_dbi meta = dbi[DBI_META];
+	if (w->crates_on) {   /* writer_crates.c: sorted, one per name */
+		crates_meta cm;
+		char cmtext[CRATES_META_MAX];
+		for (size_t i = 0; i < w->ncr; i++)
+			put(&c, dbi[DBI_CRATES], w->cr[i].name, strlen(w->cr[i].name),
+			    w->cr[i].rec, w->cr[i].len, MDB_APPEND);
+		memcpy(cm.commit, w->crates_commit, sizeof(cm.commit));
+		cm.time = w->crates_time;
+		cm.crates = w->ncr;
+		cm.versions = crate_versions;
+		cm.bad = w->crates_bad;
+		if (crates_meta_format(cmtext, &cm) == 0)
+			goto oom;
+		put_meta(&c, meta, META_CRATES_INDEX, cmtext);
+	}
 	put_meta(&c, meta, META_MAGIC, ADVDB_MAGIC);
 	put_meta_u64(&c, meta, META_SCHEMA, ADVDB_SCHEMA_VERSION);
 	qsort(w->src, w->nsrc, sizeof(w->src[0]), cmp_source);

@@ -79,6 +79,13 @@ typedef struct source_info {
 	int32_t tz;               /* committer's UTC offset, minutes */
 } source_info;
 
+typedef struct crate_item {   /* one crate of the crates.io index */
+	char *name;               /* the `crates` key */
+	uint8_t *rec;             /* its crate record; NULL: deleted */
+	size_t len;
+	size_t seq;               /* 0 loaded; else order of the put */
+} crate_item;
+
 typedef struct skip_item {    /* an advisory --keep-going left out */
 	char *source, *path, *id, *msg;   /* cut to skiplist.h's caps */
 	uint32_t line;
@@ -105,6 +112,13 @@ struct writer {
 	skip_item *skip;          /* at most SKIP_KEEP_MAX, any order */
 	size_t nskip, capskip;
 	uint32_t skip_unlisted;   /* skipped past the cap: only counted */
+	/* writer_crates.c: the `crates` sub-database */
+	crate_item *cr;           /* loaded ones, then puts and deletes */
+	size_t ncr, capcr, crseq;
+	int crates_on;            /* the new index has a crates index */
+	char crates_commit[41];
+	int64_t crates_time;
+	uint64_t crates_bad;
 };
 
 int wr_parse_u64(const char *s, uint64_t *out);
@@ -161,6 +175,17 @@ int wr_skip_load(writer *w, const void *val, size_t len);
  * skipped). 0, or -1 out of memory. */
 int wr_skip_encode(writer *w, uint8_t **out, size_t *len);
 void wr_skip_free(writer *w);
+
+/* ---- writer_crates.c ---- */
+/* Read the previous index's `crates` and its meta into w (nothing when
+ * it has none). 0, or -1 with err naming path. */
+int wr_crates_load(writer *w, advdb *db, const char *path, char *err,
+                   size_t errcap);
+/* The crates of the new index, sorted by name, the last put of each
+ * winning and deletions dropped, into w->cr (w->ncr). Sums the versions
+ * into *versions. 0 or -1 (out of memory). */
+int wr_crates_final(writer *w, uint64_t *versions);
+void wr_crates_free(writer *w);
 
 /* The source named name; created when create and there is room. */
 source_info *wr_source_slot(writer *w, const char *name, int create);

@@ -230,6 +230,8 @@ int wr_load_index(writer *w, advdb *db, const char *path,
 	}
 	if (e != ADVDB_OK)
 		goto reader_error;
+	if (wr_crates_load(w, db, path, err, errcap) < 0)
+		goto done;
 	w->have_prev = 1;
 	rc = 0;
 	goto done;

@@ -174,8 +174,10 @@ typedef enum advdb_error {
 	ADVDB_EINPUT = -12,     /**< an input buffer that is not a readable
 	                             Cargo.lock or binary (the message says
 	                             why, and the line for a lockfile) */
-	ADVDB_ENODATA = -13     /**< a binary without cargo-auditable
+	ADVDB_ENODATA = -13,    /**< a binary without cargo-auditable
 	                             dependency data */
+	ADVDB_ENOINDEX = -14    /**< the index has no crates.io index
+	                             (advdb-compile --crates-index) */
 } advdb_error;
 
 /**
@@ -790,6 +792,118 @@ ADVDB_EXTERN(int) advdb_skipped_get(advdb_skipped *out, advdb *db, size_t i);
  */
 ADVDB_EXTERN(int) advdb_skipped_get_ex(advdb_skipped *out, advdb *db,
                                        size_t i, advdb_error_info *err);
+
+/* ---- the crates.io index (optional) ---- */
+
+/*
+ * An index compiled with `advdb-compile --crates-index` also knows, per
+ * crate of a crates.io index mirror, its newest versions and its yanked
+ * ones. Without one, advdb_crates_info_get() answers #ADVDB_ENOTFOUND and
+ * advdb_crate_get() #ADVDB_ENOINDEX: a caller then says that yanked and
+ * outdated checks need a crates index.
+ */
+
+/** Bytes of a version text in advdb_crate, with its NUL. */
+#define ADVDB_CRATE_VERSION_MAX 256
+
+/**
+ * The crates.io index behind an index. Set version with
+ * #ADVDB_CRATES_INFO_INIT or advdb_crates_info_init().
+ */
+typedef struct advdb_crates_info {
+	unsigned version;           /**< #ADVDB_CRATES_INFO_VERSION */
+	char commit[41];            /**< the mirror's commit (hex), or a plain
+	                                 folder's content digest */
+	int64_t commit_time;        /**< unix seconds; 0 for a folder */
+	uint64_t crates;            /**< crates in the index */
+	uint64_t versions;          /**< their versions, yanked included */
+	uint64_t bad;               /**< malformed lines and files left out */
+} advdb_crates_info;
+
+/** The current version of advdb_crates_info. */
+#define ADVDB_CRATES_INFO_VERSION 1
+/** Initialiser of an advdb_crates_info. */
+#define ADVDB_CRATES_INFO_INIT { ADVDB_CRATES_INFO_VERSION, { 0 }, 0, 0, 0, 0 }
+
+/**
+ * Zero *ci and set its version.
+ * @param ci the struct to initialise
+ * @param version #ADVDB_CRATES_INFO_VERSION
+ * @return #ADVDB_OK, or #ADVDB_EINVAL (NULL, or an unknown version)
+ */
+ADVDB_EXTERN(int) advdb_crates_info_init(advdb_crates_info *ci,
+                                         unsigned version);
+
+/**
+ * The crates.io index's summary.
+ * @param out the caller's struct, its version set
+ * @param db the handle
+ * @param err receives the reason of a failure, or NULL (then
+ *        advdb_last_error() has it)
+ * @return #ADVDB_OK, #ADVDB_ENOTFOUND when the index has none,
+ *         #ADVDB_ECORRUPT, or #ADVDB_EINVAL
+ */
+ADVDB_EXTERN(int) advdb_crates_info_get_ex(advdb_crates_info *out, advdb *db,
+                                           advdb_error_info *err);
+/** advdb_crates_info_get_ex() without an error struct. */
+ADVDB_EXTERN(int) advdb_crates_info_get(advdb_crates_info *out, advdb *db);
+
+/**
+ * What the crates.io index says of one crate. Set version with
+ * #ADVDB_CRATE_INIT or advdb_crate_init().
+ */
+typedef struct advdb_crate {
+	unsigned version;           /**< #ADVDB_CRATE_STRUCT_VERSION */
+	uint32_t versions;          /**< published, yanked included */
+	uint32_t yanked_count;      /**< of them yanked */
+	int yanked;                 /**< 1: the version asked about is yanked */
+	char latest[ADVDB_CRATE_VERSION_MAX];     /**< newest release not
+	                                               yanked; "" when none */
+	char latest_pre[ADVDB_CRATE_VERSION_MAX]; /**< newest pre-release not
+	                                               yanked, when newer than
+	                                               latest; else "" */
+} advdb_crate;
+
+/** The current version of advdb_crate. */
+#define ADVDB_CRATE_STRUCT_VERSION 1
+/** Initialiser of an advdb_crate. */
+#define ADVDB_CRATE_INIT { ADVDB_CRATE_STRUCT_VERSION, 0, 0, 0, { 0 }, { 0 } }
+
+/**
+ * Zero *c and set its version.
+ * @param c the struct to initialise
+ * @param version #ADVDB_CRATE_STRUCT_VERSION
+ * @return #ADVDB_OK, or #ADVDB_EINVAL (NULL, or an unknown version)
+ */
+ADVDB_EXTERN(int) advdb_crate_init(advdb_crate *c, unsigned version);
+
+/**
+ * What the crates index says of crate `name` (ASCII case ignored, as
+ * crates.io does) and, when version is not NULL, whether that exact
+ * version is yanked (build metadata ignored, as in precedence). The
+ * first call on a handle walks the crates tree's pages (as advdb_open()
+ * walks the others); later calls are one mdb_get and a memcmp walk.
+ * Thread-safe.
+ * @param out the caller's struct, its version set; all but its version
+ *        zero unless #ADVDB_OK
+ * @param db the handle
+ * @param name the crate name (name_len bytes, 1 to 255)
+ * @param name_len its length
+ * @param version the version (version_len bytes), or NULL
+ * @param version_len its length
+ * @param err receives the reason of a failure, or NULL
+ * @return #ADVDB_OK; #ADVDB_ENOTFOUND when the crate is not in the
+ *         index (no message); #ADVDB_ENOINDEX when the index has no
+ *         crates index; #ADVDB_EVERSION; #ADVDB_ECORRUPT; #ADVDB_EINVAL
+ */
+ADVDB_EXTERN(int) advdb_crate_get_ex(advdb_crate *out, advdb *db,
+                                     const char *name, size_t name_len,
+                                     const char *version, size_t version_len,
+                                     advdb_error_info *err);
+/** advdb_crate_get_ex() without an error struct. */
+ADVDB_EXTERN(int) advdb_crate_get(advdb_crate *out, advdb *db,
+                                  const char *name, size_t name_len,
+                                  const char *version, size_t version_len);
 
 /* ---- signatures ---- */
 

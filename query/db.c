@@ -133,10 +133,34 @@ static int check_pages(struct advdb *db, char *errbuf, size_t errcap)
 		return buf_fail(errbuf, errcap, ADVDB_ECORRUPT,
 		                "%s: truncated index: %lld bytes, its pages need "
 		                "%llu", db->path, (long long)sb.st_size, need);
-	rc = lmdb_check(db, info.me_last_pgno, st.ms_psize, msg);
+	db->last_pgno = info.me_last_pgno;
+	db->psize = st.ms_psize;
+	rc = lmdb_check(db, info.me_last_pgno, st.ms_psize, DB_WALK_AT_OPEN,
+	                msg);
 	if (rc != 0)
 		return buf_fail(errbuf, errcap, rc, "%s", msg);
 	return ADVDB_OK;
+}
+
+int db_input_checked(struct advdb *db, advdb_error_info *err)
+{
+	int st = atomic_load_explicit(&db->input_state, memory_order_acquire);
+
+	if (st == 0) {
+		pthread_mutex_lock(&db->lock);
+		st = atomic_load_explicit(&db->input_state, memory_order_relaxed);
+		if (st == 0) {
+			int rc = lmdb_check(db, db->last_pgno, db->psize,
+			                    1u << DBI_CRATES, db->input_msg);
+			st = rc == 0 ? 1 : rc;
+			atomic_store_explicit(&db->input_state, st,
+			                      memory_order_release);
+		}
+		pthread_mutex_unlock(&db->lock);
+	}
+	if (st == 1)
+		return ADVDB_OK;
+	return db_fail(db, err, st, "%s", db->input_msg);
 }
 
 static int open_dbi(MDB_dbi *out, unsigned char *present, MDB_txn *txn,
@@ -217,6 +241,13 @@ static int check_contents(struct advdb *db, char *errbuf, size_t errcap)
 			goto done;
 		}
 	}
+
+	/* `crates` exists in every index; it holds a crates.io index only
+	 * when the meta line says so (one mdb_get here, none per lookup) */
+	MDB_val cmeta;
+	if (db->has[DBI_CRATES] &&
+	    meta_get(&cmeta, txn, db, META_CRATES_INDEX) != 0)
+		db->has[DBI_CRATES] = 0;
 
 	rc = meta_u64(&dict_id, txn, db, META_DICT_ID);
 	if (rc < 0 || dict_id > UINT32_MAX) {

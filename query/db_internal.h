@@ -55,7 +55,9 @@ typedef struct db_slot {
 struct advdb {
 	MDB_env *env;
 	MDB_dbi dbi[DBI_COUNT];       /* the table of layout.h, by db_id */
-	unsigned char has[DBI_COUNT]; /* 0: an optional one is absent */
+	unsigned char has[DBI_COUNT]; /* 0: an optional one is absent
+	                                 (`crates`: also when meta has no
+	                                 crates_index: an empty row) */
 	unsigned schema_version;
 	unsigned dict_id;
 	ZSTD_DDict *ddict;
@@ -67,6 +69,13 @@ struct advdb {
 	char msg[ADVDB_MSG_MAX];     /* advdb_last_error() */
 
 	char *path;                  /* as given to advdb_open, for messages */
+
+	/* db_input_checked: the deferred walk of `crates` */
+	uint64_t last_pgno;          /* as at open (the file never changes) */
+	unsigned psize;
+	_Atomic int input_state;     /* 0 not walked, 1 sound, <0 its error */
+	char input_msg[ADVDB_MSG_MAX]; /* the error's message; set before
+	                                  input_state (under lock) */
 };
 
 /* ---- snapshot.c ---- */
@@ -192,12 +201,23 @@ int db_inflate_until(void **out, size_t *len, struct advdb *db,
 /* Before mdb_env_open: the meta pages name a sane page size (liblmdb
  * divides by it). 0 or ADVDB_ECORRUPT with msg (ADVDB_MSG_MAX bytes). */
 int lmdb_check_header(int fd, const char *path, char *msg);
-/* Walk every page a reader can reach (see lmdbcheck.c). The file must
- * already be known to hold pages [0, last_pgno]. Returns 0, or
+/* Walk every page a reader can reach (see lmdbcheck.c) in the main tree
+ * and in the sub-databases whose bit (1u << db_id) is in `which`. The
+ * file must already be known to hold pages [0, last_pgno]. Returns 0, or
  * ADVDB_ECORRUPT / ADVDB_ENOTDB / ... with a message naming the file in
  * msg (ADVDB_MSG_MAX bytes). */
 int lmdb_check(struct advdb *db, uint64_t last_pgno, unsigned psize,
-               char *msg);
+               unsigned which, char *msg);
+
+/* The rows walked at open: all but those filled from an input of their
+ * own (DB_BY_INPUT, `crates`: thousands of pages a one-shot check never
+ * reads), which db_input_checked() walks on their first use. */
+#define DB_WALK_AT_OPEN ((1u << DBI_COUNT) - 1 - (1u << DBI_CRATES))
+
+/* `crates` walked (once per handle, on first use: lmdbcheck.c) before
+ * any of its pages is read. ADVDB_OK, or the walk's error, with its
+ * message for the calling thread, on this and every later call. */
+int db_input_checked(struct advdb *db, advdb_error_info *err);
 
 /* A stored adv_info as the public kind (unknown values: OTHER). */
 static inline advdb_kind db_kind(uint8_t info)

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "block.h"
+#include "crates.h"
 #include "db_internal.h"
 #include "reader.h"
 
@@ -165,6 +166,53 @@ static int check_aliases(advdb *db, MDB_txn *txn)
 	return rc;
 }
 
+int reader_crates(advdb *db, int (*fn)(void *arg, const char *name,
+                  size_t name_len, const uint8_t *rec, size_t rec_len),
+                  void *arg)
+{
+	MDB_txn *txn;
+	MDB_cursor *cur;
+	MDB_val k, v;
+	crate_rec r;
+	char folded[ADV_PACKAGE_MAX];
+	int mrc, rc = ADVDB_OK;
+
+	if (!db->has[DBI_CRATES])
+		return ADVDB_OK;
+	if ((rc = db_input_checked(db, NULL)) != 0 ||
+	    (rc = db_read_begin(&txn, db, NULL)) != 0)
+		return rc;
+	if ((mrc = mdb_cursor_open(txn, db->dbi[DBI_CRATES], &cur)) != 0) {
+		rc = db_fail(db, NULL, db_map_mdb(mrc), "%s: %s: %s", db->path,
+		             db_name(DBI_CRATES), mdb_strerror(mrc));
+		goto done;
+	}
+	for (mrc = mdb_cursor_get(cur, &k, &v, MDB_FIRST); mrc == 0 && !rc;
+	     mrc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
+		/* a key is a name as crate_key_fold makes it */
+		if (crate_key_fold(folded, k.mv_data, k.mv_size) == 0 ||
+		    memcmp(folded, k.mv_data, k.mv_size) != 0 ||
+		    memchr(k.mv_data, 0, k.mv_size) ||
+		    crate_rec_decode(&r, v.mv_data, v.mv_size) < 0) {
+			rc = db_fail(db, NULL, ADVDB_ECORRUPT, "%s: damaged crate record "
+			             "`%.*s` in `%s`", db->path,
+			             (int)(k.mv_size > ADV_PACKAGE_MAX ?
+			                   ADV_PACKAGE_MAX : k.mv_size),
+			             (const char *)k.mv_data, db_name(DBI_CRATES));
+			break;
+		}
+		if (fn)
+			rc = fn(arg, k.mv_data, k.mv_size, v.mv_data, v.mv_size);
+	}
+	mdb_cursor_close(cur);
+	if (!rc && mrc != MDB_NOTFOUND)
+		rc = db_fail(db, NULL, db_map_mdb(mrc), "%s: %s: %s", db->path,
+		             db_name(DBI_CRATES), mdb_strerror(mrc));
+done:
+	mdb_txn_abort(txn);
+	return rc;
+}
+
 int reader_check_lookups(advdb *db)
 {
 	MDB_txn *txn;
@@ -178,5 +226,7 @@ int reader_check_lookups(advdb *db)
 	if (!rc && db->has[DBI_ALIASES])
 		rc = check_aliases(db, txn);
 	mdb_txn_abort(txn);
+	if (!rc)
+		rc = reader_crates(db, NULL, NULL);
 	return rc;
 }

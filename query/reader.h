@@ -53,8 +53,17 @@ int reader_blocks(advdb *db, int (*fn)(void *arg, const reader_block *b),
  * advdb_advisory_free(a). */
 const adv_record *reader_advisory_record(const advdb_advisory *a);
 
+/* Every crate of `crates` (none in an index without a crates index), in
+ * key order, its record checked (crate_rec_decode), handed to fn(arg,
+ * name, name_len, rec, rec_len) (views into the map, valid during the
+ * call). fn returns 0 to go on; anything else ends the walk and is
+ * returned. ADVDB_OK, ADVDB_ECORRUPT naming the key, or fn's value. */
+int reader_crates(advdb *db, int (*fn)(void *arg, const char *name,
+                  size_t name_len, const uint8_t *rec, size_t rec_len),
+                  void *arg);
+
 /* Every hot record (`packages`, `toolchain`) walked entry by entry and
- * every alias block decompressed and walked: what a lookup or an alias
+ * every alias block decompressed and walked, every crate record read: what a lookup or an alias
  * would read, read once. ADVDB_OK, or ADVDB_ECORRUPT naming the key. */
 int reader_check_lookups(advdb *db);
 

@@ -34,8 +34,7 @@
  *              commit (compiler/writer_commit.c);
  *              DB_BY_INPUT: from an input of its own, such as a crates.io
  *              index mirror, which an update that does not read that
- *              input carries over (no row yet: the first one brings the
- *              writer code for it)
+ *              input carries over (`crates`: compiler/writer_crates.c)
  *
  * A new sub-database, e.g. a crates.io index's versions, is one row:
  *   X(DBI_CRATES, "crates", DB_OPTIONAL, ADV_PACKAGE_MAX, DB_BY_INPUT)
@@ -49,7 +48,8 @@
 	X(DBI_PACKAGES,   "packages",   DB_REQUIRED, ADV_PACKAGE_MAX, DB_BY_RECORDS)  \
 	X(DBI_TOOLCHAIN,  "toolchain",  DB_OPTIONAL, ADV_PACKAGE_MAX, DB_BY_RECORDS)  \
 	X(DBI_ADVISORIES, "advisories", DB_REQUIRED, ADV_ID_MAX,      DB_BY_RECORDS)  \
-	X(DBI_ALIASES,    "aliases",    DB_OPTIONAL, ADV_ID_MAX,      DB_BY_RECORDS)
+	X(DBI_ALIASES,    "aliases",    DB_OPTIONAL, ADV_ID_MAX,      DB_BY_RECORDS)  \
+	X(DBI_CRATES,     "crates",     DB_OPTIONAL, ADV_PACKAGE_MAX, DB_BY_INPUT)
 
 typedef enum db_id {
 #define DB_ID_(id, name, need, key_max, filled_by) id,
@@ -98,6 +98,11 @@ _Static_assert(DBI_COUNT <= DB_MAXDBS, "DB_MAXDBS (limit.h) holds them all");
 #define META_DICT_ID        "zstd_dict_id"   /* decimal */
 #define META_HISTORY        "history"        /* "1" when modified times
                                                 were computed */
+#define META_CRATES_INDEX   "crates_index"   /* the crates.io index mirror
+                                                behind `crates`: "commit
+                                                SP time SP crates SP
+                                                versions SP bad" (crates.h);
+                                                absent without one */
 #define META_SKIPPED        "skipped"        /* advisories --keep-going
                                                 left out (skiplist.h);
                                                 absent when none */

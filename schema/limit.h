@@ -79,6 +79,16 @@
                                          (u16 count) */
 #define DICT_MAX          (4u << 20)  /* largest zstd dictionary read */
 
+/* ---- a crates.io index mirror (crates.h, compiler/cratesidx.c) ---- */
+
+#define CRATE_YANKED_MAX  65535       /* yanked versions kept per crate (u16
+                                         count; past it the file is bad) */
+#define CRATES_FILE_MAX   (64u << 20) /* bytes of one index file read (the
+                                         largest real one is a few MiB) */
+#define CRATES_LINE_MAX   (1u << 20)  /* bytes of one line (one version) */
+#define CRATES_MAX        2000000     /* crates of one mirror (crates.io
+                                         has about 170,000) */
+
 /* ---- the skipped list (meta `skipped`, skiplist.h) ---- */
 
 #define SKIP_KEEP_MAX     10000       /* entries listed; past it only the
@@ -102,6 +112,7 @@ _Static_assert(SKIP_SOURCE_MAX <= 255 && SKIP_ID_MAX <= 255 &&
                "the skipped list's length fields");
 _Static_assert(ADV_ID_MAX <= DB_KEY_MAX && ADV_PACKAGE_MAX <= DB_KEY_MAX,
                "ids and package names are LMDB keys");
+_Static_assert(CRATE_YANKED_MAX <= 65535, "the crate record's u16 count");
 _Static_assert(BLOCK_BYTES <= BLOCK_MAX, "a block target within the cap");
 
 /* An id or alias (what: "id", "alias") within 1..ADV_ID_MAX bytes: 0,

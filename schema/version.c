@@ -469,3 +469,8 @@ int version_key_cmp(const uint8_t *a, size_t alen,
 		return (c > 0) - (c < 0);
 	return (alen > blen) - (alen < blen);
 }
+
+int version_key_is_pre(const uint8_t *key, size_t len)
+{
+	return len > 0 && key[len - 1] != 0xFF;
+}

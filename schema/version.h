@@ -85,6 +85,10 @@ size_t version_key_encode(const version *v, uint8_t *out);
  * the bytes are not a well-formed key; never reads past len. */
 int version_key_decode(version *out, const uint8_t *key, size_t len);
 
+/* Whether a well-formed key (version_key_decode accepts it) is a
+ * prerelease's: its tail is not the release byte 0xFF. */
+int version_key_is_pre(const uint8_t *key, size_t len);
+
 /* memcmp order of two keys, the shorter first when one is a prefix. */
 int version_key_cmp(const uint8_t *a, size_t alen,
                     const uint8_t *b, size_t blen);

@@ -53,6 +53,36 @@ int findings_add(findings *f, const lock_pkg *p, const advdb_match *m)
 
 #define SCRATCH 64
 
+/* Is p's exact version yanked, by the index's crates.io index? */
+static int check_yanked(findings *f, const session *s, const lock_pkg *p)
+{
+	advdb_crate c = ADVDB_CRATE_INIT;
+	int rc = advdb_crate_get(&c, s->db, p->name, strlen(p->name),
+	                         p->version, strlen(p->version));
+
+	if (rc == ADVDB_ENOTFOUND) {
+		if (!f->nunknown++)
+			f->unknown_first = p;
+		return ADVDB_OK;
+	}
+	if (rc != ADVDB_OK || !c.yanked)
+		return rc;
+	if (f->nyanked == f->capyanked) {
+		if (f->n + f->nyanked >= FINDINGS_MAX)
+			return AUDIT_ECAP;
+		size_t cap = f->capyanked ? f->capyanked * 2 : 8;
+		const lock_pkg **v = realloc(f->yanked, cap * sizeof(*v));
+		if (!v)
+			return ADVDB_ENOMEM;
+		f->yanked = v;
+		f->capyanked = cap;
+	}
+	f->yanked[f->nyanked++] = p;
+	f->nwarn++;
+	f->warn_kinds |= DENY_YANKED;
+	return ADVDB_OK;
+}
+
 int audit_pkg(findings *f, const session *s, const lock_pkg *p)
 {
 	advdb_match scratch[SCRATCH], *heap = NULL, *mine = scratch;
@@ -98,6 +128,8 @@ int audit_pkg(findings *f, const session *s, const lock_pkg *p)
 	for (size_t i = 0; rc == ADVDB_OK && i < n; i++)
 		rc = findings_add(f, p, &mine[i]);
 	free(heap);
+	if (rc == ADVDB_OK && s->crates)
+		rc = check_yanked(f, s, p);
 	if (rc == AUDIT_ECAP)
 		findings_fail(f, "%s", audit_strerror(rc, s));
 	else if (rc != ADVDB_OK && e.code == rc) {
@@ -144,6 +176,7 @@ const char *audit_strerror(int rc, const session *s)
 
 void findings_free(findings *f)
 {
+	free(f->yanked);
 	for (size_t i = 0; i < f->nerrs; i++)
 		free(f->errs[i]);
 	free(f->errs);

@@ -41,6 +41,13 @@ typedef struct findings {
 	size_t nerrs;
 	char *lib_error;            /* libadvdb's own message of the last
 	                               failing look-up (NULL if none) */
+	/* yanked versions (session.crates): warnings of their own kind,
+	 * DENY_YANKED, counted in nwarn; packages whose crate the crates
+	 * index does not know are not yanked: only counted, first kept */
+	const lock_pkg **yanked;
+	size_t nyanked, capyanked;
+	size_t nunknown;
+	const lock_pkg *unknown_first;
 } findings;
 
 /* Returned by audit_pkg when FINDINGS_MAX findings are already held

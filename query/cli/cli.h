@@ -28,7 +28,7 @@ typedef enum cli_exit {
 #define DENY_UNSOUND      0x02
 #define DENY_NOTICE       0x04  /* a kind, never denied */
 #define DENY_OTHER        0x08  /* a kind, never reported */
-#define DENY_YANKED       0x10  /* deniable; advdb cannot check it yet */
+#define DENY_YANKED       0x10  /* a yanked version (the crates index) */
 #define DENY_WARNINGS     (DENY_UNMAINTAINED | DENY_UNSOUND | DENY_YANKED)
 
 #define CLI_IGNORE_MAX 1024  /* --ignore options and audit.toml ignores */
@@ -82,6 +82,10 @@ typedef struct cli_opts {
 	unsigned char denyv[CLI_DENY_MAX];  /* DENYOPT_*, in order (audit.toml's,
 	                                       then --deny) */
 	size_t ndeny;
+	int deny_yanked;            /* yanked denied by name (not only as
+	                               one of the warnings): unchecked is
+	                               then an error */
+	int no_yanked;              /* --no-yanked, [yanked] enabled = false */
 	int has_severity;           /* a severity threshold is set: */
 	int severity;               /* an advdb_severity */
 	const char *info[CLI_INFO_MAX];     /* informational_warnings, as

@@ -576,6 +576,15 @@ int config_merge(cli_opts *o, const audit_config *c,
 		o->max_age_days = CLI_STALE_DAYS;
 
 	int yanked_on = c->yanked_enabled && !cl->no_yanked;
+	/* session_crates checks yanked versions unless no_yanked, and
+	 * refuses a yanked denial it cannot check (no crates index) */
+	o->no_yanked = !yanked_on;
+	int by_name = 0, all = 0;  /* yanked named, not only in warnings */
+	for (size_t i = 0; i < o->ndeny; i++) {
+		by_name |= o->denyv[i] == DENYOPT_YANKED;
+		all |= o->denyv[i] == DENYOPT_WARNINGS;
+	}
+	o->deny_yanked = by_name && !all;
 	*yanked_notice = yanked_on && (c->yanked_set ||
 	                               (o->deny & DENY_YANKED));
 	return 0;

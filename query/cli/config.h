@@ -107,9 +107,10 @@ typedef struct config_cmdline {
  * Then what cargo-audit derives: the informational kinds reported (the
  * file's or --informational-warnings' list, else notice, unmaintained
  * and unsound; each denied kind added), the DENY_* bits, the staleness
- * check. *yanked_notice is set when yanked crates would be checked and
- * asked for (enabled, and `[yanked] enabled = true` written or yanked
- * denied): advdb cannot, and says so. Returns 0, or -1 after printing an
+ * check, and whether yanked versions are checked (no_yanked) and
+ * denied by name (deny_yanked). *yanked_notice is set when yanked
+ * checks were asked for explicitly (`[yanked] enabled = true` written,
+ * or yanked denied). Returns 0, or -1 after printing an
  * error (too many entries). */
 int config_merge(cli_opts *o, const audit_config *c,
                  const config_cmdline *cl, int *yanked_notice);

@@ -50,6 +50,82 @@ static int next_source(src_line *out, const char **p)
 	return 0;
 }
 
+/* The crates.io index behind yanked and outdated checks: 0, or an
+ * advdb error other than "none". */
+static int crates_json(json *j, const session *s)
+{
+	advdb_crates_info ci = ADVDB_CRATES_INFO_INIT;
+	char t[RFC3339_MAX];
+	int64_t days;
+
+	json_key(j, "crates_index");
+	int rc = advdb_crates_info_get(&ci, s->db);
+	if (rc == ADVDB_ENOTFOUND) {
+		json_str(j, NULL);
+		return ADVDB_OK;
+	}
+	if (rc != ADVDB_OK) {
+		json_str(j, NULL);
+		return rc;
+	}
+	json_obj_begin(j);
+	json_key(j, "kind");
+	json_str(j, ci.commit_time ? "git" : "folder");
+	json_key(j, "commit");
+	json_str(j, ci.commit);
+	json_key(j, "time");
+	json_int(j, ci.commit_time);
+	json_key(j, "date");
+	rfc3339_format(t, ci.commit_time);
+	json_str(j, t[0] ? t : NULL);
+	source_age age = session_time_age(ci.commit_time, &days);
+	json_key(j, "age_days");
+	if (age == SOURCE_UNKNOWN)
+		json_str(j, NULL);
+	else
+		json_int(j, age == SOURCE_FUTURE ? -days : days);
+	json_key(j, "crates");
+	json_uint(j, ci.crates);
+	json_key(j, "versions");
+	json_uint(j, ci.versions);
+	json_key(j, "malformed");
+	json_uint(j, ci.bad);
+	json_obj_end(j);
+	return ADVDB_OK;
+}
+
+static int crates_human(buf *out, const session *s)
+{
+	advdb_crates_info ci = ADVDB_CRATES_INFO_INIT;
+	char t[RFC3339_MAX];
+	int64_t days;
+
+	int rc = advdb_crates_info_get(&ci, s->db);
+	if (rc == ADVDB_ENOTFOUND) {
+		buf_printf(out, "%-12s%s\n", "Crates:", "no crates.io index (yanked "
+		           "and outdated checks need one: advdb-compile "
+		           "--crates-index PATH)");
+		return ADVDB_OK;
+	}
+	if (rc != ADVDB_OK)
+		return rc;
+	buf_printf(out, "%-12s%s %s", "Crates:", ci.commit_time ? "commit"
+	           : "folder", ci.commit);
+	rfc3339_format(t, ci.commit_time);
+	source_age age = session_time_age(ci.commit_time, &days);
+	if (t[0] && age == SOURCE_FUTURE)
+		buf_printf(out, " %s (%" PRId64 " days in the future)", t, days);
+	else if (t[0])
+		buf_printf(out, " %s (%" PRId64 " days ago)", t, days);
+	buf_printf(out, ", %" PRIu64 " crates, %" PRIu64 " versions",
+	           ci.crates, ci.versions);
+	if (ci.bad)
+		buf_printf(out, ", %" PRIu64 " malformed lines or files left out",
+		           ci.bad);
+	buf_putc(out, '\n');
+	return ADVDB_OK;
+}
+
 static int info_json(buf *out, const session *s)
 {
 	const advdb_info *in = &s->info;
@@ -129,10 +205,13 @@ static int info_json(buf *out, const session *s)
 	}
 	json_arr_end(&j);
 	session_json_incomplete(&j, s);
+	int crc = crates_json(&j, s);
 	trust_info_json(&j, s->sig, s->path);
 	json_obj_end(&j);
 	buf_putc(out, '\n');
-	return rc == ADVDB_ENOTFOUND ? ADVDB_OK : rc;
+	if (rc == ADVDB_ENOTFOUND || rc == ADVDB_OK)
+		rc = crc;
+	return rc;
 }
 
 static int info_human(buf *out, const session *s)
@@ -177,6 +256,9 @@ static int info_human(buf *out, const session *s)
 	report_text(out, in->digest, 0);
 	buf_putc(out, '\n');
 	buf_printf(out, "%-12s%s\n", "History:", in->history ? "yes" : "no");
+	int crc = crates_human(out, s);
+	if (crc != ADVDB_OK)
+		return crc;
 	trust_info_human(out, s->sig, s->path);
 	if (!in->skipped_count) {
 		buf_printf(out, "%-12s%s\n", "Skipped:", "none (the index is "

@@ -87,7 +87,8 @@ static void usage(FILE *f)
 "  -c, --color WHEN     auto, always or never (default: $CARGO_TERM_COLOR,\n"
 "                       else auto: a terminal without NO_COLOR)\n"
 "      --stale          an index older than 90 days is fine (no warning)\n"
-"      --no-yanked      do not ask for yanked checks (advdb has none yet)\n"
+"      --no-yanked      scan/bin: no yanked warnings (they need an index\n"
+"                       compiled with advdb-compile --crates-index)\n"
 "  -n, --no-fetch       accepted: advdb never fetches\n"
 "  -u, --url URL        accepted, and ignored: advdb never fetches\n"
 "      --config FILE    read this audit.toml (default: ./.cargo/audit.toml,\n"
@@ -524,11 +525,6 @@ int main(int argc, char **argv)
 		return usage_error("--format sarif: for check, scan, bin and "
 		                   "audit%s", "");
 	if (run == cmd_check || run == cmd_scan) {
-		if (yanked_notice)
-			cli_warn("yanked crates are not checked: that needs a "
-			         "crates.io index, which advdb does not read yet "
-			         "(--no-yanked, or [yanked] enabled = false, says "
-			         "you know)");
 		if (url && !o.quiet)
 			cli_warn("--url %s: advdb never fetches; the index is "
 			         "compiled from a clone (advdb-compile)", url);

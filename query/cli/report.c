@@ -525,6 +525,25 @@ int report_findings_json(json *j, const session *s, const report_in *r)
 			}
 		json_arr_end(j);
 	}
+	if (f->nyanked) {   /* cargo-audit's yanked warning: no advisory */
+		json_key(j, "yanked");
+		json_arr_begin(j);
+		for (size_t i = 0; i < f->nyanked; i++) {
+			json_obj_begin(j);
+			json_key(j, "kind");
+			json_str(j, "yanked");
+			json_key(j, "package");
+			package_json(j, r, f->yanked[i]);
+			json_key(j, "advisory");
+			json_str(j, NULL);
+			json_key(j, "affected");
+			json_str(j, NULL);
+			json_key(j, "versions");
+			json_str(j, NULL);
+			json_obj_end(j);
+		}
+		json_arr_end(j);
+	}
 	json_obj_end(j);
 	deptree_free(t);
 	return rc;
@@ -541,6 +560,15 @@ int report_json(buf *out, const session *s, const report_in *r)
 	report_header_json(&j, s, r);
 	session_json_incomplete(&j, s);
 	rc = report_findings_json(&j, s, r);
+	if (s->crates) {    /* what the crates index could not tell */
+		json_key(&j, "crates_index");
+		json_obj_begin(&j);
+		json_key(&j, "unknown");
+		json_uint(&j, f->nunknown);
+		json_key(&j, "unknown_first");
+		json_str(&j, f->unknown_first ? f->unknown_first->name : NULL);
+		json_obj_end(&j);
+	}
 	if (f->nerr) {
 		char what[96];
 		snprintf(what, sizeof(what), "incomplete: %zu %s, not checked",
@@ -756,6 +784,22 @@ int report_findings_human(buf *out, const session *s, const report_in *r)
 					r->tick(r->tick_ctx);
 			}
 	deptree_free(t);
+	for (size_t i = 0; rc == ADVDB_OK && i < f->nyanked; i++) {
+		field(out, "Crate:", f->yanked[i]->name);
+		field(out, "Version:", f->yanked[i]->version);
+		buf_printf(out, "%-11s", "Warning:");
+		report_color(out, s->opts->color, C_YELLOW, "yanked");
+		buf_puts(out, "\n\n");
+	}
+	if (rc == ADVDB_OK && f->nunknown) {  /* once per report */
+		buf_printf(out, "note: %zu %s not in the crates.io index (",
+		           f->nunknown, f->nunknown == 1 ? "package is" :
+		           "packages are");
+		report_text(out, f->unknown_first->name, 0);
+		buf_printf(out, "%s): whether %s yanked is unknown\n",
+		           f->nunknown > 1 ? ", ..." : "",
+		           f->nunknown == 1 ? "it is" : "they are");
+	}
 	return rc;
 }
 
@@ -781,7 +825,7 @@ int report_human(buf *out, const session *s, const report_in *r)
 			}
 		}
 	}
-	if (f->n && !o->quiet && !r->summary_only)
+	if ((f->n || f->nyanked) && !o->quiet && !r->summary_only)
 		buf_putc(out, '\n');
 	/* --quiet on advdb's scan: the summary line below, nothing else */
 	if (!r->summary_only &&
@@ -791,6 +835,8 @@ int report_human(buf *out, const session *s, const report_in *r)
 	size_t denied = 0;
 	for (size_t i = 0; i < f->n; i++)
 		denied += (kind_bit(f->v[i].m.kind) & o->deny) != 0;
+	if (o->deny & DENY_YANKED)
+		denied += f->nyanked;
 	if (f->nerr) {
 		/* never "ok": the set is incomplete */
 		report_color(out, color, C_RED, "error:");

@@ -16,8 +16,17 @@
  * that meet the requirement are listed apart as warnings (failing only
  * under --deny). Prereleases count only as Cargo admits them.
  *
- * Output: a table per manifest of the flagged dependencies, warnings and
- * notes (skipped registries), then "N insecure, M possibly insecure";
+ * With a crates.io index in the index (advdb-compile --crates-index),
+ * deps.rs' other half too: each dependency's latest version (the newest
+ * release not yanked; the newest pre-release instead when the
+ * requirement names a pre-release and one is newer) and "outdated" when
+ * the requirement does not admit it (Cargo's rules, cargo_req_matches);
+ * a crate the crates index does not know is neither, and said once.
+ *
+ * Output: a table per manifest of the flagged dependencies (insecure or,
+ * with a crates index, outdated), warnings and notes (skipped
+ * registries), then "N insecure, M possibly insecure", or with a crates
+ * index "T total, O outdated, N insecure, M possibly insecure";
  * with --json one object per manifest per line, every crates.io
  * dependency included. Problems with one dependency or one manifest go
  * to stderr and make the exit status 2; the rest are still reported, and
@@ -56,7 +65,41 @@ typedef struct dep_result {
 	int has_fix;
 	char suggestion[REQ_TEXT_MAX + 64];
 	char *error;                /* not checked: why (malloc'd), else NULL */
+	int crate_known;            /* the crates index knows the crate */
+	int outdated;               /* ... and the requirement does not
+	                               admit `latest` */
+	char latest[ADVDB_CRATE_VERSION_MAX];
 } dep_result;
+
+/* The version a requirement should admit to be up to date, from the
+ * crates index: r->latest, r->outdated. 0, or -1 with a message. */
+static int check_latest(dep_result *r, const session *s, const cargo_req *q,
+                        char *err, size_t errcap)
+{
+	advdb_crate c = ADVDB_CRATE_INIT;
+	version v;
+	const char *why;
+	int names_pre = 0;
+
+	int rc = advdb_crate_get(&c, s->db, r->d->package,
+	                         strlen(r->d->package), NULL, 0);
+	if (rc == ADVDB_ENOTFOUND)
+		return 0;
+	if (rc != ADVDB_OK)
+		return errbuf_fail(err, errcap, "%s", advdb_last_error(s->db));
+	r->crate_known = 1;
+	for (size_t i = 0; i < q->n; i++)
+		names_pre |= q->c[i].v.pre_len > 0;
+	const char *target = c.latest[0] && !(names_pre && c.latest_pre[0])
+	                     ? c.latest : c.latest_pre;
+	if (!target[0])
+		return 0;       /* every version yanked: nothing to be behind */
+	snprintf(r->latest, sizeof(r->latest), "%s", target);
+	if (version_parse(&v, target, strlen(target), &why) < 0)
+		return errbuf_fail(err, errcap, "crates index: %s: %s", target, why);
+	r->outdated = !cargo_req_matches(q, &v);
+	return 0;
+}
 
 static void result_free(dep_result *r)
 {
@@ -231,18 +274,23 @@ static void ids_text(buf *b, const advdb_match *v, size_t n)
 	}
 }
 
-#define NCOLS 6
+#define NCOLS 7
 
 /* One cell of each column per flagged dependency, then print them
  * aligned (widths in bytes: the cells are sanitised ASCII mostly). */
 static void human(buf *out, const char *path, const manifest *mf,
-                  const dep_result *rs, size_t n, size_t nerr, int color)
+                  const dep_result *rs, size_t n, size_t nerr, int color,
+                  int crates)
 {
 	static const char *const head[NCOLS] = {
 		"name", "requirement", "kind", "status", "advisories",
-		"suggestion"
+		"suggestion", "latest"
 	};
-	size_t w[NCOLS], nflag = 0, ninsec = 0, nposs = 0;
+	/* without a crates index, no latest column (and none outdated) */
+	size_t ncols = crates ? NCOLS : NCOLS - 1;
+	size_t w[NCOLS], nflag = 0, ninsec = 0, nposs = 0, nout = 0,
+	       ntotal = 0, nunknown = 0;
+	const char *unknown_first = NULL;
 	buf *cells = calloc(n * NCOLS + 1, sizeof(buf));
 
 	if (!cells) {
@@ -253,15 +301,25 @@ static void human(buf *out, const char *path, const manifest *mf,
 		w[c] = strlen(head[c]);
 	for (size_t i = 0; i < n; i++) {
 		const dep_result *r = &rs[i];
-		if (!r->analysed || r->status == ST_OK)
+		ntotal += r->d->source == DEP_CRATES_IO;
+		if (r->analysed && crates && !r->crate_known && !nunknown++)
+			unknown_first = r->d->package;
+		nout += r->analysed && r->outdated;
+		if (!r->analysed || (r->status == ST_OK && !r->outdated))
 			continue;
 		buf *row = &cells[nflag * NCOLS];
 		name_text(&row[0], r->d);
 		report_text(&row[1], r->d->req, 0);
 		kind_text(&row[2], r->d);
-		buf_puts(&row[3], status_name(r->status, 0));
+		if (r->status != ST_OK)
+			buf_puts(&row[3], status_name(r->status, 0));
+		if (r->outdated)
+			buf_puts(&row[3], r->status != ST_OK ? ", outdated"
+			                                     : "outdated");
 		ids_text(&row[4], r->vulns, r->nvulns);
-		if (r->has_fix) {
+		if (r->status == ST_OK) {
+			buf_puts(&row[5], "-");
+		} else if (r->has_fix) {
 			buf_putc(&row[5], '"');
 			report_text(&row[5], r->suggestion, 0);
 			buf_putc(&row[5], '"');
@@ -269,13 +327,15 @@ static void human(buf *out, const char *path, const manifest *mf,
 			buf_puts(&row[5], "no fixed version within this "
 			         "requirement");
 		}
-		for (size_t c = 0; c < NCOLS; c++)
+		report_text(&row[6], r->crate_known ? (r->latest[0] ? r->latest
+		            : "(all yanked)") : "unknown", 0);
+		for (size_t c = 0; c < ncols; c++)
 			if (row[c].len > w[c])
 				w[c] = row[c].len;
 		nflag++;
 		if (r->status == ST_INSECURE)
 			ninsec++;
-		else
+		else if (r->status == ST_POSSIBLY)
 			nposs++;
 	}
 	report_text(out, path, 0);
@@ -286,21 +346,22 @@ static void human(buf *out, const char *path, const manifest *mf,
 	}
 	buf_puts(out, ":\n");
 	if (nflag) {
-		for (size_t c = 0; c < NCOLS; c++)
-			buf_printf(out, "  %-*s", c + 1 < NCOLS ? (int)w[c] : 0,
+		for (size_t c = 0; c < ncols; c++)
+			buf_printf(out, "  %-*s", c + 1 < ncols ? (int)w[c] : 0,
 			           head[c]);
 		buf_putc(out, '\n');
 		for (size_t i = 0; i < nflag; i++) {
 			buf *row = &cells[i * NCOLS];
-			for (size_t c = 0; c < NCOLS; c++) {
+			for (size_t c = 0; c < ncols; c++) {
 				buf_puts(out, "  ");
 				if (c == 3 && color)
 					buf_puts(out, row[c].p[0] == 'i' ? "\033[1;31m"
-					                                 : "\033[1;33m");
+					              : row[c].p[0] == 'p' ? "\033[1;33m"
+					              : "\033[1;36m");
 				buf_put(out, row[c].p, row[c].len);
 				if (c == 3 && color)
 					buf_puts(out, "\033[0m");
-				if (c + 1 < NCOLS)
+				if (c + 1 < ncols)
 					for (size_t k = row[c].len; k < w[c]; k++)
 						buf_putc(out, ' ');
 			}
@@ -328,10 +389,19 @@ static void human(buf *out, const char *path, const manifest *mf,
 			buf_puts(out, "\" is not crates.io: skipped\n");
 		}
 	}
+	if (crates && nunknown) {
+		buf_printf(out, "  note: %zu %s not in the crates.io index (",
+		           nunknown, nunknown == 1 ? "crate is" : "crates are");
+		report_text(out, unknown_first, 0);
+		buf_printf(out, "%s): latest version unknown\n",
+		           nunknown > 1 ? ", ..." : "");
+	}
 	if (nerr)       /* never a plain count that reads as complete */
 		buf_printf(out, "error: incomplete: %zu %s not checked (see "
 		           "above); ", nerr,
 		           nerr == 1 ? "dependency" : "dependencies");
+	if (crates)     /* deps.rs' line */
+		buf_printf(out, "%zu total, %zu outdated, ", ntotal, nout);
 	buf_printf(out, "%zu insecure, %zu possibly insecure\n", ninsec, nposs);
 }
 
@@ -381,8 +451,11 @@ static void to_json(buf *out, const session *s, const char *path,
 	static const char *const why[] = {
 		[DEP_PATH] = "path", [DEP_GIT] = "git", [DEP_REGISTRY] = "registry"
 	};
-	size_t ninsec = 0, nposs = 0;
+	size_t ninsec = 0, nposs = 0, nout = 0, ntotal = 0;
 	json j;
+
+	for (size_t i = 0; i < n; i++)
+		ntotal += rs[i].d->source == DEP_CRATES_IO;
 
 	json_init(&j, out);
 	json_obj_begin(&j);
@@ -399,6 +472,7 @@ static void to_json(buf *out, const session *s, const char *path,
 			continue;
 		ninsec += r->status == ST_INSECURE;
 		nposs += r->status == ST_POSSIBLY;
+		nout += r->outdated;
 		json_obj_begin(&j);
 		json_dep_common(&j, r->d);
 		json_key(&j, "requirement");
@@ -411,6 +485,14 @@ static void to_json(buf *out, const session *s, const char *path,
 		json_matches(&j, r->warns, r->nwarns);
 		json_key(&j, "suggestion");
 		json_str(&j, r->has_fix ? r->suggestion : NULL);
+		json_key(&j, "latest");     /* null: no crates index, or it
+		                               does not know the crate */
+		json_str(&j, r->latest[0] ? r->latest : NULL);
+		json_key(&j, "outdated");
+		if (r->crate_known && r->latest[0])
+			json_bool(&j, r->outdated);
+		else
+			json_str(&j, NULL);
 		json_obj_end(&j);
 	}
 	json_arr_end(&j);
@@ -430,6 +512,15 @@ static void to_json(buf *out, const session *s, const char *path,
 		json_obj_end(&j);
 	}
 	json_arr_end(&j);
+	json_key(&j, "crates_index");
+	json_bool(&j, s->crates);
+	json_key(&j, "total");
+	json_uint(&j, ntotal);
+	json_key(&j, "outdated");       /* null: no crates index to tell */
+	if (s->crates)
+		json_uint(&j, nout);
+	else
+		json_str(&j, NULL);
 	json_key(&j, "insecure");
 	json_uint(&j, ninsec);
 	json_key(&j, "possibly_insecure");
@@ -505,7 +596,9 @@ static int one_manifest(const session *s, const char *path, buf *out)
 		cargo_req q;
 		if (cargo_req_parse(&q, d->req, strlen(d->req), err,
 		                    sizeof err) < 0 ||
-		    analyse(&rs[i], s, &q, err, sizeof err) < 0) {
+		    analyse(&rs[i], s, &q, err, sizeof err) < 0 ||
+		    (s->crates && check_latest(&rs[i], s, &q, err,
+		                               sizeof err) < 0)) {
 			cli_error("%s:%u: dependency `%s`: %s", path, d->line,
 			          clean(name, sizeof name, d->key), err);
 			rs[i].error = strdup(err);
@@ -523,7 +616,7 @@ static int one_manifest(const session *s, const char *path, buf *out)
 	if (o->json)
 		to_json(out, s, path, &mf, rs, mf.n, nerr);
 	else
-		human(out, path, &mf, rs, mf.n, nerr, o->color);
+		human(out, path, &mf, rs, mf.n, nerr, o->color, s->crates);
 	for (size_t i = 0; i < mf.n; i++)
 		result_free(&rs[i]);
 	free(rs);
@@ -544,6 +637,10 @@ int cmd_reqs(const cli_opts *o)
 	if (session_open(&s, o, 0) != EXIT_CLEAN)
 		return EXIT_ERROR;
 	int incomplete = session_warn_incomplete(&s);
+	if (session_crates(&s, "outdated") != EXIT_CLEAN) {
+		session_close(&s);
+		return EXIT_ERROR;
+	}
 	for (size_t i = 0; i < o->nargs; i++) {
 		buf_reset(&out);
 		int st = one_manifest(&s, o->args[i], &out);

@@ -618,6 +618,8 @@ int cmd_scan(const cli_opts *o)
 	if (session_open(&s, o, 1) != EXIT_CLEAN)
 		goto out_paths;
 	session_warn_incomplete(&s);
+	if (session_crates(&s, "yanked") != EXIT_CLEAN)
+		goto out_session;
 	if (o->sarif) {
 		buf head = BUF_INIT;
 		if (sarif_run_new(&s.sarif) < 0) {

@@ -237,9 +237,44 @@ void session_warn_future(int64_t days)
 	         (long long)days, days == 1 ? "day" : "days");
 }
 
+int session_crates(session *s, const char *what)
+{
+	advdb_crates_info ci = ADVDB_CRATES_INFO_INIT;
+	int yanked = !strcmp(what, "yanked");
+
+	s->crates = 0;
+	if (yanked && s->opts->no_yanked)
+		return EXIT_CLEAN;
+	int rc = advdb_crates_info_get(&ci, s->db);
+	if (rc == ADVDB_OK) {
+		s->crates = 1;
+		return EXIT_CLEAN;
+	}
+	if (rc != ADVDB_ENOTFOUND) {
+		cli_error("%s", advdb_last_error(s->db));
+		return EXIT_ERROR;
+	}
+	if (yanked && s->opts->deny_yanked) {
+		cli_error("--deny yanked: the index has no crates.io index to "
+		          "check against; compile one in with advdb-compile "
+		          "--crates-index PATH (a crates.io-index mirror)");
+		return EXIT_ERROR;
+	}
+	if (!s->opts->json)
+		cli_warn("no %s check: the index has no crates.io index "
+		         "(advdb-compile --crates-index PATH adds one%s)", what,
+		         yanked ? "; --no-yanked silences this" : "");
+	return EXIT_CLEAN;
+}
+
 source_age session_source_age(const advdb_info *in, int64_t *days)
 {
-	int64_t now = (int64_t)time(NULL), t = in->source_time;
+	return session_time_age(in->source_time, days);
+}
+
+source_age session_time_age(int64_t t, int64_t *days)
+{
+	int64_t now = (int64_t)time(NULL);
 
 	*days = 0;
 	if (t <= 0)

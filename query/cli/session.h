@@ -32,6 +32,10 @@ typedef struct session {
 	advdb_signature *sig;           /* who signed the index, verified
 	                                   (--trust-key); NULL without a key */
 	char *path;                     /* the index's path */
+	int crates;                     /* use the crates.io index: yanked
+	                                   versions (scan, bin: unless
+	                                   --no-yanked) and latest ones
+	                                   (reqs); session_crates */
 } session;
 
 /* with_cache values for session_open. */
@@ -54,6 +58,14 @@ enum {
  * Prints its own errors. Returns EXIT_CLEAN or EXIT_ERROR. */
 int session_open(session *s, const cli_opts *o, int with_cache);
 void session_close(session *s);
+
+/* After session_open, for the checks that need a crates.io index
+ * (what: "yanked" for scan and bin, "outdated" for reqs): turn s->crates
+ * on when the index has one (and, for yanked, --no-yanked was not
+ * given). Without one, says once on stderr how to add one (not with
+ * --json); --deny yanked is then an error (it cannot be checked):
+ * EXIT_ERROR. Else EXIT_CLEAN. */
+int session_crates(session *s, const char *what);
 
 /* An index compiled with --keep-going that skipped advisories is
  * incomplete: a package may read as clean only because its advisory is
@@ -78,6 +90,8 @@ typedef enum source_age {
 	SOURCE_FUTURE               /* *days whole days ahead (>= 1) */
 } source_age;
 source_age session_source_age(const advdb_info *in, int64_t *days);
+/* The same for any commit time t (the crates index's). */
+source_age session_time_age(int64_t t, int64_t *days);
 /* The warning for a SOURCE_FUTURE age. */
 void session_warn_future(int64_t days);
 

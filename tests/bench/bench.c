@@ -6,7 +6,7 @@
  *               --markdown FILE --lockfiles DIR --scan-dir DIR
  *               [--bin-dir DIR] [--runs N] [--lookups N]
  *               [--batch-lines N] [--crowd N] [--sign-key KEY --trust-key PUB]
- *               [--label TEXT]
+ *               [--crates N] [--label TEXT]
  *
  * tests/bench/run.sh prepares the inputs (a bare clone of the advisory-db
  * bundle, or data/; a clone with one extra commit that changes 10
@@ -42,39 +42,27 @@
 #include "layout.h"
 #include "version.h"
 #include "writer.h"
+#include "bench.h"
 
 extern char **environ;
 
-typedef struct opts {
-	const char *build, *work, *repo, *update_repo, *markdown;
-	const char *lockfiles, *scan_dir, *bin_dir, *label;
-	const char *sign_key, *trust_key;   /* minisign keys, or NULL */
-	int runs;
-	long lookups, batch_lines, crowd;
-} opts;
 
-typedef struct run_result {
-	double ms;                  /* wall time */
-	double cpu_ms;              /* user + system time of the child */
-	long rss_kb;                /* peak resident set of the child */
-	int status;                 /* exit status, or 128+signal */
-} run_result;
 
-static double now_ms(void)
+double now_ms(void)
 {
 	struct timespec ts;
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
 }
 
-static uint64_t now_ns(void)
+uint64_t now_ns(void)
 {
 	struct timespec ts;
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
 }
 
-static void die(const char *what)
+void die(const char *what)
 {
 	fprintf(stderr, "advdb-bench: %s\n", what);
 	exit(2);
@@ -82,7 +70,7 @@ static void die(const char *what)
 
 /* Run argv with stdin from in_path (or /dev/null) and stdout to out_path
  * (or /dev/null); stderr is kept. */
-static run_result run(char *const argv[], const char *in_path,
+run_result run(char *const argv[], const char *in_path,
                       const char *out_path)
 {
 	posix_spawn_file_actions_t fa;
@@ -121,32 +109,32 @@ static int cmp_double(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
-static int cmp_u64(const void *a, const void *b)
+int cmp_u64(const void *a, const void *b)
 {
 	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
 	return (x > y) - (x < y);
 }
 
-static double median(double *v, int n)
+double median(double *v, int n)
 {
 	qsort(v, (size_t)n, sizeof(*v), cmp_double);
 	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
 }
 
-static off_t file_size(const char *path)
+off_t file_size(const char *path)
 {
 	struct stat st;
 	return stat(path, &st) == 0 ? st.st_size : -1;
 }
 
-static void path_join(char *out, size_t cap, const char *a, const char *b)
+void path_join(char *out, size_t cap, const char *a, const char *b)
 {
 	int n = snprintf(out, cap, "%s/%s", a, b);
 	if (n < 0 || (size_t)n >= cap)
 		die("path too long");
 }
 
-static void copy_file(const char *from, const char *to)
+void copy_file(const char *from, const char *to)
 {
 	char *argv[] = { "/bin/cp", (char *)from, (char *)to, NULL };
 	if (run(argv, NULL, NULL).status != 0)
@@ -155,17 +143,17 @@ static void copy_file(const char *from, const char *to)
 
 /* ---- the table ---- */
 
-static void row(const char *figure, const char *value, const char *target,
+void row(const char *figure, const char *value, const char *target,
                 const char *met)
 {
 	printf("| %-38s | %-22s | %-22s | %-4s |\n", figure, value, target, met);
 }
 
-static const char *yes(int ok) { return ok ? "yes" : "no"; }
+const char *yes(int ok) { return ok ? "yes" : "no"; }
 
 /* Median wall times of the programs a and b (each a one-shot check:
  * exit 0 or 1), run in turn `runs` times so both see the same machine. */
-static void alternate(double *ma, double *mb, char *const a[],
+void alternate(double *ma, double *mb, char *const a[],
                       char *const b[], int runs)
 {
 	double ta[9], tb[9];
@@ -236,17 +224,9 @@ static void sign_figures(const opts *o, const char *comp, const char *q,
 
 /* ---- (name, version) pairs from the lockfile corpus ---- */
 
-typedef struct pair {
-	char name[72];
-	char version[48];
-} pair;
 
-typedef struct pairs {
-	pair *v;
-	size_t n, cap;
-} pairs;
 
-static void pairs_add(pairs *p, const char *name, const char *version)
+void pairs_add(pairs *p, const char *name, const char *version)
 {
 	if (strlen(name) >= sizeof(p->v[0].name) ||
 	    strlen(version) >= sizeof(p->v[0].version))
@@ -264,7 +244,7 @@ static void pairs_add(pairs *p, const char *name, const char *version)
 
 /* A deliberately simple reading of `name = "x"` / `version = "y"` lines:
  * the bench only needs realistic names, not a lockfile parser. */
-static void read_pairs(pairs *p, const char *dir)
+void read_pairs(pairs *p, const char *dir)
 {
 	char cmd[4096], line[512], name[128] = "";
 	int n = snprintf(cmd, sizeof(cmd),
@@ -287,7 +267,7 @@ static void read_pairs(pairs *p, const char *dir)
 }
 
 static uint64_t rng_state = 0x9e3779b97f4a7c15u;
-static uint64_t rng(void)
+uint64_t rng(void)
 {
 	rng_state ^= rng_state << 13;
 	rng_state ^= rng_state >> 7;
@@ -823,7 +803,7 @@ static void usage(void)
 	        "--update-repo REPO --markdown FILE --lockfiles DIR "
 	        "--scan-dir DIR [--bin-dir DIR] [--runs N] [--lookups N] "
 	        "[--batch-lines N] [--crowd N] [--sign-key KEY --trust-key PUB] "
-	        "[--label TEXT]\n");
+	        "[--crates N] [--label TEXT]\n");
 	exit(2);
 }
 
@@ -833,6 +813,7 @@ int main(int argc, char **argv)
 	o.runs = 7;
 	o.lookups = 200000;
 	o.crowd = 10000;
+	o.crates = 170000;
 	o.batch_lines = 1000000;
 	o.label = "";
 	for (int i = 1; i < argc; i++) {
@@ -854,13 +835,14 @@ int main(int argc, char **argv)
 		else if (!strcmp(a, "--lookups")) o.lookups = atol(v);
 		else if (!strcmp(a, "--crowd")) o.crowd = atol(v);
 		else if (!strcmp(a, "--batch-lines")) o.batch_lines = atol(v);
+		else if (!strcmp(a, "--crates")) o.crates = atol(v);
 		else usage();
 		i++;
 	}
 	if (!o.build || !o.work || !o.repo || !o.update_repo || !o.markdown ||
 	    !o.lockfiles || !o.scan_dir || o.runs < 1 || o.runs > 9 ||
 	    o.lookups < 100 || o.batch_lines < 1 || o.crowd < 1 ||
-	    o.crowd > 65535)
+	    o.crowd > 65535 || o.crates < 0 || o.crates > 1000000)
 		usage();
 
 	char comp[4096], q[4096], naive[4096], db[4096], old_db[4096], upd_db[4096];
@@ -974,7 +956,10 @@ int main(int argc, char **argv)
 	else
 		row("signature figures", "skipped", "needs minisign", "");
 
-	/* 9. peak RSS of compile (batch and scan above) */
+	/* 9. a crates.io index mirror (bench_crates.c) */
+	crates_figures(&o, comp, q, db);
+
+	/* 10. peak RSS of compile (batch and scan above) */
 	snprintf(val, sizeof(val), "%.1f MB", rss_compile / 1024.0);
 	row("peak RSS, compile", val, "", "");
 	return 0;

@@ -92,7 +92,7 @@ if command -v python3 >/dev/null 2>&1; then
 fi
 
 if [ "${BENCH_QUICK:-0}" = 1 ]; then
-	set -- --runs 1 --lookups 2000 --batch-lines 2000 --crowd 4100
+	set -- --runs 1 --lookups 2000 --batch-lines 2000 --crowd 4100 --crates 3000
 else
 	set -- --runs 7
 fi

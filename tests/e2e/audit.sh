@@ -163,7 +163,9 @@ cargo_audit "--deny unmaintained" 1 "$W_ALL" $IGN_V --deny unmaintained
 cargo_audit "--deny unsound" 1 "$W_ALL" $IGN_V --deny unsound
 cargo_audit "-D warnings, only a notice left: a notice never fails" 0 "W:notice:0008" \
     $IGN_V --ignore RUSTSEC-2099-0006 --ignore RUSTSEC-2099-0007 -D warnings
-cargo_audit "-D yanked (not checkable: no failure)" 0 "$W_ALL" $IGN_V -D yanked
+(cd "$P" && "$Q" $IGN_V -D yanked) >/dev/null 2>"$T/e"; rc=$?
+is "-D yanked without a crates index: cannot be checked, exit 2" "$rc" 2
+has "-D yanked without a crates index: says why" "$(cat "$T/e")" 'deny yanked: the index has no crates.io index'
 cargo_audit "-q" 1 "$V_ALL $W_ALL" -q
 cargo_audit "--json" 1 "$V_ALL $W_ALL" --json
 cargo_audit "--format json" 1 "$V_ALL $W_ALL" --format json
@@ -205,13 +207,13 @@ has "-u: accepted, with a note" "$(cat "$T/e")" '--url .*never fetches'
 (cd "$P" && "$Q" -q -u https://example.org/db.git) >/dev/null 2>"$T/e"
 is "-u -q: no note" "$(grep -c 'never fetches' "$T/e")" 0
 (cd "$P" && "$Q" -D warnings $IGN_V) >"$T/o" 2>"$T/e"
-has "-D warnings: says yanked crates are not checked" "$(cat "$T/e")" 'yanked crates are not checked'
+has "-D warnings: says yanked versions are not checked (no crates index)" "$(cat "$T/e")" 'no yanked check: the index has no crates.io index'
 has "-D warnings: the summary is no ok" "$(tail -n 1 "$T/o")" '^error: 2 denied warnings found \(no vulnerabilities\) in 14 packages, 1 warning$'
 (cd "$P" && "$Q" -D warnings --no-yanked $IGN_V) >/dev/null 2>"$T/e"
 is "--no-yanked: no yanked notice" "$(grep -c 'yanked' "$T/e")" 0
 (cd "$P" && "$Q" $IGN_V) >"$T/o" 2>"$T/e"
 has "warnings, not denied: ok, with the count" "$(tail -n 1 "$T/o")" '^ok: no vulnerabilities found in 14 packages, 3 warnings$'
-is "no deny, no yanked notice" "$(grep -c 'yanked' "$T/e")" 0
+has "no crates index: one note says how to add one" "$(grep -c 'no yanked check' "$T/e")" '^1$'
 
 # -q: no header, no tree; nothing at all when clean
 (cd "$P" && "$Q" -q) >"$T/o" 2>"$T/e"
@@ -236,7 +238,7 @@ has "audit without ./Cargo.lock: says so, and what to do" "$(cat "$T/e")" 'Cargo
 is "no command and no ./Cargo.lock: usage, exit 2" "$rc:$(grep -c '^usage:' "$T/e")" "2:1"
 (cd "$P" && "$Q" audit fix) >"$T/o" 2>"$T/e"; rc=$?
 is "audit fix: not supported, exit 2" "$rc:$(grep -c 'not supported' "$T/e")" "2:1"
-(cd "$P" && "$Q" audit bin Cargo.lock) >"$T/o" 2>"$T/e"; rc=$?
+(cd "$P" && "$Q" --no-yanked audit bin Cargo.lock) >"$T/o" 2>"$T/e"; rc=$?
 has "audit bin FILE: cargo audit bin (a lockfile is no binary)" "$rc:$(cat "$T/e")" \
     '^2:.*Cargo\.lock: '
 
@@ -329,7 +331,7 @@ conf '[yanked]
 enabled = true
 update_index = false'
 (cd "$P" && "$Q") >/dev/null 2>"$T/e"
-has "[yanked] enabled = true: says they are not checked" "$(cat "$T/e")" 'yanked crates are not checked'
+has "[yanked] enabled = true: says they are not checked" "$(cat "$T/e")" 'no yanked check: the index has no crates.io index'
 conf '[yanked]
 enabled = false'
 (cd "$P" && "$Q" -D yanked) >/dev/null 2>"$T/e"

@@ -13,7 +13,12 @@ for r in "full compile" "--update after 10" "DB file size" "raw Markdown" \
          "one-shot check" "naive" \
          "one-shot speedup" "peak RSS, compile" "lookup, 1 crate of" \
          "advisory fetch, every id" "export-osv, every advisory" \
-         "open \+ verify signature" "one-shot check --trust-key"; do
+         "open \+ verify signature" "one-shot check --trust-key" \
+         "synthetic mirror" "compile with the crates index" \
+         "index size added by the crates" "--update after 1000 changed crates" \
+         "lookup p50 without / with crates" "advdb_crate_get p50" \
+         "one-shot check without / with crates" \
+         "scan 1 lockfile without / with yanked"; do
 	has "bench prints row: $r" "$out" "^\| $r"
 done
 [ "$rc" -eq 0 ] || sed 's/^/# /' "$T/err" | tail -n 20

@@ -52,6 +52,7 @@
 #include "../fuzz/fuzz_auditable.c"
 #include "../fuzz/fuzz_config.c"
 #include "../fuzz/fuzz_report.c"
+#include "../fuzz/fuzz_cratesidx.c"
 #include "../fuzz/fuzz_packages.c"
 
 #define REPLAY_INPUT_MAX (8u << 20)
@@ -83,6 +84,7 @@ static const target targets[] = {
 	{ "fuzz_auditable", fuzz_auditable },
 	{ "fuzz_config", fuzz_config },
 	{ "fuzz_report", fuzz_report },
+	{ "fuzz_cratesidx", fuzz_cratesidx },
 	{ "fuzz_packages", fuzz_packages },
 };
 #define NTARGETS (sizeof targets / sizeof targets[0])
