@@ -30,13 +30,20 @@
 #define NO_DATA AUDITABLE_NO_DATA
 
 /* The first bytes of a regular file (at most cap); -1 if it is not one
- * or cannot be read. */
+ * or cannot be read. Anything else is never opened here: opening a FIFO
+ * and closing it at once lets its writer's open return and then its
+ * first write fail (EPIPE), so the lockfile reader after us would wait
+ * for data that never comes (`scan <(...)`). The fstat below still
+ * guards a path swapped in between. */
 static ssize_t peek(const char *path, unsigned char *b, size_t cap)
 {
 	struct stat st;
-	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
 	ssize_t r = -1;
+	int fd;
 
+	if (stat(path, &st) != 0 || !S_ISREG(st.st_mode))
+		return -1;
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
 	if (fd < 0)
 		return -1;
 	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode)) {
