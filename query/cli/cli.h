@@ -59,8 +59,16 @@ int cmd_info(const cli_opts *o);
 int cmd_export_osv(const cli_opts *o);
 int cmd_reqs(const cli_opts *o);        /* reqs.c: Cargo.toml requirements */
 
-/* Print "advdb-query: " and the message to stderr. */
+/* The program named at the start of every message: "advdb-query" unless
+ * set (once, in main, before any thread starts). */
+void cli_set_program(const char *name);
+const char *cli_program(void);
+
+/* Print "advdb-query: " (the program's name) and the message to stderr,
+ * as one line. */
 void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void cli_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* A line of news that is neither (advdb-serve's reloads). */
+void cli_note(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 #endif

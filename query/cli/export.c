@@ -26,6 +26,7 @@
 
 #include "buf.h"
 #include "cli.h"
+#include "export.h"
 #include "json.h"
 #include "session.h"
 
@@ -118,7 +119,18 @@ static void function_paths(json *j, const advdb_advisory *a)
 	json_arr_end(j);
 }
 
-static void osv_json(buf *out, const advdb_advisory *a, int64_t fallback)
+void export_osv_modified(char out[32], const advdb_advisory *a,
+                         int64_t fallback)
+{
+	int64_t mod = advdb_advisory_modified(a);
+	const char *date = advdb_advisory_field(a, ADVDB_F_DATE);
+
+	rfc3339(out, mod ? mod : fallback);
+	if (!out[0] && date && strlen(date) == 10)
+		snprintf(out, 32, "%sT12:00:00Z", date);
+}
+
+void export_osv_record(buf *out, const advdb_advisory *a, int64_t fallback)
 {
 	const char *id = advdb_advisory_field(a, ADVDB_F_ID);
 	const char *pkg = advdb_advisory_field(a, ADVDB_F_PACKAGE);
@@ -126,7 +138,6 @@ static void osv_json(buf *out, const advdb_advisory *a, int64_t fallback)
 	const char *wd = advdb_advisory_field(a, ADVDB_F_WITHDRAWN);
 	const char *url = advdb_advisory_field(a, ADVDB_F_URL);
 	const char *lic = advdb_advisory_field(a, ADVDB_F_LICENSE);
-	int64_t mod = advdb_advisory_modified(a);
 	char t[32], link[512];
 	json j;
 
@@ -135,7 +146,7 @@ static void osv_json(buf *out, const advdb_advisory *a, int64_t fallback)
 	json_key(&j, "id");
 	json_str(&j, id);
 	json_key(&j, "modified");
-	rfc3339(t, mod ? mod : fallback);
+	export_osv_modified(t, a, fallback);
 	if (t[0])
 		json_str(&j, t);
 	else
@@ -255,7 +266,6 @@ static void osv_json(buf *out, const advdb_advisory *a, int64_t fallback)
 	json_str(&j, lic ? lic : "CC0-1.0");
 	json_obj_end(&j);
 	json_obj_end(&j);
-	buf_putc(out, '\n');
 }
 
 static int safe_name(const char *id)
@@ -353,7 +363,8 @@ int cmd_export_osv(const cli_opts *o)
 		const char *col = advdb_advisory_field(a, ADVDB_F_COLLECTION);
 		if (!col || strcmp(col, "crates") == 0) {
 			buf_reset(&out);
-			osv_json(&out, a, s.info.source_time);
+			export_osv_record(&out, a, s.info.source_time);
+			buf_putc(&out, '\n');
 			if (write_file(dir, idcopy, &out) < 0)
 				failed++;
 			else

@@ -60,7 +60,7 @@ static int next_source(src_line *out, const char **p)
 	return 0;
 }
 
-static int info_json(buf *out, const session *s)
+int info_json(buf *out, const session *s)
 {
 	const advdb_info *in = &s->info;
 	char t[32];

@@ -8,6 +8,11 @@
  * a file name can neither split a message line, nor send escape
  * sequences to the terminal, nor reorder what it shows. A message is cut
  * (with "...") at MSG_MAX bytes.
+ *
+ * The program's name is advdb-query unless main says otherwise (advdb-serve
+ * shares these modules), set once before any thread starts. A line is
+ * written under stderr's lock, so lines from several threads (scan
+ * workers, the server's reloads) never mix.
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -18,7 +23,19 @@
 
 #define MSG_MAX 2048
 
-static void emit(const char *prefix, const char *fmt, va_list ap)
+static const char *program = "advdb-query";
+
+void cli_set_program(const char *name)
+{
+	program = name;
+}
+
+const char *cli_program(void)
+{
+	return program;
+}
+
+static void emit(const char *kind, const char *fmt, va_list ap)
 {
 	char text[MSG_MAX];
 	int n = vsnprintf(text, sizeof(text), fmt, ap);
@@ -27,9 +44,12 @@ static void emit(const char *prefix, const char *fmt, va_list ap)
 		snprintf(text, sizeof(text), "(unprintable message)");
 	else if ((size_t)n >= sizeof(text))
 		memcpy(text + sizeof(text) - 4, "...", 4);
-	fputs(prefix, stderr);
+	flockfile(stderr);
+	fputs(program, stderr);
+	fputs(kind, stderr);
 	escape_fputs(text, 0, stderr);
 	fputc('\n', stderr);
+	funlockfile(stderr);
 }
 
 void cli_error(const char *fmt, ...)
@@ -37,7 +57,16 @@ void cli_error(const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	emit("advdb-query: ", fmt, ap);
+	emit(": ", fmt, ap);
+	va_end(ap);
+}
+
+void cli_note(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	emit(": ", fmt, ap);
 	va_end(ap);
 }
 
@@ -46,6 +75,6 @@ void cli_warn(const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	emit("advdb-query: warning: ", fmt, ap);
+	emit(": warning: ", fmt, ap);
 	va_end(ap);
 }

@@ -12,6 +12,7 @@
 
 #include <stddef.h>
 #include "advdb.h"
+#include "buf.h"
 #include "cache.h"
 #include "cli.h"
 
@@ -77,6 +78,11 @@ typedef enum source_age {
 source_age session_source_age(const advdb_info *in, int64_t *days);
 /* The warning for a SOURCE_FUTURE age. */
 void session_warn_future(int64_t days);
+
+/* `info --json`'s object for the session's index, with a newline
+ * (info.c; advdb-serve's /v1/info carries it too). Returns ADVDB_OK, or
+ * a libadvdb error when the skipped list cannot be read. */
+int info_json(buf *out, const session *s);
 
 /* Is this advisory id ignored? */
 int session_ignored(const session *s, const char *id);
