@@ -1,6 +1,7 @@
 # advdb — build, test, bench, fuzz, demo, install.
 #
-#   make                 advdb-compile, advdb-query, libadvdb.a, libadvdb.so
+#   make                 advdb-compile, advdb-query, advdb-serve, libadvdb.a,
+#                        libadvdb.so
 #   make deps            install the Debian packages the build and tests need
 #   make test            unit + end-to-end tests; ends with "N passed, N failed"
 #   make test-sanitize   the same tests built with ASan + UBSan (build-san/)
@@ -28,6 +29,8 @@ DEB_PKGS += zlib1g-dev libjansson-dev   # bin: .dep-v0 data is zlib + JSON
 DEB_PKGS += lld llvm   # bin tests: ld.lld, ld64.lld, wasm-ld, llvm-objcopy, llvm-lipo
 DEB_PKGS += binutils-mingw-w64-x86-64 binutils-mingw-w64-i686   # bin tests: PE32+ and PE32 images
 DEB_PKGS += time   # /usr/bin/time: peak RSS of scan in tests/e2e/failclosed.sh
+DEB_PKGS += libmicrohttpd-dev wrk   # advdb-serve
+DEB_PKGS += python3-jsonschema   # serve tests: answers against the OSV schema
 
 CFLAGS_BASE = -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE \
               -Wall -Wextra -Werror -fPIC -g -Ischema -Iquery -Icompiler
@@ -54,12 +57,14 @@ LIBS_ZSTD  = $(call lazy,LIBS_ZSTD,$(PKG) --libs libzstd)
 LIBS_YAML  = $(call lazy,LIBS_YAML,$(PKG) --libs yaml-0.1)
 LIBS_SODIUM = $(call lazy,LIBS_SODIUM,$(PKG) --libs libsodium 2>/dev/null || echo -lsodium)
 LIBS_BIN   = $(call lazy,LIBS_BIN,$(PKG) --libs jansson zlib 2>/dev/null || echo -ljansson -lz)
+LIBS_MHD   = $(call lazy,LIBS_MHD,$(PKG) --libs libmicrohttpd 2>/dev/null || echo -lmicrohttpd)
 LIBS_QUERY  = $(LIBS_LMDB) $(LIBS_ZSTD) $(LIBS_BIN) $(LIBS_SODIUM) -lpthread -lm
 LIBS_COMP   = $(LIBS_GIT) $(LIBS_LMDB) $(LIBS_ZSTD) $(LIBS_YAML) $(LIBS_BIN) $(LIBS_SODIUM) -lpthread -lm
 
 SCHEMA_SRC   = $(wildcard schema/*.c)
 LIB_SRC      = $(wildcard query/*.c)
 CLI_SRC      = $(wildcard query/cli/*.c)
+SERVE_SRC    = $(wildcard query/serve/*.c)
 COMP_SRC     = $(filter-out compiler/main.c,$(wildcard compiler/*.c))
 UNIT_SRC     = $(wildcard tests/unit/test_*.c)
 BENCH_SRC    = $(wildcard tests/bench/*.c)
@@ -70,11 +75,15 @@ SCHEMA_OBJ = $(call obj,$(SCHEMA_SRC))
 LIB_OBJ    = $(call obj,$(LIB_SRC))
 CLI_OBJ    = $(call obj,$(CLI_SRC))
 CLI_LIBOBJ = $(call obj,$(filter-out query/cli/main.c,$(CLI_SRC)))
+# advdb-serve's modules but main and the libmicrohttpd glue: what the unit
+# and fuzz tests drive directly, without sockets
+SERVE_MHD  = query/serve/main.c query/serve/http.c
+SERVE_LIBOBJ = $(call obj,$(filter-out $(SERVE_MHD),$(SERVE_SRC)))
 COMP_OBJ   = $(call obj,$(COMP_SRC))
 UNIT_BIN   = $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRC))
 TOOL_BIN   = $(patsubst tests/tools/%.c,$(BUILD)/tools/%,$(TOOL_SRC))
 
-BINS = $(BUILD)/advdb-compile $(BUILD)/advdb-query \
+BINS = $(BUILD)/advdb-compile $(BUILD)/advdb-query $(BUILD)/advdb-serve \
        $(BUILD)/libadvdb.a $(BUILD)/libadvdb.so
 
 .PHONY: all deps test test-sanitize check demo bench fuzz install clean FORCE
@@ -82,7 +91,10 @@ all: $(BINS)
 
 $(BUILD)/obj/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) -MMD -MP -c -o $@ $<
+	$(CC) $(ALL_CFLAGS) $(DIR_CFLAGS) -MMD -MP -c -o $@ $<
+
+# advdb-serve's modules use the CLI's (JSON writer, renderer, session).
+$(BUILD)/obj/query/serve/%.o: DIR_CFLAGS = -Iquery/cli
 
 $(BUILD)/libadvdb.a: $(SCHEMA_OBJ) $(LIB_OBJ)
 	@rm -f $@
@@ -98,17 +110,26 @@ $(BUILD)/advdb-query: $(CLI_OBJ) $(BUILD)/libadvdb.a
 	$(CC) $(LDFLAGS_SAN) $(if $(filter 1,$(SAN)),,-static) -o $@ $(CLI_OBJ) \
 	    $(BUILD)/libadvdb.a $(LIBS_QUERY)
 
+# advdb-serve: the query side (no libgit2) plus libmicrohttpd; linked
+# dynamically like the compiler (a server starts once).
+$(BUILD)/advdb-serve: $(call obj,$(SERVE_MHD)) $(SERVE_LIBOBJ) $(CLI_LIBOBJ) \
+                      $(BUILD)/libadvdb.a
+	$(CC) $(LDFLAGS_SAN) -o $@ $(call obj,$(SERVE_MHD)) $(SERVE_LIBOBJ) \
+	    $(CLI_LIBOBJ) $(BUILD)/libadvdb.a $(LIBS_MHD) $(LIBS_QUERY)
+
 # The compiler reads indexes (--update, --install) only through libadvdb's
 # reader (query/reader.h), so it links the library's objects too.
 $(BUILD)/advdb-compile: $(call obj,compiler/main.c) $(COMP_OBJ) $(BUILD)/libadvdb.a
 	$(CC) $(LDFLAGS_SAN) -o $@ $(call obj,compiler/main.c) $(COMP_OBJ) \
 	    $(BUILD)/libadvdb.a $(LIBS_COMP)
 
-# Unit tests see every module (not the two main()s).
-$(BUILD)/tests/%: tests/unit/%.c $(COMP_OBJ) $(CLI_LIBOBJ) $(BUILD)/libadvdb.a
+# Unit tests see every module (not the main()s, nor libmicrohttpd's glue).
+$(BUILD)/tests/%: tests/unit/%.c $(COMP_OBJ) $(CLI_LIBOBJ) $(SERVE_LIBOBJ) \
+                  $(BUILD)/libadvdb.a
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) -Iquery/cli -o $@ $< $(COMP_OBJ) $(CLI_LIBOBJ) \
-	    $(BUILD)/libadvdb.a $(LIBS_COMP) -lcmocka
+	$(CC) $(ALL_CFLAGS) -Iquery/cli -Iquery/serve -o $@ $< $(COMP_OBJ) \
+	    $(CLI_LIBOBJ) $(SERVE_LIBOBJ) $(BUILD)/libadvdb.a $(LIBS_COMP) \
+	    -lcmocka
 
 # test_fuzz replays the fuzz targets' inputs through the targets' code.
 $(BUILD)/tests/test_fuzz: $(wildcard tests/fuzz/*.c tests/fuzz/*.h)
@@ -161,12 +182,17 @@ $(BUILD)/advdb.pc: FORCE
 install: all $(BUILD)/advdb.pc
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib \
 	    $(DESTDIR)$(PREFIX)/include $(DESTDIR)$(PREFIX)/lib/pkgconfig
-	install -m 755 $(BUILD)/advdb-compile $(BUILD)/advdb-query $(DESTDIR)$(PREFIX)/bin/
+	install -m 755 $(BUILD)/advdb-compile $(BUILD)/advdb-query \
+	    $(BUILD)/advdb-serve $(DESTDIR)$(PREFIX)/bin/
 	install -m 644 $(BUILD)/libadvdb.a $(DESTDIR)$(PREFIX)/lib/
 	install -m 755 $(BUILD)/libadvdb.so $(DESTDIR)$(PREFIX)/lib/libadvdb.so.0
 	ln -sf libadvdb.so.0 $(DESTDIR)$(PREFIX)/lib/libadvdb.so
 	install -m 644 query/advdb.h $(DESTDIR)$(PREFIX)/include/
 	install -m 644 $(BUILD)/advdb.pc $(DESTDIR)$(PREFIX)/lib/pkgconfig/
+	install -d $(DESTDIR)$(PREFIX)/lib/systemd/system
+	sed 's|/usr/local/bin/advdb-serve|$(PREFIX)/bin/advdb-serve|' \
+	    query/serve/advdb-serve.service > \
+	    $(DESTDIR)$(PREFIX)/lib/systemd/system/advdb-serve.service
 
 clean:
 	rm -rf build build-san build-fuzz

@@ -50,6 +50,7 @@
 #include "../fuzz/fuzz_macho.c"
 #include "../fuzz/fuzz_wasm.c"
 #include "../fuzz/fuzz_auditable.c"
+#include "../fuzz/fuzz_serve.c"
 
 #define REPLAY_INPUT_MAX (8u << 20)
 
@@ -78,6 +79,7 @@ static const target targets[] = {
 	{ "fuzz_macho", fuzz_macho },
 	{ "fuzz_wasm", fuzz_wasm },
 	{ "fuzz_auditable", fuzz_auditable },
+	{ "fuzz_serve", fuzz_serve },
 };
 #define NTARGETS (sizeof targets / sizeof targets[0])
 

@@ -1,0 +1,44 @@
+/*
+ * http.h — advdb-serve's HTTP side: libmicrohttpd (Debian's
+ * libmicrohttpd) with a fixed pool of worker threads, each running its
+ * own epoll loop over its share of the connections; every complete
+ * request goes to serve_answer() (api.h) with the generation current
+ * when it arrived (reload.h).
+ *
+ * What a client can hold, and for how long (the caps on bodies and
+ * batches are api.h's):
+ *   HTTP_CONN_MAX connections at once (more are refused at accept);
+ *   HTTP_MEM_MAX bytes of request line and headers per connection (431);
+ *   HTTP_TIMEOUT_S seconds of silence on a connection (then closed:
+ *   slow or stalled clients, idle keep-alives);
+ *   a body declared larger than SERVE_BODY_MAX is answered 413 before it
+ *   is read; a chunked one that grows past it is read no further than
+ *   twice that, then the connection is closed (413 when it ended in time).
+ */
+#ifndef ADVDB_SERVE_HTTP_H
+#define ADVDB_SERVE_HTTP_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "reload.h"
+
+#define HTTP_CONN_MAX 1024
+#define HTTP_MEM_MAX ((size_t)64 << 10)
+#define HTTP_TIMEOUT_S 10
+#define HTTP_THREADS_MAX 64
+
+typedef struct http_server http_server;
+
+/* Listen on listen ("ADDR:PORT", "[ADDR6]:PORT"; port 0: any free one)
+ * with threads workers, answering from r. Returns 0, or -1 with err. */
+int http_start(http_server **out, reload *r, const char *listen,
+               unsigned threads, char *err, size_t cap);
+
+/* The address actually bound, as "ADDR:PORT" ("[ADDR]:PORT" for IPv6). */
+const char *http_bound(const http_server *h);
+
+/* Close every connection, stop the workers, free h. */
+void http_stop(http_server *h);
+
+#endif
