@@ -30,7 +30,7 @@
 #include "json.h"
 #include "session.h"
 
-static void rfc3339(char out[32], int64_t t)
+void export_rfc3339(char out[32], int64_t t)
 {
 	time_t tt = (time_t)t;
 	struct tm tm;
@@ -125,7 +125,7 @@ void export_osv_modified(char out[32], const advdb_advisory *a,
 	int64_t mod = advdb_advisory_modified(a);
 	const char *date = advdb_advisory_field(a, ADVDB_F_DATE);
 
-	rfc3339(out, mod ? mod : fallback);
+	export_rfc3339(out, mod ? mod : fallback);
 	if (!out[0] && date && strlen(date) == 10)
 		snprintf(out, 32, "%sT12:00:00Z", date);
 }

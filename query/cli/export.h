@@ -23,4 +23,8 @@ void export_osv_record(buf *out, const advdb_advisory *a, int64_t fallback);
 void export_osv_modified(char out[32], const advdb_advisory *a,
                          int64_t fallback);
 
+/* Unix seconds as RFC 3339 in UTC ("2024-01-31T12:00:00Z"), or "" for
+ * 0, a negative time or one gmtime cannot take. */
+void export_rfc3339(char out[32], int64_t t);
+
 #endif

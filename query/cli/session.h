@@ -45,6 +45,10 @@ enum {
 #define SESSION_CACHE_MAX (4u << 20)            /* scan: decisions */
 #define SESSION_CACHE_BYTES ((size_t)256 << 20)
 
+/* The index's path: given (-d), else the default one (dbpath.h) written
+ * into buf; NULL, with the message printed, when there is neither. */
+const char *session_db_path(const char *given, char *buf, size_t cap);
+
 /* Open the index named by o (-d, else the default path; verified first
  * when o->trust_key is set, trust.h), read its info,
  * resolve --ignore, check --max-age; with_cache (above) makes a decision

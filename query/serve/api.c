@@ -8,9 +8,9 @@
  * and a batch of no queries is {}.
  *
  * Before jansson sees a body it is measured (nesting, and the number of
- * values and members): a body within SERVE_BODY_MAX can still be a
+ * values: jsonbound.h): a body within SERVE_BODY_MAX can still be a
  * million empty objects, which a tree parser would turn into a hundred
- * megabytes; a real batch of 1000 queries has a few thousand.
+ * megabytes; a real batch of 1000 queries has about 6000 values.
  */
 #include "api.h"
 
@@ -22,6 +22,8 @@
 #include <jansson.h>
 
 #include "arena.h"
+#include "export.h"
+#include "jsonbound.h"
 #include "json.h"
 #include "query.h"
 #include "target.h"
@@ -82,55 +84,24 @@ void serve_reply_free(serve_reply *r)
 
 /* ---- the body, before and through jansson ---- */
 
-/* Nesting and tokens of a body (outside strings), without parsing it:
- * each value or member adds at most one '{', '[', ',' or ':'. Returns 0,
- * or -1 with the reply written. A malformed body passes here and fails
- * in jansson, which says where. */
+/* Nesting and values of a body, before jansson reads it (jsonbound.h).
+ * Returns 0, or -1 with the reply written. A malformed body passes here
+ * and fails in jansson, which says where. */
 static int measure(serve_reply *out, const char *s, size_t n)
 {
-	size_t depth = 0, tokens = 0;
-	int in_str = 0;
-
-	for (size_t i = 0; i < n; i++) {
-		char c = s[i];
-		if (in_str) {
-			if (c == '\\')
-				i++;
-			else if (c == '"')
-				in_str = 0;
-			continue;
-		}
-		switch (c) {
-		case '"':
-			in_str = 1;
-			break;
-		case '{': case '[':
-			if (++depth > SERVE_JSON_DEPTH_MAX) {
-				serve_error(out, 400, "Invalid JSON payload received. "
-				            "Nested deeper than %d levels.",
-				            SERVE_JSON_DEPTH_MAX);
-				return -1;
-			}
-			tokens++;
-			break;
-		case '}': case ']':
-			if (depth)
-				depth--;
-			break;
-		case ',': case ':':
-			tokens++;
-			break;
-		default:
-			break;
-		}
-		if (tokens > SERVE_JSON_TOKENS_MAX) {
-			serve_error(out, 400, "Invalid JSON payload received. More "
-			            "than %d values and members.",
-			            SERVE_JSON_TOKENS_MAX);
-			return -1;
-		}
+	switch (jsonbound_check(s, n, SERVE_JSON_DEPTH_MAX,
+	                        SERVE_JSON_VALUES_MAX)) {
+	case JSONBOUND_DEEP:
+		serve_error(out, 400, "Invalid JSON payload received. Nested "
+		            "deeper than %d levels.", SERVE_JSON_DEPTH_MAX);
+		return -1;
+	case JSONBOUND_MANY:
+		serve_error(out, 400, "Invalid JSON payload received. More than "
+		            "%d values.", SERVE_JSON_VALUES_MAX);
+		return -1;
+	default:
+		return 0;
 	}
-	return 0;
 }
 
 /* The body as a JSON object, or NULL with the reply written. */
@@ -267,6 +238,17 @@ static void lookup_error(serve_reply *out, int rc, const char *prefix,
 	            "%s%s", prefix, msg);
 }
 
+/* What both query routes do first: the target from the query string,
+ * then the body as an object. NULL with the reply written when either
+ * is refused. */
+static json_t *query_start(serve_reply *out, advdb_query *target,
+                           const serve_request *rq)
+{
+	if (target_args(out, target, rq, 1) < 0)
+		return NULL;
+	return parse_body(out, rq);
+}
+
 /* ---- POST /v1/query ---- */
 
 static void post_query(serve_reply *out, const serve_gen *g,
@@ -277,10 +259,8 @@ static void post_query(serve_reply *out, const serve_gen *g,
 	matches m;
 	char msg[1024];
 	json j;
+	json_t *body = query_start(out, &target, rq);
 
-	if (target_args(out, &target, rq, 1) < 0)
-		return;
-	json_t *body = parse_body(out, rq);
 	if (!body)
 		return;
 	if (osv_query_read(&q, body, -1, msg, sizeof(msg)) != QUERY_OK) {
@@ -340,10 +320,8 @@ static void post_querybatch(serve_reply *out, const serve_gen *g,
 	const char *key;
 	json_t *val, *list = NULL;
 	json j;
+	json_t *body = query_start(out, &target, rq);
 
-	if (target_args(out, &target, rq, 1) < 0)
-		return;
-	json_t *body = parse_body(out, rq);
 	if (!body)
 		return;
 	json_object_foreach(body, key, val) {
@@ -471,16 +449,6 @@ static void get_vuln(serve_reply *out, const serve_gen *g, const char *id)
 
 /* ---- GET /v1/info, /healthz ---- */
 
-static void rfc3339(char out[32], int64_t t)
-{
-	time_t tt = (time_t)t;
-	struct tm tm;
-
-	if (t <= 0 || !gmtime_r(&tt, &tm) ||
-	    strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
-		out[0] = '\0';
-}
-
 static void server_members(json *j, const serve_gen *g,
                            const serve_status *st)
 {
@@ -489,7 +457,7 @@ static void server_members(json *j, const serve_gen *g,
 	json_key(j, "generation");
 	json_uint(j, g->serial);
 	json_key(j, "loaded");
-	rfc3339(t, g->loaded_at);
+	export_rfc3339(t, g->loaded_at);
 	json_str(j, t[0] ? t : NULL);
 	if (!st)
 		return;
@@ -498,7 +466,7 @@ static void server_members(json *j, const serve_gen *g,
 	json_key(j, "replacements_refused");
 	json_uint(j, st->failures);
 	json_key(j, "started");
-	rfc3339(t, st->started);
+	export_rfc3339(t, st->started);
 	json_str(j, t[0] ? t : NULL);
 }
 

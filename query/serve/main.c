@@ -22,10 +22,10 @@
 #include "advdb.h"
 #include "arena.h"
 #include "cli.h"
-#include "dbpath.h"
 #include "guard.h"
 #include "http.h"
 #include "reload.h"
+#include "session.h"
 #include "stdfds.h"
 #include "trust.h"
 
@@ -144,14 +144,8 @@ int main(int argc, char **argv)
 		threads = 1;
 	if (threads > HTTP_THREADS_MAX)
 		threads = HTTP_THREADS_MAX;
-	if (!db) {
-		if (dbpath_default(path, sizeof(path)) < 0) {
-			cli_error("no index given: use -d DB or set ADVDB_DB (HOME "
-			          "is not set either)");
-			return EXIT_ERROR;
-		}
-		db = path;
-	}
+	if (!(db = session_db_path(db, path, sizeof(path))))
+		return EXIT_ERROR;
 	memset(&o, 0, sizeof(o));
 	trust_choose(&o, trust, NULL);
 

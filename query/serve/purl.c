@@ -8,20 +8,11 @@
  */
 #include "purl.h"
 
+#include "ascii.h"
+
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
-
-static int hexval(unsigned char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
 
 /* Percent-decode s[0..n) into out (NUL-terminated; n + 1 bytes). Returns
  * the decoded length, or -1 for a malformed escape or a NUL. out may be
@@ -36,8 +27,8 @@ static long decode(char *out, const char *s, size_t n)
 			int hi, lo;
 			if (i + 2 >= n)
 				return -1;
-			hi = hexval((unsigned char)s[i + 1]);
-			lo = hexval((unsigned char)s[i + 2]);
+			hi = ascii_hexval((unsigned char)s[i + 1]);
+			lo = ascii_hexval((unsigned char)s[i + 2]);
 			if (hi < 0 || lo < 0)
 				return -1;
 			c = (unsigned char)(hi * 16 + lo);

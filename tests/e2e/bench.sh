@@ -13,4 +13,9 @@ for r in "full compile" "--update after 10" "DB file size" "raw Markdown" \
          "open \+ verify signature" "one-shot check --trust-key"; do
 	has "bench prints row: $r" "$out" "^\| $r"
 done
+# advdb-serve's rows (tests/bench/serve.sh), or the row saying why not
+for r in "serve: GET /healthz" "serve: POST /v1/query" "serve: /v1/query p50" \
+         "serve: querybatch x1000" "serve: server CPU per"; do
+	has "bench prints row: $r" "$out" "^\| ($r|advdb-serve figures +\| skipped)"
+done
 [ "$rc" -eq 0 ] || sed 's/^/# /' "$T/err" | tail -n 20

@@ -380,7 +380,7 @@ static void test_serve__query_errors(void **state)
 	deep[32] = '\0';
 	error_is(ask("POST", "/v1/query", deep, NULL, NULL, NULL, NULL), 400, 3,
 	         "Expected an object");
-	size_t n = SERVE_JSON_TOKENS_MAX + 2;
+	size_t n = SERVE_JSON_VALUES_MAX + 2;
 	char *many = malloc(2 * n + 3);
 	assert_non_null(many);
 	many[0] = '[';
@@ -390,7 +390,7 @@ static void test_serve__query_errors(void **state)
 	}
 	memcpy(many + 2 * n, "0]", 3);
 	error_is(ask("POST", "/v1/query", many, NULL, NULL, NULL, NULL), 400, 3,
-	         "More than 65536 values");
+	         "More than 65536 values.");
 	free(many);
 }
 
