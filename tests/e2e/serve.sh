@@ -45,6 +45,19 @@ else
 	"$BUILD/advdb-serve" -d "$T/none.lmdb" --listen 127.0.0.1:0 >"$T/o" 2>&1
 	is "no index: exit 2" "$?" 2
 	has "... naming it" "$(cat "$T/o")" "none.lmdb"
+	# the systemd unit: valid, and hardened (systemd's own measure)
+	if command -v systemd-analyze >/dev/null 2>&1; then
+		sed "s|/usr/local/bin/advdb-serve|$BUILD/advdb-serve|" \
+		    "$ROOT/query/serve/advdb-serve.service" >"$T/advdb-serve.service"
+		systemd-analyze verify "$T/advdb-serve.service" >"$T/o" 2>&1
+		is "the unit file verifies (systemd-analyze verify)" "$?" 0
+		x=$(systemd-analyze security --offline=true "$T/advdb-serve.service" 2>&1 |
+		    sed -n 's/.*Overall exposure level for [^:]*: \([0-9.]*\).*/\1/p')
+		ok "the unit's exposure level is at most 2.0 (got ${x:-none})" \
+		    awk -v x="${x:-99}" 'BEGIN { exit !(x <= 2.0) }'
+	else
+		skip "the unit file verifies" "systemd-analyze not found"
+	fi
 	mkdir -p "$T/sample"
 	run_py sample --build "$BUILD" --work "$T/sample" --data "$ROOT/data" \
 	    --schema "$SCHEMA"
