@@ -10,6 +10,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <netinet/in.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,11 +23,22 @@
 #include "buf.h"
 #include "cli.h"
 
+/* libmicrohttpd says something about every request it refuses itself
+ * (a malformed request line, headers past the cap, a client gone): one
+ * line per bad request would let any client fill the log, so at most
+ * HTTP_LOG_BURST lines are written per HTTP_LOG_WINDOW_S seconds, and the
+ * number left out is said when the next window opens. */
+#define HTTP_LOG_BURST 10
+#define HTTP_LOG_WINDOW_S 60
+
 struct http_server {
 	struct MHD_Daemon *d;
 	reload *r;
 	int64_t started;
 	char bound[80];
+	pthread_mutex_t log_mu;     /* the window below */
+	time_t log_window;
+	unsigned long log_shown, log_hidden;
 };
 
 typedef struct request_state {
@@ -180,10 +192,28 @@ static void on_done(void *cls, struct MHD_Connection *c, void **con_cls,
 
 static void on_mhd_log(void *cls, const char *fmt, va_list ap)
 {
+	http_server *h = cls;
 	char msg[512];
+	time_t now = time(NULL);
+	unsigned long hidden = 0;
+	int show;
 
-	(void)cls;
-	if (vsnprintf(msg, sizeof(msg), fmt, ap) < 0)
+	pthread_mutex_lock(&h->log_mu);
+	if (now - h->log_window >= HTTP_LOG_WINDOW_S) {
+		hidden = h->log_hidden;
+		h->log_window = now;
+		h->log_shown = h->log_hidden = 0;
+	}
+	show = h->log_shown < HTTP_LOG_BURST;
+	if (show)
+		h->log_shown++;
+	else
+		h->log_hidden++;
+	pthread_mutex_unlock(&h->log_mu);
+	if (hidden)
+		cli_warn("libmicrohttpd: %lu more messages in the last %d s not "
+		         "shown", hidden, HTTP_LOG_WINDOW_S);
+	if (!show || vsnprintf(msg, sizeof(msg), fmt, ap) < 0)
 		return;
 	size_t n = strlen(msg);
 	while (n && (msg[n - 1] == '\n' || msg[n - 1] == '\r'))
@@ -265,12 +295,13 @@ int http_start(http_server **out, reload *r, const char *listen,
 	}
 	h->r = r;
 	h->started = (int64_t)time(NULL);
+	pthread_mutex_init(&h->log_mu, NULL);
 	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL |
 	                 MHD_USE_ERROR_LOG | (v6 ? MHD_USE_IPv6 : 0);
 	h->d = MHD_start_daemon(
 	    flags, 0, NULL, NULL, on_request, h,
 	    /* first, so that every message of the daemon goes through it */
-	    MHD_OPTION_EXTERNAL_LOGGER, on_mhd_log, NULL,
+	    MHD_OPTION_EXTERNAL_LOGGER, on_mhd_log, h,
 	    MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
 	    MHD_OPTION_THREAD_POOL_SIZE, threads,
 	    MHD_OPTION_CONNECTION_LIMIT, (unsigned)HTTP_CONN_MAX,
@@ -283,6 +314,7 @@ int http_start(http_server **out, reload *r, const char *listen,
 		snprintf(err, cap, "--listen %s: cannot listen there (the "
 		         "address is in use, not this machine's, or needs "
 		         "privileges)", listen);
+		pthread_mutex_destroy(&h->log_mu);
 		free(h);
 		return -1;
 	}
@@ -312,5 +344,6 @@ void http_stop(http_server *h)
 	if (!h)
 		return;
 	MHD_stop_daemon(h->d);
+	pthread_mutex_destroy(&h->log_mu);
 	free(h);
 }
