@@ -21,7 +21,7 @@
 #include <time.h>
 #include <jansson.h>
 
-#include "arena.h"
+#include "jsonmem.h"
 #include "export.h"
 #include "jsonbound.h"
 #include "json.h"
@@ -120,7 +120,7 @@ static json_t *parse_body(serve_reply *out, const serve_request *rq)
 		return NULL;
 	}
 	if (!json_is_object(v)) {
-		arena_json_release(v);
+		jsonmem_release(v);
 		serve_error(out, 400, "Invalid JSON payload received. Expected "
 		            "an object.");
 		return NULL;
@@ -304,7 +304,7 @@ static void post_query(serve_reply *out, const serve_gen *g,
 	matches_free(&m);
 done:
 	osv_query_free(&q);
-	arena_json_release(body);
+	jsonmem_release(body);
 }
 
 /* ---- POST /v1/querybatch ---- */
@@ -417,7 +417,7 @@ done:
 	for (size_t i = 0; qs && i < nq; i++)
 		osv_query_free(&qs[i]);
 	free(qs);
-	arena_json_release(body);
+	jsonmem_release(body);
 }
 
 /* ---- GET /v1/vulns/{id} ---- */

@@ -19,7 +19,7 @@
 #include <microhttpd.h>
 
 #include "api.h"
-#include "arena.h"
+#include "jsonmem.h"
 #include "buf.h"
 #include "cli.h"
 
@@ -166,9 +166,9 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c,
 	st.started = h->started;
 	reload_counts(h->r, &st.generations, &st.failures);
 	serve_gen *g = reload_acquire(h->r);
-	arena_begin();
+	jsonmem_begin();
 	serve_answer(&rep, g, &st, &rq);
-	arena_end();
+	jsonmem_end();
 	gen_release(g);
 	enum MHD_Result ok = send_reply(c, &rep);
 	serve_reply_free(&rep);

@@ -20,7 +20,7 @@
 #include <unistd.h>
 
 #include "advdb.h"
-#include "arena.h"
+#include "jsonmem.h"
 #include "cli.h"
 #include "guard.h"
 #include "http.h"
@@ -158,7 +158,7 @@ int main(int argc, char **argv)
 	sigaddset(&set, SIGHUP);
 	pthread_sigmask(SIG_BLOCK, &set, NULL);
 	signal(SIGPIPE, SIG_IGN);       /* a client gone mid-answer */
-	arena_install();
+	jsonmem_install();
 
 	reload r;
 	gen_source src = { db, o.trust_key, o.trust_from, allow_incomplete };

@@ -1,10 +1,10 @@
 /*
- * arena.c — the per-thread arena of jansson's allocations (see arena.h).
- * Chunks of ARENA_CHUNK bytes (a larger one for a larger request); the
+ * jsonmem.c — the per-thread arena of jansson's allocations (see jsonmem.h).
+ * Chunks of JSONMEM_CHUNK bytes (a larger one for a larger request); the
  * first chunk stays for the thread's next request, the others are freed
- * at arena_end(), and the first one too when the thread exits.
+ * at jsonmem_end(), and the first one too when the thread exits.
  */
-#include "arena.h"
+#include "jsonmem.h"
 
 #include <pthread.h>
 #include <stddef.h>
@@ -39,7 +39,7 @@ static void make_key(void)
 	(void)pthread_key_create(&exit_key, on_exit_thread);
 }
 
-static void *arena_malloc(size_t n)
+static void *jsonmem_malloc(size_t n)
 {
 	chunk *c = chunks;
 
@@ -47,7 +47,7 @@ static void *arena_malloc(size_t n)
 		return malloc(n);
 	n = (n + sizeof(max_align_t) - 1) & ~(sizeof(max_align_t) - 1);
 	if (!c || c->cap - c->used < n) {
-		size_t cap = n > ARENA_CHUNK ? n : ARENA_CHUNK;
+		size_t cap = n > JSONMEM_CHUNK ? n : JSONMEM_CHUNK;
 		chunk *m = malloc(sizeof(*m) + cap);
 		if (!m)
 			return NULL;
@@ -63,16 +63,16 @@ static void *arena_malloc(size_t n)
 	return p;
 }
 
-static void arena_free(void *p)
+static void jsonmem_free(void *p)
 {
 	for (chunk *c = chunks; c; c = c->next)
 		if ((char *)p >= (char *)c->data &&
 		    (char *)p < (char *)c->data + c->cap)
-			return;             /* reused at arena_end() */
+			return;             /* reused at jsonmem_end() */
 	free(p);
 }
 
-void arena_install(void)
+void jsonmem_install(void)
 {
 #if defined(__SANITIZE_ADDRESS__)
 	return;
@@ -82,21 +82,21 @@ void arena_install(void)
 #endif
 #endif
 	pthread_once(&once, make_key);
-	json_set_alloc_funcs(arena_malloc, arena_free);
+	json_set_alloc_funcs(jsonmem_malloc, jsonmem_free);
 }
 
-void arena_json_release(json_t *v)
+void jsonmem_release(json_t *v)
 {
 	if (!active)
 		json_decref(v);
 }
 
-void arena_begin(void)
+void jsonmem_begin(void)
 {
 	active = 1;
 }
 
-void arena_end(void)
+void jsonmem_end(void)
 {
 	chunk *c = chunks, *keep = NULL;
 
@@ -104,7 +104,7 @@ void arena_end(void)
 	/* keep one ordinary chunk (the oldest), free the rest */
 	while (c) {
 		chunk *n = c->next;
-		if (!n && c->cap == ARENA_CHUNK) {
+		if (!n && c->cap == JSONMEM_CHUNK) {
 			keep = c;
 			keep->used = 0;
 		} else {
