@@ -34,6 +34,10 @@ DEB_PKGS += python3-jsonschema   # serve tests: answers against the OSV schema
 
 CFLAGS_BASE = -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE \
               -Wall -Wextra -Werror -fPIC -g -Ischema -Iquery -Icompiler
+CFLAGS_BASE += -Iquery/prog   # the programs' start-up (not the library)
+# assert() is on in every build, release included (no -DNDEBUG): the
+# invariants it checks cost nothing measurable (compile, lookup and fetch
+# against a -DNDEBUG build: within run-to-run noise).
 ifeq ($(SAN),1)
 CFLAGS_OPT  = -O1 -fno-omit-frame-pointer -fsanitize=address,undefined \
               -fno-sanitize-recover=all
@@ -65,6 +69,7 @@ SCHEMA_SRC   = $(wildcard schema/*.c)
 LIB_SRC      = $(wildcard query/*.c)
 CLI_SRC      = $(wildcard query/cli/*.c)
 SERVE_SRC    = $(wildcard query/serve/*.c)
+PROG_SRC     = $(wildcard query/prog/*.c)
 COMP_SRC     = $(filter-out compiler/main.c,$(wildcard compiler/*.c))
 UNIT_SRC     = $(wildcard tests/unit/test_*.c)
 BENCH_SRC    = $(wildcard tests/bench/*.c)
@@ -79,6 +84,7 @@ CLI_LIBOBJ = $(call obj,$(filter-out query/cli/main.c,$(CLI_SRC)))
 # and fuzz tests drive directly, without sockets
 SERVE_MHD  = query/serve/main.c query/serve/http.c
 SERVE_LIBOBJ = $(call obj,$(filter-out $(SERVE_MHD),$(SERVE_SRC)))
+PROG_OBJ   = $(call obj,$(PROG_SRC))
 COMP_OBJ   = $(call obj,$(COMP_SRC))
 UNIT_BIN   = $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRC))
 TOOL_BIN   = $(patsubst tests/tools/%.c,$(BUILD)/tools/%,$(TOOL_SRC))
@@ -106,30 +112,32 @@ $(BUILD)/libadvdb.so: $(SCHEMA_OBJ) $(LIB_OBJ)
 # advdb-query is linked statically (but under the sanitizers): a one-shot
 # check is mostly process start, and loading shared libraries is a third
 # of it (measured: 1.0-1.1 ms dynamic, 0.75-0.8 ms static).
-$(BUILD)/advdb-query: $(CLI_OBJ) $(BUILD)/libadvdb.a
+$(BUILD)/advdb-query: $(CLI_OBJ) $(PROG_OBJ) $(BUILD)/libadvdb.a
 	$(CC) $(LDFLAGS_SAN) $(if $(filter 1,$(SAN)),,-static) -o $@ $(CLI_OBJ) \
-	    $(BUILD)/libadvdb.a $(LIBS_QUERY)
+	    $(PROG_OBJ) $(BUILD)/libadvdb.a $(LIBS_QUERY)
 
 # advdb-serve: the query side (no libgit2) plus libmicrohttpd; linked
 # dynamically like the compiler (a server starts once).
 $(BUILD)/advdb-serve: $(call obj,$(SERVE_MHD)) $(SERVE_LIBOBJ) $(CLI_LIBOBJ) \
-                      $(BUILD)/libadvdb.a
+                      $(PROG_OBJ) $(BUILD)/libadvdb.a
 	$(CC) $(LDFLAGS_SAN) -o $@ $(call obj,$(SERVE_MHD)) $(SERVE_LIBOBJ) \
-	    $(CLI_LIBOBJ) $(BUILD)/libadvdb.a $(LIBS_MHD) $(LIBS_QUERY)
+	    $(CLI_LIBOBJ) $(PROG_OBJ) $(BUILD)/libadvdb.a $(LIBS_MHD) \
+	    $(LIBS_QUERY)
 
 # The compiler reads indexes (--update, --install) only through libadvdb's
 # reader (query/reader.h), so it links the library's objects too.
-$(BUILD)/advdb-compile: $(call obj,compiler/main.c) $(COMP_OBJ) $(BUILD)/libadvdb.a
+$(BUILD)/advdb-compile: $(call obj,compiler/main.c) $(COMP_OBJ) $(PROG_OBJ) \
+                        $(BUILD)/libadvdb.a
 	$(CC) $(LDFLAGS_SAN) -o $@ $(call obj,compiler/main.c) $(COMP_OBJ) \
-	    $(BUILD)/libadvdb.a $(LIBS_COMP)
+	    $(PROG_OBJ) $(BUILD)/libadvdb.a $(LIBS_COMP)
 
 # Unit tests see every module (not the main()s, nor libmicrohttpd's glue).
 $(BUILD)/tests/%: tests/unit/%.c $(COMP_OBJ) $(CLI_LIBOBJ) $(SERVE_LIBOBJ) \
-                  $(BUILD)/libadvdb.a
+                  $(PROG_OBJ) $(BUILD)/libadvdb.a
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -Iquery/cli -Iquery/serve -o $@ $< $(COMP_OBJ) \
-	    $(CLI_LIBOBJ) $(SERVE_LIBOBJ) $(BUILD)/libadvdb.a $(LIBS_COMP) \
-	    -lcmocka
+	    $(CLI_LIBOBJ) $(SERVE_LIBOBJ) $(PROG_OBJ) $(BUILD)/libadvdb.a \
+	    $(LIBS_COMP) -lcmocka
 
 # test_fuzz replays the fuzz targets' inputs through the targets' code.
 $(BUILD)/tests/test_fuzz: $(wildcard tests/fuzz/*.c tests/fuzz/*.h)

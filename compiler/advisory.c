@@ -193,17 +193,10 @@ static void advisory_key(ctx *c, const char *key, const toml_value *v,
 		if (!s)
 			return;
 		r->informational = s;
-		if (strcmp(s, "unmaintained") == 0)
-			r->info = ADV_INFO_UNMAINTAINED;
-		else if (strcmp(s, "unsound") == 0)
-			r->info = ADV_INFO_UNSOUND;
-		else if (strcmp(s, "notice") == 0)
-			r->info = ADV_INFO_NOTICE;
-		else {
-			r->info = ADV_INFO_OTHER;
+		r->info = (uint8_t)record_info_of(s);
+		if (r->info == ADV_INFO_OTHER)
 			adv_warn(c, line, "unknown informational kind \"%s\" (kept "
 			     "as written)", s);
-		}
 	} else if (strcmp(key, "cvss") == 0) {
 		const char *s = adv_take_string(c, v, "cvss");
 		char msg[300];
@@ -581,20 +574,10 @@ const adv_record *advisory_record(const advisory *a)
 	return a ? &a->rec : NULL;
 }
 
-void advisory_set_modified(advisory *a, int64_t when)
-{
-	if (a)
-		a->rec.modified = when;
-}
-
 void advisory_free(advisory *a)
 {
 	if (!a)
 		return;
-	while (a->blocks) {
-		arena_block *b = a->blocks;
-		a->blocks = b->next;
-		free(b);
-	}
+	arena_free(&a->mem);
 	free(a);
 }

@@ -94,10 +94,6 @@ const char *advisory_unindexed(const advisory *a);
 
 const adv_record *advisory_record(const advisory *a);
 
-/* Set record.modified (unix time of the last commit that changed the
- * file), which only the caller walking the history can know. */
-void advisory_set_modified(advisory *a, int64_t when);
-
 void advisory_free(advisory *a);
 
 #endif

@@ -7,6 +7,7 @@
  * of TOML values that reports what is wrong and moves on.
  */
 #include "advisory_int.h"
+#include "errbuf.h"
 #include "escape.h"
 
 #include <stdarg.h>
@@ -15,40 +16,14 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define ARENA_BLOCK 16384
-
 void *adv_alloc(advisory *a, size_t n)
 {
-	arena_block *b = a->blocks;
-
-	n = (n + 15) & ~(size_t)15;
-	if (n == 0)
-		n = 16;
-	if (!b || b->cap - b->used < n) {
-		size_t cap = n > ARENA_BLOCK ? n : ARENA_BLOCK;
-		b = malloc(sizeof(*b) + cap);
-		if (!b)
-			return NULL;
-		b->next = a->blocks;
-		b->used = 0;
-		b->cap = cap;
-		a->blocks = b;
-	}
-	void *p = b->data + b->used;
-	b->used += n;
-	memset(p, 0, n);
-	return p;
+	return arena_alloc(&a->mem, n);
 }
 
 const char *adv_str(advisory *a, const char *s, size_t len)
 {
-	char *p = adv_alloc(a, len + 1);
-
-	if (!p)
-		return NULL;
-	memcpy(p, s, len);
-	p[len] = '\0';
-	return p;
+	return arena_strn(&a->mem, s, len);
 }
 
 /* Add one diagnostic. Values quoted in messages come from the file, so
@@ -58,9 +33,7 @@ static void vreport(ctx *c, diag_level level, unsigned line, const char *fmt,
 {
 	char msg[DIAG_MSG_MAX], out[DIAG_MSG_MAX];
 
-	int n = vsnprintf(msg, sizeof(msg), fmt, ap);
-	if (n < 0)
-		snprintf(msg, sizeof(msg), "(unprintable message)");
+	errbuf_vset(msg, sizeof(msg), NULL, fmt, ap);
 	escape_text(out, sizeof(out), msg, strlen(msg), 0);
 	if (level == DIAG_WARNING && (c->flags & ADVISORY_STRICT))
 		level = DIAG_ERROR;

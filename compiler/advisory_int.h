@@ -19,18 +19,13 @@
 #include <stdint.h>
 
 #include "advisory.h"
+#include "arena.h"
 #include "req.h"
 #include "toml.h"
 
-typedef struct arena_block {
-	struct arena_block *next;
-	size_t used, cap;
-	_Alignas(16) unsigned char data[];
-} arena_block;
-
 struct advisory {
 	adv_record rec;
-	arena_block *blocks;
+	arena mem;                  /* everything rec points to */
 	const char *unindexed;      /* advisory_unindexed() */
 };
 

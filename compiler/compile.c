@@ -106,7 +106,7 @@ static void compile_entry(run *r, const gitsrc_entry *e, int64_t modified)
 	} else if (!advisory_unindexed(a)) {
 		adv_record rec = *advisory_record(a);   /* shallow: a owns it */
 		rec.modified = modified;
-		if (writer_add(r->w, &rec, r->o->source, e->path, e->blob, err,
+		if (writer_add(r->w, &rec, r->o->source, e->path, err,
 		               sizeof(err)) < 0)
 			problem(r, e->path, rec.id, err);
 	}

@@ -109,7 +109,7 @@ int dbfile_open(dbfile *f, const char *path, char *err, size_t errcap)
 	memset(f, 0, sizeof(*f));
 	f->fd = -1;
 	if (!path || !*path) {
-		diag_seterr(err, errcap, "no index path");
+		errbuf_set(err, errcap, "no index path");
 		return -1;
 	}
 	if (!(f->path = strdup(path)))
@@ -120,11 +120,11 @@ int dbfile_open(dbfile *f, const char *path, char *err, size_t errcap)
 		char *real = realpath(path, NULL);
 		if (!real) {
 			if (errno == ENOENT)
-				diag_seterr(err, errcap, "%s: a symbolic link to a missing "
+				errbuf_set(err, errcap, "%s: a symbolic link to a missing "
 				       "file: not followed (remove it, or point it at "
 				       "an index)", path);
 			else
-				diag_seterr(err, errcap, "%s: cannot follow the symbolic "
+				errbuf_set(err, errcap, "%s: cannot follow the symbolic "
 				       "link: %s", path, strerror(errno));
 			return -1;
 		}
@@ -135,7 +135,7 @@ int dbfile_open(dbfile *f, const char *path, char *err, size_t errcap)
 	sweep(f->target);
 	return 0;
 oom:
-	diag_seterr(err, errcap, "%s: out of memory", path);
+	errbuf_set(err, errcap, "%s: out of memory", path);
 	return -1;
 }
 
@@ -180,17 +180,17 @@ int dbfile_create(dbfile *f, char *err, size_t errcap)
 	char hex[RAND_HEX + 1];
 
 	if (f->fd >= 0 || f->committed) {
-		diag_seterr(err, errcap, "%s: temporary file already made", f->path);
+		errbuf_set(err, errcap, "%s: temporary file already made", f->path);
 		return -1;
 	}
 	free(f->tmp);
 	if (!(f->tmp = malloc(cap))) {
-		diag_seterr(err, errcap, "%s: out of memory", f->path);
+		errbuf_set(err, errcap, "%s: out of memory", f->path);
 		return -1;
 	}
 	for (int tries = 0; tries < 8; tries++) {
 		if (random_hex(hex) < 0) {
-			diag_seterr(err, errcap, "%s: no random bytes for a temporary "
+			errbuf_set(err, errcap, "%s: no random bytes for a temporary "
 			       "name (getrandom, /dev/urandom)", f->path);
 			break;
 		}
@@ -203,13 +203,13 @@ int dbfile_create(dbfile *f, char *err, size_t errcap)
 		if (f->fd >= 0)
 			break;
 		if (errno != EEXIST) {
-			diag_seterr(err, errcap, "%s: %s", f->tmp, strerror(errno));
+			errbuf_set(err, errcap, "%s: %s", f->tmp, strerror(errno));
 			break;
 		}
 	}
 	if (f->fd < 0) {
 		if (errno == EEXIST)
-			diag_seterr(err, errcap, "%s: no free temporary name", f->path);
+			errbuf_set(err, errcap, "%s: no free temporary name", f->path);
 		free(f->tmp);
 		f->tmp = NULL;
 		return -1;
@@ -238,7 +238,7 @@ static int take_attributes(dbfile *f, char *err, size_t errcap)
 	mode_t mode;
 
 	if (fstat(f->fd, &now) < 0) {
-		diag_seterr(err, errcap, "%s: %s", f->tmp, strerror(errno));
+		errbuf_set(err, errcap, "%s: %s", f->tmp, strerror(errno));
 		return -1;
 	}
 	if (stat(f->target, &old) == 0 && S_ISREG(old.st_mode)) {
@@ -246,14 +246,14 @@ static int take_attributes(dbfile *f, char *err, size_t errcap)
 		if ((old.st_uid != now.st_uid || old.st_gid != now.st_gid) &&
 		    fchown(f->fd, old.st_uid, old.st_gid) < 0) {
 			if (errno != EPERM) {
-				diag_seterr(err, errcap, "%s: %s", f->tmp, strerror(errno));
+				errbuf_set(err, errcap, "%s: %s", f->tmp, strerror(errno));
 				return -1;
 			}
 			/* not allowed to give the owner: keep ours, but the
 			 * group must be the old one */
 			if (old.st_gid != now.st_gid &&
 			    fchown(f->fd, (uid_t)-1, old.st_gid) < 0) {
-				diag_seterr(err, errcap, "%s: cannot give the new index the "
+				errbuf_set(err, errcap, "%s: cannot give the new index the "
 				       "group of the old one (gid %lu): %s", f->path,
 				       (unsigned long)old.st_gid, strerror(errno));
 				return -1;
@@ -266,7 +266,7 @@ static int take_attributes(dbfile *f, char *err, size_t errcap)
 	}
 	/* after fchown, which may clear set-id bits */
 	if (fchmod(f->fd, mode) < 0) {
-		diag_seterr(err, errcap, "%s: %s", f->tmp, strerror(errno));
+		errbuf_set(err, errcap, "%s: %s", f->tmp, strerror(errno));
 		return -1;
 	}
 	return 0;
@@ -279,7 +279,7 @@ static int commit_prepare(dbfile *f, char *err, size_t errcap)
 	struct stat mine, there;
 
 	if (f->fd < 0 || f->committed) {
-		diag_seterr(err, errcap, "%s: no temporary file to commit", f->path);
+		errbuf_set(err, errcap, "%s: no temporary file to commit", f->path);
 		return -1;
 	}
 	if (fsync(f->fd) < 0) {
@@ -293,7 +293,7 @@ static int commit_prepare(dbfile *f, char *err, size_t errcap)
 	 * rather than report a success that is not ours. */
 	if (fstat(f->fd, &mine) < 0 || lstat(f->tmp, &there) < 0 ||
 	    mine.st_dev != there.st_dev || mine.st_ino != there.st_ino) {
-		diag_seterr(err, errcap, "%s: the temporary file %s was removed or "
+		errbuf_set(err, errcap, "%s: the temporary file %s was removed or "
 		       "replaced by another process", f->path, f->tmp);
 		return -1;
 	}
@@ -303,7 +303,7 @@ static int commit_prepare(dbfile *f, char *err, size_t errcap)
 static int commit_rename(dbfile *f, char *err, size_t errcap)
 {
 	if (rename(f->tmp, f->target) < 0) {
-		diag_seterr(err, errcap, "%s: cannot replace: %s", f->path,
+		errbuf_set(err, errcap, "%s: cannot replace: %s", f->path,
 		       strerror(errno));
 		return -1;
 	}
@@ -329,7 +329,7 @@ int dbfile_commit_pair(dbfile *f, dbfile *sig, char *err, size_t errcap)
 	    commit_rename(sig, err, errcap) < 0)
 		return -1;
 	if (commit_rename(f, msg, sizeof(msg)) < 0) {
-		diag_seterr(err, errcap, "%s; but %s was already replaced and now "
+		errbuf_set(err, errcap, "%s; but %s was already replaced and now "
 		       "signs the index that was not put in place: readers that "
 		       "verify refuse %s until the next compile or install",
 		       msg, sig->path, f->path);
@@ -370,19 +370,19 @@ void dbfile_write_error(const dbfile *f, int e, char *err, size_t errcap)
 	}
 	switch (e) {
 	case ENOSPC:
-		diag_seterr(err, errcap, "%s: cannot write the new index: no space "
+		errbuf_set(err, errcap, "%s: cannot write the new index: no space "
 		       "left on device", f->path);
 		break;
 	case EDQUOT:
-		diag_seterr(err, errcap, "%s: cannot write the new index: disk quota "
+		errbuf_set(err, errcap, "%s: cannot write the new index: disk quota "
 		       "exceeded", f->path);
 		break;
 	case EFBIG:
-		diag_seterr(err, errcap, "%s: cannot write the new index: file too "
+		errbuf_set(err, errcap, "%s: cannot write the new index: file too "
 		       "large for the file size limit (ulimit -f)", f->path);
 		break;
 	default:
-		diag_seterr(err, errcap, "%s: cannot write the new index: %s",
+		errbuf_set(err, errcap, "%s: cannot write the new index: %s",
 		       f->path, mdb_strerror(e));
 	}
 }

@@ -9,19 +9,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-void diag_seterr(char *err, size_t cap, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (!err || !cap)
-		return;
-	va_start(ap, fmt);
-	int n = vsnprintf(err, cap, fmt, ap);
-	va_end(ap);
-	if (n < 0)
-		snprintf(err, cap, "(error message unavailable)");
-}
-
 void diag_init(diag_list *d)
 {
 	memset(d, 0, sizeof(*d));
@@ -51,12 +38,8 @@ void diag_add(diag_list *d, diag_level level, const char *path,
 		return;
 	}
 	va_start(ap, fmt);
-	n = vsnprintf(msg, sizeof(msg), fmt, ap);
+	errbuf_vset(msg, sizeof(msg), NULL, fmt, ap);
 	va_end(ap);
-	if (n < 0)
-		snprintf(msg, sizeof(msg), "(unprintable message)");
-	else if ((size_t)n >= sizeof(msg))
-		memcpy(msg + sizeof(msg) - 4, "...", 4);
 
 	if (!path)
 		path = "-";

@@ -10,6 +10,8 @@
 #define ADVDB_COMPILER_DIAG_H
 
 #include <stddef.h>
+#include "errbuf.h"     /* errbuf_set: the error out-parameter of every
+                           compiler module */
 
 #define DIAG_MSG_MAX 512        /* one message is cut (with "...") past it */
 #define DIAG_KEEP_MAX 10000     /* messages kept; later ones are counted */
@@ -29,12 +31,6 @@ typedef struct diag_list {
 	size_t dropped;             /* past DIAG_KEEP_MAX, or out of memory */
 	size_t errors, warnings;    /* all counted, kept or not */
 } diag_list;
-
-/* Format one message into err (cap bytes, NUL-terminated, cut to fit):
- * the error out-parameter every compiler module fills for its caller.
- * Nothing happens when err is NULL or cap 0. */
-void diag_seterr(char *err, size_t cap, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
 
 void diag_init(diag_list *d);
 void diag_free(diag_list *d);

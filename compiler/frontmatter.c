@@ -15,6 +15,7 @@
  * Every scan is bounded by len; nothing here allocates.
  */
 #include "frontmatter.h"
+#include "errbuf.h"
 #include "utf8.h"
 
 #include <stdarg.h>
@@ -31,10 +32,8 @@ static int fail(fm_error *err, unsigned line, const char *fmt, ...)
 
 	err->line = line;
 	va_start(ap, fmt);
-	int n = vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
+	errbuf_vset(err->msg, sizeof(err->msg), NULL, fmt, ap);
 	va_end(ap);
-	if (n < 0)
-		err->msg[0] = '\0';
 	return -1;
 }
 

@@ -14,6 +14,7 @@
  */
 #include "gitsrc_int.h"
 
+#include <assert.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -92,7 +93,7 @@ int gitsrc_diff(char ***paths, size_t *n, gitsrc *g, const char *old_hex,
 	*n = 0;
 	if (!old_hex || strlen(old_hex) != GIT_OID_HEXSZ ||
 	    git_oid_fromstr(&oid, old_hex) < 0) {
-		diag_seterr(err, errcap,
+		errbuf_set(err, errcap,
 		              "previous commit id '%s' is not 40 hex digits",
 		              old_hex ? old_hex : "");
 		return -1;
@@ -101,12 +102,12 @@ int gitsrc_diff(char ***paths, size_t *n, gitsrc *g, const char *old_hex,
 	if (lr == GIT_ENOTFOUND)
 		return GITSRC_ENOTFOUND;
 	if (lr < 0) {
-		diag_seterr(err, errcap, "previous commit %s: %s", old_hex,
+		errbuf_set(err, errcap, "previous commit %s: %s", old_hex,
 		              gitsrc_gitmsg());
 		return -1;
 	}
 	if (git_commit_tree(&old_root, old) < 0) {
-		diag_seterr(err, errcap,
+		errbuf_set(err, errcap,
 		              "previous commit %s: cannot read its tree: %s",
 		              old_hex, gitsrc_gitmsg());
 		goto done;
@@ -119,7 +120,7 @@ int gitsrc_diff(char ***paths, size_t *n, gitsrc *g, const char *old_hex,
 		int bad = 0;
 
 		if (git_diff_options_init(&opts, GIT_DIFF_OPTIONS_VERSION) < 0) {
-			diag_seterr(err, errcap, "cannot set up a diff: %s",
+			errbuf_set(err, errcap, "cannot set up a diff: %s",
 			              gitsrc_gitmsg());
 			goto done;
 		}
@@ -128,7 +129,7 @@ int gitsrc_diff(char ***paths, size_t *n, gitsrc *g, const char *old_hex,
 		if (gitsrc_subtree(&a, g->repo, old_root, coll) < 0 ||
 		    gitsrc_subtree(&b, g->repo, g->tree, coll) < 0 ||
 		    git_diff_tree_to_tree(&diff, g->repo, a, b, &opts) < 0) {
-			diag_seterr(err, errcap, "%s: cannot compare with %s: %s",
+			errbuf_set(err, errcap, "%s: cannot compare with %s: %s",
 			              coll, old_hex, gitsrc_gitmsg());
 			bad = 1;
 		}
@@ -140,7 +141,7 @@ int gitsrc_diff(char ***paths, size_t *n, gitsrc *g, const char *old_hex,
 			const char *o = d->old_file.path, *nw = d->new_file.path;
 			if ((o && add_changed(&s, coll, o) < 0) ||
 			    (nw && add_changed(&s, coll, nw) < 0)) {
-				diag_seterr(err, errcap,
+				errbuf_set(err, errcap,
 				              "out of memory (or too many changes)");
 				bad = 1;
 			}
@@ -306,21 +307,24 @@ int gitsrc_history(int64_t *times, gitsrc *g, const char *const *paths,
 	history h = { .paths = paths, .n = n, .left = n, .times = times };
 	int rc = -1;
 
-	for (size_t i = 0; i < n; i++)
+	for (size_t i = 0; i < n; i++) {
 		times[i] = 0;
+		/* gitsrc.h: sorted bytewise (the walk's lookups need it) */
+		assert(i == 0 || strcmp(paths[i - 1], paths[i]) < 0);
+	}
 	if (!n)
 		return 0;
 	/* libgit2 1.5 cannot walk past a shallow clone's cut (it stops at
 	 * once, and leaks): say so rather than date nothing. */
 	if (git_repository_is_shallow(g->repo) == 1) {
-		diag_seterr(err, errcap, "a shallow clone has no history to "
+		errbuf_set(err, errcap, "a shallow clone has no history to "
 		              "date advisories from (git fetch --unshallow)");
 		return -1;
 	}
 	if (git_revwalk_new(&walk, g->repo) < 0 ||
 	    git_revwalk_sorting(walk, GIT_SORT_TIME) < 0 ||
 	    git_revwalk_push(walk, git_commit_id(g->commit)) < 0) {
-		diag_seterr(err, errcap, "cannot walk the history: %s",
+		errbuf_set(err, errcap, "cannot walk the history: %s",
 		              gitsrc_gitmsg());
 		goto done;
 	}
@@ -335,7 +339,7 @@ int gitsrc_history(int64_t *times, gitsrc *g, const char *const *paths,
 	    git_oid_fromstr(&oid, since_hex) == 0 &&
 	    git_graph_descendant_of(g->repo, git_commit_id(g->commit), &oid) == 1 &&
 	    git_revwalk_hide(walk, &oid) < 0) {
-		diag_seterr(err, errcap, "cannot walk the history: %s",
+		errbuf_set(err, errcap, "cannot walk the history: %s",
 		              gitsrc_gitmsg());
 		goto done;
 	}
@@ -368,13 +372,13 @@ int gitsrc_history(int64_t *times, gitsrc *g, const char *const *paths,
 		if (bad) {
 			char hex[GIT_OID_HEXSZ + 1];
 			git_oid_tostr(hex, sizeof(hex), &oid);
-			diag_seterr(err, errcap, "history at %s: %s", hex,
+			errbuf_set(err, errcap, "history at %s: %s", hex,
 			              gitsrc_gitmsg());
 			goto done;
 		}
 	}
 	if (h.left && wr != GIT_ITEROVER) {
-		diag_seterr(err, errcap, "cannot walk the history: %s",
+		errbuf_set(err, errcap, "cannot walk the history: %s",
 		              gitsrc_gitmsg());
 		goto done;
 	}

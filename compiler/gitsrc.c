@@ -70,12 +70,12 @@ static int add_entry(gitsrc *g, const char *coll, const char *dir,
 		/* Not worth a slot: a name this long cannot be "<id>.md".
 		 * Keep a cut path so the user learns where it is. */
 		if (n < 0)
-			return diag_seterr(err, errcap, "bad path"), -1;
+			return errbuf_set(err, errcap, "bad path"), -1;
 		memcpy(path + GITSRC_PATH_MAX - 3, "...", 4);
 		bad = "path too long";
 	}
 	if (g->n >= GITSRC_ENTRIES_MAX) {
-		diag_seterr(err, errcap,
+		errbuf_set(err, errcap,
 		              "more than %d advisory files: refused",
 		              GITSRC_ENTRIES_MAX);
 		return -1;
@@ -84,13 +84,13 @@ static int add_entry(gitsrc *g, const char *coll, const char *dir,
 		size_t cap = g->cap ? g->cap * 2 : 1024;
 		gitsrc_entry *v = realloc(g->v, cap * sizeof(*v));
 		if (!v)
-			return diag_seterr(err, errcap, "out of memory"), -1;
+			return errbuf_set(err, errcap, "out of memory"), -1;
 		g->v = v;
 		g->cap = cap;
 	}
 	char *p = strdup(path);
 	if (!p)
-		return diag_seterr(err, errcap, "out of memory"), -1;
+		return errbuf_set(err, errcap, "out of memory"), -1;
 	gitsrc_entry *e = &g->v[g->n++];
 	e->path = p;
 	memcpy(e->blob, git_tree_entry_id(te)->id, 20);
@@ -107,7 +107,7 @@ static int list_package(gitsrc *g, const char *coll,
 	git_tree *t = NULL;
 
 	if (git_tree_lookup(&t, g->repo, git_tree_entry_id(dirent)) < 0) {
-		diag_seterr(err, errcap, "%s/%s: cannot read folder: %s",
+		errbuf_set(err, errcap, "%s/%s: cannot read folder: %s",
 		              coll, git_tree_entry_name(dirent),
 		              gitsrc_gitmsg());
 		return -1;
@@ -138,7 +138,7 @@ static int list_collection(gitsrc *g, const char *coll, char *err,
 	if (!ce || git_tree_entry_type(ce) != GIT_OBJECT_TREE)
 		return 0;           /* no such collection in this commit */
 	if (git_tree_lookup(&t, g->repo, git_tree_entry_id(ce)) < 0) {
-		diag_seterr(err, errcap, "%s: cannot read folder: %s", coll,
+		errbuf_set(err, errcap, "%s: cannot read folder: %s", coll,
 		              gitsrc_gitmsg());
 		return -1;
 	}
@@ -208,39 +208,39 @@ int gitsrc_open(gitsrc **out, const char *repo_path, const char *ref,
 
 	*out = NULL;
 	if (!g)
-		return diag_seterr(err, errcap, "out of memory"), -1;
+		return errbuf_set(err, errcap, "out of memory"), -1;
 	if (!ref)
 		ref = "HEAD";
 	if (git_repository_open_ext(&g->repo, repo_path,
 	                            GIT_REPOSITORY_OPEN_NO_SEARCH, NULL) < 0) {
-		diag_seterr(err, errcap, "%s: not a git repository: %s",
+		errbuf_set(err, errcap, "%s: not a git repository: %s",
 		              repo_path, gitsrc_gitmsg());
 		goto done;
 	}
 	if (git_repository_odb(&g->odb, g->repo) < 0) {
-		diag_seterr(err, errcap, "%s: cannot open object store: %s",
+		errbuf_set(err, errcap, "%s: cannot open object store: %s",
 		              repo_path, gitsrc_gitmsg());
 		goto done;
 	}
 	if (!strcmp(ref, "HEAD") && git_repository_head_unborn(g->repo) == 1) {
-		diag_seterr(err, errcap, "%s: the repository has no commits",
+		errbuf_set(err, errcap, "%s: the repository has no commits",
 		              repo_path);
 		goto done;
 	}
 	if (git_revparse_single(&obj, g->repo, ref) < 0) {
-		diag_seterr(err, errcap, "%s: cannot resolve '%s': %s",
+		errbuf_set(err, errcap, "%s: cannot resolve '%s': %s",
 		              repo_path, ref, gitsrc_gitmsg());
 		goto done;
 	}
 	if (git_object_peel(&peeled, obj, GIT_OBJECT_COMMIT) < 0) {
-		diag_seterr(err, errcap, "%s: '%s' is not a commit: %s",
+		errbuf_set(err, errcap, "%s: '%s' is not a commit: %s",
 		              repo_path, ref, gitsrc_gitmsg());
 		goto done;
 	}
 	g->commit = (git_commit *)peeled;
 	peeled = NULL;
 	if (git_commit_tree(&g->tree, g->commit) < 0) {
-		diag_seterr(err, errcap,
+		errbuf_set(err, errcap,
 		              "%s: cannot read the tree of '%s': %s", repo_path,
 		              ref, gitsrc_gitmsg());
 		goto done;
@@ -253,7 +253,7 @@ int gitsrc_open(gitsrc **out, const char *repo_path, const char *ref,
 		git_filemode_t fm = ce ? git_tree_entry_filemode(ce)
 		                       : GIT_FILEMODE_TREE;
 		if (fm != GIT_FILEMODE_TREE) {
-			diag_seterr(err, errcap, "%s: %s: a %s, not a folder",
+			errbuf_set(err, errcap, "%s: %s: a %s, not a folder",
 			              repo_path, gitsrc_collections[i],
 			              fm == GIT_FILEMODE_LINK ? "symlink"
 			              : fm == GIT_FILEMODE_COMMIT ? "submodule"
@@ -264,7 +264,7 @@ int gitsrc_open(gitsrc **out, const char *repo_path, const char *ref,
 	/* A wrong ref (say, the osv branch, whose crates/ holds JSON files)
 	 * must not give an empty index. */
 	if (!has_package_folder(g)) {
-		diag_seterr(err, errcap,
+		errbuf_set(err, errcap,
 		              "%s: '%s' has no package folder in crates/ "
 		              "or rust/: not an advisory-db commit",
 		              repo_path, ref);
@@ -331,18 +331,6 @@ int gitsrc_list(const gitsrc_entry **out, size_t *n, gitsrc *g,
 	return 0;
 }
 
-const gitsrc_entry *gitsrc_entries(gitsrc *g, size_t *n)
-{
-	const gitsrc_entry *v;
-	char err[8];
-
-	if (gitsrc_list(&v, n, g, err, sizeof(err)) < 0) {
-		*n = 0;
-		return NULL;
-	}
-	return v;
-}
-
 int gitsrc_lookup(gitsrc_entry *out, gitsrc *g, const char *path,
                   char *err, size_t errcap)
 {
@@ -368,7 +356,7 @@ int gitsrc_lookup(gitsrc_entry *out, gitsrc *g, const char *path,
 	if (rc == GIT_ENOTFOUND)
 		return 0;
 	if (rc < 0) {
-		diag_seterr(err, errcap, "%s: cannot look up: %s", path,
+		errbuf_set(err, errcap, "%s: cannot look up: %s", path,
 		              gitsrc_gitmsg());
 		return -1;
 	}
@@ -399,24 +387,24 @@ int gitsrc_load(char **text, size_t *len, gitsrc *g, const gitsrc_entry *e,
 	*len = 0;
 	memcpy(id.id, e->blob, 20);
 	if (git_odb_read_header(&size, &type, g->odb, &id) < 0) {
-		diag_seterr(err, errcap, "%s: cannot read object: %s",
+		errbuf_set(err, errcap, "%s: cannot read object: %s",
 		              e->path, gitsrc_gitmsg());
 		return -1;
 	}
 	if (type != GIT_OBJECT_BLOB) {
-		diag_seterr(err, errcap,
+		errbuf_set(err, errcap,
 		              "not a regular file (object is a %s)",
 		              git_object_type2string(type));
 		return 1;
 	}
 	if (size > ADVISORY_FILE_MAX) {
-		diag_seterr(err, errcap,
+		errbuf_set(err, errcap,
 		              "file too large (%zu bytes, limit %u)", size,
 		              (unsigned)ADVISORY_FILE_MAX);
 		return 1;
 	}
 	if (git_odb_read(&o, g->odb, &id) < 0) {
-		diag_seterr(err, errcap, "%s: cannot read object: %s",
+		errbuf_set(err, errcap, "%s: cannot read object: %s",
 		              e->path, gitsrc_gitmsg());
 		return -1;
 	}
@@ -425,7 +413,7 @@ int gitsrc_load(char **text, size_t *len, gitsrc *g, const gitsrc_entry *e,
 	if (git_odb_object_type(o) != GIT_OBJECT_BLOB ||
 	    size > ADVISORY_FILE_MAX) {
 		git_odb_object_free(o);
-		diag_seterr(err, errcap,
+		errbuf_set(err, errcap,
 		              "%s: object changed type or size while read",
 		              e->path);
 		return -1;
@@ -433,7 +421,7 @@ int gitsrc_load(char **text, size_t *len, gitsrc *g, const gitsrc_entry *e,
 	char *buf = malloc(size + 1);
 	if (!buf) {
 		git_odb_object_free(o);
-		return diag_seterr(err, errcap, "out of memory"), -1;
+		return errbuf_set(err, errcap, "out of memory"), -1;
 	}
 	memcpy(buf, git_odb_object_data(o), size);
 	buf[size] = '\0';

@@ -81,10 +81,6 @@ int64_t gitsrc_commit_time(const gitsrc *g);  /* committer time, unix s */
 int gitsrc_list(const gitsrc_entry **out, size_t *n, gitsrc *g,
                 char *err, size_t errcap);
 
-/* The same list without the message: NULL and *n 0 when it cannot be
- * read (kept for callers written before gitsrc_list). */
-const gitsrc_entry *gitsrc_entries(gitsrc *g, size_t *n);
-
 /*
  * The slot at path, looked up directly (only the folders on its way are
  * read), with the same verdict the list would give. out->path is the

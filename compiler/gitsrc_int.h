@@ -10,7 +10,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "diag.h"     /* diag_seterr */
+#include "errbuf.h"
 #include "gitsrc.h"
 
 #define GITSRC_NCOLL 2

@@ -1,7 +1,8 @@
 /*
- * osv.c — see osv.h. Owns the meaning of OSV's fields for advdb: which
- * are read, their types, and how references become the record's url and
- * references.
+ * osv.c — see osv.h. Reads OSV's fields (their names and derived values
+ * are schema/osvmap.h's, shared with the export): which are required,
+ * their types, the fallbacks, and how references become the record's url
+ * and references.
  *
  * The ranges themselves (events, versions lists, derived requirements)
  * are osv_range.c's; the parts both share are in osv_int.h.
@@ -23,54 +24,30 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "cvss.h"
+#include "errbuf.h"
 #include "limit.h"
+#include "osvmap.h"
 #include "req.h"
+#include "rfc3339.h"
 #include "ytree.h"
-
-#define OBLOCK 16384
 
 void *osv_alloc(osv *o, size_t n)
 {
-	oblock *b = o->blocks;
-
-	n = (n + 15) & ~(size_t)15;
-	if (n == 0)
-		n = 16;
-	if (!b || b->cap - b->used < n) {
-		size_t cap = n > OBLOCK ? n : OBLOCK;
-		b = malloc(sizeof(*b) + cap);
-		if (!b)
-			return NULL;
-		b->next = o->blocks;
-		b->used = 0;
-		b->cap = cap;
-		o->blocks = b;
-	}
-	void *p = b->data + b->used;
-	b->used += n;
-	memset(p, 0, n);
-	return p;
+	return arena_alloc(&o->mem, n);
 }
 
 const char *osv_str(osv *o, const char *s, size_t len)
 {
-	char *p = osv_alloc(o, len + 1);
-	if (p)
-		memcpy(p, s, len);
-	return p;
+	return arena_strn(&o->mem, s, len);
 }
 
 void osv_free(osv *o)
 {
 	if (!o)
 		return;
-	for (oblock *b = o->blocks, *nx; b; b = nx) {
-		nx = b->next;
-		free(b);
-	}
+	arena_free(&o->mem);
 	free(o->recs);
 	free(o);
 }
@@ -83,20 +60,13 @@ const adv_record *osv_record(const osv *o, size_t i)
 	return o && i < o->n ? &o->recs[i] : NULL;
 }
 
-void osv_set_modified(osv *o, int64_t when)
-{
-	for (size_t i = 0; o && i < o->n; i++)
-		o->recs[i].modified = when;
-}
-
 void osv_err(osv_ctx *c, const ynode *at, const char *fmt, ...)
 {
 	char msg[DIAG_MSG_MAX];
 	va_list ap;
 
 	va_start(ap, fmt);
-	if (vsnprintf(msg, sizeof(msg), fmt, ap) < 0)
-		strcpy(msg, "bad value");
+	errbuf_vset(msg, sizeof(msg), "bad value", fmt, ap);
 	va_end(ap);
 	diag_add(c->d, DIAG_ERROR, c->path, at ? at->line : 0, "%s", msg);
 	c->errors++;
@@ -108,8 +78,7 @@ void osv_warn(osv_ctx *c, const ynode *at, const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	if (vsnprintf(msg, sizeof(msg), fmt, ap) < 0)
-		strcpy(msg, "warning");
+	errbuf_vset(msg, sizeof(msg), "warning", fmt, ap);
 	va_end(ap);
 	diag_add(c->d, DIAG_WARNING, c->path, at ? at->line : 0, "%s", msg);
 }
@@ -212,27 +181,6 @@ static void check_ids(osv_ctx *c, const ynode *m, const char *key,
 	}
 }
 
-static int digits(const char *s, int n)
-{
-	for (int i = 0; i < n; i++)
-		if (s[i] < '0' || s[i] > '9')
-			return 0;
-	return 1;
-}
-
-/* YYYY-MM-DD at the start of s (a date or an RFC 3339 time). */
-static int is_date(const char *s)
-{
-	size_t n = strlen(s);
-	if (n < 10 || !digits(s, 4) || s[4] != '-' || !digits(s + 5, 2) ||
-	    s[7] != '-' || !digits(s + 8, 2))
-		return 0;
-	int mo = (s[5] - '0') * 10 + s[6] - '0';
-	int dy = (s[8] - '0') * 10 + s[9] - '0';
-	return mo >= 1 && mo <= 12 && dy >= 1 && dy <= 31 &&
-	       (n == 10 || s[10] == 'T' || s[10] == 't' || s[10] == ' ');
-}
-
 /* The date part of key's value, or NULL (an error when malformed). */
 static const char *get_date(osv_ctx *c, const ynode *m, const char *key)
 {
@@ -240,7 +188,7 @@ static const char *get_date(osv_ctx *c, const ynode *m, const char *key)
 
 	if (!s)
 		return NULL;
-	if (!is_date(s)) {
+	if (!rfc3339_is_date(s)) {
 		osv_err(c, ynode_get(m, key), "`%s` is not a date: %.40s", key, s);
 		return NULL;
 	}
@@ -248,58 +196,7 @@ static const char *get_date(osv_ctx *c, const ynode *m, const char *key)
 	return d ? d : osv_oom(c);
 }
 
-/* RFC 3339 (YYYY-MM-DDTHH:MM:SS[.frac](Z|+HH:MM|-HH:MM)) to unix time;
- * 0 when it is not one. */
-static int64_t rfc3339(const char *s)
-{
-	struct tm tm;
-	size_t n = strlen(s);
-
-	if (n < 20 || !is_date(s) || !digits(s + 11, 2) || s[13] != ':' ||
-	    !digits(s + 14, 2) || s[16] != ':' || !digits(s + 17, 2))
-		return 0;
-	memset(&tm, 0, sizeof(tm));
-	tm.tm_year = atoi(s) - 1900;
-	tm.tm_mon = atoi(s + 5) - 1;
-	tm.tm_mday = atoi(s + 8);
-	tm.tm_hour = atoi(s + 11);
-	tm.tm_min = atoi(s + 14);
-	tm.tm_sec = atoi(s + 17);
-	const char *z = s + 19;
-	if (*z == '.')
-		for (z++; *z >= '0' && *z <= '9'; z++)
-			;
-	int64_t off = 0;
-	if (*z == 'Z' || *z == 'z') {
-		z++;
-	} else if ((*z == '+' || *z == '-') && digits(z + 1, 2) &&
-	           z[3] == ':' && digits(z + 4, 2)) {
-		off = (int64_t)(atoi(z + 1) * 3600 + atoi(z + 4) * 60);
-		if (*z == '-')
-			off = -off;
-		z += 6;
-	} else {
-		return 0;
-	}
-	if (*z)
-		return 0;
-	time_t t = timegm(&tm);
-	return t < 0 ? 0 : (int64_t)t - off;
-}
-
 /* ---- the record ---- */
-
-static int is_id(const char *s)
-{
-	if (s[0] == '.')
-		return 0;
-	for (; *s; s++)
-		if (!((*s >= 'A' && *s <= 'Z') || (*s >= 'a' && *s <= 'z') ||
-		      (*s >= '0' && *s <= '9') || *s == '-' || *s == '_' ||
-		      *s == '.'))
-			return 0;
-	return 1;
-}
 
 static int is_crate_name(const char *s)
 {
@@ -333,15 +230,14 @@ static void set_cvss(osv_ctx *c, adv_record *r, const char *v, const ynode *at)
  * export-osv derives from the package and the id, keep the rest. */
 static void set_refs(osv_ctx *c, adv_record *r, const ynode *top)
 {
-	const ynode *refs = osv_get_seq(c, top, "references");
-	char pkg[128], adv[256];
+	const ynode *refs = osv_get_seq(c, top, OSV_REFERENCES);
+	char pkg[OSV_LINK_MAX], adv[OSV_LINK_MAX];
 	int seen_pkg = 0, seen_adv = 0;
 
 	if (!refs || refs->n == 0)
 		return;
-	snprintf(pkg, sizeof(pkg), "https://crates.io/crates/%s", r->package);
-	snprintf(adv, sizeof(adv), "https://rustsec.org/advisories/%s.html",
-	         r->id);
+	osvmap_package_link(pkg, sizeof(pkg), r->package);
+	osvmap_advisory_link(adv, sizeof(adv), r->id);
 	r->references.v = osv_alloc(c->o, refs->n * sizeof(char *));
 	if (!r->references.v) {
 		osv_oom(c);
@@ -352,20 +248,20 @@ static void set_refs(osv_ctx *c, adv_record *r, const ynode *top)
 			osv_err(c, x, "a reference must be a map");
 			continue;
 		}
-		const char *url = osv_get_str(c, x, "url");
-		const char *type = osv_get_str(c, x, "type");
+		const char *url = osv_get_str(c, x, OSV_URL);
+		const char *type = osv_get_str(c, x, OSV_TYPE);
 		if (!url) {
 			osv_err(c, x, "a reference needs a `url`");
 			continue;
 		}
 		/* only their first appearance: the advisory's own url may be
 		 * the same link again */
-		if (!seen_pkg && type && !strcmp(type, "PACKAGE") &&
+		if (!seen_pkg && type && !strcmp(type, OSV_REF_PACKAGE) &&
 		    !strcmp(url, pkg)) {
 			seen_pkg = 1;
 			continue;
 		}
-		if (!seen_adv && type && !strcmp(type, "ADVISORY") &&
+		if (!seen_adv && type && !strcmp(type, OSV_REF_ADVISORY) &&
 		    !strcmp(url, adv)) {
 			seen_adv = 1;
 			continue;
@@ -377,25 +273,12 @@ static void set_refs(osv_ctx *c, adv_record *r, const ynode *top)
 	}
 }
 
-static adv_info info_kind(const char *s)
-{
-	if (!s)
-		return ADV_INFO_NONE;
-	if (!strcmp(s, "unmaintained"))
-		return ADV_INFO_UNMAINTAINED;
-	if (!strcmp(s, "unsound"))
-		return ADV_INFO_UNSOUND;
-	if (!strcmp(s, "notice"))
-		return ADV_INFO_NOTICE;
-	return ADV_INFO_OTHER;
-}
-
 /* The functions of affects.functions: paths without requirements. */
 static void set_functions(osv_ctx *c, adv_record *r, const ynode *affects)
 {
 	strlist f;
 
-	get_list(c, affects, "functions", &f);
+	get_list(c, affects, OSV_FUNCTIONS, &f);
 	if (!f.n)
 		return;
 	r->functions = osv_alloc(c->o, f.n * sizeof(*r->functions));
@@ -430,17 +313,17 @@ static adv_record *package_record(osv_ctx *c, const adv_record *base,
 	adv_record *r = &o->recs[o->n++];
 	*r = *base;
 	r->package = name;
-	const ynode *eco = get_map(c, entry, "ecosystem_specific");
-	const ynode *aff = get_map(c, eco, "affects");
-	get_list(c, aff, "os", &r->os);
-	get_list(c, aff, "arch", &r->arch);
+	const ynode *eco = get_map(c, entry, OSV_ECOSYSTEM_SPECIFIC);
+	const ynode *aff = get_map(c, eco, OSV_AFFECTS);
+	get_list(c, aff, OSV_OS, &r->os);
+	get_list(c, aff, OSV_ARCH, &r->arch);
 	set_functions(c, r, aff);
-	const ynode *db = get_map(c, entry, "database_specific");
-	get_list(c, db, "categories", &r->categories);
-	r->informational = osv_get_str(c, db, "informational");
-	r->info = (uint8_t)info_kind(r->informational);
-	const char *cv = osv_get_str(c, db, "cvss");
-	set_cvss(c, r, cv ? cv : top_cvss, cv ? ynode_get(db, "cvss") : top);
+	const ynode *db = get_map(c, entry, OSV_DATABASE_SPECIFIC);
+	get_list(c, db, OSV_CATEGORIES, &r->categories);
+	r->informational = osv_get_str(c, db, OSV_INFORMATIONAL);
+	r->info = (uint8_t)record_info_of(r->informational);
+	const char *cv = osv_get_str(c, db, OSV_CVSS);
+	set_cvss(c, r, cv ? cv : top_cvss, cv ? ynode_get(db, OSV_CVSS) : top);
 	set_refs(c, r, top);
 	return r;
 }
@@ -448,13 +331,12 @@ static adv_record *package_record(osv_ctx *c, const adv_record *base,
 /* The first CVSS vector of the top-level severity list, or NULL. */
 static const char *top_cvss(osv_ctx *c, const ynode *top)
 {
-	const ynode *sev = osv_get_seq(c, top, "severity");
+	const ynode *sev = osv_get_seq(c, top, OSV_SEVERITY);
 
 	for (const ynode *s = sev ? sev->first : NULL; s; s = s->next) {
-		const char *type = osv_get_str(c, s, "type");
-		const char *score = osv_get_str(c, s, "score");
-		if (type && score && (!strcmp(type, "CVSS_V3") ||
-		                      !strcmp(type, "CVSS_V4")))
+		const char *type = osv_get_str(c, s, OSV_TYPE);
+		const char *score = osv_get_str(c, s, OSV_SCORE);
+		if (type && score && osvmap_severity_is_cvss(type))
 			return score;
 	}
 	return NULL;
@@ -471,82 +353,81 @@ static void parse_top(osv_ctx *c, const ynode *top)
 	}
 	base.source = c->source;
 	base.path = osv_str(c->o, c->path, strlen(c->path));
-	base.id = osv_get_str(c, top, "id");
+	base.id = osv_get_str(c, top, OSV_ID);
 	if (!base.id) {
 		osv_err(c, top, "no `id`");
 		return;
 	}
 	char msg[160];
 	if (limit_id_check("id", base.id, msg, sizeof(msg)) < 0) {
-		osv_err(c, ynode_get(top, "id"), "%s", msg);   /* the index's cap */
+		osv_err(c, ynode_get(top, OSV_ID), "%s", msg);   /* the index's cap */
 		return;
 	}
-	if (!is_id(base.id)) {
-		osv_err(c, ynode_get(top, "id"), "bad id \"%.64s\" (letters, digits, "
+	if (!osvmap_id_ok(base.id)) {
+		osv_err(c, ynode_get(top, OSV_ID), "bad id \"%.64s\" (letters, digits, "
 		    "'-', '_', '.')", base.id);
 		return;
 	}
-	const char *mod = osv_get_str(c, top, "modified");
+	const char *mod = osv_get_str(c, top, OSV_MODIFIED);
 	if (mod) {
-		base.modified = rfc3339(mod);
-		if (!base.modified)
-			osv_err(c, ynode_get(top, "modified"), "`modified` is not an "
+		if (rfc3339_parse(&base.modified, mod) < 0)
+			osv_err(c, ynode_get(top, OSV_MODIFIED), "`modified` is not an "
 			    "RFC 3339 time: %.40s", mod);
 	}
-	base.date = get_date(c, top, "published");
-	if (!base.date && mod && is_date(mod))
+	base.date = get_date(c, top, OSV_PUBLISHED);
+	if (!base.date && mod && rfc3339_is_date(mod))
 		base.date = osv_str(c->o, mod, 10);
 	if (!base.date)
 		osv_err(c, top, "no `published` or `modified` date");
-	base.withdrawn = get_date(c, top, "withdrawn");
-	get_list(c, top, "aliases", &base.aliases);
-	check_ids(c, top, "aliases", &base.aliases);
-	get_list(c, top, "related", &base.related);
-	base.title = osv_get_str(c, top, "summary");
+	base.withdrawn = get_date(c, top, OSV_WITHDRAWN);
+	get_list(c, top, OSV_ALIASES, &base.aliases);
+	check_ids(c, top, OSV_ALIASES, &base.aliases);
+	get_list(c, top, OSV_RELATED, &base.related);
+	base.title = osv_get_str(c, top, OSV_SUMMARY);
 	if (!base.title)
 		base.title = base.id;
-	base.description = osv_get_str(c, top, "details");
+	base.description = osv_get_str(c, top, OSV_DETAILS);
 	if (!base.description)
 		base.description = "";
-	base.license = osv_get_str(c, get_map(c, top, "database_specific"),
-	                       "license");
+	base.license = osv_get_str(c, get_map(c, top, OSV_DATABASE_SPECIFIC),
+	                           OSV_LICENSE);
 	base.collection = ADV_CRATES;
 	const char *tcv = top_cvss(c, top);
 
-	const ynode *aff = osv_get_seq(c, top, "affected");
+	const ynode *aff = osv_get_seq(c, top, OSV_AFFECTED);
 	for (const ynode *e = aff ? aff->first : NULL; e; e = e->next) {
 		if (e->kind != YNODE_MAP) {
 			osv_err(c, e, "an `affected` entry must be a map");
 			continue;
 		}
-		const ynode *pk = get_map(c, e, "package");
-		const char *eco = osv_get_str(c, pk, "ecosystem");
-		const char *name = osv_get_str(c, pk, "name");
+		const ynode *pk = get_map(c, e, OSV_PACKAGE);
+		const char *eco = osv_get_str(c, pk, OSV_ECOSYSTEM);
+		const char *name = osv_get_str(c, pk, OSV_NAME);
 		if (!eco || !name) {
 			osv_err(c, e, "an `affected` entry needs package.ecosystem and "
 			    "package.name");
 			continue;
 		}
-		if (strcmp(eco, "crates.io") != 0) {
+		if (strcmp(eco, OSV_CRATES_IO) != 0) {
 			c->o->skipped++;
 			continue;
 		}
 		if (!is_crate_name(name)) {
-			osv_err(c, ynode_get(pk, "name"), "bad crate name \"%.64s\"", name);
+			osv_err(c, ynode_get(pk, OSV_NAME), "bad crate name \"%.64s\"", name);
 			continue;
 		}
 		adv_record *r = package_record(c, &base, name, e, tcv, top);
 		if (!r)
 			continue;
 		osv_rlist rl = { .v = r->ranges, .n = r->nranges, .cap = r->nranges };
-		const ynode *rgs = osv_get_seq(c, e, "ranges");
+		const ynode *rgs = osv_get_seq(c, e, OSV_RANGES);
 		for (const ynode *g = rgs ? rgs->first : NULL; g; g = g->next) {
 			if (g->kind != YNODE_MAP)
 				osv_err(c, g, "a range must be a map");
 			else
 				osv_range_events(c, g, &rl);
 		}
-		const ynode *vs = osv_get_seq(c, e, "versions");
+		const ynode *vs = osv_get_seq(c, e, OSV_VERSIONS);
 		if (vs)
 			osv_range_versions(c, vs, &rl);
 		if (!rgs && !vs)

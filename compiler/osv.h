@@ -3,8 +3,10 @@
  * libyaml) to adv_records, for the `affected` entries whose ecosystem is
  * `crates.io`.
  *
- * Mapping (the inverse of advdb-query export-osv, so that importing
- * RustSec's own OSV export gives back the records it came from):
+ * The field mapping is schema/osvmap.h's, the one the export
+ * (query/cli/osvout.c) writes with, so that importing RustSec's own OSV
+ * export, or ours, gives back the records it came from. What reading
+ * adds to it (fallbacks, and the forms other databases write):
  *   id, aliases, related             as they are
  *   summary -> title, details -> description (summary missing: the id)
  *   published -> date (its YYYY-MM-DD part; missing: modified's)
@@ -65,9 +67,6 @@ int osv_parse(osv **out, const char *source, const char *path,
 size_t osv_count(const osv *o);                 /* crates.io records */
 const adv_record *osv_record(const osv *o, size_t i);
 size_t osv_skipped(const osv *o);               /* other ecosystems */
-
-/* Set record.modified of every record (a caller that knows better). */
-void osv_set_modified(osv *o, int64_t when);
 
 void osv_free(osv *o);
 

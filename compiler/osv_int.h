@@ -13,21 +13,16 @@
 
 #include <stddef.h>
 
+#include "arena.h"
 #include "diag.h"
 #include "osv.h"
 #include "record.h"
 #include "ytree.h"
 
-typedef struct oblock {
-	struct oblock *next;
-	size_t used, cap;
-	_Alignas(16) unsigned char data[];
-} oblock;
-
 struct osv {
 	adv_record *recs;            /* OSV_PACKAGES_MAX slots, n used */
 	size_t n, skipped;
-	oblock *blocks;
+	arena mem;                   /* every string and array of recs */
 };
 
 typedef struct osv_ctx {

@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "osv_int.h"
+#include "osvmap.h"
 #include "req.h"
 
 #define EVENTS_MAX 1024          /* events in one range */
@@ -44,10 +45,8 @@ static int rl_push(osv_ctx *c, osv_rlist *l, const range *r)
 	return 0;
 }
 
-typedef enum ev_kind { EV_INTRO, EV_FIXED, EV_LAST, EV_LIMIT } ev_kind;
-
 typedef struct event {
-	ev_kind kind;
+	osv_event kind;
 	int zero;                    /* "0": before every version */
 	version v;
 	const ynode *at;
@@ -74,8 +73,8 @@ static int event_version(osv_ctx *c, event *e, const ynode *n)
 		return -1;
 	}
 	if (e->v.major == 0 && e->v.minor == 0 && e->v.patch == 0 &&
-	    strcmp(e->v.pre, "0") == 0 && e->kind == EV_INTRO)
-		e->zero = 1;             /* 0.0.0-0, the least version */
+	    strcmp(e->v.pre, "0") == 0 && e->kind == OSV_EV_INTRODUCED)
+		e->zero = 1;             /* OSV_VERSION_ZERO, the least version */
 	return 0;
 }
 
@@ -90,14 +89,15 @@ static int ev_cmp(const event *a, const event *b)
 
 void osv_range_events(osv_ctx *c, const ynode *rg, osv_rlist *out)
 {
-	const char *type = osv_get_str(c, rg, "type");
-	const ynode *evs = osv_get_seq(c, rg, "events");
+	const char *type = osv_get_str(c, rg, OSV_TYPE);
+	const ynode *evs = osv_get_seq(c, rg, OSV_EVENTS);
 
 	if (!type) {
 		osv_err(c, rg, "a range needs a `type`");
 		return;
 	}
-	if (strcmp(type, "SEMVER") != 0 && strcmp(type, "ECOSYSTEM") != 0) {
+	if (strcmp(type, OSV_RANGE_SEMVER) != 0 &&
+	    strcmp(type, OSV_RANGE_ECOSYSTEM) != 0) {
 		osv_warn(c, rg, "%.20s range skipped (only SEMVER and ECOSYSTEM "
 		     "ranges are read)", type);
 		return;
@@ -116,26 +116,21 @@ void osv_range_events(osv_ctx *c, const ynode *rg, osv_rlist *out)
 		osv_oom(c);
 		return;
 	}
-	static const char *const names[] = { "introduced", "fixed",
-	                                     "last_affected", "limit" };
 	for (const ynode *e = evs->first; e; e = e->next) {
 		if (e->kind != YNODE_MAP || e->n != 2) {
 			osv_err(c, e, "an event must be a map with one key");
 			continue;
 		}
 		const ynode *k = e->first;
-		int kind = -1;
-		for (int i = 0; i < 4; i++)
-			if (k->kind == YNODE_SCALAR && strcmp(k->s, names[i]) == 0)
-				kind = i;
+		int kind = k->kind == YNODE_SCALAR ? osvmap_event(k->s) : -1;
 		if (kind < 0) {
 			osv_err(c, k, "unknown event \"%.32s\"", k->s);
 			continue;
 		}
-		ev[n].kind = (ev_kind)kind;
+		ev[n].kind = (osv_event)kind;
 		ev[n].at = k->next;
-		if (kind == EV_LIMIT && k->next->kind == YNODE_SCALAR &&
-		    k->next->len == 1 && k->next->s[0] == '*')
+		if (kind == OSV_EV_LIMIT && k->next->kind == YNODE_SCALAR &&
+		    strcmp(k->next->s, OSV_LIMIT_NONE) == 0)
 			continue;            /* limit "*": no limit */
 		if (event_version(c, &ev[n], k->next) == 0)
 			n++;
@@ -153,7 +148,7 @@ void osv_range_events(osv_ctx *c, const ynode *rg, osv_rlist *out)
 	int open = 0;
 	memset(&cur, 0, sizeof(cur));
 	for (size_t i = 0; i < n; i++) {
-		if (ev[i].kind == EV_INTRO) {
+		if (ev[i].kind == OSV_EV_INTRODUCED) {
 			if (open)
 				continue;
 			memset(&cur, 0, sizeof(cur));
@@ -166,7 +161,7 @@ void osv_range_events(osv_ctx *c, const ynode *rg, osv_rlist *out)
 			continue;
 		cur.has_fixed = 1;
 		cur.fixed = ev[i].v;
-		if (ev[i].kind == EV_LAST &&
+		if (ev[i].kind == OSV_EV_LAST_AFFECTED &&
 		    version_next(&cur.fixed, &ev[i].v) < 0) {
 			osv_err(c, ev[i].at, "last_affected version has no next version");
 			break;

@@ -227,7 +227,7 @@ static int link_aliases(writer *w, const adv_record *e, const adv_record *r,
 	if (n != e->aliases.n && e->source && e->path) {
 		copy.aliases.v = v;
 		copy.aliases.n = n;
-		rc = writer_add(w, &copy, e->source, e->path, NULL, err, errcap);
+		rc = writer_add(w, &copy, e->source, e->path, err, errcap);
 	}
 	free(v);
 	return rc;
@@ -311,8 +311,8 @@ static void one_file(const osvimport_opts *o, osvsrc *src, size_t i,
 			}
 			if (link_aliases(w, e, r, err, sizeof(err)) < 0)
 				problem(o, w, d, path, r->id, err);
-		} else if (writer_add(w, r, o->source, path, osvsrc_blob(src, i),
-		                      err, sizeof(err)) < 0) {
+		} else if (writer_add(w, r, o->source, path, err,
+		                      sizeof(err)) < 0) {
 			problem(o, w, d, path, r->id, err);
 		} else {
 			st->added++;

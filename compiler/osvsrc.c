@@ -54,12 +54,12 @@ static int add_file(osvsrc *s, const char *path, const uint8_t *blob,
                     char *err, size_t errcap)
 {
 	if (strlen(path) > OSVSRC_PATH_MAX) {
-		diag_seterr(err, errcap, "%s: a path is longer than %d bytes", s->root,
+		errbuf_set(err, errcap, "%s: a path is longer than %d bytes", s->root,
 		       OSVSRC_PATH_MAX);
 		return -1;
 	}
 	if (s->n == OSVSRC_FILES_MAX) {
-		diag_seterr(err, errcap, "%s: more than %d OSV files", s->root,
+		errbuf_set(err, errcap, "%s: more than %d OSV files", s->root,
 		       OSVSRC_FILES_MAX);
 		return -1;
 	}
@@ -83,7 +83,7 @@ static int add_file(osvsrc *s, const char *path, const uint8_t *blob,
 		(*s->beat)++;
 	return 0;
 oom:
-	diag_seterr(err, errcap, "%s: out of memory", s->root);
+	errbuf_set(err, errcap, "%s: out of memory", s->root);
 	return -1;
 }
 
@@ -111,7 +111,7 @@ static int walk_cb(const char *root, const git_tree_entry *e, void *arg)
 	if (m == GIT_FILEMODE_TREE) {
 		/* bounds the walk's depth too: libgit2 recurses per level */
 		if (strlen(root) + strlen(name) + 1 > OSVSRC_PATH_MAX) {
-			diag_seterr(w->err, w->errcap, "%s: a path is longer than %d bytes",
+			errbuf_set(w->err, w->errcap, "%s: a path is longer than %d bytes",
 			       w->s->root, OSVSRC_PATH_MAX);
 			w->failed = 1;
 			return -1;
@@ -126,7 +126,7 @@ static int walk_cb(const char *root, const git_tree_entry *e, void *arg)
 	    add_file(w->s, path, git_tree_entry_id(e)->id, w->err,
 	             w->errcap) < 0) {
 		if (k < 0 || (size_t)k >= sizeof(path))
-			diag_seterr(w->err, w->errcap, "%s: a path is longer than %d "
+			errbuf_set(w->err, w->errcap, "%s: a path is longer than %d "
 			       "bytes", w->s->root, OSVSRC_PATH_MAX);
 		w->failed = 1;
 		return -1;
@@ -141,13 +141,13 @@ static int open_git(osvsrc *s, const char *ref, char *err, size_t errcap)
 	int rc = -1;
 
 	if (git_revparse_single(&obj, s->repo, ref ? ref : "HEAD") < 0) {
-		diag_seterr(err, errcap, "%s: cannot resolve '%s': %s", s->root,
+		errbuf_set(err, errcap, "%s: cannot resolve '%s': %s", s->root,
 		       ref ? ref : "HEAD", gitmsg());
 		goto done;
 	}
 	if (git_object_peel(&peeled, obj, GIT_OBJECT_COMMIT) < 0 ||
 	    git_commit_tree(&tree, (git_commit *)peeled) < 0) {
-		diag_seterr(err, errcap, "%s: '%s' is not a readable commit: %s",
+		errbuf_set(err, errcap, "%s: '%s' is not a readable commit: %s",
 		       s->root, ref ? ref : "HEAD", gitmsg());
 		goto done;
 	}
@@ -156,7 +156,7 @@ static int open_git(osvsrc *s, const char *ref, char *err, size_t errcap)
 	walkctx w = { .s = s, .err = err, .errcap = errcap };
 	if (git_tree_walk(tree, GIT_TREEWALK_PRE, walk_cb, &w) < 0) {
 		if (!w.failed)
-			diag_seterr(err, errcap, "%s: cannot read the tree: %s", s->root,
+			errbuf_set(err, errcap, "%s: cannot read the tree: %s", s->root,
 			       gitmsg());
 		goto done;
 	}
@@ -179,19 +179,19 @@ static int walk_dir(osvsrc *s, const char *rel, int depth, char *err,
 	int rc = 0;
 
 	if (depth > OSVSRC_DEPTH_MAX) {
-		diag_seterr(err, errcap, "%s/%s: folders nested deeper than %d",
+		errbuf_set(err, errcap, "%s/%s: folders nested deeper than %d",
 		       s->root, rel, OSVSRC_DEPTH_MAX);
 		return -1;
 	}
 	int k = snprintf(full, sizeof(full), "%s%s%s", s->root,
 	                 *rel ? "/" : "", rel);
 	if (k < 0 || (size_t)k >= sizeof(full)) {
-		diag_seterr(err, errcap, "%s: a path is too long", s->root);
+		errbuf_set(err, errcap, "%s: a path is too long", s->root);
 		return -1;
 	}
 	DIR *d = opendir(full);
 	if (!d) {
-		diag_seterr(err, errcap, "%s: %s", full, strerror(errno));
+		errbuf_set(err, errcap, "%s: %s", full, strerror(errno));
 		return -1;
 	}
 	while (rc == 0 && (de = readdir(d)) != NULL) {
@@ -200,7 +200,7 @@ static int walk_dir(osvsrc *s, const char *rel, int depth, char *err,
 		k = snprintf(sub, sizeof(sub), "%s%s%s", rel, *rel ? "/" : "",
 		             de->d_name);
 		if (k < 0 || (size_t)k > OSVSRC_PATH_MAX) {
-			diag_seterr(err, errcap, "%s: a path is longer than %d bytes",
+			errbuf_set(err, errcap, "%s: a path is longer than %d bytes",
 			       s->root, OSVSRC_PATH_MAX);
 			rc = -1;
 			break;
@@ -225,17 +225,17 @@ static int read_file(char **text, size_t *len, const char *root,
 	*text = NULL;
 	int k = snprintf(full, sizeof(full), "%s/%s", root, rel);
 	if (k < 0 || (size_t)k >= sizeof(full)) {
-		diag_seterr(err, errcap, "path too long");
+		errbuf_set(err, errcap, "path too long");
 		return -1;
 	}
 	int fd = open(full, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
 	if (fd < 0) {
-		diag_seterr(err, errcap, "%s", strerror(errno));
+		errbuf_set(err, errcap, "%s", strerror(errno));
 		return -1;
 	}
 	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) ||
 	    st.st_size > (off_t)YTREE_INPUT_MAX) {
-		diag_seterr(err, errcap, "not a regular file of at most %u bytes",
+		errbuf_set(err, errcap, "not a regular file of at most %u bytes",
 		       YTREE_INPUT_MAX);
 		close(fd);
 		return -1;
@@ -253,7 +253,7 @@ static int read_file(char **text, size_t *len, const char *root,
 	close(fd);
 	if (!b || got != n) {
 		free(b);
-		diag_seterr(err, errcap, b ? "short read" : "out of memory");
+		errbuf_set(err, errcap, b ? "short read" : "out of memory");
 		return -1;
 	}
 	b[n] = '\0';
@@ -282,7 +282,7 @@ static int folder_digest(osvsrc *s, char *err, size_t errcap)
 			int hr = git_odb_hash(&oid, text, len, GIT_OBJECT_BLOB);
 			free(text);
 			if (hr < 0) {
-				diag_seterr(err, errcap, "%s: cannot hash %s", s->root,
+				errbuf_set(err, errcap, "%s: cannot hash %s", s->root,
 				       s->v[i].path);
 				goto done;
 			}
@@ -311,7 +311,7 @@ static int folder_digest(osvsrc *s, char *err, size_t errcap)
 		git_oid_tostr(s->id, sizeof(s->id), &oid);
 		rc = 0;
 	} else if (!list) {
-		diag_seterr(err, errcap, "%s: out of memory", s->root);
+		errbuf_set(err, errcap, "%s: out of memory", s->root);
 	}
 done:
 	free(list);
@@ -329,7 +329,7 @@ int osvsrc_open(osvsrc **out, const char *path, const char *ref,
 	osvsrc *s = calloc(1, sizeof(*s));
 	if (!s || !(s->root = strdup(path))) {
 		free(s);
-		diag_seterr(err, errcap, "%s: out of memory", path);
+		errbuf_set(err, errcap, "%s: out of memory", path);
 		return -1;
 	}
 	s->beat = beat;
@@ -341,10 +341,10 @@ int osvsrc_open(osvsrc **out, const char *path, const char *ref,
 	                            GIT_REPOSITORY_OPEN_NO_SEARCH, NULL) == 0) {
 		rc = open_git(s, ref, err, errcap);
 	} else if (stat(path, &st) < 0 || !S_ISDIR(st.st_mode)) {
-		diag_seterr(err, errcap, "%s: not a git repository nor a folder", path);
+		errbuf_set(err, errcap, "%s: not a git repository nor a folder", path);
 		rc = -1;
 	} else if (ref) {
-		diag_seterr(err, errcap, "%s: a plain folder has no ref '%s'", path, ref);
+		errbuf_set(err, errcap, "%s: a plain folder has no ref '%s'", path, ref);
 		rc = -1;
 	} else {
 		rc = walk_dir(s, "", 0, err, errcap);
@@ -385,18 +385,13 @@ const char *osvsrc_path(const osvsrc *s, size_t i)
 	return i < s->n ? s->v[i].path : NULL;
 }
 
-const uint8_t *osvsrc_blob(const osvsrc *s, size_t i)
-{
-	return i < s->n ? s->v[i].blob : NULL;
-}
-
 int osvsrc_load(char **text, size_t *len, osvsrc *s, size_t i, char *err,
                 size_t errcap)
 {
 	*text = NULL;
 	*len = 0;
 	if (i >= s->n) {
-		diag_seterr(err, errcap, "no such file");
+		errbuf_set(err, errcap, "no such file");
 		return -1;
 	}
 	if (s->beat)
@@ -410,26 +405,26 @@ int osvsrc_load(char **text, size_t *len, osvsrc *s, size_t i, char *err,
 	memcpy(oid.id, s->v[i].blob, 20);
 	if (git_repository_odb(&odb, s->repo) < 0 ||
 	    git_odb_read_header(&sz, &type, odb, &oid) < 0) {
-		diag_seterr(err, errcap, "cannot read the object: %s", gitmsg());
+		errbuf_set(err, errcap, "cannot read the object: %s", gitmsg());
 		git_odb_free(odb);
 		return -1;
 	}
 	git_odb_free(odb);
 	if (type != GIT_OBJECT_BLOB || sz > YTREE_INPUT_MAX) {
-		diag_seterr(err, errcap, "not a file of at most %u bytes",
+		errbuf_set(err, errcap, "not a file of at most %u bytes",
 		       YTREE_INPUT_MAX);
 		return -1;
 	}
 	git_blob *b = NULL;
 	if (git_blob_lookup(&b, s->repo, &oid) < 0) {
-		diag_seterr(err, errcap, "cannot read the object: %s", gitmsg());
+		errbuf_set(err, errcap, "cannot read the object: %s", gitmsg());
 		return -1;
 	}
 	sz = (size_t)git_blob_rawsize(b);
 	char *t = sz <= YTREE_INPUT_MAX ? malloc(sz + 1) : NULL;
 	if (!t) {
 		git_blob_free(b);
-		diag_seterr(err, errcap, "out of memory");
+		errbuf_set(err, errcap, "out of memory");
 		return -1;
 	}
 	memcpy(t, git_blob_rawcontent(b), sz);

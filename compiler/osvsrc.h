@@ -50,7 +50,6 @@ int64_t osvsrc_time(const osvsrc *s);        /* commit time; 0: folder */
 
 size_t osvsrc_count(const osvsrc *s);
 const char *osvsrc_path(const osvsrc *s, size_t i);   /* relative */
-const uint8_t *osvsrc_blob(const osvsrc *s, size_t i); /* git blob id */
 
 /* File i into a new malloc'd buffer (NUL-terminated; len without it).
  * Returns 0, or -1 with err (unreadable, or larger than the cap). */

@@ -6,7 +6,7 @@
  * terminal is restored.
  */
 #include "passphrase.h"
-#include "diag.h"
+#include "errbuf.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -35,15 +35,15 @@ static int read_line(char *pw, int fd, const char *what, char *err,
 		if (r < 0) {
 			if (errno == EINTR && !caught)
 				continue;
-			diag_seterr(err, errcap, "cannot read the passphrase from %s: "
-			            "%s", what, caught ? "interrupted" : strerror(errno));
+			errbuf_set(err, errcap, "cannot read the passphrase from %s: "
+			           "%s", what, caught ? "interrupted" : strerror(errno));
 			return -1;
 		}
 		if (r == 0 || c == '\n')
 			break;
 		if (n >= PASSPHRASE_MAX) {
-			diag_seterr(err, errcap, "the passphrase from %s is longer than "
-			            "%d bytes", what, PASSPHRASE_MAX);
+			errbuf_set(err, errcap, "the passphrase from %s is longer than "
+			           "%d bytes", what, PASSPHRASE_MAX);
 			return -1;
 		}
 		pw[n++] = c;
@@ -70,9 +70,9 @@ int passphrase_read(char *pw, int fd, const char *prompt, char *err,
 	}
 	tty = open("/dev/tty", O_RDWR | O_NOCTTY | O_CLOEXEC);
 	if (tty < 0) {
-		diag_seterr(err, errcap, "the secret key is encrypted and there is "
-		            "no terminal to ask for its passphrase: give it with "
-		            "--passphrase-fd N");
+		errbuf_set(err, errcap, "the secret key is encrypted and there is "
+		           "no terminal to ask for its passphrase: give it with "
+		           "--passphrase-fd N");
 		return -1;
 	}
 	caught = 0;
@@ -99,7 +99,7 @@ int passphrase_read(char *pw, int fd, const char *prompt, char *err,
 		memset(pw, 0, PASSPHRASE_MAX + 1);
 		raise(caught);
 		if (rc == 0)
-			diag_seterr(err, errcap, "interrupted");
+			errbuf_set(err, errcap, "interrupted");
 		return -1;
 	}
 	return rc;

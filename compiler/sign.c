@@ -7,7 +7,7 @@
  * half before it is written, as minisign does.
  */
 #include "sign.h"
-#include "diag.h"
+#include "errbuf.h"
 #include "minisign.h"
 #include "passphrase.h"
 #include "verify.h"
@@ -49,7 +49,7 @@ static int unlock(ms_seckey *k, const char *path, int pass_fd, char *err,
 	int rc = -1;
 
 	if (!pw || !stream) {
-		diag_seterr(err, errcap, "%s: out of memory", path);
+		errbuf_set(err, errcap, "%s: out of memory", path);
 		goto done;
 	}
 	snprintf(prompt, sizeof(prompt), "Passphrase for %.200s: ", path);
@@ -59,10 +59,10 @@ static int unlock(ms_seckey *k, const char *path, int pass_fd, char *err,
 	                                       strlen(pw), k->salt,
 	                                       (unsigned long long)k->opslimit,
 	                                       (size_t)k->memlimit) != 0) {
-		diag_seterr(err, errcap, "%s: cannot derive the key from the "
-		            "passphrase (scrypt, %llu MiB): %s", path,
-		            (unsigned long long)(k->memlimit >> 20),
-		            strerror(errno ? errno : ENOMEM));
+		errbuf_set(err, errcap, "%s: cannot derive the key from the "
+		           "passphrase (scrypt, %llu MiB): %s", path,
+		           (unsigned long long)(k->memlimit >> 20),
+		           strerror(errno ? errno : ENOMEM));
 		goto done;
 	}
 	for (size_t i = 0; i < sizeof(k->keynum_sk); i++)
@@ -87,20 +87,20 @@ int signer_load(signer **out, const char *path, int pass_fd, char *err,
 
 	*out = NULL;
 	if (sodium_init() < 0) {
-		diag_seterr(err, errcap, "%s: libsodium cannot start", path);
+		errbuf_set(err, errcap, "%s: libsodium cannot start", path);
 		return -1;
 	}
 	text = sodium_malloc(MS_FILE_MAX);
 	k = sodium_malloc(sizeof(*k));
 	s = sodium_malloc(sizeof(*s));
 	if (!text || !k || !s) {
-		diag_seterr(err, errcap, "%s: out of memory", path);
+		errbuf_set(err, errcap, "%s: out of memory", path);
 		goto fail;
 	}
 	fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
 	if (fd < 0) {
-		diag_seterr(err, errcap, "%s: cannot read the secret key: %s", path,
-		            strerror(errno));
+		errbuf_set(err, errcap, "%s: cannot read the secret key: %s", path,
+		           strerror(errno));
 		goto fail;
 	}
 	r = ms_read_fd(text, &len, fd);
@@ -108,24 +108,24 @@ int signer_load(signer **out, const char *path, int pass_fd, char *err,
 	close(fd);
 	if (r != 0) {
 		if (r > 0)
-			diag_seterr(err, errcap, "%s: larger than %d bytes: not a "
-			            "minisign secret key file", path, MS_FILE_MAX);
+			errbuf_set(err, errcap, "%s: larger than %d bytes: not a "
+			           "minisign secret key file", path, MS_FILE_MAX);
 		else
-			diag_seterr(err, errcap, "%s: cannot read the secret key: %s",
-			            path, e == EINVAL ? "not a regular file"
+			errbuf_set(err, errcap, "%s: cannot read the secret key: %s",
+			           path, e == EINVAL ? "not a regular file"
 			                              : strerror(e));
 		goto fail;
 	}
 	if (ms_seckey_parse(k, text, len, msg, sizeof(msg)) < 0) {
 		ms_pubkey pub;
 		if (ms_pubkey_parse(&pub, text, len, NULL, 0) == 0)
-			diag_seterr(err, errcap, "%s: a minisign public key; --sign "
-			            "needs the secret key (minisign -G writes it to "
-			            "~/.minisign/minisign.key unless -s says where)",
-			            path);
+			errbuf_set(err, errcap, "%s: a minisign public key; --sign "
+			           "needs the secret key (minisign -G writes it to "
+			           "~/.minisign/minisign.key unless -s says where)",
+			           path);
 		else
-			diag_seterr(err, errcap, "%s: malformed secret key file: %s",
-			            path, msg);
+			errbuf_set(err, errcap, "%s: malformed secret key file: %s",
+			           path, msg);
 		goto fail;
 	}
 	if (k->encrypted && unlock(k, path, pass_fd, err, errcap) < 0)
@@ -135,11 +135,11 @@ int signer_load(signer **out, const char *path, int pass_fd, char *err,
 	/* minisign -W leaves an unencrypted key's checksum all zero */
 	if (sodium_memcmp(chk, stored, MS_CHK) != 0 &&
 	    (k->encrypted || !sodium_is_zero(stored, MS_CHK))) {
-		diag_seterr(err, errcap, k->encrypted
-		            ? "%s: wrong passphrase for this key (its checksum "
+		errbuf_set(err, errcap, k->encrypted
+		           ? "%s: wrong passphrase for this key (its checksum "
 		              "does not match)"
-		            : "%s: damaged secret key: its checksum does not match",
-		            path);
+		           : "%s: damaged secret key: its checksum does not match",
+		           path);
 		goto fail;
 	}
 	memcpy(s->keynum, k->keynum_sk, MS_KEYNUM);
@@ -147,8 +147,8 @@ int signer_load(signer **out, const char *path, int pass_fd, char *err,
 	/* The public half stored in sk must be the seed's. */
 	if (crypto_sign_seed_keypair(pk, sk2, s->sk) != 0 ||
 	    sodium_memcmp(pk, s->sk + 32, MS_PK) != 0) {
-		diag_seterr(err, errcap, "%s: damaged secret key: its public half "
-		            "is not its seed's", path);
+		errbuf_set(err, errcap, "%s: damaged secret key: its public half "
+		           "is not its seed's", path);
 		goto fail;
 	}
 	ms_keyid(s->id, s->keynum);
@@ -184,12 +184,12 @@ static int index_info(advdb_info *info, const char *tmp, char *err,
 	int rc;
 
 	if (advdb_open(&db, tmp, 0, msg, sizeof(msg)) != ADVDB_OK) {
-		diag_seterr(err, errcap, "%s", msg);
+		errbuf_set(err, errcap, "%s", msg);
 		return -1;
 	}
 	rc = advdb_info_get(info, db);
 	if (rc != ADVDB_OK)
-		diag_seterr(err, errcap, "%s", advdb_last_error(db));
+		errbuf_set(err, errcap, "%s", advdb_last_error(db));
 	advdb_close(db);
 	return rc == ADVDB_OK ? 0 : -1;
 }
@@ -207,7 +207,7 @@ static int sign_file(char **text, size_t *len, signer *s, int fd,
 	int rc = -1, n = 0;
 
 	if (!sig || !out) {
-		diag_seterr(err, errcap, "%s: out of memory", tmp);
+		errbuf_set(err, errcap, "%s: out of memory", tmp);
 		goto done;
 	}
 	if (index_info(&info, tmp, err, errcap) < 0)
@@ -215,15 +215,15 @@ static int sign_file(char **text, size_t *len, signer *s, int fd,
 	if (verify_comment(sig->trusted, sizeof(sig->trusted), &info) < 0 ||
 	    fstat(fd, &st) < 0 ||
 	    (n = verify_hash_fd(hash, fd, (uint64_t)st.st_size)) != 0) {
-		diag_seterr(err, errcap, "%s: cannot hash the new index to sign "
-		            "it: %s", tmp, n > 0 ? "it ended early" : strerror(errno));
+		errbuf_set(err, errcap, "%s: cannot hash the new index to sign "
+		           "it: %s", tmp, n > 0 ? "it ended early" : strerror(errno));
 		goto done;
 	}
 	sig->trusted_len = strlen(sig->trusted);
 	sig->prehashed = 1;
 	memcpy(sig->keynum, s->keynum, MS_KEYNUM);
 	if (!(gm = malloc(MS_SIG + sig->trusted_len))) {
-		diag_seterr(err, errcap, "%s: out of memory", tmp);
+		errbuf_set(err, errcap, "%s: out of memory", tmp);
 		goto done;
 	}
 	crypto_sign_detached(sig->sig, NULL, hash, MS_HASH, s->sk);
@@ -235,15 +235,15 @@ static int sign_file(char **text, size_t *len, signer *s, int fd,
 	if (crypto_sign_verify_detached(sig->sig, hash, MS_HASH, s->sk + 32) ||
 	    crypto_sign_verify_detached(sig->global, gm,
 	                                MS_SIG + sig->trusted_len, s->sk + 32)) {
-		diag_seterr(err, errcap, "%s: the signature made does not verify "
-		            "(a bug or a hardware fault): nothing replaced", tmp);
+		errbuf_set(err, errcap, "%s: the signature made does not verify "
+		           "(a bug or a hardware fault): nothing replaced", tmp);
 		goto done;
 	}
 	snprintf(untrusted, sizeof(untrusted), "signature from advdb-compile, "
 	         "key %s", s->id);
 	n = ms_sig_format(out, MS_FILE_MAX, sig, untrusted);
 	if (n < 0) {
-		diag_seterr(err, errcap, "%s: cannot format the signature", tmp);
+		errbuf_set(err, errcap, "%s: cannot format the signature", tmp);
 		goto done;
 	}
 	*text = out;
@@ -269,7 +269,7 @@ static int carry(sign_plan *p, char **text, size_t *len, int fd,
 	int sfd = -1, rc = -1, r, e;
 
 	if (!path || !buf || !sig) {
-		diag_seterr(err, errcap, "%s: out of memory", tmp);
+		errbuf_set(err, errcap, "%s: out of memory", tmp);
 		goto done;
 	}
 	strcpy(path, p->carry_from);
@@ -280,23 +280,23 @@ static int carry(sign_plan *p, char **text, size_t *len, int fd,
 			rc = 0;             /* unsigned: nothing to carry */
 			goto done;
 		}
-		diag_seterr(err, errcap, "%s: %s", path, errno == ENOENT
-		            ? "no such file: the index to install is not signed, "
+		errbuf_set(err, errcap, "%s: %s", path, errno == ENOENT
+		           ? "no such file: the index to install is not signed, "
 		              "and --trust-key wants it signed"
-		            : strerror(errno));
+		           : strerror(errno));
 		goto done;
 	}
 	r = ms_read_fd(buf, &n, sfd);
 	e = errno;
 	if (r != 0) {
-		diag_seterr(err, errcap, "%s: %s", path, r > 0 ? "larger than 16384 "
-		            "bytes: not a minisign signature file"
-		            : e == EINVAL ? "not a regular file" : strerror(e));
+		errbuf_set(err, errcap, "%s: %s", path, r > 0 ? "larger than 16384 "
+		           "bytes: not a minisign signature file"
+		           : e == EINVAL ? "not a regular file" : strerror(e));
 		goto done;
 	}
 	if (ms_sig_parse(sig, buf, n, msg, sizeof(msg)) < 0) {
-		diag_seterr(err, errcap, "%s: malformed signature file: %s", path,
-		            msg);
+		errbuf_set(err, errcap, "%s: malformed signature file: %s", path,
+		           msg);
 		goto done;
 	}
 	ms_keyid(p->key_id, sig->keynum);
@@ -305,7 +305,7 @@ static int carry(sign_plan *p, char **text, size_t *len, int fd,
 		int changed = 0;
 		if (verify_open_fd(&db, tmp, fd, buf, n, path, p->trust, NULL,
 		                   &changed, msg, sizeof(msg)) != ADVDB_OK) {
-			diag_seterr(err, errcap, "%s", msg);
+			errbuf_set(err, errcap, "%s", msg);
 			goto done;
 		}
 		advdb_close(db);
@@ -316,8 +316,8 @@ static int carry(sign_plan *p, char **text, size_t *len, int fd,
 		if (index_info(&info, tmp, err, errcap) < 0)
 			goto done;
 		if (verify_comment_check(sig->trusted, &info, msg, sizeof(msg)) < 0) {
-			diag_seterr(err, errcap, "%s: signed for another index: %s",
-			            path, msg);
+			errbuf_set(err, errcap, "%s: signed for another index: %s",
+			           path, msg);
 			goto done;
 		}
 	}

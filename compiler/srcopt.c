@@ -33,13 +33,13 @@ static int parse_spec(srcopt *o, const char *spec, char *err, size_t errcap)
 	memset(o, 0, sizeof(*o));
 	if (head < 3 || strncmp(spec, "osv", 3) != 0 ||
 	    (head > 3 && spec[3] != ':')) {
-		diag_seterr(err, errcap, "--source %s: the kind must be osv "
+		errbuf_set(err, errcap, "--source %s: the kind must be osv "
 		       "(osv[:NAME][@REF])", spec);
 		return -1;
 	}
 	if (head > 3) {
 		if (!good_name(spec + 4, head - 4)) {
-			diag_seterr(err, errcap, "--source %s: a name is 1-%d letters, "
+			errbuf_set(err, errcap, "--source %s: a name is 1-%d letters, "
 			       "digits, '-' or '_'", spec, SRCOPT_NAME_MAX);
 			return -1;
 		}
@@ -48,7 +48,7 @@ static int parse_spec(srcopt *o, const char *spec, char *err, size_t errcap)
 	if (at) {
 		size_t rl = strlen(at + 1);
 		if (rl == 0 || rl >= sizeof(o->ref)) {
-			diag_seterr(err, errcap, "--source %s: bad ref", spec);
+			errbuf_set(err, errcap, "--source %s: bad ref", spec);
 			return -1;
 		}
 		memcpy(o->ref, at + 1, rl + 1);
@@ -81,7 +81,7 @@ int srcopt_take(srcopts *out, int *argc, char **argv, char *err,
 		}
 		if (!strcmp(argv[i], "--source")) {
 			if (i + 1 >= *argc) {
-				diag_seterr(err, errcap, "--source needs SPEC and PATH");
+				errbuf_set(err, errcap, "--source needs SPEC and PATH");
 				return -1;
 			}
 			spec = argv[++i];
@@ -92,11 +92,11 @@ int srcopt_take(srcopts *out, int *argc, char **argv, char *err,
 			continue;
 		}
 		if (i + 1 >= *argc || !*argv[i + 1]) {
-			diag_seterr(err, errcap, "--source %s: missing PATH", spec);
+			errbuf_set(err, errcap, "--source %s: missing PATH", spec);
 			return -1;
 		}
 		if (out->n == SRCOPT_MAX) {
-			diag_seterr(err, errcap, "at most %d --source options", SRCOPT_MAX);
+			errbuf_set(err, errcap, "at most %d --source options", SRCOPT_MAX);
 			return -1;
 		}
 		srcopt *o = &out->v[out->n];
@@ -114,7 +114,7 @@ int srcopt_take(srcopts *out, int *argc, char **argv, char *err,
 			}
 		}
 		if (name_used(out, o->name)) {
-			diag_seterr(err, errcap, "--source %s: the name %s is taken", spec,
+			errbuf_set(err, errcap, "--source %s: the name %s is taken", spec,
 			       o->name);
 			return -1;
 		}

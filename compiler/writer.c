@@ -11,6 +11,7 @@
 #include "writer_int.h"
 #include "block.h"
 
+#include <assert.h>
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -70,6 +71,8 @@ static int map_reserve(writer *w, strmap *m)
 
 static void map_insert(writer *w, strmap *m, size_t idx)
 {
+	/* map_reserve (or map_grow) left a free slot: the probe ends */
+	assert(m->cap && m->used < m->cap);
 	size_t mask = m->cap - 1;
 	size_t i = (size_t)hash_str(map_key(w, m, (uint32_t)idx)) & mask;
 	while (m->slot[i])
@@ -279,12 +282,12 @@ int writer_open(writer **out, const char *target, char *err, size_t errcap)
 {
 	*out = NULL;
 	if (!target || !*target) {
-		diag_seterr(err, errcap, "writer: no output path");
+		errbuf_set(err, errcap, "writer: no output path");
 		return -1;
 	}
 	writer *w = calloc(1, sizeof(*w));
 	if (!w) {
-		diag_seterr(err, errcap, "%s: out of memory", target);
+		errbuf_set(err, errcap, "%s: out of memory", target);
 		return -1;
 	}
 	if (dbfile_open(&w->file, target, err, errcap) < 0) {
@@ -355,14 +358,14 @@ static int check_names(const strlist *l, const char *what, const char *path,
                        char *err, size_t errcap)
 {
 	if (l->n > HOT_NAMES_MAX) {
-		diag_seterr(err, errcap, "%s: %u %s names, more than the %d the "
+		errbuf_set(err, errcap, "%s: %u %s names, more than the %d the "
 		          "index holds", path, l->n, what, HOT_NAMES_MAX);
 		return -1;
 	}
 	for (uint32_t i = 0; i < l->n; i++) {
 		size_t n = l->v[i] ? strlen(l->v[i]) : 0;
 		if (n == 0 || n > HOT_NAME_MAX) {
-			diag_seterr(err, errcap, "%s: %s name \"%.40s%s\" %s", path,
+			errbuf_set(err, errcap, "%s: %s name \"%.40s%s\" %s", path,
 			          what, n ? l->v[i] : "", n > 40 ? "..." : "",
 			          n ? "longer than 255 bytes" : "is empty");
 			return -1;
@@ -384,16 +387,16 @@ static int check_caps(const adv_record *r, const char *path, char *err,
 	size_t pl = strlen(r->package);
 
 	if (limit_id_check("id", r->id, msg, sizeof(msg)) < 0) {
-		diag_seterr(err, errcap, "%s: %s", path, msg);
+		errbuf_set(err, errcap, "%s: %s", path, msg);
 		return -1;
 	}
 	for (uint32_t i = 0; i < r->aliases.n; i++)
 		if (limit_id_check("alias", r->aliases.v[i], msg, sizeof(msg)) < 0) {
-			diag_seterr(err, errcap, "%s: %s", path, msg);
+			errbuf_set(err, errcap, "%s: %s", path, msg);
 			return -1;
 		}
 	if (pl > ADV_PACKAGE_MAX) {
-		diag_seterr(err, errcap, "%s: package name too long (%zu bytes, "
+		errbuf_set(err, errcap, "%s: package name too long (%zu bytes, "
 		          "limit %d)", path, pl, ADV_PACKAGE_MAX);
 		return -1;
 	}
@@ -402,8 +405,7 @@ static int check_caps(const adv_record *r, const char *path, char *err,
 }
 
 int writer_add(writer *w, const adv_record *r, const char *source,
-               const char *path, const uint8_t blob[20],
-               char *err, size_t errcap)
+               const char *path, char *err, size_t errcap)
 {
 	entry e;
 	adv_record copy;
@@ -414,12 +416,12 @@ int writer_add(writer *w, const adv_record *r, const char *source,
 	e.pblock = -1;
 	if (w->finished || !r || !source || !path || !*source || !*path ||
 	    strpbrk(source, " :\n")) {
-		diag_seterr(err, errcap, "%s: bad arguments to writer_add",
+		errbuf_set(err, errcap, "%s: bad arguments to writer_add",
 		       path ? path : "-");
 		return -1;
 	}
 	if (!r->id || !*r->id || !r->package || !*r->package) {
-		diag_seterr(err, errcap, "%s: advisory without id or package", path);
+		errbuf_set(err, errcap, "%s: advisory without id or package", path);
 		return -1;
 	}
 	if (check_caps(r, path, err, errcap) < 0)
@@ -431,19 +433,19 @@ int writer_add(writer *w, const adv_record *r, const char *source,
 	/* a backstop for the hot record's other fields (ranges, keys) */
 	const adv_record *one = &copy;
 	if (hot_encode(&one, 1, &hot, &hot_len) < 0) {
-		diag_seterr(err, errcap, "%s: %s: a field is too long for the index",
+		errbuf_set(err, errcap, "%s: %s: a field is too long for the index",
 		       path, r->id);
 		return -1;
 	}
 	free(hot);
 	if (record_encode(&copy, &e.enc, &e.enc_len) < 0 ||
 	    record_decode(&e.rec, e.enc, e.enc_len) < 0) {
-		diag_seterr(err, errcap, "%s: %s: cannot encode the record "
+		errbuf_set(err, errcap, "%s: %s: cannot encode the record "
 		       "(out of memory or a list past its cap)", path, r->id);
 		goto fail;
 	}
 	if (blk_item_size(e.enc_len) > BLOCK_MAX) {
-		diag_seterr(err, errcap, "%s: %s: a record of %zu bytes, more than "
+		errbuf_set(err, errcap, "%s: %s: a record of %zu bytes, more than "
 		          "an index block holds (%u)", path, r->id, e.enc_len,
 		          BLOCK_MAX);
 		goto fail;
@@ -452,11 +454,10 @@ int writer_add(writer *w, const adv_record *r, const char *source,
 	if (!e.key)
 		goto oom;
 	e.id = e.rec->id;
-	(void)blob;   /* not stored since schema 2: see writer.h */
 	long same_path = wr_map_find(w, &w->by_key, e.key, 0);
 	long same_id = wr_map_find(w, &w->by_id, e.id, 0);
 	if (same_id >= 0 && same_id != same_path) {
-		diag_seterr(err, errcap, "%s: id %s is already used by %s", path, e.id,
+		errbuf_set(err, errcap, "%s: id %s is already used by %s", path, e.id,
 		       strchr(w->v[same_id].key, ':') + 1);
 		goto fail;
 	}
@@ -468,7 +469,7 @@ int writer_add(writer *w, const adv_record *r, const char *source,
 	                                 e.rec->package))
 		have--;
 	if (have >= HOT_ENTRIES_MAX) {
-		diag_seterr(err, errcap, "%s: %s: package \"%s\" already has %u "
+		errbuf_set(err, errcap, "%s: %s: package \"%s\" already has %u "
 		          "advisories, the most the index holds for one package",
 		          path, r->id, e.rec->package, (unsigned)have);
 		goto fail;
@@ -482,7 +483,7 @@ int writer_add(writer *w, const adv_record *r, const char *source,
 	}
 	return 0;
 oom:
-	diag_seterr(err, errcap, "%s: out of memory", path);
+	errbuf_set(err, errcap, "%s: out of memory", path);
 fail:
 	wr_entry_free(&e);
 	return -1;

@@ -64,16 +64,11 @@ int writer_load_previous(writer *w, const char *source, char commit[41],
 /* Drop the record that came from (source, path); 0 even when absent. */
 int writer_remove(writer *w, const char *source, const char *path);
 
-/* Add (or replace) the record of (source, path), whose git blob id is
- * blob (NULL for sources that are not git). Schema 2 no longer stores
- * blob ids (an update finds changed files by diffing the source's
- * commits, never by blob id), so blob is accepted and ignored; the
- * parameter stays for the callers. Returns 0, or -1 with err
+/* Add (or replace) the record of (source, path). Returns 0, or -1 with err
  * (e.g. out of memory, or another path already holds this id: then err
  * names both paths). */
 int writer_add(writer *w, const adv_record *r, const char *source,
-               const char *path, const uint8_t blob[20],
-               char *err, size_t errcap);
+               const char *path, char *err, size_t errcap);
 
 /*
  * Record that the file (source, path) was left out of the index for an

@@ -24,6 +24,7 @@
 #include "writer_int.h"
 #include "layout.h"
 #include "block.h"
+#include "le.h"
 
 #include <assert.h>
 #include <errno.h>
@@ -83,11 +84,7 @@ int wr_digest(char hex[41], entry *const *live, size_t n)
 	if (!buf)
 		return -1;
 	for (size_t i = 0; i < n; i++) {
-		uint32_t l = (uint32_t)live[i]->enc_len;
-		p[0] = (uint8_t)l;
-		p[1] = (uint8_t)(l >> 8);
-		p[2] = (uint8_t)(l >> 16);
-		p[3] = (uint8_t)(l >> 24);
+		le32_put(p, (uint32_t)live[i]->enc_len);
 		memcpy(p + 4, live[i]->enc, live[i]->enc_len);
 		p += 4 + live[i]->enc_len;
 	}
@@ -553,15 +550,31 @@ static void map_error(const writer *w, size_t mapsize, char *err,
 	struct rlimit rl;
 
 	if (getrlimit(RLIMIT_AS, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY)
-		diag_seterr(err, errcap, "%s: cannot map %zu MiB of address space "
+		errbuf_set(err, errcap, "%s: cannot map %zu MiB of address space "
 		          "for the new index: the address-space limit (ulimit -v) "
 		          "is %llu MiB", w->file.path, mapsize >> 20,
 		          (unsigned long long)(rl.rlim_cur >> 20));
 	else
-		diag_seterr(err, errcap, "%s: cannot map %zu MiB of address space "
+		errbuf_set(err, errcap, "%s: cannot map %zu MiB of address space "
 		          "for the new index: refused by the system (memory "
 		          "overcommit or vm.max_map_count)", w->file.path,
 		          mapsize >> 20);
+}
+
+/* Every sub-database of the table (layout.h): each exists in every
+ * index, empty when nothing fills it. 0 or an LMDB error. */
+static int open_dbs(MDB_txn *txn, MDB_dbi dbi[DBI_COUNT])
+{
+	int e = 0;
+
+	for (int id = 0; id < DBI_COUNT && e == 0; id++) {
+		/* This writer fills (or carries over) no row of its own input
+		 * yet: the first such row (layout.h) brings that code, or an
+		 * update would leave it empty. */
+		assert(db_specs[id].filled_by != DB_BY_INPUT);
+		e = mdb_dbi_open(txn, db_name((db_id)id), MDB_CREATE, &dbi[id]);
+	}
+	return e;
 }
 
 /* Write the whole index into the writer's temporary file. */
@@ -572,7 +585,7 @@ static int write_db(writer *w, entry **live, size_t n, const group *g,
 {
 	MDB_env *env = NULL;
 	wctx c = {0};
-	MDB_dbi meta, pk, tc, adv, al;
+	MDB_dbi dbi[DBI_COUNT];
 	size_t est = dict_len + (1u << 20);
 	int rc = -1, e;
 
@@ -589,11 +602,7 @@ static int write_db(writer *w, entry **live, size_t n, const group *g,
 	    (e = mdb_env_open(env, w->file.tmp, MDB_NOSUBDIR | MDB_NOLOCK |
 	                      MDB_NOSYNC, 0600)) != 0 ||
 	    (e = mdb_txn_begin(env, NULL, 0, &c.txn)) != 0 ||
-	    (e = mdb_dbi_open(c.txn, DB_META, MDB_CREATE, &meta)) ||
-	    (e = mdb_dbi_open(c.txn, DB_PACKAGES, MDB_CREATE, &pk)) ||
-	    (e = mdb_dbi_open(c.txn, DB_TOOLCHAIN, MDB_CREATE, &tc)) ||
-	    (e = mdb_dbi_open(c.txn, DB_ADVISORIES, MDB_CREATE, &adv)) ||
-	    (e = mdb_dbi_open(c.txn, DB_ALIASES, MDB_CREATE, &al))) {
+	    (e = open_dbs(c.txn, dbi)) != 0) {
 		if (e == ENOMEM)
 			map_error(w, mapsize, err, errcap);
 		else
@@ -604,11 +613,15 @@ static int write_db(writer *w, entry **live, size_t n, const group *g,
 	/* advisory blocks, keyed by their first id (live is sorted by id) */
 	for (size_t i = 0; i < ng; i++) {
 		const char *k = live[g[i].first]->id;
+		assert(i == 0 || (g[i].first == g[i - 1].first + g[i - 1].count &&
+		                  strcmp(live[g[i - 1].first]->id, k) < 0));
 		if (g[i].reuse >= 0)
-			put(&c, adv, k, strlen(k), w->pblk[g[i].reuse].z,
-			    w->pblk[g[i].reuse].zlen, MDB_APPEND);
+			put(&c, dbi[DBI_ADVISORIES], k, strlen(k),
+			    w->pblk[g[i].reuse].z, w->pblk[g[i].reuse].zlen,
+			    MDB_APPEND);
 		else
-			put(&c, adv, k, strlen(k), g[i].z, g[i].zlen, MDB_APPEND);
+			put(&c, dbi[DBI_ADVISORIES], k, strlen(k), g[i].z,
+			    g[i].zlen, MDB_APPEND);
 	}
 
 	size_t npk = 0, nal = 0;
@@ -617,11 +630,13 @@ static int write_db(writer *w, entry **live, size_t n, const group *g,
 		goto oom;
 	memcpy(byp, live, n * sizeof(*byp));
 	qsort(byp, n, sizeof(*byp), cmp_package);
-	int hrc = write_hot(&c, pk, tc, byp, n, &npk);
+	int hrc = write_hot(&c, dbi[DBI_PACKAGES], dbi[DBI_TOOLCHAIN], byp, n,
+	                    &npk);
 	free(byp);
-	if (hrc < 0 || write_aliases(&c, al, live, n, &nal) < 0)
+	if (hrc < 0 || write_aliases(&c, dbi[DBI_ALIASES], live, n, &nal) < 0)
 		goto oom;
 
+	MDB_dbi meta = dbi[DBI_META];
 	put_meta(&c, meta, META_MAGIC, ADVDB_MAGIC);
 	put_meta_u64(&c, meta, META_SCHEMA, ADVDB_SCHEMA_VERSION);
 	qsort(w->src, w->nsrc, sizeof(w->src[0]), cmp_source);
@@ -666,7 +681,7 @@ static int write_db(writer *w, entry **live, size_t n, const group *g,
 
 	if (c.mrc) {
 		if (c.mrc == MDB_MAP_FULL)   /* the estimate above was wrong */
-			diag_seterr(err, errcap, "%s: the new index outgrew its map of "
+			errbuf_set(err, errcap, "%s: the new index outgrew its map of "
 			          "%zu MiB (a bug: please report it)", w->file.path,
 			          mapsize >> 20);
 		else
@@ -690,7 +705,7 @@ static int write_db(writer *w, entry **live, size_t n, const group *g,
 	rc = 0;
 	goto done;
 oom:
-	diag_seterr(err, errcap, "%s: out of memory", w->file.path);
+	errbuf_set(err, errcap, "%s: out of memory", w->file.path);
 done:
 	if (c.txn)
 		mdb_txn_abort(c.txn);
@@ -731,7 +746,7 @@ int writer_commit(writer *w, writer_stats *st, char *err, size_t errcap)
 	if (st)
 		memset(st, 0, sizeof(*st));
 	if (w->finished) {
-		diag_seterr(err, errcap, "%s: writer already committed",
+		errbuf_set(err, errcap, "%s: writer already committed",
 		          w->file.path);
 		return -1;
 	}
@@ -778,7 +793,7 @@ int writer_commit(writer *w, writer_stats *st, char *err, size_t errcap)
 		dthread = 0;
 	}
 	if (dj.rc < 0) {
-		diag_seterr(err, errcap, "%s: cannot compute the digest",
+		errbuf_set(err, errcap, "%s: cannot compute the digest",
 		          w->file.path);
 		goto done;
 	}
@@ -787,7 +802,7 @@ int writer_commit(writer *w, writer_stats *st, char *err, size_t errcap)
 	             errcap) < 0)
 		goto done;
 	if (fstat(w->file.fd, &sb) < 0) {
-		diag_seterr(err, errcap, "%s: %s", w->file.tmp, strerror(errno));
+		errbuf_set(err, errcap, "%s: %s", w->file.tmp, strerror(errno));
 		goto done;
 	}
 	if (wr_put_in_place(w, st, err, errcap) < 0)
@@ -800,7 +815,7 @@ int writer_commit(writer *w, writer_stats *st, char *err, size_t errcap)
 	rc = 0;
 	goto done;
 oom:
-	diag_seterr(err, errcap, "%s: out of memory", w->file.path);
+	errbuf_set(err, errcap, "%s: out of memory", w->file.path);
 done:
 	if (dthread)
 		pthread_join(dth, NULL);

@@ -44,30 +44,30 @@ static int check_index(writer *w, const char *path, char digest[41],
 	int rc = -1;
 
 	if (advdb_open(&db, path, 0, msg, sizeof(msg)) != ADVDB_OK) {
-		diag_seterr(err, errcap, "%s", msg);
+		errbuf_set(err, errcap, "%s", msg);
 		return -1;
 	}
 	if (wr_load_index(w, db, path, NULL, NULL, err, errcap) < 0)
 		goto done;
 	if (reader_check_lookups(db) != ADVDB_OK) {
-		diag_seterr(err, errcap, "%s", advdb_last_error(db));
+		errbuf_set(err, errcap, "%s", advdb_last_error(db));
 		goto done;
 	}
 	n = w->n;                   /* all alive, in id order (checked) */
 	live = malloc((n ? n : 1) * sizeof(*live));
 	if (!live) {
-		diag_seterr(err, errcap, "%s: out of memory", path);
+		errbuf_set(err, errcap, "%s: out of memory", path);
 		goto done;
 	}
 	for (size_t i = 0; i < n; i++)
 		live[i] = &w->v[i];
 	if (wr_digest(hex, live, n) < 0) {
-		diag_seterr(err, errcap, "%s: cannot compute the digest", path);
+		errbuf_set(err, errcap, "%s: cannot compute the digest", path);
 		goto done;
 	}
 	if (reader_meta(&text, &len, db, META_DIGEST) != ADVDB_OK ||
 	    strcmp(text, hex) != 0) {
-		diag_seterr(err, errcap, "%s: damaged index: its records do not "
+		errbuf_set(err, errcap, "%s: damaged index: its records do not "
 		          "give the digest its meta `%s` names", path, META_DIGEST);
 		goto done;
 	}
@@ -77,7 +77,7 @@ static int check_index(writer *w, const char *path, char digest[41],
 	    wr_parse_u64(text, &count) < 0 || count != n ||
 	    reader_meta(&pk, &len, db, META_N_PACKAGES) != ADVDB_OK ||
 	    wr_parse_u64(pk, &count) < 0) {
-		diag_seterr(err, errcap, "%s: damaged index: meta `%s` or `%s` "
+		errbuf_set(err, errcap, "%s: damaged index: meta `%s` or `%s` "
 		          "disagrees with its records", path, META_N_ADVISORIES,
 		          META_N_PACKAGES);
 		goto done;
@@ -105,14 +105,14 @@ static int copy_into(writer *w, const char *src, char *err, size_t errcap)
 	ssize_t r;
 
 	if (in < 0) {
-		diag_seterr(err, errcap, "%s: %s", src, strerror(errno));
+		errbuf_set(err, errcap, "%s: %s", src, strerror(errno));
 		return -1;
 	}
 	while ((r = read(in, buf, sizeof(buf))) != 0) {
 		if (r < 0) {
 			if (errno == EINTR)
 				continue;
-			diag_seterr(err, errcap, "%s: %s", src, strerror(errno));
+			errbuf_set(err, errcap, "%s: %s", src, strerror(errno));
 			close(in);
 			return -1;
 		}
@@ -143,7 +143,7 @@ int writer_install(writer *w, const char *src, writer_stats *st,
 	if (st)
 		memset(st, 0, sizeof(*st));
 	if (w->finished || w->n || w->have_prev) {
-		diag_seterr(err, errcap, "%s: install needs a fresh writer",
+		errbuf_set(err, errcap, "%s: install needs a fresh writer",
 		          w->file.path);
 		return -1;
 	}
@@ -154,12 +154,12 @@ int writer_install(writer *w, const char *src, writer_stats *st,
 		return -1;
 	if (check_index(w, w->file.tmp, again, NULL, msg, sizeof(msg)) < 0 ||
 	    strcmp(digest, again) != 0) {
-		diag_seterr(err, errcap, "%s: changed while it was copied; nothing "
+		errbuf_set(err, errcap, "%s: changed while it was copied; nothing "
 		          "installed", src);
 		return -1;
 	}
 	if (fstat(w->file.fd, &sb) < 0) {
-		diag_seterr(err, errcap, "%s: %s", w->file.tmp, strerror(errno));
+		errbuf_set(err, errcap, "%s: %s", w->file.tmp, strerror(errno));
 		return -1;
 	}
 	if (wr_put_in_place(w, st, err, errcap) < 0)

@@ -23,7 +23,7 @@
 #include <stdint.h>
 #include "advdb.h"
 #include "dbfile.h"
-#include "diag.h"     /* diag_seterr */
+#include "errbuf.h"
 #include "limit.h"
 #include "writer.h"
 

@@ -165,7 +165,7 @@ int wr_load_index(writer *w, advdb *db, const char *path,
 		commit[0] = 0;
 	memcpy(saved, w->src, sizeof(saved));
 	if (w->n || w->have_prev) {
-		diag_seterr(err, errcap, "%s: load the previous index first",
+		errbuf_set(err, errcap, "%s: load the previous index first",
 		          w->file.path);
 		return -1;
 	}
@@ -175,7 +175,7 @@ int wr_load_index(writer *w, advdb *db, const char *path,
 		e = 0;
 	else if (e == ADVDB_OK && (strlen(text) != len ||
 	                           parse_sources(w, text) < 0)) {
-		diag_seterr(err, errcap, "%s: damaged index: meta `%s`", path,
+		errbuf_set(err, errcap, "%s: damaged index: meta `%s`", path,
 		          META_SOURCES);
 		goto done;
 	}
@@ -200,7 +200,7 @@ int wr_load_index(writer *w, advdb *db, const char *path,
 		w->dict_len = len;
 		text = NULL;
 		if (ZDICT_getDictID(w->dict, w->dict_len) == 0) {
-			diag_seterr(err, errcap, "%s: damaged index: meta `%s` is not "
+			errbuf_set(err, errcap, "%s: damaged index: meta `%s` is not "
 			          "a zstd dictionary", path, META_DICT);
 			goto done;
 		}
@@ -212,8 +212,8 @@ int wr_load_index(writer *w, advdb *db, const char *path,
 	e = reader_meta(&text, &len, db, META_SKIPPED);
 	if (e == ADVDB_OK) {
 		if (wr_skip_load(w, text, len) < 0) {
-			diag_seterr(err, errcap, "%s: damaged index: meta `%s`", path,
-			            META_SKIPPED);
+			errbuf_set(err, errcap, "%s: damaged index: meta `%s`", path,
+			           META_SKIPPED);
 			goto done;
 		}
 		free(text);
@@ -224,7 +224,7 @@ int wr_load_index(writer *w, advdb *db, const char *path,
 	loader l = { w, NULL, 0, NULL };
 	e = reader_blocks(db, load_block, &l);
 	if (e > 0) {
-		diag_seterr(err, errcap, "%s: damaged index: %s in the advisories",
+		errbuf_set(err, errcap, "%s: damaged index: %s in the advisories",
 		          path, l.bad);
 		goto done;
 	}
@@ -234,7 +234,7 @@ int wr_load_index(writer *w, advdb *db, const char *path,
 	rc = 0;
 	goto done;
 reader_error:
-	diag_seterr(err, errcap, "%s", advdb_last_error(db));
+	errbuf_set(err, errcap, "%s", advdb_last_error(db));
 done:
 	if (rc != 0) {
 		wr_drop_all(w);
@@ -257,14 +257,14 @@ int writer_load_previous(writer *w, const char *source, char commit[41],
 
 	commit[0] = 0;
 	if (w->finished) {
-		diag_seterr(err, errcap, "%s: writer already committed",
+		errbuf_set(err, errcap, "%s: writer already committed",
 		          w->file.path);
 		return -1;
 	}
 	if (stat(w->file.target, &st) < 0) {
 		if (errno == ENOENT)
 			return 1;
-		diag_seterr(err, errcap, "%s: %s", w->file.path, strerror(errno));
+		errbuf_set(err, errcap, "%s: %s", w->file.path, strerror(errno));
 		return -1;
 	}
 	rc = advdb_open(&db, w->file.target, 0, msg, sizeof(msg));
@@ -278,7 +278,7 @@ int writer_load_previous(writer *w, const char *source, char commit[41],
 		rc = -1;
 	}
 	if (rc < 0)
-		diag_seterr(err, errcap, "%s (the previous index, which --update "
+		errbuf_set(err, errcap, "%s (the previous index, which --update "
 		          "starts from: compile without --update to write a new "
 		          "one)", msg);
 	return rc;

@@ -77,7 +77,7 @@ int wr_put_in_place(writer *w, writer_stats *st, char *err, size_t errcap)
 	memset(&sig, 0, sizeof(sig));
 	sig.fd = -1;
 	if (!(sigpath = writer_sig_path(w->file.path))) {
-		diag_seterr(err, errcap, "%s: out of memory", w->file.path);
+		errbuf_set(err, errcap, "%s: out of memory", w->file.path);
 		return -1;
 	}
 	if (w->sign && w->sign(w->sign_arg, w->file.fd, w->file.tmp, &text,
@@ -94,8 +94,8 @@ int wr_put_in_place(writer *w, writer_stats *st, char *err, size_t errcap)
 	}
 	/* As for -o DB: never rename over a folder, FIFO or device. */
 	if (stat(sigpath, &sb) == 0 && !S_ISREG(sb.st_mode)) {
-		diag_seterr(err, errcap, "%s: exists and is not a regular file: "
-		            "not replaced (nothing was)", sigpath);
+		errbuf_set(err, errcap, "%s: exists and is not a regular file: "
+		           "not replaced (nothing was)", sigpath);
 		goto done;
 	}
 	if (dbfile_open(&sig, sigpath, err, errcap) < 0 ||

@@ -15,56 +15,33 @@
  *     O(n log n) whatever the input).
  */
 #include "ytree.h"
+#include "arena.h"
 #include "diag.h"
 
+#include <assert.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <yaml.h>
 
-typedef struct yblock {
-	struct yblock *next;
-	size_t used, cap;
-	_Alignas(16) unsigned char data[];
-} yblock;
-
 struct ytree {
-	yblock *blocks;
+	arena mem;                  /* every node and string */
 	ynode *root;
 	size_t nodes;
 };
 
-#define YBLOCK 65536
+#define YBLOCK 65536               /* nodes come by the thousand */
 
 static void *yalloc(ytree *t, size_t n)
 {
-	yblock *b = t->blocks;
-
-	n = (n + 15) & ~(size_t)15;
-	if (!b || b->cap - b->used < n) {
-		size_t cap = n > YBLOCK ? n : YBLOCK;
-		b = malloc(sizeof(*b) + cap);
-		if (!b)
-			return NULL;
-		b->next = t->blocks;
-		b->used = 0;
-		b->cap = cap;
-		t->blocks = b;
-	}
-	void *p = b->data + b->used;
-	b->used += n;
-	memset(p, 0, n);
-	return p;
+	return arena_alloc(&t->mem, n);
 }
 
 void ytree_free(ytree *t)
 {
 	if (!t)
 		return;
-	for (yblock *b = t->blocks, *nx; b; b = nx) {
-		nx = b->next;
-		free(b);
-	}
+	arena_free(&t->mem);
 	free(t);
 }
 
@@ -192,20 +169,22 @@ int ytree_parse(ytree **out, const char *text, size_t len, char *err,
 
 	*out = NULL;
 	if (len > YTREE_INPUT_MAX) {
-		diag_seterr(err, errcap, "line 1: file larger than %u bytes",
+		errbuf_set(err, errcap, "line 1: file larger than %u bytes",
 		       YTREE_INPUT_MAX);
 		return -1;
 	}
 	ytree *t = calloc(1, sizeof(*t));
+	if (t)
+		t->mem.block = YBLOCK;
 	if (!t || !yaml_parser_initialize(&p)) {
 		free(t);
-		diag_seterr(err, errcap, "line 1: out of memory");
+		errbuf_set(err, errcap, "line 1: out of memory");
 		return -1;
 	}
 	yaml_parser_set_input_string(&p, (const unsigned char *)text, len);
 	while (!done) {
 		if (!yaml_parser_parse(&p, &ev)) {
-			diag_seterr(err, errcap, "line %lu: %s%s%s",
+			errbuf_set(err, errcap, "line %lu: %s%s%s",
 			       (unsigned long)p.problem_mark.line + 1,
 			       p.problem ? p.problem : "bad YAML",
 			       p.context ? " " : "", p.context ? p.context : "");
@@ -219,20 +198,20 @@ int ytree_parse(ytree **out, const char *text, size_t len, char *err,
 			break;
 		case YAML_DOCUMENT_START_EVENT:
 			if (++docs > 1) {
-				diag_seterr(err, errcap, "line %u: more than one document",
+				errbuf_set(err, errcap, "line %u: more than one document",
 				       line);
 				goto fail_ev;
 			}
 			break;
 		case YAML_ALIAS_EVENT:
-			diag_seterr(err, errcap, "line %u: YAML aliases are not supported",
+			errbuf_set(err, errcap, "line %u: YAML aliases are not supported",
 			       line);
 			goto fail_ev;
 		case YAML_SCALAR_EVENT:
 		case YAML_SEQUENCE_START_EVENT:
 		case YAML_MAPPING_START_EVENT:
 			if (++t->nodes > YTREE_NODES_MAX) {
-				diag_seterr(err, errcap, "line %u: more than %u values", line,
+				errbuf_set(err, errcap, "line %u: more than %u values", line,
 				       YTREE_NODES_MAX);
 				goto fail_ev;
 			}
@@ -260,7 +239,7 @@ int ytree_parse(ytree **out, const char *text, size_t len, char *err,
 				t->root = nd;
 			if (nd->kind == YNODE_SEQ || nd->kind == YNODE_MAP) {
 				if (depth == YTREE_DEPTH_MAX) {
-					diag_seterr(err, errcap, "line %u: nested deeper than %d",
+					errbuf_set(err, errcap, "line %u: nested deeper than %d",
 					       line, YTREE_DEPTH_MAX);
 					goto fail_ev;
 				}
@@ -273,13 +252,14 @@ int ytree_parse(ytree **out, const char *text, size_t len, char *err,
 				if (find_duplicate(stack[depth - 1], &dup, &first) < 0)
 					goto oom;
 				if (dup) {
-					diag_seterr(err, errcap, "line %u: duplicate key \"%.64s%s\" "
+					errbuf_set(err, errcap, "line %u: duplicate key \"%.64s%s\" "
 					       "(first at line %u)", dup->line, dup->s,
 					       dup->len > 64 ? "..." : "", first->line);
 					goto fail_ev;
 				}
 			}
-			if (depth)          /* defensive: libyaml balances them */
+			assert(depth > 0);  /* libyaml balances them */
+			if (depth)          /* stays defined under NDEBUG */
 				depth--;
 			break;
 		case YAML_SEQUENCE_END_EVENT:
@@ -292,7 +272,7 @@ int ytree_parse(ytree **out, const char *text, size_t len, char *err,
 		yaml_event_delete(&ev);
 	}
 	if (!t->root) {
-		diag_seterr(err, errcap, "line 1: empty document");
+		errbuf_set(err, errcap, "line 1: empty document");
 		goto fail;
 	}
 	*out = t;
@@ -300,7 +280,7 @@ int ytree_parse(ytree **out, const char *text, size_t len, char *err,
 	rc = 0;
 	goto fail;
 oom:
-	diag_seterr(err, errcap, "out of memory");
+	errbuf_set(err, errcap, "out of memory");
 fail_ev:
 	yaml_event_delete(&ev);
 fail:

@@ -7,70 +7,24 @@
  * names the id. The record found must carry the id asked for.
  *
  * Invariants: an advdb_advisory owns its decoded record (one block, from
- * record_decode) and one more block with the ranges as text; every string
- * an accessor returns lives in one of the two until advdb_advisory_free().
+ * record_decode); every string an accessor returns lives in it until
+ * advdb_advisory_free(). The ranges are in it twice, as the versions the
+ * internal users compare (reader_advisory_record) and as the canonical
+ * text the record holds, which advdb_advisory_range() hands out: nothing
+ * is formatted here.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "db_internal.h"
 #include "block.h"
+#include "le.h"
+#include "reader.h"
 #include "record.h"
-#include "version.h"
 
 struct advdb_advisory {
-	adv_record *rec;
-	const char **range_text;     /* 2 per range: introduced, fixed; NULL
-	                                when unbounded. Same block holds text. */
+	adv_record *rec;             /* one block: record_decode's */
 };
-
-/* The ranges as text, in one block (pointers first, then the strings). */
-static int ranges_text(advdb_advisory *a)
-{
-	const adv_record *r = a->rec;
-	size_t i, total = 0, ptrs, left;
-	char tmp[VERSION_TEXT_MAX + 1];
-	char *block, *text;
-
-	if (r->nranges == 0)
-		return 0;
-	for (i = 0; i < r->nranges; i++) {
-		if (r->ranges[i].has_introduced)
-			total += version_format(&r->ranges[i].introduced, tmp,
-			                        sizeof tmp) + 1;
-		if (r->ranges[i].has_fixed)
-			total += version_format(&r->ranges[i].fixed, tmp,
-			                        sizeof tmp) + 1;
-	}
-	ptrs = 2 * (size_t)r->nranges * sizeof(char *);
-	block = malloc(ptrs + total);
-	if (!block)
-		return -1;
-	a->range_text = (const char **)(void *)block;
-	text = block + ptrs;
-	left = total;
-	for (i = 0; i < r->nranges; i++) {
-		const range *g = &r->ranges[i];
-		const version *side[2];
-		int s;
-
-		side[0] = g->has_introduced ? &g->introduced : NULL;
-		side[1] = g->has_fixed ? &g->fixed : NULL;
-		for (s = 0; s < 2; s++) {
-			size_t n;
-
-			a->range_text[2 * i + (size_t)s] = NULL;
-			if (!side[s])
-				continue;
-			/* Sized above from the same versions: always fits. */
-			n = version_format(side[s], text, left) + 1;
-			a->range_text[2 * i + (size_t)s] = text;
-			text += n;
-			left -= n;
-		}
-	}
-	return 0;
-}
 
 /* The first id listed under alias `alias`, copied into buf: 0, 1 none,
  * or an error. */
@@ -84,10 +38,11 @@ static int resolve_alias(char *buf, size_t cap, advdb *db, MDB_txn *txn,
 	char what[DB_KEY_MAX + 16];
 	int rc, r;
 
-	if (!db->has_aliases)
+	if (!db->has[DBI_ALIASES])
 		return 1;
 	snprintf(what, sizeof what, "alias %s", alias);
-	rc = db_block_seek(&k, &v, db, txn, db->aliases, alias, alen, what);
+	rc = db_block_seek(&k, &v, db, txn, db->dbi[DBI_ALIASES], alias, alen,
+	                   what);
 	if (rc != 0)
 		return rc;
 	if ((rc = db_inflate(&raw, &len, db, &v, 0, what)) != 0)
@@ -133,8 +88,7 @@ static int want_enough(const uint8_t *buf, size_t n, void *arg)
 		size_t o = w->off;
 		if (n - o < 4)
 			return 0;
-		size_t rl = (size_t)buf[o] | (size_t)buf[o + 1] << 8 |
-		            (size_t)buf[o + 2] << 16 | (size_t)buf[o + 3] << 24;
+		size_t rl = le32_get(buf + o);
 		if (n - o - 4 < rl)
 			return 0;
 		if (blk_item_next(&it, buf, o + 4 + rl, &o) != 0)
@@ -161,7 +115,8 @@ static int fetch_record(void **rec, size_t *rec_len, advdb *db,
 
 	*rec = NULL;
 	snprintf(what, sizeof what, "advisory %s", id);
-	rc = db_block_seek(&k, &v, db, txn, db->advisories, id, idlen, what);
+	rc = db_block_seek(&k, &v, db, txn, db->dbi[DBI_ADVISORIES], id, idlen,
+	                   what);
 	if (rc != 0)
 		return rc;
 	want wt = { id, idlen, 0 };
@@ -245,10 +200,6 @@ int advdb_advisory_get(advdb_advisory **out, advdb *db, const char *id)
 		              "another id", db->path, id);
 		goto done;
 	}
-	if (ranges_text(a) != 0) {
-		err = db_fail(db, ADVDB_ENOMEM, "advisory %s: out of memory", id);
-		goto done;
-	}
 	*out = a;
 	a = NULL;
 done:
@@ -263,7 +214,6 @@ void advdb_advisory_free(advdb_advisory *a)
 {
 	if (!a)
 		return;
-	free((void *)a->range_text);
 	record_free(a->rec);
 	free(a);
 }
@@ -362,10 +312,15 @@ int advdb_advisory_range(const char **introduced, const char **fixed,
 	if (!a || i >= a->rec->nranges)
 		return ADVDB_ENOTFOUND;
 	if (introduced)
-		*introduced = a->range_text[2 * i];
+		*introduced = a->rec->range_text[2 * i];
 	if (fixed)
-		*fixed = a->range_text[2 * i + 1];
+		*fixed = a->rec->range_text[2 * i + 1];
 	return ADVDB_OK;
+}
+
+const adv_record *reader_advisory_record(const advdb_advisory *a)
+{
+	return a ? a->rec : NULL;
 }
 
 size_t advdb_advisory_function_count(const advdb_advisory *a)

@@ -14,6 +14,7 @@
  */
 #include "auditable.h"
 
+#include <assert.h>
 #include <jansson.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -21,6 +22,7 @@
 #include <string.h>
 #include <zlib.h>
 
+#include "errbuf.h"
 #include "jsonbound.h"
 #include "limit.h"
 #include "version.h"
@@ -33,10 +35,8 @@ static int fail(auditable_error *err, const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	int n = vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
+	errbuf_vset(err->msg, sizeof(err->msg), "malformed audit data", fmt, ap);
 	va_end(ap);
-	if (n < 0)
-		snprintf(err->msg, sizeof(err->msg), "malformed audit data");
 	return -1;
 }
 
@@ -203,8 +203,8 @@ static void tree_fail(auditable *a, const char *fmt, ...)
 	if (a->tree_error[0])
 		return;                 /* the first reason is kept */
 	va_start(ap, fmt);
-	if (vsnprintf(a->tree_error, sizeof(a->tree_error), fmt, ap) < 0)
-		snprintf(a->tree_error, sizeof(a->tree_error), "invalid graph");
+	errbuf_vset(a->tree_error, sizeof(a->tree_error), "invalid graph", fmt,
+	            ap);
 	va_end(ap);
 }
 
@@ -257,6 +257,7 @@ static int check_graph(auditable *a, auditable_error *err)
 				continue;
 			}
 			size_t w = a->pkgs[u].deps[edge[top - 1]++];
+			assert(w < n);      /* checked when the graph was read */
 			if (color[w] == 1)
 				tree_fail(a, "a dependency cycle through %.60s %.40s",
 				          a->pkgs[w].name, a->pkgs[w].version);

@@ -16,6 +16,9 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "errbuf.h"
+#include "le.h"
+
 #define NAME_LEN 7                      /* strlen(".dep-v0") */
 
 /* ---- reading ---- */
@@ -33,7 +36,7 @@ static int overlaps(uint64_t a, uint64_t an, uint64_t b, uint64_t bn)
 
 static uint16_t get16(const unsigned char *p, int be)
 {
-	return be ? (uint16_t)(p[0] << 8 | p[1]) : (uint16_t)(p[1] << 8 | p[0]);
+	return be ? (uint16_t)(p[0] << 8 | p[1]) : le16_get(p);
 }
 
 static uint32_t get32(const unsigned char *p, int be)
@@ -41,8 +44,7 @@ static uint32_t get32(const unsigned char *p, int be)
 	if (be)
 		return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
 		       (uint32_t)p[2] << 8 | p[3];
-	return (uint32_t)p[3] << 24 | (uint32_t)p[2] << 16 |
-	       (uint32_t)p[1] << 8 | p[0];
+	return le32_get(p);
 }
 
 static uint64_t get64(const unsigned char *p, int be)
@@ -60,10 +62,8 @@ static int fail(binfmt_error *err, const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	int n = vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
+	errbuf_vset(err->msg, sizeof(err->msg), "malformed binary", fmt, ap);
 	va_end(ap);
-	if (n < 0)
-		snprintf(err->msg, sizeof(err->msg), "malformed binary");
 	return -1;
 }
 

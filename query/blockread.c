@@ -11,6 +11,7 @@
  * handle (taken and returned under db->lock; a context is used by one
  * thread at a time), so repeated reads do not pay for a new context.
  */
+#include <assert.h>
 #include <stdlib.h>
 #include <string.h>
 #define ZSTD_STATIC_LINKING_ONLY   /* the buffer-less block API */
@@ -77,6 +78,8 @@ static int frame_start(unsigned long long *size, void **buf,
 {
 	unsigned frame_dict;
 
+	/* db_internal.h: a dictionary exactly when its id is not 0 */
+	assert((db->ddict == NULL) == (db->dict_id == 0));
 	*size = ZSTD_getFrameContentSize(val->mv_data, val->mv_size);
 	if (*size == ZSTD_CONTENTSIZE_ERROR || *size == ZSTD_CONTENTSIZE_UNKNOWN ||
 	    *size == 0 || *size > BLOCK_MAX)

@@ -28,6 +28,7 @@
 #include <sys/stat.h>
 #define ZSTD_STATIC_LINKING_ONLY    /* ZSTD_createDDict_byReference */
 #include "db_internal.h"
+#include "errbuf.h"
 #include "layout.h"
 
 const char *advdb_strerror(int code)
@@ -80,7 +81,7 @@ int meta_get(MDB_val *out, MDB_txn *txn, const struct advdb *db,
              const char *key)
 {
 	MDB_val k = { strlen(key), (void *)key };
-	int rc = mdb_get(txn, db->meta, &k, out);
+	int rc = mdb_get(txn, db->dbi[DBI_META], &k, out);
 
 	if (rc == MDB_NOTFOUND)
 		return 1;
@@ -125,12 +126,9 @@ static int open_fail(char *errbuf, size_t errcap, int code,
 {
 	va_list ap;
 
-	if (errbuf && errcap > 0) {
-		va_start(ap, fmt);
-		if (vsnprintf(errbuf, errcap, fmt, ap) < 0)
-			snprintf(errbuf, errcap, "%s", advdb_strerror(code));
-		va_end(ap);
-	}
+	va_start(ap, fmt);
+	errbuf_vset(errbuf, errcap, advdb_strerror(code), fmt, ap);
+	va_end(ap);
 	return code;
 }
 
@@ -170,7 +168,7 @@ static int check_pages(struct advdb *db, char *errbuf, size_t errcap)
 	return ADVDB_OK;
 }
 
-static int open_dbi(MDB_dbi *out, unsigned *present, MDB_txn *txn,
+static int open_dbi(MDB_dbi *out, unsigned char *present, MDB_txn *txn,
                     const char *name)
 {
 	int rc = mdb_dbi_open(txn, name, 0, out);
@@ -189,7 +187,6 @@ static int check_contents(struct advdb *db, char *errbuf, size_t errcap)
 	MDB_txn *txn = NULL;
 	MDB_val v, dict;
 	uint64_t schema, dict_id;
-	unsigned present = 0;
 	int rc, err = ADVDB_OK;
 
 	rc = mdb_txn_begin(db->env, NULL, MDB_RDONLY, &txn);
@@ -198,11 +195,12 @@ static int check_contents(struct advdb *db, char *errbuf, size_t errcap)
 		                 "%s: cannot begin a read: %s", db->path,
 		                 mdb_strerror(rc));
 
-	rc = open_dbi(&db->meta, &present, txn, DB_META);
-	if (rc != 0 || !present) {
+	rc = open_dbi(&db->dbi[DBI_META], &db->has[DBI_META], txn,
+	              db_name(DBI_META));
+	if (rc != 0 || !db->has[DBI_META]) {
 		err = open_fail(errbuf, errcap, ADVDB_ENOTDB,
 		                "%s: an LMDB file, but not an advdb index (no "
-		                "`%s` database)", db->path, DB_META);
+		                "`%s` database)", db->path, db_name(DBI_META));
 		goto done;
 	}
 	rc = meta_get(&v, txn, db, META_MAGIC);
@@ -234,22 +232,20 @@ static int check_contents(struct advdb *db, char *errbuf, size_t errcap)
 	}
 	db->schema_version = (unsigned)schema;
 
-	if ((rc = open_dbi(&db->packages, &present, txn, DB_PACKAGES)) != 0 ||
-	    !present ||
-	    (rc = open_dbi(&db->advisories, &present, txn, DB_ADVISORIES)) != 0 ||
-	    !present) {
-		err = open_fail(errbuf, errcap, ADVDB_ECORRUPT,
-		                "%s: damaged index: sub-database `%s` or `%s` "
-		                "missing or unreadable", db->path, DB_PACKAGES,
-		                DB_ADVISORIES);
-		goto done;
+	/* the other rows of the table (layout.h), meta being open */
+	for (int id = 0; id < DBI_COUNT; id++) {
+		if (id == DBI_META)
+			continue;
+		if ((rc = open_dbi(&db->dbi[id], &db->has[id], txn,
+		                   db_name((db_id)id))) != 0)
+			goto dbi_fail;
+		if (!db->has[id] && db_specs[id].need == DB_REQUIRED) {
+			err = open_fail(errbuf, errcap, ADVDB_ECORRUPT,
+			                "%s: damaged index: no sub-database `%s`",
+			                db->path, db_name((db_id)id));
+			goto done;
+		}
 	}
-	if ((rc = open_dbi(&db->toolchain, &present, txn, DB_TOOLCHAIN)) != 0)
-		goto dbi_fail;
-	db->has_toolchain = present;
-	if ((rc = open_dbi(&db->aliases, &present, txn, DB_ALIASES)) != 0)
-		goto dbi_fail;
-	db->has_aliases = present;
 
 	rc = meta_u64(&dict_id, txn, db, META_DICT_ID);
 	if (rc < 0 || dict_id > UINT32_MAX) {

@@ -8,10 +8,10 @@
  *   - env is open read-only on a file whose size covers every page the
  *     newest meta page says is in use, so no page LMDB reaches through
  *     that meta lies past EOF (which would be SIGBUS, not an error).
- *   - The sub-database handles were opened once, in a committed read
- *     transaction, and stay valid until advdb_close(). A missing optional
- *     sub-database (toolchain, aliases) is recorded as absent and
- *     reads as empty.
+ *   - The sub-database handles (one per row of layout.h's table) were
+ *     opened once, in a committed read transaction, and stay valid until
+ *     advdb_close(). A missing optional one is recorded as absent (has[id]
+ *     0) and reads as empty; a required one is always there.
  *   - ddict is NULL exactly when the index has no dictionary (dict id 0).
  *   - Everything mutable after open is either per thread (the thread state
  *     behind tkey) or behind `lock` (the list of thread states and the
@@ -26,6 +26,7 @@
 #include <lmdb.h>
 #include <zstd.h>
 #include "advdb.h"
+#include "layout.h"
 #include "limit.h"
 #include "record.h"
 
@@ -48,8 +49,8 @@ typedef struct advdb_thread {
 
 struct advdb {
 	MDB_env *env;
-	MDB_dbi meta, packages, toolchain, advisories, aliases;
-	unsigned has_toolchain : 1, has_aliases : 1;
+	MDB_dbi dbi[DBI_COUNT];       /* the table of layout.h, by db_id */
+	unsigned char has[DBI_COUNT]; /* 0: an optional one is absent */
 	unsigned schema_version;
 	unsigned dict_id;
 	ZSTD_DDict *ddict;

@@ -14,6 +14,7 @@
  *
  * Invariant: on failure *out is left zeroed, never half-filled.
  */
+#include <assert.h>
 #include <string.h>
 #include "db_internal.h"
 #include "layout.h"
@@ -160,7 +161,8 @@ _Static_assert(sizeof(((advdb_skipped *)0)->source) == SKIP_SOURCE_MAX + 1 &&
 
 static void copy_view(char *dst, size_t cap, const char *s, size_t n)
 {
-	if (n >= cap)            /* cannot happen: the caps match skiplist.h */
+	assert(n < cap);         /* the caps match skiplist.h (above) */
+	if (n >= cap)            /* stays defined under NDEBUG */
 		n = cap - 1;
 	memcpy(dst, s, n);
 	dst[n] = '\0';

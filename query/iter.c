@@ -30,9 +30,9 @@ struct advdb_iter {
 	char name[DB_KEY_MAX + 1];
 };
 
-static int iter_new(advdb_iter **out, advdb *db, MDB_dbi dbi,
-                    const char *what, int blocks)
+static int iter_new(advdb_iter **out, advdb *db, db_id id, int blocks)
 {
+	const char *what = db_name(id);
 	advdb_iter *it;
 	int rc, err;
 
@@ -51,7 +51,7 @@ static int iter_new(advdb_iter **out, advdb *db, MDB_dbi dbi,
 		free(it);
 		return err;
 	}
-	rc = mdb_cursor_open(it->txn, dbi, &it->cur);
+	rc = mdb_cursor_open(it->txn, db->dbi[id], &it->cur);
 	if (rc != 0) {
 		err = db_fail(db, db_map_mdb(rc), "%s: %s: %s", db->path, what,
 		              mdb_strerror(rc));
@@ -65,13 +65,12 @@ static int iter_new(advdb_iter **out, advdb *db, MDB_dbi dbi,
 
 int advdb_packages_iter(advdb_iter **out, advdb *db)
 {
-	return iter_new(out, db, db ? db->packages : 0, "packages", 0);
+	return iter_new(out, db, DBI_PACKAGES, 0);
 }
 
 int advdb_advisories_iter(advdb_iter **out, advdb *db)
 {
-	return iter_new(out, db, db ? db->advisories : 0, "advisories",
-	                1);
+	return iter_new(out, db, DBI_ADVISORIES, 1);
 }
 
 /* The next key of the sub-database into k: 0, or an advdb code. */

@@ -13,12 +13,14 @@
  * What is walked: the newest meta page (the one LMDB's readers use), the
  * main tree — which in an advdb index is a single leaf of at most
  * DB_MAXDBS sub-database records — and the tree of each sub-database that
- * libadvdb opens (layout.h names). Checked on every page: its number is in
- * [2, last_pgno], no page is reached twice, its header names it, it is a
- * branch or leaf page as its depth requires (all leaves at the tree's
+ * libadvdb opens (every row of layout.h's table; one it does not know is
+ * never opened, so never walked). Checked on every page: its number is
+ * in [2, last_pgno], no page is reached twice, its header names it, it is
+ * a branch or leaf page as its depth requires (all leaves at the tree's
  * depth, at most 32 levels: LMDB's cursor stack), its free-space bounds
- * are sane, every node lies wholly inside the page, and big values'
- * overflow runs lie inside the file and hold the value.
+ * are sane, every node lies wholly inside the page, every leaf key is 1
+ * to the row's key_max bytes, and big values' overflow runs lie inside
+ * the file and hold the value.
  *
  * The page, node and meta layouts below are LMDB 0.9's on-disk format
  * (MDB_DATA_VERSION 1, the only one liblmdb 0.9 reads) for hosts where
@@ -60,6 +62,7 @@ typedef struct walk {
 	uint64_t psize, last;               /* page size, last page in use */
 	uint8_t *seen;                      /* one bit per page */
 	const char *db;                     /* sub-database name, messages */
+	size_t key_max;                     /* its row's key_max (layout.h) */
 	const char *path;                   /* the file, messages */
 	char *msg;                          /* ADVDB_MSG_MAX bytes */
 } walk;
@@ -177,6 +180,8 @@ static int leaf_node(walk *w, uint64_t pgno, const uint8_t *node,
 	uint64_t off = (uint64_t)(node - page) + NODESIZE + ksize;
 	size_t i;
 
+	if (ksize == 0 || ksize > w->key_max)
+		return bad(w, pgno, "key length out of range");
 	if (flags & F_BIGDATA) {
 		if (flags != F_BIGDATA || off + 8 > w->psize)
 			return bad(w, pgno, "damaged big value");
@@ -300,11 +305,8 @@ int lmdb_check_header(int fd, const char *path, char *msg)
 int lmdb_check(struct advdb *db, uint64_t last_pgno, unsigned psize,
                char *msg)
 {
-	static const char *const names[] = {
-		DB_META, DB_PACKAGES, DB_TOOLCHAIN, DB_ADVISORIES, DB_ALIASES,
-	};
-	enum { NNAMES = sizeof names / sizeof names[0] };
-	tree subs[NNAMES], main_tree;
+	const char *names[DBI_COUNT];
+	tree subs[DBI_COUNT], main_tree;
 	walk w;
 	mdb_filehandle_t fd;
 	const uint8_t *m0, *m1, *meta;
@@ -336,6 +338,7 @@ int lmdb_check(struct advdb *db, uint64_t last_pgno, unsigned psize,
 	w.path = db->path;
 	w.msg = msg;
 	w.db = "(main)";
+	w.key_max = DB_KEY_MAX;             /* the main tree: names */
 	w.seen = calloc((size_t)(last_pgno / 8 + 1), 1);
 	if (!w.seen) {
 		munmap(map, len);
@@ -362,14 +365,16 @@ int lmdb_check(struct advdb *db, uint64_t last_pgno, unsigned psize,
 		rc = ADVDB_ENOTDB;
 		goto done;
 	}
-	for (i = 0; i < NNAMES; i++) {
+	for (i = 0; i < DBI_COUNT; i++) {
+		names[i] = db_name((db_id)i);
 		memset(&subs[i], 0, sizeof subs[i]);
 		subs[i].root = P_INVALID;
 	}
-	if ((rc = tree_walk(&w, &main_tree, 1, subs, names, NNAMES)) != 0)
+	if ((rc = tree_walk(&w, &main_tree, 1, subs, names, DBI_COUNT)) != 0)
 		goto done;
-	for (i = 0; i < NNAMES && rc == 0; i++) {
+	for (i = 0; i < DBI_COUNT && rc == 0; i++) {
 		w.db = names[i];
+		w.key_max = db_specs[i].key_max;
 		if (subs[i].flags != 0) {
 			snprintf(msg, ADVDB_MSG_MAX, "%s: not an advdb index "
 			         "(sub-database `%s` has LMDB flags 0x%x)", db->path,

@@ -110,11 +110,11 @@ static int fetch(advdb_match *out, size_t cap, size_t *nout, advdb *db,
 	if (name_len > ADV_PACKAGE_MAX)
 		return ADVDB_OK;
 	if (q && (q->flags & ADVDB_Q_TOOLCHAIN)) {
-		if (!db->has_toolchain)
+		if (!db->has[DBI_TOOLCHAIN])
 			return ADVDB_OK;
-		dbi = db->toolchain;
+		dbi = db->dbi[DBI_TOOLCHAIN];
 	} else {
-		dbi = db->packages;
+		dbi = db->dbi[DBI_PACKAGES];
 	}
 
 	if ((err = db_snapshot(&txn, &ts, db)) != 0)

@@ -53,14 +53,14 @@ int reader_blocks(advdb *db, int (*fn)(void *arg, const reader_block *b),
 
 	if ((rc = db_read_begin(&txn, db)) != 0)
 		return rc;
-	if ((mrc = mdb_cursor_open(txn, db->advisories, &cur)) != 0) {
-		rc = db_fail(db, db_map_mdb(mrc), "%s: advisories: %s", db->path,
-		             mdb_strerror(mrc));
+	if ((mrc = mdb_cursor_open(txn, db->dbi[DBI_ADVISORIES], &cur)) != 0) {
+		rc = db_fail(db, db_map_mdb(mrc), "%s: %s: %s", db->path,
+		             db_name(DBI_ADVISORIES), mdb_strerror(mrc));
 		goto done;
 	}
 	for (mrc = mdb_cursor_get(cur, &k, &v, MDB_FIRST); mrc == 0;
 	     mrc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
-		rc = db_inflate(&raw, &len, db, &v, 1, "advisories");
+		rc = db_inflate(&raw, &len, db, &v, 1, db_name(DBI_ADVISORIES));
 		if (rc != 0)
 			goto done;
 		off = 0;
@@ -94,15 +94,16 @@ done:
 }
 
 /* Every value of dbi a well-formed hot record, walked to its end. */
-static int check_hot(advdb *db, MDB_txn *txn, MDB_dbi dbi, const char *what)
+static int check_hot(advdb *db, MDB_txn *txn, db_id id)
 {
+	const char *what = db_name(id);
 	MDB_cursor *cur;
 	MDB_val k, v;
 	hot_iter it;
 	hot_entry e;
 	int mrc, r;
 
-	if ((mrc = mdb_cursor_open(txn, dbi, &cur)) != 0)
+	if ((mrc = mdb_cursor_open(txn, db->dbi[id], &cur)) != 0)
 		return db_fail(db, db_map_mdb(mrc), "%s: %s: %s", db->path, what,
 		               mdb_strerror(mrc));
 	for (mrc = mdb_cursor_get(cur, &k, &v, MDB_FIRST); mrc == 0;
@@ -139,12 +140,13 @@ static int check_aliases(advdb *db, MDB_txn *txn)
 	const char *id;
 	int mrc, r, rc = ADVDB_OK;
 
-	if ((mrc = mdb_cursor_open(txn, db->aliases, &cur)) != 0)
+	if ((mrc = mdb_cursor_open(txn, db->dbi[DBI_ALIASES], &cur)) != 0)
 		return db_fail(db, db_map_mdb(mrc), "%s: aliases: %s", db->path,
 		               mdb_strerror(mrc));
 	for (mrc = mdb_cursor_get(cur, &k, &v, MDB_FIRST); mrc == 0 && !rc;
 	     mrc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
-		if ((rc = db_inflate(&raw, &len, db, &v, 0, "aliases")) != 0)
+		if ((rc = db_inflate(&raw, &len, db, &v, 0,
+		                     db_name(DBI_ALIASES))) != 0)
 			break;
 		off = 0;
 		while ((r = alias_item_next(&it, raw, len, &off)) == 0)
@@ -169,10 +171,10 @@ int reader_check_lookups(advdb *db)
 
 	if ((rc = db_read_begin(&txn, db)) != 0)
 		return rc;
-	rc = check_hot(db, txn, db->packages, "packages");
-	if (!rc && db->has_toolchain)
-		rc = check_hot(db, txn, db->toolchain, "toolchain");
-	if (!rc && db->has_aliases)
+	rc = check_hot(db, txn, DBI_PACKAGES);
+	if (!rc && db->has[DBI_TOOLCHAIN])
+		rc = check_hot(db, txn, DBI_TOOLCHAIN);
+	if (!rc && db->has[DBI_ALIASES])
 		rc = check_aliases(db, txn);
 	mdb_txn_abort(txn);
 	return rc;

@@ -1,5 +1,6 @@
 /*
- * reader.h — libadvdb's reader, as advdb-compile uses it (not public).
+ * reader.h — libadvdb's reader, as advdb-compile and advdb-query's
+ * commands use it (not public).
  *
  * There is one reader of index files. advdb-compile --update (the
  * previous index) and --install (the index to put in place) open theirs
@@ -22,6 +23,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include "advdb.h"
+#include "record.h"
 
 /* A copy of the meta value `key` in *out (malloc'd, with a NUL after its
  * *len bytes; the caller frees it): ADVDB_OK, ADVDB_ENOTFOUND when the
@@ -44,6 +46,13 @@ typedef struct reader_block {
  * the last block, or an advdb error. */
 int reader_blocks(advdb *db, int (*fn)(void *arg, const reader_block *b),
                   void *arg);
+
+/* The decoded record inside an advisory (NULL for NULL): for the users
+ * inside the project that need its fields as structs, such as the
+ * vulnerable ranges as versions (reqs) or the whole record (the OSV
+ * export), rather than the public accessors' text. Valid until
+ * advdb_advisory_free(a). */
+const adv_record *reader_advisory_record(const advdb_advisory *a);
 
 /* Every hot record (`packages`, `toolchain`) walked entry by entry and
  * every alias block decompressed and walked: what a lookup or an alias

@@ -30,6 +30,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "db_internal.h"
+#include "errbuf.h"
 
 static void thread_unlink(advdb_thread *t)
 {
@@ -145,15 +146,12 @@ int db_fail(struct advdb *db, int code, const char *fmt, ...)
 {
 	advdb_thread *t = thread_state(db);
 	va_list ap;
-	int n;
 
 	if (!t)
 		return code;
 	va_start(ap, fmt);
-	n = vsnprintf(t->msg, sizeof t->msg, fmt, ap);
+	errbuf_vset(t->msg, sizeof t->msg, advdb_strerror(code), fmt, ap);
 	va_end(ap);
-	if (n < 0)
-		snprintf(t->msg, sizeof t->msg, "%s", advdb_strerror(code));
 	return code;
 }
 

@@ -25,6 +25,8 @@
  */
 #include "verify.h"
 #include "db_internal.h"
+#include "errbuf.h"
+#include "rfc3339.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -66,12 +68,9 @@ static int fail(char *errbuf, size_t errcap, int code, const char *fmt, ...)
 {
 	va_list ap;
 
-	if (errbuf && errcap) {
-		va_start(ap, fmt);
-		if (vsnprintf(errbuf, errcap, fmt, ap) < 0)
-			snprintf(errbuf, errcap, "%s", advdb_strerror(code));
-		va_end(ap);
-	}
+	va_start(ap, fmt);
+	errbuf_vset(errbuf, errcap, advdb_strerror(code), fmt, ap);
+	va_end(ap);
 	return code;
 }
 
@@ -163,18 +162,11 @@ const char *advdb_key_id(const advdb_key *key)
 
 /* ---- the trusted comment ---- */
 
-/* ISO 8601 UTC, by hand: strftime would read the time zone files. */
+/* ISO 8601 UTC (rfc3339.h), "unknown" when there is none. */
 static void iso_time(char out[64], int64_t t)
 {
-	time_t tt = (time_t)t;
-	struct tm tm;
-
-	if (t <= 0 || !gmtime_r(&tt, &tm))
+	if (!rfc3339_format(out, t))
 		snprintf(out, 64, "unknown");
-	else
-		snprintf(out, 64, "%04d-%02d-%02dT%02d:%02d:%02dZ",
-		         tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
-		         tm.tm_min, tm.tm_sec);
 }
 
 /* The value advdb's comment gives field `key` for this index; NULL for

@@ -12,6 +12,7 @@
  * record_decode's job.
  */
 #include "block.h"
+#include "le.h"
 
 #include <string.h>
 
@@ -26,21 +27,9 @@ size_t blk_item_size(size_t rec_len)
 
 size_t blk_item_put(uint8_t *dst, const uint8_t *rec, size_t rec_len)
 {
-	uint32_t l = (uint32_t)rec_len;
-	size_t o = 0;
-
-	dst[o++] = (uint8_t)l;
-	dst[o++] = (uint8_t)(l >> 8);
-	dst[o++] = (uint8_t)(l >> 16);
-	dst[o++] = (uint8_t)(l >> 24);
-	memcpy(dst + o, rec, rec_len);
-	return o + rec_len;
-}
-
-static uint32_t rd32(const uint8_t *p)
-{
-	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
-	       (uint32_t)p[3] << 24;
+	le32_put(dst, (uint32_t)rec_len);
+	memcpy(dst + 4, rec, rec_len);
+	return 4 + rec_len;
 }
 
 int blk_item_next(blk_item *it, const uint8_t *buf, size_t len,
@@ -53,12 +42,12 @@ int blk_item_next(blk_item *it, const uint8_t *buf, size_t len,
 		return 1;
 	if (o > len || len - o < 4)
 		return -1;
-	rl = rd32(buf + o);
+	rl = le32_get(buf + o);
 	o += 4;
 	left = len - o;
 	if (rl > left || rl < REC_ID_OFF + 5)
 		return -1;
-	il = rd32(buf + o + REC_ID_OFF);
+	il = le32_get(buf + o + REC_ID_OFF);
 	if (il == 0 || il > ADV_ID_MAX || il > rl - REC_ID_OFF - 5)
 		return -1;
 	it->rec = buf + o;
@@ -87,8 +76,8 @@ size_t alias_item_put(uint8_t *dst, const char *alias, size_t alias_len,
 	dst[o++] = (uint8_t)alias_len;
 	memcpy(dst + o, alias, alias_len);
 	o += alias_len;
-	dst[o++] = (uint8_t)nids;
-	dst[o++] = (uint8_t)(nids >> 8);
+	le16_put(dst + o, (uint16_t)nids);
+	o += 2;
 	for (size_t i = 0; i < nids; i++) {
 		size_t l = strlen(ids[i]);
 		dst[o++] = (uint8_t)l;
@@ -111,7 +100,7 @@ int alias_item_next(alias_item *it, const uint8_t *buf, size_t len,
 	it->alias_len = buf[o];
 	it->alias = (const char *)buf + o + 1;
 	o += 1 + it->alias_len;
-	it->nids = (size_t)buf[o] | (size_t)buf[o + 1] << 8;
+	it->nids = le16_get(buf + o);
 	o += 2;
 	if (it->nids == 0)
 		return -1;

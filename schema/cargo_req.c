@@ -6,60 +6,17 @@
  * cargo_req_matches() follows the semver crate's matching code comparator
  * by comparator, and the interval form (iv plus the prerelease rule) is
  * what the range arithmetic walks. The unit tests check that the two
- * agree on dense samples.
+ * agree on dense samples. The lexical pieces are reqlex.h's and the bound
+ * tests req.h's, shared with req.c (rustsec's reading).
  *
  * Invariants: no allocation, no recursion; every loop is bounded by the
  * comparator cap or the number of ranges given.
  */
 #include "cargo_req.h"
-#include "escape.h"
 
-#include <stdarg.h>
-#include <stdio.h>
 #include <string.h>
 
-#define QUOTE_MAX 96
-
-static int fail(char *err, size_t errcap, const char *s, size_t len,
-                const char *fmt, ...)
-{
-	char q[QUOTE_MAX + 4], msg[160];
-	va_list ap;
-
-	escape_text(q, sizeof q, s, len, 0);    /* hostile text: escape.h */
-	if (err && errcap) {
-		va_start(ap, fmt);
-		if (vsnprintf(msg, sizeof msg, fmt, ap) < 0)
-			msg[0] = '\0';
-		va_end(ap);
-		/* a cut message is still a message */
-		if (snprintf(err, errcap, "%s in requirement \"%s\"", msg, q) < 0)
-			err[0] = '\0';
-	}
-	return -1;
-}
-
-static int is_wild(char c) { return c == '*' || c == 'x' || c == 'X'; }
-
-static size_t skip_spaces(const char *s, size_t len, size_t i)
-{
-	while (i < len && s[i] == ' ')
-		i++;
-	return i;
-}
-
-static void set3(version *v, uint64_t major, uint64_t minor, uint64_t patch,
-                 int pre0)
-{
-	memset(v, 0, sizeof(*v));
-	v->major = major;
-	v->minor = minor;
-	v->patch = patch;
-	if (pre0) {
-		v->pre[0] = '0';
-		v->pre_len = 1;
-	}
-}
+#include "reqlex.h"
 
 /* The version token s[t..e): MAJOR[.MINOR[.PATCH]][-PRE][+BUILD], where a
  * part may be a wildcard, and every part after a wildcard must be one. */
@@ -73,25 +30,28 @@ static int parse_token(cargo_cmp *c, int *wild, const char *s, size_t len,
 	for (size_t k = t; k < e; k++) {
 		if (s[k] == '-' || s[k] == '+')
 			break;
-		if (is_wild(s[k]) && (k == t || s[k - 1] == '.') &&
-		    (k + 1 == e || s[k + 1] == '.')) {
+		if (reqlex_wild_part(s, t, e, k)) {
 			if (k == t)
-				return fail(err, errcap, s, len, "`*` must be "
-				            "the only comparator");
+				return reqlex_fail(err, errcap, s, len,
+				                   "`*` must be "
+				                   "the only comparator");
 			cut = k - 1;
 			*wild = 1;
 			for (size_t j = k; j < e; j += 2)
-				if (!is_wild(s[j]) || (j + 1 < e && s[j + 1] != '.') ||
+				if (!reqlex_is_wild(s[j]) ||
+				    (j + 1 < e && s[j + 1] != '.') ||
 				    j + 1 == e - 1)
-					return fail(err, errcap, s, len, "unexpected "
-					            "text after a wildcard");
+					return reqlex_fail(err, errcap, s, len,
+					                   "unexpected text after a "
+					                   "wildcard");
 			break;
 		}
 	}
 	if (version_parse_partial(&c->v, &c->nparts, s + t, cut - t, &why) < 0)
-		return fail(err, errcap, s, len, "bad version: %s", why);
+		return reqlex_fail(err, errcap, s, len, "bad version: %s", why);
 	if (*wild && c->nparts == 3)
-		return fail(err, errcap, s, len, "too many version parts");
+		return reqlex_fail(err, errcap, s, len,
+		                   "too many version parts");
 	c->v.build_len = 0;
 	c->v.build[0] = '\0';
 	return 0;
@@ -103,35 +63,26 @@ static int parse_cmp(cargo_cmp *c, const char *s, size_t len, size_t *pos,
 	size_t i = *pos, t;
 	int wild;
 
-	c->op = CARGO_CARET;
-	c->explicit_op = 1;
-	switch (i < len ? s[i] : 0) {
-	case '=': c->op = CARGO_EXACT; i++; break;
-	case '^': i++; break;
-	case '~': c->op = CARGO_TILDE; i++; break;
-	case '>':
-		c->op = (i + 1 < len && s[i + 1] == '=') ? CARGO_GE : CARGO_GT;
-		i += c->op == CARGO_GE ? 2 : 1;
-		break;
-	case '<':
-		c->op = (i + 1 < len && s[i + 1] == '=') ? CARGO_LE : CARGO_LT;
-		i += c->op == CARGO_LE ? 2 : 1;
-		break;
-	default:
-		c->explicit_op = 0;
-		break;
-	}
-	i = skip_spaces(s, len, i);
+	static const cargo_op ops[] = {
+		[REQLEX_NONE] = CARGO_CARET, [REQLEX_EQ] = CARGO_EXACT,
+		[REQLEX_CARET] = CARGO_CARET, [REQLEX_TILDE] = CARGO_TILDE,
+		[REQLEX_GT] = CARGO_GT, [REQLEX_GE] = CARGO_GE,
+		[REQLEX_LT] = CARGO_LT, [REQLEX_LE] = CARGO_LE,
+	};
+	reqlex_op op = reqlex_op_at(s, len, &i);
+
+	c->op = ops[op];
+	c->explicit_op = op != REQLEX_NONE;
+	i = reqlex_skip_spaces(s, len, i);
 	t = i;
-	while (i < len && s[i] != ' ' && s[i] != ',')
-		i++;
+	i = reqlex_token_end(s, len, t);
 	if (i == t)
-		return fail(err, errcap, s, len, "missing version");
+		return reqlex_fail(err, errcap, s, len, "missing version");
 	if (parse_token(c, &wild, s, len, t, i, err, errcap) < 0)
 		return -1;
 	if (wild && !c->explicit_op)
 		c->op = CARGO_WILDCARD;
-	*pos = skip_spaces(s, len, i);
+	*pos = reqlex_skip_spaces(s, len, i);
 	return 0;
 }
 
@@ -149,11 +100,11 @@ static int bump(version *out, const version *v, int part)
 	if (part == 0) {
 		if (v->major == UINT64_MAX)
 			return -1;
-		set3(out, v->major + 1, 0, 0, 1);
+		version_set(out, v->major + 1, 0, 0, 1);
 	} else if (part == 1) {
-		set3(out, v->major, v->minor + 1, 0, 1);
+		version_set(out, v->major, v->minor + 1, 0, 1);
 	} else {
-		set3(out, v->major, v->minor, v->patch + 1, 1);
+		version_set(out, v->major, v->minor, v->patch + 1, 1);
 	}
 	return 0;
 }
@@ -195,7 +146,7 @@ static int cmp_interval(interval *iv, const cargo_cmp *c)
 
 	memset(iv, 0, sizeof(*iv));
 	base = c->v;
-	set3(&z, c->v.major, c->v.minor, c->v.patch, c->nparts < 3);
+	version_set(&z, c->v.major, c->v.minor, c->v.patch, c->nparts < 3);
 	switch (c->op) {
 	case CARGO_EXACT:
 	case CARGO_WILDCARD:
@@ -203,7 +154,7 @@ static int cmp_interval(interval *iv, const cargo_cmp *c)
 			lo_at(iv, &base, 1);
 			iv->hi = iv->lo;
 		} else {
-			set3(&z, c->v.major, c->v.minor, 0, 0);
+			version_set(&z, c->v.major, c->v.minor, 0, 0);
 			lo_at(iv, &z, 1);
 			hi_bump(iv, &z, last);
 		}
@@ -218,7 +169,7 @@ static int cmp_interval(interval *iv, const cargo_cmp *c)
 		lo_at(iv, &z, 1);
 		return 0;
 	case CARGO_GE:
-		set3(&z, c->v.major, c->v.minor, c->v.patch, 0);
+		version_set(&z, c->v.major, c->v.minor, c->v.patch, 0);
 		lo_at(iv, c->nparts == 3 ? &base : &z, 1);
 		return 0;
 	case CARGO_LT:
@@ -235,7 +186,7 @@ static int cmp_interval(interval *iv, const cargo_cmp *c)
 		}
 		return 0;
 	case CARGO_TILDE:
-		set3(&z, c->v.major, c->v.minor, c->v.patch, 0);
+		version_set(&z, c->v.major, c->v.minor, c->v.patch, 0);
 		lo_at(iv, c->nparts == 3 ? &base : &z, 1);
 		hi_bump(iv, &c->v, c->nparts == 1 ? 0 : 1);
 		return 0;
@@ -288,22 +239,6 @@ static int hi_tighter(const bound *a, const bound *b)  /* a below b? */
 	return c < 0 || (c == 0 && !a->inclusive && b->inclusive);
 }
 
-static int above_lo(const bound *lo, const version *v)
-{
-	if (!lo->present)
-		return 1;
-	int c = version_cmp(v, &lo->v);
-	return c > 0 || (c == 0 && lo->inclusive);
-}
-
-static int below_hi(const bound *hi, const version *v)
-{
-	if (!hi->present)
-		return 1;
-	int c = version_cmp(v, &hi->v);
-	return c < 0 || (c == 0 && hi->inclusive);
-}
-
 int cargo_req_parse(cargo_req *out, const char *s, size_t len,
                     char *err, size_t errcap)
 {
@@ -311,25 +246,26 @@ int cargo_req_parse(cargo_req *out, const char *s, size_t len,
 
 	memset(out, 0, sizeof(*out));
 	if (len > REQ_TEXT_MAX)
-		return fail(err, errcap, s, len, "longer than %d bytes",
-		            REQ_TEXT_MAX);
-	i = skip_spaces(s, len, 0);
+		return reqlex_fail(err, errcap, s, len, "longer than %d bytes",
+		                   REQ_TEXT_MAX);
+	i = reqlex_skip_spaces(s, len, 0);
 	if (i == len)
-		return fail(err, errcap, s, len, "empty requirement");
-	if (is_wild(s[i]) && skip_spaces(s, len, i + 1) == len)
+		return reqlex_fail(err, errcap, s, len, "empty requirement");
+	if (reqlex_is_wild(s[i]) && reqlex_skip_spaces(s, len, i + 1) == len)
 		return 0;               /* `*`: every release, no comparator */
 	for (;;) {
 		if (out->n == CARGO_CMP_MAX)
-			return fail(err, errcap, s, len, "more than %d "
-			            "comparators", CARGO_CMP_MAX);
+			return reqlex_fail(err, errcap, s, len, "more than %d "
+			                   "comparators", CARGO_CMP_MAX);
 		if (parse_cmp(&out->c[out->n], s, len, &i, err, errcap) < 0)
 			return -1;
 		out->n++;
 		if (i == len)
 			break;
 		if (s[i] != ',')
-			return fail(err, errcap, s, len, "expected a comma");
-		i = skip_spaces(s, len, i + 1);
+			return reqlex_fail(err, errcap, s, len,
+			                   "expected a comma");
+		i = reqlex_skip_spaces(s, len, i + 1);
 	}
 	for (size_t k = 0; k < out->n; k++) {
 		interval iv;
@@ -340,12 +276,8 @@ int cargo_req_parse(cargo_req *out, const char *s, size_t len,
 		if (hi_tighter(&iv.hi, &out->iv.hi))
 			out->iv.hi = iv.hi;
 	}
-	if (out->iv.lo.present && out->iv.hi.present) {
-		int c = version_cmp(&out->iv.lo.v, &out->iv.hi.v);
-		if (c > 0 || (c == 0 && !(out->iv.lo.inclusive &&
-		                          out->iv.hi.inclusive)))
-			out->empty = 1;
-	}
+	if (!bound_le(&out->iv.lo, &out->iv.hi))
+		out->empty = 1;
 	return 0;
 }
 
@@ -478,10 +410,10 @@ int cargo_req_matches(const cargo_req *r, const version *v)
 static int release_from(version *out, const bound *b)
 {
 	if (!b || !b->present) {
-		set3(out, 0, 0, 0, 0);
+		version_set(out, 0, 0, 0, 0);
 		return 0;
 	}
-	set3(out, b->v.major, b->v.minor, b->v.patch, 0);
+	version_set(out, b->v.major, b->v.minor, b->v.patch, 0);
 	if (b->v.pre_len > 0 || b->inclusive)
 		return 0;               /* a prerelease is below its release */
 	if (out->patch < UINT64_MAX) {
@@ -505,7 +437,7 @@ static int pre_from(version *out, const version *t, const bound *b)
 {
 	version first;
 
-	set3(&first, t->major, t->minor, t->patch, 1);
+	version_set(&first, t->major, t->minor, t->patch, 1);
 	if (!b || !b->present || version_cmp(&b->v, &first) < 0) {
 		*out = first;
 		return 1;
@@ -540,7 +472,7 @@ int cargo_req_next(version *out, const cargo_req *r, const bound *from)
 	if (release_from(&a, &r->iv.lo) == 0 && release_from(&b, from) == 0) {
 		if (version_cmp(&b, &a) > 0)
 			a = b;
-		if (below_hi(&r->iv.hi, &a))
+		if (bound_hi_admits(&r->iv.hi, &a))
 			keep_min(out, &have, &a);
 	}
 	for (size_t i = 0; i < r->n; i++) {
@@ -558,20 +490,13 @@ int cargo_req_next(version *out, const cargo_req *r, const bound *from)
 		}
 		if (version_cmp(&b, &a) > 0)
 			a = b;
-		if (above_lo(&r->iv.lo, &a) && below_hi(&r->iv.hi, &a))
+		if (bound_lo_admits(&r->iv.lo, &a) && bound_hi_admits(&r->iv.hi, &a))
 			keep_min(out, &have, &a);
 	}
 	return have;
 }
 
 /* ---- meeting ranges ------------------------------------------------- */
-
-static int range_has(const range *g, const version *v)
-{
-	if (g->has_introduced && version_cmp(v, &g->introduced) < 0)
-		return 0;
-	return !g->has_fixed || version_cmp(v, &g->fixed) < 0;
-}
 
 /* Does the requirement admit a version inside range g? */
 static int hits_one(const cargo_req *r, const range *g)
@@ -634,7 +559,7 @@ int cargo_req_exposure(cargo_exposure *out, const cargo_req *r,
 	for (size_t hops = 0; hops <= n; hops++) {
 		const range *g = NULL;
 		for (size_t i = 0; i < n && !g; i++)
-			if (range_has(&ranges[i], &x))
+			if (range_contains(&ranges[i], &x))
 				g = &ranges[i];
 		if (!g) {
 			out->insecure = 0;

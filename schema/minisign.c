@@ -5,6 +5,8 @@
  * decoded field must come out at exactly its size.
  */
 #include "minisign.h"
+#include "errbuf.h"
+#include "le.h"
 #include "utf8.h"
 
 #include <errno.h>
@@ -34,21 +36,6 @@ typedef struct line {
 	int cut;                    /* the file ends inside it (no LF) */
 } line;
 
-static void seterr(char *err, size_t cap, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static void seterr(char *err, size_t cap, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (!err || !cap)
-		return;
-	va_start(ap, fmt);
-	if (vsnprintf(err, cap, fmt, ap) < 0)
-		snprintf(err, cap, "malformed");
-	va_end(ap);
-}
-
 /*
  * Cut text into exactly `want` lines, line i at most max[i] bytes (its LF
  * and a CR before it not counted). what names the file in messages
@@ -62,10 +49,13 @@ static int split(line *out, size_t want, const size_t *max, const char *text,
 	for (size_t i = 0; i < want; i++) {
 		if (pos >= len) {
 			if (i == 0)
-				seterr(err, errcap, "empty file, not %s", what);
+				errbuf_set(err, errcap, "empty file, not %s",
+				           what);
 			else
-				seterr(err, errcap, "truncated: the file ends after "
-				       "line %zu (%s has %zu lines)", i, what, want);
+				errbuf_set(err, errcap,
+				           "truncated: the file ends after "
+				           "line %zu (%s has %zu lines)", i,
+				           what, want);
 			return -1;
 		}
 		const char *nl = memchr(text + pos, '\n', len - pos);
@@ -74,17 +64,19 @@ static int split(line *out, size_t want, const size_t *max, const char *text,
 		if (n && text[pos + n - 1] == '\r')
 			n--;
 		if (n > max[i]) {
-			seterr(err, errcap, "line %zu: longer than %zu bytes", i + 1,
-			       max[i]);
+			errbuf_set(err, errcap,
+			           "line %zu: longer than %zu bytes", i + 1,
+			           max[i]);
 			return -1;
 		}
 		if (memchr(text + pos, '\0', n)) {
-			seterr(err, errcap, "line %zu: a NUL byte", i + 1);
+			errbuf_set(err, errcap, "line %zu: a NUL byte", i + 1);
 			return -1;
 		}
 		if (memchr(text + pos, '\r', n)) {
-			seterr(err, errcap, "line %zu: a carriage return inside the "
-			       "line", i + 1);
+			errbuf_set(err, errcap,
+			           "line %zu: a carriage return inside the "
+			           "line", i + 1);
 			return -1;
 		}
 		out[i].p = text + pos;
@@ -92,14 +84,16 @@ static int split(line *out, size_t want, const size_t *max, const char *text,
 		out[i].cut = !nl;
 		pos = nl ? end + 1 : len;
 		if (!nl && i + 1 < want) {
-			seterr(err, errcap, "truncated: the file ends inside line "
-			       "%zu (%s has %zu lines)", i + 1, what, want);
+			errbuf_set(err, errcap,
+			           "truncated: the file ends inside line "
+			           "%zu (%s has %zu lines)", i + 1, what, want);
 			return -1;
 		}
 	}
 	if (pos < len) {
-		seterr(err, errcap, "line %zu: text after the last line of %s",
-		       want + 1, what);
+		errbuf_set(err, errcap,
+		           "line %zu: text after the last line of %s", want + 1,
+		           what);
 		return -1;
 	}
 	return 0;
@@ -118,38 +112,33 @@ static int b64_line(uint8_t *out, size_t want, const line *l, size_t lineno,
 	size_t enc = B64_LEN(want), got = 0;
 
 	if (l->n < enc && l->cut) {
-		seterr(err, errcap, "truncated: the file ends inside line %zu "
-		       "(%zu characters of the %zu of %s)", lineno, l->n, enc, what);
+		errbuf_set(err, errcap,
+		           "truncated: the file ends inside line %zu "
+		           "(%zu characters of the %zu of %s)", lineno, l->n,
+		           enc, what);
 		return -1;
 	}
 	if (l->n != enc) {
-		seterr(err, errcap, "line %zu: %zu characters, but %s is %zu "
-		       "characters of base64%s", lineno, l->n, what, enc,
-		       l->n < enc ? " (truncated?)" : "");
+		errbuf_set(err, errcap,
+		           "line %zu: %zu characters, but %s is %zu "
+		           "characters of base64%s", lineno, l->n, what, enc,
+		           l->n < enc ? " (truncated?)" : "");
 		return -1;
 	}
 	if (sodium_base642bin(out, want, l->p, l->n, NULL, &got, NULL,
 	                      sodium_base64_VARIANT_ORIGINAL) != 0 ||
 	    got != want) {
-		seterr(err, errcap, "line %zu: %s is not valid base64", lineno,
-		       what);
+		errbuf_set(err, errcap, "line %zu: %s is not valid base64",
+		           lineno, what);
 		return -1;
 	}
 	return 0;
 }
 
-static uint64_t le64(const uint8_t *p)
-{
-	uint64_t x = 0;
-
-	for (int i = 7; i >= 0; i--)
-		x = x << 8 | p[i];
-	return x;
-}
-
 void ms_keyid(char out[MS_KEYID_HEX], const uint8_t keynum[MS_KEYNUM])
 {
-	snprintf(out, MS_KEYID_HEX, "%016llX", (unsigned long long)le64(keynum));
+	snprintf(out, MS_KEYID_HEX, "%016llX",
+	         (unsigned long long)le64_get(keynum));
 }
 
 int ms_text_ok(const char *s, size_t n)
@@ -179,8 +168,9 @@ static int comment_line(const char *text, size_t len, const char *what,
 	const line l = { text, len, 0 };
 
 	if (len && !has_prefix(&l, MS_UNTRUSTED_PREFIX)) {
-		seterr(err, errcap, "line 1: does not start with \"%s\": not %s",
-		       MS_UNTRUSTED_PREFIX, what);
+		errbuf_set(err, errcap,
+		           "line 1: does not start with \"%s\": not %s",
+		           MS_UNTRUSTED_PREFIX, what);
 		return -1;
 	}
 	return 0;
@@ -211,9 +201,11 @@ int ms_pubkey_parse(ms_pubkey *out, const char *text, size_t len,
 	             "a public key", err, errcap) < 0)
 		return -1;
 	if (memcmp(raw, ALG_LEGACY, 2) != 0) {
-		seterr(err, errcap, "line 2: key algorithm \"%c%c\", not Ed25519 "
-		       "(\"Ed\")", raw[0] < 0x20 || raw[0] > 0x7e ? '?' : raw[0],
-		       raw[1] < 0x20 || raw[1] > 0x7e ? '?' : raw[1]);
+		errbuf_set(err, errcap,
+		           "line 2: key algorithm \"%c%c\", not Ed25519 "
+		           "(\"Ed\")",
+		           raw[0] < 0x20 || raw[0] > 0x7e ? '?' : raw[0],
+		           raw[1] < 0x20 || raw[1] > 0x7e ? '?' : raw[1]);
 		return -1;
 	}
 	memcpy(out->keynum, raw + 2, MS_KEYNUM);
@@ -231,12 +223,14 @@ int ms_seckey_parse(ms_seckey *out, const char *text, size_t len,
 	             "a secret key", err, errcap) < 0)
 		goto done;
 	if (memcmp(raw, ALG_LEGACY, 2) != 0) {
-		seterr(err, errcap, "line 2: not an Ed25519 (\"Ed\") secret key");
+		errbuf_set(err, errcap,
+		           "line 2: not an Ed25519 (\"Ed\") secret key");
 		goto done;
 	}
 	if (memcmp(raw + 4, CHK_BLAKE2B, 2) != 0) {
-		seterr(err, errcap, "line 2: checksum algorithm is not BLAKE2b "
-		       "(\"B2\")");
+		errbuf_set(err, errcap,
+		           "line 2: checksum algorithm is not BLAKE2b "
+		           "(\"B2\")");
 		goto done;
 	}
 	const uint8_t *p = raw + 6;
@@ -246,16 +240,18 @@ int ms_seckey_parse(ms_seckey *out, const char *text, size_t len,
 	else if (raw[2] == 0 && raw[3] == 0)
 		enc = 0;
 	else {
-		seterr(err, errcap, "line 2: key derivation is neither scrypt "
-		       "(\"Sc\") nor none");
+		errbuf_set(err, errcap,
+		           "line 2: key derivation is neither scrypt "
+		           "(\"Sc\") nor none");
 		goto done;
 	}
-	uint64_t ops = le64(p + MS_SALT), mem = le64(p + MS_SALT + 8);
+	uint64_t ops = le64_get(p + MS_SALT), mem = le64_get(p + MS_SALT + 8);
 	if (enc && (ops > MS_OPSLIMIT_MAX || mem > MS_MEMLIMIT_MAX)) {
-		seterr(err, errcap, "line 2: scrypt limits (opslimit %llu, "
-		       "memlimit %llu) above minisign's own (%llu, %llu): "
-		       "refused", (unsigned long long)ops,
-		       (unsigned long long)mem, MS_OPSLIMIT_MAX, MS_MEMLIMIT_MAX);
+		errbuf_set(err, errcap, "line 2: scrypt limits (opslimit %llu, "
+		           "memlimit %llu) above minisign's own (%llu, %llu): "
+		           "refused", (unsigned long long)ops,
+		           (unsigned long long)mem, MS_OPSLIMIT_MAX,
+		           MS_MEMLIMIT_MAX);
 		goto done;
 	}
 	out->encrypted = enc;
@@ -291,18 +287,20 @@ int ms_sig_parse(ms_sig *out, const char *text, size_t len,
 	else if (memcmp(raw, ALG_LEGACY, 2) == 0)
 		hashed = 0;
 	else {
-		seterr(err, errcap, "line 2: signature algorithm is neither "
-		       "\"ED\" (prehashed) nor \"Ed\" (legacy)");
+		errbuf_set(err, errcap,
+		           "line 2: signature algorithm is neither "
+		           "\"ED\" (prehashed) nor \"Ed\" (legacy)");
 		return -1;
 	}
 	if (!has_prefix(&l[2], MS_TRUSTED_PREFIX)) {
-		seterr(err, errcap, "line 3: does not start with \"%s\"",
-		       MS_TRUSTED_PREFIX);
+		errbuf_set(err, errcap, "line 3: does not start with \"%s\"",
+		           MS_TRUSTED_PREFIX);
 		return -1;
 	}
 	if (!ms_text_ok(l[2].p + pl, l[2].n - pl)) {
-		seterr(err, errcap, "line 3: the trusted comment holds a control "
-		       "character or malformed UTF-8");
+		errbuf_set(err, errcap,
+		           "line 3: the trusted comment holds a control "
+		           "character or malformed UTF-8");
 		return -1;
 	}
 	if (b64_line(out->global, MS_SIG, &l[3], 4, "a global signature", err,

@@ -21,38 +21,15 @@
  *     two length-aware memcmp per range.
  */
 #include "record.h"
+#include "le.h"
 
+#include <assert.h>
 #include <stdlib.h>
 #include <string.h>
 
 #define STR_NULL 0xFFFFFFFFu
 #define N_STRS 12
 #define N_LISTS 9
-
-/* ---- little-endian helpers ---- */
-
-static void put_u16(uint8_t *p, uint16_t v)
-{
-	p[0] = (uint8_t)v;
-	p[1] = (uint8_t)(v >> 8);
-}
-
-static void put_u32(uint8_t *p, uint32_t v)
-{
-	for (int i = 0; i < 4; i++)
-		p[i] = (uint8_t)(v >> (8 * i));
-}
-
-static uint16_t get_u16(const uint8_t *p)
-{
-	return (uint16_t)(p[0] | (p[1] << 8));
-}
-
-static uint32_t get_u32(const uint8_t *p)
-{
-	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
-	       (uint32_t)p[3] << 24;
-}
 
 /* ---- growable output buffer (encode side) ---- */
 
@@ -98,14 +75,14 @@ static void ob_u16(obuf *b, uint16_t v)
 {
 	uint8_t *p = ob_room(b, 2);
 	if (p)
-		put_u16(p, v);
+		le16_put(p, v);
 }
 
 static void ob_u32(obuf *b, uint32_t v)
 {
 	uint8_t *p = ob_room(b, 4);
 	if (p)
-		put_u32(p, v);
+		le32_put(p, v);
 }
 
 static void ob_bytes(obuf *b, const void *s, size_t n)
@@ -212,6 +189,19 @@ static strlist *list_slot(adv_record *r, int i)
 	}
 }
 
+adv_info record_info_of(const char *word)
+{
+	if (!word)
+		return ADV_INFO_NONE;
+	if (strcmp(word, "unmaintained") == 0)
+		return ADV_INFO_UNMAINTAINED;
+	if (strcmp(word, "unsound") == 0)
+		return ADV_INFO_UNSOUND;
+	if (strcmp(word, "notice") == 0)
+		return ADV_INFO_NOTICE;
+	return ADV_INFO_OTHER;
+}
+
 int record_encode(const adv_record *r, uint8_t **out, size_t *len)
 {
 	obuf b = {0};
@@ -271,7 +261,7 @@ static int rd_u32(cursor *c, uint32_t *v)
 {
 	if (c->end - c->p < 4)
 		return -1;
-	*v = get_u32(c->p);
+	*v = le32_get(c->p);
 	c->p += 4;
 	return 0;
 }
@@ -321,36 +311,38 @@ static int rd_list(cursor *c, strlist *l, size_t max)
 		const uint8_t *at = c->p;
 		if (rd_str(c, v ? &v[i] : NULL, 0, max) < 0)
 			return -1;
-		if (max != RECORD_STR_MAX && get_u32(at) == 0)
+		if (max != RECORD_STR_MAX && le32_get(at) == 0)
 			return -1;                  /* an empty id: see ob_list */
 	}
 	c->nptr += n;
 	return 0;
 }
 
-static int rd_version(cursor *c, int *present, version *v)
+/* A range bound: its version and its text (NULL when unbounded). Pass 1
+ * checks that the text is canonical; pass 2, over the same bytes, only
+ * parses it. */
+static int rd_version(cursor *c, int *present, version *v, const char **text)
 {
 	const char *s;
 	const char *err;
 	char back[VERSION_TEXT_MAX + 1];
-	version tmp;
 
 	if (rd_str(c, &s, 1, VERSION_TEXT_MAX) < 0)
 		return -1;
+	*text = s;
 	if (!s) {
 		*present = 0;
 		memset(v, 0, sizeof(*v));
 		return 0;
 	}
 	size_t n = strlen(s);
-	if (n == 0 || n > VERSION_TEXT_MAX || version_parse(&tmp, s, n, &err) < 0)
+	if (n == 0 || n > VERSION_TEXT_MAX || version_parse(v, s, n, &err) < 0)
 		return -1;
 	/* only canonical text, so that re-encoding gives the same bytes */
-	if (version_format(&tmp, back, sizeof(back)) != n ||
-	    memcmp(back, s, n) != 0)
+	if (!c->fill && (version_format(v, back, sizeof(back)) != n ||
+	                 memcmp(back, s, n) != 0))
 		return -1;
 	*present = 1;
-	*v = tmp;
 	return 0;
 }
 
@@ -372,15 +364,15 @@ static int walk(cursor *c, adv_record *r, adv_function *fns, range *rgs,
 		return -1;
 	const uint8_t *h = c->p;
 	if (h[1] > ADV_RUST || h[2] > ADV_INFO_OTHER ||
-	    h[3] > ADV_SEV_CRITICAL || h[4] > 1 || get_u16(h + 5) > 100)
+	    h[3] > ADV_SEV_CRITICAL || h[4] > 1 || le16_get(h + 5) > 100)
 		return -1;
 	r->collection = h[1];
 	r->info = h[2];
 	r->severity = h[3];
 	r->expect_deleted = h[4];
-	r->cvss_score10 = get_u16(h + 5);
-	r->modified = (int64_t)((uint64_t)get_u32(h + 7) |
-	                        (uint64_t)get_u32(h + 11) << 32);
+	r->cvss_score10 = le16_get(h + 5);
+	r->modified = (int64_t)((uint64_t)le32_get(h + 7) |
+	                        (uint64_t)le32_get(h + 11) << 32);
 	c->p += 15;
 	for (int i = 0; i < N_STRS; i++)
 		if (rd_str(c, str_slot(r, i), 1, str_max(i)) < 0)
@@ -410,14 +402,22 @@ static int walk(cursor *c, adv_record *r, adv_function *fns, range *rgs,
 	k->nranges = n;
 	r->nranges = n;
 	r->ranges = c->fill && n ? rgs : NULL;
+	const char **text = c->fill && n ? c->ptrs + c->nptr : NULL;
+	r->range_text = text;
 	for (uint32_t i = 0; i < n; i++) {
 		/* pass 1 validates the text; pass 2 parses into place */
 		range tmp;
 		range *g = c->fill ? &rgs[i] : &tmp;
-		if (rd_version(c, &g->has_introduced, &g->introduced) < 0 ||
-		    rd_version(c, &g->has_fixed, &g->fixed) < 0)
+		const char *t[2];
+		if (rd_version(c, &g->has_introduced, &g->introduced, &t[0]) < 0 ||
+		    rd_version(c, &g->has_fixed, &g->fixed, &t[1]) < 0)
 			return -1;
+		if (text) {
+			text[2 * i] = t[0];
+			text[2 * i + 1] = t[1];
+		}
 	}
+	c->nptr += 2 * (size_t)n;
 	if (c->p != c->end)
 		return -1;
 	k->nptr = c->nptr;
@@ -456,7 +456,8 @@ int record_decode(adv_record **out, const void *buf, size_t len)
 	counts k2 = {0};
 	if (walk(&c2, r, (adv_function *)(block + o_fn),
 	         (range *)(block + o_rng), &k2) < 0 || k2.nptr != k.nptr) {
-		free(block);   /* defensive: pass 1 accepted the same bytes */
+		assert(!"pass 2 refused what pass 1 accepted");
+		free(block);   /* stays defined under NDEBUG */
 		return -1;
 	}
 	*out = r;
@@ -523,6 +524,9 @@ int hot_encode(const adv_record *const *recs, size_t n,
 	for (size_t i = 0; i < n; i++) {
 		const adv_record *r = recs[i];
 		uint8_t flags = 0;
+		/* SCHEMA.md: the entries of one package, ordered by id */
+		assert(i == 0 || !r->id || !recs[i - 1]->id ||
+		       strcmp(recs[i - 1]->id, r->id) < 0);
 		if (r->withdrawn)
 			flags |= HOT_WITHDRAWN;
 		if (r->os.n)
@@ -565,7 +569,7 @@ int hot_iter_init(hot_iter *it, const void *buf, size_t len)
 	memset(it, 0, sizeof(*it));
 	if (!buf || len < 3 || p[0] != RECORD_FORMAT)
 		return -1;
-	it->left = get_u16(p + 1);
+	it->left = le16_get(p + 1);
 	if (it->left > HOT_ENTRIES_MAX)
 		return -1;
 	it->p = p + 3;
@@ -605,7 +609,7 @@ int hot_iter_next(hot_iter *it, hot_entry *e)
 	e->flags = p[0];
 	e->info = p[1];
 	e->severity = p[2];
-	e->cvss_score10 = get_u16(p + 3);
+	e->cvss_score10 = le16_get(p + 3);
 	e->n_os = p[5];
 	e->os = p + 6;
 	p = skip_short(p + 6, end, e->n_os, 1);
@@ -616,7 +620,7 @@ int hot_iter_next(hot_iter *it, hot_entry *e)
 	p = skip_short(p + 1, end, e->n_arch, 1);
 	if (!p || end - p < 2)
 		return -1;
-	e->n_ranges = get_u16(p);
+	e->n_ranges = le16_get(p);
 	e->ranges = p + 2;
 	p = skip_short(p + 2, end, (size_t)e->n_ranges * 2, 0);
 	if (!p)

@@ -15,6 +15,11 @@
  *     inconsistency is -1 (corrupt), never a crash or a loop.
  *   - Every string in a decoded adv_record is NUL-terminated and points
  *     into the record's own block; record_free() releases all of it.
+ *   - Vulnerable ranges travel as version structs (range, req.h) from
+ *     the requirement parse to the record and back; the record holds them
+ *     as canonical text, formatted once by record_encode and parsed once
+ *     by record_decode, which also hands out that text (range_text) for
+ *     whoever prints it.
  *   - hot_iter hands out views into the caller's buffer: valid as long as
  *     that buffer is (for LMDB, until the read transaction ends).
  */
@@ -40,6 +45,11 @@ typedef enum adv_info {          /* `informational` */
 	ADV_INFO_NOTICE = 3,
 	ADV_INFO_OTHER = 4           /* any other word; the text is kept */
 } adv_info;
+
+/* The kind an `informational` word names (RustSec's words, which OSV
+ * files carry in database_specific.informational too): NULL is a
+ * vulnerability, any word not listed ADV_INFO_OTHER. */
+adv_info record_info_of(const char *word);
 
 typedef enum adv_severity {      /* CVSS qualitative rating */
 	ADV_SEV_NONE = 0,            /* no cvss, or score 0.0 */
@@ -86,6 +96,12 @@ typedef struct adv_record {
 	uint32_t nfunctions;
 	range *ranges;               /* vulnerable ranges, computed */
 	uint32_t nranges;
+	const char *const *range_text; /* set by record_decode only (NULL
+	                                otherwise, and record_encode ignores
+	                                it): 2 per range, introduced then
+	                                fixed, the canonical text the record
+	                                holds (version_format of the range's
+	                                versions); NULL when unbounded */
 } adv_record;
 
 /* Encode r into a new malloc'd buffer (*out, *len). Returns 0 or -1

@@ -7,7 +7,9 @@
  * and commas, prerelease and build only on a full MAJOR.MINOR.PATCH, build
  * ignored); the meaning is rustsec's UnaffectedRange and its OSV export:
  * missing parts are 0, caret and tilde upper bounds carry `-0`, exclusive
- * bounds become version_next() when turned into OSV events.
+ * bounds become version_next() when turned into OSV events. The lexical
+ * pieces (operators, tokens, wildcards, the error text) are reqlex.h's,
+ * shared with cargo_req.c, which also uses the bound tests below.
  *
  * Invariants:
  *   - Every interval returned satisfies rustsec's start <= end rule
@@ -18,54 +20,20 @@
  *   - No allocation; at most REQ_RANGES_MAX intervals are considered.
  */
 #include "req.h"
-#include "escape.h"
 
-#include <stdarg.h>
+#include <assert.h>
 #include <stdio.h>
 #include <string.h>
 
-#define REQ_QUOTE_MAX 96  /* bytes of the requirement echoed in messages */
+#include "errbuf.h"
+#include "reqlex.h"
 
-/* Error text: the message, then the requirement quoted and escaped
- * (escape.h), so a hostile string cannot garble a terminal. */
-static int fail(char *err, size_t errcap, const char *s, size_t len,
-                const char *fmt, ...)
-{
-	char q[REQ_QUOTE_MAX + 4];
-
-	escape_text(q, sizeof q, s, len, 0);
-
-	if (err != NULL && errcap > 0) {
-		char msg[160];
-		va_list ap;
-		va_start(ap, fmt);
-		int m = vsnprintf(msg, sizeof msg, fmt, ap);
-		va_end(ap);
-		if (m < 0)
-			msg[0] = '\0';
-		/* truncation is acceptable for a message; snprintf bounds it */
-		int w = snprintf(err, errcap, "%s in requirement \"%s\"", msg, q);
-		(void)w;
-	}
-	return -1;
-}
-
-static int is_wild(char c) { return c == '*' || c == 'x' || c == 'X'; }
-
-typedef enum { OP_GT, OP_GE, OP_LT, OP_LE, OP_EQ, OP_CARET, OP_TILDE } op;
 
 typedef struct comparator {
-	op op;
+	reqlex_op op;                 /* a bare version is REQLEX_CARET */
 	int nparts;
 	version v;
 } comparator;
-
-static size_t skip_spaces(const char *s, size_t len, size_t i)
-{
-	while (i < len && s[i] == ' ')
-		i++;
-	return i;
-}
 
 /* One comparator at s[*pos..len): operator, spaces, version token, and the
  * spaces after it. The token ends at a space or comma. */
@@ -75,87 +43,60 @@ static int parse_comparator(comparator *c, const char *s, size_t len,
 	size_t i = *pos;
 	const char *why;
 
-	c->op = OP_CARET;
-	if (i < len) {
-		switch (s[i]) {
-		case '=': c->op = OP_EQ; i++; break;
-		case '^': c->op = OP_CARET; i++; break;
-		case '~': c->op = OP_TILDE; i++; break;
-		case '>':
-			c->op = (i + 1 < len && s[i + 1] == '=') ? OP_GE : OP_GT;
-			i += c->op == OP_GE ? 2 : 1;
-			break;
-		case '<':
-			c->op = (i + 1 < len && s[i + 1] == '=') ? OP_LE : OP_LT;
-			i += c->op == OP_LE ? 2 : 1;
-			break;
-		default: break;
-		}
-	}
-	i = skip_spaces(s, len, i);
+	c->op = reqlex_op_at(s, len, &i);
+	if (c->op == REQLEX_NONE)
+		c->op = REQLEX_CARET;
+	i = reqlex_skip_spaces(s, len, i);
 	size_t t = i;
-	while (i < len && s[i] != ' ' && s[i] != ',')
-		i++;
+	i = reqlex_token_end(s, len, t);
 	if (i == t)
-		return fail(err, errcap, s, len, "missing version");
+		return reqlex_fail(err, errcap, s, len, "missing version");
 	/* A wildcard part (1.*, 1.2.x, >=*): rustsec has no reading for it.
 	 * Only the numeric parts count: `1.0.0-a.x` is a prerelease. */
 	for (size_t k = t; k < i && s[k] != '-' && s[k] != '+'; k++)
-		if (is_wild(s[k]) && (k == t || s[k - 1] == '.') &&
-		    (k + 1 == i || s[k + 1] == '.'))
-			return fail(err, errcap, s, len,
-			            "wildcard inside a comparator");
+		if (reqlex_wild_part(s, t, i, k))
+			return reqlex_fail(err, errcap, s, len,
+			                   "wildcard inside a comparator");
 	if (version_parse_partial(&c->v, &c->nparts, s + t, i - t, &why) < 0)
-		return fail(err, errcap, s, len, "bad version \"%.*s\": %s",
-		            (int)(i - t > 40 ? 40 : i - t), s + t, why);
+		return reqlex_fail(err, errcap, s, len,
+		                   "bad version \"%.*s\": %s",
+		                   (int)(i - t > 40 ? 40 : i - t), s + t, why);
 	c->v.build_len = 0;  /* ignored in requirements, as rustsec does */
 	c->v.build[0] = '\0';
-	*pos = skip_spaces(s, len, i);
+	*pos = reqlex_skip_spaces(s, len, i);
 	return 0;
-}
-
-static void set_version(version *v, uint64_t major, uint64_t minor,
-                        uint64_t patch)
-{
-	memset(v, 0, sizeof *v);
-	v->major = major;
-	v->minor = minor;
-	v->patch = patch;
 }
 
 /* The upper bound a caret or tilde requirement implies, with -0. */
 static int upper_of(version *out, const comparator *c)
 {
 	const version *v = &c->v;
-	if (c->op == OP_CARET && v->major == 0) {
+	if (c->op == REQLEX_CARET && v->major == 0) {
 		if (c->nparts == 3 && v->minor == 0) {
 			if (v->patch == UINT64_MAX)
 				return -1;
-			set_version(out, 0, 0, v->patch + 1);
+			version_set(out, 0, 0, v->patch + 1, 1);
 		} else if (c->nparts >= 2) {
 			if (v->minor == UINT64_MAX)
 				return -1;
-			set_version(out, 0, v->minor + 1, 0);
+			version_set(out, 0, v->minor + 1, 0, 1);
 		} else {
-			set_version(out, 1, 0, 0);
+			version_set(out, 1, 0, 0, 1);
 		}
-	} else if (c->op == OP_CARET || c->nparts == 1) {
+	} else if (c->op == REQLEX_CARET || c->nparts == 1) {
 		if (v->major == UINT64_MAX)
 			return -1;
-		set_version(out, v->major + 1, 0, 0);
+		version_set(out, v->major + 1, 0, 0, 1);
 	} else {  /* tilde with a minor */
 		if (v->minor == UINT64_MAX)
 			return -1;
-		set_version(out, v->major, v->minor + 1, 0);
+		version_set(out, v->major, v->minor + 1, 0, 1);
 	}
-	out->pre[0] = '0';
-	out->pre[1] = '\0';
-	out->pre_len = 1;
 	return 0;
 }
 
 /* rustsec's Bound::less_or_equal(start, end). */
-static int start_le_end(const bound *start, const bound *end)
+int bound_le(const bound *start, const bound *end)
 {
 	if (!start->present || !end->present)
 		return 1;
@@ -175,22 +116,22 @@ int req_parse(interval *out, const char *s, size_t len,
 	if (err != NULL && errcap > 0)
 		err[0] = '\0';
 	if (s == NULL)
-		return fail(err, errcap, "", 0, "no text");
+		return reqlex_fail(err, errcap, "", 0, "no text");
 	if (len > REQ_TEXT_MAX)
-		return fail(err, errcap, s, len, "too long (over %d bytes)",
-		            REQ_TEXT_MAX);
+		return reqlex_fail(err, errcap, s, len,
+		                   "too long (over %d bytes)", REQ_TEXT_MAX);
 	memset(&iv, 0, sizeof iv);
 
-	i = skip_spaces(s, len, 0);
-	if (i < len && is_wild(s[i])) {
-		size_t r = skip_spaces(s, len, i + 1);
+	i = reqlex_skip_spaces(s, len, 0);
+	if (i < len && reqlex_is_wild(s[i])) {
+		size_t r = reqlex_skip_spaces(s, len, i + 1);
 		if (r == len) {  /* `*`: every version */
 			*out = iv;
 			return 0;
 		}
 		if (s[r] == ',')
-			return fail(err, errcap, s, len,
-			            "wildcard must be the only comparator");
+			return reqlex_fail(err, errcap, s, len,
+			                   "wildcard must be the only comparator");
 		/* otherwise `x.1`, `*1`...: fall through to the comparator error */
 	}
 	for (;;) {
@@ -198,69 +139,70 @@ int req_parse(interval *out, const char *s, size_t len,
 		if (parse_comparator(&c, s, len, &i, err, errcap) < 0)
 			return -1;
 		if (n == 2)
-			return fail(err, errcap, s, len,
-			            "more than two comparators");
+			return reqlex_fail(err, errcap, s, len,
+			                   "more than two comparators");
 		cs[n++] = c;
 		if (i == len)
 			break;
 		if (s[i] != ',')
-			return fail(err, errcap, s, len,
-			            "expected ',' after a comparator");
-		i = skip_spaces(s, len, i + 1);
+			return reqlex_fail(err, errcap, s, len,
+			                   "expected ',' after a comparator");
+		i = reqlex_skip_spaces(s, len, i + 1);
 	}
 
 	for (size_t k = 0; k < n; k++) {
 		const comparator *c = &cs[k];
 		switch (c->op) {
-		case OP_GT:
-		case OP_GE:
+		case REQLEX_GT:
+		case REQLEX_GE:
 			if (iv.lo.present)
-				return fail(err, errcap, s, len,
-				            "more than one lower bound");
+				return reqlex_fail(err, errcap, s, len,
+				                   "more than one lower bound");
 			iv.lo.present = 1;
-			iv.lo.inclusive = c->op == OP_GE;
+			iv.lo.inclusive = c->op == REQLEX_GE;
 			iv.lo.v = c->v;
 			break;
-		case OP_LT:
-		case OP_LE:
+		case REQLEX_LT:
+		case REQLEX_LE:
 			if (iv.hi.present)
-				return fail(err, errcap, s, len,
-				            "more than one upper bound");
+				return reqlex_fail(err, errcap, s, len,
+				                   "more than one upper bound");
 			iv.hi.present = 1;
-			iv.hi.inclusive = c->op == OP_LE;
+			iv.hi.inclusive = c->op == REQLEX_LE;
 			iv.hi.v = c->v;
 			break;
-		case OP_EQ:
+		case REQLEX_EQ:
 			if (n != 1)
-				return fail(err, errcap, s, len,
-				            "an exact version (=) must be alone");
+				return reqlex_fail(err, errcap, s, len, "an exact "
+				                   "version (=) must be alone");
 			iv.lo.present = iv.hi.present = 1;
 			iv.lo.inclusive = iv.hi.inclusive = 1;
 			iv.lo.v = iv.hi.v = c->v;
 			break;
-		case OP_CARET:
-		case OP_TILDE:
+		case REQLEX_NONE:        /* made REQLEX_CARET above */
+		case REQLEX_CARET:
+		case REQLEX_TILDE:
 			if (n != 1)
-				return fail(err, errcap, s, len,
-				            "a caret or tilde requirement must be alone");
+				return reqlex_fail(err, errcap, s, len, "a caret or "
+				                   "tilde requirement must be alone");
 			iv.lo.present = iv.hi.present = 1;
 			iv.lo.inclusive = 1;
 			iv.hi.inclusive = 0;
 			iv.lo.v = c->v;
 			if (upper_of(&iv.hi.v, c) < 0)
-				return fail(err, errcap, s, len,
-				            "upper bound overflows");
+				return reqlex_fail(err, errcap, s, len,
+				                   "upper bound overflows");
 			break;
 		}
 	}
-	if (!start_le_end(&iv.lo, &iv.hi))
-		return fail(err, errcap, s, len,
-		            "empty interval (start above end)");
+	if (!bound_le(&iv.lo, &iv.hi))
+		return reqlex_fail(err, errcap, s, len,
+		                   "empty interval (start above end)");
 	*out = iv;
 	return 0;
 }
 
-static int above_lo(const bound *lo, const version *v)
+int bound_lo_admits(const bound *lo, const version *v)
 {
 	if (!lo->present)
 		return 1;
@@ -268,7 +210,7 @@ static int above_lo(const bound *lo, const version *v)
 	return lo->inclusive ? c >= 0 : c > 0;
 }
 
-static int below_hi(const bound *hi, const version *v)
+int bound_hi_admits(const bound *hi, const version *v)
 {
 	if (!hi->present)
 		return 1;
@@ -278,7 +220,7 @@ static int below_hi(const bound *hi, const version *v)
 
 int interval_contains(const interval *iv, const version *v)
 {
-	return above_lo(&iv->lo, v) && below_hi(&iv->hi, v);
+	return bound_lo_admits(&iv->lo, v) && bound_hi_admits(&iv->hi, v);
 }
 
 /* Sort order of starts: unbounded first, then by version, inclusive before
@@ -331,19 +273,6 @@ static int push(range *out, size_t cap, size_t *k, const version *intro,
 	return 0;
 }
 
-static int vfail(char *err, size_t errcap, const char *fmt, ...)
-{
-	if (err != NULL && errcap > 0) {
-		va_list ap;
-		va_start(ap, fmt);
-		int n = vsnprintf(err, errcap, fmt, ap);
-		va_end(ap);
-		if (n < 0)
-			err[0] = '\0';
-	}
-	return -1;
-}
-
 /* The version an interval's end leaves off at: vulnerable resumes there. */
 static int resume_after(version *out, const bound *hi)
 {
@@ -377,25 +306,23 @@ int req_vulnerable(range *out, size_t cap, size_t *nout,
 		err[0] = '\0';
 	if (n == 0) {
 		if (push(out, cap, &k, NULL, NULL) < 0)
-			return vfail(err, errcap, "no room for ranges");
+			return errbuf_fail(err, errcap, "no room for ranges");
 		*nout = k;
 		return 0;
 	}
 	if (n > REQ_RANGES_MAX)
-		return vfail(err, errcap, "more than %d requirements",
-		             REQ_RANGES_MAX);
+		return errbuf_fail(err, errcap, "more than %d requirements",
+		                   REQ_RANGES_MAX);
 
 	for (size_t i = 0; i < n; i++)
 		for (size_t j = i + 1; j < n; j++) {
 			const interval *x = &unaffected[i], *y = &unaffected[j];
-			if (start_le_end(&x->lo, &y->hi) &&
-			    start_le_end(&y->lo, &x->hi)) {
+			if (bound_le(&x->lo, &y->hi) && bound_le(&y->lo, &x->hi)) {
 				char p[112], q[112];
 				fmt_interval(p, sizeof p, x);
 				fmt_interval(q, sizeof q, y);
-				return vfail(err, errcap,
-				             "overlapping version ranges: %s and %s",
-				             p, q);
+				return errbuf_fail(err, errcap, "overlapping version "
+				                   "ranges: %s and %s", p, q);
 			}
 		}
 
@@ -421,7 +348,8 @@ int req_vulnerable(range *out, size_t cap, size_t *nout,
 		const interval *x = &unaffected[idx[i]], *y = &unaffected[idx[i + 1]];
 		/* non-overlapping and sorted: only the ends can be unbounded */
 		if (!x->hi.present || !y->lo.present)
-			return vfail(err, errcap, "unbounded range in the middle");
+			return errbuf_fail(err, errcap,
+			                   "unbounded range in the middle");
 		if (resume_after(&a, &x->hi) < 0 || stop_before(&b, &y->lo) < 0)
 			goto overflow;
 		if (push(out, cap, &k, &a, &b) < 0)
@@ -434,22 +362,35 @@ int req_vulnerable(range *out, size_t cap, size_t *nout,
 		if (push(out, cap, &k, &a, NULL) < 0)
 			goto full;
 	}
+	/* req.h: sorted, disjoint, none reversed (touching ones may meet) */
+	for (size_t i = 0; i < k; i++) {
+		assert(!out[i].has_introduced || !out[i].has_fixed ||
+		       version_cmp(&out[i].introduced, &out[i].fixed) <= 0);
+		assert(i + 1 == k || (out[i].has_fixed &&
+		                      out[i + 1].has_introduced &&
+		                      version_cmp(&out[i].fixed,
+		                                  &out[i + 1].introduced) <= 0));
+	}
 	*nout = k;
 	return 0;
 overflow:
-	return vfail(err, errcap, "no version follows a bound (too large)");
+	return errbuf_fail(err, errcap,
+	                   "no version follows a bound (too large)");
 full:
-	return vfail(err, errcap, "more than %zu vulnerable ranges", cap);
+	return errbuf_fail(err, errcap, "more than %zu vulnerable ranges", cap);
+}
+
+int range_contains(const range *r, const version *v)
+{
+	if (r->has_introduced && version_cmp(v, &r->introduced) < 0)
+		return 0;
+	return !r->has_fixed || version_cmp(v, &r->fixed) < 0;
 }
 
 int ranges_contain(const range *r, size_t n, const version *v)
 {
-	for (size_t i = 0; i < n; i++) {
-		if (r[i].has_introduced && version_cmp(v, &r[i].introduced) < 0)
-			continue;
-		if (r[i].has_fixed && version_cmp(v, &r[i].fixed) >= 0)
-			continue;
-		return 1;
-	}
+	for (size_t i = 0; i < n; i++)
+		if (range_contains(&r[i], v))
+			return 1;
 	return 0;
 }

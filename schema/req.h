@@ -58,6 +58,17 @@ typedef struct range {       /* vulnerable: introduced <= x < fixed */
 int req_parse(interval *out, const char *s, size_t len,
               char *err, size_t errcap);
 
+/* The bound tests both readings of a requirement use (req.c, cargo_req.c):
+ * does lower bound lo (upper bound hi) let v through? An absent bound
+ * lets everything through. */
+int bound_lo_admits(const bound *lo, const version *v);
+int bound_hi_admits(const bound *hi, const version *v);
+
+/* rustsec's Bound::less_or_equal: can an interval start at start and end
+ * at end (absent bounds always can; equal versions only when both are
+ * inclusive)? */
+int bound_le(const bound *start, const bound *end);
+
 /* Does v lie in the interval? */
 int interval_contains(const interval *iv, const version *v);
 
@@ -71,7 +82,8 @@ int req_vulnerable(range *out, size_t cap, size_t *nout,
                    const interval *unaffected, size_t n,
                    char *err, size_t errcap);
 
-/* Is v inside any of the ranges? */
+/* Is v inside range r ([introduced, fixed))? Inside any of the n? */
+int range_contains(const range *r, const version *v);
 int ranges_contain(const range *r, size_t n, const version *v);
 
 #endif

@@ -4,9 +4,11 @@
  */
 #include "skiplist.h"
 
+#include <assert.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "le.h"
 #include "utf8.h"
 
 /* Valid UTF-8 without NUL bytes? */
@@ -36,11 +38,10 @@ static int take_uint(skip_iter *it, size_t width, uint32_t *v)
 {
 	const uint8_t *b;
 
+	assert(width == 1 || width == 2 || width == 4);   /* the format's */
 	if (take(it, width, &b) < 0)
 		return -1;
-	*v = 0;
-	for (size_t i = width; i-- > 0;)
-		*v = (*v << 8) | b[i];
+	*v = width == 1 ? b[0] : width == 2 ? le16_get(b) : le32_get(b);
 	return 0;
 }
 
@@ -107,8 +108,14 @@ int skiplist_next(skip_iter *it, skip_view *out)
 
 static void put_uint(uint8_t **p, uint32_t v, size_t width)
 {
-	for (size_t i = 0; i < width; i++)
-		*(*p)++ = (uint8_t)(v >> (8 * i));
+	assert(width == 1 || width == 2 || width == 4);
+	if (width == 1)
+		**p = (uint8_t)v;
+	else if (width == 2)
+		le16_put(*p, (uint16_t)v);
+	else
+		le32_put(*p, v);
+	*p += width;
 }
 
 static void put_str(uint8_t **p, const char *s, size_t n, size_t width)

@@ -17,6 +17,7 @@
  *     so all accept exactly the same.
  */
 #include "toml_scan.h"
+#include "errbuf.h"
 #include "utf8.h"
 
 #include <stdarg.h>
@@ -38,8 +39,7 @@ static void set_msg(toml_error *e, unsigned line, unsigned col,
 		return;
 	e->line = line;
 	e->col = col;
-	if (vsnprintf(e->msg, sizeof e->msg, fmt, ap) < 0)
-		snprintf(e->msg, sizeof e->msg, "invalid input");
+	errbuf_vset(e->msg, sizeof e->msg, "invalid input", fmt, ap);
 }
 
 int tscan_err(tscan *sc, size_t at, const char *fmt, ...)

@@ -18,6 +18,7 @@
  */
 #include "version.h"
 
+#include <assert.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -258,12 +259,26 @@ size_t version_format(const version *v, char *buf, size_t cap)
 	                 (unsigned long long)v->patch,
 	                 v->pre_len ? "-" : "", v->pre_len ? v->pre : "",
 	                 v->build_len ? "+" : "", v->build_len ? v->build : "");
-	if (n < 0) {  /* cannot happen with these formats; stay defined */
+	assert(n >= 0);   /* numbers and short texts: snprintf cannot fail */
+	if (n < 0) {      /* stays defined under NDEBUG */
 		if (cap > 0)
 			buf[0] = '\0';
 		return 0;
 	}
 	return (size_t)n;
+}
+
+void version_set(version *out, uint64_t major, uint64_t minor,
+                 uint64_t patch, int pre0)
+{
+	memset(out, 0, sizeof(*out));
+	out->major = major;
+	out->minor = minor;
+	out->patch = patch;
+	if (pre0) {
+		out->pre[0] = '0';
+		out->pre_len = 1;
+	}
 }
 
 int version_next(version *out, const version *v)
@@ -290,6 +305,15 @@ int version_next(version *out, const version *v)
 }
 
 /* ---- keys ------------------------------------------------------------ */
+
+/* Every version within the caps has a key: three numbers of at most 9
+ * bytes, then a prerelease of L <= VERSION_PRE_MAX bytes in m <= (L+1)/2
+ * identifiers, each costing at most its length + 2 (a tag, the bytes or
+ * a number no longer than its digits, a terminator), and the end byte:
+ * 27 + L + m + 2 bytes. version_parse keeps numeric identifiers within
+ * 2^64-1 for the same reason. */
+_Static_assert(27 + VERSION_PRE_MAX + (VERSION_PRE_MAX + 1) / 2 + 2 <=
+               VKEY_MAX, "a version within the caps fits a key");
 
 static size_t put_num(uint8_t *out, size_t at, uint64_t x)
 {

@@ -55,6 +55,12 @@ int version_parse(version *out, const char *s, size_t len, const char **err);
 int version_parse_partial(version *out, int *nparts, const char *s,
                           size_t len, const char **err);
 
+/* The release MAJOR.MINOR.PATCH into *out; with pre0, its least
+ * prerelease MAJOR.MINOR.PATCH-0 instead (the exclusive upper bound that
+ * caret and tilde requirements carry). */
+void version_set(version *out, uint64_t major, uint64_t minor,
+                 uint64_t patch, int pre0);
+
 /* Semver precedence: <0, 0, >0. Build metadata is ignored. */
 int version_cmp(const version *a, const version *b);
 

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "errbuf.h"
 #include "limit.h"
 
 unsigned kind_bit(advdb_kind k)
@@ -103,8 +104,7 @@ void findings_fail(findings *f, const char *fmt, ...)
 	                                   sizeof(*f->errs))))
 		return;                 /* counted all the same */
 	va_start(ap, fmt);
-	if (vsnprintf(msg, sizeof(msg), fmt, ap) < 0)
-		snprintf(msg, sizeof(msg), "(unprintable message)");
+	errbuf_vset(msg, sizeof(msg), NULL, fmt, ap);
 	va_end(ap);
 	if ((f->errs[f->nerrs] = strdup(msg)) != NULL)
 		f->nerrs++;

@@ -156,7 +156,7 @@ static int answer(buf *out, const session *s, unsigned long line,
 		if (m->cvss_score10)
 			json_tenths(&j, m->cvss_score10);
 		else
-			json_null(&j);
+			json_str(&j, NULL);
 		json_obj_end(&j);
 	}
 	json_arr_end(&j);

@@ -11,24 +11,14 @@
 #include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
-#include <time.h>
 
 #include "buf.h"
 #include "cli.h"
 #include "json.h"
 #include "report.h"
+#include "rfc3339.h"
 #include "session.h"
 #include "trust.h"
-
-static void when(char out[32], int64_t t)
-{
-	time_t tt = (time_t)t;
-	struct tm tm;
-
-	if (t <= 0 || !gmtime_r(&tt, &tm) ||
-	    strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
-		out[0] = '\0';
-}
 
 /* Walk the "name commit time\n" lines of info->sources. */
 typedef struct src_line {
@@ -63,7 +53,7 @@ static int next_source(src_line *out, const char **p)
 int info_json(buf *out, const session *s)
 {
 	const advdb_info *in = &s->info;
-	char t[32];
+	char t[RFC3339_MAX];
 	const char *p = in->sources;
 	src_line sl;
 	json j;
@@ -77,13 +67,13 @@ int info_json(buf *out, const session *s)
 	json_key(&j, "source_time");
 	json_int(&j, in->source_time);
 	json_key(&j, "source_date");
-	when(t, in->source_time);
+	rfc3339_format(t, in->source_time);
 	json_str(&j, t[0] ? t : NULL);
 	int64_t days;
 	source_age age = session_source_age(in, &days);
 	json_key(&j, "age_days");       /* negative: days in the future */
 	if (age == SOURCE_UNKNOWN)
-		json_null(&j);
+		json_str(&j, NULL);
 	else
 		json_int(&j, age == SOURCE_FUTURE ? -days : days);
 	json_key(&j, "future");
@@ -130,7 +120,7 @@ int info_json(buf *out, const session *s)
 		if (sk.line)
 			json_uint(&j, sk.line);
 		else
-			json_null(&j);
+			json_str(&j, NULL);
 		json_key(&j, "id");
 		json_str(&j, sk.id[0] ? sk.id : NULL);
 		json_key(&j, "error");
@@ -148,7 +138,7 @@ int info_json(buf *out, const session *s)
 static int info_human(buf *out, const session *s)
 {
 	const advdb_info *in = &s->info;
-	char t[32];
+	char t[RFC3339_MAX];
 	const char *p = in->sources;
 	src_line sl;
 
@@ -157,7 +147,7 @@ static int info_human(buf *out, const session *s)
 	report_text(out, in->source_commit[0] ? in->source_commit : "unknown",
 	            0);
 	buf_putc(out, '\n');
-	when(t, in->source_time);
+	rfc3339_format(t, in->source_time);
 	int64_t days;
 	source_age age = session_source_age(in, &days);
 	if (t[0] && age == SOURCE_FUTURE)
@@ -174,14 +164,14 @@ static int info_human(buf *out, const session *s)
 		if (sl.time == 0)           /* a plain folder: content digest */
 			buf_printf(out, "folder ");
 		report_text(out, sl.commit, 0);
-		when(t, sl.time);
+		rfc3339_format(t, sl.time);
 		if (t[0])
 			buf_printf(out, " %s", t);
 		buf_putc(out, '\n');
 	}
 	buf_printf(out, "%-12s%" PRIu64 "\n", "Advisories:", in->advisory_count);
 	buf_printf(out, "%-12s%" PRIu64 "\n", "Packages:", in->package_count);
-	when(t, in->compile_time);
+	rfc3339_format(t, in->compile_time);
 	buf_printf(out, "%-12s%s\n", "Compiled:", t[0] ? t : "unknown");
 	buf_printf(out, "%-12s", "Digest:");
 	report_text(out, in->digest, 0);

@@ -166,10 +166,12 @@ void json_strn(json *j, const char *s, size_t n)
 
 void json_str(json *j, const char *s)
 {
-	if (!s)
-		json_null(j);
-	else
+	if (!s) {
+		sep(j);
+		buf_puts(j->out, "null");
+	} else {
 		json_strn(j, s, strlen(s));
+	}
 }
 
 void json_int(json *j, int64_t v)
@@ -193,12 +195,6 @@ void json_bool(json *j, int v)
 {
 	sep(j);
 	buf_puts(j->out, v ? "true" : "false");
-}
-
-void json_null(json *j)
-{
-	sep(j);
-	buf_puts(j->out, "null");
 }
 
 void json_tenths(json *j, unsigned v10)

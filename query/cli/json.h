@@ -38,17 +38,14 @@ void json_arr_end(json *j);
 /* The key of the next member of the current object. */
 void json_key(json *j, const char *key);
 
-/* Values. json_str(NULL) writes null. */
+/* Values. json_str(NULL) writes null: the one way to write null (a
+ * json_null() of our own would clash with jansson's, which
+ * query/auditable.c links). */
 void json_str(json *j, const char *s);
 void json_strn(json *j, const char *s, size_t n);
 void json_int(json *j, int64_t v);
 void json_uint(json *j, uint64_t v);
 void json_bool(json *j, int v);
-/* jansson (query/auditable.c reads JSON with it) exports a json_null()
- * of its own: this writer's is linked under another name, so that one
- * program can hold both. Code that uses this header calls json_null. */
-#define json_null json_write_null
-void json_null(json *j);
 /* A number with one decimal from a value scaled by ten (CVSS 7.5). */
 void json_tenths(json *j, unsigned v10);
 

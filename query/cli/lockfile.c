@@ -21,6 +21,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "errbuf.h"
 #include "toml.h"
 #include "version.h"
 
@@ -36,10 +37,8 @@ static int fail(lock_error *err, unsigned line, const char *fmt, ...)
 
 	err->line = line;
 	va_start(ap, fmt);
-	int n = vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
+	errbuf_vset(err->msg, sizeof(err->msg), "malformed lockfile", fmt, ap);
 	va_end(ap);
-	if (n < 0)
-		snprintf(err->msg, sizeof(err->msg), "malformed lockfile");
 	return -1;
 }
 

@@ -24,6 +24,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "errbuf.h"
+
 const char *dep_kind_name(dep_kind k)
 {
 	switch (k) {
@@ -31,21 +33,6 @@ const char *dep_kind_name(dep_kind k)
 	case DEP_BUILD: return "build";
 	default: return "normal";
 	}
-}
-
-static int errf(char *err, size_t errcap, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static int errf(char *err, size_t errcap, const char *fmt, ...)
-{
-	va_list ap;
-	if (err && errcap) {
-		va_start(ap, fmt);
-		if (vsnprintf(err, errcap, fmt, ap) < 0)
-			err[0] = '\0';
-		va_end(ap);
-	}
-	return -1;
 }
 
 /* Read and parse one TOML file. A directory means its Cargo.toml;
@@ -64,42 +51,45 @@ static int load_toml(toml_doc **out, char **resolved, const char *path,
 	if (stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
 		size_t n = strlen(path) + sizeof "/Cargo.toml";
 		if ((p = malloc(n)) == NULL)
-			return errf(err, errcap, "%s: out of memory", path);
+			return errbuf_fail(err, errcap, "%s: out of memory",
+			                   path);
 		snprintf(p, n, "%s/Cargo.toml", path);
 	} else if ((p = strdup(path)) == NULL) {
-		return errf(err, errcap, "%s: out of memory", path);
+		return errbuf_fail(err, errcap, "%s: out of memory", path);
 	}
 	/* O_NONBLOCK: opening a FIFO nobody writes to would block for ever
 	 * before fstat could refuse it. A regular file ignores the flag. */
 	int fd = open(p, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
 	if (fd < 0 || (f = fdopen(fd, "rb")) == NULL) {
-		errf(err, errcap, "%s: %s", p, strerror(errno));
+		errbuf_fail(err, errcap, "%s: %s", p, strerror(errno));
 		if (fd >= 0)
 			close(fd);
 		goto done;
 	}
 	if (fstat(fileno(f), &st) != 0 || !S_ISREG(st.st_mode)) {
-		errf(err, errcap, "%s: not a regular file", p);
+		errbuf_fail(err, errcap, "%s: not a regular file", p);
 		goto done;
 	}
 	if ((uint64_t)st.st_size > TOML_INPUT_MAX) {
-		errf(err, errcap, "%s: larger than %u bytes", p, TOML_INPUT_MAX);
+		errbuf_fail(err, errcap, "%s: larger than %u bytes", p,
+		            TOML_INPUT_MAX);
 		goto done;
 	}
 	if ((text = malloc((size_t)st.st_size + 1)) == NULL) {
-		errf(err, errcap, "%s: out of memory", p);
+		errbuf_fail(err, errcap, "%s: out of memory", p);
 		goto done;
 	}
 	len = fread(text, 1, (size_t)st.st_size, f);
 	if (ferror(f)) {
-		errf(err, errcap, "%s: read error", p);
+		errbuf_fail(err, errcap, "%s: read error", p);
 		goto done;
 	}
 	if (toml_parse(out, text, len, &te) != 0) {
 		if (te.line)
-			errf(err, errcap, "%s:%u:%u: %s", p, te.line, te.col, te.msg);
+			errbuf_fail(err, errcap, "%s:%u:%u: %s", p, te.line,
+			            te.col, te.msg);
 		else
-			errf(err, errcap, "%s: %s", p, te.msg);
+			errbuf_fail(err, errcap, "%s: %s", p, te.msg);
 		goto done;
 	}
 	rc = 0;
@@ -144,8 +134,7 @@ static void bad(manifest_dep *d, const char *fmt, ...)
 	va_list ap;
 	d->source = DEP_BAD;
 	va_start(ap, fmt);
-	if (vsnprintf(d->error, sizeof d->error, fmt, ap) < 0)
-		d->error[0] = '\0';
+	errbuf_vset(d->error, sizeof d->error, NULL, fmt, ap);
 	va_end(ap);
 }
 
@@ -190,15 +179,16 @@ static int read_table(manifest *m, const toml_value *t, dep_kind kind,
                       char *err, size_t errcap)
 {
 	if (toml_kind(t) != TOML_TABLE)
-		return errf(err, errcap, "line %u: [%s] must be a table",
-		            toml_line(t), what);
+		return errbuf_fail(err, errcap, "line %u: [%s] must be a table",
+		                   toml_line(t), what);
 	for (size_t i = 0; i < toml_table_len(t); i++) {
 		const char *key = toml_table_key(t, i, NULL);
 		const toml_value *v = toml_table_value(t, i);
 		manifest_dep *d = add_dep(m);
 		if (!d)
-			return errf(err, errcap, "more than %d dependencies, or out "
-			            "of memory", MANIFEST_DEPS_MAX);
+			return errbuf_fail(err, errcap,
+			                   "more than %d dependencies, or out "
+			                   "of memory", MANIFEST_DEPS_MAX);
 		d->key = d->package = key;
 		d->kind = kind;
 		d->target = target;
@@ -252,8 +242,9 @@ static int read_all(manifest *m, const toml_value *root, char *err,
 	if ((tg = toml_table_get(root, "target")) == NULL)
 		return 0;
 	if (toml_kind(tg) != TOML_TABLE)
-		return errf(err, errcap, "line %u: [target] must be a table",
-		            toml_line(tg));
+		return errbuf_fail(err, errcap,
+		                   "line %u: [target] must be a table",
+		                   toml_line(tg));
 	for (size_t k = 0; k < toml_table_len(tg); k++) {
 		const char *spec = toml_table_key(tg, k, NULL);
 		const toml_value *t = toml_table_value(tg, k);
@@ -299,32 +290,35 @@ static int find_root(manifest *m, const char *mpath, char *err,
 
 	if (has_workspace(m->doc) && !explicit_ws) {
 		m->ws_path = strdup(mpath);
-		return m->ws_path ? 0 : errf(err, errcap, "out of memory");
+		return m->ws_path ? 0 : errbuf_fail(err, errcap,
+		                                    "out of memory");
 	}
 	if ((dir = dir_of(mpath)) == NULL)
-		return errf(err, errcap, "out of memory");
+		return errbuf_fail(err, errcap, "out of memory");
 	if (explicit_ws) {
 		int w = explicit_ws[0] == '/'
 		        ? snprintf(cand, sizeof cand, "%s/Cargo.toml", explicit_ws)
 		        : snprintf(cand, sizeof cand, "%s/%s/Cargo.toml", dir,
 		                   explicit_ws);
 		if (w < 0 || (size_t)w >= sizeof cand) {
-			errf(err, errcap, "%s: package.workspace: path too long",
-			     mpath);
+			errbuf_fail(err, errcap,
+			            "%s: package.workspace: path too long",
+			            mpath);
 			goto done;
 		}
 		if (load_toml(&m->ws_doc, &m->ws_path, cand, err, errcap) < 0)
 			goto done;
 		if (!has_workspace(m->ws_doc)) {
-			errf(err, errcap, "%s: package.workspace names %s, which "
-			     "has no [workspace]", mpath, m->ws_path);
+			errbuf_fail(err, errcap,
+			            "%s: package.workspace names %s, which "
+			            "has no [workspace]", mpath, m->ws_path);
 			goto done;
 		}
 		rc = 0;
 		goto done;
 	}
 	if (!realpath(dir, real)) {
-		errf(err, errcap, "%s: %s", dir, strerror(errno));
+		errbuf_fail(err, errcap, "%s: %s", dir, strerror(errno));
 		goto done;
 	}
 	for (int up = 0; up < MANIFEST_WALK_MAX; up++) {
@@ -404,21 +398,24 @@ int manifest_load(manifest *m, const char *path, char *err, size_t errcap)
 	 * read as "nothing insecure". Say what it is instead. */
 	const toml_value *pkg = toml_table_get(toml_root(m->doc), "package");
 	if (pkg && toml_kind(pkg) == TOML_ARRAY) {
-		errf(err, errcap, "%s: this is a lockfile (Cargo.lock), not a "
-		     "manifest: use `advdb-query scan`", resolved);
+		errbuf_fail(err, errcap,
+		            "%s: this is a lockfile (Cargo.lock), not a "
+		            "manifest: use `advdb-query scan`", resolved);
 		goto fail;
 	}
 	if (read_all(m, toml_root(m->doc), err, errcap) < 0) {
 		/* name the file before the place read_table gave */
 		char msg[512];
 		snprintf(msg, sizeof msg, "%s", err ? err : "");
-		errf(err, errcap, "%s: %s", resolved, msg);
+		errbuf_fail(err, errcap, "%s: %s", resolved, msg);
 		goto fail;
 	}
 	if (m->n == 0 && !(pkg && toml_kind(pkg) == TOML_TABLE) &&
 	    !has_workspace(m->doc)) {
-		errf(err, errcap, "%s: no [package], [workspace] or dependency "
-		     "table: not a Cargo.toml, nothing to check", resolved);
+		errbuf_fail(err, errcap,
+		            "%s: no [package], [workspace] or dependency "
+		            "table: not a Cargo.toml, nothing to check",
+		            resolved);
 		goto fail;
 	}
 	for (size_t i = 0; i < m->n; i++)

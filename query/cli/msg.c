@@ -19,6 +19,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "errbuf.h"
 #include "escape.h"
 
 #define MSG_MAX 2048
@@ -38,12 +39,8 @@ const char *cli_program(void)
 static void emit(const char *kind, const char *fmt, va_list ap)
 {
 	char text[MSG_MAX];
-	int n = vsnprintf(text, sizeof(text), fmt, ap);
 
-	if (n < 0)
-		snprintf(text, sizeof(text), "(unprintable message)");
-	else if ((size_t)n >= sizeof(text))
-		memcpy(text + sizeof(text) - 4, "...", 4);
+	errbuf_vset(text, sizeof(text), NULL, fmt, ap);
 	flockfile(stderr);
 	fputs(program, stderr);
 	fputs(kind, stderr);

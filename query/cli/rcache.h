@@ -1,9 +1,11 @@
 /*
- * rcache.h — rendered-advisory cache of a JSON scan: advisory id -> the
- * JSON members "advisory":{..},"versions":{..},"affected":.. exactly as
- * report.c writes them. A bulk scan meets the same few hundred advisories
- * in thousands of lockfiles; each is fetched, decompressed and rendered
- * once per run instead of once per finding.
+ * rcache.h — rendered-advisory cache of a scan: advisory id -> the part
+ * of a finding that depends only on its advisory, exactly as report.c
+ * renders it (the JSON members "advisory":{..},"versions":{..},
+ * "affected":.. of a JSON report, or the text block of a terminal
+ * report; one kind per run). A bulk scan meets the same few hundred
+ * advisories in thousands of lockfiles; each is fetched, decompressed
+ * and rendered once per run instead of once per finding.
  *
  * Ownership and lifetimes: fragments are owned by the cache, never
  * changed or freed before rcache_free(), so a pointer handed out stays

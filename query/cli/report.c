@@ -12,11 +12,11 @@
 
 #include <inttypes.h>
 #include <string.h>
-#include <time.h>
 
 #include "cli.h"
 #include "escape.h"
 #include "rcache.h"
+#include "rfc3339.h"
 
 #define C_RED    "1;31"
 #define C_YELLOW "1;33"
@@ -103,7 +103,7 @@ void report_advisory_json(json *j, const advdb_advisory *a)
 	/* rustsec's `source` is the package's registry (null: crates.io);
 	 * the index's source name is something else, so it stays out. */
 	json_key(j, "source");
-	json_null(j);
+	json_str(j, NULL);
 	json_key(j, "url");
 	json_str(j, advdb_advisory_field(a, ADVDB_F_URL));
 	json_key(j, "withdrawn");
@@ -129,7 +129,7 @@ void report_affected_json(json *j, const advdb_advisory *a)
 
 	if (!nf && !advdb_advisory_list_len(a, ADVDB_L_OS) &&
 	    !advdb_advisory_list_len(a, ADVDB_L_ARCH)) {
-		json_null(j);
+		json_str(j, NULL);
 		return;
 	}
 	json_obj_begin(j);
@@ -169,20 +169,10 @@ static void package_json(json *j, const lock_pkg *p)
 	json_obj_end(j);
 }
 
-static void rfc3339(char out[32], int64_t t)
-{
-	time_t tt = (time_t)t;
-	struct tm tm;
-
-	if (t <= 0 || !gmtime_r(&tt, &tm) ||
-	    strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
-		out[0] = '\0';
-}
-
 static void header_json(json *j, const session *s, const report_in *r)
 {
 	const cli_opts *o = s->opts;
-	char when[32];
+	char when[RFC3339_MAX];
 
 	json_key(j, "database");
 	json_obj_begin(j);
@@ -191,7 +181,7 @@ static void header_json(json *j, const session *s, const report_in *r)
 	json_key(j, "last-commit");
 	json_str(j, s->info.source_commit[0] ? s->info.source_commit : NULL);
 	json_key(j, "last-updated");
-	rfc3339(when, s->info.source_time);
+	rfc3339_format(when, s->info.source_time);
 	json_str(j, when[0] ? when : NULL);
 	json_obj_end(j);
 
@@ -220,7 +210,7 @@ static void header_json(json *j, const session *s, const report_in *r)
 		json_str(j, o->os);
 	json_arr_end(j);
 	json_key(j, "severity");
-	json_null(j);
+	json_str(j, NULL);
 	json_key(j, "ignore");
 	json_arr_begin(j);
 	for (size_t i = 0; i < o->nignore; i++)
@@ -340,7 +330,7 @@ int report_json(buf *out, const session *s, const report_in *r)
 	if (f->nvuln || !f->nerr)
 		json_bool(&j, f->nvuln > 0);
 	else
-		json_null(&j);          /* not known: something went unchecked */
+		json_str(&j, NULL);          /* not known: something went unchecked */
 	json_key(&j, "count");
 	json_uint(&j, f->nvuln);
 	json_key(&j, "list");

@@ -84,7 +84,7 @@ void report_bin_path_json(json *j, const report_bin *b, const lock_pkg *p)
 
 	json_key(j, "dependency-path");
 	if (path_of(&dp, b, p) < 0) {
-		json_null(j);
+		json_str(j, NULL);
 		return;
 	}
 	json_arr_begin(j);

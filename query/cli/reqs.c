@@ -32,10 +32,12 @@
 #include "audit.h"
 #include "cargo_req.h"
 #include "cli.h"
+#include "errbuf.h"
 #include "escape.h"
 #include "json.h"
 #include "limit.h"
 #include "manifest.h"
+#include "reader.h"
 #include "report.h"
 #include "session.h"
 
@@ -73,7 +75,8 @@ static int push_match(advdb_match **v, size_t *n, const advdb_match *m)
 	return 0;
 }
 
-/* The ranges of advisory id, appended to *rs. 0, or -1 with a message. */
+/* The vulnerable ranges of advisory id, as the versions the record was
+ * decoded into (reader.h), appended to *rs. 0, or -1 with a message. */
 static int advisory_ranges(range **rs, size_t *n, size_t *cap,
                            const session *s, const char *id,
                            char *err, size_t errcap)
@@ -81,39 +84,22 @@ static int advisory_ranges(range **rs, size_t *n, size_t *cap,
 	advdb_advisory *a = NULL;
 	int rc = advdb_advisory_get(&a, s->db, id);
 
-	if (rc != ADVDB_OK) {
-		snprintf(err, errcap, "%s", advdb_last_error(s->db));
-		return -1;
-	}
-	size_t k = advdb_advisory_range_count(a);
-	for (size_t i = 0; i < k; i++) {
-		const char *in = NULL, *fx = NULL, *why = NULL;
-		range g;
-		memset(&g, 0, sizeof g);
-		advdb_advisory_range(&in, &fx, a, i);
-		if (*n == *cap) {
-			size_t nc = *cap ? *cap * 2 : 16;
-			range *p = nc <= RANGES_MAX ? realloc(*rs, nc * sizeof(*p))
-			                            : NULL;
-			if (!p) {
-				snprintf(err, errcap, "%.64s: too many ranges", id);
-				advdb_advisory_free(a);
-				return -1;
-			}
-			*rs = p;
-			*cap = nc;
-		}
-		if ((in && version_parse(&g.introduced, in, strlen(in), &why)) ||
-		    (fx && version_parse(&g.fixed, fx, strlen(fx), &why))) {
-			snprintf(err, errcap, "%.64s: a range bound is not a version "
-			         "(%s)", id, why ? why : "?");
+	if (rc != ADVDB_OK)
+		return errbuf_fail(err, errcap, "%s", advdb_last_error(s->db));
+	const adv_record *r = reader_advisory_record(a);
+	if (*n + r->nranges > *cap) {
+		size_t nc = *n + r->nranges + 16;
+		range *p = nc <= RANGES_MAX ? realloc(*rs, nc * sizeof(*p)) : NULL;
+		if (!p) {
 			advdb_advisory_free(a);
-			return -1;
+			return errbuf_fail(err, errcap, "%.64s: too many ranges", id);
 		}
-		g.has_introduced = in != NULL;
-		g.has_fixed = fx != NULL;
-		(*rs)[(*n)++] = g;
+		*rs = p;
+		*cap = nc;
 	}
+	if (r->nranges)
+		memcpy(*rs + *n, r->ranges, r->nranges * sizeof(**rs));
+	*n += r->nranges;
 	advdb_advisory_free(a);
 	return 0;
 }
@@ -360,7 +346,7 @@ static void json_matches(json *j, const advdb_match *v, size_t n)
 		if (v[i].cvss_score10)
 			json_tenths(j, v[i].cvss_score10);
 		else
-			json_null(j);
+			json_str(j, NULL);
 		json_obj_end(j);
 	}
 	json_arr_end(j);

@@ -52,6 +52,7 @@
 #include "audit.h"
 #include "bin.h"
 #include "cli.h"
+#include "errbuf.h"
 #include "json.h"
 #include "lockfile.h"
 #include "report.h"
@@ -146,8 +147,7 @@ static int paths_skip(paths *p, const char *path, const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	if (vsnprintf(why, sizeof(why), fmt, ap) < 0)
-		snprintf(why, sizeof(why), "not searched");
+	errbuf_vset(why, sizeof(why), "not searched", fmt, ap);
 	va_end(ap);
 	return paths_put(p, path, why);
 }

@@ -65,12 +65,12 @@ static void show_json(buf *out, const advdb_advisory *a)
 	if (score)
 		json_tenths(&j, score);
 	else
-		json_null(&j);
+		json_str(&j, NULL);
 	json_key(&j, "modified");
 	if (mod)
 		json_int(&j, mod);
 	else
-		json_null(&j);
+		json_str(&j, NULL);
 	json_key(&j, "ranges");
 	ranges_json(&j, a);
 	json_obj_end(&j);

@@ -162,12 +162,12 @@ void trust_info_json(json *j, const advdb_signature *sig, const char *path)
 		return;
 	}
 	if (!(s = malloc(sizeof(*s)))) {
-		json_null(j);
+		json_str(j, NULL);
 		return;
 	}
 	r = read_claim(s, &sigpath, path, msg, sizeof(msg));
 	if (r == 0) {
-		json_null(j);
+		json_str(j, NULL);
 	} else {
 		json_obj_begin(j);
 		json_key(j, "verified");

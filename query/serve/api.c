@@ -22,7 +22,7 @@
 #include <jansson.h>
 
 #include "jsonmem.h"
-#include "export.h"
+#include "rfc3339.h"
 #include "jsonbound.h"
 #include "json.h"
 #include "query.h"
@@ -315,7 +315,7 @@ static void post_querybatch(serve_reply *out, const serve_gen *g,
 	advdb_query target;
 	osv_query *qs = NULL;
 	size_t nq = 0, first_bad = 0;
-	char msg[1024], bad_msg[1024], where[48], tmp[32];
+	char msg[1024], bad_msg[1024], where[48], tmp[RFC3339_MAX];
 	int have_bad = 0;
 	const char *key;
 	json_t *val, *list = NULL;
@@ -452,13 +452,12 @@ static void get_vuln(serve_reply *out, const serve_gen *g, const char *id)
 static void server_members(json *j, const serve_gen *g,
                            const serve_status *st)
 {
-	char t[32];
+	char t[RFC3339_MAX];
 
 	json_key(j, "generation");
 	json_uint(j, g->serial);
 	json_key(j, "loaded");
-	export_rfc3339(t, g->loaded_at);
-	json_str(j, t[0] ? t : NULL);
+	json_str(j, rfc3339_format(t, g->loaded_at) ? t : NULL);
 	if (!st)
 		return;
 	json_key(j, "generations_loaded");
@@ -466,8 +465,7 @@ static void server_members(json *j, const serve_gen *g,
 	json_key(j, "replacements_refused");
 	json_uint(j, st->failures);
 	json_key(j, "started");
-	export_rfc3339(t, st->started);
-	json_str(j, t[0] ? t : NULL);
+	json_str(j, rfc3339_format(t, st->started) ? t : NULL);
 }
 
 static void get_info(serve_reply *out, const serve_gen *g,

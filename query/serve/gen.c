@@ -5,7 +5,7 @@
  * the same opening, verification with a trusted key (trust.h), info and
  * SIGBUS guard as every advdb-query command, whose messages it logs. Then
  * every advisory of the crates collection is read once and rendered with
- * export.h, the renderer of `export-osv`, into one block of text; a hash
+ * osvout.h, the renderer of `export-osv`, into one block of text; a hash
  * of the ids finds a record in one probe or two. A record that cannot be
  * read fails the whole load: a damaged index is never served, even in
  * part.
@@ -18,7 +18,9 @@
 #include <string.h>
 #include <time.h>
 
-#include "export.h"
+#include "json.h"
+#include "osvout.h"
+#include "reader.h"
 
 static void ident_of(gen_ident *id, const char *path)
 {
@@ -82,6 +84,15 @@ static void gen_free(serve_gen *g)
 	free(g);
 }
 
+/* The OSV object of rec, as export-osv writes it (without its newline). */
+static void render(buf *out, const adv_record *rec, const serve_gen *g)
+{
+	json j;
+
+	json_init(&j, out);
+	osvout_advisory(&j, rec, g->s.info.source_time);
+}
+
 /* Read and render every crates advisory. Returns 0 or -1 with err. */
 static int render_all(serve_gen *g, char *err, size_t cap)
 {
@@ -110,8 +121,8 @@ static int render_all(serve_gen *g, char *err, size_t cap)
 			         advdb_last_error(db));
 			goto done;
 		}
-		const char *col = advdb_advisory_field(a, ADVDB_F_COLLECTION);
-		if (col && strcmp(col, "crates") != 0) {
+		const adv_record *rec = reader_advisory_record(a);
+		if (rec->collection != ADV_CRATES) {
 			advdb_advisory_free(a);
 			continue;
 		}
@@ -132,11 +143,11 @@ static int render_all(serve_gen *g, char *err, size_t cap)
 		gen_record *r = &g->recs[g->nrecs];
 		memset(r, 0, sizeof(*r));
 		memcpy(r->id, idc, n + 1);
-		export_osv_modified(r->modified, a, g->s.info.source_time);
+		(void)osvout_modified(r->modified, rec, g->s.info.source_time);
 		off[g->nrecs] = SIZE_MAX;
 		if (text.len < GEN_RENDER_MAX) {
 			size_t at = text.len;
-			export_osv_record(&text, a, g->s.info.source_time);
+			render(&text, rec, g);
 			off[g->nrecs] = at;
 			r->len = text.len - at;
 		}
@@ -270,24 +281,24 @@ int gen_render(buf *out, char *modified, const serve_gen *g, const char *id)
 	rc = advdb_advisory_get(&a, g->s.db, id);
 	if (rc != ADVDB_OK)
 		return rc;
-	const char *col = advdb_advisory_field(a, ADVDB_F_COLLECTION);
-	const char *own = advdb_advisory_field(a, ADVDB_F_ID);
-	if (col && strcmp(col, "crates") != 0) {
+	const adv_record *rec = reader_advisory_record(a);
+	if (rec->collection != ADV_CRATES) {
 		advdb_advisory_free(a);
 		return ADVDB_ENOTFOUND;
 	}
-	r = own ? gen_find(g, own, strlen(own)) : NULL;
+	r = gen_find(g, rec->id, strlen(rec->id));
 	if (r && r->json)
 		buf_put(out, r->json, r->len);
 	else
-		export_osv_record(out, a, g->s.info.source_time);
+		render(out, rec, g);
 	if (modified)
-		export_osv_modified(modified, a, g->s.info.source_time);
+		(void)osvout_modified(modified, rec, g->s.info.source_time);
 	advdb_advisory_free(a);
 	return ADVDB_OK;
 }
 
-const char *gen_modified(const serve_gen *g, const char *id, char tmp[32])
+const char *gen_modified(const serve_gen *g, const char *id,
+                         char tmp[RFC3339_MAX])
 {
 	const gen_record *r = gen_find(g, id, strlen(id));
 	advdb_advisory *a = NULL;
@@ -296,7 +307,8 @@ const char *gen_modified(const serve_gen *g, const char *id, char tmp[32])
 		return r->modified;
 	if (advdb_advisory_get(&a, g->s.db, id) != ADVDB_OK)
 		return NULL;
-	export_osv_modified(tmp, a, g->s.info.source_time);
+	(void)osvout_modified(tmp, reader_advisory_record(a),
+	                      g->s.info.source_time);
 	advdb_advisory_free(a);
 	return tmp;
 }

@@ -27,13 +27,14 @@
 #include "advdb.h"
 #include "buf.h"
 #include "cli.h"
+#include "rfc3339.h"
 #include "session.h"
 
 #define GEN_RENDER_MAX ((size_t)256 << 20)
 
 typedef struct gen_record {
 	char id[ADVDB_ID_MAX];
-	char modified[32];          /* RFC 3339, as in the record */
+	char modified[RFC3339_MAX]; /* as in the record (osvout.h) */
 	const char *json;           /* the OSV object (no newline), or NULL
 	                               when past GEN_RENDER_MAX */
 	size_t len;
@@ -105,6 +106,7 @@ int gen_render(buf *out, char *modified, const serve_gen *g, const char *id);
 
 /* The modified text of a matched advisory (from its record, else read
  * from the index into tmp). NULL when the index cannot give it. */
-const char *gen_modified(const serve_gen *g, const char *id, char tmp[32]);
+const char *gen_modified(const serve_gen *g, const char *id,
+                         char tmp[RFC3339_MAX]);
 
 #endif

@@ -292,6 +292,73 @@ static uint64_t rng(void)
 
 /* ---- in-process lookups ---- */
 
+/* Every advisory fetched as a library user does (advdb_advisory_get and
+ * its ranges), and the whole index exported as OSV files. */
+static void advisory_figures(const opts *o, const char *db_path)
+{
+	advdb *db;
+	advdb_iter *it = NULL;
+	const char *id;
+	char err[512], val[64], fig[96], out[4096];
+	char **ids = NULL;
+	size_t n = 0, cap = 0;
+	double total = 0, worst = 0, t[9];
+
+	if (advdb_open(&db, db_path, 0, err, sizeof(err)) != ADVDB_OK)
+		die(err);
+	if (advdb_advisories_iter(&it, db) != ADVDB_OK)
+		die("cannot list the advisories");
+	while (advdb_iter_next(&id, it) == ADVDB_OK) {
+		if (n == cap) {
+			cap = cap ? cap * 2 : 1024;
+			ids = realloc(ids, cap * sizeof(*ids));
+			if (!ids)
+				die("out of memory");
+		}
+		if (!(ids[n++] = strdup(id)))
+			die("out of memory");
+	}
+	advdb_iter_free(it);
+	for (size_t i = 0; i < n; i++) {
+		advdb_advisory *a;
+		const char *in, *fx;
+		double t0 = now_ms();
+		if (advdb_advisory_get(&a, db, ids[i]) != ADVDB_OK)
+			die(advdb_last_error(db));
+		for (size_t k = 0; k < advdb_advisory_range_count(a); k++)
+			if (advdb_advisory_range(&in, &fx, a, k) != ADVDB_OK)
+				die("a range went missing");
+		advdb_advisory_free(a);
+		double dt = now_ms() - t0;
+		total += dt;
+		if (dt > worst)
+			worst = dt;
+		free(ids[i]);
+	}
+	free(ids);
+	advdb_close(db);
+	snprintf(fig, sizeof(fig), "advisory fetch, every id (%zu): mean / max",
+	         n);
+	snprintf(val, sizeof(val), "%.1f / %.0f us", n ? 1000 * total / n : 0,
+	         1000 * worst);
+	row(fig, val, "", "");
+
+	path_join(out, sizeof(out), o->work, "osv-export");
+	char q[4096];
+	path_join(q, sizeof(q), o->build, "advdb-query");
+	char *eargv[] = { q, "-d", (char *)db_path, "export-osv", out, NULL };
+	for (int i = 0; i < o->runs; i++) {
+		run_result r = run(eargv, NULL, NULL);
+		if (r.status != 0)
+			die("advdb-query export-osv failed");
+		t[i] = r.ms;
+	}
+	snprintf(fig, sizeof(fig), "export-osv, every advisory (median of %d)",
+	         o->runs);
+	snprintf(val, sizeof(val), "%.1f ms", median(t, o->runs));
+	row(fig, val, "", "");
+}
+
 static void lookup_figures(const opts *o, const char *db_path)
 {
 	pairs all = { 0 }, present = { 0 }, absent = { 0 };
@@ -309,7 +376,7 @@ static void lookup_figures(const opts *o, const char *db_path)
 	if (mdb_env_create(&env) || mdb_env_set_maxdbs(env, DB_MAXDBS) ||
 	    mdb_env_open(env, db_path, MDB_RDONLY | MDB_NOSUBDIR | MDB_NOLOCK, 0) ||
 	    mdb_txn_begin(env, NULL, MDB_RDONLY, &txn) ||
-	    mdb_dbi_open(txn, DB_PACKAGES, 0, &dbi))
+	    mdb_dbi_open(txn, db_name(DBI_PACKAGES), 0, &dbi))
 		die("cannot open the DB with LMDB");
 	for (size_t i = 0; i < all.n; i++) {
 		MDB_val k = { strlen(all.v[i].name), all.v[i].name }, v;
@@ -416,7 +483,7 @@ static void crowded_figures(const opts *o)
 		r.description = "";
 		r.ranges = &rg;
 		r.nranges = 1;
-		if (writer_add(w, &r, "bench", file, NULL, err, sizeof(err)) < 0)
+		if (writer_add(w, &r, "bench", file, err, sizeof(err)) < 0)
 			die(err);
 	}
 	if (writer_commit(w, NULL, err, sizeof(err)) < 0)
@@ -772,6 +839,7 @@ int main(int argc, char **argv)
 	/* 3. in-process lookups against raw mdb_get; a crowded crate */
 	lookup_figures(&o, db);
 	crowded_figures(&o);
+	advisory_figures(&o, db);
 
 	/* 6. one-shot check, 7. the naive way */
 	char *qargv[] = { q, "-d", db, "check", "tokio@1.18.3", NULL };

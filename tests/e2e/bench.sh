@@ -10,6 +10,7 @@ for r in "full compile" "--update after 10" "DB file size" "raw Markdown" \
          "scan .* 2 threads" "peak RSS, scan" "bin .* 1 thread" \
          "bin .* 2 threads" "peak RSS, bin" "one-shot check" "naive" \
          "one-shot speedup" "peak RSS, compile" "lookup, 1 crate of" \
+         "advisory fetch, every id" "export-osv, every advisory" \
          "open \+ verify signature" "one-shot check --trust-key"; do
 	has "bench prints row: $r" "$out" "^\| $r"
 done

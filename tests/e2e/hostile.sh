@@ -230,11 +230,16 @@ has "nested lockfile: depth cap named" "$($Q -d "$DB" scan "$L/nested.lock" 2>&1
 has "many packages: the cap named" "$($Q -d "$DB" scan "$L/manypkgs.lock" 2>&1)" 'more than [0-9]+ packages'
 
 # Unreadable: as an unprivileged user (root reads anything; lib.sh).
+# Everything nobody reads lives in $T: the project's own folder may be
+# closed to others (/root on a fresh Debian). unpriv execs the program
+# itself, so no timeout(1) between them (a second exec as nobody cannot
+# reach a program under /root); the read fails at once, no hang to bound.
 cp "$LOCK" "$L/unreadable.lock"; chmod 000 "$L/unreadable.lock"
+cp "$LOCK" "$L/readable.lock"; chmod 644 "$L/readable.lock"
 if ! unpriv_ready; then
 	skip "unreadable lockfile" "$UNPRIV_WHY"
 else
-	unpriv $TO "$Q" -d "$DB" scan "$L/unreadable.lock" "$LOCK" >"$T/o" 2>"$T/e"; rc=$?
+	unpriv "$Q" -d "$DB" scan "$L/unreadable.lock" "$L/readable.lock" >"$T/o" 2>"$T/e"; rc=$?
 	is "unreadable lockfile: exit 2" "$rc" 2
 	has "unreadable lockfile: named, with the reason" "$(cat "$T/e")" 'unreadable\.lock: .*[Pp]ermission'
 fi

@@ -94,13 +94,20 @@ unpriv_ready() {
 	[ "$(id -u)" -ne 0 ] && return 0
 	chmod 755 "$T"
 	if setpriv --reuid=nobody --regid=nogroup --clear-groups true 2>/dev/null; then
-		_unpriv=setpriv; return 0
+		_unpriv=setpriv
+	elif su -s /bin/sh -c true nobody 2>/dev/null; then
+		_unpriv=su
+	else
+		UNPRIV_WHY="running as root, and neither setpriv nor su can switch to nobody"
+		return 1
 	fi
-	if su -s /bin/sh -c true nobody 2>/dev/null; then
-		_unpriv=su; return 0
+	# nobody must reach the program itself, or every answer below would
+	# be exec's "Permission denied" instead of the program's.
+	if ! unpriv "$Q" --version >/dev/null 2>&1; then
+		UNPRIV_WHY="nobody cannot run $Q (a folder above it is closed to others)"
+		return 1
 	fi
-	UNPRIV_WHY="running as root, and neither setpriv nor su can switch to nobody"
-	return 1
+	return 0
 }
 unpriv() {
 	if [ "$(id -u)" -ne 0 ]; then "$@"

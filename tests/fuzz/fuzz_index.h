@@ -120,7 +120,7 @@ static inline int fuzz_index_build(void)
 			goto done;
 		}
 		diag_free(&d);
-		int rc = writer_add(w, advisory_record(a), "rustsec", s->path, NULL,
+		int rc = writer_add(w, advisory_record(a), "rustsec", s->path,
 		                    err, sizeof err);
 		fuzz_index_advs_[i] = a;      /* kept: fuzz_index_expect */
 		if (rc != 0) {

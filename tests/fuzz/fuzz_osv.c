@@ -10,11 +10,18 @@
  * unaffected strings (osv.h: ">= fixed", "< first introduced", ...) must
  * parse as requirements and, when they do not overlap, describe the same
  * vulnerable versions as the ranges, at every bound and next to it.
+ * Exported (query/cli/osvout.c, through the same schema/osvmap.h), each
+ * record is an OSV file the import accepts again, with the same id and
+ * package, and, when its ranges are sorted and disjoint (the form OSV's
+ * events can hold), the same vulnerable versions.
  */
 #include "fuzz.h"
 #include "fuzz_rec.h"
+#include "buf.h"
 #include "diag.h"
+#include "json.h"
 #include "osv.h"
+#include "osvout.h"
 
 #define FO_PATH "osv/RUSTSEC-2020-0001.json"
 
@@ -76,6 +83,68 @@ static void fo_check_derived(const adv_record *r)
 	free(d);
 }
 
+/* Sorted and disjoint: what one OSV range's events can say. */
+static int fo_disjoint(const adv_record *r)
+{
+	for (uint32_t i = 0; i + 1 < r->nranges; i++) {
+		const range *a = &r->ranges[i], *b = &r->ranges[i + 1];
+		if (!a->has_fixed || !b->has_introduced ||
+		    version_cmp(&a->fixed, &b->introduced) > 0)
+			return 0;
+	}
+	return 1;
+}
+
+static void fo_check_export(const adv_record *r)
+{
+	buf b = BUF_INIT;
+	json j;
+	osv *o = NULL;
+	diag_list d;
+
+	json_init(&j, &b);
+	osvout_advisory(&j, r, 0);
+	FUZZ_CHECK(!b.failed, "export of %s failed", r->id);
+	diag_init(&d);
+	int rc = osv_parse(&o, "osv", FO_PATH, b.p, b.len, &d);
+	FUZZ_CHECK(rc == 0, "the export of %s does not import again: %s",
+	           r->id, d.n ? d.v[0].text : "?");
+	FUZZ_CHECK(osv_count(o) == 1, "the export of %s imports as %zu "
+	           "records", r->id, osv_count(o));
+	const adv_record *e = osv_record(o, 0);
+	FUZZ_CHECK(!strcmp(e->id, r->id) && !strcmp(e->package, r->package),
+	           "the export of %s/%s imports as %s/%s", r->id, r->package,
+	           e->id, e->package);
+	if (fo_disjoint(r))
+		for (uint32_t i = 0; i < r->nranges; i++) {
+			const range *g = &r->ranges[i];
+			const version *at[2] = {
+				g->has_introduced ? &g->introduced : NULL,
+				g->has_fixed ? &g->fixed : NULL
+			};
+			for (int k = 0; k < 2; k++) {
+				version nx;
+				char t[VERSION_TEXT_MAX + 1];
+				if (!at[k])
+					continue;
+				FUZZ_CHECK(fuzz_in_ranges(r->ranges, r->nranges, at[k]) ==
+				           fuzz_in_ranges(e->ranges, e->nranges, at[k]),
+				           "%s: %s changed by export and import", r->id,
+				           fuzz_vtext(at[k], t, sizeof t));
+				if (version_next(&nx, at[k]) == 0)
+					FUZZ_CHECK(fuzz_in_ranges(r->ranges, r->nranges,
+					                          &nx) ==
+					           fuzz_in_ranges(e->ranges, e->nranges,
+					                          &nx),
+					           "%s: %s changed by export and import",
+					           r->id, fuzz_vtext(&nx, t, sizeof t));
+			}
+		}
+	osv_free(o);
+	diag_free(&d);
+	buf_free(&b);
+}
+
 int fuzz_osv(const uint8_t *data, size_t size)
 {
 	osv *o = (osv *)(uintptr_t)1;
@@ -111,6 +180,7 @@ int fuzz_osv(const uint8_t *data, size_t size)
 				           "record %zu: range %u is reversed", i,
 				           (unsigned)k);
 		fo_check_derived(r);
+		fo_check_export(r);
 		fuzz_rec_roundtrip(r, NULL, 0);
 		fuzz_hot_check(r);
 	}

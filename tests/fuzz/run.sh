@@ -42,7 +42,7 @@ fi
 
 CFLAGS="-std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -Wall -Wextra \
 -Werror -g -O1 -fno-omit-frame-pointer -fno-sanitize-recover=all \
--Ischema -Iquery -Icompiler -Iquery/cli -Iquery/serve -Itests/fuzz \
+-Ischema -Iquery -Icompiler -Iquery/cli -Iquery/prog -Iquery/serve -Itests/fuzz \
 $($PKG --cflags $PKGS 2>/dev/null)"
 LIBS="$($PKG --libs $PKGS 2>/dev/null || echo -lgit2 -llmdb -lzstd -lyaml -ljansson -lz -lsodium) -lpthread -lm"
 MOD_SAN="-fsanitize=fuzzer-no-link,address,undefined"
@@ -58,11 +58,11 @@ export TMPDIR
 
 # ---- the modules, as one archive -------------------------------------
 # A module is rebuilt when it or any header is newer than its object.
-newest_h=$(ls -t schema/*.h compiler/*.h query/*.h query/cli/*.h query/serve/*.h 2>/dev/null | head -n 1)
+newest_h=$(ls -t schema/*.h compiler/*.h query/*.h query/cli/*.h query/prog/*.h query/serve/*.h 2>/dev/null | head -n 1)
 mods=""
 # advdb-serve's handler without its sockets: main.c and the libmicrohttpd
 # glue (http.c) stay out, as in the unit tests
-for src in schema/*.c compiler/*.c query/*.c query/cli/*.c query/serve/*.c; do
+for src in schema/*.c compiler/*.c query/*.c query/cli/*.c query/prog/*.c query/serve/*.c; do
 	[ -f "$src" ] || continue
 	case $src in compiler/main.c|query/cli/main.c|query/serve/main.c|query/serve/http.c) continue ;; esac
 	mods="$mods $src"

@@ -41,7 +41,11 @@ int main(int argc, char **argv)
 		goto done;
 	}
 	size_t n;
-	const gitsrc_entry *ents = gitsrc_entries(g, &n);
+	const gitsrc_entry *ents;
+	if (gitsrc_list(&ents, &n, g, err, sizeof(err)) != 0) {
+		fprintf(stderr, "naive_check: %s\n", err);
+		goto done;
+	}
 	for (size_t i = 0; i < n; i++) {
 		char *text;
 		size_t len;
@@ -50,8 +54,11 @@ int main(int argc, char **argv)
 
 		if (ents[i].bad || strncmp(ents[i].path, "crates/", 7) != 0)
 			continue;
-		if (gitsrc_load(&text, &len, g, &ents[i], err, sizeof(err)) != 0)
-			continue;
+		if (gitsrc_load(&text, &len, g, &ents[i], err, sizeof(err)) != 0) {
+			/* an answer without this advisory would be wrong */
+			fprintf(stderr, "naive_check: %s: %s\n", ents[i].path, err);
+			goto done;
+		}
 		diag_init(&d);
 		if (advisory_parse(&a, "rustsec", ents[i].path, text, len, &d) == 0) {
 			const adv_record *r = advisory_record(a);

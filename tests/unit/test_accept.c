@@ -36,6 +36,7 @@
 #include "advisory_int.h"
 #include "compile.h"
 #include "skiplist.h"
+#include "testlib.h"
 #include "writer.h"
 
 /* ---- a seeded generator ---- */
@@ -773,97 +774,18 @@ static void test_accept__random_forms_parse(void **state)
 	assert_true(headerless > NPARSE / 10 && crlf > NPARSE / 10);
 }
 
-/* ---- a git repository from files, with libgit2 treebuilders ---- */
-
-typedef struct gfile {
-	const char *path;           /* crates/<pkg>/<name> */
-	const char *text;
-	size_t len;
-} gfile;
-
-static int cmp_gfile(const void *a, const void *b)
-{
-	return strcmp(((const gfile *)a)->path, ((const gfile *)b)->path);
-}
-
-/* Commit files (every path crates/<pkg>/<name>) on HEAD; returns the
- * commit id in out. */
-static void commit_files(git_repository *repo, gfile *f, size_t n,
-                         const char *parent, int64_t when, char out[41])
-{
-	git_treebuilder *crates = NULL, *root = NULL;
-	git_oid id, cid;
-
-	qsort(f, n, sizeof(*f), cmp_gfile);
-	assert_int_equal(git_treebuilder_new(&crates, repo, NULL), 0);
-	for (size_t i = 0; i < n;) {
-		const char *pkg = f[i].path + 7;
-		size_t pl = (size_t)(strchr(pkg, '/') - pkg);
-		git_treebuilder *tb = NULL;
-		assert_int_equal(git_treebuilder_new(&tb, repo, NULL), 0);
-		size_t j = i;
-		for (; j < n && !strncmp(f[j].path + 7, pkg, pl) &&
-		       f[j].path[7 + pl] == '/'; j++) {
-			assert_int_equal(git_blob_create_from_buffer(&id, repo,
-			                 f[j].text, f[j].len), 0);
-			assert_int_equal(git_treebuilder_insert(NULL, tb,
-			                 f[j].path + 8 + pl, &id, GIT_FILEMODE_BLOB),
-			                 0);
-		}
-		assert_int_equal(git_treebuilder_write(&id, tb), 0);
-		git_treebuilder_free(tb);
-		char name[128];
-		snprintf(name, sizeof(name), "%.*s", (int)pl, pkg);
-		assert_int_equal(git_treebuilder_insert(NULL, crates, name, &id,
-		                                        GIT_FILEMODE_TREE), 0);
-		i = j;
-	}
-	assert_int_equal(git_treebuilder_write(&id, crates), 0);
-	assert_int_equal(git_treebuilder_new(&root, repo, NULL), 0);
-	assert_int_equal(git_treebuilder_insert(NULL, root, "crates", &id,
-	                                        GIT_FILEMODE_TREE), 0);
-	assert_int_equal(git_treebuilder_write(&id, root), 0);
-	git_treebuilder_free(crates);
-	git_treebuilder_free(root);
-
-	git_tree *tree = NULL;
-	git_signature *sig = NULL;
-	git_commit *par = NULL;
-	assert_int_equal(git_tree_lookup(&tree, repo, &id), 0);
-	assert_int_equal(git_signature_new(&sig, "t", "t@localhost",
-	                                   (git_time_t)when, 0), 0);
-	if (parent) {
-		git_oid pid;
-		assert_int_equal(git_oid_fromstr(&pid, parent), 0);
-		assert_int_equal(git_commit_lookup(&par, repo, &pid), 0);
-	}
-	const git_commit *parents[1] = { par };
-	assert_int_equal(git_commit_create(&cid, repo, "HEAD", sig, sig, NULL,
-	                 "t", tree, par ? 1 : 0, parents), 0);
-	git_oid_tostr(out, 41, &cid);
-	git_commit_free(par);
-	git_signature_free(sig);
-	git_tree_free(tree);
-}
-
 typedef struct repo_fix {
-	char dir[64], db[96];
-	git_repository *repo;
+	tl_repo r;
+	char db[112];
 } repo_fix;
 
 static int repo_setup(void **state)
 {
 	repo_fix *f = calloc(1, sizeof(*f));
 
-	if (!f)
+	if (!f || tl_repo_init(&f->r, "test_accept") < 0)
 		return -1;
-	snprintf(f->dir, sizeof(f->dir), "/tmp/test_accept.XXXXXX");
-	if (!mkdtemp(f->dir))
-		return -1;
-	snprintf(f->db, sizeof(f->db), "%s.lmdb", f->dir);
-	git_libgit2_init();
-	if (git_repository_init(&f->repo, f->dir, 1) < 0)
-		return -1;
+	snprintf(f->db, sizeof(f->db), "%s.lmdb", f->r.dir);
 	*state = f;
 	return 0;
 }
@@ -871,15 +793,10 @@ static int repo_setup(void **state)
 static int repo_teardown(void **state)
 {
 	repo_fix *f = *state;
-	char cmd[160];
 
 	if (!f)
 		return 0;
-	git_repository_free(f->repo);
-	git_libgit2_shutdown();
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", f->dir);
-	if (system(cmd) != 0)
-		fprintf(stderr, "could not remove %s\n", f->dir);
+	tl_repo_free(&f->r);
 	unlink(f->db);
 	free(f);
 	return 0;
@@ -890,14 +807,14 @@ static int repo_teardown(void **state)
 static void compile_head(repo_fix *f, int update, int keep_going,
                          diag_list *d)
 {
-	compile_opts o = { .source = "rustsec", .label = f->dir,
+	compile_opts o = { .source = "rustsec", .label = f->r.dir,
 	                   .keep_going = keep_going };
 	gitsrc *g = NULL;
 	writer *w = NULL;
 	char err[512] = "", prev[41];
 
 	diag_init(d);
-	if (gitsrc_open(&g, f->dir, NULL, err, sizeof(err)) < 0)
+	if (gitsrc_open(&g, f->r.dir, NULL, err, sizeof(err)) < 0)
 		fail_msg("gitsrc_open: %s", err);
 	if (writer_open(&w, f->db, err, sizeof(err)) < 0)
 		fail_msg("writer_open: %s", err);
@@ -925,7 +842,7 @@ static void test_accept__random_set_compiles_whole(void **state)
 {
 	repo_fix *f = *state;
 	want *w = calloc(NSET, sizeof(*w));
-	gfile *files = calloc(NSET, sizeof(*files));
+	tl_file *files = calloc(NSET, sizeof(*files));
 	char c1[41];
 	diag_list d;
 	advdb *db = NULL;
@@ -937,9 +854,9 @@ static void test_accept__random_set_compiles_whole(void **state)
 	failures = 0;
 	for (unsigned i = 0; i < NSET; i++) {
 		generate(&w[i], i, 150);
-		files[i] = (gfile){ w[i].path, w[i].text, w[i].len };
+		files[i] = (tl_file){ w[i].path, 0, w[i].text };
 	}
-	commit_files(f->repo, files, NSET, NULL, 1700000000, c1);
+	tl_commit(f->r.repo, files, NSET, NULL, "HEAD", 1700000000, c1);
 	compile_head(f, 0, 0, &d);
 	for (size_t i = 0; i < d.n && d.errors; i++)
 		print_error("%s\n", d.v[i].text);
@@ -1260,17 +1177,15 @@ static void test_accept__keep_going_lists_skipped(void **state)
 	diag_list d;
 	advdb_skipped sk;
 
-	gfile v1[] = {
-		{ "crates/a/RUSTSEC-2020-0001.md", ADV_OK("RUSTSEC-2020-0001", "a"),
-		  0 },
-		{ "crates/b/RUSTSEC-2020-0002.md", ADV_BAD("RUSTSEC-2020-0002", "b"),
-		  0 },
-		{ "crates/c/RUSTSEC-2020-0003.md", ADV_BAD("RUSTSEC-2020-0003", "c"),
-		  0 },
+	tl_file v1[] = {
+		{ "crates/a/RUSTSEC-2020-0001.md", 0,
+		  ADV_OK("RUSTSEC-2020-0001", "a") },
+		{ "crates/b/RUSTSEC-2020-0002.md", 0,
+		  ADV_BAD("RUSTSEC-2020-0002", "b") },
+		{ "crates/c/RUSTSEC-2020-0003.md", 0,
+		  ADV_BAD("RUSTSEC-2020-0003", "c") },
 	};
-	for (size_t i = 0; i < 3; i++)
-		v1[i].len = strlen(v1[i].text);
-	commit_files(f->repo, v1, 3, NULL, 1700000000, c1);
+	tl_commit(f->r.repo, v1, 3, NULL, "HEAD", 1700000000, c1);
 
 	/* without --keep-going: errors, nothing written */
 	compile_head(f, 0, 0, &d);
@@ -1291,17 +1206,15 @@ static void test_accept__keep_going_lists_skipped(void **state)
 	                    "YYYY-MM-DD date");
 
 	/* b fixed, a changed, c as it was: an update reads b and c again */
-	gfile v2[] = {
-		{ "crates/a/RUSTSEC-2020-0001.md", ADV_BAD("RUSTSEC-2020-0001", "a"),
-		  0 },
-		{ "crates/b/RUSTSEC-2020-0002.md", ADV_OK("RUSTSEC-2020-0002", "b"),
-		  0 },
-		{ "crates/c/RUSTSEC-2020-0003.md", ADV_BAD("RUSTSEC-2020-0003", "c"),
-		  0 },
+	tl_file v2[] = {
+		{ "crates/a/RUSTSEC-2020-0001.md", 0,
+		  ADV_BAD("RUSTSEC-2020-0001", "a") },
+		{ "crates/b/RUSTSEC-2020-0002.md", 0,
+		  ADV_OK("RUSTSEC-2020-0002", "b") },
+		{ "crates/c/RUSTSEC-2020-0003.md", 0,
+		  ADV_BAD("RUSTSEC-2020-0003", "c") },
 	};
-	for (size_t i = 0; i < 3; i++)
-		v2[i].len = strlen(v2[i].text);
-	commit_files(f->repo, v2, 3, c1, 1700000100, c2);
+	tl_commit(f->r.repo, v2, 3, c1, "HEAD", 1700000100, c2);
 	compile_head(f, 1, 1, &d);
 	assert_int_equal(d.errors, 0);
 	diag_free(&d);
@@ -1310,24 +1223,22 @@ static void test_accept__keep_going_lists_skipped(void **state)
 
 	/* the update without --keep-going fails on the unchanged bad file,
 	 * as a full compile would */
-	commit_files(f->repo, v2, 3, c2, 1700000200, c3);
+	tl_commit(f->r.repo, v2, 3, c2, "HEAD", 1700000200, c3);
 	compile_head(f, 1, 0, &d);
 	assert_int_equal(d.errors, 2);
 	diag_free(&d);
 
 	/* all fixed: the list is gone */
-	gfile v3[] = {
-		{ "crates/a/RUSTSEC-2020-0001.md", ADV_OK("RUSTSEC-2020-0001", "a"),
-		  0 },
-		{ "crates/b/RUSTSEC-2020-0002.md", ADV_OK("RUSTSEC-2020-0002", "b"),
-		  0 },
-		{ "crates/c/RUSTSEC-2020-0003.md", ADV_OK("RUSTSEC-2020-0003", "c"),
-		  0 },
+	tl_file v3[] = {
+		{ "crates/a/RUSTSEC-2020-0001.md", 0,
+		  ADV_OK("RUSTSEC-2020-0001", "a") },
+		{ "crates/b/RUSTSEC-2020-0002.md", 0,
+		  ADV_OK("RUSTSEC-2020-0002", "b") },
+		{ "crates/c/RUSTSEC-2020-0003.md", 0,
+		  ADV_OK("RUSTSEC-2020-0003", "c") },
 	};
-	for (size_t i = 0; i < 3; i++)
-		v3[i].len = strlen(v3[i].text);
 	char c4[41];
-	commit_files(f->repo, v3, 3, c3, 1700000300, c4);
+	tl_commit(f->r.repo, v3, 3, c3, "HEAD", 1700000300, c4);
 	compile_head(f, 1, 0, &d);
 	assert_int_equal(d.errors, 0);
 	diag_free(&d);

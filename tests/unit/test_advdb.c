@@ -41,6 +41,7 @@
 #include "layout.h"
 #include "record.h"
 #include "version.h"
+#include "testlib.h"
 #include "writer.h"
 
 #define COMMIT "0123456789abcdef0123456789abcdef01234567"
@@ -229,7 +230,7 @@ static void write_index(const char *target, size_t n)
 	assert_int_equal(writer_open(&w, target, err, sizeof err), 0);
 	for (i = 0; i < n; i++) {
 		build(b, &SPECS[i]);
-		if (writer_add(w, &b->r, "rustsec", b->path, NULL, err,
+		if (writer_add(w, &b->r, "rustsec", b->path, err,
 		               sizeof err) != 0)
 			fail_msg("writer_add %s: %s", SPECS[i].id, err);
 	}
@@ -1238,14 +1239,14 @@ static void split_advisories(const char *path)
 	assert_int_equal(mdb_env_open(env, path, MDB_NOSUBDIR | MDB_NOLOCK,
 	                              0644), 0);
 	assert_int_equal(mdb_txn_begin(env, NULL, 0, &txn), 0);
-	assert_int_equal(mdb_dbi_open(txn, DB_ADVISORIES, 0, &dbi), 0);
+	assert_int_equal(mdb_dbi_open(txn, db_name(DBI_ADVISORIES), 0, &dbi), 0);
 	assert_int_equal(mdb_cursor_open(txn, dbi, &cur), 0);
 	/* every block's content, concatenated (items are self-delimiting) */
 	for (int rc = mdb_cursor_get(cur, &k, &v, MDB_FIRST); rc == 0;
 	     rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
 		unsigned long long n = ZSTD_getFrameContentSize(v.mv_data,
 		                                                v.mv_size);
-		assert_true(n > 0 && n < (16u << 20));
+		assert_true(n > 0 && n <= BLOCK_MAX);
 		all = realloc(all, alen + n);
 		assert_non_null(all);
 		assert_int_equal(ZSTD_decompress(all + alen, n, v.mv_data,
@@ -1284,7 +1285,7 @@ static void test_open__foreign_lmdb(void **state)
 	expect_open_fails(p, ADVDB_ENOTDB, "not an advdb index");
 	/* a `meta` database without our magic */
 	unlink(p);
-	raw_put(p, DB_META, "magic", "other", 5, MDB_CREATE);
+	raw_put(p, db_name(DBI_META), "magic", "other", 5, MDB_CREATE);
 	expect_open_fails(p, ADVDB_ENOTDB, "magic");
 	/* `meta` as a plain key of the main database */
 	unlink(p);
@@ -1302,21 +1303,95 @@ static void test_open__other_schema(void **state)
 
 	snprintf(v, sizeof v, "%d", ADVDB_SCHEMA_VERSION + 1);
 	copy_file(f->db, p);
-	raw_put(p, DB_META, META_SCHEMA, v, strlen(v), 0);
+	raw_put(p, db_name(DBI_META), META_SCHEMA, v, strlen(v), 0);
 	expect_open_fails(p, ADVDB_ESCHEMA, "newer");
 	snprintf(v, sizeof v, "%d", ADVDB_SCHEMA_VERSION - 1);
 	copy_file(f->db, p);
-	raw_put(p, DB_META, META_SCHEMA, v, strlen(v), 0);
+	raw_put(p, db_name(DBI_META), META_SCHEMA, v, strlen(v), 0);
 	expect_open_fails(p, ADVDB_ESCHEMA, "older");
 	copy_file(f->db, p);
-	raw_put(p, DB_META, META_SCHEMA, "0", 1, 0);
+	raw_put(p, db_name(DBI_META), META_SCHEMA, "0", 1, 0);
 	expect_open_fails(p, ADVDB_ESCHEMA, "older");
 	copy_file(f->db, p);
-	raw_put(p, DB_META, META_SCHEMA, "one", 3, 0);
+	raw_put(p, db_name(DBI_META), META_SCHEMA, "one", 3, 0);
 	expect_open_fails(p, ADVDB_ECORRUPT, NULL);
 	copy_file(f->db, p);
-	raw_put(p, DB_META, META_SCHEMA, "99999999999999999999999", 23, 0);
+	raw_put(p, db_name(DBI_META), META_SCHEMA, "99999999999999999999999", 23, 0);
 	expect_open_fails(p, ADVDB_ECORRUPT, NULL);
+}
+
+/* Drop sub-database dbname of the index at path (raw LMDB). */
+static void raw_drop(const char *path, const char *dbname)
+{
+	MDB_env *env;
+	MDB_txn *txn;
+	MDB_dbi dbi;
+
+	assert_int_equal(mdb_env_create(&env), 0);
+	assert_int_equal(mdb_env_set_maxdbs(env, 8), 0);
+	assert_int_equal(mdb_env_open(env, path, MDB_NOSUBDIR | MDB_NOLOCK,
+	                              0644), 0);
+	assert_int_equal(mdb_txn_begin(env, NULL, 0, &txn), 0);
+	assert_int_equal(mdb_dbi_open(txn, dbname, 0, &dbi), 0);
+	assert_int_equal(mdb_drop(txn, dbi, 1), 0);
+	assert_int_equal(mdb_txn_commit(txn), 0);
+	mdb_env_close(env);
+}
+
+/* The table of sub-databases (layout.h) decides what open demands: a
+ * required row missing is a damaged index, an optional one reads as
+ * empty, a sub-database no row names is ignored, and the page walk holds
+ * every row's keys to its key_max. */
+static void test_open__subdb_table(void **state)
+{
+	fixture *f = *state;
+	char p[256], key[DB_KEY_MAX + 1], word[64];
+	advdb *h = NULL;
+	advdb_match m[4];
+	size_t n;
+
+	snprintf(p, sizeof p, "%s/table.lmdb", f->dir);
+	for (int id = 0; id < DBI_COUNT; id++) {
+		if (id == DBI_META)
+			continue;               /* no meta: not an advdb index */
+		copy_file(f->db, p);
+		raw_drop(p, db_name((db_id)id));
+		if (db_specs[id].need == DB_REQUIRED) {
+			snprintf(word, sizeof word, "no sub-database `%s`",
+			         db_name((db_id)id));
+			expect_open_fails(p, ADVDB_ECORRUPT, word);
+			continue;
+		}
+		assert_int_equal(advdb_open(&h, p, 0, NULL, 0), ADVDB_OK);
+		assert_int_equal(advdb_lookup(m, 4, &n, h, "alpha", "1.0.0", NULL),
+		                 ADVDB_OK);
+		advdb_close(h);
+	}
+	copy_file(f->db, p);
+	raw_drop(p, db_name(DBI_META));
+	expect_open_fails(p, ADVDB_ENOTDB, "not an advdb index");
+
+	/* a sub-database of a newer compiler: not walked, not opened */
+	copy_file(f->db, p);
+	raw_put(p, "future", "k", "v", 1, MDB_CREATE);
+	assert_int_equal(advdb_open(&h, p, 0, NULL, 0), ADVDB_OK);
+	advdb_close(h);
+
+	/* keys one past their row's key_max, found by the page walk */
+	for (int id = 0; id < DBI_COUNT; id++) {
+		if (db_specs[id].key_max >= DB_KEY_MAX)
+			continue;               /* LMDB itself refuses longer */
+		memset(key, 'k', db_specs[id].key_max + 1);
+		key[db_specs[id].key_max + 1] = '\0';
+		copy_file(f->db, p);
+		raw_put(p, db_name((db_id)id), key, "v", 1, 0);
+		expect_open_fails(p, ADVDB_ECORRUPT, "key length out of range");
+		key[db_specs[id].key_max] = '\0';      /* at the cap: walked */
+		copy_file(f->db, p);
+		raw_put(p, db_name((db_id)id), key, "v", 1, 0);
+		assert_int_equal(advdb_open(&h, p, 0, NULL, 0), ADVDB_OK);
+		advdb_close(h);
+	}
 }
 
 static void test_damaged__records(void **state)
@@ -1342,8 +1417,8 @@ static void test_damaged__records(void **state)
 		junk[0] = round % 2 ? RECORD_FORMAT : junk[0];
 		copy_file(f->db, p);
 		split_advisories(p);
-		raw_put(p, DB_PACKAGES, "alpha", junk, len, 0);
-		raw_put(p, DB_ADVISORIES, "RUSTSEC-2020-0001", junk, len, 0);
+		raw_put(p, db_name(DBI_PACKAGES), "alpha", junk, len, 0);
+		raw_put(p, db_name(DBI_ADVISORIES), "RUSTSEC-2020-0001", junk, len, 0);
 		assert_int_equal(advdb_open(&h, p, 0, err, sizeof err), 0);
 		n = 0;
 		int rc = advdb_lookup(m, 4, &n, h, "alpha", "1.0.0", NULL);
@@ -1385,18 +1460,18 @@ static void test_damaged__record_sizes(void **state)
 	assert_false(ZSTD_isError(n));
 	copy_file(f->db, p);
 	split_advisories(p);
-	raw_put(p, DB_ADVISORIES, "RUSTSEC-2020-0001", dst, n, 0);
+	raw_put(p, db_name(DBI_ADVISORIES), "RUSTSEC-2020-0001", dst, n, 0);
 	/* declares nothing */
 	assert_false(ZSTD_isError(ZSTD_CCtx_setParameter(
 	    cc, ZSTD_c_contentSizeFlag, 0)));
 	n = ZSTD_compress2(cc, dst, cap, small, sizeof small);
 	assert_false(ZSTD_isError(n));
-	raw_put(p, DB_ADVISORIES, "RUSTSEC-2020-0002", dst, n, 0);
+	raw_put(p, db_name(DBI_ADVISORIES), "RUSTSEC-2020-0002", dst, n, 0);
 	/* well-framed, but not a record */
 	n = ZSTD_compress(dst, cap, small, sizeof small, 1);
-	raw_put(p, DB_ADVISORIES, "RUSTSEC-2021-0001", dst, n, 0);
+	raw_put(p, db_name(DBI_ADVISORIES), "RUSTSEC-2021-0001", dst, n, 0);
 	/* a frame cut short */
-	raw_put(p, DB_ADVISORIES, "RUSTSEC-2021-0002", dst, n / 2, 0);
+	raw_put(p, db_name(DBI_ADVISORIES), "RUSTSEC-2021-0002", dst, n / 2, 0);
 
 	assert_int_equal(advdb_open(&h, p, 0, err, sizeof err), 0);
 	assert_int_equal(advdb_advisory_get(&a, h, "RUSTSEC-2020-0001"),
@@ -1431,11 +1506,11 @@ static void test_damaged__aliases(void **state)
 	copy_file(f->db, p);
 	/* not an alias block; an alias naming no advisory; an empty frame;
 	 * a block that is not a zstd frame at all */
-	raw_block(p, DB_ALIASES, "CVE-2020-1111", "no terminator", 13);
+	raw_block(p, db_name(DBI_ALIASES), "CVE-2020-1111", "no terminator", 13);
 	n = alias_item_put(blk, "CVE-2020-2222", 13, missing, 1);
-	raw_block(p, DB_ALIASES, "CVE-2020-2222", blk, n);
-	raw_block(p, DB_ALIASES, "CVE-2020-3333", "", 0);
-	raw_put(p, DB_ALIASES, "CVE-2020-4444", "junk", 4, 0);
+	raw_block(p, db_name(DBI_ALIASES), "CVE-2020-2222", blk, n);
+	raw_block(p, db_name(DBI_ALIASES), "CVE-2020-3333", "", 0);
+	raw_put(p, db_name(DBI_ALIASES), "CVE-2020-4444", "junk", 4, 0);
 	assert_int_equal(advdb_open(&h, p, 0, err, sizeof err), 0);
 	assert_int_equal(advdb_advisory_get(&a, h, "CVE-2020-1111"),
 	                 ADVDB_ECORRUPT);
@@ -1486,7 +1561,7 @@ static void test_advisory__with_dictionary(void **state)
 		s.aliases[0] = NULL;
 		build(b, &s);
 		b->r.description = descs[i];
-		if (writer_add(w, &b->r, "rustsec", b->path, NULL, err,
+		if (writer_add(w, &b->r, "rustsec", b->path, err,
 		               sizeof err) != 0)
 			fail_msg("writer_add: %s", err);
 	}
@@ -1503,7 +1578,7 @@ static void test_advisory__with_dictionary(void **state)
 	assert_int_equal(mdb_env_open(env, p, MDB_RDONLY | MDB_NOSUBDIR |
 	                              MDB_NOLOCK, 0), 0);
 	assert_int_equal(mdb_txn_begin(env, NULL, MDB_RDONLY, &txn), 0);
-	assert_int_equal(mdb_dbi_open(txn, DB_META, 0, &dbi), 0);
+	assert_int_equal(mdb_dbi_open(txn, db_name(DBI_META), 0, &dbi), 0);
 	assert_int_equal(mdb_get(txn, dbi, &k, &v), 0);
 	assert_false(v.mv_size == 1 && ((char *)v.mv_data)[0] == '0');
 	mdb_txn_abort(txn);
@@ -1678,23 +1753,6 @@ static void test_open__read_only_location(void **state)
 
 /* ---- the real advisory-db ---- */
 
-static int clone_bundle(const char *bundle, const char *dir)
-{
-	pid_t pid = fork();
-	int st;
-
-	if (pid < 0)
-		return -1;
-	if (pid == 0) {
-		execlp("git", "git", "clone", "-q", "--bare", bundle, dir,
-		       (char *)NULL);
-		_exit(127);
-	}
-	if (waitpid(pid, &st, 0) < 0)
-		return -1;
-	return WIFEXITED(st) && WEXITSTATUS(st) == 0 ? 0 : -1;
-}
-
 /* Compile the `main` branch of repo into target; returns records added. */
 static size_t compile_real(const char *repo, const char *target,
                            char commit[41])
@@ -1726,7 +1784,7 @@ static size_t compile_real(const char *repo, const char *target,
 		diag_init(&d);
 		if (advisory_parse(&a, "rustsec", e[i].path, text, len, &d) == 0 &&
 		    writer_add(w, advisory_record(a), "rustsec", e[i].path,
-		               e[i].blob, err, sizeof err) == 0)
+		               err, sizeof err) == 0)
 			added++;
 		else
 			rejected++;
@@ -1831,7 +1889,6 @@ static void check_real_advisory(advdb *h, const char *id, size_t *probes)
 static void test_real__advisory_db(void **state)
 {
 	fixture *f = *state;
-	const char *shared = getenv("ADVDB_SHARED");
 	char bundle[1024], repo[256], db[256], err[512], commit[41];
 	advdb *h = NULL;
 	advdb_info info;
@@ -1840,17 +1897,10 @@ static void test_real__advisory_db(void **state)
 	size_t added, seen = 0, probes = 0;
 	int rc;
 
-	if (!shared || !*shared)
-		shared = "../shared/data";
-	snprintf(bundle, sizeof bundle, "%s/advisory-db.bundle", shared);
-	if (access(bundle, R_OK) != 0) {
-		print_message("# SKIP needs ../shared/data (%s not found)\n",
-		              bundle);
-		skip();
-	}
+	tl_bundle_or_skip(bundle, sizeof bundle);
 	snprintf(repo, sizeof repo, "%s/advisory-db.git", f->dir);
 	snprintf(db, sizeof db, "%s/real.lmdb", f->dir);
-	if (clone_bundle(bundle, repo) != 0)
+	if (tl_git_clone(bundle, repo, "--bare", NULL) != 0)
 		fail_msg("git clone %s failed", bundle);
 	added = compile_real(repo, db, commit);
 	assert_true(added > 1000);
@@ -1904,6 +1954,7 @@ int main(void)
 		cmocka_unit_test(test_open__truncated),
 		cmocka_unit_test(test_open__foreign_lmdb),
 		cmocka_unit_test(test_open__other_schema),
+		cmocka_unit_test(test_open__subdb_table),
 		cmocka_unit_test(test_damaged__records),
 		cmocka_unit_test(test_damaged__record_sizes),
 		cmocka_unit_test(test_damaged__aliases),

@@ -109,7 +109,7 @@ static void write_index(const char *target, int64_t source_time)
 		}
 		r.ranges = &rg;
 		r.nranges = 1;
-		if (writer_add(w, &r, "rustsec", path, NULL, err,
+		if (writer_add(w, &r, "rustsec", path, err,
 		               sizeof(err)) != 0)
 			fail_msg("writer_add %s: %s", a->id, err);
 	}
@@ -136,7 +136,7 @@ static void write_index(const char *target, int64_t source_time)
 		}
 		r.ranges = &rg;
 		r.nranges = 1;
-		if (writer_add(w, &r, "rustsec", path, NULL, err,
+		if (writer_add(w, &r, "rustsec", path, err,
 		               sizeof(err)) != 0)
 			fail_msg("writer_add %s: %s", id, err);
 	}

@@ -20,15 +20,7 @@
 #include <cmocka.h>
 
 #include "cargo_req.h"
-
-static version V(const char *s)
-{
-	version v;
-	const char *err = NULL;
-	if (version_parse(&v, s, strlen(s), &err) != 0)
-		fail_msg("bad test version %s: %s", s, err);
-	return v;
-}
+#include "testlib.h"
 
 static cargo_req R(const char *s)
 {
@@ -84,7 +76,7 @@ static void test_matches__table(void **state)
 	(void)state;
 	for (size_t i = 0; i < sizeof t / sizeof t[0]; i++) {
 		cargo_req r = R(t[i].req);
-		version v = V(t[i].v);
+		version v = tl_version(t[i].v);
 		if (cargo_req_matches(&r, &v) != t[i].in)
 			fail_msg("%s vs %s: want %d", t[i].req, t[i].v, t[i].in);
 	}
@@ -128,35 +120,20 @@ static void test_next__walks_releases_and_named_prereleases(void **state)
 	assert_int_equal(cargo_req_next(&v, &r, NULL), 1);
 	version_format(&v, t, sizeof t);
 	assert_string_equal(t, "1.2.3-rc.1");
-	bound b = { 1, 0, V("1.2.3-rc.1") };
+	bound b = { 1, 0, tl_version("1.2.3-rc.1") };
 	assert_int_equal(cargo_req_next(&v, &r, &b), 1);
 	version_format(&v, t, sizeof t);
 	assert_string_equal(t, "1.2.3-rc.1.0");
-	b.v = V("1.2.3");
+	b.v = tl_version("1.2.3");
 	assert_int_equal(cargo_req_next(&v, &r, &b), 1);
 	version_format(&v, t, sizeof t);
 	assert_string_equal(t, "1.2.4");
-	b.v = V("1.2.4");
+	b.v = tl_version("1.2.4");
 	assert_int_equal(cargo_req_next(&v, &r, &b), 0);
 	r = R(">2.0, <2.1");
 	assert_int_equal(cargo_req_next(&v, &r, NULL), 0);
 	r = R(">18446744073709551615");
 	assert_int_equal(cargo_req_next(&v, &r, NULL), 0);
-}
-
-static range G(const char *intro, const char *fixed)
-{
-	range g;
-	memset(&g, 0, sizeof g);
-	if (intro) {
-		g.has_introduced = 1;
-		g.introduced = V(intro);
-	}
-	if (fixed) {
-		g.has_fixed = 1;
-		g.fixed = V(fixed);
-	}
-	return g;
 }
 
 static void test_exposure__examples(void **state)
@@ -165,7 +142,7 @@ static void test_exposure__examples(void **state)
 	char s[128];
 	(void)state;
 	/* mio = "0.8" and RUSTSEC-2024-0019: [0.7.2, 0.8.11) */
-	range mio = G("0.7.2", "0.8.11");
+	range mio = tl_range("0.7.2", "0.8.11");
 	cargo_req r = R("0.8");
 	assert_int_equal(cargo_req_exposure(&e, &r, &mio, 1), 0);
 	assert_true(e.possibly && !e.insecure && e.has_fix);
@@ -179,7 +156,7 @@ static void test_exposure__examples(void **state)
 	assert_int_equal(cargo_req_exposure(&e, &r, &mio, 1), 0);
 	assert_false(e.possibly);
 	/* wholly inside: smallvec [1.0.0, 1.6.1) */
-	range sv[2] = { G("0.6.3", "0.6.14"), G("1.0.0", "1.6.1") };
+	range sv[2] = { tl_range("0.6.3", "0.6.14"), tl_range("1.0.0", "1.6.1") };
 	r = R(">=1.0, <1.6");
 	cargo_req_exposure(&e, &r, sv, 2);
 	assert_true(e.possibly && e.insecure && !e.has_fix);
@@ -192,24 +169,24 @@ static void test_exposure__examples(void **state)
 	cargo_req_suggest(s, sizeof s, &r, &e.fix);
 	assert_string_equal(s, ">=1.6.1, <1.7.0");
 	/* unfixed: possibly insecure, no fix */
-	range open = G("2.0.0", NULL);
+	range open = tl_range("2.0.0", NULL);
 	r = R(">=1.5");
 	cargo_req_exposure(&e, &r, &open, 1);
 	assert_true(e.possibly && !e.insecure && !e.has_fix);
 	/* a tilde keeps its form */
-	range t = G(NULL, "1.2.5");
+	range t = tl_range(NULL, "1.2.5");
 	r = R("~1.2");
 	cargo_req_exposure(&e, &r, &t, 1);
 	cargo_req_suggest(s, sizeof s, &r, &e.fix);
 	assert_string_equal(s, "~1.2.5");
 	/* a caret whose upper bound the fix would move does not */
 	r = R("0");
-	range z = G(NULL, "0.3.1");
+	range z = tl_range(NULL, "0.3.1");
 	cargo_req_exposure(&e, &r, &z, 1);
 	cargo_req_suggest(s, sizeof s, &r, &e.fix);
 	assert_string_equal(s, ">=0.3.1, <1.0.0");
 	/* a vulnerable prerelease is admitted only when named */
-	range pre = G("1.3.0-alpha", "1.3.0");
+	range pre = tl_range("1.3.0-alpha", "1.3.0");
 	r = R(">=1.2, <1.4");
 	cargo_req_exposure(&e, &r, &pre, 1);
 	assert_false(e.possibly);
@@ -315,7 +292,7 @@ static void grid(void)
 				for (size_t p = 0; p < NPRE; p++) {
 					snprintf(t, sizeof t, "%u.%u.%u%s%s", a, b, c,
 					         *PRE[p] ? "-" : "", PRE[p]);
-					version v = V(t);
+					version v = tl_version(t);
 					add_sample(&v);
 				}
 }
@@ -422,7 +399,7 @@ static void test_property__interval_arithmetic_agrees_with_samples(
 			memset(&g[i], 0, sizeof g[i]);
 			rand_version(a, sizeof a, 1);
 			rand_version(b, sizeof b, 1);
-			version x = V(a), y = V(b);
+			version x = tl_version(a), y = tl_version(b);
 			if (version_cmp(&x, &y) > 0) {
 				version t = x;
 				x = y;

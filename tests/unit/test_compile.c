@@ -17,29 +17,23 @@
 
 #include "advdb.h"
 #include "compile.h"
+#include "testlib.h"
 
 #define T1 1600000000
 #define T2 1600086400
 
 typedef struct fix {
-	char dir[64];
-	git_repository *repo;
+	tl_repo r;
 	char c1[41], c2[41], bad[41];
 	int n;                      /* index files made so far */
 } fix;
-
-typedef struct spec {
-	const char *path;
-	unsigned mode;
-	const char *text;
-} spec;
 
 #define ADV(id, pkg, patched) \
 	"```toml\n[advisory]\nid = \"" id "\"\npackage = \"" pkg "\"\n" \
 	"date = \"2020-01-01\"\n\n[versions]\npatched = [\"" patched "\"]\n" \
 	"```\n\n# A title\n\nA description.\n"
 
-static const spec C1[] = {
+static const tl_file C1[] = {
 	{ "crates/alpha/RUSTSEC-2020-0001.md", GIT_FILEMODE_BLOB,
 	  ADV("RUSTSEC-2020-0001", "alpha", ">= 1.0.0") },
 	{ "crates/beta/RUSTSEC-2020-0002.md", GIT_FILEMODE_BLOB,
@@ -47,7 +41,7 @@ static const spec C1[] = {
 };
 
 /* alpha changed, beta deleted, gamma added. */
-static const spec C2[] = {
+static const tl_file C2[] = {
 	{ "crates/alpha/RUSTSEC-2020-0001.md", GIT_FILEMODE_BLOB,
 	  ADV("RUSTSEC-2020-0001", "alpha", ">= 1.1.0") },
 	{ "crates/gamma/RUSTSEC-2020-0003.md", GIT_FILEMODE_BLOB,
@@ -55,7 +49,7 @@ static const spec C2[] = {
 };
 
 /* C1 plus three bad files: a TOML error, alpha's id again, a symlink. */
-static const spec BAD[] = {
+static const tl_file BAD[] = {
 	{ "crates/alpha/RUSTSEC-2020-0001.md", GIT_FILEMODE_BLOB,
 	  ADV("RUSTSEC-2020-0001", "alpha", ">= 1.0.0") },
 	{ "crates/beta/RUSTSEC-2020-0002.md", GIT_FILEMODE_BLOB,
@@ -70,58 +64,15 @@ static const spec BAD[] = {
 
 #define N(a) (sizeof(a) / sizeof((a)[0]))
 
-static void commit(fix *f, const spec *v, size_t n, const char *parent_hex,
-                   const char *ref, int64_t when, char out[41])
-{
-	git_index *ix = NULL;
-	git_oid tree_id, id, pid;
-	git_tree *tree = NULL;
-	git_commit *parent = NULL;
-	git_signature *sig = NULL;
-
-	assert_int_equal(git_index_new(&ix), 0);
-	for (size_t i = 0; i < n; i++) {
-		git_index_entry e;
-		memset(&e, 0, sizeof(e));
-		e.path = v[i].path;
-		e.mode = v[i].mode;
-		assert_int_equal(git_blob_create_from_buffer(&e.id, f->repo,
-		                 v[i].text, strlen(v[i].text)), 0);
-		assert_int_equal(git_index_add(ix, &e), 0);
-	}
-	assert_int_equal(git_index_write_tree_to(&tree_id, ix, f->repo), 0);
-	assert_int_equal(git_tree_lookup(&tree, f->repo, &tree_id), 0);
-	assert_int_equal(git_signature_new(&sig, "t", "t@localhost",
-	                                   (git_time_t)when, 0), 0);
-	if (parent_hex) {
-		assert_int_equal(git_oid_fromstr(&pid, parent_hex), 0);
-		assert_int_equal(git_commit_lookup(&parent, f->repo, &pid), 0);
-	}
-	const git_commit *parents[1] = { parent };
-	assert_int_equal(git_commit_create(&id, f->repo, ref, sig, sig, NULL,
-	                 "t", tree, parent ? 1 : 0, parents), 0);
-	git_oid_tostr(out, 41, &id);
-	git_commit_free(parent);
-	git_signature_free(sig);
-	git_tree_free(tree);
-	git_index_free(ix);
-}
-
 static int setup(void **state)
 {
 	fix *f = calloc(1, sizeof(*f));
 
-	if (!f)
+	if (!f || tl_repo_init(&f->r, "test_compile") < 0)
 		return -1;
-	snprintf(f->dir, sizeof(f->dir), "/tmp/test_compile.XXXXXX");
-	if (!mkdtemp(f->dir))
-		return -1;
-	git_libgit2_init();
-	if (git_repository_init(&f->repo, f->dir, 1) < 0)
-		return -1;
-	commit(f, C1, N(C1), NULL, "HEAD", T1, f->c1);
-	commit(f, C2, N(C2), f->c1, "HEAD", T2, f->c2);
-	commit(f, BAD, N(BAD), NULL, "refs/heads/bad", T1, f->bad);
+	tl_commit(f->r.repo, C1, N(C1), NULL, "HEAD", T1, f->c1);
+	tl_commit(f->r.repo, C2, N(C2), f->c1, "HEAD", T2, f->c2);
+	tl_commit(f->r.repo, BAD, N(BAD), NULL, "refs/heads/bad", T1, f->bad);
 	*state = f;
 	return 0;
 }
@@ -129,15 +80,10 @@ static int setup(void **state)
 static int teardown(void **state)
 {
 	fix *f = *state;
-	char cmd[128];
 
 	if (!f)
 		return 0;
-	git_repository_free(f->repo);
-	git_libgit2_shutdown();
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", f->dir);
-	if (system(cmd) != 0)
-		fprintf(stderr, "could not remove %s\n", f->dir);
+	tl_repo_free(&f->r);
 	free(f);
 	return 0;
 }
@@ -156,7 +102,7 @@ typedef struct result {
 static void run(result *res, fix *f, const char *ref, const char *db,
                 int update, int keep_going, int history)
 {
-	compile_opts o = { .source = "rustsec", .label = f->dir,
+	compile_opts o = { .source = "rustsec", .label = f->r.dir,
 	                   .keep_going = keep_going, .history = history };
 	gitsrc *g = NULL;
 	writer *w = NULL;
@@ -166,7 +112,7 @@ static void run(result *res, fix *f, const char *ref, const char *db,
 
 	memset(res, 0, sizeof(*res));
 	diag_init(&d);
-	if (gitsrc_open(&g, f->dir, ref, err, sizeof(err)) < 0)
+	if (gitsrc_open(&g, f->r.dir, ref, err, sizeof(err)) < 0)
 		fail_msg("gitsrc_open: %s", err);
 	if (writer_open(&w, db, err, sizeof(err)) < 0)
 		fail_msg("writer_open: %s", err);
@@ -201,7 +147,7 @@ static void run(result *res, fix *f, const char *ref, const char *db,
 
 static const char *db_path(fix *f, char *buf, size_t cap)
 {
-	snprintf(buf, cap, "%s/index%d.lmdb", f->dir, ++f->n);
+	snprintf(buf, cap, "%s/index%d.lmdb", f->r.dir, ++f->n);
 	return buf;
 }
 
@@ -300,7 +246,7 @@ static void test_compile_changes__unknown_previous_commit(void **state)
 	char err[256], db[128];
 
 	diag_init(&d);
-	assert_int_equal(gitsrc_open(&g, f->dir, NULL, err, sizeof(err)), 0);
+	assert_int_equal(gitsrc_open(&g, f->r.dir, NULL, err, sizeof(err)), 0);
 	assert_int_equal(writer_open(&w, db_path(f, db, sizeof(db)), err,
 	                             sizeof(err)), 0);
 	assert_int_equal(compile_changes(&o, g, w,

@@ -27,6 +27,7 @@
 #include "cvss.h"
 #include "cvss_int.h"
 #include "record.h"
+#include "testlib.h"
 
 static int parse(cvss *c, const char *s, char *err, size_t cap)
 {
@@ -689,12 +690,6 @@ typedef struct v4_counts {
 	int rating[5];
 } v4_counts;
 
-static const char *shared_dir(void)
-{
-	const char *s = getenv("ADVDB_SHARED");
-	return s && *s ? s : "../shared/data";
-}
-
 /* `cvss = "CVSS:4.0/` lines of a file (front matter keys start a line). */
 static int count_written_v4(const char *text, size_t len)
 {
@@ -809,37 +804,22 @@ static void walk_v4(const char *root, const char *coll, v4_counts *c)
 
 static void test_cvss__v40_real_database(void **state)
 {
-	char bundle[2048], cmd[8192], tmp[] = "/tmp/advdb-test-cvss.XXXXXX";
-	struct stat st;
+	char bundle[2048], tmp[1024], root[1100];
 	v4_counts c;
 
 	(void)state;
-	snprintf(bundle, sizeof(bundle), "%s/advisory-db.bundle", shared_dir());
-	if (stat(bundle, &st) != 0) {
-		print_message("# SKIP needs %s (shared test data not found)\n",
-		              bundle);
-		skip();
-	}
-	if (strchr(bundle, '\'')) {
-		print_message("# SKIP bundle path has a quote: %s\n", bundle);
-		skip();
-	}
-	assert_non_null(mkdtemp(tmp));
-	snprintf(cmd, sizeof(cmd), "git clone -q '%s' '%s/db' 2>&1", bundle,
-	         tmp);
-	int rc = system(cmd);
-	char root[1024];
+	tl_bundle_or_skip(bundle, sizeof(bundle));
+	tl_mkdtemp(tmp, sizeof(tmp), "advdb-test-cvss");
 	snprintf(root, sizeof(root), "%s/db", tmp);
+	int rc = tl_git_clone(bundle, root, NULL, NULL);
 	memset(&c, 0, sizeof(c));
 	if (rc == 0) {
 		walk_v4(root, "crates", &c);
 		walk_v4(root, "rust", &c);
 	}
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmp);
-	if (system(cmd) != 0)
-		print_error("could not remove %s\n", tmp);
+	tl_rm_rf(tmp);
 	if (rc != 0)
-		fail_msg("git clone of %s failed (%d)", bundle, rc);
+		fail_msg("git clone of %s failed", bundle);
 
 	print_message("# real data: %d CVSS 4.0 vectors scored in %d "
 	              "advisories (critical %d, high %d, medium %d, low %d, "

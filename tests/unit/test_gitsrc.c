@@ -17,74 +17,20 @@
 
 #include "advisory.h"
 #include "gitsrc.h"
+#include "testlib.h"
 
 typedef struct fix {
-	char dir[64];
-	git_repository *repo;
+	tl_repo r;
 	char c1[41], c2[41];        /* first and second commit */
 	char c3[41];                /* branch "other": no advisories */
 } fix;
-
-typedef struct spec {
-	const char *path;
-	unsigned mode;              /* GIT_FILEMODE_* */
-	const char *text;           /* NULL for the submodule entry */
-} spec;
-
-static void add(git_repository *repo, git_index *ix, const spec *s)
-{
-	git_index_entry e;
-
-	memset(&e, 0, sizeof(e));
-	e.path = s->path;
-	e.mode = s->mode;
-	if (s->mode == GIT_FILEMODE_COMMIT)
-		assert_int_equal(git_oid_fromstr(&e.id,
-		    "0123456789abcdef0123456789abcdef01234567"), 0);
-	else
-		assert_int_equal(git_blob_create_from_buffer(&e.id, repo, s->text,
-		                                             strlen(s->text)), 0);
-	if (git_index_add(ix, &e) < 0)
-		fail_msg("git_index_add: %s", git_error_last()->message);
-}
-
-/* Commit the entries of v (on top of parent_hex, if any); hex out. */
-static void commit(fix *f, const spec *v, size_t n, const char *parent_hex,
-                   const char *update_ref, int64_t when, char out[41])
-{
-	git_index *ix = NULL;
-	git_oid tree_id, commit_id, pid;
-	git_tree *tree = NULL;
-	git_commit *parent = NULL;
-	git_signature *sig = NULL;
-
-	assert_int_equal(git_index_new(&ix), 0);
-	for (size_t i = 0; i < n; i++)
-		add(f->repo, ix, &v[i]);
-	assert_int_equal(git_index_write_tree_to(&tree_id, ix, f->repo), 0);
-	assert_int_equal(git_tree_lookup(&tree, f->repo, &tree_id), 0);
-	assert_int_equal(git_signature_new(&sig, "t", "t@localhost",
-	                                   (git_time_t)when, 0), 0);
-	if (parent_hex) {
-		assert_int_equal(git_oid_fromstr(&pid, parent_hex), 0);
-		assert_int_equal(git_commit_lookup(&parent, f->repo, &pid), 0);
-	}
-	const git_commit *parents[1] = { parent };
-	assert_int_equal(git_commit_create(&commit_id, f->repo, update_ref, sig,
-	                 sig, NULL, "t", tree, parent ? 1 : 0, parents), 0);
-	git_oid_tostr(out, 41, &commit_id);
-	git_commit_free(parent);
-	git_signature_free(sig);
-	git_tree_free(tree);
-	git_index_free(ix);
-}
 
 static char big[ADVISORY_FILE_MAX + 2];
 
 #define T1 1700000000               /* first commit's time */
 #define T2 1700000100               /* second commit's time */
 
-static const spec FIRST[] = {
+static const tl_file FIRST[] = {
 	{ "README.md", GIT_FILEMODE_BLOB, "not an advisory\n" },
 	{ "crates/zeta/RUSTSEC-2020-0002.md", GIT_FILEMODE_BLOB, "zeta\n" },
 	{ "crates/alpha/RUSTSEC-2020-0001.md", GIT_FILEMODE_BLOB, "alpha\n" },
@@ -103,7 +49,7 @@ static const spec FIRST[] = {
 
 /* Second commit: zeta modified, alpha-beta deleted, gamma added, the
  * symlink became a file; the rest unchanged. */
-static const spec SECOND[] = {
+static const tl_file SECOND[] = {
 	{ "crates/zeta/RUSTSEC-2020-0002.md", GIT_FILEMODE_BLOB, "zeta 2\n" },
 	{ "crates/alpha/RUSTSEC-2020-0001.md", GIT_FILEMODE_BLOB, "alpha\n" },
 	{ "crates/gamma/RUSTSEC-2020-0008.md", GIT_FILEMODE_BLOB, "gamma\n" },
@@ -112,7 +58,7 @@ static const spec SECOND[] = {
 };
 #define NSECOND (sizeof(SECOND) / sizeof(SECOND[0]))
 
-static const spec OTHER[] = {
+static const tl_file OTHER[] = {
 	{ "crates.json", GIT_FILEMODE_BLOB, "{}\n" },
 };
 
@@ -123,17 +69,13 @@ static int setup(void **state)
 	if (!f)
 		return -1;
 	memset(big, 'a', sizeof(big) - 1);
-	snprintf(f->dir, sizeof(f->dir), "/tmp/test_gitsrc.XXXXXX");
-	if (!mkdtemp(f->dir))
+	if (tl_repo_init(&f->r, "test_gitsrc") < 0)
 		return -1;
-	git_libgit2_init();
 	/* The submodule entry names a commit this repository lacks. */
 	git_libgit2_opts(GIT_OPT_ENABLE_STRICT_OBJECT_CREATION, 0);
-	if (git_repository_init(&f->repo, f->dir, 1) < 0)
-		return -1;
-	commit(f, FIRST, NFIRST, NULL, "HEAD", T1, f->c1);
-	commit(f, SECOND, NSECOND, f->c1, "HEAD", T2, f->c2);
-	commit(f, OTHER, 1, NULL, "refs/heads/other", T2, f->c3);
+	tl_commit(f->r.repo, FIRST, NFIRST, NULL, "HEAD", T1, f->c1);
+	tl_commit(f->r.repo, SECOND, NSECOND, f->c1, "HEAD", T2, f->c2);
+	tl_commit(f->r.repo, OTHER, 1, NULL, "refs/heads/other", T2, f->c3);
 	*state = f;
 	return 0;
 }
@@ -141,15 +83,10 @@ static int setup(void **state)
 static int teardown(void **state)
 {
 	fix *f = *state;
-	char cmd[128];
 
 	if (!f)
 		return 0;
-	git_repository_free(f->repo);
-	git_libgit2_shutdown();
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", f->dir);
-	if (system(cmd) != 0)
-		fprintf(stderr, "could not remove %s\n", f->dir);
+	tl_repo_free(&f->r);
 	free(f);
 	return 0;
 }
@@ -184,7 +121,7 @@ static gitsrc *open_at(fix *f, const char *ref)
 	gitsrc *g = NULL;
 	char err[256] = "";
 
-	if (gitsrc_open(&g, f->dir, ref, err, sizeof(err)) < 0)
+	if (gitsrc_open(&g, f->r.dir, ref, err, sizeof(err)) < 0)
 		fail_msg("gitsrc_open: %s", err);
 	return g;
 }
@@ -213,7 +150,9 @@ static void test_gitsrc_open__slots_sorted_by_path(void **state)
 	for (size_t i = 0; i < n; i++)
 		assert_string_equal(v[i].path, want[i]);
 	size_t n2 = 0;
-	assert_ptr_equal(gitsrc_entries(g, &n2), v);   /* built once */
+	const gitsrc_entry *v2 = NULL;
+	assert_int_equal(gitsrc_list(&v2, &n2, g, err, sizeof(err)), 0);
+	assert_ptr_equal(v2, v);                       /* built once */
 	assert_int_equal(n2, n);
 	assert_string_equal(gitsrc_commit(g), f->c1);
 	assert_int_equal(gitsrc_commit_time(g), 1700000000);
@@ -286,15 +225,15 @@ static void test_gitsrc_open__bad_ref_and_bad_repo(void **state)
 	gitsrc *g = (gitsrc *)1;
 	char err[256] = "";
 
-	assert_int_equal(gitsrc_open(&g, f->dir, "no-such-branch", err,
+	assert_int_equal(gitsrc_open(&g, f->r.dir, "no-such-branch", err,
 	                             sizeof(err)), -1);
 	assert_null(g);
 	assert_non_null(strstr(err, "no-such-branch"));
 	/* A tree id peels to no commit. */
-	assert_int_equal(gitsrc_open(&g, f->dir, "HEAD^{tree}", err,
+	assert_int_equal(gitsrc_open(&g, f->r.dir, "HEAD^{tree}", err,
 	                             sizeof(err)), -1);
 	/* A branch without package folders is not an advisory-db commit. */
-	assert_int_equal(gitsrc_open(&g, f->dir, "other", err, sizeof(err)), -1);
+	assert_int_equal(gitsrc_open(&g, f->r.dir, "other", err, sizeof(err)), -1);
 	assert_non_null(strstr(err, "not an advisory-db commit"));
 	assert_int_equal(gitsrc_open(&g, "/nonexistent/repo", NULL, err,
 	                             sizeof(err)), -1);

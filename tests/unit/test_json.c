@@ -93,7 +93,7 @@ static void test_json__separators(void **state)
 	json_key(&j, "b");
 	json_arr_begin(&j);
 	json_str(&j, "x");
-	json_null(&j);
+	json_str(&j, NULL);
 	json_bool(&j, 1);
 	json_obj_begin(&j);
 	json_obj_end(&j);

@@ -2,7 +2,8 @@
  * test_osv.c — compiler/osv.c (and ytree.c under it): OSV files in JSON
  * and YAML to adv_records; every range kind, versions lists, other
  * ecosystems, reference mapping, and hostile input (deep nesting, huge
- * strings, wrong types, binary, aliases) refused with a clear error.
+ * strings, wrong types, binary, aliases) refused with a clear error; and
+ * the export (query/cli/osvout.c) writing back what the import read.
  *
  * Expected ranges are written out by hand from OSV's definitions of the
  * events, never produced by the code under test.
@@ -16,8 +17,11 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "buf.h"
 #include "diag.h"
+#include "json.h"
 #include "osv.h"
+#include "osvout.h"
 #include "req.h"
 #include "version.h"
 #include "ytree.h"
@@ -549,6 +553,77 @@ static void join(char *out, size_t cap, const strlist *l)
 	}
 }
 
+/* The export (query/cli/osvout.c) writes what the import reads, through
+ * the one mapping (schema/osvmap.h): a file in the export's own form,
+ * imported and exported again, comes back byte for byte (RustSec's form:
+ * dates at noon, the derived PACKAGE and ADVISORY links, 0.0.0-0 for an
+ * unbounded start, functions sorted, the default license). */
+#define V4 "CVSS:4.0/AV:N/AC:L/AT:N/PR:N/UI:N/VC:H/VI:H/VA:H/SC:N/SI:N/SA:N"
+static const char canonical[] =
+	"{\"id\":\"RUSTSEC-2099-0001\",\"modified\":\"2024-05-06T07:08:09Z\","
+	"\"published\":\"2024-01-02T12:00:00Z\","
+	"\"withdrawn\":\"2024-03-04T12:00:00Z\","
+	"\"aliases\":[\"CVE-2099-0001\"],\"related\":[],"
+	"\"summary\":\"A title\",\"details\":\"Line one.\\nLine two.\","
+	"\"severity\":[{\"type\":\"CVSS_V4\",\"score\":\"" V4 "\"}],"
+	"\"affected\":[{\"package\":{\"ecosystem\":\"crates.io\","
+	"\"name\":\"acme\",\"purl\":\"pkg:cargo/acme\"},"
+	"\"ecosystem_specific\":{\"affects\":{\"arch\":[\"x86_64\"],"
+	"\"os\":[\"linux\"],\"functions\":[\"acme::a\",\"acme::b\"]},"
+	"\"affected_functions\":null},"
+	"\"database_specific\":{\"categories\":[\"memory-corruption\"],"
+	"\"cvss\":\"" V4 "\",\"informational\":null},"
+	"\"ranges\":[{\"type\":\"SEMVER\",\"events\":["
+	"{\"introduced\":\"0.0.0-0\"},{\"fixed\":\"1.2.4-0\"},"
+	"{\"introduced\":\"1.3.0\"},{\"fixed\":\"1.3.5\"}]}],"
+	"\"versions\":[]}],"
+	"\"references\":["
+	"{\"type\":\"PACKAGE\",\"url\":\"https://crates.io/crates/acme\"},"
+	"{\"type\":\"ADVISORY\","
+	"\"url\":\"https://rustsec.org/advisories/RUSTSEC-2099-0001.html\"},"
+	"{\"type\":\"REPORT\",\"url\":\"https://github.com/acme/acme/issues/1\"},"
+	"{\"type\":\"WEB\",\"url\":\"https://example.org/x\"}],"
+	"\"database_specific\":{\"license\":\"CC0-1.0\"}}";
+
+static void test_osv__export_of_import_is_the_file(void **state)
+{
+	osv *o = NULL;
+	diag_list d;
+	buf b = BUF_INIT;
+	json j;
+
+	(void)state;
+	assert_int_equal(parse(&o, canonical, &d), 0);
+	assert_int_equal(osv_count(o), 1);
+	const adv_record *r = osv_record(o, 0);
+	assert_string_equal(r->url, "https://github.com/acme/acme/issues/1");
+	assert_int_equal(r->references.n, 1);
+	assert_false(r->ranges[0].has_introduced);
+	json_init(&j, &b);
+	osvout_advisory(&j, r, 0);
+	assert_false(b.failed);
+	buf_putc(&b, '\0');
+	assert_string_equal(b.p, canonical);
+
+	/* without history, `modified` is the fallback given */
+	adv_record r2 = *r;
+	r2.modified = 0;
+	buf_reset(&b);
+	json_init(&j, &b);
+	osvout_advisory(&j, &r2, 1700000000);
+	buf_putc(&b, '\0');
+	assert_non_null(strstr(b.p, "\"modified\":\"2023-11-14T22:13:20Z\""));
+	/* and without either, the date's noon */
+	buf_reset(&b);
+	json_init(&j, &b);
+	osvout_advisory(&j, &r2, 0);
+	buf_putc(&b, '\0');
+	assert_non_null(strstr(b.p, "\"modified\":\"2024-01-02T12:00:00Z\""));
+	buf_free(&b);
+	osv_free(o);
+	diag_free(&d);
+}
+
 static void test_osv__derived_requirements(void **state)
 {
 	(void)state;
@@ -609,6 +684,7 @@ int main(void)
 		cmocka_unit_test(test_osv__versions_list),
 		cmocka_unit_test(test_osv__other_ecosystems_skipped),
 		cmocka_unit_test(test_osv__derived_requirements),
+		cmocka_unit_test(test_osv__export_of_import_is_the_file),
 		cmocka_unit_test(test_osv__bad_fields),
 		cmocka_unit_test(test_osv__errors_carry_lines),
 		cmocka_unit_test(test_osv__ids_within_the_index_cap),

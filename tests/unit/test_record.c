@@ -6,35 +6,14 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
 
 #include "record.h"
+#include "testlib.h"
 #include "version.h"
-
-static version ver(const char *s)
-{
-	version v;
-	const char *err = NULL;
-	assert_int_equal(version_parse(&v, s, strlen(s), &err), 0);
-	return v;
-}
-
-static range rng(const char *lo, const char *hi)
-{
-	range r;
-	memset(&r, 0, sizeof(r));
-	if (lo) {
-		r.has_introduced = 1;
-		r.introduced = ver(lo);
-	}
-	if (hi) {
-		r.has_fixed = 1;
-		r.fixed = ver(hi);
-	}
-	return r;
-}
 
 /* A record with every field set; storage is static to the test. */
 static const char *aliases[] = { "CVE-2023-1111", "GHSA-aaaa-bbbb-cccc" };
@@ -84,9 +63,9 @@ static void full_record(adv_record *r, adv_function *fn, range *rg)
 	fn[1].reqs = (strlist){ NULL, 0 };
 	r->functions = fn;
 	r->nfunctions = 2;
-	rg[0] = rng("0.1.0", "1.2.5");
-	rg[1] = rng("1.3.0-alpha.1", "1.3.1+build.7");
-	rg[2] = rng("2.0.0", NULL);
+	rg[0] = tl_range("0.1.0", "1.2.5");
+	rg[1] = tl_range("1.3.0-alpha.1", "1.3.1+build.7");
+	rg[2] = tl_range("2.0.0", NULL);
 	r->ranges = rg;
 	r->nranges = 3;
 }
@@ -158,6 +137,24 @@ static void test_record_roundtrip__every_field(void **state)
 	}
 	assert_string_equal(d->ranges[1].fixed.build, "build.7");
 	assert_string_equal(d->ranges[1].introduced.pre, "alpha.1");
+	/* the range text is the record's canonical text, for printing */
+	assert_null(r.range_text);
+	assert_non_null(d->range_text);
+	assert_string_equal(d->range_text[0], "0.1.0");
+	assert_string_equal(d->range_text[1], "1.2.5");
+	assert_string_equal(d->range_text[2], "1.3.0-alpha.1");
+	assert_string_equal(d->range_text[3], "1.3.1+build.7");
+	assert_string_equal(d->range_text[4], "2.0.0");
+	assert_null(d->range_text[5]);
+	for (int i = 0; i < 6; i++) {
+		char t[VERSION_TEXT_MAX + 1];
+		const range *g = &d->ranges[i / 2];
+		if (!d->range_text[i])
+			continue;
+		version_format(i % 2 ? &g->fixed : &g->introduced, t, sizeof t);
+		assert_string_equal(d->range_text[i], t);
+		assert_true(d->range_text[i] > (const char *)d);  /* its block */
+	}
 
 	/* strings live inside the record's own block */
 	const char *lo = (const char *)d;
@@ -356,9 +353,9 @@ static void hot_build(hot_fixture *f)
 	f->a.id = "RUSTSEC-2020-0001";
 	f->a.severity = ADV_SEV_HIGH;
 	f->a.cvss_score10 = 75;
-	f->ra[0] = rng(NULL, "0.3.0");
-	f->ra[1] = rng("1.0.0", "1.2.5");
-	f->ra[2] = rng("2.0.0-alpha.2", NULL);
+	f->ra[0] = tl_range(NULL, "0.3.0");
+	f->ra[1] = tl_range("1.0.0", "1.2.5");
+	f->ra[2] = tl_range("2.0.0-alpha.2", NULL);
 	f->a.ranges = f->ra;
 	f->a.nranges = 3;
 	f->a.os = (strlist){ h_os, 2 };
@@ -368,7 +365,7 @@ static void hot_build(hot_fixture *f)
 	f->b.info = ADV_INFO_UNMAINTAINED;
 	f->b.arch = (strlist){ h_arch, 1 };
 	f->b.expect_deleted = 1;
-	f->rb[0] = rng(NULL, NULL);
+	f->rb[0] = tl_range(NULL, NULL);
 	f->b.ranges = f->rb;
 	f->b.nranges = 1;
 
@@ -386,7 +383,7 @@ static void hot_build(hot_fixture *f)
 
 static int affects(const hot_entry *e, const char *v)
 {
-	version x = ver(v);
+	version x = tl_version(v);
 	uint8_t key[VKEY_MAX];
 	size_t n = version_key_encode(&x, key);
 	assert_true(n > 0);
@@ -589,10 +586,14 @@ static void test_hot__entries_cap(void **state)
 	hot_iter it;
 	hot_entry e;
 
+	char (*ids)[16] = calloc(n, sizeof(*ids));
+
 	assert_non_null(v);
 	assert_non_null(p);
-	for (size_t i = 0; i < n; i++) {
-		v[i].id = "RUSTSEC-2020-0001";
+	assert_non_null(ids);
+	for (size_t i = 0; i < n; i++) {   /* distinct, in id order */
+		snprintf(ids[i], sizeof(ids[i]), "ID-%06zu", i);
+		v[i].id = ids[i];
 		p[i] = &v[i];
 	}
 	assert_int_equal(hot_encode(p, n, &b, &l), -1);
@@ -605,6 +606,7 @@ static void test_hot__entries_cap(void **state)
 	assert_int_equal(rc, 0);
 	assert_int_equal(seen, HOT_ENTRIES_MAX);
 	free(b);
+	free(ids);
 	free(p);
 	free(v);
 }

@@ -15,15 +15,7 @@
 #include <cmocka.h>
 
 #include "req.h"
-
-static version V(const char *s)
-{
-	version v;
-	const char *err = NULL;
-	if (version_parse(&v, s, strlen(s), &err) != 0)
-		fail_msg("bad test version %s: %s", s, err);
-	return v;
-}
+#include "testlib.h"
 
 /* "[lo, hi)" with "-" for an unbounded side. */
 static void show_interval(char *buf, size_t cap, const interval *iv)
@@ -211,7 +203,7 @@ static void test_interval_contains(void **state)
 		char err[128];
 		assert_int_equal(req_parse(&iv, cases[i].req, strlen(cases[i].req),
 		                           err, sizeof err), 0);
-		version v = V(cases[i].v);
+		version v = tl_version(cases[i].v);
 		if (interval_contains(&iv, &v) != cases[i].in)
 			fail_msg("%s contains %s: want %d", cases[i].req, cases[i].v,
 			         cases[i].in);
@@ -331,14 +323,14 @@ static void test_ranges_contain(void **state)
 		{"1.4.2-rc.1", 1}, {"1.4.2", 0}, {"9.0.0", 0},
 	};
 	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
-		version v = V(cases[i].v);
+		version v = tl_version(cases[i].v);
 		assert_int_equal(ranges_contain(r, n, &v), cases[i].in);
 		/* the ranges are exactly the versions no interval contains */
 		int unaffected = interval_contains(&iv[0], &v) ||
 		                 interval_contains(&iv[1], &v);
 		assert_int_equal(unaffected, !cases[i].in);
 	}
-	version v = V("1.0.0");
+	version v = tl_version("1.0.0");
 	assert_int_equal(ranges_contain(r, 0, &v), 0);
 }
 

@@ -17,7 +17,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <ftw.h>
 #include <sys/wait.h>
 #include <unistd.h>
 #include <cmocka.h>
@@ -26,6 +25,7 @@
 #include <yaml.h>
 
 #include "req.h"
+#include "testlib.h"
 #include "toml.h"
 
 #define EVENTS_MAX 8192   /* text of one advisory's events */
@@ -312,54 +312,18 @@ done:
 	return rc;
 }
 
-static int rm_one(const char *p, const struct stat *sb, int flag,
-                  struct FTW *ftw)
-{
-	(void)sb; (void)flag; (void)ftw;
-	return remove(p);
-}
-
-/* git clone -q --no-checkout BUNDLE DIR, without a shell. */
-static int clone_bundle(const char *bundle, const char *dir)
-{
-	pid_t pid = fork();
-	if (pid < 0)
-		return -1;
-	if (pid == 0) {
-		execlp("git", "git", "clone", "-q", "--no-checkout", bundle, dir,
-		       (char *)NULL);
-		_exit(127);
-	}
-	int st;
-	if (waitpid(pid, &st, 0) < 0)
-		return -1;
-	return WIFEXITED(st) && WEXITSTATUS(st) == 0 ? 0 : -1;
-}
-
 static void test_req_osv__ranges_match_rustsec_export(void **state)
 {
 	(void)state;
-	const char *shared = getenv("ADVDB_SHARED");
 	char bundle[4096], tmp[4096], repo_dir[4200];
 	static run r;
 
-	if (shared == NULL || *shared == '\0')
-		shared = "../shared/data";
-	int n = snprintf(bundle, sizeof bundle, "%s/advisory-db.bundle", shared);
-	assert_true(n > 0 && (size_t)n < sizeof bundle);
-	if (access(bundle, R_OK) != 0) {
-		print_message("# SKIP needs ../shared/data (%s not found)\n", bundle);
-		skip();
-	}
-	const char *td = getenv("TMPDIR");
-	n = snprintf(tmp, sizeof tmp, "%s/advdb-osv.XXXXXX",
-	             td && *td ? td : "/tmp");
-	assert_true(n > 0 && (size_t)n < sizeof tmp);
-	assert_non_null(mkdtemp(tmp));
+	tl_bundle_or_skip(bundle, sizeof bundle);
+	tl_mkdtemp(tmp, sizeof tmp, "advdb-osv");
 	snprintf(repo_dir, sizeof repo_dir, "%s/repo", tmp);
 
 	memset(&r, 0, sizeof r);
-	int ok = clone_bundle(bundle, repo_dir) == 0;
+	int ok = tl_git_clone(bundle, repo_dir, "--no-checkout", NULL) == 0;
 	git_object *mt = NULL, *ot = NULL;
 	git_libgit2_init();
 	if (ok)
@@ -374,7 +338,7 @@ static void test_req_osv__ranges_match_rustsec_export(void **state)
 	git_object_free(ot);
 	git_repository_free(r.repo);
 	git_libgit2_shutdown();
-	nftw(tmp, rm_one, 16, FTW_DEPTH | FTW_PHYS);
+	tl_rm_rf(tmp);
 	if (!ok)
 		fail_msg("could not clone or read %s", bundle);
 

@@ -31,7 +31,7 @@
 #include "purl.h"
 #include "query.h"
 #include "reload.h"
-#include "testdir.h"
+#include "testlib.h"
 
 /* ---- purl ---- */
 
@@ -567,11 +567,11 @@ static int copy_file(const char *from, const char *to)
 
 static void test_serve__reload(void **state)
 {
-	char dir[] = "/tmp/advdb-serve-test.XXXXXX", db[64], next[64], err[512];
+	char dir[256], db[300], next[300], err[512];
 	reload r;
 
 	(void)state;
-	assert_non_null(mkdtemp(dir));
+	tl_mkdtemp(dir, sizeof dir, "advdb-serve-test");
 	snprintf(db, sizeof db, "%s/db.lmdb", dir);
 	snprintf(next, sizeof next, "%s/next.lmdb", dir);
 	assert_int_equal(copy_file(fuzz_index_path(), db), 0);
@@ -623,7 +623,7 @@ static void test_serve__reload(void **state)
 	assert_int_equal(reload_check(&r, 0), 1);
 	gen_release(g2);
 	reload_fini(&r);
-	testdir_remove(dir);
+	tl_rm_rf(dir);
 }
 
 static void test_serve__first_load_fails(void **state)

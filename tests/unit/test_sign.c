@@ -35,7 +35,7 @@
 #include "verify.h"
 #include "version.h"
 #include "writer.h"
-#include "testdir.h"
+#include "testlib.h"
 
 #define COMMIT "0123456789abcdef0123456789abcdef01234567"
 
@@ -176,8 +176,8 @@ static writer_stats build(fx *f, const char *path, int n, sign_plan *plan)
 		assert_int_equal(version_parse(&a.rg[0].fixed, "1.2.3", 5, &e), 0);
 		a.r.ranges = a.rg;
 		a.r.nranges = 1;
-		assert_int_equal(writer_add(w, &a.r, "rustsec", a.path, NULL,
-		                            f->err, sizeof(f->err)), 0);
+		assert_int_equal(writer_add(w, &a.r, "rustsec", a.path, f->err,
+		                            sizeof(f->err)), 0);
 	}
 	assert_int_equal(writer_set_source(w, "rustsec", COMMIT, 1600000000), 0);
 	if (plan)
@@ -210,7 +210,7 @@ static int setup(void **state)
 static int teardown(void **state)
 {
 	fx *f = *state;
-	testdir_remove(f->dir);
+	tl_rm_rf(f->dir);
 	free(f);
 	return 0;
 }

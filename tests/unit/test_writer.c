@@ -28,9 +28,9 @@
 #include "layout.h"
 #include "limit.h"
 #include "record.h"
+#include "testlib.h"
 #include "version.h"
 #include "writer.h"
-#include "testdir.h"
 
 #define STR_(x) #x
 #define STR(x) STR_(x)
@@ -44,14 +44,6 @@ typedef struct adv {
 	const char *aliases[2];
 	range rg[2];
 } adv;
-
-static version ver(const char *s)
-{
-	version v;
-	const char *err;
-	assert_int_equal(version_parse(&v, s, strlen(s), &err), 0);
-	return v;
-}
 
 /* Advisory number i of package pkg (collection from the prefix). */
 static void mk(adv *a, int i, const char *pkg, int rust)
@@ -77,11 +69,11 @@ static void mk(adv *a, int i, const char *pkg, int rust)
 	a->r.collection = rust ? ADV_RUST : ADV_CRATES;
 	a->r.aliases = (strlist){ a->aliases, 2 };
 	a->rg[0].has_fixed = 1;
-	a->rg[0].fixed = ver("1.0.0");
+	a->rg[0].fixed = tl_version("1.0.0");
 	a->rg[1].has_introduced = 1;
-	a->rg[1].introduced = ver("2.0.0");
+	a->rg[1].introduced = tl_version("2.0.0");
 	a->rg[1].has_fixed = 1;
-	a->rg[1].fixed = ver("2.1.3");
+	a->rg[1].fixed = tl_version("2.1.3");
 	a->r.ranges = a->rg;
 	a->r.nranges = 2;
 }
@@ -108,14 +100,9 @@ static int setup(void **state)
 static int teardown(void **state)
 {
 	fx *f = *state;
-	testdir_remove(f->dir);
+	tl_rm_rf(f->dir);
 	free(f);
 	return 0;
-}
-
-static uint8_t blob_of(int i)
-{
-	return (uint8_t)(i * 13 + 1);
 }
 
 /* Write advisories ids[0..n) (all in package pkg<id % 3>; id 99 goes to
@@ -125,16 +112,14 @@ static writer_stats build(fx *f, const char *path, const int *ids, size_t n)
 	writer *w;
 	writer_stats st;
 	adv a;
-	uint8_t blob[20];
 
 	assert_int_equal(writer_open(&w, path, f->err, sizeof(f->err)), 0);
 	for (size_t i = 0; i < n; i++) {
 		char pkg[16];
 		snprintf(pkg, sizeof(pkg), "pkg%d", ids[i] % 3);
 		mk(&a, ids[i], ids[i] == 99 ? "std" : pkg, ids[i] == 99);
-		memset(blob, blob_of(ids[i]), sizeof(blob));
-		assert_int_equal(writer_add(w, &a.r, "rustsec", a.path, blob,
-		                            f->err, sizeof(f->err)), 0);
+		assert_int_equal(writer_add(w, &a.r, "rustsec", a.path, f->err,
+		                            sizeof(f->err)), 0);
 	}
 	assert_int_equal(writer_set_source(w, "rustsec", COMMIT, 1600000000), 0);
 	assert_int_equal(writer_commit(w, &st, f->err, sizeof(f->err)), 0);
@@ -176,7 +161,7 @@ static int rd_get(rd *r, const char *db, const char *key, MDB_val *v)
 static void rd_meta(rd *r, const char *key, char *buf, size_t cap)
 {
 	MDB_val v;
-	assert_int_equal(rd_get(r, DB_META, key, &v), 0);
+	assert_int_equal(rd_get(r, db_name(DBI_META), key, &v), 0);
 	assert_true(v.mv_size < cap);
 	memcpy(buf, v.mv_data, v.mv_size);
 	buf[v.mv_size] = 0;
@@ -214,7 +199,7 @@ static uint8_t *rd_block(rd *r, const char *db, const char *key,
 	if (rc == MDB_NOTFOUND)
 		return NULL;
 	assert_int_equal(rc, 0);
-	int dict = strcmp(db, DB_ADVISORIES) == 0;
+	int dict = strcmp(db, db_name(DBI_ADVISORIES)) == 0;
 	rd_meta(r, META_DICT_ID, buf, sizeof(buf));
 	unsigned long long n = ZSTD_getFrameContentSize(v.mv_data, v.mv_size);
 	assert_true(n > 0 && n < (1u << 24));
@@ -222,7 +207,7 @@ static uint8_t *rd_block(rd *r, const char *db, const char *key,
 	ZSTD_DCtx *dc = ZSTD_createDCtx();
 	size_t got;
 	if (strcmp(buf, "0") != 0 && dict) {
-		assert_int_equal(rd_get(r, DB_META, META_DICT, &d), 0);
+		assert_int_equal(rd_get(r, db_name(DBI_META), META_DICT, &d), 0);
 		assert_int_equal(ZSTD_getDictID_fromDict(d.mv_data, d.mv_size),
 		                 strtoul(buf, NULL, 10));
 		assert_int_equal(ZSTD_getDictID_fromFrame(v.mv_data, v.mv_size),
@@ -231,7 +216,7 @@ static uint8_t *rd_block(rd *r, const char *db, const char *key,
 		                                d.mv_data, d.mv_size);
 	} else {
 		if (strcmp(buf, "0") == 0)
-			assert_int_equal(rd_get(r, DB_META, META_DICT, &d),
+			assert_int_equal(rd_get(r, db_name(DBI_META), META_DICT, &d),
 			                 MDB_NOTFOUND);
 		assert_int_equal(ZSTD_getDictID_fromFrame(v.mv_data, v.mv_size), 0);
 		got = ZSTD_decompressDCtx(dc, out, n, v.mv_data, v.mv_size);
@@ -247,7 +232,7 @@ static uint8_t *rd_block(rd *r, const char *db, const char *key,
 static int rd_item(rd *r, const char *id, blk_item *it, uint8_t **blk)
 {
 	size_t len, off = 0;
-	*blk = rd_block(r, DB_ADVISORIES, id, &len);
+	*blk = rd_block(r, db_name(DBI_ADVISORIES), id, &len);
 	if (!*blk)
 		return 0;
 	int rc;
@@ -268,7 +253,7 @@ static size_t rd_records(rd *r)
 	size_t n = 0;
 	char last[64] = "";
 
-	assert_int_equal(mdb_dbi_open(r->txn, DB_ADVISORIES, 0, &dbi), 0);
+	assert_int_equal(mdb_dbi_open(r->txn, db_name(DBI_ADVISORIES), 0, &dbi), 0);
 	assert_int_equal(mdb_cursor_open(r->txn, dbi, &cur), 0);
 	for (int rc = mdb_cursor_get(cur, &k, &v, MDB_FIRST); rc == 0;
 	     rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
@@ -277,7 +262,7 @@ static size_t rd_records(rd *r)
 		memcpy(key, k.mv_data, k.mv_size);
 		key[k.mv_size] = 0;
 		size_t len, off = 0;
-		uint8_t *blk = rd_block(r, DB_ADVISORIES, key, &len);
+		uint8_t *blk = rd_block(r, db_name(DBI_ADVISORIES), key, &len);
 		blk_item it;
 		int first = 1, brc;
 		while ((brc = blk_item_next(&it, blk, len, &off)) == 0) {
@@ -305,7 +290,7 @@ static size_t rd_records(rd *r)
 static size_t rd_alias(rd *r, const char *alias, char *buf, size_t cap)
 {
 	size_t len, off = 0, out = 0;
-	uint8_t *blk = rd_block(r, DB_ALIASES, alias, &len);
+	uint8_t *blk = rd_block(r, db_name(DBI_ALIASES), alias, &len);
 	alias_item it;
 	int rc;
 	if (!blk)
@@ -339,7 +324,7 @@ static size_t rd_alias_count(rd *r)
 	size_t n = 0;
 	char last[256] = "";
 
-	assert_int_equal(mdb_dbi_open(r->txn, DB_ALIASES, 0, &dbi), 0);
+	assert_int_equal(mdb_dbi_open(r->txn, db_name(DBI_ALIASES), 0, &dbi), 0);
 	assert_int_equal(mdb_cursor_open(r->txn, dbi, &cur), 0);
 	for (int rc = mdb_cursor_get(cur, &k, &v, MDB_FIRST); rc == 0;
 	     rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
@@ -348,7 +333,7 @@ static size_t rd_alias_count(rd *r)
 		memcpy(key, k.mv_data, k.mv_size);
 		key[k.mv_size] = 0;
 		size_t len, off = 0;
-		uint8_t *blk = rd_block(r, DB_ALIASES, key, &len);
+		uint8_t *blk = rd_block(r, db_name(DBI_ALIASES), key, &len);
 		alias_item it;
 		int first = 1, arc;
 		while ((arc = alias_item_next(&it, blk, len, &off)) == 0) {
@@ -468,9 +453,9 @@ static void test_writer_build__read_back_raw(void **state)
 	assert_true(atoll(buf) > 1600000000);
 
 	assert_int_equal(rd_records(&r), 6);
-	assert_int_equal(rd_count(&r, DB_ADVISORIES), 1);   /* one block */
-	assert_int_equal(rd_count(&r, DB_PACKAGES), 3);
-	assert_int_equal(rd_count(&r, DB_TOOLCHAIN), 1);
+	assert_int_equal(rd_count(&r, db_name(DBI_ADVISORIES)), 1);   /* one block */
+	assert_int_equal(rd_count(&r, db_name(DBI_PACKAGES)), 3);
+	assert_int_equal(rd_count(&r, db_name(DBI_TOOLCHAIN)), 1);
 	/* 6 CVE aliases + GHSA-shared-{0,1,2} */
 	assert_int_equal(rd_alias_count(&r), 9);
 	assert_int_equal(st.aliases, 9);
@@ -490,25 +475,25 @@ static void test_writer_build__read_back_raw(void **state)
 	free(blk);
 
 	/* the hot record of pkg1: advisories 1 and 4, in id order */
-	assert_int_equal(rd_get(&r, DB_PACKAGES, "pkg1", &v), 0);
+	assert_int_equal(rd_get(&r, db_name(DBI_PACKAGES), "pkg1", &v), 0);
 	hot_iter it;
 	hot_entry e;
 	assert_int_equal(hot_iter_init(&it, v.mv_data, v.mv_size), 0);
 	assert_int_equal(hot_iter_next(&it, &e), 1);
 	assert_memory_equal(e.id, "RUSTSEC-2020-0001", e.id_len);
 	assert_int_equal(e.n_ranges, 2);
-	version x = ver("2.1.0");
+	version x = tl_version("2.1.0");
 	uint8_t key[VKEY_MAX];
 	size_t kl = version_key_encode(&x, key);
 	assert_int_equal(hot_entry_affects(&e, key, kl), 1);
-	x = ver("1.5.0");
+	x = tl_version("1.5.0");
 	kl = version_key_encode(&x, key);
 	assert_int_equal(hot_entry_affects(&e, key, kl), 0);
 	assert_int_equal(hot_iter_next(&it, &e), 1);
 	assert_memory_equal(e.id, "RUSTSEC-2020-0004", e.id_len);
 	assert_int_equal(hot_iter_next(&it, &e), 0);
-	assert_int_equal(rd_get(&r, DB_PACKAGES, "std", &v), MDB_NOTFOUND);
-	assert_int_equal(rd_get(&r, DB_TOOLCHAIN, "std", &v), 0);
+	assert_int_equal(rd_get(&r, db_name(DBI_PACKAGES), "std", &v), MDB_NOTFOUND);
+	assert_int_equal(rd_get(&r, db_name(DBI_TOOLCHAIN), "std", &v), 0);
 
 	/* the full record, with the source and path the writer was given */
 	adv_record *rec = rd_record(&r, "RUSTSEC-2020-0002");
@@ -546,6 +531,31 @@ static void test_writer_digest__independent_of_order_and_time(void **state)
 	unlink(other);
 }
 
+/* Every row of the sub-database table (layout.h) is in every index, even
+ * one with no advisory, and nothing else is: the writer iterates the
+ * table, as the reader and the page walk do. */
+static void test_writer_commit__every_table_row(void **state)
+{
+	fx *f = *state;
+	rd r;
+	MDB_dbi dbi;
+	MDB_stat s;
+
+	build(f, f->db, NULL, 0);
+	rd_open(&r, f->db);
+	assert_int_equal(mdb_dbi_open(r.txn, NULL, 0, &dbi), 0);
+	assert_int_equal(mdb_stat(r.txn, dbi, &s), 0);
+	assert_int_equal(s.ms_entries, DBI_COUNT);
+	for (int id = 0; id < DBI_COUNT; id++) {
+		assert_int_equal(mdb_dbi_open(r.txn, db_name((db_id)id), 0, &dbi),
+		                 0);
+		assert_int_equal(mdb_stat(r.txn, dbi, &s), 0);
+		if (id != DBI_META)
+			assert_int_equal(s.ms_entries, 0);
+	}
+	rd_close(&r);
+}
+
 static void test_writer_add__duplicate_id_names_both_paths(void **state)
 {
 	fx *f = *state;
@@ -554,18 +564,18 @@ static void test_writer_add__duplicate_id_names_both_paths(void **state)
 
 	mk(&a, 7, "pkg1", 0);
 	assert_int_equal(writer_open(&w, f->db, f->err, sizeof(f->err)), 0);
-	assert_int_equal(writer_add(w, &a.r, "rustsec", a.path, NULL, f->err,
+	assert_int_equal(writer_add(w, &a.r, "rustsec", a.path, f->err,
 	                            sizeof(f->err)), 0);
 	assert_int_equal(writer_add(w, &a.r, "rustsec", "crates/other/x.md",
-	                            NULL, f->err, sizeof(f->err)), -1);
+	                            f->err, sizeof(f->err)), -1);
 	assert_non_null(strstr(f->err, a.path));
 	assert_non_null(strstr(f->err, "crates/other/x.md"));
 	/* the same path again replaces, it is not a duplicate */
-	assert_int_equal(writer_add(w, &a.r, "rustsec", a.path, NULL, f->err,
+	assert_int_equal(writer_add(w, &a.r, "rustsec", a.path, f->err,
 	                            sizeof(f->err)), 0);
 	/* a record without a package is refused */
 	a.r.package = NULL;
-	assert_int_equal(writer_add(w, &a.r, "rustsec", "p.md", NULL, f->err,
+	assert_int_equal(writer_add(w, &a.r, "rustsec", "p.md", f->err,
 	                            sizeof(f->err)), -1);
 	writer_close(w);
 	struct stat sb;
@@ -585,7 +595,6 @@ static void update_case(fx *f, int n)
 
 	writer *w;
 	char commit[41];
-	uint8_t blob[20];
 	adv a;
 	writer_stats su;
 	assert_int_equal(writer_open(&w, f->db, f->err, sizeof(f->err)), 0);
@@ -597,8 +606,7 @@ static void update_case(fx *f, int n)
 	assert_int_equal(writer_remove(w, "rustsec", a.path), 0);
 	assert_int_equal(writer_remove(w, "rustsec", "nope.md"), 0);
 	mk(&a, 1000, "pkg1", 0);
-	memset(blob, blob_of(1000), sizeof(blob));
-	assert_int_equal(writer_add(w, &a.r, "rustsec", a.path, blob, f->err,
+	assert_int_equal(writer_add(w, &a.r, "rustsec", a.path, f->err,
 	                            sizeof(f->err)), 0);
 	assert_int_equal(writer_set_source(w, "rustsec", COMMIT, 1600000000), 0);
 	assert_int_equal(writer_set_history(w, 1), 0);   /* not in the digest */
@@ -673,7 +681,7 @@ static void rd_blocks(const char *path, blocks *b)
 
 	memset(b, 0, sizeof(*b));
 	rd_open(&r, path);
-	assert_int_equal(mdb_dbi_open(r.txn, DB_ADVISORIES, 0, &dbi), 0);
+	assert_int_equal(mdb_dbi_open(r.txn, db_name(DBI_ADVISORIES), 0, &dbi), 0);
 	assert_int_equal(mdb_cursor_open(r.txn, dbi, &cur), 0);
 	for (int rc = mdb_cursor_get(cur, &k, &v, MDB_FIRST); rc == 0;
 	     rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
@@ -730,7 +738,7 @@ static void test_writer_update__rewrites_only_changed_blocks(void **state)
 	assert_int_equal(writer_remove(w, "rustsec", a.path), 0);
 	snprintf(pkg, sizeof(pkg), "pkg%d", added % 3);
 	mk(&a, added, pkg, 0);
-	assert_int_equal(writer_add(w, &a.r, "rustsec", a.path, NULL, f->err,
+	assert_int_equal(writer_add(w, &a.r, "rustsec", a.path, f->err,
 	                            sizeof(f->err)), 0);
 	assert_int_equal(writer_commit(w, &su, f->err, sizeof(f->err)), 0);
 	writer_close(w);
@@ -757,8 +765,8 @@ static void test_writer_update__rewrites_only_changed_blocks(void **state)
 	for (int i = 0; i < BLOCK_RECORDS; i++) {
 		snprintf(pkg, sizeof(pkg), "pkg%d", i % 3);
 		mk(&a, 5000 + i, pkg, 0);
-		assert_int_equal(writer_add(w, &a.r, "rustsec", a.path, NULL,
-		                            f->err, sizeof(f->err)), 0);
+		assert_int_equal(writer_add(w, &a.r, "rustsec", a.path, f->err,
+		                            sizeof(f->err)), 0);
 	}
 	assert_int_equal(writer_commit(w, &su, f->err, sizeof(f->err)), 0);
 	writer_close(w);
@@ -796,7 +804,7 @@ static void test_writer_commit__failure_keeps_old_file(void **state)
 		    writer_open(&w, f->db, f->err, sizeof(f->err)) < 0)
 			_exit(3);
 		mk(&a, 9, "pkg0", 0);
-		if (writer_add(w, &a.r, "rustsec", a.path, NULL, f->err,
+		if (writer_add(w, &a.r, "rustsec", a.path, f->err,
 		               sizeof(f->err)) < 0)
 			_exit(4);
 		f->err[0] = 0;
@@ -924,9 +932,9 @@ static void raw_index(const char *path, const char *schema, const void *frame,
 	assert_int_equal(mdb_env_open(env, path, MDB_NOSUBDIR | MDB_NOLOCK,
 	                              0644), 0);
 	assert_int_equal(mdb_txn_begin(env, NULL, 0, &txn), 0);
-	assert_int_equal(mdb_dbi_open(txn, DB_META, MDB_CREATE, &meta), 0);
-	assert_int_equal(mdb_dbi_open(txn, DB_ADVISORIES, MDB_CREATE, &adv), 0);
-	assert_int_equal(mdb_dbi_open(txn, DB_PACKAGES, MDB_CREATE, &pk), 0);
+	assert_int_equal(mdb_dbi_open(txn, db_name(DBI_META), MDB_CREATE, &meta), 0);
+	assert_int_equal(mdb_dbi_open(txn, db_name(DBI_ADVISORIES), MDB_CREATE, &adv), 0);
+	assert_int_equal(mdb_dbi_open(txn, db_name(DBI_PACKAGES), MDB_CREATE, &pk), 0);
 	snprintf(srcs, sizeof(srcs), "rustsec %s 1\n", COMMIT);
 	const char *kv[][2] = {
 		{ META_MAGIC, ADVDB_MAGIC }, { META_SCHEMA, schema },
@@ -985,7 +993,7 @@ static void test_writer_load__damaged_record_and_other_schema(void **state)
 	assert_non_null(strstr(f->err, "damaged"));
 	assert_string_equal(commit, "");
 	mk(&a, 1, "pkg1", 0);
-	assert_int_equal(writer_add(w, &a.r, "rustsec", a.path, NULL, f->err,
+	assert_int_equal(writer_add(w, &a.r, "rustsec", a.path, f->err,
 	                            sizeof(f->err)), 0);
 	writer_stats st;
 	assert_int_equal(writer_commit(w, &st, f->err, sizeof(f->err)), 0);
@@ -1025,7 +1033,7 @@ static void test_writer_add__fields_past_index_caps(void **state)
 	assert_int_equal(writer_open(&w, f->db, f->err, sizeof(f->err)), 0);
 	mk(&a, 1, "pkg1", 0);
 	a.r.id = longid;
-	assert_int_equal(writer_add(w, &a.r, "rustsec", a.path, NULL, f->err,
+	assert_int_equal(writer_add(w, &a.r, "rustsec", a.path, f->err,
 	                            sizeof(f->err)), -1);
 	assert_non_null(strstr(f->err, a.path));
 	assert_non_null(strstr(f->err, "XXX...\" longer than 63 bytes"));
@@ -1033,18 +1041,18 @@ static void test_writer_add__fields_past_index_caps(void **state)
 	longid[ADV_ID_MAX] = 0;
 	mk(&a, 1, "pkg1", 0);
 	a.r.id = longid;
-	assert_int_equal(writer_add(w, &a.r, "rustsec", a.path, NULL, f->err,
+	assert_int_equal(writer_add(w, &a.r, "rustsec", a.path, f->err,
 	                            sizeof(f->err)), 0);
 	longid[ADV_ID_MAX] = 'X';
 	longid[ADV_ID_MAX + 1] = 0;
 	mk(&a, 2, "pkg1", 0);
 	a.aliases[1] = longid;
-	assert_int_equal(writer_add(w, &a.r, "rustsec", a.path, NULL, f->err,
+	assert_int_equal(writer_add(w, &a.r, "rustsec", a.path, f->err,
 	                            sizeof(f->err)), -1);
 	assert_non_null(strstr(f->err, ": alias \"XXX"));
 	mk(&a, 2, "pkg1", 0);
 	a.aliases[0] = "";
-	assert_int_equal(writer_add(w, &a.r, "rustsec", a.path, NULL, f->err,
+	assert_int_equal(writer_add(w, &a.r, "rustsec", a.path, f->err,
 	                            sizeof(f->err)), -1);
 	assert_non_null(strstr(f->err, "empty alias"));
 	/* a package name past ADV_PACKAGE_MAX */
@@ -1053,18 +1061,18 @@ static void test_writer_add__fields_past_index_caps(void **state)
 	memset(pkg, 'p', sizeof(pkg) - 1);
 	pkg[sizeof(pkg) - 1] = 0;
 	a.r.package = pkg;
-	assert_int_equal(writer_add(w, &a.r, "rustsec", a.path, NULL, f->err,
+	assert_int_equal(writer_add(w, &a.r, "rustsec", a.path, f->err,
 	                            sizeof(f->err)), -1);
 	assert_non_null(strstr(f->err, "package name too long (256 bytes, "
 	                       "limit 255)"));
 	mk(&a, 1, "pkg1", 0);
 	a.r.os = (strlist){ os, 1 };   /* an empty os name */
-	assert_int_equal(writer_add(w, &a.r, "rustsec", a.path, NULL, f->err,
+	assert_int_equal(writer_add(w, &a.r, "rustsec", a.path, f->err,
 	                            sizeof(f->err)), -1);
 	assert_non_null(strstr(f->err, "os name \"\" is empty"));
 	/* a bad source name */
 	mk(&a, 1, "pkg1", 0);
-	assert_int_equal(writer_add(w, &a.r, "a:b", a.path, NULL, f->err,
+	assert_int_equal(writer_add(w, &a.r, "a:b", a.path, f->err,
 	                            sizeof(f->err)), -1);
 	assert_int_equal(writer_set_source(w, "rustsec", "xyz", 1), -1);
 	writer_close(w);
@@ -1088,14 +1096,14 @@ static void test_writer_update__removal_and_growth(void **state)
 		char pkg[16];
 		snprintf(pkg, sizeof(pkg), "pkg%d", i % 3);
 		mk(&a, i, pkg, 0);
-		assert_int_equal(writer_add(w, &a.r, "rustsec", a.path, NULL,
-		                            f->err, sizeof(f->err)), 0);
+		assert_int_equal(writer_add(w, &a.r, "rustsec", a.path, f->err,
+		                            sizeof(f->err)), 0);
 	}
 	mk(&a, 2, "pkg2", 0);
 	assert_null(writer_find(w, "RUSTSEC-2020-0002"));
 	/* removed, so its id is free again for another path */
 	assert_int_equal(writer_add(w, &a.r, "rustsec", "crates/pkg2/moved.md",
-	                            NULL, f->err, sizeof(f->err)), 0);
+	                            f->err, sizeof(f->err)), 0);
 	writer_stats st;
 	assert_int_equal(writer_commit(w, &st, f->err, sizeof(f->err)), 0);
 	assert_int_equal(st.advisories, 603);
@@ -1115,7 +1123,7 @@ static void mk_small(adv *a, int i, const char *pkg)
 	a->r.title = "t";
 	a->r.description = "";
 	a->rg[0].has_fixed = 1;
-	a->rg[0].fixed = ver("1.0.0");
+	a->rg[0].fixed = tl_version("1.0.0");
 	a->r.ranges = a->rg;
 	a->r.nranges = 1;
 }
@@ -1132,29 +1140,29 @@ static void test_writer_add__advisories_per_package_cap(void **state)
 	assert_int_equal(writer_open(&w, f->db, f->err, sizeof(f->err)), 0);
 	for (int i = 0; i < HOT_ENTRIES_MAX; i++) {
 		mk_small(&a, i, "big");
-		if (writer_add(w, &a.r, "rustsec", a.path, NULL, f->err,
+		if (writer_add(w, &a.r, "rustsec", a.path, f->err,
 		               sizeof(f->err)) != 0)
 			fail_msg("advisory %d: %s", i, f->err);
 	}
 	mk_small(&a, HOT_ENTRIES_MAX, "big");
-	assert_int_equal(writer_add(w, &a.r, "rustsec", a.path, NULL, f->err,
+	assert_int_equal(writer_add(w, &a.r, "rustsec", a.path, f->err,
 	                            sizeof(f->err)), -1);
 	assert_non_null(strstr(f->err, "package \"big\" already has 65535 "
 	                       "advisories"));
 	/* other packages are not affected */
 	mk_small(&a, HOT_ENTRIES_MAX, "small");
-	assert_int_equal(writer_add(w, &a.r, "rustsec", a.path, NULL, f->err,
+	assert_int_equal(writer_add(w, &a.r, "rustsec", a.path, f->err,
 	                            sizeof(f->err)), 0);
 	/* the same path again replaces, it does not add */
 	mk_small(&a, 7, "big");
 	a.r.title = "changed";
-	assert_int_equal(writer_add(w, &a.r, "rustsec", a.path, NULL, f->err,
+	assert_int_equal(writer_add(w, &a.r, "rustsec", a.path, f->err,
 	                            sizeof(f->err)), 0);
 	assert_string_equal(writer_find(w, "GEN-000007")->title, "changed");
 	/* a removal frees a place */
 	assert_int_equal(writer_remove(w, "rustsec", a.path), 0);
 	mk_small(&a, HOT_ENTRIES_MAX + 1, "big");
-	assert_int_equal(writer_add(w, &a.r, "rustsec", a.path, NULL, f->err,
+	assert_int_equal(writer_add(w, &a.r, "rustsec", a.path, f->err,
 	                            sizeof(f->err)), 0);
 	writer_close(w);
 }
@@ -1173,8 +1181,8 @@ static void test_writer_commit__thousands_for_one_package(void **state)
 	assert_int_equal(writer_open(&w, f->db, f->err, sizeof(f->err)), 0);
 	for (int i = 0; i < n; i++) {
 		mk_small(&a, i, "big");
-		assert_int_equal(writer_add(w, &a.r, "rustsec", a.path, NULL,
-		                            f->err, sizeof(f->err)), 0);
+		assert_int_equal(writer_add(w, &a.r, "rustsec", a.path, f->err,
+		                            sizeof(f->err)), 0);
 	}
 	writer_stats st;
 	assert_int_equal(writer_commit(w, &st, f->err, sizeof(f->err)), 0);
@@ -1216,13 +1224,13 @@ static void test_writer_commit__blocks_cut_by_bytes(void **state)
 	for (int i = 0; i < 5; i++) {
 		mk(&a, i, "pkg0", 0);
 		a.r.description = desc;
-		assert_int_equal(writer_add(w, &a.r, "rustsec", a.path, NULL,
-		                            f->err, sizeof(f->err)), 0);
+		assert_int_equal(writer_add(w, &a.r, "rustsec", a.path, f->err,
+		                            sizeof(f->err)), 0);
 	}
 	assert_int_equal(writer_commit(w, NULL, f->err, sizeof(f->err)), 0);
 	writer_close(w);
 	rd_open(&r, f->db);
-	assert_int_equal(rd_count(&r, DB_ADVISORIES), 3);
+	assert_int_equal(rd_count(&r, db_name(DBI_ADVISORIES)), 3);
 	assert_int_equal(rd_records(&r), 5);
 	rd_close(&r);
 	free(desc);
@@ -1237,7 +1245,7 @@ static void test_writer_commit__blocks_cut_by_bytes(void **state)
 	mk(&a, 1, "pkg0", 0);
 	a.r.title = a.r.description = a.r.url = a.r.license = s;
 	a.r.informational = s;
-	assert_int_equal(writer_add(w, &a.r, "rustsec", a.path, NULL, f->err,
+	assert_int_equal(writer_add(w, &a.r, "rustsec", a.path, f->err,
 	                            sizeof(f->err)), -1);
 	assert_non_null(strstr(f->err, "more than an index block holds"));
 	writer_close(w);
@@ -1378,7 +1386,7 @@ static void test_writer_install__checks_then_replaces(void **state)
 	assert_int_equal(mdb_env_open(env, src, MDB_NOSUBDIR | MDB_NOLOCK,
 	                              0644), 0);
 	assert_int_equal(mdb_txn_begin(env, NULL, 0, &txn), 0);
-	assert_int_equal(mdb_dbi_open(txn, DB_META, 0, &meta), 0);
+	assert_int_equal(mdb_dbi_open(txn, db_name(DBI_META), 0, &meta), 0);
 	MDB_val k = { strlen(META_DIGEST), META_DIGEST };
 	MDB_val v = { 40, "0000000000000000000000000000000000000000" };
 	assert_int_equal(mdb_put(txn, meta, &k, &v, 0), 0);
@@ -1440,7 +1448,7 @@ static void test_writer_commit__map_refused_says_why(void **state)
 		if (writer_open(&w, f->db, f->err, sizeof(f->err)) < 0)
 			_exit(4);
 		mk(&a, 1, "pkg0", 0);
-		if (writer_add(w, &a.r, "rustsec", a.path, NULL, f->err,
+		if (writer_add(w, &a.r, "rustsec", a.path, f->err,
 		               sizeof(f->err)) < 0)
 			_exit(5);
 		size_t now = pages * (size_t)sysconf(_SC_PAGESIZE);
@@ -1472,6 +1480,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(
 		    test_writer_digest__independent_of_order_and_time,
 		    setup, teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_writer_commit__every_table_row, setup, teardown),
 		cmocka_unit_test_setup_teardown(
 		    test_writer_add__duplicate_id_names_both_paths, setup, teardown),
 		cmocka_unit_test_setup_teardown(

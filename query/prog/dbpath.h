@@ -6,8 +6,8 @@
  *   $XDG_DATA_HOME/advdb/advdb.lmdb             if XDG_DATA_HOME is set
  *   $HOME/.local/share/advdb/advdb.lmdb         otherwise
  */
-#ifndef ADVDB_SCHEMA_DBPATH_H
-#define ADVDB_SCHEMA_DBPATH_H
+#ifndef ADVDB_PROG_DBPATH_H
+#define ADVDB_PROG_DBPATH_H
 
 #include <stddef.h>
 
