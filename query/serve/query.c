@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ascii.h"
 #include "ecosystem.h"
 #include "purl.h"
 
@@ -63,13 +64,13 @@ static int string_field(const char **out, size_t *len, const json_t *v,
 	return 0;
 }
 
+/* Whole bytes of hex, as osv.dev decodes a commit hash. */
 static int is_hex(const char *s, size_t n)
 {
 	if (n == 0 || n % 2)
 		return 0;
 	for (size_t i = 0; i < n; i++)
-		if (!((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'f') ||
-		      (s[i] >= 'A' && s[i] <= 'F')))
+		if (ascii_hexval((unsigned char)s[i]) < 0)
 			return 0;
 	return 1;
 }
