@@ -22,6 +22,10 @@ static __thread chunk *chunks;          /* newest first */
 static __thread int active;
 static pthread_key_t exit_key;          /* frees a thread's chunks */
 static pthread_once_t once = PTHREAD_ONCE_INIT;
+/* Set once by jsonmem_install(), before any worker starts: without the
+ * hooks (not installed, or under ASan) begin and end do nothing, and
+ * jsonmem_release() frees as jansson would. */
+static int installed;
 
 static void on_exit_thread(void *p)
 {
@@ -83,6 +87,7 @@ void jsonmem_install(void)
 #endif
 	pthread_once(&once, make_key);
 	json_set_alloc_funcs(jsonmem_malloc, jsonmem_free);
+	installed = 1;
 }
 
 void jsonmem_release(json_t *v)
@@ -93,13 +98,15 @@ void jsonmem_release(json_t *v)
 
 void jsonmem_begin(void)
 {
-	active = 1;
+	active = installed;
 }
 
 void jsonmem_end(void)
 {
 	chunk *c = chunks, *keep = NULL;
 
+	if (!active)
+		return;
 	active = 0;
 	/* keep one ordinary chunk (the oldest), free the rest */
 	while (c) {

@@ -16,7 +16,9 @@
  * jsonmem_end() is used after jsonmem_end() (its memory is reused then),
  * and each is released with jsonmem_release(). Under AddressSanitizer the
  * arena is never installed, so the sanitizers see jansson's every
- * allocation.
+ * allocation; when it is not installed, begin and end do nothing and
+ * jsonmem_release() is json_decref() (a value made then is freed, not
+ * leaked).
  */
 #ifndef ADVDB_SERVE_JSONMEM_H
 #define ADVDB_SERVE_JSONMEM_H
