@@ -55,13 +55,14 @@ class Server:
     """advdb-serve on a free loopback port (port 0: the OS picks one),
     its address read from the line it prints once listening."""
 
-    def __init__(self, build, db, work, *extra):
+    def __init__(self, build, db, work, *extra, env=None):
         self.log = open(os.path.join(work, "serve-%d.log" % time.monotonic_ns()),
                         "w+b")
         self.proc = subprocess.Popen(
             [os.path.join(build, "advdb-serve"), "-d", db,
              "--listen", "127.0.0.1:0"] + list(extra),
-            stdout=subprocess.PIPE, stderr=self.log)
+            stdout=subprocess.PIPE, stderr=self.log,
+            env=dict(os.environ, **(env or {})))
         line = b""
         deadline = time.monotonic() + 120
         while not line.endswith(b"\n") and time.monotonic() < deadline:
@@ -589,9 +590,48 @@ def check_signed(build, repo, db_dir, work):
             time.sleep(0.05)
         report("... then one signed by the trusted key is served",
                "vulns" in doc)
+        # an unsigned index renamed into place, the old signature file
+        # left beside it: it does not match, so it is not served
+        info = srv.call("GET", "/v1/info")[2]
+        refused = info["server"]["replacements_refused"]
+        add_advisory(repo, "RUSTSEC-2026-9003", "unsigned-later")
+        tmp = os.path.join(db_dir, "unsigned.tmp")
+        compile_repo(build, repo, tmp)
+        os.rename(tmp, db)
+        deadline = time.monotonic() + 30
+        while (srv.call("GET", "/v1/info")[2]["server"]
+               ["replacements_refused"] == refused and
+               time.monotonic() < deadline):
+            time.sleep(0.05)
+        st, _, doc, _ = srv.call("POST", "/v1/query",
+                                 q_body("unsigned-later", "1.0.0"))
+        info2 = srv.call("GET", "/v1/info")[2]
+        report("an unsigned replacement (the old signature beside it): "
+               "refused, the old index still answers",
+               st == 200 and doc == {} and
+               info2["index"]["digest"] == info["index"]["digest"] and
+               info2["server"]["replacements_refused"] == refused + 1,
+               srv.logtext()[-1500:])
+        compile_repo(build, repo, db, "--sign", keys["good"][1])
     finally:
         report("the signed server stops cleanly on SIGTERM (exit 0)",
                srv.stop() == 0)
+    # $ADVDB_TRUST_KEY: the key when no --trust-key is given
+    srv = Server(build, db, work, env={"ADVDB_TRUST_KEY": keys["good"][0]})
+    try:
+        info = srv.call("GET", "/v1/info")[2]
+        report("$ADVDB_TRUST_KEY: the signed index is served, verified",
+               info["index"]["signature"]["verified"] is True,
+               json.dumps(info["index"].get("signature")))
+    finally:
+        srv.stop()
+    r = subprocess.run([os.path.join(build, "advdb-serve"), "-d", db,
+                        "--listen", "127.0.0.1:0"],
+                       env=dict(os.environ, ADVDB_TRUST_KEY=keys["evil"][0]),
+                       capture_output=True, timeout=120)
+    report("$ADVDB_TRUST_KEY of another key: the index is not served "
+           "(exit 2, no listening)", r.returncode == 2 and
+           b"listening" not in r.stdout, r.stderr.decode()[-800:])
 
 
 def run_sample(a):
