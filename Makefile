@@ -80,10 +80,9 @@ SCHEMA_OBJ = $(call obj,$(SCHEMA_SRC))
 LIB_OBJ    = $(call obj,$(LIB_SRC))
 CLI_OBJ    = $(call obj,$(CLI_SRC))
 CLI_LIBOBJ = $(call obj,$(filter-out query/cli/main.c,$(CLI_SRC)))
-# advdb-serve's modules but main and the libmicrohttpd glue: what the unit
-# and fuzz tests drive directly, without sockets
-SERVE_MHD  = query/serve/main.c query/serve/http.c
-SERVE_LIBOBJ = $(call obj,$(filter-out $(SERVE_MHD),$(SERVE_SRC)))
+# advdb-serve's modules but main: what the unit and fuzz tests drive
+# (the handler without sockets; http.c over a socket pair, fuzz_http)
+SERVE_LIBOBJ = $(call obj,$(filter-out query/serve/main.c,$(SERVE_SRC)))
 PROG_OBJ   = $(call obj,$(PROG_SRC))
 COMP_OBJ   = $(call obj,$(COMP_SRC))
 UNIT_BIN   = $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRC))
@@ -118,11 +117,11 @@ $(BUILD)/advdb-query: $(CLI_OBJ) $(PROG_OBJ) $(BUILD)/libadvdb.a
 
 # advdb-serve: the query side (no libgit2) plus libmicrohttpd; linked
 # dynamically like the compiler (a server starts once).
-$(BUILD)/advdb-serve: $(call obj,$(SERVE_MHD)) $(SERVE_LIBOBJ) $(CLI_LIBOBJ) \
-                      $(PROG_OBJ) $(BUILD)/libadvdb.a
-	$(CC) $(LDFLAGS_SAN) -o $@ $(call obj,$(SERVE_MHD)) $(SERVE_LIBOBJ) \
-	    $(CLI_LIBOBJ) $(PROG_OBJ) $(BUILD)/libadvdb.a $(LIBS_MHD) \
-	    $(LIBS_QUERY)
+SERVE_MAIN = $(call obj,query/serve/main.c)
+$(BUILD)/advdb-serve: $(SERVE_MAIN) $(SERVE_LIBOBJ) $(CLI_LIBOBJ) $(PROG_OBJ) \
+                      $(BUILD)/libadvdb.a
+	$(CC) $(LDFLAGS_SAN) -o $@ $(SERVE_MAIN) $(SERVE_LIBOBJ) $(CLI_LIBOBJ) \
+	    $(PROG_OBJ) $(BUILD)/libadvdb.a $(LIBS_MHD) $(LIBS_QUERY)
 
 # The compiler reads indexes (--update, --install) only through libadvdb's
 # reader (query/reader.h), so it links the library's objects too.
@@ -131,13 +130,13 @@ $(BUILD)/advdb-compile: $(call obj,compiler/main.c) $(COMP_OBJ) $(PROG_OBJ) \
 	$(CC) $(LDFLAGS_SAN) -o $@ $(call obj,compiler/main.c) $(COMP_OBJ) \
 	    $(PROG_OBJ) $(BUILD)/libadvdb.a $(LIBS_COMP)
 
-# Unit tests see every module (not the main()s, nor libmicrohttpd's glue).
+# Unit tests see every module (not the main()s).
 $(BUILD)/tests/%: tests/unit/%.c $(COMP_OBJ) $(CLI_LIBOBJ) $(SERVE_LIBOBJ) \
                   $(PROG_OBJ) $(BUILD)/libadvdb.a
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -Iquery/cli -Iquery/serve -o $@ $< $(COMP_OBJ) \
 	    $(CLI_LIBOBJ) $(SERVE_LIBOBJ) $(PROG_OBJ) $(BUILD)/libadvdb.a \
-	    $(LIBS_COMP) -lcmocka
+	    $(LIBS_COMP) $(LIBS_MHD) -lcmocka
 
 # test_fuzz replays the fuzz targets' inputs through the targets' code.
 $(BUILD)/tests/test_fuzz: $(wildcard tests/fuzz/*.c tests/fuzz/*.h)

@@ -283,7 +283,9 @@ int http_start(http_server **out, reload *r, const char *listen,
 	int v6;
 
 	*out = NULL;
-	if (parse_listen(&ss, &v6, listen, err, cap) < 0)
+	if (!listen)
+		v6 = 0;
+	else if (parse_listen(&ss, &v6, listen, err, cap) < 0)
 		return -1;
 	if (threads < 1)
 		threads = 1;
@@ -296,13 +298,24 @@ int http_start(http_server **out, reload *r, const char *listen,
 	h->r = r;
 	h->started = (int64_t)time(NULL);
 	pthread_mutex_init(&h->log_mu, NULL);
-	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL |
-	                 MHD_USE_ERROR_LOG | (v6 ? MHD_USE_IPv6 : 0);
+	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ERROR_LOG |
+	                 (v6 ? MHD_USE_IPv6 : 0);
+	/* epoll when listening. Without a socket (the fuzz target), poll:
+	 * with epoll, libmicrohttpd notices a client's end of input (FIN)
+	 * that came with its last request only when the connection times
+	 * out (measured, 0.9.75), so every keep-alive input would cost
+	 * HTTP_TIMEOUT_S; a connection added from outside must also wake
+	 * the polling thread (MHD_USE_ITC). */
+	if (listen)
+		flags |= MHD_USE_EPOLL;
+	else
+		flags |= MHD_USE_POLL | MHD_USE_NO_LISTEN_SOCKET | MHD_USE_ITC;
 	h->d = MHD_start_daemon(
 	    flags, 0, NULL, NULL, on_request, h,
 	    /* first, so that every message of the daemon goes through it */
 	    MHD_OPTION_EXTERNAL_LOGGER, on_mhd_log, h,
-	    MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
+	    /* a no-op without a socket (MHD_USE_NO_LISTEN_SOCKET) */
+	    MHD_OPTION_SOCK_ADDR, listen ? (struct sockaddr *)&ss : NULL,
 	    MHD_OPTION_THREAD_POOL_SIZE, threads,
 	    MHD_OPTION_CONNECTION_LIMIT, (unsigned)HTTP_CONN_MAX,
 	    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)HTTP_TIMEOUT_S,
@@ -311,12 +324,19 @@ int http_start(http_server **out, reload *r, const char *listen,
 	    MHD_OPTION_NOTIFY_COMPLETED, on_done, NULL,
 	    MHD_OPTION_END);
 	if (!h->d) {
-		snprintf(err, cap, "--listen %s: cannot listen there (the "
-		         "address is in use, not this machine's, or needs "
-		         "privileges)", listen);
+		if (listen)
+			snprintf(err, cap, "--listen %s: cannot listen there (the "
+			         "address is in use, not this machine's, or "
+			         "needs privileges)", listen);
+		else
+			snprintf(err, cap, "libmicrohttpd cannot start");
 		pthread_mutex_destroy(&h->log_mu);
 		free(h);
 		return -1;
+	}
+	if (!listen) {
+		*out = h;
+		return 0;
 	}
 	const union MHD_DaemonInfo *di =
 	    MHD_get_daemon_info(h->d, MHD_DAEMON_INFO_BIND_PORT);
@@ -332,6 +352,19 @@ int http_start(http_server **out, reload *r, const char *listen,
 	         port);
 	*out = h;
 	return 0;
+}
+
+int http_add_connection(http_server *h, int fd)
+{
+	/* libmicrohttpd wants a peer address; the caller's socket has none
+	 * that matters (it logs none, and no answer depends on it) */
+	struct sockaddr_in peer;
+
+	memset(&peer, 0, sizeof(peer));
+	peer.sin_family = AF_INET;
+	peer.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	return MHD_add_connection(h->d, fd, (struct sockaddr *)&peer,
+	                          sizeof(peer)) == MHD_YES ? 0 : -1;
 }
 
 const char *http_bound(const http_server *h)

@@ -15,7 +15,9 @@
  *   (perf), at 16 KiB 5%; 16 KiB of headers is twice what common
  *   servers take by default;
  *   HTTP_TIMEOUT_S seconds of silence on a connection (then closed:
- *   slow or stalled clients, idle keep-alives);
+ *   slow or stalled clients, idle keep-alives, and a client that shut
+ *   its side after its last request: libmicrohttpd's epoll loop sees
+ *   that only then);
  *   a body declared larger than SERVE_BODY_MAX is answered 413 before it
  *   is read; a chunked one that grows past it is read no further than
  *   twice that, then the connection is closed (413 when it ended in time).
@@ -36,11 +38,20 @@
 typedef struct http_server http_server;
 
 /* Listen on listen ("ADDR:PORT", "[ADDR6]:PORT"; port 0: any free one)
- * with threads workers, answering from r. Returns 0, or -1 with err. */
+ * with threads workers, answering from r. listen NULL: no socket of its
+ * own; connections come only from http_add_connection() (the fuzz target
+ * of the HTTP side, tests/fuzz/fuzz_http.c), served with poll(2) rather
+ * than epoll (http.c says why). Returns 0, or -1 with err. */
 int http_start(http_server **out, reload *r, const char *listen,
                unsigned threads, char *err, size_t cap);
 
-/* The address actually bound, as "ADDR:PORT" ("[ADDR]:PORT" for IPv6). */
+/* Serve one connected stream socket as a client's connection, with every
+ * cap above. The socket is the server's from then on, closed by it even
+ * when this fails. Returns 0, or -1 (errno). */
+int http_add_connection(http_server *h, int fd);
+
+/* The address actually bound, as "ADDR:PORT" ("[ADDR]:PORT" for IPv6);
+ * "" without a socket of its own. */
 const char *http_bound(const http_server *h);
 
 /* Close every connection, stop the workers, free h. */

@@ -51,6 +51,7 @@
 #include "../fuzz/fuzz_wasm.c"
 #include "../fuzz/fuzz_auditable.c"
 #include "../fuzz/fuzz_serve.c"
+#include "../fuzz/fuzz_http.c"
 
 #define REPLAY_INPUT_MAX (8u << 20)
 
@@ -80,6 +81,7 @@ static const target targets[] = {
 	{ "fuzz_wasm", fuzz_wasm },
 	{ "fuzz_auditable", fuzz_auditable },
 	{ "fuzz_serve", fuzz_serve },
+	{ "fuzz_http", fuzz_http },
 };
 #define NTARGETS (sizeof targets / sizeof targets[0])
 
