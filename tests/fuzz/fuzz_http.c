@@ -236,30 +236,45 @@ static const char *fh_header(const char *h, const char *e, const char *name,
 	return NULL;
 }
 
-/* The first answer in out[0..n): its status, and its body when it is
- * ours. n == 0 (closed without a word) is allowed: a request cut short
- * by the shut connection gets no answer. */
+/* The end of the head starting at out ("\r\n\r\n"), or NULL. */
+static const char *fh_head_end(const char *out, size_t n)
+{
+	for (size_t i = 0; i + 3 < n; i++)
+		if (memcmp(out + i, "\r\n\r\n", 4) == 0)
+			return out + i;
+	return NULL;
+}
+
+/* The first answer in out[0..n) after any "100 Continue": its status,
+ * and its body when it is ours. Nothing at all (closed without a word)
+ * is allowed: a request cut short by the shut connection gets no
+ * answer. */
 static void fh_check_answer(const char *out, size_t n, int head_request)
 {
-	unsigned status = 0;
+	unsigned status;
 	const char *e;
 
-	if (n == 0)
-		return;
-	FUZZ_CHECK(n >= 12 && (memcmp(out, "HTTP/1.1 ", 9) == 0 ||
-	                       memcmp(out, "HTTP/1.0 ", 9) == 0),
-	           "the answer starts with a status line: %.40s", out);
-	for (int i = 9; i < 12; i++) {
-		FUZZ_CHECK(out[i] >= '0' && out[i] <= '9', "a 3-digit status");
-		status = status * 10 + (unsigned)(out[i] - '0');
+	for (;;) {
+		if (n == 0)
+			return;
+		FUZZ_CHECK(n >= 12 && (memcmp(out, "HTTP/1.1 ", 9) == 0 ||
+		                       memcmp(out, "HTTP/1.0 ", 9) == 0),
+		           "the answer starts with a status line: %.40s", out);
+		status = 0;
+		for (int i = 9; i < 12; i++) {
+			FUZZ_CHECK(out[i] >= '0' && out[i] <= '9', "a 3-digit status");
+			status = status * 10 + (unsigned)(out[i] - '0');
+		}
+		e = fh_head_end(out, n);
+		if (status != 100)
+			break;
+		/* the interim answer to "Expect: 100-continue" */
+		if (!e)
+			return;
+		n -= (size_t)(e + 4 - out);
+		out = e + 4;
 	}
 	FUZZ_CHECK(fh_status_ok(status), "status %u", status);
-	e = NULL;
-	for (size_t i = 0; i + 3 < n; i++)
-		if (memcmp(out + i, "\r\n\r\n", 4) == 0) {
-			e = out + i;
-			break;
-		}
 	if (!e || head_request)
 		return;                 /* cut at FH_KEEP_MAX, or no body */
 	size_t tl, cl;
