@@ -77,13 +77,7 @@ static const struct option longopts[] = {
 
 static int usage_error(const char *fmt, const char *arg)
 {
-	char msg[1024];
-
-	if (snprintf(msg, sizeof(msg), fmt, arg) < 0)
-		msg[0] = '\0';
-	cli_error("%s", msg);
-	usage(stderr);
-	return EXIT_ERROR;
+	return cli_usage_error(usage, fmt, arg);
 }
 
 int main(int argc, char **argv)
@@ -122,20 +116,8 @@ int main(int argc, char **argv)
 		case OPT_ALLOW_INCOMPLETE:
 			allow_incomplete = 1;
 			break;
-		case 'h':
-			usage(stdout);
-			return fflush(stdout) == 0 ? EXIT_CLEAN : EXIT_ERROR;
-		case 'V':
-			printf("advdb-serve %s\n", ADVDB_VERSION);
-			return fflush(stdout) == 0 ? EXIT_CLEAN : EXIT_ERROR;
-		case ':':
-			return usage_error("option %s needs a value",
-			                   argv[optind - 1]);
-		default:
-			if (optopt && optopt < 256)
-				return usage_error("bad option -%s",
-				                   (char[]){ (char)optopt, 0 });
-			return usage_error("bad option %s", argv[optind - 1]);
+		default:        /* -h, -V, a missing value, a bad option */
+			return cli_getopt_end(c, argv, usage);
 		}
 	}
 	if (optind < argc)
