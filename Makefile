@@ -146,9 +146,12 @@ $(BUILD)/tools/%: tests/tools/%.c $(COMP_OBJ) $(BUILD)/libadvdb.a
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -o $@ $< $(COMP_OBJ) $(BUILD)/libadvdb.a $(LIBS_COMP)
 
-$(BUILD)/advdb-bench: $(BENCH_SRC) $(COMP_OBJ) $(BUILD)/libadvdb.a
-	$(CC) $(ALL_CFLAGS) -o $@ $(BENCH_SRC) $(COMP_OBJ) $(BUILD)/libadvdb.a \
-	    $(LIBS_COMP)
+# (with advdb-serve's modules: its handler is timed in-process)
+$(BUILD)/advdb-bench: $(BENCH_SRC) $(COMP_OBJ) $(SERVE_LIBOBJ) $(CLI_LIBOBJ) \
+                      $(PROG_OBJ) $(BUILD)/libadvdb.a
+	$(CC) $(ALL_CFLAGS) -Iquery/cli -Iquery/serve -o $@ $(BENCH_SRC) \
+	    $(COMP_OBJ) $(SERVE_LIBOBJ) $(CLI_LIBOBJ) $(PROG_OBJ) \
+	    $(BUILD)/libadvdb.a $(LIBS_COMP) $(LIBS_MHD)
 
 # The public header must stand alone, in strict C99 and in C11.
 $(BUILD)/header-check.o: query/advdb.h

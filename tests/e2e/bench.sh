@@ -11,7 +11,9 @@ for r in "full compile" "--update after 10" "DB file size" "raw Markdown" \
          "bin .* 2 threads" "peak RSS, bin" "one-shot check" "naive" \
          "one-shot speedup" "peak RSS, compile" "lookup, 1 crate of" \
          "advisory fetch, every id" "export-osv, every advisory" \
-         "open \+ verify signature" "one-shot check --trust-key"; do
+         "open \+ verify signature" "one-shot check --trust-key" \
+         "serve in-process: batch x1000 handler" \
+         "serve in-process: jansson reading it"; do
 	has "bench prints row: $r" "$out" "^\| $r"
 done
 # advdb-serve's rows (tests/bench/serve.sh), or the row saying why not
