@@ -276,7 +276,7 @@ bad:
 }
 
 int http_start(http_server **out, reload *r, const char *listen,
-               unsigned threads, char *err, size_t cap)
+               unsigned threads, unsigned timeout_s, char *err, size_t cap)
 {
 	struct sockaddr_storage ss;
 	http_server *h;
@@ -318,7 +318,7 @@ int http_start(http_server **out, reload *r, const char *listen,
 	    MHD_OPTION_SOCK_ADDR, listen ? (struct sockaddr *)&ss : NULL,
 	    MHD_OPTION_THREAD_POOL_SIZE, threads,
 	    MHD_OPTION_CONNECTION_LIMIT, (unsigned)HTTP_CONN_MAX,
-	    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)HTTP_TIMEOUT_S,
+	    MHD_OPTION_CONNECTION_TIMEOUT, timeout_s,
 	    MHD_OPTION_CONNECTION_MEMORY_LIMIT, HTTP_MEM_MAX,
 	    MHD_OPTION_LISTEN_BACKLOG_SIZE, 1024u,
 	    MHD_OPTION_NOTIFY_COMPLETED, on_done, NULL,

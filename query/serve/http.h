@@ -38,12 +38,13 @@
 typedef struct http_server http_server;
 
 /* Listen on listen ("ADDR:PORT", "[ADDR6]:PORT"; port 0: any free one)
- * with threads workers, answering from r. listen NULL: no socket of its
+ * with threads workers, answering from r, closing a connection after
+ * timeout_s seconds of silence (HTTP_TIMEOUT_S). listen NULL: no socket of its
  * own; connections come only from http_add_connection() (the fuzz target
  * of the HTTP side, tests/fuzz/fuzz_http.c), served with poll(2) rather
  * than epoll (http.c says why). Returns 0, or -1 with err. */
 int http_start(http_server **out, reload *r, const char *listen,
-               unsigned threads, char *err, size_t cap);
+               unsigned threads, unsigned timeout_s, char *err, size_t cap);
 
 /* Serve one connected stream socket as a client's connection, with every
  * cap above. The socket is the server's from then on, closed by it even

@@ -150,7 +150,7 @@ int main(int argc, char **argv)
 		return EXIT_ERROR;
 	}
 	http_server *h = NULL;
-	if (http_start(&h, &r, listen, (unsigned)threads, err,
+	if (http_start(&h, &r, listen, (unsigned)threads, HTTP_TIMEOUT_S, err,
 	               sizeof(err)) < 0) {
 		cli_error("%s", err);
 		reload_fini(&r);

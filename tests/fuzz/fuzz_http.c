@@ -14,8 +14,8 @@
  * everything the server sends is read until it closes. The client's end
  * is closed with a reset (SO_LINGER 0), so thousands of connections a
  * second leave no TIME_WAIT behind to exhaust the ports. Checks:
- *   - the server ends the connection within FH_DEADLINE_S (it read EOF;
- *     a request it still waits for must not hold the connection open);
+ *   - the server ends the connection within FH_DEADLINE_S (it read EOF,
+ *     or its silence timeout, FH_TIMEOUT_S here, ran out);
  *   - whatever it answers starts with a status line, and the first
  *     status is one the API or libmicrohttpd documents, never 500 (the
  *     index is good: a 500 would be a request the server failed itself);
@@ -45,7 +45,11 @@
 
 #define FH_INPUT_MAX (64u << 10)
 #define FH_KEEP_MAX (1u << 20)      /* of the answer, checked; the rest read */
-#define FH_DEADLINE_S 20            /* > HTTP_TIMEOUT_S */
+/* The server's silence timeout here: a connection it keeps open waiting
+ * for input ends after a second, well inside libFuzzer's 5 s per input
+ * (HTTP_TIMEOUT_S would be taken for a hang). */
+#define FH_TIMEOUT_S 1
+#define FH_DEADLINE_S 4             /* > FH_TIMEOUT_S, < libFuzzer's 5 s */
 
 static reload fh_reload;
 static http_server *fh_server;
@@ -81,21 +85,50 @@ static int fh_listen_loopback(void)
 	return 0;
 }
 
-/* A connected pair on loopback: *client ours, *server for the server. */
+/* A connected pair on loopback: *client ours, *server for the server.
+ * A connection left in the queue by an earlier call (a signal, such as
+ * libFuzzer's alarm, cut it short) must never be served in place of this
+ * one: the queue is emptied first, and the accepted end checked to be
+ * the client's peer. */
 static int fh_connect(int *client, int *server)
 {
 	struct linger lg = { 1, 0 };
+	struct sockaddr_in mine, peer;
+	socklen_t ml = sizeof mine, pl;
 
+	/* what an earlier call left in the queue goes first (the listening
+	 * socket is non-blocking here only) */
+	int fl = fcntl(fh_listen, F_GETFL);
+	if (fl >= 0 && fcntl(fh_listen, F_SETFL, fl | O_NONBLOCK) == 0) {
+		int old;
+		while ((old = accept(fh_listen, NULL, NULL)) >= 0 || errno == EINTR)
+			if (old >= 0)
+				close(old);
+		(void)fcntl(fh_listen, F_SETFL, fl);
+	}
 	*client = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	if (*client < 0)
 		return -1;
+	(void)setsockopt(*client, SOL_SOCKET, SO_LINGER, &lg, sizeof lg);
 	if (connect(*client, (struct sockaddr *)&fh_addr, sizeof fh_addr) != 0 ||
-	    (*server = accept(fh_listen, NULL, NULL)) < 0) {
+	    getsockname(*client, (struct sockaddr *)&mine, &ml) != 0) {
 		close(*client);
 		return -1;
 	}
-	(void)setsockopt(*client, SOL_SOCKET, SO_LINGER, &lg, sizeof lg);
-	return 0;
+	for (;;) {
+		pl = sizeof peer;
+		*server = accept(fh_listen, (struct sockaddr *)&peer, &pl);
+		if (*server < 0) {
+			if (errno == EINTR)
+				continue;
+			close(*client);
+			return -1;
+		}
+		if (peer.sin_port == mine.sin_port &&
+		    peer.sin_addr.s_addr == mine.sin_addr.s_addr)
+			return 0;
+		close(*server);         /* an earlier call's, left behind */
+	}
 }
 
 static http_server *fh_start(void)
@@ -117,8 +150,8 @@ static http_server *fh_start(void)
 			fprintf(stderr, "fuzz_http: %s\n", err);
 			return NULL;
 		}
-		if (http_start(&fh_server, &fh_reload, NULL, 1, err,
-		               sizeof err) < 0) {
+		if (http_start(&fh_server, &fh_reload, NULL, 1, FH_TIMEOUT_S,
+		               err, sizeof err) < 0) {
 			fprintf(stderr, "fuzz_http: %s\n", err);
 			reload_fini(&fh_reload);
 			return NULL;
