@@ -31,9 +31,14 @@ DEB_PKGS += binutils-mingw-w64-x86-64 binutils-mingw-w64-i686   # bin tests: PE3
 DEB_PKGS += time   # /usr/bin/time: peak RSS of scan in tests/e2e/failclosed.sh
 DEB_PKGS += libmicrohttpd-dev wrk   # advdb-serve
 DEB_PKGS += python3-jsonschema   # serve tests: answers against the OSV schema
+DEB_PKGS += golang-go   # tests/e2e/bindings.sh: binds the installed libadvdb from Go (cgo)
 
+# -fvisibility=hidden: libadvdb.so exports only what advdb.h declares with
+# ADVDB_EXTERN; -ffunction-sections lets its link (--gc-sections) keep only
+# the code the public calls reach.
 CFLAGS_BASE = -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE \
-              -Wall -Wextra -Werror -fPIC -g -Ischema -Iquery -Icompiler
+              -Wall -Wextra -Werror -fPIC -g -Ischema -Iquery -Icompiler \
+              -fvisibility=hidden -ffunction-sections -fdata-sections
 CFLAGS_BASE += -Iquery/prog   # the programs' start-up (not the library)
 # assert() is on in every build, release included (no -DNDEBUG): the
 # invariants it checks cost nothing measurable (compile, lookup and fetch
@@ -63,6 +68,14 @@ LIBS_SODIUM = $(call lazy,LIBS_SODIUM,$(PKG) --libs libsodium 2>/dev/null || ech
 LIBS_BIN   = $(call lazy,LIBS_BIN,$(PKG) --libs jansson zlib 2>/dev/null || echo -ljansson -lz)
 LIBS_MHD   = $(call lazy,LIBS_MHD,$(PKG) --libs libmicrohttpd 2>/dev/null || echo -lmicrohttpd)
 LIBS_QUERY  = $(LIBS_LMDB) $(LIBS_ZSTD) $(LIBS_BIN) $(LIBS_SODIUM) -lpthread -lm
+
+# The one version of the project is advdb.h's ADVDB_VERSION_MAJOR/MINOR/
+# PATCH (both programs print it, libadvdb reports it); the soname's number
+# is its ADVDB_SOVERSION. Read from there when a recipe needs them.
+# (No '#' or '$$' in these commands: `lazy` expands them twice.)
+hdr_num = sed -n 's/^.define ADVDB_$(1)  *\([0-9][0-9]*\).*/\1/p' query/advdb.h
+VERSION   = $(call lazy,VERSION,{ $(call hdr_num,VERSION_MAJOR); $(call hdr_num,VERSION_MINOR); $(call hdr_num,VERSION_PATCH); } | paste -sd. -)
+SOVERSION = $(call lazy,SOVERSION,$(call hdr_num,SOVERSION))
 LIBS_COMP   = $(LIBS_GIT) $(LIBS_LMDB) $(LIBS_ZSTD) $(LIBS_YAML) $(LIBS_BIN) $(LIBS_SODIUM) -lpthread -lm
 
 SCHEMA_SRC   = $(wildcard schema/*.c)
@@ -89,7 +102,7 @@ UNIT_BIN   = $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRC))
 TOOL_BIN   = $(patsubst tests/tools/%.c,$(BUILD)/tools/%,$(TOOL_SRC))
 
 BINS = $(BUILD)/advdb-compile $(BUILD)/advdb-query $(BUILD)/advdb-serve \
-       $(BUILD)/libadvdb.a $(BUILD)/libadvdb.so
+       $(BUILD)/libadvdb.a $(BUILD)/libadvdb.so $(BUILD)/pub/libadvdb.a
 
 .PHONY: all deps test test-sanitize check demo bench fuzz install clean FORCE
 all: $(BINS)
@@ -101,12 +114,35 @@ $(BUILD)/obj/%.o: %.c
 # advdb-serve's modules use the CLI's (JSON writer, renderer, session).
 $(BUILD)/obj/query/serve/%.o: DIR_CFLAGS = -Iquery/cli
 
+# $(BUILD)/libadvdb.a is the project's own archive: every module of the
+# library with its internal names, for the programs, tests and tools.
 $(BUILD)/libadvdb.a: $(SCHEMA_OBJ) $(LIB_OBJ)
 	@rm -f $@
 	ar rcs $@ $^
 
-$(BUILD)/libadvdb.so: $(SCHEMA_OBJ) $(LIB_OBJ)
-	$(CC) -shared -Wl,-soname,libadvdb.so.0 $(LDFLAGS_SAN) -o $@ $^ $(LIBS_QUERY)
+# The shared library: only advdb.h's calls exported (hidden visibility,
+# and the version script names their node), only the code they reach
+# linked (--gc-sections), nothing left undefined but the libraries it
+# names. zstd is the system's shared libzstd, used through its stable API
+# only (query/blockread.c).
+$(BUILD)/libadvdb.so: $(SCHEMA_OBJ) $(LIB_OBJ) query/libadvdb.map
+	$(CC) -shared -Wl,-soname,libadvdb.so.$(SOVERSION) \
+	    -Wl,--version-script=query/libadvdb.map -Wl,--gc-sections \
+	    -Wl,--no-undefined $(LDFLAGS_SAN) -o $@ $(SCHEMA_OBJ) $(LIB_OBJ) \
+	    $(LIBS_QUERY)
+
+# The static library that is installed. An archive cannot hide names, so
+# a program linking the modules as they are would meet toml_parse,
+# version_parse, ... of ours beside its own. Instead the modules are
+# linked into one relocatable object whose hidden symbols are then made
+# local: its only global definitions are the advdb_ calls, as the shared
+# library's.
+$(BUILD)/pub/libadvdb.a: $(SCHEMA_OBJ) $(LIB_OBJ)
+	@mkdir -p $(dir $@)
+	@rm -f $@
+	$(CC) -r -nostdlib -o $(BUILD)/pub/advdb.o $(SCHEMA_OBJ) $(LIB_OBJ)
+	objcopy --localize-hidden $(BUILD)/pub/advdb.o
+	ar rcs $@ $(BUILD)/pub/advdb.o
 
 # advdb-query is linked statically (but under the sanitizers): a one-shot
 # check is mostly process start, and loading shared libraries is a third
@@ -131,8 +167,8 @@ $(BUILD)/advdb-compile: $(call obj,compiler/main.c) $(COMP_OBJ) $(PROG_OBJ) \
 	    $(PROG_OBJ) $(BUILD)/libadvdb.a $(LIBS_COMP)
 
 # Unit tests see every module (not the main()s).
-$(BUILD)/tests/%: tests/unit/%.c $(COMP_OBJ) $(CLI_LIBOBJ) $(SERVE_LIBOBJ) \
-                  $(PROG_OBJ) $(BUILD)/libadvdb.a
+$(BUILD)/tests/%: tests/unit/%.c $(wildcard tests/unit/*.h) $(COMP_OBJ) \
+                  $(CLI_LIBOBJ) $(SERVE_LIBOBJ) $(PROG_OBJ) $(BUILD)/libadvdb.a
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -Iquery/cli -Iquery/serve -o $@ $< $(COMP_OBJ) \
 	    $(CLI_LIBOBJ) $(SERVE_LIBOBJ) $(PROG_OBJ) $(BUILD)/libadvdb.a \
@@ -153,14 +189,19 @@ $(BUILD)/advdb-bench: $(BENCH_SRC) $(COMP_OBJ) $(SERVE_LIBOBJ) $(CLI_LIBOBJ) \
 	    $(COMP_OBJ) $(SERVE_LIBOBJ) $(CLI_LIBOBJ) $(PROG_OBJ) \
 	    $(BUILD)/libadvdb.a $(LIBS_COMP) $(LIBS_MHD)
 
-# The public header must stand alone, in strict C99 and in C11.
+# The public header must stand alone, in strict C99 and in C11, and its
+# documentation comments must be well-formed (clang's -Wdocumentation
+# checks each @param against the declaration it documents).
 $(BUILD)/header-check.o: query/advdb.h
 	@mkdir -p $(BUILD)
 	printf '#include "advdb.h"\nint advdb_header_check;\n' | \
 	    $(CC) -std=c99 -pedantic -Wall -Wextra -Werror -Iquery -x c -c -o $@ -
+	printf '#include "advdb.h"\nint advdb_header_check;\n' | \
+	    clang -std=c99 -pedantic -Wall -Wextra -Werror -Wdocumentation \
+	    -Wdocumentation-unknown-command -Iquery -x c -fsyntax-only -
 
 test: all $(UNIT_BIN) $(TOOL_BIN) $(BUILD)/header-check.o $(if $(BENCH_SRC),$(BUILD)/advdb-bench)
-	@BUILD=$(BUILD) sh tests/run.sh
+	@BUILD=$(BUILD) SAN=$(SAN) sh tests/run.sh
 
 test-sanitize:
 	$(MAKE) BUILD=build-san SAN=1 test
@@ -187,16 +228,16 @@ fuzz:
 
 $(BUILD)/advdb.pc: FORCE
 	@mkdir -p $(BUILD)
-	printf 'prefix=%s\nlibdir=$${prefix}/lib\nincludedir=$${prefix}/include\n\nName: advdb\nDescription: reader of advdb vulnerability-advisory indexes\nVersion: 0.1.0\nRequires.private: lmdb libzstd jansson zlib libsodium\nLibs: -L$${libdir} -ladvdb\nCflags: -I$${includedir}\n' '$(PREFIX)' > $@
+	printf 'prefix=%s\nlibdir=$${prefix}/lib\nincludedir=$${prefix}/include\n\nName: advdb\nDescription: reader of advdb vulnerability-advisory indexes\nVersion: %s\nRequires.private: lmdb libzstd jansson zlib libsodium\nLibs: -L$${libdir} -ladvdb\nLibs.private: -lpthread -lm\nCflags: -I$${includedir}\n' '$(PREFIX)' '$(VERSION)' > $@
 
 install: all $(BUILD)/advdb.pc
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib \
 	    $(DESTDIR)$(PREFIX)/include $(DESTDIR)$(PREFIX)/lib/pkgconfig
 	install -m 755 $(BUILD)/advdb-compile $(BUILD)/advdb-query \
 	    $(BUILD)/advdb-serve $(DESTDIR)$(PREFIX)/bin/
-	install -m 644 $(BUILD)/libadvdb.a $(DESTDIR)$(PREFIX)/lib/
-	install -m 755 $(BUILD)/libadvdb.so $(DESTDIR)$(PREFIX)/lib/libadvdb.so.0
-	ln -sf libadvdb.so.0 $(DESTDIR)$(PREFIX)/lib/libadvdb.so
+	install -m 644 $(BUILD)/pub/libadvdb.a $(DESTDIR)$(PREFIX)/lib/
+	install -m 755 $(BUILD)/libadvdb.so $(DESTDIR)$(PREFIX)/lib/libadvdb.so.$(SOVERSION)
+	ln -sf libadvdb.so.$(SOVERSION) $(DESTDIR)$(PREFIX)/lib/libadvdb.so
 	install -m 644 query/advdb.h $(DESTDIR)$(PREFIX)/include/
 	install -m 644 $(BUILD)/advdb.pc $(DESTDIR)$(PREFIX)/lib/pkgconfig/
 	install -d $(DESTDIR)$(PREFIX)/lib/systemd/system

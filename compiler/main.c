@@ -28,6 +28,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "advdb.h"            /* ADVDB_VERSION: the project's version */
 #include "compile.h"
 #include "dbpath.h"
 #include "diag.h"
@@ -40,7 +41,6 @@
 #include "stdfds.h"
 
 #define PROG "advdb-compile"
-#define VERSION "0.1.0"
 #define SOURCE "rustsec"
 #define ERR_MAX 1024
 
@@ -348,7 +348,7 @@ static int parse_args(options *o, int argc, char **argv)
 		}
 		case 'h': usage(stdout, 1); return 1;
 		case 'V':
-			printf(PROG " " VERSION " (index schema %d, libgit2 %s)\n",
+			printf(PROG " " ADVDB_VERSION " (index schema %d, libgit2 %s)\n",
 			       ADVDB_SCHEMA_VERSION, LIBGIT2_VERSION);
 			return 1;
 		default:

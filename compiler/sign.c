@@ -198,7 +198,7 @@ static int index_info(advdb_info *info, const char *tmp, char *err,
 static int sign_file(char **text, size_t *len, signer *s, int fd,
                      const char *tmp, char *err, size_t errcap)
 {
-	advdb_info info;
+	advdb_info info = ADVDB_INFO_INIT;
 	uint8_t hash[MS_HASH], *gm = NULL;
 	struct stat st;
 	ms_sig *sig = calloc(1, sizeof(*sig));
@@ -312,7 +312,7 @@ static int carry(sign_plan *p, char **text, size_t *len, int fd,
 		p->verified = 1;
 	} else {
 		/* Unverified, but at least about this index. */
-		advdb_info info;
+		advdb_info info = ADVDB_INFO_INIT;
 		if (index_info(&info, tmp, err, errcap) < 0)
 			goto done;
 		if (verify_comment_check(sig->trusted, &info, msg, sizeof(msg)) < 0) {

@@ -29,7 +29,8 @@ struct advdb_advisory {
 /* The first id listed under alias `alias`, copied into buf: 0, 1 none,
  * or an error. */
 static int resolve_alias(char *buf, size_t cap, advdb *db, MDB_txn *txn,
-                         const char *alias, size_t alen)
+                         const char *alias, size_t alen,
+                         advdb_error_info *err)
 {
 	MDB_val k, v;
 	void *raw = NULL;
@@ -42,10 +43,10 @@ static int resolve_alias(char *buf, size_t cap, advdb *db, MDB_txn *txn,
 		return 1;
 	snprintf(what, sizeof what, "alias %s", alias);
 	rc = db_block_seek(&k, &v, db, txn, db->dbi[DBI_ALIASES], alias, alen,
-	                   what);
+	                   what, err);
 	if (rc != 0)
 		return rc;
-	if ((rc = db_inflate(&raw, &len, db, &v, 0, what)) != 0)
+	if ((rc = db_inflate(&raw, &len, db, &v, 0, what, err)) != 0)
 		return rc;
 	rc = 1;
 	while ((r = alias_item_next(&it, raw, len, &off)) == 0) {
@@ -66,8 +67,8 @@ static int resolve_alias(char *buf, size_t cap, advdb *db, MDB_txn *txn,
 	}
 	free(raw);
 	if (r < 0)
-		return db_fail(db, ADVDB_ECORRUPT, "%s: damaged alias block of %s",
-		               db->path, alias);
+		return db_fail(db, err, ADVDB_ECORRUPT, "%s: damaged alias block "
+		               "of %s", db->path, alias);
 	return rc;
 }
 
@@ -104,7 +105,8 @@ static int want_enough(const uint8_t *buf, size_t n, void *arg)
 /* The encoded record of advisory `id`, copied out of its block into
  * *rec: 0, 1 when there is no such id, or an error. */
 static int fetch_record(void **rec, size_t *rec_len, advdb *db,
-                        MDB_txn *txn, const char *id, size_t idlen)
+                        MDB_txn *txn, const char *id, size_t idlen,
+                        advdb_error_info *err)
 {
 	MDB_val k, v;
 	void *raw = NULL;
@@ -116,12 +118,12 @@ static int fetch_record(void **rec, size_t *rec_len, advdb *db,
 	*rec = NULL;
 	snprintf(what, sizeof what, "advisory %s", id);
 	rc = db_block_seek(&k, &v, db, txn, db->dbi[DBI_ADVISORIES], id, idlen,
-	                   what);
+	                   what, err);
 	if (rc != 0)
 		return rc;
 	want wt = { id, idlen, 0 };
 	if ((rc = db_inflate_until(&raw, &len, db, &v, 1, what, want_enough,
-	                           &wt)) != 0)
+	                           &wt, err)) != 0)
 		return rc;
 	rc = 1;
 	while ((r = blk_item_next(&it, raw, len, &off)) == 0) {
@@ -142,72 +144,80 @@ static int fetch_record(void **rec, size_t *rec_len, advdb *db,
 	}
 	free(raw);
 	if (r < 0)
-		return db_fail(db, ADVDB_ECORRUPT, "%s: damaged advisory block "
-		               "of %s", db->path, id);
+		return db_fail(db, err, ADVDB_ECORRUPT, "%s: damaged advisory "
+		               "block of %s", db->path, id);
 	return rc;
 }
 
-int advdb_advisory_get(advdb_advisory **out, advdb *db, const char *id)
+int advdb_advisory_get_ex(advdb_advisory **out, advdb *db, const char *id,
+                          advdb_error_info *err)
 {
 	char real[ADV_ID_MAX + 1];
 	MDB_txn *txn = NULL;
+	db_slot *slot = NULL;
 	void *raw = NULL;
 	size_t rawlen = 0, idlen;
 	advdb_advisory *a = NULL;
-	int err;
+	int rc;
 
-	if (!db)
-		return ADVDB_EINVAL;
+	if (out)
+		*out = NULL;
+	if ((rc = err_check(db, err, "advdb_advisory_get")) != 0)
+		return rc;
 	if (!out || !id)
-		return db_fail(db, ADVDB_EINVAL, "advdb_advisory_get: NULL "
+		return db_fail(db, err, ADVDB_EINVAL, "advdb_advisory_get: NULL "
 		               "argument");
-	*out = NULL;
 	idlen = strlen(id);
 	if (idlen == 0 || idlen > ADV_ID_MAX)   /* cannot be in the index */
-		return db_fail(db, ADVDB_ENOTFOUND, "no advisory %.64s%s", id,
+		return db_fail(db, err, ADVDB_ENOTFOUND, "no advisory %.64s%s", id,
 		               idlen > 64 ? "..." : "");
-	if ((err = db_read_begin(&txn, db)) != 0)
-		return err;
-	err = fetch_record(&raw, &rawlen, db, txn, id, idlen);
-	if (err == 1) {
-		err = resolve_alias(real, sizeof real, db, txn, id, idlen);
-		if (err == 1)
-			err = db_fail(db, ADVDB_ENOTFOUND, "no advisory %s", id);
-		if (err != 0)
+	if ((rc = db_snapshot(&txn, &slot, db, err)) != 0)
+		return rc;
+	rc = fetch_record(&raw, &rawlen, db, txn, id, idlen, err);
+	if (rc == 1) {
+		rc = resolve_alias(real, sizeof real, db, txn, id, idlen, err);
+		if (rc == 1)
+			rc = db_fail(db, err, ADVDB_ENOTFOUND, "no advisory %s", id);
+		if (rc != 0)
 			goto done;
 		id = real;
-		err = fetch_record(&raw, &rawlen, db, txn, real, strlen(real));
-		if (err == 1) {
-			err = db_fail(db, ADVDB_ECORRUPT, "%s: alias points to "
-			              "missing advisory %s", db->path, real);
+		rc = fetch_record(&raw, &rawlen, db, txn, real, strlen(real), err);
+		if (rc == 1) {
+			rc = db_fail(db, err, ADVDB_ECORRUPT, "%s: alias points to "
+			             "missing advisory %s", db->path, real);
 			goto done;
 		}
 	}
-	if (err != 0)
+	if (rc != 0)
 		goto done;
 	a = calloc(1, sizeof *a);
 	if (!a) {
-		err = db_fail(db, ADVDB_ENOMEM, "advisory %s: out of memory", id);
+		rc = db_fail(db, err, ADVDB_ENOMEM, "advisory %s: out of memory",
+		             id);
 		goto done;
 	}
 	if (record_decode(&a->rec, raw, rawlen) != 0) {
-		err = db_fail(db, ADVDB_ECORRUPT, "%s: advisory %s: damaged "
-		              "record", db->path, id);
+		rc = db_fail(db, err, ADVDB_ECORRUPT, "%s: advisory %s: damaged "
+		             "record", db->path, id);
 		goto done;
 	}
 	if (a->rec->id == NULL || strcmp(a->rec->id, id) != 0) {
-		err = db_fail(db, ADVDB_ECORRUPT, "%s: advisory %s: record names "
-		              "another id", db->path, id);
+		rc = db_fail(db, err, ADVDB_ECORRUPT, "%s: advisory %s: record "
+		             "names another id", db->path, id);
 		goto done;
 	}
 	*out = a;
 	a = NULL;
 done:
-	if (txn)
-		mdb_txn_abort(txn);
+	db_snapshot_end(txn, slot);
 	free(raw);
 	advdb_advisory_free(a);
-	return err;
+	return rc;
+}
+
+int advdb_advisory_get(advdb_advisory **out, advdb *db, const char *id)
+{
+	return advdb_advisory_get_ex(out, db, id, NULL);
 }
 
 void advdb_advisory_free(advdb_advisory *a)

@@ -50,6 +50,8 @@
 
 /* Return codes beside 0 and -1 (error, message set). */
 #define AUDITABLE_ENODATA 1             /* no .dep-v0 data in the file */
+/* What to say of a file without it (advdb-query bin, libadvdb). */
+#define AUDITABLE_NO_DATA "no dependency data (not built with cargo auditable)"
 
 typedef enum auditable_source {
 	AUDITABLE_CRATES_IO = 0,

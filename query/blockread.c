@@ -10,11 +10,14 @@
  * exactly that size. Decompression contexts come from a small pool in the
  * handle (taken and returned under db->lock; a context is used by one
  * thread at a time), so repeated reads do not pay for a new context.
+ *
+ * Only zstd's stable API is used (no ZSTD_STATIC_LINKING_ONLY): this file
+ * is part of libadvdb.so, which links the system's libzstd.so, and zstd
+ * keeps the experimental calls' ABI only for static linking.
  */
 #include <assert.h>
 #include <stdlib.h>
 #include <string.h>
-#define ZSTD_STATIC_LINKING_ONLY   /* the buffer-less block API */
 #include "db_internal.h"
 #include "block.h"
 
@@ -41,15 +44,16 @@ static void dctx_give(advdb *db, ZSTD_DCtx *c)
 }
 
 int db_block_seek(MDB_val *key, MDB_val *val, advdb *db, MDB_txn *txn,
-                  MDB_dbi dbi, const char *k, size_t klen, const char *what)
+                  MDB_dbi dbi, const char *k, size_t klen, const char *what,
+                  advdb_error_info *err)
 {
 	MDB_cursor *cur;
 	int rc;
 
 	rc = mdb_cursor_open(txn, dbi, &cur);
 	if (rc != 0)
-		return db_fail(db, db_map_mdb(rc), "%s: %s: %s", db->path, what,
-		               mdb_strerror(rc));
+		return db_fail(db, err, db_map_mdb(rc), "%s: %s: %s", db->path,
+		               what, mdb_strerror(rc));
 	key->mv_size = klen;
 	key->mv_data = (void *)k;
 	rc = mdb_cursor_get(cur, key, val, MDB_SET_RANGE);
@@ -62,19 +66,23 @@ int db_block_seek(MDB_val *key, MDB_val *val, advdb *db, MDB_txn *txn,
 	if (rc == MDB_NOTFOUND)
 		return 1;
 	if (rc != 0)
-		return db_fail(db, db_map_mdb(rc), "%s: %s: %s", db->path, what,
-		               mdb_strerror(rc));
+		return db_fail(db, err, db_map_mdb(rc), "%s: %s: %s", db->path,
+		               what, mdb_strerror(rc));
 	return 0;
 }
 
 /*
  * What both decoders check before touching a frame: a declared content
  * size within BLOCK_MAX (so the one allocation is bounded) and the
- * dictionary the index has. Then the output buffer and a context.
+ * dictionary the index has. Then the output buffer and a context, reset
+ * and given the index's dictionary when with_dict (a pooled context
+ * keeps its last dictionary otherwise, which would decode a frame made
+ * without one into garbage).
  */
 static int frame_start(unsigned long long *size, void **buf,
                        ZSTD_DCtx **dctx, advdb *db, const MDB_val *val,
-                       int with_dict, const char *what)
+                       int with_dict, const char *what,
+                       advdb_error_info *err)
 {
 	unsigned frame_dict;
 
@@ -83,84 +91,98 @@ static int frame_start(unsigned long long *size, void **buf,
 	*size = ZSTD_getFrameContentSize(val->mv_data, val->mv_size);
 	if (*size == ZSTD_CONTENTSIZE_ERROR || *size == ZSTD_CONTENTSIZE_UNKNOWN ||
 	    *size == 0 || *size > BLOCK_MAX)
-		return db_fail(db, ADVDB_ECORRUPT, "%s: %s: bad or oversized "
+		return db_fail(db, err, ADVDB_ECORRUPT, "%s: %s: bad or oversized "
 		               "compressed block", db->path, what);
 	frame_dict = ZSTD_getDictID_fromFrame(val->mv_data, val->mv_size);
 	if (frame_dict != 0 && (!with_dict || frame_dict != db->dict_id))
-		return db_fail(db, ADVDB_ECORRUPT, "%s: %s: compressed with "
+		return db_fail(db, err, ADVDB_ECORRUPT, "%s: %s: compressed with "
 		               "dictionary %u, the index has %u", db->path, what,
 		               frame_dict, with_dict ? db->dict_id : 0);
 	*buf = malloc((size_t)*size);
 	*dctx = *buf ? dctx_take(db) : NULL;
+	if (*dctx &&
+	    (ZSTD_isError(ZSTD_DCtx_reset(*dctx,
+	                                  ZSTD_reset_session_and_parameters)) ||
+	     (with_dict && db->ddict &&
+	      ZSTD_isError(ZSTD_DCtx_refDDict(*dctx, db->ddict))))) {
+		ZSTD_freeDCtx(*dctx);
+		*dctx = NULL;
+	}
 	if (!*dctx) {
 		free(*buf);
 		*buf = NULL;
-		return db_fail(db, ADVDB_ENOMEM, "%s: out of memory", what);
+		return db_fail(db, err, ADVDB_ENOMEM, "%s: out of memory", what);
 	}
 	return ADVDB_OK;
 }
 
 /*
- * Block by block, with zstd's buffer-less API: each zstd block is decoded
- * straight from the map into our buffer (no window buffer, no copy), and
- * after each one `enough` says whether the caller has what it needs. The
- * work saved is the blocks after the one that completes the caller's
- * record (the writer ends a zstd block every BLOCK_FLUSH records).
+ * Block by block, with zstd's streaming API: the frame is fed as zstd
+ * asks for it (its return value is the size of what it needs next: the
+ * frame header, then one block at a time), so each call decodes one zstd
+ * block into our buffer, and after each one `enough` says whether the
+ * caller has what it needs. The work saved is the blocks after the one
+ * that completes the caller's record (the writer ends a zstd block every
+ * BLOCK_FLUSH records). zstd copies each block through its window buffer
+ * on the way (the buffer-less API, which writes straight into ours, is
+ * experimental); tests/bench measures advisory_get either way.
  */
 int db_inflate_until(void **out, size_t *len, advdb *db,
                      const MDB_val *val, int with_dict, const char *what,
                      int (*enough)(const uint8_t *buf, size_t n, void *arg),
-                     void *arg)
+                     void *arg, advdb_error_info *err)
 {
 	unsigned long long size;
-	void *vbuf;
-	int rc;
+	void *buf;
+	int rc, done = 0;
 	ZSTD_DCtx *dctx;
-	uint8_t *buf;
-	const uint8_t *src = val->mv_data;
-	size_t r, in = 0, pos = 0;
-	int done = 0;
+	ZSTD_inBuffer in = { val->mv_data, 0, 0 };
+	ZSTD_outBuffer ob;
+	size_t r = 1, want = 0;
 
 	*out = NULL;
 	*len = 0;
-	if ((rc = frame_start(&size, &vbuf, &dctx, db, val, with_dict, what)) != 0)
+	if ((rc = frame_start(&size, &buf, &dctx, db, val, with_dict, what,
+	                      err)) != 0)
 		return rc;
-	buf = vbuf;
-	r = with_dict && db->ddict ? ZSTD_decompressBegin_usingDDict(dctx,
-	                                                            db->ddict)
-	                           : ZSTD_decompressBegin(dctx);
-	while (!ZSTD_isError(r) && !done) {
-		size_t need = ZSTD_nextSrcSizeToDecompress(dctx);
-		if (need == 0) {                    /* the frame is complete */
-			done = 1;
-			break;
-		}
-		if (need > val->mv_size - in)
-			break;                          /* truncated */
-		r = ZSTD_decompressContinue(dctx, buf + pos, (size_t)size - pos,
-		                            src + in, need);
+	ob.dst = buf;
+	ob.size = (size_t)size;
+	ob.pos = 0;
+	while (!done) {
+		size_t in0 = in.pos, out0 = ob.pos;
+
+		/* feed what zstd asked for (r), never past the frame */
+		want = r < val->mv_size - in.size ? r : val->mv_size - in.size;
+		in.size += want;
+		r = ZSTD_decompressStream(dctx, &ob, &in);
 		if (ZSTD_isError(r))
 			break;
-		in += need;
-		pos += r;
-		if (r > 0 && pos < size && enough(buf, pos, arg))
+		if (r == 0) {
+			done = 1;                       /* the frame is complete */
+			break;
+		}
+		if (ob.pos > out0 && ob.pos < ob.size &&
+		    enough(buf, ob.pos, arg))
 			done = 2;
+		else if (in.pos == in0 && ob.pos == out0 &&
+		         in.size == val->mv_size)
+			break;                          /* truncated: no progress */
 	}
 	dctx_give(db, dctx);
-	if (!done || (done == 1 && pos != size)) {
+	if (!done || (done == 1 && ob.pos != size)) {
 		free(buf);
-		return db_fail(db, ADVDB_ECORRUPT, "%s: %s: damaged compressed "
-		               "block%s%s", db->path, what,
+		return db_fail(db, err, ADVDB_ECORRUPT, "%s: %s: damaged "
+		               "compressed block%s%s", db->path, what,
 		               ZSTD_isError(r) ? ": " : "",
 		               ZSTD_isError(r) ? ZSTD_getErrorName(r) : "");
 	}
 	*out = buf;
-	*len = pos;
+	*len = ob.pos;
 	return ADVDB_OK;
 }
 
 int db_inflate(void **out, size_t *len, advdb *db, const MDB_val *val,
-               int with_dict, const char *what)
+               int with_dict, const char *what, advdb_error_info *err)
 {
 	unsigned long long size;
 	int rc;
@@ -170,20 +192,17 @@ int db_inflate(void **out, size_t *len, advdb *db, const MDB_val *val,
 
 	*out = NULL;
 	*len = 0;
-	if ((rc = frame_start(&size, &buf, &dctx, db, val, with_dict, what)) != 0)
+	if ((rc = frame_start(&size, &buf, &dctx, db, val, with_dict, what,
+	                      err)) != 0)
 		return rc;
-	if (with_dict && db->ddict)
-		got = ZSTD_decompress_usingDDict(dctx, buf, (size_t)size,
-		                                 val->mv_data, val->mv_size,
-		                                 db->ddict);
-	else
-		got = ZSTD_decompressDCtx(dctx, buf, (size_t)size, val->mv_data,
-		                          val->mv_size);
+	/* the dictionary, if any, is the one frame_start referenced */
+	got = ZSTD_decompressDCtx(dctx, buf, (size_t)size, val->mv_data,
+	                          val->mv_size);
 	dctx_give(db, dctx);
 	if (ZSTD_isError(got) || got != size) {
 		free(buf);
-		return db_fail(db, ADVDB_ECORRUPT, "%s: %s: damaged compressed "
-		               "block%s%s", db->path, what,
+		return db_fail(db, err, ADVDB_ECORRUPT, "%s: %s: damaged "
+		               "compressed block%s%s", db->path, what,
 		               ZSTD_isError(got) ? ": " : "",
 		               ZSTD_isError(got) ? ZSTD_getErrorName(got) : "");
 	}

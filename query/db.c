@@ -21,33 +21,22 @@
 #include <fcntl.h>
 #include <unistd.h>
 #include <limits.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#define ZSTD_STATIC_LINKING_ONLY    /* ZSTD_createDDict_byReference */
 #include "db_internal.h"
 #include "errbuf.h"
 #include "layout.h"
 
-const char *advdb_strerror(int code)
+void advdb_version(int *major, int *minor, int *patch)
 {
-	switch (code) {
-	case ADVDB_OK:        return "success";
-	case ADVDB_ERROR:     return "error";
-	case ADVDB_ENOTFOUND: return "not found";
-	case ADVDB_ECORRUPT:  return "damaged index or record";
-	case ADVDB_ESCHEMA:   return "index written with another schema version";
-	case ADVDB_ENOTDB:    return "not an advdb index";
-	case ADVDB_EVERSION:  return "not a semver version";
-	case ADVDB_EINVAL:    return "invalid argument";
-	case ADVDB_ENOMEM:    return "out of memory";
-	case ADVDB_EBUFS:     return "more matches than the array holds";
-	case ADVDB_ESIGNATURE: return "index signature missing or not valid";
-	case ADVDB_EKEY:      return "unusable public key file";
-	default:              return "unknown error";
-	}
+	if (major)
+		*major = ADVDB_VERSION_MAJOR;
+	if (minor)
+		*minor = ADVDB_VERSION_MINOR;
+	if (patch)
+		*patch = ADVDB_VERSION_PATCH;
 }
 
 int db_map_mdb(int rc)
@@ -65,14 +54,14 @@ int db_map_mdb(int rc)
 	}
 }
 
-int db_read_begin(MDB_txn **out, struct advdb *db)
+int db_read_begin(MDB_txn **out, struct advdb *db, advdb_error_info *err)
 {
 	int rc = mdb_txn_begin(db->env, NULL, MDB_RDONLY, out);
 
 	if (rc != 0) {
 		*out = NULL;
-		return db_fail(db, db_map_mdb(rc), "%s: cannot begin a read: %s",
-		               db->path, mdb_strerror(rc));
+		return db_fail(db, err, db_map_mdb(rc), "%s: cannot begin a read: "
+		               "%s", db->path, mdb_strerror(rc));
 	}
 	return ADVDB_OK;
 }
@@ -114,24 +103,6 @@ int meta_u64(uint64_t *out, MDB_txn *txn, const struct advdb *db,
 	return 0;
 }
 
-static int open_fail(char *errbuf, size_t errcap, int code,
-                     const char *fmt, ...)
-#if defined(__GNUC__)
-	__attribute__((format(printf, 4, 5)))
-#endif
-	;
-
-static int open_fail(char *errbuf, size_t errcap, int code,
-                     const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	errbuf_vset(errbuf, errcap, advdb_strerror(code), fmt, ap);
-	va_end(ap);
-	return code;
-}
-
 /* Is the file (already open in env) long enough for the pages in use,
  * and is every page a reader can reach well-formed? */
 static int check_pages(struct advdb *db, char *errbuf, size_t errcap)
@@ -147,24 +118,24 @@ static int check_pages(struct advdb *db, char *errbuf, size_t errcap)
 	if ((rc = mdb_env_info(db->env, &info)) != 0 ||
 	    (rc = mdb_env_stat(db->env, &st)) != 0 ||
 	    (rc = mdb_env_get_fd(db->env, &fd)) != 0)
-		return open_fail(errbuf, errcap, ADVDB_ECORRUPT,
-		                 "%s: cannot read the LMDB header: %s", db->path,
-		                 mdb_strerror(rc));
+		return buf_fail(errbuf, errcap, ADVDB_ECORRUPT,
+		                "%s: cannot read the LMDB header: %s", db->path,
+		                mdb_strerror(rc));
 	if (fstat(fd, &sb) != 0)
-		return open_fail(errbuf, errcap, ADVDB_ERROR, "%s: %s", db->path,
-		                 strerror(errno));
+		return buf_fail(errbuf, errcap, ADVDB_ERROR, "%s: %s", db->path,
+		                strerror(errno));
 	if (st.ms_psize == 0 ||
 	    (unsigned long long)info.me_last_pgno >= ULLONG_MAX / st.ms_psize)
-		return open_fail(errbuf, errcap, ADVDB_ECORRUPT,
-		                 "%s: damaged LMDB header", db->path);
+		return buf_fail(errbuf, errcap, ADVDB_ECORRUPT,
+		                "%s: damaged LMDB header", db->path);
 	need = ((unsigned long long)info.me_last_pgno + 1) * st.ms_psize;
 	if ((unsigned long long)sb.st_size < need)
-		return open_fail(errbuf, errcap, ADVDB_ECORRUPT,
-		                 "%s: truncated index: %lld bytes, its pages need "
-		                 "%llu", db->path, (long long)sb.st_size, need);
+		return buf_fail(errbuf, errcap, ADVDB_ECORRUPT,
+		                "%s: truncated index: %lld bytes, its pages need "
+		                "%llu", db->path, (long long)sb.st_size, need);
 	rc = lmdb_check(db, info.me_last_pgno, st.ms_psize, msg);
 	if (rc != 0)
-		return open_fail(errbuf, errcap, rc, "%s", msg);
+		return buf_fail(errbuf, errcap, rc, "%s", msg);
 	return ADVDB_OK;
 }
 
@@ -191,43 +162,43 @@ static int check_contents(struct advdb *db, char *errbuf, size_t errcap)
 
 	rc = mdb_txn_begin(db->env, NULL, MDB_RDONLY, &txn);
 	if (rc != 0)
-		return open_fail(errbuf, errcap, db_map_mdb(rc),
-		                 "%s: cannot begin a read: %s", db->path,
-		                 mdb_strerror(rc));
+		return buf_fail(errbuf, errcap, db_map_mdb(rc),
+		                "%s: cannot begin a read: %s", db->path,
+		                mdb_strerror(rc));
 
 	rc = open_dbi(&db->dbi[DBI_META], &db->has[DBI_META], txn,
 	              db_name(DBI_META));
 	if (rc != 0 || !db->has[DBI_META]) {
-		err = open_fail(errbuf, errcap, ADVDB_ENOTDB,
-		                "%s: an LMDB file, but not an advdb index (no "
-		                "`%s` database)", db->path, db_name(DBI_META));
+		err = buf_fail(errbuf, errcap, ADVDB_ENOTDB,
+		               "%s: an LMDB file, but not an advdb index (no "
+		               "`%s` database)", db->path, db_name(DBI_META));
 		goto done;
 	}
 	rc = meta_get(&v, txn, db, META_MAGIC);
 	if (rc != 0 || v.mv_size != strlen(ADVDB_MAGIC) ||
 	    memcmp(v.mv_data, ADVDB_MAGIC, v.mv_size) != 0) {
-		err = open_fail(errbuf, errcap, ADVDB_ENOTDB,
-		                "%s: an LMDB file, but not an advdb index (no "
-		                "magic `%s`)", db->path, ADVDB_MAGIC);
+		err = buf_fail(errbuf, errcap, ADVDB_ENOTDB,
+		               "%s: an LMDB file, but not an advdb index (no "
+		               "magic `%s`)", db->path, ADVDB_MAGIC);
 		goto done;
 	}
 	rc = meta_u64(&schema, txn, db, META_SCHEMA);
 	if (rc != 0) {
-		err = open_fail(errbuf, errcap, ADVDB_ECORRUPT,
-		                "%s: damaged index: %s `%s`", db->path,
-		                rc > 0 ? "no" : "malformed", META_SCHEMA);
+		err = buf_fail(errbuf, errcap, ADVDB_ECORRUPT,
+		               "%s: damaged index: %s `%s`", db->path,
+		               rc > 0 ? "no" : "malformed", META_SCHEMA);
 		goto done;
 	}
 	if (schema != ADVDB_SCHEMA_VERSION) {
-		err = open_fail(errbuf, errcap, ADVDB_ESCHEMA,
-		                "%s: index has schema version %llu, %s than the "
-		                "version %d this library reads: %s", db->path,
-		                (unsigned long long)schema,
-		                schema > ADVDB_SCHEMA_VERSION ? "newer" : "older",
-		                ADVDB_SCHEMA_VERSION,
-		                schema > ADVDB_SCHEMA_VERSION
-		                    ? "upgrade advdb"
-		                    : "recompile the index with this advdb");
+		err = buf_fail(errbuf, errcap, ADVDB_ESCHEMA,
+		               "%s: index has schema version %llu, %s than the "
+		               "version %d this library reads: %s", db->path,
+		               (unsigned long long)schema,
+		               schema > ADVDB_SCHEMA_VERSION ? "newer" : "older",
+		               ADVDB_SCHEMA_VERSION,
+		               schema > ADVDB_SCHEMA_VERSION
+		                   ? "upgrade advdb"
+		                   : "recompile the index with this advdb");
 		goto done;
 	}
 	db->schema_version = (unsigned)schema;
@@ -240,65 +211,64 @@ static int check_contents(struct advdb *db, char *errbuf, size_t errcap)
 		                   db_name((db_id)id))) != 0)
 			goto dbi_fail;
 		if (!db->has[id] && db_specs[id].need == DB_REQUIRED) {
-			err = open_fail(errbuf, errcap, ADVDB_ECORRUPT,
-			                "%s: damaged index: no sub-database `%s`",
-			                db->path, db_name((db_id)id));
+			err = buf_fail(errbuf, errcap, ADVDB_ECORRUPT,
+			               "%s: damaged index: no sub-database `%s`",
+			               db->path, db_name((db_id)id));
 			goto done;
 		}
 	}
 
 	rc = meta_u64(&dict_id, txn, db, META_DICT_ID);
 	if (rc < 0 || dict_id > UINT32_MAX) {
-		err = open_fail(errbuf, errcap, ADVDB_ECORRUPT,
-		                "%s: damaged index: malformed `%s`", db->path,
-		                META_DICT_ID);
+		err = buf_fail(errbuf, errcap, ADVDB_ECORRUPT,
+		               "%s: damaged index: malformed `%s`", db->path,
+		               META_DICT_ID);
 		goto done;
 	}
 	db->dict_id = (unsigned)dict_id;
 	if (dict_id != 0) {
 		if (meta_get(&dict, txn, db, META_DICT) != 0 || dict.mv_size == 0) {
-			err = open_fail(errbuf, errcap, ADVDB_ECORRUPT,
-			                "%s: damaged index: dictionary %llu missing",
-			                db->path, (unsigned long long)dict_id);
+			err = buf_fail(errbuf, errcap, ADVDB_ECORRUPT,
+			               "%s: damaged index: dictionary %llu missing",
+			               db->path, (unsigned long long)dict_id);
 			goto done;
 		}
 		if (dict.mv_size > DICT_MAX) {
-			err = open_fail(errbuf, errcap, ADVDB_ECORRUPT,
-			                "%s: damaged index: a dictionary of %zu bytes "
-			                "(at most %u)", db->path, dict.mv_size,
-			                DICT_MAX);
+			err = buf_fail(errbuf, errcap, ADVDB_ECORRUPT,
+			               "%s: damaged index: a dictionary of %zu bytes "
+			               "(at most %u)", db->path, dict.mv_size,
+			               DICT_MAX);
 			goto done;
 		}
-		/* By reference: the dictionary stays in LMDB's map, which
-		 * outlives the DDict (advdb_close frees it first); a copy cost
-		 * two thirds of the ~30 us this took, on every open. */
-		db->ddict = ZSTD_createDDict_byReference(dict.mv_data,
-		                                         dict.mv_size);
+		/* A copy (ZSTD_createDDict_byReference, which would skip it,
+		 * is not in zstd's stable API, the only one a shared library
+		 * may use: see the README's libadvdb section). */
+		db->ddict = ZSTD_createDDict(dict.mv_data, dict.mv_size);
 		if (!db->ddict) {
-			err = open_fail(errbuf, errcap, ADVDB_ECORRUPT,
-			                "%s: damaged index: unusable zstd dictionary",
-			                db->path);
+			err = buf_fail(errbuf, errcap, ADVDB_ECORRUPT,
+			               "%s: damaged index: unusable zstd dictionary",
+			               db->path);
 			goto done;
 		}
 		if (ZSTD_getDictID_fromDDict(db->ddict) != db->dict_id) {
-			err = open_fail(errbuf, errcap, ADVDB_ECORRUPT,
-			                "%s: damaged index: dictionary id %u, meta "
-			                "says %u", db->path,
-			                ZSTD_getDictID_fromDDict(db->ddict),
-			                db->dict_id);
+			err = buf_fail(errbuf, errcap, ADVDB_ECORRUPT,
+			               "%s: damaged index: dictionary id %u, meta "
+			               "says %u", db->path,
+			               ZSTD_getDictID_fromDDict(db->ddict),
+			               db->dict_id);
 			goto done;
 		}
 	}
 	rc = mdb_txn_commit(txn);  /* commit keeps the dbi handles open */
 	txn = NULL;
 	if (rc != 0)
-		err = open_fail(errbuf, errcap, db_map_mdb(rc), "%s: %s", db->path,
-		                mdb_strerror(rc));
+		err = buf_fail(errbuf, errcap, db_map_mdb(rc), "%s: %s", db->path,
+		               mdb_strerror(rc));
 	goto done;
 
 dbi_fail:
-	err = open_fail(errbuf, errcap, ADVDB_ECORRUPT,
-	                "%s: damaged index: %s", db->path, mdb_strerror(rc));
+	err = buf_fail(errbuf, errcap, ADVDB_ECORRUPT,
+	               "%s: damaged index: %s", db->path, mdb_strerror(rc));
 done:
 	if (txn)
 		mdb_txn_abort(txn);
@@ -312,31 +282,31 @@ static int check_file(const char *path, char *errbuf, size_t errcap)
 
 	if (stat(path, &sb) != 0) {
 		if (errno == ENOENT || errno == ENOTDIR)
-			return open_fail(errbuf, errcap, ADVDB_ENOTFOUND,
-			                 "%s: no such file (compile one with "
-			                 "advdb-compile)", path);
-		return open_fail(errbuf, errcap, ADVDB_ERROR, "%s: %s", path,
-		                 strerror(errno));
+			return buf_fail(errbuf, errcap, ADVDB_ENOTFOUND,
+			                "%s: no such file (compile one with "
+			                "advdb-compile)", path);
+		return buf_fail(errbuf, errcap, ADVDB_ERROR, "%s: %s", path,
+		                strerror(errno));
 	}
 	if (S_ISDIR(sb.st_mode))
-		return open_fail(errbuf, errcap, ADVDB_ENOTDB,
-		                 "%s: is a directory, not an advdb index file", path);
+		return buf_fail(errbuf, errcap, ADVDB_ENOTDB,
+		                "%s: is a directory, not an advdb index file", path);
 	if (!S_ISREG(sb.st_mode))
-		return open_fail(errbuf, errcap, ADVDB_ENOTDB,
-		                 "%s: not a regular file", path);
+		return buf_fail(errbuf, errcap, ADVDB_ENOTDB,
+		                "%s: not a regular file", path);
 	if (sb.st_size == 0)
-		return open_fail(errbuf, errcap, ADVDB_ENOTDB,
-		                 "%s: empty file, not an advdb index", path);
+		return buf_fail(errbuf, errcap, ADVDB_ENOTDB,
+		                "%s: empty file, not an advdb index", path);
 
 	char msg[ADVDB_MSG_MAX];
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
-		return open_fail(errbuf, errcap, errno == EACCES ? ADVDB_ERROR :
-		                 ADVDB_ENOTFOUND, "%s: %s", path, strerror(errno));
+		return buf_fail(errbuf, errcap, errno == EACCES ? ADVDB_ERROR :
+		                ADVDB_ENOTFOUND, "%s: %s", path, strerror(errno));
 	int rc = lmdb_check_header(fd, path, msg);
 	close(fd);
 	if (rc != 0)
-		return open_fail(errbuf, errcap, rc, "%s", msg);
+		return buf_fail(errbuf, errcap, rc, "%s", msg);
 	return ADVDB_OK;
 }
 
@@ -347,12 +317,12 @@ static int env_open(struct advdb *db, char *errbuf, size_t errcap)
 	rc = mdb_env_create(&db->env);
 	if (rc != 0) {
 		db->env = NULL;
-		return open_fail(errbuf, errcap, db_map_mdb(rc), "%s: %s",
-		                 db->path, mdb_strerror(rc));
+		return buf_fail(errbuf, errcap, db_map_mdb(rc), "%s: %s",
+		                db->path, mdb_strerror(rc));
 	}
 	if ((rc = mdb_env_set_maxdbs(db->env, DB_MAXDBS)) != 0)
-		return open_fail(errbuf, errcap, ADVDB_ERROR, "%s: %s", db->path,
-		                 mdb_strerror(rc));
+		return buf_fail(errbuf, errcap, ADVDB_ERROR, "%s: %s", db->path,
+		                mdb_strerror(rc));
 	rc = mdb_env_open(db->env, db->path,
 	                  MDB_RDONLY | MDB_NOSUBDIR | MDB_NOLOCK | MDB_NOTLS |
 	                  MDB_NORDAHEAD, 0444);
@@ -361,20 +331,20 @@ static int env_open(struct advdb *db, char *errbuf, size_t errcap)
 		return ADVDB_OK;
 	case MDB_INVALID:
 	case ENOENT:  /* LMDB's word for "nothing at offset 0" */
-		return open_fail(errbuf, errcap, ADVDB_ENOTDB,
-		                 "%s: not an advdb index (not an LMDB file)",
-		                 db->path);
+		return buf_fail(errbuf, errcap, ADVDB_ENOTDB,
+		                "%s: not an advdb index (not an LMDB file)",
+		                db->path);
 	case MDB_VERSION_MISMATCH:
-		return open_fail(errbuf, errcap, ADVDB_ENOTDB,
-		                 "%s: not an advdb index (LMDB file of another "
-		                 "LMDB format version)", db->path);
+		return buf_fail(errbuf, errcap, ADVDB_ENOTDB,
+		                "%s: not an advdb index (LMDB file of another "
+		                "LMDB format version)", db->path);
 	case MDB_CORRUPTED:
-		return open_fail(errbuf, errcap, ADVDB_ECORRUPT,
-		                 "%s: damaged index: %s", db->path,
-		                 mdb_strerror(rc));
+		return buf_fail(errbuf, errcap, ADVDB_ECORRUPT,
+		                "%s: damaged index: %s", db->path,
+		                mdb_strerror(rc));
 	default:
-		return open_fail(errbuf, errcap, db_map_mdb(rc), "%s: %s",
-		                 db->path, mdb_strerror(rc));
+		return buf_fail(errbuf, errcap, db_map_mdb(rc), "%s: %s",
+		                db->path, mdb_strerror(rc));
 	}
 }
 
@@ -387,36 +357,36 @@ int advdb_open(advdb **out, const char *path, unsigned flags,
 	if (errbuf && errcap > 0)
 		errbuf[0] = '\0';
 	if (!out)
-		return open_fail(errbuf, errcap, ADVDB_EINVAL,
-		                 "advdb_open: no place for the handle");
+		return buf_fail(errbuf, errcap, ADVDB_EINVAL,
+		                "advdb_open: no place for the handle");
 	*out = NULL;
 	if (!path || !*path)
-		return open_fail(errbuf, errcap, ADVDB_EINVAL,
-		                 "advdb_open: no path given");
+		return buf_fail(errbuf, errcap, ADVDB_EINVAL,
+		                "advdb_open: no path given");
 	if (flags != 0)
-		return open_fail(errbuf, errcap, ADVDB_EINVAL,
-		                 "%s: unknown open flags 0x%x", path, flags);
+		return buf_fail(errbuf, errcap, ADVDB_EINVAL,
+		                "%s: unknown open flags 0x%x", path, flags);
 	if ((err = check_file(path, errbuf, errcap)) != 0)
 		return err;
 
 	db = calloc(1, sizeof *db);
 	if (!db || !(db->path = strdup(path))) {
 		free(db);
-		return open_fail(errbuf, errcap, ADVDB_ENOMEM, "%s: out of memory",
-		                 path);
+		return buf_fail(errbuf, errcap, ADVDB_ENOMEM, "%s: out of memory",
+		                path);
 	}
 	if (pthread_mutex_init(&db->lock, NULL) != 0) {
 		free(db->path);
 		free(db);
-		return open_fail(errbuf, errcap, ADVDB_ERROR,
-		                 "%s: cannot create a mutex", path);
+		return buf_fail(errbuf, errcap, ADVDB_ERROR,
+		                "%s: cannot create a mutex", path);
 	}
-	if (thread_init(db) != 0) {
+	if (db_slots_init(db) != 0) {
 		pthread_mutex_destroy(&db->lock);
 		free(db->path);
 		free(db);
-		return open_fail(errbuf, errcap, ADVDB_ERROR,
-		                 "%s: cannot create a thread key", path);
+		return buf_fail(errbuf, errcap, ADVDB_ENOMEM, "%s: out of memory",
+		                path);
 	}
 	if ((err = env_open(db, errbuf, errcap)) != 0 ||
 	    (err = check_pages(db, errbuf, errcap)) != 0 ||
@@ -437,7 +407,7 @@ void advdb_close(advdb *db)
 	for (i = 0; i < db->npool; i++)
 		ZSTD_freeDCtx(db->pool[i]);
 	ZSTD_freeDDict(db->ddict);
-	thread_fini(db);  /* aborts per-thread transactions: before the env */
+	db_slots_fini(db);  /* aborts the pooled transactions: before the env */
 	if (db->env)
 		mdb_env_close(db->env);
 	pthread_mutex_destroy(&db->lock);

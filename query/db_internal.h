@@ -1,8 +1,7 @@
 /*
  * db_internal.h — the inside of an advdb handle, shared by the files of
- * libadvdb (db.c, lmdbcheck.c, thread.c, lookup.c, advisory.c, blockread.c,
- * iter.c, info.c) and by
- * nothing else.
+ * libadvdb (db.c, lmdbcheck.c, snapshot.c, error.c, lookup.c, advisory.c,
+ * blockread.c, iter.c, info.c, reader.c) and by nothing else.
  *
  * Invariants of an open handle:
  *   - env is open read-only on a file whose size covers every page the
@@ -13,16 +12,19 @@
  *     advdb_close(). A missing optional one is recorded as absent (has[id]
  *     0) and reads as empty; a required one is always there.
  *   - ddict is NULL exactly when the index has no dictionary (dict id 0).
- *   - Everything mutable after open is either per thread (the thread state
- *     behind tkey) or behind `lock` (the list of thread states and the
- *     pool of decompression contexts). Reads never take `lock` on the
- *     lookup path.
+ *   - Nothing is kept per thread. What changes after open is the pool of
+ *     read transactions (slots: each taken by one call at a time with an
+ *     atomic flag, no lock: see snapshot.c) and, behind `lock`, the pool
+ *     of decompression contexts and the message of advdb_last_error().
+ *     The lookup path never takes `lock`.
  */
 #ifndef ADVDB_QUERY_DB_INTERNAL_H
 #define ADVDB_QUERY_DB_INTERNAL_H
 
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stddef.h>
+#include <string.h>
 #include <lmdb.h>
 #include <zstd.h>
 #include "advdb.h"
@@ -32,20 +34,23 @@
 
 #define ADVDB_MSG_MAX   512          /* one error message, with its NUL */
 #define ADVDB_DCTX_POOL 8            /* idle decompression contexts kept */
+#define DB_SLOTS        32           /* reusable read transactions: more
+                                        lookups at once than this each
+                                        begin (and allocate) their own */
 
 /* The public header's sizes follow the shared limits (limit.h). */
 _Static_assert(ADVDB_ID_MAX == ADV_ID_MAX + 1,
                "advdb_match.id holds the longest id and its NUL");
+_Static_assert(ADVDB_MSG_MAX == ADVDB_ERROR_MSG_MAX,
+               "a message fits advdb_error_info.message");
 
-/* One thread's state on one handle: its last error message and its read
- * transaction (reset between calls). Linked into the handle's list so
- * that advdb_close() can free the states of threads still alive. */
-typedef struct advdb_thread {
-	struct advdb_thread *prev, *next;
-	struct advdb *db;
-	MDB_txn *txn;                /* NULL until the first lookup */
-	char msg[ADVDB_MSG_MAX];
-} advdb_thread;
+/* One reusable read transaction: taken by one call at a time (busy), and
+ * reset, never active, while free. A cache line each, so threads on
+ * different slots do not share one. */
+typedef struct db_slot {
+	_Alignas(64) atomic_int busy;
+	MDB_txn *txn;                /* NULL until first used */
+} db_slot;
 
 struct advdb {
 	MDB_env *env;
@@ -55,45 +60,91 @@ struct advdb {
 	unsigned dict_id;
 	ZSTD_DDict *ddict;
 
-	pthread_key_t tkey;          /* -> advdb_thread of the calling thread */
-	pthread_mutex_t lock;        /* guards threads, pool, npool */
-	advdb_thread *threads;
+	db_slot *slots;              /* DB_SLOTS of them (snapshot.c) */
+	pthread_mutex_t lock;        /* guards pool, npool, msg */
 	ZSTD_DCtx *pool[ADVDB_DCTX_POOL];
 	size_t npool;
+	char msg[ADVDB_MSG_MAX];     /* advdb_last_error() */
 
 	char *path;                  /* as given to advdb_open, for messages */
 };
 
-/* ---- thread.c ---- */
+/* ---- snapshot.c ---- */
 
-/* Create / destroy the per-thread machinery of a handle. thread_fini()
- * aborts the threads' transactions: call it before mdb_env_close(). */
-int thread_init(struct advdb *db);
-void thread_fini(struct advdb *db);
+/* Make / free the pool of read transactions. db_slots_fini() aborts
+ * them: call it before mdb_env_close(). */
+int db_slots_init(struct advdb *db);
+void db_slots_fini(struct advdb *db);
 
-/* The calling thread's read transaction on db, renewed (*state: its
- * thread state, or NULL when there was no memory for one: then txn is a
- * fresh transaction). End it with db_snapshot_end(txn, *state). */
-int db_snapshot(MDB_txn **out, advdb_thread **state, struct advdb *db);
-void db_snapshot_end(MDB_txn *txn, advdb_thread *state);
+/* A read transaction on db for one call, from the pool when a slot is
+ * free (*slot: it), else a fresh one (*slot NULL). End it with
+ * db_snapshot_end(txn, *slot). */
+int db_snapshot(MDB_txn **out, db_slot **slot, struct advdb *db,
+                advdb_error_info *err);
+void db_snapshot_end(MDB_txn *txn, db_slot *slot);
 
-/* Record a message for the calling thread on db and return code, so a
- * failure reads `return db_fail(db, ADVDB_ECORRUPT, "...", ...);`. Never
- * fails itself: without memory for the thread's buffer the code is still
- * returned, and advdb_last_error() gives "". */
-int db_fail(struct advdb *db, int code, const char *fmt, ...)
+/* ---- the versioned public structs (advdb_*_init) ---- */
+
+/* Clear the struct s of `size` bytes, whose first member is its
+ * `unsigned version`, and set that to version: ADVDB_OK, or ADVDB_EINVAL
+ * (nothing written) when s is NULL or version is not `known`, the one
+ * this library was built with. */
+static inline int struct_init(void *s, size_t size, unsigned version,
+                              unsigned known)
+{
+	if (!s || version != known)
+		return ADVDB_EINVAL;
+	memset(s, 0, size);
+	*(unsigned *)s = version;    /* a struct's first member is at its start */
+	return ADVDB_OK;
+}
+
+/* ---- error.c ---- */
+
+/* Report a failure of a call on db and return code, so a failure reads
+ * `return db_fail(db, err, ADVDB_ECORRUPT, "...", ...);`. The message
+ * goes into err when the caller gave one (an _ex call), else into the
+ * handle for advdb_last_error(). Never fails itself. */
+int db_fail(struct advdb *db, advdb_error_info *err, int code,
+            const char *fmt, ...)
 #if defined(__GNUC__)
-	__attribute__((format(printf, 3, 4)))
+	__attribute__((format(printf, 4, 5)))
 #endif
 	;
+
+/* The same without a handle (err NULL: nothing is recorded), with the
+ * input line of a lockfile (0: none). */
+int err_fail(advdb_error_info *err, int code, unsigned line,
+             const char *fmt, ...)
+#if defined(__GNUC__)
+	__attribute__((format(printf, 4, 5)))
+#endif
+	;
+
+/* The same into a caller's `char *buf, size_t cap` (advdb_open,
+ * advdb_key_load, advdb_open_verified: calls before there is a handle),
+ * through errbuf (cut with "...", the code's text when formatting
+ * fails); returns code. */
+int buf_fail(char *buf, size_t cap, int code, const char *fmt, ...)
+#if defined(__GNUC__)
+	__attribute__((format(printf, 4, 5)))
+#endif
+	;
+
+/* At the start of a call `who` on db: a handle, and an err that is NULL
+ * or of a version this library knows? 0, or ADVDB_EINVAL reported where
+ * it can be (err of an unknown version is never written into; its
+ * reason goes to db, when there is one). */
+int err_check(struct advdb *db, const advdb_error_info *err,
+              const char *who);
 
 /* ---- db.c ---- */
 
 /* Map an LMDB return code to an advdb code (never 0 for rc != 0). */
 int db_map_mdb(int rc);
 
-/* Begin a read transaction on db; on failure record a message. */
-int db_read_begin(MDB_txn **out, struct advdb *db);
+/* Begin a read transaction on db; on failure report it (db_fail). */
+int db_read_begin(MDB_txn **out, struct advdb *db, advdb_error_info *err);
 
 /* The value of meta key `key`: 0 found, 1 absent, -1 read error. The
  * value points into the map: valid until txn ends. */
@@ -105,6 +156,13 @@ int meta_get(MDB_val *out, MDB_txn *txn, const struct advdb *db,
 int meta_u64(uint64_t *out, MDB_txn *txn, const struct advdb *db,
              const char *key);
 
+/* ---- lookup.c ---- */
+
+/* The checks every call taking an advdb_query makes (q NULL is fine):
+ * 0, or ADVDB_EINVAL reported as `who: ...`. */
+int db_query_check(struct advdb *db, const advdb_query *q, const char *who,
+                   advdb_error_info *err);
+
 /* ---- blockread.c ---- */
 
 /* The block holding key k in dbi (`advisories` or `aliases`): the one
@@ -112,13 +170,13 @@ int meta_u64(uint64_t *out, MDB_txn *txn, const struct advdb *db,
  * every key is after k (or dbi is empty), or an error with a message. */
 int db_block_seek(MDB_val *key, MDB_val *val, struct advdb *db,
                   MDB_txn *txn, MDB_dbi dbi, const char *k, size_t klen,
-                  const char *what);
+                  const char *what, advdb_error_info *err);
 
 /* Decompress a block's frame (with the index's dictionary when
  * with_dict) into a new buffer of exactly *len bytes; `what` names it in
  * messages. */
 int db_inflate(void **out, size_t *len, struct advdb *db, const MDB_val *val,
-               int with_dict, const char *what);
+               int with_dict, const char *what, advdb_error_info *err);
 
 /* The same, stopping early: after each step of output, enough(buf, n,
  * arg) sees the first n bytes and returns nonzero when it has what it
@@ -127,7 +185,7 @@ int db_inflate(void **out, size_t *len, struct advdb *db, const MDB_val *val,
 int db_inflate_until(void **out, size_t *len, struct advdb *db,
                      const MDB_val *val, int with_dict, const char *what,
                      int (*enough)(const uint8_t *buf, size_t n, void *arg),
-                     void *arg);
+                     void *arg, advdb_error_info *err);
 
 /* ---- lmdbcheck.c ---- */
 

@@ -12,7 +12,8 @@
  * walked to the i-th entry on each call (the list is small, at most
  * SKIP_KEEP_MAX entries, and read only by `info`).
  *
- * Invariant: on failure *out is left zeroed, never half-filled.
+ * Invariant: on failure *out is left zeroed (but its version), never
+ * half-filled.
  */
 #include <assert.h>
 #include <string.h>
@@ -80,62 +81,78 @@ static int meta_sources(advdb_info *out, MDB_txn *txn, const advdb *db)
 	return 0;
 }
 
-static int bad(advdb *db, advdb_info *out, const char *key)
+int advdb_info_init(advdb_info *info, unsigned version)
 {
-	memset(out, 0, sizeof *out);
-	return db_fail(db, ADVDB_ECORRUPT, "%s: damaged index: malformed meta "
-	               "`%s`", db->path, key);
+	return struct_init(info, sizeof *info, version, ADVDB_INFO_VERSION);
 }
 
-int advdb_info_get(advdb_info *out, advdb *db)
+int advdb_skipped_init(advdb_skipped *sk, unsigned version)
+{
+	return struct_init(sk, sizeof *sk, version, ADVDB_SKIPPED_VERSION);
+}
+
+static int bad(advdb *db, advdb_info *out, const char *key,
+               advdb_error_info *e)
+{
+	advdb_info_init(out, ADVDB_INFO_VERSION);
+	return db_fail(db, e, ADVDB_ECORRUPT, "%s: damaged index: malformed "
+	               "meta `%s`", db->path, key);
+}
+
+int advdb_info_get_ex(advdb_info *out, advdb *db, advdb_error_info *e)
 {
 	MDB_txn *txn;
 	uint64_t x;
 	int err;
 
-	if (!db)
-		return ADVDB_EINVAL;
+	if ((err = err_check(db, e, "advdb_info_get")) != 0)
+		return err;
 	if (!out)
-		return db_fail(db, ADVDB_EINVAL, "advdb_info_get: NULL argument");
-	memset(out, 0, sizeof *out);
-	if ((err = db_read_begin(&txn, db)) != 0)
+		return db_fail(db, e, ADVDB_EINVAL, "advdb_info_get: NULL "
+		               "argument");
+	if (out->version != ADVDB_INFO_VERSION)
+		return db_fail(db, e, ADVDB_EINVAL, "advdb_info_get: advdb_info "
+		               "version %u (this library knows %d: use "
+		               "ADVDB_INFO_INIT)", out->version, ADVDB_INFO_VERSION);
+	advdb_info_init(out, ADVDB_INFO_VERSION);
+	if ((err = db_read_begin(&txn, db, e)) != 0)
 		return err;
 
 	out->schema_version = db->schema_version;
 	if (meta_text(out->source_commit, sizeof out->source_commit, txn, db,
 	              META_COMMIT) < 0) {
-		err = bad(db, out, META_COMMIT);
+		err = bad(db, out, META_COMMIT, e);
 		goto done;
 	}
 	if (meta_u64(&x, txn, db, META_COMMIT_TIME) < 0 || x > INT64_MAX) {
-		err = bad(db, out, META_COMMIT_TIME);
+		err = bad(db, out, META_COMMIT_TIME, e);
 		goto done;
 	}
 	out->source_time = (int64_t)x;
 	if (meta_u64(&x, txn, db, META_COMPILE_TIME) < 0 || x > INT64_MAX) {
-		err = bad(db, out, META_COMPILE_TIME);
+		err = bad(db, out, META_COMPILE_TIME, e);
 		goto done;
 	}
 	out->compile_time = (int64_t)x;
 	if (meta_u64(&out->advisory_count, txn, db, META_N_ADVISORIES) < 0) {
-		err = bad(db, out, META_N_ADVISORIES);
+		err = bad(db, out, META_N_ADVISORIES, e);
 		goto done;
 	}
 	if (meta_u64(&out->package_count, txn, db, META_N_PACKAGES) < 0) {
-		err = bad(db, out, META_N_PACKAGES);
+		err = bad(db, out, META_N_PACKAGES, e);
 		goto done;
 	}
 	if (meta_text(out->digest, sizeof out->digest, txn, db, META_DIGEST)
 	    < 0) {
-		err = bad(db, out, META_DIGEST);
+		err = bad(db, out, META_DIGEST, e);
 		goto done;
 	}
 	if (meta_sources(out, txn, db) < 0) {
-		err = bad(db, out, META_SOURCES);
+		err = bad(db, out, META_SOURCES, e);
 		goto done;
 	}
 	if (meta_u64(&x, txn, db, META_HISTORY) < 0) {
-		err = bad(db, out, META_HISTORY);
+		err = bad(db, out, META_HISTORY, e);
 		goto done;
 	}
 	out->history = x != 0;
@@ -144,13 +161,18 @@ int advdb_info_get(advdb_info *out, advdb *db)
 	int sr = meta_get(&sv, txn, db, META_SKIPPED);
 	if (sr < 0 || (sr == 0 && skiplist_open(&it, sv.mv_data, sv.mv_size)
 	                          < 0)) {
-		err = bad(db, out, META_SKIPPED);
+		err = bad(db, out, META_SKIPPED, e);
 		goto done;
 	}
 	out->skipped_count = sr == 0 ? it.total : 0;
 done:
 	mdb_txn_abort(txn);
 	return err;
+}
+
+int advdb_info_get(advdb_info *out, advdb *db)
+{
+	return advdb_info_get_ex(out, db, NULL);
 }
 
 _Static_assert(sizeof(((advdb_skipped *)0)->source) == SKIP_SOURCE_MAX + 1 &&
@@ -168,51 +190,63 @@ static void copy_view(char *dst, size_t cap, const char *s, size_t n)
 	dst[n] = '\0';
 }
 
-int advdb_skipped_get(advdb_skipped *out, advdb *db, size_t i)
+int advdb_skipped_get_ex(advdb_skipped *out, advdb *db, size_t i,
+                         advdb_error_info *e)
 {
 	MDB_txn *txn;
 	MDB_val v;
 	skip_iter it;
-	skip_view e;
+	skip_view sv;
 	int err, r = 0;
 
-	if (!db)
-		return ADVDB_EINVAL;
+	if ((err = err_check(db, e, "advdb_skipped_get")) != 0)
+		return err;
 	if (!out)
-		return db_fail(db, ADVDB_EINVAL, "advdb_skipped_get: NULL argument");
-	memset(out, 0, sizeof *out);
-	if ((err = db_read_begin(&txn, db)) != 0)
+		return db_fail(db, e, ADVDB_EINVAL, "advdb_skipped_get: NULL "
+		               "argument");
+	if (out->version != ADVDB_SKIPPED_VERSION)
+		return db_fail(db, e, ADVDB_EINVAL, "advdb_skipped_get: "
+		               "advdb_skipped version %u (this library knows %d: "
+		               "use ADVDB_SKIPPED_INIT)", out->version,
+		               ADVDB_SKIPPED_VERSION);
+	advdb_skipped_init(out, ADVDB_SKIPPED_VERSION);
+	if ((err = db_read_begin(&txn, db, e)) != 0)
 		return err;
 	int mr = meta_get(&v, txn, db, META_SKIPPED);
 	if (mr == 1) {
 		mdb_txn_abort(txn);
-		return db_fail(db, ADVDB_ENOTFOUND, "%s: no skipped advisory %zu",
-		               db->path, i);
+		return db_fail(db, e, ADVDB_ENOTFOUND, "%s: no skipped advisory "
+		               "%zu", db->path, i);
 	}
 	if (mr < 0 || skiplist_open(&it, v.mv_data, v.mv_size) < 0)
 		goto corrupt;
 	/* Walk (and so check) every entry up to i; the end is only "no
 	 * more" when the value ends exactly there. */
 	for (size_t k = 0; k <= i; k++)
-		if ((r = skiplist_next(&it, &e)) != 1)
+		if ((r = skiplist_next(&it, &sv)) != 1)
 			break;
 	if (r < 0)
 		goto corrupt;
 	if (r == 0) {
 		mdb_txn_abort(txn);
-		return db_fail(db, ADVDB_ENOTFOUND, "%s: no skipped advisory %zu",
-		               db->path, i);
+		return db_fail(db, e, ADVDB_ENOTFOUND, "%s: no skipped advisory "
+		               "%zu", db->path, i);
 	}
-	copy_view(out->source, sizeof out->source, e.source, e.source_len);
-	copy_view(out->path, sizeof out->path, e.path, e.path_len);
-	copy_view(out->id, sizeof out->id, e.id, e.id_len);
-	copy_view(out->message, sizeof out->message, e.msg, e.msg_len);
-	out->line = e.line;
+	copy_view(out->source, sizeof out->source, sv.source, sv.source_len);
+	copy_view(out->path, sizeof out->path, sv.path, sv.path_len);
+	copy_view(out->id, sizeof out->id, sv.id, sv.id_len);
+	copy_view(out->message, sizeof out->message, sv.msg, sv.msg_len);
+	out->line = sv.line;
 	mdb_txn_abort(txn);
 	return ADVDB_OK;
 corrupt:
 	mdb_txn_abort(txn);
-	memset(out, 0, sizeof *out);
-	return db_fail(db, ADVDB_ECORRUPT, "%s: damaged index: malformed meta "
-	               "`%s`", db->path, META_SKIPPED);
+	advdb_skipped_init(out, ADVDB_SKIPPED_VERSION);
+	return db_fail(db, e, ADVDB_ECORRUPT, "%s: damaged index: malformed "
+	               "meta `%s`", db->path, META_SKIPPED);
+}
+
+int advdb_skipped_get(advdb_skipped *out, advdb *db, size_t i)
+{
+	return advdb_skipped_get_ex(out, db, i, NULL);
 }

@@ -1,13 +1,13 @@
 /*
  * lookup.c — the hot path: which advisories affect NAME@VERSION?
  *
- * One read transaction (the thread's own, renewed: see thread.c), one
+ * One read transaction (a pooled one, renewed: see snapshot.c), one
  * mdb_get of the package's hot record, then a walk over its entries with
  * record.h's decoders: scope filters first (withdrawn, os, arch: cheap
  * byte compares), then the range test on version keys (a couple of
  * memcmp per range). Nothing is decompressed, and nothing is allocated
- * after a thread's first call; matches are written into the caller's
- * array in the record's order, which is advisory id order.
+ * once the pool's transactions exist; matches are written into the
+ * caller's array in the record's order, which is advisory id order.
  *
  * Invariants: the version key is encoded once per call; every byte of the
  * hot record is read through hot_iter_* / hot_entry_*, which never read
@@ -60,7 +60,8 @@ static void fill(advdb_match *m, const hot_entry *e)
 /* Walk one hot record; *n counts every match, the first cap are filled. */
 static int scan(advdb_match *out, size_t cap, size_t *n, advdb *db,
                 const MDB_val *val, const uint8_t *key, size_t klen,
-                const advdb_query *q, const char *name, size_t name_len)
+                const advdb_query *q, const char *name, size_t name_len,
+                advdb_error_info *err)
 {
 	hot_iter it;
 	hot_entry e;
@@ -87,7 +88,7 @@ static int scan(advdb_match *out, size_t cap, size_t *n, advdb *db,
 		goto corrupt;
 	return ADVDB_OK;
 corrupt:
-	return db_fail(db, ADVDB_ECORRUPT, "%s: damaged record of package "
+	return db_fail(db, err, ADVDB_ECORRUPT, "%s: damaged record of package "
 	               "`%.*s`", db->path, (int)name_len, name);
 }
 
@@ -97,14 +98,15 @@ corrupt:
 static int fetch(advdb_match *out, size_t cap, size_t *nout, advdb *db,
                  const char *name, size_t name_len, const uint8_t *key,
                  size_t klen, const advdb_query *q,
-                 const char *version_text, size_t version_len)
+                 const char *version_text, size_t version_len,
+                 advdb_error_info *err)
 {
 	size_t n = 0;
 	MDB_txn *txn;
-	advdb_thread *ts;
+	db_slot *slot;
 	MDB_dbi dbi;
 	MDB_val k, val;
-	int rc, err = 0;
+	int rc, ret = 0;
 
 	/* A name past the writer's cap cannot be in the index. */
 	if (name_len > ADV_PACKAGE_MAX)
@@ -117,25 +119,86 @@ static int fetch(advdb_match *out, size_t cap, size_t *nout, advdb *db,
 		dbi = db->dbi[DBI_PACKAGES];
 	}
 
-	if ((err = db_snapshot(&txn, &ts, db)) != 0)
-		return err;
+	if ((ret = db_snapshot(&txn, &slot, db, err)) != 0)
+		return ret;
 	k.mv_size = name_len;
 	k.mv_data = (void *)name;
 	rc = mdb_get(txn, dbi, &k, &val);
 	if (rc == 0)
-		err = scan(out, cap, &n, db, &val, key, klen, q, name, name_len);
+		ret = scan(out, cap, &n, db, &val, key, klen, q, name, name_len,
+		           err);
 	else if (rc != MDB_NOTFOUND)
-		err = db_fail(db, db_map_mdb(rc), "%s: reading package `%.*s`: %s",
-		              db->path, (int)name_len, name, mdb_strerror(rc));
-	db_snapshot_end(txn, ts);
-	if (err != 0)
-		return err;
+		ret = db_fail(db, err, db_map_mdb(rc), "%s: reading package "
+		              "`%.*s`: %s", db->path, (int)name_len, name,
+		              mdb_strerror(rc));
+	db_snapshot_end(txn, slot);
+	if (ret != 0)
+		return ret;
 	*nout = n;
 	if (n > cap)
-		return db_fail(db, ADVDB_EBUFS, "%.*s%s%.*s: %zu matches, room "
-		               "for %zu", (int)name_len, name, key ? "@" : "",
+		return db_fail(db, err, ADVDB_EBUFS, "%.*s%s%.*s: %zu matches, "
+		               "room for %zu", (int)name_len, name, key ? "@" : "",
 		               (int)version_len, version_text, n, cap);
 	return ADVDB_OK;
+}
+
+int advdb_query_init(advdb_query *q, unsigned version)
+{
+	return struct_init(q, sizeof *q, version, ADVDB_QUERY_VERSION);
+}
+
+int db_query_check(advdb *db, const advdb_query *q, const char *who,
+                       advdb_error_info *err)
+{
+	if (!q)
+		return ADVDB_OK;
+	if (q->version != ADVDB_QUERY_VERSION)
+		return db_fail(db, err, ADVDB_EINVAL, "%s: advdb_query version %u "
+		               "(this library knows %d: use ADVDB_QUERY_INIT)",
+		               who, q->version, ADVDB_QUERY_VERSION);
+	if (q->flags & ~(unsigned)Q_KNOWN)
+		return db_fail(db, err, ADVDB_EINVAL, "%s: unknown query flags "
+		               "0x%x", who, q->flags & ~(unsigned)Q_KNOWN);
+	return ADVDB_OK;
+}
+
+int advdb_lookup_ex(advdb_match *out, size_t cap, size_t *nout, advdb *db,
+                    const char *name, size_t name_len,
+                    const char *version_text, size_t version_len,
+                    const advdb_query *q, advdb_error_info *err)
+{
+	version v;
+	uint8_t key[VKEY_MAX];
+	size_t klen;
+	const char *why = NULL;
+	int rc;
+
+	if (nout)
+		*nout = 0;
+	if ((rc = err_check(db, err, "advdb_lookup")) != 0)
+		return rc;
+	if (!nout || (!out && cap > 0) || !name || !version_text)
+		return db_fail(db, err, ADVDB_EINVAL, "advdb_lookup: NULL "
+		               "argument");
+	if ((rc = db_query_check(db, q, "advdb_lookup", err)) != 0)
+		return rc;
+	if (name_len == 0)
+		return db_fail(db, err, ADVDB_EINVAL, "advdb_lookup: empty name");
+	if (version_len > VERSION_TEXT_MAX)
+		return db_fail(db, err, ADVDB_EVERSION, "bad version \"%.32s...\": "
+		               "longer than %d bytes", version_text,
+		               VERSION_TEXT_MAX);
+	if (version_parse(&v, version_text, version_len, &why) != 0)
+		return db_fail(db, err, ADVDB_EVERSION, "bad version \"%.*s\": %s",
+		               (int)version_len, version_text,
+		               why ? why : "not semver");
+	klen = version_key_encode(&v, key);
+	if (klen == 0)
+		return db_fail(db, err, ADVDB_EVERSION, "bad version \"%.*s\": "
+		               "does not fit a key", (int)version_len,
+		               version_text);
+	return fetch(out, cap, nout, db, name, name_len, key, klen, q,
+	             version_text, version_len, err);
 }
 
 int advdb_lookup_n(advdb_match *out, size_t cap, size_t *nout, advdb *db,
@@ -143,70 +206,58 @@ int advdb_lookup_n(advdb_match *out, size_t cap, size_t *nout, advdb *db,
                    const char *version_text, size_t version_len,
                    const advdb_query *q)
 {
-	version v;
-	uint8_t key[VKEY_MAX];
-	size_t klen;
-	const char *why = NULL;
-
-	if (!db)
-		return ADVDB_EINVAL;
-	if (nout)
-		*nout = 0;
-	if (!nout || (!out && cap > 0) || !name || !version_text)
-		return db_fail(db, ADVDB_EINVAL, "advdb_lookup: NULL argument");
-	if (q && (q->flags & ~(unsigned)Q_KNOWN))
-		return db_fail(db, ADVDB_EINVAL, "advdb_lookup: unknown query "
-		               "flags 0x%x", q->flags & ~(unsigned)Q_KNOWN);
-	if (name_len == 0)
-		return db_fail(db, ADVDB_EINVAL, "advdb_lookup: empty name");
-	if (version_len > VERSION_TEXT_MAX)
-		return db_fail(db, ADVDB_EVERSION, "bad version \"%.32s...\": "
-		               "longer than %d bytes", version_text,
-		               VERSION_TEXT_MAX);
-	if (version_parse(&v, version_text, version_len, &why) != 0)
-		return db_fail(db, ADVDB_EVERSION, "bad version \"%.*s\": %s",
-		               (int)version_len, version_text,
-		               why ? why : "not semver");
-	klen = version_key_encode(&v, key);
-	if (klen == 0)
-		return db_fail(db, ADVDB_EVERSION, "bad version \"%.*s\": does "
-		               "not fit a key", (int)version_len, version_text);
-	return fetch(out, cap, nout, db, name, name_len, key, klen, q,
-	             version_text, version_len);
+	return advdb_lookup_ex(out, cap, nout, db, name, name_len,
+	                       version_text, version_len, q, NULL);
 }
 
 int advdb_lookup(advdb_match *out, size_t cap, size_t *nout, advdb *db,
                  const char *name, const char *version_text,
                  const advdb_query *q)
 {
-	if (!db)
-		return ADVDB_EINVAL;
-	if (!name || !version_text) {
+	if (!db || !name || !version_text) {
 		if (nout)
 			*nout = 0;
-		return db_fail(db, ADVDB_EINVAL, "advdb_lookup: NULL argument");
+		return db ? db_fail(db, NULL, ADVDB_EINVAL, "advdb_lookup: NULL "
+		                    "argument") : ADVDB_EINVAL;
 	}
-	return advdb_lookup_n(out, cap, nout, db, name, strlen(name),
-	                      version_text, strlen(version_text), q);
+	return advdb_lookup_ex(out, cap, nout, db, name, strlen(name),
+	                       version_text, strlen(version_text), q, NULL);
+}
+
+int advdb_package_advisories_ex(advdb_match *out, size_t cap, size_t *nout,
+                                advdb *db, const char *name,
+                                size_t name_len, const advdb_query *q,
+                                advdb_error_info *err)
+{
+	int rc;
+
+	if (nout)
+		*nout = 0;
+	if ((rc = err_check(db, err, "advdb_package_advisories")) != 0)
+		return rc;
+	if (!nout || (!out && cap > 0) || !name)
+		return db_fail(db, err, ADVDB_EINVAL, "advdb_package_advisories: "
+		               "NULL argument");
+	if ((rc = db_query_check(db, q, "advdb_package_advisories", err)) != 0)
+		return rc;
+	if (name_len == 0)
+		return db_fail(db, err, ADVDB_EINVAL, "advdb_package_advisories: "
+		               "empty name");
+	return fetch(out, cap, nout, db, name, name_len, NULL, 0, q, "", 0,
+	             err);
 }
 
 int advdb_package_advisories(advdb_match *out, size_t cap, size_t *nout,
                              advdb *db, const char *name,
                              const advdb_query *q)
 {
-	if (!db)
-		return ADVDB_EINVAL;
-	if (nout)
-		*nout = 0;
-	if (!nout || (!out && cap > 0) || !name)
-		return db_fail(db, ADVDB_EINVAL, "advdb_package_advisories: NULL "
-		               "argument");
-	if (q && (q->flags & ~(unsigned)Q_KNOWN))
-		return db_fail(db, ADVDB_EINVAL, "advdb_package_advisories: "
-		               "unknown query flags 0x%x",
-		               q->flags & ~(unsigned)Q_KNOWN);
-	if (!*name)
-		return db_fail(db, ADVDB_EINVAL, "advdb_package_advisories: "
-		               "empty name");
-	return fetch(out, cap, nout, db, name, strlen(name), NULL, 0, q, "", 0);
+	if (!db || !name) {
+		if (nout)
+			*nout = 0;
+		return db ? db_fail(db, NULL, ADVDB_EINVAL,
+		                    "advdb_package_advisories: NULL argument")
+		          : ADVDB_EINVAL;
+	}
+	return advdb_package_advisories_ex(out, cap, nout, db, name,
+	                                   strlen(name), q, NULL);
 }

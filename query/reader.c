@@ -21,16 +21,16 @@ int reader_meta(char **out, size_t *len, advdb *db, const char *key)
 
 	*out = NULL;
 	*len = 0;
-	if ((rc = db_read_begin(&txn, db)) != 0)
+	if ((rc = db_read_begin(&txn, db, NULL)) != 0)
 		return rc;
 	rc = meta_get(&v, txn, db, key);
 	if (rc > 0)
 		rc = ADVDB_ENOTFOUND;
 	else if (rc < 0)
-		rc = db_fail(db, ADVDB_ECORRUPT, "%s: damaged index: cannot read "
+		rc = db_fail(db, NULL, ADVDB_ECORRUPT, "%s: damaged index: cannot read "
 		             "meta `%s`", db->path, key);
 	else if (!(*out = malloc(v.mv_size + 1)))
-		rc = db_fail(db, ADVDB_ENOMEM, "%s: out of memory", db->path);
+		rc = db_fail(db, NULL, ADVDB_ENOMEM, "%s: out of memory", db->path);
 	else {
 		memcpy(*out, v.mv_data, v.mv_size);
 		(*out)[v.mv_size] = '\0';
@@ -51,23 +51,24 @@ int reader_blocks(advdb *db, int (*fn)(void *arg, const reader_block *b),
 	blk_item first;
 	int rc, mrc;
 
-	if ((rc = db_read_begin(&txn, db)) != 0)
+	if ((rc = db_read_begin(&txn, db, NULL)) != 0)
 		return rc;
 	if ((mrc = mdb_cursor_open(txn, db->dbi[DBI_ADVISORIES], &cur)) != 0) {
-		rc = db_fail(db, db_map_mdb(mrc), "%s: %s: %s", db->path,
+		rc = db_fail(db, NULL, db_map_mdb(mrc), "%s: %s: %s", db->path,
 		             db_name(DBI_ADVISORIES), mdb_strerror(mrc));
 		goto done;
 	}
 	for (mrc = mdb_cursor_get(cur, &k, &v, MDB_FIRST); mrc == 0;
 	     mrc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
-		rc = db_inflate(&raw, &len, db, &v, 1, db_name(DBI_ADVISORIES));
+		rc = db_inflate(&raw, &len, db, &v, 1, db_name(DBI_ADVISORIES),
+		               NULL);
 		if (rc != 0)
 			goto done;
 		off = 0;
 		if (blk_item_next(&first, raw, len, &off) != 0 ||
 		    first.id_len != k.mv_size ||
 		    memcmp(first.id, k.mv_data, k.mv_size) != 0) {
-			rc = db_fail(db, ADVDB_ECORRUPT, "%s: damaged index: the "
+			rc = db_fail(db, NULL, ADVDB_ECORRUPT, "%s: damaged index: the "
 			             "advisory block `%.*s` does not start with its "
 			             "key", db->path,
 			             (int)(k.mv_size > ADV_ID_MAX ? ADV_ID_MAX
@@ -83,7 +84,7 @@ int reader_blocks(advdb *db, int (*fn)(void *arg, const reader_block *b),
 		raw = NULL;
 	}
 	rc = mrc == MDB_NOTFOUND ? ADVDB_OK :
-	     db_fail(db, db_map_mdb(mrc), "%s: advisories: %s", db->path,
+	     db_fail(db, NULL, db_map_mdb(mrc), "%s: advisories: %s", db->path,
 	             mdb_strerror(mrc));
 done:
 	free(raw);
@@ -104,8 +105,8 @@ static int check_hot(advdb *db, MDB_txn *txn, db_id id)
 	int mrc, r;
 
 	if ((mrc = mdb_cursor_open(txn, db->dbi[id], &cur)) != 0)
-		return db_fail(db, db_map_mdb(mrc), "%s: %s: %s", db->path, what,
-		               mdb_strerror(mrc));
+		return db_fail(db, NULL, db_map_mdb(mrc), "%s: %s: %s", db->path,
+		               what, mdb_strerror(mrc));
 	for (mrc = mdb_cursor_get(cur, &k, &v, MDB_FIRST); mrc == 0;
 	     mrc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
 		r = k.mv_size == 0 || k.mv_size > ADV_PACKAGE_MAX ||
@@ -114,7 +115,7 @@ static int check_hot(advdb *db, MDB_txn *txn, db_id id)
 			r = hot_iter_next(&it, &e);
 		if (r < 0) {
 			mdb_cursor_close(cur);
-			return db_fail(db, ADVDB_ECORRUPT, "%s: damaged record of "
+			return db_fail(db, NULL, ADVDB_ECORRUPT, "%s: damaged record of "
 			               "package `%.*s` (%s)", db->path,
 			               (int)(k.mv_size > ADV_PACKAGE_MAX ?
 			                     ADV_PACKAGE_MAX : k.mv_size),
@@ -123,7 +124,7 @@ static int check_hot(advdb *db, MDB_txn *txn, db_id id)
 	}
 	mdb_cursor_close(cur);
 	if (mrc != MDB_NOTFOUND)
-		return db_fail(db, db_map_mdb(mrc), "%s: %s: %s", db->path, what,
+		return db_fail(db, NULL, db_map_mdb(mrc), "%s: %s: %s", db->path, what,
 		               mdb_strerror(mrc));
 	return ADVDB_OK;
 }
@@ -141,12 +142,12 @@ static int check_aliases(advdb *db, MDB_txn *txn)
 	int mrc, r, rc = ADVDB_OK;
 
 	if ((mrc = mdb_cursor_open(txn, db->dbi[DBI_ALIASES], &cur)) != 0)
-		return db_fail(db, db_map_mdb(mrc), "%s: aliases: %s", db->path,
-		               mdb_strerror(mrc));
+		return db_fail(db, NULL, db_map_mdb(mrc), "%s: aliases: %s",
+		               db->path, mdb_strerror(mrc));
 	for (mrc = mdb_cursor_get(cur, &k, &v, MDB_FIRST); mrc == 0 && !rc;
 	     mrc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
 		if ((rc = db_inflate(&raw, &len, db, &v, 0,
-		                     db_name(DBI_ALIASES))) != 0)
+		                     db_name(DBI_ALIASES), NULL)) != 0)
 			break;
 		off = 0;
 		while ((r = alias_item_next(&it, raw, len, &off)) == 0)
@@ -154,12 +155,12 @@ static int check_aliases(advdb *db, MDB_txn *txn)
 				r = alias_item_id(&id, &idlen, &it, i);
 		free(raw);
 		if (r < 0)
-			rc = db_fail(db, ADVDB_ECORRUPT, "%s: damaged alias block",
+			rc = db_fail(db, NULL, ADVDB_ECORRUPT, "%s: damaged alias block",
 			             db->path);
 	}
 	mdb_cursor_close(cur);
 	if (!rc && mrc != MDB_NOTFOUND)
-		rc = db_fail(db, db_map_mdb(mrc), "%s: aliases: %s", db->path,
+		rc = db_fail(db, NULL, db_map_mdb(mrc), "%s: aliases: %s", db->path,
 		             mdb_strerror(mrc));
 	return rc;
 }
@@ -169,7 +170,7 @@ int reader_check_lookups(advdb *db)
 	MDB_txn *txn;
 	int rc;
 
-	if ((rc = db_read_begin(&txn, db)) != 0)
+	if ((rc = db_read_begin(&txn, db, NULL)) != 0)
 		return rc;
 	rc = check_hot(db, txn, DBI_PACKAGES);
 	if (!rc && db->has[DBI_TOOLCHAIN])

@@ -14,8 +14,7 @@
  *
  * These calls are compiled into libadvdb (the compiler links
  * libadvdb.a); they are not part of advdb.h and keep no state. Errors are
- * advdb codes with a message naming the file in advdb_last_error(db),
- * for the calling thread.
+ * advdb codes with a message naming the file in advdb_last_error(db).
  */
 #ifndef ADVDB_QUERY_READER_H
 #define ADVDB_QUERY_READER_H

@@ -31,7 +31,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -61,19 +60,6 @@ struct advdb_key {
 	char *path;                  /* as loaded, for messages */
 };
 
-static int fail(char *errbuf, size_t errcap, int code, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
-
-static int fail(char *errbuf, size_t errcap, int code, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	errbuf_vset(errbuf, errcap, advdb_strerror(code), fmt, ap);
-	va_end(ap);
-	return code;
-}
-
 /* ---- keys ---- */
 
 int advdb_key_load(advdb_key **out, const char *path, char *errbuf,
@@ -89,20 +75,20 @@ int advdb_key_load(advdb_key **out, const char *path, char *errbuf,
 	if (errbuf && errcap)
 		errbuf[0] = '\0';
 	if (!out)
-		return fail(errbuf, errcap, ADVDB_EINVAL, "advdb_key_load: no "
-		            "place for the key");
+		return buf_fail(errbuf, errcap, ADVDB_EINVAL, "advdb_key_load: no "
+		                "place for the key");
 	*out = NULL;
 	if (!path || !*path)
-		return fail(errbuf, errcap, ADVDB_EINVAL, "advdb_key_load: no "
-		            "path given");
+		return buf_fail(errbuf, errcap, ADVDB_EINVAL, "advdb_key_load: no "
+		                "path given");
 	fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
 	if (fd < 0)
-		return fail(errbuf, errcap, errno == ENOENT || errno == ENOTDIR
-		            ? ADVDB_ENOTFOUND : ADVDB_ERROR, "%s: cannot read the "
-		            "public key: %s", path, strerror(errno));
+		return buf_fail(errbuf, errcap, errno == ENOENT || errno == ENOTDIR
+		                ? ADVDB_ENOTFOUND : ADVDB_ERROR, "%s: cannot read the "
+		                "public key: %s", path, strerror(errno));
 	if (!(buf = malloc(MS_FILE_MAX))) {
 		close(fd);
-		return fail(errbuf, errcap, ADVDB_ENOMEM, "%s: out of memory", path);
+		return buf_fail(errbuf, errcap, ADVDB_ENOMEM, "%s: out of memory", path);
 	}
 	rc = ms_read_fd(buf, &len, fd);
 	e = errno;
@@ -110,14 +96,14 @@ int advdb_key_load(advdb_key **out, const char *path, char *errbuf,
 	if (rc != 0) {
 		free(buf);
 		if (rc > 0)
-			return fail(errbuf, errcap, ADVDB_EKEY, "%s: larger than %d "
-			            "bytes: not a minisign public key file", path,
-			            MS_FILE_MAX);
+			return buf_fail(errbuf, errcap, ADVDB_EKEY, "%s: larger than %d "
+			                "bytes: not a minisign public key file", path,
+			                MS_FILE_MAX);
 		if (e == EINVAL)
-			return fail(errbuf, errcap, ADVDB_EKEY, "%s: not a regular "
-			            "file: not a minisign public key file", path);
-		return fail(errbuf, errcap, ADVDB_ERROR, "%s: cannot read the "
-		            "public key: %s", path, strerror(e));
+			return buf_fail(errbuf, errcap, ADVDB_EKEY, "%s: not a regular "
+			                "file: not a minisign public key file", path);
+		return buf_fail(errbuf, errcap, ADVDB_ERROR, "%s: cannot read the "
+		                "public key: %s", path, strerror(e));
 	}
 	if (ms_pubkey_parse(&pk, buf, len, msg, sizeof(msg)) < 0) {
 		/* a common slip: the secret key where the public one goes */
@@ -126,20 +112,20 @@ int advdb_key_load(advdb_key **out, const char *path, char *errbuf,
 		sodium_memzero(buf, MS_FILE_MAX);
 		free(buf);
 		if (secret)
-			return fail(errbuf, errcap, ADVDB_EKEY, "%s: a minisign "
-			            "secret key, not a public key: give its .pub file "
-			            "(and keep the secret key off the hosts that "
-			            "verify)", path);
+			return buf_fail(errbuf, errcap, ADVDB_EKEY, "%s: a minisign "
+			                "secret key, not a public key: give its .pub file "
+			                "(and keep the secret key off the hosts that "
+			                "verify)", path);
 		int cut = strncmp(msg, "truncated: ", 11) == 0;
-		return fail(errbuf, errcap, ADVDB_EKEY, "%s: %s public key file: "
-		            "%s", path, cut ? "truncated" : "malformed",
-		            cut ? msg + 11 : msg);
+		return buf_fail(errbuf, errcap, ADVDB_EKEY, "%s: %s public key file: "
+		                "%s", path, cut ? "truncated" : "malformed",
+		                cut ? msg + 11 : msg);
 	}
 	free(buf);
 	advdb_key *k = calloc(1, sizeof(*k));
 	if (!k || !(k->path = strdup(path))) {
 		free(k);
-		return fail(errbuf, errcap, ADVDB_ENOMEM, "%s: out of memory", path);
+		return buf_fail(errbuf, errcap, ADVDB_ENOMEM, "%s: out of memory", path);
 	}
 	k->pk = pk;
 	ms_keyid(k->id, pk.keynum);
@@ -356,24 +342,24 @@ static int check_signature(const ms_sig *s, const advdb_key *key, int fd,
 
 	if (sodium_memcmp(s->keynum, key->pk.keynum, MS_KEYNUM) != 0) {
 		ms_keyid(id, s->keynum);
-		return fail(errbuf, errcap, ADVDB_ESIGNATURE, "%s: signed by key "
-		            "%s, not by the trusted key %s (%s): refused", signame,
-		            id, key->id, key->path);
+		return buf_fail(errbuf, errcap, ADVDB_ESIGNATURE, "%s: signed by key "
+		                "%s, not by the trusted key %s (%s): refused", signame,
+		                id, key->id, key->path);
 	}
 	/* The trusted comment first: it says what was signed. */
 	if (!(gm = malloc(MS_SIG + s->trusted_len)))
-		return fail(errbuf, errcap, ADVDB_ENOMEM, "%s: out of memory",
-		            signame);
+		return buf_fail(errbuf, errcap, ADVDB_ENOMEM, "%s: out of memory",
+		                signame);
 	memcpy(gm, s->sig, MS_SIG);
 	memcpy(gm + MS_SIG, s->trusted, s->trusted_len);
 	ok = crypto_sign_verify_detached(s->global, gm, MS_SIG + s->trusted_len,
 	                                 key->pk.pk) == 0;
 	free(gm);
 	if (!ok)
-		return fail(errbuf, errcap, ADVDB_ESIGNATURE, "%s: the trusted "
-		            "comment or the signature line was altered (the global "
-		            "signature does not verify with key %s): refused",
-		            signame, key->id);
+		return buf_fail(errbuf, errcap, ADVDB_ESIGNATURE, "%s: the trusted "
+		                "comment or the signature line was altered (the global "
+		                "signature does not verify with key %s): refused",
+		                signame, key->id);
 	if (s->prehashed) {
 		rc = verify_hash_fd(hash, fd, (uint64_t)st->st_size);
 		if (rc == 0)
@@ -383,17 +369,17 @@ static int check_signature(const ms_sig *s, const advdb_key *key, int fd,
 		rc = legacy_verify(&ok, fd, (uint64_t)st->st_size, s, &key->pk);
 	}
 	if (rc < 0)
-		return fail(errbuf, errcap, ADVDB_ERROR, "%s: cannot read it to "
-		            "check its signature: %s", path, strerror(errno));
+		return buf_fail(errbuf, errcap, ADVDB_ERROR, "%s: cannot read it to "
+		                "check its signature: %s", path, strerror(errno));
 	if (rc > 0 || fstat(fd, &after) < 0 || !same_file(st, &after)) {
 		*changed = 1;
-		return fail(errbuf, errcap, ADVDB_ESIGNATURE, "%s: changed while "
-		            "its signature was checked: refused", path);
+		return buf_fail(errbuf, errcap, ADVDB_ESIGNATURE, "%s: changed while "
+		                "its signature was checked: refused", path);
 	}
 	if (!ok)
-		return fail(errbuf, errcap, ADVDB_ESIGNATURE, "%s: does not match "
-		            "its signature %s (key %s): the file was changed after "
-		            "it was signed: refused", path, signame, key->id);
+		return buf_fail(errbuf, errcap, ADVDB_ESIGNATURE, "%s: does not match "
+		                "its signature %s (key %s): the file was changed after "
+		                "it was signed: refused", path, signame, key->id);
 	return ADVDB_OK;
 }
 
@@ -404,7 +390,7 @@ int verify_open_fd(advdb **out, const char *path, int fd,
 {
 	ms_sig *s = NULL;
 	advdb *db = NULL;
-	advdb_info info;
+	advdb_info info = ADVDB_INFO_INIT;
 	struct stat st, lst;
 	mdb_filehandle_t lfd;
 	char msg[256];
@@ -413,19 +399,19 @@ int verify_open_fd(advdb **out, const char *path, int fd,
 	*out = NULL;
 	*changed = 0;
 	if (sodium_init() < 0)
-		return fail(errbuf, errcap, ADVDB_ERROR, "%s: libsodium cannot "
-		            "start", path);
+		return buf_fail(errbuf, errcap, ADVDB_ERROR, "%s: libsodium cannot "
+		                "start", path);
 	if (fstat(fd, &st) < 0)
-		return fail(errbuf, errcap, ADVDB_ERROR, "%s: %s", path,
-		            strerror(errno));
+		return buf_fail(errbuf, errcap, ADVDB_ERROR, "%s: %s", path,
+		                strerror(errno));
 	if (!(s = malloc(sizeof(*s))))
-		return fail(errbuf, errcap, ADVDB_ENOMEM, "%s: out of memory",
-		            signame);
+		return buf_fail(errbuf, errcap, ADVDB_ENOMEM, "%s: out of memory",
+		                signame);
 	if (ms_sig_parse(s, sigtext, siglen, msg, sizeof(msg)) < 0) {
 		int cut = strncmp(msg, "truncated: ", 11) == 0;
-		rc = fail(errbuf, errcap, ADVDB_ESIGNATURE, "%s: %s signature "
-		          "file: %s: refused", signame,
-		          cut ? "truncated" : "malformed", cut ? msg + 11 : msg);
+		rc = buf_fail(errbuf, errcap, ADVDB_ESIGNATURE, "%s: %s signature "
+		              "file: %s: refused", signame,
+		              cut ? "truncated" : "malformed", cut ? msg + 11 : msg);
 		goto done;
 	}
 	rc = check_signature(s, key, fd, &st, path, signame, changed, errbuf,
@@ -438,17 +424,17 @@ int verify_open_fd(advdb **out, const char *path, int fd,
 	if (mdb_env_get_fd(db->env, &lfd) != 0 || fstat(lfd, &lst) < 0 ||
 	    !same_file(&st, &lst)) {
 		*changed = 1;
-		rc = fail(errbuf, errcap, ADVDB_ESIGNATURE, "%s: replaced while "
-		          "its signature was checked: refused", path);
+		rc = buf_fail(errbuf, errcap, ADVDB_ESIGNATURE, "%s: replaced while "
+		              "its signature was checked: refused", path);
 		goto done;
 	}
 	if ((rc = advdb_info_get(&info, db)) != ADVDB_OK) {
-		rc = fail(errbuf, errcap, rc, "%s", advdb_last_error(db));
+		rc = buf_fail(errbuf, errcap, rc, "%s", advdb_last_error(db));
 		goto done;
 	}
 	if (verify_comment_check(s->trusted, &info, msg, sizeof(msg)) < 0) {
-		rc = fail(errbuf, errcap, ADVDB_ESIGNATURE, "%s: signed for another "
-		          "index: %s: refused", signame, msg);
+		rc = buf_fail(errbuf, errcap, ADVDB_ESIGNATURE, "%s: signed for another "
+		              "index: %s: refused", signame, msg);
 		goto done;
 	}
 	if (sig) {
@@ -521,8 +507,8 @@ static int verify_once(advdb **out, const char *path, const char *sigpath,
 		advdb_close(*out);      /* it became an index meanwhile */
 		*out = NULL;
 		*again = 1;
-		return fail(errbuf, errcap, ADVDB_ERROR, "%s: replaced while it "
-		            "was opened", path);
+		return buf_fail(errbuf, errcap, ADVDB_ERROR, "%s: replaced while it "
+		                "was opened", path);
 	}
 	sfd = open(sigpath, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
 	if (sfd < 0) {
@@ -530,26 +516,26 @@ static int verify_once(advdb **out, const char *path, const char *sigpath,
 		*again = path_moved(path, &st) || path_moved(sigpath, NULL);
 		close(fd);
 		if (e == ENOENT)
-			return fail(errbuf, errcap, ADVDB_ESIGNATURE, "%s: not signed: "
-			            "no signature file %s (sign the index with "
-			            "advdb-compile --sign, or minisign -S): refused",
-			            path, sigpath);
-		return fail(errbuf, errcap, ADVDB_ESIGNATURE, "%s: cannot read "
-		            "the signature: %s: refused", sigpath, strerror(e));
+			return buf_fail(errbuf, errcap, ADVDB_ESIGNATURE, "%s: not signed: "
+			                "no signature file %s (sign the index with "
+			                "advdb-compile --sign, or minisign -S): refused",
+			                path, sigpath);
+		return buf_fail(errbuf, errcap, ADVDB_ESIGNATURE, "%s: cannot read "
+		                "the signature: %s: refused", sigpath, strerror(e));
 	}
 	r = ms_read_fd(buf, &len, sfd);
 	e = errno;
 	if (r != 0) {
 		if (r > 0)
-			rc = fail(errbuf, errcap, ADVDB_ESIGNATURE, "%s: larger than "
-			          "%d bytes: not a minisign signature file: refused",
-			          sigpath, MS_FILE_MAX);
+			rc = buf_fail(errbuf, errcap, ADVDB_ESIGNATURE, "%s: larger than "
+			              "%d bytes: not a minisign signature file: refused",
+			              sigpath, MS_FILE_MAX);
 		else if (e == EINVAL)
-			rc = fail(errbuf, errcap, ADVDB_ESIGNATURE, "%s: not a regular "
-			          "file: refused", sigpath);
+			rc = buf_fail(errbuf, errcap, ADVDB_ESIGNATURE, "%s: not a regular "
+			              "file: refused", sigpath);
 		else
-			rc = fail(errbuf, errcap, ADVDB_ESIGNATURE, "%s: cannot read "
-			          "the signature: %s: refused", sigpath, strerror(e));
+			rc = buf_fail(errbuf, errcap, ADVDB_ESIGNATURE, "%s: cannot read "
+			              "the signature: %s: refused", sigpath, strerror(e));
 		goto done;
 	}
 	rc = verify_open_fd(out, path, fd, buf, len, sigpath, key, sig,
@@ -564,6 +550,11 @@ done:
 	return rc;
 }
 
+int advdb_signature_init(advdb_signature *sig, unsigned version)
+{
+	return struct_init(sig, sizeof *sig, version, ADVDB_SIGNATURE_VERSION);
+}
+
 int advdb_open_verified(advdb **out, const char *path, const advdb_key *key,
                         advdb_signature *sig, char *errbuf, size_t errcap)
 {
@@ -573,17 +564,22 @@ int advdb_open_verified(advdb **out, const char *path, const advdb_key *key,
 	if (errbuf && errcap)
 		errbuf[0] = '\0';
 	if (!out)
-		return fail(errbuf, errcap, ADVDB_EINVAL, "advdb_open_verified: "
-		            "no place for the handle");
+		return buf_fail(errbuf, errcap, ADVDB_EINVAL, "advdb_open_verified: "
+		                "no place for the handle");
 	*out = NULL;
+	if (sig && sig->version != ADVDB_SIGNATURE_VERSION)
+		return buf_fail(errbuf, errcap, ADVDB_EINVAL, "advdb_open_verified: "
+		                "advdb_signature version %u (this library knows %d: "
+		                "use ADVDB_SIGNATURE_INIT)", sig->version,
+		                ADVDB_SIGNATURE_VERSION);
 	if (!path || !*path || !key)
-		return fail(errbuf, errcap, ADVDB_EINVAL, "advdb_open_verified: "
-		            "no %s given", key ? "path" : "key");
+		return buf_fail(errbuf, errcap, ADVDB_EINVAL, "advdb_open_verified: "
+		                "no %s given", key ? "path" : "key");
 	size_t pl = strlen(path);
 	sigpath = malloc(pl + sizeof(MS_SUFFIX));
 	buf = malloc(MS_FILE_MAX);
 	if (!sigpath || !buf) {
-		rc = fail(errbuf, errcap, ADVDB_ENOMEM, "%s: out of memory", path);
+		rc = buf_fail(errbuf, errcap, ADVDB_ENOMEM, "%s: out of memory", path);
 		goto done;
 	}
 	memcpy(sigpath, path, pl);

@@ -56,25 +56,31 @@ int audit_pkg(findings *f, const session *s, const lock_pkg *p)
 {
 	advdb_match scratch[SCRATCH], *heap = NULL;
 	const advdb_match *m = scratch;
-	size_t n = 0;
+	/* the message of this call's failure: scan workers share s->db
+	 * (only the header is set: the message is written on failure, and
+	 * read only then, so no 512 bytes are cleared per package) */
+	advdb_error_info e;
+	size_t n = 0, nlen = strlen(p->name), vlen = strlen(p->version);
 	int rc;
 
 	if (!p->crates_io)
 		return ADVDB_OK;
+	e.version = ADVDB_ERROR_INFO_VERSION;
+	e.code = ADVDB_OK;
 	rc = DCACHE_BYPASS;
 	if (s->cache)
-		rc = dcache_lookup(&m, &n, s->cache, p->name, p->version);
+		rc = dcache_lookup(&m, &n, s->cache, p->name, p->version, &e);
 	if (rc == DCACHE_BYPASS) {      /* no cache, or not in it: whole */
 		m = scratch;
-		rc = advdb_lookup(scratch, SCRATCH, &n, s->db, p->name,
-		                  p->version, &s->q);
+		rc = advdb_lookup_ex(scratch, SCRATCH, &n, s->db, p->name, nlen,
+		                     p->version, vlen, &s->q, &e);
 		if (rc == ADVDB_EBUFS && n <= HOT_ENTRIES_MAX) {
 			size_t want = n;
 			heap = malloc(want * sizeof(*heap));
 			if (!heap)
 				return ADVDB_ENOMEM;
-			rc = advdb_lookup(heap, want, &n, s->db, p->name,
-			                  p->version, &s->q);
+			rc = advdb_lookup_ex(heap, want, &n, s->db, p->name, nlen,
+			                     p->version, vlen, &s->q, &e);
 			m = heap;
 		}
 	}
@@ -86,7 +92,11 @@ int audit_pkg(findings *f, const session *s, const lock_pkg *p)
 	free(heap);
 	if (rc == AUDIT_ECAP)
 		findings_fail(f, "%s", audit_strerror(rc, s));
-	else if (rc != ADVDB_OK)
+	else if (rc != ADVDB_OK && e.code == rc) {
+		free(f->lib_error);
+		f->lib_error = strdup(e.message);  /* NULL: the code's text */
+		findings_fail(f, "%s@%s: %s", p->name, p->version, e.message);
+	} else if (rc != ADVDB_OK)
 		findings_fail(f, "%s@%s: %s", p->name, p->version,
 		              audit_strerror(rc, s));
 	return rc;
@@ -130,6 +140,7 @@ void findings_free(findings *f)
 		free(f->errs[i]);
 	free(f->errs);
 	free(f->v);
+	free(f->lib_error);
 	memset(f, 0, sizeof(*f));
 }
 

@@ -39,6 +39,8 @@ typedef struct findings {
 	size_t nerr;                /* what could not be checked: 0 = clean */
 	char **errs;                /* the first FINDINGS_ERRS_KEPT messages */
 	size_t nerrs;
+	char *lib_error;            /* libadvdb's own message of the last
+	                               failing look-up (NULL if none) */
 } findings;
 
 /* Returned by audit_pkg when FINDINGS_MAX findings are already held
@@ -46,9 +48,10 @@ typedef struct findings {
 #define AUDIT_ECAP (-100)
 
 /* Decide one package and append what affects it. Returns ADVDB_OK, or a
- * libadvdb error (message via advdb_last_error(s->db)), ADVDB_ENOMEM, or
- * AUDIT_ECAP when the findings cap is reached; a failure is also counted
- * in f with its message ("NAME@VERSION: why", or the cap's). */
+ * libadvdb error, ADVDB_ENOMEM, or AUDIT_ECAP when the findings cap is
+ * reached; a failure is also counted in f with its message
+ * ("NAME@VERSION: why", or the cap's), which is this call's own (safe
+ * from any number of threads on one session). */
 int audit_pkg(findings *f, const session *s, const lock_pkg *p);
 
 /* Count something of this set that could not be checked (an operand, a

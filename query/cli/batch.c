@@ -121,8 +121,8 @@ static int answer(buf *out, const session *s, unsigned long line,
 	if (rc != ADVDB_OK) {
 		/* A bad version is found by the look-up itself (parsing it
 		 * twice would cost a tenth of the run). */
-		const char *m = advdb_last_error(s->db);
-		snprintf(msg, sizeof(msg), "%s", m[0] ? m : advdb_strerror(rc));
+		snprintf(msg, sizeof(msg), "%s", f.lib_error ? f.lib_error
+		                                 : advdb_strerror(rc));
 		error_line(out, line, msg);
 		findings_free(&f);
 		/* a bad version or name is the line's; anything else the

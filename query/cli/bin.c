@@ -26,7 +26,7 @@
 #include "lockfile.h"
 #include "report.h"
 
-#define NO_DATA "no dependency data (not built with cargo auditable)"
+#define NO_DATA AUDITABLE_NO_DATA
 
 /* The first bytes of a regular file (at most cap); -1 if it is not one
  * or cannot be read. */

@@ -6,7 +6,7 @@
  * contention is low.
  *
  * Invariant: an answer handed out is a whole entry, decided by
- * advdb_lookup_n into an array with room for every match. Whatever the
+ * advdb_lookup_ex into an array with room for every match. Whatever the
  * cache cannot keep whole is DCACHE_BYPASS, never a part of an answer.
  */
 #include "cache.h"
@@ -124,7 +124,8 @@ static int grow(shard *s)
 }
 
 int dcache_lookup(const advdb_match **mout, size_t *nout, dcache *c,
-                  const char *name, const char *version)
+                  const char *name, const char *version,
+                  advdb_error_info *err)
 {
 	size_t nlen = strlen(name), vlen = strlen(version);
 	uint64_t h = hash_pair(name, nlen, version, vlen);
@@ -155,8 +156,8 @@ int dcache_lookup(const advdb_match **mout, size_t *nout, dcache *c,
 	rc = DCACHE_BYPASS;
 	if (s->n >= c->max_per_shard || s->bytes >= c->max_bytes_per_shard)
 		goto done;              /* full: not decided here at all */
-	rc = advdb_lookup_n(m, DCACHE_MATCHES_MAX, &n, c->db, name, nlen,
-	                    version, vlen, c->q);
+	rc = advdb_lookup_ex(m, DCACHE_MATCHES_MAX, &n, c->db, name, nlen,
+	                     version, vlen, c->q, err);
 	if (rc == ADVDB_EBUFS)
 		rc = DCACHE_BYPASS;     /* more than an entry holds */
 	if (rc != ADVDB_OK)

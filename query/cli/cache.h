@@ -40,9 +40,10 @@ void dcache_free(dcache *c);
  * (valid until dcache_free). Returns ADVDB_OK; DCACHE_BYPASS when the
  * pair is not cached and will not be (*m NULL, *n 0: the caller looks it
  * up itself, e.g. with advdb_lookup); or a libadvdb error from deciding
- * it (errors are not cached; message via advdb_last_error).
+ * it (errors are not cached; the message in *err, which may be NULL).
  */
 int dcache_lookup(const advdb_match **m, size_t *n, dcache *c,
-                  const char *name, const char *version);
+                  const char *name, const char *version,
+                  advdb_error_info *err);
 
 #endif

@@ -108,7 +108,7 @@ int info_json(buf *out, const session *s)
 	json_key(&j, "skipped");
 	json_arr_begin(&j);
 	int rc = ADVDB_OK;
-	advdb_skipped sk;
+	advdb_skipped sk = ADVDB_SKIPPED_INIT;
 	for (size_t i = 0; in->skipped_count &&
 	     (rc = advdb_skipped_get(&sk, s->db, i)) == ADVDB_OK; i++) {
 		json_obj_begin(&j);
@@ -189,7 +189,7 @@ static int info_human(buf *out, const session *s)
 	           in->skipped_count, in->skipped_count == 1 ? "y" : "ies");
 	int rc;
 	size_t i;
-	advdb_skipped sk;
+	advdb_skipped sk = ADVDB_SKIPPED_INIT;
 	for (i = 0; (rc = advdb_skipped_get(&sk, s->db, i)) == ADVDB_OK; i++) {
 		buf_puts(out, "  ");
 		report_text(out, sk.source, 0);

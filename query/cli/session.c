@@ -123,6 +123,8 @@ int session_open(session *s, const cli_opts *o, int with_cache)
 
 	memset(s, 0, sizeof(*s));
 	s->opts = o;
+	advdb_query_init(&s->q, ADVDB_QUERY_VERSION);
+	advdb_info_init(&s->info, ADVDB_INFO_VERSION);
 	s->q.os = o->os;
 	s->q.arch = o->arch;
 	if (!(p = session_db_path(o->db_path, path, sizeof(path))))

@@ -56,6 +56,7 @@ int trust_open(advdb **db, advdb_signature **sig, const cli_opts *o,
 		snprintf(err, errcap, "%s: out of memory", path);
 		return ADVDB_ENOMEM;
 	}
+	advdb_signature_init(*sig, ADVDB_SIGNATURE_VERSION);
 	rc = advdb_open_verified(db, path, key, *sig, err, errcap);
 	advdb_key_free(key);
 	if (rc != ADVDB_OK) {

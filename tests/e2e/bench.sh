@@ -22,3 +22,4 @@ for r in "serve: GET /healthz" "serve: POST /v1/query" "serve: /v1/query p50" \
 	has "bench prints row: $r" "$out" "^\| ($r|advdb-serve figures +\| skipped)"
 done
 [ "$rc" -eq 0 ] || sed 's/^/# /' "$T/err" | tail -n 20
+done_testing

@@ -4,6 +4,9 @@
 #   is NAME GOT WANT      passes when the two strings are equal
 #   has NAME TEXT PATTERN passes when TEXT matches the grep -E PATTERN
 #   skip NAME REASON      records a skip, with its reason, on stdout
+#   done_testing [STATUS] prints the plan (1..N, N the results so far) and
+#                         exits; a script ends with it (or `echo "1..$_n"`)
+#                         and tests/run.sh fails one that prints no plan
 #   need_shared NAME      returns 1 (after a skip line) without ../shared
 #   q WANT NAME ARGS...   runs advdb-query ARGS (stdout $T/o, stderr $T/e),
 #                         passes when it exits WANT
@@ -39,6 +42,7 @@ has() {
 	else _tap "not ok" "$1"; echo "#  no match for: $3"; printf '%s\n' "$2" | head -n 20 | sed 's/^/# /'; fi
 }
 skip() { _tap ok "$1 # SKIP $2"; }
+done_testing() { echo "1..$_n"; exit "${1:-0}"; }
 q() {
 	_want=$1 _name=$2; shift 2
 	"$Q" "$@" >"$T/o" 2>"$T/e"
@@ -62,26 +66,6 @@ need_shared() {
 	if [ -d "$SHARED" ]; then return 0; fi
 	skip "$1" "needs ../shared/data (not found at $SHARED)"
 	return 1
-}
-command -v python3 >/dev/null 2>&1 && PY=python3 || PY=""
-q() {
-	_want=$1 _name=$2; shift 2
-	"$Q" "$@" >"$T/o" 2>"$T/e"
-	_rc=$?
-	if [ "$_rc" = "$_want" ]; then _tap ok "$_name"
-	else _tap "not ok" "$_name"; echo "#  exit $_rc, want $_want: $*"
-		head -n 5 "$T/e" | sed 's/^/# /'; fi
-}
-pyjson() {
-	if [ -z "$PY" ]; then skip "$1" "python3 not found"; return; fi
-	if "$PY" - "$2" "$3" >"$T/py" 2>&1 <<'PYEOF'
-import json, sys
-docs = [json.loads(l) for l in open(sys.argv[1], encoding="utf-8") if l.strip()]
-ok = eval(sys.argv[2])
-sys.exit(0 if ok else 1)
-PYEOF
-	then _tap ok "$1"
-	else _tap "not ok" "$1"; head -n 5 "$T/py" | sed 's/^/# /'; fi
 }
 # Where permissions matter the tests must not run as root, who reads
 # everything (CI runs as root): unpriv runs its command as `nobody`

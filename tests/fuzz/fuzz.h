@@ -61,6 +61,7 @@ int fuzz_wasm(const uint8_t *data, size_t size);
 int fuzz_auditable(const uint8_t *data, size_t size);
 int fuzz_serve(const uint8_t *data, size_t size);
 int fuzz_http(const uint8_t *data, size_t size);
+int fuzz_packages(const uint8_t *data, size_t size);
 
 /* Length of the valid UTF-8 prefix of s (no overlongs, no surrogates,
  * nothing past U+10FFFF): written here so that checks of strings do not

@@ -168,12 +168,12 @@ static void fdb_iter(advdb *db, int packages)
 
 static void fdb_queries(advdb *db, int pristine)
 {
-	advdb_query win = { "windows", "x86_64", 0 };
-	advdb_query all = { NULL, NULL, ADVDB_Q_WITHDRAWN };
-	advdb_query rust = { NULL, NULL, ADVDB_Q_TOOLCHAIN };
+	advdb_query win = { ADVDB_QUERY_VERSION, "windows", "x86_64", 0 };
+	advdb_query all = { ADVDB_QUERY_VERSION, NULL, NULL, ADVDB_Q_WITHDRAWN };
+	advdb_query rust = { ADVDB_QUERY_VERSION, NULL, NULL, ADVDB_Q_TOOLCHAIN };
 
 	size_t a = fdb_lookup(db, "tokio", "1.10.0", NULL, 8);
-	advdb_query lin = { "linux", NULL, 0 };
+	advdb_query lin = { ADVDB_QUERY_VERSION, "linux", NULL, 0 };
 	size_t b = fdb_lookup(db, "tokio", "1.2.0", &win, 8);
 	size_t b2 = fdb_lookup(db, "tokio", "1.2.0", &lin, 8);
 	fdb_lookup(db, "tokio", "1.10.0", &win, 1);
@@ -196,7 +196,7 @@ static void fdb_queries(advdb *db, int pristine)
 		fdb_advisory(db, ids[i], pristine);
 	fdb_iter(db, 1);
 	fdb_iter(db, 0);
-	advdb_info info;
+	advdb_info info = ADVDB_INFO_INIT;
 	int rc = advdb_info_get(&info, db);
 	FUZZ_CHECK(fdb_code_ok(rc), "advdb_info_get = %d", rc);
 	if (rc == ADVDB_OK)
@@ -210,7 +210,7 @@ static void fdb_queries(advdb *db, int pristine)
 	FUZZ_CHECK(!pristine || info.skipped_count == 0,
 	           "the sample index skipped %llu advisories",
 	           (unsigned long long)info.skipped_count);
-	advdb_skipped sk;
+	advdb_skipped sk = ADVDB_SKIPPED_INIT;
 	for (size_t i = 0; i <= info.skipped_count && i < 16; i++) {
 		rc = advdb_skipped_get(&sk, db, i);
 		FUZZ_CHECK(fdb_code_ok(rc), "advdb_skipped_get = %d", rc);

@@ -1,5 +1,5 @@
 /*
- * fuzz_lockfile.c — the Cargo.lock reader (query/cli/lockfile.c) on
+ * fuzz_lockfile.c — the Cargo.lock reader (query/lockfile.c) on
  * arbitrary bytes.
  *
  * A rejected file must carry a message and a plausible line. An accepted

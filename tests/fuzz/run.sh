@@ -170,7 +170,7 @@ data_seeds() {  # target dir
 			fi
 			rm -rf "$k"
 		fi ;;
-	fuzz_elf|fuzz_pe|fuzz_macho|fuzz_wasm|fuzz_auditable)
+	fuzz_elf|fuzz_pe|fuzz_macho|fuzz_wasm|fuzz_auditable|fuzz_packages)
 		# real binaries (tests/tools/mkbins.sh) around the data of the
 		# sample lockfile, built once per fuzz build folder
 		bins="$BUILD/bins"
@@ -186,6 +186,9 @@ data_seeds() {  # target dir
 		fuzz_pe) pick="pe64 pe32" ;;
 		fuzz_macho) pick="macho64 macho64arm macho32 macho32be macho64be fat" ;;
 		fuzz_wasm) pick="wasm" ;;
+		fuzz_packages)  # both kinds of input the call reads
+			pick="elf64 pe64 macho64 fat wasm"
+			for f in $(small_lockfiles); do cp "$f" "$2/$(basename "$f")"; done ;;
 		*) pick="" ; [ -f "$bins/dep.z" ] && cp "$bins/dep.z" "$bins/dep.json" "$2/" ;;
 		esac
 		for b in $pick; do [ -f "$bins/$b" ] && cp "$bins/$b" "$2/"; done ;;

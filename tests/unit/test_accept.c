@@ -38,6 +38,7 @@
 #include "skiplist.h"
 #include "testlib.h"
 #include "writer.h"
+#include "advdb_check.h"
 
 /* ---- a seeded generator ---- */
 
@@ -846,7 +847,7 @@ static void test_accept__random_set_compiles_whole(void **state)
 	char c1[41];
 	diag_list d;
 	advdb *db = NULL;
-	advdb_info info;
+	advdb_info info = ADVDB_INFO_INIT;
 
 	assert_non_null(w);
 	assert_non_null(files);
@@ -864,8 +865,8 @@ static void test_accept__random_set_compiles_whole(void **state)
 	diag_free(&d);
 
 	char err[512];
-	assert_int_equal(advdb_open(&db, f->db, 0, err, sizeof(err)), ADVDB_OK);
-	assert_int_equal(advdb_info_get(&info, db), ADVDB_OK);
+	advdb_pass_msg(err, advdb_open(&db, f->db, 0, err, sizeof(err)));
+	advdb_pass(db, advdb_info_get(&info, db));
 	assert_int_equal(info.advisory_count, NSET);      /* nothing lost */
 	assert_int_equal(info.skipped_count, 0);
 	for (unsigned i = 0; i < NSET && failures < 20; i++) {
@@ -887,9 +888,10 @@ static void test_accept__random_set_compiles_whole(void **state)
 		/* found by a vulnerable version (withdrawn ones too) */
 		advdb_match m[64];
 		size_t n = 0;
-		advdb_query q = { .flags = ADVDB_Q_WITHDRAWN };
-		assert_int_equal(advdb_lookup(m, 64, &n, db, w[i].package,
-		                              w[i].lookup, &q), ADVDB_OK);
+		advdb_query q = { .version = ADVDB_QUERY_VERSION,
+	                     .flags = ADVDB_Q_WITHDRAWN };
+		advdb_pass(db, advdb_lookup(m, 64, &n, db, w[i].package,
+		                            w[i].lookup, &q));
 		int found = 0;
 		for (size_t k = 0; k < n; k++)
 			found |= !strcmp(m[k].id, w[i].id);
@@ -1156,16 +1158,16 @@ static void test_accept__skiplist_bytes(void **state)
 static size_t info_skipped(const repo_fix *f, advdb_skipped *first)
 {
 	advdb *db = NULL;
-	advdb_info info;
+	advdb_info info = ADVDB_INFO_INIT;
 	char err[256];
 
-	assert_int_equal(advdb_open(&db, f->db, 0, err, sizeof(err)), ADVDB_OK);
-	assert_int_equal(advdb_info_get(&info, db), ADVDB_OK);
+	advdb_pass_msg(err, advdb_open(&db, f->db, 0, err, sizeof(err)));
+	advdb_pass(db, advdb_info_get(&info, db));
 	if (first && info.skipped_count)
-		assert_int_equal(advdb_skipped_get(first, db, 0), ADVDB_OK);
-	advdb_skipped tmp;
-	assert_int_equal(advdb_skipped_get(&tmp, db, info.skipped_count),
-	                 ADVDB_ENOTFOUND);
+		advdb_pass(db, advdb_skipped_get(first, db, 0));
+	advdb_skipped tmp = ADVDB_SKIPPED_INIT;
+	advdb_expect(db, advdb_skipped_get(&tmp, db, info.skipped_count),
+	                                   ADVDB_ENOTFOUND);
 	advdb_close(db);
 	return (size_t)info.skipped_count;
 }
@@ -1175,7 +1177,7 @@ static void test_accept__keep_going_lists_skipped(void **state)
 	repo_fix *f = *state;
 	char c1[41], c2[41], c3[41];
 	diag_list d;
-	advdb_skipped sk;
+	advdb_skipped sk = ADVDB_SKIPPED_INIT;
 
 	tl_file v1[] = {
 		{ "crates/a/RUSTSEC-2020-0001.md", 0,

@@ -234,7 +234,7 @@ static void test_session__max_age_strict(void **state)
 static void test_session__source_age(void **state)
 {
 	(void)state;
-	advdb_info in;
+	advdb_info in = ADVDB_INFO_INIT;
 	int64_t days, now = (int64_t)time(NULL);
 
 	memset(&in, 0, sizeof(in));
@@ -385,20 +385,20 @@ static void test_cache__hit_returns_the_same_entry(void **state)
 	size_t n1, n2;
 
 	assert_int_equal(session_open(&s, &f->o, 1), EXIT_CLEAN);
-	assert_int_equal(dcache_lookup(&m1, &n1, s.cache, "alpha", "0.5.0"),
+	assert_int_equal(dcache_lookup(&m1, &n1, s.cache, "alpha", "0.5.0", NULL),
 	                 ADVDB_OK);
 	assert_int_equal(n1, 2);
-	assert_int_equal(dcache_lookup(&m2, &n2, s.cache, "alpha", "0.5.0"),
+	assert_int_equal(dcache_lookup(&m2, &n2, s.cache, "alpha", "0.5.0", NULL),
 	                 ADVDB_OK);
 	assert_ptr_equal(m1, m2);               /* the same entry */
 	assert_int_equal(n2, 2);
 	/* Same name, other version: another entry. */
-	assert_int_equal(dcache_lookup(&m2, &n2, s.cache, "alpha", "1.0.0"),
+	assert_int_equal(dcache_lookup(&m2, &n2, s.cache, "alpha", "1.0.0", NULL),
 	                 ADVDB_OK);
 	assert_int_equal(n2, 1);
 	assert_int_equal(m2[0].kind, ADVDB_KIND_UNMAINTAINED);
 	/* Unknown crates are cached too, with nothing. */
-	assert_int_equal(dcache_lookup(&m2, &n2, s.cache, "zeta", "1.0.0"),
+	assert_int_equal(dcache_lookup(&m2, &n2, s.cache, "zeta", "1.0.0", NULL),
 	                 ADVDB_OK);
 	assert_int_equal(n2, 0);
 	session_close(&s);
@@ -413,7 +413,7 @@ static void test_cache__errors_not_cached(void **state)
 
 	assert_int_equal(session_open(&s, &f->o, 1), EXIT_CLEAN);
 	for (int i = 0; i < 2; i++)
-		assert_int_equal(dcache_lookup(&m, &n, s.cache, "alpha", "1.x"),
+		assert_int_equal(dcache_lookup(&m, &n, s.cache, "alpha", "1.x", NULL),
 		                 ADVDB_EVERSION);
 	session_close(&s);
 }
@@ -449,7 +449,7 @@ static void test_cache__full_cache_bypasses(void **state)
 	for (int i = 0; i < 200; i++) {
 		snprintf(ver, sizeof(ver), "0.%d.0", i);
 		m = (const advdb_match *)1;
-		assert_int_equal(dcache_lookup(&m, &n, tiny, "alpha", ver),
+		assert_int_equal(dcache_lookup(&m, &n, tiny, "alpha", ver, NULL),
 		                 DCACHE_BYPASS);
 		assert_null(m);
 		assert_int_equal(n, 0);
@@ -468,7 +468,7 @@ static void test_cache__full_cache_bypasses(void **state)
 	/* Entries but a byte cap of nothing: every shard full at once. */
 	assert_int_equal(dcache_new(&real, s.db, &s.q, 1u << 16, 64),
 	                 ADVDB_OK);
-	assert_int_equal(dcache_lookup(&m, &n, real, "alpha", "0.5.0"),
+	assert_int_equal(dcache_lookup(&m, &n, real, "alpha", "0.5.0", NULL),
 	                 DCACHE_BYPASS);
 	dcache_free(real);
 	s.cache = NULL;
@@ -496,7 +496,7 @@ static void test_cache__crate_past_the_entry_size(void **state)
 	assert_int_equal(dcache_new(&c, s.db, &s.q, DCACHE_SHARDS * 4,
 	                            1u << 20), ADVDB_OK);
 	s.cache = c;
-	assert_int_equal(dcache_lookup(&m, &n, c, "hot", "1.0.0"),
+	assert_int_equal(dcache_lookup(&m, &n, c, "hot", "1.0.0", NULL),
 	                 DCACHE_BYPASS);
 	answer(&v1, &w1, &s, "hot", "1.0.0");
 	assert_int_equal(v1, v0);
@@ -504,7 +504,7 @@ static void test_cache__crate_past_the_entry_size(void **state)
 	/* fill every shard (4 entries each) with unknown crates */
 	for (int i = 0; i < 100000; i++) {
 		snprintf(name, sizeof(name), "filler%d", i);
-		if (dcache_lookup(&m, &n, c, name, "1.0.0") == DCACHE_BYPASS &&
+		if (dcache_lookup(&m, &n, c, name, "1.0.0", NULL) == DCACHE_BYPASS &&
 		    i > DCACHE_SHARDS * 40)
 			break;
 	}
@@ -537,7 +537,7 @@ static void *hammer(void *p)
 	for (int i = 0; i < 3000; i++) {
 		int k = (i * 31 + t->seed) % 400;
 		snprintf(ver, sizeof(ver), "%d.%d.0", k / 200, k % 200);
-		if (dcache_lookup(&m, &n, t->c, "alpha", ver) != ADVDB_OK ||
+		if (dcache_lookup(&m, &n, t->c, "alpha", ver, NULL) != ADVDB_OK ||
 		    n != (size_t)(k < 200 ? 2 : 1))
 			t->bad++;
 	}

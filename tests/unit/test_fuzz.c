@@ -52,6 +52,7 @@
 #include "../fuzz/fuzz_auditable.c"
 #include "../fuzz/fuzz_serve.c"
 #include "../fuzz/fuzz_http.c"
+#include "../fuzz/fuzz_packages.c"
 
 #define REPLAY_INPUT_MAX (8u << 20)
 
@@ -82,6 +83,7 @@ static const target targets[] = {
 	{ "fuzz_auditable", fuzz_auditable },
 	{ "fuzz_serve", fuzz_serve },
 	{ "fuzz_http", fuzz_http },
+	{ "fuzz_packages", fuzz_packages },
 };
 #define NTARGETS (sizeof targets / sizeof targets[0])
 

@@ -503,7 +503,7 @@ static void test_verify__signed_index_opens(void **state)
 {
 	fx *f = *state;
 	sign_plan plan;
-	advdb_signature sig;
+	advdb_signature sig = ADVDB_SIGNATURE_INIT;
 	char comment[512], id[MS_KEYID_HEX];
 	writer_stats st;
 

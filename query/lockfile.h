@@ -1,9 +1,13 @@
 /*
  * lockfile.h — Cargo.lock reader: formats v1 (checksums in [metadata])
- * through v4, into a flat list of packages.
+ * through v4, into a flat list of packages, and on request the
+ * dependency graph between them. Part of libadvdb (internal: the public
+ * face is advdb_packages_read() in advdb.h); advdb-query's scan uses it
+ * directly.
  *
  * Ownership: a lockfile owns its parsed TOML document; every string of a
- * lock_pkg points into it and stays valid until lockfile_free().
+ * lock_pkg points into it and stays valid until lockfile_free(). No
+ * state: calls on different lockfiles may run on any threads at once.
  *
  * Invariants:
  *   - Every package has a non-empty name and a version that parses as
@@ -21,13 +25,14 @@
  *     [dependencies]), which says so: an input with nothing to check
  *     never reads as clean.
  */
-#ifndef ADVDB_CLI_LOCKFILE_H
-#define ADVDB_CLI_LOCKFILE_H
+#ifndef ADVDB_QUERY_LOCKFILE_H
+#define ADVDB_QUERY_LOCKFILE_H
 
 #include <stddef.h>
 
 #define LOCKFILE_SIZE_MAX ((size_t)16 << 20)  /* == TOML_INPUT_MAX */
 #define LOCKFILE_PKGS_MAX 200000
+#define LOCKFILE_DEPS_MAX 2000000  /* dependency entries of all packages */
 #define LOCKFILE_PIPE_WAIT 10  /* s a FIFO may stay silent ($ADVDB_PIPE_WAIT) */
 
 #define CRATES_IO_GIT "registry+https://github.com/rust-lang/crates.io-index"
@@ -40,6 +45,10 @@ typedef struct lock_pkg {
 	const char *checksum;       /* NULL when the lockfile has none */
 	unsigned line;              /* where the package's table starts */
 	unsigned crates_io : 1;
+	const struct toml_value *table; /* its table in the document */
+	const size_t *deps;         /* after lockfile_deps(): the packages it
+	                               depends on, as indices into pkgs */
+	size_t ndeps;
 } lock_pkg;
 
 typedef struct lockfile {
@@ -47,6 +56,7 @@ typedef struct lockfile {
 	size_t npkgs;
 	lock_pkg *pkgs;             /* in document order ([root] first, v1) */
 	struct toml_doc *doc;       /* owns every string above */
+	size_t *deps;               /* owns every lock_pkg.deps */
 } lockfile;
 
 typedef struct lock_error {
@@ -66,6 +76,18 @@ int lockfile_parse(lockfile *out, const char *text, size_t len,
  * no data (nor a closed writer) within LOCKFILE_PIPE_WAIT seconds is an
  * error, so a named pipe nobody writes to cannot hang a scan. */
 int lockfile_read(lockfile *out, const char *path, lock_error *err);
+
+/*
+ * Resolve every package's `dependencies` entries ("name", "name version"
+ * or "name version (source)", as Cargo writes them: just enough to be
+ * unambiguous) to the one package each names, into lock_pkg.deps.
+ * Separate from lockfile_parse() because a scan does not need it.
+ * Returns 0 when all resolve; 1 when one does not (it names no package or
+ * several, is not a string, `dependencies` is not an array, or there are
+ * more than LOCKFILE_DEPS_MAX entries): then every ndeps is 0 and why (no
+ * line) is in why[0..whycap); -1 when out of memory.
+ */
+int lockfile_deps(lockfile *lf, char *why, size_t whycap);
 
 void lockfile_free(lockfile *lf);
 

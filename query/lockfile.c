@@ -7,7 +7,8 @@
  *   v2  no top-level `version`, checksums inline in [[package]]
  *   v3+ top-level `version = N`
  * The v1 checksums are joined to packages through a sorted index, so a
- * large v1 file costs n log n, not n * m.
+ * large v1 file costs n log n, not n * m; lockfile_deps() resolves
+ * dependency entries through the same index.
  */
 #include "lockfile.h"
 
@@ -83,6 +84,7 @@ static int add_pkg(lockfile *lf, const toml_value *t, lock_error *err)
 		return fail(err, toml_line(t), "a package is not a table");
 	memset(p, 0, sizeof(*p));
 	p->line = toml_line(t);
+	p->table = t;
 	if (get_str(&p->name, t, "name", 1, err) < 0 ||
 	    get_str(&p->version, t, "version", 1, err) < 0 ||
 	    get_str(&p->source, t, "source", 0, err) < 0 ||
@@ -428,10 +430,154 @@ int lockfile_read(lockfile *out, const char *path, lock_error *err)
 	return rc;
 }
 
+/* strcmp(s, e) where e is e[0..n) (no NUL in it). */
+static int cmp_text(const char *s, const char *e, size_t n)
+{
+	int c = strncmp(s, e, n);
+	return c ? c : s[n] != '\0';
+}
+
+/* The package a dependency entry names ("name", "name version" or
+ * "name version (source)") in idx (sorted by cmp_pkg): its index in
+ * lf->pkgs, or -1 when it names none or several. */
+static long resolve_dep(const lockfile *lf, lock_pkg *const *idx,
+                        const char *e, size_t elen)
+{
+	const char *end = e + elen, *sp1, *ver = NULL, *src = NULL;
+	size_t nlen, vlen = 0, slen = 0, lo = 0, hi = lf->npkgs;
+	long found = -1;
+
+	if (memchr(e, '\0', elen))
+		return -1;
+	sp1 = memchr(e, ' ', elen);
+	nlen = sp1 ? (size_t)(sp1 - e) : elen;
+	if (sp1) {
+		ver = sp1 + 1;
+		const char *sp2 = memchr(ver, ' ', (size_t)(end - ver));
+		vlen = sp2 ? (size_t)(sp2 - ver) : (size_t)(end - ver);
+		if (sp2) {
+			if (end - sp2 < 3 || sp2[1] != '(' || end[-1] != ')')
+				return -1;
+			src = sp2 + 2;
+			slen = (size_t)(end - 1 - src);
+		}
+	}
+	if (nlen == 0 || (ver && vlen == 0))
+		return -1;
+	while (lo < hi) {               /* the first package named e */
+		size_t mid = lo + (hi - lo) / 2;
+		if (cmp_text(idx[mid]->name, e, nlen) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (size_t i = lo; i < lf->npkgs; i++) {
+		const lock_pkg *p = idx[i];
+		if (cmp_text(p->name, e, nlen) != 0)
+			break;
+		if (ver && cmp_text(p->version, ver, vlen) != 0)
+			continue;
+		if (src && (!p->source || cmp_text(p->source, src, slen) != 0))
+			continue;
+		if (found >= 0)
+			return -1;          /* ambiguous */
+		found = (long)(p - lf->pkgs);
+	}
+	return found;
+}
+
+static int deps_fail(lockfile *lf, char *why, size_t whycap,
+                     const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
+static int deps_fail(lockfile *lf, char *why, size_t whycap,
+                     const char *fmt, ...)
+{
+	va_list ap;
+
+	free(lf->deps);
+	lf->deps = NULL;
+	for (size_t i = 0; i < lf->npkgs; i++) {
+		lf->pkgs[i].deps = NULL;
+		lf->pkgs[i].ndeps = 0;
+	}
+	va_start(ap, fmt);
+	errbuf_vset(why, whycap, "unresolved dependencies", fmt, ap);
+	va_end(ap);
+	return 1;
+}
+
+int lockfile_deps(lockfile *lf, char *why, size_t whycap)
+{
+	size_t total = 0, used = 0;
+	lock_pkg **idx;
+
+	for (size_t i = 0; i < lf->npkgs; i++) {
+		const toml_value *d = lf->pkgs[i].table ?
+		    toml_table_get(lf->pkgs[i].table, "dependencies") : NULL;
+		if (!d)
+			continue;
+		if (toml_kind(d) != TOML_ARRAY)
+			return deps_fail(lf, why, whycap, "line %u: `dependencies` "
+			                 "is not an array", toml_line(d));
+		total += toml_array_len(d);
+		if (total > LOCKFILE_DEPS_MAX)
+			return deps_fail(lf, why, whycap, "more than %d dependency "
+			                 "entries", LOCKFILE_DEPS_MAX);
+	}
+	free(lf->deps);
+	lf->deps = NULL;
+	if (total == 0)
+		return 0;
+	if (!(lf->deps = malloc(total * sizeof(*lf->deps))) ||
+	    !(idx = malloc(lf->npkgs * sizeof(*idx)))) {
+		deps_fail(lf, NULL, 0, "out of memory");
+		return -1;
+	}
+	for (size_t i = 0; i < lf->npkgs; i++)
+		idx[i] = &lf->pkgs[i];
+	qsort(idx, lf->npkgs, sizeof(*idx), cmp_pkg);
+	for (size_t i = 0; i < lf->npkgs; i++) {
+		lock_pkg *p = &lf->pkgs[i];
+		const toml_value *d = p->table ?
+		    toml_table_get(p->table, "dependencies") : NULL;
+		size_t n = d ? toml_array_len(d) : 0;
+
+		p->deps = lf->deps + used;
+		p->ndeps = 0;
+		for (size_t k = 0; k < n; k++) {
+			const toml_value *e = toml_array_at(d, k);
+			size_t elen;
+			const char *s;
+			long j;
+
+			if (toml_kind(e) != TOML_STRING) {
+				free(idx);
+				return deps_fail(lf, why, whycap, "line %u: a dependency "
+				                 "is not a string", toml_line(e));
+			}
+			s = toml_string(e, &elen);
+			if ((j = resolve_dep(lf, idx, s, elen)) < 0) {
+				free(idx);
+				return deps_fail(lf, why, whycap, "line %u: dependency "
+				                 "\"%.80s\" of %.60s names no package, or "
+				                 "several", toml_line(e), s, p->name);
+			}
+			lf->deps[used++] = (size_t)j;
+			p->ndeps++;
+		}
+		if (p->ndeps == 0)
+			p->deps = NULL;
+	}
+	free(idx);
+	return 0;
+}
+
 void lockfile_free(lockfile *lf)
 {
 	if (!lf)
 		return;
+	free(lf->deps);
 	free(lf->pkgs);
 	toml_free(lf->doc);
 	memset(lf, 0, sizeof(*lf));

@@ -1,0 +1,3 @@
+module advdb.test/bindings
+
+go 1.19
