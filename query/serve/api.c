@@ -137,8 +137,9 @@ static int target_args(serve_reply *out, advdb_query *q,
                        const serve_request *rq, int allowed)
 {
 	char msg[1024];
+	const advdb_query defaults = ADVDB_QUERY_INIT;
 
-	memset(q, 0, sizeof(*q));
+	*q = defaults;
 	if (rq->nargs > SERVE_ARGS_MAX) {
 		serve_error(out, 400, "more than %d query parameters",
 		            SERVE_ARGS_MAX);
