@@ -1,6 +1,7 @@
 # advdb — build, test, bench, fuzz, demo, install.
 #
-#   make                 advdb-compile, advdb-query, libadvdb.a, libadvdb.so
+#   make                 advdb-compile, advdb-query, advdb-serve, libadvdb.a,
+#                        libadvdb.so
 #   make deps            install the Debian packages the build and tests need
 #   make test            unit + end-to-end tests; ends with "N passed, N failed"
 #   make test-sanitize   the same tests built with ASan + UBSan (build-san/)
@@ -28,8 +29,9 @@ DEB_PKGS += zlib1g-dev libjansson-dev   # bin: .dep-v0 data is zlib + JSON
 DEB_PKGS += lld llvm   # bin tests: ld.lld, ld64.lld, wasm-ld, llvm-objcopy, llvm-lipo
 DEB_PKGS += binutils-mingw-w64-x86-64 binutils-mingw-w64-i686   # bin tests: PE32+ and PE32 images
 DEB_PKGS += time   # /usr/bin/time: peak RSS of scan in tests/e2e/failclosed.sh
-DEB_PKGS += python3-jsonschema   # tests/e2e/audit.sh: SARIF output against the OASIS schema
+DEB_PKGS += python3-jsonschema   # audit.sh: SARIF against the OASIS schema; serve tests: answers against the OSV schema
 DEB_PKGS += chromium parallel   # report HTML test, fan-out recipe
+DEB_PKGS += libmicrohttpd-dev wrk   # advdb-serve
 DEB_PKGS += golang-go   # tests/e2e/bindings.sh: binds the installed libadvdb from Go (cgo)
 
 # -fvisibility=hidden: libadvdb.so exports only what advdb.h declares with
@@ -38,7 +40,7 @@ DEB_PKGS += golang-go   # tests/e2e/bindings.sh: binds the installed libadvdb fr
 CFLAGS_BASE = -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE \
               -Wall -Wextra -Werror -fPIC -g -Ischema -Iquery -Icompiler \
               -fvisibility=hidden -ffunction-sections -fdata-sections
-CFLAGS_BASE += -Iquery/prog   # both programs' start-up (not the library)
+CFLAGS_BASE += -Iquery/prog   # the programs' start-up (not the library)
 # assert() is on in every build, release included (no -DNDEBUG): the
 # invariants it checks cost nothing measurable (compile, lookup and fetch
 # against a -DNDEBUG build: within run-to-run noise).
@@ -65,6 +67,7 @@ LIBS_ZSTD  = $(call lazy,LIBS_ZSTD,$(PKG) --libs libzstd)
 LIBS_YAML  = $(call lazy,LIBS_YAML,$(PKG) --libs yaml-0.1)
 LIBS_SODIUM = $(call lazy,LIBS_SODIUM,$(PKG) --libs libsodium 2>/dev/null || echo -lsodium)
 LIBS_BIN   = $(call lazy,LIBS_BIN,$(PKG) --libs jansson zlib 2>/dev/null || echo -ljansson -lz)
+LIBS_MHD   = $(call lazy,LIBS_MHD,$(PKG) --libs libmicrohttpd 2>/dev/null || echo -lmicrohttpd)
 LIBS_QUERY  = $(LIBS_LMDB) $(LIBS_ZSTD) $(LIBS_BIN) $(LIBS_SODIUM) -lpthread -lm
 
 # The one version of the project is advdb.h's ADVDB_VERSION_MAJOR/MINOR/
@@ -79,6 +82,7 @@ LIBS_COMP   = $(LIBS_GIT) $(LIBS_LMDB) $(LIBS_ZSTD) $(LIBS_YAML) $(LIBS_BIN) $(L
 SCHEMA_SRC   = $(wildcard schema/*.c)
 LIB_SRC      = $(wildcard query/*.c)
 CLI_SRC      = $(wildcard query/cli/*.c)
+SERVE_SRC    = $(wildcard query/serve/*.c)
 PROG_SRC     = $(wildcard query/prog/*.c)
 COMP_SRC     = $(filter-out compiler/main.c,$(wildcard compiler/*.c))
 UNIT_SRC     = $(wildcard tests/unit/test_*.c)
@@ -90,12 +94,15 @@ SCHEMA_OBJ = $(call obj,$(SCHEMA_SRC))
 LIB_OBJ    = $(call obj,$(LIB_SRC))
 CLI_OBJ    = $(call obj,$(CLI_SRC))
 CLI_LIBOBJ = $(call obj,$(filter-out query/cli/main.c,$(CLI_SRC)))
+# advdb-serve's modules but main: what the unit and fuzz tests drive
+# (the handler without sockets; http.c over a socket pair, fuzz_http)
+SERVE_LIBOBJ = $(call obj,$(filter-out query/serve/main.c,$(SERVE_SRC)))
 PROG_OBJ   = $(call obj,$(PROG_SRC))
 COMP_OBJ   = $(call obj,$(COMP_SRC))
 UNIT_BIN   = $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRC))
 TOOL_BIN   = $(patsubst tests/tools/%.c,$(BUILD)/tools/%,$(TOOL_SRC))
 
-BINS = $(BUILD)/advdb-compile $(BUILD)/advdb-query \
+BINS = $(BUILD)/advdb-compile $(BUILD)/advdb-query $(BUILD)/advdb-serve \
        $(BUILD)/libadvdb.a $(BUILD)/libadvdb.so $(BUILD)/pub/libadvdb.a
 
 .PHONY: all deps test test-sanitize check demo bench fuzz install clean FORCE
@@ -103,7 +110,10 @@ all: $(BINS)
 
 $(BUILD)/obj/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) -MMD -MP -c -o $@ $<
+	$(CC) $(ALL_CFLAGS) $(DIR_CFLAGS) -MMD -MP -c -o $@ $<
+
+# advdb-serve's modules use the CLI's (JSON writer, renderer, session).
+$(BUILD)/obj/query/serve/%.o: DIR_CFLAGS = -Iquery/cli
 
 # $(BUILD)/libadvdb.a is the project's own archive: every module of the
 # library with its internal names, for the programs, tests and tools.
@@ -142,6 +152,14 @@ $(BUILD)/advdb-query: $(CLI_OBJ) $(PROG_OBJ) $(BUILD)/libadvdb.a
 	$(CC) $(LDFLAGS_SAN) $(if $(filter 1,$(SAN)),,-static) -o $@ $(CLI_OBJ) \
 	    $(PROG_OBJ) $(BUILD)/libadvdb.a $(LIBS_QUERY)
 
+# advdb-serve: the query side (no libgit2) plus libmicrohttpd; linked
+# dynamically like the compiler (a server starts once).
+SERVE_MAIN = $(call obj,query/serve/main.c)
+$(BUILD)/advdb-serve: $(SERVE_MAIN) $(SERVE_LIBOBJ) $(CLI_LIBOBJ) $(PROG_OBJ) \
+                      $(BUILD)/libadvdb.a
+	$(CC) $(LDFLAGS_SAN) -o $@ $(SERVE_MAIN) $(SERVE_LIBOBJ) $(CLI_LIBOBJ) \
+	    $(PROG_OBJ) $(BUILD)/libadvdb.a $(LIBS_MHD) $(LIBS_QUERY)
+
 # The compiler reads indexes (--update, --install) only through libadvdb's
 # reader (query/reader.h), so it links the library's objects too.
 $(BUILD)/advdb-compile: $(call obj,compiler/main.c) $(COMP_OBJ) $(PROG_OBJ) \
@@ -149,12 +167,13 @@ $(BUILD)/advdb-compile: $(call obj,compiler/main.c) $(COMP_OBJ) $(PROG_OBJ) \
 	$(CC) $(LDFLAGS_SAN) -o $@ $(call obj,compiler/main.c) $(COMP_OBJ) \
 	    $(PROG_OBJ) $(BUILD)/libadvdb.a $(LIBS_COMP)
 
-# Unit tests see every module (not the two main()s).
+# Unit tests see every module (not the main()s).
 $(BUILD)/tests/%: tests/unit/%.c $(wildcard tests/unit/*.h) $(COMP_OBJ) \
-                  $(CLI_LIBOBJ) $(PROG_OBJ) $(BUILD)/libadvdb.a
+                  $(CLI_LIBOBJ) $(SERVE_LIBOBJ) $(PROG_OBJ) $(BUILD)/libadvdb.a
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) -Iquery/cli -o $@ $< $(COMP_OBJ) $(CLI_LIBOBJ) \
-	    $(PROG_OBJ) $(BUILD)/libadvdb.a $(LIBS_COMP) -lcmocka
+	$(CC) $(ALL_CFLAGS) -Iquery/cli -Iquery/serve -o $@ $< $(COMP_OBJ) \
+	    $(CLI_LIBOBJ) $(SERVE_LIBOBJ) $(PROG_OBJ) $(BUILD)/libadvdb.a \
+	    $(LIBS_COMP) $(LIBS_MHD) -lcmocka
 
 # test_fuzz replays the fuzz targets' inputs through the targets' code.
 $(BUILD)/tests/test_fuzz: $(wildcard tests/fuzz/*.c tests/fuzz/*.h)
@@ -164,9 +183,12 @@ $(BUILD)/tools/%: tests/tools/%.c $(COMP_OBJ) $(BUILD)/libadvdb.a
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -o $@ $< $(COMP_OBJ) $(BUILD)/libadvdb.a $(LIBS_COMP)
 
-$(BUILD)/advdb-bench: $(BENCH_SRC) $(COMP_OBJ) $(BUILD)/libadvdb.a
-	$(CC) $(ALL_CFLAGS) -o $@ $(BENCH_SRC) $(COMP_OBJ) $(BUILD)/libadvdb.a \
-	    $(LIBS_COMP)
+# (with advdb-serve's modules: its handler is timed in-process)
+$(BUILD)/advdb-bench: $(BENCH_SRC) $(COMP_OBJ) $(SERVE_LIBOBJ) $(CLI_LIBOBJ) \
+                      $(PROG_OBJ) $(BUILD)/libadvdb.a
+	$(CC) $(ALL_CFLAGS) -Iquery/cli -Iquery/serve -o $@ $(BENCH_SRC) \
+	    $(COMP_OBJ) $(SERVE_LIBOBJ) $(CLI_LIBOBJ) $(PROG_OBJ) \
+	    $(BUILD)/libadvdb.a $(LIBS_COMP) $(LIBS_MHD)
 
 # The public header must stand alone, in strict C99 and in C11, and its
 # documentation comments must be well-formed (clang's -Wdocumentation
@@ -212,12 +234,17 @@ $(BUILD)/advdb.pc: FORCE
 install: all $(BUILD)/advdb.pc
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib \
 	    $(DESTDIR)$(PREFIX)/include $(DESTDIR)$(PREFIX)/lib/pkgconfig
-	install -m 755 $(BUILD)/advdb-compile $(BUILD)/advdb-query $(DESTDIR)$(PREFIX)/bin/
+	install -m 755 $(BUILD)/advdb-compile $(BUILD)/advdb-query \
+	    $(BUILD)/advdb-serve $(DESTDIR)$(PREFIX)/bin/
 	install -m 644 $(BUILD)/pub/libadvdb.a $(DESTDIR)$(PREFIX)/lib/
 	install -m 755 $(BUILD)/libadvdb.so $(DESTDIR)$(PREFIX)/lib/libadvdb.so.$(SOVERSION)
 	ln -sf libadvdb.so.$(SOVERSION) $(DESTDIR)$(PREFIX)/lib/libadvdb.so
 	install -m 644 query/advdb.h $(DESTDIR)$(PREFIX)/include/
 	install -m 644 $(BUILD)/advdb.pc $(DESTDIR)$(PREFIX)/lib/pkgconfig/
+	install -d $(DESTDIR)$(PREFIX)/lib/systemd/system
+	sed 's|/usr/local/bin/advdb-serve|$(PREFIX)/bin/advdb-serve|' \
+	    query/serve/advdb-serve.service > \
+	    $(DESTDIR)$(PREFIX)/lib/systemd/system/advdb-serve.service
 
 clean:
 	rm -rf build build-san build-fuzz

@@ -23,6 +23,7 @@
 #include <zlib.h>
 
 #include "errbuf.h"
+#include "jsonbound.h"
 #include "limit.h"
 #include "version.h"
 
@@ -298,52 +299,20 @@ static int check_graph(auditable *a, auditable_error *err)
 
 /* ---- JSON ---- */
 
-/* Bound jansson's work before it starts: nesting depth and the number of
- * values (an upper bound: every value but the first follows '[', ',' or
- * ':' outside a string). */
+/* Bound jansson's work before it starts (jsonbound.h). */
 static int prescan(const char *s, size_t n, auditable_error *err)
 {
-	size_t depth = 0, values = 1;
-	int in_str = 0;
-
-	for (size_t i = 0; i < n; i++) {
-		char c = s[i];
-		if (in_str) {
-			if (c == '\\')
-				i++;
-			else if (c == '"')
-				in_str = 0;
-			continue;
-		}
-		switch (c) {
-		case '"':
-			in_str = 1;
-			break;
-		case '[':
-			values++;
-			/* fall through */
-		case '{':
-			if (++depth > AUDITABLE_DEPTH_MAX)
-				return fail(err, "JSON nested deeper than %d levels",
-				            AUDITABLE_DEPTH_MAX);
-			break;
-		case ']':
-		case '}':
-			if (depth)
-				depth--;
-			break;
-		case ',':
-		case ':':
-			values++;
-			break;
-		default:
-			break;
-		}
-		if (values > AUDITABLE_VALUES_MAX)
-			return fail(err, "more than %d JSON values",
-			            AUDITABLE_VALUES_MAX);
+	switch (jsonbound_check(s, n, AUDITABLE_DEPTH_MAX,
+	                        AUDITABLE_VALUES_MAX)) {
+	case JSONBOUND_DEEP:
+		return fail(err, "JSON nested deeper than %d levels",
+		            AUDITABLE_DEPTH_MAX);
+	case JSONBOUND_MANY:
+		return fail(err, "more than %d JSON values",
+		            AUDITABLE_VALUES_MAX);
+	default:
+		return 0;
 	}
-	return 0;
 }
 
 static int pkg_fail(auditable_error *err, size_t i, const char *name,

@@ -11,6 +11,7 @@
 #define ADVDB_CLI_CLI_H
 
 #include <stddef.h>
+#include <stdio.h>
 
 typedef enum cli_exit {
 	EXIT_CLEAN = 0,     /* nothing found */
@@ -120,8 +121,24 @@ int cmd_reqs(const cli_opts *o);        /* reqs.c: Cargo.toml requirements */
 int cmd_diff(const cli_opts *o);        /* diff.c: two lockfiles */
 int cmd_report(const cli_opts *o);      /* fleet.c: over scan --json lines */
 
-/* Print "advdb-query: " and the message to stderr. */
+/* The program named at the start of every message: "advdb-query" unless
+ * set (once, in main, before any thread starts). */
+void cli_set_program(const char *name);
+const char *cli_program(void);
+
+/* Print "advdb-query: " (the program's name) and the message to stderr,
+ * as one line. */
 void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void cli_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* A line of news that is neither (advdb-serve's reloads). */
+void cli_note(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* usage.c: a usage error, fmt with one string argument (its message,
+ * then usage(stderr)); returns EXIT_ERROR. */
+int cli_usage_error(void (*usage)(FILE *), const char *fmt, const char *arg);
+/* The end of every getopt_long loop (optstring starting with ':'): for
+ * c 'h' the usage on stdout, 'V' the program and version, ':' a missing
+ * value, anything else a bad option. Returns the exit status. */
+int cli_getopt_end(int c, char **argv, void (*usage)(FILE *));
 
 #endif

@@ -15,6 +15,8 @@
 
 static char index_name[512] = "the index";
 static volatile sig_atomic_t name_len = 9;
+static char prog_name[64] = "advdb-query";
+static volatile sig_atomic_t prog_len = 11;
 
 static void say(const char *s, size_t n)
 {
@@ -32,7 +34,8 @@ static void say(const char *s, size_t n)
 static void on_sigbus(int sig)
 {
 	(void)sig;
-	SAY("advdb-query: ");
+	say(prog_name, (size_t)prog_len);
+	SAY(": ");
 	say(index_name, (size_t)name_len);
 	SAY(": the index file changed while it was being read (SIGBUS): it "
 	    "was truncated or overwritten in place, e.g. by cp. Replace an "
@@ -60,4 +63,8 @@ void guard_index_path(const char *path)
 	name_len = 0;
 	name_len = (sig_atomic_t)escape_text(index_name, sizeof(index_name),
 	                                     path, strlen(path), 0);
+	prog_len = 0;
+	prog_len = (sig_atomic_t)escape_text(prog_name, sizeof(prog_name),
+	                                     cli_program(),
+	                                     strlen(cli_program()), 0);
 }

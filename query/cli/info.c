@@ -126,7 +126,7 @@ static int crates_human(buf *out, const session *s)
 	return ADVDB_OK;
 }
 
-static int info_json(buf *out, const session *s)
+int info_json(buf *out, const session *s)
 {
 	const advdb_info *in = &s->info;
 	char t[RFC3339_MAX];

@@ -150,6 +150,12 @@ void json_raw_members(json *j, const char *s, size_t n)
 	buf_put(j->out, s, n);
 }
 
+void json_raw_value(json *j, const char *s, size_t n)
+{
+	sep(j);
+	buf_put(j->out, s, n);
+}
+
 void json_strn(json *j, const char *s, size_t n)
 {
 	sep(j);

@@ -53,6 +53,10 @@ void json_tenths(json *j, unsigned v10);
  * current object as if written one by one. */
 void json_raw_members(json *j, const char *s, size_t n);
 
+/* A value already rendered by a json writer (an object, an array),
+ * added at the current place as if written piece by piece. */
+void json_raw_value(json *j, const char *s, size_t n);
+
 /* One line {"key":"value","error":"msg"} (key NULL: {"error":"msg"}):
  * the answer for an input that could not be answered. */
 void json_error_line(buf *out, const char *key, const char *value,

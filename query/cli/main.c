@@ -186,17 +186,9 @@ static int parse_long(long *out, const char *s, long max)
 	return 0;
 }
 
-/* The message (escaped by cli_error: arguments are anyone's bytes), then
- * the usage text. */
 static int usage_error(const char *fmt, const char *arg)
 {
-	char msg[1024];
-
-	if (snprintf(msg, sizeof(msg), fmt, arg) < 0)
-		msg[0] = '\0';
-	cli_error("%s", msg);
-	usage(stderr);
-	return EXIT_ERROR;
+	return cli_usage_error(usage, fmt, arg);
 }
 
 /* --informational-warnings: comma-separated kinds into o->info (the
@@ -390,20 +382,8 @@ int main(int argc, char **argv)
 				                   optarg);
 			o.jobs = (int)v;
 			break;
-		case 'h':
-			usage(stdout);
-			return fflush(stdout) == 0 ? EXIT_CLEAN : EXIT_ERROR;
-		case 'V':
-			printf("advdb-query %s\n", ADVDB_VERSION);
-			return fflush(stdout) == 0 ? EXIT_CLEAN : EXIT_ERROR;
-		case ':':
-			return usage_error("option %s needs a value",
-			                   argv[optind - 1]);
-		default:
-			if (optopt && optopt < 256)
-				return usage_error("bad option -%s",
-				                   (char[]){ (char)optopt, 0 });
-			return usage_error("bad option %s", argv[optind - 1]);
+		default:        /* -h, -V, a missing value, a bad option */
+			return cli_getopt_end(c, argv, usage);
 		}
 	}
 	/* --json wins over --format, as in cargo-audit */

@@ -8,6 +8,11 @@
  * a file name can neither split a message line, nor send escape
  * sequences to the terminal, nor reorder what it shows. A message is cut
  * (with "...") at MSG_MAX bytes.
+ *
+ * The program's name is advdb-query unless main says otherwise (advdb-serve
+ * shares these modules), set once before any thread starts. A line is
+ * written under stderr's lock, so lines from several threads (scan
+ * workers, the server's reloads) never mix.
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -19,14 +24,29 @@
 
 #define MSG_MAX 2048
 
-static void emit(const char *prefix, const char *fmt, va_list ap)
+static const char *program = "advdb-query";
+
+void cli_set_program(const char *name)
+{
+	program = name;
+}
+
+const char *cli_program(void)
+{
+	return program;
+}
+
+static void emit(const char *kind, const char *fmt, va_list ap)
 {
 	char text[MSG_MAX];
 
 	errbuf_vset(text, sizeof(text), NULL, fmt, ap);
-	fputs(prefix, stderr);
+	flockfile(stderr);
+	fputs(program, stderr);
+	fputs(kind, stderr);
 	escape_fputs(text, 0, stderr);
 	fputc('\n', stderr);
+	funlockfile(stderr);
 }
 
 void cli_error(const char *fmt, ...)
@@ -34,7 +54,16 @@ void cli_error(const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	emit("advdb-query: ", fmt, ap);
+	emit(": ", fmt, ap);
+	va_end(ap);
+}
+
+void cli_note(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	emit(": ", fmt, ap);
 	va_end(ap);
 }
 
@@ -43,6 +72,6 @@ void cli_warn(const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	emit("advdb-query: warning: ", fmt, ap);
+	emit(": warning: ", fmt, ap);
 	va_end(ap);
 }

@@ -159,6 +159,14 @@ static void affected(json *j, const adv_record *r)
 	json_arr_end(j);
 }
 
+int osvout_modified(char out[RFC3339_MAX], const adv_record *r,
+                    int64_t modified_fallback)
+{
+	if (rfc3339_format(out, r->modified ? r->modified : modified_fallback))
+		return 0;
+	return osvmap_date_time(out, RFC3339_MAX, r->date);
+}
+
 void osvout_advisory(json *j, const adv_record *r, int64_t modified_fallback)
 {
 	char t[RFC3339_MAX], link[OSV_LINK_MAX];
@@ -167,10 +175,10 @@ void osvout_advisory(json *j, const adv_record *r, int64_t modified_fallback)
 	json_key(j, OSV_ID);
 	json_str(j, r->id);
 	json_key(j, OSV_MODIFIED);
-	if (rfc3339_format(t, r->modified ? r->modified : modified_fallback))
+	if (osvout_modified(t, r, modified_fallback) == 0)
 		json_str(j, t);
 	else
-		date_time(j, r->date);
+		json_str(j, r->date);
 	json_key(j, OSV_PUBLISHED);
 	date_time(j, r->date);
 	if (r->withdrawn) {

@@ -123,10 +123,22 @@ static int fresh_enough(const advdb_info *in, const cli_opts *o)
 	}
 }
 
+const char *session_db_path(const char *given, char *buf, size_t cap)
+{
+	if (given)
+		return given;
+	if (dbpath_default(buf, cap) < 0) {
+		cli_error("no index given: use -d DB or set ADVDB_DB (HOME is not "
+		          "set either)");
+		return NULL;
+	}
+	return buf;
+}
+
 int session_open(session *s, const cli_opts *o, int with_cache)
 {
 	char path[4096], err[512];
-	const char *p = o->db_path;
+	const char *p;
 	int rc;
 
 	memset(s, 0, sizeof(*s));
@@ -137,14 +149,8 @@ int session_open(session *s, const cli_opts *o, int with_cache)
 	 * are scope.c's */
 	s->q.os = o->nos == 1 ? o->os[0] : NULL;
 	s->q.arch = o->narch == 1 ? o->arch[0] : NULL;
-	if (!p) {
-		if (dbpath_default(path, sizeof(path)) < 0) {
-			cli_error("no index given: use -d DB or set ADVDB_DB "
-			          "(HOME is not set either)");
-			return EXIT_ERROR;
-		}
-		p = path;
-	}
+	if (!(p = session_db_path(o->db_path, path, sizeof(path))))
+		return EXIT_ERROR;
 	err[0] = '\0';
 	guard_index_path(p);
 	rc = trust_open(&s->db, &s->sig, o, p, err, sizeof(err));

@@ -12,6 +12,7 @@
 
 #include <stddef.h>
 #include "advdb.h"
+#include "buf.h"
 #include "cache.h"
 #include "cli.h"
 
@@ -50,6 +51,10 @@ enum {
 #define SESSION_DECISIONS_BYTES ((size_t)16 << 20)
 #define SESSION_CACHE_MAX (4u << 20)            /* scan: decisions */
 #define SESSION_CACHE_BYTES ((size_t)256 << 20)
+
+/* The index's path: given (-d), else the default one (dbpath.h) written
+ * into buf; NULL, with the message printed, when there is neither. */
+const char *session_db_path(const char *given, char *buf, size_t cap);
 
 /* Open the index named by o (-d, else the default path; verified first
  * when o->trust_key is set, trust.h), read its info,
@@ -94,6 +99,11 @@ source_age session_source_age(const advdb_info *in, int64_t *days);
 source_age session_time_age(int64_t t, int64_t *days);
 /* The warning for a SOURCE_FUTURE age. */
 void session_warn_future(int64_t days);
+
+/* `info --json`'s object for the session's index, with a newline
+ * (info.c; advdb-serve's /v1/info carries it too). Returns ADVDB_OK, or
+ * a libadvdb error when the skipped list cannot be read. */
+int info_json(buf *out, const session *s);
 
 /* Is this advisory id ignored? */
 int session_ignored(const session *s, const char *id);

@@ -37,8 +37,11 @@
 #include <time.h>
 #include <unistd.h>
 #include <zstd.h>
+#include <jansson.h>
 
 #include "advdb.h"
+#include "api.h"
+#include "jsonmem.h"
 #include "layout.h"
 #include "version.h"
 #include "writer.h"
@@ -564,6 +567,90 @@ static void batch_figures(const opts *o, const char *db_path)
 	(void)rss;
 }
 
+/* ---- advdb-serve's handler in-process: where a querybatch's time goes ---- */
+
+/* This thread's CPU time: the figures below are what a request costs a
+ * worker, whatever else loads the machine (as serve.sh's CPU rows). */
+static uint64_t cpu_ns(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
+	return (uint64_t)t.tv_sec * 1000000000u + (uint64_t)t.tv_nsec;
+}
+
+/* One 1000-query batch of lockfile packages answered by serve_answer()
+ * as a worker does (jansson in the per-thread arena), without HTTP; and
+ * jansson's reading of the same body alone: the floor of any answer. The
+ * HTTP figures (wrk) are tests/bench/serve.sh's rows, below these. */
+static void serve_figures(const opts *o, const char *db_path)
+{
+	pairs all = { 0 };
+	buf body = BUF_INIT;
+	serve_gen *g = NULL;
+	char err[1024], val[96];
+	const int reps = 200;
+
+	read_pairs(&all, o->lockfiles);
+	if (all.n == 0)
+		die("no lockfile packages for the serve figures");
+	buf_puts(&body, "{\"queries\":[");
+	for (size_t i = 0; i < SERVE_BATCH_MAX; i++) {
+		const pair *p = &all.v[i % all.n];
+		char q[256];
+		snprintf(q, sizeof(q), "%s{\"package\":{\"name\":\"%s\","
+		         "\"ecosystem\":\"crates.io\"},\"version\":\"%s\"}",
+		         i ? "," : "", p->name, p->version);
+		buf_puts(&body, q);
+	}
+	buf_puts(&body, "]}");
+	if (body.failed)
+		die("out of memory");
+	gen_source src = { db_path, NULL, NULL, 0 };
+	if (gen_load(&g, &src, 1, err, sizeof(err)) < 0)
+		die(err[0] ? err : "advdb-serve cannot load the index");
+	jsonmem_install();
+	serve_request rq = { "POST", "/v1/querybatch", NULL, 0, body.p,
+	                     body.len };
+	uint64_t t0 = 0, handler = 0, parse = 0;
+	for (int i = -10; i < reps; i++) {      /* 10 to warm up */
+		serve_reply rep;
+		if (i == 0)
+			t0 = cpu_ns();
+		jsonmem_begin();
+		serve_answer(&rep, g, NULL, &rq);
+		jsonmem_end();
+		if (rep.status != 200)
+			die("querybatch in-process: not 200");
+		serve_reply_free(&rep);
+	}
+	handler = cpu_ns() - t0;
+	for (int i = -10; i < reps; i++) {
+		json_error_t e;
+		if (i == 0)
+			t0 = cpu_ns();
+		jsonmem_begin();
+		json_t *v = json_loadb(body.p, body.len, JSON_REJECT_DUPLICATES,
+		                       &e);
+		if (!v)
+			die("jansson cannot read the batch");
+		jsonmem_release(v);
+		jsonmem_end();
+	}
+	parse = cpu_ns() - t0;
+	double per = (double)handler / reps / SERVE_BATCH_MAX;     /* ns */
+	snprintf(val, sizeof(val), "%.2f us/pkg CPU (%.0f k pkgs/CPU-s)",
+	         per / 1e3, 1e9 / per / 1e3);
+	row("serve in-process: batch x1000 handler", val, "", "");
+	double pp = (double)parse / reps / SERVE_BATCH_MAX;
+	snprintf(val, sizeof(val), "%.2f us/pkg CPU (%.0f%% of it)", pp / 1e3,
+	         100.0 * pp / per);
+	row("serve in-process: jansson reading it", val, "", "");
+	gen_release(g);
+	buf_free(&body);
+	free(all.v);
+}
+
 /* ---- scan and bin: a folder of inputs ---- */
 
 /* The median wall time of `advdb-query -d DB --jobs J --json CMD DIR`
@@ -958,6 +1045,8 @@ int main(int argc, char **argv)
 
 	/* 9. a crates.io index mirror (bench_crates.c) */
 	crates_figures(&o, comp, q, db);
+	/* 10. advdb-serve's handler (its HTTP rows: tests/bench/serve.sh) */
+	serve_figures(&o, db);
 
 	/* 10. peak RSS of compile (batch and scan above) */
 	snprintf(val, sizeof(val), "%.1f MB", rss_compile / 1024.0);

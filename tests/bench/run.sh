@@ -106,3 +106,6 @@ cpu=$(grep -m1 'model name' /proc/cpuinfo 2>/dev/null | sed 's/.*: //')
 	--update-repo "$W/upd" --markdown "$W/all.md" --lockfiles "$LOCKS" \
 	--scan-dir "$W/scan" $binargs \
 	--label "$label; $(nproc) cores, ${cpu:-unknown cpu}" "$@"
+# advdb-serve under wrk, on the index the benchmark compiled (its rows
+# continue the table)
+sh "$ROOT/tests/bench/serve.sh" "$BUILD" "$W" "$W/full.lmdb" "$LOCKS"

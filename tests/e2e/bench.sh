@@ -18,8 +18,15 @@ for r in "full compile" "--update after 10" "DB file size" "raw Markdown" \
          "index size added by the crates" "--update after 1000 changed crates" \
          "lookup p50 without / with crates" "advdb_crate_get p50" \
          "one-shot check without / with crates" \
-         "scan 1 lockfile without / with yanked"; do
+         "scan 1 lockfile without / with yanked" \
+         "serve in-process: batch x1000 handler" \
+         "serve in-process: jansson reading it"; do
 	has "bench prints row: $r" "$out" "^\| $r"
+done
+# advdb-serve's rows (tests/bench/serve.sh), or the row saying why not
+for r in "serve: GET /healthz" "serve: POST /v1/query" "serve: /v1/query p50" \
+         "serve: querybatch x1000" "serve: server CPU per"; do
+	has "bench prints row: $r" "$out" "^\| ($r|advdb-serve figures +\| skipped)"
 done
 [ "$rc" -eq 0 ] || sed 's/^/# /' "$T/err" | tail -n 20
 done_testing

@@ -62,6 +62,8 @@ int fuzz_auditable(const uint8_t *data, size_t size);
 int fuzz_config(const uint8_t *data, size_t size);
 int fuzz_report(const uint8_t *data, size_t size);
 int fuzz_cratesidx(const uint8_t *data, size_t size);
+int fuzz_serve(const uint8_t *data, size_t size);
+int fuzz_http(const uint8_t *data, size_t size);
 int fuzz_packages(const uint8_t *data, size_t size);
 
 /* Length of the valid UTF-8 prefix of s (no overlongs, no surrogates,

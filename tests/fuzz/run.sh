@@ -31,7 +31,7 @@ FUZZ_TARGETS=${FUZZ_TARGETS:-}
 CLANG=${CLANG:-clang}
 SHARED=${ADVDB_SHARED:-$ROOT/../shared/data}
 PKG=${PKG:-pkg-config}
-PKGS="libgit2 lmdb libzstd yaml-0.1 jansson zlib libsodium"
+PKGS="libgit2 lmdb libzstd yaml-0.1 jansson zlib libsodium libmicrohttpd"
 
 case $FUZZ_SECONDS in ''|*[!0-9]*) echo "fuzz: FUZZ_SECONDS must be a number" >&2; exit 2 ;; esac
 case $FUZZ_JOBS in ''|*[!0-9]*|0) FUZZ_JOBS=1 ;; esac
@@ -42,9 +42,9 @@ fi
 
 CFLAGS="-std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -Wall -Wextra \
 -Werror -g -O1 -fno-omit-frame-pointer -fno-sanitize-recover=all \
--Ischema -Iquery -Icompiler -Iquery/cli -Iquery/prog -Itests/fuzz \
+-Ischema -Iquery -Icompiler -Iquery/cli -Iquery/prog -Iquery/serve -Itests/fuzz \
 $($PKG --cflags $PKGS 2>/dev/null)"
-LIBS="$($PKG --libs $PKGS 2>/dev/null || echo -lgit2 -llmdb -lzstd -lyaml -ljansson -lz -lsodium) -lpthread -lm"
+LIBS="$($PKG --libs $PKGS 2>/dev/null || echo -lgit2 -llmdb -lzstd -lyaml -ljansson -lz -lsodium -lmicrohttpd) -lpthread -lm"
 MOD_SAN="-fsanitize=fuzzer-no-link,address,undefined"
 BIN_SAN="-fsanitize=fuzzer,address,undefined"
 
@@ -58,11 +58,12 @@ export TMPDIR
 
 # ---- the modules, as one archive -------------------------------------
 # A module is rebuilt when it or any header is newer than its object.
-newest_h=$(ls -t schema/*.h compiler/*.h query/*.h query/cli/*.h query/prog/*.h 2>/dev/null | head -n 1)
+newest_h=$(ls -t schema/*.h compiler/*.h query/*.h query/cli/*.h query/prog/*.h query/serve/*.h 2>/dev/null | head -n 1)
 mods=""
-for src in schema/*.c compiler/*.c query/*.c query/cli/*.c query/prog/*.c; do
+# advdb-serve's modules but its main.c (fuzz_http drives http.c)
+for src in schema/*.c compiler/*.c query/*.c query/cli/*.c query/prog/*.c query/serve/*.c; do
 	[ -f "$src" ] || continue
-	case $src in compiler/main.c|query/cli/main.c) continue ;; esac
+	case $src in compiler/main.c|query/cli/main.c|query/serve/main.c) continue ;; esac
 	mods="$mods $src"
 done
 objs="" build_failed=""

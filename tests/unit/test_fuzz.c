@@ -53,6 +53,8 @@
 #include "../fuzz/fuzz_config.c"
 #include "../fuzz/fuzz_report.c"
 #include "../fuzz/fuzz_cratesidx.c"
+#include "../fuzz/fuzz_serve.c"
+#include "../fuzz/fuzz_http.c"
 #include "../fuzz/fuzz_packages.c"
 
 #define REPLAY_INPUT_MAX (8u << 20)
@@ -85,6 +87,8 @@ static const target targets[] = {
 	{ "fuzz_config", fuzz_config },
 	{ "fuzz_report", fuzz_report },
 	{ "fuzz_cratesidx", fuzz_cratesidx },
+	{ "fuzz_serve", fuzz_serve },
+	{ "fuzz_http", fuzz_http },
 	{ "fuzz_packages", fuzz_packages },
 };
 #define NTARGETS (sizeof targets / sizeof targets[0])
