@@ -502,6 +502,13 @@ int cratesrc_read(writer *w, const char *path, const char *ref, int update,
 	} else {
 		rc = read_folder(&c, err, errcap);
 	}
+	/* A whole read that found no crate was given no mirror (an empty
+	 * folder, the wrong folder): every package would read as unknown,
+	 * which must not pass for a yanked check that was made. */
+	if (rc == 0 && !update && st->crates == 0)
+		rc = errbuf_fail(err, errcap, "%s: no crate in it: not a "
+		                 "crates.io index mirror (files `1/a`, `2/ab`, "
+		                 "`3/a/abc`, `ab/cd/abcdef`)", path);
 	if (rc == 0)   /* the meta line: commit, time, bad */
 		rc = writer_crates_begin(w, 0, st->commit, st->time,
 		                         st->bad_lines + st->bad_files);

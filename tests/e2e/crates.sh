@@ -70,6 +70,10 @@ is "--strict: malformed lines are errors (exit 2)" "$?" 2
 ok "--strict: the old index is kept" cmp "$BDB" "$T/b.before"
 "$C" -o "$T/x.lmdb" "$T/adv" --crates-index "$T/nowhere" >"$T/o" 2>"$T/e"
 is "a mirror that does not exist: exit 2" "$?" 2
+mkdir -p "$T/emptyidx"
+"$C" -o "$T/x.lmdb" "$T/adv" --crates-index "$T/emptyidx" >"$T/o" 2>"$T/e"
+is "an empty folder as the mirror: exit 2" "$?" 2
+has "... saying it holds no crate" "$(cat "$T/e")" "emptyidx: no crate in it: not a crates.io index mirror"
 
 # ---- (2) scan: yanked ---------------------------------------------------
 cat > "$T/Cargo.lock" <<LOCK
