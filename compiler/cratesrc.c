@@ -423,7 +423,8 @@ static int read_folder(ctx *c, char *err, size_t errcap)
 
 	if (walk_dir(c, &l, "", 0, err, errcap) < 0)
 		goto done;
-	qsort(l.v, l.n, sizeof(*l.v), cmp_str);
+	if (l.n)        /* an empty folder has no list (qsort(NULL) is UB) */
+		qsort(l.v, l.n, sizeof(*l.v), cmp_str);
 	if (writer_crates_begin(c->w, 1, "", 0, 0) < 0)
 		goto oom;
 	for (size_t i = 0; i < l.n; i++) {
