@@ -221,7 +221,7 @@ deps:
 demo: all
 	@BUILD=$(BUILD) sh tests/demo.sh
 
-bench: all $(BUILD)/advdb-bench
+bench: all $(BUILD)/advdb-bench $(BUILD)/tools/naive_check
 	@BUILD=$(BUILD) sh tests/bench/run.sh
 
 fuzz:
