@@ -452,7 +452,7 @@ static int write_hot(wctx *c, MDB_dbi pk, MDB_dbi tc, entry *const *byp,
 /* One alias block (len bytes at val, first alias first) compressed
  * into *z and put. 0 or -1. */
 static int put_alias_block(wctx *c, MDB_dbi dbi, ZSTD_CCtx *cctx,
-                           uint8_t **z, const char *first,
+                           int level, uint8_t **z, const char *first,
                            const uint8_t *val, size_t len)
 {
 	size_t cap = ZSTD_compressBound(len);
@@ -461,7 +461,7 @@ static int put_alias_block(wctx *c, MDB_dbi dbi, ZSTD_CCtx *cctx,
 	*z = malloc(cap);
 	if (!*z)
 		return -1;
-	size_t r = ZSTD_compressCCtx(cctx, *z, cap, val, len, ZLEVEL);
+	size_t r = ZSTD_compressCCtx(cctx, *z, cap, val, len, level);
 	if (ZSTD_isError(r))
 		return -1;
 	put(c, dbi, first, strlen(first), *z, r, MDB_APPEND);
@@ -472,7 +472,7 @@ static int put_alias_block(wctx *c, MDB_dbi dbi, ZSTD_CCtx *cctx,
  * BLOCK_BYTES), keyed by their first alias. They are few and small, so
  * every commit rebuilds them all. */
 static int write_aliases(wctx *c, MDB_dbi dbi, entry *const *live, size_t n,
-                         size_t *naliases)
+                         int level, size_t *naliases)
 {
 	size_t np = 0;
 	for (size_t i = 0; i < n; i++)
@@ -508,7 +508,7 @@ static int write_aliases(wctx *c, MDB_dbi dbi, entry *const *live, size_t n,
 		size_t al = strlen(v[i].alias);
 		size_t need = alias_item_size(al, ids, nids);
 		if (inblock && len + need > BLOCK_BYTES) {
-			if (put_alias_block(c, dbi, cctx, &z, first, val, len) < 0)
+			if (put_alias_block(c, dbi, cctx, level, &z, first, val, len) < 0)
 				goto done;
 			len = 0;
 			inblock = 0;
@@ -528,7 +528,7 @@ static int write_aliases(wctx *c, MDB_dbi dbi, entry *const *live, size_t n,
 		(*naliases)++;
 		i = j;
 		if (inblock == ALIAS_BLOCK || i == np) {
-			if (put_alias_block(c, dbi, cctx, &z, first, val, len) < 0)
+			if (put_alias_block(c, dbi, cctx, level, &z, first, val, len) < 0)
 				goto done;
 			len = 0;
 			inblock = 0;
@@ -581,7 +581,7 @@ static int open_dbs(MDB_txn *txn, MDB_dbi dbi[DBI_COUNT])
 static int write_db(writer *w, entry **live, size_t n, const group *g,
                     size_t ng, const char *digest,
                     const uint8_t *dict, size_t dict_len, unsigned dict_id,
-                    writer_stats *st, char *err, size_t errcap)
+                    int level, writer_stats *st, char *err, size_t errcap)
 {
 	MDB_env *env = NULL;
 	wctx c = {0};
@@ -638,7 +638,7 @@ static int write_db(writer *w, entry **live, size_t n, const group *g,
 	int hrc = write_hot(&c, dbi[DBI_PACKAGES], dbi[DBI_TOOLCHAIN], byp, n,
 	                    &npk);
 	free(byp);
-	if (hrc < 0 || write_aliases(&c, dbi[DBI_ALIASES], live, n, &nal) < 0)
+	if (hrc < 0 || write_aliases(&c, dbi[DBI_ALIASES], live, n, level, &nal) < 0)
 		goto oom;
 
 	MDB_dbi meta = dbi[DBI_META];
@@ -823,7 +823,7 @@ int writer_commit(writer *w, writer_stats *st, char *err, size_t errcap)
 		goto done;
 	}
 	memcpy(digest, dj.hex, sizeof(digest));
-	if (write_db(w, live, n, groups, ngroups, digest, dict, dict_len, dict_id, st, err,
+	if (write_db(w, live, n, groups, ngroups, digest, dict, dict_len, dict_id, level, st, err,
 	             errcap) < 0)
 		goto done;
 	if (fstat(w->file.fd, &sb) < 0) {
