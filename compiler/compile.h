@@ -52,4 +52,21 @@ int compile_full(const compile_opts *o, gitsrc *src, writer *w,
 int compile_changes(const compile_opts *o, gitsrc *src, writer *w,
                     const char *prev, diag_list *d);
 
+/*
+ * compile_changes in two halves, so that an update reads and parses what
+ * changed while its previous index is still loading (advdb-compile's
+ * main.c): compile_changes_read needs no writer; it returns 1 as
+ * compile_changes does (nothing done, *out NULL), else 0 with *out (NULL
+ * only when out of memory, said in d). compile_changes_apply then
+ * removes the changed paths from w (loaded by writer_load_previous or
+ * writer_load_finish), adds what was parsed, re-reads the files the
+ * previous index skipped, and frees s. Problems go to d in both halves.
+ */
+typedef struct compile_stage compile_stage;
+int compile_changes_read(compile_stage **out, const compile_opts *o,
+                         gitsrc *src, const char *prev, diag_list *d);
+void compile_changes_apply(compile_stage *s, writer *w, diag_list *d);
+/* Without apply (the previous index failed to load). NULL is a no-op. */
+void compile_stage_free(compile_stage *s);
+
 #endif
