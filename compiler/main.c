@@ -430,26 +430,60 @@ static int parse_args(options *o, int argc, char **argv)
 	return 0;
 }
 
-/* writer_open and, for --update, writer_load_previous: what the run
- * needs of the old index, independent of the repository. */
+/*
+ * writer_open and, for --update, the previous index (writer_load_begin,
+ * then writer_load_finish): what the run needs of the old index,
+ * independent of the repository. It runs on a second core; once the
+ * previous commit is known (begun), the main thread can read and parse
+ * what changed since while the records load.
+ */
 typedef struct preload {
 	const char *db;
 	int update;
 	writer *w;
-	int open_rc, load_rc;
+	int open_rc, load_rc;       /* read after the join */
 	char prev[41], err[ERR_MAX];
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	int begun;                  /* under mu: begin_rc and begin_prev */
+	int begin_rc;               /* 0: a previous index, being loaded */
+	char begin_prev[41];
 } preload;
 
 static void *preload_run(void *arg)
 {
 	preload *p = arg;
+	writer_prev *prev = NULL;
+	int rc = 1;
 
-	p->load_rc = 1;
 	p->open_rc = writer_open(&p->w, p->db, p->err, sizeof(p->err));
 	if (p->open_rc == 0 && p->update)
-		p->load_rc = writer_load_previous(p->w, SOURCE, p->prev, p->err,
-		                                  sizeof(p->err));
+		rc = writer_load_begin(p->w, SOURCE, p->prev, &prev, p->err,
+		                       sizeof(p->err));
+	p->load_rc = rc;
+	pthread_mutex_lock(&p->mu);
+	p->begin_rc = p->open_rc == 0 ? rc : -1;
+	memcpy(p->begin_prev, p->prev, sizeof(p->begin_prev));
+	p->begun = 1;
+	pthread_cond_signal(&p->cv);
+	pthread_mutex_unlock(&p->mu);
+	if (rc == 0)
+		p->load_rc = writer_load_finish(p->w, prev, p->err, sizeof(p->err));
 	return NULL;
+}
+
+/* The previous commit, once the preload knows it: 0 with the commit in
+ * prev when there is a previous index to update. */
+static int preload_wait(preload *p, char prev[41])
+{
+	pthread_mutex_lock(&p->mu);
+	while (!p->begun)
+		pthread_cond_wait(&p->cv, &p->mu);
+	int ok = p->begin_rc == 0;
+	if (ok)
+		memcpy(prev, p->begin_prev, 41);
+	pthread_mutex_unlock(&p->mu);
+	return ok ? 0 : -1;
 }
 
 /* The signature line of a summary: what went beside db. */
@@ -570,7 +604,9 @@ int main(int argc, char **argv)
 	diag_init(&d);
 	/* The previous index loads on a second core while libgit2 starts
 	 * (it parses the system's CA certificates) and opens the repository. */
-	preload pl = { .db = db, .update = opt.update };
+	preload pl = { .db = db, .update = opt.update,
+	               .mu = PTHREAD_MUTEX_INITIALIZER,
+	               .cv = PTHREAD_COND_INITIALIZER };
 	pthread_t plth;
 	int plthread = pthread_create(&plth, NULL, preload_run, &pl) == 0;
 	if (!plthread)
@@ -593,6 +629,12 @@ int main(int argc, char **argv)
 	watchdog_start();
 	int gs = opt.repo ? gitsrc_open(&src, opt.repo, opt.ref, err,
 	                                sizeof(err)) : 0;
+	/* What changed since the previous commit, read and parsed while
+	 * the previous records load; added to them after the join. */
+	compile_stage *stage = NULL;
+	int changes = -1;           /* 0 staged, 1 previous commit unknown */
+	if (gs == 0 && src && opt.update && preload_wait(&pl, prev) == 0)
+		changes = compile_changes_read(&stage, &co, src, prev, &d);
 	if (plthread)
 		pthread_join(plth, NULL);
 	w = pl.w;
@@ -613,7 +655,12 @@ int main(int argc, char **argv)
 			goto done;
 		}
 		if (lp == 0) {
-			full = compile_changes(&co, src, w, prev, &d);
+			/* staged above: lp == 0 means the preload had the commit */
+			full = changes == 1;
+			if (stage) {
+				compile_changes_apply(stage, w, &d);
+				stage = NULL;
+			}
 			if (full) {
 				/* The old commit is unknown here (another clone, or
 				 * history rewritten), so deleted files cannot be told
@@ -695,6 +742,7 @@ int main(int argc, char **argv)
 	print_signature(&opt, &plan, st.signature, db);
 done:
 	watchdog_stop();
+	compile_stage_free(stage);
 	writer_close(w);
 	gitsrc_close(src);
 	git_libgit2_shutdown();

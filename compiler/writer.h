@@ -61,6 +61,20 @@ int writer_open(writer **out, const char *target, char *err, size_t errcap);
 int writer_load_previous(writer *w, const char *source, char commit[41],
                          char *err, size_t errcap);
 
+/*
+ * writer_load_previous in two steps, so that the caller can work out
+ * what changed since the previous commit (known after the first) while
+ * the records load (the second): writer_load_begin reads the sources,
+ * dictionary and skipped list, and returns as writer_load_previous does;
+ * on 0, *p holds the open index and writer_load_finish must follow,
+ * which reads every block and record and closes *p: 0, or -1 with err
+ * and the writer as it was before writer_load_begin.
+ */
+typedef struct writer_prev writer_prev;
+int writer_load_begin(writer *w, const char *source, char commit[41],
+                      writer_prev **p, char *err, size_t errcap);
+int writer_load_finish(writer *w, writer_prev *p, char *err, size_t errcap);
+
 /* Drop the record that came from (source, path); 0 even when absent. */
 int writer_remove(writer *w, const char *source, const char *path);
 

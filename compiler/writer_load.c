@@ -152,18 +152,38 @@ static int load_block(void *arg, const reader_block *b)
 	return 0;
 }
 
-int wr_load_index(writer *w, advdb *db, const char *path,
-                  const char *source, char commit[41], char *err,
-                  size_t errcap)
-{
+/* What wr_load_meta leaves for wr_load_records: the sources as they were
+ * before, to put back when the records fail. */
+typedef struct load_state {
 	source_info saved[SOURCES_MAX];
-	size_t nsaved = w->nsrc, len;
+	size_t nsaved;
+} load_state;
+
+/* Undo a load that failed: the writer as it was before wr_load_meta. */
+static void load_undo(writer *w, const load_state *ls, char commit[41])
+{
+	wr_drop_all(w);
+	memcpy(w->src, ls->saved, sizeof(ls->saved));
+	w->nsrc = ls->nsaved;
+	if (commit)
+		commit[0] = 0;
+}
+
+/* The first half of wr_load_index: sources, dictionary, skipped list.
+ * 0, 1 (no such source: nothing loaded) or -1 with err; on 1 and -1 the
+ * writer is as it was. */
+static int wr_load_meta(writer *w, advdb *db, const char *path,
+                        const char *source, char commit[41],
+                        load_state *ls, char *err, size_t errcap)
+{
+	size_t len;
 	char *text = NULL;
 	int rc = -1, e;
 
 	if (commit)
 		commit[0] = 0;
-	memcpy(saved, w->src, sizeof(saved));
+	memcpy(ls->saved, w->src, sizeof(ls->saved));
+	ls->nsaved = w->nsrc;
 	if (w->n || w->have_prev) {
 		errbuf_set(err, errcap, "%s: load the previous index first",
 		          w->file.path);
@@ -216,47 +236,83 @@ int wr_load_index(writer *w, advdb *db, const char *path,
 			           META_SKIPPED);
 			goto done;
 		}
-		free(text);
-		text = NULL;
 	} else if (e != ADVDB_ENOTFOUND) {
 		goto reader_error;
 	}
-	loader l = { w, NULL, 0, NULL };
-	e = reader_blocks(db, load_block, &l);
-	if (e > 0) {
-		errbuf_set(err, errcap, "%s: damaged index: %s in the advisories",
-		          path, l.bad);
-		goto done;
-	}
-	if (e != ADVDB_OK)
-		goto reader_error;
-	if (wr_crates_load(w, db, path, err, errcap) < 0)
-		goto done;
-	w->have_prev = 1;
 	rc = 0;
 	goto done;
 reader_error:
 	errbuf_set(err, errcap, "%s", advdb_last_error(db));
 done:
-	if (rc != 0) {
-		wr_drop_all(w);
-		memcpy(w->src, saved, sizeof(saved));
-		w->nsrc = nsaved;
-		if (commit)
-			commit[0] = 0;
-	}
+	if (rc != 0)
+		load_undo(w, ls, commit);
 	free(text);
 	return rc;
 }
 
-int writer_load_previous(writer *w, const char *source, char commit[41],
-                         char *err, size_t errcap)
+/* The second half: every block and record, then the crates. 0, or -1
+ * with err and the writer as it was before wr_load_meta. */
+static int wr_load_records(writer *w, advdb *db, const char *path,
+                           const load_state *ls, char *err, size_t errcap)
+{
+	loader l = { w, NULL, 0, NULL };
+	int e = reader_blocks(db, load_block, &l);
+
+	if (e > 0) {
+		errbuf_set(err, errcap, "%s: damaged index: %s in the advisories",
+		          path, l.bad);
+		goto fail;
+	}
+	if (e != ADVDB_OK) {
+		errbuf_set(err, errcap, "%s", advdb_last_error(db));
+		goto fail;
+	}
+	if (wr_crates_load(w, db, path, err, errcap) < 0)
+		goto fail;
+	w->have_prev = 1;
+	return 0;
+fail:
+	load_undo(w, ls, NULL);
+	return -1;
+}
+
+int wr_load_index(writer *w, advdb *db, const char *path,
+                  const char *source, char commit[41], char *err,
+                  size_t errcap)
+{
+	load_state ls;
+	int rc = wr_load_meta(w, db, path, source, commit, &ls, err, errcap);
+
+	if (rc == 0 && wr_load_records(w, db, path, &ls, err, errcap) < 0) {
+		if (commit)
+			commit[0] = 0;
+		rc = -1;
+	}
+	return rc;
+}
+
+/* The previous index between writer_load_begin and writer_load_finish. */
+struct writer_prev {
+	advdb *db;
+	load_state ls;
+};
+
+/* How an update says that its previous index cannot be read. */
+static void previous_error(char *err, size_t errcap, const char *msg)
+{
+	errbuf_set(err, errcap, "%s (the previous index, which --update "
+	          "starts from: compile without --update to write a new "
+	          "one)", msg);
+}
+
+int writer_load_begin(writer *w, const char *source, char commit[41],
+                      writer_prev **out, char *err, size_t errcap)
 {
 	struct stat st;
-	advdb *db = NULL;
 	char msg[768];
 	int rc;
 
+	*out = NULL;
 	commit[0] = 0;
 	if (w->finished) {
 		errbuf_set(err, errcap, "%s: writer already committed",
@@ -269,19 +325,52 @@ int writer_load_previous(writer *w, const char *source, char commit[41],
 		errbuf_set(err, errcap, "%s: %s", w->file.path, strerror(errno));
 		return -1;
 	}
-	rc = advdb_open(&db, w->file.target, 0, msg, sizeof(msg));
-	if (rc == ADVDB_ESCHEMA)
-		return 1;   /* its records may mean other things: rebuild */
-	if (rc == ADVDB_OK) {
-		rc = wr_load_index(w, db, w->file.target, source, commit, msg,
-		                   sizeof(msg));
-		advdb_close(db);
-	} else {
-		rc = -1;
+	writer_prev *p = calloc(1, sizeof(*p));
+	if (!p) {
+		errbuf_set(err, errcap, "%s: out of memory", w->file.path);
+		return -1;
 	}
+	rc = advdb_open(&p->db, w->file.target, 0, msg, sizeof(msg));
+	if (rc == ADVDB_ESCHEMA) {
+		free(p);
+		return 1;   /* its records may mean other things: rebuild */
+	}
+	if (rc == ADVDB_OK)
+		rc = wr_load_meta(w, p->db, w->file.target, source, commit, &p->ls,
+		                  msg, sizeof(msg));
+	else
+		rc = -1;
+	if (rc != 0) {
+		advdb_close(p->db);
+		free(p);
+		if (rc < 0)
+			previous_error(err, errcap, msg);
+		return rc;
+	}
+	*out = p;
+	return 0;
+}
+
+int writer_load_finish(writer *w, writer_prev *p, char *err, size_t errcap)
+{
+	char msg[768];
+	int rc = wr_load_records(w, p->db, w->file.target, &p->ls, msg,
+	                         sizeof(msg));
+
+	advdb_close(p->db);
+	free(p);
 	if (rc < 0)
-		errbuf_set(err, errcap, "%s (the previous index, which --update "
-		          "starts from: compile without --update to write a new "
-		          "one)", msg);
+		previous_error(err, errcap, msg);
+	return rc;
+}
+
+int writer_load_previous(writer *w, const char *source, char commit[41],
+                         char *err, size_t errcap)
+{
+	writer_prev *p;
+	int rc = writer_load_begin(w, source, commit, &p, err, errcap);
+
+	if (rc == 0 && (rc = writer_load_finish(w, p, err, errcap)) < 0)
+		commit[0] = 0;
 	return rc;
 }
