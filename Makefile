@@ -33,6 +33,7 @@ DEB_PKGS += python3-jsonschema   # audit.sh: SARIF against the OASIS schema; ser
 DEB_PKGS += chromium parallel   # report HTML test, fan-out recipe
 DEB_PKGS += libmicrohttpd-dev wrk   # advdb-serve
 DEB_PKGS += golang-go   # tests/e2e/bindings.sh: binds the installed libadvdb from Go (cgo)
+DEB_PKGS += libssl-dev   # advdb-compile: the content digest's SHA-1 (libcrypto)
 
 # -fvisibility=hidden: libadvdb.so exports only what advdb.h declares with
 # ADVDB_EXTERN; -ffunction-sections lets its link (--gc-sections) keep only
@@ -78,6 +79,8 @@ hdr_num = sed -n 's/^.define ADVDB_$(1)  *\([0-9][0-9]*\).*/\1/p' query/advdb.h
 VERSION   = $(call lazy,VERSION,{ $(call hdr_num,VERSION_MAJOR); $(call hdr_num,VERSION_MINOR); $(call hdr_num,VERSION_PATCH); } | paste -sd. -)
 SOVERSION = $(call lazy,SOVERSION,$(call hdr_num,SOVERSION))
 LIBS_COMP   = $(LIBS_GIT) $(LIBS_LMDB) $(LIBS_ZSTD) $(LIBS_YAML) $(LIBS_BIN) $(LIBS_SODIUM) -lpthread -lm
+LIBS_CRYPTO = $(call lazy,LIBS_CRYPTO,$(PKG) --libs libcrypto 2>/dev/null || echo -lcrypto)
+LIBS_COMP  += $(LIBS_CRYPTO)   # the writer's content digest: SHA-1 (SHA instructions)
 
 SCHEMA_SRC   = $(wildcard schema/*.c)
 LIB_SRC      = $(wildcard query/*.c)

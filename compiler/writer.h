@@ -18,10 +18,8 @@
  * Ownership: writer_add copies what it keeps; the caller's record may be
  * freed right after.
  *
- * libgit2: writer_commit() hashes with git_odb_hash and calls
- * git_libgit2_init()/git_libgit2_shutdown() around it itself (both are
- * reference counted), so the caller need not have initialised libgit2.
- * The writer keeps no global state; one writer is used by one thread.
+ * The writer does not use libgit2 (the digest is OpenSSL's SHA-1). It
+ * keeps no global state; one writer is used by one thread.
  */
 #ifndef ADVDB_COMPILER_WRITER_H
 #define ADVDB_COMPILER_WRITER_H

@@ -31,7 +31,7 @@ FUZZ_TARGETS=${FUZZ_TARGETS:-}
 CLANG=${CLANG:-clang}
 SHARED=${ADVDB_SHARED:-$ROOT/../shared/data}
 PKG=${PKG:-pkg-config}
-PKGS="libgit2 lmdb libzstd yaml-0.1 jansson zlib libsodium libmicrohttpd"
+PKGS="libgit2 lmdb libzstd yaml-0.1 jansson zlib libsodium libmicrohttpd libcrypto"
 
 case $FUZZ_SECONDS in ''|*[!0-9]*) echo "fuzz: FUZZ_SECONDS must be a number" >&2; exit 2 ;; esac
 case $FUZZ_JOBS in ''|*[!0-9]*|0) FUZZ_JOBS=1 ;; esac
@@ -44,7 +44,7 @@ CFLAGS="-std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -Wall -Wextra \
 -Werror -g -O1 -fno-omit-frame-pointer -fno-sanitize-recover=all \
 -Ischema -Iquery -Icompiler -Iquery/cli -Iquery/prog -Iquery/serve -Itests/fuzz \
 $($PKG --cflags $PKGS 2>/dev/null)"
-LIBS="$($PKG --libs $PKGS 2>/dev/null || echo -lgit2 -llmdb -lzstd -lyaml -ljansson -lz -lsodium -lmicrohttpd) -lpthread -lm"
+LIBS="$($PKG --libs $PKGS 2>/dev/null || echo -lgit2 -llmdb -lzstd -lyaml -ljansson -lz -lsodium -lmicrohttpd -lcrypto) -lpthread -lm"
 MOD_SAN="-fsanitize=fuzzer-no-link,address,undefined"
 BIN_SAN="-fsanitize=fuzzer,address,undefined"
 

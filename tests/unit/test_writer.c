@@ -20,6 +20,7 @@
 #include <unistd.h>
 #include <cmocka.h>
 
+#include <git2.h>
 #include <lmdb.h>
 #include <zstd.h>
 
@@ -706,6 +707,47 @@ static int same_block(const blocks *a, size_t i, const blocks *b, size_t j)
 {
 	return strcmp(a->key[i], b->key[j]) == 0 && a->len[i] == b->len[j] &&
 	       memcmp(a->val[i], b->val[j], a->len[i]) == 0;
+}
+
+/* The digest is SCHEMA.md's: the git blob id of the advisory blocks'
+ * items (u32 length, record) in id order, that is of the decompressed
+ * blocks one after the other; hashed here by libgit2, not the writer's
+ * SHA-1. No records: the empty blob's id. */
+static void test_writer_digest__is_git_blob_id_of_records(void **state)
+{
+	fx *f = *state;
+	const int a[] = { 3, 1, 2, 6, 5, 4 };
+	char hex[GIT_OID_HEXSZ + 1];
+	git_oid oid;
+
+	writer_stats st = build(f, f->db, a, 6);
+	blocks b;
+	rd_blocks(f->db, &b);
+	assert_true(b.n >= 1);
+	rd r;
+	rd_open(&r, f->db);
+	uint8_t *all = NULL;
+	size_t total = 0;
+	for (size_t i = 0; i < b.n; i++) {
+		size_t len;
+		uint8_t *raw = rd_block(&r, db_name(DBI_ADVISORIES), b.key[i], &len);
+		assert_non_null(raw);
+		all = realloc(all, total + len);
+		assert_non_null(all);
+		memcpy(all + total, raw, len);
+		total += len;
+		free(raw);
+	}
+	rd_close(&r);
+	blocks_free(&b);
+	assert_true(git_libgit2_init() > 0);
+	assert_int_equal(git_odb_hash(&oid, all, total, GIT_OBJECT_BLOB), 0);
+	assert_string_equal(git_oid_tostr(hex, sizeof(hex), &oid), st.digest);
+	free(all);
+
+	writer_stats e = build(f, f->db, a, 0);
+	assert_string_equal(e.digest, "e69de29bb2d1d6434b8b29ae775ad8c2e48c5391");
+	git_libgit2_shutdown();
 }
 
 /* An update rewrites only the blocks its changes fall in; the others are
@@ -1477,6 +1519,8 @@ static void test_writer_commit__map_refused_says_why(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(
+		    test_writer_digest__is_git_blob_id_of_records, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_writer_build__read_back_raw,
 		                                setup, teardown),
 		cmocka_unit_test_setup_teardown(
