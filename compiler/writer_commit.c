@@ -432,15 +432,59 @@ static int cmp_source(const void *a, const void *b)
 	              ((const source_info *)b)->name);
 }
 
-/* Hot records of one collection into dbi; counts the keys. */
-static int write_hot(wctx *c, MDB_dbi pk, MDB_dbi tc, entry *const *byp,
-                     size_t n, size_t *npackages)
+/* A value made before the write transaction, put by write_db: a hot
+ * record (its package name the key) or an alias block (its first alias).
+ * The key points into a live entry's record. */
+typedef struct kv {
+	const char *key;
+	uint8_t *val;
+	size_t len;
+	int toolchain;            /* a hot record of the rust collection */
+} kv;
+
+typedef struct kvlist {
+	kv *v;
+	size_t n, cap;
+} kvlist;
+
+static int kv_push(kvlist *l, const char *key, uint8_t *val, size_t len,
+                   int toolchain)
 {
+	if (l->n == l->cap) {
+		size_t cap = l->cap ? l->cap * 2 : 256;
+		kv *v = realloc(l->v, cap * sizeof(*v));
+		if (!v)
+			return -1;
+		l->v = v;
+		l->cap = cap;
+	}
+	l->v[l->n++] = (kv){ key, val, len, toolchain };
+	return 0;
+}
+
+static void kv_free(kvlist *l)
+{
+	for (size_t i = 0; i < l->n; i++)
+		free(l->v[i].val);
+	free(l->v);
+	memset(l, 0, sizeof(*l));
+}
+
+/* The hot records, in key order per collection; counts the crates
+ * collection's keys. 0 or -1 (out of memory). */
+static int build_hot(kvlist *out, entry *const *live, size_t n,
+                     size_t *npackages)
+{
+	entry **byp = malloc((n ? n : 1) * sizeof(*byp));
 	const adv_record **recs = malloc((n ? n : 1) * sizeof(*recs));
-	if (!recs)
-		return -1;
+	int rc = -1;
+
 	*npackages = 0;
-	for (size_t i = 0; i < n && !c->mrc;) {
+	if (!byp || !recs)
+		goto done;
+	memcpy(byp, live, n * sizeof(*byp));
+	qsort(byp, n, sizeof(*byp), cmp_package);
+	for (size_t i = 0; i < n;) {
 		size_t j = i, k = 0;
 		const adv_record *first = byp[i]->rec;
 		while (j < n && byp[j]->rec->collection == first->collection &&
@@ -448,45 +492,45 @@ static int write_hot(wctx *c, MDB_dbi pk, MDB_dbi tc, entry *const *byp,
 			recs[k++] = byp[j++]->rec;
 		uint8_t *hot;
 		size_t hl;
-		if (hot_encode(recs, k, &hot, &hl) < 0) {
-			free(recs);
-			return -1;
-		}
+		if (hot_encode(recs, k, &hot, &hl) < 0)
+			goto done;
 		int crates = first->collection != ADV_RUST;
-		put(c, crates ? pk : tc, first->package, strlen(first->package),
-		    hot, hl, MDB_APPEND);
-		free(hot);
+		if (kv_push(out, first->package, hot, hl, !crates) < 0) {
+			free(hot);
+			goto done;
+		}
 		if (crates)
 			(*npackages)++;
 		i = j;
 	}
+	rc = 0;
+done:
 	free(recs);
-	return 0;
+	free(byp);
+	return rc;
 }
 
-/* One alias block (len bytes at val, first alias first) compressed
- * into *z and put. 0 or -1. */
-static int put_alias_block(wctx *c, MDB_dbi dbi, ZSTD_CCtx *cctx,
-                           int level, uint8_t **z, const char *first,
-                           const uint8_t *val, size_t len)
+/* One alias block (len bytes at val, first alias first), compressed. */
+static int alias_block(kvlist *out, ZSTD_CCtx *cctx, int level,
+                       const char *first, const uint8_t *val, size_t len)
 {
 	size_t cap = ZSTD_compressBound(len);
+	uint8_t *z = malloc(cap);
 
-	free(*z);
-	*z = malloc(cap);
-	if (!*z)
+	if (!z)
 		return -1;
-	size_t r = ZSTD_compressCCtx(cctx, *z, cap, val, len, level);
-	if (ZSTD_isError(r))
+	size_t r = ZSTD_compressCCtx(cctx, z, cap, val, len, level);
+	if (ZSTD_isError(r) || kv_push(out, first, z, r, 0) < 0) {
+		free(z);
 		return -1;
-	put(c, dbi, first, strlen(first), *z, r, MDB_APPEND);
+	}
 	return 0;
 }
 
 /* Aliases in blocks of ALIAS_BLOCK (fewer when they would pass
  * BLOCK_BYTES), keyed by their first alias. They are few and small, so
  * every commit rebuilds them all. */
-static int write_aliases(wctx *c, MDB_dbi dbi, entry *const *live, size_t n,
+static int build_aliases(kvlist *out, entry *const *live, size_t n,
                          int level, size_t *naliases)
 {
 	size_t np = 0;
@@ -494,7 +538,7 @@ static int write_aliases(wctx *c, MDB_dbi dbi, entry *const *live, size_t n,
 		np += live[i]->rec->aliases.n;
 	alias_pair *v = malloc((np ? np : 1) * sizeof(*v));
 	const char **ids = malloc((np ? np : 1) * sizeof(*ids));
-	uint8_t *val = NULL, *z = NULL;
+	uint8_t *val = NULL;
 	size_t valcap = 0, len = 0, inblock = 0;
 	const char *first = NULL;
 	ZSTD_CCtx *cctx = ZSTD_createCCtx();
@@ -511,7 +555,7 @@ static int write_aliases(wctx *c, MDB_dbi dbi, entry *const *live, size_t n,
 		}
 	qsort(v, np, sizeof(*v), cmp_alias);
 	*naliases = 0;
-	for (size_t i = 0; i < np && !c->mrc;) {
+	for (size_t i = 0; i < np;) {
 		size_t j, nids = 0;
 		for (j = i; j < np && strcmp(v[j].alias, v[i].alias) == 0; j++)
 			if (j == i || strcmp(v[j].id, v[j - 1].id) != 0)
@@ -523,7 +567,7 @@ static int write_aliases(wctx *c, MDB_dbi dbi, entry *const *live, size_t n,
 		size_t al = strlen(v[i].alias);
 		size_t need = alias_item_size(al, ids, nids);
 		if (inblock && len + need > BLOCK_BYTES) {
-			if (put_alias_block(c, dbi, cctx, level, &z, first, val, len) < 0)
+			if (alias_block(out, cctx, level, first, val, len) < 0)
 				goto done;
 			len = 0;
 			inblock = 0;
@@ -543,7 +587,7 @@ static int write_aliases(wctx *c, MDB_dbi dbi, entry *const *live, size_t n,
 		(*naliases)++;
 		i = j;
 		if (inblock == ALIAS_BLOCK || i == np) {
-			if (put_alias_block(c, dbi, cctx, level, &z, first, val, len) < 0)
+			if (alias_block(out, cctx, level, first, val, len) < 0)
 				goto done;
 			len = 0;
 			inblock = 0;
@@ -552,7 +596,6 @@ static int write_aliases(wctx *c, MDB_dbi dbi, entry *const *live, size_t n,
 	rc = 0;
 done:
 	ZSTD_freeCCtx(cctx);
-	free(z);
 	free(val);
 	free(ids);
 	free(v);
@@ -594,9 +637,10 @@ static int open_dbs(MDB_txn *txn, MDB_dbi dbi[DBI_COUNT])
 
 /* Write the whole index into the writer's temporary file. */
 static int write_db(writer *w, entry **live, size_t n, const group *g,
-                    size_t ng, const char *digest,
+                    size_t ng, const char *digest, const kvlist *hot,
+                    size_t npk, const kvlist *aliases, size_t nal,
                     const uint8_t *dict, size_t dict_len, unsigned dict_id,
-                    int level, writer_stats *st, char *err, size_t errcap)
+                    writer_stats *st, char *err, size_t errcap)
 {
 	MDB_env *env = NULL;
 	wctx c = {0};
@@ -644,17 +688,15 @@ static int write_db(writer *w, entry **live, size_t n, const group *g,
 			    g[i].zlen, MDB_APPEND);
 	}
 
-	size_t npk = 0, nal = 0;
-	entry **byp = malloc((n ? n : 1) * sizeof(*byp));
-	if (!byp)
-		goto oom;
-	memcpy(byp, live, n * sizeof(*byp));
-	qsort(byp, n, sizeof(*byp), cmp_package);
-	int hrc = write_hot(&c, dbi[DBI_PACKAGES], dbi[DBI_TOOLCHAIN], byp, n,
-	                    &npk);
-	free(byp);
-	if (hrc < 0 || write_aliases(&c, dbi[DBI_ALIASES], live, n, level, &nal) < 0)
-		goto oom;
+	/* MDB_APPEND: build_hot and build_aliases made them in key order */
+	for (size_t i = 0; i < hot->n; i++)
+		put(&c, dbi[hot->v[i].toolchain ? DBI_TOOLCHAIN : DBI_PACKAGES],
+		    hot->v[i].key, strlen(hot->v[i].key), hot->v[i].val,
+		    hot->v[i].len, MDB_APPEND);
+	for (size_t i = 0; i < aliases->n; i++)
+		put(&c, dbi[DBI_ALIASES], aliases->v[i].key,
+		    strlen(aliases->v[i].key), aliases->v[i].val, aliases->v[i].len,
+		    MDB_APPEND);
 
 	MDB_dbi meta = dbi[DBI_META];
 	if (w->crates_on) {   /* writer_crates.c: sorted, one per name */
@@ -754,19 +796,26 @@ done:
 	return rc;
 }
 
-/* The digest runs on a second core while the frames are compressed and
- * written: both only read the entries' encoded records. */
-typedef struct digest_job {
+/* The digest, the hot records and the alias blocks are made on a
+ * second core while the advisory frames are compressed: all of them
+ * only read the entries. */
+typedef struct side_job {
 	entry *const *live;
 	size_t n;
+	int level;                /* of the alias blocks */
 	int rc;
 	char hex[41];
-} digest_job;
+	kvlist hot, aliases;
+	size_t npk, nal;
+} side_job;
 
-static void *digest_run(void *arg)
+static void *side_run(void *arg)
 {
-	digest_job *j = arg;
-	j->rc = wr_digest(j->hex, j->live, j->n);
+	side_job *j = arg;
+	j->rc = wr_digest(j->hex, j->live, j->n) < 0 ||
+	        build_hot(&j->hot, j->live, j->n, &j->npk) < 0 ||
+	        build_aliases(&j->aliases, j->live, j->n, j->level, &j->nal) < 0
+	        ? -1 : 0;
 	return NULL;
 }
 
@@ -779,10 +828,11 @@ int writer_commit(writer *w, writer_stats *st, char *err, size_t errcap)
 	size_t n = 0, newdict_len = 0;
 	char digest[41];
 	struct stat sb;
-	digest_job dj = { NULL, 0, -1, "" };
-	pthread_t dth;
-	int dthread = 0, rc = -1;
+	side_job sj;
+	pthread_t sth;
+	int sthread = 0, rc = -1;
 
+	memset(&sj, 0, sizeof(sj));
 	if (st)
 		memset(st, 0, sizeof(*st));
 	if (w->finished) {
@@ -798,18 +848,24 @@ int writer_commit(writer *w, writer_stats *st, char *err, size_t errcap)
 		if (w->v[i].alive)
 			live[n++] = &w->v[i];
 	qsort(live, n, sizeof(*live), cmp_id);
-	dj.live = live;
-	dj.n = n;
-	if (pthread_create(&dth, NULL, digest_run, &dj) == 0)
-		dthread = 1;
-	else
-		digest_run(&dj);
-
 	/* An update keeps the previous dictionary (and so every unchanged
 	 * frame) unless it had none and there is now enough to train on. */
 	const uint8_t *dict;
 	size_t dict_len;
 	int reuse = w->have_prev && (w->dict_len || n < DICT_MIN_SAMPLES);
+	/* An update recompresses the blocks it touched, and the alias
+	 * blocks, at level 3: the bench's update of 10 advisories spent
+	 * ~40 % of its CPU at level 12, ~20 % at 6 (SCHEMA.md, Figures);
+	 * the file is ~3 % bigger until the next full compile. */
+	int level = reuse ? ZLEVEL_UPDATE : ZLEVEL;
+	sj.live = live;
+	sj.n = n;
+	sj.level = level;
+	sj.rc = -1;
+	if (pthread_create(&sth, NULL, side_run, &sj) == 0)
+		sthread = 1;
+	else
+		side_run(&sj);
 	if (reuse) {
 		dict = w->dict;
 		dict_len = w->dict_len;
@@ -822,24 +878,17 @@ int writer_commit(writer *w, writer_stats *st, char *err, size_t errcap)
 	unsigned dict_id = dict_len ? ZDICT_getDictID(dict, dict_len) : 0;
 	if (make_groups(&groups, &ngroups, w, live, n, reuse) < 0)
 		goto oom;
-	/* An update recompresses the blocks it touched, and the alias
-	 * blocks, at level 3: the bench's update of 10 advisories spent
-	 * ~40 % of its CPU at level 12, ~20 % at 6 (SCHEMA.md, Figures);
-	 * the file is ~3 % bigger until the next full compile. */
-	int level = reuse ? ZLEVEL_UPDATE : ZLEVEL;
 	if (compress_groups(groups, ngroups, live, dict, dict_len, level) < 0)
 		goto oom;
-	if (dthread) {
-		pthread_join(dth, NULL);
-		dthread = 0;
+	if (sthread) {
+		pthread_join(sth, NULL);
+		sthread = 0;
 	}
-	if (dj.rc < 0) {
-		errbuf_set(err, errcap, "%s: cannot compute the digest",
-		          w->file.path);
-		goto done;
-	}
-	memcpy(digest, dj.hex, sizeof(digest));
-	if (write_db(w, live, n, groups, ngroups, digest, dict, dict_len, dict_id, level, st, err,
+	if (sj.rc < 0)
+		goto oom;   /* the digest, hot records or aliases */
+	memcpy(digest, sj.hex, sizeof(digest));
+	if (write_db(w, live, n, groups, ngroups, digest, &sj.hot, sj.npk,
+	             &sj.aliases, sj.nal, dict, dict_len, dict_id, st, err,
 	             errcap) < 0)
 		goto done;
 	if (fstat(w->file.fd, &sb) < 0) {
@@ -858,8 +907,10 @@ int writer_commit(writer *w, writer_stats *st, char *err, size_t errcap)
 oom:
 	errbuf_set(err, errcap, "%s: out of memory", w->file.path);
 done:
-	if (dthread)
-		pthread_join(dth, NULL);
+	if (sthread)
+		pthread_join(sth, NULL);
+	kv_free(&sj.hot);
+	kv_free(&sj.aliases);
 	free_groups(groups, ngroups);
 	free(newdict);
 	free(live);
