@@ -131,6 +131,11 @@ ok "broken, --update: old index byte-identical" cmp "$T/d1.lmdb" "$T/upd.lmdb"
 "$C" -k --update -o "$T/upd.lmdb" "$T/broken" 2>"$T/e"; rc=$?
 is "broken, --update --keep-going: written without it" \
     "$rc:$(count_of "$T/e"):$(digest "$T/upd.lmdb")" "0:$want:$d1"
+# The changed file is parsed while the previous records load
+# (main.c): the file it skipped is still recorded, with its path.
+"$Q" -d "$T/upd.lmdb" info --json >"$T/o" 2>/dev/null
+has "broken, --update --keep-going: listed as skipped" "$(cat "$T/o")" \
+    "\"skipped_count\":1,.*RUSTSEC-2099-0001\\.md"
 
 # ---- an advisory in another package's folder ---------------------------------
 bad misplaced
