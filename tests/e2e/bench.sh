@@ -4,7 +4,7 @@
 out=$(BENCH_QUICK=1 BENCH_SAMPLE=1 sh "$ROOT/tests/bench/run.sh" 2>"$T/err")
 rc=$?
 is "bench quick run exits 0" "$rc" 0
-for r in "full compile" "--update after 10" "DB file size" "raw Markdown" \
+for r in "full compile" "--update after 10" "--update floors" "DB file size" "raw Markdown" \
          "zstd -19" "lookup p50 / p99" "raw mdb_get" "lookup p50 / raw" \
          "batch through a pipe" "peak RSS, batch" "scan .* 1 thread" \
          "scan .* 2 threads" "peak RSS, scan" "bin .* 1 thread" \
