@@ -22,6 +22,7 @@
 #include <jansson.h>
 
 #include "jsonmem.h"
+#include "qfast.h"
 #include "rfc3339.h"
 #include "jsonbound.h"
 #include "json.h"
@@ -239,17 +240,6 @@ static void lookup_error(serve_reply *out, int rc, const char *prefix,
 	            "%s%s", prefix, msg);
 }
 
-/* What both query routes do first: the target from the query string,
- * then the body as an object. NULL with the reply written when either
- * is refused. */
-static json_t *query_start(serve_reply *out, advdb_query *target,
-                           const serve_request *rq)
-{
-	if (target_args(out, target, rq, 1) < 0)
-		return NULL;
-	return parse_body(out, rq);
-}
-
 /* ---- POST /v1/query ---- */
 
 static void post_query(serve_reply *out, const serve_gen *g,
@@ -260,15 +250,26 @@ static void post_query(serve_reply *out, const serve_gen *g,
 	matches m;
 	char msg[1024];
 	json j;
-	json_t *body = query_start(out, &target, rq);
+	json_t *body = NULL;
+	qfast fq;
+	int rc;
 
-	if (!body)
+	/* the target from the query string first, then the body: the
+	 * common shape without jansson (qfast.h), any other with it */
+	if (target_args(out, &target, rq, 1) < 0)
 		return;
-	if (osv_query_read(&q, body, -1, msg, sizeof(msg)) != QUERY_OK) {
+	if (qfast_query(&fq, rq->body, rq->body_len) == QFAST_OK) {
+		rc = query_meaning(&q, &fq.v[0], msg, sizeof(msg));
+	} else {
+		if (!(body = parse_body(out, rq)))
+			return;
+		rc = osv_query_read(&q, body, -1, msg, sizeof(msg));
+	}
+	if (rc != QUERY_OK) {
 		serve_error(out, 400, "%s", msg);
 		goto done;
 	}
-	int rc = find(&m, g, &q, &target, msg, sizeof(msg));
+	rc = find(&m, g, &q, &target, msg, sizeof(msg));
 	if (rc != ADVDB_OK) {
 		lookup_error(out, rc, "", msg);
 		goto done;
@@ -305,7 +306,9 @@ static void post_query(serve_reply *out, const serve_gen *g,
 	matches_free(&m);
 done:
 	osv_query_free(&q);
-	jsonmem_release(body);
+	qfast_free(&fq);
+	if (body)
+		jsonmem_release(body);
 }
 
 /* ---- POST /v1/querybatch ---- */
@@ -321,9 +324,17 @@ static void post_querybatch(serve_reply *out, const serve_gen *g,
 	const char *key;
 	json_t *val, *list = NULL;
 	json j;
-	json_t *body = query_start(out, &target, rq);
+	json_t *body = NULL;
+	qfast fq;
 
-	if (!body)
+	/* as post_query: the common shape without jansson, any other with */
+	if (target_args(out, &target, rq, 1) < 0)
+		return;
+	if (qfast_batch(&fq, rq->body, rq->body_len) == QFAST_OK) {
+		nq = fq.n;
+		goto read;
+	}
+	if (!(body = parse_body(out, rq)))
 		return;
 	json_object_foreach(body, key, val) {
 		if (strcmp(key, "queries") != 0) {
@@ -339,6 +350,7 @@ static void post_querybatch(serve_reply *out, const serve_gen *g,
 		list = json_is_array(val) ? val : NULL;
 	}
 	nq = list ? json_array_size(list) : 0;
+read:
 	/* read every query first: a shape error anywhere refuses the body
 	 * before the count is looked at, the count before the first invalid
 	 * query (osv.dev's order) */
@@ -347,8 +359,13 @@ static void post_querybatch(serve_reply *out, const serve_gen *g,
 		goto done;
 	}
 	for (size_t i = 0; i < nq; i++) {
-		int rc = osv_query_read(&qs[i], json_array_get(list, i), (long)i,
-		                        msg, sizeof(msg));
+		query_fields f;
+		int rc = body ? query_shape(&f, json_array_get(list, i), (long)i,
+		                            msg, sizeof(msg))
+		              : QUERY_OK;
+		if (rc == QUERY_OK)
+			rc = query_meaning(&qs[i], body ? &f : &fq.v[i], msg,
+			                   sizeof(msg));
 		if (rc == QUERY_SHAPE) {
 			serve_error(out, 400, "%s", msg);
 			goto done;
@@ -418,7 +435,9 @@ done:
 	for (size_t i = 0; qs && i < nq; i++)
 		osv_query_free(&qs[i]);
 	free(qs);
-	jsonmem_release(body);
+	qfast_free(&fq);
+	if (body)
+		jsonmem_release(body);
 }
 
 /* ---- GET /v1/vulns/{id} ---- */

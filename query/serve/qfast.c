@@ -1,0 +1,250 @@
+/*
+ * qfast.c — the fast reader of query bodies (see qfast.h).
+ *
+ * A recursive-descent reader of a fixed grammar, three objects deep at
+ * most; every step checks the end of the input before reading a byte.
+ * Keys are compared in place; string values are copied, each with a
+ * NUL, into one block of the body's size (a string of k bytes takes k + 2
+ * in the body, quotes included, and k + 1 in the copy).
+ */
+#include "qfast.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "api.h"
+
+typedef struct rd {
+	const char *p, *end;
+	char *t;                    /* where the next text is copied */
+} rd;
+
+/* the bytes JSON calls whitespace (RFC 8259 section 2) */
+static void ws(rd *r)
+{
+	while (r->p < r->end && (*r->p == ' ' || *r->p == '\n' ||
+	                         *r->p == '\r' || *r->p == '\t'))
+		r->p++;
+}
+
+/* The byte c next (after whitespace): taken, 1; else 0. */
+static int lit(rd *r, char c)
+{
+	ws(r);
+	if (r->p < r->end && *r->p == c) {
+		r->p++;
+		return 1;
+	}
+	return 0;
+}
+
+/* A string of printable ASCII without escapes, after whitespace: *s and
+ * *n its bytes in the body (not copied). 0 for anything else. */
+static int plain(rd *r, const char **s, size_t *n)
+{
+	ws(r);
+	if (r->p >= r->end || *r->p != '"')
+		return 0;
+	const char *b = ++r->p;
+	while (r->p < r->end) {
+		unsigned char c = (unsigned char)*r->p;
+		if (c == '"')
+			break;
+		/* escapes, control bytes (invalid in JSON) and UTF-8 (which
+		 * jansson validates): jansson's business */
+		if (c < 0x20 || c >= 0x80 || c == '\\')
+			return 0;
+		r->p++;
+	}
+	if (r->p >= r->end)
+		return 0;
+	*s = b;
+	*n = (size_t)(r->p - b);
+	r->p++;
+	return 1;
+}
+
+/* A string value, copied with a NUL; "" is NULL, as query_shape()
+ * leaves it. */
+static int text(rd *r, const char **out, size_t *len)
+{
+	const char *s;
+	size_t n;
+
+	if (!plain(r, &s, &n))
+		return 0;
+	*out = NULL;
+	*len = 0;
+	if (n) {
+		memcpy(r->t, s, n);
+		r->t[n] = '\0';
+		*out = r->t;
+		*len = n;
+		r->t += n + 1;
+	}
+	return 1;
+}
+
+/* A key and its colon: which of the names it is (index), -1 when none. */
+static int key(rd *r, const char *const *names)
+{
+	const char *s;
+	size_t n;
+
+	if (!plain(r, &s, &n) || !lit(r, ':'))
+		return -1;
+	for (int i = 0; names[i]; i++)
+		if (strlen(names[i]) == n && memcmp(names[i], s, n) == 0)
+			return i;
+	return -1;
+}
+
+/* {"name","ecosystem","purl"}, each once at most. */
+static int package(rd *r, query_fields *f)
+{
+	static const char *const names[] = { "name", "ecosystem", "purl",
+	                                     NULL };
+	unsigned seen = 0;
+
+	if (!lit(r, '{'))
+		return 0;
+	if (lit(r, '}'))
+		return 1;
+	do {
+		int k = key(r, names), ok;
+		if (k < 0 || (seen & (1u << k)))
+			return 0;
+		seen |= 1u << k;
+		switch (k) {
+		case 0: ok = text(r, &f->name, &f->name_len); break;
+		case 1: ok = text(r, &f->eco, &f->eco_len); break;
+		default: ok = text(r, &f->purl, &f->purl_len); break;
+		}
+		if (!ok)
+			return 0;
+	} while (lit(r, ','));
+	return lit(r, '}');
+}
+
+/* One Query object: its fields, each once at most, not both commit and
+ * version (that is a shape error, with jansson's message). */
+static int query(rd *r, query_fields *f)
+{
+	static const char *const names[] = { "package", "version", "commit",
+	                                     "page_token", NULL };
+	unsigned seen = 0;
+
+	memset(f, 0, sizeof(*f));
+	if (!lit(r, '{'))
+		return 0;
+	if (lit(r, '}'))
+		return 1;
+	do {
+		int k = key(r, names), ok;
+		if (k < 0 || (seen & (1u << k)))
+			return 0;
+		seen |= 1u << k;
+		switch (k) {
+		case 0:
+			ok = package(r, f);
+			f->has_package = 1;
+			break;
+		case 1:
+			ok = text(r, &f->version, &f->version_len);
+			f->has_version = 1;
+			break;
+		case 2:
+			ok = text(r, &f->commit, &f->commit_len);
+			f->has_commit = 1;
+			break;
+		default:
+			ok = text(r, &f->token, &f->token_len);
+			break;
+		}
+		if (!ok)
+			return 0;
+	} while (lit(r, ','));
+	return lit(r, '}') && !(f->has_commit && f->has_version);
+}
+
+/* The body's end: only whitespace left. */
+static int at_end(rd *r)
+{
+	ws(r);
+	return r->p == r->end;
+}
+
+static int start(qfast *out, rd *r, const char *s, size_t n, size_t cap)
+{
+	memset(out, 0, sizeof(*out));
+	if (!s || n == 0)
+		return 0;
+	r->p = s;
+	r->end = s + n;
+	out->text = malloc(n);
+	out->v = malloc(cap * sizeof(*out->v));
+	if (!out->text || !out->v) {
+		qfast_free(out);
+		return 0;
+	}
+	r->t = out->text;
+	return 1;
+}
+
+static int no(qfast *out)
+{
+	qfast_free(out);
+	return QFAST_NO;
+}
+
+int qfast_batch(qfast *out, const char *s, size_t n)
+{
+	static const char *const top[] = { "queries", NULL };
+	size_t cap = 64;
+	rd r;
+
+	if (!start(out, &r, s, n, cap))
+		return QFAST_NO;
+	if (!lit(&r, '{') || key(&r, top) != 0 || !lit(&r, '['))
+		return no(out);
+	if (!lit(&r, ']')) {
+		do {
+			if (out->n == SERVE_BATCH_MAX)
+				return no(out);     /* the cap's message is api.c's */
+			if (out->n == cap) {
+				query_fields *v = realloc(out->v, 2 * cap * sizeof(*v));
+				if (!v)
+					return no(out);
+				out->v = v;
+				cap *= 2;
+			}
+			if (!query(&r, &out->v[out->n]))
+				return no(out);
+			out->n++;
+		} while (lit(&r, ','));
+		if (!lit(&r, ']'))
+			return no(out);
+	}
+	if (!lit(&r, '}') || !at_end(&r))
+		return no(out);
+	return QFAST_OK;
+}
+
+int qfast_query(qfast *out, const char *s, size_t n)
+{
+	rd r;
+
+	if (!start(out, &r, s, n, 1))
+		return QFAST_NO;
+	if (!query(&r, &out->v[0]) || !at_end(&r))
+		return no(out);
+	out->n = 1;
+	return QFAST_OK;
+}
+
+void qfast_free(qfast *f)
+{
+	free(f->v);
+	free(f->text);
+	memset(f, 0, sizeof(*f));
+}
