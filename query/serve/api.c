@@ -195,6 +195,9 @@ static int find(matches *m, const serve_gen *g, const osv_query *q,
                 const advdb_query *target, char *msg, size_t cap)
 {
 	advdb *db = g->s.db;
+	/* the failure's message in a struct of this call's own: the
+	 * handle's last error is shared by every worker */
+	advdb_error_info err = ADVDB_ERROR_INFO_INIT;
 	size_t want = MATCHES_ON_STACK;
 	int rc;
 
@@ -204,10 +207,12 @@ static int find(matches *m, const serve_gen *g, const osv_query *q,
 		return ADVDB_OK;
 	for (int pass = 0; pass < 2; pass++) {
 		rc = q->version
-		     ? advdb_lookup_n(m->v, want, &m->n, db, q->name, q->name_len,
-		                      q->version, q->version_len, target)
-		     : advdb_package_advisories(m->v, want, &m->n, db, q->name,
-		                                target);
+		     ? advdb_lookup_ex(m->v, want, &m->n, db, q->name,
+		                       q->name_len, q->version, q->version_len,
+		                       target, &err)
+		     : advdb_package_advisories_ex(m->v, want, &m->n, db,
+		                                   q->name, q->name_len, target,
+		                                   &err);
 		if (rc != ADVDB_EBUFS || pass)
 			break;
 		want = m->n;
@@ -218,8 +223,8 @@ static int find(matches *m, const serve_gen *g, const osv_query *q,
 		}
 	}
 	if (rc != ADVDB_OK) {
-		const char *e = advdb_last_error(db);
-		snprintf(msg, cap, "%s", e[0] ? e : advdb_strerror(rc));
+		snprintf(msg, cap, "%s", err.message[0] ? err.message
+		         : advdb_strerror(rc));
 		m->n = 0;
 	}
 	return rc;

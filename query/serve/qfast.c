@@ -38,25 +38,45 @@ static int lit(rd *r, char c)
 	return 0;
 }
 
+/* The bytes that end a plain string: the quote, and those it may not
+ * hold (below 0x20, the backslash, 0x80 and up). */
+static const unsigned char stops[256] = {
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,	/* 0x00 */
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,	/* 0x10 */
+	0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,	/* 0x20 */
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,	/* 0x30 */
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,	/* 0x40 */
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0,	/* 0x50 */
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,	/* 0x60 */
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,	/* 0x70 */
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,	/* 0x80 */
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,	/* 0x90 */
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,	/* 0xa0 */
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,	/* 0xb0 */
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,	/* 0xc0 */
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,	/* 0xd0 */
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,	/* 0xe0 */
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,	/* 0xf0 */
+};
+
 /* A string of printable ASCII without escapes, after whitespace: *s and
- * *n its bytes in the body (not copied). 0 for anything else. */
+ * *n its bytes in the body (not copied). 0 for anything else: escapes,
+ * control bytes (invalid in JSON) and UTF-8 (which jansson validates)
+ * are jansson's business. */
 static int plain(rd *r, const char **s, size_t *n)
 {
 	ws(r);
 	if (r->p >= r->end || *r->p != '"')
 		return 0;
 	const char *b = ++r->p;
-	while (r->p < r->end) {
-		unsigned char c = (unsigned char)*r->p;
-		if (c == '"')
-			break;
-		/* escapes, control bytes (invalid in JSON) and UTF-8 (which
-		 * jansson validates): jansson's business */
-		if (c < 0x20 || c >= 0x80 || c == '\\')
-			return 0;
-		r->p++;
-	}
-	if (r->p >= r->end)
+	const unsigned char *u = (const unsigned char *)r->p;
+	const unsigned char *e = (const unsigned char *)r->end;
+	/* one table look-up per byte: the usual text is 0x20..0x7f but the
+	 * quote and the backslash */
+	while (u < e && !stops[*u])
+		u++;
+	r->p = (const char *)u;
+	if (u >= e || *u != '"')
 		return 0;
 	*s = b;
 	*n = (size_t)(r->p - b);
@@ -85,16 +105,23 @@ static int text(rd *r, const char **out, size_t *len)
 	return 1;
 }
 
+typedef struct name {
+	const char *s;
+	size_t n;
+} name;
+#define NAME(s) { s, sizeof(s) - 1 }
+
 /* A key and its colon: which of the names it is (index), -1 when none. */
-static int key(rd *r, const char *const *names)
+static int key(rd *r, const name *names)
 {
 	const char *s;
 	size_t n;
 
 	if (!plain(r, &s, &n) || !lit(r, ':'))
 		return -1;
-	for (int i = 0; names[i]; i++)
-		if (strlen(names[i]) == n && memcmp(names[i], s, n) == 0)
+	for (int i = 0; names[i].s; i++)
+		if (names[i].n == n && names[i].s[0] == s[0] &&
+		    memcmp(names[i].s, s, n) == 0)
 			return i;
 	return -1;
 }
@@ -102,8 +129,8 @@ static int key(rd *r, const char *const *names)
 /* {"name","ecosystem","purl"}, each once at most. */
 static int package(rd *r, query_fields *f)
 {
-	static const char *const names[] = { "name", "ecosystem", "purl",
-	                                     NULL };
+	static const name names[] = { NAME("name"), NAME("ecosystem"),
+	                              NAME("purl"), { NULL, 0 } };
 	unsigned seen = 0;
 
 	if (!lit(r, '{'))
@@ -130,8 +157,9 @@ static int package(rd *r, query_fields *f)
  * version (that is a shape error, with jansson's message). */
 static int query(rd *r, query_fields *f)
 {
-	static const char *const names[] = { "package", "version", "commit",
-	                                     "page_token", NULL };
+	static const name names[] = { NAME("package"), NAME("version"),
+	                              NAME("commit"), NAME("page_token"),
+	                              { NULL, 0 } };
 	unsigned seen = 0;
 
 	memset(f, 0, sizeof(*f));
@@ -199,7 +227,7 @@ static int no(qfast *out)
 
 int qfast_batch(qfast *out, const char *s, size_t n)
 {
-	static const char *const top[] = { "queries", NULL };
+	static const name top[] = { NAME("queries"), { NULL, 0 } };
 	size_t cap = 64;
 	rd r;
 
