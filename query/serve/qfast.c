@@ -30,6 +30,10 @@ static void ws(rd *r)
 /* The byte c next (after whitespace): taken, 1; else 0. */
 static int lit(rd *r, char c)
 {
+	if (r->p < r->end && *r->p == c) {     /* the usual: no whitespace */
+		r->p++;
+		return 1;
+	}
 	ws(r);
 	if (r->p < r->end && *r->p == c) {
 		r->p++;
