@@ -130,11 +130,11 @@ static int key(rd *r, const name *names)
 	return -1;
 }
 
-/* {"name","ecosystem","purl"}, each once at most. */
-static int package(rd *r, query_fields *f)
+/* An object of the members names (each at most once), each read by
+ * member(r, its index, f): the walk Query and Package share. */
+static int object(rd *r, const name *names, query_fields *f,
+                  int (*member)(rd *, int, query_fields *))
 {
-	static const name names[] = { NAME("name"), NAME("ecosystem"),
-	                              NAME("purl"), { NULL, 0 } };
 	unsigned seen = 0;
 
 	if (!lit(r, '{'))
@@ -142,19 +142,24 @@ static int package(rd *r, query_fields *f)
 	if (lit(r, '}'))
 		return 1;
 	do {
-		int k = key(r, names), ok;
-		if (k < 0 || (seen & (1u << k)))
+		int k = key(r, names);
+		if (k < 0 || (seen & (1u << k)) || !member(r, k, f))
 			return 0;
 		seen |= 1u << k;
-		switch (k) {
-		case 0: ok = text(r, &f->name, &f->name_len); break;
-		case 1: ok = text(r, &f->eco, &f->eco_len); break;
-		default: ok = text(r, &f->purl, &f->purl_len); break;
-		}
-		if (!ok)
-			return 0;
 	} while (lit(r, ','));
 	return lit(r, '}');
+}
+
+static const name package_names[] = { NAME("name"), NAME("ecosystem"),
+                                      NAME("purl"), { NULL, 0 } };
+
+static int package_member(rd *r, int k, query_fields *f)
+{
+	switch (k) {
+	case 0: return text(r, &f->name, &f->name_len);
+	case 1: return text(r, &f->eco, &f->eco_len);
+	default: return text(r, &f->purl, &f->purl_len);
+	}
 }
 
 /* The n bytes of s next, exactly (no whitespace): taken, 1; else 0. */
@@ -192,49 +197,37 @@ static int usual(rd *r, query_fields *f)
 	return 0;
 }
 
+static const name query_names[] = { NAME("package"), NAME("version"),
+                                    NAME("commit"), NAME("page_token"),
+                                    { NULL, 0 } };
+
+static int query_member(rd *r, int k, query_fields *f)
+{
+	switch (k) {
+	case 0:
+		f->has_package = 1;
+		return object(r, package_names, f, package_member);
+	case 1:
+		f->has_version = 1;
+		return text(r, &f->version, &f->version_len);
+	case 2:
+		f->has_commit = 1;
+		return text(r, &f->commit, &f->commit_len);
+	default:
+		return text(r, &f->token, &f->token_len);
+	}
+}
+
 /* One Query object: its fields, each once at most, not both commit and
  * version (that is a shape error, with jansson's message). */
 static int query(rd *r, query_fields *f)
 {
-	static const name names[] = { NAME("package"), NAME("version"),
-	                              NAME("commit"), NAME("page_token"),
-	                              { NULL, 0 } };
-	unsigned seen = 0;
-
 	memset(f, 0, sizeof(*f));
 	ws(r);
 	if (usual(r, f))
 		return 1;
-	if (!lit(r, '{'))
-		return 0;
-	if (lit(r, '}'))
-		return 1;
-	do {
-		int k = key(r, names), ok;
-		if (k < 0 || (seen & (1u << k)))
-			return 0;
-		seen |= 1u << k;
-		switch (k) {
-		case 0:
-			ok = package(r, f);
-			f->has_package = 1;
-			break;
-		case 1:
-			ok = text(r, &f->version, &f->version_len);
-			f->has_version = 1;
-			break;
-		case 2:
-			ok = text(r, &f->commit, &f->commit_len);
-			f->has_commit = 1;
-			break;
-		default:
-			ok = text(r, &f->token, &f->token_len);
-			break;
-		}
-		if (!ok)
-			return 0;
-	} while (lit(r, ','));
-	return lit(r, '}') && !(f->has_commit && f->has_version);
+	return object(r, query_names, f, query_member) &&
+	       !(f->has_commit && f->has_version);
 }
 
 /* The body's end: only whitespace left. */

@@ -21,7 +21,7 @@
  * nothing to compare (fuzz_serve covers those answers).
  */
 #include "fuzz.h"
-#include "fuzz_index.h"
+#include "fuzz_serve_gen.h"
 #include "api.h"
 #include "gen.h"
 #include "jsonbound.h"
@@ -29,36 +29,6 @@
 #include "query.h"
 
 #include <jansson.h>
-
-static serve_gen *ff_gen;
-static int ff_state;            /* 0 not tried, 1 ready, -1 failed */
-
-static void ff_cleanup(void)
-{
-	gen_release(ff_gen);
-	ff_gen = NULL;
-}
-
-static serve_gen *ff_load(void)
-{
-	char err[512];
-	const char *path;
-
-	if (ff_state == 0) {
-		ff_state = -1;
-		gen_source src = { NULL, NULL, NULL, 0 };
-		if ((path = fuzz_index_path()) != NULL) {
-			src.path = path;
-			if (gen_load(&ff_gen, &src, 1, err, sizeof err) == 0) {
-				ff_state = 1;
-				atexit(ff_cleanup);
-			} else {
-				fprintf(stderr, "fuzz_serve_fast: %s\n", err);
-			}
-		}
-	}
-	return ff_state == 1 ? ff_gen : NULL;
-}
 
 /* Two texts of query_fields are the same: both absent, or equal bytes. */
 static void ff_same_text(const char *a, size_t alen, const char *b,
@@ -172,7 +142,7 @@ int fuzz_serve_fast(const uint8_t *data, size_t size)
 	qfast_free(&fq);
 
 	/* the answer level: byte for byte, fast reader or jansson */
-	serve_gen *g = ff_load();
+	serve_gen *g = fuzz_serve_gen();
 	if (!g || !(alt = ff_escaped(body, n, &alt_len)))
 		return 0;
 	rc = batch ? qfast_batch(&fq, alt, alt_len)
