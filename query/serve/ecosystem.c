@@ -27,6 +27,8 @@ int ecosystem_known(const char *name, size_t len)
 
 	if (len == 3 && memcmp(name, "GIT", 3) == 0)
 		return 1;           /* osv.dev's own, exactly (no suffix) */
+	if (ecosystem_is_crates(name, len))
+		return 1;           /* nearly every query: no walk of the list */
 
 	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
 		if (strlen(names[i]) == base && memcmp(names[i], name, base) == 0)

@@ -211,7 +211,7 @@ int gen_load(serve_gen **out, const gen_source *src, unsigned long serial,
 	g->opts.max_age_days = -1;
 	/* session_open logs why it failed itself (libadvdb's message, the
 	 * verification's refusal): nothing more to say here */
-	if (session_open(&g->s, &g->opts, SESSION_NO_CACHE) != EXIT_CLEAN) {
+	if (session_open(&g->s, &g->opts, SESSION_DECISIONS) != EXIT_CLEAN) {
 		if (cap)
 			err[0] = '\0';
 		free(g);

@@ -81,19 +81,15 @@ static int invalid(char *msg, size_t cap, const char *what)
 	return QUERY_INVALID;
 }
 
-int osv_query_read(osv_query *q, const json_t *v, long index, char *msg,
-                   size_t cap)
+int query_shape(query_fields *f, const json_t *v, long index, char *msg,
+                size_t cap)
 {
-	const char *commit = NULL, *version = NULL, *token = NULL;
-	const char *name = NULL, *eco = NULL, *purl_s = NULL;
-	size_t commit_len = 0, version_len = 0, token_len = 0;
-	size_t name_len = 0, eco_len = 0, purl_len = 0;
-	int has_commit = 0, has_version = 0, has_package = 0, rc;
 	const char *key;
 	json_t *val;
 	char w[64];
+	int rc;
 
-	memset(q, 0, sizeof(*q));
+	memset(f, 0, sizeof(*f));
 	if (json_is_null(v))
 		return invalid(msg, cap, "no query provided");
 	if (!json_is_object(v)) {
@@ -104,16 +100,16 @@ int osv_query_read(osv_query *q, const json_t *v, long index, char *msg,
 	}
 	json_object_foreach((json_t *)v, key, val) {
 		if (strcmp(key, "commit") == 0) {
-			rc = string_field(&commit, &commit_len, val, index, 0, key,
-			                  msg, cap);
-			has_commit = !json_is_null(val);
-		} else if (strcmp(key, "version") == 0) {
-			rc = string_field(&version, &version_len, val, index, 0,
+			rc = string_field(&f->commit, &f->commit_len, val, index, 0,
 			                  key, msg, cap);
-			has_version = !json_is_null(val);
+			f->has_commit = !json_is_null(val);
+		} else if (strcmp(key, "version") == 0) {
+			rc = string_field(&f->version, &f->version_len, val, index,
+			                  0, key, msg, cap);
+			f->has_version = !json_is_null(val);
 		} else if (strcmp(key, "page_token") == 0) {
-			rc = string_field(&token, &token_len, val, index, 0, key,
-			                  msg, cap);
+			rc = string_field(&f->token, &f->token_len, val, index, 0,
+			                  key, msg, cap);
 		} else if (strcmp(key, "package") == 0) {
 			rc = 0;
 			if (json_is_null(val))
@@ -125,18 +121,18 @@ int osv_query_read(osv_query *q, const json_t *v, long index, char *msg,
 				         "object", where_of(w, index, 1));
 				return QUERY_SHAPE;
 			}
-			has_package = 1;
+			f->has_package = 1;
 			const char *pk;
 			json_t *pv;
 			json_object_foreach(val, pk, pv) {
 				if (strcmp(pk, "name") == 0)
-					rc = string_field(&name, &name_len, pv, index, 1,
-					                  pk, msg, cap);
+					rc = string_field(&f->name, &f->name_len, pv, index,
+					                  1, pk, msg, cap);
 				else if (strcmp(pk, "ecosystem") == 0)
-					rc = string_field(&eco, &eco_len, pv, index, 1,
+					rc = string_field(&f->eco, &f->eco_len, pv, index, 1,
 					                  pk, msg, cap);
 				else if (strcmp(pk, "purl") == 0)
-					rc = string_field(&purl_s, &purl_len, pv, index,
+					rc = string_field(&f->purl, &f->purl_len, pv, index,
 					                  1, pk, msg, cap);
 				else {
 					query_unknown_field(msg, cap, pk,
@@ -154,33 +150,42 @@ int osv_query_read(osv_query *q, const json_t *v, long index, char *msg,
 			return rc;
 	}
 	/* commit and version are one oneof: both given is no Query at all */
-	if (has_commit && has_version) {
+	if (f->has_commit && f->has_version) {
 		snprintf(msg, cap, "Invalid JSON payload received. Multiple "
 		         "values for oneof \"param\" at '%s': commit and version",
 		         where_of(w, index, 0));
 		return QUERY_SHAPE;
 	}
+	return QUERY_OK;
+}
 
-	/* ---- what osv.dev's parseQuery asks of it ---- */
-	if (has_commit) {
-		if (!is_hex(commit, commit_len))
+/* ---- what osv.dev's parseQuery asks of it ---- */
+int query_meaning(osv_query *q, const query_fields *f, char *msg,
+                  size_t cap)
+{
+	const char *name = f->name, *version = f->version;
+	size_t name_len = f->name_len, version_len = f->version_len;
+
+	memset(q, 0, sizeof(*q));
+	if (f->has_commit) {
+		if (!is_hex(f->commit, f->commit_len))
 			return invalid(msg, cap, "invalid hash");
 		goto cursor;    /* no commit is indexed here: an empty answer */
 	}
-	if (!has_package)
+	if (!f->has_package)
 		return invalid(msg, cap, "invalid query");
-	if (purl_s) {
+	if (f->purl) {
 		purl p;
 		char why[160];
 		if (name)
 			return invalid(msg, cap, "name specified in a PURL query");
-		if (eco)
+		if (f->eco)
 			return invalid(msg, cap,
 			               "ecosystem specified in a PURL query");
-		q->owned = malloc(purl_len + 2);
+		q->owned = malloc(f->purl_len + 2);
 		if (!q->owned)
 			return invalid(msg, cap, "out of memory");
-		if (purl_parse(&p, purl_s, purl_len, q->owned, why,
+		if (purl_parse(&p, f->purl, f->purl_len, q->owned, why,
 		               sizeof(why)) < 0) {
 			snprintf(msg, cap, "%s", why);
 			return QUERY_INVALID;
@@ -197,15 +202,15 @@ int osv_query_read(osv_query *q, const json_t *v, long index, char *msg,
 		/* other types: a package of an ecosystem without data here */
 		q->answerable = purl_is_cargo(&p);
 	} else {
-		if (eco && !ecosystem_known(eco, eco_len))
+		if (f->eco && !ecosystem_known(f->eco, f->eco_len))
 			return invalid(msg, cap, "invalid ecosystem");
 		if (!name)
 			return invalid(msg, cap, "invalid query");
-		if (!eco && !version)
+		if (!f->eco && !version)
 			return invalid(msg, cap, "invalid query");
 		/* no ecosystem: osv.dev matches the name in every ecosystem;
 		 * crates.io is the one here */
-		q->answerable = !eco || ecosystem_is_crates(eco, eco_len);
+		q->answerable = !f->eco || ecosystem_is_crates(f->eco, f->eco_len);
 	}
 	if (!name_len || strlen(name) != name_len)
 		return invalid(msg, cap, "invalid query");
@@ -214,9 +219,22 @@ int osv_query_read(osv_query *q, const json_t *v, long index, char *msg,
 	q->version = version;
 	q->version_len = version_len;
 cursor:
-	if (token && strcmp(token, FIRST_PAGE) != 0)
+	if (f->token && strcmp(f->token, FIRST_PAGE) != 0)
 		return invalid(msg, cap, "invalid cursor");
 	return QUERY_OK;
+}
+
+int osv_query_read(osv_query *q, const json_t *v, long index, char *msg,
+                   size_t cap)
+{
+	query_fields f;
+	int rc = query_shape(&f, v, index, msg, cap);
+
+	if (rc != QUERY_OK) {
+		memset(q, 0, sizeof(*q));
+		return rc;
+	}
+	return query_meaning(q, &f, msg, cap);
 }
 
 void osv_query_free(osv_query *q)

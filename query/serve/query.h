@@ -37,13 +37,39 @@ enum {
 };
 
 /*
+ * A Query's fields as its shape gives them, before their meaning is
+ * judged: each text NUL-terminated, NULL (length 0) when absent, null or
+ * "". The has_ flags say which of commit, version and package were given
+ * and not null (an empty string is given). The texts live as long as
+ * what they were read from (the parsed body, or qfast.h's copy).
+ */
+typedef struct query_fields {
+	const char *commit, *version, *token, *name, *eco, *purl;
+	size_t commit_len, version_len, token_len, name_len, eco_len,
+	       purl_len;
+	int has_commit, has_version, has_package;
+} query_fields;
+
+/*
  * Read v (any JSON value) as a Query: the body of /v1/query (index -1)
  * or the index-th of a batch's queries (messages say which). Returns
  * QUERY_OK, or QUERY_SHAPE / QUERY_INVALID with a message in msg (cap
- * bytes).
+ * bytes). The same as query_shape() then query_meaning().
  */
 int osv_query_read(osv_query *q, const json_t *v, long index, char *msg,
                    size_t cap);
+
+/* The first step alone: v's fields, or QUERY_SHAPE (a member that is no
+ * field, a field of the wrong type, commit and version both given) or
+ * QUERY_INVALID (v is null) with a message. */
+int query_shape(query_fields *f, const json_t *v, long index, char *msg,
+                size_t cap);
+
+/* The second step alone: what the fields ask, as osv.dev judges it.
+ * Returns QUERY_OK or QUERY_INVALID with a message; q is set either
+ * way (osv_query_free() it). */
+int query_meaning(osv_query *q, const query_fields *f, char *msg,
+                  size_t cap);
 
 void osv_query_free(osv_query *q);
 

@@ -63,6 +63,10 @@ awk -v per=1000 '
 
 threads=""
 [ -n "${SERVE_THREADS:-}" ] && threads="--threads $SERVE_THREADS"
+# emptied here, not by the server's redirection: the loop below could
+# read a previous run's address before the new server's shell truncates
+# the file, and the figures would be of a dead port
+: > "$W/serve.out"
 # shellcheck disable=SC2086
 "$BUILD/advdb-serve" -d "$DB" --listen 127.0.0.1:0 $threads \
     >"$W/serve.out" 2>"$W/serve.err" &

@@ -63,6 +63,7 @@ int fuzz_config(const uint8_t *data, size_t size);
 int fuzz_report(const uint8_t *data, size_t size);
 int fuzz_cratesidx(const uint8_t *data, size_t size);
 int fuzz_serve(const uint8_t *data, size_t size);
+int fuzz_serve_fast(const uint8_t *data, size_t size);
 int fuzz_http(const uint8_t *data, size_t size);
 int fuzz_packages(const uint8_t *data, size_t size);
 

@@ -17,43 +17,13 @@
  *   - answering the same request again gives the same bytes.
  */
 #include "fuzz.h"
-#include "fuzz_index.h"
+#include "fuzz_serve_gen.h"
 #include "api.h"
 #include "gen.h"
 
 #include <jansson.h>
 
 #define FS_ARGS_MAX 32
-
-static serve_gen *fs_gen;
-static int fs_state;            /* 0 not tried, 1 ready, -1 failed */
-
-static void fs_cleanup(void)
-{
-	gen_release(fs_gen);
-	fs_gen = NULL;
-}
-
-static serve_gen *fs_load(void)
-{
-	char err[512];
-	const char *path;
-
-	if (fs_state == 0) {
-		fs_state = -1;
-		gen_source src = { NULL, NULL, NULL, 0 };
-		if ((path = fuzz_index_path()) != NULL) {
-			src.path = path;
-			if (gen_load(&fs_gen, &src, 1, err, sizeof err) == 0) {
-				fs_state = 1;
-				atexit(fs_cleanup);
-			} else {
-				fprintf(stderr, "fuzz_serve: %s\n", err);
-			}
-		}
-	}
-	return fs_state == 1 ? fs_gen : NULL;
-}
 
 static int fs_code(unsigned status)
 {
@@ -109,7 +79,7 @@ static void fs_check_vulns(const json_t *res, int full)
 
 int fuzz_serve(const uint8_t *data, size_t size)
 {
-	serve_gen *g = fs_load();
+	serve_gen *g = fuzz_serve_gen();
 	char *buf, *method, *path, *q, *body;
 	serve_arg args[FS_ARGS_MAX];
 	size_t nargs = 0, body_len;

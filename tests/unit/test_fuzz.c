@@ -54,6 +54,7 @@
 #include "../fuzz/fuzz_report.c"
 #include "../fuzz/fuzz_cratesidx.c"
 #include "../fuzz/fuzz_serve.c"
+#include "../fuzz/fuzz_serve_fast.c"
 #include "../fuzz/fuzz_http.c"
 #include "../fuzz/fuzz_packages.c"
 
@@ -88,6 +89,7 @@ static const target targets[] = {
 	{ "fuzz_report", fuzz_report },
 	{ "fuzz_cratesidx", fuzz_cratesidx },
 	{ "fuzz_serve", fuzz_serve },
+	{ "fuzz_serve_fast", fuzz_serve_fast },
 	{ "fuzz_http", fuzz_http },
 	{ "fuzz_packages", fuzz_packages },
 };
