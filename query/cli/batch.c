@@ -38,21 +38,38 @@
 
 #include "audit.h"
 #include "buf.h"
+#include "cache.h"
 #include "cli.h"
 #include "json.h"
 #include "session.h"
 
 #define BATCH_LINE_MAX 4096
 #define BATCH_BLOCK (64 * 1024)
+/* Answers kept: memory stays bounded whatever the input. */
+#define BATCH_ANSWERS_MAX (1u << 16)
+#define BATCH_ANSWERS_BYTES ((size_t)16 << 20)
 
-static void error_line(buf *out, unsigned long line, const char *msg)
+/* {"line":N, the head of every answer. Everything after it depends on
+ * the line's text alone (and the run's options), which is what lets an
+ * answer's tail be kept and reused for a repeat of the line. */
+static void head(json *j, buf *out, unsigned long line)
+{
+	json_init(j, out);
+	json_obj_begin(j);
+	json_key(j, "line");
+	json_uint(j, line);
+}
+
+/* An error answer; *tail (when not NULL) is set to where the part after
+ * the line number starts in out. */
+static void error_line(buf *out, unsigned long line, const char *msg,
+                       size_t *tail)
 {
 	json j;
 
-	json_init(&j, out);
-	json_obj_begin(&j);
-	json_key(&j, "line");
-	json_uint(&j, line);
+	head(&j, out, line);
+	if (tail)
+		*tail = out->len;
 	json_key(&j, "error");
 	json_str(&j, msg);
 	json_obj_end(&j);
@@ -64,16 +81,14 @@ static int is_blank(char c)
 	return c == ' ' || c == '\t';
 }
 
-/* Answer one line (s, n: without the newline). Returns 0, or -1 when
- * the index failed it (the line is answered with the error). */
-static int answer(buf *out, const session *s, unsigned long line,
-                  char *s0, size_t n)
+/* The question of a line s[0..n) (without the newline): without a
+ * byte-order mark (line 1), a trailing CR and the blanks around it. Its
+ * start in *q; returns its length, 0 for a line that asks nothing (blank,
+ * or a comment). */
+static size_t question(const char **q, const char *s, size_t n,
+                       unsigned long line)
 {
-	char *p = s0, *end = s0 + n, *name, *ver;
-	findings f = { 0 };
-	lock_pkg pkg;
-	char msg[600];
-	json j;
+	const char *p = s, *end = s + n;
 
 	/* A UTF-8 byte-order mark (PowerShell and some editors write one)
 	 * starts the stream, not the first crate's name. */
@@ -85,10 +100,28 @@ static int answer(buf *out, const session *s, unsigned long line,
 		p++;
 	while (end > p && is_blank(end[-1]))
 		end--;
+	*q = p;
 	if (p == end || *p == '#')
 		return 0;
-	if (memchr(p, '\0', (size_t)(end - p))) {
-		error_line(out, line, "NUL byte in line");
+	return (size_t)(end - p);
+}
+
+/* Answer a question p[0..n) (question(); p has room for a NUL at p[n]
+ * and is changed). Returns 0 when answered, 1 when answered with an
+ * answer that is the same for every line asking this (its part after
+ * the line number starts at *tail in out), or -1 when the index failed
+ * it (the line is answered with the error). */
+static int answer(buf *out, const session *s, unsigned long line,
+                  char *p, size_t n, size_t *tail)
+{
+	char *end = p + n, *name, *ver;
+	findings f = { 0 };
+	lock_pkg pkg;
+	char msg[600];
+	json j;
+
+	if (memchr(p, '\0', n)) {
+		error_line(out, line, "NUL byte in line", NULL);
 		return 0;
 	}
 	*end = '\0';
@@ -96,7 +129,8 @@ static int answer(buf *out, const session *s, unsigned long line,
 	while (p < end && !is_blank(*p) && *p != '@')
 		p++;
 	if (p == name) {
-		error_line(out, line, "expected NAME VERSION or NAME@VERSION");
+		error_line(out, line, "expected NAME VERSION or NAME@VERSION",
+		           NULL);
 		return 0;
 	}
 	if (*p == '@') {
@@ -110,7 +144,8 @@ static int answer(buf *out, const session *s, unsigned long line,
 		ver = p;
 	}
 	if (!*ver || strpbrk(ver, " \t@")) {
-		error_line(out, line, "expected NAME VERSION or NAME@VERSION");
+		error_line(out, line, "expected NAME VERSION or NAME@VERSION",
+		           NULL);
 		return 0;
 	}
 	memset(&pkg, 0, sizeof(pkg));
@@ -123,16 +158,18 @@ static int answer(buf *out, const session *s, unsigned long line,
 		 * twice would cost a tenth of the run). */
 		snprintf(msg, sizeof(msg), "%s", f.lib_error ? f.lib_error
 		                                 : advdb_strerror(rc));
-		error_line(out, line, msg);
 		findings_free(&f);
-		/* a bad version or name is the line's; anything else the
-		 * index's */
-		return rc == ADVDB_EVERSION || rc == ADVDB_EINVAL ? 0 : -1;
+		/* a bad version or name is the line's (the same answer
+		 * every time); anything else the index's */
+		if (rc == ADVDB_EVERSION || rc == ADVDB_EINVAL) {
+			error_line(out, line, msg, tail);
+			return 1;
+		}
+		error_line(out, line, msg, NULL);
+		return -1;
 	}
-	json_init(&j, out);
-	json_obj_begin(&j);
-	json_key(&j, "line");
-	json_uint(&j, line);
+	head(&j, out, line);
+	*tail = out->len;
 	session_json_incomplete(&j, s);
 	json_key(&j, "name");
 	json_str(&j, name);
@@ -177,7 +214,7 @@ static int answer(buf *out, const session *s, unsigned long line,
 	json_obj_end(&j);
 	buf_putc(out, '\n');
 	findings_free(&f);
-	return 0;
+	return 1;
 }
 
 /* Next block of stdin. read(2) on the descriptor, not fread: a driver
@@ -208,18 +245,53 @@ static int flush_out(buf *out, int force)
 	return 0;
 }
 
+/* Answer one line s[0..n) (too long: *too_long). The answer of a
+ * question seen before is its kept tail after the line's head; a new
+ * one is answered in work (a copy: the question stays whole as the key)
+ * and its tail kept when it is the same for every line asking it.
+ * Returns -1 when the index failed the line, else 0. */
+static int answer_line(buf *out, acache *ans, const session *s,
+                       unsigned long line, const char *ln, size_t n,
+                       char *work)
+{
+	const char *q, *a;
+	size_t qn = question(&q, ln, n, line), an, tail = 0;
+	json j;
+	int rc;
+
+	if (!qn)
+		return 0;
+	if ((a = acache_get(ans, q, qn, &an)) != NULL) {
+		head(&j, out, line);
+		buf_put(out, a, an);
+		return 0;
+	}
+	memcpy(work, q, qn);
+	size_t start = out->len;
+	rc = answer(out, s, line, work, qn, &tail);
+	if (rc == 1 && !out->failed && tail >= start)
+		(void)acache_put(ans, q, qn, out->p + tail, out->len - tail);
+	return rc < 0 ? -1 : 0;
+}
+
 int cmd_batch(const cli_opts *o)
 {
 	session s;
 	buf out = BUF_INIT;
 	char *line = malloc(BATCH_LINE_MAX + 1);
+	char *work = malloc(BATCH_LINE_MAX + 1);
 	char *blk = malloc(BATCH_BLOCK);
+	acache *ans = NULL;
 	size_t len = 0, bpos = 0, blen = 0;
 	unsigned long lineno = 0;
 	int too_long = 0, eof = 0, status = EXIT_CLEAN;
 	unsigned long failed = 0;       /* lines the index failed */
 
-	if (!line || !blk) {
+	/* Answers kept: a stream repeats pairs (a fleet's lockfiles share
+	 * most crates), and a repeat is then a probe and a copy. */
+	if (!line || !work || !blk ||
+	    acache_new(&ans, BATCH_ANSWERS_MAX, BATCH_ANSWERS_BYTES) !=
+	    ADVDB_OK) {
 		cli_error("out of memory");
 		status = EXIT_ERROR;
 		goto out;
@@ -229,10 +301,7 @@ int cmd_batch(const cli_opts *o)
 		status = EXIT_ERROR;
 		goto out;
 	}
-	/* Decisions cached: a stream repeats pairs (a fleet's lockfiles share
-	 * most crates), and a probe costs a fifth of a look-up (batch -38%
-	 * CPU on the benchmark's input). */
-	if (session_open(&s, o, SESSION_DECISIONS) != EXIT_CLEAN) {
+	if (session_open(&s, o, SESSION_NO_CACHE) != EXIT_CLEAN) {
 		status = EXIT_ERROR;
 		goto out;
 	}
@@ -253,22 +322,26 @@ int cmd_batch(const cli_opts *o)
 			eof = r == 0;
 			continue;
 		}
-		const char *p = blk + bpos;
+		const char *p = blk + bpos, *ln = line;
 		const char *nl = memchr(p, '\n', blen - bpos);
 		size_t seg = nl ? (size_t)(nl - p) : blen - bpos;
-		if (!too_long && seg <= BATCH_LINE_MAX - len) {
+		bpos += seg + (nl ? 1 : 0);
+		if (too_long || seg > BATCH_LINE_MAX - len) {
+			too_long = 1;
+		} else if (!len && nl) {
+			ln = p;         /* whole in the block: read it there */
+			len = seg;
+		} else {
 			memcpy(line + len, p, seg);
 			len += seg;
-		} else {
-			too_long = 1;
 		}
-		bpos += seg + (nl ? 1 : 0);
 		if (!nl && !eof)
 			continue;       /* the line goes on in the next block */
 		lineno++;
 		if (too_long)
-			error_line(&out, lineno, "line longer than 4096 bytes");
-		else if (answer(&out, &s, lineno, line, len) < 0)
+			error_line(&out, lineno, "line longer than 4096 bytes",
+			           NULL);
+		else if (answer_line(&out, ans, &s, lineno, ln, len, work) < 0)
 			failed++;
 		len = 0;
 		too_long = 0;
@@ -294,7 +367,9 @@ int cmd_batch(const cli_opts *o)
 		status = EXIT_ERROR;
 	session_close(&s);
 out:
+	acache_free(ans);
 	buf_free(&out);
+	free(work);
 	free(line);
 	free(blk);
 	return status;
