@@ -245,32 +245,50 @@ static int flush_out(buf *out, int force)
 	return 0;
 }
 
-/* Answer one line s[0..n) (too long: *too_long). The answer of a
- * question seen before is its kept tail after the line's head; a new
- * one is answered in work (a copy: the question stays whole as the key)
- * and its tail kept when it is the same for every line asking it.
- * Returns -1 when the index failed the line, else 0. */
+/* A whole line, cut out of the input, to be answered. */
+typedef struct qline {
+	const char *ln;             /* the line (in the block or in `line`) */
+	size_t len;
+	int too_long;
+	const char *q;              /* its question (question()) */
+	size_t qn;                  /* 0: it asks nothing */
+	uint64_t h;                 /* acache_hash of the question */
+} qline;
+
+/* Lines answered as a group: the cache lines their probes read are
+ * fetched for the whole group first, so the memory waits overlap. */
+#define BATCH_GROUP 16
+
+/* Answer one line. The answer of a question seen before is its kept
+ * tail after the line's head; a new one is answered in work (a copy: the
+ * question stays whole as the key) and its tail kept when it is the same
+ * for every line asking it. Returns -1 when the index failed the line,
+ * else 0. */
 static int answer_line(buf *out, acache *ans, const session *s,
-                       unsigned long line, const char *ln, size_t n,
-                       char *work)
+                       unsigned long line, const qline *l, char *work)
 {
-	const char *q, *a;
-	size_t qn = question(&q, ln, n, line), an, tail = 0;
+	const char *a;
+	size_t an, tail = 0;
 	json j;
 	int rc;
 
-	if (!qn)
+	if (l->too_long) {
+		error_line(out, line, "line longer than 4096 bytes", NULL);
 		return 0;
-	if ((a = acache_get(ans, q, qn, &an)) != NULL) {
+	}
+	if (!l->qn)
+		return 0;
+	if ((a = acache_get(ans, l->h, l->q, l->qn, &an)) != NULL) {
 		head(&j, out, line);
 		buf_put(out, a, an);
 		return 0;
 	}
-	memcpy(work, q, qn);
+	memcpy(work, l->q, l->qn);
 	size_t start = out->len;
-	rc = answer(out, s, line, work, qn, &tail);
+	rc = answer(out, s, line, work, l->qn, &tail);
 	if (rc == 1 && !out->failed && tail >= start)
-		(void)acache_put(ans, q, qn, out->p + tail, out->len - tail);
+		(void)acache_put(ans, l->h, l->q, l->qn, out->p + tail,
+		                 out->len - tail);
 	return rc < 0 ? -1 : 0;
 }
 
@@ -306,51 +324,85 @@ int cmd_batch(const cli_opts *o)
 		goto out;
 	}
 	int incomplete = session_warn_incomplete(&s);
-	while (!eof || len || too_long) {
-		if (bpos == blen && !eof) {
-			ssize_t r = fill(blk, BATCH_BLOCK);
-			if (r < 0 && errno == EINTR)
+	while (status == EXIT_CLEAN) {
+		qline g[BATCH_GROUP];
+		size_t n = 0;
+
+		/* Cut up to a group of whole lines out of what was read. A
+		 * line over two blocks is put together in `line`; only the
+		 * group's first line can be that one. */
+		while (n < BATCH_GROUP) {
+			if (bpos == blen) {
+				if (eof) {
+					if (len || too_long)    /* no newline */
+						g[n++] = (qline){ line, len,
+						                  too_long, 0, 0, 0 };
+					len = 0;
+					too_long = 0;
+					break;
+				}
+				if (n)  /* answer what is whole before waiting */
+					break;
+				ssize_t r = fill(blk, BATCH_BLOCK);
+				if (r < 0 && errno == EINTR)
+					continue;
+				if (r < 0) {
+					cli_error("batch: cannot read stdin: %s",
+					          strerror(errno));
+					status = EXIT_ERROR;
+					break;
+				}
+				bpos = 0;
+				blen = (size_t)r;
+				eof = r == 0;
 				continue;
-			if (r < 0) {
-				cli_error("batch: cannot read stdin: %s",
-				          strerror(errno));
+			}
+			const char *p = blk + bpos, *ln = line;
+			const char *nl = memchr(p, '\n', blen - bpos);
+			size_t seg = nl ? (size_t)(nl - p) : blen - bpos;
+			if (!nl && n)
+				break;  /* it starts in `line`, which g[0] holds */
+			bpos += seg + (nl ? 1 : 0);
+			if (too_long || seg > BATCH_LINE_MAX - len) {
+				too_long = 1;
+			} else if (!len && nl) {
+				ln = p; /* whole in the block: read it there */
+				len = seg;
+			} else {
+				memcpy(line + len, p, seg);
+				len += seg;
+			}
+			if (!nl)
+				continue;       /* it goes on in the next block */
+			g[n++] = (qline){ ln, len, too_long, 0, 0, 0 };
+			len = 0;
+			too_long = 0;
+		}
+		if (!n)
+			break;
+		for (size_t i = 0; i < n; i++) {
+			qline *l = &g[i];
+			if (l->too_long)
+				continue;
+			l->qn = question(&l->q, l->ln, l->len, lineno + 1 + i);
+			if (!l->qn)
+				continue;
+			l->h = acache_hash(l->q, l->qn);
+			acache_prefetch(ans, l->h, 0);
+		}
+		for (size_t i = 0; i < n; i++)
+			if (g[i].qn)
+				acache_prefetch(ans, g[i].h, 1);
+		for (size_t i = 0; i < n; i++) {
+			int last = i + 1 == n && bpos == blen;
+			if (answer_line(&out, ans, &s, ++lineno, &g[i], work) < 0)
+				failed++;
+			if ((o->line_buffered || out.len >= 64 * 1024 || last) &&
+			    flush_out(&out, o->line_buffered || last) < 0) {
+				cli_error("batch: cannot write stdout");
 				status = EXIT_ERROR;
 				break;
 			}
-			bpos = 0;
-			blen = (size_t)r;
-			eof = r == 0;
-			continue;
-		}
-		const char *p = blk + bpos, *ln = line;
-		const char *nl = memchr(p, '\n', blen - bpos);
-		size_t seg = nl ? (size_t)(nl - p) : blen - bpos;
-		bpos += seg + (nl ? 1 : 0);
-		if (too_long || seg > BATCH_LINE_MAX - len) {
-			too_long = 1;
-		} else if (!len && nl) {
-			ln = p;         /* whole in the block: read it there */
-			len = seg;
-		} else {
-			memcpy(line + len, p, seg);
-			len += seg;
-		}
-		if (!nl && !eof)
-			continue;       /* the line goes on in the next block */
-		lineno++;
-		if (too_long)
-			error_line(&out, lineno, "line longer than 4096 bytes",
-			           NULL);
-		else if (answer_line(&out, ans, &s, lineno, ln, len, work) < 0)
-			failed++;
-		len = 0;
-		too_long = 0;
-		if ((o->line_buffered || out.len >= 64 * 1024 ||
-		     bpos == blen) &&
-		    flush_out(&out, o->line_buffered || bpos == blen) < 0) {
-			cli_error("batch: cannot write stdout");
-			status = EXIT_ERROR;
-			break;
 		}
 	}
 	if (status == EXIT_CLEAN && flush_out(&out, 1) < 0) {

@@ -266,12 +266,27 @@ void acache_free(acache *c)
 	free(c);
 }
 
-const char *acache_get(const acache *c, const char *key, size_t klen,
-                       size_t *alen)
+uint64_t acache_hash(const char *key, size_t klen)
+{
+	return hash_bytes(0, key, klen);
+}
+
+void acache_prefetch(const acache *c, uint64_t h, int stage)
+{
+	if (!c->n)
+		return;
+	const uint64_t *sl = &c->slots[(size_t)h & (c->cap - 1)];
+	if (stage == 0)
+		__builtin_prefetch(sl);
+	else if (*sl && (uint32_t)(*sl >> 32) == (uint32_t)(h >> 32))
+		__builtin_prefetch(c->mem + ((uint32_t)*sl - 1));
+}
+
+const char *acache_get(const acache *c, uint64_t h, const char *key,
+                       size_t klen, size_t *alen)
 {
 	if (!c->n)
 		return NULL;
-	uint64_t h = hash_bytes(0, key, klen);
 	uint32_t tag = (uint32_t)(h >> 32);
 	size_t mask = c->cap - 1;
 
@@ -302,7 +317,7 @@ static void aplace(uint64_t *slots, size_t cap, uint64_t h, uint64_t v)
 	slots[j] = v;
 }
 
-int acache_put(acache *c, const char *key, size_t klen,
+int acache_put(acache *c, uint64_t h, const char *key, size_t klen,
                const char *answer, size_t alen)
 {
 	size_t need = ACACHE_HEAD + klen + alen;
@@ -350,7 +365,6 @@ int acache_put(acache *c, const char *key, size_t klen,
 	memcpy(e + 4, &al, 4);
 	memcpy(e + ACACHE_HEAD, key, klen);
 	memcpy(e + ACACHE_HEAD + klen, answer, alen);
-	uint64_t h = hash_bytes(0, key, klen);
 	aplace(c->slots, c->cap, h,
 	       (h >> 32 << 32) | (uint64_t)(uint32_t)(c->len + 1));
 	c->len += need;

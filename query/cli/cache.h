@@ -22,6 +22,7 @@
 #define ADVDB_CLI_CACHE_H
 
 #include <stddef.h>
+#include <stdint.h>
 #include "advdb.h"
 
 #define DCACHE_SHARDS 64
@@ -65,15 +66,24 @@ typedef struct acache acache;
 int acache_new(acache **out, size_t max_entries, size_t max_bytes);
 void acache_free(acache *c);
 
-/* The answer held for key[0..klen), *alen bytes, or NULL. Valid until
- * the next acache_put or acache_free. */
-const char *acache_get(const acache *c, const char *key, size_t klen,
-                       size_t *alen);
+/* The hash of key[0..klen), which the calls below take with the key. */
+uint64_t acache_hash(const char *key, size_t klen);
 
-/* Hold answer[0..alen) for key[0..klen) (not held yet). Returns 0, or -1
- * when it is not held (a cap, or out of memory); the cache is then
- * unchanged. */
-int acache_put(acache *c, const char *key, size_t klen,
+/* Start fetching what acache_get of a key of hash h reads: stage 0 its
+ * slot; stage 1, once that slot arrived, its entry. A caller with many
+ * keys at hand prefetches them all first, so their memory waits overlap
+ * instead of adding up. A hint: it never changes a result. */
+void acache_prefetch(const acache *c, uint64_t h, int stage);
+
+/* The answer held for key[0..klen) (hash h), *alen bytes, or NULL.
+ * Valid until the next acache_put or acache_free. */
+const char *acache_get(const acache *c, uint64_t h, const char *key,
+                       size_t klen, size_t *alen);
+
+/* Hold answer[0..alen) for key[0..klen) (hash h; not held yet).
+ * Returns 0, or -1 when it is not held (a cap, or out of memory); the
+ * cache is then unchanged. */
+int acache_put(acache *c, uint64_t h, const char *key, size_t klen,
                const char *answer, size_t alen);
 
 #endif
