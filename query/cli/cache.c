@@ -70,24 +70,34 @@ static uint64_t hash_pair(const char *name, size_t nlen, const char *ver,
 
 /* A word-at-a-time hash (multiply, xor-shift) continuing from h, for
  * keys of a few dozen bytes: FNV-1a's loop is a dependent multiply per
- * byte. Only for tables in memory: its value depends on byte order. */
+ * byte. The last word overlaps the one before it rather than being
+ * copied byte by byte. Only for tables in memory: its value depends on
+ * byte order. */
 static uint64_t hash_bytes(uint64_t h, const char *s, size_t n)
 {
 	const uint64_t k = 0x9E3779B97F4A7C15ull;
 	uint64_t w;
+	uint32_t a, b;
 
 	h ^= n * k;
-	for (; n >= 8; s += 8, n -= 8) {
-		memcpy(&w, s, 8);
-		h = (h ^ w) * k;
-		h ^= h >> 32;
+	if (n >= 8) {
+		for (; n > 8; s += 8, n -= 8) {
+			memcpy(&w, s, 8);
+			h = (h ^ w) * k;
+			h ^= h >> 32;
+		}
+		memcpy(&w, s + n - 8, 8);
+	} else if (n >= 4) {
+		memcpy(&a, s, 4);
+		memcpy(&b, s + n - 4, 4);
+		w = (uint64_t)a << 32 | b;
+	} else {
+		w = n ? (uint64_t)(unsigned char)s[0] << 16 |
+		        (uint64_t)(unsigned char)s[n / 2] << 8 |
+		        (unsigned char)s[n - 1] : 0;
 	}
-	if (n) {
-		w = 0;
-		memcpy(&w, s, n);
-		h = (h ^ w) * k;
-		h ^= h >> 32;
-	}
+	h = (h ^ w) * k;
+	h ^= h >> 32;
 	h *= 0xBF58476D1CE4E5B9ull;
 	return h ^ (h >> 31);
 }
