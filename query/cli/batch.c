@@ -281,8 +281,10 @@ typedef struct qline {
 } qline;
 
 /* Lines answered as a group: the cache lines their probes read are
- * fetched for the whole group first, so the memory waits overlap. */
-#define BATCH_GROUP 16
+ * fetched some lines ahead, so the memory waits overlap. */
+#define BATCH_GROUP 64
+#define BATCH_AHEAD_SLOT 16
+#define BATCH_AHEAD_ENTRY 8
 
 /* Answer one line. The answer of a question seen before is its kept
  * tail after the line's head; a new one is answered in work (a copy: the
@@ -415,15 +417,24 @@ int cmd_batch(const cli_opts *o)
 			if (l->too_long)
 				continue;
 			l->qn = question(&l->q, l->ln, l->len, lineno + 1 + i);
-			if (!l->qn)
-				continue;
-			l->h = acache_hash(l->q, l->qn);
-			acache_prefetch(ans, l->h, 0);
+			if (l->qn)
+				l->h = acache_hash(l->q, l->qn);
 		}
-		for (size_t i = 0; i < n; i++)
+		/* A line's slot is fetched BATCH_AHEAD_SLOT lines before it is
+		 * answered, its entry (the slot read by then) BATCH_AHEAD_ENTRY
+		 * lines before. */
+		for (size_t i = 0; i < n && i < BATCH_AHEAD_SLOT; i++)
+			if (g[i].qn)
+				acache_prefetch(ans, g[i].h, 0);
+		for (size_t i = 0; i < n && i < BATCH_AHEAD_ENTRY; i++)
 			if (g[i].qn)
 				acache_prefetch(ans, g[i].h, 1);
 		for (size_t i = 0; i < n; i++) {
+			size_t k = i + BATCH_AHEAD_SLOT, e = i + BATCH_AHEAD_ENTRY;
+			if (k < n && g[k].qn)
+				acache_prefetch(ans, g[k].h, 0);
+			if (e < n && g[e].qn)
+				acache_prefetch(ans, g[e].h, 1);
 			int last = i + 1 == n && bpos == blen;
 			decimal_inc(&num);
 			if (answer_line(&out, ans, &s, ++lineno, &num, &g[i],
