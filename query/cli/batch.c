@@ -307,9 +307,13 @@ static int answer_line(buf *out, acache *ans, const session *s,
 	if (!l->qn)
 		return 0;
 	if ((a = acache_get(ans, l->h, l->q, l->qn, &an)) != NULL) {
-		buf_put(out, HEAD_TEXT, HEAD_LEN);
-		buf_put(out, num->d + num->start, nd);
-		buf_put(out, a, an);
+		char *w = buf_room(out, HEAD_LEN + nd + an);
+		if (!w)
+			return 0;       /* the buffer failed: told at the flush */
+		memcpy(w, HEAD_TEXT, HEAD_LEN);
+		memcpy(w + HEAD_LEN, num->d + num->start, nd);
+		memcpy(w + HEAD_LEN + nd, a, an);
+		buf_added(out, HEAD_LEN + nd + an);
 		return 0;
 	}
 	memcpy(work, l->q, l->qn);
