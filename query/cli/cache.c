@@ -102,6 +102,39 @@ static uint64_t hash_bytes(uint64_t h, const char *s, size_t n)
 	return h ^ (h >> 31);
 }
 
+/* a[0..n) == b[0..n), a word at a time, the last word overlapping
+ * (keys are a few dozen bytes: memcmp's call and set-up cost more). */
+static int key_eq(const char *a, const char *b, size_t n)
+{
+	uint64_t x, y;
+	uint32_t u, v;
+
+	if (n >= 8) {
+		for (; n > 8; a += 8, b += 8, n -= 8) {
+			memcpy(&x, a, 8);
+			memcpy(&y, b, 8);
+			if (x != y)
+				return 0;
+		}
+		memcpy(&x, a + n - 8, 8);
+		memcpy(&y, b + n - 8, 8);
+		return x == y;
+	}
+	if (n >= 4) {
+		memcpy(&u, a, 4);
+		memcpy(&v, b, 4);
+		if (u != v)
+			return 0;
+		memcpy(&u, a + n - 4, 4);
+		memcpy(&v, b + n - 4, 4);
+		return u == v;
+	}
+	for (size_t i = 0; i < n; i++)
+		if (a[i] != b[i])
+			return 0;
+	return 1;
+}
+
 int dcache_new(dcache **out, advdb *db, const advdb_query *q,
                size_t max_entries, size_t max_bytes)
 {
@@ -326,7 +359,7 @@ const char *acache_get(const acache *c, uint64_t h, const char *key,
 			continue;
 		const char *e = c->mem + ((uint32_t)sl - 1);
 		memcpy(&kl, e, 4);
-		if (kl != klen || memcmp(e + ACACHE_HEAD, key, klen) != 0)
+		if (kl != klen || !key_eq(e + ACACHE_HEAD, key, klen))
 			continue;
 		memcpy(&al, e + 4, 4);
 		*alen = al;
