@@ -44,9 +44,9 @@ _Static_assert(ADVDB_ID_MAX == ADV_ID_MAX + 1,
 _Static_assert(ADVDB_MSG_MAX == ADVDB_ERROR_MSG_MAX,
                "a message fits advdb_error_info.message");
 
-/* One reusable read transaction: taken by one call at a time (busy), and
- * reset, never active, while free. A cache line each, so threads on
- * different slots do not share one. */
+/* One reusable read transaction: taken by one call at a time (busy),
+ * open from its first use to advdb_close() (the file never changes). A
+ * cache line each, so threads on different slots do not share one. */
 typedef struct db_slot {
 	_Alignas(64) atomic_int busy;
 	MDB_txn *txn;                /* NULL until first used */

@@ -41,6 +41,13 @@ void buf_put_grow(buf *b, const char *s, size_t n)
 	b->p[b->len] = '\0';
 }
 
+char *buf_room_grow(buf *b, size_t n)
+{
+	if (grow(b, n) < 0)
+		return NULL;
+	return b->p + b->len;
+}
+
 void buf_puts(buf *b, const char *s)
 {
 	buf_put(b, s, strlen(s));

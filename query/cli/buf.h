@@ -53,6 +53,26 @@ static inline void buf_putc(buf *b, char c)
 	}
 }
 
+/* Room for n more bytes, to be written at the pointer returned and
+ * then counted with buf_added(b, n); NULL when the buffer failed (or
+ * fails now). For a writer of several pieces: one check, not one per
+ * piece. */
+char *buf_room_grow(buf *b, size_t n);
+
+static inline char *buf_room(buf *b, size_t n)
+{
+	if (b->cap - b->len > n && !b->failed)
+		return b->p + b->len;
+	return buf_room_grow(b, n);
+}
+
+/* Count n bytes written at buf_room's pointer. */
+static inline void buf_added(buf *b, size_t n)
+{
+	b->len += n;
+	b->p[b->len] = '\0';
+}
+
 void buf_puts(buf *b, const char *s);
 /* An unsigned integer in decimal (no printf on the hot path). */
 void buf_putu(buf *b, unsigned long long v);

@@ -1,7 +1,8 @@
 /*
- * cache.h — the decision cache of a scan: (crate, version) -> the
- * advisories that match it, so a pair that appears in many lockfiles is
- * looked up once per run.
+ * cache.h — the caches of a run keyed by a package: the decision cache
+ * of a scan, (crate, version) -> the advisories that match it, so a pair
+ * that appears in many lockfiles is looked up once per run; and the
+ * answer cache of batch, a line -> its answer already rendered (below).
  *
  * Ownership and lifetimes: entries are never evicted or moved; a matches
  * pointer handed out stays valid until dcache_free(). Entries are
@@ -21,6 +22,7 @@
 #define ADVDB_CLI_CACHE_H
 
 #include <stddef.h>
+#include <stdint.h>
 #include "advdb.h"
 
 #define DCACHE_SHARDS 64
@@ -45,5 +47,43 @@ void dcache_free(dcache *c);
 int dcache_lookup(const advdb_match **m, size_t *n, dcache *c,
                   const char *name, const char *version,
                   advdb_error_info *err);
+
+/*
+ * The answer cache (batch): key bytes -> answer bytes, both copied in.
+ * A stream repeats lines, and a repeated line's answer is the same bytes
+ * but for its line number, so batch keeps what follows the number and a
+ * repeat costs a hash, a probe and a copy (no parse, no look-up, no
+ * JSON). One thread only. Capped like the decision cache: at most
+ * max_entries entries and max_bytes bytes (keys, answers and the slot
+ * array); a key it cannot hold is simply not held (acache_put says so)
+ * and the caller answers it the long way each time.
+ */
+typedef struct acache acache;
+
+/* max_bytes is at most ACACHE_BYTES_MAX (offsets are 32-bit). */
+#define ACACHE_BYTES_MAX ((size_t)1 << 31)
+
+int acache_new(acache **out, size_t max_entries, size_t max_bytes);
+void acache_free(acache *c);
+
+/* The hash of key[0..klen), which the calls below take with the key. */
+uint64_t acache_hash(const char *key, size_t klen);
+
+/* Start fetching what acache_get of a key of hash h reads: stage 0 its
+ * slot; stage 1, once that slot arrived, its entry. A caller with many
+ * keys at hand prefetches them all first, so their memory waits overlap
+ * instead of adding up. A hint: it never changes a result. */
+void acache_prefetch(const acache *c, uint64_t h, int stage);
+
+/* The answer held for key[0..klen) (hash h), *alen bytes, or NULL.
+ * Valid until the next acache_put or acache_free. */
+const char *acache_get(const acache *c, uint64_t h, const char *key,
+                       size_t klen, size_t *alen);
+
+/* Hold answer[0..alen) for key[0..klen) (hash h; not held yet).
+ * Returns 0, or -1 when it is not held (a cap, or out of memory); the
+ * cache is then unchanged. */
+int acache_put(acache *c, uint64_t h, const char *key, size_t klen,
+               const char *answer, size_t alen);
 
 #endif

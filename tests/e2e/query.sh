@@ -232,6 +232,38 @@ for i in range(100000):
 else
 	skip "batch 100000 lines" "python3 not found"
 fi
+# A repeated question is written back from what batch kept of its first
+# answer: it must be the same bytes after the line number as the
+# question asked alone, whatever its form (both separators, blanks, a
+# CR, a name that needs escaping, a bad version, an unknown crate).
+if [ -n "$PY" ]; then
+	"$PY" - "$Q" "$DB" >"$T/py" 2>&1 <<'PYEOF'
+import random, subprocess, sys
+q, db = sys.argv[1], sys.argv[2]
+qs = [b"tokio 1.18.3", b"tokio@1.18.4", b"mio 0.8.10", b"ansi_term@0.12.1",
+      b"tokio 1.x", b"sm\xc3\xa9 1.0.0", b'q"uote 1.0.0', b"bad\xff 1.0.0",
+      b"bogus", b"crate9 1.0.0", b"tokio 1.18.3-rc.1+b"]
+forms = [lambda x: x, lambda x: b"  " + x + b"\t", lambda x: x + b"\r"]
+def run(data):
+    return subprocess.run([q, "-d", db, "batch"], input=data,
+                          stdout=subprocess.PIPE).stdout.split(b"\n")[:-1]
+alone = {x: run(x + b"\n")[0] for x in qs}
+random.seed(5)
+lines = [random.choice(qs) for _ in range(3000)]
+out = run(b"".join(random.choice(forms)(x) + b"\n" for x in lines))
+if len(out) != len(lines):
+    print("answers:", len(out)); sys.exit(1)
+for i, (x, a) in enumerate(zip(lines, out)):
+    head = b'{"line":%d' % (i + 1)
+    want = b'{"line":1' + a[len(head):]
+    if not a.startswith(head) or want != alone[x]:
+        print("line", i + 1, x, a, "alone:", alone[x]); sys.exit(1)
+PYEOF
+	if [ $? -eq 0 ]; then _tap ok "batch: a repeated question is answered as when asked alone"
+	else _tap "not ok" "batch: a repeated question is answered as when asked alone"; sed 's/^/# /' "$T/py"; fi
+else
+	skip "batch: a repeated question" "python3 not found"
+fi
 
 # show
 q 0 "show by id" $D show RUSTSEC-2023-0001

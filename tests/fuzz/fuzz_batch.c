@@ -16,7 +16,10 @@
  *   - a well-formed question about a crate of the sample index is
  *     answered "affected" exactly when one of the compiler's records of
  *     that crate (not withdrawn, not informational) has a range holding
- *     the version.
+ *     the version;
+ *   - lines asking the same question (the same bytes once the BOM, a CR
+ *     and the blanks around are off) get the same answer after the line
+ *     number (batch writes a repeat back from the answer it kept).
  * The index is the sample one of fuzz_index.h.
  */
 #include "fuzz.h"
@@ -200,11 +203,11 @@ static int fb_has(const char *s, size_t n, const char *needle)
 	return 0;
 }
 
-/* Which input lines must be answered: not blank, not a comment. */
-static int fb_answers(const char *s, size_t n)
+/* The question of a line: without a CR and the blanks around it; *q
+ * its start. Its length; 0 for a line that asks nothing (blank, a
+ * comment). */
+static size_t fb_question(const char **q, const char *s, size_t n)
 {
-	if (n > FB_LINE_MAX)
-		return 1;
 	if (n && s[n - 1] == '\r')
 		n--;
 	size_t i = 0;
@@ -212,8 +215,24 @@ static int fb_answers(const char *s, size_t n)
 		i++;
 	while (n > i && (s[n - 1] == ' ' || s[n - 1] == '\t'))
 		n--;
-	return i < n && s[i] != '#';
+	*q = s + i;
+	return i < n && s[i] != '#' ? n - i : 0;
 }
+
+/* Which input lines must be answered: not blank, not a comment. */
+static int fb_answers(const char *s, size_t n)
+{
+	const char *q;
+
+	return n > FB_LINE_MAX || fb_question(&q, s, n) > 0;
+}
+
+/* Questions answered so far, with their answers after the line number. */
+#define FB_SEEN_MAX 256
+typedef struct fb_seen {
+	const char *q, *a;
+	size_t qn, an;
+} fb_seen;
 
 static void fb_check_output(const uint8_t *in, size_t isize,
                             const char *out, size_t osize)
@@ -221,6 +240,8 @@ static void fb_check_output(const uint8_t *in, size_t isize,
 	const char *ip = (const char *)in, *iend = ip + isize;
 	const char *op = out, *oend = out + osize;
 	unsigned long lineno = 0;
+	fb_seen seen[FB_SEEN_MAX];
+	size_t nseen = 0;
 
 	FUZZ_CHECK(osize == 0 || out[osize - 1] == '\n',
 	           "output does not end with a newline");
@@ -254,6 +275,23 @@ static void fb_check_output(const uint8_t *in, size_t isize,
 		FUZZ_CHECK(fb_value(&j, 0) == 0 && j.p == j.end,
 		           "answer to line %lu is not one JSON value: %.*s", lineno,
 		           (int)(onl - op > 200 ? 200 : onl - op), op);
+		if (full <= FB_LINE_MAX) {
+			const char *q, *a = op + hn - 1;  /* from the ',' */
+			size_t qn = fb_question(&q, line, n), an;
+			an = (size_t)(onl - a);
+			size_t k = 0;
+			while (k < nseen && (seen[k].qn != qn ||
+			                     memcmp(seen[k].q, q, qn) != 0))
+				k++;
+			if (k < nseen)
+				FUZZ_CHECK(seen[k].an == an &&
+				           memcmp(seen[k].a, a, an) == 0,
+				           "line %lu asks what an earlier line asked "
+				           "but is answered otherwise: %.*s", lineno,
+				           (int)(an > 200 ? 200 : an), a);
+			else if (nseen < FB_SEEN_MAX)
+				seen[nseen++] = (fb_seen){ q, a, qn, an };
+		}
 		if (expect >= 0) {
 			const char *w = expect ? "\"affected\":true"
 			                       : "\"affected\":false";

@@ -3,8 +3,10 @@
  * here with the writer: session (open errors, --ignore resolved through
  * aliases), the decision cache (hits, misses, errors not cached, a full
  * cache, a crate with more advisories than an entry holds, threads: a
- * cache never changes an answer) and audit (scope, warnings, --deny,
- * non-crates.io packages skipped).
+ * cache never changes an answer), batch's answer cache (keys of every
+ * length back byte for byte, growth, its caps, prefetching changes
+ * nothing) and audit (scope, warnings, --deny, non-crates.io packages
+ * skipped).
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -631,6 +633,126 @@ static void test_cache__threads_agree(void **state)
 	session_close(&s);
 }
 
+
+/* ---- the answer cache (batch) ---- */
+
+/* The key and answer of entry i: lengths 0..40 cover every path of the
+ * word-wise hash and compare; keys that are prefixes of others. */
+static size_t akey(char *k, int i)
+{
+	size_t n = (size_t)(i % 41);
+	for (size_t j = 0; j < n; j++)
+		k[j] = (char)('a' + (i / 41 + (int)j) % 26);
+	if (n)
+		k[n - 1] = (char)('A' + i % 26);
+	return n;
+}
+
+static size_t aanswer(char *a, int i)
+{
+	return (size_t)snprintf(a, 64, ",\"answer\":%d}\n", i);
+}
+
+static void test_acache__keys_back_byte_for_byte(void **state)
+{
+	acache *c;
+	char k[64], a[64];
+	const char *got;
+	size_t n, an;
+	int held[5000] = { 0 };
+
+	(void)state;
+	assert_int_equal(acache_new(&c, 1u << 16, 16u << 20), ADVDB_OK);
+	/* empty: nothing, and a prefetch is harmless */
+	n = akey(k, 7);
+	acache_prefetch(c, acache_hash(k, n), 0);
+	acache_prefetch(c, acache_hash(k, n), 1);
+	assert_null(acache_get(c, acache_hash(k, n), k, n, &an));
+	/* 5000 entries: the slot array grows several times */
+	for (int i = 0; i < 5000; i++) {
+		n = akey(k, i);
+		uint64_t h = acache_hash(k, n);
+		if (acache_get(c, h, k, n, &an))
+			continue;       /* the same key made twice */
+		size_t m = aanswer(a, i);
+		assert_int_equal(acache_put(c, h, k, n, a, m), 0);
+		held[i] = 1;
+	}
+	for (int i = 0; i < 5000; i++) {
+		n = akey(k, i);
+		uint64_t h = acache_hash(k, n);
+		acache_prefetch(c, h, 0);
+		acache_prefetch(c, h, 1);
+		got = acache_get(c, h, k, n, &an);
+		assert_non_null(got);
+		if (held[i]) {
+			size_t m = aanswer(a, i);
+			assert_int_equal(an, m);
+			assert_memory_equal(got, a, m);
+		}
+	}
+	/* a key one byte longer or shorter, or one byte different, is not
+	 * held */
+	n = akey(k, 41 * 3 + 20);
+	k[n] = 'z';
+	assert_null(acache_get(c, acache_hash(k, n + 1), k, n + 1, &an));
+	assert_null(acache_get(c, acache_hash(k, n - 1), k, n - 1, &an));
+	k[3] = '#';
+	assert_null(acache_get(c, acache_hash(k, n), k, n, &an));
+	acache_free(c);
+	acache_free(NULL);
+}
+
+static void test_acache__caps(void **state)
+{
+	acache *c;
+	char k[64], a[64];
+	size_t n, m, an;
+
+	(void)state;
+	/* at most 100 entries: the 101st is not held, the others are */
+	assert_int_equal(acache_new(&c, 100, 16u << 20), ADVDB_OK);
+	for (int i = 0; i < 101; i++) {
+		n = (size_t)snprintf(k, sizeof(k), "crate-%d 1.0.%d", i, i);
+		m = aanswer(a, i);
+		assert_int_equal(acache_put(c, acache_hash(k, n), k, n, a, m),
+		                 i < 100 ? 0 : -1);
+	}
+	for (int i = 0; i < 101; i++) {
+		n = (size_t)snprintf(k, sizeof(k), "crate-%d 1.0.%d", i, i);
+		const char *got = acache_get(c, acache_hash(k, n), k, n, &an);
+		if (i == 100) {
+			assert_null(got);
+			continue;
+		}
+		m = aanswer(a, i);
+		assert_non_null(got);
+		assert_int_equal(an, m);
+		assert_memory_equal(got, a, m);
+	}
+	acache_free(c);
+	/* 16 KiB: the slot array (8 KiB at first) and the entries share it;
+	 * an answer past what is left is refused, a small one still fits */
+	assert_int_equal(acache_new(&c, 1u << 16, 16u << 10), ADVDB_OK);
+	static char big[12 << 10];
+	memset(big, 'x', sizeof(big));
+	assert_int_equal(acache_put(c, acache_hash("a", 1), "a", 1, big,
+	                            sizeof(big)), -1);
+	assert_null(acache_get(c, acache_hash("a", 1), "a", 1, &an));
+	assert_int_equal(acache_put(c, acache_hash("a", 1), "a", 1, big, 100),
+	                 0);
+	const char *got = acache_get(c, acache_hash("a", 1), "a", 1, &an);
+	assert_non_null(got);
+	assert_int_equal(an, 100);
+	int refused = 0;
+	for (int i = 0; i < 1000 && !refused; i++) {
+		n = (size_t)snprintf(k, sizeof(k), "k%d", i);
+		refused = acache_put(c, acache_hash(k, n), k, n, big, 100) < 0;
+	}
+	assert_true(refused);   /* the byte cap, long before 65,536 */
+	acache_free(c);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -649,6 +771,8 @@ int main(void)
 		cmocka_unit_test(test_cache__full_cache_bypasses),
 		cmocka_unit_test(test_cache__crate_past_the_entry_size),
 		cmocka_unit_test(test_cache__threads_agree),
+		cmocka_unit_test(test_acache__keys_back_byte_for_byte),
+		cmocka_unit_test(test_acache__caps),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
