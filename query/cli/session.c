@@ -177,9 +177,13 @@ int session_open(session *s, const cli_opts *o, int with_cache)
 	    o->max_age_strict)
 		goto fail;
 	if (with_cache &&
-	    (dcache_new(&s->cache, s->db, &s->q, SESSION_CACHE_MAX,
-	                SESSION_CACHE_BYTES) != ADVDB_OK ||
-	     rcache_new(&s->rcache) < 0)) {
+	    (dcache_new(&s->cache, s->db, &s->q,
+	                with_cache == SESSION_DECISIONS ? SESSION_DECISIONS_MAX
+	                                                : SESSION_CACHE_MAX,
+	                with_cache == SESSION_DECISIONS ? SESSION_DECISIONS_BYTES
+	                                                : SESSION_CACHE_BYTES)
+	         != ADVDB_OK ||
+	     (with_cache == SESSION_CACHE && rcache_new(&s->rcache) < 0))) {
 		cli_error("out of memory");
 		goto fail;
 	}

@@ -42,10 +42,15 @@ typedef struct session {
 /* with_cache values for session_open. */
 enum {
 	SESSION_NO_CACHE = 0,
-	SESSION_CACHE = 1           /* decisions and rendered advisories (scan;
-	                               batch keeps whole answers instead:
+	SESSION_CACHE = 1,          /* decisions and rendered advisories (scan) */
+	SESSION_DECISIONS = 2       /* decisions only, at most
+	                               SESSION_DECISIONS_MAX of them (advdb-serve:
+	                               memory stays bounded whatever the clients
+	                               send; batch keeps whole answers instead,
 	                               cache.h's answer cache) */
 };
+#define SESSION_DECISIONS_MAX (1u << 16)
+#define SESSION_DECISIONS_BYTES ((size_t)16 << 20)
 #define SESSION_CACHE_MAX (4u << 20)            /* scan: decisions */
 #define SESSION_CACHE_BYTES ((size_t)256 << 20)
 
@@ -56,7 +61,7 @@ const char *session_db_path(const char *given, char *buf, size_t cap);
 /* Open the index named by o (-d, else the default path; verified first
  * when o->trust_key is set, trust.h), read its info,
  * resolve --ignore, check --max-age; with_cache (above) makes a decision
- * cache and a rendered-advisory cache.
+ * cache and, for SESSION_CACHE, a rendered-advisory cache.
  * Prints its own errors. Returns EXIT_CLEAN or EXIT_ERROR. */
 int session_open(session *s, const cli_opts *o, int with_cache);
 void session_close(session *s);
