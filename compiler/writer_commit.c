@@ -116,15 +116,33 @@ int wr_digest(char hex[41], entry *const *live, size_t n)
 	return 0;
 }
 
-/* Train a dictionary on the records; 0 with *dict NULL when there are too
- * few to train on (or training fails: a dictionary is only an
+/* Whether n records (in blocks of BLOCK_RECORDS) want a dictionary: enough
+ * of them to train on, and blocks small enough for it to pay for its own
+ * bytes. On advisory-db (SCHEMA.md, Figures) blocks of 32 records (~33 KB)
+ * take 139 pages with one and 149 without, 64 (~65 KB) 130 and 131, 128
+ * (~130 KB) 124 and 121: past ~64 KB a frame has its own context, and
+ * the dictionary costs its 32 KiB and its set-up in every reader that
+ * decodes. */
+static int dict_pays(entry *const *live, size_t n)
+{
+	size_t total = 0;
+
+	if (n < DICT_MIN_SAMPLES || DICT_CAP == 0)
+		return 0;
+	for (size_t i = 0; i < n; i++)
+		total += blk_item_size(live[i]->enc_len);
+	return total / ((n + BLOCK_RECORDS - 1) / BLOCK_RECORDS) < DICT_BLOCK_MAX;
+}
+
+/* Train a dictionary on the records; 0 with *dict NULL when it would not
+ * pay (dict_pays) or training fails (a dictionary is only an
  * optimisation). -1 only when out of memory. */
 static int dict_train(uint8_t **dict, size_t *dict_len,
                       entry *const *live, size_t n)
 {
 	*dict = NULL;
 	*dict_len = 0;
-	if (n < DICT_MIN_SAMPLES || DICT_CAP == 0)
+	if (!dict_pays(live, n))
 		return 0;
 	size_t total = 0;
 	for (size_t i = 0; i < n; i++)
@@ -849,10 +867,10 @@ int writer_commit(writer *w, writer_stats *st, char *err, size_t errcap)
 			live[n++] = &w->v[i];
 	qsort(live, n, sizeof(*live), cmp_id);
 	/* An update keeps the previous dictionary (and so every unchanged
-	 * frame) unless it had none and there is now enough to train on. */
+	 * frame) unless it had none and one would now pay (dict_pays). */
 	const uint8_t *dict;
 	size_t dict_len;
-	int reuse = w->have_prev && (w->dict_len || n < DICT_MIN_SAMPLES);
+	int reuse = w->have_prev && (w->dict_len || !dict_pays(live, n));
 	/* An update recompresses the blocks it touched, and the alias
 	 * blocks, at level 3: the bench's update of 10 advisories spent
 	 * ~40 % of its CPU at level 12, ~20 % at 6 (SCHEMA.md, Figures);

@@ -37,6 +37,12 @@
 #define DICT_CAP (32u << 10)      /* trained dictionary size (measured) */
 #endif
 #define DICT_MIN_SAMPLES 64       /* fewer records: no dictionary */
+#ifndef DICT_BLOCK_MAX
+#define DICT_BLOCK_MAX (64u << 10) /* a dictionary only when the mean block
+                                     is smaller (measured, SCHEMA.md:
+                                     it pays for itself on small frames
+                                     only) */
+#endif
 /* SOURCE_NAME_MAX, SOURCES_MAX and the other shared limits: limit.h */
 
 typedef struct entry {
