@@ -22,16 +22,7 @@
 
 #define HASH_MIN 8              /* keys before a table gets a hash index */
 
-struct toml_chunk {
-	toml_chunk *next;
-	size_t cap, used;
-	alignas(max_align_t) unsigned char data[];
-};
-
 /* ---- arena ---- */
-
-#define ALIGN_UP(n) (((n) + (alignof(max_align_t) - 1)) & \
-                     ~(size_t)(alignof(max_align_t) - 1))
 
 static toml_chunk *chunk_new(size_t cap)
 {
@@ -48,41 +39,41 @@ static toml_chunk *chunk_new(size_t cap)
 	return c;
 }
 
-void *toml_arena_alloc(struct toml_arena *a, size_t n)
+/* n bytes at the start of a new chunk (toml_arena_take() found no room:
+ * the start of a chunk is aligned for anything). */
+void *toml_arena_new_chunk(struct toml_arena *a, size_t n)
 {
-	toml_chunk *c = a->head;
-	void *p;
+	toml_chunk *c;
+	size_t cap = a->next_cap;
 
-	if (n > SIZE_MAX / 4)
+	n = n ? n : 1;
+	if (n > TOML_MEMORY_MAX) {
+		a->full = 1;
 		return NULL;
-	n = ALIGN_UP(n ? n : 1);
-	if (!c || c->cap - c->used < n) {
-		size_t cap = a->next_cap;
-		if (cap < n)
-			cap = n;
-		if (cap > TOML_MEMORY_MAX - a->total) {
-			a->full = 1;
-			return NULL;
-		}
-		c = chunk_new(cap);
-		if (!c)
-			return NULL;
-		a->total += cap;
-		/* A block bigger than the usual chunk gets its own chunk, kept
-		 * behind the current one so that one's free space is not lost. */
-		if (cap > a->next_cap && a->head) {
-			c->next = a->head->next;
-			a->head->next = c;
-		} else {
-			c->next = a->head;
-			a->head = c;
-			if (a->next_cap < TOML_CHUNK_MAX)
-				a->next_cap *= 2;
-		}
 	}
-	p = c->data + c->used;
-	c->used += n;
-	return p;
+	if (cap < n)
+		cap = n;
+	if (cap > TOML_MEMORY_MAX - a->total) {
+		a->full = 1;
+		return NULL;
+	}
+	c = chunk_new(cap);
+	if (!c)
+		return NULL;
+	a->total += cap;
+	/* A block bigger than the usual chunk gets its own chunk, kept
+	 * behind the current one so that one's free space is not lost. */
+	if (cap > a->next_cap && a->head) {
+		c->next = a->head->next;
+		a->head->next = c;
+	} else {
+		c->next = a->head;
+		a->head = c;
+		if (a->next_cap < TOML_CHUNK_MAX)
+			a->next_cap *= 2;
+	}
+	c->used = n;
+	return c->data;
 }
 
 /* Grow the block p (of old bytes) to n bytes: in place when it is the last
@@ -92,10 +83,9 @@ void *toml_arena_grow(struct toml_arena *a, void *p, size_t old, size_t n)
 	toml_chunk *c = a->head;
 	void *q;
 
-	if (p && c && (unsigned char *)p + ALIGN_UP(old) == c->data + c->used &&
-	    n <= SIZE_MAX / 4 &&
-	    ALIGN_UP(n) - ALIGN_UP(old) <= c->cap - c->used) {
-		c->used += ALIGN_UP(n) - ALIGN_UP(old);
+	if (p && c && (unsigned char *)p + old == c->data + c->used &&
+	    n >= old && n - old <= c->cap - c->used) {
+		c->used += n - old;
 		return p;
 	}
 	q = toml_arena_alloc(a, n);
@@ -210,7 +200,7 @@ int toml_tab_add(struct toml_arena *a, toml_value *t, const char *k,
 	if (t->u.tab.n >= UINT32_MAX - 1)
 		return -1;
 	if (!owned) {
-		char *c = toml_arena_alloc(a, n + 1);
+		char *c = toml_arena_bytes(a, n + 1);
 		if (!c)
 			return -1;
 		memcpy(c, k, n);

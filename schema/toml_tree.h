@@ -25,6 +25,7 @@
 #ifndef ADVDB_SCHEMA_TOML_TREE_H
 #define ADVDB_SCHEMA_TOML_TREE_H
 
+#include <stdalign.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -62,6 +63,12 @@ struct toml_value {
 
 typedef struct toml_chunk toml_chunk;
 
+struct toml_chunk {
+	toml_chunk *next;
+	size_t cap, used;           /* used <= cap */
+	alignas(max_align_t) unsigned char data[];
+};
+
 struct toml_arena {
 	toml_chunk *head;           /* newest chunk first */
 	size_t next_cap;
@@ -77,9 +84,41 @@ struct toml_doc {
 /* A new empty document (root not yet made), or NULL out of memory. */
 toml_doc *toml_doc_new(void);
 
-/* toml_arena_alloc() is declared in toml_scan.h. Grow block p of `old`
- * bytes to n bytes (in place when it is the newest block), NULL when out
- * of memory; p stays valid then. */
+/* Bump allocation in the document's arena: NULL when out of memory.
+ * toml_arena_alloc() memory is 8-byte aligned (values, arrays of
+ * pointers: nothing in a tree needs more); toml_arena_bytes() memory is
+ * unaligned (string bytes). Both live until toml_free(). The slow path
+ * (a new chunk, the TOML_MEMORY_MAX cap) is out of line: this runs for
+ * every value, key and string of a document. */
+void *toml_arena_new_chunk(struct toml_arena *a, size_t n);
+
+static inline void *toml_arena_take(struct toml_arena *a, size_t n,
+                                    size_t align)
+{
+	toml_chunk *c = a->head;
+
+	if (c && n <= (size_t)TOML_MEMORY_MAX) {
+		size_t at = (c->used + (align - 1)) & ~(align - 1);
+		if (at <= c->cap && n <= c->cap - at) {
+			c->used = at + n;
+			return c->data + at;
+		}
+	}
+	return toml_arena_new_chunk(a, n);
+}
+
+static inline void *toml_arena_alloc(struct toml_arena *a, size_t n)
+{
+	return toml_arena_take(a, n ? n : 1, 8);
+}
+
+static inline void *toml_arena_bytes(struct toml_arena *a, size_t n)
+{
+	return toml_arena_take(a, n ? n : 1, 1);
+}
+
+/* Grow block p of `old` bytes to n bytes (in place when it is the newest
+ * block), NULL when out of memory; p stays valid then. */
 void *toml_arena_grow(struct toml_arena *a, void *p, size_t old, size_t n);
 /* Whether the last failed allocation hit TOML_MEMORY_MAX (else: malloc). */
 int toml_arena_full(const struct toml_arena *a);
