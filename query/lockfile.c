@@ -331,10 +331,15 @@ bad:
 	return -1;
 }
 
-/* Read all of fd, at most LOCKFILE_SIZE_MAX bytes. */
-static int read_all(char **out, size_t *outlen, int fd, lock_error *err)
+/* Read all of fd, at most LOCKFILE_SIZE_MAX bytes. `hint` is the size
+ * fstat gave a regular file (0 otherwise): the buffer starts one byte
+ * larger, so a file read whole takes one block of its size and the read
+ * that sees its end, not a doubling series (the largest of which would
+ * stay in a scan thread's heap). */
+static int read_all(char **out, size_t *outlen, int fd, size_t hint,
+                    lock_error *err)
 {
-	size_t cap = 64 * 1024, len = 0;
+	size_t cap = hint ? hint + 1 : 64 * 1024, len = 0;
 	char *p = malloc(cap);
 
 	if (!p)
@@ -458,18 +463,21 @@ int lockfile_read(lockfile *out, const char *path, lock_error *err)
 	char *text = NULL;
 	size_t len = 0;
 	struct stat st;
+	size_t hint = 0;
 
 	memset(out, 0, sizeof(*out));
 	memset(err, 0, sizeof(*err));
 	if (lockfile_open_input(&fd, path, err) < 0)
 		return -1;
-	if (fd != 0 && fstat(fd, &st) == 0 && S_ISREG(st.st_mode) &&
-	    (uint64_t)st.st_size > LOCKFILE_SIZE_MAX) {
-		close(fd);
-		return fail(err, 0, "larger than %zu MiB",
-		            LOCKFILE_SIZE_MAX >> 20);
+	if (fd != 0 && fstat(fd, &st) == 0 && S_ISREG(st.st_mode)) {
+		if ((uint64_t)st.st_size > LOCKFILE_SIZE_MAX) {
+			close(fd);
+			return fail(err, 0, "larger than %zu MiB",
+			            LOCKFILE_SIZE_MAX >> 20);
+		}
+		hint = (size_t)st.st_size;
 	}
-	rc = read_all(&text, &len, fd, err);
+	rc = read_all(&text, &len, fd, hint, err);
 	if (fd != 0)
 		close(fd);
 	if (rc < 0)

@@ -51,15 +51,22 @@ struct toml_value {
 	uint8_t flags;              /* T_* for tables, A_AOT for arrays */
 	uint16_t depth;             /* below the root; <= TOML_DEPTH_MAX */
 	unsigned line, col;
+	/* Counts are 32-bit (48 bytes a value, not 56: a Cargo.lock's tree
+	 * is mostly values): no document of TOML_INPUT_MAX bytes comes near
+	 * 2^31 keys, elements or string bytes. */
 	union {
-		struct { const char *s; size_t len; } str;  /* and datetimes */
+		struct { const char *s; uint32_t len; } str;  /* and datetimes */
 		int64_t i;
 		double f;
 		int b;
-		struct { toml_value **v; size_t n, cap; } arr;
-		struct { toml_kv *kv; uint32_t *idx; size_t n, cap, icap; } tab;
+		struct { toml_value **v; uint32_t n, cap; } arr;
+		struct { toml_kv *kv; uint32_t *idx; uint32_t n, cap, icap; } tab;
 	} u;
 };
+
+_Static_assert(TOML_INPUT_MAX < (1u << 30),
+               "a document's counts and lengths must fit toml_value's "
+               "32-bit fields, doubled");
 
 typedef struct toml_chunk toml_chunk;
 
@@ -81,8 +88,9 @@ struct toml_doc {
 	toml_value *root;
 };
 
-/* A new empty document (root not yet made), or NULL out of memory. */
-toml_doc *toml_doc_new(void);
+/* A new empty document (root not yet made) for `len` bytes of text, or
+ * NULL out of memory. */
+toml_doc *toml_doc_new(size_t len);
 
 /* Bump allocation in the document's arena: NULL when out of memory.
  * toml_arena_alloc() memory is 8-byte aligned (values, arrays of
