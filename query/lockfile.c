@@ -421,12 +421,18 @@ static int wait_pipe(int fd, lock_error *err)
 	}
 }
 
-int lockfile_open_input(int *out, const char *path, lock_error *err)
+/* lockfile_open_input(), and the size of a regular file (0 otherwise) in
+ * *size: the caller need not fstat again. With `reg_nonblock`, a regular
+ * file keeps O_NONBLOCK, which means nothing to its reads (open(2)): no
+ * fcntl pair per file of a bulk scan. */
+static int open_input(int *out, size_t *size, const char *path,
+                      int reg_nonblock, lock_error *err)
 {
 	struct stat st;
 	int fd;
 
 	*out = -1;
+	*size = 0;
 	if (strcmp(path, "-") == 0) {
 		*out = 0;
 		return 0;
@@ -445,6 +451,15 @@ int lockfile_open_input(int *out, const char *path, lock_error *err)
 		close(fd);
 		return fail(err, 0, "not a regular file or a pipe");
 	}
+	if (S_ISREG(st.st_mode)) {
+		*size = st.st_size > 0 ? (size_t)st.st_size : 0;
+		if ((uint64_t)st.st_size > LOCKFILE_SIZE_MAX)
+			*size = LOCKFILE_SIZE_MAX + (size_t)1;
+		if (reg_nonblock) {
+			*out = fd;
+			return 0;
+		}
+	}
 	int fl = fcntl(fd, F_GETFL);
 	if ((S_ISFIFO(st.st_mode) && wait_pipe(fd, err) < 0) ||
 	    fl < 0 || fcntl(fd, F_SETFL, fl & ~O_NONBLOCK) < 0) {
@@ -457,25 +472,27 @@ int lockfile_open_input(int *out, const char *path, lock_error *err)
 	return 0;
 }
 
+int lockfile_open_input(int *out, const char *path, lock_error *err)
+{
+	size_t size;
+
+	return open_input(out, &size, path, 0, err);
+}
+
 int lockfile_read(lockfile *out, const char *path, lock_error *err)
 {
 	int fd, rc;
 	char *text = NULL;
-	size_t len = 0;
-	struct stat st;
-	size_t hint = 0;
+	size_t len = 0, hint;
 
 	memset(out, 0, sizeof(*out));
 	memset(err, 0, sizeof(*err));
-	if (lockfile_open_input(&fd, path, err) < 0)
+	if (open_input(&fd, &hint, path, 1, err) < 0)
 		return -1;
-	if (fd != 0 && fstat(fd, &st) == 0 && S_ISREG(st.st_mode)) {
-		if ((uint64_t)st.st_size > LOCKFILE_SIZE_MAX) {
-			close(fd);
-			return fail(err, 0, "larger than %zu MiB",
-			            LOCKFILE_SIZE_MAX >> 20);
-		}
-		hint = (size_t)st.st_size;
+	if (hint > LOCKFILE_SIZE_MAX) {
+		close(fd);
+		return fail(err, 0, "larger than %zu MiB",
+		            LOCKFILE_SIZE_MAX >> 20);
 	}
 	rc = read_all(&text, &len, fd, hint, err);
 	if (fd != 0)

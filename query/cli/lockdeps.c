@@ -160,6 +160,28 @@ static const char *keep(ctx *c, span s)
 	return p;
 }
 
+/* The pool keep() copies into, made when first needed (most lockfiles
+ * resolve whole and have no `replace`: they need none), sized then for
+ * every entry and `replace` (rtext: the bytes the latter need). 0, or -1
+ * out of memory. */
+static int pool_ready(ctx *c, size_t rtext)
+{
+	size_t text = rtext;
+
+	if (c->pool)
+		return 0;
+	for (size_t i = 0; i < c->lf->npkgs; i++) {
+		const toml_value *d = c->lf->pkgs[i].dep_list;
+		for (size_t k = 0; d && toml_kind(d) == TOML_ARRAY &&
+		                   k < toml_array_len(d); k++) {
+			size_t len;
+			if (toml_string(toml_array_at(d, k), &len))
+				text += len + 3;
+		}
+	}
+	return (c->g->pool = c->pool = malloc(text ? text : 1)) ? 0 : -1;
+}
+
 /* The package an entry names (cargo-lock: the first of that name, and
  * version when given, in file order; with a source, the one of that
  * source); DEP_NONE; or -2 when its name has too many packages. */
@@ -231,20 +253,6 @@ int lockdeps_build(depgraph *g, const lockfile *lf)
 	free(tail);
 	tail = NULL;
 
-	/* Text to keep: entries that name no package, and replaces. The
-	 * first pass sizes it. */
-	for (size_t i = 0; i < n; i++) {
-		const toml_value *d = lf->pkgs[i].dep_list;
-		for (size_t k = 0; d && toml_kind(d) == TOML_ARRAY &&
-		                   k < toml_array_len(d); k++) {
-			size_t len;
-			if (toml_string(toml_array_at(d, k), &len))
-				text += len + 3;
-		}
-	}
-	if (!(g->pool = c.pool = malloc(text ? text : 1)))
-		goto oom;
-
 	size_t at = 0;
 	for (size_t i = 0; i < n; i++) {
 		const lock_pkg *p = &lf->pkgs[i];
@@ -258,6 +266,8 @@ int lockdeps_build(depgraph *g, const lockfile *lf)
 				set_error(g, "line %u: `replace` of %s %s is not "
 				          "\"NAME VERSION (SOURCE)\"", toml_line(r),
 				          p->name, p->version);
+			} else if (pool_ready(&c, text) < 0) {
+				goto oom;
 			} else {
 				g->replace[i].name = keep(&c, sn);
 				g->replace[i].version = keep(&c, sv);
@@ -298,6 +308,8 @@ int lockdeps_build(depgraph *g, const lockfile *lf)
 				e->version = lf->pkgs[to].version;
 				e->source = lf->pkgs[to].source;
 			} else {
+				if (pool_ready(&c, text) < 0)
+					goto oom;
 				e->to = DEP_NONE;
 				e->name = keep(&c, sn);
 				e->version = keep(&c, sv);
