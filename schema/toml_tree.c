@@ -134,60 +134,6 @@ toml_doc *toml_doc_new(size_t len)
 
 /* ---- tree ---- */
 
-uint32_t toml_key_hash(const char *k, size_t n)
-{
-	/* Eight bytes per multiply: v1 lockfiles have thousands of ~100-byte
-	 * "checksum NAME VERSION (SOURCE)" keys, where byte-wise FNV was 7%
-	 * of a scan. The xor-shifts fold the high product bits down, so the
-	 * low bits the index uses depend on every input byte. */
-	uint64_t h = 0x9E3779B97F4A7C15u ^ (uint64_t)n, w;
-
-	for (; n >= 8; k += 8, n -= 8) {
-		memcpy(&w, k, 8);
-		h = (h ^ w) * 0xFF51AFD7ED558CCDu;
-		h ^= h >> 32;
-	}
-	/* The last 0..7 bytes without a byte loop: two overlapping 4-byte
-	 * loads, or first/middle/last byte (the length is already in h). */
-	if (n >= 4) {
-		uint32_t lo, hi;
-		memcpy(&lo, k, 4);
-		memcpy(&hi, k + n - 4, 4);
-		w = (uint64_t)lo | (uint64_t)hi << 32;
-	} else if (n) {
-		w = (uint64_t)(unsigned char)k[0] << 16 |
-		    (uint64_t)(unsigned char)k[n / 2] << 8 |
-		    (unsigned char)k[n - 1];
-	} else {
-		w = 0;
-	}
-	h = (h ^ w) * 0xC4CEB9FE1A85EC53u;
-	h ^= h >> 29;
-	return (uint32_t)h;
-}
-
-toml_value *toml_tab_find(const toml_value *t, const char *k, size_t n,
-                          uint32_t h)
-{
-	size_t i;
-
-	if (t->u.tab.idx) {
-		size_t mask = t->u.tab.icap - 1;
-		for (i = h & mask; t->u.tab.idx[i]; i = (i + 1) & mask) {
-			const toml_kv *kv = &t->u.tab.kv[t->u.tab.idx[i] - 1];
-			if (kv->hash == h && kv->klen == n && !memcmp(kv->key, k, n))
-				return kv->val;
-		}
-		return NULL;
-	}
-	for (i = 0; i < t->u.tab.n; i++) {
-		const toml_kv *kv = &t->u.tab.kv[i];
-		if (kv->hash == h && kv->klen == n && !memcmp(kv->key, k, n))
-			return kv->val;
-	}
-	return NULL;
-}
-
 static void idx_put(toml_value *t, size_t slot)
 {
 	size_t mask = t->u.tab.icap - 1;
@@ -272,21 +218,6 @@ int toml_tab_add(struct toml_arena *a, toml_value *t, const char *k,
 		idx_put(t, t->u.tab.n - 1);
 	}
 	return 0;
-}
-
-toml_value *toml_value_new(struct toml_arena *a, toml_type type,
-                           unsigned depth, unsigned line, unsigned col)
-{
-	toml_value *v = toml_arena_alloc(a, sizeof *v);
-
-	if (!v)
-		return NULL;
-	memset(v, 0, sizeof *v);
-	v->type = (uint8_t)type;
-	v->depth = (uint16_t)depth;
-	v->line = line;
-	v->col = col;
-	return v;
 }
 
 int toml_arr_push(struct toml_arena *a, toml_value *arr, toml_value *v)
