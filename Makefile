@@ -108,7 +108,14 @@ BINS = $(BUILD)/advdb-compile $(BUILD)/advdb-query $(BUILD)/advdb-serve \
 .PHONY: all deps test test-sanitize check demo bench fuzz install clean FORCE
 all: $(BINS)
 
-$(BUILD)/obj/%.o: %.c
+# The flags an object was built with: rewritten only when they change,
+# so `make CFLAGS=...` (or a new SAN) rebuilds every object, and a make
+# with the same flags rebuilds nothing.
+$(BUILD)/cflags: FORCE
+	@mkdir -p $(BUILD)
+	@echo '$(ALL_CFLAGS)' | cmp -s - $@ || echo '$(ALL_CFLAGS)' > $@
+
+$(BUILD)/obj/%.o: %.c $(BUILD)/cflags
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) $(DIR_CFLAGS) -MMD -MP -c -o $@ $<
 

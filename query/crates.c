@@ -55,15 +55,10 @@ int advdb_crates_info_get_ex(advdb_crates_info *out, advdb *db,
 
 	if ((rc = err_check(db, e, "advdb_crates_info_get")) != 0)
 		return rc;
-	if (!out)
-		return db_fail(db, e, ADVDB_EINVAL, "advdb_crates_info_get: NULL "
-		               "argument");
-	if (out->version != ADVDB_CRATES_INFO_VERSION)
-		return db_fail(db, e, ADVDB_EINVAL, "advdb_crates_info_get: "
-		               "advdb_crates_info version %u (this library knows "
-		               "%d: use ADVDB_CRATES_INFO_INIT)", out->version,
-		               ADVDB_CRATES_INFO_VERSION);
-	advdb_crates_info_init(out, ADVDB_CRATES_INFO_VERSION);
+	if ((rc = struct_out(db, e, "advdb_crates_info_get", out, sizeof *out,
+	                     ADVDB_CRATES_INFO_VERSION, "advdb_crates_info",
+	                     "ADVDB_CRATES_INFO_INIT")) != 0)
+		return rc;
 	if ((rc = db_read_begin(&txn, db, e)) != 0)
 		return rc;
 	int g = meta_get(&v, txn, db, META_CRATES_INDEX);
@@ -112,15 +107,13 @@ int advdb_crate_get_ex(advdb_crate *out, advdb *db, const char *name,
 
 	if ((rc = err_check(db, e, "advdb_crate_get")) != 0)
 		return rc;
-	if (!out || !name)
+	if (!name)
 		return db_fail(db, e, ADVDB_EINVAL, "advdb_crate_get: NULL "
 		               "argument");
-	if (out->version != ADVDB_CRATE_STRUCT_VERSION)
-		return db_fail(db, e, ADVDB_EINVAL, "advdb_crate_get: advdb_crate "
-		               "version %u (this library knows %d: use "
-		               "ADVDB_CRATE_INIT)", out->version,
-		               ADVDB_CRATE_STRUCT_VERSION);
-	advdb_crate_init(out, ADVDB_CRATE_STRUCT_VERSION);
+	if ((rc = struct_out(db, e, "advdb_crate_get", out, sizeof *out,
+	                     ADVDB_CRATE_STRUCT_VERSION, "advdb_crate",
+	                     "ADVDB_CRATE_INIT")) != 0)
+		return rc;
 	if (!db->has[DBI_CRATES])
 		return db_fail(db, e, ADVDB_ENOINDEX, "%s: no crates.io index "
 		               "(compile it with advdb-compile --crates-index)",

@@ -110,6 +110,15 @@ static inline int struct_init(void *s, size_t size, unsigned version,
 
 /* ---- error.c ---- */
 
+/* The preamble of a getter that fills a versioned public struct: out
+ * (of `size` bytes, named `type`) must be given and carry the version
+ * this library knows (`known`, set by the `init` macro); then it is
+ * cleared as struct_init does. ADVDB_OK, or ADVDB_EINVAL reported on db
+ * as `who: ...` (out untouched). */
+int struct_out(struct advdb *db, advdb_error_info *err, const char *who,
+               void *out, size_t size, unsigned known, const char *type,
+               const char *init);
+
 /* Report a failure of a call on db and return code, so a failure reads
  * `return db_fail(db, err, ADVDB_ECORRUPT, "...", ...);`. The message
  * goes into err when the caller gave one (an _ex call), else into the

@@ -102,6 +102,19 @@ int db_fail(struct advdb *db, advdb_error_info *err, int code,
 	return code;
 }
 
+int struct_out(struct advdb *db, advdb_error_info *err, const char *who,
+               void *out, size_t size, unsigned known, const char *type,
+               const char *init)
+{
+	if (!out)
+		return db_fail(db, err, ADVDB_EINVAL, "%s: NULL argument", who);
+	if (*(const unsigned *)out != known)
+		return db_fail(db, err, ADVDB_EINVAL, "%s: %s version %u (this "
+		               "library knows %u: use %s)", who, type,
+		               *(const unsigned *)out, known, init);
+	return struct_init(out, size, known, known);
+}
+
 int err_check(struct advdb *db, const advdb_error_info *err,
               const char *who)
 {

@@ -137,14 +137,10 @@ int advdb_info_get_ex(advdb_info *out, advdb *db, advdb_error_info *e)
 
 	if ((err = err_check(db, e, "advdb_info_get")) != 0)
 		return err;
-	if (!out)
-		return db_fail(db, e, ADVDB_EINVAL, "advdb_info_get: NULL "
-		               "argument");
-	if (out->version != ADVDB_INFO_VERSION)
-		return db_fail(db, e, ADVDB_EINVAL, "advdb_info_get: advdb_info "
-		               "version %u (this library knows %d: use "
-		               "ADVDB_INFO_INIT)", out->version, ADVDB_INFO_VERSION);
-	advdb_info_init(out, ADVDB_INFO_VERSION);
+	if ((err = struct_out(db, e, "advdb_info_get", out, sizeof *out,
+	                      ADVDB_INFO_VERSION, "advdb_info",
+	                      "ADVDB_INFO_INIT")) != 0)
+		return err;
 	if ((err = db_read_begin(&txn, db, e)) != 0)
 		return err;
 
@@ -235,15 +231,10 @@ int advdb_skipped_get_ex(advdb_skipped *out, advdb *db, size_t i,
 
 	if ((err = err_check(db, e, "advdb_skipped_get")) != 0)
 		return err;
-	if (!out)
-		return db_fail(db, e, ADVDB_EINVAL, "advdb_skipped_get: NULL "
-		               "argument");
-	if (out->version != ADVDB_SKIPPED_VERSION)
-		return db_fail(db, e, ADVDB_EINVAL, "advdb_skipped_get: "
-		               "advdb_skipped version %u (this library knows %d: "
-		               "use ADVDB_SKIPPED_INIT)", out->version,
-		               ADVDB_SKIPPED_VERSION);
-	advdb_skipped_init(out, ADVDB_SKIPPED_VERSION);
+	if ((err = struct_out(db, e, "advdb_skipped_get", out, sizeof *out,
+	                      ADVDB_SKIPPED_VERSION, "advdb_skipped",
+	                      "ADVDB_SKIPPED_INIT")) != 0)
+		return err;
 	if ((err = db_read_begin(&txn, db, e)) != 0)
 		return err;
 	int mr = meta_get(&v, txn, db, META_SKIPPED);

@@ -465,7 +465,7 @@ static void add_info(cli_opts *o, const char *kind)
 }
 
 int config_merge(cli_opts *o, const audit_config *c,
-                 const config_cmdline *cl, int *yanked_notice)
+                 const config_cmdline *cl)
 {
 	/* ignore: the file's, then the command line's */
 	if (c->nignore) {
@@ -585,8 +585,6 @@ int config_merge(cli_opts *o, const audit_config *c,
 		all |= o->denyv[i] == DENYOPT_WARNINGS;
 	}
 	o->deny_yanked = by_name && !all;
-	*yanked_notice = yanked_on && (c->yanked_set ||
-	                               (o->deny & DENY_YANKED));
 	return 0;
 }
 

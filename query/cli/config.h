@@ -108,12 +108,10 @@ typedef struct config_cmdline {
  * file's or --informational-warnings' list, else notice, unmaintained
  * and unsound; each denied kind added), the DENY_* bits, the staleness
  * check, and whether yanked versions are checked (no_yanked) and
- * denied by name (deny_yanked). *yanked_notice is set when yanked
- * checks were asked for explicitly (`[yanked] enabled = true` written,
- * or yanked denied). Returns 0, or -1 after printing an
+ * denied by name (deny_yanked). Returns 0, or -1 after printing an
  * error (too many entries). */
 int config_merge(cli_opts *o, const audit_config *c,
-                 const config_cmdline *cl, int *yanked_notice);
+                 const config_cmdline *cl);
 
 /* The DENYOPT_* of a --deny/[output] deny word, or -1. */
 int config_deny_word(const char *s);

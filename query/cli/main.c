@@ -232,7 +232,7 @@ int main(int argc, char **argv)
 	config_cmdline cl = { .format = FORMAT_UNSET };
 	const char *color = NULL, *config_path = NULL, *url = NULL;
 	const char *trust = NULL;
-	int no_config = 0, c, yanked_notice = 0, json_flag = 0;
+	int no_config = 0, c, json_flag = 0;
 	int format = FORMAT_UNSET;
 	long v;
 	char tmsg[1024];
@@ -489,7 +489,7 @@ int main(int argc, char **argv)
 	cl.audits = run == cmd_check || run == cmd_scan || run == cmd_reqs;
 	if (config_load(&cfg, config_path, no_config) < 0)
 		return EXIT_ERROR;
-	if (config_merge(&o, &cfg, &cl, &yanked_notice) < 0)
+	if (config_merge(&o, &cfg, &cl) < 0)
 		return EXIT_ERROR;
 	/* advdb's own scan and bin: -q leaves the summary line alone (the
 	 * cargo audit form keeps cargo-audit's -q: findings, no header) */

@@ -159,9 +159,11 @@ const char *yes(int ok) { return ok ? "yes" : "no"; }
 void alternate(double *ma, double *mb, char *const a[],
                       char *const b[], int runs)
 {
-	double ta[9], tb[9];
+	double ta[64], tb[64];
 	char msg[4200];
 
+	if (runs > 64)
+		runs = 64;
 	for (int i = 0; i < runs; i++)
 		for (int k = 0; k < 2; k++) {
 			char *const *argv = k ? b : a;
@@ -418,7 +420,7 @@ static void lookup_figures(const opts *o, const char *db_path)
 	row("raw mdb_get p50 / p99 (same keys)", val, "", "");
 	double ratio = r50 ? (double)p50 / (double)r50 : 0;
 	snprintf(val, sizeof(val), "%.2fx", ratio);
-	row("lookup p50 / raw mdb_get p50", val, "<= 3x", yes(ratio <= 3.0));
+	row("lookup p50 / raw mdb_get p50", val, "<= 2x", yes(ratio <= 2.0));
 	fprintf(stderr, "advdb-bench: %zu of %zu lookups found an advisory\n",
 	        hits, n);
 	mdb_txn_abort(txn);
@@ -557,8 +559,26 @@ static void batch_figures(const opts *o, const char *db_path)
 	char fig[96];
 	snprintf(fig, sizeof(fig), "batch through a pipe (%ld lines)",
 	         o->batch_lines);
-	row(fig, val, ">= 2 M lookups/s", yes(rate >= 2e6));
+	row(fig, val, ">= 5 M lookups/s", yes(rate >= 5e6));
 	free(all.v);
+	/* The floor: the same bytes through the same pipe into cat, which
+	 * writes them out unread (the answers are ~3x the input, so this is
+	 * a floor, not a reachable figure). */
+	n = snprintf(cmd, sizeof(cmd), "cat '%s' | cat > '%s.floor'", in_path,
+	             out_path);
+	if (n < 0 || (size_t)n >= sizeof(cmd))
+		die("path too long");
+	best = 1e30;
+	for (int i = 0; i < (o->runs < 3 ? o->runs : 3); i++) {
+		run_result r = run(argv, NULL, NULL);
+		if (r.status != 0)
+			die("the batch floor (cat) failed");
+		if (r.ms < best)
+			best = r.ms;
+	}
+	snprintf(val, sizeof(val), "%.1f M lines/s",
+	         (double)o->batch_lines / (best / 1e3) / 1e6);
+	row("batch floor: the pipe into cat", val, "", "");
 	/* RSS of the batch process itself: run once without the shell. */
 	char *argv2[] = { q, "-d", (char *)db_path, "batch", NULL };
 	run_result r = run(argv2, in_path, "/dev/null");
@@ -745,12 +765,33 @@ static void scan_figures(const opts *o, const char *db_path)
 		         bytes / 1e6 / (ms / 1e3));
 		snprintf(fig, sizeof(fig), "scan %ld lockfiles, %d thread%s", files,
 		         jobs, jobs > 1 ? "s" : "");
-		row(fig, val, jobs == 2 ? ">= 2000 files/s" : "",
-		    jobs == 2 ? yes(fps >= 2000) : "");
+		row(fig, val, jobs == 2 ? ">= 5000 files/s" : "",
+		    jobs == 2 ? yes(fps >= 5000) : "");
 	}
 	char val[64];
 	snprintf(val, sizeof(val), "%.1f MB", rss / 1024.0);
-	row("peak RSS, scan", val, "<= 20 MB", yes(rss <= 20 * 1024));
+	row("peak RSS, scan", val, "<= 10 MB", yes(rss <= 10 * 1024));
+	/* The floor: a plain read of the same files, 2 processes at once
+	 * (cat, in batches of files). */
+	n = snprintf(cmd, sizeof(cmd),
+	             "find '%s' -name Cargo.lock -print0 -o -name '*.lock' "
+	             "-print0 | xargs -0 -P 2 -n 256 cat > /dev/null",
+	             o->scan_dir);
+	if (n < 0 || (size_t)n >= sizeof(cmd))
+		die("path too long");
+	char *fargv[] = { "/bin/sh", "-c", cmd, NULL };
+	double t[9];
+	int runs = o->runs < 5 ? o->runs : 5;
+	for (int i = 0; i < runs; i++) {
+		run_result r = run(fargv, NULL, NULL);
+		if (r.status != 0)
+			die("the scan floor (find | xargs cat) failed");
+		t[i] = r.ms;
+	}
+	double fms = median(t, runs);
+	snprintf(val, sizeof(val), "%.0f files/s, %.0f MB/s", files / (fms / 1e3),
+	         bytes / 1e6 / (fms / 1e3));
+	row("scan floor: cat of the same files, 2 procs", val, "", "");
 }
 
 /* ---- report: the reduce step over a fleet's scan output ---- */
@@ -978,8 +1019,8 @@ int main(int argc, char **argv)
 	}
 	ms = median(t, o.runs);
 	snprintf(val, sizeof(val), "%.1f ms", ms);
-	row("--update after 10 changed advisories", val, "<= 30 ms",
-	    yes(ms <= 30));
+	row("--update after 10 changed advisories", val, "<= 10 ms",
+	    yes(ms <= 10));
 
 	/* 2. sizes */
 	off_t dbsize = file_size(db), mdsize = file_size(o.markdown);
@@ -1000,8 +1041,8 @@ int main(int argc, char **argv)
 	double floor_ratio = (double)dbsize / (double)zn;
 	snprintf(val, sizeof(val), "%.0f KiB (DB is %.2fx)", zn / 1024.0,
 	         floor_ratio);
-	row("zstd -19 of all Markdown (floor)", val, "DB <= 2x floor",
-	    yes(floor_ratio <= 2.0));
+	row("zstd -19 of all Markdown (floor)", val, "DB <= 1.5x floor",
+	    yes(floor_ratio <= 1.5));
 
 	/* posix_spawn shares this process's memory until exec, and Linux
 	 * carries that high-water mark into the child's ru_maxrss; so the
@@ -1036,6 +1077,21 @@ int main(int argc, char **argv)
 	snprintf(val, sizeof(val), "%.0fx", mn / mq);
 	row("one-shot speedup over the naive way", val, ">= 30x",
 	    yes(mn / mq >= 30));
+	/* Against the floor: the same binary's --version (process start,
+	 * nothing opened), runs alternating; an affected crate (one advisory
+	 * printed) and a clean one. */
+	char *vargv[] = { q, "--version", NULL };
+	char *cargv2[] = { q, "-d", db, "--stale", "check", "serde@1.0.200",
+	                   NULL };
+	double mv, mc;
+	alternate(&mq, &mv, qargv, vargv, 41);
+	snprintf(val, sizeof(val), "%.2fx (%.2f / %.2f ms)", mq / mv, mq, mv);
+	row("one-shot check, affected / --version", val, "<= 1.2x",
+	    yes(mq / mv <= 1.2));
+	alternate(&mc, &mv, cargv2, vargv, 41);
+	snprintf(val, sizeof(val), "%.2fx (%.2f / %.2f ms)", mc / mv, mc, mv);
+	row("one-shot check, clean / --version", val, "<= 1.2x",
+	    yes(mc / mv <= 1.2));
 
 	/* 8. signatures: verification, and a one-shot check with it */
 	if (o.sign_key && o.trust_key)

@@ -10,7 +10,9 @@ for r in "full compile" "--update after 10" "DB file size" "raw Markdown" \
          "scan .* 2 threads" "peak RSS, scan" "bin .* 1 thread" \
          "bin .* 2 threads" "peak RSS, bin" "report --format json.* 1 thread" \
          "report --format json.* 2 threads" "report --format html" \
-         "one-shot check" "naive" \
+         "one-shot check" "naive" "batch floor" "scan floor" \
+         "one-shot check, affected / --version" \
+         "one-shot check, clean / --version" \
          "one-shot speedup" "peak RSS, compile" "lookup, 1 crate of" \
          "advisory fetch, every id" "export-osv, every advisory" \
          "open \+ verify signature" "one-shot check --trust-key" \

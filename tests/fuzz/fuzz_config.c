@@ -43,7 +43,6 @@ int fuzz_config(const uint8_t *data, size_t size)
 	audit_config c;
 	char err[512];
 	fc_ctx ctx = { 1, 0 };
-	int yn;
 
 	for (size_t i = 0; i < size; i++)
 		ctx.lines += data[i] == '\n';
@@ -80,7 +79,7 @@ int fuzz_config(const uint8_t *data, size_t size)
 	o.max_age_days = -1;
 	o.denyv[0] = DENYOPT_UNSOUND;
 	o.ndeny = 1;
-	if (config_merge(&o, &c, &cl, &yn) == 0) {
+	if (config_merge(&o, &c, &cl) == 0) {
 		FUZZ_CHECK(o.ninfo <= CLI_INFO_MAX, "%zu informational kinds",
 		           o.ninfo);
 		FUZZ_CHECK(!(o.info_kinds & ~(DENY_UNMAINTAINED | DENY_UNSOUND |

@@ -211,12 +211,12 @@ static void test_config__unknown_keys_warn(void **state)
 }
 
 static void merge(cli_opts *o, audit_config *c, const char *text,
-                  const config_cmdline *cl, int *yn)
+                  const config_cmdline *cl)
 {
 	warns w;
 	char err[512];
 	assert_int_equal(parse(c, &w, err, text), 0);
-	assert_int_equal(config_merge(o, c, cl, yn), 0);
+	assert_int_equal(config_merge(o, c, cl), 0);
 }
 
 /* cargo-audit's override_config, then report_settings. */
@@ -225,7 +225,6 @@ static void test_config__merge_as_cargo_audit(void **state)
 	static cli_opts o;
 	audit_config c;
 	config_cmdline cl = { .format = FORMAT_UNSET, .audits = 1 };
-	int yn;
 	(void)state;
 
 	/* ignores: the file's, then the flags'; targets: flags replace */
@@ -236,7 +235,7 @@ static void test_config__merge_as_cargo_audit(void **state)
 	o.os[0] = "windows";
 	o.nos = 1;
 	merge(&o, &c, "[advisories]\nignore = [\"FILE-1\", \"FILE-2\"]\n"
-	      "[target]\nos = [\"linux\", \"macos\"]\narch = \"x86\"\n", &cl, &yn);
+	      "[target]\nos = [\"linux\", \"macos\"]\narch = \"x86\"\n", &cl);
 	assert_int_equal(o.nignore, 3);
 	assert_string_equal(o.ignore[0], "FILE-1");
 	assert_string_equal(o.ignore[2], "FLAG-1");
@@ -252,7 +251,8 @@ static void test_config__merge_as_cargo_audit(void **state)
 	                 DENY_UNMAINTAINED | DENY_UNSOUND | DENY_NOTICE);
 	assert_int_equal(o.deny, 0);
 	assert_int_equal(o.max_age_days, CLI_STALE_DAYS);
-	assert_false(yn);
+	assert_false(o.no_yanked);      /* checked, as cargo-audit does */
+	assert_false(o.deny_yanked);
 	config_free(&c);
 
 	/* --deny warnings replaces the file's deny list with every kind;
@@ -261,7 +261,7 @@ static void test_config__merge_as_cargo_audit(void **state)
 	o.denyv[0] = DENYOPT_WARNINGS;
 	o.ndeny = 1;
 	merge(&o, &c, "[advisories]\ninformational_warnings = []\n"
-	      "[output]\ndeny = [\"unsound\"]\n", &cl, &yn);
+	      "[output]\ndeny = [\"unsound\"]\n", &cl);
 	assert_int_equal(o.ndeny, 4);
 	assert_int_equal(o.deny, DENY_WARNINGS);
 	assert_false(o.deny & DENY_NOTICE);        /* a notice never fails */
@@ -269,18 +269,20 @@ static void test_config__merge_as_cargo_audit(void **state)
 	assert_string_equal(o.info[0], "notice");  /* report_settings' order */
 	assert_int_equal(o.info_kinds,
 	                 DENY_UNMAINTAINED | DENY_UNSOUND | DENY_NOTICE);
-	assert_true(yn);                /* yanked denied, not checkable */
+	/* yanked denied within "warnings", not by name: without a crates
+	 * index that is a notice, not an error */
+	assert_false(o.deny_yanked);
 	config_free(&c);
 
 	/* a file's deny adds its kind to the file's informational list */
 	memset(&o, 0, sizeof o);
 	merge(&o, &c, "[advisories]\ninformational_warnings = [\"notice\"]\n"
-	      "[output]\ndeny = [\"unmaintained\"]\n", &cl, &yn);
+	      "[output]\ndeny = [\"unmaintained\"]\n", &cl);
 	assert_int_equal(o.deny, DENY_UNMAINTAINED);
 	assert_int_equal(o.ninfo, 2);
 	assert_string_equal(o.info[1], "unmaintained");
 	assert_int_equal(o.info_kinds, DENY_NOTICE | DENY_UNMAINTAINED);
-	assert_false(yn);
+	assert_false(o.deny_yanked);
 	config_free(&c);
 
 	/* format: --json/--format win over the file's; -q drops the tree,
@@ -290,34 +292,34 @@ static void test_config__merge_as_cargo_audit(void **state)
 	o.max_age_days = -1;
 	cl.format = FORMAT_TEXT;
 	merge(&o, &c, "[output]\nformat = \"json\"\nquiet = true\n"
-	      "[database]\nstale = true\n[yanked]\nenabled = true\n", &cl, &yn);
+	      "[database]\nstale = true\n[yanked]\nenabled = true\n", &cl);
 	assert_false(o.json);
 	assert_true(o.quiet);
 	assert_false(o.no_tree);
 	assert_int_equal(o.max_age_days, -1);
-	assert_true(yn);
+	assert_false(o.no_yanked);
 	config_free(&c);
 	memset(&o, 0, sizeof o);
 	cl.format = FORMAT_UNSET;
 	cl.quiet_flag = 1;
 	cl.no_yanked = 1;
 	merge(&o, &c, "[output]\nformat = \"json\"\n[yanked]\nenabled = true\n",
-	      &cl, &yn);
+	      &cl);
 	assert_true(o.json);
 	assert_true(o.quiet);
 	assert_true(o.no_tree);
-	assert_false(yn);                       /* --no-yanked */
+	assert_true(o.no_yanked);               /* --no-yanked wins */
 	config_free(&c);
 
 	/* the index: -d, else $ADVDB_DB, else the file's */
 	memset(&o, 0, sizeof o);
 	cl = (config_cmdline){ .format = FORMAT_UNSET };
 	setenv("ADVDB_DB", "/env.lmdb", 1);
-	merge(&o, &c, "[database]\npath = \"/file.lmdb\"\n", &cl, &yn);
+	merge(&o, &c, "[database]\npath = \"/file.lmdb\"\n", &cl);
 	assert_null(o.db_path);                 /* dbpath.h reads the env */
 	config_free(&c);
 	unsetenv("ADVDB_DB");
-	merge(&o, &c, "[database]\npath = \"/file.lmdb\"\n", &cl, &yn);
+	merge(&o, &c, "[database]\npath = \"/file.lmdb\"\n", &cl);
 	assert_string_equal(o.db_path, "/file.lmdb");
 	assert_string_equal(o.db_origin, "a.toml:2");
 	assert_int_equal(o.max_age_days, 0);    /* not a command that audits */
