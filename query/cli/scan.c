@@ -650,6 +650,7 @@ int cmd_scan(const cli_opts *o)
 
 	int want = jobs_count(o, p.n);
 	jobs_keep_heap();
+	jobs_share_heap(want);
 	for (nth = 0; nth < want; nth++)
 		if (pthread_create(&th[nth], NULL, worker, &sc) != 0)
 			break;
