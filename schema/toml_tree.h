@@ -8,8 +8,9 @@
  *   - Every byte of a document (doc, values, keys, strings, element and key
  *     arrays, hash indexes) comes from its arena, whose chunks total at most
  *     TOML_MEMORY_MAX; toml_free() walks the chunk list once.
- *   - Table keys are NUL-terminated arena copies, unique within the table
- *     (toml_tab_add() trusts its caller to have looked the key up).
+ *   - Table keys are NUL-terminated arena copies (or, for the keys of
+ *     Cargo files, static strings: toml_tab_add()), unique within the
+ *     table (toml_tab_add() trusts its caller to have looked the key up).
  *   - Table flags record how a table came to be, which is what TOML's
  *     "define once" rules depend on:
  *       IMPLICIT  made as a parent by a [header] or [[header]]; one later
