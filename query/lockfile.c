@@ -49,11 +49,12 @@ int lockfile_source_is_crates_io(const char *source)
 	                  strcmp(source, CRATES_IO_SPARSE) == 0);
 }
 
-/* A string member that must not hold a NUL; *out NULL when absent. */
-static int get_str(const char **out, const toml_value *t, const char *key,
-                   int required, lock_error *err)
+/* A string member (v: its value, NULL when absent) that must not hold a
+ * NUL; *out NULL when absent. */
+static int get_str(const char **out, const toml_value *t,
+                   const toml_value *v, const char *key, int required,
+                   lock_error *err)
 {
-	const toml_value *v = toml_table_get(t, key);
 	size_t len;
 
 	*out = NULL;
@@ -74,10 +75,41 @@ static int get_str(const char **out, const toml_value *t, const char *key,
 	return 0;
 }
 
+/* The members of a package table a lockfile reader looks at, found in
+ * one pass over its keys (a table holds a key once): four look-ups by
+ * name cost a string hash each, per package. */
+enum { F_NAME, F_VERSION, F_SOURCE, F_CHECKSUM, F_DEPS, F_REPLACE, F_N };
+
+static void pkg_fields(const toml_value *t, const toml_value *f[F_N])
+{
+	size_t n = toml_table_len(t);
+
+	for (int k = 0; k < F_N; k++)
+		f[k] = NULL;
+	for (size_t i = 0; i < n; i++) {
+		size_t klen;
+		const char *key = toml_table_key(t, i, &klen);
+		int k = -1;
+
+		switch (klen) {
+		case 4: k = memcmp(key, "name", 4) ? -1 : F_NAME; break;
+		case 6: k = memcmp(key, "source", 6) ? -1 : F_SOURCE; break;
+		case 7: k = !memcmp(key, "version", 7) ? F_VERSION :
+		            !memcmp(key, "replace", 7) ? F_REPLACE : -1; break;
+		case 8: k = memcmp(key, "checksum", 8) ? -1 : F_CHECKSUM; break;
+		case 12: k = memcmp(key, "dependencies", 12) ? -1 : F_DEPS; break;
+		default: break;
+		}
+		if (k >= 0)
+			f[k] = toml_table_value(t, i);
+	}
+}
+
 static int add_pkg(lockfile *lf, const toml_value *t, lock_error *err)
 {
 	lock_pkg *p = &lf->pkgs[lf->npkgs];
 	const char *verr = NULL;
+	const toml_value *f[F_N];
 	version v;
 
 	if (toml_kind(t) != TOML_TABLE)
@@ -85,17 +117,20 @@ static int add_pkg(lockfile *lf, const toml_value *t, lock_error *err)
 	memset(p, 0, sizeof(*p));
 	p->line = toml_line(t);
 	p->table = t;
-	if (get_str(&p->name, t, "name", 1, err) < 0 ||
-	    get_str(&p->version, t, "version", 1, err) < 0 ||
-	    get_str(&p->source, t, "source", 0, err) < 0 ||
-	    get_str(&p->checksum, t, "checksum", 0, err) < 0)
+	pkg_fields(t, f);
+	if (get_str(&p->name, t, f[F_NAME], "name", 1, err) < 0 ||
+	    get_str(&p->version, t, f[F_VERSION], "version", 1, err) < 0 ||
+	    get_str(&p->source, t, f[F_SOURCE], "source", 0, err) < 0 ||
+	    get_str(&p->checksum, t, f[F_CHECKSUM], "checksum", 0, err) < 0)
 		return -1;
-	if (version_parse(&v, p->version, strlen(p->version), &verr) < 0) {
-		const toml_value *vv = toml_table_get(t, "version");
-		return fail(err, toml_line(vv), "package %.60s: bad version "
-		            "\"%.40s\": %s", p->name, p->version,
+	toml_string(f[F_NAME], &p->name_len);
+	toml_string(f[F_VERSION], &p->version_len);
+	p->dep_list = f[F_DEPS];
+	p->replace = f[F_REPLACE];
+	if (version_parse(&v, p->version, p->version_len, &verr) < 0)
+		return fail(err, toml_line(f[F_VERSION]), "package %.60s: bad "
+		            "version \"%.40s\": %s", p->name, p->version,
 		            verr ? verr : "not semver");
-	}
 	p->crates_io = lockfile_source_is_crates_io(p->source) ? 1 : 0;
 	lf->npkgs++;
 	return 0;
@@ -296,10 +331,15 @@ bad:
 	return -1;
 }
 
-/* Read all of fd, at most LOCKFILE_SIZE_MAX bytes. */
-static int read_all(char **out, size_t *outlen, int fd, lock_error *err)
+/* Read all of fd, at most LOCKFILE_SIZE_MAX bytes. `hint` is the size
+ * fstat gave a regular file (0 otherwise): the buffer starts one byte
+ * larger, so a file read whole takes one block of its size and the read
+ * that sees its end, not a doubling series (the largest of which would
+ * stay in a scan thread's heap). */
+static int read_all(char **out, size_t *outlen, int fd, size_t hint,
+                    lock_error *err)
 {
-	size_t cap = 64 * 1024, len = 0;
+	size_t cap = hint ? hint + 1 : 64 * 1024, len = 0;
 	char *p = malloc(cap);
 
 	if (!p)
@@ -381,12 +421,18 @@ static int wait_pipe(int fd, lock_error *err)
 	}
 }
 
-int lockfile_open_input(int *out, const char *path, lock_error *err)
+/* lockfile_open_input(), and the size of a regular file (0 otherwise) in
+ * *size: the caller need not fstat again. With `reg_nonblock`, a regular
+ * file keeps O_NONBLOCK, which means nothing to its reads (open(2)): no
+ * fcntl pair per file of a bulk scan. */
+static int open_input(int *out, size_t *size, const char *path,
+                      int reg_nonblock, lock_error *err)
 {
 	struct stat st;
 	int fd;
 
 	*out = -1;
+	*size = 0;
 	if (strcmp(path, "-") == 0) {
 		*out = 0;
 		return 0;
@@ -405,6 +451,15 @@ int lockfile_open_input(int *out, const char *path, lock_error *err)
 		close(fd);
 		return fail(err, 0, "not a regular file or a pipe");
 	}
+	if (S_ISREG(st.st_mode)) {
+		*size = st.st_size > 0 ? (size_t)st.st_size : 0;
+		if ((uint64_t)st.st_size > LOCKFILE_SIZE_MAX)
+			*size = LOCKFILE_SIZE_MAX + (size_t)1;
+		if (reg_nonblock) {
+			*out = fd;
+			return 0;
+		}
+	}
 	int fl = fcntl(fd, F_GETFL);
 	if ((S_ISFIFO(st.st_mode) && wait_pipe(fd, err) < 0) ||
 	    fl < 0 || fcntl(fd, F_SETFL, fl & ~O_NONBLOCK) < 0) {
@@ -417,24 +472,29 @@ int lockfile_open_input(int *out, const char *path, lock_error *err)
 	return 0;
 }
 
+int lockfile_open_input(int *out, const char *path, lock_error *err)
+{
+	size_t size;
+
+	return open_input(out, &size, path, 0, err);
+}
+
 int lockfile_read(lockfile *out, const char *path, lock_error *err)
 {
 	int fd, rc;
 	char *text = NULL;
-	size_t len = 0;
-	struct stat st;
+	size_t len = 0, hint;
 
 	memset(out, 0, sizeof(*out));
 	memset(err, 0, sizeof(*err));
-	if (lockfile_open_input(&fd, path, err) < 0)
+	if (open_input(&fd, &hint, path, 1, err) < 0)
 		return -1;
-	if (fd != 0 && fstat(fd, &st) == 0 && S_ISREG(st.st_mode) &&
-	    (uint64_t)st.st_size > LOCKFILE_SIZE_MAX) {
+	if (hint > LOCKFILE_SIZE_MAX) {
 		close(fd);
 		return fail(err, 0, "larger than %zu MiB",
 		            LOCKFILE_SIZE_MAX >> 20);
 	}
-	rc = read_all(&text, &len, fd, err);
+	rc = read_all(&text, &len, fd, hint, err);
 	if (fd != 0)
 		close(fd);
 	if (rc < 0)
@@ -527,8 +587,7 @@ int lockfile_deps(lockfile *lf, char *why, size_t whycap)
 	lock_pkg **idx;
 
 	for (size_t i = 0; i < lf->npkgs; i++) {
-		const toml_value *d = lf->pkgs[i].table ?
-		    toml_table_get(lf->pkgs[i].table, "dependencies") : NULL;
+		const toml_value *d = lf->pkgs[i].dep_list;
 		if (!d)
 			continue;
 		if (toml_kind(d) != TOML_ARRAY)
@@ -553,8 +612,7 @@ int lockfile_deps(lockfile *lf, char *why, size_t whycap)
 	qsort(idx, lf->npkgs, sizeof(*idx), cmp_pkg);
 	for (size_t i = 0; i < lf->npkgs; i++) {
 		lock_pkg *p = &lf->pkgs[i];
-		const toml_value *d = p->table ?
-		    toml_table_get(p->table, "dependencies") : NULL;
+		const toml_value *d = p->dep_list;
 		size_t n = d ? toml_array_len(d) : 0;
 
 		p->deps = lf->deps + used;

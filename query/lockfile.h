@@ -49,6 +49,10 @@ typedef struct lock_pkg {
 	const size_t *deps;         /* after lockfile_deps(): the packages it
 	                               depends on, as indices into pkgs */
 	size_t ndeps;
+	size_t name_len, version_len;   /* strlen of name and version */
+	/* its `dependencies` and `replace` members (NULL when absent; any
+	 * type: lockfile_deps() and lockdeps.h check them) */
+	const struct toml_value *dep_list, *replace;
 } lock_pkg;
 
 typedef struct lockfile {

@@ -426,7 +426,7 @@ int toml_parse_ex(toml_doc **out, const char *text, size_t len,
 	if (len > TOML_INPUT_MAX)
 		return tscan_err_at(&(tscan){.err = err}, 0, 0,
 		                    "document larger than %u bytes", TOML_INPUT_MAX);
-	doc = toml_doc_new();
+	doc = toml_doc_new(len);
 	p = malloc(sizeof *p);
 	if (!doc || !p) {
 		free(p);

@@ -247,7 +247,7 @@ static int datetime(tscan *sc, tscalar *out)
 	}
 done:
 	/* The text is kept in RFC 3339's spelling: 'T', 'Z', and seconds. */
-	o = toml_arena_alloc(sc->arena, p - sc->pos + 4);
+	o = toml_arena_bytes(sc->arena, p - sc->pos + 4);
 	if (!o)
 		return tscan_err(sc, sc->pos, "out of memory");
 	for (k = 0; k < p - sc->pos; k++) {

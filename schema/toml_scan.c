@@ -68,43 +68,55 @@ int tscan_err_at(tscan *sc, unsigned line, unsigned col, const char *fmt, ...)
 #define ONES UINT64_C(0x0101010101010101)
 #define HASLESS(w, n) (((w) - ONES * (n)) & ~(w))
 
+/* Report a check_text error at byte i: the line and column are counted
+ * only now (the scan does not track them, errors are rare). */
+static int text_err(tscan *sc, size_t i, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static int text_err(tscan *sc, size_t i, const char *fmt, ...)
+{
+	const char *s = sc->s, *nl;
+	size_t bol = 0;
+	unsigned line = 1;
+	va_list ap;
+
+	while ((nl = memchr(s + bol, '\n', i - bol)) != NULL) {
+		bol = (size_t)(nl - s) + 1;
+		line++;
+	}
+	va_start(ap, fmt);
+	set_msg(sc->err, line, (unsigned)(i - bol + 1), fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
 int tscan_check_text(tscan *sc)
 {
 	const unsigned char *s = (const unsigned char *)sc->s;
 	size_t i = 0, n;
-	size_t bol = 0;
-	unsigned line = 1;
 
 	while (i < sc->len) {
 		unsigned c;
 		uint64_t w;
 #if TSCAN_SSE2
-		/* Sixteen bytes at a time, newlines and tabs included (a
-		 * Cargo.lock line is ~30 bytes, so stopping at each newline
-		 * would leave the fast path every other block). Anything else
-		 * below 0x20, 0x7F or a non-ASCII byte (negative as a signed
-		 * char, so "below 0x20" too) ends the run there. */
+		/* Sixteen bytes at a time, newlines and tabs included: anything
+		 * else below 0x20, 0x7F or a non-ASCII byte (negative as a
+		 * signed char, so "below 0x20" too) ends the run there. */
 		while (sc->len - i >= 16) {
 			__m128i v = _mm_loadu_si128((const __m128i *)(const void *)
 			                            (s + i));
-			__m128i nl = _mm_cmpeq_epi8(v, _mm_set1_epi8('\n'));
-			__m128i ok = _mm_or_si128(nl, _mm_cmpeq_epi8(v,
-			                              _mm_set1_epi8('\t')));
+			__m128i ok = _mm_or_si128(
+			    _mm_cmpeq_epi8(v, _mm_set1_epi8('\n')),
+			    _mm_cmpeq_epi8(v, _mm_set1_epi8('\t')));
 			__m128i lo = _mm_cmplt_epi8(v, _mm_set1_epi8(0x20));
 			__m128i del = _mm_cmpeq_epi8(v, _mm_set1_epi8(0x7F));
 			unsigned bad = (unsigned)_mm_movemask_epi8(
 			    _mm_or_si128(_mm_andnot_si128(ok, lo), del));
-			unsigned nls = (unsigned)_mm_movemask_epi8(nl);
-			unsigned take = bad ? (unsigned)__builtin_ctz(bad) : 16;
-			nls &= (1u << take) - 1;   /* take <= 16 */
-			if (nls) {
-				bol = i + (size_t)(31 - __builtin_clz(nls)) + 1;
-				for (; nls; nls &= nls - 1)   /* one or two */
-					line++;
-			}
-			i += take;
-			if (bad)
+			if (bad) {
+				i += (unsigned)__builtin_ctz(bad);
 				break;
+			}
+			i += 16;
 		}
 		if (i >= sc->len)
 			break;
@@ -120,16 +132,7 @@ int tscan_check_text(tscan *sc)
 			}
 		}
 		c = s[i];
-		if (c >= 0x20 && c < 0x7F) {
-			i++;
-			continue;
-		}
-		if (c == '\n') {
-			line++;
-			bol = ++i;
-			continue;
-		}
-		if (c == '\t') {
+		if ((c >= 0x20 && c < 0x7F) || c == '\n' || c == '\t') {
 			i++;
 			continue;
 		}
@@ -138,50 +141,38 @@ int tscan_check_text(tscan *sc)
 				i++;
 				continue;
 			}
-			return tscan_err_at(sc, line, (unsigned)(i - bol + 1),
-			    "carriage return not followed by line feed");
+			return text_err(sc, i, "carriage return not followed by "
+			                "line feed");
 		}
 		if (c < 0x80)
-			return tscan_err_at(sc, line, (unsigned)(i - bol + 1),
-			    "control character U+%04X is not allowed", c);
+			return text_err(sc, i, "control character U+%04X is not "
+			                "allowed", c);
 		n = utf8_seq_len(s + i, sc->len - i);
 		if (n == 0)
-			return tscan_err_at(sc, line, (unsigned)(i - bol + 1),
-			    "invalid UTF-8");
+			return text_err(sc, i, "invalid UTF-8");
 		i += n;
 	}
 	return 0;
 }
 
-void tscan_ws(tscan *sc)
-{
-	while (sc->pos < sc->len &&
-	       (sc->s[sc->pos] == ' ' || sc->s[sc->pos] == '\t'))
-		sc->pos++;
-}
+const unsigned char tscan_bare[256] = {
+	['0'] = 1, ['1'] = 1, ['2'] = 1, ['3'] = 1, ['4'] = 1, ['5'] = 1,
+	['6'] = 1, ['7'] = 1, ['8'] = 1, ['9'] = 1, ['A'] = 1, ['B'] = 1,
+	['C'] = 1, ['D'] = 1, ['E'] = 1, ['F'] = 1, ['G'] = 1, ['H'] = 1,
+	['I'] = 1, ['J'] = 1, ['K'] = 1, ['L'] = 1, ['M'] = 1, ['N'] = 1,
+	['O'] = 1, ['P'] = 1, ['Q'] = 1, ['R'] = 1, ['S'] = 1, ['T'] = 1,
+	['U'] = 1, ['V'] = 1, ['W'] = 1, ['X'] = 1, ['Y'] = 1, ['Z'] = 1,
+	['a'] = 1, ['b'] = 1, ['c'] = 1, ['d'] = 1, ['e'] = 1, ['f'] = 1,
+	['g'] = 1, ['h'] = 1, ['i'] = 1, ['j'] = 1, ['k'] = 1, ['l'] = 1,
+	['m'] = 1, ['n'] = 1, ['o'] = 1, ['p'] = 1, ['q'] = 1, ['r'] = 1,
+	['s'] = 1, ['t'] = 1, ['u'] = 1, ['v'] = 1, ['w'] = 1, ['x'] = 1,
+	['y'] = 1, ['z'] = 1, ['_'] = 1, ['-'] = 1
+};
 
-int tscan_newline(tscan *sc)
-{
-	size_t p = sc->pos;
-
-	if (p < sc->len && sc->s[p] == '\r' && p + 1 < sc->len &&
-	    sc->s[p + 1] == '\n')
-		p++;
-	if (p < sc->len && sc->s[p] == '\n') {
-		sc->pos = p + 1;
-		sc->bol = sc->pos;
-		sc->line++;
-		return 1;
-	}
-	return 0;
-}
-
-void tscan_comment(tscan *sc)
+void tscan_comment_skip(tscan *sc)
 {
 	const char *nl;
 
-	if (sc->pos >= sc->len || sc->s[sc->pos] != '#')
-		return;
 	nl = memchr(sc->s + sc->pos, '\n', sc->len - sc->pos);
 	sc->pos = nl ? (size_t)(nl - sc->s) : sc->len;
 	/* Leave a CR of a CR-LF for tscan_newline(). */
@@ -282,10 +273,41 @@ static int escape(tscan *sc, size_t end, int multi, char *o, size_t *on)
 	return tscan_err(sc, at, "invalid escape sequence");
 }
 
-/* Bytes that end the fast scan of a single-line string. */
-static const unsigned char str_stop[256] = {
-	['"'] = 1, ['\''] = 1, ['\\'] = 1, ['\n'] = 1, ['\r'] = 1,
-};
+/* The first byte at or after i that is q, b, CR or LF; len when none. */
+static size_t str_run(const char *s, size_t i, size_t len, char q, char b)
+{
+#if TSCAN_SSE2
+	__m128i vq = _mm_set1_epi8(q), vb = _mm_set1_epi8(b);
+	__m128i vn = _mm_set1_epi8('\n'), vr = _mm_set1_epi8('\r');
+
+	while (len - i >= 16) {
+		__m128i v = _mm_loadu_si128((const __m128i *)(const void *)
+		                            (s + i));
+		unsigned m = (unsigned)_mm_movemask_epi8(_mm_or_si128(
+		    _mm_or_si128(_mm_cmpeq_epi8(v, vq), _mm_cmpeq_epi8(v, vb)),
+		    _mm_or_si128(_mm_cmpeq_epi8(v, vn), _mm_cmpeq_epi8(v, vr))));
+		if (m)
+			return i + (unsigned)__builtin_ctz(m);
+		i += 16;
+	}
+#else
+	uint64_t wq = ONES * (unsigned char)q, wb = ONES * (unsigned char)b, w;
+
+	/* Eight bytes at a time while none is q, b or below 0x20 (a tab,
+	 * legal in a string, stops it too: the byte loop takes over). */
+	while (len - i >= 8) {
+		memcpy(&w, s + i, 8);
+		if ((HASLESS(w ^ wq, 1) | HASLESS(w ^ wb, 1) |
+		     HASLESS(w, 0x20)) & ONES * 0x80)
+			break;
+		i += 8;
+	}
+#endif
+	while (i < len && s[i] != q && s[i] != b && s[i] != '\n' &&
+	       s[i] != '\r')
+		i++;
+	return i;
+}
 
 /* Strings: find the closing delimiter, then decode into the arena. */
 static int string(tscan *sc, tscalar *out)
@@ -306,27 +328,12 @@ static int string(tscan *sc, tscalar *out)
 	i = sc->pos;
 	if (!multi) {
 		/* Fast path, most strings of a Cargo.lock: no escape, so the
-		 * bytes are the value. */
-		uint64_t wq = ONES * (unsigned char)q, wb = ONES * '\\', w;
-		for (;;) {
-			/* Eight bytes at a time while none is the quote, a
-			 * backslash or below 0x20. */
-			while (sc->len - i >= 8) {
-				memcpy(&w, s + i, 8);
-				if ((HASLESS(w ^ wq, 1) | HASLESS(w ^ wb, 1) |
-				     HASLESS(w, 0x20)) & ONES * 0x80)
-					break;
-				i += 8;
-			}
-			while (i < sc->len && !str_stop[(unsigned char)s[i]])
-				i++;
-			if (i < sc->len && s[i] == (basic ? '\'' : '"'))
-				i++;
-			else
-				break;
-		}
+		 * bytes are the value. Runs to the first quote q, backslash
+		 * (basic strings only), CR or LF: the text check let no other
+		 * control character through. */
+		i = str_run(s, i, sc->len, q, basic ? '\\' : q);
 		if (i < sc->len && s[i] == q) {
-			o = toml_arena_alloc(sc->arena, i - sc->pos + 1);
+			o = toml_arena_bytes(sc->arena, i - sc->pos + 1);
 			if (!o)
 				return tscan_err_at(sc, line0, col0, "out of memory");
 			memcpy(o, s + sc->pos, i - sc->pos);
@@ -366,7 +373,7 @@ static int string(tscan *sc, tscalar *out)
 	end = i;
 	close = end + (multi ? 3 : 1);
 
-	o = toml_arena_alloc(sc->arena, end - sc->pos + 1);
+	o = toml_arena_bytes(sc->arena, end - sc->pos + 1);
 	if (!o)
 		return tscan_err_at(sc, line0, col0, "out of memory");
 	while (sc->pos < end) {

@@ -22,10 +22,7 @@
 #include "ascii.h"
 #include "toml.h"
 
-struct toml_arena;
-/* From toml.c: bump allocation in the document's arena (NULL when out of
- * memory). Memory is 16-byte aligned and lives until toml_free(). */
-void *toml_arena_alloc(struct toml_arena *a, size_t n);
+#include "toml_tree.h"     /* the arena's bump allocation, inline */
 
 typedef struct tscan {
 	const char *s;
@@ -68,12 +65,44 @@ int tscan_err_at(tscan *sc, unsigned line, unsigned col, const char *fmt, ...)
  * control characters but tab and LF, CR only before LF. */
 int tscan_check_text(tscan *sc);
 
+/* The three below run between every two tokens: inline, so a Cargo.lock
+ * line does not pay a call per blank. */
+
 /* Skip spaces and tabs. */
-void tscan_ws(tscan *sc);
+static inline void tscan_ws(tscan *sc)
+{
+	const char *s = sc->s;
+	size_t p = sc->pos, n = sc->len;
+
+	while (p < n && (s[p] == ' ' || s[p] == '\t'))
+		p++;
+	sc->pos = p;
+}
+
 /* At '\n' or "\r\n": step over it and count the line; else return 0. */
-int tscan_newline(tscan *sc);
+static inline int tscan_newline(tscan *sc)
+{
+	size_t p = sc->pos;
+
+	if (p < sc->len && sc->s[p] == '\r' && p + 1 < sc->len &&
+	    sc->s[p + 1] == '\n')
+		p++;
+	if (p < sc->len && sc->s[p] == '\n') {
+		sc->pos = p + 1;
+		sc->bol = sc->pos;
+		sc->line++;
+		return 1;
+	}
+	return 0;
+}
+
 /* At '#': skip to the end of the line (not over the newline). */
-void tscan_comment(tscan *sc);
+void tscan_comment_skip(tscan *sc);
+static inline void tscan_comment(tscan *sc)
+{
+	if (sc->pos < sc->len && sc->s[sc->pos] == '#')
+		tscan_comment_skip(sc);
+}
 
 /* One key segment: bare, "basic" or 'literal'. */
 int tscan_key(tscan *sc, tkey *out);
@@ -85,11 +114,12 @@ int tscan_numeric(tscan *sc, tscalar *out);
 
 static inline int tscan_is_digit(char c) { return c >= '0' && c <= '9'; }
 
-/* Characters of bare keys; numbers are lexed as runs of these too. */
+/* Characters of bare keys (A-Z a-z 0-9 _ -), one byte each: keys and
+ * numbers are lexed as runs of these. */
+extern const unsigned char tscan_bare[256];
 static inline int tscan_is_bare(char c)
 {
-	return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
-	       tscan_is_digit(c) || c == '_' || c == '-';
+	return tscan_bare[(unsigned char)c];
 }
 
 /* Value of a hex digit, or -1. */

@@ -35,3 +35,19 @@ void jobs_keep_heap(void)
 	mallopt(M_TRIM_THRESHOLD, 64 << 20);
 #endif
 }
+
+/* glibc gives each thread its own malloc arena, and an arena never gives
+ * back its high-water mark: two scan threads each kept the 1-2 MB a large
+ * lockfile's text, tree and report take, even when the other had freed
+ * as much (peak RSS 12.5 MB against 10.5 MB with one arena, the same CPU
+ * time, on the 5,040-file bench). Small blocks go through each thread's
+ * own cache either way; only the few large blocks of a file take an
+ * arena's lock, so one arena per four threads costs no measurable wait. */
+void jobs_share_heap(int nthreads)
+{
+#ifdef __GLIBC__
+	mallopt(M_ARENA_MAX, nthreads > 4 ? (nthreads + 3) / 4 : 1);
+#else
+	(void)nthreads;
+#endif
+}

@@ -19,4 +19,8 @@ int jobs_count(const cli_opts *o, size_t ntasks);
  * before the threads start. */
 void jobs_keep_heap(void);
 
+/* One malloc arena per four of the nthreads threads about to start (see
+ * jobs.c). Call before the threads start. */
+void jobs_share_heap(int nthreads);
+
 #endif

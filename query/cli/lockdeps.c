@@ -1,8 +1,8 @@
 /*
  * lockdeps.c — Cargo.lock dependency lists into a depgraph (see
- * lockdeps.h). Reads the lockfile's TOML document (lockfile.h keeps it),
- * in the order lockfile.c made lf->pkgs: v1's [root] first, then each
- * [[package]].
+ * lockdeps.h). Reads each package's `dependencies` and `replace` values
+ * of the lockfile's TOML document (lock_pkg keeps them), in the order
+ * lockfile.c made lf->pkgs: v1's [root] first, then each [[package]].
  *
  * Packages are found by name through a hash table (the TOML parser's
  * string hash) whose every name heads the list of its packages in file
@@ -110,7 +110,8 @@ static size_t lookup(ctx *c, span name, int add, size_t i, size_t *tail)
 			}
 			return DEP_NONE;
 		}
-		if (span_is(name, c->lf->pkgs[s - 1].name)) {
+		const lock_pkg *q = &c->lf->pkgs[s - 1];
+		if (q->name_len == name.n && !memcmp(q->name, name.p, name.n)) {
 			if (add) {
 				c->next[tail[s - 1]] = i;
 				tail[s - 1] = i;
@@ -159,6 +160,28 @@ static const char *keep(ctx *c, span s)
 	return p;
 }
 
+/* The pool keep() copies into, made when first needed (most lockfiles
+ * resolve whole and have no `replace`: they need none), sized then for
+ * every entry and `replace` (rtext: the bytes the latter need). 0, or -1
+ * out of memory. */
+static int pool_ready(ctx *c, size_t rtext)
+{
+	size_t text = rtext;
+
+	if (c->pool)
+		return 0;
+	for (size_t i = 0; i < c->lf->npkgs; i++) {
+		const toml_value *d = c->lf->pkgs[i].dep_list;
+		for (size_t k = 0; d && toml_kind(d) == TOML_ARRAY &&
+		                   k < toml_array_len(d); k++) {
+			size_t len;
+			if (toml_string(toml_array_at(d, k), &len))
+				text += len + 3;
+		}
+	}
+	return (c->g->pool = c->pool = malloc(text ? text : 1)) ? 0 : -1;
+}
+
 /* The package an entry names (cargo-lock: the first of that name, and
  * version when given, in file order; with a source, the one of that
  * source); DEP_NONE; or -2 when its name has too many packages. */
@@ -170,7 +193,8 @@ static size_t resolve(ctx *c, span name, span ver, span src)
 		const lock_pkg *p = &c->lf->pkgs[i];
 		if (m == LOCKDEPS_SAME_MAX)
 			return (size_t)-2;
-		if ((!ver.p || span_is(ver, p->version)) &&
+		if ((!ver.p || (p->version_len == ver.n &&
+		                !memcmp(p->version, ver.p, ver.n))) &&
 		    (!src.p || same_source(p->source, src)))
 			return i;
 		i = c->next[i];
@@ -178,51 +202,36 @@ static size_t resolve(ctx *c, span name, span ver, span src)
 	return i;
 }
 
-/* The dependency table values of package i. */
-typedef struct pkgvals {
-	const toml_value *deps, *replace;
-} pkgvals;
-
 int lockdeps_build(depgraph *g, const lockfile *lf)
 {
 	size_t n = lf->npkgs, total = 0, text = 0, cap = 16, *tail = NULL;
-	int root = lockdeps_has_root(lf), replaces = 0;
-	pkgvals *pv = NULL;
+	int replaces = 0;
 	ctx c = { 0 };
 
 	memset(g, 0, sizeof(*g));
 	if (!lf->doc)
 		return -1;
-	const toml_value *arr = toml_table_get(toml_root(lf->doc), "package");
-	if (!(pv = calloc(n ? n : 1, sizeof(*pv))))
-		return -1;
+	/* lockfile.c found each package's `dependencies` and `replace`. */
 	for (size_t i = 0; i < n; i++) {
-		const toml_value *t = root && i == 0
-		                      ? toml_table_get(toml_root(lf->doc), "root")
-		                      : toml_array_at(arr, i - (size_t)root);
-		pv[i].deps = toml_table_get(t, "dependencies");
-		pv[i].replace = toml_table_get(t, "replace");
-		if (pv[i].replace && toml_kind(pv[i].replace) == TOML_STRING) {
+		const lock_pkg *p = &lf->pkgs[i];
+		if (p->replace && toml_kind(p->replace) == TOML_STRING) {
 			size_t len;
-			toml_string(pv[i].replace, &len);
+			toml_string(p->replace, &len);
 			replaces = 1;
 			text += len + 3;
 		}
-		if (pv[i].deps && toml_kind(pv[i].deps) == TOML_ARRAY)
-			total += toml_array_len(pv[i].deps);
+		if (p->dep_list && toml_kind(p->dep_list) == TOML_ARRAY)
+			total += toml_array_len(p->dep_list);
 	}
 	if (total > LOCKDEPS_MAX) {
-		free(pv);
 		if (depgraph_alloc(g, n, 0, 0) < 0)
 			return -1;
 		snprintf(g->error, sizeof g->error, "more than %d dependency "
 		         "entries", LOCKDEPS_MAX);
 		return 0;
 	}
-	if (depgraph_alloc(g, n, total, replaces) < 0) {
-		free(pv);
+	if (depgraph_alloc(g, n, total, replaces) < 0)
 		return -1;
-	}
 	while (cap < 2 * n)
 		cap *= 2;
 	c.g = g;
@@ -236,31 +245,18 @@ int lockdeps_build(depgraph *g, const lockfile *lf)
 	for (size_t i = 0; i < n; i++) {
 		const char *nm = lf->pkgs[i].name;
 		c.next[i] = DEP_NONE;
-		if (lookup(&c, (span){ nm, strlen(nm) }, 1, i, tail) == (size_t)-2)
+		if (lookup(&c, (span){ nm, lf->pkgs[i].name_len }, 1, i, tail) ==
+		    (size_t)-2)
 			set_error(g, "more than %d names hash alike (%s): the "
 			          "lockfile cannot be resolved quickly", PROBE_MAX, nm);
 	}
 	free(tail);
 	tail = NULL;
 
-	/* Text to keep: entries that name no package, and replaces. The
-	 * first pass sizes it. */
-	for (size_t i = 0; i < n; i++) {
-		const toml_value *d = pv[i].deps;
-		for (size_t k = 0; d && toml_kind(d) == TOML_ARRAY &&
-		                   k < toml_array_len(d); k++) {
-			size_t len;
-			if (toml_string(toml_array_at(d, k), &len))
-				text += len + 3;
-		}
-	}
-	if (!(g->pool = c.pool = malloc(text ? text : 1)))
-		goto oom;
-
 	size_t at = 0;
 	for (size_t i = 0; i < n; i++) {
 		const lock_pkg *p = &lf->pkgs[i];
-		const toml_value *d = pv[i].deps, *r = pv[i].replace;
+		const toml_value *d = p->dep_list, *r = p->replace;
 		span sn, sv, ss;
 		size_t len;
 		g->start[i] = at;
@@ -270,6 +266,8 @@ int lockdeps_build(depgraph *g, const lockfile *lf)
 				set_error(g, "line %u: `replace` of %s %s is not "
 				          "\"NAME VERSION (SOURCE)\"", toml_line(r),
 				          p->name, p->version);
+			} else if (pool_ready(&c, text) < 0) {
+				goto oom;
 			} else {
 				g->replace[i].name = keep(&c, sn);
 				g->replace[i].version = keep(&c, sv);
@@ -310,6 +308,8 @@ int lockdeps_build(depgraph *g, const lockfile *lf)
 				e->version = lf->pkgs[to].version;
 				e->source = lf->pkgs[to].source;
 			} else {
+				if (pool_ready(&c, text) < 0)
+					goto oom;
 				e->to = DEP_NONE;
 				e->name = keep(&c, sn);
 				e->version = keep(&c, sv);
@@ -329,13 +329,11 @@ int lockdeps_build(depgraph *g, const lockfile *lf)
 	g->start[n] = at;
 	free(c.slot);
 	free(c.next);
-	free(pv);
 	return 0;
 oom:
 	free(tail);
 	free(c.slot);
 	free(c.next);
-	free(pv);
 	depgraph_free(g);
 	return -1;
 }
