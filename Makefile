@@ -231,7 +231,7 @@ deps:
 demo: all
 	@BUILD=$(BUILD) sh tests/demo.sh
 
-bench: all $(BUILD)/advdb-bench $(BUILD)/tools/naive_check $(BUILD)/tools/git_floor
+bench: all $(BUILD)/advdb-bench $(BUILD)/tools/naive_check $(BUILD)/tools/git_floor $(BUILD)/tools/peak_rss
 	@BUILD=$(BUILD) sh tests/bench/run.sh
 
 fuzz:
