@@ -17,6 +17,7 @@
 #include <sys/file.h>
 #include <sys/random.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <lmdb.h>
@@ -68,7 +69,13 @@ static long tmp_pid(const char *name, const char *base, size_t blen)
  * writer always does, whatever PID namespace it runs in) and its pid is
  * not alive here; a live pid is trusted even without a lock (an older
  * compiler that took none), except our own, which cannot be writing it.
+ * A file of our own pid changed in the last SWEEP_AGE seconds is never
+ * stale: a writer creates its file and then locks it, and between the
+ * two a sweep by a compile of the same pid (another PID namespace) could
+ * otherwise take the lock first and remove a live file (two pid-1
+ * compiles at once failed that way in a CI run).
  */
+#define SWEEP_AGE 60
 static void sweep(const char *target)
 {
 	const char *slash = strrchr(target, '/');
@@ -93,7 +100,8 @@ static void sweep(const char *target)
 		int locked = flock(fd, LOCK_EX | LOCK_NB) == 0;
 		int held = !locked && errno == EWOULDBLOCK;
 		if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) &&
-		    st.st_uid == geteuid() && (locked || (!ours && !held)))
+		    st.st_uid == geteuid() && (locked || (!ours && !held)) &&
+		    (!ours || st.st_mtime <= time(NULL) - SWEEP_AGE))
 			(void)unlinkat(dirfd(d), e->d_name, 0);
 		close(fd);
 	}

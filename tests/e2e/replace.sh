@@ -189,6 +189,9 @@ else
 	stale="$DB.tmp.1.0123456789abcdef"
 	held="$DB.tmp.999999999.fedcba9876543210"
 	: >"$stale"; : >"$held"
+	# left by compiles long gone (a file changed in the last minute is
+	# never swept: its writer may not have locked it yet)
+	touch -d '10 minutes ago' "$stale" "$held"
 	( exec 9<"$held"; flock -x 9; : >"$T/locked"; exec sleep 60 ) & holder=$!
 	n=0; while [ ! -e "$T/locked" ] && [ $n -lt 600 ]; do sleep 0.1; n=$((n + 1)); done
 	$NS "$C" -q --ref "$NEW" -o "$DB" "$T/repo"
