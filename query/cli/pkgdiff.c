@@ -15,7 +15,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "toml.h"
 #include "vec.h"
 #include "version.h"
 
@@ -245,20 +244,16 @@ static int add_edge(edges *ed, size_t change, const lock_pkg *by)
 	return 0;
 }
 
-/* One `dependencies` array of package `by`. Returns -1 out of memory. */
-static int read_deps(edges *ed, size_t *budget, const toml_value *deps,
-                     const lock_pkg *by, ent *e, size_t n,
-                     const pkg_change *changes)
+/* The `dependencies` entries of package `by`. Returns -1 out of memory. */
+static int read_deps(edges *ed, size_t *budget, const lock_pkg *by,
+                     ent *e, size_t n, const pkg_change *changes)
 {
-	if (!deps || toml_kind(deps) != TOML_ARRAY)
-		return 0;
-	size_t nd = toml_array_len(deps);
-	for (size_t k = 0; k < nd && *budget; k++, (*budget)--) {
-		const toml_value *d = toml_array_at(deps, k);
-		size_t len;
-		if (toml_kind(d) != TOML_STRING)
+	for (size_t k = 0; k < by->ndep_list && *budget; k++, (*budget)--) {
+		const lock_text *d = &by->dep_list[k];
+		size_t len = d->n;
+		if (!d->p)
 			continue;
-		const char *s = toml_string(d, &len), *end = s + len;
+		const char *s = d->p, *end = s + len;
 		const char *sp1 = memchr(s, ' ', len), *ver = NULL, *src = NULL;
 		size_t nlen = sp1 ? (size_t)(sp1 - s) : len, vlen = 0, slen = 0;
 		if (sp1) {
@@ -296,28 +291,14 @@ static int cmp_edge(const void *x, const void *y)
 
 static int dependents(pkgdiff *d, const lockfile *nl, ent *e)
 {
-	const toml_value *root = nl->doc ? toml_root(nl->doc) : NULL;
-	const toml_value *rootpkg, *pkgs;
 	edges ed = { 0 };
-	size_t budget = PKGDIFF_DEPS_MAX, k = 0;
+	size_t budget = PKGDIFF_DEPS_MAX;
 
-	if (!root)
-		return 0;
-	rootpkg = toml_table_get(root, "root");
-	pkgs = toml_table_get(root, "package");
 	/* lockfile.c's order: v1's [root] first, then [[package]] */
-	if (rootpkg && k < nl->npkgs &&
-	    read_deps(&ed, &budget, toml_table_get(rootpkg, "dependencies"),
-	              &nl->pkgs[k++], e, nl->npkgs, d->v) < 0)
-		goto oom;
-	size_t np = pkgs && toml_kind(pkgs) == TOML_ARRAY ? toml_array_len(pkgs) : 0;
-	for (size_t i = 0; i < np && k < nl->npkgs; i++, k++) {
-		const toml_value *t = toml_array_at(pkgs, i);
-		if (toml_kind(t) == TOML_TABLE &&
-		    read_deps(&ed, &budget, toml_table_get(t, "dependencies"),
-		              &nl->pkgs[k], e, nl->npkgs, d->v) < 0)
+	for (size_t k = 0; k < nl->npkgs; k++)
+		if (read_deps(&ed, &budget, &nl->pkgs[k], e, nl->npkgs,
+		              d->v) < 0)
 			goto oom;
-	}
 	if (ed.n)
 		qsort(ed.v, ed.n, sizeof(*ed.v), cmp_edge);
 	d->by = malloc((ed.n ? ed.n : 1) * sizeof(*d->by));
