@@ -39,7 +39,7 @@
  * Returns 1 when read: *out filled and owning t. 0 when declined: *out
  * zeroed, t untouched and still the caller's. -1 out of memory after t
  * was cut up: *out zeroed, t freed. */
-int lockfast_parse(lockfile *out, char *t, size_t len);  /* (next commit) */
+int lockfast_parse(lockfile *out, char *t, size_t len);
 
 /* ---- shared with lockfile.c ---- */
 

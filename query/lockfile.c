@@ -437,6 +437,11 @@ static int parse_owned(lockfile *out, char *buf, size_t len,
 		free(buf);
 		return -1;
 	}
+	rc = lockfast_parse(out, buf, len);
+	if (rc > 0)
+		return 0;
+	if (rc < 0)
+		return fail(err, 0, "out of memory");
 	rc = parse_general(out, buf, len, err);
 	free(buf);
 	return rc;
