@@ -41,6 +41,12 @@
  * was cut up: *out zeroed, t freed. */
 int lockfast_parse(lockfile *out, char *t, size_t len);
 
+/* The general reader alone, as lockfile_parse() runs it on a declined
+ * text (the same checks before it): for the tests that hold the two
+ * readers to the same answers. */
+int lock_parse_general(lockfile *out, const char *text, size_t len,
+                       lock_error *err);
+
 /* ---- shared with lockfile.c ---- */
 
 /* A growable array of lock_text: every package's `dependencies` entries

@@ -447,6 +447,16 @@ static int parse_owned(lockfile *out, char *buf, size_t len,
 	return rc;
 }
 
+int lock_parse_general(lockfile *out, const char *text, size_t len,
+                       lock_error *err)
+{
+	memset(out, 0, sizeof(*out));
+	memset(err, 0, sizeof(*err));
+	if (precheck(text, len, err) < 0)
+		return -1;
+	return parse_general(out, text, len, err);
+}
+
 int lockfile_parse(lockfile *out, const char *text, size_t len,
                    lock_error *err)
 {
