@@ -352,7 +352,16 @@ int lockfast_parse(lockfile *out, char *t, size_t len)
 	lock_error err;
 
 	memset(out, 0, sizeof(*out));
-	if (len > LOCKFAST_SIZE_MAX || read_lines(&f) < 0 || f.npkgs == 0)
+	if (len > LOCKFAST_SIZE_MAX)
+		goto decline;
+	/* Sized from the text as Cargo writes it (a package table takes
+	 * ~250 bytes, a dependency entry ~20): growing from small sizes was
+	 * a tenth of the read, in realloc's copies. */
+	f.cap = len / 192 + 16;
+	f.tv.cap = len / 16 + 64;
+	f.pkgs = malloc(f.cap * sizeof(*f.pkgs));
+	f.tv.v = malloc(f.tv.cap * sizeof(*f.tv.v));
+	if (!f.pkgs || !f.tv.v || read_lines(&f) < 0 || f.npkgs == 0)
 		goto decline;
 	for (size_t i = 0; i < f.npkgs; i++) {
 		const lock_pkg *p = &f.pkgs[i];
