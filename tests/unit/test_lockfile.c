@@ -513,6 +513,14 @@ static void test_lockfile__declined_shapes_read_by_general(void **state)
 	             3, "duplicate key");
 	expect_error("[[package]]\nname = \"a\"\nversion = \"1.x\"\n", 3,
 	             "bad version");
+	expect_error("[[package]]\nname = \"a\"\nversion = \"01.0.0\"\n", 3,
+	             "leading zero");
+	expect_error("[[package]]\nname = \"a\"\nversion = \"1.0\"\n", 3,
+	             "bad version");
+	expect_error("[[package]]\nname = \"a\"\nversion = \"1.0.0.0\"\n", 3,
+	             "bad version");
+	expect_error("[[package]]\nname = \"a\"\nversion = \"1.0.99999999999999999999\"\n",
+	             3, "bad version");
 	expect_error("[[package]]\nname = \"\"\nversion = \"1.0.0\"\n", 2,
 	             "empty `name`");
 	expect_error("version = 5\n[[package]]\nname = \"a\"\nversion = \"1.0.0\"\n",
