@@ -143,15 +143,9 @@ static int pkg_done(fast *f)
 
 static int pkg_new(fast *f)
 {
-	if (f->npkgs == f->cap) {
-		size_t nc = f->cap ? f->cap * 2 : 64;
-		lock_pkg *q = realloc(f->pkgs, nc * sizeof(*q));
-		if (!q)
-			return -1;
-		f->pkgs = q;
-		f->cap = nc;
-	}
-	if (f->npkgs >= LOCKFILE_PKGS_MAX)
+	if (f->npkgs >= LOCKFILE_PKGS_MAX ||
+	    lock_grow((void **)&f->pkgs, &f->cap, f->npkgs,
+	              sizeof(*f->pkgs)) < 0)
 		return -1;
 	memset(&f->pkgs[f->npkgs], 0, sizeof(f->pkgs[0]));
 	f->pkgs[f->npkgs].line = f->line;
@@ -277,14 +271,9 @@ static int meta_member(fast *f)
 		if (c > 0 || (c == 0 && l->klen >= m.klen))
 			return -1;
 	}
-	if (f->nmeta == f->metacap) {
-		size_t nc = f->metacap ? f->metacap * 2 : 64;
-		lock_meta *q = realloc(f->meta, nc * sizeof(*q));
-		if (!q)
-			return -1;
-		f->meta = q;
-		f->metacap = nc;
-	}
+	if (lock_grow((void **)&f->meta, &f->metacap, f->nmeta,
+	              sizeof(*f->meta)) < 0)
+		return -1;
 	f->meta[f->nmeta++] = m;
 	return 0;
 }

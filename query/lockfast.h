@@ -49,6 +49,10 @@ int lock_parse_general(lockfile *out, const char *text, size_t len,
 
 /* ---- shared with lockfile.c ---- */
 
+/* Room for element n of the array *v of *cap elements of `size` bytes
+ * (doubling); 0, or -1 out of memory (the array unchanged). */
+int lock_grow(void **v, size_t *cap, size_t n, size_t size);
+
 /* A growable array of lock_text: every package's `dependencies` entries
  * one after another, in package order. */
 typedef struct lock_texts {

@@ -106,17 +106,23 @@ static void pkg_fields(const toml_value *t, const toml_value *f[F_N])
 	}
 }
 
+int lock_grow(void **v, size_t *cap, size_t n, size_t size)
+{
+	if (n < *cap)
+		return 0;
+	size_t nc = *cap ? *cap * 2 : 64;
+	void *q = nc > ((size_t)-1) / size ? NULL : realloc(*v, nc * size);
+	if (!q)
+		return -1;
+	*v = q;
+	*cap = nc;
+	return 0;
+}
+
 int lock_texts_push(lock_texts *v, const char *p, size_t n, unsigned line)
 {
-	if (v->n == v->cap) {
-		size_t nc = v->cap ? v->cap * 2 : 256;
-		lock_text *q = nc > ((size_t)-1) / sizeof(*q) ? NULL
-		               : realloc(v->v, nc * sizeof(*q));
-		if (!q)
-			return -1;
-		v->v = q;
-		v->cap = nc;
-	}
+	if (lock_grow((void **)&v->v, &v->cap, v->n, sizeof(*v->v)) < 0)
+		return -1;
 	v->v[v->n++] = (lock_text){ p, n, line };
 	return 0;
 }
