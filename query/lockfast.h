@@ -60,8 +60,17 @@ typedef struct lock_texts {
 	size_t n, cap;
 } lock_texts;
 
-/* Append one entry; -1 out of memory. */
-int lock_texts_push(lock_texts *v, const char *p, size_t n, unsigned line);
+/* Append one entry; -1 out of memory. (Inline: once per entry of a
+ * lockfile.) */
+static inline int lock_texts_push(lock_texts *v, const char *p, size_t n,
+                                  unsigned line)
+{
+	if (v->n == v->cap &&
+	    lock_grow((void **)&v->v, &v->cap, v->n, sizeof(*v->v)) < 0)
+		return -1;
+	v->v[v->n++] = (lock_text){ p, n, line };
+	return 0;
+}
 /* Hand v's entries to lf (lf->texts) and point each package's dep_list
  * at its ndep_list entries; v is emptied. */
 void lock_texts_attach(lockfile *lf, lock_texts *v);

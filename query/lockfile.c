@@ -119,14 +119,6 @@ int lock_grow(void **v, size_t *cap, size_t n, size_t size)
 	return 0;
 }
 
-int lock_texts_push(lock_texts *v, const char *p, size_t n, unsigned line)
-{
-	if (lock_grow((void **)&v->v, &v->cap, v->n, sizeof(*v->v)) < 0)
-		return -1;
-	v->v[v->n++] = (lock_text){ p, n, line };
-	return 0;
-}
-
 void lock_texts_attach(lockfile *lf, lock_texts *v)
 {
 	size_t at = 0;
