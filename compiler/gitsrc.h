@@ -120,8 +120,9 @@ int gitsrc_history(int64_t *times, gitsrc *g, const char *const *paths,
  * Slots that may differ between commit old_hex and this one, sorted and
  * unique, as an array of paths (*paths, *n; free with
  * gitsrc_paths_free). A path may be in this commit's entries (added or
- * modified) or not (deleted). Uses git's tree diff, so only changed
- * subtrees are visited. Returns 0, GITSRC_ENOTFOUND when old_hex is not a
+ * modified) or not (deleted). Compares the trees directly (not with
+ * git's diff machinery): only package folders whose ids differ are read,
+ * and nothing below them. Returns 0, GITSRC_ENOTFOUND when old_hex is not a
  * commit of this repository (the caller cannot tell what was deleted and
  * compiles in full), or -1 with err.
  */
