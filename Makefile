@@ -184,11 +184,11 @@ LIBS_COMP_STATIC = -Wl,-Bstatic -lgit2 -lmbedtls -lmbedx509 -lmbedcrypto \
                    -lhttp_parser -lssh2 -lpcre2-8 -llmdb -lzstd -lyaml \
                    -ljansson -lz -lsodium -lcrypto -Wl,-Bdynamic \
                    -l:libgssapi_krb5.so.2 -lpthread -lm -lrt
+LIBS_COMP_LINK = $(if $(filter 1,$(SAN)),$(LIBS_COMP),$(LIBS_COMP_STATIC))
 $(BUILD)/advdb-compile: $(call obj,compiler/main.c) $(COMP_OBJ) $(PROG_OBJ) \
                         $(BUILD)/libadvdb.a
 	$(CC) $(LDFLAGS_SAN) -o $@ $(call obj,compiler/main.c) $(COMP_OBJ) \
-	    $(PROG_OBJ) $(BUILD)/libadvdb.a \
-	    $(if $(filter 1,$(SAN)),$(LIBS_COMP),$(LIBS_COMP_STATIC))
+	    $(PROG_OBJ) $(BUILD)/libadvdb.a $(LIBS_COMP_LINK)
 
 # Unit tests see every module (not the main()s).
 $(BUILD)/tests/%: tests/unit/%.c $(wildcard tests/unit/*.h) $(COMP_OBJ) \
@@ -205,6 +205,12 @@ $(BUILD)/tests/test_fuzz: $(wildcard tests/fuzz/*.c tests/fuzz/*.h)
 $(BUILD)/tools/%: tests/tools/%.c $(COMP_OBJ) $(BUILD)/libadvdb.a
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -o $@ $< $(COMP_OBJ) $(BUILD)/libadvdb.a $(LIBS_COMP)
+
+# The update's git floor starts as advdb-compile does (linked the same).
+$(BUILD)/tools/git_floor: tests/tools/git_floor.c $(COMP_OBJ) $(BUILD)/libadvdb.a
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -o $@ $< $(COMP_OBJ) $(BUILD)/libadvdb.a \
+	    $(LIBS_COMP_LINK)
 
 # (with advdb-serve's modules: its handler is timed in-process)
 $(BUILD)/advdb-bench: $(BENCH_SRC) $(COMP_OBJ) $(SERVE_LIBOBJ) $(CLI_LIBOBJ) \

@@ -611,21 +611,13 @@ int main(int argc, char **argv)
 	int plthread = pthread_create(&plth, NULL, preload_run, &pl) == 0;
 	if (!plthread)
 		preload_run(&pl);
-	if (git_libgit2_init() < 0) {
+	if (gitsrc_start() < 0) {
 		fprintf(stderr, PROG ": cannot start libgit2\n");
 		if (plthread)
 			pthread_join(plth, NULL);
 		writer_close(pl.w);
 		return EXIT_FAILED;
 	}
-	/* crates/ is one ~50 KB tree, past libgit2's default cache limit for
-	 * trees (4 KB): without this, --history parses it twice a commit. */
-	(void)git_libgit2_opts(GIT_OPT_SET_CACHE_OBJECT_LIMIT, GIT_OBJECT_TREE,
-	                       (size_t)1 << 20);
-	/* No re-hash of every object read (6-8% of a compile): as git itself
-	 * reads objects. Damaged objects still fail in zlib or in parsing,
-	 * and a hostile repository can as well write hostile advisories. */
-	(void)git_libgit2_opts(GIT_OPT_ENABLE_STRICT_HASH_VERIFICATION, 0);
 	watchdog_start();
 	int gs = opt.repo ? gitsrc_open(&src, opt.repo, opt.ref, err,
 	                                sizeof(err)) : 0;
