@@ -80,6 +80,122 @@ void gitsrc_paths_free(char **paths, size_t n)
 	free(paths);
 }
 
+static int same_entry(const git_tree_entry *a, const git_tree_entry *b)
+{
+	return a && b &&
+	       git_tree_entry_filemode(a) == git_tree_entry_filemode(b) &&
+	       git_oid_equal(git_tree_entry_id(a), git_tree_entry_id(b));
+}
+
+/*
+ * The tree comparison, done here rather than by git's diff machinery:
+ * entries of two folders are merged by name, and only a package folder
+ * whose id differs is opened (an update reads the two collection trees
+ * and the folders of the changed packages, nothing else). Anything
+ * changed at depth two or below counts for the slot of its first two
+ * components, so deeper folders are never opened: the slots found are
+ * those git's diff gives, or (for a folder that changed and yet holds
+ * the same files, which git never writes) one more, read again with the
+ * same result. Never fewer: an entry without a partner of the same name
+ * always counts as changed.
+ */
+typedef struct dwalk {
+	pathset *s;
+	git_repository *repo;
+	const char *coll;
+	const char *pkg;            /* the folder merged at depth two */
+	char *err;
+	size_t errcap;
+} dwalk;
+
+typedef int (*dwalk_fn)(dwalk *w, const git_tree_entry *x,
+                        const git_tree_entry *y);
+
+static int dwalk_oom(dwalk *w)
+{
+	errbuf_set(w->err, w->errcap, "out of memory (or too many changes)");
+	return -1;
+}
+
+/* Calls fn for each name whose entries differ between a and b (either
+ * may be NULL: no such folder), with the entry of each side or NULL. */
+static int dwalk_merge(dwalk *w, const git_tree *a, const git_tree *b,
+                       dwalk_fn fn)
+{
+	size_t na = a ? git_tree_entrycount(a) : 0;
+	size_t nb = b ? git_tree_entrycount(b) : 0, i = 0, j = 0;
+
+	while (i < na || j < nb) {
+		const git_tree_entry *x = i < na ? git_tree_entry_byindex(a, i)
+		                                 : NULL;
+		const git_tree_entry *y = j < nb ? git_tree_entry_byindex(b, j)
+		                                 : NULL;
+		int c = !x ? 1 : !y ? -1 : git_tree_entry_cmp(x, y);
+		int rc = 0;
+		if (c < 0)
+			rc = fn(w, x, NULL), i++;
+		else if (c > 0)
+			rc = fn(w, NULL, y), j++;
+		else {
+			if (!same_entry(x, y))
+				rc = fn(w, x, y);
+			i++, j++;
+		}
+		if (rc < 0)
+			return -1;
+	}
+	return 0;
+}
+
+/* A changed entry inside package folder w->pkg: its slot. */
+static int dwalk_file(dwalk *w, const git_tree_entry *x,
+                      const git_tree_entry *y)
+{
+	char rel[GITSRC_PATH_MAX + 1];
+	const char *name = git_tree_entry_name(x ? x : y);
+	int n = snprintf(rel, sizeof(rel), "%s/%s", w->pkg, name);
+
+	if (n < 0 || (size_t)n > GITSRC_PATH_MAX)
+		return 0;           /* cannot be a slot (see add_entry) */
+	return add_changed(w->s, w->coll, rel) < 0 ? dwalk_oom(w) : 0;
+}
+
+static int dwalk_tree(dwalk *w, git_tree **out, const git_tree_entry *e)
+{
+	*out = NULL;
+	if (!e || git_tree_entry_type(e) != GIT_OBJECT_TREE)
+		return 0;
+	if (git_tree_lookup(out, w->repo, git_tree_entry_id(e)) == 0)
+		return 0;
+	errbuf_set(w->err, w->errcap, "%s: %s", git_tree_entry_name(e),
+	           gitsrc_gitmsg());
+	return -1;
+}
+
+/* A changed entry right below the collection: a file there is its own
+ * slot; a package folder's entries are merged with the other side's
+ * (NULL, or not a folder: everything in it counts). */
+static int dwalk_top(dwalk *w, const git_tree_entry *x,
+                     const git_tree_entry *y)
+{
+	git_tree *ta = NULL, *tb = NULL;
+	int rc = -1;
+
+	for (int k = 0; k < 2; k++) {
+		const git_tree_entry *e = k ? y : x;
+		if (e && git_tree_entry_type(e) != GIT_OBJECT_TREE &&
+		    add_changed(w->s, w->coll, git_tree_entry_name(e)) < 0)
+			return dwalk_oom(w);
+	}
+	if (dwalk_tree(w, &ta, x) == 0 && dwalk_tree(w, &tb, y) == 0) {
+		w->pkg = git_tree_entry_name(tb ? y : x);
+		rc = ta || tb ? dwalk_merge(w, ta, tb, dwalk_file) : 0;
+	}
+	git_tree_free(ta);
+	git_tree_free(tb);
+	return rc;
+}
+
 int gitsrc_diff(char ***paths, size_t *n, gitsrc *g, const char *old_hex,
                 char *err, size_t errcap)
 {
@@ -115,42 +231,28 @@ int gitsrc_diff(char ***paths, size_t *n, gitsrc *g, const char *old_hex,
 	for (size_t c = 0; c < GITSRC_NCOLL; c++) {
 		const char *coll = gitsrc_collections[c];
 		git_tree *a = NULL, *b = NULL;
-		git_diff *diff = NULL;
-		git_diff_options opts;
+		char werr[512] = "";
+		dwalk w = { .s = &s, .repo = g->repo, .coll = coll,
+		            .err = werr, .errcap = sizeof(werr) };
 		int bad = 0;
 
-		if (git_diff_options_init(&opts, GIT_DIFF_OPTIONS_VERSION) < 0) {
-			errbuf_set(err, errcap, "cannot set up a diff: %s",
-			              gitsrc_gitmsg());
-			goto done;
-		}
-		/* Trees only: the diff compares ids and never reads a blob. */
-		opts.flags = GIT_DIFF_SKIP_BINARY_CHECK;
+		/* Most commits leave a collection alone: one id comparison. */
+		if (same_entry(git_tree_entry_byname(old_root, coll),
+		               git_tree_entry_byname(g->tree, coll)))
+			continue;
 		if (gitsrc_subtree(&a, g->repo, old_root, coll) < 0 ||
-		    gitsrc_subtree(&b, g->repo, g->tree, coll) < 0 ||
-		    git_diff_tree_to_tree(&diff, g->repo, a, b, &opts) < 0) {
-			errbuf_set(err, errcap, "%s: cannot compare with %s: %s",
-			              coll, old_hex, gitsrc_gitmsg());
+		    gitsrc_subtree(&b, g->repo, g->tree, coll) < 0) {
+			snprintf(werr, sizeof(werr), "%s", gitsrc_gitmsg());
 			bad = 1;
-		}
-		size_t nd = bad ? 0 : git_diff_num_deltas(diff);
-		for (size_t i = 0; i < nd && !bad; i++) {
-			const git_diff_delta *d = git_diff_get_delta(diff, i);
-			if (!d)
-				continue;
-			const char *o = d->old_file.path, *nw = d->new_file.path;
-			if ((o && add_changed(&s, coll, o) < 0) ||
-			    (nw && add_changed(&s, coll, nw) < 0)) {
-				errbuf_set(err, errcap,
-				              "out of memory (or too many changes)");
-				bad = 1;
-			}
-		}
-		git_diff_free(diff);
+		} else
+			bad = dwalk_merge(&w, a, b, dwalk_top) < 0;
 		git_tree_free(a);
 		git_tree_free(b);
-		if (bad)
+		if (bad) {
+			errbuf_set(err, errcap, "%s: cannot compare with %s: %s",
+			              coll, old_hex, werr);
 			goto done;
+		}
 	}
 	if (s.n > 1)
 		qsort(s.v, s.n, sizeof(*s.v), cmp_str);
@@ -204,13 +306,6 @@ static void history_mark(history *h, const char *coll, const char *pkg,
 		h->left--;
 	if (when > h->times[i])
 		h->times[i] = when;
-}
-
-static int same_entry(const git_tree_entry *a, const git_tree_entry *b)
-{
-	return a && b &&
-	       git_tree_entry_filemode(a) == git_tree_entry_filemode(b) &&
-	       git_oid_equal(git_tree_entry_id(a), git_tree_entry_id(b));
 }
 
 /*

@@ -29,6 +29,16 @@ const char *gitsrc_gitmsg(void)
 	return (e && e->message) ? e->message : "unknown libgit2 error";
 }
 
+int gitsrc_start(void)
+{
+	if (git_libgit2_init() < 0)
+		return -1;
+	(void)git_libgit2_opts(GIT_OPT_SET_CACHE_OBJECT_LIMIT, GIT_OBJECT_TREE,
+	                       (size_t)1 << 20);
+	(void)git_libgit2_opts(GIT_OPT_ENABLE_STRICT_HASH_VERIFICATION, 0);
+	return 0;
+}
+
 int gitsrc_ends_md(const char *name)
 {
 	size_t n = strlen(name);

@@ -286,6 +286,129 @@ static void test_gitsrc_diff__unknown_or_bad_commit(void **state)
 	gitsrc_close(g);
 }
 
+/* What git's own tree diff says changed, as slots: the reference
+ * gitsrc_diff's direct comparison of trees must agree with. */
+static size_t git_diff_slots(char **out, size_t cap, git_repository *repo,
+                             const char *old_hex, const char *new_hex)
+{
+	static const char *const colls[] = { "crates", "rust" };
+	git_oid a_id, b_id;
+	git_commit *ca = NULL, *cb = NULL;
+	git_tree *ra = NULL, *rb = NULL;
+	size_t n = 0;
+
+	assert_int_equal(git_oid_fromstr(&a_id, old_hex), 0);
+	assert_int_equal(git_oid_fromstr(&b_id, new_hex), 0);
+	assert_int_equal(git_commit_lookup(&ca, repo, &a_id), 0);
+	assert_int_equal(git_commit_lookup(&cb, repo, &b_id), 0);
+	assert_int_equal(git_commit_tree(&ra, ca), 0);
+	assert_int_equal(git_commit_tree(&rb, cb), 0);
+	for (size_t c = 0; c < 2; c++) {
+		git_tree *t[2] = { NULL, NULL };
+		git_diff *diff = NULL;
+		for (int k = 0; k < 2; k++) {
+			const git_tree_entry *e =
+			    git_tree_entry_byname(k ? rb : ra, colls[c]);
+			if (e && git_tree_entry_type(e) == GIT_OBJECT_TREE)
+				assert_int_equal(git_tree_lookup(&t[k], repo,
+				                 git_tree_entry_id(e)), 0);
+		}
+		assert_int_equal(git_diff_tree_to_tree(&diff, repo, t[0], t[1],
+		                                       NULL), 0);
+		for (size_t i = 0; i < git_diff_num_deltas(diff); i++) {
+			const git_diff_delta *d = git_diff_get_delta(diff, i);
+			const char *side[2] = { d->old_file.path, d->new_file.path };
+			for (int k = 0; k < 2; k++) {
+				const char *rel = side[k], *sl;
+				size_t keep;
+				char path[512];
+				if (!rel)
+					continue;
+				keep = strlen(rel);
+				if ((sl = strchr(rel, '/')) && (sl = strchr(sl + 1, '/')))
+					keep = (size_t)(sl - rel);
+				if (keep < 3 || memcmp(rel + keep - 3, ".md", 3) != 0)
+					continue;
+				snprintf(path, sizeof(path), "%s/%.*s", colls[c],
+				         (int)keep, rel);
+				size_t j = 0;
+				while (j < n && strcmp(out[j], path) != 0)
+					j++;
+				if (j == n) {
+					assert_true(n < cap);
+					assert_non_null(out[n++] = strdup(path));
+				}
+			}
+		}
+		git_diff_free(diff);
+		git_tree_free(t[0]);
+		git_tree_free(t[1]);
+	}
+	git_tree_free(ra);
+	git_tree_free(rb);
+	git_commit_free(ca);
+	git_commit_free(cb);
+	return n;
+}
+
+/* Odd shapes: a file where a package folder was and the other way round,
+ * a folder named like an advisory, deeper folders, a mode change only,
+ * a collection gone. */
+static const tl_file SHAPES[] = {
+	{ "crates/alpha/RUSTSEC-2020-0001.md", GIT_FILEMODE_BLOB_EXECUTABLE,
+	  "alpha\n" },
+	{ "crates/zeta", GIT_FILEMODE_BLOB, "a file now\n" },
+	{ "crates/zeta.md", GIT_FILEMODE_BLOB, "top\n" },
+	{ "crates/stray.md/RUSTSEC-2020-0009.md", GIT_FILEMODE_BLOB, "s\n" },
+	{ "crates/dir/RUSTSEC-2020-0006.md/inner.md", GIT_FILEMODE_BLOB, "y\n" },
+	{ "crates/deep/a.md/b/c.md", GIT_FILEMODE_BLOB, "deep\n" },
+	{ "crates/sub/RUSTSEC-2020-0005.md", GIT_FILEMODE_COMMIT, NULL },
+	{ "crates/link/RUSTSEC-2020-0004.md", GIT_FILEMODE_LINK, "elsewhere" },
+};
+static const tl_file RUST_ONLY[] = {
+	{ "rust/std/CVE-2018-1000657.md", GIT_FILEMODE_BLOB, "std 2\n" },
+	{ "rust/core.md", GIT_FILEMODE_BLOB, "core\n" },
+};
+
+static void test_gitsrc_diff__agrees_with_git_diff(void **state)
+{
+	fix *f = *state;
+	char c4[41], c5[41];
+
+	tl_commit(f->r.repo, SHAPES, sizeof(SHAPES) / sizeof(SHAPES[0]),
+	          f->c1, "refs/heads/shapes", T2, c4);
+	tl_commit(f->r.repo, RUST_ONLY, 2, c4, "refs/heads/shapes", T2, c5);
+	const char *commits[] = { f->c1, f->c2, f->c3, c4, c5 };
+	size_t nc = sizeof(commits) / sizeof(commits[0]), compared = 0;
+	for (size_t i = 0; i < nc; i++) {
+		gitsrc *g = NULL;
+		char err[256] = "";
+		if (gitsrc_open(&g, f->r.dir, commits[i], err, sizeof(err)) < 0)
+			continue;       /* c3 has no advisory folder */
+		for (size_t j = 0; j < nc; j++) {
+			char *want[64], **paths = NULL;
+			size_t nw = git_diff_slots(want, 64, f->r.repo, commits[j],
+			                           commits[i]), n = 0;
+			assert_int_equal(gitsrc_diff(&paths, &n, g, commits[j], err,
+			                             sizeof(err)), 0);
+			for (size_t k = 0; k < nw; k++) {
+				size_t m = 0;
+				while (m < n && strcmp(paths[m], want[k]) != 0)
+					m++;
+				if (m == n)
+					fail_msg("%s..%s: %s missing", commits[j],
+					         commits[i], want[k]);
+				free(want[k]);
+			}
+			assert_int_equal(n, nw);
+			gitsrc_paths_free(paths, n);
+			compared++;
+		}
+		gitsrc_close(g);
+	}
+	assert_int_equal(compared, 4 * nc);
+}
+
 static void test_gitsrc_history__last_change_of_each_path(void **state)
 {
 	fix *f = *state;
@@ -344,6 +467,7 @@ int main(void)
 		cmocka_unit_test(test_gitsrc_open__bad_ref_and_bad_repo),
 		cmocka_unit_test(test_gitsrc_diff__lists_changed_slots),
 		cmocka_unit_test(test_gitsrc_diff__unknown_or_bad_commit),
+		cmocka_unit_test(test_gitsrc_diff__agrees_with_git_diff),
 		cmocka_unit_test(test_gitsrc_history__last_change_of_each_path),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
