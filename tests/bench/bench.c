@@ -1075,8 +1075,8 @@ int main(int argc, char **argv)
 	row("--update after 10 changed advisories", val, "<= 10 ms",
 	    yes(ms <= 10));
 	/* Its floors: the same binary's start (--version), and the git work
-	 * no update can skip (tools/git_floor: libgit2 start, open, the two
-	 * commits' tree diff). */
+	 * no update can skip (tools/git_floor: the update's own libgit2 start,
+	 * open at HEAD and comparison of the two commits' trees). */
 	char gf[4096];
 	path_join(gf, sizeof(gf), o.build, "tools/git_floor");
 	char *cvargv[] = { comp, "--version", NULL };
@@ -1091,7 +1091,7 @@ int main(int argc, char **argv)
 	}
 	snprintf(val, sizeof(val), "%.1f / %.1f ms", median(tv, o.runs),
 	         median(tg, o.runs));
-	row("--update floors: --version / git diff", val, "", "");
+	row("--update floors: --version / git work (start, open, compare)", val, "", "");
 
 	/* 2. sizes */
 	off_t dbsize = file_size(db), mdsize = file_size(o.markdown);
