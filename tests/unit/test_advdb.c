@@ -1573,6 +1573,31 @@ static size_t flushed_advisories(const char *path, size_t cut,
 	return nid;
 }
 
+/* A thread of test_advisory__one_block_any_order: every id of the
+ * block, 200 times, from its own starting point; counts wrong answers. */
+typedef struct oneblock_arg {
+	advdb *h;
+	char (*ids)[32];
+	size_t n, start, bad;
+} oneblock_arg;
+
+static void *oneblock_worker(void *p)
+{
+	oneblock_arg *a = p;
+
+	for (size_t round = 0; round < 200; round++)
+		for (size_t i = 0; i < a->n; i++) {
+			const char *id = a->ids[(a->start + i * (round % 3 + 1)) %
+			                        a->n];
+			advdb_advisory *adv = NULL;
+			if (advdb_advisory_get(&adv, a->h, id) != ADVDB_OK ||
+			    strcmp(advdb_advisory_field(adv, ADVDB_F_ID), id) != 0)
+				a->bad++;
+			advdb_advisory_free(adv);
+		}
+	return NULL;
+}
+
 /* One handle fetching from one block in any order (a later fetch
  * resumes the decode an earlier one stopped, or finds its record
  * already decoded: blockread.c's db_partial) gets what a fresh handle
@@ -1614,6 +1639,18 @@ static void test_advisory__one_block_any_order(void **state)
 			advdb_close(fresh);
 			fresh = NULL;
 		}
+	/* threads sharing the handle (and its one kept block) */
+	pthread_t t[4];
+	oneblock_arg ta[4];
+	for (i = 0; i < 4; i++) {
+		ta[i] = (oneblock_arg){ h, ids, n, i * 3, 0 };
+		assert_int_equal(pthread_create(&t[i], NULL, oneblock_worker,
+		                                &ta[i]), 0);
+	}
+	for (i = 0; i < 4; i++) {
+		assert_int_equal(pthread_join(t[i], NULL), 0);
+		assert_int_equal(ta[i].bad, 0);
+	}
 	advdb_close(h);
 
 	copy_file(f->db, p);
