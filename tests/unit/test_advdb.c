@@ -1453,6 +1453,40 @@ static void raw_block(const char *path, const char *dbname, const char *key,
 	free(z);
 }
 
+/* Every `advisories` block's content, concatenated (items are
+ * self-delimiting), *alen bytes; the sub-database is then emptied in the
+ * write transaction *txn (of *env, on path) left open for the caller. */
+static uint8_t *take_advisories(MDB_env **env, MDB_txn **txn, MDB_dbi *dbi,
+                                size_t *alen, const char *path)
+{
+	MDB_cursor *cur;
+	MDB_val k, v;
+	uint8_t *all = NULL;
+
+	*alen = 0;
+	assert_int_equal(mdb_env_create(env), 0);
+	assert_int_equal(mdb_env_set_maxdbs(*env, 8), 0);
+	assert_int_equal(mdb_env_open(*env, path, MDB_NOSUBDIR | MDB_NOLOCK,
+	                              0644), 0);
+	assert_int_equal(mdb_txn_begin(*env, NULL, 0, txn), 0);
+	assert_int_equal(mdb_dbi_open(*txn, db_name(DBI_ADVISORIES), 0, dbi), 0);
+	assert_int_equal(mdb_cursor_open(*txn, *dbi, &cur), 0);
+	for (int rc = mdb_cursor_get(cur, &k, &v, MDB_FIRST); rc == 0;
+	     rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
+		unsigned long long n = ZSTD_getFrameContentSize(v.mv_data,
+		                                                v.mv_size);
+		assert_true(n > 0 && n <= BLOCK_MAX);
+		all = realloc(all, *alen + n);
+		assert_non_null(all);
+		assert_int_equal(ZSTD_decompress(all + *alen, n, v.mv_data,
+		                                 v.mv_size), n);
+		*alen += n;
+	}
+	mdb_cursor_close(cur);
+	assert_int_equal(mdb_drop(*txn, *dbi, 0), 0);
+	return all;
+}
+
 /* Rewrite `advisories` so that every record is a block of its own (a
  * valid layout), so a test can damage one record's value and leave the
  * others whole. The fixture is too small for a dictionary. */
@@ -1461,32 +1495,9 @@ static void split_advisories(const char *path)
 	MDB_env *env;
 	MDB_txn *txn;
 	MDB_dbi dbi;
-	MDB_cursor *cur;
 	MDB_val k, v;
-	uint8_t *all = NULL;
-	size_t alen = 0;
-
-	assert_int_equal(mdb_env_create(&env), 0);
-	assert_int_equal(mdb_env_set_maxdbs(env, 8), 0);
-	assert_int_equal(mdb_env_open(env, path, MDB_NOSUBDIR | MDB_NOLOCK,
-	                              0644), 0);
-	assert_int_equal(mdb_txn_begin(env, NULL, 0, &txn), 0);
-	assert_int_equal(mdb_dbi_open(txn, db_name(DBI_ADVISORIES), 0, &dbi), 0);
-	assert_int_equal(mdb_cursor_open(txn, dbi, &cur), 0);
-	/* every block's content, concatenated (items are self-delimiting) */
-	for (int rc = mdb_cursor_get(cur, &k, &v, MDB_FIRST); rc == 0;
-	     rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
-		unsigned long long n = ZSTD_getFrameContentSize(v.mv_data,
-		                                                v.mv_size);
-		assert_true(n > 0 && n <= BLOCK_MAX);
-		all = realloc(all, alen + n);
-		assert_non_null(all);
-		assert_int_equal(ZSTD_decompress(all + alen, n, v.mv_data,
-		                                 v.mv_size), n);
-		alen += n;
-	}
-	mdb_cursor_close(cur);
-	assert_int_equal(mdb_drop(txn, dbi, 0), 0);
+	size_t alen;
+	uint8_t *all = take_advisories(&env, &txn, &dbi, &alen, path);
 	size_t off = 0, prev = 0;
 	blk_item it;
 	while (blk_item_next(&it, all, alen, &off) == 0) {
@@ -1517,32 +1528,9 @@ static size_t flushed_advisories(const char *path, size_t cut,
 	MDB_env *env;
 	MDB_txn *txn;
 	MDB_dbi dbi;
-	MDB_cursor *cur;
 	MDB_val k, v;
-	uint8_t *all = NULL;
-	size_t alen = 0, nid = 0;
-
-	assert_int_equal(mdb_env_create(&env), 0);
-	assert_int_equal(mdb_env_set_maxdbs(env, 8), 0);
-	assert_int_equal(mdb_env_open(env, path, MDB_NOSUBDIR | MDB_NOLOCK,
-	                              0644), 0);
-	assert_int_equal(mdb_txn_begin(env, NULL, 0, &txn), 0);
-	assert_int_equal(mdb_dbi_open(txn, db_name(DBI_ADVISORIES), 0, &dbi), 0);
-	assert_int_equal(mdb_cursor_open(txn, dbi, &cur), 0);
-	for (int rc = mdb_cursor_get(cur, &k, &v, MDB_FIRST); rc == 0;
-	     rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
-		unsigned long long n = ZSTD_getFrameContentSize(v.mv_data,
-		                                                v.mv_size);
-		assert_true(n > 0 && n <= BLOCK_MAX);
-		all = realloc(all, alen + n);
-		assert_non_null(all);
-		assert_int_equal(ZSTD_decompress(all + alen, n, v.mv_data,
-		                                 v.mv_size), n);
-		alen += n;
-	}
-	mdb_cursor_close(cur);
-	assert_int_equal(mdb_drop(txn, dbi, 0), 0);
-
+	size_t alen, nid = 0;
+	uint8_t *all = take_advisories(&env, &txn, &dbi, &alen, path);
 	ZSTD_CCtx *cc = ZSTD_createCCtx();
 	size_t cap = ZSTD_compressBound(alen) + 4096, off = 0, prev = 0;
 	uint8_t *z = malloc(cap);
