@@ -109,7 +109,8 @@ static int fetch_record(void **rec, size_t *rec_len, advdb *db,
                         advdb_error_info *err)
 {
 	MDB_val k, v;
-	void *raw = NULL;
+	const uint8_t *raw;
+	db_partial *hold;
 	size_t len, off = 0;
 	blk_item it;
 	char what[DB_KEY_MAX + 16];
@@ -122,8 +123,8 @@ static int fetch_record(void **rec, size_t *rec_len, advdb *db,
 	if (rc != 0)
 		return rc;
 	want wt = { id, idlen, 0 };
-	if ((rc = db_inflate_until(&raw, &len, db, &v, 1, what, want_enough,
-	                           &wt, err)) != 0)
+	if ((rc = db_inflate_until(&raw, &len, &hold, db, &v, 1, what,
+	                           want_enough, &wt, err)) != 0)
 		return rc;
 	rc = 1;
 	while ((r = blk_item_next(&it, raw, len, &off)) == 0) {
@@ -133,16 +134,19 @@ static int fetch_record(void **rec, size_t *rec_len, advdb *db,
 			break;          /* past it: the decoded prefix ends here */
 		if (c != 0 || it.id_len != idlen)
 			continue;
-		/* the record is moved to the front of the block's buffer so
-		 * the caller frees one allocation */
-		memmove(raw, it.rec, it.rec_len);
-		*rec = raw;
+		/* copied out: the block's buffer stays with the handle */
+		if (!(*rec = malloc(it.rec_len ? it.rec_len : 1))) {
+			rc = -2;
+			break;
+		}
+		memcpy(*rec, it.rec, it.rec_len);
 		*rec_len = it.rec_len;
-		raw = NULL;
 		rc = 0;
 		break;
 	}
-	free(raw);
+	db_inflate_done(db, hold);
+	if (rc == -2)
+		return db_fail(db, err, ADVDB_ENOMEM, "%s: out of memory", what);
 	if (r < 0)
 		return db_fail(db, err, ADVDB_ECORRUPT, "%s: damaged advisory "
 		               "block of %s", db->path, id);

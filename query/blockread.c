@@ -72,16 +72,12 @@ int db_block_seek(MDB_val *key, MDB_val *val, advdb *db, MDB_txn *txn,
 }
 
 /*
- * What both decoders check before touching a frame: a declared content
+ * What every decoder checks before touching a frame: a declared content
  * size within BLOCK_MAX (so the one allocation is bounded) and the
- * dictionary the index has. Then the output buffer and a context, reset
- * and given the index's dictionary when with_dict (a pooled context
- * keeps its last dictionary otherwise, which would decode a frame made
- * without one into garbage).
+ * dictionary the index has.
  */
-static int frame_start(unsigned long long *size, void **buf,
-                       ZSTD_DCtx **dctx, advdb *db, const MDB_val *val,
-                       int with_dict, const char *what,
+static int frame_check(unsigned long long *size, advdb *db,
+                       const MDB_val *val, int with_dict, const char *what,
                        advdb_error_info *err)
 {
 	unsigned frame_dict;
@@ -98,8 +94,17 @@ static int frame_start(unsigned long long *size, void **buf,
 		return db_fail(db, err, ADVDB_ECORRUPT, "%s: %s: compressed with "
 		               "dictionary %u, the index has %u", db->path, what,
 		               frame_dict, with_dict ? db->dict_id : 0);
-	*buf = malloc((size_t)*size);
-	*dctx = *buf ? dctx_take(db) : NULL;
+	return ADVDB_OK;
+}
+
+/* A context (*dctx, or one from the pool when NULL) reset for a new
+ * frame and given the index's dictionary when with_dict (a reused
+ * context keeps its last dictionary otherwise, which would decode a
+ * frame made without one into garbage). 0, or -1 with *dctx freed. */
+static int dctx_ready(ZSTD_DCtx **dctx, advdb *db, int with_dict)
+{
+	if (!*dctx)
+		*dctx = dctx_take(db);
 	if (*dctx &&
 	    (ZSTD_isError(ZSTD_DCtx_reset(*dctx,
 	                                  ZSTD_reset_session_and_parameters)) ||
@@ -108,12 +113,132 @@ static int frame_start(unsigned long long *size, void **buf,
 		ZSTD_freeDCtx(*dctx);
 		*dctx = NULL;
 	}
-	if (!*dctx) {
+	return *dctx ? 0 : -1;
+}
+
+static int frame_start(unsigned long long *size, void **buf,
+                       ZSTD_DCtx **dctx, advdb *db, const MDB_val *val,
+                       int with_dict, const char *what,
+                       advdb_error_info *err)
+{
+	int rc;
+
+	if ((rc = frame_check(size, db, val, with_dict, what, err)) != 0)
+		return rc;
+	*buf = malloc((size_t)*size);
+	*dctx = NULL;
+	if (!*buf || dctx_ready(dctx, db, with_dict) != 0) {
 		free(*buf);
 		*buf = NULL;
 		return db_fail(db, err, ADVDB_ENOMEM, "%s: out of memory", what);
 	}
 	return ADVDB_OK;
+}
+
+/*
+ * A frame decoded in part, kept by the handle between fetches (one:
+ * db->partial, under db->lock; a call takes it out while it works, so
+ * two threads never share one). A check prints every advisory of a
+ * crate, and one crate's advisories often share a block: the second
+ * fetch resumes the decoder where the first one stopped (or finds its
+ * record already decoded) instead of decoding the block's start again;
+ * a fetch from another block reuses the buffer and the context (their
+ * pages are already touched). The frame is named by where it lies in
+ * the map, which never moves and whose bytes never change while the
+ * handle is open (db.c: the file is never written in place); a frame
+ * decodes to the same bytes however often it is decoded, so a resumed
+ * decode gives what a fresh one would. A decode that fails is never
+ * kept.
+ */
+struct db_partial {
+	const void *src;             /* the frame: where, how long */
+	size_t src_len;
+	int with_dict;
+	ZSTD_DCtx *dctx;             /* mid-frame; NULL once complete */
+	uint8_t *buf;                /* cap bytes, the first pos decoded */
+	size_t cap, size, pos;       /* size: the frame's content size */
+	ZSTD_inBuffer in;            /* fed to zstd (size), read (pos) */
+	size_t next;                 /* the input zstd asked for next */
+	int complete;                /* the whole frame is in buf */
+};
+
+void db_partial_free(db_partial *p)
+{
+	if (!p)
+		return;
+	ZSTD_freeDCtx(p->dctx);
+	free(p->buf);
+	free(p);
+}
+
+void db_inflate_done(advdb *db, db_partial *p)
+{
+	db_partial *old;
+
+	if (!p)
+		return;
+	if (p->cap > DB_PARTIAL_MAX) {     /* not worth keeping that much */
+		db_partial_free(p);
+		return;
+	}
+	pthread_mutex_lock(&db->lock);
+	old = db->partial;
+	db->partial = p;
+	pthread_mutex_unlock(&db->lock);
+	db_partial_free(old);
+}
+
+/* The handle's partial decode of val's frame: the kept one when it is
+ * that frame, else a fresh start (in the kept one's memory when there
+ * is one). */
+static int partial_start(db_partial **out, advdb *db, const MDB_val *val,
+                         int with_dict, const char *what,
+                         advdb_error_info *err)
+{
+	unsigned long long size;
+	db_partial *p;
+	int rc;
+
+	pthread_mutex_lock(&db->lock);
+	p = db->partial;
+	db->partial = NULL;
+	pthread_mutex_unlock(&db->lock);
+	*out = NULL;
+	if (p && p->src == val->mv_data && p->src_len == val->mv_size &&
+	    p->with_dict == with_dict) {
+		*out = p;
+		return ADVDB_OK;
+	}
+	if ((rc = frame_check(&size, db, val, with_dict, what, err)) != 0) {
+		db_inflate_done(db, p);      /* still good for its own frame */
+		return rc;
+	}
+	if (!p && !(p = calloc(1, sizeof *p)))
+		goto nomem;
+	if (p->cap < size) {
+		free(p->buf);
+		p->cap = 0;
+		if (!(p->buf = malloc((size_t)size)))
+			goto nomem;
+		p->cap = (size_t)size;
+	}
+	if (dctx_ready(&p->dctx, db, with_dict) != 0)
+		goto nomem;
+	p->src = val->mv_data;
+	p->src_len = val->mv_size;
+	p->with_dict = with_dict;
+	p->size = (size_t)size;
+	p->pos = 0;
+	p->in.src = val->mv_data;
+	p->in.size = 0;
+	p->in.pos = 0;
+	p->next = 1;
+	p->complete = 0;
+	*out = p;
+	return ADVDB_OK;
+nomem:
+	db_partial_free(p);
+	return db_fail(db, err, ADVDB_ENOMEM, "%s: out of memory", what);
 }
 
 /*
@@ -123,38 +248,43 @@ static int frame_start(unsigned long long *size, void **buf,
  * block into our buffer, and after each one `enough` says whether the
  * caller has what it needs. The work saved is the blocks after the one
  * that completes the caller's record (the writer ends a zstd block every
- * BLOCK_FLUSH records). zstd copies each block through its window buffer
- * on the way (the buffer-less API, which writes straight into ours, is
- * experimental); tests/bench measures advisory_get either way.
+ * BLOCK_FLUSH records), and, through db_partial, the blocks an earlier
+ * fetch of the same frame decoded. zstd copies each block through its
+ * window buffer on the way (the buffer-less API, which writes straight
+ * into ours, is experimental); tests/bench measures advisory_get either
+ * way.
  */
-int db_inflate_until(void **out, size_t *len, advdb *db,
-                     const MDB_val *val, int with_dict, const char *what,
+int db_inflate_until(const uint8_t **out, size_t *len, db_partial **hold,
+                     advdb *db, const MDB_val *val, int with_dict,
+                     const char *what,
                      int (*enough)(const uint8_t *buf, size_t n, void *arg),
                      void *arg, advdb_error_info *err)
 {
-	unsigned long long size;
-	void *buf;
+	db_partial *p;
 	int rc, done = 0;
-	ZSTD_DCtx *dctx;
-	ZSTD_inBuffer in = { val->mv_data, 0, 0 };
+	size_t r, want;
 	ZSTD_outBuffer ob;
-	size_t r = 1, want = 0;
 
 	*out = NULL;
 	*len = 0;
-	if ((rc = frame_start(&size, &buf, &dctx, db, val, with_dict, what,
-	                      err)) != 0)
+	*hold = NULL;
+	if ((rc = partial_start(&p, db, val, with_dict, what, err)) != 0)
 		return rc;
-	ob.dst = buf;
-	ob.size = (size_t)size;
-	ob.pos = 0;
+	if (p->complete)
+		done = 1;
+	else if (p->pos > 0 && enough(p->buf, p->pos, arg))
+		done = 2;                       /* an earlier fetch decoded it */
+	ob.dst = p->buf;
+	ob.size = p->size;
+	ob.pos = p->pos;
+	r = p->next;
 	while (!done) {
-		size_t in0 = in.pos, out0 = ob.pos;
+		size_t in0 = p->in.pos, out0 = ob.pos;
 
 		/* feed what zstd asked for (r), never past the frame */
-		want = r < val->mv_size - in.size ? r : val->mv_size - in.size;
-		in.size += want;
-		r = ZSTD_decompressStream(dctx, &ob, &in);
+		want = r < p->src_len - p->in.size ? r : p->src_len - p->in.size;
+		p->in.size += want;
+		r = ZSTD_decompressStream(p->dctx, &ob, &p->in);
 		if (ZSTD_isError(r))
 			break;
 		if (r == 0) {
@@ -162,22 +292,29 @@ int db_inflate_until(void **out, size_t *len, advdb *db,
 			break;
 		}
 		if (ob.pos > out0 && ob.pos < ob.size &&
-		    enough(buf, ob.pos, arg))
+		    enough(p->buf, ob.pos, arg))
 			done = 2;
-		else if (in.pos == in0 && ob.pos == out0 &&
-		         in.size == val->mv_size)
+		else if (p->in.pos == in0 && ob.pos == out0 &&
+		         p->in.size == p->src_len)
 			break;                          /* truncated: no progress */
 	}
-	dctx_give(db, dctx);
-	if (!done || (done == 1 && ob.pos != size)) {
-		free(buf);
+	p->pos = ob.pos;
+	p->next = r;
+	if (!done || (done == 1 && ob.pos != p->size)) {
+		db_partial_free(p);
 		return db_fail(db, err, ADVDB_ECORRUPT, "%s: %s: damaged "
 		               "compressed block%s%s", db->path, what,
 		               ZSTD_isError(r) ? ": " : "",
 		               ZSTD_isError(r) ? ZSTD_getErrorName(r) : "");
 	}
-	*out = buf;
-	*len = ob.pos;
+	if (done == 1 && !p->complete) {
+		p->complete = 1;
+		dctx_give(db, p->dctx);         /* nothing left for it to do */
+		p->dctx = NULL;
+	}
+	*out = p->buf;
+	*len = p->pos;
+	*hold = p;
 	return ADVDB_OK;
 }
 
@@ -195,7 +332,7 @@ int db_inflate(void **out, size_t *len, advdb *db, const MDB_val *val,
 	if ((rc = frame_start(&size, &buf, &dctx, db, val, with_dict, what,
 	                      err)) != 0)
 		return rc;
-	/* the dictionary, if any, is the one frame_start referenced */
+	/* the dictionary, if any, is the one dctx_ready referenced */
 	got = ZSTD_decompressDCtx(dctx, buf, (size_t)size, val->mv_data,
 	                          val->mv_size);
 	dctx_give(db, dctx);

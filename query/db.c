@@ -437,6 +437,7 @@ void advdb_close(advdb *db)
 		return;
 	for (i = 0; i < db->npool; i++)
 		ZSTD_freeDCtx(db->pool[i]);
+	db_partial_free(db->partial);
 	ZSTD_freeDDict(db->ddict);
 	db_slots_fini(db);  /* aborts the pooled transactions: before the env */
 	if (db->env)

@@ -34,6 +34,9 @@
 
 #define ADVDB_MSG_MAX   512          /* one error message, with its NUL */
 #define ADVDB_DCTX_POOL 8            /* idle decompression contexts kept */
+#define DB_PARTIAL_MAX  (4u << 20)   /* the largest decoded block a handle
+                                        keeps for the next fetch (db_partial,
+                                        blockread.c) */
 #define DB_SLOTS        32           /* reusable read transactions: more
                                         lookups at once than this each
                                         begin (and allocate) their own */
@@ -63,9 +66,11 @@ struct advdb {
 	ZSTD_DDict *ddict;
 
 	db_slot *slots;              /* DB_SLOTS of them (snapshot.c) */
-	pthread_mutex_t lock;        /* guards pool, npool, msg */
+	pthread_mutex_t lock;        /* guards pool, npool, partial, msg */
 	ZSTD_DCtx *pool[ADVDB_DCTX_POOL];
 	size_t npool;
+	struct db_partial *partial;  /* the block fetched last, as far as it
+	                                was decoded (blockread.c) */
 	char msg[ADVDB_MSG_MAX];     /* advdb_last_error() */
 
 	char *path;                  /* as given to advdb_open, for messages */
@@ -198,12 +203,20 @@ int db_inflate(void **out, size_t *len, struct advdb *db, const MDB_val *val,
 
 /* The same, stopping early: after each step of output, enough(buf, n,
  * arg) sees the first n bytes and returns nonzero when it has what it
- * needs. *len is then the bytes decoded so far (all of them when enough
- * never said so). */
-int db_inflate_until(void **out, size_t *len, struct advdb *db,
-                     const MDB_val *val, int with_dict, const char *what,
+ * needs. *out is then the bytes decoded so far (all of them when enough
+ * never said so), *len of them, in a buffer the handle keeps: read it,
+ * copy out what you need, then db_inflate_done(db, *hold) (also after an
+ * error: *hold is then NULL). The next call on the same frame resumes
+ * where this one stopped (a check's findings often share a block). */
+typedef struct db_partial db_partial;
+int db_inflate_until(const uint8_t **out, size_t *len, db_partial **hold,
+                     struct advdb *db, const MDB_val *val, int with_dict,
+                     const char *what,
                      int (*enough)(const uint8_t *buf, size_t n, void *arg),
                      void *arg, advdb_error_info *err);
+void db_inflate_done(struct advdb *db, db_partial *hold);
+/* advdb_close: the kept block, if any. */
+void db_partial_free(db_partial *p);
 
 /* ---- lmdbcheck.c ---- */
 

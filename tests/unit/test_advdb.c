@@ -1453,6 +1453,40 @@ static void raw_block(const char *path, const char *dbname, const char *key,
 	free(z);
 }
 
+/* Every `advisories` block's content, concatenated (items are
+ * self-delimiting), *alen bytes; the sub-database is then emptied in the
+ * write transaction *txn (of *env, on path) left open for the caller. */
+static uint8_t *take_advisories(MDB_env **env, MDB_txn **txn, MDB_dbi *dbi,
+                                size_t *alen, const char *path)
+{
+	MDB_cursor *cur;
+	MDB_val k, v;
+	uint8_t *all = NULL;
+
+	*alen = 0;
+	assert_int_equal(mdb_env_create(env), 0);
+	assert_int_equal(mdb_env_set_maxdbs(*env, 8), 0);
+	assert_int_equal(mdb_env_open(*env, path, MDB_NOSUBDIR | MDB_NOLOCK,
+	                              0644), 0);
+	assert_int_equal(mdb_txn_begin(*env, NULL, 0, txn), 0);
+	assert_int_equal(mdb_dbi_open(*txn, db_name(DBI_ADVISORIES), 0, dbi), 0);
+	assert_int_equal(mdb_cursor_open(*txn, *dbi, &cur), 0);
+	for (int rc = mdb_cursor_get(cur, &k, &v, MDB_FIRST); rc == 0;
+	     rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
+		unsigned long long n = ZSTD_getFrameContentSize(v.mv_data,
+		                                                v.mv_size);
+		assert_true(n > 0 && n <= BLOCK_MAX);
+		all = realloc(all, *alen + n);
+		assert_non_null(all);
+		assert_int_equal(ZSTD_decompress(all + *alen, n, v.mv_data,
+		                                 v.mv_size), n);
+		*alen += n;
+	}
+	mdb_cursor_close(cur);
+	assert_int_equal(mdb_drop(*txn, *dbi, 0), 0);
+	return all;
+}
+
 /* Rewrite `advisories` so that every record is a block of its own (a
  * valid layout), so a test can damage one record's value and leave the
  * others whole. The fixture is too small for a dictionary. */
@@ -1461,32 +1495,9 @@ static void split_advisories(const char *path)
 	MDB_env *env;
 	MDB_txn *txn;
 	MDB_dbi dbi;
-	MDB_cursor *cur;
 	MDB_val k, v;
-	uint8_t *all = NULL;
-	size_t alen = 0;
-
-	assert_int_equal(mdb_env_create(&env), 0);
-	assert_int_equal(mdb_env_set_maxdbs(env, 8), 0);
-	assert_int_equal(mdb_env_open(env, path, MDB_NOSUBDIR | MDB_NOLOCK,
-	                              0644), 0);
-	assert_int_equal(mdb_txn_begin(env, NULL, 0, &txn), 0);
-	assert_int_equal(mdb_dbi_open(txn, db_name(DBI_ADVISORIES), 0, &dbi), 0);
-	assert_int_equal(mdb_cursor_open(txn, dbi, &cur), 0);
-	/* every block's content, concatenated (items are self-delimiting) */
-	for (int rc = mdb_cursor_get(cur, &k, &v, MDB_FIRST); rc == 0;
-	     rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
-		unsigned long long n = ZSTD_getFrameContentSize(v.mv_data,
-		                                                v.mv_size);
-		assert_true(n > 0 && n <= BLOCK_MAX);
-		all = realloc(all, alen + n);
-		assert_non_null(all);
-		assert_int_equal(ZSTD_decompress(all + alen, n, v.mv_data,
-		                                 v.mv_size), n);
-		alen += n;
-	}
-	mdb_cursor_close(cur);
-	assert_int_equal(mdb_drop(txn, dbi, 0), 0);
+	size_t alen;
+	uint8_t *all = take_advisories(&env, &txn, &dbi, &alen, path);
 	size_t off = 0, prev = 0;
 	blk_item it;
 	while (blk_item_next(&it, all, alen, &off) == 0) {
@@ -1504,6 +1515,148 @@ static void split_advisories(const char *path)
 	assert_int_equal(mdb_txn_commit(txn), 0);
 	mdb_env_close(env);
 	free(all);
+}
+
+/* Rewrite `advisories` as one block of every record, a zstd block
+ * ending after each record (as the writer's flushes do, one a record),
+ * then cut `cut` bytes off the frame's end: the last record's zstd
+ * block is then damaged and every earlier one whole. The ids, in order,
+ * go to ids (at most max); returns how many. */
+static size_t flushed_advisories(const char *path, size_t cut,
+                                 char ids[][32], size_t max)
+{
+	MDB_env *env;
+	MDB_txn *txn;
+	MDB_dbi dbi;
+	MDB_val k, v;
+	size_t alen, nid = 0;
+	uint8_t *all = take_advisories(&env, &txn, &dbi, &alen, path);
+	ZSTD_CCtx *cc = ZSTD_createCCtx();
+	size_t cap = ZSTD_compressBound(alen) + 4096, off = 0, prev = 0;
+	uint8_t *z = malloc(cap);
+	ZSTD_outBuffer out = { z, cap, 0 };
+	blk_item it;
+	assert_non_null(cc);
+	assert_non_null(z);
+	assert_false(ZSTD_isError(ZSTD_CCtx_setPledgedSrcSize(cc, alen)));
+	while (blk_item_next(&it, all, alen, &off) == 0) {
+		ZSTD_inBuffer in = { all + prev, off - prev, 0 };
+		assert_true(nid < max && it.id_len < 32);
+		memcpy(ids[nid], it.id, it.id_len);
+		ids[nid++][it.id_len] = '\0';
+		assert_int_equal(ZSTD_compressStream2(cc, &out, &in,
+		                 off == alen ? ZSTD_e_end : ZSTD_e_flush), 0);
+		prev = off;
+	}
+	assert_int_equal(off, alen);
+	assert_true(nid >= 3 && out.pos > cut + 16);
+	k = (MDB_val){ strlen(ids[0]), ids[0] };
+	v = (MDB_val){ out.pos - cut, z };
+	assert_int_equal(mdb_put(txn, dbi, &k, &v, 0), 0);
+	assert_int_equal(mdb_txn_commit(txn), 0);
+	mdb_env_close(env);
+	ZSTD_freeCCtx(cc);
+	free(z);
+	free(all);
+	return nid;
+}
+
+/* A thread of test_advisory__one_block_any_order: every id of the
+ * block, 200 times, from its own starting point; counts wrong answers. */
+typedef struct oneblock_arg {
+	advdb *h;
+	char (*ids)[32];
+	size_t n, start, bad;
+} oneblock_arg;
+
+static void *oneblock_worker(void *p)
+{
+	oneblock_arg *a = p;
+
+	for (size_t round = 0; round < 200; round++)
+		for (size_t i = 0; i < a->n; i++) {
+			const char *id = a->ids[(a->start + i * (round % 3 + 1)) %
+			                        a->n];
+			advdb_advisory *adv = NULL;
+			if (advdb_advisory_get(&adv, a->h, id) != ADVDB_OK ||
+			    strcmp(advdb_advisory_field(adv, ADVDB_F_ID), id) != 0)
+				a->bad++;
+			advdb_advisory_free(adv);
+		}
+	return NULL;
+}
+
+/* One handle fetching from one block in any order (a later fetch
+ * resumes the decode an earlier one stopped, or finds its record
+ * already decoded: blockread.c's db_partial) gets what a fresh handle
+ * gets; a damaged end of the block is ECORRUPT however often it is
+ * asked for, and the records before it still answer. */
+static void test_advisory__one_block_any_order(void **state)
+{
+	fixture *f = *state;
+	char p[256], err[512], ids[32][32];
+	advdb *h = NULL, *fresh = NULL;
+	advdb_advisory *a = NULL, *b = NULL;
+	size_t n, i, round;
+
+	snprintf(p, sizeof p, "%s/oneblock.lmdb", f->dir);
+	copy_file(f->db, p);
+	n = flushed_advisories(p, 0, ids, 32);
+	advdb_pass_msg(err, advdb_open(&h, p, 0, err, sizeof err));
+	for (round = 0; round < 3; round++)
+		for (i = 0; i < n; i++) {
+			/* backwards, forwards, then every other one twice */
+			size_t x = round == 0 ? n - 1 - i :
+			           round == 1 ? i : (i * 2) % n;
+			advdb_pass(h, advdb_advisory_get(&a, h, ids[x]));
+			advdb_pass_msg(err, advdb_open(&fresh, p, 0, err,
+			                               sizeof err));
+			advdb_pass(fresh, advdb_advisory_get(&b, fresh, ids[x]));
+			assert_string_equal(advdb_advisory_field(a, ADVDB_F_ID),
+			                    ids[x]);
+			for (int fld = 0; fld <= ADVDB_F_DESCRIPTION; fld++) {
+				const char *s1 = advdb_advisory_field(a, fld);
+				const char *s2 = advdb_advisory_field(b, fld);
+				assert_true((s1 == NULL) == (s2 == NULL));
+				if (s1)
+					assert_string_equal(s1, s2);
+			}
+			advdb_advisory_free(a);
+			advdb_advisory_free(b);
+			a = b = NULL;
+			advdb_close(fresh);
+			fresh = NULL;
+		}
+	/* threads sharing the handle (and its one kept block) */
+	pthread_t t[4];
+	oneblock_arg ta[4];
+	for (i = 0; i < 4; i++) {
+		ta[i] = (oneblock_arg){ h, ids, n, i * 3, 0 };
+		assert_int_equal(pthread_create(&t[i], NULL, oneblock_worker,
+		                                &ta[i]), 0);
+	}
+	for (i = 0; i < 4; i++) {
+		assert_int_equal(pthread_join(t[i], NULL), 0);
+		assert_int_equal(ta[i].bad, 0);
+	}
+	advdb_close(h);
+
+	copy_file(f->db, p);
+	n = flushed_advisories(p, 6, ids, 32);
+	advdb_pass_msg(err, advdb_open(&h, p, 0, err, sizeof err));
+	for (round = 0; round < 2; round++) {
+		advdb_pass(h, advdb_advisory_get(&a, h, ids[0]));
+		advdb_advisory_free(a);
+		a = NULL;
+		advdb_expect(h, advdb_advisory_get(&a, h, ids[n - 1]),
+		             ADVDB_ECORRUPT);
+		assert_null(a);
+		assert_non_null(strstr(advdb_last_error(h), "damaged"));
+		advdb_pass(h, advdb_advisory_get(&a, h, ids[n - 2]));
+		advdb_advisory_free(a);
+		a = NULL;
+	}
+	advdb_close(h);
 }
 
 static void test_open__foreign_lmdb(void **state)
@@ -2216,6 +2369,7 @@ int main(void)
 		cmocka_unit_test(test_open__other_schema),
 		cmocka_unit_test(test_open__subdb_table),
 		cmocka_unit_test(test_damaged__records),
+		cmocka_unit_test(test_advisory__one_block_any_order),
 		cmocka_unit_test(test_damaged__record_sizes),
 		cmocka_unit_test(test_damaged__aliases),
 		cmocka_unit_test(test_damaged__lmdb_pages),
