@@ -38,6 +38,13 @@ void json_arr_end(json *j);
 /* The key of the next member of the current object. */
 void json_key(json *j, const char *key);
 
+/* json_key of a string literal that needs no escaping (printable ASCII,
+ * no `"` or `\`: every key the reports name in the code), quoted at
+ * compile time: no strlen, no escaping, one copy of known size. */
+#define json_key_lit(j, lit) \
+	json_key_quoted((j), "\"" lit "\":", sizeof(lit) + 2)
+void json_key_quoted(json *j, const char *quoted_colon, size_t n);
+
 /* Values. json_str(NULL) writes null: the one way to write null (a
  * json_null() of our own would clash with jansson's, which
  * query/auditable.c links). */
