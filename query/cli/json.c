@@ -229,6 +229,17 @@ static char *esc_to(char *p, const unsigned char *s, size_t *ip,
 	return p;
 }
 
+/* s[0..n) escaped at p (room: ESC_ROOM(n)); a plain string, the usual
+ * case, without esc_to's loop. */
+static inline char *esc_all(char *p, const char *str, size_t n)
+{
+	const unsigned char *s = (const unsigned char *)str;
+	size_t i = plain_run(s, n);
+
+	p = copy_run(p, s, i);
+	return i < n ? esc_to(p, s, &i, n, n) : p;
+}
+
 /* One reservation per ESC_CHUNK bytes of input, not one per run. */
 void json_escape(buf *out, const char *str, size_t n)
 {
@@ -251,9 +262,8 @@ static void quoted(buf *out, const char *str, size_t n)
 	char *p;
 
 	if (n <= ESC_CHUNK && (p = buf_room(out, ESC_ROOM(n) + 2)) != NULL) {
-		size_t i = 0;
 		*p = '"';
-		char *e = esc_to(p + 1, (const unsigned char *)str, &i, n, n);
+		char *e = esc_all(p + 1, str, n);
 		*e++ = '"';
 		buf_added(out, (size_t)(e - p));
 		return;
@@ -276,6 +286,70 @@ void json_key_quoted(json *j, const char *quoted_colon, size_t n)
 	sep(j);
 	buf_put(j->out, quoted_colon, n);
 	j->after_key = 1;
+}
+
+/* f[0..n) as members at the current place of an object (obj: and the
+ * braces around them, as a value). */
+static void str_members(json *j, const json_field *f, size_t n, int obj)
+{
+	size_t len[JSON_FIELDS_MAX], room = n + 2, k;
+	char *p, *e;
+
+	for (k = 0; k < n && k < JSON_FIELDS_MAX; k++) {
+		len[k] = f[k].val ? strlen(f[k].val) : 0;
+		if (len[k] > ESC_CHUNK)
+			break;
+		room += f[k].klen + ESC_ROOM(len[k]) + 2;
+	}
+	if (k < n) {            /* many fields, or a long text: one by one */
+		if (obj)
+			json_obj_begin(j);
+		for (k = 0; k < n; k++) {
+			json_key_quoted(j, f[k].key, f[k].klen);
+			json_str(j, f[k].val);
+		}
+		if (obj)
+			json_obj_end(j);
+		return;
+	}
+	if (!n && !obj)
+		return;
+	sep(j);
+	if (obj && j->depth >= JSON_DEPTH_MAX) {
+		j->out->failed = 1;     /* as json_obj_begin would */
+		return;
+	}
+	if (!(p = buf_room(j->out, room)))
+		return;
+	e = p;
+	if (obj)
+		*e++ = '{';
+	for (k = 0; k < n; k++) {
+		if (k)
+			*e++ = ',';
+		e = copy_run(e, (const unsigned char *)f[k].key, f[k].klen);
+		if (f[k].val) {
+			*e++ = '"';
+			e = esc_all(e, f[k].val, len[k]);
+			*e++ = '"';
+		} else {
+			memcpy(e, "null", 4);
+			e += 4;
+		}
+	}
+	if (obj)
+		*e++ = '}';
+	buf_added(j->out, (size_t)(e - p));
+}
+
+void json_str_members(json *j, const json_field *f, size_t n)
+{
+	str_members(j, f, n, 0);
+}
+
+void json_str_object(json *j, const json_field *f, size_t n)
+{
+	str_members(j, f, n, 1);
 }
 
 void json_error_line(buf *out, const char *key, const char *value,

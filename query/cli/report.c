@@ -265,14 +265,13 @@ void report_affected_json(json *j, const advdb_advisory *a)
 /* cargo_lock::Dependency: name, version, source (null: a path). */
 static void dep_json(json *j, const dep_ref *d)
 {
-	json_obj_begin(j);
-	json_key_lit(j, "name");
-	json_str(j, d->name);
-	json_key_lit(j, "version");
-	json_str(j, d->version);
-	json_key_lit(j, "source");
-	json_str(j, d->source);
-	json_obj_end(j);
+	const json_field f[] = {
+		JSON_FIELD("name", d->name),
+		JSON_FIELD("version", d->version),
+		JSON_FIELD("source", d->source),
+	};
+
+	json_str_object(j, f, 3);
 }
 
 /* cargo_lock::Package: name, version, source, checksum, dependencies
@@ -284,15 +283,15 @@ static void package_json(json *j, const report_in *r, const lock_pkg *p)
 
 	if (!g || !g->start || i >= g->n)
 		i = DEP_NONE;
+	const json_field f[] = {
+		JSON_FIELD("name", p->name),
+		JSON_FIELD("version", p->version),
+		JSON_FIELD("source", p->source),
+		JSON_FIELD("checksum", p->checksum),
+	};
+
 	json_obj_begin(j);
-	json_key_lit(j, "name");
-	json_str(j, p->name);
-	json_key_lit(j, "version");
-	json_str(j, p->version);
-	json_key_lit(j, "source");
-	json_str(j, p->source);
-	json_key_lit(j, "checksum");
-	json_str(j, p->checksum);
+	json_str_members(j, f, 4);
 	if (i != DEP_NONE && g->start[i + 1] > g->start[i]) {
 		json_key_lit(j, "dependencies");
 		json_arr_begin(j);

@@ -314,12 +314,12 @@ void deptree_text(buf *out, deptree *t, size_t i)
 /* (report.h: also a step of diff's dependents) */
 void report_pkg_ref_json(json *j, const lock_pkg *p)
 {
-	json_obj_begin(j);
-	json_key_lit(j, "name");
-	json_str(j, p->name);
-	json_key_lit(j, "version");
-	json_str(j, p->version);
-	json_obj_end(j);
+	const json_field f[] = {
+		JSON_FIELD("name", p->name),
+		JSON_FIELD("version", p->version),
+	};
+
+	json_str_object(j, f, 2);
 }
 
 static void no_paths(json *j, const char *why)

@@ -289,6 +289,88 @@ static void test_json__key_literal(void **state)
 	buf_free(&b);
 }
 
+/* json_str_object / json_str_members write what the one-by-one calls
+ * write: separators, null, escaping; a long value and more than
+ * JSON_FIELDS_MAX fields take the one-by-one way; the depth cap holds. */
+static void test_json__str_fields_as_one_by_one(void **state)
+{
+	(void)state;
+	char *longv = malloc(10000);
+	assert_non_null(longv);
+	memset(longv, 'q', 9999);
+	longv[9999] = '\0';
+	longv[5000] = '"';
+	const json_field f[] = {
+		JSON_FIELD("name", "a\"b"),
+		JSON_FIELD("version", NULL),
+		JSON_FIELD("source", "\xe2\x80\xae" "x\n"),
+		JSON_FIELD("k4", ""), JSON_FIELD("k5", "5"), JSON_FIELD("k6", "6"),
+		JSON_FIELD("k7", "7"), JSON_FIELD("k8", "8"), JSON_FIELD("k9", "9"),
+	};
+	const json_field g[] = { JSON_FIELD("long", longv),
+	                         JSON_FIELD("short", "s") };
+	static const size_t counts[] = { 0, 1, 3, JSON_FIELDS_MAX, 9 };
+
+	for (size_t c = 0; c < sizeof(counts) / sizeof(counts[0]) + 1; c++) {
+		const json_field *v = c < 5 ? f : g;
+		size_t n = c < 5 ? counts[c] : 2;
+		buf a = BUF_INIT, b = BUF_INIT;
+		json ja, jb;
+		json_init(&ja, &a);
+		json_init(&jb, &b);
+		json_arr_begin(&ja);
+		json_arr_begin(&jb);
+		json_str(&ja, "first");
+		json_str(&jb, "first");
+		/* as an object value, then as members of an open object
+		 * (json_key_quoted is json_key's: test_json__key_literal) */
+		json_obj_begin(&ja);
+		for (size_t k = 0; k < n; k++) {
+			json_key_quoted(&ja, v[k].key, v[k].klen);
+			json_str(&ja, v[k].val);
+		}
+		json_obj_end(&ja);
+		json_str_object(&jb, v, n);
+		json_obj_begin(&ja);
+		json_key(&ja, "x");
+		json_int(&ja, 1);
+		for (size_t k = 0; k < n; k++) {
+			json_key_quoted(&ja, v[k].key, v[k].klen);
+			json_str(&ja, v[k].val);
+		}
+		json_obj_end(&ja);
+		json_obj_begin(&jb);
+		json_key(&jb, "x");
+		json_int(&jb, 1);
+		json_str_members(&jb, v, n);
+		json_obj_end(&jb);
+		json_arr_end(&ja);
+		json_arr_end(&jb);
+		assert_false(a.failed);
+		assert_false(b.failed);
+		assert_string_equal(b.p, a.p);
+		buf_free(&a);
+		buf_free(&b);
+	}
+	{
+		buf b = BUF_INIT;
+		json j;
+		json_init(&j, &b);
+		json_str_object(&j, f, 3);
+		assert_string_equal(b.p, "{\"name\":\"a\\\"b\",\"version\":null,"
+		                         "\"source\":\"\\u202ex\\n\"}");
+		buf_reset(&b);
+		json_init(&j, &b);
+		for (int i = 0; i < JSON_DEPTH_MAX; i++)
+			json_arr_begin(&j);
+		assert_false(b.failed);
+		json_str_object(&j, f, 1);
+		assert_true(b.failed);
+		buf_free(&b);
+	}
+	free(longv);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -305,6 +387,7 @@ int main(void)
 		cmocka_unit_test(test_json__every_byte_every_offset),
 		cmocka_unit_test(test_json__long_string_sequences_kept_whole),
 		cmocka_unit_test(test_json__key_literal),
+		cmocka_unit_test(test_json__str_fields_as_one_by_one),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
