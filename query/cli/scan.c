@@ -69,12 +69,6 @@
 #define SCAN_HOLD_MAX ((size_t)64 << 20)
 #define SCAN_STREAM_CHUNK ((size_t)1 << 20)
 #define SCAN_DEPTH_MAX 32
-/* Report buffers printed are kept for the next items (a report grows to
- * ~100 KB by doubling: each item started from nothing spent a tenth of
- * its rendering in realloc); at most SCAN_WINDOW of them, none larger
- * than SCAN_POOL_BUF, so what is kept never exceeds what the window
- * already holds. */
-#define SCAN_POOL_BUF ((size_t)1 << 20)
 #define PATH_BUF 4096
 
 typedef struct item {
@@ -108,8 +102,6 @@ typedef struct scan {
 	size_t held;                    /* bytes of unprinted reports */
 	int worst, write_failed, progress_shown;
 	int sarif_started;              /* a SARIF result was printed */
-	buf pool[SCAN_WINDOW];          /* emptied report buffers */
-	size_t npool;
 } scan;
 
 /* Add a lockfile (skip NULL) or a place not searched (skip: why). */
@@ -507,14 +499,7 @@ static void emit_ready(scan *sc)
 			sc->worst = EXIT_FOUND;
 		sc->held -= it->held;
 		it->held = 0;
-		if (sc->npool < SCAN_WINDOW && !it->out.failed && it->out.p &&
-		    it->out.cap <= SCAN_POOL_BUF) {
-			buf_reset(&it->out);
-			sc->pool[sc->npool++] = it->out;
-			memset(&it->out, 0, sizeof(it->out));
-		} else {
-			buf_free(&it->out);
-		}
+		buf_free(&it->out);
 		buf_free(&it->err);
 		sc->printed++;
 	}
@@ -534,8 +519,6 @@ static void *worker(void *arg)
 		if (sc->next >= sc->n)
 			break;
 		size_t i = sc->next++;
-		if (sc->npool)
-			sc->items[i].out = sc->pool[--sc->npool];
 		pthread_mutex_unlock(&sc->mu);
 
 		scan_one(sc, i);
@@ -680,8 +663,6 @@ int cmd_scan(const cli_opts *o)
 	}
 	for (int t = 0; t < nth; t++)
 		pthread_join(th[t], NULL);
-	for (size_t i = 0; i < sc.npool; i++)
-		buf_free(&sc.pool[i]);
 	for (size_t i = 0; i < p.n; i++) {
 		nskip += sc.items[i].skip != NULL;
 		nfound += sc.items[i].status == EXIT_FOUND;
