@@ -23,6 +23,7 @@
 #include <unistd.h>
 
 #include "errbuf.h"
+#include "lockfast.h"
 #include "toml.h"
 #include "version.h"
 
@@ -105,18 +106,57 @@ static void pkg_fields(const toml_value *t, const toml_value *f[F_N])
 	}
 }
 
-static int add_pkg(lockfile *lf, const toml_value *t, lock_error *err)
+int lock_grow(void **v, size_t *cap, size_t n, size_t size)
+{
+	if (n < *cap)
+		return 0;
+	size_t nc = *cap ? *cap * 2 : 64;
+	void *q = nc > ((size_t)-1) / size ? NULL : realloc(*v, nc * size);
+	if (!q)
+		return -1;
+	*v = q;
+	*cap = nc;
+	return 0;
+}
+
+void lock_texts_attach(lockfile *lf, lock_texts *v)
+{
+	size_t at = 0;
+
+	lf->texts = v->v;
+	for (size_t i = 0; i < lf->npkgs; i++) {
+		lock_pkg *p = &lf->pkgs[i];
+		p->dep_list = p->ndep_list ? lf->texts + at : NULL;
+		at += p->ndep_list;
+	}
+	*v = (lock_texts){ 0 };
+}
+
+static int lock_pkg_check(lock_pkg *p, unsigned version_line, lock_error *err)
+{
+	const char *verr = NULL;
+	version v;
+
+	if (version_parse(&v, p->version, p->version_len, &verr) < 0)
+		return fail(err, version_line, "package %.60s: bad "
+		            "version \"%.40s\": %s", p->name, p->version,
+		            verr ? verr : "not semver");
+	p->crates_io = lockfile_source_is_crates_io(p->source) ? 1 : 0;
+	return 0;
+}
+
+/* Package table t into lf->pkgs[lf->npkgs]; its `dependencies` entries
+ * appended to tv (lock_texts_attach() points dep_list at them). */
+static int add_pkg(lockfile *lf, lock_texts *tv, const toml_value *t,
+                   lock_error *err)
 {
 	lock_pkg *p = &lf->pkgs[lf->npkgs];
-	const char *verr = NULL;
-	const toml_value *f[F_N];
-	version v;
+	const toml_value *f[F_N], *d, *r;
 
 	if (toml_kind(t) != TOML_TABLE)
 		return fail(err, toml_line(t), "a package is not a table");
 	memset(p, 0, sizeof(*p));
 	p->line = toml_line(t);
-	p->table = t;
 	pkg_fields(t, f);
 	if (get_str(&p->name, t, f[F_NAME], "name", 1, err) < 0 ||
 	    get_str(&p->version, t, f[F_VERSION], "version", 1, err) < 0 ||
@@ -125,13 +165,27 @@ static int add_pkg(lockfile *lf, const toml_value *t, lock_error *err)
 		return -1;
 	toml_string(f[F_NAME], &p->name_len);
 	toml_string(f[F_VERSION], &p->version_len);
-	p->dep_list = f[F_DEPS];
-	p->replace = f[F_REPLACE];
-	if (version_parse(&v, p->version, p->version_len, &verr) < 0)
-		return fail(err, toml_line(f[F_VERSION]), "package %.60s: bad "
-		            "version \"%.40s\": %s", p->name, p->version,
-		            verr ? verr : "not semver");
-	p->crates_io = lockfile_source_is_crates_io(p->source) ? 1 : 0;
+	if ((d = f[F_DEPS]) && toml_kind(d) != TOML_ARRAY) {
+		p->dep_list_bad = toml_line(d);
+	} else if (d) {
+		size_t n = toml_array_len(d);
+		for (size_t k = 0; k < n; k++) {
+			const toml_value *e = toml_array_at(d, k);
+			size_t len = 0;
+			const char *s = toml_kind(e) == TOML_STRING
+			                ? toml_string(e, &len) : NULL;
+			if (lock_texts_push(tv, s, len, toml_line(e)) < 0)
+				return fail(err, 0, "out of memory");
+		}
+		p->ndep_list = n;
+	}
+	if ((r = f[F_REPLACE])) {
+		p->replace.line = toml_line(r);
+		if (toml_kind(r) == TOML_STRING)
+			p->replace.p = toml_string(r, &p->replace.n);
+	}
+	if (lock_pkg_check(p, toml_line(f[F_VERSION]), err) < 0)
+		return -1;
 	lf->npkgs++;
 	return 0;
 }
@@ -166,16 +220,16 @@ static int cmp_pkg(const void *a, const void *b)
 	return c;
 }
 
-/* v1: join "checksum NAME VERSION (SOURCE)" = "HEX" keys to packages.
- * Keys that are not checksums, or name no package, are ignored (Cargo
- * ignores them too); a value "<none>" means no checksum. */
-static int join_metadata(lockfile *lf, const toml_value *meta,
-                         lock_error *err)
+/* v1: join "checksum NAME VERSION (SOURCE)" = "HEX" keys (m[0..n), of
+ * string values) to packages. Keys that are not of that form, or name
+ * no package, are ignored (Cargo ignores them too); a value "<none>"
+ * means no checksum. */
+int lock_join_checksums(lockfile *lf, const lock_meta *m, size_t n,
+                        lock_error *err)
 {
-	size_t nkeys = toml_table_len(meta);
 	lock_pkg **idx;
 
-	if (nkeys == 0 || lf->npkgs == 0)
+	if (n == 0 || lf->npkgs == 0)
 		return 0;
 	idx = malloc(lf->npkgs * sizeof(*idx));
 	if (!idx)
@@ -184,19 +238,13 @@ static int join_metadata(lockfile *lf, const toml_value *meta,
 		idx[i] = &lf->pkgs[i];
 	qsort(idx, lf->npkgs, sizeof(*idx), cmp_pkg);
 
-	for (size_t k = 0; k < nkeys; k++) {
-		size_t klen;
-		const char *key = toml_table_key(meta, k, &klen);
-		const toml_value *val = toml_table_value(meta, k);
+	for (size_t k = 0; k < n; k++) {
+		size_t klen = m[k].klen;
+		const char *key = m[k].key;
 		const char *end = key + klen;
 
 		if (klen < 9 || memcmp(key, "checksum ", 9) != 0)
 			continue;
-		if (toml_kind(val) != TOML_STRING) {
-			free(idx);
-			return fail(err, toml_table_key_line(meta, k),
-			            "checksum is not a string");
-		}
 		const char *name = key + 9;
 		const char *sp1 = memchr(name, ' ', (size_t)(end - name));
 		if (!sp1)
@@ -216,9 +264,8 @@ static int join_metadata(lockfile *lf, const toml_value *meta,
 			int c = cmp_key(p->name, p->version, p->source, name,
 			                nlen, ver, vlen, src, slen);
 			if (c == 0) {
-				const char *sum = toml_string(val, NULL);
-				if (strcmp(sum, "<none>") != 0)
-					idx[mid]->checksum = sum;
+				if (strcmp(m[k].val, "<none>") != 0)
+					idx[mid]->checksum = m[k].val;
 				break;
 			}
 			if (c < 0)
@@ -231,28 +278,50 @@ static int join_metadata(lockfile *lf, const toml_value *meta,
 	return 0;
 }
 
-int lockfile_parse(lockfile *out, const char *text, size_t len,
-                   lock_error *err)
+/* The general reader's [metadata]: a checksum key of another type than
+ * string is an error; the rest go to lock_join_checksums(). */
+static int join_metadata(lockfile *lf, const toml_value *meta,
+                         lock_error *err)
+{
+	size_t nkeys = toml_table_len(meta), n = 0;
+	lock_meta *m;
+	int rc;
+
+	if (nkeys == 0 || lf->npkgs == 0)
+		return 0;
+	if (!(m = malloc(nkeys * sizeof(*m))))
+		return fail(err, 0, "out of memory");
+	for (size_t k = 0; k < nkeys; k++) {
+		size_t klen;
+		const char *key = toml_table_key(meta, k, &klen);
+		const toml_value *val = toml_table_value(meta, k);
+
+		if (klen < 9 || memcmp(key, "checksum ", 9) != 0)
+			continue;
+		if (toml_kind(val) != TOML_STRING) {
+			free(m);
+			return fail(err, toml_table_key_line(meta, k),
+			            "checksum is not a string");
+		}
+		size_t vlen;
+		const char *v = toml_string(val, &vlen);
+		m[n++] = (lock_meta){ key, klen, v, vlen };
+	}
+	rc = lock_join_checksums(lf, m, n, err);
+	free(m);
+	return rc;
+}
+
+/* The general reader: any TOML, through the tree. */
+static int parse_general(lockfile *out, const char *text, size_t len,
+                         lock_error *err)
 {
 	toml_error terr;
 	toml_doc *doc = NULL;
 	const toml_value *root, *pkgs, *rootpkg, *meta, *ver;
+	lock_texts tv = { 0 };
 	size_t n = 0;
 
-	memset(out, 0, sizeof(*out));
-	memset(err, 0, sizeof(*err));
-	/* Cargo never writes an empty Cargo.lock (it always has the header
-	 * comment and the root package): nothing at all means a truncated
-	 * copy or a wrong file, not a project without dependencies. */
-	size_t blank = 0;
-	while (blank < len && (text[blank] == ' ' || text[blank] == '\t' ||
-	                       text[blank] == '\n' || text[blank] == '\r'))
-		blank++;
-	if (blank == len)
-		return fail(err, 0, "empty file, not a lockfile");
-	if (len > LOCKFILE_SIZE_MAX)
-		return fail(err, 0, "larger than %zu MiB",
-		            LOCKFILE_SIZE_MAX >> 20);
 	if (toml_parse(&doc, text, len, &terr) < 0)
 		return fail(err, terr.line, "%s", terr.msg);
 	root = toml_root(doc);
@@ -308,11 +377,13 @@ int lockfile_parse(lockfile *out, const char *text, size_t len,
 		fail(err, 0, "out of memory");
 		goto bad;
 	}
-	if (rootpkg && add_pkg(out, rootpkg, err) < 0)
+	if (rootpkg && add_pkg(out, &tv, rootpkg, err) < 0)
 		goto bad;
+	out->has_root = rootpkg ? 1 : 0;
 	for (size_t i = 0; i < n; i++)
-		if (add_pkg(out, toml_array_at(pkgs, i), err) < 0)
+		if (add_pkg(out, &tv, toml_array_at(pkgs, i), err) < 0)
 			goto bad;
+	lock_texts_attach(out, &tv);
 	if (meta && join_metadata(out, meta, err) < 0)
 		goto bad;
 	/* Cargo lists every package of the workspace itself, so a real
@@ -325,13 +396,83 @@ int lockfile_parse(lockfile *out, const char *text, size_t len,
 	out->doc = doc;
 	return 0;
 bad:
+	free(tv.v);
+	free(out->texts);
 	free(out->pkgs);
 	toml_free(doc);
 	memset(out, 0, sizeof(*out));
 	return -1;
 }
 
-/* Read all of fd, at most LOCKFILE_SIZE_MAX bytes. `hint` is the size
+/* Empty and oversized texts, before either reader. */
+static int precheck(const char *text, size_t len, lock_error *err)
+{
+	/* Cargo never writes an empty Cargo.lock (it always has the header
+	 * comment and the root package): nothing at all means a truncated
+	 * copy or a wrong file, not a project without dependencies. */
+	size_t blank = 0;
+	while (blank < len && (text[blank] == ' ' || text[blank] == '\t' ||
+	                       text[blank] == '\n' || text[blank] == '\r'))
+		blank++;
+	if (blank == len)
+		return fail(err, 0, "empty file, not a lockfile");
+	if (len > LOCKFILE_SIZE_MAX)
+		return fail(err, 0, "larger than %zu MiB",
+		            LOCKFILE_SIZE_MAX >> 20);
+	return 0;
+}
+
+/* buf: len bytes of text then LOCK_TEXT_PAD NUL bytes, malloc'd; always
+ * consumed (kept by *out or freed). */
+static int parse_owned(lockfile *out, char *buf, size_t len,
+                       lock_error *err)
+{
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	memset(err, 0, sizeof(*err));
+	if (precheck(buf, len, err) < 0) {
+		free(buf);
+		return -1;
+	}
+	rc = lockfast_parse(out, buf, len);
+	if (rc > 0)
+		return 0;
+	if (rc < 0)
+		return fail(err, 0, "out of memory");
+	rc = parse_general(out, buf, len, err);
+	free(buf);
+	return rc;
+}
+
+int lock_parse_general(lockfile *out, const char *text, size_t len,
+                       lock_error *err)
+{
+	memset(out, 0, sizeof(*out));
+	memset(err, 0, sizeof(*err));
+	if (precheck(text, len, err) < 0)
+		return -1;
+	return parse_general(out, text, len, err);
+}
+
+int lockfile_parse(lockfile *out, const char *text, size_t len,
+                   lock_error *err)
+{
+	char *buf;
+
+	memset(out, 0, sizeof(*out));
+	memset(err, 0, sizeof(*err));
+	if (precheck(text, len, err) < 0)
+		return -1;
+	if (!(buf = malloc(len + LOCK_TEXT_PAD)))
+		return fail(err, 0, "out of memory");
+	memcpy(buf, text, len);
+	memset(buf + len, 0, LOCK_TEXT_PAD);
+	return parse_owned(out, buf, len, err);
+}
+
+/* Read all of fd, at most LOCKFILE_SIZE_MAX bytes, followed by
+ * LOCK_TEXT_PAD NUL bytes (the readers' padding). `hint` is the size
  * fstat gave a regular file (0 otherwise): the buffer starts one byte
  * larger, so a file read whole takes one block of its size and the read
  * that sees its end, not a doubling series (the largest of which would
@@ -340,7 +481,7 @@ static int read_all(char **out, size_t *outlen, int fd, size_t hint,
                     lock_error *err)
 {
 	size_t cap = hint ? hint + 1 : 64 * 1024, len = 0;
-	char *p = malloc(cap);
+	char *p = malloc(cap + LOCK_TEXT_PAD);
 
 	if (!p)
 		return fail(err, 0, "out of memory");
@@ -351,7 +492,7 @@ static int read_all(char **out, size_t *outlen, int fd, size_t hint,
 				return fail(err, 0, "larger than %zu MiB",
 				            LOCKFILE_SIZE_MAX >> 20);
 			}
-			char *q = realloc(p, cap * 2);
+			char *q = realloc(p, cap * 2 + LOCK_TEXT_PAD);
 			if (!q) {
 				free(p);
 				return fail(err, 0, "out of memory");
@@ -376,6 +517,7 @@ static int read_all(char **out, size_t *outlen, int fd, size_t hint,
 		return fail(err, 0, "larger than %zu MiB",
 		            LOCKFILE_SIZE_MAX >> 20);
 	}
+	memset(p + len, 0, LOCK_TEXT_PAD);
 	*out = p;
 	*outlen = len;
 	return 0;
@@ -499,9 +641,7 @@ int lockfile_read(lockfile *out, const char *path, lock_error *err)
 		close(fd);
 	if (rc < 0)
 		return -1;
-	rc = lockfile_parse(out, text, len, err);
-	free(text);
-	return rc;
+	return parse_owned(out, text, len, err);
 }
 
 /* strcmp(s, e) where e is e[0..n) (no NUL in it). */
@@ -587,13 +727,11 @@ int lockfile_deps(lockfile *lf, char *why, size_t whycap)
 	lock_pkg **idx;
 
 	for (size_t i = 0; i < lf->npkgs; i++) {
-		const toml_value *d = lf->pkgs[i].dep_list;
-		if (!d)
-			continue;
-		if (toml_kind(d) != TOML_ARRAY)
+		const lock_pkg *p = &lf->pkgs[i];
+		if (p->dep_list_bad)
 			return deps_fail(lf, why, whycap, "line %u: `dependencies` "
-			                 "is not an array", toml_line(d));
-		total += toml_array_len(d);
+			                 "is not an array", p->dep_list_bad);
+		total += p->ndep_list;
 		if (total > LOCKFILE_DEPS_MAX)
 			return deps_fail(lf, why, whycap, "more than %d dependency "
 			                 "entries", LOCKFILE_DEPS_MAX);
@@ -612,28 +750,23 @@ int lockfile_deps(lockfile *lf, char *why, size_t whycap)
 	qsort(idx, lf->npkgs, sizeof(*idx), cmp_pkg);
 	for (size_t i = 0; i < lf->npkgs; i++) {
 		lock_pkg *p = &lf->pkgs[i];
-		const toml_value *d = p->dep_list;
-		size_t n = d ? toml_array_len(d) : 0;
 
 		p->deps = lf->deps + used;
 		p->ndeps = 0;
-		for (size_t k = 0; k < n; k++) {
-			const toml_value *e = toml_array_at(d, k);
-			size_t elen;
-			const char *s;
+		for (size_t k = 0; k < p->ndep_list; k++) {
+			const lock_text *e = &p->dep_list[k];
 			long j;
 
-			if (toml_kind(e) != TOML_STRING) {
+			if (!e->p) {
 				free(idx);
 				return deps_fail(lf, why, whycap, "line %u: a dependency "
-				                 "is not a string", toml_line(e));
+				                 "is not a string", e->line);
 			}
-			s = toml_string(e, &elen);
-			if ((j = resolve_dep(lf, idx, s, elen)) < 0) {
+			if ((j = resolve_dep(lf, idx, e->p, e->n)) < 0) {
 				free(idx);
 				return deps_fail(lf, why, whycap, "line %u: dependency "
 				                 "\"%.80s\" of %.60s names no package, or "
-				                 "several", toml_line(e), s, p->name);
+				                 "several", e->line, e->p, p->name);
 			}
 			lf->deps[used++] = (size_t)j;
 			p->ndeps++;
@@ -650,7 +783,9 @@ void lockfile_free(lockfile *lf)
 	if (!lf)
 		return;
 	free(lf->deps);
+	free(lf->texts);
 	free(lf->pkgs);
 	toml_free(lf->doc);
+	free(lf->text);
 	memset(lf, 0, sizeof(*lf));
 }

@@ -5,9 +5,17 @@
  * face is advdb_packages_read() in advdb.h); advdb-query's scan uses it
  * directly.
  *
- * Ownership: a lockfile owns its parsed TOML document; every string of a
- * lock_pkg points into it and stays valid until lockfile_free(). No
- * state: calls on different lockfiles may run on any threads at once.
+ * Two readers fill the same lockfile: a fast one for the shape Cargo
+ * writes (query/lockfast.h), which declines anything else, and the
+ * general one through the TOML tree (schema/toml.h), which decides every
+ * other input, every error message and line included. A lock_pkg holds
+ * plain values (strings, lines), never a tree, so no consumer knows
+ * which reader ran.
+ *
+ * Ownership: a lockfile owns the text its strings point into (the TOML
+ * document, or the file's bytes the fast reader cut up); every string of
+ * a lock_pkg stays valid until lockfile_free(). No state: calls on
+ * different lockfiles may run on any threads at once.
  *
  * Invariants:
  *   - Every package has a non-empty name and a version that parses as
@@ -38,6 +46,14 @@
 #define CRATES_IO_GIT "registry+https://github.com/rust-lang/crates.io-index"
 #define CRATES_IO_SPARSE "sparse+https://index.crates.io/"
 
+/* A value of the lockfile that should be a string: its text, or where a
+ * value of another type stands (p NULL). */
+typedef struct lock_text {
+	const char *p;              /* NUL-terminated; NULL: not a string */
+	size_t n;                   /* bytes (a \u0000 escape counts: use n) */
+	unsigned line;              /* where the value starts (1-based) */
+} lock_text;
+
 typedef struct lock_pkg {
 	const char *name;
 	const char *version;
@@ -45,21 +61,31 @@ typedef struct lock_pkg {
 	const char *checksum;       /* NULL when the lockfile has none */
 	unsigned line;              /* where the package's table starts */
 	unsigned crates_io : 1;
-	const struct toml_value *table; /* its table in the document */
 	const size_t *deps;         /* after lockfile_deps(): the packages it
 	                               depends on, as indices into pkgs */
 	size_t ndeps;
 	size_t name_len, version_len;   /* strlen of name and version */
-	/* its `dependencies` and `replace` members (NULL when absent; any
-	 * type: lockfile_deps() and lockdeps.h check them) */
-	const struct toml_value *dep_list, *replace;
+	/* Its `dependencies` entries in order, as written (unresolved; an
+	 * entry of another type has p NULL); none when absent. When
+	 * `dependencies` is not an array, dep_list_bad is its line (and
+	 * there are no entries); else 0. lockfile_deps() and lockdeps.h
+	 * resolve the entries and report these. */
+	const lock_text *dep_list;
+	size_t ndep_list;
+	unsigned dep_list_bad;
+	lock_text replace;          /* its `replace`; line 0 when absent */
 } lock_pkg;
 
 typedef struct lockfile {
 	unsigned format;            /* 1..4 */
 	size_t npkgs;
 	lock_pkg *pkgs;             /* in document order ([root] first, v1) */
-	struct toml_doc *doc;       /* owns every string above */
+	unsigned has_root : 1;      /* pkgs[0] is v1's [root] table */
+	struct toml_doc *doc;       /* the general reader's tree (owns its
+	                               strings), or NULL */
+	char *text;                 /* the fast reader's: the file's bytes,
+	                               its strings cut out in place, or NULL */
+	lock_text *texts;           /* owns every lock_pkg.dep_list */
 	size_t *deps;               /* owns every lock_pkg.deps */
 } lockfile;
 

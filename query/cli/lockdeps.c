@@ -1,8 +1,9 @@
 /*
  * lockdeps.c — Cargo.lock dependency lists into a depgraph (see
- * lockdeps.h). Reads each package's `dependencies` and `replace` values
- * of the lockfile's TOML document (lock_pkg keeps them), in the order
- * lockfile.c made lf->pkgs: v1's [root] first, then each [[package]].
+ * lockdeps.h). Reads each package's `dependencies` entries and `replace`
+ * as lockfile.c kept them in lock_pkg (text and line; an entry of another
+ * type has no text), in the order of lf->pkgs: v1's [root] first, then
+ * each [[package]].
  *
  * Packages are found by name through a hash table (the TOML parser's
  * string hash) whose every name heads the list of its packages in file
@@ -22,19 +23,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "toml.h"
-#include "toml_tree.h"
+#include "toml_tree.h"   /* toml_key_hash */
 
 #define PROBE_MAX 64
 
 int lockdeps_has_root(const lockfile *lf)
 {
-	const toml_value *r;
-
-	if (!lf->doc || lf->npkgs == 0)
-		return 0;
-	r = toml_table_get(toml_root(lf->doc), "root");
-	return r && toml_kind(r) == TOML_TABLE;
+	return lf->npkgs > 0 && lf->has_root;
 }
 
 /* A piece of an entry's text (not NUL-terminated). */
@@ -171,13 +166,10 @@ static int pool_ready(ctx *c, size_t rtext)
 	if (c->pool)
 		return 0;
 	for (size_t i = 0; i < c->lf->npkgs; i++) {
-		const toml_value *d = c->lf->pkgs[i].dep_list;
-		for (size_t k = 0; d && toml_kind(d) == TOML_ARRAY &&
-		                   k < toml_array_len(d); k++) {
-			size_t len;
-			if (toml_string(toml_array_at(d, k), &len))
-				text += len + 3;
-		}
+		const lock_pkg *p = &c->lf->pkgs[i];
+		for (size_t k = 0; k < p->ndep_list; k++)
+			if (p->dep_list[k].p)
+				text += p->dep_list[k].n + 3;
 	}
 	return (c->g->pool = c->pool = malloc(text ? text : 1)) ? 0 : -1;
 }
@@ -209,19 +201,16 @@ int lockdeps_build(depgraph *g, const lockfile *lf)
 	ctx c = { 0 };
 
 	memset(g, 0, sizeof(*g));
-	if (!lf->doc)
+	if (!lf->pkgs)
 		return -1;
 	/* lockfile.c found each package's `dependencies` and `replace`. */
 	for (size_t i = 0; i < n; i++) {
 		const lock_pkg *p = &lf->pkgs[i];
-		if (p->replace && toml_kind(p->replace) == TOML_STRING) {
-			size_t len;
-			toml_string(p->replace, &len);
+		if (p->replace.p) {
 			replaces = 1;
-			text += len + 3;
+			text += p->replace.n + 3;
 		}
-		if (p->dep_list && toml_kind(p->dep_list) == TOML_ARRAY)
-			total += toml_array_len(p->dep_list);
+		total += p->ndep_list;
 	}
 	if (total > LOCKDEPS_MAX) {
 		if (depgraph_alloc(g, n, 0, 0) < 0)
@@ -256,15 +245,13 @@ int lockdeps_build(depgraph *g, const lockfile *lf)
 	size_t at = 0;
 	for (size_t i = 0; i < n; i++) {
 		const lock_pkg *p = &lf->pkgs[i];
-		const toml_value *d = p->dep_list, *r = p->replace;
+		const lock_text *r = &p->replace;
 		span sn, sv, ss;
-		size_t len;
 		g->start[i] = at;
-		if (r && toml_kind(r) == TOML_STRING) {
-			const char *s = toml_string(r, &len);
-			if (split(&sn, &sv, &ss, s, len) < 0 || !sv.p) {
+		if (r->p) {
+			if (split(&sn, &sv, &ss, r->p, r->n) < 0 || !sv.p) {
 				set_error(g, "line %u: `replace` of %s %s is not "
-				          "\"NAME VERSION (SOURCE)\"", toml_line(r),
+				          "\"NAME VERSION (SOURCE)\"", r->line,
 				          p->name, p->version);
 			} else if (pool_ready(&c, text) < 0) {
 				goto oom;
@@ -273,29 +260,26 @@ int lockdeps_build(depgraph *g, const lockfile *lf)
 				g->replace[i].version = keep(&c, sv);
 				g->replace[i].source = keep(&c, ss);
 			}
-		} else if (r) {
+		} else if (r->line) {
 			set_error(g, "line %u: `replace` of %s %s is not a string",
-			          toml_line(r), p->name, p->version);
+			          r->line, p->name, p->version);
 		}
-		if (!d)
-			continue;
-		if (toml_kind(d) != TOML_ARRAY) {
+		if (p->dep_list_bad) {
 			set_error(g, "line %u: `dependencies` of %s %s is not a "
-			          "list", toml_line(d), p->name, p->version);
+			          "list", p->dep_list_bad, p->name, p->version);
 			continue;
 		}
-		for (size_t k = 0; k < toml_array_len(d); k++) {
-			const toml_value *v = toml_array_at(d, k);
-			const char *s = toml_string(v, &len);
+		for (size_t k = 0; k < p->ndep_list; k++) {
+			const lock_text *v = &p->dep_list[k];
 			dep_ref *e = &g->dep[at];
-			if (toml_kind(v) != TOML_STRING) {
+			if (!v->p) {
 				set_error(g, "line %u: a dependency of %s %s is not a "
-				          "string", toml_line(v), p->name, p->version);
+				          "string", v->line, p->name, p->version);
 				continue;
 			}
-			if (split(&sn, &sv, &ss, s, len) < 0) {
+			if (split(&sn, &sv, &ss, v->p, v->n) < 0) {
 				set_error(g, "line %u: a dependency of %s %s is not "
-				          "\"NAME [VERSION [(SOURCE)]]\"", toml_line(v),
+				          "\"NAME [VERSION [(SOURCE)]]\"", v->line,
 				          p->name, p->version);
 				continue;
 			}
@@ -316,11 +300,11 @@ int lockdeps_build(depgraph *g, const lockfile *lf)
 				e->source = keep(&c, ss);
 				if (to == (size_t)-2)
 					set_error(g, "line %u: more than %d packages named "
-					          "%s", toml_line(v), LOCKDEPS_SAME_MAX,
+					          "%s", v->line, LOCKDEPS_SAME_MAX,
 					          e->name);
 				else
 					set_error(g, "line %u: dependency `%s` of %s is in "
-					          "no [[package]]", toml_line(v), e->name,
+					          "no [[package]]", v->line, e->name,
 					          p->name);
 			}
 			at++;

@@ -25,11 +25,14 @@
  *
  * Cost: linear in packages and entries (a hash table on names).
  *
- * libadvdb's lockfile_deps() (query/lockfile.h, for advdb_packages_read)
- * resolves the same entries into lock_pkg.deps, by stricter rules: an
- * entry naming several packages, or a git source differing only in its
- * query or fragment, fails the whole list there. One of the two should
- * call the other once the library takes cargo-lock's rules above.
+ * The one resolver of the CLI: the report's graph and `diff`'s
+ * dependents (pkgdiff.c) both come from here. libadvdb's lockfile_deps()
+ * (query/lockfile.h, for advdb_packages_read) resolves the same entries
+ * into lock_pkg.deps, by stricter rules: an entry naming several
+ * packages, or a git source differing only in its query or fragment,
+ * fails the whole list there. One of the two should call the other once
+ * the library takes cargo-lock's rules above (the resolver would then
+ * move into the library).
  */
 #ifndef ADVDB_CLI_LOCKDEPS_H
 #define ADVDB_CLI_LOCKDEPS_H

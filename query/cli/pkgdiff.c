@@ -15,7 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "toml.h"
+#include "lockdeps.h"
 #include "vec.h"
 #include "version.h"
 
@@ -205,36 +205,6 @@ typedef struct edges {
 	size_t n, cap;
 } edges;
 
-/* The first entry of the sorted new side with this name (and version,
- * and full source, when given), or NULL. */
-static ent *resolve(ent *e, size_t n, const char *name, size_t nlen,
-                    const char *ver, size_t vlen, const char *src,
-                    size_t slen)
-{
-	size_t lo = 0, hi = n;
-	while (lo < hi) {               /* first entry with name >= name */
-		size_t mid = lo + (hi - lo) / 2;
-		int c = strncmp(e[mid].p->name, name, nlen);
-		if (c == 0 && e[mid].p->name[nlen])
-			c = 1;
-		if (c < 0)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	for (; lo < n && strncmp(e[lo].p->name, name, nlen) == 0 &&
-	       !e[lo].p->name[nlen]; lo++) {
-		const lock_pkg *p = e[lo].p;
-		if (ver && (strncmp(p->version, ver, vlen) || p->version[vlen]))
-			continue;
-		if (src && (!p->source || strncmp(p->source, src, slen) ||
-		            p->source[slen]))
-			continue;
-		return &e[lo];
-	}
-	return NULL;
-}
-
 static int add_edge(edges *ed, size_t change, const lock_pkg *by)
 {
 	if (vec_reserve((void **)&ed->v, &ed->cap, ed->n, sizeof(*ed->v)) < 0)
@@ -242,42 +212,6 @@ static int add_edge(edges *ed, size_t change, const lock_pkg *by)
 	ed->v[ed->n].change = change;
 	ed->v[ed->n].by = by;
 	ed->n++;
-	return 0;
-}
-
-/* One `dependencies` array of package `by`. Returns -1 out of memory. */
-static int read_deps(edges *ed, size_t *budget, const toml_value *deps,
-                     const lock_pkg *by, ent *e, size_t n,
-                     const pkg_change *changes)
-{
-	if (!deps || toml_kind(deps) != TOML_ARRAY)
-		return 0;
-	size_t nd = toml_array_len(deps);
-	for (size_t k = 0; k < nd && *budget; k++, (*budget)--) {
-		const toml_value *d = toml_array_at(deps, k);
-		size_t len;
-		if (toml_kind(d) != TOML_STRING)
-			continue;
-		const char *s = toml_string(d, &len), *end = s + len;
-		const char *sp1 = memchr(s, ' ', len), *ver = NULL, *src = NULL;
-		size_t nlen = sp1 ? (size_t)(sp1 - s) : len, vlen = 0, slen = 0;
-		if (sp1) {
-			ver = sp1 + 1;
-			const char *sp2 = memchr(ver, ' ', (size_t)(end - ver));
-			vlen = sp2 ? (size_t)(sp2 - ver) : (size_t)(end - ver);
-			if (sp2) {
-				if (end - sp2 < 3 || sp2[1] != '(' || end[-1] != ')')
-					continue;
-				src = sp2 + 2;
-				slen = (size_t)(end - 1 - src);
-			}
-		}
-		ent *t = resolve(e, n, s, nlen, ver, vlen, src, slen);
-		if (t && t->change != (size_t)-1 &&
-		    changes[t->change].kind == PKG_ADDED &&
-		    add_edge(ed, t->change, by) < 0)
-			return -1;
-	}
 	return 0;
 }
 
@@ -294,30 +228,35 @@ static int cmp_edge(const void *x, const void *y)
 	return c;
 }
 
-static int dependents(pkgdiff *d, const lockfile *nl, ent *e)
+/* The packages of the new lockfile whose `dependencies` name an added
+ * package, resolved by lockdeps (cargo-lock's rules, lockdeps.h): an
+ * entry that names none, or a lockfile whose lists do not resolve at
+ * all, adds no dependent. */
+static int dependents(pkgdiff *d, const lockfile *nl, const ent *e)
 {
-	const toml_value *root = nl->doc ? toml_root(nl->doc) : NULL;
-	const toml_value *rootpkg, *pkgs;
+	depgraph g;
 	edges ed = { 0 };
-	size_t budget = PKGDIFF_DEPS_MAX, k = 0;
+	size_t *change_of = NULL;
 
-	if (!root)
-		return 0;
-	rootpkg = toml_table_get(root, "root");
-	pkgs = toml_table_get(root, "package");
-	/* lockfile.c's order: v1's [root] first, then [[package]] */
-	if (rootpkg && k < nl->npkgs &&
-	    read_deps(&ed, &budget, toml_table_get(rootpkg, "dependencies"),
-	              &nl->pkgs[k++], e, nl->npkgs, d->v) < 0)
+	if (lockdeps_build(&g, nl) < 0)
+		return -1;
+	if (!(change_of = malloc((nl->npkgs ? nl->npkgs : 1) *
+	                         sizeof(*change_of))))
 		goto oom;
-	size_t np = pkgs && toml_kind(pkgs) == TOML_ARRAY ? toml_array_len(pkgs) : 0;
-	for (size_t i = 0; i < np && k < nl->npkgs; i++, k++) {
-		const toml_value *t = toml_array_at(pkgs, i);
-		if (toml_kind(t) == TOML_TABLE &&
-		    read_deps(&ed, &budget, toml_table_get(t, "dependencies"),
-		              &nl->pkgs[k], e, nl->npkgs, d->v) < 0)
-			goto oom;
-	}
+	for (size_t k = 0; k < nl->npkgs; k++)
+		change_of[e[k].p - nl->pkgs] = e[k].change;
+	for (size_t k = 0; k < nl->npkgs; k++)
+		for (size_t x = g.start[k]; x < g.start[k + 1]; x++) {
+			size_t to = g.dep[x].to, c;
+			if (to == DEP_NONE || (c = change_of[to]) == (size_t)-1 ||
+			    d->v[c].kind != PKG_ADDED)
+				continue;
+			if (add_edge(&ed, c, &nl->pkgs[k]) < 0)
+				goto oom;
+		}
+	free(change_of);
+	change_of = NULL;
+	depgraph_free(&g);
 	if (ed.n)
 		qsort(ed.v, ed.n, sizeof(*ed.v), cmp_edge);
 	d->by = malloc((ed.n ? ed.n : 1) * sizeof(*d->by));
@@ -336,6 +275,8 @@ static int dependents(pkgdiff *d, const lockfile *nl, ent *e)
 	free(ed.v);
 	return 0;
 oom:
+	free(change_of);
+	depgraph_free(&g);
 	free(ed.v);
 	return -1;
 }

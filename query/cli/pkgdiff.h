@@ -23,11 +23,11 @@
  * to 0.3.1 and 1.0.0 removed (not 1.0.0 downgraded), and `0.9.1 ->
  * 1.0.0` is an upgrade.
  *
- * Dependents: an entry of a package's `dependencies` in the new
- * lockfile ("NAME", "NAME VERSION" or "NAME VERSION (SOURCE)") names the
- * first package with that name (and version, and source when given);
- * an entry that names none is passed over (a dependent list is
- * information, not a check). At most PKGDIFF_DEPS_MAX entries are read.
+ * Dependents: the packages of the new lockfile whose `dependencies`
+ * entries resolve to an added package, resolved as everywhere else
+ * (lockdeps.h: cargo-lock's rules). An entry that names none is passed
+ * over, and a lockfile past LOCKDEPS_MAX entries has no dependents (a
+ * dependent list is information, not a check).
  *
  * Ownership: changes borrow the lockfiles' packages; both lockfiles must
  * outlive the pkgdiff.
@@ -37,8 +37,6 @@
 
 #include <stddef.h>
 #include "lockfile.h"
-
-#define PKGDIFF_DEPS_MAX 2000000    /* dependency entries read */
 
 typedef enum pkg_change_kind {
 	PKG_ADDED, PKG_REMOVED, PKG_UPGRADED, PKG_DOWNGRADED, PKG_KINDS

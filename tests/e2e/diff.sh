@@ -155,6 +155,16 @@ def changes(old, new):
         out += [('added', name, None, b) for b in n]
     return sorted(out, key=lambda c: (c[0], c[1], c[2] or '', c[3] or ''))
 
+def same_source(a, b):
+    # cargo-lock's SourceId equality: a git source by its URL without
+    # query and fragment, then by commit when both name one (v1 wrote
+    # entries without the #commit)
+    if a is None: return False
+    if not (a.startswith('git+') and b.startswith('git+')): return a == b
+    if a.split('#', 1)[0].split('?', 1)[0] != b.split('#', 1)[0].split('?', 1)[0]:
+        return False
+    return '#' not in a or '#' not in b or a.split('#', 1)[1] == b.split('#', 1)[1]
+
 def dependents(new, added):
     res = {}
     for p in new:
@@ -163,7 +173,7 @@ def dependents(new, added):
             for q in new:
                 if q['name'] != parts[0]: continue
                 if len(parts) > 1 and q['version'] != parts[1]: continue
-                if len(parts) > 2 and q.get('source') != parts[2][1:-1]: continue
+                if len(parts) > 2 and not same_source(q.get('source'), parts[2][1:-1]): continue
                 k = (q['name'], q['version'], q.get('source'))
                 if k in added:
                     res.setdefault(k, set()).add((p['name'], p['version']))

@@ -15,10 +15,17 @@
  * graph's ranges are ordered and within its entries, a resolved entry
  * names the package it points at, and the text tree and JSON paths of
  * the first packages stay within their caps and end.
+ *
+ * And the two readers against each other (lockfast.h): when the fast
+ * reader takes an input, the general one must take it too and give the
+ * same lockfile (format, [root], every package's strings, lines, flags,
+ * dependency entries and `replace`), lockfile_deps() and lockdeps the
+ * same answers; when it declines, it must not have changed a byte.
  */
 #include "fuzz.h"
 #include "json.h"
 #include "lockdeps.h"
+#include "lockfast.h"
 #include "lockfile.h"
 #include "toml.h"
 #include "tree.h"
@@ -147,6 +154,107 @@ static void fl_against_toml(const lockfile *lf, const uint8_t *data,
 	toml_free(doc);
 }
 
+static void fl_same_str(const char *a, const char *b, size_t i,
+                        const char *what)
+{
+	FUZZ_CHECK((a == NULL) == (b == NULL) && (!a || strcmp(a, b) == 0),
+	           "package %zu: %s \"%s\" (fast) and \"%s\" (general)", i,
+	           what, a ? a : "(none)", b ? b : "(none)");
+}
+
+static void fl_same_text(const lock_text *a, const lock_text *b, size_t i,
+                         const char *what)
+{
+	FUZZ_CHECK(a->line == b->line && (a->p == NULL) == (b->p == NULL) &&
+	           a->n == b->n && (!a->p || memcmp(a->p, b->p, a->n) == 0) &&
+	           (!a->p || a->p[a->n] == '\0'),
+	           "package %zu: %s differs (lines %u and %u)", i, what,
+	           a->line, b->line);
+}
+
+static void fl_same_graph(const lockfile *a, const lockfile *b)
+{
+	depgraph ga, gb;
+	int ra = lockdeps_build(&ga, a), rb = lockdeps_build(&gb, b);
+
+	if (ra == 0 && rb == 0) {
+		FUZZ_CHECK(strcmp(ga.error, gb.error) == 0, "lockdeps: \"%s\" "
+		           "(fast) and \"%s\" (general)", ga.error, gb.error);
+		FUZZ_CHECK(ga.start[ga.n] == gb.start[gb.n], "lockdeps: %zu and "
+		           "%zu entries", ga.start[ga.n], gb.start[gb.n]);
+		for (size_t k = 0; k < ga.start[ga.n]; k++)
+			FUZZ_CHECK(ga.dep[k].to == gb.dep[k].to &&
+			           !strcmp(ga.dep[k].name, gb.dep[k].name),
+			           "lockdeps: entry %zu differs", k);
+	}
+	if (ra == 0)
+		depgraph_free(&ga);
+	if (rb == 0)
+		depgraph_free(&gb);
+}
+
+/* The fast reader on a padded copy; when it takes the input, the general
+ * reader must agree. */
+static void fl_fast_vs_general(const uint8_t *data, size_t size)
+{
+	lockfile a, b;
+	lock_error err;
+	char *t = malloc(size + LOCK_TEXT_PAD);
+	char wa[200], wb[200];
+
+	if (!t)
+		return;
+	memcpy(t, data, size);
+	memset(t + size, 0, LOCK_TEXT_PAD);
+	int r = lockfast_parse(&a, t, size);
+	if (r < 0)
+		return;                 /* out of memory (t freed) */
+	if (r == 0) {
+		FUZZ_CHECK(memcmp(t, data, size) == 0 && a.pkgs == NULL,
+		           "the fast reader declined but changed its input");
+		free(t);
+		return;
+	}
+	FUZZ_CHECK(lock_parse_general(&b, (const char *)data, size, &err) == 0,
+	           "the fast reader took an input the general one refuses: "
+	           "%u: %s", err.line, err.msg);
+	FUZZ_CHECK(a.format == b.format && a.npkgs == b.npkgs &&
+	           a.has_root == b.has_root, "format %u/%u, %zu/%zu packages, "
+	           "root %u/%u (fast/general)", a.format, b.format, a.npkgs,
+	           b.npkgs, (unsigned)a.has_root, (unsigned)b.has_root);
+	for (size_t i = 0; i < a.npkgs; i++) {
+		const lock_pkg *p = &a.pkgs[i], *q = &b.pkgs[i];
+		fl_same_str(p->name, q->name, i, "name");
+		fl_same_str(p->version, q->version, i, "version");
+		fl_same_str(p->source, q->source, i, "source");
+		fl_same_str(p->checksum, q->checksum, i, "checksum");
+		FUZZ_CHECK(p->line == q->line && p->crates_io == q->crates_io &&
+		           p->name_len == q->name_len &&
+		           p->version_len == q->version_len &&
+		           p->dep_list_bad == q->dep_list_bad &&
+		           p->ndep_list == q->ndep_list,
+		           "package %zu (%s): line %u/%u, %zu/%zu entries", i,
+		           p->name, p->line, q->line, p->ndep_list, q->ndep_list);
+		for (size_t k = 0; k < p->ndep_list; k++)
+			fl_same_text(&p->dep_list[k], &q->dep_list[k], i, "an entry");
+		fl_same_text(&p->replace, &q->replace, i, "replace");
+	}
+	int da = lockfile_deps(&a, wa, sizeof wa);
+	int db = lockfile_deps(&b, wb, sizeof wb);
+	FUZZ_CHECK(da == db && (da != 1 || strcmp(wa, wb) == 0),
+	           "lockfile_deps: %d \"%s\" (fast), %d \"%s\" (general)", da,
+	           da == 1 ? wa : "", db, db == 1 ? wb : "");
+	for (size_t i = 0; da == 0 && db == 0 && i < a.npkgs; i++)
+		FUZZ_CHECK(a.pkgs[i].ndeps == b.pkgs[i].ndeps &&
+		           (!a.pkgs[i].ndeps ||
+		            !memcmp(a.pkgs[i].deps, b.pkgs[i].deps,
+		                    a.pkgs[i].ndeps * sizeof(size_t))),
+		           "lockfile_deps: package %zu resolves differently", i);
+	fl_same_graph(&a, &b);
+	lockfile_free(&a);
+	lockfile_free(&b);
+}
+
 int fuzz_lockfile(const uint8_t *data, size_t size)
 {
 	lockfile lf;
@@ -155,6 +263,7 @@ int fuzz_lockfile(const uint8_t *data, size_t size)
 
 	for (size_t i = 0; i < size; i++)
 		lines += data[i] == '\n';
+	fl_fast_vs_general(data, size);
 	memset(&lf, 0x55, sizeof lf);
 	memset(&err, 0x55, sizeof err);
 	if (lockfile_parse(&lf, (const char *)data, size, &err) != 0) {
@@ -162,7 +271,8 @@ int fuzz_lockfile(const uint8_t *data, size_t size)
 		           err.msg[0] != '\0', "rejected without a message");
 		FUZZ_CHECK(err.line <= lines, "error on line %u of %u", err.line,
 		           lines);
-		FUZZ_CHECK(lf.npkgs == 0 && lf.pkgs == NULL && lf.doc == NULL,
+		FUZZ_CHECK(lf.npkgs == 0 && lf.pkgs == NULL && lf.doc == NULL &&
+		           lf.text == NULL && lf.texts == NULL,
 		           "a failed parse did not zero *out");
 		lockfile_free(&lf);   /* zeroed: must be harmless */
 		return 0;

@@ -8,6 +8,10 @@
 #ifndef ADVDB_FUZZ_SERVE_GEN_H
 #define ADVDB_FUZZ_SERVE_GEN_H
 
+#include <string.h>
+
+#include "api.h"
+#include "fuzz.h"
 #include "fuzz_index.h"
 #include "gen.h"
 
@@ -40,6 +44,23 @@ static inline serve_gen *fuzz_serve_gen(void)
 		}
 	}
 	return fuzz_serve_gen_state_ == 1 ? fuzz_serve_gen_ : NULL;
+}
+
+/* Check that two replies are the same status and body byte for byte, and
+ * free both; what says which two (shown with both, cut at 300 bytes, when
+ * they differ). */
+static inline void fuzz_same_reply(serve_reply *a, serve_reply *b,
+                                   const char *what)
+{
+	FUZZ_CHECK(a->status == b->status && a->body.len == b->body.len &&
+	           memcmp(a->body.p, b->body.p, a->body.len) == 0,
+	           "%s: (%u, %.*s) against (%u, %.*s)", what, a->status,
+	           (int)(a->body.len < 300 ? a->body.len : 300),
+	           a->body.p ? a->body.p : "", b->status,
+	           (int)(b->body.len < 300 ? b->body.len : 300),
+	           b->body.p ? b->body.p : "");
+	serve_reply_free(a);
+	serve_reply_free(b);
 }
 
 #endif

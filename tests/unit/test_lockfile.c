@@ -2,7 +2,15 @@
  * test_lockfile.c — Cargo.lock reader: every format Cargo has written
  * (v1 with [metadata] checksums, v2, v3, v4), which sources count as
  * crates.io, and malformed input reported with its line.
+ *
+ * The two readers (lockfast.h): every real lockfile of ../shared/data
+ * is taken by the fast one and gives the same lockfile as the general
+ * one (the fuzz target's differential check, fuzz_lockfile.c, run on
+ * each); inputs off Cargo's shape (an escape, CR-LF, a comment after a
+ * value, an unknown key, a duplicate key) are declined untouched and
+ * read, or refused with their line, by the general one.
  */
+#define FUZZ_REPLAY 1
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -15,7 +23,12 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <dirent.h>
+
 #include "lockfile.h"
+#include "lockfast.h"
+#include "testlib.h"
+#include "../fuzz/fuzz_lockfile.c"
 
 static int parse(lockfile *lf, lock_error *err, const char *text)
 {
@@ -396,6 +409,126 @@ static void test_lockfile__size_cap(void **state)
 	assert_non_null(strstr(err.msg, "larger"));
 }
 
+/* lockfast_parse on a padded copy of text: 1 taken, 0 declined (and
+ * then the copy must be unchanged). */
+static int fast_takes(const char *text, size_t len)
+{
+	lockfile lf;
+	char *t = malloc(len + LOCK_TEXT_PAD);
+
+	assert_non_null(t);
+	memcpy(t, text, len);
+	memset(t + len, 0, LOCK_TEXT_PAD);
+	int r = lockfast_parse(&lf, t, len);
+	assert_true(r >= 0);
+	if (r == 0) {
+		assert_memory_equal(t, text, len);
+		free(t);
+		return 0;
+	}
+	lockfile_free(&lf);
+	return 1;
+}
+
+static void test_lockfile__real_lockfiles_same_through_both_readers(void **state)
+{
+	(void)state;
+	char dir[4096];
+	size_t files = 0;
+	int n = snprintf(dir, sizeof dir, "%s/lockfiles", tl_shared_dir());
+	DIR *d;
+	struct dirent *de;
+
+	assert_true(n > 0 && (size_t)n < sizeof dir);
+	if (!(d = opendir(dir))) {
+		print_message("# SKIP needs %s (the shared test data, "
+		              "../shared/data or $ADVDB_SHARED)\n", dir);
+		skip();
+	}
+	while ((de = readdir(d))) {
+		char path[8192];
+		size_t len = strlen(de->d_name);
+		if (len < 6 || strcmp(de->d_name + len - 5, ".lock"))
+			continue;
+		snprintf(path, sizeof path, "%s/%s", dir, de->d_name);
+		FILE *f = fopen(path, "rb");
+		assert_non_null(f);
+		char *text = malloc(LOCKFILE_SIZE_MAX);
+		assert_non_null(text);
+		size_t got = fread(text, 1, LOCKFILE_SIZE_MAX, f);
+		fclose(f);
+		/* Cargo wrote these: the fast reader must take every one */
+		if (!fast_takes(text, got))
+			fail_msg("the fast reader declined %s", path);
+		/* and agree with the general one (aborts when not) */
+		fuzz_lockfile((const uint8_t *)text, got);
+		free(text);
+		files++;
+	}
+	closedir(d);
+	assert_true(files >= 60);
+}
+
+/* Off Cargo's shape: declined, and the general reader's answer stands. */
+static void test_lockfile__declined_shapes_read_by_general(void **state)
+{
+	(void)state;
+	static const char *const ok[] = {
+		"[[package]]\nname = \"a\\u0062c\"\nversion = \"1.0.0\"\n",
+		"[[package]]\r\nname = \"abc\"\r\nversion = \"1.0.0\"\r\n",
+		"[[package]]\nname = \"abc\" # c\nversion = \"1.0.0\"\n",
+		"[[package]]\nname = \"abc\"\nversion = \"1.0.0\"\nother = 1\n",
+		"[[package]]\nname  = \"abc\"\nversion = \"1.0.0\"\n",
+		"[[package]]\nname = 'abc'\nversion = \"1.0.0\"\n",
+		"[[package]]\nname = \"abc\"\nversion = \"1.0.0\"\n"
+		"dependencies = [\"x\"]\n\n[[package]]\nname = \"x\"\n"
+		"version = \"1.0.0\"\n",
+	};
+	lockfile lf;
+	lock_error err;
+
+	for (size_t i = 0; i < sizeof ok / sizeof ok[0]; i++) {
+		assert_int_equal(fast_takes(ok[i], strlen(ok[i])), 0);
+		assert_int_equal(parse(&lf, &err, ok[i]), 0);
+		assert_string_equal(lf.pkgs[0].name, "abc");
+		assert_non_null(lf.doc);        /* the general reader's */
+		lockfile_free(&lf);
+	}
+	/* the canonical shape is taken, strings cut out of the text */
+	const char *canon = "# c\nversion = 3\n\n[[package]]\nname = \"abc\"\n"
+	                    "version = \"1.0.0\"\ndependencies = [\n \"x\",\n]\n\n"
+	                    "[[package]]\nname = \"x\"\nversion = \"1.0.0\"\n";
+	assert_int_equal(fast_takes(canon, strlen(canon)), 1);
+	assert_int_equal(parse(&lf, &err, canon), 0);
+	assert_null(lf.doc);
+	assert_non_null(lf.text);
+	assert_int_equal(lf.format, 3);
+	assert_int_equal(lf.pkgs[0].line, 4);
+	assert_int_equal(lf.pkgs[0].ndep_list, 1);
+	assert_string_equal(lf.pkgs[0].dep_list[0].p, "x");
+	assert_int_equal(lf.pkgs[0].dep_list[0].line, 8);
+	lockfile_free(&lf);
+	/* errors are the general reader's, with its lines */
+	expect_error("[[package]]\nname = \"a\"\nname = \"b\"\nversion = \"1.0.0\"\n",
+	             3, "duplicate key");
+	expect_error("[[package]]\nname = \"a\"\nversion = \"1.x\"\n", 3,
+	             "bad version");
+	expect_error("[[package]]\nname = \"a\"\nversion = \"01.0.0\"\n", 3,
+	             "leading zero");
+	expect_error("[[package]]\nname = \"a\"\nversion = \"1.0\"\n", 3,
+	             "bad version");
+	expect_error("[[package]]\nname = \"a\"\nversion = \"1.0.0.0\"\n", 3,
+	             "bad version");
+	expect_error("[[package]]\nname = \"a\"\nversion = \"1.0.99999999999999999999\"\n",
+	             3, "bad version");
+	expect_error("[[package]]\nname = \"\"\nversion = \"1.0.0\"\n", 2,
+	             "empty `name`");
+	expect_error("version = 5\n[[package]]\nname = \"a\"\nversion = \"1.0.0\"\n",
+	             1, "unsupported lockfile version");
+	expect_error("[root]\nname = \"a\"\nversion = \"1.0.0\"\n[root]\n", 4,
+	             "");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -419,6 +552,8 @@ int main(void)
 		cmocka_unit_test(test_lockfile__read_missing_file),
 		cmocka_unit_test(test_lockfile__read_file),
 		cmocka_unit_test(test_lockfile__size_cap),
+		cmocka_unit_test(test_lockfile__real_lockfiles_same_through_both_readers),
+		cmocka_unit_test(test_lockfile__declined_shapes_read_by_general),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

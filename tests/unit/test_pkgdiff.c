@@ -2,7 +2,8 @@
  * test_pkgdiff.c — the package changes of `diff` (pkgdiff.h): the
  * multi-version matching rule, source keys (crates.io's two index URLs
  * are one source, a git source without its commit), and the dependents
- * of added packages from the new lockfile's dependency lists.
+ * of added packages from the new lockfile's dependency lists (resolved
+ * by lockdeps, as the report's tree).
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -153,11 +154,14 @@ static void test_pkgdiff__dependents(void **state)
 
 	mklock(&a, t1, sizeof(t1), "app 0.1.0 - \"old 1.0.0\"\nold 1.0.0");
 	/* new: app and lib both pull in `new`; lib names one of two
-	 * versions of `two` */
+	 * versions of `two`, and a git package as v1 wrote its entries
+	 * (the source without its #commit: cargo-lock's rule, lockdeps.h) */
 	mklock(&b, t2, sizeof(t2),
 	       "app 0.2.0 - \"lib\", \"new\", \"ghost\"\n"
-	       "lib 1.0.0 " CIO " \"new 2.0.0\", \"two 0.2.0 (" CIO ")\"\n"
+	       "lib 1.0.0 " CIO " \"new 2.0.0\", \"two 0.2.0 (" CIO ")\", "
+	       "\"g 1.0.0 (git+https://e.org/g?rev=abc)\"\n"
 	       "new 2.0.0\n"
+	       "g 1.0.0 git+https://e.org/g?rev=abc#abc\n"
 	       "two 0.1.0\n"
 	       "two 0.2.0");
 	assert_int_equal(pkgdiff_build(&d, &a, &b), 0);
@@ -179,9 +183,13 @@ static void test_pkgdiff__dependents(void **state)
 		} else if (!strcmp(c->new->name, "two")) {
 			assert_int_equal(c->nby, 0);   /* nobody names 0.1.0 */
 			seen++;
+		} else if (!strcmp(c->new->name, "g")) {
+			assert_int_equal(c->nby, 1);
+			assert_string_equal(d.by[c->by]->name, "lib");
+			seen++;
 		}
 	}
-	assert_int_equal(seen, 3);
+	assert_int_equal(seen, 4);
 	pkgdiff_free(&d);
 	lockfile_free(&a);
 	lockfile_free(&b);
