@@ -83,7 +83,10 @@ static int check_yanked(findings *f, const session *s, const lock_pkg *p)
 	return ADVDB_OK;
 }
 
-int audit_pkg(findings *f, const session *s, const lock_pkg *p)
+/* audit_pkg, with the pair's decision-cache hash given when hashed is
+ * set (audit_pkgs computed it to prefetch). */
+static int audit_one(findings *f, const session *s, const lock_pkg *p,
+                     uint64_t h, int hashed)
 {
 	advdb_match scratch[SCRATCH], *heap = NULL, *mine = scratch;
 	const advdb_match *m = scratch;
@@ -100,7 +103,9 @@ int audit_pkg(findings *f, const session *s, const lock_pkg *p)
 	e.code = ADVDB_OK;
 	rc = DCACHE_BYPASS;
 	if (s->cache)
-		rc = dcache_lookup(&m, &n, s->cache, p->name, p->version, &e);
+		rc = dcache_lookup_h(&m, &n, s->cache, hashed ? h :
+		                     dcache_hash(p->name, nlen, p->version, vlen),
+		                     p->name, nlen, p->version, vlen, &e);
 	if (rc == DCACHE_BYPASS) {      /* no cache, or not in it: whole */
 		m = scratch;
 		rc = advdb_lookup_ex(scratch, SCRATCH, &n, s->db, p->name, nlen,
@@ -139,6 +144,56 @@ int audit_pkg(findings *f, const session *s, const lock_pkg *p)
 	} else if (rc != ADVDB_OK)
 		findings_fail(f, "%s@%s: %s", p->name, p->version,
 		              audit_strerror(rc, s));
+	return rc;
+}
+
+int audit_pkg(findings *f, const session *s, const lock_pkg *p)
+{
+	return audit_one(f, s, p, 0, 0);
+}
+
+/* Is p decided at all (audit_one returns at once for the others)? */
+static int decided(const session *s, const lock_pkg *p)
+{
+	return p->crates_io || s->opts->ignore_source;
+}
+
+/* A lockfile's packages are looked up one after the other, and with the
+ * run's cache spread over a megabyte or more, each look-up waited for its
+ * slot and then its entry to come from memory. The pairs are hashed
+ * AUDIT_AHEAD packages ahead and their slots fetched, and their entries
+ * fetched half-way, so those waits overlap. */
+#define AUDIT_AHEAD 8
+#define AUDIT_RING 16           /* a power of two > AUDIT_AHEAD */
+
+int audit_pkgs(findings *f, const session *s, const lock_pkg *p, size_t n)
+{
+	uint64_t h[AUDIT_RING];
+	int rc = ADVDB_OK;
+
+	if (!s->cache) {
+		for (size_t i = 0; i < n; i++)
+			if ((rc = audit_pkg(f, s, &p[i])) == AUDIT_ECAP ||
+			    rc == ADVDB_ENOMEM)
+				break;
+		return rc;
+	}
+	for (size_t i = 0; i < n + AUDIT_AHEAD; i++) {
+		size_t a = i, b = i - AUDIT_AHEAD / 2, c = i - AUDIT_AHEAD;
+		if (a < n && decided(s, &p[a])) {
+			h[a % AUDIT_RING] = dcache_hash(p[a].name, strlen(p[a].name),
+			                                p[a].version,
+			                                strlen(p[a].version));
+			dcache_prefetch(s->cache, h[a % AUDIT_RING], 0);
+		}
+		if (i >= AUDIT_AHEAD / 2 && b < n && decided(s, &p[b]))
+			dcache_prefetch(s->cache, h[b % AUDIT_RING], 1);
+		if (i >= AUDIT_AHEAD && c < n) {
+			rc = audit_one(f, s, &p[c], h[c % AUDIT_RING], 1);
+			if (rc == AUDIT_ECAP || rc == ADVDB_ENOMEM)
+				break;  /* every later package would say the same */
+		}
+	}
 	return rc;
 }
 

@@ -61,6 +61,12 @@ typedef struct findings {
  * from any number of threads on one session). */
 int audit_pkg(findings *f, const session *s, const lock_pkg *p);
 
+/* audit_pkg of p[0..n) in order, stopping at the first AUDIT_ECAP or
+ * ADVDB_ENOMEM (every later package would fail the same way); with the
+ * session's decision cache, look-ups ahead are prefetched. Returns the
+ * last audit_pkg's code. */
+int audit_pkgs(findings *f, const session *s, const lock_pkg *p, size_t n);
+
 /* Append one finding (package p, matched m) and count it as a
  * vulnerability or a warning of its kind. Returns ADVDB_OK, ADVDB_ENOMEM
  * or AUDIT_ECAP. audit_pkg calls it; `diff` builds its introduced and

@@ -1,9 +1,10 @@
 /*
- * cache.c — the caches of cache.h. The decision cache: sharded, open addressing with
- * linear probing over entry pointers; a shard doubles when half full. The
- * look-up itself runs under the shard's lock, so a pair is never decided
- * twice and nothing is inserted twice; with 64 shards and ~1 us look-ups,
- * contention is low.
+ * cache.c — the caches of cache.h. The decision cache: sharded, open
+ * addressing with linear probing over entry pointers; a shard doubles
+ * when 3/4 full. A hit takes no lock (a scan does one look-up a package,
+ * and the lock's two atomic operations and its cache line were a good
+ * part of each); a miss decides the pair under the shard's lock, so a
+ * pair is never decided twice and nothing is inserted twice.
  *
  * Invariant: an answer handed out is a whole entry, decided by
  * advdb_lookup_ex into an array with room for every match. Whatever the
@@ -35,17 +36,30 @@ typedef struct dentry {
 /* The hash beside the pointer: a probe compares hashes in the slot array
  * and touches an entry only on a match (with entries spread over
  * megabytes, each dereference was a cache miss: a batch of distinct
- * pairs spent a fifth of its time there). */
+ * pairs spent a fifth of its time there). `e` is published last, with
+ * release order, and read with acquire order: a reader that sees it sees
+ * the hash and the whole entry. A slot, once published, never changes. */
 typedef struct slot {
 	uint64_t hash;
 	dentry *e;
 } slot;
 
+/* A shard's slot array; a larger one replaces it when it is 3/4 full.
+ * Readers probe without the lock, so a replaced array may still be read:
+ * it is kept (prev) until dcache_free, and counted in the shard's bytes.
+ * Each is at most half the next, so all of them together stay under the
+ * size of the current one. */
+typedef struct table {
+	struct table *prev;
+	size_t cap;                 /* a power of two */
+	slot s[];
+} table;
+
 typedef struct shard {
-	pthread_mutex_t mu;
-	slot *slots;
-	size_t cap, n;
-	size_t bytes;               /* of its entries and slot array */
+	pthread_mutex_t mu;         /* writers only */
+	table *t;                   /* atomic: read by probes without mu */
+	size_t n;
+	size_t bytes;               /* of its entries and slot arrays */
 } shard;
 
 struct dcache {
@@ -167,35 +181,91 @@ void dcache_free(dcache *c)
 		return;
 	for (size_t i = 0; i < DCACHE_SHARDS; i++) {
 		shard *s = &c->shards[i];
-		for (size_t k = 0; k < s->cap; k++)
-			free(s->slots[k].e);
-		free(s->slots);
+		table *t = s->t;
+		for (size_t k = 0; t && k < t->cap; k++)
+			free(t->s[k].e);
+		while (t) {
+			table *prev = t->prev;
+			free(t);
+			t = prev;
+		}
 		pthread_mutex_destroy(&s->mu);
 	}
 	free(c);
 }
 
-static int grow(shard *s)
+/* Under s->mu: a table twice the size (64 slots at first) with every
+ * entry of the old one, published in its place; the old one is kept. */
+static int grow(shard *s, size_t max_bytes)
 {
-	size_t cap = s->cap ? s->cap * 2 : 64;
-	slot *slots = calloc(cap, sizeof(*slots));
+	table *old = s->t;
+	size_t cap = old ? old->cap * 2 : 64;
+	size_t size = sizeof(table) + cap * sizeof(slot);
+	table *t;
 
-	if (!slots)
+	if (s->bytes + size > max_bytes || !(t = calloc(1, size)))
 		return -1;
-	for (size_t k = 0; k < s->cap; k++) {
-		dentry *e = s->slots[k].e;
+	t->prev = old;
+	t->cap = cap;
+	for (size_t k = 0; old && k < old->cap; k++) {
+		dentry *e = old->s[k].e;
 		if (!e)
 			continue;
 		size_t j = (e->hash >> 6) & (cap - 1);
-		while (slots[j].e)
+		while (t->s[j].e)
 			j = (j + 1) & (cap - 1);
-		slots[j] = s->slots[k];
+		t->s[j] = old->s[k];
 	}
-	free(s->slots);
-	s->bytes += (cap - s->cap) * sizeof(*slots);
-	s->slots = slots;
-	s->cap = cap;
+	s->bytes += size;
+	__atomic_store_n(&s->t, t, __ATOMIC_RELEASE);
 	return 0;
+}
+
+/* The entry of name@version in t, or NULL. Safe without the lock. */
+static const dentry *probe(const table *t, uint64_t h, const char *name,
+                           size_t nlen, const char *version, size_t vlen)
+{
+	if (!t)
+		return NULL;
+	for (size_t j = (h >> 6) & (t->cap - 1);; j = (j + 1) & (t->cap - 1)) {
+		const dentry *e = __atomic_load_n(&t->s[j].e, __ATOMIC_ACQUIRE);
+		if (!e)
+			return NULL;
+		if (t->s[j].hash == h && e->nlen == nlen && e->vlen == vlen &&
+		    key_eq(e->key, name, nlen) &&
+		    key_eq(e->key + nlen + 1, version, vlen))
+			return e;
+	}
+}
+
+uint64_t dcache_hash(const char *name, size_t nlen, const char *version,
+                     size_t vlen)
+{
+	return hash_pair(name, nlen, version, vlen);
+}
+
+void dcache_prefetch(const dcache *c, uint64_t h, int stage)
+{
+	const shard *s = &c->shards[h % DCACHE_SHARDS];
+	const table *t = __atomic_load_n(&s->t, __ATOMIC_ACQUIRE);
+
+	if (!t)
+		return;
+	size_t j = (h >> 6) & (t->cap - 1);
+	if (stage == 0) {
+		__builtin_prefetch(&t->s[j]);
+		return;
+	}
+	/* the entry of the first slot of the same hash on the probe's way */
+	for (size_t k = 0; k < 8; k++, j = (j + 1) & (t->cap - 1)) {
+		const dentry *e = __atomic_load_n(&t->s[j].e, __ATOMIC_ACQUIRE);
+		if (!e)
+			return;
+		if (t->s[j].hash == h) {
+			__builtin_prefetch(e);
+			return;
+		}
+	}
 }
 
 int dcache_lookup(const advdb_match **mout, size_t *nout, dcache *c,
@@ -203,30 +273,38 @@ int dcache_lookup(const advdb_match **mout, size_t *nout, dcache *c,
                   advdb_error_info *err)
 {
 	size_t nlen = strlen(name), vlen = strlen(version);
-	uint64_t h = hash_pair(name, nlen, version, vlen);
+
+	return dcache_lookup_h(mout, nout, c, hash_pair(name, nlen, version,
+	                       vlen), name, nlen, version, vlen, err);
+}
+
+int dcache_lookup_h(const advdb_match **mout, size_t *nout, dcache *c,
+                    uint64_t h, const char *name, size_t nlen,
+                    const char *version, size_t vlen, advdb_error_info *err)
+{
 	shard *s = &c->shards[h % DCACHE_SHARDS];
 	advdb_match m[DCACHE_MATCHES_MAX];
+	const dentry *found;
 	size_t n = 0;
 	int rc;
 
+	/* a hit takes no lock: entries are immutable once published */
+	found = probe(__atomic_load_n(&s->t, __ATOMIC_ACQUIRE), h, name, nlen,
+	              version, vlen);
+	if (found) {
+		*mout = found->m;
+		*nout = found->n;
+		return ADVDB_OK;
+	}
 	*mout = NULL;
 	*nout = 0;
 	pthread_mutex_lock(&s->mu);
-	if (s->cap) {
-		for (size_t j = (h >> 6) & (s->cap - 1); s->slots[j].e;
-		     j = (j + 1) & (s->cap - 1)) {
-			if (s->slots[j].hash != h)
-				continue;
-			dentry *e = s->slots[j].e;
-			if (e->nlen == nlen && e->vlen == vlen &&
-			    memcmp(e->key, name, nlen) == 0 &&
-			    memcmp(e->key + nlen + 1, version, vlen) == 0) {
-				pthread_mutex_unlock(&s->mu);
-				*mout = e->m;
-				*nout = e->n;
-				return ADVDB_OK;
-			}
-		}
+	/* another thread may have decided it meanwhile */
+	if ((found = probe(s->t, h, name, nlen, version, vlen)) != NULL) {
+		pthread_mutex_unlock(&s->mu);
+		*mout = found->m;
+		*nout = found->n;
+		return ADVDB_OK;
 	}
 	rc = DCACHE_BYPASS;
 	if (s->n >= c->max_per_shard || s->bytes >= c->max_bytes_per_shard)
@@ -245,7 +323,8 @@ int dcache_lookup(const advdb_match **mout, size_t *nout, dcache *c,
 	dentry *e;
 	rc = DCACHE_BYPASS;
 	if (s->bytes + size > c->max_bytes_per_shard ||
-	    ((s->n + 1) * 2 > s->cap && grow(s) < 0) ||
+	    ((!s->t || (s->n + 1) * 4 > s->t->cap * 3) &&
+	     grow(s, c->max_bytes_per_shard - size) < 0) ||
 	    !(e = malloc(size)))
 		goto done;
 	e->hash = h;
@@ -259,11 +338,12 @@ int dcache_lookup(const advdb_match **mout, size_t *nout, dcache *c,
 	e->m = (advdb_match *)(void *)(e->key + keylen + pad);
 	if (n)
 		memcpy(e->m, m, n * sizeof(*m));
-	size_t j = (h >> 6) & (s->cap - 1);
-	while (s->slots[j].e)
-		j = (j + 1) & (s->cap - 1);
-	s->slots[j].hash = h;
-	s->slots[j].e = e;
+	table *t = s->t;
+	size_t j = (h >> 6) & (t->cap - 1);
+	while (t->s[j].e)
+		j = (j + 1) & (t->cap - 1);
+	t->s[j].hash = h;
+	__atomic_store_n(&t->s[j].e, e, __ATOMIC_RELEASE);
 	s->n++;
 	s->bytes += size;
 	*mout = e->m;

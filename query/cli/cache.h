@@ -9,7 +9,8 @@
  * immutable once published, so readers hold no lock after the look-up.
  *
  * Thread safety: any number of threads may call dcache_lookup at once.
- * The table is split in DCACHE_SHARDS shards, each behind its own mutex.
+ * The table is split in DCACHE_SHARDS shards; a hit reads a shard
+ * without a lock, a miss decides and inserts under the shard's mutex.
  *
  * No cache may change an answer. Memory is capped by design: at most
  * max_entries entries and max_bytes bytes (each shard its share), and an
@@ -47,6 +48,17 @@ void dcache_free(dcache *c);
 int dcache_lookup(const advdb_match **m, size_t *n, dcache *c,
                   const char *name, const char *version,
                   advdb_error_info *err);
+
+/* The same with the lengths and the pair's hash (dcache_hash) given, for
+ * a caller that prefetches: stage 0 fetches the pair's slot, stage 1
+ * (once the slot arrived) its entry, so that the memory waits of many
+ * look-ups overlap. Prefetching is a hint: it never changes an answer. */
+uint64_t dcache_hash(const char *name, size_t nlen, const char *version,
+                     size_t vlen);
+void dcache_prefetch(const dcache *c, uint64_t h, int stage);
+int dcache_lookup_h(const advdb_match **m, size_t *n, dcache *c,
+                    uint64_t h, const char *name, size_t nlen,
+                    const char *version, size_t vlen, advdb_error_info *err);
 
 /*
  * The answer cache (batch): key bytes -> answer bytes, both copied in.

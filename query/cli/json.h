@@ -38,6 +38,13 @@ void json_arr_end(json *j);
 /* The key of the next member of the current object. */
 void json_key(json *j, const char *key);
 
+/* json_key of a string literal that needs no escaping (printable ASCII,
+ * no `"` or `\`: every key the reports name in the code), quoted at
+ * compile time: no strlen, no escaping, one copy of known size. */
+#define json_key_lit(j, lit) \
+	json_key_quoted((j), "\"" lit "\":", sizeof(lit) + 2)
+void json_key_quoted(json *j, const char *quoted_colon, size_t n);
+
 /* Values. json_str(NULL) writes null: the one way to write null (a
  * json_null() of our own would clash with jansson's, which
  * query/auditable.c links). */
@@ -56,6 +63,25 @@ void json_raw_members(json *j, const char *s, size_t n);
 /* A value already rendered by a json writer (an object, an array),
  * added at the current place as if written piece by piece. */
 void json_raw_value(json *j, const char *s, size_t n);
+
+/* Members whose values are strings (or null), written at once: one
+ * strlen and one reservation a member, no separator bookkeeping between
+ * them. For the small objects a report repeats thousands of times (a
+ * package, a dependency, a step of a path). Keys are literals quoted at
+ * compile time: JSON_FIELD("name", value). */
+typedef struct json_field {
+	const char *key;            /* "\"name\":" */
+	size_t klen;
+	const char *val;            /* NULL: null */
+} json_field;
+
+#define JSON_FIELD(lit, v) { "\"" lit "\":", sizeof(lit) + 2, (v) }
+#define JSON_FIELDS_MAX 8       /* more are written one by one */
+
+/* f[0..n) as members of the current object. */
+void json_str_members(json *j, const json_field *f, size_t n);
+/* {f[0..n)} as a value. */
+void json_str_object(json *j, const json_field *f, size_t n);
 
 /* One line {"key":"value","error":"msg"} (key NULL: {"error":"msg"}):
  * the answer for an input that could not be answered. */

@@ -128,43 +128,43 @@ void report_advisory_json(json *j, const advdb_advisory *a)
 	const char *col = advdb_advisory_field(a, ADVDB_F_COLLECTION);
 
 	json_obj_begin(j);
-	json_key(j, "id");
+	json_key_lit(j, "id");
 	json_str(j, advdb_advisory_field(a, ADVDB_F_ID));
-	json_key(j, "package");
+	json_key_lit(j, "package");
 	json_str(j, advdb_advisory_field(a, ADVDB_F_PACKAGE));
-	json_key(j, "title");
+	json_key_lit(j, "title");
 	json_str(j, advdb_advisory_field(a, ADVDB_F_TITLE));
-	json_key(j, "description");
+	json_key_lit(j, "description");
 	json_str(j, advdb_advisory_field(a, ADVDB_F_DESCRIPTION));
-	json_key(j, "date");
+	json_key_lit(j, "date");
 	json_str(j, advdb_advisory_field(a, ADVDB_F_DATE));
-	json_key(j, "aliases");
+	json_key_lit(j, "aliases");
 	json_list(j, a, ADVDB_L_ALIASES);
-	json_key(j, "related");
+	json_key_lit(j, "related");
 	json_list(j, a, ADVDB_L_RELATED);
-	json_key(j, "collection");
+	json_key_lit(j, "collection");
 	json_str(j, col ? col : "crates");
-	json_key(j, "categories");
+	json_key_lit(j, "categories");
 	json_list(j, a, ADVDB_L_CATEGORIES);
-	json_key(j, "keywords");
+	json_key_lit(j, "keywords");
 	json_list(j, a, ADVDB_L_KEYWORDS);
-	json_key(j, "cvss");
+	json_key_lit(j, "cvss");
 	json_str(j, advdb_advisory_field(a, ADVDB_F_CVSS));
-	json_key(j, "informational");
+	json_key_lit(j, "informational");
 	json_str(j, advdb_advisory_field(a, ADVDB_F_INFORMATIONAL));
-	json_key(j, "references");
+	json_key_lit(j, "references");
 	json_list(j, a, ADVDB_L_REFERENCES);
 	/* rustsec's `source` is the package's registry (null: crates.io);
 	 * the index's source name is something else, so it stays out. */
-	json_key(j, "source");
+	json_key_lit(j, "source");
 	json_str(j, NULL);
-	json_key(j, "url");
+	json_key_lit(j, "url");
 	json_str(j, advdb_advisory_field(a, ADVDB_F_URL));
-	json_key(j, "withdrawn");
+	json_key_lit(j, "withdrawn");
 	json_str(j, advdb_advisory_field(a, ADVDB_F_WITHDRAWN));
-	json_key(j, "license");
+	json_key_lit(j, "license");
 	json_str(j, lic ? lic : "CC0-1.0");
-	json_key(j, "expect-deleted");
+	json_key_lit(j, "expect-deleted");
 	json_bool(j, advdb_advisory_expect_deleted(a));
 	json_obj_end(j);
 }
@@ -186,9 +186,9 @@ static void json_reqs(json *j, const advdb_advisory *a, advdb_list l)
 void report_versions_json(json *j, const advdb_advisory *a)
 {
 	json_obj_begin(j);
-	json_key(j, "patched");
+	json_key_lit(j, "patched");
 	json_reqs(j, a, ADVDB_L_PATCHED);
-	json_key(j, "unaffected");
+	json_key_lit(j, "unaffected");
 	json_reqs(j, a, ADVDB_L_UNAFFECTED);
 	json_obj_end(j);
 }
@@ -233,11 +233,11 @@ void report_affected_json(json *j, const advdb_advisory *a)
 		return;
 	}
 	json_obj_begin(j);
-	json_key(j, "arch");
+	json_key_lit(j, "arch");
 	json_list(j, a, ADVDB_L_ARCH);
-	json_key(j, "os");
+	json_key_lit(j, "os");
 	json_list(j, a, ADVDB_L_OS);
-	json_key(j, "functions");
+	json_key_lit(j, "functions");
 	json_obj_begin(j);
 	if (nf && (v = malloc(nf * sizeof(*v))) != NULL) {
 		for (size_t i = 0; i < nf; i++)
@@ -265,14 +265,13 @@ void report_affected_json(json *j, const advdb_advisory *a)
 /* cargo_lock::Dependency: name, version, source (null: a path). */
 static void dep_json(json *j, const dep_ref *d)
 {
-	json_obj_begin(j);
-	json_key(j, "name");
-	json_str(j, d->name);
-	json_key(j, "version");
-	json_str(j, d->version);
-	json_key(j, "source");
-	json_str(j, d->source);
-	json_obj_end(j);
+	const json_field f[] = {
+		JSON_FIELD("name", d->name),
+		JSON_FIELD("version", d->version),
+		JSON_FIELD("source", d->source),
+	};
+
+	json_str_object(j, f, 3);
 }
 
 /* cargo_lock::Package: name, version, source, checksum, dependencies
@@ -284,23 +283,23 @@ static void package_json(json *j, const report_in *r, const lock_pkg *p)
 
 	if (!g || !g->start || i >= g->n)
 		i = DEP_NONE;
+	const json_field f[] = {
+		JSON_FIELD("name", p->name),
+		JSON_FIELD("version", p->version),
+		JSON_FIELD("source", p->source),
+		JSON_FIELD("checksum", p->checksum),
+	};
+
 	json_obj_begin(j);
-	json_key(j, "name");
-	json_str(j, p->name);
-	json_key(j, "version");
-	json_str(j, p->version);
-	json_key(j, "source");
-	json_str(j, p->source);
-	json_key(j, "checksum");
-	json_str(j, p->checksum);
+	json_str_members(j, f, 4);
 	if (i != DEP_NONE && g->start[i + 1] > g->start[i]) {
-		json_key(j, "dependencies");
+		json_key_lit(j, "dependencies");
 		json_arr_begin(j);
 		for (size_t k = g->start[i]; k < g->start[i + 1]; k++)
 			dep_json(j, &g->dep[k]);
 		json_arr_end(j);
 	}
-	json_key(j, "replace");
+	json_key_lit(j, "replace");
 	if (i != DEP_NONE && g->replace && g->replace[i].name)
 		dep_json(j, &g->replace[i]);
 	else
@@ -324,41 +323,41 @@ void report_header_json(json *j, const session *s, const report_in *r)
 	const cli_opts *o = s->opts;
 	char when[RFC3339_MAX];
 
-	json_key(j, "database");
+	json_key_lit(j, "database");
 	json_obj_begin(j);
-	json_key(j, "advisory-count");
+	json_key_lit(j, "advisory-count");
 	json_uint(j, s->info.advisory_count);
-	json_key(j, "last-commit");
+	json_key_lit(j, "last-commit");
 	json_str(j, s->info.source_commit[0] ? s->info.source_commit : NULL);
-	json_key(j, "last-updated");
+	json_key_lit(j, "last-updated");
 	rfc3339_format_offset(when, s->info.source_time,
 	                      s->info.source_utc_offset);
 	json_str(j, when[0] ? when : NULL);
 	json_obj_end(j);
 
-	json_key(j, "lockfile");
+	json_key_lit(j, "lockfile");
 	json_obj_begin(j);
-	json_key(j, "dependency-count");
+	json_key_lit(j, "dependency-count");
 	json_uint(j, r->ndeps);
 	if (r->path) {
-		json_key(j, "path");
+		json_key_lit(j, "path");
 		json_str(j, r->path);
 	}
 	json_obj_end(j);
 	if (r->bin)
 		report_bin_json(j, r->bin);
 
-	json_key(j, "settings");
+	json_key_lit(j, "settings");
 	json_obj_begin(j);
-	json_key(j, "target_arch");
+	json_key_lit(j, "target_arch");
 	strings_json(j, o->arch, o->narch);
-	json_key(j, "target_os");
+	json_key_lit(j, "target_os");
 	strings_json(j, o->os, o->nos);
-	json_key(j, "severity");
+	json_key_lit(j, "severity");
 	json_str(j, o->has_severity ? severity_name(o->severity) : NULL);
-	json_key(j, "ignore");
+	json_key_lit(j, "ignore");
 	strings_json(j, o->ignore, o->nignore);
-	json_key(j, "informational_warnings");
+	json_key_lit(j, "informational_warnings");
 	if (o->info_set)
 		strings_json(j, o->info, o->ninfo);
 	else
@@ -414,16 +413,16 @@ static void render_members(buf *out, const advdb_advisory *a,
 
 	(void)s;
 	json_init(&fj, out);
-	json_key(&fj, "advisory");
+	json_key_lit(&fj, "advisory");
 	report_advisory_json(&fj, a);
 	if (vuln) {
-		json_key(&fj, "versions");
+		json_key_lit(&fj, "versions");
 		report_versions_json(&fj, a);
 	}
-	json_key(&fj, "affected");
+	json_key_lit(&fj, "affected");
 	report_affected_json(&fj, a);
 	if (!vuln) {
-		json_key(&fj, "versions");
+		json_key_lit(&fj, "versions");
 		report_versions_json(&fj, a);
 	}
 }
@@ -457,14 +456,14 @@ static int finding_json(json *j, const session *s, const report_in *r,
 
 	json_obj_begin(j);
 	if (warning) {
-		json_key(j, "kind");
+		json_key_lit(j, "kind");
 		json_str(j, kind_name(fd->m.kind));
-		json_key(j, "package");
+		json_key_lit(j, "package");
 		package_json(j, r, fd->pkg);
 	}
 	rc = advisory_members(j, s, fd);
 	if (!warning) {
-		json_key(j, "package");
+		json_key_lit(j, "package");
 		package_json(j, r, fd->pkg);
 	}
 	if (t)
@@ -488,16 +487,16 @@ int report_findings_json(json *j, const session *s, const report_in *r)
 	const findings *f = r->f;
 	deptree *t = NULL;
 	int rc = tree_for(&t, r);
-	json_key(j, "vulnerabilities");
+	json_key_lit(j, "vulnerabilities");
 	json_obj_begin(j);
-	json_key(j, "found");
+	json_key_lit(j, "found");
 	if (f->nvuln || !f->nerr)
 		json_bool(j, f->nvuln > 0);
 	else
 		json_str(j, NULL);          /* not known: something went unchecked */
-	json_key(j, "count");
+	json_key_lit(j, "count");
 	json_uint(j, f->nvuln);
-	json_key(j, "list");
+	json_key_lit(j, "list");
 	json_arr_begin(j);
 	for (size_t i = 0; rc == ADVDB_OK && i < f->n; i++)
 		if (f->v[i].m.kind == ADVDB_KIND_VULNERABILITY) {
@@ -509,7 +508,7 @@ int report_findings_json(json *j, const session *s, const report_in *r)
 	json_obj_end(j);
 
 	/* Warnings grouped by kind, in rustsec's WarningKind order. */
-	json_key(j, "warnings");
+	json_key_lit(j, "warnings");
 	json_obj_begin(j);
 	for (size_t k = 0; k < 3; k++) {
 		advdb_kind kind = report_warning_order[k];
@@ -526,19 +525,19 @@ int report_findings_json(json *j, const session *s, const report_in *r)
 		json_arr_end(j);
 	}
 	if (f->nyanked) {   /* cargo-audit's yanked warning: no advisory */
-		json_key(j, "yanked");
+		json_key_lit(j, "yanked");
 		json_arr_begin(j);
 		for (size_t i = 0; i < f->nyanked; i++) {
 			json_obj_begin(j);
-			json_key(j, "kind");
+			json_key_lit(j, "kind");
 			json_str(j, "yanked");
-			json_key(j, "package");
+			json_key_lit(j, "package");
 			package_json(j, r, f->yanked[i]);
-			json_key(j, "advisory");
+			json_key_lit(j, "advisory");
 			json_str(j, NULL);
-			json_key(j, "affected");
+			json_key_lit(j, "affected");
 			json_str(j, NULL);
-			json_key(j, "versions");
+			json_key_lit(j, "versions");
 			json_str(j, NULL);
 			json_obj_end(j);
 		}
@@ -561,11 +560,11 @@ int report_json(buf *out, const session *s, const report_in *r)
 	session_json_incomplete(&j, s);
 	rc = report_findings_json(&j, s, r);
 	if (s->crates) {    /* what the crates index could not tell */
-		json_key(&j, "crates_index");
+		json_key_lit(&j, "crates_index");
 		json_obj_begin(&j);
-		json_key(&j, "unknown");
+		json_key_lit(&j, "unknown");
 		json_uint(&j, f->nunknown);
-		json_key(&j, "unknown_first");
+		json_key_lit(&j, "unknown_first");
 		json_str(&j, f->unknown_first ? f->unknown_first->name : NULL);
 		json_obj_end(&j);
 	}
@@ -573,9 +572,9 @@ int report_json(buf *out, const session *s, const report_in *r)
 		char what[96];
 		snprintf(what, sizeof(what), "incomplete: %zu %s, not checked",
 		         f->nerr, f->nerr == 1 ? "error" : "errors");
-		json_key(&j, "error");
+		json_key_lit(&j, "error");
 		json_str(&j, what);
-		json_key(&j, "errors");
+		json_key_lit(&j, "errors");
 		json_arr_begin(&j);
 		for (size_t i = 0; i < f->nerrs; i++)
 			json_str(&j, f->errs[i]);

@@ -421,11 +421,7 @@ static void scan_one(scan *sc, size_t idx)
 			snprintf(msg, sizeof(msg), "%s: %s", name, lerr.msg);
 		goto fail;
 	}
-	for (size_t i = 0; i < lf.npkgs; i++) {
-		rc = audit_pkg(&f, s, &lf.pkgs[i]);
-		if (rc == AUDIT_ECAP || rc == ADVDB_ENOMEM)
-			break;          /* every later package would say the same */
-	}
+	audit_pkgs(&f, s, lf.pkgs, lf.npkgs);
 	/* what could not be checked, on stderr before the report */
 	for (size_t i = 0; i < f.nerrs; i++)
 		err_line(&it->err, name, f.errs[i]);

@@ -314,23 +314,23 @@ void deptree_text(buf *out, deptree *t, size_t i)
 /* (report.h: also a step of diff's dependents) */
 void report_pkg_ref_json(json *j, const lock_pkg *p)
 {
-	json_obj_begin(j);
-	json_key(j, "name");
-	json_str(j, p->name);
-	json_key(j, "version");
-	json_str(j, p->version);
-	json_obj_end(j);
+	const json_field f[] = {
+		JSON_FIELD("name", p->name),
+		JSON_FIELD("version", p->version),
+	};
+
+	json_str_object(j, f, 2);
 }
 
 static void no_paths(json *j, const char *why)
 {
 	json_obj_begin(j);
-	json_key(j, "roots");
+	json_key_lit(j, "roots");
 	json_str(j, NULL);
-	json_key(j, "paths");
+	json_key_lit(j, "paths");
 	json_arr_begin(j);
 	json_arr_end(j);
-	json_key(j, "error");
+	json_key_lit(j, "error");
 	json_str(j, why);
 	json_obj_end(j);
 }
@@ -339,7 +339,7 @@ void deptree_json(json *j, deptree *t, size_t i)
 {
 	size_t total, nroots = 0, roots[TREE_PATHS_MAX];
 
-	json_key(j, "advdb-dependency-paths");
+	json_key_lit(j, "advdb-dependency-paths");
 	if (!t->pstart || i >= t->n) {
 		no_paths(j, t->g->error[0] ? t->g->error
 		                           : "no dependency graph");
@@ -384,14 +384,14 @@ void deptree_json(json *j, deptree *t, size_t i)
 	sort_idx(roots, shown, tmp, t->pkgs);
 
 	json_obj_begin(j);
-	json_key(j, "roots");
+	json_key_lit(j, "roots");
 	json_uint(j, nroots);
-	json_key(j, "paths");
+	json_key_lit(j, "paths");
 	json_arr_begin(j);
 	for (size_t r = 0; r < shown; r++) {
 		size_t u = roots[r], len = t->dist[u] + 1, skip = 0;
 		json_obj_begin(j);
-		json_key(j, "packages");
+		json_key_lit(j, "packages");
 		json_arr_begin(j);
 		if (len > TREE_PATH_MAX)
 			skip = len - TREE_PATH_MAX;
@@ -399,7 +399,7 @@ void deptree_json(json *j, deptree *t, size_t i)
 			if (step == 0 || step > skip)
 				report_pkg_ref_json(j, &t->pkgs[u]);
 		json_arr_end(j);
-		json_key(j, "omitted");
+		json_key_lit(j, "omitted");
 		json_uint(j, skip);
 		json_obj_end(j);
 	}

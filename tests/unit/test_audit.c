@@ -592,6 +592,47 @@ static void test_cache__crate_past_the_entry_size(void **state)
 	session_close(&plain);
 }
 
+/* audit_pkgs (which prefetches with the cache) finds, in the same
+ * order, what audit_pkg finds package by package, for runs of every
+ * length around its look-ahead: repeats, unknown crates, packages from
+ * elsewhere, a bad version (an error, counted in the same place). */
+static void test_audit__pkgs_as_one_by_one(void **state)
+{
+	fixture *f = *state;
+	static const char *const names[] = { "alpha", "beta", "zeta", "alpha",
+	                                     "hot", "alpha", "beta" };
+	static const char *const vers[] = { "0.5.0", "3.0.0", "1.0.0", "1.0.0",
+	                                    "1.0.0", "1.x", "3.0.0" };
+	lock_pkg v[40];
+
+	for (size_t i = 0; i < 40; i++)
+		v[i] = pkg(names[i % 7], vers[(i * 3) % 7], i % 5 != 4);
+	for (int cache = 0; cache < 2; cache++)
+		for (size_t n = 0; n <= 40; n += n < 20 ? 1 : 10) {
+			session s;
+			findings one = { 0 }, all = { 0 };
+			assert_int_equal(session_open(&s, &f->o, cache), EXIT_CLEAN);
+			for (size_t i = 0; i < n; i++)
+				audit_pkg(&one, &s, &v[i]);
+			audit_pkgs(&all, &s, v, n);
+			assert_int_equal(all.n, one.n);
+			assert_int_equal(all.nvuln, one.nvuln);
+			assert_int_equal(all.nwarn, one.nwarn);
+			assert_int_equal(all.nerr, one.nerr);
+			for (size_t k = 0; k < one.n; k++) {
+				assert_ptr_equal(all.v[k].pkg, one.v[k].pkg);
+				assert_string_equal(all.v[k].m.id, one.v[k].m.id);
+			}
+			for (size_t k = 0; k < one.nerrs; k++)
+				assert_string_equal(all.errs[k], one.errs[k]);
+			if (n >= 12)    /* hot@1.x, the 12th: a bad version */
+				assert_true(one.n > 0 && one.nerr > 0);
+			findings_free(&one);
+			findings_free(&all);
+			session_close(&s);
+		}
+}
+
 typedef struct targ {
 	dcache *c;
 	int seed, bad;
@@ -771,6 +812,7 @@ int main(void)
 		cmocka_unit_test(test_cache__full_cache_bypasses),
 		cmocka_unit_test(test_cache__crate_past_the_entry_size),
 		cmocka_unit_test(test_cache__threads_agree),
+		cmocka_unit_test(test_audit__pkgs_as_one_by_one),
 		cmocka_unit_test(test_acache__keys_back_byte_for_byte),
 		cmocka_unit_test(test_acache__caps),
 	};
