@@ -43,7 +43,8 @@ void die(const char *what) __attribute__((noreturn));
 /* Run argv with stdin from in_path (or /dev/null) and stdout to out_path
  * (or /dev/null); stderr is kept. */
 /* From now on run() starts every program through tool (tools/peak_rss),
- * which writes the program's own peak RSS to file. */
+ * which writes the program's own peak RSS, wall and CPU time to file:
+ * run() reports those, not the wrapper's. */
 void run_measure_rss(const char *tool, const char *file);
 run_result run(char *const argv[], const char *in_path, const char *out_path);
 int cmp_u64(const void *a, const void *b);
