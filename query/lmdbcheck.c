@@ -31,10 +31,9 @@
  * still checks the length). The meta page LMDB chose is cross-checked
  * against mdb_env_info(), so a misreading of the layout fails closed.
  *
- * Invariant: the walk reads only through a read-only mapping of
- * [0, (last_pgno+1) * psize) (LMDB's, which covers it, else one of its
- * own), which check_pages() in db.c has proved to lie inside the file;
- * every offset is checked before it is read.
+ * Invariant: the walk reads only through its own read-only mapping of
+ * [0, (last_pgno+1) * psize), which check_pages() in db.c has proved to
+ * lie inside the file; every offset is checked before it is read.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -316,8 +315,7 @@ int lmdb_check(struct advdb *db, uint64_t last_pgno, unsigned psize,
 	const uint8_t *m0, *m1, *meta;
 	size_t len, i;
 	void *map;
-	MDB_envinfo info;
-	int rc = 0, own = 1;
+	int rc = 0;
 
 	msg[0] = '\0';
 	if (psize < 512 || psize > 65536 || (psize & (psize - 1)) != 0 ||
@@ -331,16 +329,8 @@ int lmdb_check(struct advdb *db, uint64_t last_pgno, unsigned psize,
 		return ADVDB_ERROR;
 	}
 	len = (size_t)(last_pgno + 1) * psize;
-	/* LMDB's own read-only mapping when it covers the pages (it does:
-	 * LMDB maps at least the meta's last page), so the pages the walk
-	 * touches are the ones the reads that follow find mapped; else one
-	 * of our own */
-	if (mdb_env_info(db->env, &info) == 0 && info.me_mapaddr &&
-	    info.me_mapsize >= len) {
-		map = info.me_mapaddr;
-		own = 0;
-	} else if ((map = mmap(NULL, len, PROT_READ, MAP_SHARED, fd, 0)) ==
-	           MAP_FAILED) {
+	map = mmap(NULL, len, PROT_READ, MAP_SHARED, fd, 0);
+	if (map == MAP_FAILED) {
 		snprintf(msg, ADVDB_MSG_MAX, "%s: cannot map the file", db->path);
 		return ADVDB_ERROR;
 	}
@@ -354,8 +344,7 @@ int lmdb_check(struct advdb *db, uint64_t last_pgno, unsigned psize,
 	w.key_max = DB_KEY_MAX;             /* the main tree: names */
 	w.seen = calloc((size_t)(last_pgno / 8 + 1), 1);
 	if (!w.seen) {
-		if (own)
-			munmap(map, len);
+		munmap(map, len);
 		snprintf(msg, ADVDB_MSG_MAX, "%s: out of memory", db->path);
 		return ADVDB_ENOMEM;
 	}
@@ -402,8 +391,7 @@ int lmdb_check(struct advdb *db, uint64_t last_pgno, unsigned psize,
 	}
 done:
 	free(w.seen);
-	if (own)
-		munmap(map, len);
+	munmap(map, len);
 	return rc;
 }
 
