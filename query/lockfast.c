@@ -28,14 +28,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ascii.h"
 #include "version.h"
-
-#if defined(__SSE2__) && defined(__GNUC__)
-#include <emmintrin.h>
-#define LOCKFAST_SSE2 1
-#else
-#define LOCKFAST_SSE2 0
-#endif
 
 _Static_assert(LOCK_TEXT_PAD >= 32, "loads of 16 bytes, memcmp of 17");
 
@@ -45,27 +39,14 @@ _Static_assert(LOCK_TEXT_PAD >= 32, "loads of 16 bytes, memcmp of 17");
  * of the text and its padding (a load starts at or before the end). */
 static inline const char *plain_end(const char *s)
 {
-#if LOCKFAST_SSE2
-	const __m128i quote = _mm_set1_epi8('"'), bsl = _mm_set1_epi8('\\');
-	const __m128i space = _mm_set1_epi8(0x20), del = _mm_set1_epi8(0x7f);
-
-	for (;;) {
-		__m128i x = _mm_loadu_si128((const __m128i *)(const void *)s);
-		/* signed: bytes >= 0x80 are negative, so below 0x20 too */
-		__m128i m = _mm_or_si128(
-			_mm_or_si128(_mm_cmpeq_epi8(x, quote), _mm_cmpeq_epi8(x, bsl)),
-			_mm_or_si128(_mm_cmplt_epi8(x, space), _mm_cmpeq_epi8(x, del)));
-		unsigned bits = (unsigned)_mm_movemask_epi8(m);
-		if (bits)
+#if ASCII_SSE2
+	for (unsigned bits;; s += 16)
+		if ((bits = ascii_nonplain16(s)) != 0)
 			return s + __builtin_ctz(bits);
-		s += 16;
-	}
 #else
-	for (;; s++) {
-		unsigned char c = (unsigned char)*s;
-		if (c == '"' || c == '\\' || c < 0x20 || c >= 0x7f)
-			return s;
-	}
+	while (ascii_is_plain((unsigned char)*s))
+		s++;
+	return s;
 #endif
 }
 

@@ -6,17 +6,11 @@
  * terminal that shows the JSON.
  */
 #include "json.h"
+#include "ascii.h"
 #include "escape.h"
 #include "utf8.h"
 
 #include <string.h>
-
-#if defined(__SSE2__) && defined(__GNUC__)
-#include <emmintrin.h>
-#define JSON_SSE2 1
-#else
-#define JSON_SSE2 0
-#endif
 
 void json_init(json *j, buf *out)
 {
@@ -96,33 +90,20 @@ static inline uint64_t word_bad(uint64_t w)
 	        HAS_ZERO(w ^ ONES * '"') | HAS_ZERO(w ^ ONES * '\\')) & HIGHS;
 }
 
-#if JSON_SSE2
-static inline unsigned block_bad(const unsigned char *s)
-{
-	__m128i v = _mm_loadu_si128((const __m128i *)(const void *)s);
-
-	return (unsigned)_mm_movemask_epi8(_mm_or_si128(
-	    _mm_or_si128(_mm_cmplt_epi8(v, _mm_set1_epi8(0x20)),
-	                 _mm_cmpeq_epi8(v, _mm_set1_epi8('"'))),
-	    _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('\\')),
-	                 _mm_cmpeq_epi8(v, _mm_set1_epi8(0x7F)))));
-}
-#endif
-
 static inline size_t plain_run(const unsigned char *s, size_t n)
 {
 	size_t i = 0;
 	uint64_t w;
 
-#if JSON_SSE2
+#if ASCII_SSE2
 	if (n >= 16) {
 		unsigned m;
 		for (; n - i >= 16; i += 16)
-			if ((m = block_bad(s + i)) != 0)
+			if ((m = ascii_nonplain16(s + i)) != 0)
 				return i + (unsigned)__builtin_ctz(m);
 		if (i == n)
 			return n;
-		m = block_bad(s + n - 16);
+		m = ascii_nonplain16(s + n - 16);
 		return m ? n - 16 + (unsigned)__builtin_ctz(m) : n;
 	}
 #endif
@@ -146,8 +127,7 @@ static inline size_t plain_run(const unsigned char *s, size_t n)
 	}
 bytes:
 	for (; i < n; i++) {
-		unsigned c = s[i];
-		if (c < 0x20 || c >= 0x7F || c == '"' || c == '\\')
+		if (!ascii_is_plain(s[i]))
 			break;
 	}
 	return i;
