@@ -99,17 +99,23 @@ static int same_entry(const git_tree_entry *a, const git_tree_entry *b)
  * same result. Never fewer: an entry without a partner of the same name
  * always counts as changed.
  */
-typedef struct dwalk {
-	pathset *s;
+typedef struct dwalk dwalk;
+typedef int (*dwalk_fn)(dwalk *w, const git_tree_entry *x,
+                        const git_tree_entry *y);
+
+struct dwalk {
 	git_repository *repo;
 	const char *coll;
 	const char *pkg;            /* the folder merged at depth two */
+	/* a changed entry in package folder pkg (x old, y new; either may
+	 * be NULL), and a changed entry right below the collection that is
+	 * not a folder (called once a side): what the caller makes of them */
+	dwalk_fn file;
+	int (*top_file)(dwalk *w, const git_tree_entry *e);
+	void *ctx;
 	char *err;
 	size_t errcap;
-} dwalk;
-
-typedef int (*dwalk_fn)(dwalk *w, const git_tree_entry *x,
-                        const git_tree_entry *y);
+};
 
 static int dwalk_oom(dwalk *w)
 {
@@ -147,9 +153,9 @@ static int dwalk_merge(dwalk *w, const git_tree *a, const git_tree *b,
 	return 0;
 }
 
-/* A changed entry inside package folder w->pkg: its slot. */
-static int dwalk_file(dwalk *w, const git_tree_entry *x,
-                      const git_tree_entry *y)
+/* gitsrc_diff's callbacks: a changed entry is a slot of the pathset. */
+static int diff_file(dwalk *w, const git_tree_entry *x,
+                     const git_tree_entry *y)
 {
 	char rel[GITSRC_PATH_MAX + 1];
 	const char *name = git_tree_entry_name(x ? x : y);
@@ -157,7 +163,13 @@ static int dwalk_file(dwalk *w, const git_tree_entry *x,
 
 	if (n < 0 || (size_t)n > GITSRC_PATH_MAX)
 		return 0;           /* cannot be a slot (see add_entry) */
-	return add_changed(w->s, w->coll, rel) < 0 ? dwalk_oom(w) : 0;
+	return add_changed(w->ctx, w->coll, rel) < 0 ? dwalk_oom(w) : 0;
+}
+
+static int diff_top_file(dwalk *w, const git_tree_entry *e)
+{
+	return add_changed(w->ctx, w->coll, git_tree_entry_name(e)) < 0
+	       ? dwalk_oom(w) : 0;
 }
 
 static int dwalk_tree(dwalk *w, git_tree **out, const git_tree_entry *e)
@@ -184,13 +196,34 @@ static int dwalk_top(dwalk *w, const git_tree_entry *x,
 	for (int k = 0; k < 2; k++) {
 		const git_tree_entry *e = k ? y : x;
 		if (e && git_tree_entry_type(e) != GIT_OBJECT_TREE &&
-		    add_changed(w->s, w->coll, git_tree_entry_name(e)) < 0)
-			return dwalk_oom(w);
+		    w->top_file(w, e) < 0)
+			return -1;
 	}
 	if (dwalk_tree(w, &ta, x) == 0 && dwalk_tree(w, &tb, y) == 0) {
 		w->pkg = git_tree_entry_name(tb ? y : x);
-		rc = ta || tb ? dwalk_merge(w, ta, tb, dwalk_file) : 0;
+		rc = ta || tb ? dwalk_merge(w, ta, tb, w->file) : 0;
 	}
+	git_tree_free(ta);
+	git_tree_free(tb);
+	return rc;
+}
+
+/* Compare collection w->coll of roots a and b (either may be NULL: no
+ * such commit): 0, or -1 with w->err set. An unchanged collection costs
+ * one id comparison. */
+static int dwalk_collection(dwalk *w, git_tree *a, git_tree *b)
+{
+	git_tree *ta = NULL, *tb = NULL;
+	int rc = -1;
+
+	if (same_entry(a ? git_tree_entry_byname(a, w->coll) : NULL,
+	               b ? git_tree_entry_byname(b, w->coll) : NULL))
+		return 0;
+	if ((a && gitsrc_subtree(&ta, w->repo, a, w->coll) < 0) ||
+	    (b && gitsrc_subtree(&tb, w->repo, b, w->coll) < 0))
+		errbuf_set(w->err, w->errcap, "%s", gitsrc_gitmsg());
+	else
+		rc = dwalk_merge(w, ta, tb, dwalk_top);
 	git_tree_free(ta);
 	git_tree_free(tb);
 	return rc;
@@ -229,28 +262,14 @@ int gitsrc_diff(char ***paths, size_t *n, gitsrc *g, const char *old_hex,
 		goto done;
 	}
 	for (size_t c = 0; c < GITSRC_NCOLL; c++) {
-		const char *coll = gitsrc_collections[c];
-		git_tree *a = NULL, *b = NULL;
 		char werr[512] = "";
-		dwalk w = { .s = &s, .repo = g->repo, .coll = coll,
-		            .err = werr, .errcap = sizeof(werr) };
-		int bad = 0;
+		dwalk w = { .repo = g->repo, .coll = gitsrc_collections[c],
+		            .file = diff_file, .top_file = diff_top_file,
+		            .ctx = &s, .err = werr, .errcap = sizeof(werr) };
 
-		/* Most commits leave a collection alone: one id comparison. */
-		if (same_entry(git_tree_entry_byname(old_root, coll),
-		               git_tree_entry_byname(g->tree, coll)))
-			continue;
-		if (gitsrc_subtree(&a, g->repo, old_root, coll) < 0 ||
-		    gitsrc_subtree(&b, g->repo, g->tree, coll) < 0) {
-			snprintf(werr, sizeof(werr), "%s", gitsrc_gitmsg());
-			bad = 1;
-		} else
-			bad = dwalk_merge(&w, a, b, dwalk_top) < 0;
-		git_tree_free(a);
-		git_tree_free(b);
-		if (bad) {
+		if (dwalk_collection(&w, old_root, g->tree) < 0) {
 			errbuf_set(err, errcap, "%s: cannot compare with %s: %s",
-			              coll, old_hex, werr);
+			              w.coll, old_hex, werr);
 			goto done;
 		}
 	}
@@ -308,89 +327,49 @@ static void history_mark(history *h, const char *coll, const char *pkg,
 		h->times[i] = when;
 }
 
-/*
- * The entry of tree a (na entries) named like e, or NULL. Both trees are
- * in git's order and callers ask in that order, so *pos only moves
- * forward: one merge pass per folder instead of a search per entry.
- */
-static const git_tree_entry *same_name(const git_tree *a, size_t na,
-                                       size_t *pos, const git_tree_entry *e)
+/* history_step's callbacks: an advisory file that the newer side has
+ * (added or changed) is marked; files right below the collection and
+ * what the newer side lacks are not advisories of its. */
+typedef struct history_at {
+	history *h;
+	int64_t when;
+} history_at;
+
+static int history_file(dwalk *w, const git_tree_entry *x,
+                        const git_tree_entry *y)
 {
-	while (*pos < na) {
-		const git_tree_entry *x = git_tree_entry_byindex(a, *pos);
-		int c = x ? git_tree_entry_cmp(x, e) : -1;
-		if (c > 0)
-			return NULL;
-		(*pos)++;
-		if (c == 0)
-			return x;
-	}
-	return NULL;
+	const history_at *at = w->ctx;
+
+	(void)x;
+	if (y && gitsrc_ends_md(git_tree_entry_name(y)))
+		history_mark(at->h, w->coll, w->pkg, git_tree_entry_name(y),
+		             at->when);
+	return 0;
+}
+
+static int history_top_file(dwalk *w, const git_tree_entry *e)
+{
+	(void)w;
+	(void)e;
+	return 0;
 }
 
 /*
  * Mark the advisory files of collection coll that root b has and root a
- * (NULL: none, a root commit) lacks or holds with other content. Only
- * folders whose ids differ are opened, so an unchanged collection costs
- * one comparison.
+ * (NULL: none, a root commit) lacks or holds with other content: the
+ * update's tree comparison (dwalk), which opens only folders whose ids
+ * differ, so an unchanged collection costs one comparison.
  */
 static int history_step(history *h, git_repository *repo, git_tree *a,
                         git_tree *b, const char *coll, int64_t when)
 {
-	git_tree *ta = NULL, *tb = NULL;
-	int rc = -1;
+	char werr[512];
+	history_at at = { h, when };
+	dwalk w = { .repo = repo, .coll = coll, .file = history_file,
+	            .top_file = history_top_file, .ctx = &at, .err = werr,
+	            .errcap = sizeof(werr) };
 
-	/* Most commits leave the collection alone: compare ids first, and
-	 * parse its (large) folder only when they differ. */
-	const git_tree_entry *ra = a ? git_tree_entry_byname(a, coll) : NULL;
-	const git_tree_entry *rb = git_tree_entry_byname(b, coll);
-	if (!rb || same_entry(ra, rb))
-		return 0;
-	if (gitsrc_subtree(&tb, repo, b, coll) < 0 ||
-	    (a && gitsrc_subtree(&ta, repo, a, coll) < 0))
-		goto done;
-	rc = 0;
-	if (!tb)
-		goto done;
-	size_t n = git_tree_entrycount(tb);
-	size_t na = ta ? git_tree_entrycount(ta) : 0, j = 0;
-	for (size_t i = 0; i < n && rc == 0; i++) {
-		const git_tree_entry *eb = git_tree_entry_byindex(tb, i);
-		if (!eb || git_tree_entry_filemode(eb) != GIT_FILEMODE_TREE)
-			continue;
-		const git_tree_entry *ea = same_name(ta, na, &j, eb);
-		if (same_entry(ea, eb))
-			continue;
-		const char *pkg = git_tree_entry_name(eb);
-		git_tree *pa = NULL, *pb = NULL;
-		if (git_tree_lookup(&pb, repo, git_tree_entry_id(eb)) < 0 ||
-		    (ea && git_tree_entry_filemode(ea) == GIT_FILEMODE_TREE &&
-		     git_tree_lookup(&pa, repo, git_tree_entry_id(ea)) < 0)) {
-			rc = -1;
-		} else {
-			size_t m = git_tree_entrycount(pb);
-			size_t ma = pa ? git_tree_entrycount(pa) : 0, k = 0;
-			for (size_t f = 0; f < m; f++) {
-				const git_tree_entry *fb =
-				    git_tree_entry_byindex(pb, f);
-				if (!fb)
-					continue;
-				const git_tree_entry *fa =
-				    same_name(pa, ma, &k, fb);
-				if (!same_entry(fa, fb) &&
-				    gitsrc_ends_md(git_tree_entry_name(fb)))
-					history_mark(h, coll, pkg,
-					             git_tree_entry_name(fb),
-					             when);
-			}
-		}
-		git_tree_free(pa);
-		git_tree_free(pb);
-	}
-done:
-	git_tree_free(ta);
-	git_tree_free(tb);
-	return rc;
+	return dwalk_collection(&w, a, b);
 }
 
 int gitsrc_history(int64_t *times, gitsrc *g, const char *const *paths,

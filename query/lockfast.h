@@ -18,7 +18,7 @@
  * format; on anything else (other bytes, spacing, keys, tables, types,
  * a duplicate key, a bad version, more than LOCKFAST_SIZE_MAX bytes) it
  * declines before it changes a byte, and the general reader decides,
- * error messages and lines included. tests/fuzz/fuzz_lockfast.c holds
+ * error messages and lines included. tests/fuzz/fuzz_lockfile.c holds
  * it to that.
  */
 #ifndef ADVDB_QUERY_LOCKFAST_H
