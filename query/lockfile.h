@@ -64,7 +64,8 @@ typedef struct lock_pkg {
 	const size_t *deps;         /* after lockfile_deps(): the packages it
 	                               depends on, as indices into pkgs */
 	size_t ndeps;
-	size_t name_len, version_len;   /* strlen of name and version */
+	size_t name_len, version_len;   /* strlen of name and version: whoever
+	                                   fills a lock_pkg sets them */
 	/* Its `dependencies` entries in order, as written (unresolved; an
 	 * entry of another type has p NULL); none when absent. When
 	 * `dependencies` is not an array, dep_list_bad is its line (and

@@ -94,7 +94,7 @@ static int audit_one(findings *f, const session *s, const lock_pkg *p,
 	 * (only the header is set: the message is written on failure, and
 	 * read only then, so no 512 bytes are cleared per package) */
 	advdb_error_info e;
-	size_t n = 0, nlen = strlen(p->name), vlen = strlen(p->version);
+	size_t n = 0, nlen = p->name_len, vlen = p->version_len;
 	int rc;
 
 	if (!p->crates_io && !s->opts->ignore_source)
@@ -181,9 +181,9 @@ int audit_pkgs(findings *f, const session *s, const lock_pkg *p, size_t n)
 	for (size_t i = 0; i < n + AUDIT_AHEAD; i++) {
 		size_t a = i, b = i - AUDIT_AHEAD / 2, c = i - AUDIT_AHEAD;
 		if (a < n && decided(s, &p[a])) {
-			h[a % AUDIT_RING] = dcache_hash(p[a].name, strlen(p[a].name),
+			h[a % AUDIT_RING] = dcache_hash(p[a].name, p[a].name_len,
 			                                p[a].version,
-			                                strlen(p[a].version));
+			                                p[a].version_len);
 			dcache_prefetch(s->cache, h[a % AUDIT_RING], 0);
 		}
 		if (i >= AUDIT_AHEAD / 2 && b < n && decided(s, &p[b]))

@@ -159,6 +159,8 @@ static int answer(buf *out, const session *s, unsigned long line,
 	memset(&pkg, 0, sizeof(pkg));
 	pkg.name = name;
 	pkg.version = ver;
+	pkg.name_len = strlen(name);
+	pkg.version_len = strlen(ver);
 	pkg.crates_io = 1;
 	int rc = audit_pkg(&f, s, &pkg);
 	if (rc != ADVDB_OK) {

@@ -115,6 +115,8 @@ static lock_pkg *as_lock_pkgs(const auditable *a)
 		const auditable_pkg *p = &a->pkgs[i];
 		v[i].name = p->name;
 		v[i].version = p->version;
+		v[i].name_len = strlen(p->name);
+		v[i].version_len = strlen(p->version);
 		switch (p->source_kind) {
 		case AUDITABLE_CRATES_IO:
 			v[i].source = CRATES_IO_GIT;

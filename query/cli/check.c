@@ -42,6 +42,8 @@ static int parse_pair(lock_pkg *p, findings *f, char *arg)
 	}
 	p->name = arg;
 	p->version = at + 1;
+	p->name_len = (size_t)(at - arg);
+	p->version_len = strlen(at + 1);
 	p->source = CRATES_IO_GIT;
 	p->crates_io = 1;
 	return 0;

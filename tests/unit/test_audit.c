@@ -180,6 +180,8 @@ static lock_pkg pkg(const char *name, const char *ver, int crates_io)
 	memset(&p, 0, sizeof(p));
 	p.name = name;
 	p.version = ver;
+	p.name_len = strlen(name);
+	p.version_len = strlen(ver);
 	p.source = crates_io ? CRATES_IO_GIT : NULL;
 	p.crates_io = crates_io ? 1 : 0;
 	return p;
