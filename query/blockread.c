@@ -49,13 +49,15 @@ static void dctx_give(advdb *db, ZSTD_DCtx *c)
 }
 
 int db_block_seek(MDB_val *key, MDB_val *val, advdb *db, MDB_txn *txn,
-                  MDB_dbi dbi, const char *k, size_t klen, const char *what,
+                  db_id id, const char *k, size_t klen, const char *what,
                   advdb_error_info *err)
 {
 	MDB_cursor *cur;
 	int rc;
 
-	rc = mdb_cursor_open(txn, dbi, &cur);
+	if ((rc = db_row_checked(db, id, err)) != 0)
+		return rc;
+	rc = mdb_cursor_open(txn, db->dbi[id], &cur);
 	if (rc != 0)
 		return db_fail(db, err, db_map_mdb(rc), "%s: %s: %s", db->path,
 		               what, mdb_strerror(rc));
