@@ -5,8 +5,10 @@
  * whether the file is safe to read: it must be a regular, non-empty file
  * that LMDB accepts (magic, version), at least as long as the pages the
  * newest meta page claims — a truncated file would otherwise make the
- * first read past EOF a SIGBUS — and every page a reader can reach must
- * be well-formed (lmdbcheck.c), since liblmdb itself trusts its pages.
+ * first read past EOF a SIGBUS — and every page a lookup can reach must
+ * be well-formed (lmdbcheck.c), since liblmdb itself trusts its pages;
+ * the rows only some calls read (DB_WALK_ON_USE: the advisory and alias
+ * blocks, crates) are walked by db_row_checked() on their first use.
  * Only then are the sub-databases opened, our magic and schema version
  * checked, and the zstd dictionary loaded.
  *
