@@ -71,8 +71,10 @@ typedef struct depgraph {
 	                               no package */
 } depgraph;
 
-/* Allocate a graph of n packages and ndeps entries (start zeroed, every
- * entry's `to` DEP_NONE; replace only when with_replace). 0 or -1. */
+/* Allocate a graph of n packages and room for ndeps entries (start
+ * zeroed; replace, zeroed, only when with_replace). The entries are left
+ * as malloc gave them: the caller fills dep[0 .. start[n]), the only
+ * ones read. 0 or -1. */
 int depgraph_alloc(depgraph *g, size_t n, size_t ndeps, int with_replace);
 void depgraph_free(depgraph *g);
 
