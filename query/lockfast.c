@@ -12,7 +12,9 @@
  * into the text while reading; only once everything is known good
  * (every version parsed) is each string cut out in place, its closing
  * quote overwritten by a NUL. After that point nothing declines: only
- * out of memory fails.
+ * out of memory fails. A source and a checksum, whose lengths are not
+ * kept, are cut out as they are read instead; a decline puts their
+ * quotes back, so it still leaves the text as it was.
  *
  * Why the shape is enough for the general reader to agree: no escape, no
  * byte outside printable ASCII, one member per line with nothing after
@@ -204,6 +206,7 @@ static int pkg_member(fast *f)
 	const char *s = f->s, **dst;
 	size_t *dlen, ignored;
 	unsigned bit;
+	int cut_now = 0;
 
 #define KEY(lit) (!memcmp(s, lit, sizeof(lit) - 1) && \
                   (f->s = s + sizeof(lit) - 1, 1))
@@ -213,8 +216,10 @@ static int pkg_member(fast *f)
 		bit = M_VERSION; dst = &p->version; dlen = &p->version_len;
 	} else if (KEY("source = ")) {
 		bit = M_SOURCE; dst = &p->source; dlen = &ignored;
+		cut_now = 1;
 	} else if (KEY("checksum = ")) {
 		bit = M_CHECKSUM; dst = &p->checksum; dlen = &ignored;
+		cut_now = 1;
 	} else if (KEY("replace = ")) {
 		bit = M_REPLACE; dst = &p->replace.p; dlen = &p->replace.n;
 		p->replace.line = f->line;
@@ -232,6 +237,15 @@ static int pkg_member(fast *f)
 	f->members |= bit;
 	if (str(f, dst, dlen) < 0)
 		return -1;
+	if (cut_now) {
+		/* Cut out now, while the length is known (no second scan for
+		 * the quote later); a decline puts the quote back (undo_cuts).
+		 * crates_io is decided here for the same reason. */
+		if (bit == M_SOURCE)
+			p->crates_io = lockfile_source_is_crates_io_n(*dst, *dlen)
+			               ? 1 : 0;
+		((char *)(uintptr_t)*dst)[*dlen] = '\0';
+	}
 	return eol(f);
 }
 
@@ -331,13 +345,18 @@ static void cut(const char *p, size_t n)
 	((char *)(uintptr_t)p)[n] = '\0';
 }
 
-/* The same for a string whose length was not kept (source, checksum):
- * a plain string holds no quote, so its end is the first one. */
-static const char *cut_quoted(const char *p)
+/* A decline leaves the text as it was: the strings pkg_member cut out
+ * as it read them (source, checksum) get their closing quote back. A
+ * plain string holds no NUL, so its first one is the cut. */
+static void undo_cuts(const fast *f)
 {
-	if (p)
-		*(char *)(uintptr_t)plain_end(p) = '\0';
-	return p;
+	for (size_t i = 0; i < f->npkgs; i++) {
+		const lock_pkg *p = &f->pkgs[i];
+		if (p->source)
+			((char *)(uintptr_t)p->source)[strlen(p->source)] = '"';
+		if (p->checksum)
+			((char *)(uintptr_t)p->checksum)[strlen(p->checksum)] = '"';
+	}
 }
 
 int lockfast_parse(lockfile *out, char *t, size_t len)
@@ -371,11 +390,8 @@ int lockfast_parse(lockfile *out, char *t, size_t len)
 		lock_pkg *p = &f.pkgs[i];
 		cut(p->name, p->name_len);
 		cut(p->version, p->version_len);
-		cut_quoted(p->source);
-		cut_quoted(p->checksum);
 		if (p->replace.p)
 			cut(p->replace.p, p->replace.n);
-		p->crates_io = lockfile_source_is_crates_io(p->source) ? 1 : 0;
 	}
 	for (size_t i = 0; i < f.tv.n; i++)
 		cut(f.tv.v[i].p, f.tv.v[i].n);
@@ -399,6 +415,8 @@ int lockfast_parse(lockfile *out, char *t, size_t len)
 	out->text = t;
 	return 1;
 decline:
+	if (f.pkgs)
+		undo_cuts(&f);
 	free(f.pkgs);
 	free(f.tv.v);
 	free(f.meta);

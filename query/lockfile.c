@@ -46,8 +46,15 @@ static int fail(lock_error *err, unsigned line, const char *fmt, ...)
 
 int lockfile_source_is_crates_io(const char *source)
 {
-	return source && (strcmp(source, CRATES_IO_GIT) == 0 ||
-	                  strcmp(source, CRATES_IO_SPARSE) == 0);
+	return source && lockfile_source_is_crates_io_n(source, strlen(source));
+}
+
+int lockfile_source_is_crates_io_n(const char *source, size_t n)
+{
+	return (n == sizeof(CRATES_IO_GIT) - 1 &&
+	        !memcmp(source, CRATES_IO_GIT, n)) ||
+	       (n == sizeof(CRATES_IO_SPARSE) - 1 &&
+	        !memcmp(source, CRATES_IO_SPARSE, n));
 }
 
 /* A string member (v: its value, NULL when absent) that must not hold a

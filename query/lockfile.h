@@ -132,5 +132,8 @@ void lockfile_free(lockfile *lf);
 
 /* Is this package source crates.io? (NULL: no) */
 int lockfile_source_is_crates_io(const char *source);
+/* The same for source[0..n) (no NUL needed: the fast reader's, before it
+ * cuts the string out). */
+int lockfile_source_is_crates_io_n(const char *source, size_t n);
 
 #endif
