@@ -17,6 +17,15 @@
 
 typedef struct pref pref;
 
+/* Where a package's {"name","version"} is in deptree.reftext (len 0: not
+ * rendered yet). A root or a package near one is a step of most paths
+ * of a report: rendered once, copied after. */
+typedef struct ref {
+	uint32_t off, len;
+} ref;
+
+#define TREE_REFS_MAX ((size_t)256 << 10)
+
 struct deptree {
 	const depgraph *g;
 	const lock_pkg *pkgs;
@@ -32,6 +41,10 @@ struct deptree {
 	size_t *queue;
 	size_t work;                /* steps spent in this report */
 	int over;                   /* the budget is spent */
+	ref *refs;                  /* n: package i's path step, rendered
+	                               once, in reftext (made when first
+	                               needed) */
+	buf reftext;                /* at most TREE_REFS_MAX bytes */
 };
 
 int depgraph_alloc(depgraph *g, size_t n, size_t ndeps, int with_replace)
@@ -106,6 +119,8 @@ void deptree_free(deptree *t)
 	free(t->dist);
 	free(t->queue);
 	free(t->tmp);
+	free(t->refs);
+	buf_free(&t->reftext);
 	free(t);
 }
 
@@ -322,6 +337,38 @@ void report_pkg_ref_json(json *j, const lock_pkg *p)
 	json_str_object(j, f, 2);
 }
 
+/* Package u as a step of a path (report_pkg_ref_json's object), from
+ * the report's rendered steps when it can be kept there. */
+static void path_step(json *j, deptree *t, size_t u)
+{
+	const lock_pkg *p = &t->pkgs[u];
+	ref *r;
+
+	if (!t->refs && !(t->refs = calloc(t->n, sizeof(*t->refs)))) {
+		report_pkg_ref_json(j, p);      /* no memory for it: as before */
+		return;
+	}
+	r = &t->refs[u];
+	if (!r->len) {
+		size_t at = t->reftext.len;
+		json tj;
+		if (at + 6 * (p->name_len + p->version_len) + 64 > TREE_REFS_MAX ||
+		    t->reftext.failed) {
+			report_pkg_ref_json(j, p);
+			return;
+		}
+		json_init(&tj, &t->reftext);
+		report_pkg_ref_json(&tj, p);
+		if (t->reftext.failed) {
+			report_pkg_ref_json(j, p);
+			return;
+		}
+		r->off = (uint32_t)at;
+		r->len = (uint32_t)(t->reftext.len - at);
+	}
+	json_raw_value(j, t->reftext.p + r->off, r->len);
+}
+
 static void no_paths(json *j, const char *why)
 {
 	json_obj_begin(j);
@@ -397,7 +444,7 @@ void deptree_json(json *j, deptree *t, size_t i)
 			skip = len - TREE_PATH_MAX;
 		for (size_t step = 0; u != DEP_NONE; step++, u = t->next[u])
 			if (step == 0 || step > skip)
-				report_pkg_ref_json(j, &t->pkgs[u]);
+				path_step(j, t, u);
 		json_arr_end(j);
 		json_key_lit(j, "omitted");
 		json_uint(j, skip);
