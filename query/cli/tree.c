@@ -17,9 +17,10 @@
 
 typedef struct pref pref;
 
-/* Where a package's {"name","version"} is in deptree.reftext (len 0: not
- * rendered yet). A root or a package near one is a step of most paths
- * of a report: rendered once, copied after. */
+/* Where a package's object of one kind (tree.h: DEPTREE_STEP, _DEP) is
+ * in deptree.reftext (len 0: not rendered yet). A root or a package near
+ * one is a step of most paths of a report, and a common crate a
+ * dependency of many findings' packages: rendered once, copied after. */
 typedef struct ref {
 	uint32_t off, len;
 } ref;
@@ -41,8 +42,8 @@ struct deptree {
 	size_t *queue;
 	size_t work;                /* steps spent in this report */
 	int over;                   /* the budget is spent */
-	ref *refs;                  /* n: package i's path step, rendered
-	                               once, in reftext (made when first
+	ref *refs;                  /* 2n: package i's kind k object at
+	                               2i + k, in reftext (made when first
 	                               needed) */
 	buf reftext;                /* at most TREE_REFS_MAX bytes */
 };
@@ -337,30 +338,33 @@ void report_pkg_ref_json(json *j, const lock_pkg *p)
 	json_str_object(j, f, 2);
 }
 
-/* Package u as a step of a path (report_pkg_ref_json's object), from
- * the report's rendered steps when it can be kept there. */
-static void path_step(json *j, deptree *t, size_t u)
+void deptree_pkg_json(json *j, deptree *t, size_t u, int kind)
 {
+	static void (*const render[2])(json *, const lock_pkg *) = {
+		[DEPTREE_STEP] = report_pkg_ref_json,
+		[DEPTREE_DEP] = report_dep_pkg_json,
+	};
 	const lock_pkg *p = &t->pkgs[u];
 	ref *r;
 
-	if (!t->refs && !(t->refs = calloc(t->n, sizeof(*t->refs)))) {
-		report_pkg_ref_json(j, p);      /* no memory for it: as before */
+	if (!t->refs && !(t->refs = calloc(2 * t->n, sizeof(*t->refs)))) {
+		render[kind](j, p);             /* no memory for it: as before */
 		return;
 	}
-	r = &t->refs[u];
+	r = &t->refs[2 * u + (size_t)kind];
 	if (!r->len) {
-		size_t at = t->reftext.len;
+		size_t at = t->reftext.len, most = 6 * (p->name_len +
+		            p->version_len + (p->source ? strlen(p->source) : 0))
+		            + 64;       /* escaped, and the keys */
 		json tj;
-		if (at + 6 * (p->name_len + p->version_len) + 64 > TREE_REFS_MAX ||
-		    t->reftext.failed) {
-			report_pkg_ref_json(j, p);
+		if (most > TREE_REFS_MAX - at || t->reftext.failed) {
+			render[kind](j, p);
 			return;
 		}
 		json_init(&tj, &t->reftext);
-		report_pkg_ref_json(&tj, p);
+		render[kind](&tj, p);
 		if (t->reftext.failed) {
-			report_pkg_ref_json(j, p);
+			render[kind](j, p);
 			return;
 		}
 		r->off = (uint32_t)at;
@@ -444,7 +448,7 @@ void deptree_json(json *j, deptree *t, size_t i)
 			skip = len - TREE_PATH_MAX;
 		for (size_t step = 0; u != DEP_NONE; step++, u = t->next[u])
 			if (step == 0 || step > skip)
-				path_step(j, t, u);
+				deptree_pkg_json(j, t, u, DEPTREE_STEP);
 		json_arr_end(j);
 		json_key_lit(j, "omitted");
 		json_uint(j, skip);

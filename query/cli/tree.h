@@ -93,4 +93,13 @@ void deptree_text(buf *out, deptree *t, size_t i);
 /* "advdb-dependency-paths" and its value, into the current object. */
 void deptree_json(json *j, deptree *t, size_t i);
 
+/* Package i as a value of one of the kinds a report repeats: a step of
+ * a path (report_pkg_ref_json) or a resolved dependency
+ * (report_dep_pkg_json). Rendered once per report and copied after
+ * (the rendered text of a report is capped; past the cap, rendered each
+ * time): the same bytes either way. */
+#define DEPTREE_STEP 0
+#define DEPTREE_DEP 1
+void deptree_pkg_json(json *j, deptree *t, size_t i, int kind);
+
 #endif
