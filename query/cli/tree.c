@@ -25,7 +25,7 @@ typedef struct ref {
 	uint32_t off, len;
 } ref;
 
-#define TREE_REFS_MAX ((size_t)256 << 10)
+#define TREE_REFS_MAX ((size_t)64 << 10)
 
 struct deptree {
 	const depgraph *g;
