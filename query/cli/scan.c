@@ -16,7 +16,8 @@
  * unprinted (the head); it waits until printing frees room or its item
  * becomes the head. The head never waits: it prints its report as it
  * renders it (SCAN_STREAM_CHUNK at a time), since everything before it
- * is out. So a slow first input (a FIFO) no longer makes the others pile
+ * is out. (Counted every SCAN_TICK_BYTES of a report, not after each
+ * finding: the bound holds within that much per item being rendered.) So a slow first input (a FIFO) no longer makes the others pile
  * up, and one huge report is never held whole. Workers also never run
  * more than SCAN_WINDOW items ahead of printing.
  *
@@ -442,12 +443,24 @@ static void count_bytes(scan *sc, item *it)
 	it->held = now;
 }
 
+/* Bytes a report may grow by between two countings: a finding adds a
+ * few KiB, and taking the run's mutex after each one had the two
+ * workers trade its cache line ~30 times a lockfile. The budget is
+ * then exceeded by at most this much per item being rendered, and the
+ * head streams within this much of SCAN_STREAM_CHUNK. */
+#define SCAN_TICK_BYTES ((size_t)64 << 10)
+
 static void tick(void *arg)
 {
 	ticket *t = arg;
 	scan *sc = t->sc;
 	item *it = &sc->items[t->idx];
 
+	/* it->held is this worker's to read: only the worker rendering the
+	 * item and the printer of it (never at once: the printer waits
+	 * for done) change it, under the mutex */
+	if (it->out.len + it->err.len - it->held < SCAN_TICK_BYTES)
+		return;
 	pthread_mutex_lock(&sc->mu);
 	count_bytes(sc, it);
 	while (t->idx != sc->printed && sc->held > SCAN_HOLD_MAX)
