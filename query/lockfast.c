@@ -8,11 +8,12 @@
  * Strings are found sixteen bytes at a time (SSE2) and stop at the first
  * byte that is not plain printable ASCII: a quote ends the string,
  * anything else (backslash, control byte, DEL, byte >= 0x80, the NUL
- * padding past the end) declines. Strings are kept as (pointer, length)
- * into the text while reading; only once everything is known good
- * (every version parsed) is each string cut out in place, its closing
- * quote overwritten by a NUL. After that point nothing declines: only
- * out of memory fails.
+ * padding past the end) declines. Each string is cut out in place as
+ * it is read (its closing quote overwritten by a NUL, while its bytes
+ * are at hand: a pass afterwards waited for them from memory), and a
+ * version is checked then; a decline puts every quote back, so it
+ * leaves the text as it was. Once the last line is read nothing
+ * declines: only out of memory fails.
  *
  * Why the shape is enough for the general reader to agree: no escape, no
  * byte outside printable ASCII, one member per line with nothing after
@@ -93,8 +94,10 @@ static int eol(fast *f)
 	return 0;
 }
 
-/* A "plain string" at f->s, into (*p, *n). */
-static int str(fast *f, const char **p, size_t *n)
+/* A "plain string" at f->s, into (*p, *n). Inline: once per string of
+ * the file, and f->s stays in a register. */
+static inline __attribute__((always_inline))
+int str(fast *f, const char **p, size_t *n)
 {
 	const char *q;
 
@@ -107,6 +110,37 @@ static int str(fast *f, const char **p, size_t *n)
 	*n = (size_t)(q - (f->s + 1));
 	f->s = q + 1;
 	return 0;
+}
+
+/* Whether v[0..n) is a plain MAJOR.MINOR.PATCH: three numbers of 1-9
+ * digits without a leading zero, which version_parse() always accepts
+ * (schema/version.c: digits, no leading zero, below 2^64). Most versions
+ * of a lockfile are; the rest go through version_parse(), which is ten
+ * times the cost. */
+static int plain_semver(const char *v, size_t n)
+{
+	const char *e = v + n;
+
+	for (int part = 0; part < 3; part++) {
+		const char *d = v;
+		if (part) {
+			if (v == e || *v != '.')
+				return 0;
+			d = ++v;
+		}
+		while (v < e && *v >= '0' && *v <= '9')
+			v++;
+		if (v == d || v - d > 9 || (*d == '0' && v - d > 1))
+			return 0;
+	}
+	return v == e;
+}
+
+/* Cut the string at p, n bytes long, out of the text: its closing
+ * quote becomes its NUL (undo_cuts puts it back). */
+static inline void cut(const char *p, size_t n)
+{
+	((char *)(uintptr_t)p)[n] = '\0';
 }
 
 /* The end of a package table: Cargo always writes name and version,
@@ -193,6 +227,7 @@ static int dep_list(fast *f, lock_pkg *p)
 		f->line++;
 		if (lock_texts_push(&f->tv, v, n, line) < 0)
 			return -1;
+		cut(v, n);
 		p->ndep_list++;
 	}
 }
@@ -232,6 +267,18 @@ static int pkg_member(fast *f)
 	f->members |= bit;
 	if (str(f, dst, dlen) < 0)
 		return -1;
+	/* Checked and cut out now, while its bytes are at hand (a pass
+	 * over the packages afterwards waited for each from memory); a
+	 * decline puts the quote back (undo_cuts). */
+	if (bit == M_VERSION) {
+		version v;
+		if (!plain_semver(*dst, *dlen) &&
+		    version_parse(&v, *dst, *dlen, NULL) < 0)
+			return -1;
+	} else if (bit == M_SOURCE) {
+		p->crates_io = lockfile_source_is_crates_io_n(*dst, *dlen) ? 1 : 0;
+	}
+	cut(*dst, *dlen);
 	return eol(f);
 }
 
@@ -256,6 +303,8 @@ static int meta_member(fast *f)
 	              sizeof(*f->meta)) < 0)
 		return -1;
 	f->meta[f->nmeta++] = m;
+	cut(m.key, m.klen);
+	cut(m.val, m.vlen);
 	return 0;
 }
 
@@ -300,44 +349,36 @@ static int read_lines(fast *f)
 	return pkg_done(f);
 }
 
-/* Cut the string at p, n bytes long, out of the text: its closing
- * quote becomes its NUL. */
-/* Whether v[0..n) is a plain MAJOR.MINOR.PATCH: three numbers of 1-9
- * digits without a leading zero, which version_parse() always accepts
- * (schema/version.c: digits, no leading zero, below 2^64). Most versions
- * of a lockfile are; the rest go through version_parse(), which is ten
- * times the cost. */
-static int plain_semver(const char *v, size_t n)
+static inline void uncut(const char *p, size_t n)
 {
-	const char *e = v + n;
+	((char *)(uintptr_t)p)[n] = '"';
+}
 
-	for (int part = 0; part < 3; part++) {
-		const char *d = v;
-		if (part) {
-			if (v == e || *v != '.')
-				return 0;
-			d = ++v;
-		}
-		while (v < e && *v >= '0' && *v <= '9')
-			v++;
-		if (v == d || v - d > 9 || (*d == '0' && v - d > 1))
-			return 0;
+/* A decline leaves the text as it was: every string read so far gets
+ * its closing quote back (one read but not yet cut had it all along).
+ * A plain string holds no NUL, so the first one of a source or a
+ * checksum (whose lengths are not kept) is its cut. */
+static void undo_cuts(const fast *f)
+{
+	for (size_t i = 0; i < f->npkgs; i++) {
+		const lock_pkg *p = &f->pkgs[i];
+		if (p->name)
+			uncut(p->name, p->name_len);
+		if (p->version)
+			uncut(p->version, p->version_len);
+		if (p->source)
+			uncut(p->source, strlen(p->source));
+		if (p->checksum)
+			uncut(p->checksum, strlen(p->checksum));
+		if (p->replace.p)
+			uncut(p->replace.p, p->replace.n);
 	}
-	return v == e;
-}
-
-static void cut(const char *p, size_t n)
-{
-	((char *)(uintptr_t)p)[n] = '\0';
-}
-
-/* The same for a string whose length was not kept (source, checksum):
- * a plain string holds no quote, so its end is the first one. */
-static const char *cut_quoted(const char *p)
-{
-	if (p)
-		*(char *)(uintptr_t)plain_end(p) = '\0';
-	return p;
+	for (size_t i = 0; i < f->tv.n; i++)
+		uncut(f->tv.v[i].p, f->tv.v[i].n);
+	for (size_t i = 0; i < f->nmeta; i++) {
+		uncut(f->meta[i].key, f->meta[i].klen);
+		uncut(f->meta[i].val, f->meta[i].vlen);
+	}
 }
 
 int lockfast_parse(lockfile *out, char *t, size_t len)
@@ -357,32 +398,9 @@ int lockfast_parse(lockfile *out, char *t, size_t len)
 	f.tv.v = malloc(f.tv.cap * sizeof(*f.tv.v));
 	if (!f.pkgs || !f.tv.v || read_lines(&f) < 0 || f.npkgs == 0)
 		goto decline;
-	for (size_t i = 0; i < f.npkgs; i++) {
-		const lock_pkg *p = &f.pkgs[i];
-		version v;
-		if (!plain_semver(p->version, p->version_len) &&
-		    version_parse(&v, p->version, p->version_len, NULL) < 0)
-			goto decline;
-	}
 
-	/* Known good: from here on the text is cut up, and nothing
-	 * declines. */
-	for (size_t i = 0; i < f.npkgs; i++) {
-		lock_pkg *p = &f.pkgs[i];
-		cut(p->name, p->name_len);
-		cut(p->version, p->version_len);
-		cut_quoted(p->source);
-		cut_quoted(p->checksum);
-		if (p->replace.p)
-			cut(p->replace.p, p->replace.n);
-		p->crates_io = lockfile_source_is_crates_io(p->source) ? 1 : 0;
-	}
-	for (size_t i = 0; i < f.tv.n; i++)
-		cut(f.tv.v[i].p, f.tv.v[i].n);
-	for (size_t i = 0; i < f.nmeta; i++) {
-		cut(f.meta[i].key, f.meta[i].klen);
-		cut(f.meta[i].val, f.meta[i].vlen);
-	}
+	/* Known good (every version checked as it was read): from here on
+	 * nothing declines. */
 	out->format = f.version ? f.version
 	              : f.has_root || f.has_meta ? 1 : 2;
 	out->npkgs = f.npkgs;
@@ -399,6 +417,7 @@ int lockfast_parse(lockfile *out, char *t, size_t len)
 	out->text = t;
 	return 1;
 decline:
+	undo_cuts(&f);
 	free(f.pkgs);
 	free(f.tv.v);
 	free(f.meta);

@@ -46,8 +46,15 @@ static int fail(lock_error *err, unsigned line, const char *fmt, ...)
 
 int lockfile_source_is_crates_io(const char *source)
 {
-	return source && (strcmp(source, CRATES_IO_GIT) == 0 ||
-	                  strcmp(source, CRATES_IO_SPARSE) == 0);
+	return source && lockfile_source_is_crates_io_n(source, strlen(source));
+}
+
+int lockfile_source_is_crates_io_n(const char *source, size_t n)
+{
+	return (n == sizeof(CRATES_IO_GIT) - 1 &&
+	        !memcmp(source, CRATES_IO_GIT, n)) ||
+	       (n == sizeof(CRATES_IO_SPARSE) - 1 &&
+	        !memcmp(source, CRATES_IO_SPARSE, n));
 }
 
 /* A string member (v: its value, NULL when absent) that must not hold a
@@ -564,10 +571,11 @@ static int wait_pipe(int fd, lock_error *err)
 }
 
 /* lockfile_open_input(), and the size of a regular file (0 otherwise) in
- * *size: the caller need not fstat again. With `reg_nonblock`, a regular
+ * *size and whether it is one in *reg: the caller need not fstat again.
+ * With `reg_nonblock`, a regular
  * file keeps O_NONBLOCK, which means nothing to its reads (open(2)): no
  * fcntl pair per file of a bulk scan. */
-static int open_input(int *out, size_t *size, const char *path,
+static int open_input(int *out, size_t *size, int *reg, const char *path,
                       int reg_nonblock, lock_error *err)
 {
 	struct stat st;
@@ -575,6 +583,7 @@ static int open_input(int *out, size_t *size, const char *path,
 
 	*out = -1;
 	*size = 0;
+	*reg = 0;
 	if (strcmp(path, "-") == 0) {
 		*out = 0;
 		return 0;
@@ -594,6 +603,7 @@ static int open_input(int *out, size_t *size, const char *path,
 		return fail(err, 0, "not a regular file or a pipe");
 	}
 	if (S_ISREG(st.st_mode)) {
+		*reg = 1;
 		*size = st.st_size > 0 ? (size_t)st.st_size : 0;
 		if ((uint64_t)st.st_size > LOCKFILE_SIZE_MAX)
 			*size = LOCKFILE_SIZE_MAX + (size_t)1;
@@ -617,20 +627,43 @@ static int open_input(int *out, size_t *size, const char *path,
 int lockfile_open_input(int *out, const char *path, lock_error *err)
 {
 	size_t size;
+	int reg;
 
-	return open_input(out, &size, path, 0, err);
+	return open_input(out, &size, &reg, path, 0, err);
 }
 
 int lockfile_read(lockfile *out, const char *path, lock_error *err)
 {
-	int fd, rc;
+	return lockfile_read_or(out, path, err, NULL);
+}
+
+/* The first bytes of a regular file: whether `other` claims it. */
+static int claimed(int fd, int (*other)(const unsigned char *, size_t))
+{
+	unsigned char head[LOCKFILE_HEAD];
+	ssize_t r;
+
+	do
+		r = pread(fd, head, sizeof(head), 0);
+	while (r < 0 && errno == EINTR);
+	return r > 0 && other(head, (size_t)r);
+}
+
+int lockfile_read_or(lockfile *out, const char *path, lock_error *err,
+                     int (*other)(const unsigned char *head, size_t n))
+{
+	int fd, rc, reg;
 	char *text = NULL;
 	size_t len = 0, hint;
 
 	memset(out, 0, sizeof(*out));
 	memset(err, 0, sizeof(*err));
-	if (open_input(&fd, &hint, path, 1, err) < 0)
+	if (open_input(&fd, &hint, &reg, path, 1, err) < 0)
 		return -1;
+	if (other && reg && claimed(fd, other)) {
+		close(fd);
+		return 1;
+	}
 	if (hint > LOCKFILE_SIZE_MAX) {
 		close(fd);
 		return fail(err, 0, "larger than %zu MiB",

@@ -108,6 +108,16 @@ int lockfile_parse(lockfile *out, const char *text, size_t len,
  * error, so a named pipe nobody writes to cannot hang a scan. */
 int lockfile_read(lockfile *out, const char *path, lock_error *err);
 
+/* lockfile_read(), for a reader that takes other files too (scan hands
+ * binaries to bin.c): when path is a regular, non-empty file whose first
+ * bytes (up to LOCKFILE_HEAD) `other` claims, it is not read and 1 is
+ * returned (*out zeroed): the caller reads it its own way. One open for
+ * both questions (a lockfile or not, and the lockfile). Otherwise as
+ * lockfile_read(); other NULL is lockfile_read(). */
+#define LOCKFILE_HEAD 8
+int lockfile_read_or(lockfile *out, const char *path, lock_error *err,
+                     int (*other)(const unsigned char *head, size_t n));
+
 /* Open an input as lockfile_read does, for any reader of text files
  * (`report` too): "-" is stdin (fd 0, whatever it is); otherwise only a
  * regular file or a pipe (a directory or a device is an error), and a
@@ -132,5 +142,8 @@ void lockfile_free(lockfile *lf);
 
 /* Is this package source crates.io? (NULL: no) */
 int lockfile_source_is_crates_io(const char *source);
+/* The same for source[0..n) (no NUL needed: the fast reader's, before it
+ * cuts the string out). */
+int lockfile_source_is_crates_io_n(const char *source, size_t n);
 
 #endif

@@ -57,10 +57,15 @@ static ssize_t peek(const char *path, unsigned char *b, size_t cap)
 
 int bin_is_binary(const char *path)
 {
-	unsigned char b[8];
+	unsigned char b[LOCKFILE_HEAD];
 	ssize_t n = strcmp(path, "-") ? peek(path, b, sizeof(b)) : -1;
 
-	return n > 0 && binfmt_detect(b, (size_t)n) != BINFMT_UNKNOWN;
+	return n > 0 && bin_head_is_binary(b, (size_t)n);
+}
+
+int bin_head_is_binary(const unsigned char *head, size_t n)
+{
+	return binfmt_detect(head, n) != BINFMT_UNKNOWN;
 }
 
 static int ends_with(const char *s, const char *suffix)

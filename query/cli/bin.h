@@ -31,6 +31,9 @@
 /* Is path a regular file whose first bytes are a binary's magic? (Never
  * blocks: FIFOs and devices are not binaries.) */
 int bin_is_binary(const char *path);
+/* The same question of a file's first bytes (lockfile_read_or's `other`:
+ * LOCKFILE_HEAD of them are enough for every magic binfmt knows). */
+int bin_head_is_binary(const unsigned char *head, size_t n);
 
 /* Does a file met while walking a folder for `bin` count (see above)? */
 int bin_walk_wants(const char *path, const char *name, const struct stat *st);

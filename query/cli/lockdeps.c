@@ -89,43 +89,63 @@ static void set_error(depgraph *g, const char *fmt, ...)
 	va_end(ap);
 }
 
-/* The first package named name (file order), DEP_NONE when none, or
- * (size_t)-2 when the probe ran past PROBE_MAX. With add, package i is
- * appended to its name's list (tail: the last one so far). */
-static size_t lookup(ctx *c, span name, int add, size_t i, size_t *tail)
+/* The slot of name: the one holding it, or the empty one where it
+ * would go; NULL when the probe ran past PROBE_MAX. Inline: once per
+ * entry of every lockfile with a finding. */
+static inline size_t *find_slot(const ctx *c, span name)
 {
 	size_t h = toml_key_hash(name.p, name.n) & c->mask;
 
 	for (size_t k = 0; k < PROBE_MAX; k++, h = (h + 1) & c->mask) {
-		size_t s = c->slot[h];
-		if (!s) {
-			if (add) {
-				c->slot[h] = i + 1;
-				tail[i] = i;
-			}
-			return DEP_NONE;
-		}
-		const lock_pkg *q = &c->lf->pkgs[s - 1];
-		if (q->name_len == name.n && !memcmp(q->name, name.p, name.n)) {
-			if (add) {
-				c->next[tail[s - 1]] = i;
-				tail[s - 1] = i;
-			}
-			return s - 1;
-		}
+		size_t *s = &c->slot[h];
+		if (!*s)
+			return s;
+		const lock_pkg *q = &c->lf->pkgs[*s - 1];
+		if (q->name_len == name.n && !memcmp(q->name, name.p, name.n))
+			return s;
 	}
-	return (size_t)-2;
+	return NULL;
+}
+
+/* The first package named name (file order), DEP_NONE when none, or
+ * (size_t)-2 when the probe ran past PROBE_MAX. */
+static inline size_t lookup(const ctx *c, span name)
+{
+	const size_t *s = find_slot(c, name);
+
+	return !s ? (size_t)-2 : *s ? *s - 1 : DEP_NONE;
+}
+
+/* Package i onto its name's list (tail: the last of each list so far);
+ * -1 when the probe ran past PROBE_MAX. */
+static int insert(ctx *c, size_t i, size_t *tail)
+{
+	size_t *s = find_slot(c, (span){ c->lf->pkgs[i].name,
+	                                 c->lf->pkgs[i].name_len });
+
+	if (!s)
+		return -1;
+	if (!*s) {
+		*s = i + 1;
+		tail[i] = i;
+	} else {
+		c->next[tail[*s - 1]] = i;
+		tail[*s - 1] = i;
+	}
+	return 0;
 }
 
 /* "NAME[ VERSION[ (SOURCE)]]" into spans: 0, or -1 when the text is not
- * of that form. */
-static int split(span *name, span *ver, span *src, const char *s, size_t len)
+ * of that form. With plain, the text is known to hold no NUL (the fast
+ * reader's: printable ASCII, lockfast.h). */
+static inline int split(span *name, span *ver, span *src, const char *s,
+                        size_t len, int plain)
 {
 	const char *sp1 = memchr(s, ' ', len), *end = s + len;
 
 	*ver = *src = (span){ NULL, 0 };
 	*name = (span){ s, sp1 ? (size_t)(sp1 - s) : len };
-	if (name->n == 0 || memchr(s, '\0', len))
+	if (name->n == 0 || (!plain && memchr(s, '\0', len)))
 		return -1;
 	if (!sp1)
 		return 0;
@@ -177,9 +197,9 @@ static int pool_ready(ctx *c, size_t rtext)
 /* The package an entry names (cargo-lock: the first of that name, and
  * version when given, in file order; with a source, the one of that
  * source); DEP_NONE; or -2 when its name has too many packages. */
-static size_t resolve(ctx *c, span name, span ver, span src)
+static inline size_t resolve(const ctx *c, span name, span ver, span src)
 {
-	size_t i = lookup(c, name, 0, 0, NULL);
+	size_t i = lookup(c, name);
 
 	for (size_t m = 0; i != DEP_NONE && i != (size_t)-2; m++) {
 		const lock_pkg *p = &c->lf->pkgs[i];
@@ -198,6 +218,9 @@ int lockdeps_build(depgraph *g, const lockfile *lf)
 {
 	size_t n = lf->npkgs, total = 0, text = 0, cap = 16, *tail = NULL;
 	int replaces = 0;
+	/* the fast reader's strings are printable ASCII (lockfast.h): an
+	 * entry's text cannot hold a NUL */
+	int plain = lf->text != NULL;
 	ctx c = { 0 };
 
 	memset(g, 0, sizeof(*g));
@@ -234,8 +257,7 @@ int lockdeps_build(depgraph *g, const lockfile *lf)
 	for (size_t i = 0; i < n; i++) {
 		const char *nm = lf->pkgs[i].name;
 		c.next[i] = DEP_NONE;
-		if (lookup(&c, (span){ nm, lf->pkgs[i].name_len }, 1, i, tail) ==
-		    (size_t)-2)
+		if (insert(&c, i, tail) < 0)
 			set_error(g, "more than %d names hash alike (%s): the "
 			          "lockfile cannot be resolved quickly", PROBE_MAX, nm);
 	}
@@ -249,7 +271,7 @@ int lockdeps_build(depgraph *g, const lockfile *lf)
 		span sn, sv, ss;
 		g->start[i] = at;
 		if (r->p) {
-			if (split(&sn, &sv, &ss, r->p, r->n) < 0 || !sv.p) {
+			if (split(&sn, &sv, &ss, r->p, r->n, plain) < 0 || !sv.p) {
 				set_error(g, "line %u: `replace` of %s %s is not "
 				          "\"NAME VERSION (SOURCE)\"", r->line,
 				          p->name, p->version);
@@ -277,7 +299,7 @@ int lockdeps_build(depgraph *g, const lockfile *lf)
 				          "string", v->line, p->name, p->version);
 				continue;
 			}
-			if (split(&sn, &sv, &ss, v->p, v->n) < 0) {
+			if (split(&sn, &sv, &ss, v->p, v->n, plain) < 0) {
 				set_error(g, "line %u: a dependency of %s %s is not "
 				          "\"NAME [VERSION [(SOURCE)]]\"", v->line,
 				          p->name, p->version);

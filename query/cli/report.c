@@ -263,20 +263,42 @@ void report_affected_json(json *j, const advdb_advisory *a)
 }
 
 /* cargo_lock::Dependency: name, version, source (null: a path). */
-static void dep_json(json *j, const dep_ref *d)
+static void dep_fields_json(json *j, const char *name, const char *version,
+                            const char *source)
 {
 	const json_field f[] = {
-		JSON_FIELD("name", d->name),
-		JSON_FIELD("version", d->version),
-		JSON_FIELD("source", d->source),
+		JSON_FIELD("name", name),
+		JSON_FIELD("version", version),
+		JSON_FIELD("source", source),
 	};
 
 	json_str_object(j, f, 3);
 }
 
+void report_dep_pkg_json(json *j, const lock_pkg *p)
+{
+	dep_fields_json(j, p->name, p->version, p->source);
+}
+
+/* An entry that names its package's own strings (lockdeps.c, bin.c) is
+ * that package's dependency object, which t keeps rendered. */
+static void dep_json(json *j, const dep_ref *d, const report_in *r,
+                     deptree *t)
+{
+	const lock_pkg *p = t && d->to < r->graph->n ? &r->pkgs[d->to] : NULL;
+
+	if (p && d->name == p->name && d->version == p->version &&
+	    d->source == p->source)
+		deptree_pkg_json(j, t, d->to, DEPTREE_DEP);
+	else
+		dep_fields_json(j, d->name, d->version, d->source);
+}
+
 /* cargo_lock::Package: name, version, source, checksum, dependencies
- * (left out when empty, as serde's skip_serializing_if), replace. */
-static void package_json(json *j, const report_in *r, const lock_pkg *p)
+ * (left out when empty, as serde's skip_serializing_if), replace. t: the
+ * report's tree, which keeps dependency objects rendered (or NULL). */
+static void package_json(json *j, const report_in *r, const lock_pkg *p,
+                         deptree *t)
 {
 	const depgraph *g = r->graph;
 	size_t i = r->pkgs && p >= r->pkgs ? (size_t)(p - r->pkgs) : DEP_NONE;
@@ -296,12 +318,12 @@ static void package_json(json *j, const report_in *r, const lock_pkg *p)
 		json_key_lit(j, "dependencies");
 		json_arr_begin(j);
 		for (size_t k = g->start[i]; k < g->start[i + 1]; k++)
-			dep_json(j, &g->dep[k]);
+			dep_json(j, &g->dep[k], r, t);
 		json_arr_end(j);
 	}
 	json_key_lit(j, "replace");
 	if (i != DEP_NONE && g->replace && g->replace[i].name)
-		dep_json(j, &g->replace[i]);
+		dep_json(j, &g->replace[i], r, NULL);
 	else
 		json_str(j, NULL);
 	json_obj_end(j);
@@ -459,12 +481,12 @@ static int finding_json(json *j, const session *s, const report_in *r,
 		json_key_lit(j, "kind");
 		json_str(j, kind_name(fd->m.kind));
 		json_key_lit(j, "package");
-		package_json(j, r, fd->pkg);
+		package_json(j, r, fd->pkg, t);
 	}
 	rc = advisory_members(j, s, fd);
 	if (!warning) {
 		json_key_lit(j, "package");
-		package_json(j, r, fd->pkg);
+		package_json(j, r, fd->pkg, t);
 	}
 	if (t)
 		deptree_json(j, t, pkg_index(r, fd->pkg));
@@ -532,7 +554,7 @@ int report_findings_json(json *j, const session *s, const report_in *r)
 			json_key_lit(j, "kind");
 			json_str(j, "yanked");
 			json_key_lit(j, "package");
-			package_json(j, r, f->yanked[i]);
+			package_json(j, r, f->yanked[i], t);
 			json_key_lit(j, "advisory");
 			json_str(j, NULL);
 			json_key_lit(j, "affected");

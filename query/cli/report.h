@@ -82,6 +82,8 @@ void report_bin_skipped(buf *out, const session *s, const char *path,
 /* {"name": ..., "version": ...} of a package (a dependency path's step,
  * an added package's dependent in `diff`). */
 void report_pkg_ref_json(json *j, const lock_pkg *p);
+/* cargo_lock::Dependency naming package p: {"name","version","source"}. */
+void report_dep_pkg_json(json *j, const lock_pkg *p);
 
 /* rustsec's advisory Metadata object, Versions object, and Affected
  * object (null when the advisory restricts nothing) as JSON values.

@@ -17,6 +17,16 @@
 
 typedef struct pref pref;
 
+/* Where a package's object of one kind (tree.h: DEPTREE_STEP, _DEP) is
+ * in deptree.reftext (len 0: not rendered yet). A root or a package near
+ * one is a step of most paths of a report, and a common crate a
+ * dependency of many findings' packages: rendered once, copied after. */
+typedef struct ref {
+	uint32_t off, len;
+} ref;
+
+#define TREE_REFS_MAX ((size_t)64 << 10)
+
 struct deptree {
 	const depgraph *g;
 	const lock_pkg *pkgs;
@@ -32,6 +42,10 @@ struct deptree {
 	size_t *queue;
 	size_t work;                /* steps spent in this report */
 	int over;                   /* the budget is spent */
+	ref *refs;                  /* 2n: package i's kind k object at
+	                               2i + k, in reftext (made when first
+	                               needed) */
+	buf reftext;                /* at most TREE_REFS_MAX bytes */
 };
 
 int depgraph_alloc(depgraph *g, size_t n, size_t ndeps, int with_replace)
@@ -39,15 +53,15 @@ int depgraph_alloc(depgraph *g, size_t n, size_t ndeps, int with_replace)
 	memset(g, 0, sizeof(*g));
 	g->n = n;
 	g->start = calloc(n + 1, sizeof(*g->start));
-	g->dep = calloc(ndeps ? ndeps : 1, sizeof(*g->dep));
+	/* not cleared: zeroing a lockfile's thousand entries only to
+	 * overwrite them was a tenth of building its graph */
+	g->dep = malloc((ndeps ? ndeps : 1) * sizeof(*g->dep));
 	if (with_replace)
 		g->replace = calloc(n ? n : 1, sizeof(*g->replace));
 	if (!g->start || !g->dep || (with_replace && !g->replace)) {
 		depgraph_free(g);
 		return -1;
 	}
-	for (size_t k = 0; k < ndeps; k++)
-		g->dep[k].to = DEP_NONE;
 	return 0;
 }
 
@@ -106,6 +120,8 @@ void deptree_free(deptree *t)
 	free(t->dist);
 	free(t->queue);
 	free(t->tmp);
+	free(t->refs);
+	buf_free(&t->reftext);
 	free(t);
 }
 
@@ -322,6 +338,41 @@ void report_pkg_ref_json(json *j, const lock_pkg *p)
 	json_str_object(j, f, 2);
 }
 
+void deptree_pkg_json(json *j, deptree *t, size_t u, int kind)
+{
+	static void (*const render[2])(json *, const lock_pkg *) = {
+		[DEPTREE_STEP] = report_pkg_ref_json,
+		[DEPTREE_DEP] = report_dep_pkg_json,
+	};
+	const lock_pkg *p = &t->pkgs[u];
+	ref *r;
+
+	if (!t->refs && !(t->refs = calloc(2 * t->n, sizeof(*t->refs)))) {
+		render[kind](j, p);             /* no memory for it: as before */
+		return;
+	}
+	r = &t->refs[2 * u + (size_t)kind];
+	if (!r->len) {
+		size_t at = t->reftext.len, most = 6 * (p->name_len +
+		            p->version_len + (p->source ? strlen(p->source) : 0))
+		            + 64;       /* escaped, and the keys */
+		json tj;
+		if (most > TREE_REFS_MAX - at || t->reftext.failed) {
+			render[kind](j, p);
+			return;
+		}
+		json_init(&tj, &t->reftext);
+		render[kind](&tj, p);
+		if (t->reftext.failed) {
+			render[kind](j, p);
+			return;
+		}
+		r->off = (uint32_t)at;
+		r->len = (uint32_t)(t->reftext.len - at);
+	}
+	json_raw_value(j, t->reftext.p + r->off, r->len);
+}
+
 static void no_paths(json *j, const char *why)
 {
 	json_obj_begin(j);
@@ -397,7 +448,7 @@ void deptree_json(json *j, deptree *t, size_t i)
 			skip = len - TREE_PATH_MAX;
 		for (size_t step = 0; u != DEP_NONE; step++, u = t->next[u])
 			if (step == 0 || step > skip)
-				report_pkg_ref_json(j, &t->pkgs[u]);
+				deptree_pkg_json(j, t, u, DEPTREE_STEP);
 		json_arr_end(j);
 		json_key_lit(j, "omitted");
 		json_uint(j, skip);

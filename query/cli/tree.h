@@ -71,8 +71,10 @@ typedef struct depgraph {
 	                               no package */
 } depgraph;
 
-/* Allocate a graph of n packages and ndeps entries (start zeroed, every
- * entry's `to` DEP_NONE; replace only when with_replace). 0 or -1. */
+/* Allocate a graph of n packages and room for ndeps entries (start
+ * zeroed; replace, zeroed, only when with_replace). The entries are left
+ * as malloc gave them: the caller fills dep[0 .. start[n]), the only
+ * ones read. 0 or -1. */
 int depgraph_alloc(depgraph *g, size_t n, size_t ndeps, int with_replace);
 void depgraph_free(depgraph *g);
 
@@ -90,5 +92,14 @@ void deptree_text(buf *out, deptree *t, size_t i);
 
 /* "advdb-dependency-paths" and its value, into the current object. */
 void deptree_json(json *j, deptree *t, size_t i);
+
+/* Package i as a value of one of the kinds a report repeats: a step of
+ * a path (report_pkg_ref_json) or a resolved dependency
+ * (report_dep_pkg_json). Rendered once per report and copied after
+ * (the rendered text of a report is capped; past the cap, rendered each
+ * time): the same bytes either way. */
+#define DEPTREE_STEP 0
+#define DEPTREE_DEP 1
+void deptree_pkg_json(json *j, deptree *t, size_t i, int kind);
 
 #endif

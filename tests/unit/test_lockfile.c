@@ -397,6 +397,71 @@ static void test_lockfile__read_file(void **state)
 	unlink(path);
 }
 
+/* lockfile_read_or's `other`: claims files that start "\x7fELF", and
+ * records what it was shown. */
+static size_t claim_calls, claim_n;
+static unsigned char claim_head[LOCKFILE_HEAD];
+
+static int claim_elf(const unsigned char *head, size_t n)
+{
+	claim_calls++;
+	claim_n = n;
+	memcpy(claim_head, head, n < sizeof(claim_head) ? n : sizeof(claim_head));
+	return n >= 4 && memcmp(head, "\x7f" "ELF", 4) == 0;
+}
+
+static void write_tmp(char *path, const char *bytes, size_t n)
+{
+	int fd = mkstemp(path);
+
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, bytes, n), (ssize_t)n);
+	close(fd);
+}
+
+/* One open answers both questions: a file `other` claims by its first
+ * bytes is handed back unread (1); any other is read as a lockfile. */
+static void test_lockfile__read_or_hands_over_claimed_files(void **state)
+{
+	(void)state;
+	char elf[] = "/tmp/advdb-test-elfXXXXXX";
+	char lock[] = "/tmp/advdb-test-lockXXXXXX";
+	char empty[] = "/tmp/advdb-test-emptyXXXXXX";
+	const char *text = "version = 4\n[[package]]\nname = \"x\"\n"
+	                   "version = \"0.0.1\"\n";
+	lockfile lf;
+	lock_error err;
+
+	write_tmp(elf, "\x7f" "ELF\x02\x01\x01\0\0\0\0\0", 12);
+	write_tmp(lock, text, strlen(text));
+	write_tmp(empty, "", 0);
+
+	claim_calls = 0;
+	assert_int_equal(lockfile_read_or(&lf, elf, &err, claim_elf), 1);
+	assert_int_equal(claim_calls, 1);
+	assert_int_equal(claim_n, LOCKFILE_HEAD);
+	assert_null(lf.pkgs);
+	assert_int_equal(lf.npkgs, 0);
+	/* without `other`, the same file is a (bad) lockfile */
+	assert_int_equal(lockfile_read_or(&lf, elf, &err, NULL), -1);
+
+	claim_calls = 0;
+	assert_int_equal(lockfile_read_or(&lf, lock, &err, claim_elf), 0);
+	assert_int_equal(claim_calls, 1);
+	assert_memory_equal(claim_head, text, LOCKFILE_HEAD);
+	assert_int_equal(lf.npkgs, 1);
+	assert_string_equal(lf.pkgs[0].name, "x");
+	lockfile_free(&lf);
+
+	/* an empty file shows `other` nothing, and is the reader's error */
+	claim_calls = 0;
+	assert_int_equal(lockfile_read_or(&lf, empty, &err, claim_elf), -1);
+	assert_int_equal(claim_calls, 0);
+	unlink(elf);
+	unlink(lock);
+	unlink(empty);
+}
+
 static void test_lockfile__size_cap(void **state)
 {
 	(void)state;
@@ -551,6 +616,7 @@ int main(void)
 		cmocka_unit_test(test_lockfile__nul_in_name),
 		cmocka_unit_test(test_lockfile__read_missing_file),
 		cmocka_unit_test(test_lockfile__read_file),
+		cmocka_unit_test(test_lockfile__read_or_hands_over_claimed_files),
 		cmocka_unit_test(test_lockfile__size_cap),
 		cmocka_unit_test(test_lockfile__real_lockfiles_same_through_both_readers),
 		cmocka_unit_test(test_lockfile__declined_shapes_read_by_general),
