@@ -311,6 +311,13 @@ static void *zjob_run(void *arg)
 	    ZSTD_isError(ZSTD_CCtx_setParameter(cctx, ZSTD_c_compressionLevel,
 	                                        j->level)))
 		goto done;
+	/* The whole block is in buf and its frame fits in z: zstd reads and
+	 * writes them in place, without its own window-sized copy of the
+	 * input and of the output (a third of an update's page faults were
+	 * those buffers and the tables). */
+	if (ZSTD_isError(ZSTD_CCtx_setParameter(cctx, ZSTD_c_stableInBuffer, 1)) ||
+	    ZSTD_isError(ZSTD_CCtx_setParameter(cctx, ZSTD_c_stableOutBuffer, 1)))
+		goto done;
 	for (size_t i = 0, t = 0; i < j->ng; i++) {
 		if (g[i].reuse >= 0 || t++ % j->nparts != j->part)
 			continue;
@@ -327,13 +334,14 @@ static void *zjob_run(void *arg)
 		if (ZSTD_isError(ZSTD_CCtx_setPledgedSrcSize(cctx, len)))
 			goto done;
 		ZSTD_outBuffer out = { z, cap, 0 };
-		size_t from = 0;
+		/* stable input: one buffer whose size grows by a flush's worth */
+		ZSTD_inBuffer in = { buf, 0, 0 };
 		for (size_t k = 0; k < g[i].count; k += BLOCK_FLUSH) {
-			size_t to = from;
+			size_t to = in.size;
 			for (size_t x = k; x < k + BLOCK_FLUSH && x < g[i].count; x++)
 				to += blk_item_size(live[g[i].first + x]->enc_len);
 			int last = to == len;
-			ZSTD_inBuffer in = { buf + from, to - from, 0 };
+			in.size = to;
 			size_t r;
 			do
 				r = ZSTD_compressStream2(cctx, &out, &in,
@@ -341,7 +349,6 @@ static void *zjob_run(void *arg)
 			while (!ZSTD_isError(r) && r != 0 && out.pos < out.size);
 			if (ZSTD_isError(r) || r != 0 || in.pos != in.size)
 				goto done;
-			from = to;
 		}
 		g[i].zlen = out.pos;
 	}
