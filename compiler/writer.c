@@ -220,8 +220,9 @@ char *wr_make_key(const char *source, const char *path)
 void wr_entry_free(entry *e)
 {
 	free(e->key);
-	free(e->enc);
-	record_free(e->rec);
+	record_free(e->rec);      /* a view into enc: first */
+	if (!e->enc_shared)
+		free(e->enc);
 	memset(e, 0, sizeof(*e));
 	e->pblock = -1;
 }
@@ -234,8 +235,10 @@ void wr_drop_all(writer *w)
 	free(w->by_id.slot);
 	free(w->by_key.slot);
 	free(w->dict);
-	for (size_t i = 0; i < w->npblk; i++)
+	for (size_t i = 0; i < w->npblk; i++) {   /* after the entries */
 		free(w->pblk[i].z);
+		free(w->pblk[i].raw);
+	}
 	free(w->pblk);
 	w->pblk = NULL;
 	w->npblk = 0;
@@ -453,7 +456,7 @@ int writer_add(writer *w, const adv_record *r, const char *source,
 	}
 	free(hot);
 	if (record_encode(&copy, &e.enc, &e.enc_len) < 0 ||
-	    record_decode(&e.rec, e.enc, e.enc_len) < 0) {
+	    record_decode_view(&e.rec, e.enc, e.enc_len) < 0) {
 		errbuf_set(err, errcap, "%s: %s: cannot encode the record "
 		       "(out of memory or a list past its cap)", path, r->id);
 		goto fail;

@@ -4,11 +4,14 @@
  * writer_commit.c (writing the new one). Not for use outside the writer.
  *
  * Invariants:
- *   - An entry owns its encoded record (enc) and a decoded copy (rec, made
- *     by record_decode from enc, so enc == record_encode(rec)). An entry
- *     loaded from a previous DB names the block it was in (pblock, an
- *     index into writer.pblk); that block's frame is valid only under the
- *     previous dictionary (writer.dict).
+ *   - An entry owns its encoded record (enc) and its decoded view (rec,
+ *     made by record_decode_view from enc, so enc == record_encode(rec)
+ *     and rec's strings point into enc). An entry loaded from a previous
+ *     DB names the block it was in (pblock, an index into writer.pblk);
+ *     its enc is a view into that block's decompressed bytes
+ *     (prev_block.raw, freed with the blocks, after every entry), not
+ *     its own allocation (enc_shared). The block's frame is valid only
+ *     under the previous dictionary (writer.dict).
  *   - At most one live entry per id and per (source, path). Replaced and
  *     removed entries stay in the array, dead, until the writer is closed:
  *     the maps skip dead entries, except wr_map_find's want_prev.
@@ -52,13 +55,15 @@ typedef struct entry {
 	int from_prev;            /* loaded by writer_load_previous */
 	uint8_t *enc;             /* encoded full record */
 	size_t enc_len;
-	adv_record *rec;          /* decoded from enc */
+	int enc_shared;           /* enc is in a prev_block's raw: not freed */
+	adv_record *rec;          /* decoded from enc, pointing into it */
 	long pblock;              /* previous DB's block, or -1 */
 } entry;
 
 typedef struct pblock {       /* a block of the previous DB */
 	uint8_t *z;               /* its frame, as stored */
 	size_t zlen;
+	uint8_t *raw;             /* its items decompressed: its entries' enc */
 	size_t count;             /* records in it */
 } prev_block;
 

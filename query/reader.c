@@ -41,7 +41,7 @@ int reader_meta(char **out, size_t *len, advdb *db, const char *key)
 	return rc;
 }
 
-int reader_blocks(advdb *db, int (*fn)(void *arg, const reader_block *b),
+int reader_blocks(advdb *db, int (*fn)(void *arg, reader_block *b),
                   void *arg)
 {
 	MDB_txn *txn;
@@ -79,7 +79,9 @@ int reader_blocks(advdb *db, int (*fn)(void *arg, const reader_block *b),
 		}
 		reader_block b = { k.mv_data, k.mv_size, v.mv_data, v.mv_size,
 		                   raw, len };
-		if ((rc = fn(arg, &b)) != 0)
+		rc = fn(arg, &b);
+		raw = b.raw;            /* NULL when fn kept it */
+		if (rc != 0)
 			goto done;
 		free(raw);
 		raw = NULL;

@@ -11,7 +11,8 @@
  * Invariants:
  *   - record_decode() validates the layout in a first pass that allocates
  *     nothing, then makes one allocation and fills it in a second pass over
- *     its own copy of the bytes, which parses each range bound once and
+ *     its own copy of the bytes (record_decode_view: over the caller's,
+ *     which the caller keeps), which parses each range bound once and
  *     refuses one that is not canonical version text (the only refusal
  *     left to it). Every length is checked against what remains; counts
  *     are capped before anything is sized from them.
@@ -437,7 +438,9 @@ static size_t align8(size_t n)
 	return (n + 7) & ~(size_t)7;
 }
 
-int record_decode(adv_record **out, const void *buf, size_t len)
+/* The two passes; with copy, pass 2 runs over a copy of buf placed
+ * after the record's structs, else over buf itself. */
+static int decode(adv_record **out, const void *buf, size_t len, int copy)
 {
 	cursor c = { .p = buf, .end = (const uint8_t *)buf + len };
 	counts k = {0};
@@ -452,14 +455,18 @@ int record_decode(adv_record **out, const void *buf, size_t len)
 	size_t o_fn = o_rng + align8((size_t)k.nranges * sizeof(range));
 	size_t o_ptr = o_fn + align8((size_t)k.nfunctions * sizeof(adv_function));
 	size_t o_dat = o_ptr + align8(k.nptr * sizeof(char *));
-	uint8_t *block = malloc(o_dat + len);
+	uint8_t *block = malloc(o_dat + (copy ? len : 0));
 	if (!block)
 		return -1;
 	memset(block, 0, o_dat);
-	memcpy(block + o_dat, buf, len);
+	const uint8_t *dat = buf;
+	if (copy) {
+		memcpy(block + o_dat, buf, len);
+		dat = block + o_dat;
+	}
 
 	adv_record *r = (adv_record *)block;
-	cursor c2 = { .p = block + o_dat, .end = block + o_dat + len,
+	cursor c2 = { .p = dat, .end = dat + len,
 	              .fill = 1, .ptrs = (const char **)(block + o_ptr) };
 	counts k2 = {0};
 	int e = walk(&c2, r, (adv_function *)(block + o_fn),
@@ -475,6 +482,16 @@ int record_decode(adv_record **out, const void *buf, size_t len)
 	}
 	*out = r;
 	return 0;
+}
+
+int record_decode(adv_record **out, const void *buf, size_t len)
+{
+	return decode(out, buf, len, 1);
+}
+
+int record_decode_view(adv_record **out, const void *buf, size_t len)
+{
+	return decode(out, buf, len, 0);
 }
 
 void record_free(adv_record *r)
