@@ -879,9 +879,9 @@ int writer_commit(writer *w, writer_stats *st, char *err, size_t errcap)
 	size_t dict_len;
 	int reuse = w->have_prev && (w->dict_len || !dict_pays(live, n));
 	/* An update recompresses the blocks it touched, and the alias
-	 * blocks, at level 3: the bench's update of 10 advisories spent
-	 * ~40 % of its CPU at level 12, ~20 % at 6 (SCHEMA.md, Figures);
-	 * the file is ~3 % bigger until the next full compile. */
+	 * blocks, at ZLEVEL_UPDATE (2): the bench's update of 10 advisories
+	 * spent ~40 % of its CPU at level 12, ~20 % at 6 (SCHEMA.md,
+	 * Figures); the file is ~3 % bigger until the next full compile. */
 	int level = reuse ? ZLEVEL_UPDATE : ZLEVEL;
 	sj.live = live;
 	sj.n = n;

@@ -34,7 +34,7 @@
 #define ZLEVEL 12                 /* measured: see SCHEMA.md, Figures */
 #endif
 #ifndef ZLEVEL_UPDATE
-#define ZLEVEL_UPDATE 3           /* blocks an update recompresses */
+#define ZLEVEL_UPDATE 2           /* blocks an update recompresses */
 #endif
 #ifndef DICT_CAP
 #define DICT_CAP (32u << 10)      /* trained dictionary size (measured) */
