@@ -25,12 +25,12 @@
 
 /* ---- string -> entry maps ---- */
 
-static uint64_t hash_str(const char *s)
+static uint32_t hash_str(const char *s)
 {
 	uint64_t h = 1469598103934665603ull;   /* FNV-1a */
 	for (; *s; s++)
 		h = (h ^ (uint8_t)*s) * 1099511628211ull;
-	return h;
+	return (uint32_t)(h ^ (h >> 32));
 }
 
 static const char *map_key(const writer *w, const strmap *m, uint32_t i)
@@ -38,12 +38,23 @@ static const char *map_key(const writer *w, const strmap *m, uint32_t i)
 	return m == &w->by_id ? w->v[i].id : w->v[i].key;
 }
 
-static void map_insert(writer *w, strmap *m, size_t idx);
+/* A slot for the hash and value (hash << 32 | index + 1) v. */
+static void map_place(strmap *m, uint64_t v)
+{
+	/* map_reserve (or map_grow) left a free slot: the probe ends */
+	assert(m->cap && m->used < m->cap);
+	size_t mask = m->cap - 1;
+	size_t i = (size_t)(v >> 32) & mask;
+	while (m->slot[i])
+		i = (i + 1) & mask;
+	m->slot[i] = v;
+	m->used++;
+}
 
 static int map_grow(writer *w, strmap *m)
 {
 	size_t cap = m->cap ? m->cap * 2 : 256;
-	uint32_t *old = m->slot;
+	uint64_t *old = m->slot;
 	size_t oldcap = m->cap;
 
 	m->slot = calloc(cap, sizeof(*m->slot));
@@ -55,9 +66,11 @@ static int map_grow(writer *w, strmap *m)
 	m->used = 0;
 	/* dead entries are dropped, except the previous DB's (still found
 	 * by wr_map_find's want_prev) */
-	for (size_t i = 0; i < oldcap; i++)
-		if (old[i] && (w->v[old[i] - 1].alive || w->v[old[i] - 1].from_prev))
-			map_insert(w, m, old[i] - 1);
+	for (size_t i = 0; i < oldcap; i++) {
+		const entry *e = old[i] ? &w->v[(uint32_t)old[i] - 1] : NULL;
+		if (e && (e->alive || e->from_prev))
+			map_place(m, old[i]);
+	}
 	free(old);
 	return 0;
 }
@@ -72,14 +85,9 @@ static int map_reserve(writer *w, strmap *m)
 
 static void map_insert(writer *w, strmap *m, size_t idx)
 {
-	/* map_reserve (or map_grow) left a free slot: the probe ends */
-	assert(m->cap && m->used < m->cap);
-	size_t mask = m->cap - 1;
-	size_t i = (size_t)hash_str(map_key(w, m, (uint32_t)idx)) & mask;
-	while (m->slot[i])
-		i = (i + 1) & mask;
-	m->slot[i] = (uint32_t)idx + 1;
-	m->used++;
+	const entry *e = &w->v[idx];
+	uint32_t h = m == &w->by_id ? e->hid : e->hkey;
+	map_place(m, (uint64_t)h << 32 | ((uint32_t)idx + 1));
 }
 
 /* The entry with this key: alive ones, or (want_prev) one from the
@@ -90,9 +98,11 @@ long wr_map_find(const writer *w, const strmap *m, const char *key,
 	if (!m->cap)
 		return -1;
 	size_t mask = m->cap - 1;
-	for (size_t i = (size_t)hash_str(key) & mask; m->slot[i];
-	     i = (i + 1) & mask) {
-		uint32_t e = m->slot[i] - 1;
+	uint32_t h = hash_str(key);
+	for (size_t i = (size_t)h & mask; m->slot[i]; i = (i + 1) & mask) {
+		if ((uint32_t)(m->slot[i] >> 32) != h)
+			continue;
+		uint32_t e = (uint32_t)m->slot[i] - 1;
 		const entry *x = &w->v[e];
 		int ok = want_prev ? x->from_prev : x->alive;
 		if (ok && strcmp(map_key(w, m, e), key) == 0)
@@ -275,6 +285,8 @@ int wr_entry_push(writer *w, entry *e)
 	pc->n++;
 	w->v[w->n] = *e;
 	w->v[w->n].alive = 1;
+	w->v[w->n].hid = hash_str(e->id);
+	w->v[w->n].hkey = hash_str(e->key);
 	map_insert(w, &w->by_id, w->n);
 	map_insert(w, &w->by_key, w->n);
 	w->n++;

@@ -58,6 +58,7 @@ typedef struct entry {
 	int enc_shared;           /* enc is in a prev_block's raw: not freed */
 	adv_record *rec;          /* decoded from enc, pointing into it */
 	long pblock;              /* previous DB's block, or -1 */
+	uint32_t hid, hkey;       /* map hashes of id and key (wr_entry_push) */
 } entry;
 
 typedef struct pblock {       /* a block of the previous DB */
@@ -67,8 +68,10 @@ typedef struct pblock {       /* a block of the previous DB */
 	size_t count;             /* records in it */
 } prev_block;
 
-typedef struct strmap {       /* open addressing, values: entry index + 1 */
-	uint32_t *slot;
+typedef struct strmap {       /* open addressing; a slot: the key's hash
+                                 << 32 | entry index + 1 (0: empty), so
+                                 probes and growth read no entry */
+	uint64_t *slot;
 	size_t cap, used;
 } strmap;
 
