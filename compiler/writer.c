@@ -252,6 +252,14 @@ void wr_drop_all(writer *w)
 	free(w->pblk);
 	w->pblk = NULL;
 	w->npblk = 0;
+	for (size_t i = 0; i < w->npalias; i++) {
+		free(w->palias[i].key);
+		free(w->palias[i].z);
+		free(w->palias[i].raw);
+	}
+	free(w->palias);
+	w->palias = NULL;
+	w->npalias = 0;
 	w->v = NULL;
 	w->n = w->cap = 0;
 	memset(&w->by_id, 0, sizeof(w->by_id));

@@ -535,10 +535,35 @@ done:
 	return rc;
 }
 
-/* One alias block (len bytes at val, first alias first), compressed. */
+/* The previous index's alias blocks, for build_aliases: a block made
+ * with the same key and the same bytes as one of them takes its frame
+ * instead of being compressed again. */
+typedef struct alias_prev {
+	const prev_alias *v;
+	size_t n, next;           /* both in key order: a forward scan */
+} alias_prev;
+
+/* One alias block (len bytes at val, first alias first), compressed, or
+ * the previous index's frame of the same bytes. */
 static int alias_block(kvlist *out, ZSTD_CCtx *cctx, int level,
-                       const char *first, const uint8_t *val, size_t len)
+                       alias_prev *ap, const char *first,
+                       const uint8_t *val, size_t len)
 {
+	while (ap->next < ap->n && strcmp(ap->v[ap->next].key, first) < 0)
+		ap->next++;
+	const prev_alias *p = ap->next < ap->n ? &ap->v[ap->next] : NULL;
+	if (p && strcmp(p->key, first) == 0 && p->rawlen == len &&
+	    memcmp(p->raw, val, len) == 0) {
+		uint8_t *z = malloc(p->zlen ? p->zlen : 1);
+		if (!z)
+			return -1;
+		memcpy(z, p->z, p->zlen);
+		if (kv_push(out, first, z, p->zlen, 0) < 0) {
+			free(z);
+			return -1;
+		}
+		return 0;
+	}
 	size_t cap = ZSTD_compressBound(len);
 	uint8_t *z = malloc(cap);
 
@@ -554,9 +579,11 @@ static int alias_block(kvlist *out, ZSTD_CCtx *cctx, int level,
 
 /* Aliases in blocks of ALIAS_BLOCK (fewer when they would pass
  * BLOCK_BYTES), keyed by their first alias. They are few and small, so
- * every commit rebuilds them all. */
+ * every commit makes them all from the records; only a block whose bytes
+ * differ from the previous index's block of the same key is compressed
+ * (an update of a few advisories changes one or two of them). */
 static int build_aliases(kvlist *out, entry *const *live, size_t n,
-                         int level, size_t *naliases)
+                         int level, alias_prev *ap, size_t *naliases)
 {
 	size_t np = 0;
 	for (size_t i = 0; i < n; i++)
@@ -592,7 +619,7 @@ static int build_aliases(kvlist *out, entry *const *live, size_t n,
 		size_t al = strlen(v[i].alias);
 		size_t need = alias_item_size(al, ids, nids);
 		if (inblock && len + need > BLOCK_BYTES) {
-			if (alias_block(out, cctx, level, first, val, len) < 0)
+			if (alias_block(out, cctx, level, ap, first, val, len) < 0)
 				goto done;
 			len = 0;
 			inblock = 0;
@@ -612,7 +639,7 @@ static int build_aliases(kvlist *out, entry *const *live, size_t n,
 		(*naliases)++;
 		i = j;
 		if (inblock == ALIAS_BLOCK || i == np) {
-			if (alias_block(out, cctx, level, first, val, len) < 0)
+			if (alias_block(out, cctx, level, ap, first, val, len) < 0)
 				goto done;
 			len = 0;
 			inblock = 0;
@@ -827,6 +854,7 @@ done:
 typedef struct side_job {
 	entry *const *live;
 	size_t n;
+	alias_prev ap;            /* the previous index's alias blocks */
 	int level;                /* of the alias blocks */
 	int rc;
 	char hex[41];
@@ -839,7 +867,8 @@ static void *side_run(void *arg)
 	side_job *j = arg;
 	j->rc = wr_digest(j->hex, j->live, j->n) < 0 ||
 	        build_hot(&j->hot, j->live, j->n, &j->npk) < 0 ||
-	        build_aliases(&j->aliases, j->live, j->n, j->level, &j->nal) < 0
+	        build_aliases(&j->aliases, j->live, j->n, j->level, &j->ap,
+	                      &j->nal) < 0
 	        ? -1 : 0;
 	return NULL;
 }
@@ -885,6 +914,7 @@ int writer_commit(writer *w, writer_stats *st, char *err, size_t errcap)
 	int level = reuse ? ZLEVEL_UPDATE : ZLEVEL;
 	sj.live = live;
 	sj.n = n;
+	sj.ap = (alias_prev){ w->palias, w->npalias, 0 };
 	sj.level = level;
 	sj.rc = -1;
 	if (pthread_create(&sth, NULL, side_run, &sj) == 0)

@@ -68,6 +68,14 @@ typedef struct pblock {       /* a block of the previous DB */
 	size_t count;             /* records in it */
 } prev_block;
 
+typedef struct prev_alias {  /* an alias block of the previous DB */
+	char *key;                /* its first alias, NUL-terminated */
+	uint8_t *z;               /* its frame, as stored */
+	size_t zlen;
+	uint8_t *raw;             /* decompressed */
+	size_t rawlen;
+} prev_alias;
+
 typedef struct strmap {       /* open addressing; a slot: the key's hash
                                  << 32 | entry index + 1 (0: empty), so
                                  probes and growth read no entry */
@@ -115,6 +123,8 @@ struct writer {
 	size_t nsrc;
 	prev_block *pblk;            /* previous DB's blocks, in key order */
 	size_t npblk;
+	prev_alias *palias;       /* previous DB's alias blocks, in key order */
+	size_t npalias;
 	uint8_t *dict;            /* previous DB's dictionary (update) */
 	size_t dict_len;
 	int have_prev;            /* entries came from a previous DB */

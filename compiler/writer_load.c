@@ -97,7 +97,7 @@ done:
 typedef struct loader {
 	writer *w;
 	const char *last;            /* id of the last record loaded */
-	size_t cap;                  /* of w->pblk */
+	size_t cap;                  /* of w->pblk (load_alias: w->palias) */
 	const char *bad;             /* what was wrong, for the message */
 } loader;
 
@@ -152,6 +152,45 @@ static int load_block(void *arg, reader_block *b)
 		l->bad = "a damaged block";
 		return 1;
 	}
+	return 0;
+}
+
+/* One alias block of the previous index: kept whole (key, frame and
+ * bytes), for writer_commit to write its frame again when the block it
+ * makes from the records has the same key and bytes. */
+static int load_alias(void *arg, reader_block *b)
+{
+	loader *l = arg;
+	writer *w = l->w;
+
+	if (w->npalias == l->cap) {
+		size_t nc = l->cap ? l->cap * 2 : 16;
+		prev_alias *na = realloc(w->palias, nc * sizeof(*na));
+		if (!na) {
+			l->bad = "out of memory";
+			return 1;
+		}
+		w->palias = na;
+		l->cap = nc;
+	}
+	prev_alias *pa = &w->palias[w->npalias];
+	memset(pa, 0, sizeof(*pa));
+	pa->key = malloc(b->key_len + 1);
+	pa->z = malloc(b->frame_len ? b->frame_len : 1);
+	if (!pa->key || !pa->z) {
+		free(pa->key);
+		free(pa->z);
+		l->bad = "out of memory";
+		return 1;
+	}
+	memcpy(pa->key, b->key, b->key_len);
+	pa->key[b->key_len] = 0;
+	memcpy(pa->z, b->frame, b->frame_len);
+	pa->zlen = b->frame_len;
+	pa->raw = b->raw;            /* kept */
+	pa->rawlen = b->raw_len;
+	b->raw = NULL;
+	w->npalias++;
 	return 0;
 }
 
@@ -264,6 +303,16 @@ static int wr_load_records(writer *w, advdb *db, const char *path,
 	if (e > 0) {
 		errbuf_set(err, errcap, "%s: damaged index: %s in the advisories",
 		          path, l.bad);
+		goto fail;
+	}
+	if (e != ADVDB_OK) {
+		errbuf_set(err, errcap, "%s", advdb_last_error(db));
+		goto fail;
+	}
+	loader la = { w, NULL, 0, NULL };
+	e = reader_aliases(db, load_alias, &la);
+	if (e > 0) {
+		errbuf_set(err, errcap, "%s: %s", path, la.bad);
 		goto fail;
 	}
 	if (e != ADVDB_OK) {

@@ -48,6 +48,15 @@ typedef struct reader_block {
 int reader_blocks(advdb *db, int (*fn)(void *arg, reader_block *b),
                   void *arg);
 
+/* Every block of `aliases`, in key order, decompressed (never with the
+ * dictionary), handed to fn(arg, b) as reader_blocks does (fn may keep
+ * b->raw the same way). Only decompressed, not walked: for a caller
+ * that compares the bytes with a block it made itself (an update keeps
+ * the frame of an alias block that comes out the same). ADVDB_OK, an
+ * advdb error, or fn's nonzero value. */
+int reader_aliases(advdb *db, int (*fn)(void *arg, reader_block *b),
+                   void *arg);
+
 /* The decoded record inside an advisory (NULL for NULL): for the users
  * inside the project that need its fields as structs, such as the
  * vulnerable ranges as versions (reqs) or the whole record (the OSV
