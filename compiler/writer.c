@@ -113,17 +113,29 @@ long wr_map_find(const writer *w, const strmap *m, const char *key,
 
 /* ---- live entries per package ---- */
 
-/* The map key of r's package: its collection byte, then its name. */
-static char *pkg_key(const adv_record *r)
+/* Room for a package's map key on the stack: every package name within
+ * the index's cap fits (a longer one gets an allocation). */
+#define PKG_KEY_BUF (ADV_PACKAGE_MAX + 2)
+
+/* The map key of r's package: its collection byte, then its name, in
+ * buf (PKG_KEY_BUF bytes) when it fits, else in a new allocation (NULL
+ * when out of memory). Give it back with pkg_key_done. */
+static char *pkg_key(const adv_record *r, char *buf)
 {
 	size_t n = strlen(r->package);
-	char *k = malloc(n + 2);
+	char *k = n + 2 <= PKG_KEY_BUF ? buf : malloc(n + 2);
 
 	if (!k)
 		return NULL;
 	k[0] = (char)('0' + r->collection);
 	memcpy(k + 1, r->package, n + 1);
 	return k;
+}
+
+static void pkg_key_done(char *k, const char *buf)
+{
+	if (k != buf)
+		free(k);
 }
 
 static pkgcount *pkg_find(const pkgmap *m, const char *key)
@@ -152,13 +164,16 @@ static void pkg_place(pkgmap *m, pkgcount pc)
 /* r's counter, made (at 0) when absent; NULL when out of memory. */
 static pkgcount *pkg_slot(pkgmap *m, const adv_record *r)
 {
-	char *key = pkg_key(r);
+	char buf[PKG_KEY_BUF];
+	char *key = pkg_key(r, buf);
 	pkgcount *pc = key ? pkg_find(m, key) : NULL;
 
 	if (!key || pc) {
-		free(key);
+		pkg_key_done(key, buf);
 		return pc;
 	}
+	if (key == buf && !(key = strdup(buf)))   /* the map keeps it */
+		return NULL;
 	if ((m->used + 1) * 2 > m->cap) {
 		size_t cap = m->cap ? m->cap * 2 : 64;
 		pkgcount *old = m->slot;
@@ -191,10 +206,11 @@ static void pkg_free(pkgmap *m)
 
 uint32_t wr_package_count(const writer *w, const adv_record *r)
 {
-	char *key = pkg_key(r);
+	char buf[PKG_KEY_BUF];
+	char *key = pkg_key(r, buf);
 	const pkgcount *pc = key ? pkg_find(&w->by_pkg, key) : NULL;
 
-	free(key);
+	pkg_key_done(key, buf);
 	return pc ? pc->n : 0;
 }
 
@@ -206,9 +222,10 @@ void wr_set_alive(writer *w, size_t i, int alive)
 		return;
 	e->alive = alive ? 1 : 0;
 	/* the counter exists: wr_entry_push made it */
-	char *key = pkg_key(e->rec);
+	char buf[PKG_KEY_BUF];
+	char *key = pkg_key(e->rec, buf);
 	pkgcount *pc = key ? pkg_find(&w->by_pkg, key) : NULL;
-	free(key);
+	pkg_key_done(key, buf);
 	if (pc)
 		pc->n += alive ? 1 : (uint32_t)-1;
 }

@@ -55,6 +55,33 @@ static int cmp_id(const void *a, const void *b)
 	return strcmp(x->id, y->id);
 }
 
+/* live[0..n) in id order. An update's entries are mostly in order
+ * already (the previous records as loaded, then the few added): the
+ * sorted run at the front is kept, the rest sorted and merged into it,
+ * rather than sorting all of them again. 0, or -1 out of memory. */
+static int sort_by_id(entry **live, size_t n)
+{
+	size_t k = 1;
+
+	while (k < n && strcmp(live[k - 1]->id, live[k]->id) < 0)
+		k++;
+	if (k >= n)
+		return 0;
+	qsort(live + k, n - k, sizeof(*live), cmp_id);
+	entry **run = malloc(k * sizeof(*run));
+	if (!run)
+		return -1;
+	memcpy(run, live, k * sizeof(*run));
+	size_t i = 0, j = k, o = 0;
+	while (i < k && j < n)
+		live[o++] = strcmp(run[i]->id, live[j]->id) <= 0 ? run[i++]
+		                                                : live[j++];
+	while (i < k)
+		live[o++] = run[i++];
+	free(run);
+	return 0;
+}
+
 static int cmp_package(const void *a, const void *b)
 {
 	const entry *x = *(const entry *const *)a, *y = *(const entry *const *)b;
@@ -901,7 +928,8 @@ int writer_commit(writer *w, writer_stats *st, char *err, size_t errcap)
 	for (size_t i = 0; i < w->n; i++)
 		if (w->v[i].alive)
 			live[n++] = &w->v[i];
-	qsort(live, n, sizeof(*live), cmp_id);
+	if (sort_by_id(live, n) < 0)
+		goto oom;
 	/* An update keeps the previous dictionary (and so every unchanged
 	 * frame) unless it had none and one would now pay (dict_pays). */
 	const uint8_t *dict;
