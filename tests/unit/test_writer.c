@@ -1053,6 +1053,31 @@ static void test_writer_load__damaged_record_and_other_schema(void **state)
 	                                      sizeof(f->err)), 0);
 	assert_string_equal(commit, COMMIT);
 	writer_close(w);
+
+	/* the same with an alias block that is not zstd: the update reads
+	 * every alias block too (it may keep their frames), so -1 */
+	{
+		MDB_env *env;
+		MDB_txn *txn;
+		MDB_dbi al;
+		MDB_val k = { 8, "CVE-2020" }, v = { 9, "not zstd!" };
+		assert_int_equal(mdb_env_create(&env), 0);
+		assert_int_equal(mdb_env_set_maxdbs(env, DB_MAXDBS), 0);
+		assert_int_equal(mdb_env_open(env, f->db, MDB_NOSUBDIR | MDB_NOLOCK,
+		                              0644), 0);
+		assert_int_equal(mdb_txn_begin(env, NULL, 0, &txn), 0);
+		assert_int_equal(mdb_dbi_open(txn, db_name(DBI_ALIASES), MDB_CREATE,
+		                              &al), 0);
+		assert_int_equal(mdb_put(txn, al, &k, &v, 0), 0);
+		assert_int_equal(mdb_txn_commit(txn), 0);
+		mdb_env_close(env);
+	}
+	assert_int_equal(writer_open(&w, f->db, f->err, sizeof(f->err)), 0);
+	assert_int_equal(writer_load_previous(w, "rustsec", commit, f->err,
+	                                      sizeof(f->err)), -1);
+	assert_non_null(strstr(f->err, "aliases"));
+	assert_string_equal(commit, "");
+	writer_close(w);
 	unlink(f->db);
 
 	/* a frame whose record is damaged (its last byte flipped): -1, and
