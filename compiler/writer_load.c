@@ -101,6 +101,23 @@ typedef struct loader {
 	const char *bad;             /* what was wrong, for the message */
 } loader;
 
+/* The array v of n elements of size bytes (capacity l->cap, doubled
+ * from first) with room for one more, moved if need be; NULL with l->bad
+ * set when out of memory (v is then still valid). */
+static void *room(loader *l, void *v, size_t n, size_t size, size_t first)
+{
+	if (n < l->cap)
+		return v;
+	size_t nc = l->cap ? l->cap * 2 : first;
+	void *nv = realloc(v, nc * size);
+	if (!nv) {
+		l->bad = "out of memory";
+		return NULL;
+	}
+	l->cap = nc;
+	return nv;
+}
+
 /* One block: its frame is kept (an unchanged block is written again
  * byte for byte), its records become entries. Ids must increase across
  * the whole sub-database (the reader checked that each block starts with
@@ -110,16 +127,10 @@ static int load_block(void *arg, reader_block *b)
 	loader *l = arg;
 	writer *w = l->w;
 
-	if (w->npblk == l->cap) {
-		size_t nc = l->cap ? l->cap * 2 : 64;
-		prev_block *nb = realloc(w->pblk, nc * sizeof(*nb));
-		if (!nb) {
-			l->bad = "out of memory";
-			return 1;
-		}
-		w->pblk = nb;
-		l->cap = nc;
-	}
+	prev_block *nb = room(l, w->pblk, w->npblk, sizeof(*nb), 64);
+	if (!nb)
+		return 1;
+	w->pblk = nb;
 	prev_block *pb = &w->pblk[w->npblk];
 	pb->z = malloc(b->frame_len);
 	if (!pb->z) {
@@ -163,16 +174,10 @@ static int load_alias(void *arg, reader_block *b)
 	loader *l = arg;
 	writer *w = l->w;
 
-	if (w->npalias == l->cap) {
-		size_t nc = l->cap ? l->cap * 2 : 16;
-		prev_alias *na = realloc(w->palias, nc * sizeof(*na));
-		if (!na) {
-			l->bad = "out of memory";
-			return 1;
-		}
-		w->palias = na;
-		l->cap = nc;
-	}
+	prev_alias *na = room(l, w->palias, w->npalias, sizeof(*na), 16);
+	if (!na)
+		return 1;
+	w->palias = na;
 	prev_alias *pa = &w->palias[w->npalias];
 	memset(pa, 0, sizeof(*pa));
 	pa->key = malloc(b->key_len + 1);
