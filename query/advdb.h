@@ -232,8 +232,12 @@ typedef struct advdb advdb;
  * The file is never written and no lock file is made (the compiler never
  * changes an index in place), so an index in a read-only place works.
  * Before anything is read through LMDB, the file's length and every LMDB
- * page a reader can reach are checked (tens of microseconds for the real
- * database), so a damaged file is an error here, never a crash later.
+ * page a lookup can reach are checked (tens of microseconds for the real
+ * database), so a damaged file is an error here, never a crash later. The
+ * pages of the advisory and alias blocks, which only showing an advisory
+ * reads, and of the crates index are checked the same way on their first
+ * use by the handle: a damaged one is then that call's error
+ * (#ADVDB_ECORRUPT), and every later call's.
  *
  * @param out receives the handle; NULL on failure
  * @param path the index file

@@ -42,7 +42,7 @@ static int resolve_alias(char *buf, size_t cap, advdb *db, MDB_txn *txn,
 	if (!db->has[DBI_ALIASES])
 		return 1;
 	snprintf(what, sizeof what, "alias %s", alias);
-	rc = db_block_seek(&k, &v, db, txn, db->dbi[DBI_ALIASES], alias, alen,
+	rc = db_block_seek(&k, &v, db, txn, DBI_ALIASES, alias, alen,
 	                   what, err);
 	if (rc != 0)
 		return rc;
@@ -118,7 +118,7 @@ static int fetch_record(void **rec, size_t *rec_len, advdb *db,
 
 	*rec = NULL;
 	snprintf(what, sizeof what, "advisory %s", id);
-	rc = db_block_seek(&k, &v, db, txn, db->dbi[DBI_ADVISORIES], id, idlen,
+	rc = db_block_seek(&k, &v, db, txn, DBI_ADVISORIES, id, idlen,
 	                   what, err);
 	if (rc != 0)
 		return rc;

@@ -128,7 +128,7 @@ int advdb_crate_get_ex(advdb_crate *out, advdb *db, const char *name,
 			               version_text, why);
 		vklen = version_key_encode(&ver, vkey);
 	}
-	if ((rc = db_input_checked(db, e)) != 0 ||
+	if ((rc = db_row_checked(db, DBI_CRATES, e)) != 0 ||
 	    (rc = db_snapshot(&txn, &slot, db, e)) != 0)
 		return rc;
 	k.mv_size = name_len;

@@ -5,8 +5,10 @@
  * whether the file is safe to read: it must be a regular, non-empty file
  * that LMDB accepts (magic, version), at least as long as the pages the
  * newest meta page claims — a truncated file would otherwise make the
- * first read past EOF a SIGBUS — and every page a reader can reach must
- * be well-formed (lmdbcheck.c), since liblmdb itself trusts its pages.
+ * first read past EOF a SIGBUS — and every page a lookup can reach must
+ * be well-formed (lmdbcheck.c), since liblmdb itself trusts its pages;
+ * the rows only some calls read (DB_WALK_ON_USE: the advisory and alias
+ * blocks, crates) are walked by db_row_checked() on their first use.
  * Only then are the sub-databases opened, our magic and schema version
  * checked, and the zstd dictionary loaded.
  *
@@ -142,25 +144,27 @@ static int check_pages(struct advdb *db, char *errbuf, size_t errcap)
 	return ADVDB_OK;
 }
 
-int db_input_checked(struct advdb *db, advdb_error_info *err)
+int db_row_checked(struct advdb *db, db_id id, advdb_error_info *err)
 {
-	int st = atomic_load_explicit(&db->input_state, memory_order_acquire);
+	if (!(DB_WALK_ON_USE & (1u << id)))
+		return ADVDB_OK;                /* walked at open */
+	int st = atomic_load_explicit(&db->row_state[id], memory_order_acquire);
 
 	if (st == 0) {
 		pthread_mutex_lock(&db->lock);
-		st = atomic_load_explicit(&db->input_state, memory_order_relaxed);
+		st = atomic_load_explicit(&db->row_state[id], memory_order_relaxed);
 		if (st == 0) {
-			int rc = lmdb_check(db, db->last_pgno, db->psize,
-			                    1u << DBI_CRATES, db->input_msg);
+			int rc = lmdb_check(db, db->last_pgno, db->psize, 1u << id,
+			                    db->row_msg[id]);
 			st = rc == 0 ? 1 : rc;
-			atomic_store_explicit(&db->input_state, st,
+			atomic_store_explicit(&db->row_state[id], st,
 			                      memory_order_release);
 		}
 		pthread_mutex_unlock(&db->lock);
 	}
 	if (st == 1)
 		return ADVDB_OK;
-	return db_fail(db, err, st, "%s", db->input_msg);
+	return db_fail(db, err, st, "%s", db->row_msg[id]);
 }
 
 static int open_dbi(MDB_dbi *out, unsigned char *present, MDB_txn *txn,

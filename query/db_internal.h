@@ -75,12 +75,13 @@ struct advdb {
 
 	char *path;                  /* as given to advdb_open, for messages */
 
-	/* db_input_checked: the deferred walk of `crates` */
+	/* db_row_checked: the rows walked on first use (DB_WALK_ON_USE) */
 	uint64_t last_pgno;          /* as at open (the file never changes) */
 	unsigned psize;
-	_Atomic int input_state;     /* 0 not walked, 1 sound, <0 its error */
-	char input_msg[ADVDB_MSG_MAX]; /* the error's message; set before
-	                                  input_state (under lock) */
+	_Atomic int row_state[DBI_COUNT]; /* 0 not walked, 1 sound, <0 its
+	                                     error */
+	char row_msg[DBI_COUNT][ADVDB_MSG_MAX]; /* that error's message; set
+	                                  before row_state (under lock) */
 };
 
 /* ---- snapshot.c ---- */
@@ -188,11 +189,12 @@ int db_query_check(struct advdb *db, const advdb_query *q, const char *who,
 
 /* ---- blockread.c ---- */
 
-/* The block holding key k in dbi (`advisories` or `aliases`): the one
- * with the last key <= k. 0 (key and val point into the map), 1 when
- * every key is after k (or dbi is empty), or an error with a message. */
+/* The block holding key k in row id (`advisories` or `aliases`, walked
+ * first: db_row_checked): the one with the last key <= k. 0 (key and val
+ * point into the map), 1 when every key is after k (or the row is
+ * empty), or an error with a message. */
 int db_block_seek(MDB_val *key, MDB_val *val, struct advdb *db,
-                  MDB_txn *txn, MDB_dbi dbi, const char *k, size_t klen,
+                  MDB_txn *txn, db_id id, const char *k, size_t klen,
                   const char *what, advdb_error_info *err);
 
 /* Decompress a block's frame (with the index's dictionary when
@@ -231,15 +233,27 @@ int lmdb_check_header(int fd, const char *path, char *msg);
 int lmdb_check(struct advdb *db, uint64_t last_pgno, unsigned psize,
                unsigned which, char *msg);
 
-/* The rows walked at open: all but those filled from an input of their
- * own (DB_BY_INPUT, `crates`: thousands of pages a one-shot check never
- * reads), which db_input_checked() walks on their first use. */
-#define DB_WALK_AT_OPEN ((1u << DBI_COUNT) - 1 - (1u << DBI_CRATES))
+/* The rows walked on their first use, by db_row_checked(), rather than
+ * at open: those a lookup never reads. The advisory and alias blocks
+ * (most of the file's pages, scattered through it: a clean one-shot
+ * check read them only to walk them, 7 of its 57 page faults) are read
+ * only to show a finding or an advisory; `crates` (thousands of pages)
+ * only by a crates-index question. Every other row, and any row added
+ * later, is walked at open. */
+#define DB_WALK_ON_USE ((1u << DBI_ADVISORIES) | (1u << DBI_ALIASES) | \
+                        (1u << DBI_CRATES))
+#define DB_WALK_AT_OPEN (((1u << DBI_COUNT) - 1) & ~DB_WALK_ON_USE)
+_Static_assert(!(DB_WALK_ON_USE & ((1u << DBI_META) | (1u << DBI_PACKAGES) |
+                                   (1u << DBI_TOOLCHAIN))),
+               "meta and the hot records are read (db_meta_get, lookup.c) "
+               "without db_row_checked: they must be walked at open");
 
-/* `crates` walked (once per handle, on first use: lmdbcheck.c) before
- * any of its pages is read. ADVDB_OK, or the walk's error, with its
- * message for the calling thread, on this and every later call. */
-int db_input_checked(struct advdb *db, advdb_error_info *err);
+/* Row `id` walked (once per handle, on first use: lmdbcheck.c) before
+ * any of its pages is read: call it before every cursor or get on a row
+ * of DB_WALK_ON_USE (for the others it returns at once). ADVDB_OK, or
+ * the walk's error, with its message for the calling thread, on this and
+ * every later call. */
+int db_row_checked(struct advdb *db, db_id id, advdb_error_info *err);
 
 /* A stored adv_info as the public kind (unknown values: OTHER). */
 static inline advdb_kind db_kind(uint8_t info)

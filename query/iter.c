@@ -52,7 +52,8 @@ static int iter_new(advdb_iter **out, advdb *db, db_id id, int blocks,
 	it->db = db;
 	it->what = what;
 	it->blocks = blocks;
-	if ((ret = db_read_begin(&it->txn, db, err)) != 0) {
+	if ((ret = db_row_checked(db, id, err)) != 0 ||
+	    (ret = db_read_begin(&it->txn, db, err)) != 0) {
 		free(it);
 		return ret;
 	}

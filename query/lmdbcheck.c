@@ -14,10 +14,13 @@
  * main tree — which in an advdb index is a single leaf of at most
  * DB_MAXDBS sub-database records — and the tree of each sub-database that
  * libadvdb opens (every row of layout.h's table; one it does not know is
- * never opened, so never walked). `crates` (a crates.io index: thousands
- * of pages, ~20 ms of page faults, that a one-shot check never reads) is
- * walked on its first use instead (db_input_checked, db.c), before any
- * of its pages is read; the other trees at open. Checked on every page: its number is
+ * never opened, so never walked). The rows of DB_WALK_ON_USE
+ * (db_internal.h: the advisory and alias blocks, which a lookup never
+ * reads, and `crates`, a crates.io index of thousands of pages) are
+ * walked on their first use instead (db_row_checked, db.c), before any of
+ * their pages is read, each walk on its own (a page two trees share is
+ * then not seen twice, but each tree's walk proves it sound as that tree
+ * reads it); the other trees at open. Checked on every page: its number is
  * in [2, last_pgno], no page is reached twice, its header names it, it is
  * a branch or leaf page as its depth requires (all leaves at the tree's
  * depth, at most 32 levels: LMDB's cursor stack), its free-space bounds

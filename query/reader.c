@@ -55,7 +55,8 @@ static int walk_blocks(advdb *db, db_id id,
 	blk_item first;
 	int adv = id == DBI_ADVISORIES, rc, mrc;
 
-	if ((rc = db_read_begin(&txn, db, NULL)) != 0)
+	if ((rc = db_row_checked(db, DBI_ADVISORIES, NULL)) != 0 ||
+	    (rc = db_read_begin(&txn, db, NULL)) != 0)
 		return rc;
 	if ((mrc = mdb_cursor_open(txn, db->dbi[id], &cur)) != 0) {
 		rc = db_fail(db, NULL, db_map_mdb(mrc), "%s: %s: %s", db->path,
@@ -122,6 +123,8 @@ static int check_hot(advdb *db, MDB_txn *txn, db_id id)
 	hot_entry e;
 	int mrc, r;
 
+	if ((r = db_row_checked(db, id, NULL)) != 0)
+		return r;
 	if ((mrc = mdb_cursor_open(txn, db->dbi[id], &cur)) != 0)
 		return db_fail(db, NULL, db_map_mdb(mrc), "%s: %s: %s", db->path,
 		               what, mdb_strerror(mrc));
@@ -159,6 +162,8 @@ static int check_aliases(advdb *db, MDB_txn *txn)
 	const char *id;
 	int mrc, r, rc = ADVDB_OK;
 
+	if ((rc = db_row_checked(db, DBI_ALIASES, NULL)) != 0)
+		return rc;
 	if ((mrc = mdb_cursor_open(txn, db->dbi[DBI_ALIASES], &cur)) != 0)
 		return db_fail(db, NULL, db_map_mdb(mrc), "%s: aliases: %s",
 		               db->path, mdb_strerror(mrc));
@@ -196,7 +201,7 @@ int reader_crates(advdb *db, int (*fn)(void *arg, const char *name,
 
 	if (!db->has[DBI_CRATES])
 		return ADVDB_OK;
-	if ((rc = db_input_checked(db, NULL)) != 0 ||
+	if ((rc = db_row_checked(db, DBI_CRATES, NULL)) != 0 ||
 	    (rc = db_read_begin(&txn, db, NULL)) != 0)
 		return rc;
 	if ((mrc = mdb_cursor_open(txn, db->dbi[DBI_CRATES], &cur)) != 0) {

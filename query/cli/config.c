@@ -315,15 +315,15 @@ static int yanked(pctx *p, const toml_value *t)
 	return 0;
 }
 
+/* The defaults, in a config whose doc and path are set: the fields
+ * before `path` cleared, not the arrays after it (config.h). */
 static void defaults(audit_config *c)
 {
 	toml_doc *doc = c->doc;
-	char path[sizeof c->path];
 
-	memcpy(path, c->path, sizeof path);
-	memset(c, 0, sizeof(*c));
+	memset(c, 0, offsetof(audit_config, path));
 	c->doc = doc;
-	memcpy(c->path, path, sizeof path);
+	c->db_origin[0] = '\0';
 	c->format = FORMAT_UNSET;
 	c->fetch = 1;
 	c->show_tree = 1;
@@ -346,7 +346,7 @@ int config_parse(audit_config *c, const char *path, const char *text,
 	toml_error terr;
 	toml_doc *doc = NULL;
 
-	memset(c, 0, sizeof(*c));
+	c->doc = NULL;
 	snprintf(c->path, sizeof c->path, "%s", path);
 	defaults(c);
 	if (len > CONFIG_FILE_MAX)
@@ -380,7 +380,8 @@ void config_free(audit_config *c)
 	if (!c)
 		return;
 	toml_free(c->doc);
-	memset(c, 0, sizeof(*c));
+	memset(c, 0, offsetof(audit_config, path));
+	c->path[0] = c->db_origin[0] = '\0';
 	c->format = FORMAT_UNSET;
 }
 
@@ -423,7 +424,8 @@ int config_load(audit_config *c, const char *explicit_path, int none)
 	size_t len = 0;
 	int rc;
 
-	memset(c, 0, sizeof(*c));
+	c->doc = NULL;
+	c->path[0] = '\0';
 	defaults(c);
 	if (none)
 		return 0;

@@ -44,31 +44,36 @@
  * and _SARIF. */
 
 typedef struct audit_config {
-	char path[4096];            /* the file read; "" when none */
 	struct toml_doc *doc;
 	/* [advisories] */
-	const char *ignore[CLI_IGNORE_MAX];
 	size_t nignore;
 	int info_set;
-	const char *info[CLI_INFO_MAX];
 	size_t ninfo;
 	int has_severity, severity;
 	/* [database] */
 	const char *db_path;
-	char db_origin[4120];       /* "FILE:LINE" of path */
 	const char *url;
 	int fetch, stale;
 	/* [output] */
-	unsigned char denyv[CLI_DENY_MAX];
 	size_t ndeny;
 	int format;                 /* FORMAT_* */
 	int quiet, show_tree;
 	/* [target] */
 	int os_set, arch_set;
-	const char *os[CLI_TARGETS_MAX], *arch[CLI_TARGETS_MAX];
 	size_t nos, narch;
 	/* [yanked] */
 	int yanked_enabled, yanked_set, update_index;
+
+	/* What follows is read only as far as the counts above (the two
+	 * strings to their NUL): a reset (config.c) clears the fields above
+	 * and the strings' first bytes, never these ~18 KB, which a one-shot
+	 * check would otherwise fault in (4 pages) to no use. */
+	char path[4096];            /* the file read; "" when none */
+	char db_origin[4120];       /* "FILE:LINE" of [database] path */
+	const char *ignore[CLI_IGNORE_MAX];
+	const char *info[CLI_INFO_MAX];
+	unsigned char denyv[CLI_DENY_MAX];
+	const char *os[CLI_TARGETS_MAX], *arch[CLI_TARGETS_MAX];
 } audit_config;
 
 /* Parse the text of an audit.toml (path names it in messages). Each

@@ -1770,7 +1770,35 @@ static void test_open__subdb_table(void **state)
 		key[db_specs[id].key_max + 1] = '\0';
 		copy_file(f->db, p);
 		raw_put(p, db_name((db_id)id), key, "v", 1, 0);
-		if (db_specs[id].filled_by == DB_BY_INPUT) {
+		if (id == DBI_ADVISORIES || id == DBI_ALIASES) {
+			/* the blocks: walked on first use, not at open (a lookup
+			 * never reads them); then the same error, every time */
+			advdb_advisory *a = NULL;
+			const char *get = id == DBI_ADVISORIES ? "RUSTSEC-2020-0001"
+			                                       : "CVE-2020-1111";
+			assert_int_equal(advdb_open(&h, p, 0, NULL, 0), ADVDB_OK);
+			assert_int_equal(advdb_lookup(m, 4, &n, h, "alpha", "1.0.0",
+			                              NULL), ADVDB_OK);
+			assert_true(n > 0);
+			for (int twice = 0; twice < 2; twice++) {
+				assert_int_equal(advdb_advisory_get(&a, h, get),
+				                 ADVDB_ECORRUPT);
+				assert_null(a);
+				assert_non_null(strstr(advdb_last_error(h),
+				                       "key length out of range"));
+			}
+			if (id == DBI_ADVISORIES) {
+				advdb_iter *it = NULL;
+				assert_int_equal(advdb_advisories_iter(&it, h),
+				                 ADVDB_ECORRUPT);
+				assert_null(it);
+			} else {            /* an id needs no alias: found */
+				assert_int_equal(advdb_advisory_get(&a, h,
+				                 "RUSTSEC-2020-0001"), ADVDB_OK);
+				advdb_advisory_free(a);
+			}
+			advdb_close(h);
+		} else if (db_specs[id].filled_by == DB_BY_INPUT) {
 			/* `crates`: walked on first use, not at open (a one-shot
 			 * check never reads it); then the same error */
 			advdb_crate c = ADVDB_CRATE_INIT;
