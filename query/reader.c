@@ -55,7 +55,8 @@ static int walk_blocks(advdb *db, db_id id,
 	blk_item first;
 	int adv = id == DBI_ADVISORIES, rc, mrc;
 
-	if ((rc = db_row_checked(db, DBI_ADVISORIES, NULL)) != 0 ||
+	/* the row's pages walked before any value is read (db.c) */
+	if ((rc = db_row_checked(db, id, NULL)) != 0 ||
 	    (rc = db_read_begin(&txn, db, NULL)) != 0)
 		return rc;
 	if ((mrc = mdb_cursor_open(txn, db->dbi[id], &cur)) != 0) {
