@@ -418,13 +418,18 @@ static void check_doc(ctx *c, const toml_value *root)
 	static const char *const names[3] = { "advisory", "versions",
 	                                      "affected" };
 	seen k;
-	reqset *rs = calloc(1, sizeof(*rs));
+	/* ~140 KB of room for REQ_RANGES_MAX intervals, of which a file
+	 * fills a few: only the count and flag are set (calloc cleared it
+	 * all, for every advisory parsed) */
+	reqset *rs = malloc(sizeof(*rs));
 
 	memset(&k, 0, sizeof(k));
 	if (!rs) {
 		adv_oom(c, c->fence);
 		return;
 	}
+	rs->n = 0;
+	rs->bad = 0;
 	for (size_t i = 0; i < toml_table_len(root); i++) {
 		const char *key = toml_table_key(root, i, NULL);
 		const toml_value *v = toml_table_value(root, i);

@@ -25,12 +25,12 @@
 
 /* ---- string -> entry maps ---- */
 
-static uint64_t hash_str(const char *s)
+static uint32_t hash_str(const char *s)
 {
 	uint64_t h = 1469598103934665603ull;   /* FNV-1a */
 	for (; *s; s++)
 		h = (h ^ (uint8_t)*s) * 1099511628211ull;
-	return h;
+	return (uint32_t)(h ^ (h >> 32));
 }
 
 static const char *map_key(const writer *w, const strmap *m, uint32_t i)
@@ -38,12 +38,23 @@ static const char *map_key(const writer *w, const strmap *m, uint32_t i)
 	return m == &w->by_id ? w->v[i].id : w->v[i].key;
 }
 
-static void map_insert(writer *w, strmap *m, size_t idx);
+/* A slot for the hash and value (hash << 32 | index + 1) v. */
+static void map_place(strmap *m, uint64_t v)
+{
+	/* map_reserve (or map_grow) left a free slot: the probe ends */
+	assert(m->cap && m->used < m->cap);
+	size_t mask = m->cap - 1;
+	size_t i = (size_t)(v >> 32) & mask;
+	while (m->slot[i])
+		i = (i + 1) & mask;
+	m->slot[i] = v;
+	m->used++;
+}
 
 static int map_grow(writer *w, strmap *m)
 {
 	size_t cap = m->cap ? m->cap * 2 : 256;
-	uint32_t *old = m->slot;
+	uint64_t *old = m->slot;
 	size_t oldcap = m->cap;
 
 	m->slot = calloc(cap, sizeof(*m->slot));
@@ -55,9 +66,11 @@ static int map_grow(writer *w, strmap *m)
 	m->used = 0;
 	/* dead entries are dropped, except the previous DB's (still found
 	 * by wr_map_find's want_prev) */
-	for (size_t i = 0; i < oldcap; i++)
-		if (old[i] && (w->v[old[i] - 1].alive || w->v[old[i] - 1].from_prev))
-			map_insert(w, m, old[i] - 1);
+	for (size_t i = 0; i < oldcap; i++) {
+		const entry *e = old[i] ? &w->v[(uint32_t)old[i] - 1] : NULL;
+		if (e && (e->alive || e->from_prev))
+			map_place(m, old[i]);
+	}
 	free(old);
 	return 0;
 }
@@ -72,14 +85,9 @@ static int map_reserve(writer *w, strmap *m)
 
 static void map_insert(writer *w, strmap *m, size_t idx)
 {
-	/* map_reserve (or map_grow) left a free slot: the probe ends */
-	assert(m->cap && m->used < m->cap);
-	size_t mask = m->cap - 1;
-	size_t i = (size_t)hash_str(map_key(w, m, (uint32_t)idx)) & mask;
-	while (m->slot[i])
-		i = (i + 1) & mask;
-	m->slot[i] = (uint32_t)idx + 1;
-	m->used++;
+	const entry *e = &w->v[idx];
+	uint32_t h = m == &w->by_id ? e->hid : e->hkey;
+	map_place(m, (uint64_t)h << 32 | ((uint32_t)idx + 1));
 }
 
 /* The entry with this key: alive ones, or (want_prev) one from the
@@ -90,9 +98,11 @@ long wr_map_find(const writer *w, const strmap *m, const char *key,
 	if (!m->cap)
 		return -1;
 	size_t mask = m->cap - 1;
-	for (size_t i = (size_t)hash_str(key) & mask; m->slot[i];
-	     i = (i + 1) & mask) {
-		uint32_t e = m->slot[i] - 1;
+	uint32_t h = hash_str(key);
+	for (size_t i = (size_t)h & mask; m->slot[i]; i = (i + 1) & mask) {
+		if ((uint32_t)(m->slot[i] >> 32) != h)
+			continue;
+		uint32_t e = (uint32_t)m->slot[i] - 1;
 		const entry *x = &w->v[e];
 		int ok = want_prev ? x->from_prev : x->alive;
 		if (ok && strcmp(map_key(w, m, e), key) == 0)
@@ -103,17 +113,29 @@ long wr_map_find(const writer *w, const strmap *m, const char *key,
 
 /* ---- live entries per package ---- */
 
-/* The map key of r's package: its collection byte, then its name. */
-static char *pkg_key(const adv_record *r)
+/* Room for a package's map key on the stack: every package name within
+ * the index's cap fits (a longer one gets an allocation). */
+#define PKG_KEY_BUF (ADV_PACKAGE_MAX + 2)
+
+/* The map key of r's package: its collection byte, then its name, in
+ * buf (PKG_KEY_BUF bytes) when it fits, else in a new allocation (NULL
+ * when out of memory). Give it back with pkg_key_done. */
+static char *pkg_key(const adv_record *r, char *buf)
 {
 	size_t n = strlen(r->package);
-	char *k = malloc(n + 2);
+	char *k = n + 2 <= PKG_KEY_BUF ? buf : malloc(n + 2);
 
 	if (!k)
 		return NULL;
 	k[0] = (char)('0' + r->collection);
 	memcpy(k + 1, r->package, n + 1);
 	return k;
+}
+
+static void pkg_key_done(char *k, const char *buf)
+{
+	if (k != buf)
+		free(k);
 }
 
 static pkgcount *pkg_find(const pkgmap *m, const char *key)
@@ -142,13 +164,16 @@ static void pkg_place(pkgmap *m, pkgcount pc)
 /* r's counter, made (at 0) when absent; NULL when out of memory. */
 static pkgcount *pkg_slot(pkgmap *m, const adv_record *r)
 {
-	char *key = pkg_key(r);
+	char buf[PKG_KEY_BUF];
+	char *key = pkg_key(r, buf);
 	pkgcount *pc = key ? pkg_find(m, key) : NULL;
 
 	if (!key || pc) {
-		free(key);
+		pkg_key_done(key, buf);
 		return pc;
 	}
+	if (key == buf && !(key = strdup(buf)))   /* the map keeps it */
+		return NULL;
 	if ((m->used + 1) * 2 > m->cap) {
 		size_t cap = m->cap ? m->cap * 2 : 64;
 		pkgcount *old = m->slot;
@@ -181,10 +206,11 @@ static void pkg_free(pkgmap *m)
 
 uint32_t wr_package_count(const writer *w, const adv_record *r)
 {
-	char *key = pkg_key(r);
+	char buf[PKG_KEY_BUF];
+	char *key = pkg_key(r, buf);
 	const pkgcount *pc = key ? pkg_find(&w->by_pkg, key) : NULL;
 
-	free(key);
+	pkg_key_done(key, buf);
 	return pc ? pc->n : 0;
 }
 
@@ -196,9 +222,10 @@ void wr_set_alive(writer *w, size_t i, int alive)
 		return;
 	e->alive = alive ? 1 : 0;
 	/* the counter exists: wr_entry_push made it */
-	char *key = pkg_key(e->rec);
+	char buf[PKG_KEY_BUF];
+	char *key = pkg_key(e->rec, buf);
 	pkgcount *pc = key ? pkg_find(&w->by_pkg, key) : NULL;
-	free(key);
+	pkg_key_done(key, buf);
 	if (pc)
 		pc->n += alive ? 1 : (uint32_t)-1;
 }
@@ -220,8 +247,9 @@ char *wr_make_key(const char *source, const char *path)
 void wr_entry_free(entry *e)
 {
 	free(e->key);
-	free(e->enc);
-	record_free(e->rec);
+	record_free(e->rec);      /* a view into enc: first */
+	if (!e->enc_shared)
+		free(e->enc);
 	memset(e, 0, sizeof(*e));
 	e->pblock = -1;
 }
@@ -234,11 +262,21 @@ void wr_drop_all(writer *w)
 	free(w->by_id.slot);
 	free(w->by_key.slot);
 	free(w->dict);
-	for (size_t i = 0; i < w->npblk; i++)
+	for (size_t i = 0; i < w->npblk; i++) {   /* after the entries */
 		free(w->pblk[i].z);
+		free(w->pblk[i].raw);
+	}
 	free(w->pblk);
 	w->pblk = NULL;
 	w->npblk = 0;
+	for (size_t i = 0; i < w->npalias; i++) {
+		free(w->palias[i].key);
+		free(w->palias[i].z);
+		free(w->palias[i].raw);
+	}
+	free(w->palias);
+	w->palias = NULL;
+	w->npalias = 0;
 	w->v = NULL;
 	w->n = w->cap = 0;
 	memset(&w->by_id, 0, sizeof(w->by_id));
@@ -272,6 +310,8 @@ int wr_entry_push(writer *w, entry *e)
 	pc->n++;
 	w->v[w->n] = *e;
 	w->v[w->n].alive = 1;
+	w->v[w->n].hid = hash_str(e->id);
+	w->v[w->n].hkey = hash_str(e->key);
 	map_insert(w, &w->by_id, w->n);
 	map_insert(w, &w->by_key, w->n);
 	w->n++;
@@ -453,7 +493,7 @@ int writer_add(writer *w, const adv_record *r, const char *source,
 	}
 	free(hot);
 	if (record_encode(&copy, &e.enc, &e.enc_len) < 0 ||
-	    record_decode(&e.rec, e.enc, e.enc_len) < 0) {
+	    record_decode_view(&e.rec, e.enc, e.enc_len) < 0) {
 		errbuf_set(err, errcap, "%s: %s: cannot encode the record "
 		       "(out of memory or a list past its cap)", path, r->id);
 		goto fail;

@@ -55,6 +55,33 @@ static int cmp_id(const void *a, const void *b)
 	return strcmp(x->id, y->id);
 }
 
+/* live[0..n) in id order. An update's entries are mostly in order
+ * already (the previous records as loaded, then the few added): the
+ * sorted run at the front is kept, the rest sorted and merged into it,
+ * rather than sorting all of them again. 0, or -1 out of memory. */
+static int sort_by_id(entry **live, size_t n)
+{
+	size_t k = 1;
+
+	while (k < n && strcmp(live[k - 1]->id, live[k]->id) < 0)
+		k++;
+	if (k >= n)
+		return 0;
+	qsort(live + k, n - k, sizeof(*live), cmp_id);
+	entry **run = malloc(k * sizeof(*run));
+	if (!run)
+		return -1;
+	memcpy(run, live, k * sizeof(*run));
+	size_t i = 0, j = k, o = 0;
+	while (i < k && j < n)
+		live[o++] = strcmp(run[i]->id, live[j]->id) <= 0 ? run[i++]
+		                                                : live[j++];
+	while (i < k)
+		live[o++] = run[i++];
+	free(run);
+	return 0;
+}
+
 static int cmp_package(const void *a, const void *b)
 {
 	const entry *x = *(const entry *const *)a, *y = *(const entry *const *)b;
@@ -311,6 +338,13 @@ static void *zjob_run(void *arg)
 	    ZSTD_isError(ZSTD_CCtx_setParameter(cctx, ZSTD_c_compressionLevel,
 	                                        j->level)))
 		goto done;
+	/* The whole block is in buf and its frame fits in z: zstd reads and
+	 * writes them in place, without its own window-sized copy of the
+	 * input and of the output (a third of an update's page faults were
+	 * those buffers and the tables). */
+	if (ZSTD_isError(ZSTD_CCtx_setParameter(cctx, ZSTD_c_stableInBuffer, 1)) ||
+	    ZSTD_isError(ZSTD_CCtx_setParameter(cctx, ZSTD_c_stableOutBuffer, 1)))
+		goto done;
 	for (size_t i = 0, t = 0; i < j->ng; i++) {
 		if (g[i].reuse >= 0 || t++ % j->nparts != j->part)
 			continue;
@@ -327,13 +361,14 @@ static void *zjob_run(void *arg)
 		if (ZSTD_isError(ZSTD_CCtx_setPledgedSrcSize(cctx, len)))
 			goto done;
 		ZSTD_outBuffer out = { z, cap, 0 };
-		size_t from = 0;
+		/* stable input: one buffer whose size grows by a flush's worth */
+		ZSTD_inBuffer in = { buf, 0, 0 };
 		for (size_t k = 0; k < g[i].count; k += BLOCK_FLUSH) {
-			size_t to = from;
+			size_t to = in.size;
 			for (size_t x = k; x < k + BLOCK_FLUSH && x < g[i].count; x++)
 				to += blk_item_size(live[g[i].first + x]->enc_len);
 			int last = to == len;
-			ZSTD_inBuffer in = { buf + from, to - from, 0 };
+			in.size = to;
 			size_t r;
 			do
 				r = ZSTD_compressStream2(cctx, &out, &in,
@@ -341,7 +376,6 @@ static void *zjob_run(void *arg)
 			while (!ZSTD_isError(r) && r != 0 && out.pos < out.size);
 			if (ZSTD_isError(r) || r != 0 || in.pos != in.size)
 				goto done;
-			from = to;
 		}
 		g[i].zlen = out.pos;
 	}
@@ -528,10 +562,35 @@ done:
 	return rc;
 }
 
-/* One alias block (len bytes at val, first alias first), compressed. */
+/* The previous index's alias blocks, for build_aliases: a block made
+ * with the same key and the same bytes as one of them takes its frame
+ * instead of being compressed again. */
+typedef struct alias_prev {
+	const prev_alias *v;
+	size_t n, next;           /* both in key order: a forward scan */
+} alias_prev;
+
+/* One alias block (len bytes at val, first alias first), compressed, or
+ * the previous index's frame of the same bytes. */
 static int alias_block(kvlist *out, ZSTD_CCtx *cctx, int level,
-                       const char *first, const uint8_t *val, size_t len)
+                       alias_prev *ap, const char *first,
+                       const uint8_t *val, size_t len)
 {
+	while (ap->next < ap->n && strcmp(ap->v[ap->next].key, first) < 0)
+		ap->next++;
+	const prev_alias *p = ap->next < ap->n ? &ap->v[ap->next] : NULL;
+	if (p && strcmp(p->key, first) == 0 && p->rawlen == len &&
+	    memcmp(p->raw, val, len) == 0) {
+		uint8_t *z = malloc(p->zlen ? p->zlen : 1);
+		if (!z)
+			return -1;
+		memcpy(z, p->z, p->zlen);
+		if (kv_push(out, first, z, p->zlen, 0) < 0) {
+			free(z);
+			return -1;
+		}
+		return 0;
+	}
 	size_t cap = ZSTD_compressBound(len);
 	uint8_t *z = malloc(cap);
 
@@ -547,9 +606,11 @@ static int alias_block(kvlist *out, ZSTD_CCtx *cctx, int level,
 
 /* Aliases in blocks of ALIAS_BLOCK (fewer when they would pass
  * BLOCK_BYTES), keyed by their first alias. They are few and small, so
- * every commit rebuilds them all. */
+ * every commit makes them all from the records; only a block whose bytes
+ * differ from the previous index's block of the same key is compressed
+ * (an update of a few advisories changes one or two of them). */
 static int build_aliases(kvlist *out, entry *const *live, size_t n,
-                         int level, size_t *naliases)
+                         int level, alias_prev *ap, size_t *naliases)
 {
 	size_t np = 0;
 	for (size_t i = 0; i < n; i++)
@@ -585,7 +646,7 @@ static int build_aliases(kvlist *out, entry *const *live, size_t n,
 		size_t al = strlen(v[i].alias);
 		size_t need = alias_item_size(al, ids, nids);
 		if (inblock && len + need > BLOCK_BYTES) {
-			if (alias_block(out, cctx, level, first, val, len) < 0)
+			if (alias_block(out, cctx, level, ap, first, val, len) < 0)
 				goto done;
 			len = 0;
 			inblock = 0;
@@ -605,7 +666,7 @@ static int build_aliases(kvlist *out, entry *const *live, size_t n,
 		(*naliases)++;
 		i = j;
 		if (inblock == ALIAS_BLOCK || i == np) {
-			if (alias_block(out, cctx, level, first, val, len) < 0)
+			if (alias_block(out, cctx, level, ap, first, val, len) < 0)
 				goto done;
 			len = 0;
 			inblock = 0;
@@ -820,6 +881,7 @@ done:
 typedef struct side_job {
 	entry *const *live;
 	size_t n;
+	alias_prev ap;            /* the previous index's alias blocks */
 	int level;                /* of the alias blocks */
 	int rc;
 	char hex[41];
@@ -832,7 +894,8 @@ static void *side_run(void *arg)
 	side_job *j = arg;
 	j->rc = wr_digest(j->hex, j->live, j->n) < 0 ||
 	        build_hot(&j->hot, j->live, j->n, &j->npk) < 0 ||
-	        build_aliases(&j->aliases, j->live, j->n, j->level, &j->nal) < 0
+	        build_aliases(&j->aliases, j->live, j->n, j->level, &j->ap,
+	                      &j->nal) < 0
 	        ? -1 : 0;
 	return NULL;
 }
@@ -865,19 +928,21 @@ int writer_commit(writer *w, writer_stats *st, char *err, size_t errcap)
 	for (size_t i = 0; i < w->n; i++)
 		if (w->v[i].alive)
 			live[n++] = &w->v[i];
-	qsort(live, n, sizeof(*live), cmp_id);
+	if (sort_by_id(live, n) < 0)
+		goto oom;
 	/* An update keeps the previous dictionary (and so every unchanged
 	 * frame) unless it had none and one would now pay (dict_pays). */
 	const uint8_t *dict;
 	size_t dict_len;
 	int reuse = w->have_prev && (w->dict_len || !dict_pays(live, n));
 	/* An update recompresses the blocks it touched, and the alias
-	 * blocks, at level 3: the bench's update of 10 advisories spent
-	 * ~40 % of its CPU at level 12, ~20 % at 6 (SCHEMA.md, Figures);
-	 * the file is ~3 % bigger until the next full compile. */
+	 * blocks, at ZLEVEL_UPDATE (2): the bench's update of 10 advisories
+	 * spent ~40 % of its CPU at level 12, ~20 % at 6 (SCHEMA.md,
+	 * Figures); the file is ~3 % bigger until the next full compile. */
 	int level = reuse ? ZLEVEL_UPDATE : ZLEVEL;
 	sj.live = live;
 	sj.n = n;
+	sj.ap = (alias_prev){ w->palias, w->npalias, 0 };
 	sj.level = level;
 	sj.rc = -1;
 	if (pthread_create(&sth, NULL, side_run, &sj) == 0)

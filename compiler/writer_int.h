@@ -4,11 +4,14 @@
  * writer_commit.c (writing the new one). Not for use outside the writer.
  *
  * Invariants:
- *   - An entry owns its encoded record (enc) and a decoded copy (rec, made
- *     by record_decode from enc, so enc == record_encode(rec)). An entry
- *     loaded from a previous DB names the block it was in (pblock, an
- *     index into writer.pblk); that block's frame is valid only under the
- *     previous dictionary (writer.dict).
+ *   - An entry owns its encoded record (enc) and its decoded view (rec,
+ *     made by record_decode_view from enc, so enc == record_encode(rec)
+ *     and rec's strings point into enc). An entry loaded from a previous
+ *     DB names the block it was in (pblock, an index into writer.pblk);
+ *     its enc is a view into that block's decompressed bytes
+ *     (prev_block.raw, freed with the blocks, after every entry), not
+ *     its own allocation (enc_shared). The block's frame is valid only
+ *     under the previous dictionary (writer.dict).
  *   - At most one live entry per id and per (source, path). Replaced and
  *     removed entries stay in the array, dead, until the writer is closed:
  *     the maps skip dead entries, except wr_map_find's want_prev.
@@ -31,7 +34,7 @@
 #define ZLEVEL 12                 /* measured: see SCHEMA.md, Figures */
 #endif
 #ifndef ZLEVEL_UPDATE
-#define ZLEVEL_UPDATE 3           /* blocks an update recompresses */
+#define ZLEVEL_UPDATE 2           /* blocks an update recompresses */
 #endif
 #ifndef DICT_CAP
 #define DICT_CAP (32u << 10)      /* trained dictionary size (measured) */
@@ -52,18 +55,31 @@ typedef struct entry {
 	int from_prev;            /* loaded by writer_load_previous */
 	uint8_t *enc;             /* encoded full record */
 	size_t enc_len;
-	adv_record *rec;          /* decoded from enc */
+	int enc_shared;           /* enc is in a prev_block's raw: not freed */
+	adv_record *rec;          /* decoded from enc, pointing into it */
 	long pblock;              /* previous DB's block, or -1 */
+	uint32_t hid, hkey;       /* map hashes of id and key (wr_entry_push) */
 } entry;
 
 typedef struct pblock {       /* a block of the previous DB */
 	uint8_t *z;               /* its frame, as stored */
 	size_t zlen;
+	uint8_t *raw;             /* its items decompressed: its entries' enc */
 	size_t count;             /* records in it */
 } prev_block;
 
-typedef struct strmap {       /* open addressing, values: entry index + 1 */
-	uint32_t *slot;
+typedef struct prev_alias {  /* an alias block of the previous DB */
+	char *key;                /* its first alias, NUL-terminated */
+	uint8_t *z;               /* its frame, as stored */
+	size_t zlen;
+	uint8_t *raw;             /* decompressed */
+	size_t rawlen;
+} prev_alias;
+
+typedef struct strmap {       /* open addressing; a slot: the key's hash
+                                 << 32 | entry index + 1 (0: empty), so
+                                 probes and growth read no entry */
+	uint64_t *slot;
 	size_t cap, used;
 } strmap;
 
@@ -107,6 +123,8 @@ struct writer {
 	size_t nsrc;
 	prev_block *pblk;            /* previous DB's blocks, in key order */
 	size_t npblk;
+	prev_alias *palias;       /* previous DB's alias blocks, in key order */
+	size_t npalias;
 	uint8_t *dict;            /* previous DB's dictionary (update) */
 	size_t dict_len;
 	int have_prev;            /* entries came from a previous DB */

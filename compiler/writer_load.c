@@ -10,7 +10,9 @@
  * Then every block is decompressed (by the reader's block decoder) and
  * each of its records decoded, so a damaged index is caught here, not
  * half-way through a commit; each block's frame is kept, to be written
- * again unchanged when neither its records nor the dictionary change.
+ * again unchanged when neither its records nor the dictionary change,
+ * and so are its decompressed bytes, which its entries point into (a
+ * copy of every record, twice, was a fifth of an update's page faults).
  *
  * Policy: a previous index of another schema version, or without the
  * source asked for, is not an error but "no previous index" (1): the
@@ -66,12 +68,11 @@ static int load_item(writer *w, const blk_item *it, long b)
 
 	memset(&e, 0, sizeof(e));
 	e.pblock = b;
-	e.enc = malloc(it->rec_len);
-	if (!e.enc)
-		goto done;
-	memcpy(e.enc, it->rec, it->rec_len);
+	/* in w->pblk[b].raw, which this function's caller owns */
+	e.enc = (uint8_t *)it->rec;
+	e.enc_shared = 1;
 	e.enc_len = it->rec_len;
-	if (record_decode(&e.rec, e.enc, e.enc_len) < 0)
+	if (record_decode_view(&e.rec, e.enc, e.enc_len) < 0)
 		goto done;
 	const adv_record *r = e.rec;
 	if (!r->id || strlen(r->id) != it->id_len || !r->source || !r->path ||
@@ -96,29 +97,40 @@ done:
 typedef struct loader {
 	writer *w;
 	const char *last;            /* id of the last record loaded */
-	size_t cap;                  /* of w->pblk */
+	size_t cap;                  /* of w->pblk (load_alias: w->palias) */
 	const char *bad;             /* what was wrong, for the message */
 } loader;
+
+/* The array v of n elements of size bytes (capacity l->cap, doubled
+ * from first) with room for one more, moved if need be; NULL with l->bad
+ * set when out of memory (v is then still valid). */
+static void *room(loader *l, void *v, size_t n, size_t size, size_t first)
+{
+	if (n < l->cap)
+		return v;
+	size_t nc = l->cap ? l->cap * 2 : first;
+	void *nv = realloc(v, nc * size);
+	if (!nv) {
+		l->bad = "out of memory";
+		return NULL;
+	}
+	l->cap = nc;
+	return nv;
+}
 
 /* One block: its frame is kept (an unchanged block is written again
  * byte for byte), its records become entries. Ids must increase across
  * the whole sub-database (the reader checked that each block starts with
  * its key). */
-static int load_block(void *arg, const reader_block *b)
+static int load_block(void *arg, reader_block *b)
 {
 	loader *l = arg;
 	writer *w = l->w;
 
-	if (w->npblk == l->cap) {
-		size_t nc = l->cap ? l->cap * 2 : 64;
-		prev_block *nb = realloc(w->pblk, nc * sizeof(*nb));
-		if (!nb) {
-			l->bad = "out of memory";
-			return 1;
-		}
-		w->pblk = nb;
-		l->cap = nc;
-	}
+	prev_block *nb = room(l, w->pblk, w->npblk, sizeof(*nb), 64);
+	if (!nb)
+		return 1;
+	w->pblk = nb;
 	prev_block *pb = &w->pblk[w->npblk];
 	pb->z = malloc(b->frame_len);
 	if (!pb->z) {
@@ -127,12 +139,14 @@ static int load_block(void *arg, const reader_block *b)
 	}
 	memcpy(pb->z, b->frame, b->frame_len);
 	pb->zlen = b->frame_len;
+	pb->raw = b->raw;            /* kept: the entries point into it */
+	b->raw = NULL;
 	pb->count = 0;
 	w->npblk++;
 	blk_item it;
 	size_t off = 0;
 	int r;
-	while ((r = blk_item_next(&it, b->raw, b->raw_len, &off)) == 0) {
+	while ((r = blk_item_next(&it, pb->raw, b->raw_len, &off)) == 0) {
 		if (load_item(w, &it, (long)(w->npblk - 1)) < 0) {
 			l->bad = "a damaged or repeated record";
 			return 1;
@@ -149,6 +163,39 @@ static int load_block(void *arg, const reader_block *b)
 		l->bad = "a damaged block";
 		return 1;
 	}
+	return 0;
+}
+
+/* One alias block of the previous index: kept whole (key, frame and
+ * bytes), for writer_commit to write its frame again when the block it
+ * makes from the records has the same key and bytes. */
+static int load_alias(void *arg, reader_block *b)
+{
+	loader *l = arg;
+	writer *w = l->w;
+
+	prev_alias *na = room(l, w->palias, w->npalias, sizeof(*na), 16);
+	if (!na)
+		return 1;
+	w->palias = na;
+	prev_alias *pa = &w->palias[w->npalias];
+	memset(pa, 0, sizeof(*pa));
+	pa->key = malloc(b->key_len + 1);
+	pa->z = malloc(b->frame_len ? b->frame_len : 1);
+	if (!pa->key || !pa->z) {
+		free(pa->key);
+		free(pa->z);
+		l->bad = "out of memory";
+		return 1;
+	}
+	memcpy(pa->key, b->key, b->key_len);
+	pa->key[b->key_len] = 0;
+	memcpy(pa->z, b->frame, b->frame_len);
+	pa->zlen = b->frame_len;
+	pa->raw = b->raw;            /* kept */
+	pa->rawlen = b->raw_len;
+	b->raw = NULL;
+	w->npalias++;
 	return 0;
 }
 
@@ -261,6 +308,16 @@ static int wr_load_records(writer *w, advdb *db, const char *path,
 	if (e > 0) {
 		errbuf_set(err, errcap, "%s: damaged index: %s in the advisories",
 		          path, l.bad);
+		goto fail;
+	}
+	if (e != ADVDB_OK) {
+		errbuf_set(err, errcap, "%s", advdb_last_error(db));
+		goto fail;
+	}
+	loader la = { w, NULL, 0, NULL };
+	e = reader_aliases(db, load_alias, &la);
+	if (e > 0) {
+		errbuf_set(err, errcap, "%s: %s", path, la.bad);
 		goto fail;
 	}
 	if (e != ADVDB_OK) {

@@ -41,8 +41,11 @@ int reader_meta(char **out, size_t *len, advdb *db, const char *key)
 	return rc;
 }
 
-int reader_blocks(advdb *db, int (*fn)(void *arg, const reader_block *b),
-                  void *arg)
+/* Every value of sub-database id decompressed and handed to fn, as
+ * reader.h says; for `advisories` (with the dictionary) each block must
+ * start with its key. */
+static int walk_blocks(advdb *db, db_id id,
+                       int (*fn)(void *arg, reader_block *b), void *arg)
 {
 	MDB_txn *txn;
 	MDB_cursor *cur = NULL;
@@ -50,26 +53,26 @@ int reader_blocks(advdb *db, int (*fn)(void *arg, const reader_block *b),
 	void *raw = NULL;
 	size_t len, off;
 	blk_item first;
-	int rc, mrc;
+	int adv = id == DBI_ADVISORIES, rc, mrc;
 
-	if ((rc = db_row_checked(db, DBI_ADVISORIES, NULL)) != 0 ||
+	/* the row's pages walked before any value is read (db.c) */
+	if ((rc = db_row_checked(db, id, NULL)) != 0 ||
 	    (rc = db_read_begin(&txn, db, NULL)) != 0)
 		return rc;
-	if ((mrc = mdb_cursor_open(txn, db->dbi[DBI_ADVISORIES], &cur)) != 0) {
+	if ((mrc = mdb_cursor_open(txn, db->dbi[id], &cur)) != 0) {
 		rc = db_fail(db, NULL, db_map_mdb(mrc), "%s: %s: %s", db->path,
-		             db_name(DBI_ADVISORIES), mdb_strerror(mrc));
+		             db_name(id), mdb_strerror(mrc));
 		goto done;
 	}
 	for (mrc = mdb_cursor_get(cur, &k, &v, MDB_FIRST); mrc == 0;
 	     mrc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
-		rc = db_inflate(&raw, &len, db, &v, 1, db_name(DBI_ADVISORIES),
-		               NULL);
+		rc = db_inflate(&raw, &len, db, &v, adv, db_name(id), NULL);
 		if (rc != 0)
 			goto done;
 		off = 0;
-		if (blk_item_next(&first, raw, len, &off) != 0 ||
-		    first.id_len != k.mv_size ||
-		    memcmp(first.id, k.mv_data, k.mv_size) != 0) {
+		if (adv && (blk_item_next(&first, raw, len, &off) != 0 ||
+		            first.id_len != k.mv_size ||
+		            memcmp(first.id, k.mv_data, k.mv_size) != 0)) {
 			rc = db_fail(db, NULL, ADVDB_ECORRUPT, "%s: damaged index: the "
 			             "advisory block `%.*s` does not start with its "
 			             "key", db->path,
@@ -80,20 +83,35 @@ int reader_blocks(advdb *db, int (*fn)(void *arg, const reader_block *b),
 		}
 		reader_block b = { k.mv_data, k.mv_size, v.mv_data, v.mv_size,
 		                   raw, len };
-		if ((rc = fn(arg, &b)) != 0)
+		rc = fn(arg, &b);
+		raw = b.raw;            /* NULL when fn kept it */
+		if (rc != 0)
 			goto done;
 		free(raw);
 		raw = NULL;
 	}
 	rc = mrc == MDB_NOTFOUND ? ADVDB_OK :
-	     db_fail(db, NULL, db_map_mdb(mrc), "%s: advisories: %s", db->path,
-	             mdb_strerror(mrc));
+	     db_fail(db, NULL, db_map_mdb(mrc), "%s: %s: %s", db->path,
+	             db_name(id), mdb_strerror(mrc));
 done:
 	free(raw);
 	if (cur)
 		mdb_cursor_close(cur);
 	mdb_txn_abort(txn);
 	return rc;
+}
+
+int reader_blocks(advdb *db, int (*fn)(void *arg, reader_block *b),
+                  void *arg)
+{
+	return walk_blocks(db, DBI_ADVISORIES, fn, arg);
+}
+
+int reader_aliases(advdb *db, int (*fn)(void *arg, reader_block *b),
+                   void *arg)
+{
+	return db->has[DBI_ALIASES] ? walk_blocks(db, DBI_ALIASES, fn, arg)
+	                            : ADVDB_OK;
 }
 
 /* Every value of dbi a well-formed hot record, walked to its end. */

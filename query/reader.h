@@ -35,16 +35,27 @@ typedef struct reader_block {
 	size_t key_len;
 	const void *frame;           /* the value as stored (a zstd frame) */
 	size_t frame_len;
-	const uint8_t *raw;          /* decompressed: block.h items, the */
+	uint8_t *raw;                /* decompressed: block.h items, the */
 	size_t raw_len;              /* first one's id equal to key */
 } reader_block;
 
 /* Every block of `advisories`, in key order, decompressed (with the
  * index's dictionary), handed to fn(arg, b). fn returns 0 to go on;
- * anything else ends the walk and is returned as it is. ADVDB_OK after
- * the last block, or an advdb error. */
-int reader_blocks(advdb *db, int (*fn)(void *arg, const reader_block *b),
+ * anything else ends the walk and is returned as it is. fn may keep the
+ * decompressed bytes: it sets b->raw to NULL and later frees them with
+ * free() (the compiler's entries point into them rather than copy
+ * them). ADVDB_OK after the last block, or an advdb error. */
+int reader_blocks(advdb *db, int (*fn)(void *arg, reader_block *b),
                   void *arg);
+
+/* Every block of `aliases`, in key order, decompressed (never with the
+ * dictionary), handed to fn(arg, b) as reader_blocks does (fn may keep
+ * b->raw the same way). Only decompressed, not walked: for a caller
+ * that compares the bytes with a block it made itself (an update keeps
+ * the frame of an alias block that comes out the same). ADVDB_OK, an
+ * advdb error, or fn's nonzero value. */
+int reader_aliases(advdb *db, int (*fn)(void *arg, reader_block *b),
+                   void *arg);
 
 /* The decoded record inside an advisory (NULL for NULL): for the users
  * inside the project that need its fields as structs, such as the

@@ -9,10 +9,13 @@
  * re-parsed on decode.
  *
  * Invariants:
- *   - record_decode() validates everything in a first pass that allocates
+ *   - record_decode() validates the layout in a first pass that allocates
  *     nothing, then makes one allocation and fills it in a second pass over
- *     its own copy of the bytes. Every length is checked against what
- *     remains; counts are capped before anything is sized from them.
+ *     its own copy of the bytes (record_decode_view: over the caller's,
+ *     which the caller keeps), which parses each range bound once and
+ *     refuses one that is not canonical version text (the only refusal
+ *     left to it). Every length is checked against what remains; counts
+ *     are capped before anything is sized from them.
  *   - Decode accepts only what encode can produce (no NUL inside a string,
  *     enum bytes in range, canonical version text, no trailing bytes), so
  *     record_encode(record_decode(b)) == b for every accepted b: the content
@@ -266,8 +269,8 @@ static int rd_u32(cursor *c, uint32_t *v)
 	return 0;
 }
 
-/* A string of at most max bytes: checked in both passes, so pass 2
- * cannot fail on it. */
+/* A string of at most max bytes: checked whole in pass 1; pass 2 walks
+ * the same bytes, so it checks only what keeps it inside them. */
 static int rd_str(cursor *c, const char **out, int nullable, size_t max)
 {
 	uint32_t n;
@@ -283,7 +286,7 @@ static int rd_str(cursor *c, const char **out, int nullable, size_t max)
 	}
 	if (n > max || (size_t)(c->end - c->p) < (size_t)n + 1)
 		return -1;
-	if (c->p[n] != 0 || memchr(c->p, 0, n))
+	if (!c->fill && (c->p[n] != 0 || memchr(c->p, 0, n)))
 		return -1;
 	if (out)
 		*out = (const char *)c->p;
@@ -319,8 +322,10 @@ static int rd_list(cursor *c, strlist *l, size_t max)
 }
 
 /* A range bound: its version and its text (NULL when unbounded). Pass 1
- * checks that the text is canonical; pass 2, over the same bytes, only
- * parses it. */
+ * checks the string only; pass 2 parses it into place and checks that
+ * the text is canonical (each bound parsed once: the parse was a third
+ * of a decode when both passes made it). A bad bound is -2, the one
+ * refusal that pass 2 may make. */
 static int rd_version(cursor *c, int *present, version *v, const char **text)
 {
 	const char *s;
@@ -330,6 +335,8 @@ static int rd_version(cursor *c, int *present, version *v, const char **text)
 	if (rd_str(c, &s, 1, VERSION_TEXT_MAX) < 0)
 		return -1;
 	*text = s;
+	if (!c->fill)
+		return s && !*s ? -1 : 0;
 	if (!s) {
 		*present = 0;
 		memset(v, 0, sizeof(*v));
@@ -337,11 +344,11 @@ static int rd_version(cursor *c, int *present, version *v, const char **text)
 	}
 	size_t n = strlen(s);
 	if (n == 0 || n > VERSION_TEXT_MAX || version_parse(v, s, n, &err) < 0)
-		return -1;
+		return -2;
 	/* only canonical text, so that re-encoding gives the same bytes */
-	if (!c->fill && (version_format(v, back, sizeof(back)) != n ||
-	                 memcmp(back, s, n) != 0))
-		return -1;
+	if (version_format(v, back, sizeof(back)) != n ||
+	    memcmp(back, s, n) != 0)
+		return -2;
 	*present = 1;
 	return 0;
 }
@@ -409,9 +416,11 @@ static int walk(cursor *c, adv_record *r, adv_function *fns, range *rgs,
 		range tmp;
 		range *g = c->fill ? &rgs[i] : &tmp;
 		const char *t[2];
-		if (rd_version(c, &g->has_introduced, &g->introduced, &t[0]) < 0 ||
-		    rd_version(c, &g->has_fixed, &g->fixed, &t[1]) < 0)
-			return -1;
+		int e = rd_version(c, &g->has_introduced, &g->introduced, &t[0]);
+		if (e == 0)
+			e = rd_version(c, &g->has_fixed, &g->fixed, &t[1]);
+		if (e < 0)
+			return e;
 		if (text) {
 			text[2 * i] = t[0];
 			text[2 * i + 1] = t[1];
@@ -429,7 +438,9 @@ static size_t align8(size_t n)
 	return (n + 7) & ~(size_t)7;
 }
 
-int record_decode(adv_record **out, const void *buf, size_t len)
+/* The two passes; with copy, pass 2 runs over a copy of buf placed
+ * after the record's structs, else over buf itself. */
+static int decode(adv_record **out, const void *buf, size_t len, int copy)
 {
 	cursor c = { .p = buf, .end = (const uint8_t *)buf + len };
 	counts k = {0};
@@ -444,24 +455,43 @@ int record_decode(adv_record **out, const void *buf, size_t len)
 	size_t o_fn = o_rng + align8((size_t)k.nranges * sizeof(range));
 	size_t o_ptr = o_fn + align8((size_t)k.nfunctions * sizeof(adv_function));
 	size_t o_dat = o_ptr + align8(k.nptr * sizeof(char *));
-	uint8_t *block = malloc(o_dat + len);
+	uint8_t *block = malloc(o_dat + (copy ? len : 0));
 	if (!block)
 		return -1;
 	memset(block, 0, o_dat);
-	memcpy(block + o_dat, buf, len);
+	const uint8_t *dat = buf;
+	if (copy) {
+		memcpy(block + o_dat, buf, len);
+		dat = block + o_dat;
+	}
 
 	adv_record *r = (adv_record *)block;
-	cursor c2 = { .p = block + o_dat, .end = block + o_dat + len,
+	cursor c2 = { .p = dat, .end = dat + len,
 	              .fill = 1, .ptrs = (const char **)(block + o_ptr) };
 	counts k2 = {0};
-	if (walk(&c2, r, (adv_function *)(block + o_fn),
-	         (range *)(block + o_rng), &k2) < 0 || k2.nptr != k.nptr) {
+	int e = walk(&c2, r, (adv_function *)(block + o_fn),
+	             (range *)(block + o_rng), &k2);
+	if (e == -2) {   /* a bound that is not a canonical version */
+		free(block);
+		return -1;
+	}
+	if (e < 0 || k2.nptr != k.nptr) {
 		assert(!"pass 2 refused what pass 1 accepted");
 		free(block);   /* stays defined under NDEBUG */
 		return -1;
 	}
 	*out = r;
 	return 0;
+}
+
+int record_decode(adv_record **out, const void *buf, size_t len)
+{
+	return decode(out, buf, len, 1);
+}
+
+int record_decode_view(adv_record **out, const void *buf, size_t len)
+{
+	return decode(out, buf, len, 0);
 }
 
 void record_free(adv_record *r)

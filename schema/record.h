@@ -111,6 +111,11 @@ int record_encode(const adv_record *r, uint8_t **out, size_t *len);
 /* Decode len bytes into a new record (one allocation). Returns 0, or -1
  * when the bytes are not a well-formed record (*out stays NULL). */
 int record_decode(adv_record **out, const void *buf, size_t len);
+
+/* record_decode without the copy: the record's strings point into buf,
+ * which must stay as it is, and allocated, until record_free(*out). For
+ * a caller that keeps the bytes anyway (the compiler's entries). */
+int record_decode_view(adv_record **out, const void *buf, size_t len);
 void record_free(adv_record *r);
 
 /* ---- hot package records ---- */

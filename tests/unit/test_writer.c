@@ -667,7 +667,8 @@ static void test_writer_update__equals_fresh_build_with_dict(void **state)
 	rd_close(&r);
 }
 
-/* The raw value of every block of `advisories`, in key order. */
+/* The raw value of every block of `advisories` (or of sub-database db),
+ * in key order. */
 typedef struct blocks {
 	size_t n;
 	char key[16][32];
@@ -675,7 +676,7 @@ typedef struct blocks {
 	size_t len[16];
 } blocks;
 
-static void rd_blocks(const char *path, blocks *b)
+static void rd_blocks_of(const char *path, const char *db, blocks *b)
 {
 	rd r;
 	MDB_dbi dbi;
@@ -684,7 +685,7 @@ static void rd_blocks(const char *path, blocks *b)
 
 	memset(b, 0, sizeof(*b));
 	rd_open(&r, path);
-	assert_int_equal(mdb_dbi_open(r.txn, db_name(DBI_ADVISORIES), 0, &dbi), 0);
+	assert_int_equal(mdb_dbi_open(r.txn, db, 0, &dbi), 0);
 	assert_int_equal(mdb_cursor_open(r.txn, dbi, &cur), 0);
 	for (int rc = mdb_cursor_get(cur, &k, &v, MDB_FIRST); rc == 0;
 	     rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
@@ -696,6 +697,11 @@ static void rd_blocks(const char *path, blocks *b)
 	}
 	mdb_cursor_close(cur);
 	rd_close(&r);
+}
+
+static void rd_blocks(const char *path, blocks *b)
+{
+	rd_blocks_of(path, db_name(DBI_ADVISORIES), b);
 }
 
 static void blocks_free(blocks *b)
@@ -762,7 +768,7 @@ static void test_writer_update__rewrites_only_changed_blocks(void **state)
 	writer *w;
 	char commit[41];
 	adv a;
-	blocks b0, b1;
+	blocks b0, b1, a0, a1;
 	writer_stats su;
 
 	for (int i = 0; i < n; i++)
@@ -770,6 +776,8 @@ static void test_writer_update__rewrites_only_changed_blocks(void **state)
 	build(f, f->db, ids, (size_t)n);
 	rd_blocks(f->db, &b0);
 	assert_int_equal(b0.n, 4);
+	rd_blocks_of(f->db, db_name(DBI_ALIASES), &a0);
+	assert_int_equal(a0.n, 4);   /* 492 CVE aliases, 3 shared GHSA ones */
 
 	/* drop a record of block 1, add one after the last */
 	int gone = BLOCK_RECORDS + 10, added = 4 * BLOCK_RECORDS + 50;
@@ -794,6 +802,27 @@ static void test_writer_update__rewrites_only_changed_blocks(void **state)
 	assert_false(same_block(&b0, 3, &b1, 3));
 	blocks_free(&b0);
 	blocks_free(&b1);
+	/* The alias blocks are made again from the records; the first one
+	 * comes out the same and keeps its frame byte for byte (the full
+	 * build's, at ZLEVEL), the others shift by one alias: new frames,
+	 * which say what the records say. */
+	rd_blocks_of(f->db, db_name(DBI_ALIASES), &a1);
+	assert_int_equal(a1.n, 4);
+	assert_true(same_block(&a0, 0, &a1, 0));
+	for (size_t i = 1; i < 4; i++)
+		assert_false(same_block(&a0, i, &a1, i));
+	blocks_free(&a0);
+	blocks_free(&a1);
+	rd ra;
+	char ab[64];
+	rd_open(&ra, f->db);
+	assert_int_equal(rd_alias(&ra, "CVE-2020-1138", ab, sizeof(ab)), 0);
+	assert_int_equal(rd_alias(&ra, "CVE-2020-1562", ab, sizeof(ab)),
+	                 strlen("RUSTSEC-2020-0562") + 1);
+	assert_string_equal(ab, "RUSTSEC-2020-0562");
+	assert_int_equal(rd_alias(&ra, "CVE-2020-1001", ab, sizeof(ab)),
+	                 strlen("RUSTSEC-2020-0001") + 1);
+	rd_close(&ra);
 
 	char fresh[160];
 	snprintf(fresh, sizeof(fresh), "%s/fresh.lmdb", f->dir);
@@ -1023,6 +1052,31 @@ static void test_writer_load__damaged_record_and_other_schema(void **state)
 	assert_int_equal(writer_load_previous(w, "rustsec", commit, f->err,
 	                                      sizeof(f->err)), 0);
 	assert_string_equal(commit, COMMIT);
+	writer_close(w);
+
+	/* the same with an alias block that is not zstd: the update reads
+	 * every alias block too (it may keep their frames), so -1 */
+	{
+		MDB_env *env;
+		MDB_txn *txn;
+		MDB_dbi al;
+		MDB_val k = { 8, "CVE-2020" }, v = { 9, "not zstd!" };
+		assert_int_equal(mdb_env_create(&env), 0);
+		assert_int_equal(mdb_env_set_maxdbs(env, DB_MAXDBS), 0);
+		assert_int_equal(mdb_env_open(env, f->db, MDB_NOSUBDIR | MDB_NOLOCK,
+		                              0644), 0);
+		assert_int_equal(mdb_txn_begin(env, NULL, 0, &txn), 0);
+		assert_int_equal(mdb_dbi_open(txn, db_name(DBI_ALIASES), MDB_CREATE,
+		                              &al), 0);
+		assert_int_equal(mdb_put(txn, al, &k, &v, 0), 0);
+		assert_int_equal(mdb_txn_commit(txn), 0);
+		mdb_env_close(env);
+	}
+	assert_int_equal(writer_open(&w, f->db, f->err, sizeof(f->err)), 0);
+	assert_int_equal(writer_load_previous(w, "rustsec", commit, f->err,
+	                                      sizeof(f->err)), -1);
+	assert_non_null(strstr(f->err, "aliases"));
+	assert_string_equal(commit, "");
 	writer_close(w);
 	unlink(f->db);
 
