@@ -90,8 +90,6 @@ typedef struct paths {
 	entry *v;
 	size_t n, cap;
 	int bin;                        /* walk for binaries, not Cargo.lock */
-	int split;                      /* walk an operand's first level on
-	                                   two threads */
 	size_t nlocks;              /* entries that are lockfiles */
 } paths;
 
@@ -198,95 +196,6 @@ static int cmp_str(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-static int walk(paths *p, const char *dir, int depth);
-
-/* The names nm[from..to) of folder dir, in order: walk's loop. */
-static int walk_names(paths *p, const char *dir, const names *nm,
-                      size_t from, size_t to, int depth)
-{
-	int rc = 0;
-
-	for (size_t i = from; rc == 0 && i < to; i++) {
-		char sub[PATH_BUF];
-		struct stat st;
-		int w = snprintf(sub, sizeof(sub), "%s%s%s", dir,
-		                 dir[strlen(dir) - 1] == '/' ? "" : "/", nm->v[i]);
-		if (w < 0 || (size_t)w >= sizeof(sub))
-			rc = paths_skip(p, dir, "the path of `%.200s` in it is "
-			                "longer than %d bytes: not searched",
-			                nm->v[i], PATH_BUF - 1);
-		else if (lstat(sub, &st) != 0)
-			rc = paths_skip(p, sub, "cannot look at it (%s): not "
-			                "searched", strerror(errno));
-		else if (S_ISDIR(st.st_mode))
-			rc = walk(p, sub, depth + 1);
-		else if (S_ISREG(st.st_mode) &&
-		         (p->bin ? bin_walk_wants(sub, nm->v[i], &st)
-		                 : strcmp(nm->v[i], "Cargo.lock") == 0))
-			rc = paths_add(p, sub);
-	}
-	return rc;
-}
-
-/* The second half of an operand's first level, on a thread of its own,
- * into a list of its own that is appended to the first's. */
-typedef struct share {
-	paths p;
-	const char *dir;
-	const names *nm;
-	size_t from, to;
-	int rc;
-} share;
-
-static void *walk_share(void *arg)
-{
-	share *sh = arg;
-
-	sh->rc = walk_names(&sh->p, sh->dir, sh->nm, sh->from, sh->to, 0);
-	return NULL;
-}
-
-/* walk_names over nm[0..n) in two halves at once (the walk is a few
- * syscalls a lockfile, all before any is scanned: on one thread it was
- * a twentieth of a two-thread scan of 5,000). The order is the same:
- * the second half's entries follow the first's. */
-static int walk_split(paths *p, const char *dir, const names *nm)
-{
-	pthread_t th;
-	share sh = { .p = { .bin = p->bin }, .dir = dir, .nm = nm,
-	             .from = nm->n / 2, .to = nm->n };
-	int rc;
-
-	if (pthread_create(&th, NULL, walk_share, &sh) != 0)
-		return walk_names(p, dir, nm, 0, nm->n, 0);
-	rc = walk_names(p, dir, nm, 0, sh.from, 0);
-	pthread_join(th, NULL);
-	if (rc == 0 && (rc = sh.rc) == 0) {
-		if (sh.p.n > CLI_ARGS_MAX - p->n) {
-			cli_error("more than %d lockfiles", CLI_ARGS_MAX);
-			rc = -1;
-		}
-		for (size_t i = 0; rc == 0 && i < sh.p.n; i++) {
-			if (p->n == p->cap) {
-				size_t cap = p->cap ? p->cap * 2 : 64;
-				entry *v = realloc(p->v, cap * sizeof(*v));
-				if (!v) {
-					cli_error("out of memory");
-					rc = -1;
-					break;
-				}
-				p->v = v;
-				p->cap = cap;
-			}
-			p->v[p->n++] = sh.p.v[i];
-			sh.p.v[i].path = sh.p.v[i].skip = NULL;  /* moved */
-		}
-		p->nlocks += sh.p.nlocks;
-	}
-	paths_free(&sh.p);
-	return rc;
-}
-
 /* Every Cargo.lock below dir, in name order at each level; every place
  * that cannot be searched becomes an error item where it was met.
  * Returns -1 only when the run cannot go on (out of memory). */
@@ -326,10 +235,25 @@ static int walk(paths *p, const char *dir, int depth)
 	closedir(d);
 	if (nm.n)
 		qsort(nm.v, nm.n, sizeof(*nm.v), cmp_str);
-	if (rc == 0)
-		rc = depth == 0 && p->split && nm.n >= 2
-		     ? walk_split(p, dir, &nm)
-		     : walk_names(p, dir, &nm, 0, nm.n, depth);
+	for (size_t i = 0; rc == 0 && i < nm.n; i++) {
+		char sub[PATH_BUF];
+		struct stat st;
+		int w = snprintf(sub, sizeof(sub), "%s%s%s", dir,
+		                 dir[strlen(dir) - 1] == '/' ? "" : "/", nm.v[i]);
+		if (w < 0 || (size_t)w >= sizeof(sub))
+			rc = paths_skip(p, dir, "the path of `%.200s` in it is "
+			                "longer than %d bytes: not searched",
+			                nm.v[i], PATH_BUF - 1);
+		else if (lstat(sub, &st) != 0)
+			rc = paths_skip(p, sub, "cannot look at it (%s): not "
+			                "searched", strerror(errno));
+		else if (S_ISDIR(st.st_mode))
+			rc = walk(p, sub, depth + 1);
+		else if (S_ISREG(st.st_mode) &&
+		         (p->bin ? bin_walk_wants(sub, nm.v[i], &st)
+		                 : strcmp(nm.v[i], "Cargo.lock") == 0))
+			rc = paths_add(p, sub);
+	}
 	for (size_t i = 0; i < nm.n; i++)
 		free(nm.v[i]);
 	free(nm.v);
@@ -339,7 +263,6 @@ static int walk(paths *p, const char *dir, int depth)
 static int collect(paths *p, const cli_opts *o)
 {
 	p->bin = o->bin;
-	p->split = jobs_count(o, 0) > 1;
 	for (size_t i = 0; i < o->nargs; i++) {
 		struct stat st;
 		const char *a = o->args[i];
