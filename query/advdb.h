@@ -1108,11 +1108,15 @@ typedef struct advdb_package {
  *
  * Dependencies: for a lockfile, each package's `dependencies` entries
  * ("name", "name version" or "name version (source)") resolved to the
- * package they name; for a binary, the indices the data gives. When they
- * cannot all be resolved (an entry naming no package, or two; an index
- * out of range; a binary's graph without exactly one root, or with a
- * cycle), every package has ndeps 0 and advdb_packages_graph_error() says
- * why: the packages are still good to check.
+ * package they name, as cargo-lock resolves them (and as `advdb-query`
+ * draws its dependency tree): the first package in the file with that
+ * name, and version and source when given, git sources compared without
+ * their query; for a binary, the indices the data gives. When they
+ * cannot all be resolved (an entry naming no package, or not of those
+ * forms; an index out of range; a binary's graph without exactly one
+ * root, or with a cycle), every package has ndeps 0 and
+ * advdb_packages_graph_error() says why ("line N: ..." for a lockfile):
+ * the packages are still good to check.
  *
  * @param out receives the packages (free them with
  *        advdb_packages_free()); NULL on failure

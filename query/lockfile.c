@@ -7,8 +7,8 @@
  *   v2  no top-level `version`, checksums inline in [[package]]
  *   v3+ top-level `version = N`
  * The v1 checksums are joined to packages through a sorted index, so a
- * large v1 file costs n log n, not n * m; lockfile_deps() resolves
- * dependency entries through the same index.
+ * large v1 file costs n log n, not n * m. lockfile_deps() resolves
+ * dependency entries with lockresolve.h, the one resolver.
  */
 #include "lockfile.h"
 
@@ -24,6 +24,7 @@
 
 #include "errbuf.h"
 #include "lockfast.h"
+#include "lockresolve.h"
 #include "toml.h"
 #include "version.h"
 
@@ -677,137 +678,49 @@ int lockfile_read_or(lockfile *out, const char *path, lock_error *err,
 	return parse_owned(out, text, len, err);
 }
 
-/* strcmp(s, e) where e is e[0..n) (no NUL in it). */
-static int cmp_text(const char *s, const char *e, size_t n)
+static void deps_clear(lockfile *lf)
 {
-	int c = strncmp(s, e, n);
-	return c ? c : s[n] != '\0';
-}
-
-/* The package a dependency entry names ("name", "name version" or
- * "name version (source)") in idx (sorted by cmp_pkg): its index in
- * lf->pkgs, or -1 when it names none or several. */
-static long resolve_dep(const lockfile *lf, lock_pkg *const *idx,
-                        const char *e, size_t elen)
-{
-	const char *end = e + elen, *sp1, *ver = NULL, *src = NULL;
-	size_t nlen, vlen = 0, slen = 0, lo = 0, hi = lf->npkgs;
-	long found = -1;
-
-	if (memchr(e, '\0', elen))
-		return -1;
-	sp1 = memchr(e, ' ', elen);
-	nlen = sp1 ? (size_t)(sp1 - e) : elen;
-	if (sp1) {
-		ver = sp1 + 1;
-		const char *sp2 = memchr(ver, ' ', (size_t)(end - ver));
-		vlen = sp2 ? (size_t)(sp2 - ver) : (size_t)(end - ver);
-		if (sp2) {
-			if (end - sp2 < 3 || sp2[1] != '(' || end[-1] != ')')
-				return -1;
-			src = sp2 + 2;
-			slen = (size_t)(end - 1 - src);
-		}
-	}
-	if (nlen == 0 || (ver && vlen == 0))
-		return -1;
-	while (lo < hi) {               /* the first package named e */
-		size_t mid = lo + (hi - lo) / 2;
-		if (cmp_text(idx[mid]->name, e, nlen) < 0)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	for (size_t i = lo; i < lf->npkgs; i++) {
-		const lock_pkg *p = idx[i];
-		if (cmp_text(p->name, e, nlen) != 0)
-			break;
-		if (ver && cmp_text(p->version, ver, vlen) != 0)
-			continue;
-		if (src && (!p->source || cmp_text(p->source, src, slen) != 0))
-			continue;
-		if (found >= 0)
-			return -1;          /* ambiguous */
-		found = (long)(p - lf->pkgs);
-	}
-	return found;
-}
-
-static int deps_fail(lockfile *lf, char *why, size_t whycap,
-                     const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
-
-static int deps_fail(lockfile *lf, char *why, size_t whycap,
-                     const char *fmt, ...)
-{
-	va_list ap;
-
 	free(lf->deps);
 	lf->deps = NULL;
 	for (size_t i = 0; i < lf->npkgs; i++) {
 		lf->pkgs[i].deps = NULL;
 		lf->pkgs[i].ndeps = 0;
 	}
-	va_start(ap, fmt);
-	errbuf_vset(why, whycap, "unresolved dependencies", fmt, ap);
-	va_end(ap);
-	return 1;
 }
 
 int lockfile_deps(lockfile *lf, char *why, size_t whycap)
 {
-	size_t total = 0, used = 0;
-	lock_pkg **idx;
+	size_t total, used = 0;
+	lock_names ix;
+	int rc;
 
-	for (size_t i = 0; i < lf->npkgs; i++) {
-		const lock_pkg *p = &lf->pkgs[i];
-		if (p->dep_list_bad)
-			return deps_fail(lf, why, whycap, "line %u: `dependencies` "
-			                 "is not an array", p->dep_list_bad);
-		total += p->ndep_list;
-		if (total > LOCKFILE_DEPS_MAX)
-			return deps_fail(lf, why, whycap, "more than %d dependency "
-			                 "entries", LOCKFILE_DEPS_MAX);
-	}
-	free(lf->deps);
-	lf->deps = NULL;
-	if (total == 0)
-		return 0;
-	if (!(lf->deps = malloc(total * sizeof(*lf->deps))) ||
-	    !(idx = malloc(lf->npkgs * sizeof(*idx)))) {
-		deps_fail(lf, NULL, 0, "out of memory");
+	deps_clear(lf);
+	if (lock_deps_total(lf, &total, why, whycap))
+		return 1;
+	if ((rc = lock_names_init(&ix, lf, why, whycap)) != 0)
+		return rc < 0 ? -1 : (lock_names_free(&ix), 1);
+	if (total && !(lf->deps = malloc(total * sizeof(*lf->deps)))) {
+		lock_names_free(&ix);
 		return -1;
 	}
-	for (size_t i = 0; i < lf->npkgs; i++)
-		idx[i] = &lf->pkgs[i];
-	qsort(idx, lf->npkgs, sizeof(*idx), cmp_pkg);
 	for (size_t i = 0; i < lf->npkgs; i++) {
 		lock_pkg *p = &lf->pkgs[i];
 
-		p->deps = lf->deps + used;
-		p->ndeps = 0;
-		for (size_t k = 0; k < p->ndep_list; k++) {
-			const lock_text *e = &p->dep_list[k];
-			long j;
-
-			if (!e->p) {
-				free(idx);
-				return deps_fail(lf, why, whycap, "line %u: a dependency "
-				                 "is not a string", e->line);
-			}
-			if ((j = resolve_dep(lf, idx, e->p, e->n)) < 0) {
-				free(idx);
-				return deps_fail(lf, why, whycap, "line %u: dependency "
-				                 "\"%.80s\" of %.60s names no package, or "
-				                 "several", e->line, e->p, p->name);
-			}
-			lf->deps[used++] = (size_t)j;
-			p->ndeps++;
+		/* every entry must name a package: a list with a hole would
+		 * look complete */
+		if (lock_names_resolve(&ix, p, lf->deps ? lf->deps + used : NULL,
+		                       why, whycap)) {
+			lock_names_free(&ix);
+			deps_clear(lf);
+			return 1;
 		}
-		if (p->ndeps == 0)
-			p->deps = NULL;
+		if (p->ndep_list) {
+			p->deps = lf->deps + used;
+			p->ndeps = p->ndep_list;
+			used += p->ndep_list;
+		}
 	}
-	free(idx);
+	lock_names_free(&ix);
 	return 0;
 }
 

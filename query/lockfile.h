@@ -70,7 +70,7 @@ typedef struct lock_pkg {
 	 * entry of another type has p NULL); none when absent. When
 	 * `dependencies` is not an array, dep_list_bad is its line (and
 	 * there are no entries); else 0. lockfile_deps() and lockdeps.h
-	 * resolve the entries and report these. */
+	 * resolve the entries (lockresolve.h) and report these. */
 	const lock_text *dep_list;
 	size_t ndep_list;
 	unsigned dep_list_bad;
@@ -128,13 +128,15 @@ int lockfile_read_or(lockfile *out, const char *path, lock_error *err,
 int lockfile_open_input(int *fd, const char *path, lock_error *err);
 /*
  * Resolve every package's `dependencies` entries ("name", "name version"
- * or "name version (source)", as Cargo writes them: just enough to be
- * unambiguous) to the one package each names, into lock_pkg.deps.
- * Separate from lockfile_parse() because a scan does not need it.
- * Returns 0 when all resolve; 1 when one does not (it names no package or
- * several, is not a string, `dependencies` is not an array, or there are
- * more than LOCKFILE_DEPS_MAX entries): then every ndeps is 0 and why (no
- * line) is in why[0..whycap); -1 when out of memory.
+ * or "name version (source)", as Cargo writes them) to the package each
+ * names, into lock_pkg.deps, by cargo-lock's rules (lockresolve.h: the
+ * first package of that name, version and source in the file). Separate
+ * from lockfile_parse() because a scan does not need it. Returns 0 when
+ * all resolve; 1 when one does not (it names no package, is not a string
+ * or not one of the forms, `dependencies` is not an array, or there are
+ * more than LOCKFILE_DEPS_MAX entries): then every ndeps is 0 and why is
+ * in why[0..whycap) ("line N: ..." when tied to a line); -1 when out of
+ * memory (every ndeps 0).
  */
 int lockfile_deps(lockfile *lf, char *why, size_t whycap);
 

@@ -26,7 +26,7 @@
  * Dependents: the packages of the new lockfile whose `dependencies`
  * entries resolve to an added package, resolved as everywhere else
  * (lockdeps.h: cargo-lock's rules). An entry that names none is passed
- * over, and a lockfile past LOCKDEPS_MAX entries has no dependents (a
+ * over, and a lockfile past LOCKFILE_DEPS_MAX entries has no dependents (a
  * dependent list is information, not a check).
  *
  * Ownership: changes borrow the lockfiles' packages; both lockfiles must

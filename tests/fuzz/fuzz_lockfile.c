@@ -14,7 +14,11 @@
  * Then the dependency lists (lockdeps.c) and the tree (tree.c): the
  * graph's ranges are ordered and within its entries, a resolved entry
  * names the package it points at, and the text tree and JSON paths of
- * the first packages stay within their caps and end.
+ * the first packages stay within their caps and end. libadvdb's lists
+ * (lockfile_deps()) and the CLI's graph come from one resolver
+ * (lockresolve.h): the library's lists are complete exactly when the
+ * graph has no error but a bad `replace`, they hold the same edges, and
+ * a failure reads the same in both.
  *
  * And the two readers against each other (lockfast.h): when the fast
  * reader takes an input, the general one must take it too and give the
@@ -255,6 +259,47 @@ static void fl_fast_vs_general(const uint8_t *data, size_t size)
 	lockfile_free(&b);
 }
 
+static void fl_library_vs_cli(lockfile *lf)
+{
+	depgraph g;
+	char why[sizeof g.error];
+	int replace = 0, r;
+
+	if (lockdeps_build(&g, lf) != 0)
+		return;                 /* out of memory only */
+	for (size_t i = 0; i < lf->npkgs; i++)
+		replace |= lf->pkgs[i].replace.line != 0;
+	r = lockfile_deps(lf, why, sizeof why);
+	if (r == 0) {
+		size_t k = 0;
+		for (size_t i = 0; i < lf->npkgs; i++) {
+			const lock_pkg *p = &lf->pkgs[i];
+			FUZZ_CHECK(p->ndeps == p->ndep_list &&
+			           g.start[i + 1] - g.start[i] == p->ndeps,
+			           "package %zu: %zu library edges, %zu entries, %zu "
+			           "graph edges", i, p->ndeps, p->ndep_list,
+			           g.start[i + 1] - g.start[i]);
+			for (size_t e = 0; e < p->ndeps; e++, k++)
+				FUZZ_CHECK(p->deps[e] < lf->npkgs &&
+				           p->deps[e] == g.dep[k].to,
+				           "package %zu entry %zu: library %zu, graph %zu",
+				           i, e, p->deps[e], g.dep[k].to);
+		}
+		FUZZ_CHECK(!g.error[0] || replace, "the library resolved all, "
+		           "the graph says \"%s\"", g.error);
+	} else if (r == 1) {
+		FUZZ_CHECK(g.error[0], "the library says \"%s\", the graph is "
+		           "whole", why);
+		FUZZ_CHECK(replace || strcmp(why, g.error) == 0, "the library "
+		           "says \"%s\", the graph \"%s\"", why, g.error);
+		for (size_t i = 0; i < lf->npkgs; i++)
+			FUZZ_CHECK(lf->pkgs[i].ndeps == 0 && !lf->pkgs[i].deps,
+			           "package %zu keeps %zu edges of an incomplete list",
+			           i, lf->pkgs[i].ndeps);
+	}
+	depgraph_free(&g);
+}
+
 int fuzz_lockfile(const uint8_t *data, size_t size)
 {
 	lockfile lf;
@@ -285,6 +330,7 @@ int fuzz_lockfile(const uint8_t *data, size_t size)
 		fl_check_pkg(&lf.pkgs[i], i, lines, size);
 	fl_against_toml(&lf, data, size);
 	fl_check_graph(&lf);
+	fl_library_vs_cli(&lf);
 	lockfile_free(&lf);
 	return 0;
 }

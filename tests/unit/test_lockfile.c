@@ -527,6 +527,18 @@ static void test_lockfile__real_lockfiles_same_through_both_readers(void **state
 			fail_msg("the fast reader declined %s", path);
 		/* and agree with the general one (aborts when not) */
 		fuzz_lockfile((const uint8_t *)text, got);
+		/* every entry Cargo wrote names a package, by cargo-lock's
+		 * rules: libadvdb's lists are complete (it refused 4 of these
+		 * when it took an entry naming two packages, or a git source
+		 * differing in its query, for no package) */
+		lockfile lf;
+		lock_error lerr;
+		char why[200];
+		if (lockfile_parse(&lf, text, got, &lerr) != 0)
+			fail_msg("%s:%u: %s", path, lerr.line, lerr.msg);
+		if (lockfile_deps(&lf, why, sizeof why) != 0)
+			fail_msg("%s: %s", path, why);
+		lockfile_free(&lf);
 		free(text);
 		files++;
 	}
