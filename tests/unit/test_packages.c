@@ -171,6 +171,19 @@ static void test_packages__lockfile_v1(void **state)
 	advdb_packages_free(p);
 }
 
+/* V3 with alpha's one dependency entry replaced by entry, read. */
+static advdb_packages *read_alpha_entry(const char *entry)
+{
+	char text[sizeof V3 + 128];
+	const char *at = strstr(V3, "\"syn 2.0.0 (sparse");
+	const char *end = strchr(at, ']');
+	int n = snprintf(text, sizeof text, "%.*s%s%s", (int)(at - V3), V3,
+	                 entry, end);
+
+	assert_true(n > 0 && (size_t)n < sizeof text);
+	return read_ok(text, (size_t)n, 0);
+}
+
 /* An entry that names no package, or is not one, leaves every list
  * empty and says why: an incomplete graph never looks complete. */
 static void test_packages__unresolved_dependencies(void **state)
@@ -188,13 +201,7 @@ static void test_packages__unresolved_dependencies(void **state)
 	};
 	(void)state;
 	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
-		char text[sizeof V3 + 64];
-		const char *at = strstr(V3, "\"syn 2.0.0 (sparse");
-		size_t pre = (size_t)(at - V3);
-		const char *end = strchr(at, ']');
-		snprintf(text, sizeof text, "%.*s%s%s", (int)pre, V3, bad[i],
-		         end);
-		advdb_packages *p = read_ok(text, strlen(text), 0);
+		advdb_packages *p = read_alpha_entry(bad[i]);
 		assert_non_null(advdb_packages_graph_error(p));
 		assert_string_equal(advdb_packages_graph_error(p), why[i]);
 		for (size_t k = 0; k < advdb_packages_count(p); k++)
@@ -226,13 +233,7 @@ static void test_packages__dependencies_as_cargo_lock(void **state)
 	};
 	(void)state;
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-		char text[sizeof V3 + 128];
-		const char *at = strstr(V3, "\"syn 2.0.0 (sparse");
-		size_t pre = (size_t)(at - V3);
-		const char *end = strchr(at, ']');
-		snprintf(text, sizeof text, "%.*s%s%s", (int)pre, V3,
-		         cases[i].entry, end);
-		advdb_packages *p = read_ok(text, strlen(text), 0);
+		advdb_packages *p = read_alpha_entry(cases[i].entry);
 		const advdb_package *alpha = advdb_packages_at(p, find(p, "alpha",
 		                                                        NULL));
 		if (!cases[i].to) {
