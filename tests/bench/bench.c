@@ -977,7 +977,7 @@ static void usage(void)
 	        "--update-repo REPO --markdown FILE --lockfiles DIR "
 	        "--scan-dir DIR [--bin-dir DIR] [--runs N] [--lookups N] "
 	        "[--batch-lines N] [--crowd N] [--sign-key KEY --trust-key PUB] "
-	        "[--crates N] [--label TEXT]\n");
+	        "[--crates N] [--curve K=COMPILER ...] [--label TEXT]\n");
 	exit(2);
 }
 
@@ -1010,6 +1010,15 @@ int main(int argc, char **argv)
 		else if (!strcmp(a, "--crowd")) o.crowd = atol(v);
 		else if (!strcmp(a, "--batch-lines")) o.batch_lines = atol(v);
 		else if (!strcmp(a, "--crates")) o.crates = atol(v);
+		else if (!strcmp(a, "--curve")) {
+			char *end;
+			long k = strtol(v, &end, 10);
+			if (o.ncurve == CURVE_MAX || k < 1 || *end != '=' ||
+			    (o.ncurve && k <= o.curve_k[o.ncurve - 1]))
+				usage();
+			o.curve_k[o.ncurve] = k;
+			o.curve[o.ncurve++] = end + 1;
+		}
 		else usage();
 		i++;
 	}
@@ -1165,6 +1174,9 @@ int main(int argc, char **argv)
 	snprintf(val, sizeof(val), "%.2fx (%.2f / %.2f ms)", mc / mv, mc, mv);
 	row("one-shot check, clean / --version", val, "<= 1.2x",
 	    yes(mc / mv <= 1.2));
+
+	/* 7b. what the block size trades: index size against the one-shot */
+	curve_figures(&o, comp, q, zn);
 
 	/* 8. signatures: verification, and a one-shot check with it */
 	if (o.sign_key && o.trust_key)

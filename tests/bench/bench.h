@@ -18,6 +18,10 @@ typedef struct opts {
 	int runs;
 	long lookups, batch_lines, crowd;
 	long crates;                /* --crates N: synthetic mirror; 0 skips */
+#define CURVE_MAX 6
+	const char *curve[CURVE_MAX];   /* --curve K=PATH: a compiler built */
+	long curve_k[CURVE_MAX];        /* with BLOCK_RECORDS K, ascending */
+	int ncurve;
 } opts;
 
 typedef struct run_result {
@@ -69,5 +73,11 @@ uint64_t rng(void);
  * compiled without one. */
 void crates_figures(const opts *o, const char *comp, const char *q,
                     const char *db);
+
+/* bench_curve.c: the size / one-shot trade-off over block sizes: each
+ * --curve compiler and this build's (comp) compile o->repo, q checks
+ * the results; floor_bytes is the zstd -19 floor. */
+void curve_figures(const opts *o, const char *comp, const char *q,
+                   size_t floor_bytes);
 
 #endif

@@ -101,6 +101,18 @@ if command -v minisign >/dev/null 2>&1 &&
    minisign -G -W -p "$W/bench.pub" -s "$W/bench.key" >/dev/null 2>&1; then
 	set -- "$@" --sign-key "$W/bench.key" --trust-key "$W/bench.pub"
 fi
+# The size / one-shot trade-off (bench_curve.c): the compiler built again
+# with other numbers of records per block, each in its own build folder
+# (kept between runs: make rebuilds only what changed).
+curve_ks="32 64 256 2048"   # 2048: the whole advisory-db in one block
+[ "${BENCH_QUICK:-0}" = 1 ] && curve_ks="32"
+for k in $curve_ks; do
+	env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL make -s -C "$ROOT" -j2 \
+	    BUILD="$BUILD/curve-k$k" SAN="${SAN:-}" \
+	    CFLAGS="${CFLAGS:-} -DBLOCK_RECORDS=$k" \
+	    "$BUILD/curve-k$k/advdb-compile" >&2
+	set -- "$@" --curve "$k=$BUILD/curve-k$k/advdb-compile"
+done
 cpu=$(grep -m1 'model name' /proc/cpuinfo 2>/dev/null | sed 's/.*: //')
 "$BUILD/advdb-bench" --build "$BUILD" --work "$W" --repo "$W/adb.git" \
 	--update-repo "$W/upd" --markdown "$W/all.md" --lockfiles "$LOCKS" \

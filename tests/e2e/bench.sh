@@ -14,6 +14,8 @@ for r in "full compile" "--update after 10" "--update floors" "DB file size" "ra
          "one-shot check, affected / --version" \
          "one-shot check, clean / --version" \
          "one-shot speedup" "peak RSS, compile" "lookup, 1 crate of" \
+         "trade-off by records per block" "trade-off, blocks of 32" \
+         "trade-off, blocks of 128 \\(this build\\)" \
          "advisory fetch, every id" "export-osv, every advisory" \
          "open \+ verify signature" "one-shot check --trust-key" \
          "synthetic mirror" "compile with the crates index" \
