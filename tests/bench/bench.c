@@ -315,18 +315,13 @@ uint64_t rng(void)
 
 /* Every advisory fetched as a library user does (advdb_advisory_get and
  * its ranges), and the whole index exported as OSV files. */
-static void advisory_figures(const opts *o, const char *db_path)
+char **advisory_ids(advdb *db, size_t *count)
 {
-	advdb *db;
 	advdb_iter *it = NULL;
 	const char *id;
-	char err[512], val[64], fig[96], out[4096];
 	char **ids = NULL;
 	size_t n = 0, cap = 0;
-	double total = 0, worst = 0, t[9];
 
-	if (advdb_open(&db, db_path, 0, err, sizeof(err)) != ADVDB_OK)
-		die(err);
 	if (advdb_advisories_iter(&it, db) != ADVDB_OK)
 		die("cannot list the advisories");
 	while (advdb_iter_next(&id, it) == ADVDB_OK) {
@@ -340,6 +335,21 @@ static void advisory_figures(const opts *o, const char *db_path)
 			die("out of memory");
 	}
 	advdb_iter_free(it);
+	*count = n;
+	return ids;
+}
+
+static void advisory_figures(const opts *o, const char *db_path)
+{
+	advdb *db;
+	char err[512], val[64], fig[96], out[4096];
+	char **ids;
+	size_t n;
+	double total = 0, worst = 0, t[9];
+
+	if (advdb_open(&db, db_path, 0, err, sizeof(err)) != ADVDB_OK)
+		die(err);
+	ids = advisory_ids(db, &n);
 	for (size_t i = 0; i < n; i++) {
 		advdb_advisory *a;
 		const char *in, *fx;

@@ -9,6 +9,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include "advdb.h"
 #include <sys/types.h>
 
 typedef struct opts {
@@ -65,6 +66,9 @@ void alternate(double *ma, double *mb, char *const a[], char *const b[],
 void pairs_add(pairs *p, const char *name, const char *version);
 void read_pairs(pairs *p, const char *dir);
 uint64_t rng(void);
+/* Every advisory id of db, in id order (strdup'd; free each and the
+ * array); dies when they cannot be listed. */
+char **advisory_ids(advdb *db, size_t *count);
 
 /* bench_crates.c: a synthetic crates.io index mirror (o->crates crates)
  * made with git fast-import, compiled beside the advisories of o->repo:
