@@ -19,6 +19,7 @@
 #include "json.h"
 #include "lockdeps.h"
 #include "lockfile.h"
+#include "lockresolve.h"
 #include "tree.h"
 
 #define CIO "registry+https://github.com/rust-lang/crates.io-index"
@@ -158,6 +159,42 @@ static void test_lockdeps__no_tree_and_why(void **state)
 		assert_int_equal(f.lf.npkgs, 2);
 		unload(&f);
 	}
+}
+
+/* More than LOCK_SAME_MAX packages of one name: an entry that would have
+ * to look past them ends the tree and libadvdb's lists alike, with the
+ * same words (one resolver); one naming an earlier one still resolves. */
+static void test_lockdeps__crowded_name(void **state)
+{
+	buf text = BUF_INIT;
+	fx f = { 0 };
+	char why[200];
+	(void)state;
+	for (int last = 0; last < 2; last++) {
+		buf_reset(&text);
+		buf_printf(&text, "version = 3\n[[package]]\nname = \"app\"\n"
+		           "version = \"0.1.0\"\ndependencies = [\"a 1.0.%d\"]\n\n",
+		           last ? LOCK_SAME_MAX : LOCK_SAME_MAX - 1);
+		for (int i = 0; i <= LOCK_SAME_MAX; i++)
+			buf_printf(&text, "[[package]]\nname = \"a\"\n"
+			           "version = \"1.0.%d\"\n\n", i);
+		buf_putc(&text, '\0');
+		load(&f, text.p);
+		int r = lockfile_deps(&f.lf, why, sizeof why);
+		if (!last) {
+			assert_string_equal(f.g.error, "");
+			assert_int_equal(r, 0);
+			assert_int_equal(f.lf.pkgs[0].deps[0], LOCK_SAME_MAX);
+		} else {
+			assert_string_equal(f.g.error, "line 5: more than 64 packages "
+			                    "named a");
+			assert_int_equal(r, 1);
+			assert_string_equal(why, f.g.error);
+			assert_int_equal(f.lf.pkgs[0].ndeps, 0);
+		}
+		unload(&f);
+	}
+	buf_free(&text);
 }
 
 /* app and tool (two roots) pull mid; mid and selftest depend on each
@@ -349,6 +386,7 @@ int main(void)
 		cmocka_unit_test(test_lockdeps__v1_full_forms_and_root),
 		cmocka_unit_test(test_lockdeps__short_forms_and_sources),
 		cmocka_unit_test(test_lockdeps__no_tree_and_why),
+		cmocka_unit_test(test_lockdeps__crowded_name),
 		cmocka_unit_test(test_tree__text_as_cargo_lock),
 		cmocka_unit_test(test_tree__root_paths),
 		cmocka_unit_test(test_tree__caps),
