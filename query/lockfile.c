@@ -6,9 +6,9 @@
  *       keys; no top-level `version`
  *   v2  no top-level `version`, checksums inline in [[package]]
  *   v3+ top-level `version = N`
- * The v1 checksums are joined to packages through a sorted index, so a
- * large v1 file costs n log n, not n * m. lockfile_deps() resolves
- * dependency entries with lockresolve.h, the one resolver.
+ * The v1 checksums are joined to packages, and lockfile_deps() resolves
+ * dependency entries, through lockresolve.h's name index (the one finder
+ * of a package by its name: a large v1 file costs n + m, not n * m).
  */
 #include "lockfile.h"
 
@@ -198,36 +198,6 @@ static int add_pkg(lockfile *lf, lock_texts *tv, const toml_value *t,
 	return 0;
 }
 
-static int cmp_key(const char *n1, const char *v1, const char *s1,
-                   const char *n2, size_t n2len, const char *v2,
-                   size_t v2len, const char *s2, size_t s2len)
-{
-	int c = strncmp(n1, n2, n2len);
-	if (c || n1[n2len])
-		return c ? c : 1;
-	c = strncmp(v1, v2, v2len);
-	if (c || v1[v2len])
-		return c ? c : 1;
-	if (!s1)
-		s1 = "";
-	c = strncmp(s1, s2, s2len);
-	if (c || s1[s2len])
-		return c ? c : 1;
-	return 0;
-}
-
-static int cmp_pkg(const void *a, const void *b)
-{
-	const lock_pkg *p = *(const lock_pkg *const *)a;
-	const lock_pkg *q = *(const lock_pkg *const *)b;
-	int c = strcmp(p->name, q->name);
-	if (!c)
-		c = strcmp(p->version, q->version);
-	if (!c)
-		c = strcmp(p->source ? p->source : "", q->source ? q->source : "");
-	return c;
-}
-
 /* v1: join "checksum NAME VERSION (SOURCE)" = "HEX" keys (m[0..n), of
  * string values) to packages. Keys that are not of that form, or name
  * no package, are ignored (Cargo ignores them too); a value "<none>"
@@ -235,54 +205,22 @@ static int cmp_pkg(const void *a, const void *b)
 int lock_join_checksums(lockfile *lf, const lock_meta *m, size_t n,
                         lock_error *err)
 {
-	lock_pkg **idx;
+	lock_names ix;
 
 	if (n == 0 || lf->npkgs == 0)
 		return 0;
-	idx = malloc(lf->npkgs * sizeof(*idx));
-	if (!idx)
+	/* 1: a name crafted to hash past the probe cap is not in the index;
+	 * a key naming it names no package, and is ignored like one */
+	if (lock_names_init(&ix, lf, NULL, 0) < 0)
 		return fail(err, 0, "out of memory");
-	for (size_t i = 0; i < lf->npkgs; i++)
-		idx[i] = &lf->pkgs[i];
-	qsort(idx, lf->npkgs, sizeof(*idx), cmp_pkg);
-
 	for (size_t k = 0; k < n; k++) {
-		size_t klen = m[k].klen;
-		const char *key = m[k].key;
-		const char *end = key + klen;
-
-		if (klen < 9 || memcmp(key, "checksum ", 9) != 0)
+		if (m[k].klen < 9 || memcmp(m[k].key, "checksum ", 9) != 0)
 			continue;
-		const char *name = key + 9;
-		const char *sp1 = memchr(name, ' ', (size_t)(end - name));
-		if (!sp1)
-			continue;
-		const char *ver = sp1 + 1;
-		const char *sp2 = memchr(ver, ' ', (size_t)(end - ver));
-		if (!sp2 || end - sp2 < 3 || sp2[1] != '(' || end[-1] != ')')
-			continue;
-		const char *src = sp2 + 2;
-		size_t nlen = (size_t)(sp1 - name), vlen = (size_t)(sp2 - ver);
-		size_t slen = (size_t)(end - 1 - src);
-
-		size_t lo = 0, hi = lf->npkgs;
-		while (lo < hi) {
-			size_t mid = lo + (hi - lo) / 2;
-			const lock_pkg *p = idx[mid];
-			int c = cmp_key(p->name, p->version, p->source, name,
-			                nlen, ver, vlen, src, slen);
-			if (c == 0) {
-				if (strcmp(m[k].val, "<none>") != 0)
-					idx[mid]->checksum = m[k].val;
-				break;
-			}
-			if (c < 0)
-				lo = mid + 1;
-			else
-				hi = mid;
-		}
+		size_t i = lock_names_exact(&ix, m[k].key + 9, m[k].klen - 9);
+		if (i != LOCK_DEP_NONE && strcmp(m[k].val, "<none>") != 0)
+			lf->pkgs[i].checksum = m[k].val;
 	}
-	free(idx);
+	lock_names_free(&ix);
 	return 0;
 }
 

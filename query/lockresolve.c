@@ -105,6 +105,25 @@ int lock_same_source(const char *a, lock_span b)
 	return span_is((lock_span){ fb, (size_t)(b.p + b.n - fb) }, fa);
 }
 
+size_t lock_names_exact(const lock_names *ix, const char *text, size_t n)
+{
+	lock_span sn, sv, ss;
+	const size_t *s;
+
+	if (lock_entry_split_(&sn, &sv, &ss, text, n, 0) < 0 || !ss.p ||
+	    !(s = lock_names_slot_(ix, sn)) || !*s)
+		return LOCK_DEP_NONE;
+	size_t i = *s - 1;
+	for (size_t m = 0; i != LOCK_DEP_NONE && m < LOCK_SAME_MAX; m++) {
+		const lock_pkg *p = &ix->lf->pkgs[i];
+		if (p->version_len == sv.n && !memcmp(p->version, sv.p, sv.n) &&
+		    p->source && span_is(ss, p->source))
+			return i;
+		i = ix->next[i];
+	}
+	return LOCK_DEP_NONE;
+}
+
 void lock_entry_why(char *why, size_t whycap, const lock_names *ix,
                     const lock_pkg *p, const lock_text *e, size_t code)
 {

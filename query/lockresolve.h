@@ -79,6 +79,13 @@ void lock_names_free(lock_names *ix);
 int lock_names_resolve(const lock_names *ix, const lock_pkg *p, size_t *to,
                        char *why, size_t whycap);
 
+/* The package that is exactly NAME VERSION (SOURCE) (text "NAME VERSION
+ * (SOURCE)", n bytes: v1's [metadata] "checksum ..." keys name packages
+ * so, by their exact source): its index, or LOCK_DEP_NONE when the text
+ * is not of that form or names none (also past LOCK_SAME_MAX packages of
+ * the name). The first such package in file order. */
+size_t lock_names_exact(const lock_names *ix, const char *text, size_t n);
+
 /* One entry at a time, for a caller that keeps more than the index (the
  * report's graph): lock_entry_resolve() gives what entry e of p names (a
  * package index or a LOCK_DEP_* code) and, but for LOCK_DEP_BAD, the

@@ -185,6 +185,21 @@ void row(const char *figure, const char *value, const char *target,
 
 const char *yes(int ok) { return ok ? "yes" : "no"; }
 
+double median_runs(char *const argv[], int runs, const char *what)
+{
+	double t[9];
+
+	if (runs > 9)
+		runs = 9;
+	for (int i = 0; i < runs; i++) {
+		run_result r = run(argv, NULL, NULL);
+		if (r.status != 0)
+			die(what);
+		t[i] = r.ms;
+	}
+	return median(t, runs);
+}
+
 /* Median wall times of the programs a and b (each a one-shot check:
  * exit 0 or 1), run in turn `runs` times so both see the same machine. */
 void alternate(double *ma, double *mb, char *const a[],
@@ -836,15 +851,8 @@ static void scan_figures(const opts *o, const char *db_path)
 	if (n < 0 || (size_t)n >= sizeof(cmd))
 		die("path too long");
 	char *fargv[] = { "/bin/sh", "-c", cmd, NULL };
-	double t[9];
-	int runs = o->runs < 5 ? o->runs : 5;
-	for (int i = 0; i < runs; i++) {
-		run_result r = run(fargv, NULL, NULL);
-		if (r.status != 0)
-			die("the scan floor (find | xargs cat) failed");
-		t[i] = r.ms;
-	}
-	double fms = median(t, runs);
+	double fms = median_runs(fargv, o->runs < 5 ? o->runs : 5,
+	                         "the scan floor (find | xargs cat) failed");
 	snprintf(val, sizeof(val), "%.0f files/s, %.0f MB/s", files / (fms / 1e3),
 	         bytes / 1e6 / (fms / 1e3));
 	row("scan floor: cat of the same files, 2 procs", val, "", "");

@@ -60,6 +60,9 @@ void copy_file(const char *from, const char *to);
 void row(const char *figure, const char *value, const char *target,
          const char *met);
 const char *yes(int ok);
+/* Median wall time of `runs` (at most 9) runs of argv; each must exit 0,
+ * else die(what). */
+double median_runs(char *const argv[], int runs, const char *what);
 /* Median wall times of the programs a and b, run in turn `runs` times. */
 void alternate(double *ma, double *mb, char *const a[], char *const b[],
                int runs);

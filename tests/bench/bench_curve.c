@@ -65,19 +65,14 @@ static void point(const opts *o, const char *q, long k, const char *comp,
                   size_t floor_bytes)
 {
 	char db[4096], name[64], fig[96], val[96];
-	double t[9], mv, ma, mc, mv2;
+	double mv, ma, mc, mv2;
 
 	snprintf(name, sizeof name, "curve-k%ld.lmdb", k);
 	path_join(db, sizeof db, o->work, name);
 	char *cargv[] = { (char *)comp, "--quiet", "-o", db, (char *)o->repo,
 	                  NULL };
-	int runs = o->runs < 3 ? o->runs : 3;
-	for (int i = 0; i < runs; i++) {
-		run_result r = run(cargv, NULL, NULL);
-		if (r.status != 0)
-			die("a trade-off curve compile failed");
-		t[i] = r.ms;
-	}
+	double cms = median_runs(cargv, o->runs < 3 ? o->runs : 3,
+	                         "a trade-off curve compile failed");
 	off_t size = file_size(db);
 	if (size <= 0)
 		die("cannot stat a trade-off curve index");
@@ -93,7 +88,7 @@ static void point(const opts *o, const char *q, long k, const char *comp,
 	snprintf(fig, sizeof fig, "trade-off, blocks of %ld%s", k,
 	         k == BLOCK_RECORDS ? " (this build)" : "");
 	snprintf(val, sizeof val, "%.2fx, %.2fx, %.2fx, %.0f / %.0f us, %.0f ms",
-	         sr, ma / mv, mc / mv2, fmean, fmax, median(t, runs));
+	         sr, ma / mv, mc / mv2, fmean, fmax, cms);
 	row(fig, val, "<= 1.5x, <= 1.2x", yes(sr <= 1.5 && ma / mv <= 1.2));
 }
 
