@@ -116,6 +116,39 @@ static void test_lockfile__v1_checksum_needs_same_version(void **state)
 	lockfile_free(&lf);
 }
 
+/* A checksum key names a package by its exact source (cargo writes the
+ * package's own id): unlike a dependency entry, a git source with another
+ * query or commit, a short form or an empty source names none. */
+static void test_lockfile__v1_checksum_needs_exact_source(void **state)
+{
+	(void)state;
+	static const char *keys[] = {
+		"checksum g 1.0.0 (git+https://x/g?rev=1#abc)", /* the one */
+		"checksum g 1.0.0 (git+https://x/g#abc)",
+		"checksum g 1.0.0 (git+https://x/g?rev=1#abd)",
+		"checksum g 1.0.0 ()",
+		"checksum g 1.0.0",
+		"checksum p 0.1.0 ()",
+	};
+	for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++) {
+		lockfile lf;
+		lock_error err;
+		char text[512];
+		snprintf(text, sizeof text,
+		         "[[package]]\nname = \"p\"\nversion = \"0.1.0\"\n"
+		         "[[package]]\nname = \"g\"\nversion = \"1.0.0\"\n"
+		         "source = \"git+https://x/g?rev=1#abc\"\n"
+		         "[metadata]\n\"%s\" = \"cc\"\n", keys[i]);
+		assert_int_equal(parse(&lf, &err, text), 0);
+		assert_null(lf.pkgs[0].checksum);
+		if (i == 0)
+			assert_string_equal(lf.pkgs[1].checksum, "cc");
+		else if (lf.pkgs[1].checksum)
+			fail_msg("key %zu named g", i);
+		lockfile_free(&lf);
+	}
+}
+
 static void test_lockfile__v2_inline_checksum(void **state)
 {
 	(void)state;
@@ -611,6 +644,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_lockfile__v1_metadata_checksums),
 		cmocka_unit_test(test_lockfile__v1_checksum_needs_same_version),
+		cmocka_unit_test(test_lockfile__v1_checksum_needs_exact_source),
 		cmocka_unit_test(test_lockfile__v2_inline_checksum),
 		cmocka_unit_test(test_lockfile__v3),
 		cmocka_unit_test(test_lockfile__v4_sparse_is_crates_io),
