@@ -46,6 +46,14 @@ struct deptree {
 	                               2i + k, in reftext (made when first
 	                               needed) */
 	buf reftext;                /* at most TREE_REFS_MAX bytes */
+	/* The last paths object rendered (package memo_i's, whose walk
+	 * spent memo_steps): a package with several advisories has its
+	 * findings one after another, and its paths are the same each time
+	 * (a sixth of a real report's findings). Reused only when the
+	 * budget has the walk's steps left, which are then charged: the
+	 * budget runs out where it did when every walk was made. */
+	size_t memo_i, memo_steps;
+	buf memo;
 };
 
 int depgraph_alloc(depgraph *g, size_t n, size_t ndeps, int with_replace)
@@ -122,6 +130,7 @@ void deptree_free(deptree *t)
 	free(t->tmp);
 	free(t->refs);
 	buf_free(&t->reftext);
+	buf_free(&t->memo);
 	free(t);
 }
 
@@ -136,6 +145,7 @@ int deptree_new(deptree **out, const depgraph *g, const lock_pkg *pkgs)
 	t->g = g;
 	t->pkgs = pkgs;
 	t->n = n;
+	t->memo_i = DEP_NONE;
 	if (g->error[0] || !g->start) {
 		*out = t;               /* says why there is none */
 		return 0;
@@ -391,6 +401,13 @@ void deptree_json(json *j, deptree *t, size_t i)
 	size_t total, nroots = 0, roots[TREE_PATHS_MAX];
 
 	json_key_lit(j, "advdb-dependency-paths");
+	if (i < t->n && i == t->memo_i && !t->over && !t->memo.failed &&
+	    TREE_WORK_MAX - t->work >= t->memo_steps) {
+		t->work += t->memo_steps;
+		json_raw_value(j, t->memo.p, t->memo.len);
+		return;
+	}
+	size_t at = j->out->len, work = t->work;   /* the value starts here */
 	if (!t->pstart || i >= t->n) {
 		no_paths(j, t->g->error[0] ? t->g->error
 		                           : "no dependency graph");
@@ -456,4 +473,10 @@ void deptree_json(json *j, deptree *t, size_t i)
 	}
 	json_arr_end(j);
 	json_obj_end(j);
+	if (!j->out->failed) {
+		buf_reset(&t->memo);
+		buf_put(&t->memo, j->out->p + at, j->out->len - at);
+		t->memo_i = i;
+		t->memo_steps = t->work - work;
+	}
 }
