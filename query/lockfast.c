@@ -32,7 +32,11 @@
 #include "ascii.h"
 #include "version.h"
 
+/* the quoted source of crates.io's git index, as Cargo writes it */
+#define CIO_QUOTED "\"" CRATES_IO_GIT "\""
+
 _Static_assert(LOCK_TEXT_PAD >= 32, "loads of 16 bytes, memcmp of 17");
+_Static_assert(LOCK_TEXT_PAD >= sizeof(CIO_QUOTED), "memcmp of CIO_QUOTED");
 
 /* The first byte at or after s that is not plain string text: '"', '\\',
  * a byte below 0x20, DEL, or a byte >= 0x80. The text ends with NUL
@@ -265,6 +269,15 @@ static int pkg_member(fast *f)
 	if (f->members & bit)
 		return -1;
 	f->members |= bit;
+	if (bit == M_SOURCE && !memcmp(f->s, CIO_QUOTED, sizeof(CIO_QUOTED) - 1)) {
+		/* crates.io's git index, the source of most packages: plain
+		 * text known in advance, read without a scan or a compare */
+		p->source = f->s + 1;
+		p->crates_io = 1;
+		f->s += sizeof(CIO_QUOTED) - 1;
+		cut(p->source, sizeof(CRATES_IO_GIT) - 1);
+		return eol(f);
+	}
 	if (str(f, dst, dlen) < 0)
 		return -1;
 	/* Checked and cut out now, while its bytes are at hand (a pass
