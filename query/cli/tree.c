@@ -104,9 +104,29 @@ static int cmp_pref(const void *a, const void *b)
 	return c;
 }
 
+/* Lists up to this long are sorted by insertion: most parent lists of
+ * a real lockfile have a few entries, where qsort's set-up and calls
+ * through a pointer cost more than the comparisons (cmp_pref is a total
+ * order, so either way gives the same list). */
+#define SORT_INSERTION_MAX 16
+
 /* Sort v[0..n) (package indices) by cmp_pref, using tmp (n entries). */
 static void sort_idx(size_t *v, size_t n, pref *tmp, const lock_pkg *pkgs)
 {
+	if (n <= SORT_INSERTION_MAX) {
+		for (size_t k = 1; k < n; k++) {
+			pref x = { &pkgs[v[k]], v[k] };
+			size_t at = k;
+			for (; at > 0; at--) {
+				pref y = { &pkgs[v[at - 1]], v[at - 1] };
+				if (cmp_pref(&y, &x) <= 0)
+					break;
+				v[at] = v[at - 1];
+			}
+			v[at] = x.i;
+		}
+		return;
+	}
 	for (size_t k = 0; k < n; k++) {
 		tmp[k].p = &pkgs[v[k]];
 		tmp[k].i = v[k];
