@@ -565,6 +565,9 @@ static void *worker(void *arg)
 		pthread_mutex_unlock(&sc->mu);
 
 		scan_one(sc, i);
+		/* a report waits for the ones before it in its own size
+		 * (report_render made room for its findings by an estimate) */
+		buf_shrink(&sc->items[i].out);
 
 		pthread_mutex_lock(&sc->mu);
 		count_bytes(sc, &sc->items[i]);
