@@ -94,6 +94,17 @@ void buf_printf(buf *b, const char *fmt, ...)
 	b->len += (size_t)n;
 }
 
+void buf_shrink(buf *b)
+{
+	if (!b->p || b->failed || b->cap - b->len < 4096)
+		return;
+	char *p = realloc(b->p, b->len + 1);    /* shrinks in place */
+	if (p) {
+		b->p = p;
+		b->cap = b->len + 1;
+	}
+}
+
 void buf_reset(buf *b)
 {
 	b->len = 0;

@@ -73,6 +73,10 @@ static inline void buf_added(buf *b, size_t n)
 	b->p[b->len] = '\0';
 }
 
+/* Give back the room past len (a buffer kept a while after it is
+ * written); nothing when that fails or there is little to give. */
+void buf_shrink(buf *b);
+
 void buf_puts(buf *b, const char *s);
 /* An unsigned integer in decimal (no printf on the hot path). */
 void buf_putu(buf *b, unsigned long long v);

@@ -69,19 +69,6 @@ struct dcache {
 	shard shards[DCACHE_SHARDS];
 };
 
-/* FNV-1a over name, a separator, and version. */
-static uint64_t hash_pair(const char *name, size_t nlen, const char *ver,
-                          size_t vlen)
-{
-	uint64_t h = 1469598103934665603ull;
-	for (size_t i = 0; i < nlen; i++)
-		h = (h ^ (unsigned char)name[i]) * 1099511628211ull;
-	h = (h ^ 0xFF) * 1099511628211ull;
-	for (size_t i = 0; i < vlen; i++)
-		h = (h ^ (unsigned char)ver[i]) * 1099511628211ull;
-	return h ^ (h >> 29);
-}
-
 /* A word-at-a-time hash (multiply, xor-shift) continuing from h, for
  * keys of a few dozen bytes: FNV-1a's loop is a dependent multiply per
  * byte. The last word overlaps the one before it rather than being
@@ -114,6 +101,16 @@ static uint64_t hash_bytes(uint64_t h, const char *s, size_t n)
 	h ^= h >> 32;
 	h *= 0xBF58476D1CE4E5B9ull;
 	return h ^ (h >> 31);
+}
+
+/* The pair's hash: name, then version (each hash_bytes mixes in its
+ * length, so "ab"+"c" and "a"+"bc" differ). A scan hashes every package
+ * of every lockfile: FNV-1a's multiply per byte was the larger part of
+ * a cached look-up. */
+static uint64_t hash_pair(const char *name, size_t nlen, const char *ver,
+                          size_t vlen)
+{
+	return hash_bytes(hash_bytes(0, name, nlen), ver, vlen);
 }
 
 /* a[0..n) == b[0..n), a word at a time, the last word overlapping

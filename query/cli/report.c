@@ -469,10 +469,38 @@ static size_t pkg_index(const report_in *r, const lock_pkg *p)
 	return (size_t)(p - r->pkgs);
 }
 
+/* The package object of the last finding: a package with several
+ * advisories has its findings one after another, each naming it whole
+ * (with its dependencies). */
+typedef struct pkg_memo {
+	const lock_pkg *p;          /* NULL: none yet */
+	buf text;
+} pkg_memo;
+
+/* package_json, or the last one's text again when it is p's. Called
+ * right after the key, so the value is what the writer adds. */
+static void package_memo_json(json *j, const report_in *r, const lock_pkg *p,
+                              deptree *t, pkg_memo *m)
+{
+	if (m->p == p && !m->text.failed) {
+		json_raw_value(j, m->text.p, m->text.len);
+		return;
+	}
+	size_t at = j->out->len;
+	package_json(j, r, p, t);
+	m->p = NULL;
+	if (!j->out->failed) {
+		buf_reset(&m->text);
+		buf_put(&m->text, j->out->p + at, j->out->len - at);
+		m->p = p;
+	}
+}
+
 /* Vulnerability: advisory, versions, affected, package. Warning: kind,
  * package, advisory, affected, versions. Then advdb's paths. */
 static int finding_json(json *j, const session *s, const report_in *r,
-                        deptree *t, const finding *fd, int warning)
+                        deptree *t, const finding *fd, int warning,
+                        pkg_memo *m)
 {
 	int rc;
 
@@ -481,12 +509,12 @@ static int finding_json(json *j, const session *s, const report_in *r,
 		json_key_lit(j, "kind");
 		json_str(j, kind_name(fd->m.kind));
 		json_key_lit(j, "package");
-		package_json(j, r, fd->pkg, t);
+		package_memo_json(j, r, fd->pkg, t, m);
 	}
 	rc = advisory_members(j, s, fd);
 	if (!warning) {
 		json_key_lit(j, "package");
-		package_json(j, r, fd->pkg, t);
+		package_memo_json(j, r, fd->pkg, t, m);
 	}
 	if (t)
 		deptree_json(j, t, pkg_index(r, fd->pkg));
@@ -508,6 +536,7 @@ int report_findings_json(json *j, const session *s, const report_in *r)
 {
 	const findings *f = r->f;
 	deptree *t = NULL;
+	pkg_memo m = { NULL, BUF_INIT };
 	int rc = tree_for(&t, r);
 	json_key_lit(j, "vulnerabilities");
 	json_obj_begin(j);
@@ -522,7 +551,7 @@ int report_findings_json(json *j, const session *s, const report_in *r)
 	json_arr_begin(j);
 	for (size_t i = 0; rc == ADVDB_OK && i < f->n; i++)
 		if (f->v[i].m.kind == ADVDB_KIND_VULNERABILITY) {
-			rc = finding_json(j, s, r, t, &f->v[i], 0);
+			rc = finding_json(j, s, r, t, &f->v[i], 0, &m);
 			if (r->tick)
 				r->tick(r->tick_ctx);
 		}
@@ -540,7 +569,7 @@ int report_findings_json(json *j, const session *s, const report_in *r)
 		json_arr_begin(j);
 		for (size_t i = 0; rc == ADVDB_OK && i < f->n; i++)
 			if (f->v[i].m.kind == kind) {
-				rc = finding_json(j, s, r, t, &f->v[i], 1);
+				rc = finding_json(j, s, r, t, &f->v[i], 1, &m);
 				if (r->tick)
 					r->tick(r->tick_ctx);
 			}
@@ -566,6 +595,7 @@ int report_findings_json(json *j, const session *s, const report_in *r)
 		json_arr_end(j);
 	}
 	json_obj_end(j);
+	buf_free(&m.text);
 	deptree_free(t);
 	return rc;
 }
@@ -900,8 +930,31 @@ int report_human(buf *out, const session *s, const report_in *r)
 	return ADVDB_OK;
 }
 
+/* Room for a report of r's findings before it is written: a JSON
+ * finding takes 2-3.2 KB (a tenth of the bench's reports 3.2 KB a
+ * finding or more), a text one about 1 KB. Grown by doubling from
+ * empty, a scan's report was ten reallocs and their copies, 4% of a
+ * lockfile's instructions. Capped: past it the buffer grows as
+ * before (and scan streams the head's report by the MiB anyway). */
+#define REPORT_ROOM_JSON 3300
+#define REPORT_ROOM_TEXT 1100
+#define REPORT_ROOM_MAX ((size_t)1 << 20)
+
+static void reserve(buf *out, const session *s, const report_in *r)
+{
+	size_t each = s->opts->json ? REPORT_ROOM_JSON : REPORT_ROOM_TEXT;
+	size_t n = r->f->n + r->f->nyanked;
+	size_t want = n < REPORT_ROOM_MAX / each ? (n + 1) * each
+	                                         : REPORT_ROOM_MAX;
+
+	if (out->cap - out->len < want)
+		(void)buf_room(out, want);  /* a failure shows in out->failed */
+}
+
 int report_render(buf *out, const session *s, const report_in *r)
 {
+	if (!s->opts->sarif && !r->summary_only)
+		reserve(out, s, r);
 	if (s->opts->sarif)
 		return sarif_results(out, s, r);
 	return s->opts->json ? report_json(out, s, r) : report_human(out, s, r);

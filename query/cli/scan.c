@@ -38,6 +38,7 @@
  */
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -165,13 +166,20 @@ static void paths_free(paths *p)
 	memset(p, 0, sizeof(*p));
 }
 
-/* Names in a folder (just the names: paths_put's list). */
+/* Names in a folder, each with its readdir type (DT_UNKNOWN when the
+ * file system does not say): the walk stats only what the type leaves
+ * open, so a folder of lockfile folders costs no stat per entry. */
+typedef struct dname {
+	char *name;
+	unsigned char type;
+} dname;
+
 typedef struct names {
-	char **v;
+	dname *v;
 	size_t n, cap;
 } names;
 
-static int names_add(names *nm, const char *name)
+static int names_add(names *nm, const char *name, unsigned char type)
 {
 	if (nm->n >= CLI_ARGS_MAX) {
 		errno = E2BIG;
@@ -179,21 +187,22 @@ static int names_add(names *nm, const char *name)
 	}
 	if (nm->n == nm->cap) {
 		size_t cap = nm->cap ? nm->cap * 2 : 64;
-		char **v = realloc(nm->v, cap * sizeof(*v));
+		dname *v = realloc(nm->v, cap * sizeof(*v));
 		if (!v)
 			return -1;
 		nm->v = v;
 		nm->cap = cap;
 	}
-	if (!(nm->v[nm->n] = strdup(name)))
+	if (!(nm->v[nm->n].name = strdup(name)))
 		return -1;
+	nm->v[nm->n].type = type;
 	nm->n++;
 	return 0;
 }
 
-static int cmp_str(const void *a, const void *b)
+static int cmp_name(const void *a, const void *b)
 {
-	return strcmp(*(char *const *)a, *(char *const *)b);
+	return strcmp(((const dname *)a)->name, ((const dname *)b)->name);
 }
 
 /* Every Cargo.lock below dir, in name order at each level; every place
@@ -204,7 +213,7 @@ static int walk(paths *p, const char *dir, int depth)
 	DIR *d;
 	struct dirent *e;
 	names nm = { 0 };
-	int rc = 0;
+	int rc = 0, searched = 0;
 
 	if (depth > SCAN_DEPTH_MAX)
 		/* A tree this deep is a mistake or a trap: say where we stopped
@@ -226,36 +235,56 @@ static int walk(paths *p, const char *dir, int depth)
 		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, "..") ||
 		    !strcmp(e->d_name, ".git"))
 			continue;
-		if (names_add(&nm, e->d_name) < 0) {
+		if (names_add(&nm, e->d_name, e->d_type) < 0) {
 			rc = paths_skip(p, dir, "cannot list the folder (%s): not "
 			                "searched whole", strerror(errno));
 			break;
 		}
 	}
-	closedir(d);
 	if (nm.n)
-		qsort(nm.v, nm.n, sizeof(*nm.v), cmp_str);
+		qsort(nm.v, nm.n, sizeof(*nm.v), cmp_name);
 	for (size_t i = 0; rc == 0 && i < nm.n; i++) {
 		char sub[PATH_BUF];
 		struct stat st;
+		const char *ent = nm.v[i].name;
+		unsigned char type = nm.v[i].type;
 		int w = snprintf(sub, sizeof(sub), "%s%s%s", dir,
-		                 dir[strlen(dir) - 1] == '/' ? "" : "/", nm.v[i]);
-		if (w < 0 || (size_t)w >= sizeof(sub))
+		                 dir[strlen(dir) - 1] == '/' ? "" : "/", ent);
+		if (w < 0 || (size_t)w >= sizeof(sub)) {
 			rc = paths_skip(p, dir, "the path of `%.200s` in it is "
 			                "longer than %d bytes: not searched",
-			                nm.v[i], PATH_BUF - 1);
-		else if (lstat(sub, &st) != 0)
+			                ent, PATH_BUF - 1);
+			continue;
+		}
+		/* The first entry is looked at (stat): that tells whether the
+		 * folder can be searched at all, which holds for every entry
+		 * in it. Past it, what readdir's type settles needs no stat: a
+		 * folder is walked, a lockfile taken, a link, FIFO, socket or
+		 * device neither (a file the binary walk weighs needs its
+		 * mode: bin_walk_wants). */
+		if (searched && type != DT_UNKNOWN && !(type == DT_REG && p->bin)) {
+			if (type == DT_DIR)
+				rc = walk(p, sub, depth + 1);
+			else if (type == DT_REG && strcmp(ent, "Cargo.lock") == 0)
+				rc = paths_add(p, sub);
+			continue;
+		}
+		if (fstatat(dirfd(d), ent, &st, AT_SYMLINK_NOFOLLOW) != 0) {
 			rc = paths_skip(p, sub, "cannot look at it (%s): not "
 			                "searched", strerror(errno));
-		else if (S_ISDIR(st.st_mode))
+			continue;
+		}
+		searched = 1;
+		if (S_ISDIR(st.st_mode))
 			rc = walk(p, sub, depth + 1);
 		else if (S_ISREG(st.st_mode) &&
-		         (p->bin ? bin_walk_wants(sub, nm.v[i], &st)
-		                 : strcmp(nm.v[i], "Cargo.lock") == 0))
+		         (p->bin ? bin_walk_wants(sub, ent, &st)
+		                 : strcmp(ent, "Cargo.lock") == 0))
 			rc = paths_add(p, sub);
 	}
+	closedir(d);
 	for (size_t i = 0; i < nm.n; i++)
-		free(nm.v[i]);
+		free(nm.v[i].name);
 	free(nm.v);
 	return rc;
 }
@@ -536,6 +565,9 @@ static void *worker(void *arg)
 		pthread_mutex_unlock(&sc->mu);
 
 		scan_one(sc, i);
+		/* a report waits for the ones before it in its own size
+		 * (report_render made room for its findings by an estimate) */
+		buf_shrink(&sc->items[i].out);
 
 		pthread_mutex_lock(&sc->mu);
 		count_bytes(sc, &sc->items[i]);

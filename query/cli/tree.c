@@ -46,6 +46,14 @@ struct deptree {
 	                               2i + k, in reftext (made when first
 	                               needed) */
 	buf reftext;                /* at most TREE_REFS_MAX bytes */
+	/* The last paths object rendered (package memo_i's, whose walk
+	 * spent memo_steps): a package with several advisories has its
+	 * findings one after another, and its paths are the same each time
+	 * (a sixth of a real report's findings). Reused only when the
+	 * budget has the walk's steps left, which are then charged: the
+	 * budget runs out where it did when every walk was made. */
+	size_t memo_i, memo_steps;
+	buf memo;
 };
 
 int depgraph_alloc(depgraph *g, size_t n, size_t ndeps, int with_replace)
@@ -96,9 +104,29 @@ static int cmp_pref(const void *a, const void *b)
 	return c;
 }
 
+/* Lists up to this long are sorted by insertion: most parent lists of
+ * a real lockfile have a few entries, where qsort's set-up and calls
+ * through a pointer cost more than the comparisons (cmp_pref is a total
+ * order, so either way gives the same list). */
+#define SORT_INSERTION_MAX 16
+
 /* Sort v[0..n) (package indices) by cmp_pref, using tmp (n entries). */
 static void sort_idx(size_t *v, size_t n, pref *tmp, const lock_pkg *pkgs)
 {
+	if (n <= SORT_INSERTION_MAX) {
+		for (size_t k = 1; k < n; k++) {
+			pref x = { &pkgs[v[k]], v[k] };
+			size_t at = k;
+			for (; at > 0; at--) {
+				pref y = { &pkgs[v[at - 1]], v[at - 1] };
+				if (cmp_pref(&y, &x) <= 0)
+					break;
+				v[at] = v[at - 1];
+			}
+			v[at] = x.i;
+		}
+		return;
+	}
 	for (size_t k = 0; k < n; k++) {
 		tmp[k].p = &pkgs[v[k]];
 		tmp[k].i = v[k];
@@ -122,6 +150,7 @@ void deptree_free(deptree *t)
 	free(t->tmp);
 	free(t->refs);
 	buf_free(&t->reftext);
+	buf_free(&t->memo);
 	free(t);
 }
 
@@ -136,6 +165,7 @@ int deptree_new(deptree **out, const depgraph *g, const lock_pkg *pkgs)
 	t->g = g;
 	t->pkgs = pkgs;
 	t->n = n;
+	t->memo_i = DEP_NONE;
 	if (g->error[0] || !g->start) {
 		*out = t;               /* says why there is none */
 		return 0;
@@ -391,6 +421,13 @@ void deptree_json(json *j, deptree *t, size_t i)
 	size_t total, nroots = 0, roots[TREE_PATHS_MAX];
 
 	json_key_lit(j, "advdb-dependency-paths");
+	if (i < t->n && i == t->memo_i && !t->over && !t->memo.failed &&
+	    TREE_WORK_MAX - t->work >= t->memo_steps) {
+		t->work += t->memo_steps;
+		json_raw_value(j, t->memo.p, t->memo.len);
+		return;
+	}
+	size_t at = j->out->len, work = t->work;   /* the value starts here */
 	if (!t->pstart || i >= t->n) {
 		no_paths(j, t->g->error[0] ? t->g->error
 		                           : "no dependency graph");
@@ -456,4 +493,10 @@ void deptree_json(json *j, deptree *t, size_t i)
 	}
 	json_arr_end(j);
 	json_obj_end(j);
+	if (!j->out->failed) {
+		buf_reset(&t->memo);
+		buf_put(&t->memo, j->out->p + at, j->out->len - at);
+		t->memo_i = i;
+		t->memo_steps = t->work - work;
+	}
 }

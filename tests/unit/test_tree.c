@@ -380,6 +380,51 @@ static void test_tree__caps(void **state)
 	buf_free(&out);
 }
 
+/* A package's paths asked again (its next finding) are the same text,
+ * and still charged to the report's budget: a chain of 4,000 packages
+ * costs 2 * 3999 + 1 steps a walk from its end (a step a package reached and
+ * one a parent), so 2097 walks fit in TREE_WORK_MAX and the 2098th
+ * says the work ran out, as do all after it, for any package. */
+#define LINK "link-%zu-of-the-chain"   /* (short names hash alike) */
+
+static void test_tree__repeats_charged(void **state)
+{
+	buf text = BUF_INIT, out = BUF_INIT, first = BUF_INIT;
+	fx f = { 0 };
+	deptree *t;
+	const size_t n = 4000, steps = 2 * (n - 1) + 1;
+	(void)state;
+	buf_puts(&text, "version = 3\n");
+	for (size_t i = 0; i < n; i++) {
+		buf_printf(&text, "[[package]]\nname = \"" LINK "\"\n"
+		           "version = \"1.0.0\"\n", i);
+		if (i > 0)
+			buf_printf(&text, "dependencies = [\"" LINK "\"]\n",
+			           i - 1);
+		buf_putc(&text, '\n');
+	}
+	buf_putc(&text, '\0');
+	load(&f, text.p);
+	assert_int_equal(deptree_new(&t, &f.g, f.lf.pkgs), 0);
+	size_t p0 = idx(&f, "link-0-of-the-chain", NULL);
+	size_t fit = TREE_WORK_MAX / steps;
+	buf_puts(&first, paths_json(&out, t, p0));
+	if (!strstr(first.p, "\"omitted\":3936}"))
+		fail_msg("%s", first.p);
+	for (size_t k = 1; k < fit; k++)
+		if (strcmp(paths_json(&out, t, p0), first.p) != 0)
+			fail_msg("walk %zu: %s", k + 1, out.p);
+	assert_non_null(strstr(paths_json(&out, t, p0), "took all the work"));
+	assert_non_null(strstr(paths_json(&out, t,
+	                                  idx(&f, "link-1-of-the-chain", NULL)),
+	                       "took all the work"));
+	deptree_free(t);
+	unload(&f);
+	buf_free(&text);
+	buf_free(&out);
+	buf_free(&first);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -390,6 +435,7 @@ int main(void)
 		cmocka_unit_test(test_tree__text_as_cargo_lock),
 		cmocka_unit_test(test_tree__root_paths),
 		cmocka_unit_test(test_tree__caps),
+		cmocka_unit_test(test_tree__repeats_charged),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
