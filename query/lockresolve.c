@@ -108,20 +108,11 @@ int lock_same_source(const char *a, lock_span b)
 size_t lock_names_exact(const lock_names *ix, const char *text, size_t n)
 {
 	lock_span sn, sv, ss;
-	const size_t *s;
 
-	if (lock_entry_split_(&sn, &sv, &ss, text, n, 0) < 0 || !ss.p ||
-	    !(s = lock_names_slot_(ix, sn)) || !*s)
+	if (lock_entry_split_(&sn, &sv, &ss, text, n, 0) < 0 || !sv.p || !ss.p)
 		return LOCK_DEP_NONE;
-	size_t i = *s - 1;
-	for (size_t m = 0; i != LOCK_DEP_NONE && m < LOCK_SAME_MAX; m++) {
-		const lock_pkg *p = &ix->lf->pkgs[i];
-		if (p->version_len == sv.n && !memcmp(p->version, sv.p, sv.n) &&
-		    p->source && span_is(ss, p->source))
-			return i;
-		i = ix->next[i];
-	}
-	return LOCK_DEP_NONE;
+	size_t i = lock_names_match_(ix, sn, sv, ss, 1);
+	return i == LOCK_DEP_CROWDED ? LOCK_DEP_NONE : i;
 }
 
 void lock_entry_why(char *why, size_t whycap, const lock_names *ix,

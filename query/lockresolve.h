@@ -151,31 +151,45 @@ static inline int lock_entry_split_(lock_span *name, lock_span *ver,
 	return memchr(src->p, ' ', src->n) ? -1 : 0;
 }
 
-static inline size_t lock_entry_resolve(const lock_names *ix,
-                                        const lock_text *e, lock_span *name,
-                                        lock_span *ver, lock_span *src)
+/* The first package named name (and ver, and src, when given) in file
+ * order, walking the name's list: LOCK_DEP_NONE, or LOCK_DEP_CROWDED past
+ * LOCK_SAME_MAX packages or a name that could not be entered. Sources
+ * compare as cargo-lock's SourceId (lock_same_source), or with exact as
+ * text (a checksum key's package id). */
+static inline size_t lock_names_match_(const lock_names *ix, lock_span name,
+                                       lock_span ver, lock_span src,
+                                       int exact)
 {
-	const size_t *s;
+	const size_t *s = lock_names_slot_(ix, name);
 	size_t i;
 
-	if (!e->p || lock_entry_split_(name, ver, src, e->p, e->n,
-	                               ix->lf->text != NULL) < 0)
-		return LOCK_DEP_BAD;
-	if (!(s = lock_names_slot_(ix, *name)))
+	if (!s)
 		return LOCK_DEP_CROWDED;
-	/* the first package of the name, then the next in file order */
 	i = *s ? *s - 1 : LOCK_DEP_NONE;
 	for (size_t m = 0; i != LOCK_DEP_NONE; m++) {
 		const lock_pkg *p = &ix->lf->pkgs[i];
 		if (m == LOCK_SAME_MAX)
 			return LOCK_DEP_CROWDED;
-		if ((!ver->p || (p->version_len == ver->n &&
-		                 !memcmp(p->version, ver->p, ver->n))) &&
-		    (!src->p || lock_same_source(p->source, *src)))
+		if ((!ver.p || (p->version_len == ver.n &&
+		                !memcmp(p->version, ver.p, ver.n))) &&
+		    (!src.p || (exact ? p->source && !strncmp(p->source, src.p,
+		                                              src.n) &&
+		                        !p->source[src.n]
+		                      : lock_same_source(p->source, src))))
 			return i;
 		i = ix->next[i];
 	}
 	return LOCK_DEP_NONE;
+}
+
+static inline size_t lock_entry_resolve(const lock_names *ix,
+                                        const lock_text *e, lock_span *name,
+                                        lock_span *ver, lock_span *src)
+{
+	if (!e->p || lock_entry_split_(name, ver, src, e->p, e->n,
+	                               ix->lf->text != NULL) < 0)
+		return LOCK_DEP_BAD;
+	return lock_names_match_(ix, *name, *ver, *src, 0);
 }
 
 #endif
